@@ -1,0 +1,99 @@
+import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Hono, type Context } from "hono";
+import { createDb } from "../db/client";
+import { appConfigFromEnv, type Env } from "./env";
+import { sameOriginWrites } from "./http/csrf";
+import { checkHealth } from "./http/health";
+import { readSessionToken } from "./http/session-cookie";
+import { systemClock } from "./lib/clock";
+import { validateSessionToken } from "./services/auth/sessions";
+import type { TrpcContext } from "./trpc/context";
+import { appRouter, createCaller } from "./trpc/router";
+
+type HonoEnv = { Bindings: Env; Variables: { trpc: TrpcContext; queryCount: () => number } };
+
+/** tRPC refuses batches larger than this, so one request cannot fan out into unbounded work. */
+export const MAX_BATCH_SIZE = 10;
+export const QUERY_COUNT_HEADER = "x-greenroom-db-queries";
+
+export function createApp(opts: { remixBuild: ServerBuild }) {
+  const app = new Hono<HonoEnv>();
+
+  app.use(
+    "*",
+    sameOriginWrites({
+      allowedOrigins: (url) => [url.origin],
+      exemptPrefixes: ["/api/webhooks/"],
+    }),
+  );
+
+  // One Postgres pool per request, ended after the response; the session is resolved once and shared by
+  // tRPC and Remix. Outside production the query count is exposed for tests and the benchmark.
+  app.use("*", async (c, next) => {
+    const config = appConfigFromEnv(c.env);
+    let queries = 0;
+    const handle = createDb({ databaseUrl: c.env.DATABASE_URL, localProxy: c.env.LOCAL_DB_PROXY, onQuery: () => void queries++ });
+    c.set("queryCount", () => queries);
+    try {
+      const url = new URL(c.req.url);
+      const token = url.pathname === "/health" ? null : readSessionToken(c.req.header("cookie") ?? null, config);
+      const auth = token ? await validateSessionToken({ db: handle.db, token, clock: systemClock }) : null;
+      c.set("trpc", {
+        db: handle.db,
+        config,
+        emailQueue: c.env.EMAIL_QUEUE,
+        meta: { ip: c.req.header("cf-connecting-ip") ?? null, userAgent: c.req.header("user-agent") ?? null },
+        auth,
+        clock: systemClock,
+        responseHeaders: new Headers(),
+      });
+      await next();
+      if (config.environment !== "production") c.res.headers.set(QUERY_COUNT_HEADER, String(queries));
+    } finally {
+      c.executionCtx.waitUntil(handle.close());
+    }
+  });
+
+  app.get("/health", async (c) => {
+    const { report, httpStatus } = await checkHealth({ db: c.var.trpc.db, media: c.env.MEDIA, version: c.var.trpc.config.version });
+    return c.json(report, httpStatus, { "cache-control": "no-store" });
+  });
+
+  app.all("/api/trpc/*", (c) =>
+    fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: c.req.raw,
+      router: appRouter,
+      maxBatchSize: MAX_BATCH_SIZE,
+      createContext: ({ resHeaders }) => {
+        c.var.trpc.responseHeaders.forEach((value, key) => resHeaders.append(key, value));
+        c.var.trpc.responseHeaders = resHeaders;
+        return c.var.trpc;
+      },
+    }),
+  );
+
+  const remix = (env: Env) => createRequestHandler(opts.remixBuild, env.ENVIRONMENT === "production" ? "production" : "development");
+  app.all("*", async (c) => {
+    const ctx = c.var.trpc;
+    const response = await remix(c.env)(c.req.raw, {
+      cloudflare: { env: c.env, ctx: c.executionCtx as ExecutionContext },
+      api: createCaller(ctx),
+      auth: ctx.auth,
+      config: ctx.config,
+    });
+    return withProcedureHeaders(c, response);
+  });
+
+  return app;
+}
+
+/** Cookies set by procedures that a Remix action called reach the browser with whatever the action returned. */
+function withProcedureHeaders(c: Context<HonoEnv>, response: Response) {
+  const extra = c.var.trpc.responseHeaders;
+  if ([...extra.keys()].length === 0) return response;
+  const merged = new Response(response.body, response);
+  extra.forEach((value, key) => merged.headers.append(key, value));
+  return merged;
+}

@@ -1,0 +1,34 @@
+/** Bindings and variables the Worker receives. Local values come from .dev.vars; see README "Configuration". */
+export interface Env {
+  ENVIRONMENT: "development" | "test" | "production";
+  APP_URL: string;
+  APP_VERSION?: string;
+  DATABASE_URL: string;
+  /** host:port of the local WebSocket-to-TCP proxy; never set in production. */
+  LOCAL_DB_PROXY?: string;
+  EMAIL_PROVIDER: "outbox" | "resend";
+  EMAIL_FROM: string;
+  RESEND_API_KEY?: string;
+  /** Override of the Resend API origin, for tests against a local server. */
+  RESEND_API_URL?: string;
+  MEDIA: R2Bucket;
+  EMAIL_QUEUE: Queue<unknown>;
+  ASSETS?: Fetcher;
+}
+
+export interface AppConfig {
+  environment: Env["ENVIRONMENT"];
+  appUrl: string;
+  version: string;
+  /** Production cookies use the __Host- prefix and Secure; local http://localhost cannot. */
+  secureCookies: boolean;
+}
+
+export function appConfigFromEnv(env: Env): AppConfig {
+  return {
+    environment: env.ENVIRONMENT,
+    appUrl: env.APP_URL.replace(/\/$/, ""),
+    version: env.APP_VERSION ?? "dev",
+    secureCookies: env.ENVIRONMENT === "production",
+  };
+}

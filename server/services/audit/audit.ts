@@ -1,0 +1,81 @@
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/client";
+import { auditEvents, users } from "../../../db/schema";
+import type { RequestMeta } from "../auth/sessions";
+
+export type AuditAction =
+  | "auth.signed_up"
+  | "auth.email_verified"
+  | "auth.logged_in"
+  | "auth.login_failed"
+  | "auth.logged_out"
+  | "auth.password_changed"
+  | "auth.password_reset_requested"
+  | "auth.password_reset"
+  | "auth.sessions_revoked"
+  | "workspace.created"
+  | "workspace.renamed"
+  | "member.invited"
+  | "member.invitation_revoked"
+  | "member.joined"
+  | "member.role_changed"
+  | "member.removed"
+  | "member.left"
+  | "workspace.ownership_transferred";
+
+export async function recordAudit(opts: {
+  db: DbOrTx;
+  action: AuditAction;
+  actorUserId: string | null;
+  workspaceId?: string | null;
+  detail?: Record<string, string | number | boolean | null>;
+  meta: RequestMeta;
+  now: Date;
+}) {
+  await opts.db.insert(auditEvents).values({
+    action: opts.action,
+    actorUserId: opts.actorUserId,
+    workspaceId: opts.workspaceId ?? null,
+    detail: opts.detail ?? {},
+    ip: opts.meta.ip,
+    userAgent: opts.meta.userAgent?.slice(0, 512) ?? null,
+    createdAt: opts.now,
+  });
+}
+
+/** Newest first, keyset-paginated by (created_at, id). Always scoped to one workspace. */
+export async function listWorkspaceAuditEvents(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  limit: number;
+  cursor?: { createdAt: Date; id: string };
+}) {
+  const cursorFilter = opts.cursor
+    ? or(
+        lt(auditEvents.createdAt, opts.cursor.createdAt),
+        and(eq(auditEvents.createdAt, opts.cursor.createdAt), lt(auditEvents.id, opts.cursor.id)),
+      )
+    : undefined;
+  const rows = await opts.db
+    .select({
+      id: auditEvents.id,
+      action: auditEvents.action,
+      detail: auditEvents.detail,
+      ip: auditEvents.ip,
+      userAgent: auditEvents.userAgent,
+      createdAt: auditEvents.createdAt,
+      actorEmail: users.email,
+      actorName: users.name,
+    })
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.actorUserId))
+    .where(and(eq(auditEvents.workspaceId, opts.workspaceId), cursorFilter))
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const last = page.at(-1);
+  return {
+    items: page,
+    nextCursor: rows.length > opts.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}

@@ -1,0 +1,140 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../../../db/client";
+import { users } from "../../../db/schema";
+import { AppError } from "../../lib/errors";
+import { recordAudit } from "../audit/audit";
+import { SEND_EMAIL_JOB, queueEmail, recordEmail } from "../email/outbox";
+import { resetPasswordTemplate, verifyEmailTemplate } from "../email/templates";
+import { enqueueJob, type QueueProducer } from "../platform/jobs";
+import { createWorkspace } from "../workspaces/workspaces";
+import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
+import { clearRateLimit, hitRateLimit, type RateLimitRule } from "./rate-limit";
+import { createSession, deleteUserSessions, type RequestMeta } from "./sessions";
+import { consumeUserToken, issueUserToken } from "./user-tokens";
+
+export const LOGIN_LIMIT_PER_ACCOUNT: RateLimitRule = { limit: 8, windowSeconds: 15 * 60 };
+export const LOGIN_LIMIT_PER_IP: RateLimitRule = { limit: 40, windowSeconds: 15 * 60 };
+const MAIL_LIMIT_PER_ADDRESS: RateLimitRule = { limit: 5, windowSeconds: 3600 };
+
+interface AccountDeps {
+  db: Database;
+  emailQueue: QueueProducer;
+  appUrl: string;
+  meta: RequestMeta;
+  now: Date;
+}
+
+const firstName = (name: string) => name.split(/\s+/)[0] || name;
+
+/** Creates the account, its first workspace and a session, and mails the verification link. */
+export async function signUp(opts: AccountDeps & { email: string; name: string; password: string }) {
+  const passwordHash = await hashPassword(opts.password);
+  const created = await opts.db.transaction(async (tx) => {
+    const [user] = await tx
+      .insert(users)
+      .values({ email: opts.email, name: opts.name, passwordHash, createdAt: opts.now })
+      .onConflictDoNothing({ target: users.email })
+      .returning();
+    if (!user) {
+      throw new AppError("CONFLICT", "An account with this email already exists.", {
+        fieldErrors: { email: ["An account with this email already exists. Log in instead."] },
+      });
+    }
+    const workspace = await createWorkspace({ db: tx, userId: user.id, name: `${firstName(opts.name)}'s studio`, meta: opts.meta, now: opts.now });
+    const token = await issueUserToken({ db: tx, userId: user.id, purpose: "verify_email", now: opts.now });
+    const emailId = await recordEmail({ db: tx, to: user.email, content: verifyEmailTemplate({ name: user.name, url: `${opts.appUrl}/verify-email?token=${token}` }) });
+    const session = await createSession({ db: tx, userId: user.id, meta: opts.meta, now: opts.now });
+    await recordAudit({ db: tx, action: "auth.signed_up", actorUserId: user.id, meta: opts.meta, now: opts.now });
+    return { userId: user.id, workspaceId: workspace.id, session, emailId };
+  });
+  await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId: created.emailId });
+  return { userId: created.userId, workspaceId: created.workspaceId, sessionToken: created.session.token };
+}
+
+/**
+ * Checks the per-IP and per-account limits before any password work, so a flood costs no scrypt time.
+ * Wrong email and wrong password give the same answer.
+ */
+export async function logIn(opts: Omit<AccountDeps, "emailQueue" | "appUrl"> & { email: string; password: string }) {
+  const accountKey = `login:account:${opts.email}`;
+  for (const [key, rule] of [
+    [`login:ip:${opts.meta.ip ?? "unknown"}`, LOGIN_LIMIT_PER_IP],
+    [accountKey, LOGIN_LIMIT_PER_ACCOUNT],
+  ] as const) {
+    const { allowed, retryAfterSeconds } = await hitRateLimit({ db: opts.db, key, rule, now: opts.now });
+    if (!allowed) {
+      const minutes = Math.ceil(retryAfterSeconds / 60);
+      throw new AppError("TOO_MANY_REQUESTS", `Too many login attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, { retryAfterSeconds });
+    }
+  }
+  const [user] = await opts.db.select().from(users).where(eq(users.email, opts.email)).limit(1);
+  const passwordOk = await verifyPassword(opts.password, user?.passwordHash ?? (await decoyPasswordHash()));
+  if (!user || !passwordOk || user.disabledAt) {
+    await recordAudit({ db: opts.db, action: "auth.login_failed", actorUserId: user?.id ?? null, detail: { email: opts.email }, meta: opts.meta, now: opts.now });
+    throw new AppError("UNAUTHORIZED", "Email or password is incorrect.");
+  }
+  await clearRateLimit({ db: opts.db, key: accountKey });
+  const session = await createSession({ db: opts.db, userId: user.id, meta: opts.meta, now: opts.now });
+  await recordAudit({ db: opts.db, action: "auth.logged_in", actorUserId: user.id, meta: opts.meta, now: opts.now });
+  return { userId: user.id, sessionToken: session.token };
+}
+
+export async function verifyEmail(opts: { db: Database; token: string; meta: RequestMeta; now: Date }) {
+  const consumed = await consumeUserToken({ db: opts.db, token: opts.token, purpose: "verify_email", now: opts.now });
+  if (!consumed) throw new AppError("NOT_FOUND", "This confirmation link is invalid, expired or already used.");
+  await opts.db.update(users).set({ emailVerifiedAt: opts.now }).where(eq(users.id, consumed.userId));
+  await recordAudit({ db: opts.db, action: "auth.email_verified", actorUserId: consumed.userId, meta: opts.meta, now: opts.now });
+  return { userId: consumed.userId };
+}
+
+export async function resendVerificationEmail(opts: AccountDeps & { userId: string }) {
+  const [user] = await opts.db.select().from(users).where(eq(users.id, opts.userId)).limit(1);
+  if (!user || user.emailVerifiedAt) return { sent: false };
+  const { allowed, retryAfterSeconds } = await hitRateLimit({ db: opts.db, key: `mail:verify:${user.id}`, rule: MAIL_LIMIT_PER_ADDRESS, now: opts.now });
+  if (!allowed) throw new AppError("TOO_MANY_REQUESTS", "We have sent several emails already. Check your inbox or try again later.", { retryAfterSeconds });
+  const token = await issueUserToken({ db: opts.db, userId: user.id, purpose: "verify_email", now: opts.now });
+  await queueEmail({ db: opts.db, emailQueue: opts.emailQueue, to: user.email, content: verifyEmailTemplate({ name: user.name, url: `${opts.appUrl}/verify-email?token=${token}` }) });
+  return { sent: true };
+}
+
+/** Always answers the same way, whether or not the address has an account (no account enumeration). */
+export async function requestPasswordReset(opts: AccountDeps & { email: string }) {
+  const [user] = await opts.db.select().from(users).where(eq(users.email, opts.email)).limit(1);
+  if (!user || user.disabledAt) return;
+  const { allowed } = await hitRateLimit({ db: opts.db, key: `mail:reset:${user.id}`, rule: MAIL_LIMIT_PER_ADDRESS, now: opts.now });
+  if (!allowed) return;
+  const token = await issueUserToken({ db: opts.db, userId: user.id, purpose: "reset_password", now: opts.now });
+  await queueEmail({ db: opts.db, emailQueue: opts.emailQueue, to: user.email, content: resetPasswordTemplate({ name: user.name, url: `${opts.appUrl}/reset-password?token=${token}` }) });
+  await recordAudit({ db: opts.db, action: "auth.password_reset_requested", actorUserId: user.id, meta: opts.meta, now: opts.now });
+}
+
+/** Sets the new password, revokes every session and signs the user in afresh. */
+export async function resetPassword(opts: { db: Database; token: string; password: string; meta: RequestMeta; now: Date }) {
+  const passwordHash = await hashPassword(opts.password);
+  return opts.db.transaction(async (tx) => {
+    const consumed = await consumeUserToken({ db: tx, token: opts.token, purpose: "reset_password", now: opts.now });
+    if (!consumed) throw new AppError("NOT_FOUND", "This reset link is invalid, expired or already used. Ask for a new one.");
+    // Receiving the reset email proves the address, so it counts as verified.
+    await tx.update(users).set({ passwordHash, emailVerifiedAt: opts.now }).where(eq(users.id, consumed.userId));
+    await deleteUserSessions({ db: tx, userId: consumed.userId });
+    const session = await createSession({ db: tx, userId: consumed.userId, meta: opts.meta, now: opts.now });
+    await recordAudit({ db: tx, action: "auth.password_reset", actorUserId: consumed.userId, meta: opts.meta, now: opts.now });
+    return { userId: consumed.userId, sessionToken: session.token };
+  });
+}
+
+/** Revokes every session, the current one included, and issues a fresh one for this browser. */
+export async function changePassword(opts: { db: Database; userId: string; currentPassword: string; newPassword: string; meta: RequestMeta; now: Date }) {
+  const [user] = await opts.db.select().from(users).where(eq(users.id, opts.userId)).limit(1);
+  if (!user || !(await verifyPassword(opts.currentPassword, user.passwordHash))) {
+    throw new AppError("BAD_REQUEST", "Your current password is incorrect.", { fieldErrors: { currentPassword: ["Your current password is incorrect."] } });
+  }
+  const passwordHash = await hashPassword(opts.newPassword);
+  return opts.db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+    const revoked = await deleteUserSessions({ db: tx, userId: user.id });
+    const session = await createSession({ db: tx, userId: user.id, meta: opts.meta, now: opts.now });
+    await recordAudit({ db: tx, action: "auth.password_changed", actorUserId: user.id, detail: { sessionsRevoked: revoked }, meta: opts.meta, now: opts.now });
+    return { sessionToken: session.token };
+  });
+}

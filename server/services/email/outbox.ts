@@ -1,0 +1,42 @@
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/client";
+import { emails } from "../../../db/schema";
+import { enqueueJob, type QueueProducer } from "../platform/jobs";
+import type { EmailContent } from "./templates";
+
+export const SEND_EMAIL_JOB = "email.send";
+
+/** Writes the outbox row only; callers inside a transaction enqueue `SEND_EMAIL_JOB` after it commits. */
+export async function recordEmail(opts: { db: DbOrTx; to: string; content: EmailContent }) {
+  const [row] = await opts.db
+    .insert(emails)
+    .values({ to: opts.to, subject: opts.content.subject, text: opts.content.text, html: opts.content.html })
+    .returning({ id: emails.id });
+  return row.id;
+}
+
+/**
+ * Records the email, then queues its delivery. The row is the source of truth: if the enqueue is lost the
+ * outbox sweep cron queues it again, and the consumer skips rows already sent.
+ */
+export async function queueEmail(opts: { db: DbOrTx; emailQueue: QueueProducer; to: string; content: EmailContent }) {
+  const emailId = await recordEmail(opts);
+  await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId });
+  return emailId;
+}
+
+/** Re-queues emails still waiting after `olderThan`, e.g. when the enqueue after the insert failed. */
+export async function requeueStuckEmails(opts: { db: DbOrTx; emailQueue: QueueProducer; olderThan: Date }) {
+  const stuck = await opts.db
+    .select({ id: emails.id })
+    .from(emails)
+    .where(and(eq(emails.status, "queued"), lt(emails.createdAt, opts.olderThan)))
+    .limit(100);
+  for (const { id } of stuck) await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId: id });
+  return stuck.length;
+}
+
+/** The dev mailbox: newest emails first. Only routed when ENVIRONMENT is not production. */
+export async function listOutbox(opts: { db: DbOrTx; limit: number }) {
+  return opts.db.select().from(emails).orderBy(desc(emails.createdAt)).limit(opts.limit);
+}

@@ -1,0 +1,13 @@
+/** What a producer needs of a Cloudflare Queue binding; tests pass an in-memory one with the same shape. */
+export type QueueProducer = Pick<Queue<unknown>, "send">;
+
+/** Every queue message is an envelope naming the job; the consumer registry validates the payload. */
+export interface JobEnvelope {
+  job: string;
+  payload: unknown;
+}
+
+export async function enqueueJob(queue: QueueProducer, job: string, payload: unknown, delaySeconds?: number) {
+  const envelope: JobEnvelope = { job, payload };
+  await queue.send(envelope, delaySeconds ? { delaySeconds } : undefined);
+}

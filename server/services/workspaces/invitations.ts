@@ -1,0 +1,126 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { Database, DbOrTx } from "../../../db/client";
+import { invitations, memberships, users, workspaces } from "../../../db/schema";
+import { addSeconds } from "../../lib/clock";
+import { randomToken, sha256Hex } from "../../lib/crypto";
+import { AppError, notFound } from "../../lib/errors";
+import { recordAudit } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
+import { SEND_EMAIL_JOB, recordEmail } from "../email/outbox";
+import { invitationTemplate } from "../email/templates";
+import { enqueueJob, type QueueProducer } from "../platform/jobs";
+import type { InvitableRole } from "./permissions";
+import { pendingInvitation } from "./workspaces";
+
+const INVITATION_LIFETIME_SECONDS = 7 * 24 * 3600;
+
+export async function inviteMember(opts: {
+  db: Database;
+  emailQueue: QueueProducer;
+  appUrl: string;
+  workspaceId: string;
+  inviter: { id: string; name: string };
+  email: string;
+  role: InvitableRole;
+  meta: RequestMeta;
+  now: Date;
+}) {
+  const token = randomToken(32);
+  const { invitation, emailId } = await opts.db.transaction(async (tx) => {
+    const [existingMember] = await tx
+      .select({ userId: users.id })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.workspaceId, opts.workspaceId), eq(users.email, opts.email)))
+      .limit(1);
+    if (existingMember) {
+      throw new AppError("CONFLICT", `${opts.email} is already a member of this workspace.`, { fieldErrors: { email: ["Already a member."] } });
+    }
+    const [workspace] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, opts.workspaceId));
+    if (!workspace) throw notFound("Workspace");
+    // Re-inviting the same address replaces the earlier link, so only the newest email works.
+    await tx
+      .update(invitations)
+      .set({ revokedAt: opts.now })
+      .where(and(eq(invitations.workspaceId, opts.workspaceId), eq(invitations.email, opts.email), pendingInvitation(opts.now)));
+    const [invitation] = await tx
+      .insert(invitations)
+      .values({
+        workspaceId: opts.workspaceId,
+        email: opts.email,
+        role: opts.role,
+        tokenHash: sha256Hex(token),
+        invitedBy: opts.inviter.id,
+        expiresAt: addSeconds(opts.now, INVITATION_LIFETIME_SECONDS),
+        createdAt: opts.now,
+      })
+      .returning();
+    const emailId = await recordEmail({
+      db: tx,
+      to: opts.email,
+      content: invitationTemplate({ inviterName: opts.inviter.name, workspaceName: workspace.name, role: opts.role, url: `${opts.appUrl}/invite/${token}` }),
+    });
+    await recordAudit({ db: tx, action: "member.invited", actorUserId: opts.inviter.id, workspaceId: opts.workspaceId, detail: { email: opts.email, role: opts.role }, meta: opts.meta, now: opts.now });
+    return { invitation, emailId };
+  });
+  await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId });
+  return { id: invitation.id, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt };
+}
+
+export async function listPendingInvitations(opts: { db: DbOrTx; workspaceId: string; now: Date }) {
+  return opts.db
+    .select({ id: invitations.id, email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt, createdAt: invitations.createdAt })
+    .from(invitations)
+    .where(and(eq(invitations.workspaceId, opts.workspaceId), pendingInvitation(opts.now)))
+    .orderBy(desc(invitations.createdAt));
+}
+
+export async function revokeInvitation(opts: { db: DbOrTx; workspaceId: string; invitationId: string; actorUserId: string; meta: RequestMeta; now: Date }) {
+  const [revoked] = await opts.db
+    .update(invitations)
+    .set({ revokedAt: opts.now })
+    .where(and(eq(invitations.id, opts.invitationId), eq(invitations.workspaceId, opts.workspaceId), pendingInvitation(opts.now)))
+    .returning({ id: invitations.id, email: invitations.email });
+  if (!revoked) throw notFound("Invitation");
+  await recordAudit({ db: opts.db, action: "member.invitation_revoked", actorUserId: opts.actorUserId, workspaceId: opts.workspaceId, detail: { email: revoked.email }, meta: opts.meta, now: opts.now });
+  return { id: revoked.id };
+}
+
+/** What the invite page shows before the visitor accepts. Unknown, used, revoked or expired: NOT_FOUND. */
+export async function previewInvitation(opts: { db: DbOrTx; token: string; now: Date }) {
+  const [row] = await opts.db
+    .select({ email: invitations.email, role: invitations.role, workspaceName: workspaces.name, inviterName: users.name })
+    .from(invitations)
+    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+    .leftJoin(users, eq(users.id, invitations.invitedBy))
+    .where(and(eq(invitations.tokenHash, sha256Hex(opts.token)), pendingInvitation(opts.now)))
+    .limit(1);
+  if (!row) throw new AppError("NOT_FOUND", "This invitation link is invalid, expired or already used.");
+  return row;
+}
+
+/**
+ * Single use: the invitation is claimed by the same UPDATE that checks it is pending. The signed-in account
+ * must own the invited address, so a forwarded link cannot be used by someone else.
+ */
+export async function acceptInvitation(opts: { db: Database; token: string; user: { id: string; email: string }; meta: RequestMeta; now: Date }) {
+  return opts.db.transaction(async (tx) => {
+    const [invitation] = await tx
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.tokenHash, sha256Hex(opts.token)), pendingInvitation(opts.now)))
+      .limit(1)
+      .for("update");
+    if (!invitation) throw new AppError("NOT_FOUND", "This invitation link is invalid, expired or already used.");
+    if (invitation.email !== opts.user.email) {
+      throw new AppError("FORBIDDEN", `This invitation was sent to ${invitation.email}. Log in with that address to accept it.`);
+    }
+    await tx.update(invitations).set({ acceptedAt: opts.now }).where(eq(invitations.id, invitation.id));
+    await tx
+      .insert(memberships)
+      .values({ workspaceId: invitation.workspaceId, userId: opts.user.id, role: invitation.role, createdAt: opts.now })
+      .onConflictDoNothing();
+    await recordAudit({ db: tx, action: "member.joined", actorUserId: opts.user.id, workspaceId: invitation.workspaceId, detail: { role: invitation.role }, meta: opts.meta, now: opts.now });
+    return { workspaceId: invitation.workspaceId };
+  });
+}

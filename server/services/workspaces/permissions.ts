@@ -1,0 +1,27 @@
+import type { Role } from "../../../db/schema";
+
+/**
+ * The permission matrix, the only place that says which role may do what. Procedures name a permission;
+ * they never compare roles themselves.
+ */
+export const PERMISSIONS = {
+  "workspace.read": ["owner", "admin", "editor", "viewer"],
+  "workspace.update": ["owner", "admin"],
+  "members.read": ["owner", "admin", "editor", "viewer"],
+  "members.manage": ["owner", "admin"],
+  "ownership.transfer": ["owner"],
+  "audit.read": ["owner", "admin"],
+  "content.read": ["owner", "admin", "editor", "viewer"],
+  "content.write": ["owner", "admin", "editor"],
+  "billing.manage": ["owner", "admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** Roles an inviter may hand out: admins cannot mint owners; ownership moves only by transfer. */
+export const INVITABLE_ROLES = ["admin", "editor", "viewer"] as const;
+export type InvitableRole = (typeof INVITABLE_ROLES)[number];

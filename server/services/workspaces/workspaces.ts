@@ -1,0 +1,80 @@
+import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/client";
+import { invitations, memberships, workspaces, type Role } from "../../../db/schema";
+import { AppError, notFound } from "../../lib/errors";
+import { recordAudit } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
+import { can, type Permission } from "./permissions";
+
+export interface WorkspaceAccess {
+  workspaceId: string;
+  role: Role;
+}
+
+/**
+ * Resolves the caller's role in a workspace. Not a member: NOT_FOUND (another tenant's workspace must be
+ * indistinguishable from one that does not exist). A member lacking the permission: FORBIDDEN.
+ */
+export async function authorizeWorkspace(opts: { db: DbOrTx; workspaceId: string; userId: string; permission: Permission }): Promise<WorkspaceAccess> {
+  const [membership] = await opts.db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, opts.workspaceId), eq(memberships.userId, opts.userId)))
+    .limit(1);
+  if (!membership) throw notFound("Workspace");
+  if (!can(membership.role, opts.permission)) {
+    throw new AppError("FORBIDDEN", `Your role (${membership.role}) does not allow this.`);
+  }
+  return { workspaceId: opts.workspaceId, role: membership.role };
+}
+
+export async function createWorkspace(opts: { db: DbOrTx; userId: string; name: string; meta: RequestMeta; now: Date }) {
+  const [workspace] = await opts.db.insert(workspaces).values({ name: opts.name, createdAt: opts.now }).returning();
+  await opts.db.insert(memberships).values({ workspaceId: workspace.id, userId: opts.userId, role: "owner", createdAt: opts.now });
+  await recordAudit({ db: opts.db, action: "workspace.created", actorUserId: opts.userId, workspaceId: workspace.id, detail: { name: opts.name }, meta: opts.meta, now: opts.now });
+  return { id: workspace.id, name: workspace.name, role: "owner" as const };
+}
+
+export async function listUserWorkspaces(opts: { db: DbOrTx; userId: string }) {
+  return opts.db
+    .select({ id: workspaces.id, name: workspaces.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(eq(memberships.userId, opts.userId))
+    .orderBy(asc(workspaces.createdAt), asc(workspaces.id));
+}
+
+export async function getWorkspace(opts: { db: DbOrTx; workspaceId: string }) {
+  const [workspace] = await opts.db.select().from(workspaces).where(eq(workspaces.id, opts.workspaceId)).limit(1);
+  if (!workspace) throw notFound("Workspace");
+  return workspace;
+}
+
+export async function renameWorkspace(opts: { db: DbOrTx; workspaceId: string; actorUserId: string; name: string; meta: RequestMeta; now: Date }) {
+  const [updated] = await opts.db
+    .update(workspaces)
+    .set({ name: opts.name })
+    .where(eq(workspaces.id, opts.workspaceId))
+    .returning();
+  if (!updated) throw notFound("Workspace");
+  await recordAudit({ db: opts.db, action: "workspace.renamed", actorUserId: opts.actorUserId, workspaceId: opts.workspaceId, detail: { name: opts.name }, meta: opts.meta, now: opts.now });
+  return { id: updated.id, name: updated.name };
+}
+
+/** Everything the dashboard shows, in a fixed number of queries regardless of workspace size. */
+export async function getWorkspaceOverview(opts: { db: DbOrTx; workspaceId: string; now: Date }) {
+  const [workspace] = await opts.db.select().from(workspaces).where(eq(workspaces.id, opts.workspaceId)).limit(1);
+  if (!workspace) throw notFound("Workspace");
+  const [[members], [pendingInvites]] = await Promise.all([
+    opts.db.select({ value: count() }).from(memberships).where(eq(memberships.workspaceId, opts.workspaceId)),
+    opts.db
+      .select({ value: count() })
+      .from(invitations)
+      .where(and(eq(invitations.workspaceId, opts.workspaceId), pendingInvitation(opts.now))),
+  ]);
+  return { id: workspace.id, name: workspace.name, createdAt: workspace.createdAt, memberCount: members.value, pendingInvitationCount: pendingInvites.value };
+}
+
+export function pendingInvitation(now: Date) {
+  return and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now));
+}

@@ -1,0 +1,81 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { z } from "zod";
+import { AppError, type AppErrorCode } from "../lib/errors";
+import { authorizeWorkspace } from "../services/workspaces/workspaces";
+import type { Permission } from "../services/workspaces/permissions";
+import type { TrpcContext } from "./context";
+
+export interface ProcedureMeta {
+  /** Set by workspaceProcedure; the tenancy test walks the router for it. */
+  workspacePermission?: Permission;
+}
+
+const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  PRECONDITION_FAILED: "PRECONDITION_FAILED",
+};
+
+function isZodError(value: unknown): value is z.ZodError {
+  return value instanceof z.ZodError;
+}
+
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter({ shape, error, ctx }) {
+      const cause = error.cause;
+      const fieldErrors = isZodError(cause)
+        ? (z.flattenError(cause).fieldErrors as Record<string, string[]>)
+        : cause instanceof AppError
+          ? (cause.fieldErrors ?? null)
+          : null;
+      const hideInternals = ctx?.config.environment === "production" && error.code === "INTERNAL_SERVER_ERROR";
+      const message = isZodError(cause) ? "Some fields need attention." : hideInternals ? "Something went wrong on our side." : shape.message;
+      return {
+        ...shape,
+        message,
+        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors },
+      };
+    },
+  });
+
+/** Turns the services' AppError into the matching tRPC error; anything else stays INTERNAL_SERVER_ERROR. */
+const mapAppErrors = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    if (cause.retryAfterSeconds) ctx.responseHeaders.set("retry-after", String(cause.retryAfterSeconds));
+    throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(mapAppErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.auth) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in to continue." });
+  return next({ ctx: { auth: ctx.auth } });
+});
+
+export const ZWorkspaceInput = z.object({ workspaceId: z.uuid("Unknown workspace.") });
+
+/** Member with `permission` in `input.workspaceId`; a non-member gets NOT_FOUND, a weaker role FORBIDDEN. */
+export function workspaceProcedure(permission: Permission) {
+  return authedProcedure
+    .meta({ workspacePermission: permission })
+    .input(ZWorkspaceInput)
+    .use(async ({ ctx, input, next }) => {
+      const access = await authorizeWorkspace({ db: ctx.db, workspaceId: input.workspaceId, userId: ctx.auth.user.id, permission });
+      return next({ ctx: { access } });
+    });
+}

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { logIn } from "../../../services/auth/accounts";
+import { ZEmail } from "../../../services/auth/validation";
+import { publicProcedure } from "../../init";
+import { startSession } from "../../session";
+
+export const ZLogInInput = z.object({ email: ZEmail, password: z.string().min(1, "Enter your password.").max(256) });
+export const ZLogInOutput = z.object({ userId: z.uuid() });
+
+export const logInProcedure = publicProcedure
+  .input(ZLogInInput)
+  .output(ZLogInOutput)
+  .mutation(async ({ ctx, input }) => {
+    const result = await logIn({ db: ctx.db, meta: ctx.meta, now: ctx.clock(), ...input });
+    startSession(ctx, result.sessionToken);
+    return { userId: result.userId };
+  });

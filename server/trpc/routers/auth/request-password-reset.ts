@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { requestPasswordReset } from "../../../services/auth/accounts";
+import { ZEmail } from "../../../services/auth/validation";
+import { publicProcedure } from "../../init";
+import { ZOk } from "../../schemas";
+
+export const ZRequestPasswordResetInput = z.object({ email: ZEmail });
+
+export const requestPasswordResetProcedure = publicProcedure
+  .input(ZRequestPasswordResetInput)
+  .output(ZOk)
+  .mutation(async ({ ctx, input }) => {
+    await requestPasswordReset({ db: ctx.db, emailQueue: ctx.emailQueue, appUrl: ctx.config.appUrl, meta: ctx.meta, now: ctx.clock(), email: input.email });
+    return { ok: true as const };
+  });

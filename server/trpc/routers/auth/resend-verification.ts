@@ -1,0 +1,11 @@
+import { z } from "zod";
+import { resendVerificationEmail } from "../../../services/auth/accounts";
+import { authedProcedure } from "../../init";
+
+export const ZResendVerificationOutput = z.object({ sent: z.boolean() });
+
+export const resendVerificationProcedure = authedProcedure
+  .output(ZResendVerificationOutput)
+  .mutation(({ ctx }) =>
+    resendVerificationEmail({ db: ctx.db, emailQueue: ctx.emailQueue, appUrl: ctx.config.appUrl, meta: ctx.meta, now: ctx.clock(), userId: ctx.auth.user.id }),
+  );

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { resetPassword } from "../../../services/auth/accounts";
+import { ZPassword } from "../../../services/auth/validation";
+import { publicProcedure } from "../../init";
+import { ZOk } from "../../schemas";
+import { startSession } from "../../session";
+
+export const ZResetPasswordInput = z.object({ token: z.string().min(10).max(200), password: ZPassword });
+
+export const resetPasswordProcedure = publicProcedure
+  .input(ZResetPasswordInput)
+  .output(ZOk)
+  .mutation(async ({ ctx, input }) => {
+    const result = await resetPassword({ db: ctx.db, meta: ctx.meta, now: ctx.clock(), ...input });
+    startSession(ctx, result.sessionToken);
+    return { ok: true as const };
+  });

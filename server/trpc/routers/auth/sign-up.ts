@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { signUp } from "../../../services/auth/accounts";
+import { ZEmail, ZPassword, ZPersonName } from "../../../services/auth/validation";
+import { publicProcedure } from "../../init";
+import { startSession } from "../../session";
+
+export const ZSignUpInput = z.object({ name: ZPersonName, email: ZEmail, password: ZPassword });
+export const ZSignUpOutput = z.object({ userId: z.uuid(), workspaceId: z.uuid() });
+
+export const signUpProcedure = publicProcedure
+  .input(ZSignUpInput)
+  .output(ZSignUpOutput)
+  .mutation(async ({ ctx, input }) => {
+    const result = await signUp({ db: ctx.db, emailQueue: ctx.emailQueue, appUrl: ctx.config.appUrl, meta: ctx.meta, now: ctx.clock(), ...input });
+    startSession(ctx, result.sessionToken);
+    return { userId: result.userId, workspaceId: result.workspaceId };
+  });

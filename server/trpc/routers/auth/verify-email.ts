@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { verifyEmail } from "../../../services/auth/accounts";
+import { publicProcedure } from "../../init";
+import { ZOk } from "../../schemas";
+
+export const ZVerifyEmailInput = z.object({ token: z.string().min(10).max(200) });
+
+export const verifyEmailProcedure = publicProcedure
+  .input(ZVerifyEmailInput)
+  .output(ZOk)
+  .mutation(async ({ ctx, input }) => {
+    await verifyEmail({ db: ctx.db, token: input.token, meta: ctx.meta, now: ctx.clock() });
+    return { ok: true as const };
+  });

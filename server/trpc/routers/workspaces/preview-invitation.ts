@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { previewInvitation } from "../../../services/workspaces/invitations";
+import { publicProcedure } from "../../init";
+import { ZRole } from "../../schemas";
+
+export const ZPreviewInvitationInput = z.object({ token: z.string().min(10).max(200) });
+export const ZPreviewInvitationOutput = z.object({ email: z.string(), role: ZRole, workspaceName: z.string(), inviterName: z.string().nullable() });
+
+export const previewInvitationProcedure = publicProcedure
+  .input(ZPreviewInvitationInput)
+  .output(ZPreviewInvitationOutput)
+  .query(({ ctx, input }) => previewInvitation({ db: ctx.db, token: input.token, now: ctx.clock() }));

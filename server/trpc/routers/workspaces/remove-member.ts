@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { removeMember } from "../../../services/workspaces/members";
+import { workspaceProcedure } from "../../init";
+
+export const ZRemoveMemberInput = z.object({ userId: z.uuid() });
+export const ZRemoveMemberOutput = z.object({ userId: z.uuid() });
+
+export const removeMemberProcedure = workspaceProcedure("members.manage")
+  .input(ZRemoveMemberInput)
+  .output(ZRemoveMemberOutput)
+  .mutation(({ ctx, input }) =>
+    removeMember({ db: ctx.db, access: ctx.access, actorUserId: ctx.auth.user.id, targetUserId: input.userId, meta: ctx.meta, now: ctx.clock() }),
+  );

@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { revokeInvitation } from "../../../services/workspaces/invitations";
+import { workspaceProcedure } from "../../init";
+
+export const ZRevokeInvitationInput = z.object({ invitationId: z.uuid() });
+export const ZRevokeInvitationOutput = z.object({ id: z.uuid() });
+
+export const revokeInvitationProcedure = workspaceProcedure("members.manage")
+  .input(ZRevokeInvitationInput)
+  .output(ZRevokeInvitationOutput)
+  .mutation(({ ctx, input }) =>
+    revokeInvitation({ db: ctx.db, workspaceId: ctx.access.workspaceId, invitationId: input.invitationId, actorUserId: ctx.auth.user.id, meta: ctx.meta, now: ctx.clock() }),
+  );

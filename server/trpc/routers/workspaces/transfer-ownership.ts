@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { transferOwnership } from "../../../services/workspaces/members";
+import { workspaceProcedure } from "../../init";
+
+export const ZTransferOwnershipInput = z.object({ userId: z.uuid() });
+export const ZTransferOwnershipOutput = z.object({ ownerUserId: z.uuid() });
+
+export const transferOwnershipProcedure = workspaceProcedure("ownership.transfer")
+  .input(ZTransferOwnershipInput)
+  .output(ZTransferOwnershipOutput)
+  .mutation(({ ctx, input }) =>
+    transferOwnership({ db: ctx.db, access: ctx.access, actorUserId: ctx.auth.user.id, targetUserId: input.userId, meta: ctx.meta, now: ctx.clock() }),
+  );

@@ -1,0 +1,19 @@
+import * as remixBuild from "virtual:greenroom/remix-build";
+import { createApp } from "../server/app";
+import type { Env } from "../server/env";
+import { runScheduledJobs } from "./cron/dispatch";
+import { cronJobs } from "./cron/registry";
+import { dispatchQueueBatch } from "./queues/dispatch";
+import { queueJobs } from "./queues/registry";
+
+const app = createApp({ remixBuild });
+
+export default {
+  fetch: app.fetch,
+  async queue(batch, env) {
+    await dispatchQueueBatch({ batch, env, jobs: queueJobs });
+  },
+  async scheduled(controller, env) {
+    await runScheduledJobs({ cron: controller.cron, env, jobs: cronJobs });
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,5 @@
+import type { CronJob } from "./define-cron";
+import { authCleanupCron } from "./jobs/auth-cleanup";
+import { emailOutboxSweepCron } from "./jobs/email-outbox-sweep";
+
+export const cronJobs: readonly CronJob[] = [authCleanupCron, emailOutboxSweepCron];

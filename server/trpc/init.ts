@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import superjson from "superjson";
 import { z } from "zod";
 import { AppError, type AppErrorCode } from "../lib/errors";
 import { authorizeWorkspace } from "../services/workspaces/workspaces";
@@ -29,6 +30,8 @@ const t = initTRPC
   .context<TrpcContext>()
   .meta<ProcedureMeta>()
   .create({
+    // Dates and other non-JSON values survive the HTTP hop, so the client's types are the server's types.
+    transformer: superjson,
     errorFormatter({ shape, error, ctx }) {
       const cause = error.cause;
       const fieldErrors = isZodError(cause)

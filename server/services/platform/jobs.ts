@@ -1,5 +1,7 @@
 /** What a producer needs of a Cloudflare Queue binding; tests pass an in-memory one with the same shape. */
-export type QueueProducer = Pick<Queue<unknown>, "send">;
+export interface QueueProducer {
+  send(message: unknown, options?: QueueSendOptions): Promise<unknown>;
+}
 
 /** Every queue message is an envelope naming the job; the consumer registry validates the payload. */
 export interface JobEnvelope {

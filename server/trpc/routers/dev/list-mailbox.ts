@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { listOutbox } from "../../../services/email/outbox";
+import { notFound } from "../../../lib/errors";
+import { publicProcedure } from "../../init";
+
+export const ZListMailboxOutput = z.array(
+  z.object({
+    id: z.uuid(),
+    to: z.string(),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+    status: z.enum(["queued", "sent", "failed"]),
+    lastError: z.string().nullable(),
+    createdAt: z.date(),
+    sentAt: z.date().nullable(),
+  }),
+);
+
+/** The local stand-in for an inbox. Production answers NOT_FOUND: other people's email is never served. */
+export const listMailboxProcedure = publicProcedure.output(ZListMailboxOutput).query(async ({ ctx }) => {
+  if (ctx.config.environment === "production") throw notFound("Page");
+  return listOutbox({ db: ctx.db, limit: 50 });
+});

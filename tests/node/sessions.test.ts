@@ -1,0 +1,72 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessions, users } from "../../db/schema";
+import { hashPassword, verifyPassword } from "../../server/services/auth/password";
+import { SESSION_INACTIVITY_SECONDS, SESSION_MAX_AGE_SECONDS, createSession, validateSessionToken } from "../../server/services/auth/sessions";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createUser } from "../support/factories";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.close());
+
+const meta = { ip: "127.0.0.1", userAgent: "vitest" };
+
+describe("session tokens", () => {
+  it("accepts the issued token and rejects a tampered secret or unknown id", async () => {
+    const user = await createUser(t.db);
+    const { token } = await createSession({ db: t.db, userId: user.id, meta, now: new Date() });
+    const clock = () => new Date();
+    expect((await validateSessionToken({ db: t.db, token, clock }))?.user.id).toBe(user.id);
+    const [id, secret] = token.split(".");
+    const flipped = secret.slice(0, -1) + (secret.endsWith("A") ? "B" : "A");
+    expect(await validateSessionToken({ db: t.db, token: `${id}.${flipped}`, clock })).toBeNull();
+    expect(await validateSessionToken({ db: t.db, token: `nope.${secret}`, clock })).toBeNull();
+    expect(await validateSessionToken({ db: t.db, token: "garbage", clock })).toBeNull();
+  });
+
+  it("slides with use but dies after the inactivity period, and deletes itself", async () => {
+    const user = await createUser(t.db);
+    const start = Date.now();
+    const { token, sessionId } = await createSession({ db: t.db, userId: user.id, meta, now: new Date(start) });
+    const at = (seconds: number) => () => new Date(start + seconds * 1000);
+    // Used every 20 days: each use pushes the inactivity deadline forward.
+    for (const day of [20, 40, 60]) {
+      expect(await validateSessionToken({ db: t.db, token, clock: at(day * 86400) })).not.toBeNull();
+    }
+    expect(await validateSessionToken({ db: t.db, token, clock: at(60 * 86400 + SESSION_INACTIVITY_SECONDS) })).toBeNull();
+    expect(await t.db.select().from(sessions).where(eq(sessions.id, sessionId))).toHaveLength(0);
+  });
+
+  it("dies at the absolute lifetime even when used constantly", async () => {
+    const user = await createUser(t.db);
+    const start = Date.now();
+    const { token } = await createSession({ db: t.db, userId: user.id, meta, now: new Date(start) });
+    const at = (seconds: number) => () => new Date(start + seconds * 1000);
+    for (let day = 10; day < SESSION_MAX_AGE_SECONDS / 86400; day += 10) {
+      expect(await validateSessionToken({ db: t.db, token, clock: at(day * 86400) })).not.toBeNull();
+    }
+    expect(await validateSessionToken({ db: t.db, token, clock: at(SESSION_MAX_AGE_SECONDS) })).toBeNull();
+  });
+
+  it("stops working when the account is disabled", async () => {
+    const user = await createUser(t.db);
+    await t.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
+    expect(await validateSessionToken({ db: t.db, token: user.sessionToken, clock: () => new Date() })).toBeNull();
+  });
+});
+
+describe("password hashing", () => {
+  it("uses scrypt within production workerd's N*r*p <= 2^20 cap and verifies only the right password", async () => {
+    const hash = await hashPassword("a long passphrase");
+    const [scheme, n, r, p] = hash.split("$");
+    expect(scheme).toBe("scrypt");
+    expect(Number(n) * Number(r) * Number(p)).toBeLessThanOrEqual(2 ** 20);
+    expect(Number(n)).toBeGreaterThanOrEqual(2 ** 15);
+    expect(await verifyPassword("a long passphrase", hash)).toBe(true);
+    expect(await verifyPassword("a long passphrasE", hash)).toBe(false);
+    expect(await verifyPassword("a long passphrase", "pbkdf2$whatever")).toBe(false);
+  });
+});

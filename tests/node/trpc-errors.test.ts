@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { appRouter } from "../../server/trpc/router";
+import { getErrorShape, TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { AppError } from "../../server/lib/errors";
+import { testConfig } from "../support/trpc";
+
+/** The shape the client receives, produced by the router's own error formatter. */
+function shapeOf(error: TRPCError, environment = testConfig.environment) {
+  return getErrorShape({
+    config: appRouter._def._config,
+    error,
+    type: "mutation",
+    path: "auth.signUp",
+    input: undefined,
+    ctx: { config: { ...testConfig, environment } } as never,
+  });
+}
+
+describe("error formatting", () => {
+  it("flattens zod errors per field with a general message", () => {
+    const parsed = z.object({ email: z.email("Enter a valid email address."), name: z.string().min(1, "Enter your name.") }).safeParse({ email: "x", name: "" });
+    const shape = shapeOf(new TRPCError({ code: "BAD_REQUEST", cause: parsed.error }));
+    expect(shape.message).toBe("Some fields need attention.");
+    expect(shape.data.fieldErrors).toEqual({ email: ["Enter a valid email address."], name: ["Enter your name."] });
+  });
+
+  it("carries an AppError's field errors and message", () => {
+    const cause = new AppError("CONFLICT", "Taken.", { fieldErrors: { email: ["Already used."] } });
+    const shape = shapeOf(new TRPCError({ code: "CONFLICT", message: cause.message, cause }));
+    expect(shape.message).toBe("Taken.");
+    expect(shape.data).toMatchObject({ code: "CONFLICT", httpStatus: 409, fieldErrors: { email: ["Already used."] } });
+  });
+
+  it("hides internal error messages in production but not in development", () => {
+    const error = new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "connection string postgres://secret" });
+    expect(shapeOf(error, "production").message).toBe("Something went wrong on our side.");
+    expect(shapeOf(error, "development").message).toContain("connection string");
+    expect(JSON.stringify(shapeOf(error, "production"))).not.toContain("secret");
+  });
+});

@@ -1,0 +1,12 @@
+import type { JobEnvelope, QueueProducer } from "../../server/services/platform/jobs";
+
+/** A Queue producer that keeps what was sent, for asserting on and for handing to the job handlers. */
+export function memoryQueue() {
+  const sent: { body: JobEnvelope; delaySeconds?: number }[] = [];
+  const queue: QueueProducer = {
+    async send(body, options) {
+      sent.push({ body: body as JobEnvelope, delaySeconds: options?.delaySeconds });
+    },
+  };
+  return { queue, sent, jobs: (name: string) => sent.filter((m) => m.body.job === name).map((m) => m.body.payload) };
+}

@@ -38,11 +38,23 @@ function configureLocalProxy(localProxy: string | undefined) {
 export function createDb(config: DbConnectionConfig): DbHandle {
   configureLocalProxy(config.localProxy);
   const pool = new Pool({ connectionString: config.databaseUrl, max: 5 });
+  let ending = false;
+  // An idle client whose connection drops is discarded by the pool; without a listener the pool rethrows the
+  // error and kills the invocation. While we end the pool ourselves, the disconnect is expected.
+  pool.on("error", (error) => {
+    if (!ending) console.warn(JSON.stringify({ event: "db.idle_client_error", error: error.message }));
+  });
   const onQuery = config.onQuery;
   const db = drizzle({
     client: pool,
     schema,
     logger: onQuery ? { logQuery: (sql) => onQuery(sql) } : false,
   });
-  return { db: db as unknown as Database, close: () => pool.end() };
+  return {
+    db: db as unknown as Database,
+    close: () => {
+      ending = true;
+      return pool.end();
+    },
+  };
 }

@@ -1,0 +1,10 @@
+import type { Env } from "../../server/env";
+
+// Types `env` from "cloudflare:test" as the Worker's Env (a .ts file: skipLibCheck drops .d.ts augmentations).
+declare global {
+  namespace Cloudflare {
+    interface Env extends import("../../server/env").Env {}
+  }
+}
+
+export type { Env };

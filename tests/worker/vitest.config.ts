@@ -1,0 +1,52 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { defineConfig } from "vitest/config";
+
+const repoRoot = resolve(import.meta.dirname, "../..");
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+// The Worker reaches the database exactly as in `npm run dev`: Neon's driver over WebSocket to the local
+// proxy in front of PGlite. Global setup starts that database on these ports.
+const pgPort = await freePort();
+const proxyPort = await freePort();
+process.env.GREENROOM_TEST_PG_PORT = String(pgPort);
+process.env.GREENROOM_TEST_PG_PROXY_PORT = String(proxyPort);
+
+export default defineConfig({
+  root: repoRoot,
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: resolve(repoRoot, "wrangler.toml") },
+      miniflare: {
+        bindings: {
+          ENVIRONMENT: "test",
+          APP_URL: "http://localhost",
+          EMAIL_PROVIDER: "outbox",
+          DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
+          LOCAL_DB_PROXY: `127.0.0.1:${proxyPort}`,
+        },
+      },
+    }),
+  ],
+  resolve: { alias: { "virtual:greenroom/remix-build": resolve(repoRoot, "build/server/index.js") } },
+  test: {
+    name: "worker",
+    root: repoRoot,
+    include: ["tests/worker/**/*.test.ts"],
+    globalSetup: ["tests/worker/global-setup.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    deps: { optimizer: { ssr: { enabled: true, include: ["@remix-run/cloudflare", "@remix-run/server-runtime"] } } },
+  },
+});

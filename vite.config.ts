@@ -26,10 +26,10 @@ export default defineConfig({
     noExternal: true,
     resolve: { conditions: ["workerd", "worker", "browser"], externalConditions: ["workerd", "worker"] },
   },
-  define: { "process.env.NODE_ENV": JSON.stringify("production") },
   optimizeDeps: { include: ["@trpc/client"] },
   build: {
-    // A rebuild under a running `wrangler dev` must not delete the files it is serving.
+    // A rebuild under a running `wrangler dev` must not delete the files it is serving; `npm run build`
+    // removes build/ first, so deploys never carry stale assets.
     emptyOutDir: false,
   },
 });

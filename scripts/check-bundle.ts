@@ -1,0 +1,53 @@
+/**
+ * Deploy-readiness check, run in CI after `npm run build`: bundles the Worker exactly as `wrangler deploy`
+ * would (--dry-run, no account needed) and fails when the gzipped Worker exceeds the budget or when React's
+ * development build slipped into the server or browser bundles.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+
+const GZIP_BUDGET_BYTES = 1024 * 1024;
+/** Strings only React's development builds contain. */
+const DEV_BUILD_MARKERS = ["react.development", "react-dom.development", "react-dom-server.browser.development", "Each child in a list should have a unique"];
+
+const root = resolve(import.meta.dirname, "..");
+const outdir = mkdtempSync(join(tmpdir(), "greenroom-bundle-"));
+const problems: string[] = [];
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+try {
+  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+  });
+  const workerFiles = filesUnder(outdir).filter((f) => /\.(m?js|wasm)$/.test(f));
+  const gzipped = workerFiles.reduce((sum, f) => sum + gzipSync(readFileSync(f)).length, 0);
+  console.log(`Worker bundle: ${workerFiles.length} file(s), ${(gzipped / 1024).toFixed(1)} KiB gzipped (budget ${GZIP_BUDGET_BYTES / 1024} KiB)`);
+  if (gzipped > GZIP_BUDGET_BYTES) problems.push(`gzipped Worker is ${gzipped} bytes, over the ${GZIP_BUDGET_BYTES}-byte budget`);
+
+  const scanned = [...workerFiles, ...filesUnder(join(root, "build/client")).filter((f) => f.endsWith(".js"))];
+  for (const file of scanned) {
+    const text = readFileSync(file, "utf8");
+    const marker = DEV_BUILD_MARKERS.find((m) => text.includes(m));
+    if (marker) problems.push(`${file.replace(root + "/", "")} contains React's development build ("${marker}")`);
+  }
+  console.log(`Scanned ${scanned.length} file(s) for React development builds.`);
+} finally {
+  rmSync(outdir, { recursive: true, force: true });
+}
+
+if (problems.length > 0) {
+  for (const problem of problems) console.error(`check-bundle: ${problem}`);
+  process.exit(1);
+}
+console.log("check-bundle: ok");

@@ -41,7 +41,7 @@ export function createDb(config: DbConnectionConfig): DbHandle {
   let ending = false;
   // An idle client whose connection drops is discarded by the pool; without a listener the pool rethrows the
   // error and kills the invocation. While we end the pool ourselves, the disconnect is expected.
-  pool.on("error", (error) => {
+  pool.on("error", (error: Error) => {
     if (!ending) console.warn(JSON.stringify({ event: "db.idle_client_error", error: error.message }));
   });
   const onQuery = config.onQuery;

@@ -1,17 +1,15 @@
-import { createExecutionContext, createScheduledController, env } from "cloudflare:test";
+import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/app";
 import "./env";
 
 describe("cron dispatch", () => {
   it("runs the jobs registered for a schedule wrangler fires", async () => {
-    const ctx = createExecutionContext();
-    await expect(worker.scheduled(createScheduledController({ cron: "17 * * * *", scheduledTime: new Date() }), env, ctx)).resolves.toBeUndefined();
-    await expect(worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: new Date() }), env, ctx)).resolves.toBeUndefined();
+    await expect(worker.scheduled(createScheduledController({ cron: "17 * * * *", scheduledTime: new Date() }), env)).resolves.toBeUndefined();
+    await expect(worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: new Date() }), env)).resolves.toBeUndefined();
   });
 
   it("fails loudly for a schedule with no job", async () => {
-    const ctx = createExecutionContext();
-    await expect(worker.scheduled(createScheduledController({ cron: "1 2 3 4 5", scheduledTime: new Date() }), env, ctx)).rejects.toThrow(/No cron job is registered/);
+    await expect(worker.scheduled(createScheduledController({ cron: "1 2 3 4 5", scheduledTime: new Date() }), env)).rejects.toThrow(/No cron job is registered/);
   });
 });

@@ -1,10 +1,8 @@
-import type { Env } from "../../server/env";
+import type { Env as WorkerEnv } from "../../server/env";
 
 // Types `env` from "cloudflare:test" as the Worker's Env (a .ts file: skipLibCheck drops .d.ts augmentations).
 declare global {
   namespace Cloudflare {
-    interface Env extends import("../../server/env").Env {}
+    interface Env extends WorkerEnv {}
   }
 }
-
-export type { Env };

@@ -18,7 +18,7 @@ const message = (id: string, body: unknown, attempts = 1) => ({ id, timestamp: n
 async function runBatch(messages: ReturnType<typeof message>[], bindings = env) {
   const batch = createMessageBatch("greenroom-email", messages);
   const ctx = createExecutionContext();
-  await worker.queue(batch, bindings, ctx);
+  await worker.queue(batch, bindings);
   return getQueueResult(batch, ctx);
 }
 
@@ -40,6 +40,6 @@ describe("queue dispatch", () => {
     const broken = { ...env, EMAIL_PROVIDER: "resend" as const, RESEND_API_KEY: undefined };
     const result = await runBatch([message("fails", { job: SEND_EMAIL_JOB, payload: { emailId } }, 3)], broken);
     expect(result.explicitAcks).toEqual([]);
-    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["fails"]);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["fails"]);
   });
 });

@@ -1,4 +1,5 @@
 import { vitePlugin as remix } from "@remix-run/dev";
+import { relative, resolve, sep } from "node:path";
 import { defineConfig } from "vite";
 
 declare module "@remix-run/cloudflare" {
@@ -7,7 +8,10 @@ declare module "@remix-run/cloudflare" {
   }
 }
 
-export default defineConfig({
+const serverSources = resolve(import.meta.dirname, "server") + sep;
+const serverBuildDir = resolve(import.meta.dirname, "build/server");
+
+export default defineConfig(({ isSsrBuild }) => ({
   plugins: [
     remix({
       future: {
@@ -19,11 +23,8 @@ export default defineConfig({
       },
     }),
   ],
-  // The server bundle runs in workerd: resolve packages' worker builds and bundle everything, so wrangler
-  // gets one self-contained module and React's production build (see scripts/check-bundle.ts).
   ssr: {
     target: "webworker",
-    noExternal: true,
     resolve: { conditions: ["workerd", "worker", "browser"], externalConditions: ["workerd", "worker"] },
   },
   optimizeDeps: { include: ["@trpc/client"] },
@@ -31,5 +32,12 @@ export default defineConfig({
     // A rebuild under a running `wrangler dev` must not delete the files it is serving; `npm run build`
     // removes build/ first, so deploys never carry stale assets.
     emptyOutDir: false,
+    rollupOptions: {
+      // The server bundle is imported by workers/app.ts and bundled again by wrangler. Leaving npm packages and
+      // server/ sources as imports lets wrangler include ONE copy of each, shared by the Worker and Remix, so
+      // `instanceof TRPCError` / `AppError` holds in actions and nothing ships twice.
+      external: isSsrBuild ? (id: string) => id.startsWith(serverSources) : undefined,
+      output: isSsrBuild ? { paths: (id: string) => (id.startsWith(serverSources) ? relative(serverBuildDir, id) : id) } : undefined,
+    },
   },
-});
+}));

@@ -1,9 +1,19 @@
-import type { LinksFunction } from "@remix-run/cloudflare";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
+import type { LinksFunction, MetaFunction } from "@remix-run/cloudflare";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { ErrorPage } from "./components/error-page";
 import styles from "./styles/app.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+const ICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="9" fill="#14532d"/></svg>',
+)}`;
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: ICON, type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Greenroom" }];
 
 export function Layout({ children }: { children: ReactNode }) {
   return (
@@ -11,10 +21,15 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light" />
+        <meta name="theme-color" content="#14532d" />
         <Meta />
         <Links />
       </head>
       <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
         {children}
         <ScrollRestoration />
         <Scripts />
@@ -28,18 +43,5 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const title = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : "Something went wrong";
-  const detail = isRouteErrorResponse(error) ? (typeof error.data === "string" ? error.data : null) : null;
-  return (
-    <main className="centered-page">
-      <div className="card">
-        <h1>{title}</h1>
-        <p>{detail ?? "Try again, or go back to your dashboard."}</p>
-        <a className="button" href="/app">
-          Go to dashboard
-        </a>
-      </div>
-    </main>
-  );
+  return <ErrorPage />;
 }

@@ -6,6 +6,7 @@ import { AppError, type AppErrorCode } from "../lib/errors";
 import { authorizeWorkspace } from "../services/workspaces/workspaces";
 import type { Permission } from "../services/workspaces/permissions";
 import type { TrpcContext } from "./context";
+import { describeProcedureError } from "./error-details";
 
 export interface ProcedureMeta {
   /** Set by workspaceProcedure; the tenancy test walks the router for it. */
@@ -22,10 +23,6 @@ const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   PRECONDITION_FAILED: "PRECONDITION_FAILED",
 };
 
-function isZodError(value: unknown): value is z.ZodError {
-  return value instanceof z.ZodError;
-}
-
 const t = initTRPC
   .context<TrpcContext>()
   .meta<ProcedureMeta>()
@@ -33,14 +30,9 @@ const t = initTRPC
     // Dates and other non-JSON values survive the HTTP hop, so the client's types are the server's types.
     transformer: superjson,
     errorFormatter({ shape, error, ctx }) {
-      const cause = error.cause;
-      const fieldErrors = isZodError(cause)
-        ? (z.flattenError(cause).fieldErrors as Record<string, string[]>)
-        : cause instanceof AppError
-          ? (cause.fieldErrors ?? null)
-          : null;
+      const { message: described, fieldErrors } = describeProcedureError(error);
       const hideInternals = ctx?.config.environment === "production" && error.code === "INTERNAL_SERVER_ERROR";
-      const message = isZodError(cause) ? "Some fields need attention." : hideInternals ? "Something went wrong on our side." : shape.message;
+      const message = hideInternals ? "Something went wrong on our side." : described;
       return {
         ...shape,
         message,

@@ -7,7 +7,10 @@ export const ORIGIN = "http://localhost";
 /** Sends a request through the Worker's real fetch handler and waits for its background work. */
 export async function send(path: string, init: RequestInit = {}, bindings = env) {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`${ORIGIN}${path}`, init), bindings, ctx);
+  const request = new Request(`${ORIGIN}${path}`, init);
+  // Every real HTTP request carries Host; Remix checks it against Origin before running an action.
+  if (!request.headers.has("host")) request.headers.set("host", new URL(ORIGIN).host);
+  const response = await worker.fetch(request, bindings, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }

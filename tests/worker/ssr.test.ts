@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mutate, send, signUpOverHttp } from "./http";
+import { ORIGIN, mutate, send, signUpOverHttp } from "./http";
 
 const QUERY_COUNT = "x-greenroom-db-queries";
 
@@ -18,6 +18,20 @@ describe("server-side rendering", () => {
     expect(html).toMatch(/<form[^>]*method="post"/);
     expect(html).toMatch(/<label[^>]*for="email"/);
     expect(html).toMatch(/<label[^>]*for="password"/);
+  });
+
+  it("re-renders a form posted without JavaScript with inline field errors and a 400", async () => {
+    const response = await send("/signup", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
+      body: new URLSearchParams({ name: "Form Tester", email: "not-an-email", password: "short" }).toString(),
+    });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain("Enter a valid email address.");
+    expect(html).toContain("Use at least 10 characters.");
+    expect(html).toContain('value="Form Tester"');
+    expect(html).toMatch(/aria-invalid="true"/);
   });
 
   it("redirects an anonymous visitor from the app to log in", async () => {

@@ -1,0 +1,178 @@
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { can, ROLE_LABELS, type Role } from "../lib/roles";
+import { Menu } from "./menu";
+import { QueryNotice } from "./notice";
+
+export interface ShellUser {
+  name: string;
+  email: string;
+  emailVerified: boolean;
+}
+
+export interface ShellWorkspace {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/**
+ * The signed-in frame: header with workspace switcher and user menu, the workspace's navigation when there is
+ * a current workspace, the unconfirmed-email banner, and the page's <main>.
+ */
+export function AppShell({ user, workspaces, current, children }: { user: ShellUser; workspaces: ShellWorkspace[]; current?: ShellWorkspace; children: ReactNode }) {
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="topbar-row">
+          <Link to={current ? `/w/${current.id}` : "/app"} className="brand">
+            <span className="brand-mark" aria-hidden="true" />
+            Greenroom
+          </Link>
+          <WorkspaceSwitcher workspaces={workspaces} current={current} />
+          <UserMenu user={user} />
+        </div>
+        {current ? <WorkspaceNav workspace={current} /> : null}
+      </header>
+      {user.emailVerified ? null : <VerifyEmailBanner email={user.email} />}
+      <main id="main" tabIndex={-1} className="page">
+        <QueryNotice />
+        {children}
+      </main>
+    </div>
+  );
+}
+
+function WorkspaceSwitcher({ workspaces, current }: { workspaces: ShellWorkspace[]; current?: ShellWorkspace }) {
+  return (
+    <Menu
+      className="switcher"
+      summary={
+        <>
+          <span className="visually-hidden">Workspace: </span>
+          <span className="switcher-name">{current?.name ?? "Your workspaces"}</span>
+          {current ? <span className="role-badge">{ROLE_LABELS[current.role]}</span> : null}
+        </>
+      }
+    >
+      <p className="menu-heading" id="switcher-heading">
+        Switch workspace
+      </p>
+      <ul className="menu-list" aria-labelledby="switcher-heading">
+        {workspaces.map((workspace) => (
+          <li key={workspace.id}>
+            <Link to={`/w/${workspace.id}`} className="menu-item" aria-current={workspace.id === current?.id ? "true" : undefined}>
+              <span className="menu-item-name">{workspace.name}</span>
+              <span className="role-badge">{ROLE_LABELS[workspace.role]}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <Link to="/workspaces/new" className="menu-item menu-item-action">
+        New workspace
+      </Link>
+    </Menu>
+  );
+}
+
+function UserMenu({ user }: { user: ShellUser }) {
+  const initials = user.name
+    .split(/\s+/)
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase() ?? "")
+    .join("");
+  return (
+    <Menu
+      className="user-menu"
+      summary={
+        <>
+          <span className="avatar" aria-hidden="true">
+            {initials || "?"}
+          </span>
+          <span className="user-menu-name">{user.name}</span>
+          <span className="visually-hidden"> — account menu</span>
+        </>
+      }
+    >
+      <div className="menu-heading">
+        <strong>{user.name}</strong>
+        <span className="muted">{user.email}</span>
+      </div>
+      <Link to="/account" className="menu-item">
+        Account
+      </Link>
+      <Form method="post" action="/logout">
+        <button type="submit" className="menu-item">
+          Log out
+        </button>
+      </Form>
+    </Menu>
+  );
+}
+
+function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
+  const base = `/w/${workspace.id}`;
+  return (
+    <nav className="tabs" aria-label="Workspace">
+      <ul>
+        <li>
+          <NavLink to={base} end>
+            Dashboard
+          </NavLink>
+        </li>
+        <li>
+          <NavLink to={`${base}/members`}>Members</NavLink>
+        </li>
+        {can(workspace.role, "audit.read") ? (
+          <li>
+            <NavLink to={`${base}/audit`}>Audit log</NavLink>
+          </li>
+        ) : null}
+        <li>
+          <NavLink to={`${base}/settings`}>Settings</NavLink>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+function VerifyEmailBanner({ email }: { email: string }) {
+  const location = useLocation();
+  const here = new URLSearchParams(location.search);
+  here.delete("notice");
+  const query = here.toString();
+  return (
+    <section className="banner" aria-label="Email confirmation">
+      <p>
+        <strong>Confirm your email address.</strong> We sent a link to <span className="nowrap">{email}</span>.
+      </p>
+      <Form method="post" action="/resend-verification" className="banner-action">
+        <input type="hidden" name="redirectTo" value={location.pathname + (query ? `?${query}` : "")} />
+        <button type="submit" className="button button-secondary button-small">
+          Resend email
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+/** The frame of the logged-out pages: the product name and one centred card. */
+export function AuthPage({ title, children, wide = false }: { title: string; children: ReactNode; wide?: boolean }) {
+  return (
+    <div className="auth-shell">
+      <header className="auth-header">
+        <Link to="/" className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Greenroom
+        </Link>
+      </header>
+      <main id="main" tabIndex={-1} className={wide ? "auth-main auth-main-wide" : "auth-main"}>
+        <div className="card">
+          <h1>{title}</h1>
+          <QueryNotice />
+          {children}
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import { data, redirect } from "@remix-run/cloudflare";
+import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { describeProcedureError } from "../../server/trpc/error-details";
+import type { FormErrors } from "./forms";
+
+/** The build keeps @trpc/server and server/ external, so the Worker and Remix share one TRPCError class. */
+export const isProcedureError = (error: unknown): error is TRPCError => error instanceof TRPCError;
+
+/** The form-facing view of a procedure error: one message for the summary, messages per input name. */
+export function formErrorsOf(error: TRPCError): FormErrors {
+  const { message, fieldErrors } = describeProcedureError(error);
+  return { formError: message, fieldErrors: fieldErrors ?? {} };
+}
+
+/**
+ * Turns a procedure error into action data with the matching HTTP status, so the form re-renders with inline
+ * errors. `extra` travels along (e.g. `intent` on pages with several forms, or the values to re-fill).
+ * Anything that is not a procedure error is rethrown: a Response such as a redirect, or a bug for the
+ * ErrorBoundary.
+ */
+export function actionError<Extra extends object = object>(error: unknown, extra?: Extra) {
+  if (!isProcedureError(error)) throw error;
+  return data({ ...(extra as Extra), ...formErrorsOf(error) }, { status: getHTTPStatusCodeFromError(error) });
+}
+
+/**
+ * For loaders: a procedure error becomes the response the ErrorBoundary renders (403, 404, ...), and an
+ * expired session sends the visitor to log in again. Always throws.
+ */
+export function throwLoaderError(error: unknown, request: Request): never {
+  if (!isProcedureError(error)) throw error;
+  if (error.code === "UNAUTHORIZED") throw redirect(loginUrl(request));
+  throw new Response(error.message, { status: getHTTPStatusCodeFromError(error) });
+}
+
+/** `/login?redirectTo=<this page>`, without Remix's internal `_routes` query parameter. */
+export function loginUrl(request: Request) {
+  const url = new URL(request.url);
+  url.searchParams.delete("_routes");
+  return `/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`;
+}

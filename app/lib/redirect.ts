@@ -1,0 +1,10 @@
+/**
+ * Only same-site paths are followed after login: "/x" is fine; "//evil.example", "/\evil.example" (browsers
+ * read the backslash as a slash) and absolute URLs fall back to `fallback`.
+ */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/app"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  // Control characters (tabs, newlines) are stripped by URL parsers and could turn the path into "//host".
+  if (/[\u0000-\u001f\u007f]/.test(to)) return fallback;
+  return to;
+}

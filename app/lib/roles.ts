@@ -1,0 +1,17 @@
+import type { Role } from "../../db/schema/workspaces";
+import { INVITABLE_ROLES } from "../../server/services/workspaces/permissions";
+
+export type { Role };
+export { can, INVITABLE_ROLES } from "../../server/services/workspaces/permissions";
+
+export const ROLE_LABELS: Record<Role, string> = { owner: "Owner", admin: "Admin", editor: "Editor", viewer: "Viewer" };
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  owner: "Full control, including transferring ownership.",
+  admin: "Manages members, invitations and settings.",
+  editor: "Creates and edits the workspace's content.",
+  viewer: "Can look, not change.",
+};
+
+/** Roles a manager may assign: only owners may make someone an owner. */
+export const assignableRoles = (actorRole: Role): Role[] => (actorRole === "owner" ? ["owner", ...INVITABLE_ROLES] : [...INVITABLE_ROLES]);

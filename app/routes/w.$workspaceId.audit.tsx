@@ -1,0 +1,140 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ErrorPanel } from "../components/error-page";
+import { decodeCursor, encodeCursor } from "../lib/audit-cursor.server";
+import { describeAuditEvent } from "../lib/audit";
+import { requireUser } from "../lib/auth.server";
+import { throwLoaderError } from "../lib/errors.server";
+import { formatDateTime, truncate } from "../lib/format";
+import { pageTitle } from "../lib/meta";
+import { workspaceNameFrom } from "../lib/workspace";
+
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Audit log", workspaceNameFrom(matches)) }];
+
+const PAGE_SIZE = 25;
+/** How many earlier pages "Newer" can walk back through; older history falls back to the first page. */
+const MAX_TRAIL = 40;
+
+/**
+ * Keyset pagination only goes older, so the URL carries the trail of cursors that led here (`prev`):
+ * "Newer" pops the last one, "Older" pushes the current one.
+ */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  const workspaceId = params.workspaceId ?? "";
+  const url = new URL(request.url);
+  const cursorParam = url.searchParams.get("cursor");
+  const trail = url.searchParams.getAll("prev").slice(-MAX_TRAIL);
+  const cursor = cursorParam ? decodeCursor(cursorParam) : null;
+  if ((cursorParam && !cursor) || trail.some((value) => !decodeCursor(value))) {
+    throw new Response("This page of the audit log does not exist. Start again from the newest events.", { status: 400 });
+  }
+
+  try {
+    const [page, members] = await Promise.all([
+      context.api.workspaces.listAuditEvents({ workspaceId, limit: PAGE_SIZE, cursor }),
+      context.api.workspaces.listMembers({ workspaceId }),
+    ]);
+    const names = new Map(members.map((member) => [member.userId, member.name]));
+    const href = (cursorValue: string | undefined, prev: string[]) => {
+      const search = new URLSearchParams();
+      if (cursorValue) search.set("cursor", cursorValue);
+      for (const value of prev) search.append("prev", value);
+      const query = search.toString();
+      return query ? `${url.pathname}?${query}` : url.pathname;
+    };
+    return {
+      events: page.items.map((event) => ({
+        id: event.id,
+        createdAt: event.createdAt,
+        actor: event.actorName ? { name: event.actorName, email: event.actorEmail } : null,
+        description: describeAuditEvent(event.action, event.detail, (userId) => names.get(userId)),
+        ip: event.ip,
+        userAgent: event.userAgent,
+      })),
+      newerHref: cursorParam ? href(trail.at(-1), trail.slice(0, -1)) : null,
+      olderHref: page.nextCursor ? href(encodeCursor(page.nextCursor), cursorParam ? [...trail, cursorParam] : trail) : null,
+      firstPage: !cursorParam,
+    };
+  } catch (error) {
+    throwLoaderError(error, request);
+  }
+}
+
+export default function AuditLog() {
+  const { events, newerHref, olderHref, firstPage } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Audit log</h1>
+          <p className="lead">Who changed what in this workspace, newest first. Times are in UTC.</p>
+        </div>
+      </div>
+      <section className="card" aria-labelledby="events-heading">
+        <h2 id="events-heading" className="visually-hidden">
+          Events
+        </h2>
+        {events.length === 0 ? (
+          <p className="muted">{firstPage ? "Nothing has happened here yet." : "No older events."}</p>
+        ) : (
+          <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="events-heading">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">What</th>
+                  <th scope="col">IP address</th>
+                  <th scope="col">Device</th>
+                </tr>
+              </thead>
+              <tbody>
+                {events.map((event) => (
+                  <tr key={event.id}>
+                    <td className="nowrap">
+                      <time dateTime={event.createdAt.toISOString()}>{formatDateTime(event.createdAt)}</time>
+                    </td>
+                    <td>
+                      {event.actor ? (
+                        <>
+                          {event.actor.name}
+                          <span className="cell-sub">{event.actor.email}</span>
+                        </>
+                      ) : (
+                        <span className="muted">Deleted account</span>
+                      )}
+                    </td>
+                    <td>{event.description}</td>
+                    <td className="nowrap">{event.ip ?? <span className="muted">—</span>}</td>
+                    <td className="cell-ua" title={event.userAgent ?? undefined}>
+                      {event.userAgent ? truncate(event.userAgent, 48) : <span className="muted">—</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {newerHref || olderHref ? (
+          <nav className="pagination" aria-label="Audit log pages">
+            {newerHref ? (
+              <Link className="button button-secondary button-small" to={newerHref}>
+                ← Newer
+              </Link>
+            ) : null}
+            {olderHref ? (
+              <Link className="button button-secondary button-small" to={olderHref}>
+                Older →
+              </Link>
+            ) : null}
+          </nav>
+        ) : null}
+      </section>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPanel />;
+}

@@ -1,0 +1,405 @@
+/**
+ * `npm run test:browser`: end-to-end scenarios in Chromium against the whole app (`scripts/dev.ts`: local
+ * Postgres, the Remix build, `wrangler dev` with its queue consumer), started here on free ports with its own
+ * data folders and always stopped again.
+ *
+ * Needs Chromium at /usr/bin/chromium (Debian: `apt-get install chromium`), or CHROMIUM_PATH.
+ * Prints `ok - <name>` / `not ok - <name>: <error>` per scenario and ends with `browser: N passed, N failed`;
+ * a failed scenario leaves a screenshot in test-results/browser/.
+ */
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const RESULTS_DIR = path.join(ROOT, "test-results", "browser");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const OVERALL_TIMEOUT_MS = 4 * 60_000;
+const STEP_TIMEOUT_MS = 15_000;
+/** Emails are written at once but delivered by the queue consumer a second or two later. */
+const MAIL_TIMEOUT_MS = 30_000;
+const APP_STOP_TIMEOUT_MS = 20_000;
+
+interface Scenario {
+  name: string;
+  /** The page it drives: the one screenshotted when it fails. */
+  page: Page;
+  run: () => Promise<void>;
+}
+
+// ------------------------------------------------------------------------------------------------ The app
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Distinct free ports: the OS could hand the same one out twice once each probe has closed. */
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+class App {
+  private output: string[] = [];
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly baseUrl: string,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.output.push(...chunk.toString().split("\n"));
+      this.output.splice(0, Math.max(0, this.output.length - 200));
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+  }
+
+  /** `scripts/dev.ts` in its own process group, so that stopping it reaches everything it started. */
+  static start(opts: { port: number; pgPort: number; pgProxyPort: number; dataDir: string; stateDir: string }): App {
+    const child = spawn("npx", ["tsx", "scripts/dev.ts"], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        PORT: String(opts.port),
+        GREENROOM_PG_PORT: String(opts.pgPort),
+        GREENROOM_PG_PROXY_PORT: String(opts.pgProxyPort),
+        GREENROOM_DATA_DIR: opts.dataDir,
+        GREENROOM_STATE_DIR: opts.stateDir,
+      },
+    });
+    return new App(child, `http://localhost:${opts.port}`);
+  }
+
+  get exited() {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  recentOutput(lines = 40) {
+    return this.output.slice(-lines).join("\n");
+  }
+
+  async waitUntilHealthy(deadline: number) {
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`the app exited before it was ready:\n${this.recentOutput()}`);
+      try {
+        const response = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(5_000) });
+        await response.body?.cancel();
+        if (response.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(500);
+    }
+    throw new Error(`GET /health did not answer 200 in time:\n${this.recentOutput()}`);
+  }
+
+  /** SIGTERM lets dev.ts stop wrangler and close the database cleanly; SIGKILL only if it does not finish. */
+  async stop() {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    signalGroup(pid, "SIGTERM");
+    const deadline = Date.now() + APP_STOP_TIMEOUT_MS;
+    while (groupAlive(pid) && Date.now() < deadline) await sleep(200);
+    if (groupAlive(pid)) signalGroup(pid, "SIGKILL");
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+function groupAlive(pid: number) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Rejects if `promise` has not settled within `ms`; the timer never outlives the race. */
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ----------------------------------------------------------------------------------------------- Helpers
+
+/**
+ * Waits until the dev mailbox lists an email to `to`, with `subject` in its subject, as delivered; opens it and
+ * returns its first link, after checking that the link points at the app under test.
+ */
+async function openDeliveredEmail(page: Page, baseUrl: string, to: string, subject: string) {
+  const deadline = Date.now() + MAIL_TIMEOUT_MS;
+  for (;;) {
+    await page.goto(`${baseUrl}/dev/mailbox`);
+    const email = page.locator("details.mail").filter({ hasText: `To ${to}` }).filter({ hasText: subject }).first();
+    if ((await email.count()) > 0 && (await email.locator(".badge").innerText()) === "Delivered") {
+      await email.locator("summary").click();
+      const link = email.locator(".mail-text a").first();
+      const href = await link.getAttribute("href");
+      assert.ok(href?.startsWith(`${baseUrl}/`), `the email "${subject}" links to ${href}, not to ${baseUrl}`);
+      return link;
+    }
+    if (Date.now() > deadline) throw new Error(`no delivered email "${subject}" to ${to} in the dev mailbox after ${MAIL_TIMEOUT_MS / 1000}s`);
+    await sleep(500);
+  }
+}
+
+const WORKSPACE_URL = /\/w\/[0-9a-f-]{36}(\?.*)?$/;
+
+function workspaceIdOf(page: Page) {
+  const id = /\/w\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+  assert.ok(id, `not on a workspace page: ${page.url()}`);
+  return id;
+}
+
+async function fillSignUp(page: Page, user: { name: string; email: string; password: string }) {
+  await page.getByLabel("Your name", { exact: true }).fill(user.name);
+  await page.getByLabel("Email", { exact: true }).fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+async function fillLogIn(page: Page, user: { email: string; password: string }) {
+  await page.getByLabel("Email", { exact: true }).fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+// --------------------------------------------------------------------------------------------- Scenarios
+
+/** `page` runs with JavaScript and carries one user through scenarios 1-5; `plain` has JavaScript disabled. */
+function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
+  const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const user = { name: "Robin Browser", email: `robin-${stamp}@example.com`, password: "a long enough password" };
+  const invitee = `guest-${stamp}@example.com`;
+  const secondWorkspace = `Second studio ${stamp}`;
+  let firstWorkspaceId = "";
+
+  return [
+    {
+      page,
+      name: "sign up lands on the dashboard with the unverified-email banner",
+      async run() {
+        await page.goto(`${baseUrl}/signup`);
+        await fillSignUp(page, user);
+        await page.waitForURL(WORKSPACE_URL);
+        firstWorkspaceId = workspaceIdOf(page);
+        await page.getByRole("heading", { level: 1, name: /^Welcome to / }).waitFor();
+        await page.getByRole("region", { name: "Email confirmation" }).getByText("Confirm your email address.").waitFor();
+      },
+    },
+    {
+      page,
+      name: "the verification email's link confirms the address",
+      async run() {
+        const link = await openDeliveredEmail(page, baseUrl, user.email, "Confirm your email");
+        await link.click();
+        await page.waitForURL(/\/verify-email\?token=/);
+        await page.getByRole("button", { name: "Confirm my email" }).click();
+        await page.waitForURL(WORKSPACE_URL);
+        await page.getByText("Your email address is confirmed.").waitFor();
+        assert.equal(await page.getByRole("region", { name: "Email confirmation" }).count(), 0, "the unverified banner is still shown");
+      },
+    },
+    {
+      page,
+      name: "a second workspace is created from the switcher",
+      async run() {
+        await page.goto(`${baseUrl}/w/${firstWorkspaceId}`);
+        await page.locator(".switcher > summary").click();
+        await page.getByRole("link", { name: "New workspace" }).click();
+        await page.waitForURL(/\/workspaces\/new$/);
+        await page.getByLabel("Workspace name", { exact: true }).fill(secondWorkspace);
+        await page.getByRole("button", { name: "Create workspace" }).click();
+        await page.waitForURL(WORKSPACE_URL);
+        assert.notEqual(workspaceIdOf(page), firstWorkspaceId, "still on the first workspace");
+        await page.getByRole("heading", { level: 1, name: `Welcome to ${secondWorkspace}` }).waitFor();
+        await page.locator(".switcher > summary").click();
+        assert.equal(await page.locator(".switcher .menu-list li").count(), 2, "the switcher should list both workspaces");
+        await page.keyboard.press("Escape");
+        assert.equal(await page.locator(".switcher").getAttribute("open"), null, "Escape should close the switcher");
+      },
+    },
+    {
+      page,
+      name: "inviting a member lists the invitation and mails it",
+      async run() {
+        await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Members" }).click();
+        await page.getByRole("heading", { level: 1, name: "Members" }).waitFor();
+        await page.getByLabel("Email address", { exact: true }).fill(invitee);
+        await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+        await page.getByRole("button", { name: "Send invitation" }).click();
+        await page.getByRole("status").getByText(`Invitation sent to ${invitee}`).waitFor();
+        const row = page.getByRole("region", { name: "Pending invitations" }).getByRole("row").filter({ hasText: invitee });
+        await row.waitFor();
+        assert.match(await row.innerText(), /Viewer/);
+        const link = await openDeliveredEmail(page, baseUrl, invitee, `invited you to ${secondWorkspace}`);
+        assert.match((await link.getAttribute("href")) ?? "", /\/invite\/[\w-]{10,}$/);
+      },
+    },
+    {
+      page,
+      name: "log out, then log back in to the dashboard",
+      async run() {
+        await page.goto(`${baseUrl}/w/${firstWorkspaceId}`);
+        await page.locator(".user-menu > summary").click();
+        await page.getByRole("button", { name: "Log out" }).click();
+        await page.waitForURL(/\/login(\?.*)?$/);
+        await page.getByRole("heading", { level: 1, name: "Log in to Greenroom" }).waitFor();
+        await fillLogIn(page, user);
+        await page.waitForURL(WORKSPACE_URL);
+        await page.getByRole("heading", { level: 1, name: /^Welcome to / }).waitFor();
+      },
+    },
+    {
+      page: plain,
+      name: "sign up and log in work without JavaScript",
+      async run() {
+        const other = { name: "Nora Script", email: `nora-${stamp}@example.com`, password: "another long password" };
+        await plain.goto(`${baseUrl}/signup`);
+        await fillSignUp(plain, { ...other, password: "short" });
+        await plain.getByRole("alert").getByText("Some fields need attention.").waitFor();
+        assert.equal(await plain.getByLabel("Password", { exact: true }).getAttribute("aria-invalid"), "true");
+        assert.equal(await plain.getByLabel("Email", { exact: true }).inputValue(), other.email, "the email was not kept");
+        assert.equal(await plain.getByLabel("Password", { exact: true }).inputValue(), "", "the password was kept");
+        await fillSignUp(plain, other);
+        await plain.waitForURL(WORKSPACE_URL);
+        await plain.getByRole("heading", { level: 1, name: /^Welcome to / }).waitFor();
+        await plain.goto(`${baseUrl}/logout`);
+        await plain.getByRole("button", { name: "Log out" }).click();
+        await plain.waitForURL(/\/login(\?.*)?$/);
+        await fillLogIn(plain, { ...other, password: "wrong password!" });
+        await plain.getByRole("alert").getByText("Email or password is incorrect.").waitFor();
+        await fillLogIn(plain, other);
+        await plain.waitForURL(WORKSPACE_URL);
+      },
+    },
+  ];
+}
+
+// ------------------------------------------------------------------------------------------------- Runner
+
+const slug = (name: string) => name.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "").toLowerCase();
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0];
+
+const LIMIT = `the ${OVERALL_TIMEOUT_MS / 1000}-second time limit was reached`;
+
+async function main(): Promise<number> {
+  const deadline = Date.now() + OVERALL_TIMEOUT_MS;
+  let passed = 0;
+  let failed = 0;
+  let app: App | undefined;
+  let browser: Browser | undefined;
+  const tempDirs: string[] = [];
+
+  const cleanup = async () => {
+    await browser?.close().catch(() => undefined);
+    await app?.stop();
+    await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  };
+  const interrupted = () => void cleanup().finally(() => process.exit(130));
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+
+  try {
+    const [port, pgPort, pgProxyPort] = await freePorts(3);
+    for (const kind of ["data", "state"]) tempDirs.push(await mkdtemp(path.join(os.tmpdir(), `greenroom-browser-${kind}-`)));
+    const [dataDir, stateDir] = tempDirs;
+    await mkdir(RESULTS_DIR, { recursive: true });
+
+    app = App.start({ port, pgPort, pgProxyPort, dataDir, stateDir });
+    try {
+      await app.waitUntilHealthy(deadline);
+    } catch (error) {
+      console.log(`not ok - the app starts: ${describe(error)}`);
+      console.error(app.recentOutput());
+      return finish(0, 1);
+    }
+
+    // Playwright gives the browser a fresh temporary profile (user-data-dir) and deletes it on close.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const plain = await browser.newPage({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+    for (const each of [page, plain]) each.setDefaultTimeout(STEP_TIMEOUT_MS);
+
+    for (const scenario of scenarios(app.baseUrl, page, plain)) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        failed++;
+        console.log(`not ok - ${scenario.name}: not run, ${LIMIT}`);
+        continue;
+      }
+      try {
+        const running = scenario.run();
+        // If the time limit wins the race, the abandoned run fails later when the browser closes: that is expected.
+        running.catch(() => undefined);
+        await withTimeout(running, remaining, LIMIT);
+        passed++;
+        console.log(`ok - ${scenario.name}`);
+      } catch (error) {
+        failed++;
+        console.log(`not ok - ${scenario.name}: ${describe(error)}`);
+        await scenario.page.screenshot({ path: path.join(RESULTS_DIR, `${slug(scenario.name)}.png`), fullPage: true }).catch(() => undefined);
+      }
+    }
+    return finish(passed, failed);
+  } catch (error) {
+    console.log(`not ok - browser test setup: ${describe(error)}`);
+    return finish(passed, failed + 1);
+  } finally {
+    await cleanup();
+  }
+}
+
+function finish(passed: number, failed: number) {
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();
+// Stray handles (a browser that would not close, a pending fetch) must not keep the run alive.
+process.exit();

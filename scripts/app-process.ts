@@ -1,19 +1,23 @@
 /**
- * Starts the real app (`scripts/dev.ts`: PGlite + proxy, build, wrangler dev, cron ticker) on free loopback
- * ports with throwaway data and state folders, for the browser test and the benchmark. `stop()` ends the
- * whole process group and removes the folders.
+ * Starts the real app (`scripts/dev.ts`: PGlite + proxy, build, wrangler dev with its queue consumer, cron
+ * ticker) on free loopback ports with throwaway data and state folders, for the browser test and the benchmark.
+ * `stop()` ends the whole process group and removes the folders.
  */
-import { spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
+const STOP_TIMEOUT_MS = 20_000;
 
-export function freePort(): Promise<number> {
+export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
+    server.unref();
     server.once("error", fail);
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address() as { port: number };
@@ -22,18 +26,42 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Distinct free ports: the OS may hand the same one out twice once each probe has closed. */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+function groupAlive(pid: number) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface RunningApp {
-  url: string;
-  logFile: string;
+  /** http://localhost:PORT — the same origin the app puts in its email links. */
+  baseUrl: string;
+  recentOutput(lines?: number): string;
   stop(): Promise<void>;
 }
 
 export async function startApp(opts: { readyTimeoutMs?: number } = {}): Promise<RunningApp> {
-  const scratch = mkdtempSync(join(tmpdir(), "greenroom-app-"));
-  const [port, pgPort, proxyPort] = [await freePort(), await freePort(), await freePort()];
-  const logFile = join(scratch, "app.log");
-  const log = createWriteStream(logFile);
-  const child = spawn("npx", ["tsx", "scripts/dev.ts"], {
+  const scratch = await mkdtemp(join(tmpdir(), "greenroom-app-"));
+  const [port, pgPort, pgProxyPort] = await freePorts(3);
+  // Its own process group, so that stopping it reaches wrangler, workerd and everything else it started.
+  const child: ChildProcess = spawn("npx", ["tsx", "scripts/dev.ts"], {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -41,43 +69,47 @@ export async function startApp(opts: { readyTimeoutMs?: number } = {}): Promise<
       ...process.env,
       PORT: String(port),
       GREENROOM_PG_PORT: String(pgPort),
-      GREENROOM_PG_PROXY_PORT: String(proxyPort),
+      GREENROOM_PG_PROXY_PORT: String(pgProxyPort),
       GREENROOM_DATA_DIR: join(scratch, "pglite"),
       GREENROOM_STATE_DIR: join(scratch, "wrangler-state"),
     },
   });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  let exited = false;
-  child.once("exit", () => void (exited = true));
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(...chunk.toString().split("\n"));
+    output.splice(0, Math.max(0, output.length - 200));
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
 
-  const stop = async () => {
-    if (!exited && child.pid) {
-      try {
-        process.kill(-child.pid, "SIGINT");
-      } catch {
-        // Already gone.
+  const app: RunningApp = {
+    baseUrl: `http://localhost:${port}`,
+    recentOutput: (lines = 40) => output.slice(-lines).join("\n"),
+    // SIGTERM lets dev.ts stop wrangler and close the database cleanly; SIGKILL only if it does not finish.
+    async stop() {
+      const pid = child.pid;
+      if (pid !== undefined) {
+        signalGroup(pid, "SIGTERM");
+        const deadline = Date.now() + STOP_TIMEOUT_MS;
+        while (groupAlive(pid) && Date.now() < deadline) await sleep(200);
+        if (groupAlive(pid)) signalGroup(pid, "SIGKILL");
       }
-      const deadline = Date.now() + 10_000;
-      while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      if (!exited) process.kill(-child.pid, "SIGKILL");
-    }
-    log.end();
-    rmSync(scratch, { recursive: true, force: true });
+      await rm(scratch, { recursive: true, force: true });
+    },
   };
 
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 180_000);
-  while (Date.now() < deadline) {
-    if (exited) break;
-    const healthy = await fetch(`${url}/health`).then(
-      (r) => r.status === 200,
-      () => false,
+  while (Date.now() < deadline && !exited()) {
+    const status = await fetch(`${app.baseUrl}/health`, { signal: AbortSignal.timeout(5_000) }).then(
+      async (response) => (await response.body?.cancel(), response.status),
+      () => 0,
     );
-    if (healthy) return { url, logFile, stop };
-    await new Promise((r) => setTimeout(r, 500));
+    if (status === 200) return app;
+    await sleep(500);
   }
-  const reason = exited ? "the app exited during start-up" : "the app did not become healthy in time";
-  await stop();
-  throw new Error(`${reason} (log was in ${logFile})`);
+  const reason = exited() ? "the app exited before it was ready" : "GET /health did not answer 200 in time";
+  const recent = app.recentOutput();
+  await app.stop();
+  throw new Error(`${reason}:\n${recent}`);
 }

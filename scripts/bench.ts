@@ -30,9 +30,9 @@ async function main() {
   const app = await startApp();
   try {
     const email = `bench-${Date.now()}@example.test`;
-    const signUp = await fetch(`${app.url}/api/trpc/auth.signUp`, {
+    const signUp = await fetch(`${app.baseUrl}/api/trpc/auth.signUp`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: app.url },
+      headers: { "content-type": "application/json", origin: app.baseUrl },
       body: JSON.stringify({ json: { name: "Bench Owner", email, password: "a long passphrase" } }),
     });
     if (!signUp.ok) throw new Error(`sign up failed: ${signUp.status} ${await signUp.text()}`);
@@ -41,9 +41,9 @@ async function main() {
     const overviewInput = encodeURIComponent(JSON.stringify({ json: { workspaceId } }));
 
     const cases: { name: string; url: string; init: RequestInit }[] = [
-      { name: "SSR dashboard  GET /w/:id", url: `${app.url}/w/${workspaceId}`, init: { headers: { cookie } } },
-      { name: "tRPC query     workspaces.getOverview", url: `${app.url}/api/trpc/workspaces.getOverview?input=${overviewInput}`, init: { headers: { cookie } } },
-      { name: "health         GET /health", url: `${app.url}/health`, init: {} },
+      { name: "SSR dashboard  GET /w/:id", url: `${app.baseUrl}/w/${workspaceId}`, init: { headers: { cookie } } },
+      { name: "tRPC query     workspaces.getOverview", url: `${app.baseUrl}/api/trpc/workspaces.getOverview?input=${overviewInput}`, init: { headers: { cookie } } },
+      { name: "health         GET /health", url: `${app.baseUrl}/health`, init: {} },
     ];
 
     console.log(`\n${ITERATIONS} sequential requests each after ${WARMUP} warm-up requests, loopback, 1 client\n`);

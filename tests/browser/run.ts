@@ -8,13 +8,11 @@
  * a failed scenario leaves a screenshot in test-results/browser/.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import os from "node:os";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { sleep, startApp, type RunningApp } from "../../scripts/app-process";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const RESULTS_DIR = path.join(ROOT, "test-results", "browser");
@@ -23,7 +21,6 @@ const OVERALL_TIMEOUT_MS = 4 * 60_000;
 const STEP_TIMEOUT_MS = 15_000;
 /** Emails are written at once but delivered by the queue consumer a second or two later. */
 const MAIL_TIMEOUT_MS = 30_000;
-const APP_STOP_TIMEOUT_MS = 20_000;
 
 interface Scenario {
   name: string;
@@ -32,111 +29,7 @@ interface Scenario {
   run: () => Promise<void>;
 }
 
-// ------------------------------------------------------------------------------------------------ The app
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Distinct free ports: the OS could hand the same one out twice once each probe has closed. */
-async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-}
-
-class App {
-  private output: string[] = [];
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly baseUrl: string,
-  ) {
-    const keep = (chunk: Buffer) => {
-      this.output.push(...chunk.toString().split("\n"));
-      this.output.splice(0, Math.max(0, this.output.length - 200));
-    };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
-  }
-
-  /** `scripts/dev.ts` in its own process group, so that stopping it reaches everything it started. */
-  static start(opts: { port: number; pgPort: number; pgProxyPort: number; dataDir: string; stateDir: string }): App {
-    const child = spawn("npx", ["tsx", "scripts/dev.ts"], {
-      cwd: ROOT,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        PORT: String(opts.port),
-        GREENROOM_PG_PORT: String(opts.pgPort),
-        GREENROOM_PG_PROXY_PORT: String(opts.pgProxyPort),
-        GREENROOM_DATA_DIR: opts.dataDir,
-        GREENROOM_STATE_DIR: opts.stateDir,
-      },
-    });
-    return new App(child, `http://localhost:${opts.port}`);
-  }
-
-  get exited() {
-    return this.child.exitCode !== null || this.child.signalCode !== null;
-  }
-
-  recentOutput(lines = 40) {
-    return this.output.slice(-lines).join("\n");
-  }
-
-  async waitUntilHealthy(deadline: number) {
-    while (Date.now() < deadline) {
-      if (this.exited) throw new Error(`the app exited before it was ready:\n${this.recentOutput()}`);
-      try {
-        const response = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(5_000) });
-        await response.body?.cancel();
-        if (response.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(500);
-    }
-    throw new Error(`GET /health did not answer 200 in time:\n${this.recentOutput()}`);
-  }
-
-  /** SIGTERM lets dev.ts stop wrangler and close the database cleanly; SIGKILL only if it does not finish. */
-  async stop() {
-    const pid = this.child.pid;
-    if (pid === undefined) return;
-    signalGroup(pid, "SIGTERM");
-    const deadline = Date.now() + APP_STOP_TIMEOUT_MS;
-    while (groupAlive(pid) && Date.now() < deadline) await sleep(200);
-    if (groupAlive(pid)) signalGroup(pid, "SIGKILL");
-  }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals) {
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-  }
-}
-
-function groupAlive(pid: number) {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Rejects if `promise` has not settled within `ms`; the timer never outlives the race. */
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
@@ -320,31 +213,23 @@ async function main(): Promise<number> {
   const deadline = Date.now() + OVERALL_TIMEOUT_MS;
   let passed = 0;
   let failed = 0;
-  let app: App | undefined;
+  let app: RunningApp | undefined;
   let browser: Browser | undefined;
-  const tempDirs: string[] = [];
 
   const cleanup = async () => {
     await browser?.close().catch(() => undefined);
     await app?.stop();
-    await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
   };
   const interrupted = () => void cleanup().finally(() => process.exit(130));
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
 
   try {
-    const [port, pgPort, pgProxyPort] = await freePorts(3);
-    for (const kind of ["data", "state"]) tempDirs.push(await mkdtemp(path.join(os.tmpdir(), `greenroom-browser-${kind}-`)));
-    const [dataDir, stateDir] = tempDirs;
     await mkdir(RESULTS_DIR, { recursive: true });
-
-    app = App.start({ port, pgPort, pgProxyPort, dataDir, stateDir });
     try {
-      await app.waitUntilHealthy(deadline);
+      app = await startApp({ readyTimeoutMs: deadline - Date.now() });
     } catch (error) {
       console.log(`not ok - the app starts: ${describe(error)}`);
-      console.error(app.recentOutput());
       return finish(0, 1);
     }
 

@@ -1,25 +1,13 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
+import { freePorts } from "../../scripts/app-process";
 
 const repoRoot = resolve(import.meta.dirname, "../..");
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
 // The Worker reaches the database exactly as in `npm run dev`: Neon's driver over WebSocket to the local
 // proxy in front of PGlite. Global setup starts that database on these ports.
-const pgPort = await freePort();
-const proxyPort = await freePort();
+const [pgPort, proxyPort] = await freePorts(2);
 process.env.GREENROOM_TEST_PG_PORT = String(pgPort);
 process.env.GREENROOM_TEST_PG_PROXY_PORT = String(proxyPort);
 

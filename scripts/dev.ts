@@ -115,7 +115,7 @@ function readCronTriggers(): string[] {
   return [...array.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2] ?? "");
 }
 
-/** Fires every matching cron at the top of each minute (local time); returns a function that stops the ticker. */
+/** Fires every matching cron at the top of each minute (UTC, as Cloudflare evaluates them); returns a function that stops the ticker. */
 function startCronTicker(crons: readonly string[]): () => void {
   let timer: NodeJS.Timeout | undefined;
   let lastTick = 0;
@@ -348,9 +348,9 @@ async function main(): Promise<void> {
   log(`  App:          ${APP_URL}`);
   log(`  Dev mailbox:  ${APP_URL}/dev/mailbox`);
   const cronList =
-    crons.length > 0 ? `${crons.join(", ")} (fired by this runner, local time)` : "none in wrangler.toml";
+    crons.length > 0 ? `${crons.join(", ")} (fired by this runner, in UTC)` : "none in wrangler.toml";
   log(`  Crons:        ${cronList}`);
-  log("  After editing app/, run `npm run build` in another terminal; wrangler reloads the new build.");
+  log("  After editing app/, run `npx remix vite:build` in another terminal; wrangler reloads the new build.");
   log("  Ctrl-C stops everything.");
   log(rule);
 }

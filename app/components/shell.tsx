@@ -25,10 +25,7 @@ export function AppShell({ user, workspaces, current, children }: { user: ShellU
     <div className="shell">
       <header className="topbar">
         <div className="topbar-row">
-          <Link to={current ? `/w/${current.id}` : "/app"} className="brand">
-            <span className="brand-mark" aria-hidden="true" />
-            Greenroom
-          </Link>
+          <BrandLink to={current ? `/w/${current.id}` : "/app"} />
           <WorkspaceSwitcher workspaces={workspaces} current={current} />
           <UserMenu user={user} />
         </div>
@@ -156,15 +153,22 @@ function VerifyEmailBanner({ email }: { email: string }) {
   );
 }
 
+/** The product name with its mark, linking home. */
+export function BrandLink({ to }: { to: string }) {
+  return (
+    <Link to={to} className="brand">
+      <span className="brand-mark" aria-hidden="true" />
+      Greenroom
+    </Link>
+  );
+}
+
 /** The frame of the logged-out pages: the product name and one centred card. */
 export function AuthPage({ title, children, wide = false }: { title: string; children: ReactNode; wide?: boolean }) {
   return (
     <div className="auth-shell">
       <header className="auth-header">
-        <Link to="/" className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          Greenroom
-        </Link>
+        <BrandLink to="/" />
       </header>
       <main id="main" tabIndex={-1} className={wide ? "auth-main auth-main-wide" : "auth-main"}>
         <div className="card">

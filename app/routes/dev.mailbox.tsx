@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
 import { ErrorPage } from "../components/error-page";
+import { BrandLink } from "../components/shell";
 import { throwLoaderError } from "../lib/errors.server";
 import { formatDateTime } from "../lib/format";
 import { pageTitle } from "../lib/meta";
@@ -43,10 +44,7 @@ export default function DevMailbox() {
   return (
     <div className="dev-shell">
       <header className="auth-header">
-        <Link to="/" className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          Greenroom
-        </Link>
+        <BrandLink to="/" />
       </header>
       <main id="main" tabIndex={-1} className="page">
         <div className="banner banner-info">

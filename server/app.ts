@@ -74,7 +74,10 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
     }),
   );
 
-  const remix = (env: Env) => createRequestHandler(opts.remixBuild, env.ENVIRONMENT === "production" ? "production" : "development");
+  // Built once per isolate: the mode comes from ENVIRONMENT, which is fixed for a deployment.
+  let remixHandler: ReturnType<typeof createRequestHandler> | undefined;
+  const remix = (env: Env) =>
+    (remixHandler ??= createRequestHandler(opts.remixBuild, env.ENVIRONMENT === "production" ? "production" : "development"));
   app.all("*", async (c) => {
     const ctx = c.var.trpc;
     const response = await remix(c.env)(c.req.raw, {

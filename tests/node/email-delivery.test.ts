@@ -103,10 +103,14 @@ describe("email outbox", () => {
 
   it("the sweep re-queues only rows never attempted and older than the cutoff", async () => {
     const { emailId: stuck } = await newEmail();
+    const { emailId: retrying } = await newEmail();
+    resend.failTimes(1);
+    await expect(deliverEmail({ db: t.db, provider: resendProvider({ apiKey: "re_test_key", baseUrl: resendUrl }), from: FROM, emailId: retrying, now: new Date() })).rejects.toThrow();
     const queue = memoryQueue();
     const requeued = await requeueStuckEmails({ db: t.db, emailQueue: queue.queue, olderThan: new Date(Date.now() + 60_000) });
     const ids = queue.jobs(SEND_EMAIL_JOB).map((p) => (p as { emailId: string }).emailId);
     expect(ids).toContain(stuck);
+    expect(ids).not.toContain(retrying);
     expect(requeued).toBe(ids.length);
     const attempted = await t.db.select({ id: emails.id }).from(emails).where(eq(emails.status, "failed"));
     for (const { id } of attempted) expect(ids).not.toContain(id);

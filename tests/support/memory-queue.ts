@@ -7,6 +7,9 @@ export function memoryQueue() {
     async send(body, options) {
       sent.push({ body: body as JobEnvelope, delaySeconds: options?.delaySeconds });
     },
+    async sendBatch(messages) {
+      for (const message of messages) sent.push({ body: message.body as JobEnvelope, delaySeconds: message.delaySeconds });
+    },
   };
   return { queue, sent, jobs: (name: string) => sent.filter((m) => m.body.job === name).map((m) => m.body.payload) };
 }

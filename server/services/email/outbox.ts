@@ -1,7 +1,7 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { emails } from "../../../db/schema";
-import { enqueueJob, type QueueProducer } from "../platform/jobs";
+import { enqueueJob, enqueueJobs, type QueueProducer } from "../platform/jobs";
 import type { EmailContent } from "./templates";
 
 export const SEND_EMAIL_JOB = "email.send";
@@ -25,14 +25,17 @@ export async function queueEmail(opts: { db: DbOrTx; emailQueue: QueueProducer; 
   return emailId;
 }
 
-/** Re-queues emails still waiting after `olderThan`, e.g. when the enqueue after the insert failed. */
+/**
+ * Re-queues emails never attempted by `olderThan`, i.e. whose enqueue after the insert was lost. Rows with
+ * attempts are already in the queue's retry cycle and are left to it.
+ */
 export async function requeueStuckEmails(opts: { db: DbOrTx; emailQueue: QueueProducer; olderThan: Date }) {
   const stuck = await opts.db
     .select({ id: emails.id })
     .from(emails)
-    .where(and(eq(emails.status, "queued"), lt(emails.createdAt, opts.olderThan)))
+    .where(and(eq(emails.status, "queued"), eq(emails.attempts, 0), lt(emails.createdAt, opts.olderThan)))
     .limit(100);
-  for (const { id } of stuck) await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId: id });
+  await enqueueJobs(opts.emailQueue, SEND_EMAIL_JOB, stuck.map(({ id }) => ({ emailId: id })));
   return stuck.length;
 }
 

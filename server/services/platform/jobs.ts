@@ -1,6 +1,7 @@
 /** What a producer needs of a Cloudflare Queue binding; tests pass an in-memory one with the same shape. */
 export interface QueueProducer {
   send(message: unknown, options?: QueueSendOptions): Promise<unknown>;
+  sendBatch(messages: Iterable<MessageSendRequest<unknown>>): Promise<unknown>;
 }
 
 /** Every queue message is an envelope naming the job; the consumer registry validates the payload. */
@@ -12,4 +13,10 @@ export interface JobEnvelope {
 export async function enqueueJob(queue: QueueProducer, job: string, payload: unknown, delaySeconds?: number) {
   const envelope: JobEnvelope = { job, payload };
   await queue.send(envelope, delaySeconds ? { delaySeconds } : undefined);
+}
+
+/** One request for many jobs of the same kind (Queues accepts up to 100 messages per batch). */
+export async function enqueueJobs(queue: QueueProducer, job: string, payloads: unknown[]) {
+  if (payloads.length === 0) return;
+  await queue.sendBatch(payloads.map((payload): MessageSendRequest<unknown> => ({ body: { job, payload } satisfies JobEnvelope })));
 }

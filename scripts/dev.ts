@@ -10,6 +10,7 @@
  * Ctrl-C stops all of it. Ports: PORT (app, 8787), GREENROOM_PG_PORT (54329), GREENROOM_PG_PROXY_PORT (54330).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { constants as osConstants } from "node:os";
@@ -35,7 +36,13 @@ const WORKER_ORIGIN = `http://${HOST}:${APP_PORT}`;
 const THROWAWAY = Boolean(process.env.GREENROOM_DATA_DIR);
 const DATA_DIR = process.env.GREENROOM_DATA_DIR || ".data/pglite";
 const STATE_DIR = process.env.GREENROOM_STATE_DIR || ".wrangler/state";
-const LOCAL_DEFAULTS: Record<string, string> = { ENVIRONMENT: "development", APP_URL, EMAIL_PROVIDER: "outbox" };
+/** Written into a new .dev.vars once (so the signing secret stays stable across runs), or passed per throwaway run. */
+const LOCAL_DEFAULTS: Record<string, string> = {
+  ENVIRONMENT: "development",
+  APP_URL,
+  EMAIL_PROVIDER: "outbox",
+  UPLOAD_SIGNING_SECRET: randomBytes(32).toString("hex"),
+};
 const CHILD_STOP_TIMEOUT_MS = 5_000;
 
 function log(message: string): void {

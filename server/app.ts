@@ -41,8 +41,8 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
       const auth = token ? await validateSessionToken({ db: handle.db, token, clock: systemClock }) : null;
       c.set("trpc", {
         db: handle.db,
+        env: c.env,
         config,
-        emailQueue: c.env.EMAIL_QUEUE,
         meta: { ip: c.req.header("cf-connecting-ip") ?? null, userAgent: c.req.header("user-agent") ?? null },
         auth,
         clock: systemClock,

@@ -13,6 +13,17 @@ export interface Env {
   RESEND_API_URL?: string;
   MEDIA: R2Bucket;
   EMAIL_QUEUE: Queue<unknown>;
+  TRANSCRIPTION_QUEUE: Queue<unknown>;
+  /** Signs upload URLs (HMAC). Locally generated into .dev.vars; a secret in production. */
+  UPLOAD_SIGNING_SECRET: string;
+  /** Transcription providers in fallback order, comma-separated: "workers-ai", "openai". Unset: none. */
+  TRANSCRIPTION_PROVIDERS?: string;
+  /** Workers AI binding, used by the "workers-ai" provider. */
+  AI?: Ai;
+  /** Any OpenAI-compatible /v1/audio/transcriptions endpoint (OpenAI, Groq, self-hosted whisper). */
+  OPENAI_BASE_URL?: string;
+  OPENAI_API_KEY?: string;
+  OPENAI_TRANSCRIPTION_MODEL?: string;
   ASSETS?: Fetcher;
 }
 

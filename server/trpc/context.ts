@@ -1,8 +1,7 @@
 import type { Database } from "../../db/client";
-import type { AppConfig } from "../env";
+import type { AppConfig, Env } from "../env";
 import type { Clock } from "../lib/clock";
 import type { RequestMeta, ValidSession } from "../services/auth/sessions";
-import type { QueueProducer } from "../services/platform/jobs";
 
 /**
  * Everything a procedure may use. Built once per request by the HTTP layer (or per test), never read from a
@@ -10,8 +9,9 @@ import type { QueueProducer } from "../services/platform/jobs";
  */
 export interface TrpcContext {
   db: Database;
+  /** The Worker's bindings (R2, queues, provider settings); routers hand services what they need of it. */
+  env: Env;
   config: AppConfig;
-  emailQueue: QueueProducer;
   meta: RequestMeta;
   auth: ValidSession | null;
   clock: Clock;

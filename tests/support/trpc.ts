@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client";
-import type { AppConfig } from "../../server/env";
+import type { AppConfig, Env } from "../../server/env";
 import type { Clock } from "../../server/lib/clock";
 import type { ValidSession } from "../../server/services/auth/sessions";
 import type { TrpcContext } from "../../server/trpc/context";
@@ -8,17 +8,40 @@ import { memoryQueue } from "./memory-queue";
 
 export const testConfig: AppConfig = { environment: "test", appUrl: "http://localhost:8787", version: "test", secureCookies: false };
 
-/** The real router, called in-process exactly as Remix loaders call it, with a chosen session (or none). */
-export function callerFor(db: Database, session: ValidSession | { session: ValidSession } | null, opts: { clock?: Clock; ip?: string; config?: AppConfig } = {}) {
+/** Bindings for in-process router calls. Queues record what is sent; pass `MEDIA` (tests/support/r2.ts) when needed. */
+export function testEnv(overrides: Partial<Env> = {}) {
   const email = memoryQueue();
+  const transcription = memoryQueue();
+  const env = {
+    ENVIRONMENT: "test",
+    APP_URL: testConfig.appUrl,
+    DATABASE_URL: "postgres://unused-in-process",
+    EMAIL_PROVIDER: "outbox",
+    EMAIL_FROM: "Greenroom <hello@greenroom.test>",
+    UPLOAD_SIGNING_SECRET: "test-upload-signing-secret",
+    EMAIL_QUEUE: email.queue,
+    TRANSCRIPTION_QUEUE: transcription.queue,
+    MEDIA: undefined as unknown as R2Bucket,
+    ...overrides,
+  } as Env;
+  return { env, queues: { email, transcription } };
+}
+
+/** The real router, called in-process exactly as Remix loaders call it, with a chosen session (or none). */
+export function callerFor(
+  db: Database,
+  session: ValidSession | { session: ValidSession } | null,
+  opts: { clock?: Clock; ip?: string; config?: AppConfig; env?: Partial<Env> } = {},
+) {
+  const { env, queues } = testEnv(opts.env);
   const ctx: TrpcContext = {
     db,
+    env,
     config: opts.config ?? testConfig,
-    emailQueue: email.queue,
     meta: { ip: opts.ip ?? "203.0.113.7", userAgent: "vitest" },
     auth: session && "session" in session ? session.session : session,
     clock: opts.clock ?? (() => new Date()),
     responseHeaders: new Headers(),
   };
-  return { api: createCaller(ctx), ctx, emails: email };
+  return { api: createCaller(ctx), ctx, emails: queues.email, queues };
 }

@@ -21,6 +21,7 @@ export default defineConfig({
           ENVIRONMENT: "test",
           APP_URL: "http://localhost",
           EMAIL_PROVIDER: "outbox",
+          UPLOAD_SIGNING_SECRET: "test-upload-signing-secret",
           DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
           LOCAL_DB_PROXY: `127.0.0.1:${proxyPort}`,
         },

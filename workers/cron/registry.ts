@@ -1,5 +1,6 @@
 import type { CronJob } from "./define-cron";
 import { authCleanupCron } from "./jobs/auth-cleanup";
 import { emailOutboxSweepCron } from "./jobs/email-outbox-sweep";
+import { startWaitingTranscriptionsCron } from "./jobs/start-waiting-transcriptions";
 
-export const cronJobs: readonly CronJob[] = [authCleanupCron, emailOutboxSweepCron];
+export const cronJobs: readonly CronJob[] = [authCleanupCron, emailOutboxSweepCron, startWaitingTranscriptionsCron];

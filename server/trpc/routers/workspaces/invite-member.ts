@@ -14,7 +14,7 @@ export const inviteMemberProcedure = workspaceProcedure("members.manage")
   .mutation(({ ctx, input }) =>
     inviteMember({
       db: ctx.db,
-      emailQueue: ctx.emailQueue,
+      emailQueue: ctx.env.EMAIL_QUEUE,
       appUrl: ctx.config.appUrl,
       workspaceId: ctx.access.workspaceId,
       inviter: { id: ctx.auth.user.id, name: ctx.auth.user.name },

@@ -1,0 +1,66 @@
+import { sql } from "drizzle-orm";
+import { boolean, customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { mediaObjects } from "./media";
+import { workspaces } from "./workspaces";
+
+export const shows = pgTable(
+  "shows",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    artworkMediaId: uuid("artwork_media_id").references(() => mediaObjects.id, { onDelete: "set null" }),
+    /** An Apple Podcasts category, e.g. "Technology" or "Society & Culture". */
+    category: text("category").notNull().default("Technology"),
+    /** BCP 47 language tag, e.g. "en" or "pt-BR". */
+    language: text("language").notNull().default("en"),
+    author: text("author").notNull().default(""),
+    explicit: boolean("explicit").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("shows_workspace_idx").on(t.workspaceId, t.createdAt)],
+);
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+export const EPISODE_STATUSES = ["draft", "scheduled", "published"] as const;
+export type EpisodeStatus = (typeof EPISODE_STATUSES)[number];
+
+export const episodes = pgTable(
+  "episodes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    showId: uuid("show_id")
+      .notNull()
+      .references(() => shows.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    /** Show notes (plain text with URLs). */
+    description: text("description").notNull().default(""),
+    episodeNumber: integer("episode_number"),
+    seasonNumber: integer("season_number"),
+    status: text("status", { enum: EPISODE_STATUSES }).notNull().default("draft"),
+    /** When a scheduled episode goes live; the publish cron flips it to published at or after this time. */
+    publishAt: timestamp("publish_at", { withTimezone: true }),
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+    audioMediaId: uuid("audio_media_id").references(() => mediaObjects.id, { onDelete: "set null" }),
+    durationSeconds: integer("duration_seconds"),
+    search: tsvector("search")
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('simple', coalesce("title", '') || ' ' || coalesce("description", ''))`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("episodes_search_idx").using("gin", t.search),
+    index("episodes_show_idx").on(t.workspaceId, t.showId, t.publishedAt),
+    index("episodes_due_idx").on(t.status, t.publishAt),
+    uniqueIndex("episodes_number_idx").on(t.showId, t.seasonNumber, t.episodeNumber),
+  ],
+);

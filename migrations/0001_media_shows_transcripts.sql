@@ -97,6 +97,8 @@ CREATE TABLE "transcripts" (
 	"provider" text NOT NULL,
 	"summary" text,
 	"summary_kind" text,
+	"show_notes" text,
+	"chapters" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "transcripts_media_id_unique" UNIQUE("media_id")

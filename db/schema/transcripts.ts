@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { episodes } from "./podcasts";
 import { mediaObjects } from "./media";
 import { workspaces } from "./workspaces";
@@ -59,8 +59,11 @@ export const transcripts = pgTable(
     language: text("language"),
     provider: text("provider").notNull(),
     summary: text("summary"),
-    /** "llm" when a model wrote the summary, "extractive" for the offline fallback (labelled as such). */
+    /** "llm" when a model wrote the summary, show notes and chapters; "extractive" for the offline fallback. */
     summaryKind: text("summary_kind", { enum: SUMMARY_KINDS }),
+    showNotes: text("show_notes"),
+    /** Podcasting 2.0 chapters: start time and title, in order. */
+    chapters: jsonb("chapters").$type<{ startMs: number; title: string }[]>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

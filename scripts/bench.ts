@@ -2,7 +2,10 @@
  * `npm run bench`: starts the app on loopback (the same stack as `npm run dev`) and prints latency percentiles
  * and database queries per request for the SSR dashboard, a tRPC query and /health. Figures, not assertions:
  * tests assert query counts; this reports time.
+ * Then uploads: throughput of a 200 MiB file through the multipart path, and upload-complete -> transcription job.
  */
+import { partRange, PART_SIZE } from "../server/services/media/rules";
+import { wavSlice } from "../tests/support/audio";
 import { startApp } from "./app-process";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -59,10 +62,105 @@ async function main() {
         `${c.name.padEnd(42)} ${percentile(sorted, 50).toFixed(1).padStart(8)} ${percentile(sorted, 99).toFixed(1).padStart(8)} ${mean.toFixed(1).padStart(8)} ${queries.padStart(12)}`,
       );
     }
+    await benchUploads(app.baseUrl, cookie, workspaceId);
     console.log("\nLocal figures include PGlite (WASM, one serialised backend) and the WebSocket proxy; Neon differs.");
   } finally {
     await app.stop();
   }
+}
+
+// ------------------------------------------------------------------------------------------------ Uploads
+
+const MiB = 1024 * 1024;
+const LARGE_UPLOAD_BYTES = 200 * MiB;
+/** Parts in flight at once, as the browser's uploader sends them (app/lib/uploads.ts). */
+const CONCURRENT_PARTS = 3;
+const SMALL_UPLOADS = Number(process.env.BENCH_UPLOADS ?? 20);
+
+interface UploadSession {
+  mediaId: string;
+  size: number;
+  partSize: number;
+  partCount: number;
+  multipart: boolean;
+  token: string;
+}
+
+async function procedure<T>(baseUrl: string, cookie: string, path: string, input: unknown, kind: "query" | "mutation") {
+  const encoded = encodeURIComponent(JSON.stringify({ json: input }));
+  const response =
+    kind === "query"
+      ? await fetch(`${baseUrl}/api/trpc/${path}?input=${encoded}`, { headers: { cookie } })
+      : await fetch(`${baseUrl}/api/trpc/${path}`, { method: "POST", headers: { cookie, "content-type": "application/json", origin: baseUrl }, body: JSON.stringify({ json: input }) });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  const queries = Number(response.headers.get(QUERY_COUNT_HEADER) ?? NaN);
+  return { data: ((await response.json()) as { result: { data: { json: T } } }).result.data.json, queries };
+}
+
+/** Sends the parts of a generated WAV, `CONCURRENT_PARTS` at a time; returns the largest request body sent. */
+async function sendParts(baseUrl: string, session: UploadSession) {
+  const queue = Array.from({ length: session.partCount }, (_, i) => i + 1);
+  let largest = 0;
+  const worker = async () => {
+    for (let partNumber = queue.shift(); partNumber !== undefined; partNumber = queue.shift()) {
+      const { start, end } = partRange(session.size, session.partSize, partNumber);
+      const body = wavSlice(session.size, start, end);
+      largest = Math.max(largest, body.byteLength);
+      const path = session.multipart ? `/api/uploads/${session.mediaId}/parts/${partNumber}` : `/api/uploads/${session.mediaId}`;
+      const response = await fetch(`${baseUrl}${path}?token=${encodeURIComponent(session.token)}`, { method: "PUT", body });
+      if (!response.ok) throw new Error(`part ${partNumber} answered ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_PARTS, queue.length) }, worker));
+  return largest;
+}
+
+/**
+ * Throughput of one 200 MiB upload through the multipart path (parts generated as they are sent), and the time
+ * from an upload's last byte being stored to its transcription job existing, over several small uploads.
+ */
+async function benchUploads(baseUrl: string, cookie: string, workspaceId: string) {
+  const create = (filename: string, size: number) =>
+    procedure<UploadSession>(baseUrl, cookie, "media.createUpload", { workspaceId, filename, contentType: "audio/wav", size }, "mutation").then((r) => r.data);
+  const complete = (mediaId: string) =>
+    procedure<{ status: string; transcription: { status: string } | null }>(baseUrl, cookie, "media.completeUpload", { workspaceId, mediaId }, "mutation");
+
+  const large = await create("bench-200mib.wav", LARGE_UPLOAD_BYTES);
+  const started = performance.now();
+  const largest = await sendParts(baseUrl, large);
+  const sent = performance.now();
+  const finished = await complete(large.mediaId);
+  const done = performance.now();
+  if (finished.data.status !== "ready") throw new Error(`the 200 MiB upload ended ${finished.data.status}`);
+  const mibPerSecond = (ms: number) => (LARGE_UPLOAD_BYTES / MiB / (ms / 1000)).toFixed(1);
+  console.log(`\nUpload, 200 MiB WAV through the Worker: ${large.partCount} parts of ${PART_SIZE / MiB} MiB, ${CONCURRENT_PARTS} in flight, largest request ${(largest / MiB).toFixed(1)} MiB`);
+  console.log(`  parts sent        ${((sent - started) / 1000).toFixed(1)} s   ${mibPerSecond(sent - started)} MiB/s`);
+  console.log(`  incl. completion  ${((done - started) / 1000).toFixed(1)} s   ${mibPerSecond(done - started)} MiB/s   (completeUpload ${(done - sent).toFixed(0)} ms)`);
+
+  const waits: number[] = [];
+  const statuses = new Set<string>();
+  let completeQueries = 0;
+  for (let i = 0; i < SMALL_UPLOADS; i++) {
+    const session = await create(`bench-${i}.wav`, 64 * 1024);
+    await sendParts(baseUrl, session);
+    const stored = performance.now();
+    const result = await complete(session.mediaId);
+    completeQueries = result.queries;
+    // The job is created by completeUpload; the library's view of it is what a person (or the UI) sees.
+    for (;;) {
+      const page = await procedure<{ items: { id: string; transcription: { status: string } | null }[] }>(baseUrl, cookie, "media.list", { workspaceId, limit: 1 }, "query");
+      const job = page.data.items.find((item) => item.id === session.mediaId)?.transcription;
+      if (job) {
+        waits.push(performance.now() - stored);
+        statuses.add(job.status);
+        break;
+      }
+    }
+  }
+  const sorted = waits.sort((a, b) => a - b);
+  console.log(`\nUpload complete -> transcription job, ${SMALL_UPLOADS} uploads of 64 KiB (last byte stored -> job visible in media.list)`);
+  console.log(`  p50 ${percentile(sorted, 50).toFixed(1)} ms   p95 ${percentile(sorted, 95).toFixed(1)} ms   completeUpload ${completeQueries} queries   job status: ${[...statuses].join(", ")}`);
 }
 
 main().catch((error) => {

@@ -4,8 +4,12 @@ import { Hono, type Context } from "hono";
 import { createDb } from "../db/client";
 import { appConfigFromEnv, type Env } from "./env";
 import { sameOriginWrites } from "./http/csrf";
+import { feedRoutes } from "./http/feeds";
 import { checkHealth } from "./http/health";
+import { mediaRoutes } from "./http/media";
 import { readSessionToken } from "./http/session-cookie";
+import { transcriptExportRoutes } from "./http/transcript-exports";
+import { uploadRoutes } from "./http/uploads";
 import { systemClock } from "./lib/clock";
 import { validateSessionToken } from "./services/auth/sessions";
 import type { TrpcContext } from "./trpc/context";
@@ -73,6 +77,13 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
       },
     }),
   );
+
+  app.route("/api/uploads", uploadRoutes);
+
+  // Public feeds, enclosures and artwork; the authenticated media player source and transcript exports.
+  app.route("/", feedRoutes);
+  app.route("/", mediaRoutes);
+  app.route("/", transcriptExportRoutes);
 
   // Built once per isolate: the mode comes from ENVIRONMENT, which is fixed for a deployment.
   let remixHandler: ReturnType<typeof createRequestHandler> | undefined;

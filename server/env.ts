@@ -24,6 +24,15 @@ export interface Env {
   OPENAI_BASE_URL?: string;
   OPENAI_API_KEY?: string;
   OPENAI_TRANSCRIPTION_MODEL?: string;
+  /** Largest file sent in one transcription request (bytes); bigger WAV/MP3 files are split. Default 25 MB. */
+  OPENAI_TRANSCRIPTION_MAX_BYTES?: string;
+  /** Summary/show-notes/chapters models in fallback order: "workers-ai", "openai". Unset: extractive summary. */
+  LLM_PROVIDERS?: string;
+  /** OpenAI-compatible /chat/completions endpoint and key for "openai"; default to OPENAI_BASE_URL / _API_KEY. */
+  LLM_BASE_URL?: string;
+  LLM_API_KEY?: string;
+  /** Model name for "openai" summaries (default gpt-4o-mini). */
+  LLM_MODEL?: string;
   ASSETS?: Fetcher;
 }
 

@@ -11,7 +11,7 @@ interface FrameProps {
 }
 
 /** Label, hint and error wired to the control, so assistive technology reads them together. */
-function FieldFrame({ id, label, hint, errors, children }: FrameProps) {
+export function FieldFrame({ id, label, hint, errors, children }: FrameProps) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors?.length ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;

@@ -118,6 +118,15 @@ function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
           </NavLink>
         </li>
         <li>
+          <NavLink to={`${base}/shows`}>Shows</NavLink>
+        </li>
+        <li>
+          <NavLink to={`${base}/media`}>Media</NavLink>
+        </li>
+        <li>
+          <NavLink to={`${base}/search`}>Search</NavLink>
+        </li>
+        <li>
           <NavLink to={`${base}/members`}>Members</NavLink>
         </li>
         {can(workspace.role, "audit.read") ? (

@@ -27,6 +27,34 @@ export function describeAuditEvent(action: string, detail: Detail, nameOf: (user
       return `Removed ${person(detail.userId)}${str(detail.role) ? ` (${detail.role})` : ""}`;
     case "member.left":
       return "Left the workspace";
+    case "media.uploaded":
+      return `Uploaded “${detail.filename}”`;
+    case "media.deleted":
+      return `Deleted the file “${detail.filename}”`;
+    case "show.created":
+      return `Created the show “${detail.title}”`;
+    case "show.updated":
+      return `Edited the show “${detail.title}”`;
+    case "show.deleted":
+      return `Deleted the show “${detail.title}”`;
+    case "episode.created":
+      return `Created the episode “${detail.title}”`;
+    case "episode.updated":
+      return `Edited the episode “${detail.title}”`;
+    case "episode.scheduled":
+      return `Scheduled the episode “${detail.title}”`;
+    case "episode.published":
+      return detail.scheduled ? `Published the scheduled episode “${detail.title}”` : `Published the episode “${detail.title}”`;
+    case "episode.unpublished":
+      return `Unpublished the episode “${detail.title}”`;
+    case "episode.deleted":
+      return `Deleted the episode “${detail.title}”`;
+    case "transcription.retried":
+      return "Retried a failed transcription";
+    case "transcription.requeued":
+      return `Asked for a new transcription${str(detail.language) ? ` in ${detail.language}` : ""}`;
+    case "transcript.summarized":
+      return detail.kind === "llm" ? "Generated a summary, show notes and chapters with AI" : "Generated an automatic (extractive) summary";
     default:
       return action;
   }

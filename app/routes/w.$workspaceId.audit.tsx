@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { ErrorPanel } from "../components/error-page";
 import { decodeCursor, encodeCursor } from "../lib/audit-cursor.server";
 import { describeAuditEvent } from "../lib/audit";
@@ -8,6 +8,7 @@ import { throwLoaderError } from "../lib/errors.server";
 import { formatDateTime, truncate } from "../lib/format";
 import { pageTitle } from "../lib/meta";
 import { workspaceNameFrom } from "../lib/workspace";
+import { Pager } from "../components/pager";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Audit log", workspaceNameFrom(matches)) }];
 
@@ -116,20 +117,11 @@ export default function AuditLog() {
             </table>
           </div>
         )}
-        {newerHref || olderHref ? (
-          <nav className="pagination" aria-label="Audit log pages">
-            {newerHref ? (
-              <Link className="button button-secondary button-small" to={newerHref}>
-                ← Newer
-              </Link>
-            ) : null}
-            {olderHref ? (
-              <Link className="button button-secondary button-small" to={olderHref}>
-                Older →
-              </Link>
-            ) : null}
-          </nav>
-        ) : null}
+        <Pager
+          label="Audit log pages"
+          previous={newerHref ? { to: newerHref, text: "Newer" } : null}
+          next={olderHref ? { to: olderHref, text: "Older" } : null}
+        />
       </section>
     </>
   );

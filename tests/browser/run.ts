@@ -8,11 +8,13 @@
  * a failed scenario leaves a screenshot in test-results/browser/.
  */
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { sleep, startApp, type RunningApp } from "../../scripts/app-process";
+import { wavFile } from "../support/audio";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const RESULTS_DIR = path.join(ROOT, "test-results", "browser");
@@ -92,7 +94,7 @@ async function fillLogIn(page: Page, user: { email: string; password: string }) 
 
 // --------------------------------------------------------------------------------------------- Scenarios
 
-/** `page` runs with JavaScript and carries one user through scenarios 1-5; `plain` has JavaScript disabled. */
+/** `page` runs with JavaScript and carries one user through scenarios 1-6; `plain` has JavaScript disabled. */
 function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
   const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const user = { name: "Robin Browser", email: `robin-${stamp}@example.com`, password: "a long enough password" };
@@ -174,6 +176,76 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
         await fillLogIn(page, user);
         await page.waitForURL(WORKSPACE_URL);
         await page.getByRole("heading", { level: 1, name: /^Welcome to / }).waitFor();
+      },
+    },
+    {
+      page,
+      name: "an audio upload shows progress, retries a failed part, resumes after a reload and lands in the media library",
+      async run() {
+        // 9 MiB: two parts, so the browser takes the multipart path.
+        const total = 9 * 1024 * 1024 + 321;
+        const name = `Pilot episode ${stamp}.wav`;
+        const folder = await mkdtemp(path.join(tmpdir(), "greenroom-upload-"));
+        const file = path.join(folder, name);
+        await writeFile(file, wavFile(total));
+        const openMedia = async () => {
+          await page.getByRole("heading", { level: 1, name: "Media" }).waitFor();
+          await page.waitForFunction(() => document.querySelector<HTMLButtonElement>(".dropzone .button")?.disabled === false);
+          // Every value the progress bar and the status line take, to check what the person saw on the way.
+          await page.evaluate(() => {
+            const seen: { progress: number[]; status: string[] } = { progress: [], status: [] };
+            (window as unknown as { uploadSeen: typeof seen }).uploadSeen = seen;
+            new MutationObserver(() => {
+              const bar = document.querySelector<HTMLProgressElement>("progress.upload-progress");
+              const status = document.querySelector(".upload-status")?.textContent ?? "";
+              if (bar && seen.progress.at(-1) !== bar.value) seen.progress.push(bar.value);
+              if (status && seen.status.at(-1) !== status) seen.status.push(status);
+            }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["value"] });
+          });
+        };
+        const seen = () => page.evaluate(() => (window as unknown as { uploadSeen: { progress: number[]; status: string[] } }).uploadSeen);
+        try {
+          await page.goto(`${baseUrl}/w/${firstWorkspaceId}`);
+          await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Media" }).click();
+          await openMedia();
+
+          // Part 1's first attempt loses its connection; part 2 never gets an answer before the reload.
+          let part1Attempts = 0;
+          await page.route(/\/api\/uploads\/[^/]+\/parts\/\d+\?/, (route) => {
+            if (/\/parts\/2\?/.test(route.request().url())) return;
+            return part1Attempts++ === 0 ? route.abort("connectionreset") : route.continue();
+          });
+          const part1Stored = page.waitForResponse((response) => /\/parts\/1\?/.test(response.url()) && response.status() === 200, { timeout: 30_000 });
+          await page.getByLabel("Files to upload", { exact: true }).setInputFiles(file);
+          await part1Stored;
+          const before = await seen();
+          assert.ok(before.status.some((text) => /^Part 1 failed \(the connection failed\)\. Retry 1 of 3/.test(text)), `no retry was shown: ${before.status.join(" | ")}`);
+          assert.ok(before.progress.some((value) => value > 0 && value < total), `the progress bar never showed partial progress: ${before.progress.join(", ")}`);
+
+          // Reloading cancels part 2 in flight (unrouting first would let it through).
+          page.once("dialog", (dialog) => void dialog.accept());
+          await page.reload();
+          await page.unrouteAll({ behavior: "ignoreErrors" });
+          await openMedia();
+          await page.getByRole("region", { name: "Library" }).getByRole("row").filter({ hasText: name }).getByText("Upload unfinished").waitFor();
+          const sent: string[] = [];
+          page.on("request", (request) => request.method() === "PUT" && sent.push(new URL(request.url()).pathname.replace(/^.*\/uploads\/[^/]+/, "")));
+          await page.getByLabel("Files to upload", { exact: true }).setInputFiles(file);
+
+          const item = page.locator(".upload-item").filter({ hasText: name });
+          await item.getByRole("status").getByText(/^Ready\./).waitFor({ timeout: 60_000 });
+          assert.deepEqual(sent, ["/parts/2"], `after the reload only the missing part should be sent, not ${sent.join(", ")}`);
+          const bar = item.locator("progress");
+          assert.equal(await bar.getAttribute("value"), await bar.getAttribute("max"), "the progress bar did not reach the end");
+          await item.getByText(/^100% · 9 MB of 9 MB$/).waitFor();
+          const row = page.getByRole("region", { name: "Library" }).getByRole("row").filter({ hasText: name });
+          await row.getByText("Ready", { exact: true }).waitFor();
+          await row.getByText("Waiting for a provider").waitFor();
+          await page.getByText("9 MB used by 1 file").waitFor();
+        } finally {
+          await page.unrouteAll({ behavior: "ignoreErrors" });
+          await rm(folder, { recursive: true, force: true });
+        }
       },
     },
     {

@@ -1,6 +1,7 @@
 import type { CronJob } from "./define-cron";
 import { authCleanupCron } from "./jobs/auth-cleanup";
 import { emailOutboxSweepCron } from "./jobs/email-outbox-sweep";
+import { publishDueEpisodesCron } from "./jobs/publish-due-episodes";
 import { startWaitingTranscriptionsCron } from "./jobs/start-waiting-transcriptions";
 
-export const cronJobs: readonly CronJob[] = [authCleanupCron, emailOutboxSweepCron, startWaitingTranscriptionsCron];
+export const cronJobs: readonly CronJob[] = [authCleanupCron, emailOutboxSweepCron, startWaitingTranscriptionsCron, publishDueEpisodesCron];

@@ -21,7 +21,21 @@ export type AuditAction =
   | "member.role_changed"
   | "member.removed"
   | "member.left"
-  | "workspace.ownership_transferred";
+  | "workspace.ownership_transferred"
+  | "media.uploaded"
+  | "media.deleted"
+  | "show.created"
+  | "show.updated"
+  | "show.deleted"
+  | "episode.created"
+  | "episode.updated"
+  | "episode.scheduled"
+  | "episode.published"
+  | "episode.unpublished"
+  | "episode.deleted"
+  | "transcription.retried"
+  | "transcription.requeued"
+  | "transcript.summarized";
 
 export async function recordAudit(opts: {
   db: DbOrTx;

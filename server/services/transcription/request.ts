@@ -1,7 +1,8 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, gte, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { transcriptionJobs } from "../../../db/schema";
 import { enqueueJob, enqueueJobs, type QueueProducer } from "../platform/jobs";
+import { TRANSCRIPTION_LEASE_MS, TRANSCRIPTION_MAX_ATTEMPTS } from "./run";
 
 export const TRANSCRIBE_JOB = "transcription.run";
 
@@ -53,4 +54,41 @@ export async function startWaitingTranscriptions(opts: { db: DbOrTx; queue: Queu
     .returning({ id: transcriptionJobs.id });
   await enqueueJobs(opts.queue, TRANSCRIBE_JOB, started.map(({ id }) => ({ jobId: id })));
   return started.length;
+}
+
+/** A queued job untouched this long has no message left in the queue (the longest retry delay is minutes). */
+export const LOST_MESSAGE_AFTER_MS = 10 * 60_000;
+
+/**
+ * Brings back jobs nothing is working on (run by the per-minute cron, like the email outbox sweep): a queued
+ * job whose message was lost (the enqueue after the insert failed) is queued again; a job left `transcribing`
+ * by a run that died (evicted, over a limit) is queued again, or failed once it has used its attempts, so a
+ * file that always kills its run does not loop forever.
+ */
+export async function recoverStalledTranscriptions(opts: { db: DbOrTx; queue: QueueProducer; now: Date }) {
+  const lostBefore = new Date(opts.now.getTime() - LOST_MESSAGE_AFTER_MS);
+  const diedBefore = new Date(opts.now.getTime() - TRANSCRIPTION_LEASE_MS);
+  const dead = and(eq(transcriptionJobs.status, "transcribing"), lt(transcriptionJobs.updatedAt, diedBefore));
+  const failed = await opts.db
+    .update(transcriptionJobs)
+    .set({
+      status: "failed",
+      lastError: sql`'The transcription stopped unexpectedly ' || ${transcriptionJobs.attempts} || ' times; the file may be too long to transcribe in one 15-minute run. Split it and upload the parts.'`,
+      finishedAt: opts.now,
+      updatedAt: opts.now,
+    })
+    .where(and(dead, gte(transcriptionJobs.attempts, TRANSCRIPTION_MAX_ATTEMPTS)))
+    .returning({ id: transcriptionJobs.id });
+  const requeued = await opts.db
+    .update(transcriptionJobs)
+    .set({
+      status: "queued",
+      progress: 0,
+      lastError: sql`case when ${transcriptionJobs.status} = 'transcribing' then 'The previous run stopped unexpectedly; trying again.' else ${transcriptionJobs.lastError} end`,
+      updatedAt: opts.now,
+    })
+    .where(or(and(eq(transcriptionJobs.status, "queued"), lt(transcriptionJobs.updatedAt, lostBefore)), dead))
+    .returning({ id: transcriptionJobs.id });
+  await enqueueJobs(opts.queue, TRANSCRIBE_JOB, requeued.map(({ id }) => ({ jobId: id })));
+  return { requeued: requeued.length, failed: failed.length };
 }

@@ -1,8 +1,11 @@
 import { configuredTranscriptionProviders } from "../../../server/services/transcription/provider-config";
-import { startWaitingTranscriptions } from "../../../server/services/transcription/request";
+import { recoverStalledTranscriptions, startWaitingTranscriptions } from "../../../server/services/transcription/request";
 import { defineCron } from "../define-cron";
 
-/** Jobs created while no provider was configured start within a minute of one being configured. */
+/**
+ * Jobs created while no provider was configured start within a minute of one being configured; jobs whose
+ * message was lost or whose run died are picked up again.
+ */
 export const startWaitingTranscriptionsCron = defineCron({
   id: "start-waiting-transcriptions",
   schedule: "* * * * *",
@@ -13,5 +16,6 @@ export const startWaitingTranscriptionsCron = defineCron({
       providersConfigured: configuredTranscriptionProviders(ctx.env).length > 0,
       now: ctx.now,
     }),
+    ...(await recoverStalledTranscriptions({ db: ctx.db, queue: ctx.env.TRANSCRIPTION_QUEUE, now: ctx.now })),
   }),
 });

@@ -1,0 +1,128 @@
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { useLoaderData } from "@remix-run/react";
+import { useRef } from "react";
+import { ErrorPage } from "../components/error-page";
+import { PublicPage, ShowNotes } from "../components/public-podcast";
+import { throwLoaderError } from "../lib/errors.server";
+import { formatDate } from "../lib/format";
+import { episodeCode, formatDuration, formatTimestamp } from "../lib/podcasts";
+import podcastStyles from "../styles/podcasts.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: podcastStyles }];
+
+/** Published pages are the same for everyone; a minute of caching keeps an unpublish prompt. */
+export const headers: HeadersFunction = () => ({ "cache-control": "public, max-age=60" });
+
+const summary = (text: string) => (text.length > 200 ? `${text.slice(0, 197).trimEnd()}…` : text);
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Episode not found" }];
+  const { show, episode } = data;
+  const description = summary(episode.description || show.description || `${episode.title}, an episode of ${show.title}.`);
+  return [
+    { title: `${episode.title} · ${show.title}` },
+    { name: "description", content: description },
+    { tagName: "link", rel: "canonical", href: episode.pageUrl },
+    { tagName: "link", rel: "alternate", type: "application/rss+xml", title: show.title, href: show.feedUrl },
+    { property: "og:type", content: "website" },
+    { property: "og:title", content: episode.title },
+    { property: "og:description", content: description },
+    { property: "og:url", content: episode.pageUrl },
+    { property: "og:site_name", content: show.title },
+    { property: "og:audio", content: episode.audio.url },
+    { property: "og:audio:type", content: episode.audio.contentType },
+    ...(show.artworkUrl ? [{ property: "og:image", content: show.artworkUrl }] : []),
+    { name: "twitter:card", content: show.artworkUrl ? "summary_large_image" : "summary" },
+  ];
+};
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  try {
+    return await context.api.podcasts.getPublicEpisode({ showId: params.showId ?? "", episodeId: params.episodeId ?? "" });
+  } catch (error) {
+    throwLoaderError(error, request);
+  }
+}
+
+export default function PublicEpisode() {
+  const { show, episode, transcript } = useLoaderData<typeof loader>();
+  const player = useRef<HTMLAudioElement>(null);
+  /** With JavaScript a timestamp plays from there; without it, it is an anchor to the line. */
+  const seek = (ms: number) => (event: React.MouseEvent) => {
+    if (!player.current) return;
+    event.preventDefault();
+    player.current.currentTime = ms / 1000;
+    void player.current.play().catch(() => undefined);
+  };
+  const facts = [episodeCode(episode), episode.publishedAt ? formatDate(episode.publishedAt) : null, formatDuration(episode.durationSeconds)].filter(Boolean);
+  return (
+    <PublicPage show={show}>
+      <article className="public-episode">
+        <header>
+          {facts.length ? <p className="eyebrow">{facts.join(" · ")}</p> : null}
+          <h1>{episode.title}</h1>
+        </header>
+        <audio ref={player} controls preload="metadata" src={episode.audio.url} className="player">
+          <a href={episode.audio.url}>Download the episode</a>
+        </audio>
+        <p className="public-links">
+          <a href={episode.audio.url} download>
+            Download audio
+          </a>
+          <a href={show.feedUrl}>RSS feed</a>
+          {transcript ? <a href={transcript.vttUrl}>Transcript (WebVTT)</a> : null}
+        </p>
+
+        {episode.description ? (
+          <section aria-labelledby="notes-heading" className="public-section">
+            <h2 id="notes-heading">Show notes</h2>
+            <ShowNotes text={episode.description} />
+          </section>
+        ) : null}
+
+        {transcript && transcript.chapters.length > 0 ? (
+          <section aria-labelledby="chapters-heading" className="public-section">
+            <h2 id="chapters-heading">Chapters</h2>
+            <ol className="chapters">
+              {transcript.chapters.map((chapter) => (
+                <li key={`${chapter.startMs}-${chapter.title}`}>
+                  <a href={`#t-${chapter.startMs}`} onClick={seek(chapter.startMs)} className="timestamp">
+                    {formatTimestamp(chapter.startMs)}
+                  </a>{" "}
+                  {chapter.title}
+                </li>
+              ))}
+            </ol>
+          </section>
+        ) : null}
+
+        {transcript ? (
+          <section aria-labelledby="transcript-heading" className="public-section" lang={transcript.language ?? undefined}>
+            <h2 id="transcript-heading">Transcript</h2>
+            {transcript.segments.length === 0 ? (
+              <p className="muted">The transcript is empty.</p>
+            ) : (
+              <ol className="transcript">
+                {transcript.segments.map((segment) => (
+                  <li key={segment.startMs + segment.text.slice(0, 16)} id={`t-${segment.startMs}`}>
+                    <a href={`#t-${segment.startMs}`} onClick={seek(segment.startMs)} className="timestamp">
+                      {formatTimestamp(segment.startMs)}
+                    </a>
+                    <p>
+                      {segment.speaker ? <strong>{segment.speaker}: </strong> : null}
+                      {segment.text}
+                    </p>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+        ) : null}
+      </article>
+    </PublicPage>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,51 @@
+import { Hono, type Context } from "hono";
+import type { Env } from "../env";
+import { AppError } from "../lib/errors";
+import { getMemberMedia, getPublishedEpisodeAudio, getShowArtwork } from "../services/podcasts/public";
+import type { TrpcContext } from "../trpc/context";
+import { notFoundResponse, serveR2Object, type StoredObject } from "./r2-range";
+
+type MediaEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** "audio" or "audio.mp3": directories expect enclosure URLs to end in the file's extension. */
+const named = (file: string, name: string) => new RegExp(`^${name}(\\.[a-z0-9]{2,5})?$`).test(file);
+
+/** Published episodes' audio and shows' artwork are public: players and directories fetch them without a session. */
+const PUBLIC_HEADERS = { "access-control-allow-origin": "*", "access-control-expose-headers": "content-length, content-range, accept-ranges, etag" };
+
+/** A NOT_FOUND from the service is a 404; anything else is a bug and propagates. */
+async function serve(c: Context<MediaEnv>, find: () => Promise<StoredObject>, cacheControl: string, headers?: Record<string, string>) {
+  let object: StoredObject;
+  try {
+    object = await find();
+  } catch (error) {
+    if (error instanceof AppError && error.code === "NOT_FOUND") return notFoundResponse(error.message);
+    throw error;
+  }
+  return serveR2Object({ bucket: c.env.MEDIA, request: c.req.raw, object, cacheControl, headers });
+}
+
+export const mediaRoutes = new Hono<MediaEnv>();
+
+// Hono answers HEAD with these GET handlers (dropping the body); serveR2Object then skips reading the object.
+mediaRoutes.get("/media/episodes/:episodeId/:file", (c) => {
+  const episodeId = c.req.param("episodeId");
+  if (!UUID.test(episodeId) || !named(c.req.param("file"), "audio")) return notFoundResponse();
+  return serve(c, () => getPublishedEpisodeAudio({ db: c.var.trpc.db, episodeId }), "public, max-age=3600", PUBLIC_HEADERS);
+});
+
+mediaRoutes.get("/media/shows/:showId/:file", (c) => {
+  const showId = c.req.param("showId");
+  if (!UUID.test(showId) || !named(c.req.param("file"), "artwork")) return notFoundResponse();
+  return serve(c, () => getShowArtwork({ db: c.var.trpc.db, showId }), "public, max-age=3600", PUBLIC_HEADERS);
+});
+
+/** Any ready file of a workspace the user belongs to (the transcript viewer's player); others get 404. */
+mediaRoutes.get("/api/media/:mediaId", (c) => {
+  const auth = c.var.trpc.auth;
+  if (!auth) return c.text("Log in to play this file.", 401, { "cache-control": "no-store" });
+  const mediaId = c.req.param("mediaId");
+  if (!UUID.test(mediaId)) return notFoundResponse();
+  return serve(c, () => getMemberMedia({ db: c.var.trpc.db, mediaId, userId: auth.user.id }), "private, max-age=300");
+});

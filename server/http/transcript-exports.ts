@@ -1,0 +1,43 @@
+import { Hono } from "hono";
+import type { Env } from "../env";
+import { AppError } from "../lib/errors";
+import { isExportFormat } from "../services/exports/catalog";
+import { EXPORT_FORMATS, exportFilename } from "../services/exports/formats";
+import { loadTranscriptForExport } from "../services/exports/load";
+import type { TrpcContext } from "../trpc/context";
+import { notFoundResponse } from "./r2-range";
+
+type ExportEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const transcriptExportRoutes = new Hono<ExportEnv>();
+
+/** GET /api/transcripts/:id/export.<txt|srt|vtt|json|docx|pdf>: generated here, as a download. */
+transcriptExportRoutes.get("/api/transcripts/:transcriptId/:file", async (c, next) => {
+  const auth = c.var.trpc.auth;
+  const transcriptId = c.req.param("transcriptId");
+  const exportName = /^export\.([a-z0-9]+)$/.exec(c.req.param("file"));
+  // Other files under /api/transcripts/ belong to other routes.
+  if (!exportName) return next();
+  const format = exportName[1];
+  if (!UUID.test(transcriptId) || !isExportFormat(format)) return notFoundResponse();
+  if (!auth) return c.text("Log in to download this transcript.", 401, { "cache-control": "no-store" });
+  try {
+    const transcript = await loadTranscriptForExport({ db: c.var.trpc.db, transcriptId, userId: auth.user.id });
+    const bytes = EXPORT_FORMATS[format].render(transcript);
+    return new Response(bytes, {
+      headers: {
+        "content-type": EXPORT_FORMATS[format].contentType,
+        "content-length": String(bytes.length),
+        // The name is reduced to ASCII letters, digits and dashes, so it needs no quoting rules beyond these.
+        "content-disposition": `attachment; filename="${exportFilename(transcript.title, format)}"`,
+        "cache-control": "private, no-store",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "NOT_FOUND") return notFoundResponse(error.message);
+    throw error;
+  }
+});

@@ -1,0 +1,288 @@
+import { and, desc, eq, isNull, lte, ne, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/client";
+import { episodes, mediaObjects, shows, type EpisodeStatus } from "../../../db/schema";
+import { AppError, notFound } from "../../lib/errors";
+import { recordAudit, type AuditAction } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
+import { decodeCursor, pageOf } from "./cursor";
+import { requireWorkspaceMedia } from "./media-refs";
+import { podcastUrls } from "./urls";
+
+export interface EpisodeFields {
+  title: string;
+  description: string;
+  episodeNumber: number | null;
+  seasonNumber: number | null;
+  audioMediaId: string | null;
+  durationSeconds: number | null;
+}
+
+export interface EpisodeChanges extends Partial<EpisodeFields> {
+  status?: EpisodeStatus;
+  /** Required (and in the future) when the status becomes or stays scheduled with a new time. */
+  publishAt?: Date | null;
+}
+
+interface Actor {
+  db: DbOrTx;
+  workspaceId: string;
+  actorUserId: string;
+  meta: RequestMeta;
+  now: Date;
+}
+
+/**
+ * Drafts sort by creation, scheduled episodes by their time, published ones by when they went out. Truncated to
+ * milliseconds so the cursor (a JavaScript Date) compares exactly with the rows it came from.
+ */
+const sortAt = sql<Date>`date_trunc('milliseconds', coalesce(${episodes.publishedAt}, ${episodes.publishAt}, ${episodes.createdAt}))`;
+
+/** Newest first, keyset-paginated. */
+export async function listEpisodes(opts: { db: DbOrTx; workspaceId: string; showId: string; limit: number; cursor?: string | null }) {
+  const cursor = opts.cursor ? decodeCursor(opts.cursor) : null;
+  await requireShow(opts, opts.showId);
+  const rows = await opts.db
+    .select({
+      id: episodes.id,
+      title: episodes.title,
+      episodeNumber: episodes.episodeNumber,
+      seasonNumber: episodes.seasonNumber,
+      status: episodes.status,
+      publishAt: episodes.publishAt,
+      publishedAt: episodes.publishedAt,
+      createdAt: episodes.createdAt,
+      hasAudio: sql<boolean>`${episodes.audioMediaId} is not null`,
+      sortAt: sortAt.mapWith((value: string | Date) => new Date(value)),
+    })
+    .from(episodes)
+    .where(
+      and(
+        eq(episodes.workspaceId, opts.workspaceId),
+        eq(episodes.showId, opts.showId),
+        cursor ? sql`(${sortAt}, ${episodes.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(desc(sortAt), desc(episodes.id))
+    .limit(opts.limit + 1);
+  const page = pageOf(rows, opts.limit, (row) => row.sortAt);
+  return { items: page.items.map(({ sortAt: _sortAt, ...item }) => item), nextCursor: page.nextCursor };
+}
+
+export async function getEpisode(opts: { db: DbOrTx; workspaceId: string; episodeId: string; appUrl: string }) {
+  const [row] = await opts.db
+    .select({ episode: episodes, showTitle: shows.title, audio: mediaObjects })
+    .from(episodes)
+    .innerJoin(shows, and(eq(shows.id, episodes.showId), eq(shows.workspaceId, episodes.workspaceId)))
+    .leftJoin(mediaObjects, and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)))
+    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.workspaceId, opts.workspaceId)))
+    .limit(1);
+  if (!row) throw notFound("Episode");
+  const { episode, audio } = row;
+  return {
+    ...presentEpisode(episode),
+    showTitle: row.showTitle,
+    audio: audio
+      ? { id: audio.id, filename: audio.filename, contentType: audio.contentType, size: audio.size, status: audio.status, durationSeconds: audio.durationSeconds }
+      : null,
+    publicUrl: episode.status === "published" ? podcastUrls(opts.appUrl).episodePage(episode.showId, episode.id) : null,
+  };
+}
+
+/** A new episode is always a draft; publishing and scheduling go through `updateEpisode`. */
+export async function createEpisode(opts: Actor & { showId: string; fields: EpisodeFields }) {
+  await requireShow(opts, opts.showId);
+  if (opts.fields.audioMediaId) await requireAudio(opts, opts.fields.audioMediaId, false);
+  await requireFreeNumber(opts, { showId: opts.showId, episodeId: null, seasonNumber: opts.fields.seasonNumber, episodeNumber: opts.fields.episodeNumber });
+  const [episode] = await uniqueNumber(opts.fields, () =>
+    opts.db
+      .insert(episodes)
+      .values({ ...opts.fields, workspaceId: opts.workspaceId, showId: opts.showId, status: "draft", createdAt: opts.now, updatedAt: opts.now })
+      .returning(),
+  );
+  await audit(opts, "episode.created", episode);
+  return presentEpisode(episode);
+}
+
+/**
+ * Changes the fields given and moves the status: scheduled needs a future `publishAt`; published stamps
+ * `publishedAt` with now; both need ready audio of this workspace. The write only applies if the status is
+ * still the one read, so an edit racing the publish cron fails with CONFLICT instead of undoing the publish.
+ */
+export async function updateEpisode(opts: Actor & { episodeId: string; changes: EpisodeChanges }) {
+  const [current] = await opts.db
+    .select()
+    .from(episodes)
+    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.workspaceId, opts.workspaceId)))
+    .limit(1);
+  if (!current) throw notFound("Episode");
+  const { status: requestedStatus, publishAt: requestedPublishAt, ...fields } = opts.changes;
+  const next = { ...current, ...fields };
+  const status = requestedStatus ?? current.status;
+
+  if (fields.audioMediaId) await requireAudio(opts, fields.audioMediaId, false);
+  if (fields.episodeNumber !== undefined || fields.seasonNumber !== undefined) {
+    await requireFreeNumber(opts, { showId: current.showId, episodeId: current.id, seasonNumber: next.seasonNumber, episodeNumber: next.episodeNumber });
+  }
+
+  let publishAt = current.publishAt;
+  let publishedAt = current.publishedAt;
+  if (status === "draft") {
+    publishAt = null;
+    publishedAt = null;
+  } else if (status === "scheduled") {
+    const moved = current.status !== "scheduled" || requestedPublishAt !== undefined;
+    publishAt = requestedPublishAt === undefined ? current.publishAt : requestedPublishAt;
+    if (moved && (!publishAt || publishAt.getTime() <= opts.now.getTime())) {
+      const message = publishAt ? "Pick a time in the future." : "Pick when the episode should go live.";
+      throw new AppError("BAD_REQUEST", "The episode cannot be scheduled.", { fieldErrors: { publishAt: [message] } });
+    }
+    publishedAt = null;
+    await requirePublishableAudio(opts, next.audioMediaId, "scheduled");
+  } else {
+    if (current.status !== "published") {
+      publishAt = null;
+      publishedAt = opts.now;
+    }
+    await requirePublishableAudio(opts, next.audioMediaId, "published");
+  }
+
+  const [updated] = await uniqueNumber(next, () =>
+    opts.db
+      .update(episodes)
+      .set({ ...fields, status, publishAt, publishedAt, updatedAt: opts.now })
+      .where(and(eq(episodes.id, current.id), eq(episodes.workspaceId, opts.workspaceId), eq(episodes.status, current.status)))
+      .returning(),
+  );
+  if (!updated) throw new AppError("CONFLICT", "This episode changed while you were editing it (it may have just been published). Reload and try again.");
+  await audit(opts, auditActionFor(current.status, status), updated);
+  return presentEpisode(updated);
+}
+
+export async function deleteEpisode(opts: Actor & { episodeId: string }) {
+  const [deleted] = await opts.db
+    .delete(episodes)
+    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.workspaceId, opts.workspaceId)))
+    .returning();
+  if (!deleted) throw notFound("Episode");
+  await audit(opts, "episode.deleted", deleted);
+  return { id: deleted.id, showId: deleted.showId };
+}
+
+/**
+ * Publishes every scheduled episode whose time has come, in ONE statement: each row is flipped at most once
+ * even when two cron runs overlap (the second sees status = 'published' and skips it), so a rerun is harmless.
+ */
+export async function publishDueEpisodes(opts: { db: DbOrTx; now: Date }) {
+  const published = await opts.db
+    .update(episodes)
+    .set({ status: "published", publishedAt: sql`${episodes.publishAt}`, updatedAt: opts.now })
+    .where(and(eq(episodes.status, "scheduled"), lte(episodes.publishAt, opts.now)))
+    .returning();
+  await Promise.all(
+    published.map((episode) =>
+      recordAudit({
+        db: opts.db,
+        action: "episode.published",
+        actorUserId: null,
+        workspaceId: episode.workspaceId,
+        detail: { episodeId: episode.id, title: episode.title, scheduled: true },
+        meta: { ip: null, userAgent: null },
+        now: opts.now,
+      }),
+    ),
+  );
+  return published.map((episode) => episode.id);
+}
+
+function auditActionFor(from: EpisodeStatus, to: EpisodeStatus): AuditAction {
+  if (to === "published" && from !== "published") return "episode.published";
+  if (to === "scheduled" && from !== "scheduled") return "episode.scheduled";
+  if (from === "published" && to !== "published") return "episode.unpublished";
+  return "episode.updated";
+}
+
+const audit = (opts: Actor, action: AuditAction, episode: typeof episodes.$inferSelect) =>
+  recordAudit({ db: opts.db, action, actorUserId: opts.actorUserId, workspaceId: opts.workspaceId, detail: { episodeId: episode.id, title: episode.title }, meta: opts.meta, now: opts.now });
+
+async function requireShow(opts: { db: DbOrTx; workspaceId: string }, showId: string) {
+  const [show] = await opts.db
+    .select({ id: shows.id })
+    .from(shows)
+    .where(and(eq(shows.id, showId), eq(shows.workspaceId, opts.workspaceId)))
+    .limit(1);
+  if (!show) throw notFound("Show");
+}
+
+const requireAudio = (opts: { db: DbOrTx; workspaceId: string }, mediaId: string, ready: boolean) =>
+  requireWorkspaceMedia({ db: opts.db, workspaceId: opts.workspaceId, mediaId, kind: "audio", field: "audioMediaId", ready });
+
+async function requirePublishableAudio(opts: { db: DbOrTx; workspaceId: string }, audioMediaId: string | null, goal: "scheduled" | "published") {
+  if (!audioMediaId) {
+    const message = `Choose the episode's audio before it can be ${goal}.`;
+    throw new AppError("BAD_REQUEST", message, { fieldErrors: { audioMediaId: [message] } });
+  }
+  await requireAudio(opts, audioMediaId, true);
+}
+
+/** Season and episode number identify an episode within its show (the database enforces it too). */
+async function requireFreeNumber(
+  opts: { db: DbOrTx; workspaceId: string },
+  at: { showId: string; episodeId: string | null; seasonNumber: number | null; episodeNumber: number | null },
+) {
+  if (at.episodeNumber === null) return;
+  const [taken] = await opts.db
+    .select({ id: episodes.id })
+    .from(episodes)
+    .where(
+      and(
+        eq(episodes.workspaceId, opts.workspaceId),
+        eq(episodes.showId, at.showId),
+        eq(episodes.episodeNumber, at.episodeNumber),
+        at.seasonNumber === null ? isNull(episodes.seasonNumber) : eq(episodes.seasonNumber, at.seasonNumber),
+        at.episodeId ? ne(episodes.id, at.episodeId) : undefined,
+      ),
+    )
+    .limit(1);
+  if (taken) throw numberTaken(at.seasonNumber, at.episodeNumber);
+}
+
+const numberTaken = (season: number | null, episode: number | null) => {
+  const message = `This show already has an episode ${episode}${season === null ? "" : ` in season ${season}`}.`;
+  return new AppError("CONFLICT", message, { fieldErrors: { episodeNumber: [message] } });
+};
+
+/** The unique index catches the race the pre-check cannot; it is reported the same way. */
+async function uniqueNumber<T>(numbers: { seasonNumber: number | null; episodeNumber: number | null }, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw numberTaken(numbers.seasonNumber, numbers.episodeNumber);
+    throw error;
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === "23505") return true;
+  }
+  return false;
+}
+
+function presentEpisode(episode: typeof episodes.$inferSelect) {
+  return {
+    id: episode.id,
+    showId: episode.showId,
+    title: episode.title,
+    description: episode.description,
+    episodeNumber: episode.episodeNumber,
+    seasonNumber: episode.seasonNumber,
+    status: episode.status,
+    publishAt: episode.publishAt,
+    publishedAt: episode.publishedAt,
+    audioMediaId: episode.audioMediaId,
+    durationSeconds: episode.durationSeconds,
+    createdAt: episode.createdAt,
+    updatedAt: episode.updatedAt,
+  };
+}
+

@@ -1,0 +1,81 @@
+import { categoryPath } from "./categories";
+import type { getPublicShow } from "./public";
+import { podcastUrls } from "./urls";
+import { escapeXml } from "./xml";
+
+type PublicShow = Awaited<ReturnType<typeof getPublicShow>>;
+
+const NAMESPACES = [
+  'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"',
+  'xmlns:podcast="https://podcastindex.org/namespace/1.0"',
+  'xmlns:atom="http://www.w3.org/2005/Atom"',
+].join(" ");
+
+const tag = (name: string, text: string) => `<${name}>${escapeXml(text)}</${name}>`;
+const attrs = (values: Record<string, string | number>) =>
+  Object.entries(values)
+    .map(([key, value]) => `${key}="${escapeXml(String(value))}"`)
+    .join(" ");
+
+/** RFC 822 dates, as RSS 2.0 requires: "Tue, 02 Jan 2024 15:04:05 GMT". */
+export const rfc822 = (date: Date) => date.toUTCString();
+
+/**
+ * The show's RSS 2.0 feed with the tags Apple Podcasts and Spotify read (itunes namespace) and Podcasting 2.0
+ * transcripts and chapters. Built only from stored data, so the same data gives the same bytes (and ETag).
+ */
+export function buildFeedXml(opts: { feed: PublicShow; appUrl: string }) {
+  const { show, episodes } = opts.feed;
+  const urls = podcastUrls(opts.appUrl);
+  const [category, subcategory] = categoryPath(show.category);
+  const latest = episodes.reduce((max, e) => (e.publishedAt && e.publishedAt > max ? e.publishedAt : max), show.updatedAt);
+  const artwork = show.artworkContentType ? urls.artwork(show.id, show.artworkContentType) : null;
+  const channel = [
+    tag("title", show.title),
+    tag("link", urls.showPage(show.id)),
+    `<atom:link ${attrs({ href: urls.feed(show.id), rel: "self", type: "application/rss+xml" })}/>`,
+    tag("description", show.description || show.title),
+    tag("language", show.language),
+    tag("lastBuildDate", rfc822(latest)),
+    tag("generator", "Greenroom"),
+    tag("itunes:author", show.author || show.title),
+    ...(artwork
+      ? [`<itunes:image ${attrs({ href: artwork })}/>`, `<image>${tag("url", artwork)}${tag("title", show.title)}${tag("link", urls.showPage(show.id))}</image>`]
+      : []),
+    subcategory
+      ? `<itunes:category ${attrs({ text: category })}><itunes:category ${attrs({ text: subcategory })}/></itunes:category>`
+      : `<itunes:category ${attrs({ text: category })}/>`,
+    tag("itunes:explicit", show.explicit ? "true" : "false"),
+    tag("itunes:type", "episodic"),
+    ...episodes.map((episode) => item(episode, urls, show.id)),
+  ];
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" ${NAMESPACES}>\n<channel>\n${channel.join("\n")}\n</channel>\n</rss>\n`;
+}
+
+function item(episode: PublicShow["episodes"][number], urls: ReturnType<typeof podcastUrls>, showId: string) {
+  const lines = [
+    tag("title", episode.title),
+    tag("description", episode.description || episode.title),
+    tag("link", urls.episodePage(showId, episode.id)),
+    `<guid isPermaLink="false">${escapeXml(episode.id)}</guid>`,
+    ...(episode.publishedAt ? [tag("pubDate", rfc822(episode.publishedAt))] : []),
+    `<enclosure ${attrs({ url: urls.enclosure(episode.id, episode.audio.contentType), length: episode.audio.size ?? 0, type: episode.audio.contentType })}/>`,
+    ...(episode.durationSeconds ? [tag("itunes:duration", String(episode.durationSeconds))] : []),
+    ...(episode.episodeNumber !== null ? [tag("itunes:episode", String(episode.episodeNumber))] : []),
+    ...(episode.seasonNumber !== null ? [tag("itunes:season", String(episode.seasonNumber))] : []),
+    tag("itunes:episodeType", "full"),
+  ];
+  const transcript = episode.transcript;
+  if (transcript) {
+    const language: Record<string, string> = transcript.language ? { language: transcript.language } : {};
+    lines.push(`<podcast:transcript ${attrs({ url: urls.transcript(showId, episode.id, "vtt"), type: "text/vtt", ...language })}/>`);
+    lines.push(`<podcast:transcript ${attrs({ url: urls.transcript(showId, episode.id, "srt"), type: "application/x-subrip", ...language })}/>`);
+    if (transcript.chapterCount > 0) lines.push(`<podcast:chapters ${attrs({ url: urls.chapters(showId, episode.id), type: "application/json+chapters" })}/>`);
+  }
+  return `<item>\n${lines.join("\n")}\n</item>`;
+}
+
+/** Podcasting 2.0 chapters file (version 1.2.0): start times in seconds. */
+export function buildChaptersJson(chapters: { startMs: number; title: string }[]) {
+  return JSON.stringify({ version: "1.2.0", chapters: chapters.map((c) => ({ startTime: c.startMs / 1000, title: c.title })) });
+}

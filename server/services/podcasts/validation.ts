@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { APPLE_CATEGORIES } from "./categories";
+
+/** Field rules shared by the procedures and the forms, so the browser and the server say the same thing. */
+
+// language[-Script][-REGION]: what RSS readers and Apple accept in <language>; private-use and extension
+// subtags are refused rather than passed on to directories that reject them.
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|\d{3}))?$/i;
+
+const canonicalTag = (tag: string) => {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? tag;
+  } catch {
+    return tag;
+  }
+};
+
+export const ZLanguageTag = z
+  .string()
+  .trim()
+  .regex(LANGUAGE_TAG, "Use a language code such as en, de or pt-BR.")
+  .transform(canonicalTag);
+
+export const ZShowTitle = z.string().trim().min(1, "Enter a title.").max(200, "Use at most 200 characters.");
+/** Apple truncates show descriptions at 4,000 characters. */
+export const ZShowDescription = z.string().trim().max(4000, "Use at most 4,000 characters.");
+export const ZCategory = z.string().refine((value) => APPLE_CATEGORIES.includes(value), "Choose a category from the list.");
+export const ZAuthor = z.string().trim().max(200, "Use at most 200 characters.");
+
+export const ZEpisodeTitle = z.string().trim().min(1, "Enter a title.").max(200, "Use at most 200 characters.");
+export const ZEpisodeDescription = z.string().trim().max(10_000, "Use at most 10,000 characters.");
+const wholeNumber = (max: number) =>
+  z
+    .number({ error: "Enter a whole number." })
+    .int("Enter a whole number.")
+    .min(1, "Use 1 or more.")
+    .max(max, `Use at most ${max.toLocaleString("en")}.`);
+export const ZEpisodeNumber = wholeNumber(100_000);
+export const ZSeasonNumber = wholeNumber(1_000);
+/** Up to 24 hours. */
+export const ZDurationSeconds = z
+  .number({ error: "Enter a duration in seconds." })
+  .int("Enter a whole number of seconds.")
+  .min(1, "Use 1 second or more.")
+  .max(86_400, "Use at most 24 hours.");
+
+export const ZEpisodeStatus = z.enum(["draft", "scheduled", "published"], { error: "Choose draft, scheduled or published." });
+
+/** Opaque page cursors; the services decode and check them. */
+export const ZCursor = z.string().max(200);
+export const ZPageLimit = z.number().int().min(1).max(100).default(20);

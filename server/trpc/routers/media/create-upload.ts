@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { createUpload } from "../../../services/media/uploads";
+import { workspaceProcedure } from "../../init";
+import { ZUploadSession } from "./schemas";
+
+export const ZCreateUploadInput = z.object({
+  filename: z.string().trim().min(1, "Give the file a name.").max(255, "Use a file name of at most 255 characters."),
+  contentType: z.string().trim().min(1, "Say what type of file this is.").max(255),
+  size: z.number().int("Give the size in whole bytes.").nonnegative(),
+});
+export const ZCreateUploadOutput = ZUploadSession;
+
+export const createUploadProcedure = workspaceProcedure("content.write")
+  .input(ZCreateUploadInput)
+  .output(ZCreateUploadOutput)
+  .mutation(({ ctx, input }) =>
+    createUpload({
+      db: ctx.db,
+      bucket: ctx.env.MEDIA,
+      secret: ctx.env.UPLOAD_SIGNING_SECRET,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      filename: input.filename,
+      contentType: input.contentType,
+      size: input.size,
+      now: ctx.clock(),
+    }),
+  );

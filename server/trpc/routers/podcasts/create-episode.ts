@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { createEpisode } from "../../../services/podcasts/episodes";
+import { ZDurationSeconds, ZEpisodeDescription, ZEpisodeNumber, ZEpisodeTitle, ZSeasonNumber } from "../../../services/podcasts/validation";
+import { workspaceProcedure } from "../../init";
+import { ZEpisode } from "./schemas";
+
+export const ZCreateEpisodeInput = z.object({
+  showId: z.uuid("Unknown show."),
+  title: ZEpisodeTitle,
+  description: ZEpisodeDescription.default(""),
+  episodeNumber: ZEpisodeNumber.nullable().default(null),
+  seasonNumber: ZSeasonNumber.nullable().default(null),
+  audioMediaId: z.uuid("Choose an audio file from the list.").nullable().default(null),
+  durationSeconds: ZDurationSeconds.nullable().default(null),
+});
+export const ZCreateEpisodeOutput = ZEpisode;
+
+export const createEpisodeProcedure = workspaceProcedure("content.write")
+  .input(ZCreateEpisodeInput)
+  .output(ZCreateEpisodeOutput)
+  .mutation(({ ctx, input: { workspaceId: _workspaceId, showId, ...fields } }) =>
+    createEpisode({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, showId, fields, meta: ctx.meta, now: ctx.clock() }),
+  );

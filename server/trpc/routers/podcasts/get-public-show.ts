@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { getPublicShowPage } from "../../../services/podcasts/public";
+import { publicProcedure } from "../../init";
+
+export const ZPublicShow = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  description: z.string(),
+  author: z.string(),
+  language: z.string(),
+  category: z.string(),
+  explicit: z.boolean(),
+  artworkUrl: z.string().nullable(),
+  feedUrl: z.string(),
+  pageUrl: z.string(),
+});
+
+/** Anyone may read a show's public page: its published episodes only. */
+export const ZGetPublicShowInput = z.object({ showId: z.uuid("Unknown show."), limit: z.number().int().min(1).max(200).default(100) });
+export const ZGetPublicShowOutput = z.object({
+  show: ZPublicShow,
+  episodes: z.array(
+    z.object({
+      id: z.uuid(),
+      title: z.string(),
+      description: z.string(),
+      episodeNumber: z.number().int().nullable(),
+      seasonNumber: z.number().int().nullable(),
+      publishedAt: z.date().nullable(),
+      durationSeconds: z.number().int().nullable(),
+      pageUrl: z.string(),
+    }),
+  ),
+});
+
+export const getPublicShowProcedure = publicProcedure
+  .input(ZGetPublicShowInput)
+  .output(ZGetPublicShowOutput)
+  .query(({ ctx, input }) => getPublicShowPage({ db: ctx.db, showId: input.showId, appUrl: ctx.config.appUrl, limit: input.limit }));

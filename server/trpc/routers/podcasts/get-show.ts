@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { getShow } from "../../../services/podcasts/shows";
+import { workspaceProcedure } from "../../init";
+import { ZShow } from "./schemas";
+
+export const ZGetShowInput = z.object({ showId: z.uuid("Unknown show.") });
+export const ZGetShowOutput = ZShow;
+
+export const getShowProcedure = workspaceProcedure("content.read")
+  .input(ZGetShowInput)
+  .output(ZGetShowOutput)
+  .query(({ ctx, input }) => getShow({ db: ctx.db, workspaceId: ctx.access.workspaceId, showId: input.showId, appUrl: ctx.config.appUrl }));

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { EPISODE_STATUSES, MEDIA_STATUSES } from "../../../../db/schema";
+
+/** Output shapes shared by the podcasts procedures. */
+export const ZShow = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  description: z.string(),
+  category: z.string(),
+  language: z.string(),
+  author: z.string(),
+  explicit: z.boolean(),
+  artworkMediaId: z.uuid().nullable(),
+  artworkUrl: z.string().nullable(),
+  feedUrl: z.string(),
+  pageUrl: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const ZEpisode = z.object({
+  id: z.uuid(),
+  showId: z.uuid(),
+  title: z.string(),
+  description: z.string(),
+  episodeNumber: z.number().int().nullable(),
+  seasonNumber: z.number().int().nullable(),
+  status: z.enum(EPISODE_STATUSES),
+  publishAt: z.date().nullable(),
+  publishedAt: z.date().nullable(),
+  audioMediaId: z.uuid().nullable(),
+  durationSeconds: z.number().int().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const ZEpisodeAudio = z.object({
+  id: z.uuid(),
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().nullable(),
+  status: z.enum(MEDIA_STATUSES),
+  durationSeconds: z.number().int().nullable(),
+});
+
+export const ZDeleted = z.object({ id: z.uuid() });

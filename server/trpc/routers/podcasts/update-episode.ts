@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { updateEpisode } from "../../../services/podcasts/episodes";
+import { ZDurationSeconds, ZEpisodeDescription, ZEpisodeNumber, ZEpisodeStatus, ZEpisodeTitle, ZSeasonNumber } from "../../../services/podcasts/validation";
+import { workspaceProcedure } from "../../init";
+import { ZEpisode } from "./schemas";
+
+/** Only the fields given change. `status` moves the episode: scheduled needs `publishAt` in the future. */
+export const ZUpdateEpisodeInput = z.object({
+  episodeId: z.uuid("Unknown episode."),
+  title: ZEpisodeTitle.optional(),
+  description: ZEpisodeDescription.optional(),
+  episodeNumber: ZEpisodeNumber.nullable().optional(),
+  seasonNumber: ZSeasonNumber.nullable().optional(),
+  audioMediaId: z.uuid("Choose an audio file from the list.").nullable().optional(),
+  durationSeconds: ZDurationSeconds.nullable().optional(),
+  status: ZEpisodeStatus.optional(),
+  publishAt: z.date({ error: "Enter a date and time." }).nullable().optional(),
+});
+export const ZUpdateEpisodeOutput = ZEpisode;
+
+export const updateEpisodeProcedure = workspaceProcedure("content.write")
+  .input(ZUpdateEpisodeInput)
+  .output(ZUpdateEpisodeOutput)
+  .mutation(({ ctx, input: { workspaceId: _workspaceId, episodeId, ...changes } }) =>
+    updateEpisode({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, episodeId, changes, meta: ctx.meta, now: ctx.clock() }),
+  );

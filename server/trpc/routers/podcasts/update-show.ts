@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { updateShow } from "../../../services/podcasts/shows";
+import { ZAuthor, ZCategory, ZLanguageTag, ZShowDescription, ZShowTitle } from "../../../services/podcasts/validation";
+import { workspaceProcedure } from "../../init";
+import { ZShow } from "./schemas";
+
+/** Only the fields given change; `artworkMediaId: null` removes the artwork. */
+export const ZUpdateShowInput = z.object({
+  showId: z.uuid("Unknown show."),
+  title: ZShowTitle.optional(),
+  description: ZShowDescription.optional(),
+  category: ZCategory.optional(),
+  language: ZLanguageTag.optional(),
+  author: ZAuthor.optional(),
+  explicit: z.boolean().optional(),
+  artworkMediaId: z.uuid("Choose an image from the list.").nullable().optional(),
+});
+export const ZUpdateShowOutput = ZShow;
+
+export const updateShowProcedure = workspaceProcedure("content.write")
+  .input(ZUpdateShowInput)
+  .output(ZUpdateShowOutput)
+  .mutation(({ ctx, input: { workspaceId: _workspaceId, showId, ...changes } }) =>
+    updateShow({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, showId, changes, appUrl: ctx.config.appUrl, meta: ctx.meta, now: ctx.clock() }),
+  );

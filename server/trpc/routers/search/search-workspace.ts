@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { searchWorkspace } from "../../../services/search/search";
+import { workspaceProcedure } from "../../init";
+
+export const ZSearchWorkspaceInput = z.object({
+  q: z.string().trim().min(1, "Enter something to search for.").max(200, "Use at most 200 characters."),
+  limit: z.number().int().min(1).max(50).default(20),
+  cursor: z.string().max(20).nullish(),
+});
+export const ZSearchWorkspaceOutput = z.object({
+  items: z.array(
+    z.object({
+      kind: z.enum(["segment", "episode"]),
+      id: z.uuid(),
+      rank: z.number(),
+      snippet: z.array(z.object({ text: z.string(), highlight: z.boolean() })),
+      transcriptId: z.uuid().nullable(),
+      mediaId: z.uuid().nullable(),
+      mediaFilename: z.string().nullable(),
+      startMs: z.number().int().nullable(),
+      endMs: z.number().int().nullable(),
+      speaker: z.string().nullable(),
+      episodeId: z.uuid().nullable(),
+      episodeTitle: z.string().nullable(),
+      showId: z.uuid().nullable(),
+      showTitle: z.string().nullable(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+export const searchWorkspaceProcedure = workspaceProcedure("content.read")
+  .input(ZSearchWorkspaceInput)
+  .output(ZSearchWorkspaceOutput)
+  .query(({ ctx, input }) => searchWorkspace({ db: ctx.db, workspaceId: ctx.access.workspaceId, query: input.q, limit: input.limit, cursor: input.cursor }));

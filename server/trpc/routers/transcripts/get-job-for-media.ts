@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { configuredTranscriptionProviders } from "../../../services/transcription/provider-config";
+import { getJobForMedia } from "../../../services/transcription/transcripts";
+import { workspaceProcedure } from "../../init";
+import { ZTranscriptionJob } from "./schemas";
+
+export const ZGetJobForMediaInput = z.object({ mediaId: z.uuid("Unknown media file.") });
+export const ZGetJobForMediaOutput = z.object({
+  job: ZTranscriptionJob.nullable(),
+  transcriptId: z.uuid().nullable(),
+  /** False while no transcription provider is configured, so the waiting state can say what to set. */
+  providersConfigured: z.boolean(),
+});
+
+export const getJobForMediaProcedure = workspaceProcedure("content.read")
+  .input(ZGetJobForMediaInput)
+  .output(ZGetJobForMediaOutput)
+  .query(async ({ ctx, input }) => ({
+    ...(await getJobForMedia({ db: ctx.db, workspaceId: ctx.access.workspaceId, mediaId: input.mediaId })),
+    providersConfigured: configuredTranscriptionProviders(ctx.env).length > 0,
+  }));

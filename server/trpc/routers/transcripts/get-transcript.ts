@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { llmProvidersFromEnv } from "../../../services/transcription/summary";
+import { getTranscript } from "../../../services/transcription/transcripts";
+import { workspaceProcedure } from "../../init";
+import { ZChapter, ZSummaryKind, ZTranscriptionJob } from "./schemas";
+
+export const ZGetTranscriptInput = z
+  .object({ transcriptId: z.uuid("Unknown transcript.").optional(), mediaId: z.uuid("Unknown media file.").optional() })
+  .refine((input) => Boolean(input.transcriptId) !== Boolean(input.mediaId), "Name either the transcript or its media file.");
+
+export const ZTranscriptSegment = z.object({
+  id: z.uuid(),
+  position: z.number().int(),
+  startMs: z.number().int(),
+  endMs: z.number().int(),
+  speaker: z.string().nullable(),
+  text: z.string(),
+});
+
+export const ZGetTranscriptOutput = z.object({
+  id: z.uuid(),
+  mediaId: z.uuid(),
+  episodeId: z.uuid().nullable(),
+  language: z.string().nullable(),
+  provider: z.string(),
+  summary: z.string().nullable(),
+  summaryKind: ZSummaryKind.nullable(),
+  showNotes: z.string().nullable(),
+  chapters: z.array(ZChapter).nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  media: z.object({ filename: z.string(), contentType: z.string(), durationSeconds: z.number().int().nullable() }),
+  job: ZTranscriptionJob.nullable(),
+  segments: z.array(ZTranscriptSegment),
+  /** What "Generate" will use: a configured LLM, or the extractive fallback. */
+  summaryMode: ZSummaryKind,
+});
+
+export const getTranscriptProcedure = workspaceProcedure("content.read")
+  .input(ZGetTranscriptInput)
+  .output(ZGetTranscriptOutput)
+  .query(async ({ ctx, input }) => ({
+    ...(await getTranscript({ db: ctx.db, workspaceId: ctx.access.workspaceId, transcriptId: input.transcriptId, mediaId: input.mediaId })),
+    summaryMode: llmProvidersFromEnv(ctx.env).length > 0 ? ("llm" as const) : ("extractive" as const),
+  }));

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { llmProvidersFromEnv } from "../../../services/transcription/summary";
+import { summarizeTranscript } from "../../../services/transcription/transcripts";
+import { workspaceProcedure } from "../../init";
+import { ZChapter, ZSummaryKind } from "./schemas";
+
+export const ZSummarizeInput = z.object({ transcriptId: z.uuid("Unknown transcript.") });
+export const ZSummarizeOutput = z.object({ summary: z.string(), summaryKind: ZSummaryKind, showNotes: z.string(), chapters: z.array(ZChapter) });
+
+export const summarizeProcedure = workspaceProcedure("content.write")
+  .input(ZSummarizeInput)
+  .output(ZSummarizeOutput)
+  .mutation(({ ctx, input }) =>
+    summarizeTranscript({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      transcriptId: input.transcriptId,
+      providers: llmProvidersFromEnv(ctx.env),
+      actor: { userId: ctx.auth.user.id, meta: ctx.meta },
+      now: ctx.clock(),
+    }),
+  );

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { updateSegmentText } from "../../../services/transcription/transcripts";
+import { workspaceProcedure } from "../../init";
+
+export const ZUpdateSegmentInput = z.object({
+  segmentId: z.uuid("Unknown transcript line."),
+  text: z.string().trim().min(1, "A line cannot be empty.").max(5000, "A line can be at most 5,000 characters."),
+});
+export const ZUpdateSegmentOutput = z.object({
+  id: z.uuid(),
+  transcriptId: z.uuid(),
+  position: z.number().int(),
+  startMs: z.number().int(),
+  endMs: z.number().int(),
+  speaker: z.string().nullable(),
+  text: z.string(),
+});
+
+export const updateSegmentProcedure = workspaceProcedure("content.write")
+  .input(ZUpdateSegmentInput)
+  .output(ZUpdateSegmentOutput)
+  .mutation(({ ctx, input }) =>
+    updateSegmentText({ db: ctx.db, workspaceId: ctx.access.workspaceId, segmentId: input.segmentId, text: input.text, now: ctx.clock() }),
+  );

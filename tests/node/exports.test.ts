@@ -1,0 +1,150 @@
+import SrtParser from "srt-parser-2";
+import { WebVTTParser } from "webvtt-parser";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { EXPORT_FORMATS, exportFilename } from "../../server/services/exports/formats";
+import { crc32 } from "../../server/services/exports/zip";
+import type { ExportTranscript } from "../../server/services/exports/types";
+import { docxText, pdfPages } from "../support/documents";
+
+const transcript: ExportTranscript = {
+  id: "6f1c8a43-4a55-4a57-9d3b-7c9e2e0f1a11",
+  title: "Zoë & “friends” <live>",
+  language: "en",
+  summary: "We talk about R&D.",
+  chapters: [{ startMs: 0, title: "Intro" }],
+  segments: [
+    { startMs: 0, endMs: 2_500, speaker: "Zoë", text: "Hello & welcome to <the> show." },
+    { startMs: 62_345, endMs: 64_000, speaker: null, text: 'She said "quotes" and \'single\' ones.' },
+    { startMs: 3_723_456, endMs: 3_725_001, speaker: "Ana", text: "Line one\nline two --> not a timing." },
+  ],
+};
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+describe("SRT export", () => {
+  it("parses back to the same cues with exact comma timings", () => {
+    const srt = text(EXPORT_FORMATS.srt.render(transcript));
+    const cues = new SrtParser().fromSrt(srt);
+    expect(cues).toHaveLength(3);
+    expect(cues.map((c) => [c.id, c.startTime, c.endTime])).toEqual([
+      ["1", "00:00:00,000", "00:00:02,500"],
+      ["2", "00:01:02,345", "00:01:04,000"],
+      ["3", "01:02:03,456", "01:02:05,001"],
+    ]);
+    expect(cues[1].startSeconds).toBeCloseTo(62.345, 6);
+    expect(cues[0].text).toBe("Zoë: Hello & welcome to <the> show.");
+    expect(cues[2].text).toBe("Ana: Line one line two → not a timing.");
+    expect(srt).toContain("00:01:02,345 --> 00:01:04,000");
+  });
+});
+
+describe("WebVTT export", () => {
+  it("is valid for the W3C parser, with exact dot timings, voices and escaped text", () => {
+    const vtt = text(EXPORT_FORMATS.vtt.render(transcript));
+    // The parser's built-in entity table lacks the ";" forms; the spec's character references are these.
+    const { cues, errors } = new WebVTTParser({ "&amp;": "&", "&lt;": "<", "&gt;": ">" }).parse(vtt);
+    expect(errors).toEqual([]);
+    expect(cues).toHaveLength(3);
+    expect(cues.map((c) => [c.startTime, c.endTime])).toEqual([
+      [0, 2.5],
+      [62.345, 64],
+      [3723.456, 3725.001],
+    ]);
+    expect(vtt).toContain("00:01:02.345 --> 00:01:04.000");
+    const first = cues[0].tree.children[0];
+    expect(first).toMatchObject({ type: "object", name: "v", value: "Zoë" });
+    expect(first.children?.map((c) => c.value).join("")).toBe("Hello & welcome to <the> show.");
+  });
+});
+
+describe("JSON export", () => {
+  it("matches the documented schema and keeps the text as it was", () => {
+    const parsed = z
+      .object({
+        format: z.literal("greenroom.transcript"),
+        version: z.literal(1),
+        id: z.uuid(),
+        title: z.string(),
+        language: z.string().nullable(),
+        summary: z.string().nullable(),
+        chapters: z.array(z.object({ startMs: z.number().int(), title: z.string() }).strict()),
+        segments: z.array(z.object({ startMs: z.number().int(), endMs: z.number().int(), speaker: z.string().nullable(), text: z.string() }).strict()),
+      })
+      .strict()
+      .parse(JSON.parse(text(EXPORT_FORMATS.json.render(transcript))));
+    expect(parsed.title).toBe(transcript.title);
+    expect(parsed.segments).toEqual(transcript.segments);
+  });
+});
+
+describe("TXT export", () => {
+  it("has the title and one timed line per segment", () => {
+    const lines = text(EXPORT_FORMATS.txt.render(transcript)).trimEnd().split("\n");
+    expect(lines[0]).toBe(transcript.title);
+    expect(lines.slice(2)).toEqual([
+      "[00:00:00] Zoë: Hello & welcome to <the> show.",
+      `[00:01:02] She said "quotes" and 'single' ones.`,
+      "[01:02:03] Ana: Line one line two --> not a timing.",
+    ]);
+  });
+});
+
+describe("DOCX export", () => {
+  it("opens in a DOCX reader with every segment's text, special characters intact", async () => {
+    const bytes = EXPORT_FORMATS.docx.render(transcript);
+    expect(text(bytes.slice(0, 2))).toBe("PK");
+    const body = await docxText(bytes);
+    expect(body).toContain("Zoë & “friends” <live>");
+    expect(body).toContain("[00:00:00] Zoë: Hello & welcome to <the> show.");
+    expect(body).toContain(`She said "quotes" and 'single' ones.`);
+    expect(body).toContain("We talk about R&D.");
+  });
+
+  it("computes the standard CRC-32", () => {
+    expect(crc32(new TextEncoder().encode("123456789")).toString(16)).toBe("cbf43926");
+  });
+});
+
+describe("PDF export", () => {
+  it("opens in PDF.js with the text, WinAnsi characters kept and others transliterated", async () => {
+    const bytes = EXPORT_FORMATS.pdf.render({
+      ...transcript,
+      segments: [...transcript.segments, { startMs: 70_000, endMs: 71_000, speaker: "Łukasz", text: "Zażółć gęślą jaźń — 東京" }],
+    });
+    expect(text(bytes.slice(0, 8))).toBe("%PDF-1.4");
+    const { pages, title } = await pdfPages(bytes);
+    expect(title).toBe(transcript.title);
+    expect(pages).toHaveLength(1);
+    const page = pages[0];
+    expect(page).toContain("Zoë & “friends” <live>");
+    expect(page).toContain("Hello & welcome to <the> show.");
+    expect(page).toContain(`She said "quotes" and 'single' ones.`);
+    expect(page).toMatch(/01:02:03\s+·\s+Ana/);
+    // Outside Windows-1252: letters lose their accents (ż -> z, ł -> l), other characters become "?".
+    expect(page).toContain("Zazólc gesla jazn — ??");
+    expect(page).toMatch(/00:01:10\s+·\s+Lukasz/);
+  });
+
+  it("pages a long transcript and numbers the pages", async () => {
+    const segments = Array.from({ length: 240 }, (_, i) => ({
+      startMs: i * 5_000,
+      endMs: i * 5_000 + 4_000,
+      speaker: i % 2 ? "Host" : "Guest",
+      text: `Segment number ${i} says something long enough to wrap across the width of the page at least once, so that the layout is exercised.`,
+    }));
+    const { pages } = await pdfPages(EXPORT_FORMATS.pdf.render({ ...transcript, segments }));
+    expect(pages.length).toBeGreaterThan(5);
+    pages.forEach((page, i) => expect(page).toContain(`Page ${i + 1} of ${pages.length}`));
+    const all = pages.join("\n");
+    for (const i of [0, 120, 239]) expect(all).toContain(`Segment number ${i} says`);
+  });
+});
+
+describe("export filenames", () => {
+  it("are ASCII, safe in a header, and never empty", () => {
+    expect(exportFilename("Zoë & “friends” <live>", "pdf")).toBe("zoe-friends-live.pdf");
+    expect(exportFilename('"; rm -rf / \r\n', "srt")).toBe("rm-rf.srt");
+    expect(exportFilename("東京", "docx")).toBe("transcript.docx");
+  });
+});

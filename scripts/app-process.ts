@@ -57,7 +57,8 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(opts: { readyTimeoutMs?: number } = {}): Promise<RunningApp> {
+/** `vars` become Worker variables of this run only (e.g. a transcription provider pointed at a loopback server). */
+export async function startApp(opts: { readyTimeoutMs?: number; vars?: Record<string, string> } = {}): Promise<RunningApp> {
   const scratch = await mkdtemp(join(tmpdir(), "greenroom-app-"));
   const [port, pgPort, pgProxyPort] = await freePorts(3);
   // Its own process group, so that stopping it reaches wrangler, workerd and everything else it started.
@@ -72,6 +73,7 @@ export async function startApp(opts: { readyTimeoutMs?: number } = {}): Promise<
       GREENROOM_PG_PROXY_PORT: String(pgProxyPort),
       GREENROOM_DATA_DIR: join(scratch, "pglite"),
       GREENROOM_STATE_DIR: join(scratch, "wrangler-state"),
+      ...Object.fromEntries(Object.entries(opts.vars ?? {}).map(([key, value]) => [`GREENROOM_VAR_${key}`, value])),
     },
   });
   const output: string[] = [];

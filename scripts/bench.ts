@@ -6,6 +6,7 @@
  */
 import { partRange, PART_SIZE } from "../server/services/media/rules";
 import { wavSlice } from "../tests/support/audio";
+import { fakeOpenAi, markedWav } from "../tests/support/transcripts";
 import { startApp } from "./app-process";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -29,8 +30,11 @@ async function measure(url: string, init: RequestInit): Promise<Sample> {
 }
 
 async function main() {
+  // The transcription provider is a loopback server speaking OpenAI's protocol, so the queue consumer runs.
+  const provider = fakeOpenAi({ apiKey: "sk-bench" });
+  const providerUrl = await provider.start();
   console.log("Starting the app (PGlite + wrangler dev)…");
-  const app = await startApp();
+  const app = await startApp({ vars: { TRANSCRIPTION_PROVIDERS: "openai", OPENAI_BASE_URL: providerUrl, OPENAI_API_KEY: "sk-bench" } });
   try {
     const email = `bench-${Date.now()}@example.test`;
     const signUp = await fetch(`${app.baseUrl}/api/trpc/auth.signUp`, {
@@ -66,6 +70,7 @@ async function main() {
     console.log("\nLocal figures include PGlite (WASM, one serialised backend) and the WebSocket proxy; Neon differs.");
   } finally {
     await app.stop();
+    await provider.stop();
   }
 }
 
@@ -97,14 +102,17 @@ async function procedure<T>(baseUrl: string, cookie: string, path: string, input
   return { data: ((await response.json()) as { result: { data: { json: T } } }).result.data.json, queries };
 }
 
-/** Sends the parts of a generated WAV, `CONCURRENT_PARTS` at a time; returns the largest request body sent. */
-async function sendParts(baseUrl: string, session: UploadSession) {
+/**
+ * Sends the parts of `file`, or of a generated WAV of the session's size, `CONCURRENT_PARTS` at a time; returns the
+ * largest request body sent.
+ */
+async function sendParts(baseUrl: string, session: UploadSession, file?: Uint8Array) {
   const queue = Array.from({ length: session.partCount }, (_, i) => i + 1);
   let largest = 0;
   const worker = async () => {
     for (let partNumber = queue.shift(); partNumber !== undefined; partNumber = queue.shift()) {
       const { start, end } = partRange(session.size, session.partSize, partNumber);
-      const body = wavSlice(session.size, start, end);
+      const body = file ? file.slice(start, end) : wavSlice(session.size, start, end);
       largest = Math.max(largest, body.byteLength);
       const path = session.multipart ? `/api/uploads/${session.mediaId}/parts/${partNumber}` : `/api/uploads/${session.mediaId}`;
       const response = await fetch(`${baseUrl}${path}?token=${encodeURIComponent(session.token)}`, { method: "PUT", body });
@@ -117,14 +125,40 @@ async function sendParts(baseUrl: string, session: UploadSession) {
 }
 
 /**
- * Throughput of one 200 MiB upload through the multipart path (parts generated as they are sent), and the time
- * from an upload's last byte being stored to its transcription job existing, over several small uploads.
+ * The time from an upload's last byte being stored to its transcription job being started by the queue consumer,
+ * over several small uploads; then the throughput of one 200 MiB upload through the multipart path (parts
+ * generated as they are sent).
  */
 async function benchUploads(baseUrl: string, cookie: string, workspaceId: string) {
   const create = (filename: string, size: number) =>
     procedure<UploadSession>(baseUrl, cookie, "media.createUpload", { workspaceId, filename, contentType: "audio/wav", size }, "mutation").then((r) => r.data);
   const complete = (mediaId: string) =>
     procedure<{ status: string; transcription: { status: string } | null }>(baseUrl, cookie, "media.completeUpload", { workspaceId, mediaId }, "mutation");
+
+  const waits: number[] = [];
+  const statuses = new Set<string>();
+  let completeQueries = 0;
+  for (let i = 0; i < SMALL_UPLOADS; i++) {
+    const file = markedWav(2);
+    const session = await create(`bench-${i}.wav`, file.byteLength);
+    await sendParts(baseUrl, session, file);
+    const stored = performance.now();
+    const result = await complete(session.mediaId);
+    completeQueries = result.queries;
+    // The job has started once the queue consumer has claimed it (no longer queued), as the library shows it.
+    for (;;) {
+      const page = await procedure<{ items: { id: string; transcription: { status: string } | null }[] }>(baseUrl, cookie, "media.list", { workspaceId, limit: 1 }, "query");
+      const job = page.data.items.find((item) => item.id === session.mediaId)?.transcription;
+      if (job && job.status !== "queued") {
+        waits.push(performance.now() - stored);
+        statuses.add(job.status);
+        break;
+      }
+    }
+  }
+  const sorted = waits.sort((a, b) => a - b);
+  console.log(`\nUpload complete -> transcription job started, ${SMALL_UPLOADS} uploads of a 2 s WAV (last byte stored -> consumer has claimed the job)`);
+  console.log(`  p50 ${percentile(sorted, 50).toFixed(1)} ms   p95 ${percentile(sorted, 95).toFixed(1)} ms   completeUpload ${completeQueries} queries   job status: ${[...statuses].join(", ")}`);
 
   const large = await create("bench-200mib.wav", LARGE_UPLOAD_BYTES);
   const started = performance.now();
@@ -137,30 +171,6 @@ async function benchUploads(baseUrl: string, cookie: string, workspaceId: string
   console.log(`\nUpload, 200 MiB WAV through the Worker: ${large.partCount} parts of ${PART_SIZE / MiB} MiB, ${CONCURRENT_PARTS} in flight, largest request ${(largest / MiB).toFixed(1)} MiB`);
   console.log(`  parts sent        ${((sent - started) / 1000).toFixed(1)} s   ${mibPerSecond(sent - started)} MiB/s`);
   console.log(`  incl. completion  ${((done - started) / 1000).toFixed(1)} s   ${mibPerSecond(done - started)} MiB/s   (completeUpload ${(done - sent).toFixed(0)} ms)`);
-
-  const waits: number[] = [];
-  const statuses = new Set<string>();
-  let completeQueries = 0;
-  for (let i = 0; i < SMALL_UPLOADS; i++) {
-    const session = await create(`bench-${i}.wav`, 64 * 1024);
-    await sendParts(baseUrl, session);
-    const stored = performance.now();
-    const result = await complete(session.mediaId);
-    completeQueries = result.queries;
-    // The job is created by completeUpload; the library's view of it is what a person (or the UI) sees.
-    for (;;) {
-      const page = await procedure<{ items: { id: string; transcription: { status: string } | null }[] }>(baseUrl, cookie, "media.list", { workspaceId, limit: 1 }, "query");
-      const job = page.data.items.find((item) => item.id === session.mediaId)?.transcription;
-      if (job) {
-        waits.push(performance.now() - stored);
-        statuses.add(job.status);
-        break;
-      }
-    }
-  }
-  const sorted = waits.sort((a, b) => a - b);
-  console.log(`\nUpload complete -> transcription job, ${SMALL_UPLOADS} uploads of 64 KiB (last byte stored -> job visible in media.list)`);
-  console.log(`  p50 ${percentile(sorted, 50).toFixed(1)} ms   p95 ${percentile(sorted, 95).toFixed(1)} ms   completeUpload ${completeQueries} queries   job status: ${[...statuses].join(", ")}`);
 }
 
 main().catch((error) => {

@@ -34,6 +34,13 @@ const WORKER_ORIGIN = `http://${HOST}:${APP_PORT}`;
  * disturbs nor inherits a developer's setup.
  */
 const THROWAWAY = Boolean(process.env.GREENROOM_DATA_DIR);
+/** A throwaway run's own extra Worker variables, given as GREENROOM_VAR_<NAME>=value. */
+const extraVars = () =>
+  Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([key, value]) => key.startsWith("GREENROOM_VAR_") && value !== undefined)
+      .map(([key, value]) => [key.slice("GREENROOM_VAR_".length), value as string]),
+  );
 const DATA_DIR = process.env.GREENROOM_DATA_DIR || ".data/pglite";
 const STATE_DIR = process.env.GREENROOM_STATE_DIR || ".wrangler/state";
 /** Written into a new .dev.vars once (so the signing secret stays stable across runs), or passed per throwaway run. */
@@ -304,7 +311,7 @@ async function main(): Promise<void> {
   }
   log(`database ready: ${database.databaseUrl} (PGlite in ${DATA_DIR}, migrations applied)`);
   if (!THROWAWAY) await writeDevVars(database);
-  const cliVars = THROWAWAY ? { ...LOCAL_DEFAULTS, DATABASE_URL: database.databaseUrl, LOCAL_DB_PROXY: database.localProxy } : {};
+  const cliVars = THROWAWAY ? { ...LOCAL_DEFAULTS, DATABASE_URL: database.databaseUrl, LOCAL_DB_PROXY: database.localProxy, ...extraVars() } : {};
   if (shuttingDown) return;
 
   if (buildIsFresh()) {

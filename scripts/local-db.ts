@@ -182,13 +182,14 @@ export async function assertPortFree(host: string, port: number, role: string): 
 // ---------------------------------------------------------------------------------------------------------------
 // WebSocket-to-TCP proxy
 
-interface Proxy {
+export interface Proxy {
   port: number;
   close(): Promise<void>;
 }
 
-async function startProxy(host: string, port: number, target: { host: string; port: number }): Promise<Proxy> {
-  // Never an open relay: the only address a client may name is the local PGlite server.
+/** Also fronts the throwaway real Postgres server of tests/support/postgres-server.ts. */
+export async function startProxy(host: string, port: number, target: { host: string; port: number }): Promise<Proxy> {
+  // Never an open relay: the only address a client may name is the one target server.
   const allowed = new Set([`${target.host}:${target.port}`]);
   if (target.host === "127.0.0.1") allowed.add(`localhost:${target.port}`);
 

@@ -32,7 +32,7 @@ export function matchesEtag(header: string | undefined, etag: string) {
 async function publicDocument(c: Context<FeedEnv>, body: string, contentType: string) {
   const bytes = new TextEncoder().encode(body);
   const etag = await etagOf(bytes);
-  const headers = { "cache-control": CACHE_CONTROL, etag, "access-control-allow-origin": "*" };
+  const headers = { "cache-control": CACHE_CONTROL, etag, "access-control-allow-origin": "*", "x-content-type-options": "nosniff" };
   if (matchesEtag(c.req.header("if-none-match"), etag)) return new Response(null, { status: 304, headers });
   return new Response(bytes, { status: 200, headers: { ...headers, "content-type": contentType, "content-length": String(bytes.length) } });
 }

@@ -37,7 +37,8 @@ export async function serveR2Object(opts: {
   headers?: Record<string, string>;
 }): Promise<Response> {
   const { size } = opts.object;
-  const headers = new Headers({ "accept-ranges": "bytes", "content-type": opts.object.contentType, "cache-control": opts.cacheControl, ...opts.headers });
+  // nosniff: stored bytes were only checked at their start, so browsers must not guess another type.
+  const headers = new Headers({ "accept-ranges": "bytes", "content-type": opts.object.contentType, "cache-control": opts.cacheControl, "x-content-type-options": "nosniff", ...opts.headers });
   // Range is defined for GET only; a HEAD gets the whole object's headers.
   const isHead = opts.request.method === "HEAD";
   const range = isHead ? null : parseRange(opts.request.headers.get("range"), size);

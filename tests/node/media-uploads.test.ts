@@ -344,3 +344,52 @@ describe("the library", () => {
     expect(error.message).toMatch(/Delete the file from the media library instead\.$/);
   });
 });
+
+describe("a single-request upload sent again while it is checked", () => {
+  /** The real R2 bucket, with `put` held at a gate so a second PUT can be finished after the check ran. */
+  function gatedBucket() {
+    let entered!: () => void;
+    let release!: () => void;
+    const putEntered = new Promise<void>((resolve) => (entered = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const bucket = new Proxy(r2.bucket, {
+      get(target, property) {
+        const value = Reflect.get(target, property) as unknown;
+        if (property === "put") {
+          return async (...args: Parameters<R2Bucket["put"]>) => {
+            entered();
+            await gate;
+            return target.put(...args);
+          };
+        }
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    return { bucket, putEntered, release };
+  }
+
+  it("never keeps bytes that arrived after the check: the object is deleted and the file rejected", async () => {
+    const { workspace, editor } = await createTeam(t.db);
+    const { media } = as(editor);
+    const size = 4096;
+    const session = await media.createUpload({ workspaceId: workspace.id, filename: "cover.png", contentType: "image/png", size });
+    const base = { db: t.db, secret: "test-upload-signing-secret", mediaId: session.mediaId, token: session.token ?? "", partNumber: 1, multipartRequest: false, contentLength: size, now: new Date() };
+    await receiveUploadPart({ ...base, bucket: r2.bucket, body: png(size) });
+
+    const late = gatedBucket();
+    const html = new TextEncoder().encode("<html><script>alert(1)</script>".padEnd(size, " "));
+    const lateUpload = receiveUploadPart({ ...base, bucket: late.bucket, body: html }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await late.putEntered;
+    expect((await media.completeUpload({ workspaceId: workspace.id, mediaId: session.mediaId })).status).toBe("ready");
+    late.release();
+
+    expect(await lateUpload).toBeInstanceOf(AppError);
+    const [row] = await t.db.select().from(mediaObjects).where(eq(mediaObjects.id, session.mediaId));
+    expect(row.status).toBe("rejected");
+    expect(row.rejectionReason).toMatch(/sent again while it was being checked/);
+    expect(await r2.bucket.head(row.r2Key)).toBeNull();
+  });
+});

@@ -32,6 +32,7 @@ describe("episode enclosures from R2", () => {
       const response = await send(path, { headers: { range } });
       expect(response.status, range).toBe(206);
       expect(response.headers.get("content-range"), range).toBe(`bytes ${start}-${end}/5000`);
+      expect(response.headers.get("x-content-type-options"), range).toBe("nosniff");
       expect(response.headers.get("content-length"), range).toBe(String(end - start + 1));
       expect(await body(response), range).toEqual(bytes.slice(start, end + 1));
     }

@@ -221,11 +221,34 @@ export async function receiveUploadPart(opts: {
   const etag = row.multipartUploadId
     ? (await opts.bucket.resumeMultipartUpload(row.r2Key, row.multipartUploadId).uploadPart(opts.partNumber, opts.body)).etag
     : (await opts.bucket.put(row.r2Key, opts.body, { httpMetadata: { contentType: row.contentType } })).etag;
+  if (!row.multipartUploadId) await refuseLateSingleUpload(opts, row);
   await opts.db
     .insert(mediaUploadParts)
     .values({ mediaId: row.id, partNumber: opts.partNumber, etag, size: expected, createdAt: opts.now })
     .onConflictDoUpdate({ target: [mediaUploadParts.mediaId, mediaUploadParts.partNumber], set: { etag, size: expected, createdAt: opts.now } });
   return { partNumber: opts.partNumber, size: expected };
+}
+
+/**
+ * A single-request upload writes the final object directly, so a PUT that finishes after the upload was finished,
+ * cancelled or deleted could replace bytes that were already checked (or leave an object no row points to). R2
+ * refuses such late parts for multipart uploads; here the late write is undone and the file rejected instead.
+ */
+async function refuseLateSingleUpload(opts: { db: DbOrTx; bucket: R2Bucket; now: Date }, row: { id: string; workspaceId: string; r2Key: string }) {
+  const [current] = await opts.db
+    .select({ status: mediaObjects.status })
+    .from(mediaObjects)
+    .where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, row.workspaceId)))
+    .limit(1);
+  if (current?.status === "uploading") return;
+  await opts.bucket.delete(row.r2Key);
+  if (!current) throw new AppError("CONFLICT", "This upload was cancelled; the file was not kept.");
+  const reason = "The file was sent again while it was being checked, so it could not be trusted. Upload it again.";
+  await opts.db
+    .update(mediaObjects)
+    .set({ status: "rejected", rejectionReason: reason, completedAt: opts.now })
+    .where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, row.workspaceId)));
+  throw new AppError("CONFLICT", reason);
 }
 
 /** "part 3 of 3 has not arrived", "parts 2 and 5 of 9 have not arrived"; long lists are cut short. */

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, lte, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { episodes, mediaObjects, shows, type EpisodeStatus } from "../../../db/schema";
+import { episodes, mediaObjects, shows, transcripts, type EpisodeStatus } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit, type AuditAction } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
@@ -154,8 +154,25 @@ export async function updateEpisode(opts: Actor & { episodeId: string; changes: 
       .returning(),
   );
   if (!updated) throw new AppError("CONFLICT", "This episode changed while you were editing it (it may have just been published). Reload and try again.");
+  if (fields.audioMediaId !== undefined && fields.audioMediaId !== current.audioMediaId) {
+    await relinkTranscript({ db: opts.db, workspaceId: opts.workspaceId, episodeId: current.id, audioMediaId: fields.audioMediaId });
+  }
   await audit(opts, auditActionFor(current.status, status), updated);
   return presentEpisode(updated);
+}
+
+/** The episode's transcript follows its audio: the old audio's transcript is unlinked, the new one's linked. */
+async function relinkTranscript(opts: { db: DbOrTx; workspaceId: string; episodeId: string; audioMediaId: string | null }) {
+  await opts.db
+    .update(transcripts)
+    .set({ episodeId: null })
+    .where(and(eq(transcripts.workspaceId, opts.workspaceId), eq(transcripts.episodeId, opts.episodeId)));
+  if (opts.audioMediaId) {
+    await opts.db
+      .update(transcripts)
+      .set({ episodeId: opts.episodeId })
+      .where(and(eq(transcripts.workspaceId, opts.workspaceId), eq(transcripts.mediaId, opts.audioMediaId)));
+  }
 }
 
 export async function deleteEpisode(opts: Actor & { episodeId: string }) {

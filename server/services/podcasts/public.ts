@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { episodes, mediaObjects, memberships, shows, transcriptSegments, transcripts } from "../../../db/schema";
 import { notFound } from "../../lib/errors";
@@ -22,9 +22,12 @@ const transcriptColumns = {
 };
 type TranscriptRef = { id: string; episodeId: string | null; mediaId: string; language: string | null; chapterCount: number };
 
-/** An episode's transcript: the one linked to it, else the transcript of its audio file. */
-function transcriptOf(candidates: TranscriptRef[], episode: { id: string; audioMediaId: string | null }) {
-  return candidates.find((t) => t.episodeId === episode.id) ?? candidates.find((t) => t.mediaId === episode.audioMediaId) ?? null;
+/**
+ * A published episode's transcript is the transcript of the audio it publishes — never one made from audio the
+ * episode used before (a raw cut swapped out before publishing must not leak through the feed).
+ */
+function transcriptOf(candidates: TranscriptRef[], episode: { audioMediaId: string | null }) {
+  return candidates.find((t) => t.mediaId === episode.audioMediaId) ?? null;
 }
 
 async function findShow(db: DbOrTx, showId: string) {
@@ -74,10 +77,7 @@ export async function getPublicShow(opts: { db: DbOrTx; showId: string; limit?: 
         .where(
           and(
             eq(transcripts.workspaceId, show.workspaceId),
-            or(
-              inArray(transcripts.episodeId, items.map((e) => e.id)),
-              inArray(transcripts.mediaId, items.map((e) => e.audioMediaId).filter((id): id is string => id !== null)),
-            ),
+            inArray(transcripts.mediaId, items.map((e) => e.audioMediaId).filter((id): id is string => id !== null)),
           ),
         )
     : [];
@@ -103,7 +103,7 @@ export async function getPublishedEpisode(opts: { db: DbOrTx; showId: string; ep
     .where(
       and(
         eq(transcripts.workspaceId, show.workspaceId),
-        episode.audioMediaId ? or(eq(transcripts.episodeId, episode.id), eq(transcripts.mediaId, episode.audioMediaId)) : eq(transcripts.episodeId, episode.id),
+        eq(transcripts.mediaId, episode.audioMediaId ?? ""),
       ),
     );
   const transcript = transcriptOf(candidates, episode) as (TranscriptRef & { chapters: { startMs: number; title: string }[] | null }) | null;

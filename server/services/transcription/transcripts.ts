@@ -164,9 +164,10 @@ export async function retryTranscriptionJob(opts: {
   now: Date;
 }) {
   const status = opts.providersConfigured ? "queued" : "waiting_for_provider";
+  // A failed job has no run in progress, so the attempt budget can start over (the stuck-run sweep counts it).
   const [retried] = await opts.db
     .update(transcriptionJobs)
-    .set({ status, progress: 0, lastError: null, finishedAt: null, updatedAt: opts.now })
+    .set({ status, progress: 0, attempts: 0, lastError: null, finishedAt: null, updatedAt: opts.now })
     .where(and(eq(transcriptionJobs.id, opts.jobId), eq(transcriptionJobs.workspaceId, opts.workspaceId), eq(transcriptionJobs.status, "failed")))
     .returning(jobColumns);
   if (!retried) {

@@ -6,6 +6,8 @@ import {
   openAiTranscriptionProvider,
   ProviderError,
   transcriptionProvidersFromEnv,
+  MAX_CHUNK_BYTES,
+  OPENAI_DEFAULT_MAX_BYTES,
   workersAiTranscriptionProvider,
 } from "../../server/services/transcription/providers";
 import { llmProvidersFromEnv } from "../../server/services/transcription/summary";
@@ -92,6 +94,13 @@ describe("configuration", () => {
       ["workers-ai", 4 * 1024 * 1024],
     ]);
     expect(configuredTranscriptionProviders({ TRANSCRIPTION_PROVIDERS: "openai" })).toEqual([]);
+  });
+
+  it("defaults to OpenAI's 25 MB limit and never lets a configured limit exceed what a Worker can hold", () => {
+    const limitFor = (value?: string) =>
+      transcriptionProvidersFromEnv({ TRANSCRIPTION_PROVIDERS: "openai", OPENAI_BASE_URL: "http://x/v1", OPENAI_API_KEY: "k", OPENAI_TRANSCRIPTION_MAX_BYTES: value })[0].maxBytes;
+    expect(limitFor(undefined)).toBe(OPENAI_DEFAULT_MAX_BYTES);
+    expect(limitFor("200000000")).toBe(MAX_CHUNK_BYTES);
   });
 
   it("enables a summary model only when named in LLM_PROVIDERS and usable", () => {

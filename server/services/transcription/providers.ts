@@ -177,6 +177,12 @@ export function workersAiTranscriptionProvider(opts: { ai: Ai; maxBytes?: number
 
 type ProviderEnv = Pick<Env, "TRANSCRIPTION_PROVIDERS" | "AI" | "OPENAI_BASE_URL" | "OPENAI_API_KEY" | "OPENAI_TRANSCRIPTION_MODEL" | "OPENAI_TRANSCRIPTION_MAX_BYTES">;
 
+/**
+ * A chunk is held in memory at least twice (the bytes and the multipart form) inside a 128 MB Worker, so a
+ * configured per-request limit above this is lowered to it; larger files are still split.
+ */
+export const MAX_CHUNK_BYTES = 40_000_000;
+
 /** The configured providers, in the fallback order of TRANSCRIPTION_PROVIDERS. */
 export function transcriptionProvidersFromEnv(env: ProviderEnv): TranscriptionProvider[] {
   return configuredTranscriptionProviders(env).map((id) =>
@@ -186,7 +192,7 @@ export function transcriptionProvidersFromEnv(env: ProviderEnv): TranscriptionPr
           baseUrl: env.OPENAI_BASE_URL!,
           apiKey: env.OPENAI_API_KEY!,
           model: env.OPENAI_TRANSCRIPTION_MODEL || undefined,
-          maxBytes: Number(env.OPENAI_TRANSCRIPTION_MAX_BYTES) || undefined,
+          maxBytes: Math.min(Number(env.OPENAI_TRANSCRIPTION_MAX_BYTES) || OPENAI_DEFAULT_MAX_BYTES, MAX_CHUNK_BYTES),
         }),
   );
 }

@@ -8,6 +8,7 @@ import { feedRoutes } from "./http/feeds";
 import { checkHealth } from "./http/health";
 import { mediaRoutes } from "./http/media";
 import { readSessionToken } from "./http/session-cookie";
+import { stripeWebhookRoutes } from "./http/stripe-webhook";
 import { transcriptExportRoutes } from "./http/transcript-exports";
 import { uploadRoutes } from "./http/uploads";
 import { systemClock } from "./lib/clock";
@@ -79,6 +80,9 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
   );
 
   app.route("/api/uploads", uploadRoutes);
+
+  // Stripe's signed webhook (billing); exempt from the CSRF check above by its /api/webhooks/ prefix.
+  app.route("/api/webhooks/stripe", stripeWebhookRoutes);
 
   // Public feeds, enclosures and artwork; the authenticated media player source and transcript exports.
   app.route("/", feedRoutes);

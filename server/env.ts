@@ -34,6 +34,15 @@ export interface Env {
   /** Model name for "openai" summaries (default gpt-4o-mini). */
   LLM_MODEL?: string;
   ASSETS?: Fetcher;
+  /** Stripe secret API key. Unset: billing is not configured and every workspace is on Free. */
+  STRIPE_SECRET_KEY?: string;
+  /** Signing secret of the /api/webhooks/stripe endpoint (whsec_…), from the Stripe dashboard or `stripe listen`. */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Stripe price ids of the paid plans (server/services/billing/plans.ts); never hard-coded. */
+  STRIPE_PRICE_CREATOR?: string;
+  STRIPE_PRICE_PRO?: string;
+  /** Override of the Stripe API origin, for tests against a local server. */
+  STRIPE_API_URL?: string;
 }
 
 export interface AppConfig {

@@ -135,6 +135,9 @@ function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
           </li>
         ) : null}
         <li>
+          <NavLink to={`${base}/billing`}>Billing</NavLink>
+        </li>
+        <li>
           <NavLink to={`${base}/settings`}>Settings</NavLink>
         </li>
       </ul>

@@ -5,3 +5,4 @@ export * from "./email";
 export * from "./media";
 export * from "./podcasts";
 export * from "./transcripts";
+export * from "./billing";

@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from "./init";
 import { authRouter } from "./routers/auth";
+import { billingRouter } from "./routers/billing";
 import { devRouter } from "./routers/dev";
 import { mediaRouter } from "./routers/media";
 import { podcastsRouter } from "./routers/podcasts";
@@ -15,6 +16,7 @@ export const appRouter = router({
   transcripts: transcriptsRouter,
   podcasts: podcastsRouter,
   search: searchRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,9 +7,11 @@ const repoRoot = resolve(import.meta.dirname, "../..");
 
 // The Worker reaches the database exactly as in `npm run dev`: Neon's driver over WebSocket to the local
 // proxy in front of PGlite. Global setup starts that database on these ports.
-const [pgPort, proxyPort] = await freePorts(2);
+const [pgPort, proxyPort, stripePort] = await freePorts(3);
 process.env.GREENROOM_TEST_PG_PORT = String(pgPort);
 process.env.GREENROOM_TEST_PG_PROXY_PORT = String(proxyPort);
+// A local stand-in of Stripe's API (tests/support/stripe-api.ts); billing stays off unless a test adds keys.
+process.env.GREENROOM_TEST_STRIPE_PORT = String(stripePort);
 
 export default defineConfig({
   root: repoRoot,
@@ -24,6 +26,7 @@ export default defineConfig({
           UPLOAD_SIGNING_SECRET: "test-upload-signing-secret",
           DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
           LOCAL_DB_PROXY: `127.0.0.1:${proxyPort}`,
+          STRIPE_API_URL: `http://127.0.0.1:${stripePort}`,
         },
       },
     }),

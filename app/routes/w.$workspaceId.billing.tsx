@@ -1,9 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { redirect } from "@remix-run/cloudflare";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formatBytes } from "../../server/services/media/rules";
 import { ErrorPanel } from "../components/error-page";
+import { ErrorSummary, SubmitButton } from "../components/form";
+import { Notice } from "../components/notice";
 import { requireUser } from "../lib/auth.server";
-import { throwLoaderError } from "../lib/errors.server";
+import { actionError, throwLoaderError } from "../lib/errors.server";
+import { text } from "../lib/forms";
 import { formatDate, formatDateTime } from "../lib/format";
 import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
@@ -15,13 +19,48 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const workspaceId = params.workspaceId ?? "";
   try {
-    const [overview, workspaces] = await Promise.all([context.api.billing.getOverview({ workspaceId }), context.api.workspaces.list()]);
+    const [overview, usage, workspaces] = await Promise.all([
+      context.api.billing.getOverview({ workspaceId }),
+      context.api.billing.getUsage({ workspaceId }),
+      context.api.workspaces.list(),
+    ]);
     const role = workspaces.find((w) => w.id === workspaceId)?.role;
-    // Stripe events are for owners and admins; other members see the plan only.
-    const events = role && can(role, "billing.manage") ? (await context.api.billing.listEvents({ workspaceId, limit: 25 })).items : null;
-    return { overview, events };
+    const manages = Boolean(role && can(role, "billing.manage"));
+    // Stripe events and invoices are for owners and admins; other members see the plan and usage only.
+    const [events, invoices] = manages
+      ? await Promise.all([
+          context.api.billing.listEvents({ workspaceId, limit: 25 }).then((r) => r.items),
+          // Stripe being unreachable must not hide the plan and usage: the history then says it is unavailable.
+          context.api.billing.listInvoices({ workspaceId, limit: 24 }).then(
+            (r) => r.items,
+            (error: unknown) => {
+              console.error(JSON.stringify({ event: "billing.invoices_unavailable", workspaceId, error: String(error) }));
+              return "unavailable" as const;
+            },
+          ),
+        ])
+      : [null, null];
+    return { overview, usage, events, invoices, manages };
   } catch (error) {
     throwLoaderError(error, request);
+  }
+}
+
+/** Upgrade and Manage billing are plain POST forms: the action asks Stripe for a session and redirects there. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  requireUser(context, request);
+  const workspaceId = params.workspaceId ?? "";
+  const form = await request.formData();
+  const intent = text(form, "intent");
+  try {
+    if (intent === "portal") throw redirect((await context.api.billing.createPortalSession({ workspaceId })).url);
+    const plan = text(form, "plan");
+    if (intent === "checkout" && (plan === "creator" || plan === "pro")) {
+      throw redirect((await context.api.billing.createCheckoutSession({ workspaceId, plan })).url);
+    }
+    throw new Response("Unknown billing action.", { status: 400 });
+  } catch (error) {
+    return actionError(error, { intent });
   }
 }
 
@@ -39,9 +78,45 @@ const STATUS_LABELS: Record<string, string> = {
   paused: "Paused",
 };
 
+const CHECKOUT_NOTICES: Record<string, string> = {
+  success: "Thanks! Your payment went through; the new plan applies as soon as Stripe confirms it.",
+  canceled: "Checkout was canceled; nothing changed.",
+};
+
+const invoiceAmount = (cents: number, currency: string) =>
+  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+
+type Usage = ReturnType<typeof useLoaderData<typeof loader>>["usage"];
+
+/** One meter per plan limit; the numbers come from billing.getUsage (the quota service). */
+function UsageMeters({ usage }: { usage: Usage }) {
+  const lines = [
+    { label: "Storage", line: usage.storage, show: (n: number) => formatBytes(n) },
+    { label: "Transcription this month", line: usage.transcriptionMinutes, show: (n: number) => `${n} min` },
+    { label: "Scheduled posts this month", line: usage.scheduledPosts, show: (n: number) => String(n) },
+    { label: "Social accounts", line: usage.socialAccounts, show: (n: number) => String(n) },
+    { label: "Seats", line: usage.seats, show: (n: number) => String(n) },
+  ];
+  return (
+    <ul className="usage-meters">
+      {lines.map(({ label, line, show }) => (
+        <li key={label}>
+          <span>{label}</span>
+          <meter min={0} max={line.limit} value={Math.min(line.used, line.limit)} aria-label={label} />
+          <span className="nowrap">{`${show(line.used)} of ${show(line.limit)}`}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export default function Billing() {
-  const { overview, events } = useLoaderData<typeof loader>();
+  const { overview, usage, events, invoices, manages } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const { plan } = overview;
+  const [searchParams] = useSearchParams();
+  const checkoutNotice = CHECKOUT_NOTICES[searchParams.get("checkout") ?? ""] ?? null;
+  const hasSubscription = overview.status !== "none" && overview.status !== "canceled" && overview.status !== "incomplete_expired";
   return (
     <>
       <div className="page-header">
@@ -51,7 +126,16 @@ export default function Billing() {
             This workspace is on the <strong>{plan.name}</strong> plan.
           </p>
         </div>
+        {manages && overview.configured && overview.status !== "none" ? (
+          <Form method="post">
+            <SubmitButton intent="portal" pendingLabel="Opening Stripe…" className="button button-secondary">
+              Manage billing
+            </SubmitButton>
+          </Form>
+        ) : null}
       </div>
+      <Notice message={checkoutNotice} />
+      <ErrorSummary errors={actionData && "formError" in actionData ? actionData : null} />
       {!overview.configured ? (
         <section className="card" aria-labelledby="not-configured-heading">
           <h2 id="not-configured-heading">Billing is not configured</h2>
@@ -80,6 +164,10 @@ export default function Billing() {
           ) : null}
         </dl>
       </section>
+      <section className="card" aria-labelledby="usage-heading">
+        <h2 id="usage-heading">Usage</h2>
+        <UsageMeters usage={usage} />
+      </section>
       <section className="card" aria-labelledby="plans-heading">
         <h2 id="plans-heading">Plans</h2>
         <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="plans-heading">
@@ -93,6 +181,7 @@ export default function Billing() {
                 <th scope="col">Scheduled posts</th>
                 <th scope="col">Social accounts</th>
                 <th scope="col">Seats</th>
+                {manages ? <th scope="col"><span className="visually-hidden">Upgrade</span></th> : null}
               </tr>
             </thead>
             <tbody>
@@ -108,12 +197,63 @@ export default function Billing() {
                   <td>{`${p.limits.scheduledPostsPerMonth} / month`}</td>
                   <td>{p.limits.socialAccounts}</td>
                   <td>{p.limits.seats}</td>
+                  {manages ? (
+                    <td>
+                      {p.purchasable && !hasSubscription ? (
+                        <Form method="post">
+                          <input type="hidden" name="plan" value={p.id} />
+                          <SubmitButton intent="checkout" pendingLabel="Opening Stripe…">{`Upgrade to ${p.name}`}</SubmitButton>
+                        </Form>
+                      ) : null}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       </section>
+      {invoices ? (
+        <section className="card" aria-labelledby="invoices-heading">
+          <h2 id="invoices-heading">Billing history</h2>
+          {invoices === "unavailable" ? (
+            <p className="muted">Billing history is unavailable right now; try again in a minute.</p>
+          ) : invoices.length === 0 ? (
+            <p className="muted">No invoices yet.</p>
+          ) : (
+            <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="invoices-heading">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Date</th>
+                    <th scope="col">Invoice</th>
+                    <th scope="col">Amount</th>
+                    <th scope="col">Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {invoices.map((invoice) => (
+                    <tr key={invoice.id}>
+                      <td className="nowrap">{formatDate(invoice.created)}</td>
+                      <td>
+                        {invoice.hostedInvoiceUrl ? (
+                          <a href={invoice.hostedInvoiceUrl} rel="noreferrer" target="_blank">
+                            {invoice.number ?? invoice.id}
+                          </a>
+                        ) : (
+                          (invoice.number ?? invoice.id)
+                        )}
+                      </td>
+                      <td className="nowrap">{invoiceAmount(invoice.status === "paid" ? invoice.amountPaidCents : invoice.amountDueCents, invoice.currency)}</td>
+                      <td>{invoice.status ?? "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      ) : null}
       {events ? (
         <section className="card" aria-labelledby="events-heading">
           <h2 id="events-heading">Stripe events</h2>

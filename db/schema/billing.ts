@@ -1,4 +1,4 @@
-import { bigint, boolean, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { workspaces } from "./workspaces";
 
 /** Subscription states as Stripe reports them, plus "none" for a workspace that never subscribed. */
@@ -67,4 +67,32 @@ export const stripeEvents = pgTable(
     workspaceId: uuid("workspace_id").references(() => workspaces.id, { onDelete: "set null" }),
   },
   (t) => [index("stripe_events_workspace_idx").on(t.workspaceId, t.receivedAt)],
+);
+
+export const USAGE_METRICS = ["transcription_seconds", "storage_bytes_snapshot", "scheduled_posts"] as const;
+export type UsageMetric = (typeof USAGE_METRICS)[number];
+
+/**
+ * Metered usage: what, how much, for which UTC month. Quotas sum a workspace's records for the current month, so
+ * the monthly reset is the period rolling over. `source_id` names what was metered (a transcription job, …):
+ * the unique key makes recording idempotent, so a redelivered job never counts twice.
+ */
+export const usageRecords = pgTable(
+  "usage_records",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    metric: text("metric", { enum: USAGE_METRICS }).notNull(),
+    quantity: bigint("quantity", { mode: "number" }).notNull(),
+    /** First day of the UTC month the usage belongs to. */
+    periodStart: date("period_start", { mode: "string" }).notNull(),
+    sourceId: text("source_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("usage_records_source_idx").on(t.workspaceId, t.metric, t.sourceId),
+    index("usage_records_period_idx").on(t.workspaceId, t.metric, t.periodStart),
+  ],
 );

@@ -180,6 +180,21 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
     },
     {
       page,
+      name: "the billing page in the offline default says billing is not configured and shows the Free plan",
+      async run() {
+        await page.goto(`${baseUrl}/w/${firstWorkspaceId}`);
+        await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Billing" }).click();
+        await page.getByRole("heading", { level: 1, name: "Billing" }).waitFor();
+        await page.getByRole("heading", { level: 2, name: "Billing is not configured" }).waitFor();
+        await page.getByText("This workspace is on the Free plan.").waitFor();
+        const current = page.getByRole("region", { name: "Plans" }).getByRole("row").filter({ hasText: "Current plan" });
+        assert.match(await current.innerText(), /^Free/);
+        assert.equal(await page.getByRole("button", { name: /^Upgrade to / }).count(), 0, "offline there is nothing to buy");
+        assert.equal(await page.locator(".usage-meters meter").count(), 5, "one meter per plan limit");
+      },
+    },
+    {
+      page,
       name: "an audio upload shows progress, retries a failed part, resumes after a reload and lands in the media library",
       async run() {
         // 9 MiB: two parts, so the browser takes the multipart path.

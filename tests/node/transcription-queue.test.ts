@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { mediaObjects, transcriptionJobs, transcripts, transcriptSegments } from "../../db/schema";
+import { mediaObjects, transcriptionJobs, transcripts, transcriptSegments, usageRecords } from "../../db/schema";
 import type { Env } from "../../server/env";
 import { TRANSCRIBE_JOB, recoverStalledTranscriptions, requestTranscription, startWaitingTranscriptions } from "../../server/services/transcription/request";
 import { TRANSCRIPTION_MAX_ATTEMPTS, transcribeJob } from "../../workers/queues/jobs/transcribe";
@@ -63,6 +63,15 @@ describe("the transcription consumer", () => {
     ]);
     expect(after.job).toMatchObject({ status: "done", progress: 100, attempts: 1, lastError: null, provider: "openai" });
     expect(after.job.finishedAt).toBeInstanceOf(Date);
+  });
+
+  it("meters the transcribed length once, however often the message is delivered", async () => {
+    const { job, media } = await queuedJob();
+    await Promise.all([deliver(job.id, openAiEnv()), deliver(job.id, openAiEnv())]);
+    await deliver(job.id, openAiEnv(), 2);
+    const records = await t.db.select().from(usageRecords).where(eq(usageRecords.workspaceId, media.workspaceId));
+    // The one-second file's duration is unknown, so what is metered is where its last segment ends.
+    expect(records.map((r) => [r.metric, r.quantity])).toEqual([["transcription_seconds", 1]]);
   });
 
   it("falls back to Workers AI when the OpenAI-compatible endpoint fails transiently", async () => {

@@ -6,6 +6,7 @@ import { PERMISSIONS, can } from "../../server/services/workspaces/permissions";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTeam, createUser } from "../support/factories";
 import { callerFor } from "../support/trpc";
+import { setPlanLocally } from "../../server/services/billing/accounts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -80,8 +81,11 @@ describe("role enforcement (FORBIDDEN for members whose role is too weak)", () =
 });
 
 describe("invitations", () => {
+  // A team of four needs a paid plan's seats to invite anyone more (seat quotas are tested in billing-usage).
+  const onPlanWithRoom = (workspaceId: string) => setPlanLocally({ db: t.db, workspaceId, plan: "pro", environment: "test", now: new Date() });
   it("accepts once, for the invited address only, with the invited role", async () => {
     const { workspace, admin } = await createTeam(t.db);
+    await onPlanWithRoom(workspace.id);
     const invitee = await createUser(t.db, { email: "invitee@example.test" });
     const stranger = await createUser(t.db);
     await callerFor(t.db, admin).api.workspaces.inviteMember({ workspaceId: workspace.id, email: "Invitee@Example.test", role: "editor" });
@@ -96,6 +100,7 @@ describe("invitations", () => {
 
   it("expires after 7 days, and a re-invite replaces the earlier link", async () => {
     const { workspace, owner } = await createTeam(t.db);
+    await onPlanWithRoom(workspace.id);
     const invitee = await createUser(t.db, { email: "late@example.test" });
     const api = callerFor(t.db, owner).api.workspaces;
     await api.inviteMember({ workspaceId: workspace.id, email: "late@example.test", role: "viewer" });
@@ -111,6 +116,7 @@ describe("invitations", () => {
 
   it("refuses to invite someone already in the workspace", async () => {
     const { workspace, owner, editor } = await createTeam(t.db);
+    await onPlanWithRoom(workspace.id);
     expect(await codeOf(callerFor(t.db, owner).api.workspaces.inviteMember({ workspaceId: workspace.id, email: editor.email, role: "viewer" }))).toBe("CONFLICT");
   });
 });

@@ -4,6 +4,7 @@ import { mediaObjects, mediaUploadParts } from "../../../db/schema";
 import { addSeconds } from "../../lib/clock";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
+import { assertCanStoreBytes, lockWorkspaceQuota } from "../billing/usage";
 import type { RequestMeta } from "../auth/sessions";
 import type { QueueProducer } from "../platform/jobs";
 import { requestTranscription } from "../transcription/request";
@@ -132,23 +133,28 @@ export async function createUpload(opts: {
   const plan = planUpload(opts.size);
   const multipart = plan.multipart ? await opts.bucket.createMultipartUpload(r2Key, { httpMetadata: { contentType } }) : null;
   try {
-    const [row] = await opts.db
-      .insert(mediaObjects)
-      .values({
-        id,
-        workspaceId: opts.workspaceId,
-        r2Key,
-        filename,
-        contentType,
-        kind: ALLOWED_TYPES[contentType].kind,
-        declaredSize: opts.size,
-        status: "uploading",
-        multipartUploadId: multipart?.uploadId ?? null,
-        partSize: plan.partSize,
-        createdBy: opts.actorUserId,
-        createdAt: opts.now,
-      })
-      .returning();
+    // Checked and inserted under the workspace's quota lock, so parallel uploads cannot overshoot the storage.
+    const [row] = await opts.db.transaction(async (tx) => {
+      await lockWorkspaceQuota(tx, opts.workspaceId);
+      await assertCanStoreBytes({ db: tx, workspaceId: opts.workspaceId, bytes: opts.size, now: opts.now });
+      return tx
+        .insert(mediaObjects)
+        .values({
+          id,
+          workspaceId: opts.workspaceId,
+          r2Key,
+          filename,
+          contentType,
+          kind: ALLOWED_TYPES[contentType].kind,
+          declaredSize: opts.size,
+          status: "uploading",
+          multipartUploadId: multipart?.uploadId ?? null,
+          partSize: plan.partSize,
+          createdBy: opts.actorUserId,
+          createdAt: opts.now,
+        })
+        .returning();
+    });
     return uploadSession(row, [], opts.secret, opts.now);
   } catch (error) {
     await multipart?.abort().catch(() => undefined);

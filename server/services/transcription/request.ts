@@ -1,10 +1,29 @@
 import { and, eq, gte, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { transcriptionJobs } from "../../../db/schema";
+import { mediaObjects, transcriptionJobs } from "../../../db/schema";
+import { AppError } from "../../lib/errors";
+import { assertCanTranscribe, estimateDurationSeconds, lockWorkspaceQuota } from "../billing/usage";
 import { enqueueJob, enqueueJobs, type QueueProducer } from "../platform/jobs";
 import { TRANSCRIPTION_LEASE_MS, TRANSCRIPTION_MAX_ATTEMPTS } from "./run";
 
 export const TRANSCRIBE_JOB = "transcription.run";
+
+/** The minutes-quota message for transcribing this file now, or null when the plan has room for it. */
+export async function transcriptionQuotaError(opts: { db: DbOrTx; workspaceId: string; mediaId: string; now: Date }): Promise<string | null> {
+  const [media] = await opts.db
+    .select({ durationSeconds: mediaObjects.durationSeconds, contentType: mediaObjects.contentType, declaredSize: mediaObjects.declaredSize })
+    .from(mediaObjects)
+    .where(and(eq(mediaObjects.id, opts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)))
+    .limit(1);
+  if (!media) return null;
+  try {
+    await assertCanTranscribe({ db: opts.db, workspaceId: opts.workspaceId, seconds: estimateDurationSeconds(media), excludeMediaId: opts.mediaId, now: opts.now });
+    return null;
+  } catch (error) {
+    if (error instanceof AppError) return error.message;
+    throw error;
+  }
+}
 
 /**
  * Creates the media object's transcription job, at most once: a second request (a repeated upload completion, a
@@ -20,18 +39,26 @@ export async function requestTranscription(opts: {
   providersConfigured: boolean;
   now: Date;
 }) {
-  const [created] = await opts.db
-    .insert(transcriptionJobs)
-    .values({
-      workspaceId: opts.workspaceId,
-      mediaId: opts.mediaId,
-      language: opts.language ?? null,
-      status: opts.providersConfigured ? "queued" : "waiting_for_provider",
-      createdAt: opts.now,
-      updatedAt: opts.now,
-    })
-    .onConflictDoNothing({ target: transcriptionJobs.mediaId })
-    .returning();
+  const [created] = await opts.db.transaction(async (tx) => {
+    // Over the month's minutes the job is created failed, with the quota message as its error: the upload that
+    // asked for it still succeeds, and the file shows why it was not transcribed (Retry works after an upgrade).
+    await lockWorkspaceQuota(tx, opts.workspaceId);
+    const overQuota = await transcriptionQuotaError({ db: tx, workspaceId: opts.workspaceId, mediaId: opts.mediaId, now: opts.now });
+    return tx
+      .insert(transcriptionJobs)
+      .values({
+        workspaceId: opts.workspaceId,
+        mediaId: opts.mediaId,
+        language: opts.language ?? null,
+        status: overQuota ? "failed" : opts.providersConfigured ? "queued" : "waiting_for_provider",
+        lastError: overQuota,
+        finishedAt: overQuota ? opts.now : null,
+        createdAt: opts.now,
+        updatedAt: opts.now,
+      })
+      .onConflictDoNothing({ target: transcriptionJobs.mediaId })
+      .returning();
+  });
   if (created) {
     if (created.status === "queued") await enqueueJob(opts.queue, TRANSCRIBE_JOB, { jobId: created.id });
     return created;

@@ -2,6 +2,7 @@ import { and, eq, lt, or, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
 import { episodes, mediaObjects, transcriptionJobs, transcripts, transcriptSegments } from "../../../db/schema";
 import type { Clock } from "../../lib/clock";
+import { recordUsage } from "../billing/usage";
 import {
   AudioFormatError,
   buildWavPiece,
@@ -57,6 +58,12 @@ export type TranscriptionRunOutcome =
  * A transient one is recorded as `lastError`, puts the job back to queued and is rethrown so the queue retries
  * with backoff; on the final attempt the job is marked failed first (the message then goes to the DLQ).
  */
+/** The transcribed length to meter: the file's measured duration when known, else where its last segment ends. */
+function transcribedSeconds(media: { durationSeconds: number | null }, segments: TranscribedSegment[]): number {
+  if (media.durationSeconds != null) return media.durationSeconds;
+  return Math.ceil(Math.max(0, ...segments.map((s) => s.endMs)) / 1000);
+}
+
 export async function runTranscriptionJob(opts: {
   db: Database;
   bucket: MediaBucket;
@@ -128,6 +135,16 @@ export async function runTranscriptionJob(opts: {
         .where(fence)
         .returning({ id: transcriptionJobs.id });
       if (!done) return "superseded" as const;
+      // Metered in the transaction that completes the run, keyed by this claim, so a duplicate completion never
+      // counts twice and a retranscription (a new claim) counts again.
+      await recordUsage({
+        db: tx,
+        workspaceId: claimed.workspaceId,
+        metric: "transcription_seconds",
+        quantity: transcribedSeconds(media, result.segments),
+        sourceId: `transcription:${claimed.id}:${startedAt.toISOString()}`,
+        now,
+      });
       await saveTranscript(tx, {
         workspaceId: claimed.workspaceId,
         mediaId: claimed.mediaId,

@@ -5,7 +5,8 @@ import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { enqueueJob, type QueueProducer } from "../platform/jobs";
-import { TRANSCRIBE_JOB, requestTranscription } from "./request";
+import { TRANSCRIBE_JOB, requestTranscription, transcriptionQuotaError } from "./request";
+import { lockWorkspaceQuota } from "../billing/usage";
 import { extractiveDigest, llmDigest, type LlmProvider } from "./summary";
 
 const jobColumns = {
@@ -164,12 +165,22 @@ export async function retryTranscriptionJob(opts: {
   now: Date;
 }) {
   const status = opts.providersConfigured ? "queued" : "waiting_for_provider";
-  // A failed job has no run in progress, so the attempt budget can start over (the stuck-run sweep counts it).
-  const [retried] = await opts.db
-    .update(transcriptionJobs)
-    .set({ status, progress: 0, attempts: 0, lastError: null, finishedAt: null, updatedAt: opts.now })
-    .where(and(eq(transcriptionJobs.id, opts.jobId), eq(transcriptionJobs.workspaceId, opts.workspaceId), eq(transcriptionJobs.status, "failed")))
-    .returning(jobColumns);
+  const [retried] = await opts.db.transaction(async (tx) => {
+    // A retry transcribes again, so it needs the month's minutes (a job refused for them is retried after an upgrade).
+    await lockWorkspaceQuota(tx, opts.workspaceId);
+    const [failed] = await tx
+      .select({ mediaId: transcriptionJobs.mediaId })
+      .from(transcriptionJobs)
+      .where(and(eq(transcriptionJobs.id, opts.jobId), eq(transcriptionJobs.workspaceId, opts.workspaceId), eq(transcriptionJobs.status, "failed")));
+    const overQuota = failed ? await transcriptionQuotaError({ db: tx, workspaceId: opts.workspaceId, mediaId: failed.mediaId, now: opts.now }) : null;
+    if (overQuota) throw new AppError("PRECONDITION_FAILED", overQuota);
+    // A failed job has no run in progress, so the attempt budget can start over (the stuck-run sweep counts it).
+    return tx
+      .update(transcriptionJobs)
+      .set({ status, progress: 0, attempts: 0, lastError: null, finishedAt: null, updatedAt: opts.now })
+      .where(and(eq(transcriptionJobs.id, opts.jobId), eq(transcriptionJobs.workspaceId, opts.workspaceId), eq(transcriptionJobs.status, "failed")))
+      .returning(jobColumns);
+  });
   if (!retried) {
     const [current] = await opts.db
       .select(jobColumns)

@@ -11,6 +11,7 @@ import { invitationTemplate } from "../email/templates";
 import { enqueueJob, type QueueProducer } from "../platform/jobs";
 import type { InvitableRole } from "./permissions";
 import { pendingInvitation } from "./workspaces";
+import { assertCanAddSeat, lockWorkspaceQuota } from "../billing/usage";
 
 const INVITATION_LIFETIME_SECONDS = 7 * 24 * 3600;
 
@@ -43,6 +44,10 @@ export async function inviteMember(opts: {
       .update(invitations)
       .set({ revokedAt: opts.now })
       .where(and(eq(invitations.workspaceId, opts.workspaceId), eq(invitations.email, opts.email), pendingInvitation(opts.now)));
+    // After the replaced link is revoked, so re-inviting an address needs no extra seat; under the quota lock so
+    // parallel invitations cannot overshoot the seats.
+    await lockWorkspaceQuota(tx, opts.workspaceId);
+    await assertCanAddSeat({ db: tx, workspaceId: opts.workspaceId, now: opts.now });
     const [invitation] = await tx
       .insert(invitations)
       .values({

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
 import type { Database } from "../../../db/client";
+import { setPlanLocally } from "../../../server/services/billing/accounts";
 import { createTeam, createUser, createWorkspace, type TestUser } from "../../support/factories";
 import { callerFor } from "../../support/trpc";
 
@@ -17,6 +18,11 @@ export async function tenants(db: Database) {
   return { db, a, b, outsider, api };
 }
 export type Tenants = Awaited<ReturnType<typeof tenants>>;
+
+/** Tenant A (a team of four, on Free) needs a paid plan's seats before it can invite anyone more. */
+export async function giveTenantASeats({ db, a }: Pick<Tenants, "db" | "a">) {
+  await setPlanLocally({ db, workspaceId: a.workspace.id, plan: "pro", environment: "test", now: new Date() });
+}
 
 /**
  * allow: a member with the needed role succeeds. foreign: a user of another workspace gets NOT_FOUND, both for

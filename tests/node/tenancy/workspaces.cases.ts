@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { expectNotFound, type TenancyCase } from "./harness";
+import { expectNotFound, giveTenantASeats, type TenancyCase } from "./harness";
 
 export const cases: Record<string, TenancyCase> = {
   "workspaces.getOverview": {
@@ -21,29 +21,34 @@ export const cases: Record<string, TenancyCase> = {
     foreign: ({ a, outsider, api }) => expectNotFound(api(outsider).workspaces.listMembers({ workspaceId: a.workspace.id })),
   },
   "workspaces.inviteMember": {
-    async allow({ a, api }) {
+    async allow({ a, api, db }) {
+      await giveTenantASeats({ db, a });
       expect(await api(a.admin).workspaces.inviteMember({ workspaceId: a.workspace.id, email: "new@example.test", role: "editor" })).toMatchObject({ email: "new@example.test" });
     },
     foreign: ({ a, outsider, api }) => expectNotFound(api(outsider).workspaces.inviteMember({ workspaceId: a.workspace.id, email: "x@example.test", role: "viewer" })),
   },
   "workspaces.listInvitations": {
-    async allow({ a, api }) {
+    async allow({ a, api, db }) {
+      await giveTenantASeats({ db, a });
       await api(a.owner).workspaces.inviteMember({ workspaceId: a.workspace.id, email: "listed@example.test", role: "viewer" });
       expect((await api(a.viewer).workspaces.listInvitations({ workspaceId: a.workspace.id })).map((i) => i.email)).toEqual(["listed@example.test"]);
     },
-    async foreign({ a, b, outsider, api }) {
+    async foreign({ a, b, outsider, api, db }) {
       await expectNotFound(api(outsider).workspaces.listInvitations({ workspaceId: a.workspace.id }));
+      await giveTenantASeats({ db, a });
       await api(a.owner).workspaces.inviteMember({ workspaceId: a.workspace.id, email: "secret@example.test", role: "viewer" });
       const own = await api(outsider).workspaces.listInvitations({ workspaceId: b.id });
       expect(own.map((i) => i.email)).toEqual(["b-invitee@example.test"]);
     },
   },
   "workspaces.revokeInvitation": {
-    async allow({ a, api }) {
+    async allow({ a, api, db }) {
+      await giveTenantASeats({ db, a });
       const invite = await api(a.admin).workspaces.inviteMember({ workspaceId: a.workspace.id, email: "revoke@example.test", role: "viewer" });
       expect(await api(a.admin).workspaces.revokeInvitation({ workspaceId: a.workspace.id, invitationId: invite.id })).toEqual({ id: invite.id });
     },
-    async foreign({ a, b, outsider, api }) {
+    async foreign({ a, b, outsider, api, db }) {
+      await giveTenantASeats({ db, a });
       const invite = await api(a.admin).workspaces.inviteMember({ workspaceId: a.workspace.id, email: "keep@example.test", role: "viewer" });
       await expectNotFound(api(outsider).workspaces.revokeInvitation({ workspaceId: a.workspace.id, invitationId: invite.id }));
       await expectNotFound(api(outsider).workspaces.revokeInvitation({ workspaceId: b.id, invitationId: invite.id }));

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { createCheckoutSession } from "../../../services/billing/checkout";
+import { workspaceProcedure } from "../../init";
+
+export const ZCreateCheckoutSessionInput = z.object({
+  plan: z.enum(["creator", "pro"]),
+});
+export const ZCreateCheckoutSessionOutput = z.object({ url: z.url() });
+
+export const createCheckoutSessionProcedure = workspaceProcedure(
+  "billing.manage"
+)
+  .input(ZCreateCheckoutSessionInput)
+  .output(ZCreateCheckoutSessionOutput)
+  .mutation(({ ctx, input }) =>
+    createCheckoutSession({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      plan: input.plan,
+      env: ctx.env,
+      appUrl: ctx.config.appUrl,
+    })
+  );

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { createPortalSession } from "../../../services/billing/checkout";
+import { workspaceProcedure } from "../../init";
+
+export const ZCreatePortalSessionOutput = z.object({ url: z.url() });
+
+/** Input is the workspace only (from workspaceProcedure). */
+export const createPortalSessionProcedure = workspaceProcedure("billing.manage")
+  .output(ZCreatePortalSessionOutput)
+  .mutation(({ ctx }) =>
+    createPortalSession({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      env: ctx.env,
+      appUrl: ctx.config.appUrl,
+    })
+  );

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
 import { ErrorPanel } from "../components/error-page";
-import { decodeCursor, encodeCursor } from "../lib/audit-cursor.server";
+import { readKeysetPage } from "../lib/keyset-pages.server";
 import { describeAuditEvent } from "../lib/audit";
 import { requireUser } from "../lib/auth.server";
 import { throwLoaderError } from "../lib/errors.server";
@@ -13,23 +13,11 @@ import { Pager } from "../components/pager";
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Audit log", workspaceNameFrom(matches)) }];
 
 const PAGE_SIZE = 25;
-/** How many earlier pages "Newer" can walk back through; older history falls back to the first page. */
-const MAX_TRAIL = 40;
 
-/**
- * Keyset pagination only goes older, so the URL carries the trail of cursors that led here (`prev`):
- * "Newer" pops the last one, "Older" pushes the current one.
- */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const workspaceId = params.workspaceId ?? "";
-  const url = new URL(request.url);
-  const cursorParam = url.searchParams.get("cursor");
-  const trail = url.searchParams.getAll("prev").slice(-MAX_TRAIL);
-  const cursor = cursorParam ? decodeCursor(cursorParam) : null;
-  if ((cursorParam && !cursor) || trail.some((value) => !decodeCursor(value))) {
-    throw new Response("This page of the audit log does not exist. Start again from the newest events.", { status: 400 });
-  }
+  const { cursor, links } = readKeysetPage(request, "This page of the audit log does not exist. Start again from the newest events.");
 
   try {
     const [page, members] = await Promise.all([
@@ -37,13 +25,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       context.api.workspaces.listMembers({ workspaceId }),
     ]);
     const names = new Map(members.map((member) => [member.userId, member.name]));
-    const href = (cursorValue: string | undefined, prev: string[]) => {
-      const search = new URLSearchParams();
-      if (cursorValue) search.set("cursor", cursorValue);
-      for (const value of prev) search.append("prev", value);
-      const query = search.toString();
-      return query ? `${url.pathname}?${query}` : url.pathname;
-    };
     return {
       events: page.items.map((event) => ({
         id: event.id,
@@ -53,9 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         ip: event.ip,
         userAgent: event.userAgent,
       })),
-      newerHref: cursorParam ? href(trail.at(-1), trail.slice(0, -1)) : null,
-      olderHref: page.nextCursor ? href(encodeCursor(page.nextCursor), cursorParam ? [...trail, cursorParam] : trail) : null,
-      firstPage: !cursorParam,
+      ...links(page.nextCursor),
     };
   } catch (error) {
     throwLoaderError(error, request);

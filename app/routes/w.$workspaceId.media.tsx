@@ -6,7 +6,7 @@ import { ErrorPanel } from "../components/error-page";
 import { ErrorSummary, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
 import { Uploader } from "../components/uploader";
-import { decodeCursor, encodeCursor } from "../lib/audit-cursor.server";
+import { readKeysetPage } from "../lib/keyset-pages.server";
 import { requireUser } from "../lib/auth.server";
 import { actionError, throwLoaderError } from "../lib/errors.server";
 import { formatDate } from "../lib/format";
@@ -22,39 +22,22 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Media", workspaceNameFrom(matches)) }];
 
 const PAGE_SIZE = 25;
-/** How many earlier pages "Newer" can walk back through; older history falls back to the first page. */
-const MAX_TRAIL = 40;
 /** While a file is being checked or transcribed, the list refreshes itself this often. */
 const REFRESH_MS = 5_000;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const workspaceId = params.workspaceId ?? "";
-  const url = new URL(request.url);
-  const cursorParam = url.searchParams.get("cursor");
-  const trail = url.searchParams.getAll("prev").slice(-MAX_TRAIL);
-  const cursor = cursorParam ? decodeCursor(cursorParam) : null;
-  if ((cursorParam && !cursor) || trail.some((value) => !decodeCursor(value))) {
-    throw new Response("This page of the media library does not exist. Start again from the newest files.", { status: 400 });
-  }
+  const { cursor, links } = readKeysetPage(request, "This page of the media library does not exist. Start again from the newest files.");
   try {
     const [page, usage] = await Promise.all([
       context.api.media.list({ workspaceId, limit: PAGE_SIZE, cursor }),
       context.api.media.getStorageUsage({ workspaceId }),
     ]);
-    const href = (cursorValue: string | undefined, prev: string[]) => {
-      const search = new URLSearchParams();
-      if (cursorValue) search.set("cursor", cursorValue);
-      for (const value of prev) search.append("prev", value);
-      const query = search.toString();
-      return query ? `${url.pathname}?${query}` : url.pathname;
-    };
     return {
       items: page.items,
       usage,
-      newerHref: cursorParam ? href(trail.at(-1), trail.slice(0, -1)) : null,
-      olderHref: page.nextCursor ? href(encodeCursor(page.nextCursor), cursorParam ? [...trail, cursorParam] : trail) : null,
-      firstPage: !cursorParam,
+      ...links(page.nextCursor),
     };
   } catch (error) {
     throwLoaderError(error, request);

@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+/** Position in a newest-first list ordered by (created_at, id). */
+export interface KeysetCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** How many earlier pages "Newer" can walk back through; older history falls back to the first page. */
+const MAX_TRAIL = 40;
+
+const ZCursorJson = z.object({ createdAt: z.iso.datetime(), id: z.uuid() });
+
+/** base64url of JSON {createdAt ISO, id}: opaque in the URL, readable when debugging. */
+function encodeCursor(cursor: KeysetCursor): string {
+  const json = JSON.stringify({ createdAt: cursor.createdAt.toISOString(), id: cursor.id });
+  return btoa(json).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The cursor in a `?cursor=` value, or null when it is not one of ours. */
+function decodeCursor(value: string): KeysetCursor | null {
+  try {
+    const parsed = ZCursorJson.safeParse(JSON.parse(atob(value.replace(/-/g, "+").replace(/_/g, "/"))));
+    return parsed.success ? { createdAt: new Date(parsed.data.createdAt), id: parsed.data.id } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Keyset pagination only goes older, so the URL carries the trail of cursors that led here (`prev`): "Newer"
+ * pops the last one, "Older" pushes the current one. Reads the page asked for; a cursor or trail that is not
+ * ours is a 400 that says `notFoundMessage`. `links(nextCursor)` builds the Newer/Older hrefs once the page is read.
+ */
+export function readKeysetPage(request: Request, notFoundMessage: string) {
+  const url = new URL(request.url);
+  const cursorParam = url.searchParams.get("cursor");
+  const trail = url.searchParams.getAll("prev").slice(-MAX_TRAIL);
+  const cursor = cursorParam ? decodeCursor(cursorParam) : null;
+  if ((cursorParam && !cursor) || trail.some((value) => !decodeCursor(value))) {
+    throw new Response(notFoundMessage, { status: 400 });
+  }
+  const href = (cursorValue: string | undefined, prev: string[]) => {
+    const search = new URLSearchParams();
+    if (cursorValue) search.set("cursor", cursorValue);
+    for (const value of prev) search.append("prev", value);
+    const query = search.toString();
+    return query ? `${url.pathname}?${query}` : url.pathname;
+  };
+  return {
+    cursor,
+    links: (nextCursor: KeysetCursor | null) => ({
+      newerHref: cursorParam ? href(trail.at(-1), trail.slice(0, -1)) : null,
+      olderHref: nextCursor ? href(encodeCursor(nextCursor), cursorParam ? [...trail, cursorParam] : trail) : null,
+      firstPage: !cursorParam,
+    }),
+  };
+}

@@ -49,6 +49,7 @@ const LOCAL_DEFAULTS: Record<string, string> = {
   APP_URL,
   EMAIL_PROVIDER: "outbox",
   UPLOAD_SIGNING_SECRET: randomBytes(32).toString("hex"),
+  SOCIAL_TOKEN_KEYS: `v1:${randomBytes(32).toString("base64")}`,
 };
 const CHILD_STOP_TIMEOUT_MS = 5_000;
 

@@ -43,6 +43,20 @@ export interface Env {
   STRIPE_PRICE_PRO?: string;
   /** Override of the Stripe API origin, for tests against a local server. */
   STRIPE_API_URL?: string;
+  /** Scheduled social posts: the cron enqueues due posts here, the consumer publishes them. */
+  SOCIAL_QUEUE: Queue<unknown>;
+  /**
+   * Keys encrypting social access tokens, newest first: "v2:<base64 32 bytes>,v1:<base64 32 bytes>". New tokens
+   * use the first; older versions still decrypt, so a key can be rotated without reconnecting every account.
+   */
+  SOCIAL_TOKEN_KEYS: string;
+  /** Instagram app (Instagram API with Instagram Login). Unset: only Sandbox accounts can be connected. */
+  INSTAGRAM_APP_ID?: string;
+  INSTAGRAM_APP_SECRET?: string;
+  /** Overrides of Instagram's origins (www.instagram.com, api.instagram.com, graph.instagram.com), for tests. */
+  INSTAGRAM_AUTHORIZE_URL?: string;
+  INSTAGRAM_API_URL?: string;
+  INSTAGRAM_GRAPH_URL?: string;
 }
 
 export interface AppConfig {

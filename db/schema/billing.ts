@@ -35,6 +35,10 @@ export const billingAccounts = pgTable("billing_accounts", {
   cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
   /** While past_due, the paid plan still applies until this moment. */
   graceUntil: timestamp("grace_until", { withTimezone: true }),
+  /** When the first paid checkout provisioned the workspace (plan, default show, welcome email); set once. */
+  provisionedAt: timestamp("provisioned_at", { withTimezone: true }),
+  /** When the owner was emailed about the current past_due episode; cleared when the status leaves past_due. */
+  dunningNotifiedAt: timestamp("dunning_notified_at", { withTimezone: true }),
   /** `created` (Unix seconds) of the newest Stripe event applied, so an older event never overwrites newer state. */
   updatedFromEventCreated: bigint("updated_from_event_created", { mode: "number" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -6,3 +6,5 @@ export * from "./media";
 export * from "./podcasts";
 export * from "./transcripts";
 export * from "./billing";
+export * from "./social";
+export * from "./notifications";

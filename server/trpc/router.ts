@@ -3,8 +3,12 @@ import { authRouter } from "./routers/auth";
 import { billingRouter } from "./routers/billing";
 import { devRouter } from "./routers/dev";
 import { mediaRouter } from "./routers/media";
+import { notificationsRouter } from "./routers/notifications";
 import { podcastsRouter } from "./routers/podcasts";
 import { searchRouter } from "./routers/search";
+import { socialAccountsRouter } from "./routers/social-accounts";
+import { socialInsightsRouter } from "./routers/social-insights";
+import { socialPostsRouter } from "./routers/social-posts";
 import { transcriptsRouter } from "./routers/transcripts";
 import { workspacesRouter } from "./routers/workspaces";
 
@@ -17,6 +21,10 @@ export const appRouter = router({
   podcasts: podcastsRouter,
   search: searchRouter,
   billing: billingRouter,
+  socialAccounts: socialAccountsRouter,
+  socialPosts: socialPostsRouter,
+  socialInsights: socialInsightsRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,10 +8,14 @@ import { memoryQueue } from "./memory-queue";
 
 export const testConfig: AppConfig = { environment: "test", appUrl: "http://localhost:8787", version: "test", secureCookies: false };
 
+/** Two versions so tests can prove rotation: v2 encrypts, v1 still decrypts. */
+export const TEST_SOCIAL_TOKEN_KEYS = `v2:${"A".repeat(43)}=,v1:${"B".repeat(43)}=`;
+
 /** Bindings for in-process router calls. Queues record what is sent; pass `MEDIA` (tests/support/r2.ts) when needed. */
 export function testEnv(overrides: Partial<Env> = {}) {
   const email = memoryQueue();
   const transcription = memoryQueue();
+  const social = memoryQueue();
   const env = {
     ENVIRONMENT: "test",
     APP_URL: testConfig.appUrl,
@@ -21,10 +25,12 @@ export function testEnv(overrides: Partial<Env> = {}) {
     UPLOAD_SIGNING_SECRET: "test-upload-signing-secret",
     EMAIL_QUEUE: email.queue,
     TRANSCRIPTION_QUEUE: transcription.queue,
+    SOCIAL_QUEUE: social.queue,
+    SOCIAL_TOKEN_KEYS: TEST_SOCIAL_TOKEN_KEYS,
     MEDIA: undefined as unknown as R2Bucket,
     ...overrides,
   } as Env;
-  return { env, queues: { email, transcription } };
+  return { env, queues: { email, transcription, social } };
 }
 
 /** The real router, called in-process exactly as Remix loaders call it, with a chosen session (or none). */

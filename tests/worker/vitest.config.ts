@@ -24,6 +24,7 @@ export default defineConfig({
           APP_URL: "http://localhost",
           EMAIL_PROVIDER: "outbox",
           UPLOAD_SIGNING_SECRET: "test-upload-signing-secret",
+          SOCIAL_TOKEN_KEYS: `v2:${"A".repeat(43)}=,v1:${"B".repeat(43)}=`,
           DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
           LOCAL_DB_PROXY: `127.0.0.1:${proxyPort}`,
           STRIPE_API_URL: `http://127.0.0.1:${stripePort}`,

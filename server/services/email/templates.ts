@@ -49,3 +49,15 @@ export function invitationTemplate(opts: { inviterName: string; workspaceName: s
     footer: "This invitation expires in 7 days and can be used once.",
   });
 }
+
+/** In-app notifications mailed to members (social post outcomes, accounts needing attention, billing). */
+export function notificationTemplate(opts: { name: string; title: string; body: string; url: string }) {
+  return actionEmail({
+    subject: opts.title,
+    greeting: `Hi ${opts.name},`,
+    body: opts.body,
+    actionLabel: "Open Greenroom",
+    url: opts.url,
+    footer: "You receive this because you manage this workspace on Greenroom.",
+  });
+}

@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   "content.read": ["owner", "admin", "editor", "viewer"],
   "content.write": ["owner", "admin", "editor"],
   "billing.manage": ["owner", "admin"],
+  /** Connect, reconnect and disconnect social accounts (scheduling posts is content.write). */
+  "social.accounts.manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

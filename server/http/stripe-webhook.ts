@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { AppError } from "../lib/errors";
 import { createStripeClient } from "../services/billing/stripe-client";
 import { handleStripeEvent, verifyStripeEvent } from "../services/billing/webhooks";
+import { enqueueNotificationEmails } from "../services/notifications/notify";
 import type { TrpcContext } from "../trpc/context";
 
 type WebhookEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
@@ -30,7 +31,10 @@ export const stripeWebhookRoutes = new Hono<WebhookEnv>().post("/", async (c) =>
   }
 
   try {
-    const result = await handleStripeEvent({ db: c.var.trpc.db, stripe, event, prices: c.env, now: c.var.trpc.clock() });
+    const { db, config, clock } = c.var.trpc;
+    const result = await handleStripeEvent({ db, stripe, event, prices: c.env, appUrl: config.appUrl, now: clock() });
+    // Committed: the outbox rows exist, so a lost enqueue is re-sent by the outbox sweep.
+    if ("emailIds" in result) await enqueueNotificationEmails(c.env.EMAIL_QUEUE, result.emailIds);
     return c.json({ received: true, outcome: result.outcome }, 200, noStore);
   } catch (error) {
     console.error(JSON.stringify({ event: "stripe.webhook_failed", id: event.id, type: event.type, error: String(error) }));

@@ -6,10 +6,11 @@ import { randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { billingAccounts, stripeEvents, workspaces } from "../../db/schema";
+import { billingAccounts, emails, notifications, shows, stripeEvents, workspaces } from "../../db/schema";
 import { effectivePlan } from "../../server/services/billing/accounts";
 import { createStripeClient } from "../../server/services/billing/stripe-client";
 import { handleStripeEvent, WORKSPACE_METADATA_KEY, type WebhookResult } from "../../server/services/billing/webhooks";
+import { addMember, createUser, createWorkspace } from "../support/factories";
 import { startPostgresServer, type PostgresServer } from "../support/postgres-server";
 import { startStripeApi, subscriptionObject, type FakeSubscription, type StripeApiServer } from "../support/stripe-api";
 
@@ -58,6 +59,16 @@ function subscriptionEvent(type: string, snapshot: FakeSubscription, created: nu
   } as unknown as Stripe.Event;
 }
 
+function checkoutCompletedEvent(subscription: FakeSubscription, created: number): Stripe.Event {
+  return {
+    id: `evt_${randomUUID()}`,
+    object: "event",
+    type: "checkout.session.completed",
+    created,
+    data: { object: { id: `cs_${randomUUID().slice(0, 8)}`, object: "checkout.session", subscription: subscription.id, metadata: subscription.metadata } },
+  } as unknown as Stripe.Event;
+}
+
 function invoiceEvent(type: string, subscription: FakeSubscription, created: number): Stripe.Event {
   return {
     id: `evt_${randomUUID()}`,
@@ -74,7 +85,8 @@ function invoiceEvent(type: string, subscription: FakeSubscription, created: num
   } as unknown as Stripe.Event;
 }
 
-const deliver = (event: Stripe.Event, db = pg.db) => handleStripeEvent({ db, stripe, event, prices, now: NOW });
+const APP_URL = "http://localhost:8787";
+const deliver = (event: Stripe.Event, db = pg.db, now = NOW) => handleStripeEvent({ db, stripe, event, prices, appUrl: APP_URL, now });
 
 async function account(workspaceId: string) {
   const [row] = await pg.db.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, workspaceId));
@@ -243,3 +255,130 @@ describe("Stripe webhook events against real Postgres", () => {
     expect(await eventRow(event.id)).toEqual([expect.objectContaining({ outcome: "failed" })]);
   });
 });
+
+/** A workspace with an owner and an admin, as a real subscriber has. */
+async function staffedWorkspace() {
+  const owner = await createUser(pg.db, { name: "Olive Owner" });
+  const admin = await createUser(pg.db, { name: "Adam Admin" });
+  const workspace = await createWorkspace(pg.db, owner, "Night Shift Audio");
+  await addMember(pg.db, workspace.id, admin, "admin");
+  return { workspaceId: workspace.id, owner, admin };
+}
+
+const rowsFor = async (workspaceId: string) => ({
+  shows: await pg.db.select().from(shows).where(eq(shows.workspaceId, workspaceId)),
+  notifications: await pg.db.select().from(notifications).where(eq(notifications.workspaceId, workspaceId)),
+});
+const emailsTo = (to: string) => pg.db.select().from(emails).where(eq(emails.to, to));
+
+/** Concurrent deliveries, each on its own connection like separate Worker requests. */
+async function deliverConcurrently(events: Stripe.Event[]): Promise<WebhookResult[]> {
+  const handles = events.map(() => pg.connect());
+  try {
+    return await Promise.all(events.map((event, i) => deliver(event, handles[i].db)));
+  } finally {
+    await Promise.all(handles.map((handle) => handle.close()));
+  }
+}
+
+describe("auto-provisioning on the first paid checkout (real Postgres)", () => {
+  it("provisions once when checkout.session.completed arrives twice and concurrently with subscription.created", async () => {
+    const { workspaceId, owner, admin } = await staffedWorkspace();
+    const subscription = fakeSubscription(workspaceId);
+    api.setSubscription(subscription);
+    const completed = checkoutCompletedEvent(subscription, 1_000);
+    const events = [completed, completed, completed, subscriptionEvent("customer.subscription.created", subscription, 999), completed];
+
+    const results = await deliverConcurrently(events);
+
+    const emailIds = results.flatMap((r) => ("emailIds" in r ? r.emailIds : []));
+    expect(emailIds).toHaveLength(1);
+    const { shows: created, notifications: notes } = await rowsFor(workspaceId);
+    expect(created.map((s) => s.title)).toEqual(["Night Shift Audio"]);
+    expect(notes).toEqual([expect.objectContaining({ userId: owner.id, kind: "billing.welcome", title: "Welcome to Greenroom Creator" })]);
+    const welcome = await emailsTo(owner.email);
+    expect(welcome).toHaveLength(1);
+    expect(welcome[0]).toMatchObject({ id: emailIds[0], subject: "Welcome to Greenroom Creator" });
+    expect(welcome[0].text).toContain("600 transcription minutes");
+    expect(await emailsTo(admin.email)).toEqual([]);
+    const row = await account(workspaceId);
+    expect(row).toMatchObject({ plan: "creator", status: "active", provisionedAt: NOW });
+  });
+
+  it("keeps an existing show and does not provision again on a plan change", async () => {
+    const { workspaceId, owner } = await staffedWorkspace();
+    await pg.db.insert(shows).values({ workspaceId, title: "Already here" });
+    const subscription = fakeSubscription(workspaceId);
+    api.setSubscription(subscription);
+    await deliver(checkoutCompletedEvent(subscription, 1_000));
+
+    api.setSubscription({ ...subscription, priceId: prices.STRIPE_PRICE_PRO });
+    await deliver(subscriptionEvent("customer.subscription.updated", { ...subscription, priceId: prices.STRIPE_PRICE_PRO }, 2_000));
+
+    expect((await rowsFor(workspaceId)).shows.map((s) => s.title)).toEqual(["Already here"]);
+    expect(await emailsTo(owner.email)).toHaveLength(1);
+    expect(await account(workspaceId)).toMatchObject({ plan: "pro", provisionedAt: NOW });
+  });
+
+  it("does not provision a checkout whose subscription is not paid yet", async () => {
+    const { workspaceId, owner } = await staffedWorkspace();
+    const subscription = fakeSubscription(workspaceId, { status: "incomplete" });
+    api.setSubscription(subscription);
+    await deliver(checkoutCompletedEvent(subscription, 1_000));
+    expect(await account(workspaceId)).toMatchObject({ status: "incomplete", provisionedAt: null });
+    expect((await rowsFor(workspaceId)).shows).toEqual([]);
+    expect(await emailsTo(owner.email)).toEqual([]);
+  });
+});
+
+describe("dunning (real Postgres)", () => {
+  it("emails the owner once per past_due episode, however many events say so", async () => {
+    const { workspaceId, owner, admin } = await staffedWorkspace();
+    const subscription = fakeSubscription(workspaceId);
+    api.setSubscription(subscription);
+    await deliver(checkoutCompletedEvent(subscription, 1_000));
+
+    api.setSubscription({ ...subscription, status: "past_due" });
+    const failed = invoiceEvent("invoice.payment_failed", subscription, 2_000);
+    await deliverConcurrently([failed, subscriptionEvent("customer.subscription.updated", { ...subscription, status: "past_due" }, 2_001), failed]);
+    await deliver(invoiceEvent("invoice.payment_failed", subscription, 2_500));
+
+    const dunning = (await emailsTo(owner.email)).filter((e) => e.subject.startsWith("Payment failed"));
+    expect(dunning).toHaveLength(1);
+    expect(dunning[0].text).toContain("2026-11-08");
+    expect(dunning[0].text).toContain("nothing is deleted");
+    expect(await emailsTo(admin.email)).toEqual([]);
+    expect(await account(workspaceId)).toMatchObject({ status: "past_due", dunningNotifiedAt: NOW });
+
+    // Paid again: the episode ends. A later failure is a new episode and a new email.
+    api.setSubscription(subscription);
+    await deliver(invoiceEvent("invoice.paid", subscription, 3_000));
+    expect(await account(workspaceId)).toMatchObject({ status: "active", dunningNotifiedAt: null, graceUntil: null });
+    const later = new Date("2026-12-05T00:00:00Z");
+    api.setSubscription({ ...subscription, status: "past_due" });
+    await deliver(invoiceEvent("invoice.payment_failed", subscription, 4_000), pg.db, later);
+    expect((await emailsTo(owner.email)).filter((e) => e.subject.startsWith("Payment failed"))).toHaveLength(2);
+  });
+
+  it("falls back to Free after the grace period without deleting anything, and re-activation restores the plan", async () => {
+    const { workspaceId } = await staffedWorkspace();
+    const subscription = fakeSubscription(workspaceId, { priceId: prices.STRIPE_PRICE_PRO });
+    api.setSubscription(subscription);
+    await deliver(checkoutCompletedEvent(subscription, 1_000));
+    api.setSubscription({ ...subscription, status: "past_due" });
+    await deliver(invoiceEvent("invoice.payment_failed", subscription, 2_000));
+
+    const afterGrace = new Date("2026-11-09T00:00:00Z");
+    const lapsed = await account(workspaceId);
+    expect(effectivePlan(lapsed, NOW)).toBe("pro");
+    expect(effectivePlan(lapsed, afterGrace)).toBe("free");
+    expect(lapsed).toMatchObject({ plan: "pro", status: "past_due" });
+    expect((await rowsFor(workspaceId)).shows).toHaveLength(1);
+
+    api.setSubscription(subscription);
+    await deliver(invoiceEvent("invoice.paid", subscription, 3_000), pg.db, afterGrace);
+    expect(effectivePlan(await account(workspaceId), afterGrace)).toBe("pro");
+    expect((await rowsFor(workspaceId)).shows).toHaveLength(1);
+  });
+});
+

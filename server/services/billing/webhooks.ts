@@ -6,6 +6,7 @@ import { billingAccounts, stripeEvents, workspaces, type BillingStatus, type Str
 import { AppError } from "../../lib/errors";
 import { GRACE_PERIOD_DAYS } from "./accounts";
 import { planForPriceId, type PriceConfig } from "./plans";
+import { notifyPastDue, provisionWorkspace } from "./provisioning";
 import { webhookCryptoProvider } from "./stripe-client";
 
 /** The metadata key Greenroom puts on every checkout session and subscription it creates. */
@@ -43,7 +44,8 @@ export async function verifyStripeEvent(opts: {
 }
 
 export type WebhookResult =
-  | { outcome: "processed" | "ignored"; detail: string | null; workspaceId: string | null }
+  /** `emailIds`: emails recorded by the event's effects, to enqueue now that it has committed. */
+  | { outcome: "processed" | "ignored"; detail: string | null; workspaceId: string | null; emailIds: string[] }
   /** Already applied (or being applied right now) by another delivery of the same event. */
   | { outcome: "duplicate" }
   /** Not in HANDLED_EVENT_TYPES; nothing recorded. */
@@ -61,6 +63,7 @@ export async function handleStripeEvent(opts: {
   stripe: Stripe;
   event: Stripe.Event;
   prices: PriceConfig;
+  appUrl: string;
   now: Date;
 }): Promise<WebhookResult> {
   const { db, event, now } = opts;
@@ -104,9 +107,10 @@ interface Applied {
   outcome: Extract<StripeEventOutcome, "processed" | "ignored">;
   detail: string | null;
   workspaceId: string | null;
+  emailIds: string[];
 }
 
-const ignored = (detail: string): Applied => ({ outcome: "ignored", detail, workspaceId: null });
+const ignored = (detail: string): Applied => ({ outcome: "ignored", detail, workspaceId: null, emailIds: [] });
 
 /** Where the event points: the subscription it concerns and the workspace its Greenroom metadata names. */
 function subscriptionReference(event: Stripe.Event): { subscriptionId: string | null; workspaceId: string | null } {
@@ -139,14 +143,14 @@ const TERMINAL: readonly BillingStatus[] = ["canceled", "incomplete_expired"];
  * (events arrive late, twice and out of order), the workspace's row is locked and the subscription is re-read
  * from Stripe, so whichever event commits last writes Stripe's current state.
  */
-async function applyEvent(opts: { tx: Transaction; stripe: Stripe; event: Stripe.Event; prices: PriceConfig; now: Date }): Promise<Applied> {
+async function applyEvent(opts: { tx: Transaction; stripe: Stripe; event: Stripe.Event; prices: PriceConfig; appUrl: string; now: Date }): Promise<Applied> {
   const { tx, stripe, event, now } = opts;
   const ref = subscriptionReference(event);
   if (!ref.workspaceId) return ignored("not created by Greenroom (no workspace metadata)");
   if (!ref.subscriptionId) return ignored("no subscription");
   if (!z.uuid().safeParse(ref.workspaceId).success) return ignored("workspace metadata is not a workspace id");
   const workspaceId = ref.workspaceId;
-  const [workspace] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const [workspace] = await tx.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(eq(workspaces.id, workspaceId));
   if (!workspace) return ignored("workspace no longer exists");
 
   // Serialises every event of one workspace: the re-read below happens under the lock.
@@ -173,22 +177,40 @@ async function applyEvent(opts: { tx: Transaction; stripe: Stripe; event: Stripe
     throw new Error(`Stripe price ${item?.price.id ?? "(none)"} is not configured for any plan`);
   }
 
+  const plan = pricedPlan ?? account.plan;
+  const graceUntil = status === "past_due" ? (account.graceUntil ?? new Date(now.getTime() + GRACE_PERIOD_DAYS * 86_400_000)) : null;
+  // First paid state of this workspace: provision it, once (the row lock makes a concurrent delivery wait and then see provisioned_at).
+  const provision = !account.provisionedAt && pricedPlan !== null && (status === "active" || status === "trialing");
+  const dun = status === "past_due" && !account.dunningNotifiedAt && graceUntil !== null;
   await tx
     .update(billingAccounts)
     .set({
-      plan: pricedPlan ?? account.plan,
+      plan,
       status,
       stripeCustomerId: typeof subscription.customer === "string" ? subscription.customer : subscription.customer.id,
       stripeSubscriptionId: subscription.id,
       currentPeriodEnd: item ? new Date(item.current_period_end * 1000) : null,
       cancelAtPeriodEnd: subscription.cancel_at_period_end,
-      // The grace clock starts when past_due is first seen and is cleared by any other state.
-      graceUntil: status === "past_due" ? (account.graceUntil ?? new Date(now.getTime() + GRACE_PERIOD_DAYS * 86_400_000)) : null,
+      // The grace clock starts when past_due is first seen and is cleared by any other state, as is the dunning mark.
+      graceUntil,
+      dunningNotifiedAt: status === "past_due" ? (account.dunningNotifiedAt ?? now) : null,
+      provisionedAt: account.provisionedAt ?? (provision ? now : null),
       updatedFromEventCreated: sql`greatest(${billingAccounts.updatedFromEventCreated}, ${event.created})`,
       updatedAt: now,
     })
     .where(eq(billingAccounts.workspaceId, workspaceId));
-  return { outcome: "processed", detail: `${subscription.id}: ${status}`, workspaceId };
+  const emailIds: string[] = [];
+  let detail = `${subscription.id}: ${status}`;
+  if (provision) {
+    const provisioned = await provisionWorkspace({ tx, workspaceId, workspaceName: workspace.name, plan, appUrl: opts.appUrl, now });
+    emailIds.push(...provisioned.emailIds);
+    detail += provisioned.createdShowId ? "; provisioned (default show created)" : "; provisioned";
+  }
+  if (dun) {
+    emailIds.push(...(await notifyPastDue({ tx, workspaceId, workspaceName: workspace.name, plan, graceUntil, appUrl: opts.appUrl })).emailIds);
+    detail += "; owner emailed about the failed payment";
+  }
+  return { outcome: "processed", detail, workspaceId, emailIds };
 }
 
 async function retrieveSubscription(stripe: Stripe, id: string): Promise<Stripe.Subscription | null> {

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { mediaObjects, usageRecords } from "../../db/schema";
+import { mediaObjects, usageRecords, transcriptionJobs } from "../../db/schema";
 import { setPlanLocally } from "../../server/services/billing/accounts";
 import type { PlanId } from "../../server/services/billing/plans";
 import {
@@ -15,7 +15,7 @@ import {
 } from "../../server/services/billing/usage";
 import { createUpload } from "../../server/services/media/uploads";
 import { requestTranscription } from "../../server/services/transcription/request";
-import { retryTranscriptionJob } from "../../server/services/transcription/transcripts";
+import { retryTranscriptionJob, setTranscriptionLanguage } from "../../server/services/transcription/transcripts";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createUser, createWorkspace } from "../support/factories";
 import { memoryQueue } from "../support/memory-queue";
@@ -154,6 +154,36 @@ describe("transcription minutes", () => {
     expect(await messageOf(retry())).toContain("Your plan (Free) includes 60 transcription minutes a month");
     await setPlanLocally({ db: t.db, workspaceId: workspace.id, plan: "creator", environment: "test", now });
     expect(await retry()).toMatchObject({ status: "queued" });
+  });
+
+  it("refuses transcribing a finished file again when its minutes no longer fit, and allows it when they do", async () => {
+    const { owner, workspace } = await workspaceOn(t.db, "free");
+    const { queue, sent } = memoryQueue();
+    const media = await storedFile(t.db, workspace.id, owner.id, 1000, { durationSeconds: 40 * 60 });
+    const job = await requestTranscription({ db: t.db, queue, workspaceId: workspace.id, mediaId: media, providersConfigured: true, now });
+    // The first run finished and was metered: 40 of the 60 minutes are used, so another 40-minute run does not fit.
+    await t.db.update(transcriptionJobs).set({ status: "done" }).where(eq(transcriptionJobs.id, job.id));
+    await recordUsage({ db: t.db, workspaceId: workspace.id, metric: "transcription_seconds", quantity: 40 * 60, sourceId: `transcription:${job.id}:first`, now });
+    const again = () =>
+      setTranscriptionLanguage({
+        db: t.db,
+        queue,
+        workspaceId: workspace.id,
+        mediaId: media,
+        language: "en",
+        retranscribe: true,
+        providersConfigured: true,
+        actor: { userId: owner.id, meta: { ip: null, userAgent: null } },
+        now,
+      });
+    expect(await messageOf(again())).toContain("Your plan (Free) includes 60 transcription minutes a month");
+    const [unchanged] = await t.db.select().from(transcriptionJobs).where(eq(transcriptionJobs.id, job.id));
+    expect(unchanged.status).toBe("done");
+    expect(sent).toHaveLength(1);
+
+    await setPlanLocally({ db: t.db, workspaceId: workspace.id, plan: "creator", environment: "test", now });
+    expect((await again()).job).toMatchObject({ status: "queued" });
+    expect(sent).toHaveLength(2);
   });
 
   it("estimates a length from the size when the duration is unknown", () => {

@@ -124,10 +124,18 @@ export async function setTranscriptionLanguage(opts: {
   } else {
     const restart = opts.retranscribe && (existing.status === "transcribing" || existing.status === "done" || existing.status === "failed");
     const status = restart ? (opts.providersConfigured ? "queued" : "waiting_for_provider") : existing.status;
-    await opts.db
-      .update(transcriptionJobs)
-      .set({ language: opts.language, status, ...(restart ? { progress: 0, lastError: null, finishedAt: null } : {}), updatedAt: opts.now })
-      .where(and(eq(transcriptionJobs.id, existing.id), eq(transcriptionJobs.workspaceId, opts.workspaceId)));
+    await opts.db.transaction(async (tx) => {
+      // Transcribing again is metered again, so it needs the month's minutes like a first run.
+      if (restart) {
+        await lockWorkspaceQuota(tx, opts.workspaceId);
+        const overQuota = await transcriptionQuotaError({ db: tx, workspaceId: opts.workspaceId, mediaId: opts.mediaId, now: opts.now });
+        if (overQuota) throw new AppError("PRECONDITION_FAILED", overQuota);
+      }
+      await tx
+        .update(transcriptionJobs)
+        .set({ language: opts.language, status, ...(restart ? { progress: 0, lastError: null, finishedAt: null } : {}), updatedAt: opts.now })
+        .where(and(eq(transcriptionJobs.id, existing.id), eq(transcriptionJobs.workspaceId, opts.workspaceId)));
+    });
     // A run in progress is superseded: the new delivery claims the job and the old one's writes are fenced out.
     if (restart && status === "queued") await enqueueJob(opts.queue, TRANSCRIBE_JOB, { jobId: existing.id });
     if (!opts.retranscribe) {

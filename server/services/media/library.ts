@@ -1,6 +1,6 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { mediaObjects, MEDIA_KINDS, transcriptionJobs, transcripts, type MediaKind } from "../../../db/schema";
+import { episodes, mediaObjects, MEDIA_KINDS, socialPostMedia, socialPosts, transcriptionJobs, transcripts, type MediaKind } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
@@ -98,8 +98,11 @@ export async function deleteMedia(opts: {
     .where(and(eq(mediaObjects.id, opts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)))
     .limit(1);
   if (!row) throw notFound("Media file");
+  await assertMediaUnused({ db: opts.db, workspaceId: opts.workspaceId, mediaId: row.id, filename: row.filename });
   await removeStoredObject(opts.bucket, row);
   await opts.db.transaction(async (tx) => {
+    // Posts already published, failed or canceled keep their caption and outcome; only the link to the file goes.
+    await tx.delete(socialPostMedia).where(eq(socialPostMedia.mediaId, row.id));
     await tx.delete(mediaObjects).where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, opts.workspaceId)));
     await recordAudit({
       db: tx,
@@ -112,6 +115,33 @@ export async function deleteMedia(opts: {
     });
   });
   return { id: row.id };
+}
+
+const LIVE_POST_STATUSES = ["draft", "scheduled", "queued", "publishing"] as const;
+
+/**
+ * Refuses deleting a file something still depends on: the audio of a published or scheduled episode (the feed
+ * would silently lose the enclosure) or the media of a social post that has not published yet.
+ */
+async function assertMediaUnused(opts: { db: DbOrTx; workspaceId: string; mediaId: string; filename: string }) {
+  const usedByEpisodes = await opts.db
+    .select({ title: episodes.title })
+    .from(episodes)
+    .where(and(eq(episodes.workspaceId, opts.workspaceId), eq(episodes.audioMediaId, opts.mediaId), inArray(episodes.status, ["published", "scheduled"])))
+    .limit(3);
+  if (usedByEpisodes.length > 0) {
+    const titles = usedByEpisodes.map((e) => `“${e.title}”`).join(", ");
+    throw new AppError("CONFLICT", `“${opts.filename}” is the audio of ${titles}. Choose other audio for ${usedByEpisodes.length === 1 ? "that episode" : "those episodes"} (or unpublish) before deleting it.`);
+  }
+  const [posts] = await opts.db
+    .select({ n: sql<number>`count(distinct ${socialPosts.id})::int` })
+    .from(socialPostMedia)
+    .innerJoin(socialPosts, eq(socialPosts.id, socialPostMedia.postId))
+    .where(and(eq(socialPostMedia.mediaId, opts.mediaId), eq(socialPosts.workspaceId, opts.workspaceId), inArray(socialPosts.status, [...LIVE_POST_STATUSES])));
+  const waiting = Number(posts?.n ?? 0);
+  if (waiting > 0) {
+    throw new AppError("CONFLICT", `“${opts.filename}” is used by ${waiting === 1 ? "a social post" : `${waiting} social posts`} that ${waiting === 1 ? "has" : "have"} not been published yet. Remove it from ${waiting === 1 ? "that post" : "those posts"} or cancel ${waiting === 1 ? "it" : "them"} first.`);
+  }
 }
 
 /** Deletes whatever R2 holds for the row: the object, and an unfinished multipart upload's parts. */

@@ -61,6 +61,9 @@ export const episodes = pgTable(
     index("episodes_search_idx").using("gin", t.search),
     index("episodes_show_idx").on(t.workspaceId, t.showId, t.publishedAt),
     index("episodes_due_idx").on(t.status, t.publishAt),
-    uniqueIndex("episodes_number_idx").on(t.showId, t.seasonNumber, t.episodeNumber),
+    // Numbered episodes are unique per show and season; no season counts as one season (NULLs would all differ).
+    uniqueIndex("episodes_number_idx")
+      .on(t.showId, sql`coalesce(${t.seasonNumber}, 0)`, t.episodeNumber)
+      .where(sql`${t.episodeNumber} is not null`),
   ],
 );

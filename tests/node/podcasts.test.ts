@@ -122,6 +122,16 @@ describe("episodes", () => {
     expect(Object.keys(invalid.fields).sort()).toEqual(["durationSeconds", "episodeNumber"]);
   });
 
+  it("backs the number check with the index even without a season, and lets unnumbered episodes repeat", async () => {
+    const { ws } = await team();
+    const show = await insertShow(t.db, ws);
+    await insertEpisode(t.db, show, { episodeNumber: 7 });
+    await expect(insertEpisode(t.db, show, { episodeNumber: 7 })).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23505" }) });
+    await insertEpisode(t.db, show, { episodeNumber: 7, seasonNumber: 2 });
+    await insertEpisode(t.db, show, {});
+    await insertEpisode(t.db, show, {});
+  });
+
   it("publishes only with ready audio of this workspace, stamping the time", async () => {
     const now = new Date("2025-07-01T12:00:00.000Z");
     let clock = now;

@@ -1,0 +1,2 @@
+DROP INDEX "episodes_number_idx";--> statement-breakpoint
+CREATE UNIQUE INDEX "episodes_number_idx" ON "episodes" USING btree ("show_id",coalesce("season_number", 0),"episode_number") WHERE "episodes"."episode_number" is not null;

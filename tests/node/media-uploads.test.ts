@@ -174,6 +174,19 @@ describe("sending parts", () => {
     expect(swapped).toMatchObject({ code: "FORBIDDEN", message: "This upload link is not valid for this file. Choose the file again to get a new link." });
   });
 
+  it("stops taking parts from someone removed from the workspace (or made a viewer) mid-upload", async () => {
+    const removed = await started(20 * MiB);
+    await sendParts({ db: t.db, bucket: r2.bucket, session: removed.session, parts: [1] });
+    await callerFor(t.db, removed.owner).api.workspaces.removeMember({ workspaceId: removed.workspace.id, userId: removed.editor.id });
+    const refused = await sendParts({ db: t.db, bucket: r2.bucket, session: removed.session, parts: [2] }).catch((e: AppError) => e);
+    expect(refused).toMatchObject({ code: "FORBIDDEN", message: "You can no longer upload files to this workspace." });
+
+    const demoted = await started(1000);
+    await callerFor(t.db, demoted.owner).api.workspaces.changeMemberRole({ workspaceId: demoted.workspace.id, userId: demoted.editor.id, role: "viewer" });
+    expect(await sendParts({ db: t.db, bucket: r2.bucket, session: demoted.session }).catch((e: AppError) => e)).toMatchObject({ code: "FORBIDDEN" });
+    expect(await t.db.select().from(mediaUploadParts).where(eq(mediaUploadParts.mediaId, demoted.session.mediaId))).toHaveLength(0);
+  });
+
   it("resumes a multipart upload: stored parts are reported with a fresh token and are not sent again", async () => {
     const size = 20 * MiB + 123;
     const { workspace, editor, session } = await started(size);

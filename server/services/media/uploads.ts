@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { mediaObjects, mediaUploadParts } from "../../../db/schema";
+import { mediaObjects, mediaUploadParts, memberships } from "../../../db/schema";
 import { addSeconds } from "../../lib/clock";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
@@ -8,6 +8,7 @@ import { assertCanStoreBytes, lockWorkspaceQuota } from "../billing/usage";
 import type { RequestMeta } from "../auth/sessions";
 import type { QueueProducer } from "../platform/jobs";
 import { requestTranscription } from "../transcription/request";
+import { can } from "../workspaces/permissions";
 import { getMediaItem, removeStoredObject } from "./library";
 import {
   ACCEPTED_FORMATS_SENTENCE,
@@ -86,6 +87,16 @@ async function findMedia(db: DbOrTx, workspaceId: string, mediaId: string) {
     .where(and(eq(mediaObjects.id, mediaId), eq(mediaObjects.workspaceId, workspaceId)))
     .limit(1);
   return row;
+}
+
+async function uploaderMayStillWrite(db: DbOrTx, row: { workspaceId: string; createdBy: string | null }): Promise<boolean> {
+  if (!row.createdBy) return false;
+  const [member] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, row.workspaceId), eq(memberships.userId, row.createdBy)))
+    .limit(1);
+  return member !== undefined && can(member.role, "content.write");
 }
 
 async function storedParts(db: DbOrTx, workspaceId: string, mediaId: string) {
@@ -202,6 +213,8 @@ export async function receiveUploadPart(opts: {
   if (check === "invalid") throw new AppError("FORBIDDEN", INVALID_TOKEN);
   if (check === "expired") throw new AppError("FORBIDDEN", "This upload link has expired. Choose the file again to continue where it stopped.");
   if (row.status !== "uploading") throw new AppError("CONFLICT", "This upload is already finished; there is nothing more to send.");
+  // The token outlives a membership change: someone removed (or demoted to viewer) mid-upload may not go on.
+  if (!(await uploaderMayStillWrite(opts.db, row))) throw new AppError("FORBIDDEN", "You can no longer upload files to this workspace.");
 
   const plan = planOf(row);
   if (plan.multipart !== opts.multipartRequest) {

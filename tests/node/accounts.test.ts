@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, emails, memberships, sessions, users } from "../../db/schema";
+import { auditEvents, emails, memberships, rateLimits, sessions, users } from "../../db/schema";
 import { SEND_EMAIL_JOB } from "../../server/services/email/outbox";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { TEST_PASSWORD, createUser } from "../support/factories";
@@ -68,6 +68,23 @@ describe("sign up", () => {
     const { api } = callerFor(t.db, null);
     const error = await rejection(api.auth.signUp({ name: "", email: "not-an-email", password: "short" }));
     expect(error.code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("sign-up rate limit", () => {
+  it("allows the 20th account from one address in an hour and refuses the 21st before any work, with Retry-After", async () => {
+    const ip = "198.51.100.20";
+    const now = new Date();
+    await t.db.insert(rateLimits).values({ key: `signup:ip:${ip}`, windowStart: now, count: 19 });
+    const signUpFrom = (n: number) =>
+      callerFor(t.db, null, { ip }).api.auth.signUp({ name: `Burst ${n}`, email: `burst${n}@example.test`, password: "a long passphrase" });
+    await signUpFrom(20);
+    const refused = await rejection(signUpFrom(21));
+    expect(refused.code).toBe("TOO_MANY_REQUESTS");
+    expect(refused.message).toMatch(/^Too many accounts were created from your network\. Try again in \d+ minutes?\.$/);
+    expect(await t.db.select().from(users).where(eq(users.email, "burst21@example.test"))).toEqual([]);
+    // Another address is unaffected.
+    await callerFor(t.db, null, { ip: "198.51.100.21" }).api.auth.signUp({ name: "Elsewhere", email: "elsewhere@example.test", password: "a long passphrase" });
   });
 });
 

@@ -15,6 +15,8 @@ import { consumeUserToken, issueUserToken } from "./user-tokens";
 export const LOGIN_LIMIT_PER_ACCOUNT: RateLimitRule = { limit: 8, windowSeconds: 15 * 60 };
 export const LOGIN_LIMIT_PER_IP: RateLimitRule = { limit: 40, windowSeconds: 15 * 60 };
 const MAIL_LIMIT_PER_ADDRESS: RateLimitRule = { limit: 5, windowSeconds: 3600 };
+/** Each sign-up sends a verification email, so one address must not be able to mail the world. */
+export const SIGNUP_LIMIT_PER_IP: RateLimitRule = { limit: 20, windowSeconds: 3600 };
 
 interface AccountDeps {
   db: Database;
@@ -28,6 +30,14 @@ const firstName = (name: string) => name.split(/\s+/)[0] || name;
 
 /** Creates the account, its first workspace and a session, and mails the verification link. */
 export async function signUp(opts: AccountDeps & { email: string; name: string; password: string }) {
+  // Cloudflare always sends the client's address; without one (in-process callers) there is nothing to key on.
+  if (opts.meta.ip) {
+    const { allowed, retryAfterSeconds } = await hitRateLimit({ db: opts.db, key: `signup:ip:${opts.meta.ip}`, rule: SIGNUP_LIMIT_PER_IP, now: opts.now });
+    if (!allowed) {
+      const minutes = Math.ceil(retryAfterSeconds / 60);
+      throw new AppError("TOO_MANY_REQUESTS", `Too many accounts were created from your network. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, { retryAfterSeconds });
+    }
+  }
   const passwordHash = await hashPassword(opts.password);
   const created = await opts.db.transaction(async (tx) => {
     const [user] = await tx

@@ -6,8 +6,10 @@ import { appConfigFromEnv, type Env } from "./env";
 import { sameOriginWrites } from "./http/csrf";
 import { feedRoutes } from "./http/feeds";
 import { checkHealth } from "./http/health";
+import { instagramOAuthRoutes } from "./http/instagram-oauth";
 import { mediaRoutes } from "./http/media";
 import { readSessionToken } from "./http/session-cookie";
+import { socialMediaRoutes } from "./http/social-media";
 import { stripeWebhookRoutes } from "./http/stripe-webhook";
 import { transcriptExportRoutes } from "./http/transcript-exports";
 import { uploadRoutes } from "./http/uploads";
@@ -88,6 +90,8 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
   app.route("/", feedRoutes);
   app.route("/", mediaRoutes);
   app.route("/", transcriptExportRoutes);
+  app.route("/", socialMediaRoutes);
+  app.route("/", instagramOAuthRoutes);
 
   // Built once per isolate: the mode comes from ENVIRONMENT, which is fixed for a deployment.
   let remixHandler: ReturnType<typeof createRequestHandler> | undefined;

@@ -9,6 +9,7 @@ import { searchRouter } from "./routers/search";
 import { socialAccountsRouter } from "./routers/social-accounts";
 import { socialInsightsRouter } from "./routers/social-insights";
 import { socialPostsRouter } from "./routers/social-posts";
+import { socialSandboxRouter } from "./routers/social-sandbox";
 import { transcriptsRouter } from "./routers/transcripts";
 import { workspacesRouter } from "./routers/workspaces";
 
@@ -24,6 +25,7 @@ export const appRouter = router({
   socialAccounts: socialAccountsRouter,
   socialPosts: socialPostsRouter,
   socialInsights: socialInsightsRouter,
+  socialSandbox: socialSandboxRouter,
   notifications: notificationsRouter,
 });
 

@@ -14,15 +14,20 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { sleep, startApp, type RunningApp } from "../../scripts/app-process";
+import { deflateSync, crc32 } from "node:zlib";
+import { toZonedLocal } from "../../server/services/social/schedule-time";
 import { wavFile } from "../support/audio";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const RESULTS_DIR = path.join(ROOT, "test-results", "browser");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const OVERALL_TIMEOUT_MS = 4 * 60_000;
+/** The social scenario waits up to SOCIAL_PUBLISH_TIMEOUT_MS for the cron and the queue to publish its post. */
+const OVERALL_TIMEOUT_MS = 8 * 60_000;
 const STEP_TIMEOUT_MS = 15_000;
 /** Emails are written at once but delivered by the queue consumer a second or two later. */
 const MAIL_TIMEOUT_MS = 30_000;
+/** A post scheduled one to two minutes out, claimed by the every-minute cron and published by the queue consumer. */
+const SOCIAL_PUBLISH_TIMEOUT_MS = 200_000;
 
 interface Scenario {
   name: string;
@@ -69,6 +74,30 @@ async function openDeliveredEmail(page: Page, baseUrl: string, to: string, subje
     if (Date.now() > deadline) throw new Error(`no delivered email "${subject}" to ${to} in the dev mailbox after ${MAIL_TIMEOUT_MS / 1000}s`);
     await sleep(500);
   }
+}
+
+/** A small solid-colour PNG (valid signature, IHDR, IDAT and IEND with real CRCs) for the media library. */
+function pngFile(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
+  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(pixels)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 const WORKSPACE_URL = /\/w\/[0-9a-f-]{36}(\?.*)?$/;
@@ -264,6 +293,102 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
       },
     },
     {
+      page,
+      name: "a Sandbox post scheduled a minute out is published by the pipeline and shows in the Sandbox feed",
+      async run() {
+        const sandboxUser = `studio_${stamp}`;
+        const caption = `Episode 12 is live ${stamp}\nListen now #podcast #greenroom`;
+        const imageName = `cover-${stamp}.png`;
+        const folder = await mkdtemp(path.join(tmpdir(), "greenroom-social-"));
+        const image = path.join(folder, imageName);
+        await writeFile(image, pngFile(64, 64, [20, 83, 45]));
+        const social = page.getByRole("navigation", { name: "Social" });
+        try {
+          await page.goto(`${baseUrl}/workspaces/new`);
+          await page.getByLabel("Workspace name", { exact: true }).fill(`Social studio ${stamp}`);
+          await page.getByRole("button", { name: "Create workspace" }).click();
+          await page.waitForURL(WORKSPACE_URL);
+          const workspaceId = workspaceIdOf(page);
+
+          // Connect a Sandbox account on the Accounts tab.
+          await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Social" }).click();
+          await page.getByRole("heading", { level: 1, name: "Social" }).waitFor();
+          await social.getByRole("link", { name: "Accounts" }).click();
+          await page.getByLabel("Sandbox username", { exact: true }).fill(sandboxUser);
+          await page.getByRole("button", { name: "Connect Sandbox account" }).click();
+          await page.getByRole("status").getByText(`@${sandboxUser} is connected`).waitFor();
+
+          // An image in the media library.
+          await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Media" }).click();
+          await page.getByRole("heading", { level: 1, name: "Media" }).waitFor();
+          await page.waitForFunction(() => document.querySelector<HTMLButtonElement>(".dropzone .button")?.disabled === false);
+          await page.getByLabel("Files to upload", { exact: true }).setInputFiles(image);
+          await page.locator(".upload-item").filter({ hasText: imageName }).getByRole("status").getByText(/^Ready\./).waitFor({ timeout: 60_000 });
+
+          // Compose: one minute out (the start of the minute after next), in Berlin time.
+          await page.goto(`${baseUrl}/w/${workspaceId}/social`);
+          await social.getByRole("link", { name: "Compose" }).click();
+          await page.getByRole("heading", { level: 2, name: "Compose a post" }).waitFor();
+          await page.getByLabel("Account", { exact: true }).selectOption({ label: `@${sandboxUser} (Sandbox)` });
+          await page.getByLabel(imageName).check();
+          await page.getByLabel("Caption", { exact: true }).fill(caption);
+          await page.getByText("2/30 hashtags").waitFor();
+          await page.getByRole("complementary", { name: "Preview" }).getByText("#greenroom").waitFor();
+          await page.getByLabel("Time zone", { exact: true }).selectOption("Europe/Berlin");
+          const due = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000);
+          await page.getByLabel("Publish at", { exact: true }).fill(toZonedLocal(due, "Europe/Berlin"));
+          await page.screenshot({ path: path.join(RESULTS_DIR, "social-compose.png"), fullPage: true });
+          await page.getByRole("button", { name: "Schedule", exact: true }).click();
+          await page.waitForURL(/\/social\/compose\?postId=.*saved=scheduled/);
+          await page.getByRole("status").getByText(/^Scheduled for .*\(Europe\/Berlin\)\./).waitFor();
+
+          // The Posts page lists it as scheduled, then (the cron claims it, the consumer publishes it) as published.
+          await page.goto(`${baseUrl}/w/${workspaceId}/social/posts?tab=scheduled`);
+          await page.locator(".post-row").filter({ hasText: `Episode 12 is live ${stamp}` }).waitFor();
+          const deadline = Date.now() + SOCIAL_PUBLISH_TIMEOUT_MS;
+          for (;;) {
+            await page.goto(`${baseUrl}/w/${workspaceId}/social/posts?tab=published`);
+            const row = page.locator(".post-row").filter({ hasText: `Episode 12 is live ${stamp}` });
+            if ((await row.count()) > 0) {
+              await row.locator(".badge").getByText("Published", { exact: true }).waitFor();
+              break;
+            }
+            if (Date.now() > deadline) {
+              await page.goto(`${baseUrl}/w/${workspaceId}/social/posts?tab=failed`);
+              const failedRow = page.locator(".post-row").filter({ hasText: `Episode 12 is live ${stamp}` });
+              const failed = (await failedRow.count()) > 0 ? await failedRow.innerText() : null;
+              await page.goto(`${baseUrl}/w/${workspaceId}/social/posts?tab=scheduled`);
+              const pendingRow = page.locator(".post-row").filter({ hasText: `Episode 12 is live ${stamp}` });
+              const pending = (await pendingRow.count()) > 0 ? await pendingRow.innerText() : null;
+              const why = failed ? `it failed: ${failed}` : pending ? `it is still pending: ${pending}` : "it is in no list";
+              throw new Error(`the post was not published ${SOCIAL_PUBLISH_TIMEOUT_MS / 1000}s after scheduling; ${why}`);
+            }
+            await sleep(5_000);
+          }
+          await page.screenshot({ path: path.join(RESULTS_DIR, "social-posts-published.png"), fullPage: true });
+
+          await social.getByRole("link", { name: "Calendar" }).click();
+          await page.locator(".post-chip.chip-published").filter({ hasText: `Episode 12 is live ${stamp}` }).waitFor();
+          await page.screenshot({ path: path.join(RESULTS_DIR, "social-calendar.png"), fullPage: true });
+
+          await social.getByRole("link", { name: "Sandbox feed" }).click();
+          await page.getByRole("heading", { level: 2, name: "Sandbox feed" }).waitFor();
+          await page.getByText(`Episode 12 is live ${stamp}`).waitFor();
+          await page.screenshot({ path: path.join(RESULTS_DIR, "social-sandbox-feed.png"), fullPage: true });
+
+          // The owner hears about it in the app.
+          await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Notifications" }).click();
+          await page.getByRole("heading", { level: 1, name: "Notifications" }).waitFor();
+          await page.locator(".notification.is-unread").filter({ has: page.getByText("Published", { exact: true }) }).first().waitFor();
+          await page.screenshot({ path: path.join(RESULTS_DIR, "social-notifications.png"), fullPage: true });
+          await page.getByRole("button", { name: "Mark all as read" }).click();
+          await page.getByText("You are all caught up.").waitFor();
+        } finally {
+          await rm(folder, { recursive: true, force: true });
+        }
+      },
+    },
+    {
       page: plain,
       name: "sign up and log in work without JavaScript",
       async run() {
@@ -355,6 +480,8 @@ async function main(): Promise<number> {
       } catch (error) {
         failed++;
         console.log(`not ok - ${scenario.name}: ${describe(error)}`);
+        // The app's own log explains most failures (a job that threw, a cron that did not run).
+        console.log(app.recentOutput(60).replace(/^/gm, "#   "));
         await scenario.page.screenshot({ path: path.join(RESULTS_DIR, `${slug(scenario.name)}.png`), fullPage: true }).catch(() => undefined);
       }
     }

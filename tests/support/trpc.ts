@@ -16,6 +16,7 @@ export function testEnv(overrides: Partial<Env> = {}) {
   const email = memoryQueue();
   const transcription = memoryQueue();
   const social = memoryQueue();
+  const socialSync = memoryQueue();
   const env = {
     ENVIRONMENT: "test",
     APP_URL: testConfig.appUrl,
@@ -26,11 +27,12 @@ export function testEnv(overrides: Partial<Env> = {}) {
     EMAIL_QUEUE: email.queue,
     TRANSCRIPTION_QUEUE: transcription.queue,
     SOCIAL_QUEUE: social.queue,
+    SOCIAL_SYNC_QUEUE: socialSync.queue,
     SOCIAL_TOKEN_KEYS: TEST_SOCIAL_TOKEN_KEYS,
     MEDIA: undefined as unknown as R2Bucket,
     ...overrides,
   } as Env;
-  return { env, queues: { email, transcription, social } };
+  return { env, queues: { email, transcription, social, socialSync } };
 }
 
 /** The real router, called in-process exactly as Remix loaders call it, with a chosen session (or none). */

@@ -1,8 +1,12 @@
 import type { CronJob } from "./define-cron";
 import { authCleanupCron } from "./jobs/auth-cleanup";
+import { claimDueSocialPostsCron } from "./jobs/claim-due-social-posts";
 import { closeUsagePeriodsCron } from "./jobs/close-usage-periods";
+import { deleteAbandonedUploadsCron } from "./jobs/delete-abandoned-uploads";
 import { emailOutboxSweepCron } from "./jobs/email-outbox-sweep";
 import { publishDueEpisodesCron } from "./jobs/publish-due-episodes";
+import { refreshSocialTokensCron } from "./jobs/refresh-social-tokens";
 import { startWaitingTranscriptionsCron } from "./jobs/start-waiting-transcriptions";
+import { syncSocialAccountsCron } from "./jobs/sync-social-accounts";
 
-export const cronJobs: readonly CronJob[] = [authCleanupCron, emailOutboxSweepCron, startWaitingTranscriptionsCron, publishDueEpisodesCron, closeUsagePeriodsCron];
+export const cronJobs: readonly CronJob[] = [authCleanupCron, emailOutboxSweepCron, startWaitingTranscriptionsCron, publishDueEpisodesCron, closeUsagePeriodsCron, syncSocialAccountsCron, deleteAbandonedUploadsCron, claimDueSocialPostsCron, refreshSocialTokensCron];

@@ -1,6 +1,8 @@
 import type { JobDefinition } from "./define-job";
+import { publishSocialPostJob } from "./jobs/publish-social-post";
 import { sendEmailJob } from "./jobs/send-email";
+import { syncSocialAccountJob } from "./jobs/sync-social-account";
 import { transcribeJob } from "./jobs/transcribe";
 
 /** Every queue job the Worker consumes. Add a job here and its producer names it by `id`. */
-export const queueJobs: readonly JobDefinition[] = [sendEmailJob, transcribeJob];
+export const queueJobs: readonly JobDefinition[] = [sendEmailJob, transcribeJob, syncSocialAccountJob, publishSocialPostJob];

@@ -1,6 +1,6 @@
 import { and, eq, inArray, lt, sql, sum } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { invitations, mediaObjects, memberships, transcriptionJobs, usageRecords, workspaces, type UsageMetric } from "../../../db/schema";
+import { invitations, mediaObjects, memberships, socialAccounts, transcriptionJobs, usageRecords, workspaces, type UsageMetric } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
 import { formatBytes } from "../media/rules";
 import { pendingInvitation } from "../workspaces/workspaces";
@@ -253,11 +253,15 @@ export interface WorkspaceUsage {
 /** Every limit of the workspace's plan with what is used of it now (the billing page shows these). */
 export async function getWorkspaceUsage(opts: { db: DbOrTx; workspaceId: string; now: Date }): Promise<WorkspaceUsage> {
   const plan = await planOf(opts.db, opts.workspaceId, opts.now);
-  const [storage, transcribed, posts, seats] = await Promise.all([
+  const [storage, transcribed, posts, seats, connectedAccounts] = await Promise.all([
     storageUsedBytes(opts.db, opts.workspaceId),
     meteredThisPeriod(opts.db, opts.workspaceId, "transcription_seconds", opts.now),
     meteredThisPeriod(opts.db, opts.workspaceId, "scheduled_posts", opts.now),
     seatsTaken(opts.db, opts.workspaceId, opts.now),
+    opts.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(socialAccounts)
+      .where(and(eq(socialAccounts.workspaceId, opts.workspaceId), sql`${socialAccounts.status} <> 'disconnected'`)),
   ]);
   return {
     plan,
@@ -273,9 +277,9 @@ export async function getWorkspaceUsage(opts: { db: DbOrTx; workspaceId: string;
       limit: plan.limits.scheduledPostsPerMonth,
       unit: "posts",
     },
-    // Social accounts are not connectable yet, so none are used.
+    // Every account not disconnected holds a place, including one waiting to be reconnected.
     socialAccounts: {
-      used: 0,
+      used: Number(connectedAccounts[0]?.n ?? 0),
       limit: plan.limits.socialAccounts,
       unit: "accounts",
     },

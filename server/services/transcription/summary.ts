@@ -75,8 +75,11 @@ export function openAiChatProvider(opts: { baseUrl: string; apiKey: string; mode
 
 export const WORKERS_AI_CHAT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
 
-/** Llama 3.3 70B through the AI binding, with Workers AI's JSON mode (the answer may arrive parsed). */
-export function workersAiChatProvider(opts: { ai: Ai }): LlmProvider {
+/**
+ * Llama 3.3 70B through the AI binding, with Workers AI's JSON mode (the answer may arrive parsed). `jsonSchema`
+ * is the answer's shape; the digest's by default.
+ */
+export function workersAiChatProvider(opts: { ai: Ai; jsonSchema?: object }): LlmProvider {
   return {
     id: "workers-ai",
     async completeJson(messages) {
@@ -86,7 +89,7 @@ export function workersAiChatProvider(opts: { ai: Ai }): LlmProvider {
           messages,
           max_tokens: 2048,
           temperature: 0.3,
-          response_format: { type: "json_schema", json_schema: DIGEST_JSON_SCHEMA },
+          response_format: { type: "json_schema", json_schema: opts.jsonSchema ?? DIGEST_JSON_SCHEMA },
         });
       } catch (error) {
         throw classifyWorkersAiError(error);
@@ -113,13 +116,13 @@ type LlmEnv = Pick<Env, "LLM_PROVIDERS" | "AI" | "LLM_BASE_URL" | "LLM_API_KEY" 
  * The LLM providers named in LLM_PROVIDERS, in fallback order, that have what they need: the AI binding, or a
  * base URL and key (LLM_BASE_URL / LLM_API_KEY, else the transcription endpoint's OPENAI_BASE_URL / _API_KEY).
  */
-export function llmProvidersFromEnv(env: LlmEnv): LlmProvider[] {
+export function llmProvidersFromEnv(env: LlmEnv, opts: { jsonSchema?: object } = {}): LlmProvider[] {
   const baseUrl = env.LLM_BASE_URL || env.OPENAI_BASE_URL;
   const apiKey = env.LLM_API_KEY || env.OPENAI_API_KEY;
   const named = (env.LLM_PROVIDERS ?? "").split(",").map((name) => name.trim());
   const providers: LlmProvider[] = [];
   for (const id of new Set(named)) {
-    if (id === "workers-ai" && env.AI) providers.push(workersAiChatProvider({ ai: env.AI }));
+    if (id === "workers-ai" && env.AI) providers.push(workersAiChatProvider({ ai: env.AI, jsonSchema: opts.jsonSchema }));
     if (id === "openai" && baseUrl && apiKey) providers.push(openAiChatProvider({ baseUrl, apiKey, model: env.LLM_MODEL || undefined }));
   }
   return providers;
@@ -210,7 +213,7 @@ const STOPWORDS = new Set(
 );
 
 const wordsOf = (text: string) => (text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []).map((w) => w.replace(/’/g, "'"));
-const contentWords = (text: string) => wordsOf(text).filter((w) => w.length > 2 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
+export const contentWords = (text: string) => wordsOf(text).filter((w) => w.length > 2 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
 
 interface Sentence {
   text: string;

@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { disconnectAccount } from "../../../services/social/accounts";
+import { workspaceProcedure } from "../../init";
+import { ZSocialAccount } from "./account-view";
+
+export const ZDisconnectAccountInput = z.object({ accountId: z.uuid("Unknown social account.") });
+export const ZDisconnectAccountOutput = ZSocialAccount;
+
+export const disconnectAccountProcedure = workspaceProcedure("social.accounts.manage")
+  .input(ZDisconnectAccountInput)
+  .output(ZDisconnectAccountOutput)
+  .mutation(({ ctx, input }) => disconnectAccount({ db: ctx.db, workspaceId: ctx.access.workspaceId, accountId: input.accountId, now: ctx.clock() }));

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { isTimeZone } from "../../../lib/time-zones";
+import { getBestTimes } from "../../../services/social/best-time";
+import { requireWorkspaceAccount, ZBestTimes } from "../../../services/social/insights";
+import { workspaceProcedure } from "../../init";
+
+export const ZGetBestTimesInput = z.object({
+  accountId: z.uuid("Unknown account."),
+  timezone: z.string().refine(isTimeZone, "Pick a time zone from the list.").default("UTC"),
+});
+export const ZGetBestTimesOutput = ZBestTimes;
+
+/** Engagement of the account's own posts by weekday and hour in the member's zone, with the evidence. */
+export const getBestTimesProcedure = workspaceProcedure("content.read")
+  .input(ZGetBestTimesInput)
+  .output(ZGetBestTimesOutput)
+  .query(async ({ ctx, input }) => {
+    await requireWorkspaceAccount({ db: ctx.db, workspaceId: ctx.access.workspaceId, accountId: input.accountId });
+    return getBestTimes({ db: ctx.db, workspaceId: ctx.access.workspaceId, accountId: input.accountId, timezone: input.timezone, now: ctx.clock() });
+  });

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { reschedulePost } from "../../../services/social/posts";
+import { workspaceProcedure } from "../../init";
+import { ZPostDetail, ZPostId } from "./schemas";
+
+export const ZReschedulePostInput = z.object({
+  postId: ZPostId,
+  scheduledLocal: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Enter a date and time."),
+  timezone: z.string().min(1, "Choose a time zone.").max(64),
+});
+export const ZReschedulePostOutput = ZPostDetail;
+
+/** Schedules a draft, moves a scheduled post, or retries a failed one at a new local time in `timezone`. */
+export const reschedulePostProcedure = workspaceProcedure("content.write")
+  .input(ZReschedulePostInput)
+  .output(ZReschedulePostOutput)
+  .mutation(({ ctx, input }) =>
+    reschedulePost({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      now: ctx.clock(),
+      postId: input.postId,
+      scheduledLocal: input.scheduledLocal,
+      timezone: input.timezone,
+    }),
+  );

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { MEDIA_KINDS, MEDIA_STATUSES, SOCIAL_ACCOUNT_STATUSES, SOCIAL_POST_STATUSES, SOCIAL_POST_TYPES, SOCIAL_PROVIDERS } from "../../../../db/schema";
+
+/** The composer's fields, shared by createPost and updatePost. Limits beyond shape are checked by the service. */
+export const ZPostContentInput = z.object({
+  accountId: z.uuid("Choose an account from the list.").nullable().default(null),
+  type: z.enum(SOCIAL_POST_TYPES, "Choose image, carousel or reel."),
+  caption: z.string().max(10_000, "That caption is far too long.").default(""),
+  mediaIds: z.array(z.uuid("Choose files from the library.")).max(20, "Choose at most 10 files.").default([]),
+  scheduledLocal: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Enter a date and time.")
+    .nullable()
+    .default(null),
+  timezone: z.string().min(1, "Choose a time zone.").max(64),
+  sourceType: z.enum(["transcript", "episode"]).nullable().optional(),
+  sourceId: z.uuid().nullable().optional(),
+  /** false saves a draft; true schedules it (the whole post is checked and counts against the plan). */
+  schedule: z.boolean().default(false),
+});
+
+const ZErrorKind = z.enum(["transient", "permanent", "deferred", "reconnect"]).nullable();
+
+export const ZPostDetail = z.object({
+  id: z.uuid(),
+  type: z.enum(SOCIAL_POST_TYPES),
+  caption: z.string(),
+  status: z.enum(SOCIAL_POST_STATUSES),
+  scheduledAt: z.date().nullable(),
+  timezone: z.string(),
+  scheduledLocal: z.string().nullable(),
+  timeNote: z.string().nullable(),
+  publishedAt: z.date().nullable(),
+  permalink: z.string().nullable(),
+  remoteMediaId: z.string().nullable(),
+  attempts: z.number().int(),
+  reason: z.string().nullable(),
+  errorKind: ZErrorKind,
+  sourceType: z.enum(["transcript", "episode"]).nullable(),
+  sourceId: z.uuid().nullable(),
+  account: z
+    .object({
+      id: z.uuid(),
+      username: z.string(),
+      displayName: z.string().nullable(),
+      provider: z.enum(SOCIAL_PROVIDERS),
+      status: z.enum(SOCIAL_ACCOUNT_STATUSES),
+    })
+    .nullable(),
+  media: z.array(z.object({ id: z.uuid(), filename: z.string(), kind: z.enum(MEDIA_KINDS), contentType: z.string(), status: z.enum(MEDIA_STATUSES) })),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const ZPostSummary = z.object({
+  id: z.uuid(),
+  type: z.enum(SOCIAL_POST_TYPES),
+  caption: z.string(),
+  status: z.enum(SOCIAL_POST_STATUSES),
+  scheduledAt: z.date().nullable(),
+  timezone: z.string(),
+  publishedAt: z.date().nullable(),
+  permalink: z.string().nullable(),
+  reason: z.string().nullable(),
+  errorKind: ZErrorKind,
+  attempts: z.number().int(),
+  mediaCount: z.number().int(),
+  thumbnailMediaId: z.uuid().nullable(),
+  scheduledLocal: z.string().nullable(),
+  publishedLocal: z.string().nullable(),
+  account: z.object({ id: z.uuid(), username: z.string(), provider: z.enum(SOCIAL_PROVIDERS) }).nullable(),
+});
+
+export const ZPostId = z.uuid("Unknown post.");
+export const ZPageCursor = z.string().max(300).nullish();

@@ -14,11 +14,15 @@ export interface ShellWorkspace {
   id: string;
   name: string;
   role: Role;
+  /** Stripe's subscription state; past_due and unpaid show the payment banner. */
+  billingStatus?: string;
+  graceUntil?: Date | string | null;
+  unreadNotifications?: number;
 }
 
 /**
  * The signed-in frame: header with workspace switcher and user menu, the workspace's navigation when there is
- * a current workspace, the unconfirmed-email banner, and the page's <main>.
+ * a current workspace, the unconfirmed-email and failed-payment banners, and the page's <main>.
  */
 export function AppShell({ user, workspaces, current, children }: { user: ShellUser; workspaces: ShellWorkspace[]; current?: ShellWorkspace; children: ReactNode }) {
   return (
@@ -32,6 +36,7 @@ export function AppShell({ user, workspaces, current, children }: { user: ShellU
         {current ? <WorkspaceNav workspace={current} /> : null}
       </header>
       {user.emailVerified ? null : <VerifyEmailBanner email={user.email} />}
+      {current ? <PaymentBanner workspace={current} /> : null}
       <main id="main" tabIndex={-1} className="page">
         <QueryNotice />
         {children}
@@ -124,6 +129,9 @@ function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
           <NavLink to={`${base}/media`}>Media</NavLink>
         </li>
         <li>
+          <NavLink to={`${base}/social`}>Social</NavLink>
+        </li>
+        <li>
           <NavLink to={`${base}/search`}>Search</NavLink>
         </li>
         <li>
@@ -139,6 +147,18 @@ function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
         </li>
         <li>
           <NavLink to={`${base}/settings`}>Settings</NavLink>
+        </li>
+        <li>
+          <NavLink to={`${base}/notifications`}>
+            Notifications
+            {workspace.unreadNotifications ? (
+              <>
+                {" "}
+                <span className="nav-count">{workspace.unreadNotifications}</span>
+                <span className="visually-hidden"> unread</span>
+              </>
+            ) : null}
+          </NavLink>
         </li>
       </ul>
     </nav>
@@ -164,6 +184,36 @@ function VerifyEmailBanner({ email }: { email: string }) {
     </section>
   );
 }
+
+/**
+ * A failed payment, while Stripe retries: within the grace period the plan's limits still apply; after it (or
+ * once Stripe gives up, "unpaid") the workspace runs on Free limits until payment succeeds. Nothing is deleted.
+ */
+function PaymentBanner({ workspace }: { workspace: ShellWorkspace }) {
+  if (workspace.billingStatus !== "past_due" && workspace.billingStatus !== "unpaid") return null;
+  const graceUntil = workspace.graceUntil ? new Date(workspace.graceUntil) : null;
+  // Rendered on the server; hydration sees the same markup because the date is formatted in UTC.
+  const inGrace = workspace.billingStatus === "past_due" && graceUntil !== null && graceUntil.getTime() > Date.now();
+  const canFix = can(workspace.role, "billing.manage");
+  return (
+    <section className="banner" aria-label="Payment problem" role="status">
+      <p>
+        <strong>{inGrace ? "A payment failed." : "Payment overdue."}</strong>{" "}
+        {inGrace
+          ? `Update the payment method by ${formatUtcDate(graceUntil!)} to keep this workspace's plan.`
+          : "This workspace is using Free limits until the payment succeeds. Nothing has been deleted."}
+        {canFix ? null : " Ask an owner or admin to update it."}
+      </p>
+      {canFix ? (
+        <Link to={`/w/${workspace.id}/billing`} className="button button-secondary button-small banner-action">
+          Update payment method
+        </Link>
+      ) : null}
+    </section>
+  );
+}
+
+const formatUtcDate = (date: Date) => date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
 /** The product name with its mark, linking home. */
 export function BrandLink({ to }: { to: string }) {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ORIGIN, mutate, send, signUpOverHttp } from "./http";
+import { eq } from "drizzle-orm";
+import { billingAccounts, notifications, users } from "../../db/schema";
+import { workerDb } from "./podcast-fixtures";
 
 const QUERY_COUNT = "x-greenroom-db-queries";
 
@@ -50,12 +53,42 @@ describe("server-side rendering", () => {
     expect(baseline).toBeGreaterThan(0);
     expect(baseline).toBeLessThanOrEqual(6);
 
+    // A paid plan in its failed-payment grace period: seats for the invitations below, and the payment banner.
+    const handle = workerDb();
+    try {
+      const graceUntil = new Date(Date.now() + 3 * 86_400_000);
+      await handle.db.insert(billingAccounts).values({ workspaceId: owner.workspaceId, plan: "pro", status: "past_due", graceUntil });
+      const [user] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, owner.email));
+      await handle.db.insert(notifications).values(
+        ["a", "b"].map((key) => ({ workspaceId: owner.workspaceId, userId: user.id, kind: "social.post_published" as const, title: "Published", body: "It is live.", dedupeKey: key })),
+      );
+    } finally {
+      await handle.close();
+    }
     for (let i = 0; i < 3; i++) {
-      await mutate("workspaces.create", { name: `Extra ${i}` }, { cookie: owner.cookie });
-      await mutate("workspaces.inviteMember", { workspaceId: owner.workspaceId, email: `invitee${i}@example.test`, role: "viewer" }, { cookie: owner.cookie });
+      expect((await mutate("workspaces.create", { name: `Extra ${i}` }, { cookie: owner.cookie })).status).toBe(200);
+      const invite = await mutate("workspaces.inviteMember", { workspaceId: owner.workspaceId, email: `invitee${i}@example.test`, role: "viewer" }, { cookie: owner.cookie });
+      expect(invite.status).toBe(200);
     }
     const again = await send(dashboard, { headers: { cookie: owner.cookie } });
     expect(again.status).toBe(200);
+    const html = await again.text();
+    expect(html).toContain("A payment failed.");
+    expect(html).toContain("Update payment method");
+    expect(html).toMatch(/<span class="nav-count">2<\/span><span class="visually-hidden"> unread<\/span>/);
     expect(Number(again.headers.get(QUERY_COUNT))).toBe(baseline);
+  });
+
+  it("tells members of a workspace past its grace period that Free limits apply and nothing was deleted", async () => {
+    const owner = await signUpOverHttp("Lapsed Owner");
+    const handle = workerDb();
+    try {
+      await handle.db.insert(billingAccounts).values({ workspaceId: owner.workspaceId, plan: "creator", status: "past_due", graceUntil: new Date(Date.now() - 86_400_000) });
+    } finally {
+      await handle.close();
+    }
+    const html = await (await send(`/w/${owner.workspaceId}`, { headers: { cookie: owner.cookie } })).text();
+    expect(html).toContain("Payment overdue.");
+    expect(html).toContain("Nothing has been deleted.");
   });
 });

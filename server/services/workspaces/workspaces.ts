@@ -1,6 +1,6 @@
-import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { invitations, memberships, workspaces, type Role } from "../../../db/schema";
+import { billingAccounts, invitations, memberships, notifications, workspaces, type BillingStatus, type Role } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
@@ -35,11 +35,23 @@ export async function createWorkspace(opts: { db: DbOrTx; userId: string; name: 
   return { id: workspace.id, name: workspace.name, role: "owner" as const };
 }
 
+/**
+ * The user's workspaces with their role, billing state (the shell's past-due banner) and unread notification
+ * count, in one query: the shell renders on every page.
+ */
 export async function listUserWorkspaces(opts: { db: DbOrTx; userId: string }) {
   return opts.db
-    .select({ id: workspaces.id, name: workspaces.name, role: memberships.role })
+    .select({
+      id: workspaces.id,
+      name: workspaces.name,
+      role: memberships.role,
+      billingStatus: sql<BillingStatus>`coalesce(${billingAccounts.status}, 'none')`,
+      graceUntil: billingAccounts.graceUntil,
+      unreadNotifications: sql<number>`(select count(*)::int from ${notifications} where ${notifications.workspaceId} = ${memberships.workspaceId} and ${notifications.userId} = ${opts.userId} and ${notifications.readAt} is null)`,
+    })
     .from(memberships)
     .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .leftJoin(billingAccounts, eq(billingAccounts.workspaceId, memberships.workspaceId))
     .where(eq(memberships.userId, opts.userId))
     .orderBy(asc(workspaces.createdAt), asc(workspaces.id));
 }

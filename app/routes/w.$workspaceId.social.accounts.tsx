@@ -190,7 +190,8 @@ export default function SocialAccounts() {
             Sandbox feed, never on Instagram. It counts toward the plan&apos;s accounts.
           </p>
           <ErrorSummary errors={sandboxErrors} idPrefix="sandbox-" />
-          <Form method="post" className="inline-form">
+          {/* A new key after each successful connect empties the field for the next one. */}
+          <Form method="post" className="inline-form" key={result?.intent === "connect-sandbox" && !sandboxErrors ? noticeOf(result) : "sandbox-form"}>
             <Field
               name="username"
               id="sandbox-username"

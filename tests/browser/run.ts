@@ -14,8 +14,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { sleep, startApp, type RunningApp } from "../../scripts/app-process";
-import { deflateSync, crc32 } from "node:zlib";
 import { toZonedLocal } from "../../server/services/social/schedule-time";
+import { pngFile } from "../support/images";
 import { wavFile } from "../support/audio";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -74,30 +74,6 @@ async function openDeliveredEmail(page: Page, baseUrl: string, to: string, subje
     if (Date.now() > deadline) throw new Error(`no delivered email "${subject}" to ${to} in the dev mailbox after ${MAIL_TIMEOUT_MS / 1000}s`);
     await sleep(500);
   }
-}
-
-/** A small solid-colour PNG (valid signature, IHDR, IDAT and IEND with real CRCs) for the media library. */
-function pngFile(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
-  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(pixels)),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
 }
 
 const WORKSPACE_URL = /\/w\/[0-9a-f-]{36}(\?.*)?$/;
@@ -317,6 +293,7 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
           await page.getByLabel("Sandbox username", { exact: true }).fill(sandboxUser);
           await page.getByRole("button", { name: "Connect Sandbox account" }).click();
           await page.getByRole("status").getByText(`@${sandboxUser} is connected`).waitFor();
+          await page.screenshot({ path: path.join(RESULTS_DIR, "social-accounts.png"), fullPage: true });
 
           // An image in the media library.
           await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Media" }).click();
@@ -375,6 +352,13 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
           await page.getByRole("heading", { level: 2, name: "Sandbox feed" }).waitFor();
           await page.getByText(`Episode 12 is live ${stamp}`).waitFor();
           await page.screenshot({ path: path.join(RESULTS_DIR, "social-sandbox-feed.png"), fullPage: true });
+
+          // Analytics: an on-demand sync reads the published post back, with its insights.
+          await social.getByRole("link", { name: "Analytics" }).click();
+          await page.getByRole("button", { name: "Sync now" }).click();
+          await page.getByText("Synced 1 post.").waitFor();
+          await page.getByRole("heading", { level: 2, name: "Top posts" }).waitFor();
+          await page.screenshot({ path: path.join(RESULTS_DIR, "social-analytics.png"), fullPage: true });
 
           // The owner hears about it in the app.
           await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Notifications" }).click();

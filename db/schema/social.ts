@@ -122,6 +122,8 @@ export const socialPosts = pgTable(
     /** Remote container id (Instagram's creation_id) once created, reused across retries. */
     containerId: text("container_id"),
     containerStatus: text("container_status"),
+    /** When the current container was created: a container still processing after a while fails the post. */
+    containerCreatedAt: timestamp("container_created_at", { withTimezone: true }),
     /** Set just before the publish call: from then on the outcome is unknown until the remote id is recorded. */
     publishRequestedAt: timestamp("publish_requested_at", { withTimezone: true }),
     remoteMediaId: text("remote_media_id"),

@@ -2,7 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { notifications, sandboxContainers, sandboxMedia, socialAccounts, socialApiUsage, socialPosts } from "../../db/schema";
 import { socialMediaLink, resolveSocialMediaLink } from "../../server/services/social/media-links";
-import { claimDuePosts, PUBLISH_SOCIAL_POST_JOB, PUBLISHING_LEASE_SECONDS, runPublishingCron, TAKEN_OVER_REASON } from "../../server/services/social/pipeline";
+import { claimDuePosts, PUBLISH_SOCIAL_POST_JOB, PUBLISHING_LEASE_SECONDS, runPublishingCron, STALLED_QUEUED_SECONDS, TAKEN_OVER_REASON } from "../../server/services/social/pipeline";
 import {
   CONTAINER_PROCESSING_TIMEOUT_SECONDS,
   CONTAINER_RECHECK_SECONDS,
@@ -384,6 +384,29 @@ describe("failures", () => {
     const calls = (await t.db.select().from(socialApiUsage).where(eq(socialApiUsage.accountId, account.id))).reduce((sum, row) => sum + row.calls, 0);
     expect(calls).toBeLessThanOrEqual(6 + (deliveries - 1) * 2);
     expect(await mediaRows(account.id)).toHaveLength(0);
+  });
+
+  it("counts the processing limit from the container's creation, even when a lost message is re-sent meanwhile", async () => {
+    const { cron, deliver, time, social, account } = harness;
+    await setSandboxBehaviour(t.db, account.id, { processingSeconds: 24 * 3600 });
+    const post = await createScheduledPost(t.db, { workspaceId, accountId: account.id, scheduledAt: START });
+    await cron();
+    expect((await deliver())[0]).toMatchObject({ outcome: "waiting" });
+    const created = (await postById(t.db, post.id)).containerCreatedAt;
+    expect(created).toEqual(START);
+    // Each delayed message is lost; the cron re-sends it after the stalled-message window.
+    const gap = STALLED_QUEUED_SECONDS + 60;
+    for (let i = 0; i < 2; i++) {
+      social.sent.splice(0);
+      time.advance(gap);
+      await cron();
+      expect((await deliver())[0]).toMatchObject({ outcome: "waiting" });
+    }
+    social.sent.splice(0);
+    time.advance(CONTAINER_PROCESSING_TIMEOUT_SECONDS - 2 * gap);
+    await cron();
+    expect((await deliver())[0]).toMatchObject({ outcome: "failed", reason: expect.stringContaining("30 minutes later") });
+    expect((await postById(t.db, post.id)).containerCreatedAt).toEqual(created);
   });
 
   it("does not take a same-caption media as its own when its container says it was never published", async () => {

@@ -194,6 +194,7 @@ const FRESH_ATTEMPT = {
   claimedAt: null,
   containerId: sql`case when ${OUTCOME_KNOWN} then null else ${socialPosts.containerId} end`,
   containerStatus: sql`case when ${OUTCOME_KNOWN} then null else ${socialPosts.containerStatus} end`,
+  containerCreatedAt: sql`case when ${OUTCOME_KNOWN} then null else ${socialPosts.containerCreatedAt} end`,
 } as const;
 
 async function replaceMedia(tx: DbOrTx, postId: string, mediaIds: string[]) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { mediaObjects, socialAccounts, socialApiUsage, socialPostMedia, socialPosts, type SocialPostStatus } from "../../../db/schema";
 import { appConfigFromEnv, type Env } from "../../env";
@@ -69,8 +69,6 @@ interface Run {
   post: Post;
   /** The claimed_at this delivery wrote when it took the post: every later write requires it (fencing). */
   lease: Date;
-  /** The post's claimed_at before this delivery took it: while it waits on a container, when that wait began. */
-  previousClaimedAt: Date | null;
   account: Account | null;
 }
 
@@ -102,16 +100,10 @@ export async function publishPost(
         sql`coalesce(${socialPosts.nextAttemptAt}, ${socialPosts.scheduledAt}, ${now.toISOString()}::timestamptz) <= ${earliestDue.toISOString()}::timestamptz`,
       ),
     )
-    // The sub-select reads the statement's snapshot, so it returns claimed_at as it was before this UPDATE.
-    .returning({
-      post: getTableColumns(socialPosts),
-      previousClaimedAt: sql<string | null>`(select previous.claimed_at from social_posts previous where previous.id = ${opts.postId})`,
-    });
+    .returning();
   if (!claimed) return { outcome: "skipped", reason: await whyNotOwned(opts.db, opts.postId, opts.idempotencyKey, earliestDue) };
-  const { post } = claimed;
-  const previousClaimedAt = claimed.previousClaimedAt ? new Date(claimed.previousClaimedAt) : null;
 
-  const run: Run = { db: opts.db, env: opts.env, clock: opts.clock, sleep: opts.sleep ?? realSleep, post, lease: now, previousClaimedAt, account: null };
+  const run: Run = { db: opts.db, env: opts.env, clock: opts.clock, sleep: opts.sleep ?? realSleep, post: claimed, lease: now, account: null };
   try {
     return await publishOwned(run);
   } catch (error) {
@@ -202,10 +194,10 @@ async function publishOwned(run: Run): Promise<PublishResult> {
   const invalid = mediaProblem(post, media);
   if (invalid) return fail(run, "permanent", invalid);
 
-  // A post that was waiting on its container when this delivery took it: the wait began at the claimed_at it kept.
-  const waitingSince = run.post.containerId && run.post.containerStatus === "IN_PROGRESS" && run.previousClaimedAt ? run.previousClaimedAt : null;
+  // A later delivery of a wait reads the status once; the delivery that starts the wait polls a few times.
+  const alreadyWaiting = run.post.containerId !== null && run.post.containerStatus === "IN_PROGRESS";
   let containerId = await ensureContainers(run, publisher, account, media);
-  let status = await waitForContainer(run, publisher, containerId, waitingSince === null);
+  let status = await waitForContainer(run, publisher, containerId, !alreadyWaiting);
   if (status.status === "EXPIRED" && !outcomeUnknown(run.post)) {
     // Containers expire 24 h after creation (a long deferral); an unpublished one is safe to replace, once.
     await clearContainers(run);
@@ -213,7 +205,7 @@ async function publishOwned(run: Run): Promise<PublishResult> {
     status = await waitForContainer(run, publisher, containerId, true);
   }
   if (status.status === "IN_PROGRESS") {
-    const since = waitingSince ?? run.lease;
+    const since = run.post.containerCreatedAt ?? run.lease;
     if (run.clock().getTime() - since.getTime() >= CONTAINER_PROCESSING_TIMEOUT_SECONDS * 1000) {
       return fail(run, "permanent", `${networkAtSentenceStart(account)} was still processing the media ${CONTAINER_PROCESSING_TIMEOUT_SECONDS / 60} minutes later; try another file or schedule the post again.`);
     }
@@ -222,7 +214,6 @@ async function publishOwned(run: Run): Promise<PublishResult> {
       seconds: CONTAINER_RECHECK_SECONDS,
       outcome: "waiting",
       reason: `${networkAtSentenceStart(account)} is still processing the media; checking again at ${utc(until)}.`,
-      waitingSince: since,
     });
   }
   if (status.status === "ERROR" || status.status === "EXPIRED") {
@@ -388,15 +379,16 @@ async function ensureContainers(run: Run, publisher: SocialPublisher, account: A
       post.type === "reel" ? { kind: "video", url, caption: post.caption, reel: true } : { kind: "image", url, caption: post.caption },
     ));
   }
-  await fenced(run, { containerId, containerStatus: "IN_PROGRESS" });
-  run.post = { ...run.post, containerId };
+  const containerCreatedAt = run.clock();
+  await fenced(run, { containerId, containerStatus: "IN_PROGRESS", containerCreatedAt });
+  run.post = { ...run.post, containerId, containerCreatedAt };
   return containerId;
 }
 
 async function clearContainers(run: Run) {
-  await fenced(run, { containerId: null, containerStatus: null });
+  await fenced(run, { containerId: null, containerStatus: null, containerCreatedAt: null });
   await run.db.update(socialPostMedia).set({ containerId: null }).where(eq(socialPostMedia.postId, run.post.id));
-  run.post = { ...run.post, containerId: null };
+  run.post = { ...run.post, containerId: null, containerCreatedAt: null };
 }
 
 /** Reads a container's status, polling a few times with growing pauses when `poll`; records the last status seen. */
@@ -509,7 +501,7 @@ function waitingForReconnect(account: Account, why: string | null, until: Date) 
 
 /**
  * Back to queued with the same key and a delayed message to itself (a lost message is re-sent by the cron). Every
- * requeue shows its reason; `waitingSince` keeps a container wait's start in claimed_at for the next delivery.
+ * requeue shows its reason.
  */
 async function requeue(
   run: Run,
@@ -520,7 +512,6 @@ async function requeue(
     attempts?: number;
     errorKind?: "transient" | "deferred" | "reconnect";
     until?: Date;
-    waitingSince?: Date;
   },
 ): Promise<PublishResult> {
   const now = run.clock();
@@ -528,7 +519,7 @@ async function requeue(
   const values: Partial<typeof socialPosts.$inferInsert> = {
     status: "queued" satisfies SocialPostStatus,
     nextAttemptAt: until,
-    claimedAt: opts.waitingSince ?? now,
+    claimedAt: now,
     lastError: opts.reason,
     errorKind: opts.errorKind ?? (opts.attempts !== undefined ? "transient" : null),
   };

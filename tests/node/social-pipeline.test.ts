@@ -260,6 +260,9 @@ describe("failures", () => {
     expect(second).toEqual({ outcome: "published", remoteMediaId: media[0].id, reconciled: true });
     expect(await postById(t.db, post.id)).toMatchObject({ status: "published", remoteMediaId: media[0].id, lastError: null });
     expect(await notificationsFor(post.id, "social.post_published")).toHaveLength(1);
+    // The cached 24-hour allowance counts the reconciled publish (it was read before the publish went out).
+    const [row] = await t.db.select().from(socialAccounts).where(eq(socialAccounts.id, account.id));
+    expect(row.publishQuotaUsage).toBe(1);
   });
 
   it("records a post as published, unlinked, when the container says published but the media never shows up", async () => {

@@ -432,7 +432,9 @@ async function markPublished(run: Run, remote: Pick<RemoteMedia, "id" | "permali
       },
       tx,
     );
-    if (!reconciled && account) {
+    // A reconciled publish counts too: the cached allowance may predate it (over-counting only defers early, and
+    // the allowance is re-read from the provider every few minutes).
+    if (account) {
       await tx
         .update(socialAccounts)
         .set({ publishQuotaUsage: sql`coalesce(${socialAccounts.publishQuotaUsage}, 0) + 1` })

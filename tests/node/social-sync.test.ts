@@ -240,6 +240,30 @@ describe("syncing a Sandbox account", () => {
   });
 });
 
+describe("posts deleted on Instagram", () => {
+  it("drops them from the synced rows, but only within the part of the list the sync read in full", async () => {
+    const { row, igUserId } = await instagramAccount("pruned_show");
+    const items = seed(igUserId, 30);
+    expect((await sync(row)).status).toBe("synced");
+    expect(await itemsOf(row.id)).toHaveLength(30);
+
+    // Deleted: the newest post and the oldest; a page-limited sync (25 newest) can only vouch for the newest.
+    api.deleteMedia(items[0].id);
+    api.deleteMedia(items[29].id);
+    await syncAccount({ db: t.db, publisher: publisherForAccount({ db: t.db, env: envFor(), account: row, now: NOW }), account: row, now: NOW, appUrl: testConfig.appUrl, maxPages: 1 });
+    let ids = (await itemsOf(row.id)).map((i) => i.remoteId);
+    expect(ids).not.toContain(items[0].id);
+    expect(ids).toContain(items[29].id);
+    expect(ids).toHaveLength(29);
+
+    // A full sync reaches the window's start and drops the other one too.
+    expect((await sync(row)).status).toBe("synced");
+    ids = (await itemsOf(row.id)).map((i) => i.remoteId);
+    expect(ids).toHaveLength(28);
+    expect(ids).not.toContain(items[29].id);
+  });
+});
+
 describe("permalinks of posts published from Greenroom", () => {
   it("fills a published post's missing permalink from the synced media, and leaves other posts alone", async () => {
     const { row, igUserId } = await instagramAccount("permalink_show");

@@ -135,6 +135,8 @@ export interface InstagramApiServer {
   seedMedia(igUserId: string, items: (Partial<Omit<StandinMedia, "igUserId">> & { timestamp: Date })[]): StandinMedia[];
   /** The account's media, newest first (seeded and published). */
   mediaOf(igUserId: string): StandinMedia[];
+  /** The creator deletes a post on Instagram: it leaves the account's media list. */
+  deleteMedia(mediaId: string): void;
   /** Sets a media's insight values (by metric name) and, for likes/comments, its counts too. */
   setInsights(mediaId: string, values: Record<string, number>): void;
   /** The next requests matching `pattern` (`METHOD endpoint` substring or RegExp, e.g. "POST /123/media_publish"). */
@@ -666,6 +668,11 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
       return made;
     },
     mediaOf: (igUserId) => newestFirst(igUserId),
+    deleteMedia(mediaId) {
+      const index = media.findIndex((m) => m.id === mediaId);
+      if (index < 0) throw new Error(`unknown stand-in media ${mediaId}`);
+      media.splice(index, 1);
+    },
     setInsights(mediaId, values) {
       const item = media.find((m) => m.id === mediaId);
       if (!item) throw new Error(`unknown stand-in media ${mediaId}`);

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { socialAccounts, socialMediaItems, socialPosts } from "../../../db/schema";
 import { enqueueJobs, type QueueProducer } from "../platform/jobs";
@@ -66,20 +66,29 @@ interface SyncedMedia {
   insights: RemoteInsights | null;
 }
 
-/** Newest first, page by page, until the window, the page limit or the end of the list. */
+/**
+ * Newest first, page by page, until the window, the page limit or the end of the list. `seenSince` is how far
+ * back the read is complete: the window start when it got there, else the oldest post read (the page limit cut it).
+ */
 async function readRecentMedia(publisher: SocialPublisher, windowStart: Date, maxPages: number) {
   const items: RemoteMedia[] = [];
   let after: string | null = null;
   let pages = 0;
+  let complete = false;
   while (pages < maxPages) {
     const page = await publisher.listMedia({ after, limit: SYNC_PAGE_SIZE });
     pages += 1;
     const inWindow = page.items.filter((m) => m.timestamp >= windowStart);
     items.push(...inWindow);
-    if (!page.after || inWindow.length < page.items.length) break;
+    if (!page.after || inWindow.length < page.items.length) {
+      complete = true;
+      break;
+    }
     after = page.after;
   }
-  return { items, pages };
+  const oldest = items.reduce<Date | null>((min, m) => (min === null || m.timestamp < min ? m.timestamp : min), null);
+  const seenSince = complete ? windowStart : oldest ? new Date(oldest.getTime() + 1) : null;
+  return { items, pages, seenSince };
 }
 
 /**
@@ -212,11 +221,13 @@ export async function syncAccount(opts: {
   let profile: ProviderProfile;
   let synced: SyncedMedia[];
   let pages: number;
+  let seenSince: Date | null;
   try {
     const publisher = await opts.publisher;
     profile = await publisher.getProfile();
     const recent = await readRecentMedia(publisher, windowStart, opts.maxPages ?? SYNC_MAX_PAGES);
     pages = recent.pages;
+    seenSince = recent.seenSince;
     synced = [];
     for (const media of recent.items) synced.push({ media, insights: await readInsights(publisher, media) });
   } catch (error) {
@@ -238,6 +249,19 @@ export async function syncAccount(opts: {
   // One remote id once, even if the provider repeated an item across pages while new posts shifted the list.
   const rows = [...new Map(synced.map((s) => [s.media.id, mediaRow(account, s, now)])).values()];
   await db.transaction(async (tx) => {
+    // Posts deleted on the network: gone from the part of the list this sync read in full.
+    if (seenSince) {
+      const seen = rows.map((row) => row.remoteId);
+      await tx
+        .delete(socialMediaItems)
+        .where(
+          and(
+            eq(socialMediaItems.accountId, account.id),
+            gte(socialMediaItems.postedAt, seenSince),
+            seen.length > 0 ? notInArray(socialMediaItems.remoteId, seen) : undefined,
+          ),
+        );
+    }
     if (rows.length > 0) {
       await tx
         .insert(socialMediaItems)

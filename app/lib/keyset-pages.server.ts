@@ -29,19 +29,19 @@ function decodeCursor(value: string): KeysetCursor | null {
 
 /**
  * Keyset pagination only goes older, so the URL carries the trail of cursors that led here (`prev`): "Newer"
- * pops the last one, "Older" pushes the current one. Reads the page asked for; a cursor or trail that is not
- * ours is a 400 that says `notFoundMessage`. `links(nextCursor)` builds the Newer/Older hrefs once the page is read.
+ * pops the last one, "Older" pushes the current one. Works with any opaque cursor string; `keep` names query
+ * parameters every link carries along (a tab, a filter).
  */
-export function readKeysetPage(request: Request, notFoundMessage: string) {
+export function keysetTrail(request: Request, opts: { keep?: string[] } = {}) {
   const url = new URL(request.url);
-  const cursorParam = url.searchParams.get("cursor");
+  const cursor = url.searchParams.get("cursor");
   const trail = url.searchParams.getAll("prev").slice(-MAX_TRAIL);
-  const cursor = cursorParam ? decodeCursor(cursorParam) : null;
-  if ((cursorParam && !cursor) || trail.some((value) => !decodeCursor(value))) {
-    throw new Response(notFoundMessage, { status: 400 });
-  }
   const href = (cursorValue: string | undefined, prev: string[]) => {
     const search = new URLSearchParams();
+    for (const name of opts.keep ?? []) {
+      const value = url.searchParams.get(name);
+      if (value !== null) search.set(name, value);
+    }
     if (cursorValue) search.set("cursor", cursorValue);
     for (const value of prev) search.append("prev", value);
     const query = search.toString();
@@ -49,10 +49,27 @@ export function readKeysetPage(request: Request, notFoundMessage: string) {
   };
   return {
     cursor,
-    links: (nextCursor: KeysetCursor | null) => ({
-      newerHref: cursorParam ? href(trail.at(-1), trail.slice(0, -1)) : null,
-      olderHref: nextCursor ? href(encodeCursor(nextCursor), cursorParam ? [...trail, cursorParam] : trail) : null,
-      firstPage: !cursorParam,
+    trail,
+    links: (nextCursor: string | null) => ({
+      newerHref: cursor ? href(trail.at(-1), trail.slice(0, -1)) : null,
+      olderHref: nextCursor ? href(nextCursor, cursor ? [...trail, cursor] : trail) : null,
+      firstPage: !cursor,
     }),
+  };
+}
+
+/**
+ * The trail for lists ordered by (created_at, id): reads the page asked for; a cursor or trail that is not ours
+ * is a 400 that says `notFoundMessage`. `links(nextCursor)` builds the Newer/Older hrefs once the page is read.
+ */
+export function readKeysetPage(request: Request, notFoundMessage: string) {
+  const page = keysetTrail(request);
+  const cursor = page.cursor ? decodeCursor(page.cursor) : null;
+  if ((page.cursor && !cursor) || page.trail.some((value) => !decodeCursor(value))) {
+    throw new Response(notFoundMessage, { status: 400 });
+  }
+  return {
+    cursor,
+    links: (nextCursor: KeysetCursor | null) => page.links(nextCursor ? encodeCursor(nextCursor) : null),
   };
 }

@@ -7,6 +7,7 @@ import { Pager } from "../components/pager";
 import { CancelPostForm, RescheduleForm, TimeZoneList } from "../components/social-post-actions";
 import { requireUser } from "../lib/auth.server";
 import { actionError, throwLoaderError } from "../lib/errors.server";
+import { keysetTrail } from "../lib/keyset-pages.server";
 import { truncate } from "../lib/format";
 import { errorsOf, noticeOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
@@ -29,30 +30,22 @@ type TabId = (typeof TABS)[number]["id"];
 const PAGE_SIZE = 20;
 /** While posts are due or publishing, the list refreshes itself this often. */
 const REFRESH_MS = 10_000;
-const MAX_TRAIL = 30;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const url = new URL(request.url);
   const tab: TabId = TABS.find((candidate) => candidate.id === url.searchParams.get("tab"))?.id ?? "scheduled";
-  const cursor = url.searchParams.get("cursor");
-  const trail = url.searchParams.getAll("prev").slice(-MAX_TRAIL);
+  const pages = keysetTrail(request, { keep: ["tab"] });
   try {
-    const page = await context.api.socialPosts.listPosts({ workspaceId: params.workspaceId ?? "", filter: tab, limit: PAGE_SIZE, cursor });
-    // Keyset pages only go forward, so the URL keeps the cursors that led here for "Previous".
-    const href = (cursorValue: string | null | undefined, prev: string[]) => {
-      const search = new URLSearchParams({ tab });
-      if (cursorValue) search.set("cursor", cursorValue);
-      for (const value of prev) search.append("prev", value);
-      return `${url.pathname}?${search}`;
-    };
+    const page = await context.api.socialPosts.listPosts({ workspaceId: params.workspaceId ?? "", filter: tab, limit: PAGE_SIZE, cursor: pages.cursor });
+    const { newerHref, olderHref } = pages.links(page.nextCursor ?? null);
     // A failed post is retried a couple of minutes from now, in its own zone, unless the person picks another time.
     const soon = new Date(Date.now() + 2 * 60_000);
     return {
       tab,
       items: page.items.map((item) => ({ ...item, retryLocal: toZonedLocal(soon, item.timezone) })),
-      previousHref: cursor ? href(trail.at(-1), trail.slice(0, -1)) : null,
-      nextHref: page.nextCursor ? href(page.nextCursor, cursor ? [...trail, cursor] : trail) : null,
+      previousHref: newerHref,
+      nextHref: olderHref,
       timeZones: timeZoneNames(),
     };
   } catch (error) {

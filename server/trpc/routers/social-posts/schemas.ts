@@ -52,21 +52,23 @@ export const ZPostDetail = z.object({
   updatedAt: z.date(),
 });
 
-export const ZPostSummary = z.object({
-  id: z.uuid(),
-  type: z.enum(SOCIAL_POST_TYPES),
-  caption: z.string(),
-  status: z.enum(SOCIAL_POST_STATUSES),
-  scheduledAt: z.date().nullable(),
-  timezone: z.string(),
-  publishedAt: z.date().nullable(),
-  permalink: z.string().nullable(),
-  reason: z.string().nullable(),
-  errorKind: ZErrorKind,
-  attempts: z.number().int(),
+/** A row of the lists and calendar: the detail's scalar fields plus what a row shows instead of the media. */
+export const ZPostSummary = ZPostDetail.pick({
+  id: true,
+  type: true,
+  caption: true,
+  status: true,
+  scheduledAt: true,
+  timezone: true,
+  publishedAt: true,
+  permalink: true,
+  reason: true,
+  errorKind: true,
+  attempts: true,
+  scheduledLocal: true,
+}).extend({
   mediaCount: z.number().int(),
   thumbnailMediaId: z.uuid().nullable(),
-  scheduledLocal: z.string().nullable(),
   publishedLocal: z.string().nullable(),
   account: z.object({ id: z.uuid(), username: z.string(), provider: z.enum(SOCIAL_PROVIDERS) }).nullable(),
 });

@@ -1,4 +1,5 @@
 import type { SocialPostStatus, SocialPostType } from "../../db/schema/social";
+import { addDays } from "../../server/services/social/schedule-time";
 
 /** Each status's label and colour; the label is always shown, so colour is never the only signal. */
 export const POST_STATUS: Record<SocialPostStatus, { label: string; tone: string }> = {
@@ -38,4 +39,16 @@ export const zoneLabel = (zone: string) => zone.replace(/_/g, " ");
 export function browserZone(timeZones: string[]): string | null {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return zone && timeZones.includes(zone) ? zone : null;
+}
+
+/** Whole days from one "YYYY-MM-DD" to another. */
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/**
+ * Where a post dragged to `day` on a calendar goes: moved by that many days on its own wall clock (`scheduledLocal`
+ * in its own zone), so a post at 09:00 New York time stays at 09:00 there when the calendar shows another zone,
+ * across DST changes included. `shownLocal` is the post's time in the calendar's zone.
+ */
+export function movedScheduledLocal(post: { scheduledLocal: string; shownLocal: string }, day: string): string {
+  return `${addDays(post.scheduledLocal.slice(0, 10), daysBetween(post.shownLocal.slice(0, 10), day))}${post.scheduledLocal.slice(10)}`;
 }

@@ -10,7 +10,7 @@ import { truncate } from "../lib/format";
 import { errorsOf, noticeOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
-import { browserZone, formatDay, formatLocal, POST_STATUS, zoneLabel } from "../lib/social";
+import { browserZone, formatDay, formatLocal, movedScheduledLocal, POST_STATUS, zoneLabel } from "../lib/social";
 import { isTimeZone, timeZoneNames } from "../lib/timezones";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 import { addDays, toZonedLocal } from "../../server/services/social/schedule-time";
@@ -132,14 +132,15 @@ export default function SocialCalendar() {
     byDay.set(day, [...(byDay.get(day) ?? []), item]);
   }
 
+  // The post keeps its own zone and time of day; only the date moves (see movedScheduledLocal).
   const moveTo = (postId: string, day: string) => {
     const item = items.find((candidate) => candidate.id === postId);
-    if (!item || item.local.slice(0, 10) === day) return;
+    if (!item || !item.scheduledLocal || item.local.slice(0, 10) === day) return;
     const form = new FormData();
     form.set("intent", "reschedule");
     form.set("postId", postId);
-    form.set("scheduledLocal", `${day}T${item.local.slice(11, 16)}`);
-    form.set("timezone", timezone);
+    form.set("scheduledLocal", movedScheduledLocal({ scheduledLocal: item.scheduledLocal, shownLocal: item.local }, day));
+    form.set("timezone", item.timezone);
     mover.submit(form, { method: "post" });
   };
   const onDrop = (day: string) => (event: DragEvent) => {
@@ -263,7 +264,7 @@ export default function SocialCalendar() {
                   <ul className="calendar-chips">
                     {dayItems.map((item) => (
                       <li key={item.id}>
-                        <Chip item={item} writer={writer} base={base} timezone={timezone} onDragStart={() => setDragging(item.id)} />
+                        <Chip item={item} writer={writer} base={base} onDragStart={() => setDragging(item.id)} />
                       </li>
                     ))}
                   </ul>
@@ -277,7 +278,7 @@ export default function SocialCalendar() {
   );
 }
 
-function Chip({ item, writer, base, timezone, onDragStart }: { item: Item; writer: boolean; base: string; timezone: string; onDragStart: () => void }) {
+function Chip({ item, writer, base, onDragStart }: { item: Item; writer: boolean; base: string; onDragStart: () => void }) {
   const status = POST_STATUS[item.status];
   const excerpt = item.caption.trim() ? truncate(item.caption.replace(/\s+/g, " "), 50) : "(no caption)";
   const canMove = writer && movable(item);
@@ -309,7 +310,7 @@ function Chip({ item, writer, base, timezone, onDragStart }: { item: Item; write
         </p>
       ) : null}
       {item.status === "failed" && item.reason ? <p className="chip-reason">{truncate(item.reason, 80)}</p> : null}
-      {canMove ? <RescheduleForm postId={item.id} label="Move to…" local={item.local} timezone={timezone} describedAs={`“${excerpt}”`} /> : null}
+      {canMove ? <RescheduleForm postId={item.id} label="Move to…" local={item.scheduledLocal ?? item.local} timezone={item.timezone} describedAs={`“${excerpt}”`} /> : null}
     </article>
   );
 }

@@ -47,6 +47,8 @@ export const socialAccounts = pgTable(
     /** Set when the owner was told the account needs reconnecting; cleared on reconnect, so it is said once. */
     reconnectNotifiedAt: timestamp("reconnect_notified_at", { withTimezone: true }),
     lastSyncedAt: timestamp("last_synced_at", { withTimezone: true }),
+    /** When the last "Sync now" was accepted: the cooldown counts from here, so clicks during a sync are refused. */
+    syncRequestedAt: timestamp("sync_requested_at", { withTimezone: true }),
     lastSyncError: text("last_sync_error"),
     /** Account-level analytics computed by the last sync (totals, averages, best-time evidence). */
     analytics: jsonb("analytics").$type<Record<string, unknown>>(),

@@ -59,4 +59,27 @@ describe("abandoned uploads", () => {
     const audit = await t.db.select().from(auditEvents).where(eq(auditEvents.workspaceId, workspace.id));
     expect(audit).toEqual([expect.objectContaining({ action: "media.deleted", actorUserId: null, detail: expect.objectContaining({ mediaId: stale.id }) })]);
   });
+
+  it("keeps going past a storage failure, leaves that file rejected with the reason, and reports the failure", async () => {
+    const owner = await createUser(t.db);
+    const workspace = await createWorkspace(t.db, owner);
+    const stuck = await unfinishedUpload(workspace.id, daysAgo(9));
+    const fine = await unfinishedUpload(workspace.id, daysAgo(8));
+    const flaky = {
+      ...r2.bucket,
+      resumeMultipartUpload: (key: string, uploadId: string) => r2.bucket.resumeMultipartUpload(key, uploadId),
+      delete: async (key: string) => {
+        if (key === stuck.r2Key) throw new Error("R2 is unavailable");
+        return r2.bucket.delete(key);
+      },
+    } as unknown as R2Bucket;
+
+    await expect(deleteAbandonedUploads({ db: t.db, bucket: flaky, now })).rejects.toThrow(/Could not remove 1 abandoned upload\(s\)/);
+    const rows = await t.db.select().from(mediaObjects).where(eq(mediaObjects.workspaceId, workspace.id));
+    expect(rows.map((row) => row.id)).toEqual([stuck.id]);
+    expect(rows[0]).toMatchObject({ status: "rejected", rejectionReason: "Upload unfinished after 7 days" });
+    expect(fine.id).not.toBe(stuck.id);
+    expect(await storageUsedBytes(t.db, workspace.id)).toBe(0);
+  });
 });
+

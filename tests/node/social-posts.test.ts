@@ -11,6 +11,7 @@ import { insertMedia } from "../support/podcasts";
 import { startPostgresServer, type PostgresServer } from "../support/postgres-server";
 import { insertSocialAccount, setPostStatus } from "../support/social-posts";
 import { callerFor } from "../support/trpc";
+import { movedScheduledLocal } from "../../app/lib/social";
 
 const now = new Date("2026-03-01T12:00:00Z");
 
@@ -263,6 +264,17 @@ describe("status transitions", () => {
     expect(row).toMatchObject({ containerId: "c-live", publishRequestedAt: now });
   });
 
+  it("saves a failed post's fix as a draft even though its old time has passed", async () => {
+    const s = await studio();
+    const post = await s.api.createPost({ ...s.base, scheduledLocal: "2026-03-01T12:30", schedule: true });
+    await setPostStatus(t.db, post.id, "failed", { lastError: "Caption rejected" });
+    const later = callerFor(t.db, s.owner, { clock: () => new Date("2026-03-02T09:00:00Z") }).api.socialPosts;
+    const draft = await later.updatePost({ ...s.base, postId: post.id, caption: "Fixed caption", scheduledLocal: "2026-03-01T12:30", schedule: false });
+    expect(draft).toMatchObject({ status: "draft", caption: "Fixed caption" });
+    const refused = await failure(later.updatePost({ ...s.base, postId: post.id, caption: "Fixed caption", scheduledLocal: "2026-03-01T12:30", schedule: true }));
+    expect(refused.fieldErrors.scheduledLocal).toEqual(["Choose a time in the future."]);
+  });
+
   it("cancels drafts and scheduled posts; a published one stays", async () => {
     const s = await studio();
     const draft = await s.api.createPost({ ...s.base });
@@ -316,6 +328,26 @@ describe("lists and calendar", () => {
     await s.api.cancelPost({ workspaceId: s.workspaceId, postId: late.id });
     expect((await range("2026-03-10", "2026-03-10", "America/New_York")).items).toEqual([]);
     expect((await failure(range("2026-03-01", "2026-05-01", "UTC"))).fieldErrors.to?.[0]).toMatch(/at most 42 days/);
+  });
+});
+
+describe("dragging a post on a calendar shown in another zone", () => {
+  it("moves the date on the post's own wall clock and keeps its zone, across a DST change", async () => {
+    const s = await studio();
+    // 09:00 New York on Friday 6 March (EST) is 14:00 UTC; the calendar is viewed in UTC and the post is dropped on Monday 9 March (EDT).
+    const post = await s.api.createPost({ ...s.base, scheduledLocal: "2026-03-06T09:00", timezone: "America/New_York", schedule: true });
+    const [shown] = (await s.api.listCalendar({ workspaceId: s.workspaceId, from: "2026-03-06", to: "2026-03-06", timezone: "UTC" })).items;
+    expect(shown.local).toBe("2026-03-06T14:00");
+    const scheduledLocal = movedScheduledLocal({ scheduledLocal: shown.scheduledLocal!, shownLocal: shown.local }, "2026-03-09");
+    const moved = await s.api.reschedulePost({ workspaceId: s.workspaceId, postId: post.id, scheduledLocal, timezone: shown.timezone });
+    expect(moved).toMatchObject({ scheduledLocal: "2026-03-09T09:00", timezone: "America/New_York" });
+    expect(moved.scheduledAt?.toISOString()).toBe("2026-03-09T13:00:00.000Z");
+  });
+
+  it("counts days between the shown dates, so a post shown on the next day in the viewer's zone moves by the same amount", () => {
+    // 23:30 New York is 12:30 the next day in Tokyo: dropping it two Tokyo days later moves it two days in New York.
+    expect(movedScheduledLocal({ scheduledLocal: "2026-03-10T23:30", shownLocal: "2026-03-11T12:30" }, "2026-03-13")).toBe("2026-03-12T23:30");
+    expect(movedScheduledLocal({ scheduledLocal: "2026-12-31T10:00", shownLocal: "2026-12-31T10:00" }, "2027-01-01")).toBe("2027-01-01T10:00");
   });
 });
 
@@ -376,5 +408,41 @@ describe("racing the claim cron (real Postgres)", () => {
     const after = await api.getPost({ workspaceId: workspace.id, postId: post.id });
     expect(after.status).toBe("queued");
     expect(after.scheduledAt?.toISOString()).toBe("2026-03-01T12:01:00.000Z");
+  });
+  it("a reschedule whose checked content is edited before it writes is refused, not scheduled unchecked", async () => {
+    const db = server.db;
+    const owner = await createUser(db);
+    const workspace = await createWorkspace(db, owner);
+    const account = await insertSocialAccount(db, workspace.id);
+    const image = await insertMedia(db, workspace.id, { kind: "image" });
+    const api = callerFor(db, owner, { clock: () => now }).api.socialPosts;
+    const post = await api.createPost({ workspaceId: workspace.id, accountId: account.id, type: "image", caption: "Checked", mediaIds: [image.id], timezone: "UTC", scheduledLocal: "2026-03-02T12:00", schedule: true });
+
+    // Another member's edit (dropping the account: not schedulable) holds the row until the reschedule waits on it.
+    const editor = server.connect();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let markEdited!: () => void;
+    const editedInTransaction = new Promise<void>((resolve) => (markEdited = resolve));
+    try {
+      const edit = editor.db.transaction(async (tx) => {
+        await tx.update(socialPosts).set({ status: "draft", accountId: null, updatedAt: new Date(now.getTime() + 1000) }).where(eq(socialPosts.id, post.id));
+        markEdited();
+        await held;
+      });
+      await editedInTransaction;
+      const reschedule = api.reschedulePost({ workspaceId: workspace.id, postId: post.id, scheduledLocal: "2026-03-05T09:00", timezone: "UTC" }).then(
+        () => null,
+        (error: unknown) => error as TRPCError,
+      );
+      for (let i = 0; i < 500 && (await waitingOnLocks(db)) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      release();
+      await edit;
+      expect(await reschedule).toMatchObject({ code: "CONFLICT", message: "This post was changed while you were moving it. Reload and try again." });
+    } finally {
+      release();
+      await editor.close();
+    }
+    expect(await api.getPost({ workspaceId: workspace.id, postId: post.id })).toMatchObject({ status: "draft", account: null });
   });
 });

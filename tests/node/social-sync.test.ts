@@ -368,6 +368,27 @@ describe("Sync now", () => {
     await expect(editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
   });
 
+  it("accepts one of several clicks racing, including clicks while the first sync is still running", async () => {
+    const [row] = await t.db
+      .insert(socialAccounts)
+      .values({ workspaceId: team.workspace.id, provider: "sandbox", externalId: "sync-race", username: "sync_race" })
+      .returning();
+    const editor = callerFor(t.db, team.editor, { clock: () => NOW, env: envFor() }).api.socialInsights;
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(["TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
+  });
+
+  it("marks an account whose token is missing as needing reconnect, instead of failing the job invisibly", async () => {
+    const [row] = await t.db
+      .insert(socialAccounts)
+      .values({ workspaceId: team.workspace.id, provider: "instagram", externalId: "no-token", username: "no_token", status: "active" })
+      .returning();
+    const result = await runAccountSync({ db: t.db, env: envFor(), account: row, now: NOW, appUrl: testConfig.appUrl });
+    expect(result.status).toBe("needs_reconnect");
+    expect(await reload(row.id)).toMatchObject({ status: "needs_reconnect", lastSyncError: expect.any(String) });
+  });
+
   it("refuses a second sync right after a failed one too", async () => {
     const { row, igUserId } = await instagramAccount("sync-now-failing");
     api.fail(`GET /${igUserId}/media`, { status: 500 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, notInArray, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { episodes, mediaObjects, MEDIA_KINDS, socialPostMedia, socialPosts, transcriptionJobs, transcripts, type MediaKind } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
@@ -98,11 +98,18 @@ export async function deleteMedia(opts: {
     .where(and(eq(mediaObjects.id, opts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)))
     .limit(1);
   if (!row) throw notFound("Media file");
-  await assertMediaUnused({ db: opts.db, workspaceId: opts.workspaceId, mediaId: row.id, filename: row.filename });
-  await removeStoredObject(opts.bucket, row);
   await opts.db.transaction(async (tx) => {
+    // The row lock waits for (and then excludes) a post being saved with this file, which locks it for share.
+    await tx.select({ id: mediaObjects.id }).from(mediaObjects).where(eq(mediaObjects.id, row.id)).for("update");
+    await assertMediaUnused({ db: tx, workspaceId: opts.workspaceId, mediaId: row.id, filename: row.filename });
+    await removeStoredObject(opts.bucket, row);
     // Posts already published, failed or canceled keep their caption and outcome; only the link to the file goes.
-    await tx.delete(socialPostMedia).where(eq(socialPostMedia.mediaId, row.id));
+    await tx.delete(socialPostMedia).where(
+      and(
+        eq(socialPostMedia.mediaId, row.id),
+        inArray(socialPostMedia.postId, tx.select({ id: socialPosts.id }).from(socialPosts).where(notInArray(socialPosts.status, [...LIVE_POST_STATUSES]))),
+      ),
+    );
     await tx.delete(mediaObjects).where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, opts.workspaceId)));
     await recordAudit({
       db: tx,

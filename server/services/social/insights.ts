@@ -67,10 +67,9 @@ export async function requireWorkspaceAccount(opts: { db: DbOrTx; workspaceId: s
   return account;
 }
 
+/** The latest of the last accepted "Sync now" and the last successful sync (the six-hourly one included). */
 const lastAttemptAt = (account: Account) => {
-  // A failed sync records its error with updated_at; a successful one records last_synced_at.
-  const failedAt = account.lastSyncError ? account.updatedAt : null;
-  const times = [account.lastSyncedAt, failedAt].filter((d): d is Date => d !== null).map((d) => d.getTime());
+  const times = [account.lastSyncedAt, account.syncRequestedAt].filter((d): d is Date => d !== null).map((d) => d.getTime());
   return times.length > 0 ? new Date(Math.max(...times)) : null;
 };
 
@@ -173,7 +172,8 @@ export async function listSyncedMedia(opts: {
  * by the queue job and by "Sync now".
  */
 export async function runAccountSync(opts: { db: Database; env: Env; account: Account; now: Date; appUrl: string }): Promise<SyncResult> {
-  const publisher = await publisherForAccount({ db: opts.db, env: opts.env, account: opts.account, now: opts.now });
+  // Passed unresolved: a client that cannot be built (no token, a retired key) is handled like any auth error.
+  const publisher = publisherForAccount({ db: opts.db, env: opts.env, account: opts.account, now: opts.now });
   const result = await syncAccount({ db: opts.db, publisher, account: opts.account, now: opts.now, appUrl: opts.appUrl });
   if (result.emailIds.length > 0) await enqueueNotificationEmails(opts.env.EMAIL_QUEUE, result.emailIds);
   return result;
@@ -181,8 +181,8 @@ export async function runAccountSync(opts: { db: Database; env: Env; account: Ac
 
 /**
  * "Sync now" for one of the workspace's active accounts. Refused within SYNC_NOW_COOLDOWN_MS of the last
- * attempt, checked again in the claiming UPDATE against the current row. Two clicks in the same instant may
- * both sync, which is harmless: the sync's writes are idempotent.
+ * accepted request or successful sync. The claiming UPDATE stamps sync_requested_at under its own condition, so of
+ * clicks racing (or arriving while a sync runs) exactly one is accepted.
  */
 export async function syncAccountNow(opts: { db: Database; env: Env; workspaceId: string; accountId: string; now: Date; appUrl: string }): Promise<SyncResult> {
   const account = await requireWorkspaceAccount(opts);
@@ -198,13 +198,13 @@ export async function syncAccountNow(opts: { db: Database; env: Env; workspaceId
     ? []
     : await opts.db
         .update(socialAccounts)
-        .set({ updatedAt: opts.now })
+        .set({ syncRequestedAt: opts.now })
         .where(
           and(
             eq(socialAccounts.id, account.id),
             eq(socialAccounts.status, "active"),
             sql`(${socialAccounts.lastSyncedAt} is null or ${socialAccounts.lastSyncedAt} <= ${cooldownStart.toISOString()}::timestamptz)`,
-            sql`(${socialAccounts.lastSyncError} is null or ${socialAccounts.updatedAt} <= ${cooldownStart.toISOString()}::timestamptz)`,
+            sql`(${socialAccounts.syncRequestedAt} is null or ${socialAccounts.syncRequestedAt} <= ${cooldownStart.toISOString()}::timestamptz)`,
           ),
         )
         .returning();

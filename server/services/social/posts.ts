@@ -64,7 +64,8 @@ function add(fields: FieldErrors, field: string, message: string) {
 }
 
 /** The instant `local` means in `timeZone`, or the field error that says why it cannot be used. */
-function resolveSchedule(local: string, timeZone: string, now: Date, fields: FieldErrors): Date | null {
+/** A draft may keep a past time (a failed post being fixed); only scheduling needs one in the future. */
+function resolveSchedule(local: string, timeZone: string, now: Date, fields: FieldErrors, requireFuture: boolean): Date | null {
   if (!isTimeZone(timeZone)) {
     add(fields, "timezone", "Choose a time zone from the list.");
     return null;
@@ -78,7 +79,7 @@ function resolveSchedule(local: string, timeZone: string, now: Date, fields: Fie
     add(fields, "scheduledLocal", describeGap(local, timeZone, resolution));
     return null;
   }
-  if (resolution.instant.getTime() <= now.getTime()) {
+  if (requireFuture && resolution.instant.getTime() <= now.getTime()) {
     add(fields, "scheduledLocal", "Choose a time in the future.");
     return null;
   }
@@ -149,7 +150,7 @@ async function validateContent(opts: Actor & { content: PostContent; schedule: b
   for (const problem of captionProblems(content.caption)) add(fields, "caption", problem);
 
   let scheduledAt: Date | null = null;
-  if (content.scheduledLocal) scheduledAt = resolveSchedule(content.scheduledLocal, content.timezone, opts.now, fields);
+  if (content.scheduledLocal) scheduledAt = resolveSchedule(content.scheduledLocal, content.timezone, opts.now, fields, schedule);
   else if (schedule) add(fields, "scheduledLocal", "Choose when to publish.");
   else if (!isTimeZone(content.timezone)) add(fields, "timezone", "Choose a time zone from the list.");
 
@@ -197,7 +198,19 @@ const FRESH_ATTEMPT = {
   containerCreatedAt: sql`case when ${OUTCOME_KNOWN} then null else ${socialPosts.containerCreatedAt} end`,
 } as const;
 
-async function replaceMedia(tx: DbOrTx, postId: string, mediaIds: string[]) {
+/**
+ * Links the post to its files. The files are locked for share first, so a delete running at the same moment
+ * either finishes before (and the post is refused here) or waits and then sees the post using them.
+ */
+async function replaceMedia(tx: DbOrTx, workspaceId: string, postId: string, mediaIds: string[]) {
+  if (mediaIds.length) {
+    const present = await tx
+      .select({ id: mediaObjects.id })
+      .from(mediaObjects)
+      .where(and(eq(mediaObjects.workspaceId, workspaceId), inArray(mediaObjects.id, mediaIds), eq(mediaObjects.status, "ready")))
+      .for("share");
+    if (present.length !== new Set(mediaIds).size) throw fieldError({ mediaIds: ["A chosen file was deleted meanwhile. Choose the media again."] });
+  }
   await tx.delete(socialPostMedia).where(eq(socialPostMedia.postId, postId));
   if (mediaIds.length) await tx.insert(socialPostMedia).values(mediaIds.map((mediaId, position) => ({ postId, position, mediaId })));
 }
@@ -212,6 +225,19 @@ async function refuseStatus(scope: Scope, postId: string, allowed: SocialPostSta
   if (!post) throw notFound("Post");
   if (!post.outcomeKnown && allowed.includes(post.status)) throw new AppError("CONFLICT", OUTCOME_UNKNOWN_MESSAGE);
   throw new AppError("CONFLICT", WHY_NOT_EDITABLE[post.status] ?? `A ${post.status} post cannot be changed that way (only ${allowed.join(" or ")}).`);
+}
+
+/** Why a reschedule matched no row: the post moved on (status, unknown outcome), or it was edited meanwhile. */
+async function refuseReschedule(scope: Scope, postId: string, checkedVersion: Date): Promise<never> {
+  const [post] = await scope.db
+    .select({ status: socialPosts.status, updatedAt: socialPosts.updatedAt })
+    .from(socialPosts)
+    .where(and(eq(socialPosts.id, postId), eq(socialPosts.workspaceId, scope.workspaceId)))
+    .limit(1);
+  if (post && EDITABLE.includes(post.status) && post.updatedAt.getTime() !== checkedVersion.getTime()) {
+    throw new AppError("CONFLICT", "This post was changed while you were moving it. Reload and try again.");
+  }
+  return refuseStatus(scope, postId, EDITABLE);
 }
 
 export async function createPost(opts: Actor & { content: PostContent; schedule: boolean }) {
@@ -234,7 +260,7 @@ export async function createPost(opts: Actor & { content: PostContent; schedule:
       createdAt: opts.now,
       updatedAt: opts.now,
     });
-    await replaceMedia(tx, postId, opts.content.mediaIds);
+    await replaceMedia(tx, opts.workspaceId, postId, opts.content.mediaIds);
   });
   return getPost({ db: opts.db, workspaceId: opts.workspaceId, postId });
 }
@@ -265,7 +291,7 @@ export async function updatePost(opts: Actor & { postId: string; content: PostCo
       .where(and(eq(socialPosts.id, opts.postId), eq(socialPosts.workspaceId, opts.workspaceId), inArray(socialPosts.status, EDITABLE), OUTCOME_KNOWN))
       .returning({ id: socialPosts.id });
     if (!updated.length) await refuseStatus({ db: tx, workspaceId: opts.workspaceId }, opts.postId, EDITABLE);
-    await replaceMedia(tx, opts.postId, opts.content.mediaIds);
+    await replaceMedia(tx, opts.workspaceId, opts.postId, opts.content.mediaIds);
   });
   return getPost({ ...scope, postId: opts.postId });
 }
@@ -299,10 +325,13 @@ export async function reschedulePost(opts: Actor & { postId: string; scheduledLo
           inArray(socialPosts.status, EDITABLE),
           // Retrying a failed post whose outcome is unknown is allowed: the run reconciles before it publishes.
           or(OUTCOME_KNOWN, eq(socialPosts.status, "failed")),
+          // The content checked above is the content scheduled: an edit saved meanwhile is not scheduled unchecked.
+          // (compared at millisecond precision, which is what the read gave back)
+          sql`date_trunc('milliseconds', ${socialPosts.updatedAt}) = ${current.updatedAt.toISOString()}::timestamptz`,
         ),
       )
       .returning({ id: socialPosts.id, containerId: socialPosts.containerId });
-    if (!updated.length) await refuseStatus({ db: tx, workspaceId: opts.workspaceId }, opts.postId, EDITABLE);
+    if (!updated.length) await refuseReschedule({ db: tx, workspaceId: opts.workspaceId }, opts.postId, current.updatedAt);
     if (updated[0].containerId === null) await tx.update(socialPostMedia).set({ containerId: null }).where(eq(socialPostMedia.postId, opts.postId));
   });
   return getPost({ ...scope, postId: opts.postId });

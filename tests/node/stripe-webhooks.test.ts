@@ -197,6 +197,29 @@ describe("Stripe webhook events against real Postgres", () => {
     expect(await account(workspaceId)).toMatchObject({ status: "active", graceUntil: null });
   });
 
+  it("falls back to the other live subscription when two checkouts both completed and the one on record ends", async () => {
+    const workspaceId = await newWorkspace();
+    const first = fakeSubscription(workspaceId);
+    const second = fakeSubscription(workspaceId, { customer: first.customer, priceId: prices.STRIPE_PRICE_PRO });
+    api.setSubscription(first);
+    api.setSubscription(second);
+    await deliver(subscriptionEvent("customer.subscription.created", first, 1_000));
+    await deliver(subscriptionEvent("customer.subscription.created", second, 1_001));
+    expect(await account(workspaceId)).toMatchObject({ stripeSubscriptionId: second.id, plan: "pro", status: "active" });
+
+    // The customer cancels the one on record; the other still charges, so the workspace keeps its plan.
+    api.setSubscription({ ...second, status: "canceled" });
+    await deliver(subscriptionEvent("customer.subscription.deleted", { ...second, status: "canceled" }, 2_000));
+    expect(await account(workspaceId)).toMatchObject({ stripeSubscriptionId: first.id, plan: "creator", status: "active" });
+
+    // When the last one ends too, the workspace is on Free.
+    api.setSubscription({ ...first, status: "canceled" });
+    await deliver(subscriptionEvent("customer.subscription.deleted", { ...first, status: "canceled" }, 3_000));
+    const row = await account(workspaceId);
+    expect(row).toMatchObject({ stripeSubscriptionId: first.id, status: "canceled" });
+    expect(effectivePlan(row, NOW)).toBe("free");
+  });
+
   it("ignores objects Greenroom did not create, and records why", async () => {
     const workspaceId = await newWorkspace();
     const foreign = fakeSubscription(workspaceId, { metadata: {} });

@@ -1,7 +1,7 @@
 /**
  * A local stand-in for the part of Stripe's API Greenroom calls, so the real SDK is exercised offline through its
- * host/port/protocol options (STRIPE_API_URL): GET /v1/subscriptions/:id, POST /v1/customers,
- * POST /v1/checkout/sessions, POST /v1/billing_portal/sessions and GET /v1/invoices. Like Stripe, it refuses a
+ * host/port/protocol options (STRIPE_API_URL): GET /v1/subscriptions/:id, GET /v1/subscriptions?customer=,
+ * POST /v1/customers, POST /v1/checkout/sessions, POST /v1/billing_portal/sessions and GET /v1/invoices. Like Stripe, it refuses a
  * request that lacks what Greenroom must send (400 with the missing parameter), so a test passing proves the
  * request was right; every request is also recorded with its form fields for tests to inspect. Tests inside
  * workerd, which cannot share memory with this server, set a subscription with `PUT /__test/subscriptions/:id`
@@ -117,6 +117,14 @@ export async function startStripeApi(opts: { port?: number } = {}): Promise<Stri
           return send(404, { error: { type: "invalid_request_error", code: "resource_missing", message: `No such subscription: '${id}'` } });
         }
         return send(200, subscriptionObject(subscription));
+      }
+
+      if (route === "GET /v1/subscriptions") {
+        if (!fields.customer) return invalid("customer", "the stand-in lists one customer's subscriptions");
+        const data = [...subscriptions.values()]
+          .filter((s) => s.customer === fields.customer && (fields.status === "all" || (fields.status ? s.status === fields.status : s.status !== "canceled")))
+          .map(subscriptionObject);
+        return send(200, { object: "list", url: "/v1/subscriptions", has_more: false, data });
       }
 
       if (route === "POST /v1/customers") {

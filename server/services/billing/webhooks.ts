@@ -157,18 +157,23 @@ async function applyEvent(opts: { tx: Transaction; stripe: Stripe; event: Stripe
   await tx.insert(billingAccounts).values({ workspaceId }).onConflictDoNothing();
   const [account] = await tx.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, workspaceId)).for("update");
 
-  const subscription = await retrieveSubscription(stripe, ref.subscriptionId);
+  let subscription = await retrieveSubscription(stripe, ref.subscriptionId);
   if (!subscription) return { ...ignored("subscription does not exist at Stripe"), workspaceId };
   // The live object's metadata is the authority: only a subscription Greenroom made for this workspace counts.
   if (subscription.metadata?.[WORKSPACE_METADATA_KEY] !== workspaceId) {
     return { ...ignored("subscription is not Greenroom's for this workspace"), workspaceId };
   }
 
-  const status = subscription.status as BillingStatus;
   // A workspace that moved to a new subscription must not fall back to Free when the old one ends.
-  if (account.stripeSubscriptionId && account.stripeSubscriptionId !== subscription.id && TERMINAL.includes(status)) {
+  if (account.stripeSubscriptionId && account.stripeSubscriptionId !== subscription.id && TERMINAL.includes(subscription.status as BillingStatus)) {
     return { ...ignored("a replaced subscription ended"), workspaceId };
   }
+  // Two checkouts finished in two tabs make two live subscriptions; when the one on record ends, the other
+  // (still charging) takes over instead of the workspace dropping to Free.
+  if (TERMINAL.includes(subscription.status as BillingStatus)) {
+    subscription = (await otherLiveSubscription(stripe, subscription, workspaceId, opts.prices)) ?? subscription;
+  }
+  const status = subscription.status as BillingStatus;
 
   const item = subscription.items.data[0];
   const pricedPlan = item ? planForPriceId(opts.prices, item.price.id) : null;
@@ -211,6 +216,24 @@ async function applyEvent(opts: { tx: Transaction; stripe: Stripe; event: Stripe
     detail += "; owner emailed about the failed payment";
   }
   return { outcome: "processed", detail, workspaceId, emailIds };
+}
+
+const LIVE: readonly BillingStatus[] = ["active", "trialing", "past_due"];
+
+/** Another live subscription Greenroom made for this workspace on the same customer, the latest-renewing first. */
+async function otherLiveSubscription(stripe: Stripe, ended: Stripe.Subscription, workspaceId: string, prices: PriceConfig): Promise<Stripe.Subscription | null> {
+  const customer = typeof ended.customer === "string" ? ended.customer : ended.customer.id;
+  const { data } = await stripe.subscriptions.list({ customer, status: "all", limit: 20 });
+  const candidates = data.filter(
+    (other) =>
+      other.id !== ended.id &&
+      other.metadata?.[WORKSPACE_METADATA_KEY] === workspaceId &&
+      LIVE.includes(other.status as BillingStatus) &&
+      other.items.data[0] !== undefined &&
+      planForPriceId(prices, other.items.data[0].price.id) !== null,
+  );
+  candidates.sort((a, b) => (b.items.data[0]?.current_period_end ?? 0) - (a.items.data[0]?.current_period_end ?? 0));
+  return candidates[0] ?? null;
 }
 
 async function retrieveSubscription(stripe: Stripe, id: string): Promise<Stripe.Subscription | null> {

@@ -20,16 +20,9 @@ import { encryptToken } from "./token-crypto";
 const STATE_LIFETIME_MS = 10 * 60_000;
 
 /** What leaves this service about an account: everything a member may see, never a token. */
-export interface SocialAccountView {
+export interface SocialAccountView extends ProviderProfile {
   id: string;
   provider: SocialProvider;
-  externalId: string;
-  username: string;
-  displayName: string | null;
-  profilePictureUrl: string | null;
-  followersCount: number | null;
-  followsCount: number | null;
-  mediaCount: number | null;
   status: SocialAccountStatus;
   statusReason: string | null;
   tokenExpiresAt: Date | null;

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../db/client";
+import type { Database, Transaction } from "../../db/client";
 import { socialPostMedia, socialPosts, usageRecords } from "../../db/schema";
 import { PLANS } from "../../server/services/billing/plans";
 import { CAPTION_LIMITS, countCaption } from "../../server/services/social/caption";
@@ -363,86 +363,80 @@ describe("racing the claim cron (real Postgres)", () => {
     return result.rows[0].n;
   }
 
-  it("a reschedule that reads the post before the cron's claim commits is refused, not applied over it", async () => {
+  /** A scheduled post, and its owner's API, on the real server. */
+  async function scheduledPost(caption: string, scheduledLocal: string) {
     const db = server.db;
     const owner = await createUser(db);
     const workspace = await createWorkspace(db, owner);
     const account = await insertSocialAccount(db, workspace.id);
     const image = await insertMedia(db, workspace.id, { kind: "image" });
     const api = callerFor(db, owner, { clock: () => now }).api.socialPosts;
-    const post = await api.createPost({ workspaceId: workspace.id, accountId: account.id, type: "image", caption: "Race", mediaIds: [image.id], timezone: "UTC", scheduledLocal: "2026-03-01T12:01", schedule: true });
+    const post = await api.createPost({ workspaceId: workspace.id, accountId: account.id, type: "image", caption, mediaIds: [image.id], timezone: "UTC", scheduledLocal, schedule: true });
+    return { api, workspaceId: workspace.id, post };
+  }
 
-    // The claim cron's UPDATE … RETURNING, held open until the reschedule is waiting on its row lock.
-    const cron = server.connect();
+  /**
+   * Runs `write` in a transaction on its own connection and holds it open until `reschedule` is waiting on the
+   * row's lock; then commits. Returns the write's result and the reschedule's error (or null).
+   */
+  async function rescheduleBehind<T>(write: (tx: Transaction) => Promise<T>, reschedule: () => Promise<unknown>) {
+    const other = server.connect();
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    let markClaimed!: () => void;
-    const claimedInTransaction = new Promise<void>((resolve) => (markClaimed = resolve));
+    let markWritten!: () => void;
+    const written = new Promise<void>((resolve) => (markWritten = resolve));
     try {
-      const claim = cron.db.transaction(async (tx) => {
-        const rows = await tx
-          .update(socialPosts)
-          .set({ status: "queued", claimedAt: now })
-          .where(and(eq(socialPosts.id, post.id), eq(socialPosts.status, "scheduled")))
-          .returning({ id: socialPosts.id });
-        markClaimed();
+      const writing = other.db.transaction(async (tx) => {
+        const result = await write(tx);
+        markWritten();
         await held;
-        return rows.length;
+        return result;
       });
-      await claimedInTransaction;
-      const reschedule = api.reschedulePost({ workspaceId: workspace.id, postId: post.id, scheduledLocal: "2026-03-05T09:00", timezone: "UTC" }).then(
+      await written;
+      const rescheduling = reschedule().then(
         () => null,
         (error: unknown) => error as TRPCError,
       );
-      for (let i = 0; i < 500 && (await waitingOnLocks(db)) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(await waitingOnLocks(db)).toBe(1);
+      for (let i = 0; i < 500 && (await waitingOnLocks(server.db)) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await waitingOnLocks(server.db)).toBe(1);
       release();
-      expect(await claim).toBe(1);
-      const error = await reschedule;
-      expect(error).toBeInstanceOf(TRPCError);
-      expect(error).toMatchObject({ code: "CONFLICT", message: "This post is already publishing; it can no longer be changed." });
+      return { written: await writing, error: await rescheduling };
     } finally {
       release();
-      await cron.close();
+      await other.close();
     }
-    const after = await api.getPost({ workspaceId: workspace.id, postId: post.id });
+  }
+
+  it("a reschedule that reads the post before the cron's claim commits is refused, not applied over it", async () => {
+    const { api, workspaceId, post } = await scheduledPost("Race", "2026-03-01T12:01");
+    // The claim cron's UPDATE … RETURNING, held open until the reschedule is waiting on its row lock.
+    const { written, error } = await rescheduleBehind(
+      async (tx) =>
+        (
+          await tx
+            .update(socialPosts)
+            .set({ status: "queued", claimedAt: now })
+            .where(and(eq(socialPosts.id, post.id), eq(socialPosts.status, "scheduled")))
+            .returning({ id: socialPosts.id })
+        ).length,
+      () => api.reschedulePost({ workspaceId, postId: post.id, scheduledLocal: "2026-03-05T09:00", timezone: "UTC" }),
+    );
+    expect(written).toBe(1);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect(error).toMatchObject({ code: "CONFLICT", message: "This post is already publishing; it can no longer be changed." });
+    const after = await api.getPost({ workspaceId, postId: post.id });
     expect(after.status).toBe("queued");
     expect(after.scheduledAt?.toISOString()).toBe("2026-03-01T12:01:00.000Z");
   });
-  it("a reschedule whose checked content is edited before it writes is refused, not scheduled unchecked", async () => {
-    const db = server.db;
-    const owner = await createUser(db);
-    const workspace = await createWorkspace(db, owner);
-    const account = await insertSocialAccount(db, workspace.id);
-    const image = await insertMedia(db, workspace.id, { kind: "image" });
-    const api = callerFor(db, owner, { clock: () => now }).api.socialPosts;
-    const post = await api.createPost({ workspaceId: workspace.id, accountId: account.id, type: "image", caption: "Checked", mediaIds: [image.id], timezone: "UTC", scheduledLocal: "2026-03-02T12:00", schedule: true });
 
+  it("a reschedule whose checked content is edited before it writes is refused, not scheduled unchecked", async () => {
+    const { api, workspaceId, post } = await scheduledPost("Checked", "2026-03-02T12:00");
     // Another member's edit (dropping the account: not schedulable) holds the row until the reschedule waits on it.
-    const editor = server.connect();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let markEdited!: () => void;
-    const editedInTransaction = new Promise<void>((resolve) => (markEdited = resolve));
-    try {
-      const edit = editor.db.transaction(async (tx) => {
-        await tx.update(socialPosts).set({ status: "draft", accountId: null, updatedAt: new Date(now.getTime() + 1000) }).where(eq(socialPosts.id, post.id));
-        markEdited();
-        await held;
-      });
-      await editedInTransaction;
-      const reschedule = api.reschedulePost({ workspaceId: workspace.id, postId: post.id, scheduledLocal: "2026-03-05T09:00", timezone: "UTC" }).then(
-        () => null,
-        (error: unknown) => error as TRPCError,
-      );
-      for (let i = 0; i < 500 && (await waitingOnLocks(db)) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      release();
-      await edit;
-      expect(await reschedule).toMatchObject({ code: "CONFLICT", message: "This post was changed while you were moving it. Reload and try again." });
-    } finally {
-      release();
-      await editor.close();
-    }
-    expect(await api.getPost({ workspaceId: workspace.id, postId: post.id })).toMatchObject({ status: "draft", account: null });
+    const { error } = await rescheduleBehind(
+      (tx) => tx.update(socialPosts).set({ status: "draft", accountId: null, updatedAt: new Date(now.getTime() + 1000) }).where(eq(socialPosts.id, post.id)),
+      () => api.reschedulePost({ workspaceId, postId: post.id, scheduledLocal: "2026-03-05T09:00", timezone: "UTC" }),
+    );
+    expect(error).toMatchObject({ code: "CONFLICT", message: "This post was changed while you were moving it. Reload and try again." });
+    expect(await api.getPost({ workspaceId, postId: post.id })).toMatchObject({ status: "draft", account: null });
   });
 });

@@ -1,5 +1,6 @@
 import type { SocialPostStatus, SocialPostType } from "../../db/schema/social";
 import { addDays } from "../../server/services/social/schedule-time";
+import { truncate } from "./format";
 
 /** Each status's label and colour; the label is always shown, so colour is never the only signal. */
 export const POST_STATUS: Record<SocialPostStatus, { label: string; tone: string }> = {
@@ -52,3 +53,6 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
 export function movedScheduledLocal(post: { scheduledLocal: string; shownLocal: string }, day: string): string {
   return `${addDays(post.scheduledLocal.slice(0, 10), daysBetween(post.shownLocal.slice(0, 10), day))}${post.scheduledLocal.slice(10)}`;
 }
+
+/** A caption on one line, cut to `max` characters, for lists and calendar chips. */
+export const captionExcerpt = (caption: string, max: number) => (caption.trim() ? truncate(caption.replace(/\s+/g, " "), max) : "(no caption)");

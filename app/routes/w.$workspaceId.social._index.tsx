@@ -10,7 +10,7 @@ import { truncate } from "../lib/format";
 import { errorsOf, noticeOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
-import { browserZone, formatDay, formatLocal, movedScheduledLocal, POST_STATUS, zoneLabel } from "../lib/social";
+import { browserZone, captionExcerpt, formatDay, formatLocal, movedScheduledLocal, POST_STATUS, zoneLabel } from "../lib/social";
 import { isTimeZone, timeZoneNames } from "../lib/timezones";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 import { addDays, toZonedLocal } from "../../server/services/social/schedule-time";
@@ -280,7 +280,7 @@ export default function SocialCalendar() {
 
 function Chip({ item, writer, base, onDragStart }: { item: Item; writer: boolean; base: string; onDragStart: () => void }) {
   const status = POST_STATUS[item.status];
-  const excerpt = item.caption.trim() ? truncate(item.caption.replace(/\s+/g, " "), 50) : "(no caption)";
+  const excerpt = captionExcerpt(item.caption, 50);
   const canMove = writer && movable(item);
   return (
     <article

@@ -12,7 +12,7 @@ import { truncate } from "../lib/format";
 import { errorsOf, noticeOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
-import { formatLocal, POST_STATUS, POST_TYPE_LABEL, zoneLabel } from "../lib/social";
+import { captionExcerpt, formatLocal, POST_STATUS, POST_TYPE_LABEL, zoneLabel } from "../lib/social";
 import { timeZoneNames } from "../lib/timezones";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 import { toZonedLocal } from "../../server/services/social/schedule-time";
@@ -150,7 +150,7 @@ const EMPTY: Record<TabId, string> = {
 
 function PostRow({ item, writer, base }: { item: Item; writer: boolean; base: string }) {
   const status = POST_STATUS[item.status];
-  const excerpt = item.caption.trim() ? truncate(item.caption.replace(/\s+/g, " "), 120) : "(no caption)";
+  const excerpt = captionExcerpt(item.caption, 120);
   const name = `“${truncate(excerpt, 40)}”`;
   const editable = item.status === "draft" || item.status === "scheduled" || item.status === "failed";
   const when = item.status === "published" && item.publishedLocal ? item.publishedLocal : item.scheduledLocal;

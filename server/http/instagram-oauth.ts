@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Env } from "../env";
+import { escapeHtml } from "../lib/html";
 import { abandonInstagramConnect, completeInstagramConnect, InstagramConnectError } from "../services/social/accounts";
 import { CONNECT_OUTCOMES, INSTAGRAM_CALLBACK_PATH, type ConnectOutcome } from "../services/social/instagram-oauth";
 import type { TrpcContext } from "../trpc/context";
@@ -10,7 +11,6 @@ export const instagramOAuthRoutes = new Hono<CallbackEnv>();
 
 const accountsPage = (workspaceId: string, outcome: ConnectOutcome) => `/w/${workspaceId}/social/accounts?connect=${outcome}`;
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** When the attempt cannot be tied to a workspace (unknown or spent state) there is no accounts page to return to. */
 function standalonePage(outcome: ConnectOutcome, status: 400 | 403) {

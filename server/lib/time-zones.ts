@@ -14,7 +14,7 @@ export function isTimeZone(timeZone: string): boolean {
 }
 
 /** The zone's wall clock at `date`, as numeric fields. */
-export function wallClock(date: Date, timeZone: string) {
+function wallClock(date: Date, timeZone: string) {
   const parts = new Intl.DateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",

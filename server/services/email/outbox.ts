@@ -8,11 +8,18 @@ export const SEND_EMAIL_JOB = "email.send";
 
 /** Writes the outbox row only; callers inside a transaction enqueue `SEND_EMAIL_JOB` after it commits. */
 export async function recordEmail(opts: { db: DbOrTx; to: string; content: EmailContent }) {
-  const [row] = await opts.db
+  const [id] = await recordEmails({ db: opts.db, messages: [{ to: opts.to, content: opts.content }] });
+  return id;
+}
+
+/** Several outbox rows in one statement (one notification to many members); ids in the order given. */
+export async function recordEmails(opts: { db: DbOrTx; messages: { to: string; content: EmailContent }[] }): Promise<string[]> {
+  if (opts.messages.length === 0) return [];
+  const rows = await opts.db
     .insert(emails)
-    .values({ to: opts.to, subject: opts.content.subject, text: opts.content.text, html: opts.content.html })
+    .values(opts.messages.map(({ to, content }) => ({ to, subject: content.subject, text: content.text, html: content.html })))
     .returning({ id: emails.id });
-  return row.id;
+  return rows.map((row) => row.id);
 }
 
 /**

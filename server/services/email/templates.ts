@@ -1,11 +1,11 @@
+import { escapeHtml } from "../../lib/html";
+
 export interface EmailContent {
   subject: string;
   text: string;
   html: string;
 }
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** One layout for every transactional email: a greeting, a paragraph, one call-to-action link. */
 function actionEmail(opts: { subject: string; greeting: string; body: string; actionLabel: string; url: string; footer: string }): EmailContent {

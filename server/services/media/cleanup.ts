@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/audit";
 import { removeStoredObject } from "./library";
 
 /** R2 aborts unfinished multipart uploads after 7 days, so such an upload can never be resumed or completed. */
-export const ABANDONED_UPLOAD_DAYS = 7;
+const ABANDONED_UPLOAD_DAYS = 7;
 
 /**
  * Deletes uploads left unfinished for longer than R2 keeps their parts: the rows would otherwise hold their

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { memberships, notifications, users, type NotificationKind, type Role } from "../../../db/schema";
 import { enqueueJobs, type QueueProducer } from "../platform/jobs";
-import { recordEmail, SEND_EMAIL_JOB } from "../email/outbox";
+import { recordEmails, SEND_EMAIL_JOB } from "../email/outbox";
 import { notificationTemplate } from "../email/templates";
 
 export interface NotifyOptions {
@@ -52,19 +52,15 @@ export async function notifyWorkspace(opts: NotifyOptions): Promise<{ notified: 
     .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
     .returning({ userId: notifications.userId });
 
-  const emailIds: string[] = [];
-  if (opts.email) {
-    const fresh = new Set(inserted.map((row) => row.userId));
-    for (const recipient of recipients.filter((r) => fresh.has(r.userId))) {
-      const content = notificationTemplate({
-        name: recipient.name,
-        title: opts.title,
-        body: opts.body,
-        url: `${opts.appUrl}${opts.link ?? ""}`,
-      });
-      emailIds.push(await recordEmail({ db: opts.db, to: recipient.email, content }));
-    }
-  }
+  const fresh = new Set(inserted.map((row) => row.userId));
+  const mailed = opts.email ? recipients.filter((r) => fresh.has(r.userId)) : [];
+  const emailIds = await recordEmails({
+    db: opts.db,
+    messages: mailed.map((recipient) => ({
+      to: recipient.email,
+      content: notificationTemplate({ name: recipient.name, title: opts.title, body: opts.body, url: `${opts.appUrl}${opts.link ?? ""}` }),
+    })),
+  });
   return { notified: inserted.length, emailIds };
 }
 

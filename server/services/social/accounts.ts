@@ -16,6 +16,7 @@ import {
 import { instagramRedirectUri, type ConnectOutcome } from "./instagram-oauth";
 import { SocialProviderError, type ProviderProfile } from "./provider";
 import { encryptToken } from "./token-crypto";
+import { randomToken, sha256Hex } from "../../lib/crypto";
 
 const STATE_LIFETIME_MS = 10 * 60_000;
 
@@ -69,15 +70,6 @@ export class InstagramConnectError extends AppError {
   }
 }
 
-async function sha256Hex(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function randomState(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 /** Accounts that take a place in the plan's allowance: every one not disconnected (needs-reconnect included). */
 async function connectedAccountCount(db: DbOrTx, workspaceId: string, exceptAccountId?: string): Promise<number> {
@@ -102,10 +94,10 @@ export async function startInstagramConnect(opts: {
   if (!isInstagramConfigured(opts.env)) {
     throw new InstagramConnectError("not_configured", "PRECONDITION_FAILED", "Instagram is not configured");
   }
-  const state = randomState();
+  const state = randomToken();
   await opts.db.delete(socialOauthStates).where(lt(socialOauthStates.expiresAt, opts.now));
   await opts.db.insert(socialOauthStates).values({
-    stateHash: await sha256Hex(state),
+    stateHash: sha256Hex(state),
     workspaceId: opts.workspaceId,
     userId: opts.userId,
     provider: "instagram",
@@ -120,7 +112,7 @@ export async function startInstagramConnect(opts: {
  * condition makes it single-use under concurrent callbacks, and another member's attempt cannot burn it.
  */
 async function consumeState(db: DbOrTx, state: string, userId: string, now: Date): Promise<{ workspaceId: string }> {
-  const stateHash = await sha256Hex(state);
+  const stateHash = sha256Hex(state);
   const [consumed] = await db
     .delete(socialOauthStates)
     .where(and(eq(socialOauthStates.stateHash, stateHash), eq(socialOauthStates.userId, userId), eq(socialOauthStates.provider, "instagram")))
@@ -141,7 +133,7 @@ async function consumeState(db: DbOrTx, state: string, userId: string, now: Date
 export async function abandonInstagramConnect(opts: { db: DbOrTx; userId: string; state: string }): Promise<{ workspaceId: string } | null> {
   const [consumed] = await opts.db
     .delete(socialOauthStates)
-    .where(and(eq(socialOauthStates.stateHash, await sha256Hex(opts.state)), eq(socialOauthStates.userId, opts.userId)))
+    .where(and(eq(socialOauthStates.stateHash, sha256Hex(opts.state)), eq(socialOauthStates.userId, opts.userId)))
     .returning({ workspaceId: socialOauthStates.workspaceId });
   return consumed ?? null;
 }

@@ -5,11 +5,11 @@ import { AppError } from "../../lib/errors";
 import { isTimeZone } from "../../lib/time-zones";
 
 /** A slot is recommended only with at least this many of the account's own posts behind it. */
-export const BEST_TIME_MIN_POSTS = 3;
+const BEST_TIME_MIN_POSTS = 3;
 /** How many slots are recommended at most. */
-export const BEST_TIME_RECOMMENDATIONS = 3;
+const BEST_TIME_RECOMMENDATIONS = 3;
 /** Engagement older than this says little about today's audience. */
-export const BEST_TIME_WINDOW_DAYS = 180;
+const BEST_TIME_WINDOW_DAYS = 180;
 
 export const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 const WEEKDAY_INDEX: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };

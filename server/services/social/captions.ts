@@ -151,7 +151,7 @@ export function rankKeywords(text: string): string[] {
 const listOf = (words: string[]) => (words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`);
 
 /** Offline captions: the source's most representative sentences and its most frequent words. */
-export function keywordCaptions(source: SourceText | null, draft: string | undefined): { captions: string[]; hashtags: string[] } {
+function keywordCaptions(source: SourceText | null, draft: string | undefined): { captions: string[]; hashtags: string[] } {
   const passages = [...(source?.passages ?? []), ...(draft ? [draft] : [])];
   const allText = [source?.title ?? "", ...passages].join("\n");
   const keywords = rankKeywords(allText);

@@ -9,7 +9,7 @@ import { publisherForAccount } from "./publishers";
 import { syncAccount, type AccountAnalytics, type SyncResult } from "./sync";
 
 /** A member may ask for a sync of one account at most this often (the cron syncs every six hours anyway). */
-export const SYNC_NOW_COOLDOWN_MS = 5 * 60_000;
+const SYNC_NOW_COOLDOWN_MS = 5 * 60_000;
 
 const ZSlot = z.object({
   weekday: z.number().int().min(0).max(6),

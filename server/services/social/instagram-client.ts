@@ -18,14 +18,14 @@ import {
   type UsageObserver,
 } from "./provider";
 
-export const INSTAGRAM_GRAPH_VERSION = "v23.0";
+const INSTAGRAM_GRAPH_VERSION = "v23.0";
 const DEFAULT_TIMEOUT_MS = 20_000;
 
 /**
  * instagram_business_manage_insights is requested with the two the feature needs by name: without it, the media
  * insights endpoint refuses every call and the sync could read no reach or saves.
  */
-export const INSTAGRAM_SCOPES = ["instagram_business_basic", "instagram_business_content_publish", "instagram_business_manage_insights"] as const;
+const INSTAGRAM_SCOPES = ["instagram_business_basic", "instagram_business_content_publish", "instagram_business_manage_insights"] as const;
 
 const MEDIA_FIELDS = "id,media_type,media_product_type,caption,permalink,media_url,thumbnail_url,timestamp,like_count,comments_count";
 const PROFILE_FIELDS = "user_id,username,name,profile_picture_url,followers_count,follows_count,media_count";

@@ -12,7 +12,7 @@ import { constantTimeEqual } from "../../lib/crypto";
  */
 const PURPOSE = "greenroom-social-media-v1";
 /** As long as a container lives: Instagram may fetch the file any time before it processes the container. */
-export const SOCIAL_MEDIA_LINK_TTL_SECONDS = 24 * 60 * 60;
+const SOCIAL_MEDIA_LINK_TTL_SECONDS = 24 * 60 * 60;
 
 function signature(secret: string, mediaId: string, r2Key: string, expiresAtSeconds: number) {
   if (secret.length < 16) throw new Error("UPLOAD_SIGNING_SECRET must be set to at least 16 characters (see README \"Configuration\").");

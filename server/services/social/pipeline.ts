@@ -11,7 +11,7 @@ import type { JobEnvelope, QueueProducer } from "../platform/jobs";
 export const PUBLISH_SOCIAL_POST_JOB = "social.publish-post";
 
 /** Claim posts due within the next minute and deliver each with a delay, so it publishes at its time, not up to a minute late. */
-export const CLAIM_LOOKAHEAD_SECONDS = 60;
+const CLAIM_LOOKAHEAD_SECONDS = 60;
 /** A consumer owns a post this long; past it, the post is presumed abandoned (crashed consumer) and taken over. */
 export const PUBLISHING_LEASE_SECONDS = 600;
 /** A queued post whose message has not arrived this long after it was due has lost its message; send another. */
@@ -60,7 +60,7 @@ export async function claimDuePosts(opts: { db: DbOrTx; now: Date; limit?: numbe
  * consumer's lease ran out. A taken-over post goes back to queued with a new lease start, so the old consumer's
  * fenced writes (claimed_at must still be its own) no longer match and it stops; the lost run counts as an attempt.
  */
-export async function recoverStalledPosts(opts: { db: DbOrTx; now: Date }): Promise<{ requeued: Delivery[]; takenOver: Delivery[] }> {
+async function recoverStalledPosts(opts: { db: DbOrTx; now: Date }): Promise<{ requeued: Delivery[]; takenOver: Delivery[] }> {
   const stalledBefore = new Date(opts.now.getTime() - STALLED_QUEUED_SECONDS * 1000);
   const leaseExpiredBefore = new Date(opts.now.getTime() - PUBLISHING_LEASE_SECONDS * 1000);
   const returning = { postId: socialPosts.id, idempotencyKey: socialPosts.idempotencyKey };
@@ -88,7 +88,7 @@ export async function recoverStalledPosts(opts: { db: DbOrTx; now: Date }): Prom
 }
 
 /** Sends each delivery to the consumer, delayed until its time (Queues holds it; nothing polls). */
-export async function sendPublishMessages(queue: QueueProducer, deliveries: Delivery[], now: Date) {
+async function sendPublishMessages(queue: QueueProducer, deliveries: Delivery[], now: Date) {
   for (let i = 0; i < deliveries.length; i += SEND_BATCH) {
     await queue.sendBatch(
       deliveries.slice(i, i + SEND_BATCH).map((delivery) => {

@@ -500,7 +500,7 @@ export async function listPosts(opts: Scope & { filter: PostListFilter; limit: n
 }
 
 /** The most a calendar asks for at once: a month view shows six weeks. */
-export const MAX_CALENDAR_DAYS = 42;
+const MAX_CALENDAR_DAYS = 42;
 const MAX_CALENDAR_POSTS = 500;
 
 /**

@@ -11,6 +11,7 @@ import { PUBLISH_SOCIAL_POST_JOB, PUBLISHING_LEASE_SECONDS, type PublishPostMess
 import { SocialProviderError, type ContainerStatus, type ItemContainerRequest, type RemoteMedia, type SocialPublisher } from "./provider";
 import { hourStartOf, publisherForAccount } from "./publishers";
 import { sandboxMediaUrl } from "./sandbox";
+import { addSeconds } from "../../lib/clock";
 
 /**
  * The consuming half of the publishing pipeline (ADR 010). One delivery of a publish message:
@@ -23,7 +24,7 @@ export const MAX_PUBLISH_ATTEMPTS = 3;
 /** Delay before retry n+1 after the n-th transient failure. */
 export const RETRY_BACKOFF_SECONDS = [30, 120] as const;
 /** Short polls of a container this run created or first saw processing; after these the post waits in the queue instead. */
-export const CONTAINER_POLL_DELAYS_MS = [1000, 2000, 4000] as const;
+const CONTAINER_POLL_DELAYS_MS = [1000, 2000, 4000] as const;
 /** A post waiting on a processing container is checked again (one status read) after this. */
 export const CONTAINER_RECHECK_SECONDS = 30;
 /** A container still IN_PROGRESS this long after the wait began is given up: processing is stuck, not slow. */
@@ -31,21 +32,21 @@ export const CONTAINER_PROCESSING_TIMEOUT_SECONDS = 30 * 60;
 /** A post of an account that needs reconnecting waits this long before it is looked at again. */
 export const RECONNECT_RECHECK_SECONDS = 3600;
 /** A delivery may run this much before the post's time (queue delays are not exact); earlier ones are duplicates. */
-export const EARLY_DELIVERY_SLACK_SECONDS = 5;
+const EARLY_DELIVERY_SLACK_SECONDS = 5;
 /** Cloudflare Queues delays a message by at most 12 hours; a longer wait is re-sent by the cron's recovery. */
 const MAX_QUEUE_DELAY_SECONDS = 12 * 3600;
 /** A possibly-published post whose media is not listed yet is checked again after this. */
-export const RECONCILE_RECHECK_SECONDS = 60;
+const RECONCILE_RECHECK_SECONDS = 60;
 /** content_publishing_limit is read again when the stored value is older than this. */
-export const QUOTA_REFRESH_SECONDS = 600;
+const QUOTA_REFRESH_SECONDS = 600;
 /** Defer when Meta reports at least this share of the app's or account's call budget used. */
-export const USAGE_DEFER_PERCENT = 90;
+const USAGE_DEFER_PERCENT = 90;
 /** At the publishing limit, look again after this long (the 24 h window is rolling). */
-export const QUOTA_DEFER_SECONDS = 3600;
+const QUOTA_DEFER_SECONDS = 3600;
 /** A rate limit without Meta's estimate waits this long. */
-export const RATE_LIMIT_DEFER_SECONDS = 900;
+const RATE_LIMIT_DEFER_SECONDS = 900;
 /** Clock difference tolerated between our publish request time and the provider's media timestamp. */
-export const RECONCILE_SKEW_SECONDS = 120;
+const RECONCILE_SKEW_SECONDS = 120;
 const RECONCILE_PAGES = 2;
 const RECONCILE_PAGE_SIZE = 25;
 
@@ -79,7 +80,6 @@ class LeaseLostError extends Error {
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const addSeconds = (date: Date, seconds: number) => new Date(date.getTime() + seconds * 1000);
 const utc = (date: Date) => `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 export async function publishPost(

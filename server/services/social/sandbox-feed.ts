@@ -31,6 +31,14 @@ export async function listSandboxAccounts(opts: { db: DbOrTx; workspaceId: strin
 
 /** Published sandbox media of the workspace, newest first; `cursor` is the last item's id from the previous page. */
 export async function listSandboxFeed(opts: { db: DbOrTx; workspaceId: string; accountId?: string; cursor?: string; limit: number }) {
+  if (opts.accountId) {
+    // Another workspace's account is not found, like one that does not exist (not an empty feed).
+    const [owned] = await opts.db
+      .select({ id: socialAccounts.id })
+      .from(socialAccounts)
+      .where(and(eq(socialAccounts.id, opts.accountId), eq(socialAccounts.workspaceId, opts.workspaceId), eq(socialAccounts.provider, "sandbox")));
+    if (!owned) throw notFound("Sandbox account");
+  }
   const scope = and(eq(socialAccounts.workspaceId, opts.workspaceId), opts.accountId ? eq(sandboxMedia.accountId, opts.accountId) : undefined);
   let after: { publishedAt: Date; id: string } | undefined;
   if (opts.cursor) {

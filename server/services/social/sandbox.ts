@@ -23,8 +23,8 @@ import {
  * Library files are referenced by `greenroom-media:<media id>` URLs; the feed shows them through the app.
  */
 
-export const SANDBOX_PROCESSING_SECONDS = 3;
-export const SANDBOX_PUBLISHING_LIMIT = 100;
+const SANDBOX_PROCESSING_SECONDS = 3;
+const SANDBOX_PUBLISHING_LIMIT = 100;
 const CONTAINER_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const SANDBOX_MEDIA_URL_PREFIX = "greenroom-media:";
 
@@ -271,7 +271,7 @@ async function libraryMediaIds(db: DbOrTx, accountId: string, container: typeof 
 }
 
 /** Stable pseudo-engagement from the media id, so syncing the same sandbox media always yields the same numbers. */
-export function sandboxInsights(mediaId: string, caption: string | null) {
+function sandboxInsights(mediaId: string, caption: string | null) {
   const digest = createHash("sha256").update(mediaId).digest();
   const reach = 200 + (digest.readUInt16BE(0) % 1800);
   const likeCount = Math.floor(reach * (0.02 + (digest[2] % 10) / 100));

@@ -27,7 +27,7 @@ function naiveOf(local: string): number | null {
 }
 
 /** "UTC−04:00" */
-export function formatOffset(offsetMs: number): string {
+function formatOffset(offsetMs: number): string {
   const minutes = Math.round(Math.abs(offsetMs) / MINUTE);
   return `UTC${offsetMs < 0 ? "−" : "+"}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }

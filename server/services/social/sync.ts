@@ -7,10 +7,10 @@ import { computeBestTimes, loadEngagementSamples, type BestTimes, type Engagemen
 import { SocialProviderError, type ProviderProfile, type RemoteInsights, type RemoteMedia, type SocialPublisher } from "./provider";
 
 /** Media posted within this many days is synced; older posts keep their last synced numbers. */
-export const SYNC_WINDOW_DAYS = 90;
+const SYNC_WINDOW_DAYS = 90;
 /** Pages of media read per sync at most, so one account with a huge backlog cannot run forever. */
-export const SYNC_MAX_PAGES = 8;
-export const SYNC_PAGE_SIZE = 25;
+const SYNC_MAX_PAGES = 8;
+const SYNC_PAGE_SIZE = 25;
 /** How many posts the analytics list as top posts. */
 const TOP_POSTS = 5;
 /** Queues takes at most 100 messages per sendBatch. */
@@ -55,7 +55,7 @@ export type SyncResult =
   | { status: "needs_reconnect"; message: string; emailIds: string[] };
 
 /** (likes + comments + saves) / reach; null without a reach or without any interaction counts. */
-export function engagementRateOf(m: { likes: number | null; comments: number | null; saved: number | null; reach: number | null }): number | null {
+function engagementRateOf(m: { likes: number | null; comments: number | null; saved: number | null; reach: number | null }): number | null {
   if (!m.reach || m.reach <= 0) return null;
   if (m.likes === null && m.comments === null && m.saved === null) return null;
   return ((m.likes ?? 0) + (m.comments ?? 0) + (m.saved ?? 0)) / m.reach;
@@ -137,7 +137,7 @@ const present = (values: (number | null)[]) => values.filter((v): v is number =>
 const sum = (values: (number | null)[]) => present(values).reduce((total, v) => total + v, 0);
 
 /** Account analytics from the synced rows of the window (the cached copy the analytics page reads). */
-export function computeAccountAnalytics(opts: {
+function computeAccountAnalytics(opts: {
   rows: (typeof socialMediaItems.$inferSelect)[];
   /** The posts of the (longer) best-time window. */
   bestTimeSamples: EngagementSample[];

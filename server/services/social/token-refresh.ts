@@ -9,9 +9,9 @@ import { currentKeyVersion, decryptToken, encryptToken } from "./token-crypto";
 
 const HOUR_MS = 3_600_000;
 /** Instagram refuses to refresh a long-lived token younger than this. */
-export const MIN_TOKEN_AGE_MS = 24 * HOUR_MS;
+const MIN_TOKEN_AGE_MS = 24 * HOUR_MS;
 /** Tokens are refreshed once they are this close to expiring (they last 60 days). */
-export const REFRESH_WINDOW_MS = 7 * 24 * HOUR_MS;
+const REFRESH_WINDOW_MS = 7 * 24 * HOUR_MS;
 /**
  * A claim holds an account for this long: an overlapping run skips it, and the next hourly run (60 minutes
  * later) may try again after a transient failure.

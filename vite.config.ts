@@ -37,7 +37,9 @@ export default defineConfig(({ isSsrBuild }) => ({
       // server/ sources as imports lets wrangler include ONE copy of each, shared by the Worker and Remix, so
       // `instanceof TRPCError` / `AppError` holds in actions and nothing ships twice.
       external: isSsrBuild ? (id: string) => id.startsWith(serverSources) : undefined,
-      output: isSsrBuild ? { paths: (id: string) => (id.startsWith(serverSources) ? relative(serverBuildDir, id) : id) } : undefined,
+      output: isSsrBuild
+        ? { paths: (id: string) => (id.startsWith(serverSources) ? relative(serverBuildDir, id) : id) }
+        : undefined,
     },
   },
 }));

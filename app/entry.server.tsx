@@ -15,14 +15,17 @@ export default async function handleRequest(
   let status = responseStatusCode;
   const controller = new AbortController();
   const timeout = setTimeout(() => controller.abort(), ABORT_DELAY_MS);
-  const body = await renderToReadableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />, {
-    signal: controller.signal,
-    onError(error: unknown) {
-      if (!controller.signal.aborted) console.error(error);
-      status = 500;
+  const body = await renderToReadableStream(
+    <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />,
+    {
+      signal: controller.signal,
+      onError(error: unknown) {
+        if (!controller.signal.aborted) console.error(error);
+        status = 500;
+      },
     },
-  });
-  body.allReady.then(() => clearTimeout(timeout));
+  );
+  void body.allReady.then(() => clearTimeout(timeout));
   // Crawlers and no-JS clients get the complete document in one piece.
   if (isbot(request.headers.get("user-agent") || "")) await body.allReady;
   responseHeaders.set("content-type", "text/html; charset=utf-8");

@@ -58,7 +58,9 @@ export interface RunningApp {
 }
 
 /** `vars` become Worker variables of this run only (e.g. a transcription provider pointed at a loopback server). */
-export async function startApp(opts: { readyTimeoutMs?: number; vars?: Record<string, string> } = {}): Promise<RunningApp> {
+export async function startApp(
+  opts: { readyTimeoutMs?: number; vars?: Record<string, string> } = {},
+): Promise<RunningApp> {
   const scratch = await mkdtemp(join(tmpdir(), "greenroom-app-"));
   const [port, pgPort, pgProxyPort] = await freePorts(3);
   // Its own process group, so that stopping it reaches wrangler, workerd and everything else it started.

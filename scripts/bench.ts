@@ -20,7 +20,8 @@ interface Sample {
   queries: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function measure(url: string, init: RequestInit): Promise<Sample> {
   const start = performance.now();
@@ -36,7 +37,9 @@ async function main() {
   const provider = fakeOpenAi({ apiKey: "sk-bench" });
   const providerUrl = await provider.start();
   console.log("Starting the app (PGlite + wrangler dev)…");
-  const app = await startApp({ vars: { TRANSCRIPTION_PROVIDERS: "openai", OPENAI_BASE_URL: providerUrl, OPENAI_API_KEY: "sk-bench" } });
+  const app = await startApp({
+    vars: { TRANSCRIPTION_PROVIDERS: "openai", OPENAI_BASE_URL: providerUrl, OPENAI_API_KEY: "sk-bench" },
+  });
   try {
     const email = `bench-${Date.now()}@example.test`;
     const signUp = await fetch(`${app.baseUrl}/api/trpc/auth.signUp`, {
@@ -45,18 +48,28 @@ async function main() {
       body: JSON.stringify({ json: { name: "Bench Owner", email, password: "a long passphrase" } }),
     });
     if (!signUp.ok) throw new Error(`sign up failed: ${signUp.status} ${await signUp.text()}`);
-    const cookie = signUp.headers.getSetCookie().find((c) => c.startsWith("greenroom_session="))!.split(";")[0];
-    const { workspaceId } = ((await signUp.json()) as { result: { data: { json: { workspaceId: string } } } }).result.data.json;
+    const cookie = signUp.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("greenroom_session="))!
+      .split(";")[0];
+    const { workspaceId } = ((await signUp.json()) as { result: { data: { json: { workspaceId: string } } } }).result
+      .data.json;
     const overviewInput = encodeURIComponent(JSON.stringify({ json: { workspaceId } }));
 
     const cases: { name: string; url: string; init: RequestInit }[] = [
       { name: "SSR dashboard  GET /w/:id", url: `${app.baseUrl}/w/${workspaceId}`, init: { headers: { cookie } } },
-      { name: "tRPC query     workspaces.getOverview", url: `${app.baseUrl}/api/trpc/workspaces.getOverview?input=${overviewInput}`, init: { headers: { cookie } } },
+      {
+        name: "tRPC query     workspaces.getOverview",
+        url: `${app.baseUrl}/api/trpc/workspaces.getOverview?input=${overviewInput}`,
+        init: { headers: { cookie } },
+      },
       { name: "health         GET /health", url: `${app.baseUrl}/health`, init: {} },
     ];
 
     console.log(`\n${ITERATIONS} sequential requests each after ${WARMUP} warm-up requests, loopback, 1 client\n`);
-    console.log(`${"case".padEnd(42)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"mean ms".padStart(8)} ${"queries/req".padStart(12)}`);
+    console.log(
+      `${"case".padEnd(42)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"mean ms".padStart(8)} ${"queries/req".padStart(12)}`,
+    );
     for (const c of cases) {
       for (let i = 0; i < WARMUP; i++) await measure(c.url, c.init);
       const samples: Sample[] = [];
@@ -99,7 +112,11 @@ async function procedure<T>(baseUrl: string, cookie: string, path: string, input
   const response =
     kind === "query"
       ? await fetch(`${baseUrl}/api/trpc/${path}?input=${encoded}`, { headers: { cookie } })
-      : await fetch(`${baseUrl}/api/trpc/${path}`, { method: "POST", headers: { cookie, "content-type": "application/json", origin: baseUrl }, body: JSON.stringify({ json: input }) });
+      : await fetch(`${baseUrl}/api/trpc/${path}`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/json", origin: baseUrl },
+          body: JSON.stringify({ json: input }),
+        });
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
   const queries = Number(response.headers.get(QUERY_COUNT_HEADER) ?? NaN);
   return { data: ((await response.json()) as { result: { data: { json: T } } }).result.data.json, queries };
@@ -117,8 +134,13 @@ async function sendParts(baseUrl: string, session: UploadSession, file?: Uint8Ar
       const { start, end } = partRange(session.size, session.partSize, partNumber);
       const body = file ? file.slice(start, end) : wavSlice(session.size, start, end);
       largest = Math.max(largest, body.byteLength);
-      const path = session.multipart ? `/api/uploads/${session.mediaId}/parts/${partNumber}` : `/api/uploads/${session.mediaId}`;
-      const response = await fetch(`${baseUrl}${path}?token=${encodeURIComponent(session.token)}`, { method: "PUT", body });
+      const path = session.multipart
+        ? `/api/uploads/${session.mediaId}/parts/${partNumber}`
+        : `/api/uploads/${session.mediaId}`;
+      const response = await fetch(`${baseUrl}${path}?token=${encodeURIComponent(session.token)}`, {
+        method: "PUT",
+        body,
+      });
       if (!response.ok) throw new Error(`part ${partNumber} answered ${response.status}: ${await response.text()}`);
       await response.arrayBuffer();
     }
@@ -134,9 +156,21 @@ async function sendParts(baseUrl: string, session: UploadSession, file?: Uint8Ar
  */
 async function benchUploads(baseUrl: string, cookie: string, workspaceId: string) {
   const create = (filename: string, size: number) =>
-    procedure<UploadSession>(baseUrl, cookie, "media.createUpload", { workspaceId, filename, contentType: "audio/wav", size }, "mutation").then((r) => r.data);
+    procedure<UploadSession>(
+      baseUrl,
+      cookie,
+      "media.createUpload",
+      { workspaceId, filename, contentType: "audio/wav", size },
+      "mutation",
+    ).then((r) => r.data);
   const complete = (mediaId: string) =>
-    procedure<{ status: string; transcription: { status: string } | null }>(baseUrl, cookie, "media.completeUpload", { workspaceId, mediaId }, "mutation");
+    procedure<{ status: string; transcription: { status: string } | null }>(
+      baseUrl,
+      cookie,
+      "media.completeUpload",
+      { workspaceId, mediaId },
+      "mutation",
+    );
 
   const waits: number[] = [];
   const statuses = new Set<string>();
@@ -150,7 +184,13 @@ async function benchUploads(baseUrl: string, cookie: string, workspaceId: string
     completeQueries = result.queries;
     // The job has started once the queue consumer has claimed it (no longer queued), as the library shows it.
     for (;;) {
-      const page = await procedure<{ items: { id: string; transcription: { status: string } | null }[] }>(baseUrl, cookie, "media.list", { workspaceId, limit: 1 }, "query");
+      const page = await procedure<{ items: { id: string; transcription: { status: string } | null }[] }>(
+        baseUrl,
+        cookie,
+        "media.list",
+        { workspaceId, limit: 1 },
+        "query",
+      );
       const job = page.data.items.find((item) => item.id === session.mediaId)?.transcription;
       if (job && job.status !== "queued") {
         waits.push(performance.now() - stored);
@@ -160,8 +200,12 @@ async function benchUploads(baseUrl: string, cookie: string, workspaceId: string
     }
   }
   const sorted = waits.sort((a, b) => a - b);
-  console.log(`\nUpload complete -> transcription job started, ${SMALL_UPLOADS} uploads of a 2 s WAV (last byte stored -> consumer has claimed the job)`);
-  console.log(`  p50 ${percentile(sorted, 50).toFixed(1)} ms   p95 ${percentile(sorted, 95).toFixed(1)} ms   completeUpload ${completeQueries} queries   job status: ${[...statuses].join(", ")}`);
+  console.log(
+    `\nUpload complete -> transcription job started, ${SMALL_UPLOADS} uploads of a 2 s WAV (last byte stored -> consumer has claimed the job)`,
+  );
+  console.log(
+    `  p50 ${percentile(sorted, 50).toFixed(1)} ms   p95 ${percentile(sorted, 95).toFixed(1)} ms   completeUpload ${completeQueries} queries   job status: ${[...statuses].join(", ")}`,
+  );
 
   const large = await create("bench-200mib.wav", LARGE_UPLOAD_BYTES);
   const started = performance.now();
@@ -171,9 +215,13 @@ async function benchUploads(baseUrl: string, cookie: string, workspaceId: string
   const done = performance.now();
   if (finished.data.status !== "ready") throw new Error(`the 200 MiB upload ended ${finished.data.status}`);
   const mibPerSecond = (ms: number) => (LARGE_UPLOAD_BYTES / MiB / (ms / 1000)).toFixed(1);
-  console.log(`\nUpload, 200 MiB WAV through the Worker: ${large.partCount} parts of ${PART_SIZE / MiB} MiB, ${CONCURRENT_PARTS} in flight, largest request ${(largest / MiB).toFixed(1)} MiB`);
+  console.log(
+    `\nUpload, 200 MiB WAV through the Worker: ${large.partCount} parts of ${PART_SIZE / MiB} MiB, ${CONCURRENT_PARTS} in flight, largest request ${(largest / MiB).toFixed(1)} MiB`,
+  );
   console.log(`  parts sent        ${((sent - started) / 1000).toFixed(1)} s   ${mibPerSecond(sent - started)} MiB/s`);
-  console.log(`  incl. completion  ${((done - started) / 1000).toFixed(1)} s   ${mibPerSecond(done - started)} MiB/s   (completeUpload ${(done - sent).toFixed(0)} ms)`);
+  console.log(
+    `  incl. completion  ${((done - started) / 1000).toFixed(1)} s   ${mibPerSecond(done - started)} MiB/s   (completeUpload ${(done - sent).toFixed(0)} ms)`,
+  );
 }
 
 main().catch((error) => {
@@ -200,15 +248,31 @@ interface PostView {
  * so the figure should stay well under the 60 s the product promises.
  */
 async function benchSocialPublishing(baseUrl: string, cookie: string, workspaceId: string) {
-  const call = <T>(path: string, input: unknown, kind: "query" | "mutation" = "mutation") => procedure<T>(baseUrl, cookie, path, { workspaceId, ...(input as object) }, kind).then((r) => r.data);
-  const account = await call<{ id: string }>("socialAccounts.connectSandboxAccount", { username: `bench_${Date.now()}` });
+  const call = <T>(path: string, input: unknown, kind: "query" | "mutation" = "mutation") =>
+    procedure<T>(baseUrl, cookie, path, { workspaceId, ...(input as object) }, kind).then((r) => r.data);
+  const account = await call<{ id: string }>("socialAccounts.connectSandboxAccount", {
+    username: `bench_${Date.now()}`,
+  });
   const image = pngFile(32, 32, [20, 83, 45]);
-  const upload = await call<UploadSession>("media.createUpload", { filename: "bench.png", contentType: "image/png", size: image.byteLength });
+  const upload = await call<UploadSession>("media.createUpload", {
+    filename: "bench.png",
+    contentType: "image/png",
+    size: image.byteLength,
+  });
   await sendParts(baseUrl, upload, image);
   await call("media.completeUpload", { mediaId: upload.mediaId });
 
   const now = new Date();
-  const minute = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), now.getUTCHours(), now.getUTCMinutes() + offset));
+  const minute = (offset: number) =>
+    new Date(
+      Date.UTC(
+        now.getUTCFullYear(),
+        now.getUTCMonth(),
+        now.getUTCDate(),
+        now.getUTCHours(),
+        now.getUTCMinutes() + offset,
+      ),
+    );
   const posts: string[] = [];
   for (let m = 2; m < 2 + SOCIAL_MINUTES; m++) {
     for (let i = 0; i < SOCIAL_POSTS_PER_MINUTE; i++) {
@@ -237,7 +301,9 @@ Social publishing, ${posts.length} Sandbox posts due at ${SOCIAL_MINUTES} consec
     .filter((v) => v.status === "published" && v.publishedAt && v.scheduledAt)
     .map((v) => (new Date(v.publishedAt!).getTime() - new Date(v.scheduledAt!).getTime()) / 1000)
     .sort((a, b) => a - b);
-  const others = views.filter((v) => v.status !== "published").map((v) => `${v.status}${v.reason ? ` (${v.reason})` : ""}`);
+  const others = views
+    .filter((v) => v.status !== "published")
+    .map((v) => `${v.status}${v.reason ? ` (${v.reason})` : ""}`);
   console.log(
     `  published ${late.length}/${posts.length}   after their time: p50 ${late.length ? percentile(late, 50).toFixed(1) : "-"} s   max ${late.length ? late[late.length - 1].toFixed(1) : "-"} s` +
       (others.length ? `   not published: ${others.join(", ")}` : ""),

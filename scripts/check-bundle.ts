@@ -11,7 +11,12 @@ import { gzipSync } from "node:zlib";
 
 const GZIP_BUDGET_BYTES = 1024 * 1024;
 /** Strings only React's development builds contain. */
-const DEV_BUILD_MARKERS = ["react.development", "react-dom.development", "react-dom-server.browser.development", "Each child in a list should have a unique"];
+const DEV_BUILD_MARKERS = [
+  "react.development",
+  "react-dom.development",
+  "react-dom-server.browser.development",
+  "Each child in a list should have a unique",
+];
 
 const root = resolve(import.meta.dirname, "..");
 const outdir = mkdtempSync(join(tmpdir(), "greenroom-bundle-"));
@@ -32,8 +37,11 @@ try {
   });
   const workerFiles = filesUnder(outdir).filter((f) => /\.(m?js|wasm)$/.test(f));
   const gzipped = workerFiles.reduce((sum, f) => sum + gzipSync(readFileSync(f)).length, 0);
-  console.log(`Worker bundle: ${workerFiles.length} file(s), ${(gzipped / 1024).toFixed(1)} KiB gzipped (budget ${GZIP_BUDGET_BYTES / 1024} KiB)`);
-  if (gzipped > GZIP_BUDGET_BYTES) problems.push(`gzipped Worker is ${gzipped} bytes, over the ${GZIP_BUDGET_BYTES}-byte budget`);
+  console.log(
+    `Worker bundle: ${workerFiles.length} file(s), ${(gzipped / 1024).toFixed(1)} KiB gzipped (budget ${GZIP_BUDGET_BYTES / 1024} KiB)`,
+  );
+  if (gzipped > GZIP_BUDGET_BYTES)
+    problems.push(`gzipped Worker is ${gzipped} bytes, over the ${GZIP_BUDGET_BYTES}-byte budget`);
 
   const scanned = [...workerFiles, ...filesUnder(join(root, "build/client")).filter((f) => f.endsWith(".js"))];
   for (const file of scanned) {

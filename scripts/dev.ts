@@ -19,6 +19,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { cronMatches, parseCron } from "./cron-match";
 import { assertPortFree, DataDirInUseError, PortInUseError, startLocalDatabase, type LocalDatabase } from "./local-db";
+import { ownValue } from "../server/lib/records";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const HOST = "127.0.0.1";
@@ -58,7 +59,7 @@ function log(message: string): void {
 }
 
 function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+  const raw = ownValue(process.env, name);
   if (raw === undefined || raw === "") return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
@@ -99,7 +100,7 @@ async function writeDevVars(db: LocalDatabase): Promise<void> {
     const key = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1];
     if (key === undefined) return line;
     seen.add(key);
-    return key in always ? `${key}=${always[key]}` : line;
+    return Object.hasOwn(always, key) ? `${key}=${always[key]}` : line;
   });
   for (const [key, value] of Object.entries({ ...defaults, ...always })) {
     if (!seen.has(key)) updated.push(`${key}=${value}`);
@@ -308,11 +309,14 @@ async function main(): Promise<void> {
     throw new Error(
       `${error.message} Is another \`npm run dev\` running?\n` +
         "  Otherwise choose free ports with PORT (app), GREENROOM_PG_PORT and GREENROOM_PG_PROXY_PORT.",
+      { cause: error },
     );
   }
   log(`database ready: ${database.databaseUrl} (PGlite in ${DATA_DIR}, migrations applied)`);
   if (!THROWAWAY) await writeDevVars(database);
-  const cliVars = THROWAWAY ? { ...LOCAL_DEFAULTS, DATABASE_URL: database.databaseUrl, LOCAL_DB_PROXY: database.localProxy, ...extraVars() } : {};
+  const cliVars = THROWAWAY
+    ? { ...LOCAL_DEFAULTS, DATABASE_URL: database.databaseUrl, LOCAL_DB_PROXY: database.localProxy, ...extraVars() }
+    : {};
   if (shuttingDown) return;
 
   if (buildIsFresh()) {
@@ -362,8 +366,7 @@ async function main(): Promise<void> {
   log(`Greenroom is running            (GET /health -> ${health})`);
   log(`  App:          ${APP_URL}`);
   log(`  Dev mailbox:  ${APP_URL}/dev/mailbox`);
-  const cronList =
-    crons.length > 0 ? `${crons.join(", ")} (fired by this runner, in UTC)` : "none in wrangler.toml";
+  const cronList = crons.length > 0 ? `${crons.join(", ")} (fired by this runner, in UTC)` : "none in wrangler.toml";
   log(`  Crons:        ${cronList}`);
   log("  After editing app/, run `npx remix vite:build` in another terminal; wrangler reloads the new build.");
   log("  Ctrl-C stops everything.");

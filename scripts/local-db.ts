@@ -295,9 +295,7 @@ function toBuffer(data: RawData): Buffer {
 // startup phase is buffered, because SSLRequest/GSSENCRequest are answered here and never forwarded.
 
 type Step =
-  | { kind: "forward"; bytes: Buffer }
-  | { kind: "reply"; bytes: Buffer }
-  | { kind: "terminate"; reason: string };
+  { kind: "forward"; bytes: Buffer } | { kind: "reply"; bytes: Buffer } | { kind: "terminate"; reason: string };
 
 const SSL_REQUEST_CODE = 80877103;
 const GSSENC_REQUEST_CODE = 80877104;

@@ -38,7 +38,9 @@ if (vars.ENVIRONMENT === "production") {
   process.exit(1);
 }
 if (!vars.DATABASE_URL || !vars.LOCAL_DB_PROXY) {
-  console.error("set-plan: no local database address; start `npm run dev` (it writes DATABASE_URL and LOCAL_DB_PROXY to .dev.vars).");
+  console.error(
+    "set-plan: no local database address; start `npm run dev` (it writes DATABASE_URL and LOCAL_DB_PROXY to .dev.vars).",
+  );
   process.exit(1);
 }
 

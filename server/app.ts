@@ -40,7 +40,11 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
   app.use("*", async (c, next) => {
     const config = appConfigFromEnv(c.env);
     let queries = 0;
-    const handle = createDb({ databaseUrl: c.env.DATABASE_URL, localProxy: c.env.LOCAL_DB_PROXY, onQuery: () => void queries++ });
+    const handle = createDb({
+      databaseUrl: c.env.DATABASE_URL,
+      localProxy: c.env.LOCAL_DB_PROXY,
+      onQuery: () => void queries++,
+    });
     c.set("queryCount", () => queries);
     try {
       const url = new URL(c.req.url);
@@ -63,7 +67,11 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
   });
 
   app.get("/health", async (c) => {
-    const { report, httpStatus } = await checkHealth({ db: c.var.trpc.db, media: c.env.MEDIA, version: c.var.trpc.config.version });
+    const { report, httpStatus } = await checkHealth({
+      db: c.var.trpc.db,
+      media: c.env.MEDIA,
+      version: c.var.trpc.config.version,
+    });
     return c.json(report, httpStatus, { "cache-control": "no-store" });
   });
 
@@ -96,7 +104,10 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
   // Built once per isolate: the mode comes from ENVIRONMENT, which is fixed for a deployment.
   let remixHandler: ReturnType<typeof createRequestHandler> | undefined;
   const remix = (env: Env) =>
-    (remixHandler ??= createRequestHandler(opts.remixBuild, env.ENVIRONMENT === "production" ? "production" : "development"));
+    (remixHandler ??= createRequestHandler(
+      opts.remixBuild,
+      env.ENVIRONMENT === "production" ? "production" : "development",
+    ));
   app.all("*", async (c) => {
     const ctx = c.var.trpc;
     const response = await remix(c.env)(c.req.raw, {

@@ -27,7 +27,11 @@ export function CopyField({ id, label, value }: { id: string; label: string; val
         ) : null}
       </div>
       <p className="field-hint" role="status" aria-live="polite">
-        {copied === "copied" ? "Copied to the clipboard." : copied === "failed" ? "Copying failed: select the address and copy it." : null}
+        {copied === "copied"
+          ? "Copied to the clipboard."
+          : copied === "failed"
+            ? "Copying failed: select the address and copy it."
+            : null}
       </p>
     </div>
   );

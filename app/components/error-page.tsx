@@ -17,7 +17,12 @@ export function ErrorPanel() {
     <div className="card error-panel">
       <p className="eyebrow">Error {status}</p>
       <h1>{HEADINGS[status] ?? "Something went wrong"}</h1>
-      <p>{detail ?? (status >= 500 ? "Something went wrong on our side. Try again in a moment." : "Check the address, or go back to your dashboard.")}</p>
+      <p>
+        {detail ??
+          (status >= 500
+            ? "Something went wrong on our side. Try again in a moment."
+            : "Check the address, or go back to your dashboard.")}
+      </p>
       {status === 403 ? <p className="muted">If you need access, ask an owner or admin of this workspace.</p> : null}
       <p>
         <Link className="button" to="/app">

@@ -1,6 +1,14 @@
 import { useNavigation } from "@remix-run/react";
-import { useEffect, useRef, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import {
+  useEffect,
+  useRef,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+} from "react";
 import type { FormErrors } from "../lib/forms";
+import { ownValue } from "../../server/lib/records";
 
 interface FrameProps {
   id: string;
@@ -74,13 +82,23 @@ export function SelectField({ label, hint, errors, id, children, ...select }: Se
  * The summary above a form that failed: announced (role="alert"), focused so keyboard users land on it, and
  * linking each field message to its input.
  */
-export function ErrorSummary({ errors, labels = {}, idPrefix = "" }: { errors: FormErrors | null; labels?: Record<string, string>; idPrefix?: string }) {
+export function ErrorSummary({
+  errors,
+  labels = {},
+  idPrefix = "",
+}: {
+  errors: FormErrors | null;
+  labels?: Record<string, string>;
+  idPrefix?: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (errors) ref.current?.focus();
   }, [errors]);
   if (!errors) return null;
-  const fields = Object.entries(errors.fieldErrors).filter((entry): entry is [string, string[]] => Boolean(entry[1]?.length));
+  const fields = Object.entries(errors.fieldErrors).filter((entry): entry is [string, string[]] =>
+    Boolean(entry[1]?.length),
+  );
   return (
     <div ref={ref} className="error-summary" role="alert" tabIndex={-1}>
       <p className="error-summary-title">{errors.formError}</p>
@@ -88,7 +106,11 @@ export function ErrorSummary({ errors, labels = {}, idPrefix = "" }: { errors: F
         <ul>
           {fields.map(([name, messages]) => (
             <li key={name}>
-              {labels[name] ? <a href={`#${idPrefix}${name}`}>{`${labels[name]}: ${messages[0]}`}</a> : messages[0]}
+              {ownValue(labels, name) ? (
+                <a href={`#${idPrefix}${name}`}>{`${ownValue(labels, name)}: ${messages[0]}`}</a>
+              ) : (
+                messages[0]
+              )}
             </li>
           ))}
         </ul>
@@ -107,9 +129,18 @@ type SubmitButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
 export function SubmitButton({ intent, pendingLabel, className = "button", children, ...props }: SubmitButtonProps) {
   const navigation = useNavigation();
   const pending =
-    navigation.state === "submitting" && (intent === undefined || navigation.formData?.get("intent") === intent) && pendingLabel !== undefined;
+    navigation.state === "submitting" &&
+    (intent === undefined || navigation.formData?.get("intent") === intent) &&
+    pendingLabel !== undefined;
   return (
-    <button type="submit" className={className} name={intent ? "intent" : undefined} value={intent} aria-disabled={pending || undefined} {...props}>
+    <button
+      type="submit"
+      className={className}
+      name={intent ? "intent" : undefined}
+      value={intent}
+      aria-disabled={pending || undefined}
+      {...props}
+    >
       {pending ? pendingLabel : children}
     </button>
   );
@@ -123,7 +154,9 @@ export function useClearPasswordsOn(result: unknown) {
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (!result) return;
-    formRef.current?.querySelectorAll<HTMLInputElement>('input[type="password"]').forEach((input) => (input.value = ""));
+    formRef.current
+      ?.querySelectorAll<HTMLInputElement>('input[type="password"]')
+      .forEach((input) => (input.value = ""));
   }, [result]);
   return formRef;
 }

@@ -5,7 +5,15 @@ import { useEffect, useRef, type ReactNode } from "react";
  * A disclosure menu built on <details>: it opens and works without JavaScript. With JavaScript it also closes
  * after navigating, on Escape (focus back on its button) and on a click outside it.
  */
-export function Menu({ summary, className, children }: { summary: ReactNode; className?: string; children: ReactNode }) {
+export function Menu({
+  summary,
+  className,
+  children,
+}: {
+  summary: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDetailsElement>(null);
   const location = useLocation();
 

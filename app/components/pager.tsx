@@ -6,7 +6,15 @@ export interface PagerLink {
 }
 
 /** Previous/next links for cursor-paginated lists; renders nothing when there is only one page. */
-export function Pager({ label, previous, next }: { label: string; previous?: PagerLink | null; next?: PagerLink | null }) {
+export function Pager({
+  label,
+  previous,
+  next,
+}: {
+  label: string;
+  previous?: PagerLink | null;
+  next?: PagerLink | null;
+}) {
   if (!previous && !next) return null;
   return (
     <nav className="pagination" aria-label={label}>

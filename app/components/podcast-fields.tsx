@@ -19,12 +19,30 @@ export function TextAreaField({ label, hint, errors, id, ...textarea }: TextArea
 }
 
 /** A checkbox with its label beside it. */
-export function CheckboxField({ name, label, hint, defaultChecked, id }: { name: string; label: ReactNode; hint?: ReactNode; defaultChecked?: boolean; id?: string }) {
+export function CheckboxField({
+  name,
+  label,
+  hint,
+  defaultChecked,
+  id,
+}: {
+  name: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  defaultChecked?: boolean;
+  id?: string;
+}) {
   const fieldId = id ?? name;
   return (
     <div className="field checkbox-field">
       <div className="checkbox-row">
-        <input type="checkbox" id={fieldId} name={name} defaultChecked={defaultChecked} aria-describedby={hint ? `${fieldId}-hint` : undefined} />
+        <input
+          type="checkbox"
+          id={fieldId}
+          name={name}
+          defaultChecked={defaultChecked}
+          aria-describedby={hint ? `${fieldId}-hint` : undefined}
+        />
         <label htmlFor={fieldId}>{label}</label>
       </div>
       {hint ? (

@@ -2,12 +2,22 @@ import { Fragment, type ReactNode } from "react";
 import { BrandLink } from "./shell";
 
 /** The frame of the public show and episode pages: no app navigation, the show as the header. */
-export function PublicPage({ show, children }: { show: { title: string; author: string; artworkUrl: string | null; pageUrl: string }; children: ReactNode }) {
+export function PublicPage({
+  show,
+  children,
+}: {
+  show: { title: string; author: string; artworkUrl: string | null; pageUrl: string };
+  children: ReactNode;
+}) {
   return (
     <div className="public-shell">
       <header className="public-header">
         <a href={show.pageUrl} className="public-show">
-          {show.artworkUrl ? <img src={show.artworkUrl} alt="" width={56} height={56} className="public-artwork" /> : <span className="public-artwork-placeholder" aria-hidden="true" />}
+          {show.artworkUrl ? (
+            <img src={show.artworkUrl} alt="" width={56} height={56} className="public-artwork" />
+          ) : (
+            <span className="public-artwork-placeholder" aria-hidden="true" />
+          )}
           <span>
             <span className="public-show-title">{show.title}</span>
             {show.author ? <span className="public-show-author">{show.author}</span> : null}

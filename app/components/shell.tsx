@@ -24,7 +24,17 @@ export interface ShellWorkspace {
  * The signed-in frame: header with workspace switcher and user menu, the workspace's navigation when there is
  * a current workspace, the unconfirmed-email and failed-payment banners, and the page's <main>.
  */
-export function AppShell({ user, workspaces, current, children }: { user: ShellUser; workspaces: ShellWorkspace[]; current?: ShellWorkspace; children: ReactNode }) {
+export function AppShell({
+  user,
+  workspaces,
+  current,
+  children,
+}: {
+  user: ShellUser;
+  workspaces: ShellWorkspace[];
+  current?: ShellWorkspace;
+  children: ReactNode;
+}) {
   return (
     <div className="shell">
       <header className="topbar">
@@ -63,7 +73,11 @@ function WorkspaceSwitcher({ workspaces, current }: { workspaces: ShellWorkspace
       <ul className="menu-list" aria-labelledby="switcher-heading">
         {workspaces.map((workspace) => (
           <li key={workspace.id}>
-            <Link to={`/w/${workspace.id}`} className="menu-item" aria-current={workspace.id === current?.id ? "true" : undefined}>
+            <Link
+              to={`/w/${workspace.id}`}
+              className="menu-item"
+              aria-current={workspace.id === current?.id ? "true" : undefined}
+            >
               <span className="menu-item-name">{workspace.name}</span>
               <span className="role-badge">{ROLE_LABELS[workspace.role]}</span>
             </Link>
@@ -213,7 +227,8 @@ function PaymentBanner({ workspace }: { workspace: ShellWorkspace }) {
   );
 }
 
-const formatUtcDate = (date: Date) => date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+const formatUtcDate = (date: Date) =>
+  date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
 /** The product name with its mark, linking home. */
 export function BrandLink({ to }: { to: string }) {

@@ -54,7 +54,13 @@ export function ShowFields({
         errors={errors.description}
       />
       <div className="field-row">
-        <SelectField label="Category" name="category" defaultValue={values.category} errors={errors.category} hint="Apple Podcasts category.">
+        <SelectField
+          label="Category"
+          name="category"
+          defaultValue={values.category}
+          errors={errors.category}
+          hint="Apple Podcasts category."
+        >
           {APPLE_CATEGORY_TREE.map(([parent, children]) => (
             <optgroup key={parent} label={parent}>
               <option value={parent}>{parent}</option>
@@ -66,9 +72,24 @@ export function ShowFields({
             </optgroup>
           ))}
         </SelectField>
-        <Field label="Language" name="language" required maxLength={20} defaultValue={values.language} hint="A code such as en, de or pt-BR." errors={errors.language} />
+        <Field
+          label="Language"
+          name="language"
+          required
+          maxLength={20}
+          defaultValue={values.language}
+          hint="A code such as en, de or pt-BR."
+          errors={errors.language}
+        />
       </div>
-      <Field label="Author" name="author" maxLength={200} defaultValue={values.author} hint="The host or studio, as podcast apps show it." errors={errors.author} />
+      <Field
+        label="Author"
+        name="author"
+        maxLength={200}
+        defaultValue={values.author}
+        hint="The host or studio, as podcast apps show it."
+        errors={errors.author}
+      />
       {images ? (
         <SelectField
           label="Artwork"
@@ -85,7 +106,12 @@ export function ShowFields({
           ))}
         </SelectField>
       ) : null}
-      <CheckboxField name="explicit" label="Contains explicit content" defaultChecked={values.explicit} hint="Marks the feed as explicit for Apple Podcasts and Spotify." />
+      <CheckboxField
+        name="explicit"
+        label="Contains explicit content"
+        defaultChecked={values.explicit}
+        hint="Marks the feed as explicit for Apple Podcasts and Spotify."
+      />
     </>
   );
 }

@@ -52,7 +52,14 @@ export function RescheduleForm({
           </div>
           <div className="field">
             <label htmlFor={`${id}-zone`}>Time zone</label>
-            <input id={`${id}-zone`} name="timezone" list={TIME_ZONE_LIST_ID} defaultValue={timezone} required autoComplete="off" />
+            <input
+              id={`${id}-zone`}
+              name="timezone"
+              list={TIME_ZONE_LIST_ID}
+              defaultValue={timezone}
+              required
+              autoComplete="off"
+            />
           </div>
           <SubmitButton intent="reschedule" className="button button-small" pendingLabel="Saving…">
             {label.replace(/…$/, "")}

@@ -58,7 +58,7 @@ export function TranscriptionStatus({
     const interval = state ? (status && status in POLL_MS ? POLL_MS[status as keyof typeof POLL_MS] : null) : 0;
     if (interval === null) return;
     let cancelled = false;
-    const timer = setTimeout(async () => {
+    const poll = async () => {
       if (document.hidden && state) return setState({ ...state });
       try {
         const next = await trpc.transcripts.getJobForMedia.query({ workspaceId, mediaId });
@@ -69,7 +69,8 @@ export function TranscriptionStatus({
       } catch (error) {
         if (!cancelled) setProblem(error instanceof Error ? error.message : "Could not check the transcription.");
       }
-    }, interval);
+    };
+    const timer = setTimeout(() => void poll(), interval);
     return () => {
       cancelled = true;
       clearTimeout(timer);
@@ -92,7 +93,12 @@ export function TranscriptionStatus({
 
   const job = state?.job;
   return (
-    <section className="tx-status" aria-label="Transcription" aria-live="polite" data-status={job?.status ?? (state ? "none" : "loading")}>
+    <section
+      className="tx-status"
+      aria-label="Transcription"
+      aria-live="polite"
+      data-status={job?.status ?? (state ? "none" : "loading")}
+    >
       {!state ? (
         <p className="tx-status-line muted">Checking transcription…</p>
       ) : !job ? (
@@ -123,7 +129,9 @@ export function TranscriptionStatus({
       ) : job.status === "done" ? (
         <p className="tx-status-line">
           <span className="tx-badge tx-badge-done">Transcribed</span>
-          {showTranscriptLink && state.transcriptId ? <Link to={`/w/${workspaceId}/transcripts/${state.transcriptId}`}>Open transcript</Link> : null}
+          {showTranscriptLink && state.transcriptId ? (
+            <Link to={`/w/${workspaceId}/transcripts/${state.transcriptId}`}>Open transcript</Link>
+          ) : null}
         </p>
       ) : job.status === "failed" ? (
         <>
@@ -133,9 +141,18 @@ export function TranscriptionStatus({
           </p>
           <p className="tx-status-detail">{job.lastError ?? "No reason was recorded."}</p>
           {mayRetry ? (
-            <form method="post" action={`/w/${workspaceId}/transcription-jobs/${job.id}/retry`} onSubmit={(event) => retry(event, job.id)}>
+            <form
+              method="post"
+              action={`/w/${workspaceId}/transcription-jobs/${job.id}/retry`}
+              onSubmit={(event) => retry(event, job.id)}
+            >
               <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-              <button type="submit" className="button button-secondary button-small" aria-disabled={retrying || undefined} disabled={retrying}>
+              <button
+                type="submit"
+                className="button button-secondary button-small"
+                aria-disabled={retrying || undefined}
+                disabled={retrying}
+              >
                 {retrying ? "Retrying…" : "Retry transcription"}
               </button>
             </form>
@@ -157,20 +174,23 @@ function WaitingForProvider({ providersConfigured }: { providersConfigured: bool
         <strong>No transcription provider configured</strong>
       </p>
       {providersConfigured ? (
-        <p className="tx-status-detail">A provider has just been configured. This file starts transcribing within a minute.</p>
+        <p className="tx-status-detail">
+          A provider has just been configured. This file starts transcribing within a minute.
+        </p>
       ) : (
         <>
           <p className="tx-status-detail">
-            This file will be transcribed automatically as soon as a provider is configured; nothing is transcribed until then. Whoever runs Greenroom can
-            configure one:
+            This file will be transcribed automatically as soon as a provider is configured; nothing is transcribed
+            until then. Whoever runs Greenroom can configure one:
           </p>
           <ul className="tx-instructions">
             <li>
-              any OpenAI-compatible endpoint (OpenAI, Groq, a self-hosted Whisper server): <code>TRANSCRIPTION_PROVIDERS=openai</code>, <code>OPENAI_BASE_URL</code> and{" "}
-              <code>OPENAI_API_KEY</code>;
+              any OpenAI-compatible endpoint (OpenAI, Groq, a self-hosted Whisper server):{" "}
+              <code>TRANSCRIPTION_PROVIDERS=openai</code>, <code>OPENAI_BASE_URL</code> and <code>OPENAI_API_KEY</code>;
             </li>
             <li>
-              or, in production on Cloudflare, Workers AI Whisper: <code>TRANSCRIPTION_PROVIDERS=workers-ai</code> with the <code>AI</code> binding.
+              or, in production on Cloudflare, Workers AI Whisper: <code>TRANSCRIPTION_PROVIDERS=workers-ai</code> with
+              the <code>AI</code> binding.
             </li>
           </ul>
         </>

@@ -1,6 +1,13 @@
 import { useCallback, useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { ACCEPT_ATTRIBUTE, formatBytes } from "../../server/services/media/rules";
-import { cancelUpload, checkFile, UploadFailure, uploadFile, type UploadedItem, type UploadPhase } from "../lib/uploads";
+import {
+  cancelUpload,
+  checkFile,
+  UploadFailure,
+  uploadFile,
+  type UploadedItem,
+  type UploadPhase,
+} from "../lib/uploads";
 
 type ItemPhase = UploadPhase | "ready" | "rejected" | "failed" | "cancelled";
 
@@ -67,13 +74,23 @@ export function Uploader({ workspaceId, onUploaded }: { workspaceId: string; onU
         onMediaId: (mediaId) => update(key, { mediaId }),
       }).then(
         (item) => {
-          update(key, { phase: item.status === "rejected" ? "rejected" : "ready", sent: file.size, status: readyStatus(item), controller: undefined });
+          update(key, {
+            phase: item.status === "rejected" ? "rejected" : "ready",
+            sent: file.size,
+            status: readyStatus(item),
+            controller: undefined,
+          });
           onUploaded();
         },
         (error: unknown) => {
           if (controller.signal.aborted) return;
           const message = error instanceof Error ? error.message : "The upload failed.";
-          update(key, { phase: "failed", status: message, resumable: error instanceof UploadFailure ? error.resumable : true, controller: undefined });
+          update(key, {
+            phase: "failed",
+            status: message,
+            resumable: error instanceof UploadFailure ? error.resumable : true,
+            controller: undefined,
+          });
         },
       );
     },
@@ -82,7 +99,13 @@ export function Uploader({ workspaceId, onUploaded }: { workspaceId: string; onU
 
   const add = useCallback(
     (files: File[]) => {
-      const added = files.map((file) => ({ key: crypto.randomUUID(), file, phase: "preparing" as ItemPhase, sent: 0, status: PHASE_STATUS.preparing }));
+      const added = files.map((file) => ({
+        key: crypto.randomUUID(),
+        file,
+        phase: "preparing" as ItemPhase,
+        sent: 0,
+        status: PHASE_STATUS.preparing,
+      }));
       setItems((current) => [...added, ...current]);
       for (const item of added) {
         try {
@@ -130,10 +153,17 @@ export function Uploader({ workspaceId, onUploaded }: { workspaceId: string; onU
       >
         <p className="dropzone-title">Drop audio, video or images here</p>
         <p className="dropzone-hint" id={hintId}>
-          MP3, M4A, WAV, Ogg, FLAC, WebM, MP4, MOV, JPEG, PNG or WebP, up to 2 GB each. Interrupted uploads resume when you choose the same file again.
+          MP3, M4A, WAV, Ogg, FLAC, WebM, MP4, MOV, JPEG, PNG or WebP, up to 2 GB each. Interrupted uploads resume when
+          you choose the same file again.
         </p>
         <div className="dropzone-actions">
-          <button type="button" className="button" disabled={!hydrated} onClick={() => inputRef.current?.click()} aria-describedby={hintId}>
+          <button
+            type="button"
+            className="button"
+            disabled={!hydrated}
+            onClick={() => inputRef.current?.click()}
+            aria-describedby={hintId}
+          >
             Choose files
           </button>
           <Recorder disabled={!hydrated} onRecorded={(file) => add([file])} />
@@ -163,11 +193,20 @@ export function Uploader({ workspaceId, onUploaded }: { workspaceId: string; onU
         <section aria-label="Uploads" className="upload-list-section">
           <ul className="upload-list">
             {items.map((item) => (
-              <UploadRow key={item.key} item={item} onCancel={() => cancel(item)} onResume={() => start(item.key, item.file)} />
+              <UploadRow
+                key={item.key}
+                item={item}
+                onCancel={() => cancel(item)}
+                onResume={() => start(item.key, item.file)}
+              />
             ))}
           </ul>
           {items.some((item) => !ACTIVE.has(item.phase)) ? (
-            <button type="button" className="button button-secondary button-small" onClick={() => setItems((current) => current.filter((item) => ACTIVE.has(item.phase)))}>
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              onClick={() => setItems((current) => current.filter((item) => ACTIVE.has(item.phase)))}
+            >
               Clear finished
             </button>
           ) : null}
@@ -182,7 +221,8 @@ function UploadRow({ item, onCancel, onResume }: { item: UploadItem; onCancel: (
   const total = item.file.size;
   const percent = total > 0 ? Math.floor((item.sent / total) * 100) : 0;
   const active = ACTIVE.has(item.phase);
-  const tone = item.phase === "ready" ? "is-ready" : item.phase === "rejected" || item.phase === "failed" ? "is-failed" : "";
+  const tone =
+    item.phase === "ready" ? "is-ready" : item.phase === "rejected" || item.phase === "failed" ? "is-failed" : "";
   // A file refused before anything was sent has no progress to show.
   const started = item.phase !== "failed" || item.mediaId !== undefined;
   return (
@@ -197,7 +237,15 @@ function UploadRow({ item, onCancel, onResume }: { item: UploadItem; onCancel: (
           </span>
         ) : null}
       </div>
-      {started ? <progress className="upload-progress" max={total} value={item.sent} aria-labelledby={labelId} aria-valuetext={`${percent}%`} /> : null}
+      {started ? (
+        <progress
+          className="upload-progress"
+          max={total}
+          value={item.sent}
+          aria-labelledby={labelId}
+          aria-valuetext={`${percent}%`}
+        />
+      ) : null}
       <div className="upload-item-footer">
         <p className="upload-status" role="status">
           {item.status}
@@ -237,7 +285,8 @@ interface Recording {
 
 function microphoneError(error: unknown) {
   const name = error instanceof DOMException ? error.name : "";
-  if (name === "NotAllowedError") return "Microphone access is blocked. Allow it in your browser's site settings, then try again.";
+  if (name === "NotAllowedError")
+    return "Microphone access is blocked. Allow it in your browser's site settings, then try again.";
   if (name === "NotFoundError") return "No microphone was found. Connect one and try again.";
   if (name === "NotReadableError") return "The microphone is in use by another app. Close it and try again.";
   return "The recording could not start. Check your microphone and try again.";
@@ -276,7 +325,10 @@ function Recorder({ disabled, onRecorded }: { disabled: boolean; onRecorded: (fi
     setState("starting");
     try {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-      const [mimeType, extension] = RECORDING_TYPES.find(([type]) => MediaRecorder.isTypeSupported(type)) ?? ["", "webm"];
+      const [mimeType, extension] = RECORDING_TYPES.find(([type]) => MediaRecorder.isTypeSupported(type)) ?? [
+        "",
+        "webm",
+      ];
       const recorder = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
       const chunks: Blob[] = [];
       recorder.ondataavailable = (event) => event.data.size > 0 && chunks.push(event.data);
@@ -333,10 +385,24 @@ function Recorder({ disabled, onRecorded }: { disabled: boolean; onRecorded: (fi
           <label htmlFor={meterId} className="visually-hidden">
             Input level
           </label>
-          <meter id={meterId} className="level-meter" min={0} max={1} low={0.3} high={0.9} optimum={0.6} value={level} />
+          <meter
+            id={meterId}
+            className="level-meter"
+            min={0}
+            max={1}
+            low={0.3}
+            high={0.9}
+            optimum={0.6}
+            value={level}
+          />
         </>
       ) : (
-        <button type="button" className="button button-secondary" disabled={disabled || state === "starting"} onClick={startRecording}>
+        <button
+          type="button"
+          className="button button-secondary"
+          disabled={disabled || state === "starting"}
+          onClick={startRecording}
+        >
           {state === "starting" ? "Starting…" : "Record audio"}
         </button>
       )}

@@ -6,7 +6,11 @@ const str = (value: unknown) => (typeof value === "string" ? value : null);
  * An audit event as a sentence. `nameOf` resolves user ids in the detail to current members' names; someone
  * who has since left is "a former member".
  */
-export function describeAuditEvent(action: string, detail: Detail, nameOf: (userId: string) => string | undefined): string {
+export function describeAuditEvent(
+  action: string,
+  detail: Detail,
+  nameOf: (userId: string) => string | undefined,
+): string {
   const person = (userId: unknown) => (typeof userId === "string" && nameOf(userId)) || "a former member";
   switch (action) {
     case "workspace.created":
@@ -44,7 +48,9 @@ export function describeAuditEvent(action: string, detail: Detail, nameOf: (user
     case "episode.scheduled":
       return `Scheduled the episode “${detail.title}”`;
     case "episode.published":
-      return detail.scheduled ? `Published the scheduled episode “${detail.title}”` : `Published the episode “${detail.title}”`;
+      return detail.scheduled
+        ? `Published the scheduled episode “${detail.title}”`
+        : `Published the episode “${detail.title}”`;
     case "episode.unpublished":
       return `Unpublished the episode “${detail.title}”`;
     case "episode.deleted":
@@ -54,7 +60,9 @@ export function describeAuditEvent(action: string, detail: Detail, nameOf: (user
     case "transcription.requeued":
       return `Asked for a new transcription${str(detail.language) ? ` in ${detail.language}` : ""}`;
     case "transcript.summarized":
-      return detail.kind === "llm" ? "Generated a summary, show notes and chapters with AI" : "Generated an automatic (extractive) summary";
+      return detail.kind === "llm"
+        ? "Generated a summary, show notes and chapters with AI"
+        : "Generated an automatic (extractive) summary";
     default:
       return action;
   }

@@ -18,7 +18,9 @@ export function errorsOf(result: unknown, intents?: string | string[]): FormErro
 
 /** The success message in an action's result, if any. */
 export function noticeOf(result: unknown): string | null {
-  return result && typeof result === "object" && "notice" in result && typeof result.notice === "string" ? result.notice : null;
+  return result && typeof result === "object" && "notice" in result && typeof result.notice === "string"
+    ? result.notice
+    : null;
 }
 
 /** Reads a text field; a missing field is "" so the procedure's own validation reports it. */

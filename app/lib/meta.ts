@@ -1,3 +1,3 @@
 /** "Members · Acme · Greenroom": the page first, the product last. */
-export const pageTitle = (...parts: Array<string | null | undefined>) => [...parts.filter(Boolean), "Greenroom"].join(" · ");
-
+export const pageTitle = (...parts: Array<string | null | undefined>) =>
+  [...parts.filter(Boolean), "Greenroom"].join(" · ");

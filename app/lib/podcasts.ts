@@ -1,8 +1,16 @@
 import type { EpisodeStatus } from "../../db/schema/podcasts";
 import { text } from "./forms";
 
-export const STATUS_LABELS: Record<EpisodeStatus, string> = { draft: "Draft", scheduled: "Scheduled", published: "Published" };
-export const STATUS_BADGES: Record<EpisodeStatus, string> = { draft: "badge", scheduled: "badge badge-warning", published: "badge badge-success" };
+export const STATUS_LABELS: Record<EpisodeStatus, string> = {
+  draft: "Draft",
+  scheduled: "Scheduled",
+  published: "Published",
+};
+export const STATUS_BADGES: Record<EpisodeStatus, string> = {
+  draft: "badge",
+  scheduled: "badge badge-warning",
+  published: "badge badge-success",
+};
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -19,7 +27,9 @@ export function formatDuration(seconds: number | null) {
 export function formatTimestamp(ms: number) {
   const total = Math.floor(ms / 1000);
   const h = Math.floor(total / 3600);
-  return h ? `${h}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}` : `${pad(Math.floor(total / 60))}:${pad(total % 60)}`;
+  return h
+    ? `${h}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`
+    : `${pad(Math.floor(total / 60))}:${pad(total % 60)}`;
 }
 
 export function formatBytes(bytes: number | null) {
@@ -30,7 +40,10 @@ export function formatBytes(bytes: number | null) {
 
 /** "S2 · E5", "E5" or null. */
 export function episodeCode(episode: { seasonNumber: number | null; episodeNumber: number | null }) {
-  const parts = [episode.seasonNumber !== null ? `S${episode.seasonNumber}` : null, episode.episodeNumber !== null ? `E${episode.episodeNumber}` : null];
+  const parts = [
+    episode.seasonNumber !== null ? `S${episode.seasonNumber}` : null,
+    episode.episodeNumber !== null ? `E${episode.episodeNumber}` : null,
+  ];
   return parts.filter(Boolean).join(" · ") || null;
 }
 
@@ -42,4 +55,3 @@ export function optionalNumber(form: FormData, name: string) {
 
 /** An optional id from a select: "" (the "none" option) is null. */
 export const optionalId = (form: FormData, name: string) => text(form, name) || null;
-

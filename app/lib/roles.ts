@@ -14,4 +14,5 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
 };
 
 /** Roles a manager may assign: only owners may make someone an owner. */
-export const assignableRoles = (actorRole: Role): Role[] => (actorRole === "owner" ? ["owner", ...INVITABLE_ROLES] : [...INVITABLE_ROLES]);
+export const assignableRoles = (actorRole: Role): Role[] =>
+  actorRole === "owner" ? ["owner", ...INVITABLE_ROLES] : [...INVITABLE_ROLES];

@@ -43,7 +43,8 @@ export function browserZone(timeZones: string[]): string | null {
 }
 
 /** Whole days from one "YYYY-MM-DD" to another. */
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /**
  * Where a post dragged to `day` on a calendar goes: moved by that many days on its own wall clock (`scheduledLocal`
@@ -55,4 +56,5 @@ export function movedScheduledLocal(post: { scheduledLocal: string; shownLocal: 
 }
 
 /** A caption on one line, cut to `max` characters, for lists and calendar chips. */
-export const captionExcerpt = (caption: string, max: number) => (caption.trim() ? truncate(caption.replace(/\s+/g, " "), max) : "(no caption)");
+export const captionExcerpt = (caption: string, max: number) =>
+  caption.trim() ? truncate(caption.replace(/\s+/g, " "), max) : "(no caption)";

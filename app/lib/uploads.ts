@@ -10,6 +10,7 @@ import {
 } from "../../server/services/media/rules";
 import type { AppRouter } from "../../server/trpc/router";
 import { trpc } from "./trpc.client";
+import { ownValue } from "../../server/lib/records";
 
 type MediaOutputs = inferRouterOutputs<AppRouter>["media"];
 export type UploadSession = MediaOutputs["getUpload"];
@@ -64,17 +65,25 @@ function writeMemory(workspaceId: string, update: (memory: Record<string, string
   }
 }
 
-export const forgetUpload = (workspaceId: string, file: File) => writeMemory(workspaceId, (memory) => void delete memory[fingerprint(file)]);
+export const forgetUpload = (workspaceId: string, file: File) =>
+  writeMemory(workspaceId, (memory) => void delete memory[fingerprint(file)]);
 
 // ----------------------------------------------------------------------------------------- Checks
 
 /** The type to declare, or a failure naming what is wrong before anything is sent. */
 export function checkFile(file: File) {
   const contentType = contentTypeForFile(file.name, file.type);
-  if (!contentType) throw new UploadFailure(`“${file.name}” is not a file type Greenroom stores. Upload ${ACCEPTED_FORMATS_SENTENCE}.`, false);
+  if (!contentType)
+    throw new UploadFailure(
+      `“${file.name}” is not a file type Greenroom stores. Upload ${ACCEPTED_FORMATS_SENTENCE}.`,
+      false,
+    );
   if (file.size === 0) throw new UploadFailure(`“${file.name}” is empty.`, false);
   if (file.size > MAX_UPLOAD_BYTES) {
-    throw new UploadFailure(`“${file.name}” is ${formatBytes(file.size)}; files can be at most ${formatBytes(MAX_UPLOAD_BYTES)}. Compress it or split it into parts.`, false);
+    throw new UploadFailure(
+      `“${file.name}” is ${formatBytes(file.size)}; files can be at most ${formatBytes(MAX_UPLOAD_BYTES)}. Compress it or split it into parts.`,
+      false,
+    );
   }
   return contentType;
 }
@@ -99,7 +108,12 @@ function errorMessageOf(body: string) {
 }
 
 /** One PUT with upload progress (fetch cannot report it); rejects with NetworkError when the connection fails. */
-function putBlob(url: string, body: Blob, onProgress: (loaded: number) => void, signal: AbortSignal): Promise<PutResult> {
+function putBlob(
+  url: string,
+  body: Blob,
+  onProgress: (loaded: number) => void,
+  signal: AbortSignal,
+): Promise<PutResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("PUT", url);
@@ -119,7 +133,11 @@ function putBlob(url: string, body: Blob, onProgress: (loaded: number) => void, 
 function wait(ms: number, signal: AbortSignal) {
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), reject(new DOMException("Upload cancelled.", "AbortError"))), { once: true });
+    signal.addEventListener(
+      "abort",
+      () => (clearTimeout(timer), reject(new DOMException("Upload cancelled.", "AbortError"))),
+      { once: true },
+    );
   });
 }
 
@@ -132,7 +150,8 @@ function online(signal: AbortSignal) {
   });
 }
 
-const isNotFound = (error: unknown) => error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "NOT_FOUND";
+const isNotFound = (error: unknown) =>
+  error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "NOT_FOUND";
 
 // ----------------------------------------------------------------------------------------- The upload
 
@@ -141,7 +160,9 @@ const isNotFound = (error: unknown) => error instanceof TRPCClientError && (erro
  * the parts the server does not have yet, retrying each failed part with backoff and waiting out offline
  * spells, then asks the server to check and finish it.
  */
-export async function uploadFile(opts: { workspaceId: string; file: File; signal: AbortSignal } & UploadCallbacks): Promise<UploadedItem> {
+export async function uploadFile(
+  opts: { workspaceId: string; file: File; signal: AbortSignal } & UploadCallbacks,
+): Promise<UploadedItem> {
   const { workspaceId, file } = opts;
   const contentType = checkFile(file);
   opts.onPhase("preparing");
@@ -173,7 +194,7 @@ export async function uploadFile(opts: { workspaceId: string; file: File; signal
 }
 
 async function resumableSession(workspaceId: string, file: File): Promise<UploadSession | null> {
-  const mediaId = readMemory(workspaceId)[fingerprint(file)];
+  const mediaId = ownValue(readMemory(workspaceId), fingerprint(file));
   if (!mediaId) return null;
   try {
     return await trpc.media.getUpload.query({ workspaceId, mediaId });
@@ -184,7 +205,10 @@ async function resumableSession(workspaceId: string, file: File): Promise<Upload
   }
 }
 
-async function sendMissingParts(opts: { workspaceId: string; file: File; signal: AbortSignal } & UploadCallbacks, first: UploadSession) {
+async function sendMissingParts(
+  opts: { workspaceId: string; file: File; signal: AbortSignal } & UploadCallbacks,
+  first: UploadSession,
+) {
   let session = first;
   const { size, partSize, partCount } = session;
   const stop = new AbortController();
@@ -201,7 +225,9 @@ async function sendMissingParts(opts: { workspaceId: string; file: File; signal:
   /** A token expires after a day; a long or resumed upload fetches a fresh one and carries on. */
   let refreshing: Promise<UploadSession> | null = null;
   const refreshToken = async () => {
-    refreshing ??= trpc.media.getUpload.query({ workspaceId: opts.workspaceId, mediaId: session.mediaId }).finally(() => (refreshing = null));
+    refreshing ??= trpc.media.getUpload
+      .query({ workspaceId: opts.workspaceId, mediaId: session.mediaId })
+      .finally(() => (refreshing = null));
     session = await refreshing;
   };
 
@@ -213,10 +239,17 @@ async function sendMissingParts(opts: { workspaceId: string; file: File; signal:
     for (;;) {
       signal.throwIfAborted();
       await online(signal);
-      const address = session.multipart ? `/api/uploads/${session.mediaId}/parts/${partNumber}` : `/api/uploads/${session.mediaId}`;
+      const address = session.multipart
+        ? `/api/uploads/${session.mediaId}/parts/${partNumber}`
+        : `/api/uploads/${session.mediaId}`;
       let failure: string;
       try {
-        const result = await putBlob(`${address}?token=${encodeURIComponent(session.token ?? "")}`, blob, (loaded) => (inFlight.set(partNumber, loaded), report()), signal);
+        const result = await putBlob(
+          `${address}?token=${encodeURIComponent(session.token ?? "")}`,
+          blob,
+          (loaded) => (inFlight.set(partNumber, loaded), report()),
+          signal,
+        );
         if (result.status === 200) {
           inFlight.delete(partNumber);
           done += end - start;
@@ -230,7 +263,10 @@ async function sendMissingParts(opts: { workspaceId: string; file: File; signal:
         }
         // Other refusals (a bad token, a finished upload, a wrong size) will not change by sending again.
         if (result.status < 500 && result.status !== 408 && result.status !== 429) {
-          throw new UploadFailure(result.message || `The server refused part ${partNumber} (HTTP ${result.status}).`, false);
+          throw new UploadFailure(
+            result.message || `The server refused part ${partNumber} (HTTP ${result.status}).`,
+            false,
+          );
         }
         failure = result.message || `the server answered HTTP ${result.status}`;
       } catch (error) {
@@ -247,10 +283,16 @@ async function sendMissingParts(opts: { workspaceId: string; file: File; signal:
         continue;
       }
       if (retries === RETRY_DELAYS_MS.length) {
-        throw new UploadFailure(`Part ${partNumber} of ${partCount} could not be sent (${failure}). Finished parts are kept: choose the file again to resume.`, true);
+        throw new UploadFailure(
+          `Part ${partNumber} of ${partCount} could not be sent (${failure}). Finished parts are kept: choose the file again to resume.`,
+          true,
+        );
       }
       const delay = RETRY_DELAYS_MS[retries++];
-      opts.onPhase("retrying", `Part ${partNumber} failed (${failure}). Retry ${retries} of ${RETRY_DELAYS_MS.length} in ${delay / 1000} s…`);
+      opts.onPhase(
+        "retrying",
+        `Part ${partNumber} failed (${failure}). Retry ${retries} of ${RETRY_DELAYS_MS.length} in ${delay / 1000} s…`,
+      );
       await wait(delay, signal);
       opts.onPhase("uploading");
     }

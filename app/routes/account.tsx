@@ -29,7 +29,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case "change-password":
-        await context.api.auth.changePassword({ currentPassword: text(form, "currentPassword"), newPassword: text(form, "newPassword") });
+        await context.api.auth.changePassword({
+          currentPassword: text(form, "currentPassword"),
+          newPassword: text(form, "newPassword"),
+        });
         // A fresh page: the session this request started with has just been replaced.
         throw redirect(withNotice("/account", "password-changed"));
       case "revoke-session":
@@ -37,7 +40,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return { intent, notice: "That session is logged out." };
       case "revoke-others": {
         const { revoked } = await context.api.auth.revokeOtherSessions();
-        return { intent, notice: revoked === 1 ? "Logged out 1 other session." : `Logged out ${revoked} other sessions.` };
+        return {
+          intent,
+          notice: revoked === 1 ? "Logged out 1 other session." : `Logged out ${revoked} other sessions.`,
+        };
       }
       default:
         throw new Response("Unknown action.", { status: 400 });
@@ -79,7 +85,12 @@ export default function Account() {
           <div>
             <dt>Email</dt>
             <dd>
-              {user.email} {user.emailVerified ? <span className="badge badge-success">Confirmed</span> : <span className="badge badge-warning">Not confirmed</span>}
+              {user.email}{" "}
+              {user.emailVerified ? (
+                <span className="badge badge-success">Confirmed</span>
+              ) : (
+                <span className="badge badge-warning">Not confirmed</span>
+              )}
             </dd>
           </div>
         </dl>
@@ -188,7 +199,13 @@ function RevokeSessionForm({ sessionId, onRevoked }: { sessionId: string; onRevo
   return (
     <form method="post" onSubmit={revoke} className="session-action">
       <input type="hidden" name="sessionId" value={sessionId} />
-      <button type="submit" name="intent" value="revoke-session" className="button button-secondary button-small" aria-disabled={pending || undefined}>
+      <button
+        type="submit"
+        name="intent"
+        value="revoke-session"
+        className="button button-secondary button-small"
+        aria-disabled={pending || undefined}
+      >
         {pending ? "Logging out…" : "Log out this session"}
       </button>
       {error ? (

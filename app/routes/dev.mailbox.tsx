@@ -7,7 +7,10 @@ import { throwLoaderError } from "../lib/errors.server";
 import { formatDateTime } from "../lib/format";
 import { pageTitle } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: pageTitle("Development mailbox") }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: pageTitle("Development mailbox") },
+  { name: "robots", content: "noindex" },
+];
 
 /** The procedure answers NOT_FOUND in production, which becomes this page's 404. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -55,7 +58,9 @@ export default function DevMailbox() {
         <div className="page-header">
           <div>
             <h1>Mailbox</h1>
-            <p className="lead">The {emails.length === 50 ? "50 latest" : emails.length} emails the app has written, newest first.</p>
+            <p className="lead">
+              The {emails.length === 50 ? "50 latest" : emails.length} emails the app has written, newest first.
+            </p>
           </div>
           <Link className="button button-secondary" to="." reloadDocument>
             Refresh

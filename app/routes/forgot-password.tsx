@@ -27,8 +27,8 @@ export default function ForgotPassword() {
       <AuthPage title="Check your inbox">
         <div role="status">
           <p>
-            If an account exists for <strong>{result.email}</strong>, we sent it a link to choose a new password. The link works once and
-            expires in 1 hour.
+            If an account exists for <strong>{result.email}</strong>, we sent it a link to choose a new password. The
+            link works once and expires in 1 hour.
           </p>
         </div>
         <p className="muted">Nothing arrived? Check your spam folder, or try again in a few minutes.</p>

@@ -58,10 +58,16 @@ export default function Invitation() {
         <>
           <p>Log in or create an account with {invitation.email} to accept.</p>
           <p className="actions">
-            <Link className="button" to={`/login?${new URLSearchParams({ redirectTo: here, email: invitation.email })}`}>
+            <Link
+              className="button"
+              to={`/login?${new URLSearchParams({ redirectTo: here, email: invitation.email })}`}
+            >
               Log in to accept
             </Link>
-            <Link className="button button-secondary" to={`/signup?${new URLSearchParams({ redirectTo: here, email: invitation.email })}`}>
+            <Link
+              className="button button-secondary"
+              to={`/signup?${new URLSearchParams({ redirectTo: here, email: invitation.email })}`}
+            >
               Create an account
             </Link>
           </p>
@@ -69,7 +75,8 @@ export default function Invitation() {
       ) : wrongAccount ? (
         <>
           <p className="callout">
-            This invitation was sent to {invitation.email}. You are logged in as {user.email}. Log in with that address to accept it.
+            This invitation was sent to {invitation.email}. You are logged in as {user.email}. Log in with that address
+            to accept it.
           </p>
           <Form method="post" action="/logout">
             <input type="hidden" name="redirectTo" value={here} />

@@ -50,7 +50,14 @@ export default function LogIn() {
           defaultValue={result?.values.email ?? searchParams.get("email") ?? undefined}
           errors={errors?.fieldErrors.email}
         />
-        <Field label={LABELS.password} name="password" type="password" autoComplete="current-password" required errors={errors?.fieldErrors.password} />
+        <Field
+          label={LABELS.password}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={errors?.fieldErrors.password}
+        />
         <div className="form-actions">
           <SubmitButton pendingLabel="Logging in…">Log in</SubmitButton>
           <Link to="/forgot-password">Forgot your password?</Link>

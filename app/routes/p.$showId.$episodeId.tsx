@@ -18,7 +18,9 @@ const summary = (text: string) => (text.length > 200 ? `${text.slice(0, 197).tri
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Episode not found" }];
   const { show, episode } = data;
-  const description = summary(episode.description || show.description || `${episode.title}, an episode of ${show.title}.`);
+  const description = summary(
+    episode.description || show.description || `${episode.title}, an episode of ${show.title}.`,
+  );
   return [
     { title: `${episode.title} · ${show.title}` },
     { name: "description", content: description },
@@ -38,7 +40,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   try {
-    return await context.api.podcasts.getPublicEpisode({ showId: params.showId ?? "", episodeId: params.episodeId ?? "" });
+    return await context.api.podcasts.getPublicEpisode({
+      showId: params.showId ?? "",
+      episodeId: params.episodeId ?? "",
+    });
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -54,7 +59,11 @@ export default function PublicEpisode() {
     player.current.currentTime = ms / 1000;
     void player.current.play().catch(() => undefined);
   };
-  const facts = [episodeCode(episode), episode.publishedAt ? formatDate(episode.publishedAt) : null, formatDuration(episode.durationSeconds)].filter(Boolean);
+  const facts = [
+    episodeCode(episode),
+    episode.publishedAt ? formatDate(episode.publishedAt) : null,
+    formatDuration(episode.durationSeconds),
+  ].filter(Boolean);
   return (
     <PublicPage show={show}>
       <article className="public-episode">
@@ -97,7 +106,11 @@ export default function PublicEpisode() {
         ) : null}
 
         {transcript ? (
-          <section aria-labelledby="transcript-heading" className="public-section" lang={transcript.language ?? undefined}>
+          <section
+            aria-labelledby="transcript-heading"
+            className="public-section"
+            lang={transcript.language ?? undefined}
+          >
             <h2 id="transcript-heading">Transcript</h2>
             {transcript.segments.length === 0 ? (
               <p className="muted">The transcript is empty.</p>

@@ -56,7 +56,13 @@ export default function PublicShow() {
                   {episode.title}
                 </a>
                 <span className="cell-sub">
-                  {[episodeCode(episode), episode.publishedAt ? formatDate(episode.publishedAt) : null, formatDuration(episode.durationSeconds)].filter(Boolean).join(" · ")}
+                  {[
+                    episodeCode(episode),
+                    episode.publishedAt ? formatDate(episode.publishedAt) : null,
+                    formatDuration(episode.durationSeconds),
+                  ]
+                    .filter(Boolean)
+                    .join(" · ")}
                 </span>
               </li>
             ))}

@@ -15,7 +15,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const { sent } = await context.api.auth.resendVerification();
     return redirect(withNotice(back, sent ? "verification-sent" : "email-verified"));
   } catch (error) {
-    if (isProcedureError(error) && error.code === "TOO_MANY_REQUESTS") return redirect(withNotice(back, "verification-limited"));
+    if (isProcedureError(error) && error.code === "TOO_MANY_REQUESTS")
+      return redirect(withNotice(back, "verification-limited"));
     throw error;
   }
 }

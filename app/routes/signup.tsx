@@ -42,7 +42,14 @@ export default function SignUp() {
       <ErrorSummary errors={errors} labels={LABELS} />
       <Form ref={formRef} method="post" className="stack" noValidate>
         {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
-        <Field label={LABELS.name} name="name" autoComplete="name" required defaultValue={result?.values.name} errors={errors?.fieldErrors.name} />
+        <Field
+          label={LABELS.name}
+          name="name"
+          autoComplete="name"
+          required
+          defaultValue={result?.values.name}
+          errors={errors?.fieldErrors.name}
+        />
         <Field
           label={LABELS.email}
           name="email"

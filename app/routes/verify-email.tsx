@@ -31,7 +31,10 @@ export default function VerifyEmail() {
   if (!token) {
     return (
       <AuthPage title="Confirm your email">
-        <p>This link is missing its confirmation code. Open the link from the email again, or copy the whole address into your browser.</p>
+        <p>
+          This link is missing its confirmation code. Open the link from the email again, or copy the whole address into
+          your browser.
+        </p>
         <p>
           <Link to={loggedIn ? "/app" : "/login"}>{loggedIn ? "Go to your dashboard" : "Log in"}</Link>
         </p>

@@ -31,7 +31,9 @@ export default function Dashboard() {
     {
       done: emailVerified,
       title: "Confirm your email address",
-      body: emailVerified ? "Done. Your address is confirmed." : "Open the link we emailed you. Nothing arrived? Use “Resend email” above.",
+      body: emailVerified
+        ? "Done. Your address is confirmed."
+        : "Open the link we emailed you. Nothing arrived? Use “Resend email” above.",
     },
     ...(manager
       ? [
@@ -63,8 +65,8 @@ export default function Dashboard() {
         <div>
           <h1>Welcome to {overview.name}</h1>
           <p className="lead">
-            You are {overview.role === "owner" || overview.role === "admin" ? "an" : "a"} <strong>{ROLE_LABELS[overview.role].toLowerCase()}</strong> here.{" "}
-            {ROLE_DESCRIPTIONS[overview.role]}
+            You are {overview.role === "owner" || overview.role === "admin" ? "an" : "a"}{" "}
+            <strong>{ROLE_LABELS[overview.role].toLowerCase()}</strong> here. {ROLE_DESCRIPTIONS[overview.role]}
           </p>
         </div>
       </div>
@@ -77,7 +79,9 @@ export default function Dashboard() {
         </li>
         <li className="card stat">
           <span className="stat-value">{overview.pendingInvitationCount}</span>
-          <span className="stat-label">pending {overview.pendingInvitationCount === 1 ? "invitation" : "invitations"}</span>
+          <span className="stat-label">
+            pending {overview.pendingInvitationCount === 1 ? "invitation" : "invitations"}
+          </span>
           {manager ? <Link to={`${base}/members#invite`}>Invite someone</Link> : null}
         </li>
         <li className="card stat">
@@ -112,7 +116,9 @@ export default function Dashboard() {
             </li>
           ))}
         </ol>
-        {manager ? null : <p className="muted">Owners and admins of this workspace can invite teammates and rename it.</p>}
+        {manager ? null : (
+          <p className="muted">Owners and admins of this workspace can invite teammates and rename it.</p>
+        )}
       </section>
     </>
   );

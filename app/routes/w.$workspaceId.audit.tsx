@@ -17,7 +17,10 @@ const PAGE_SIZE = 25;
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const workspaceId = params.workspaceId ?? "";
-  const { cursor, links } = readKeysetPage(request, "This page of the audit log does not exist. Start again from the newest events.");
+  const { cursor, links } = readKeysetPage(
+    request,
+    "This page of the audit log does not exist. Start again from the newest events.",
+  );
 
   try {
     const [page, members] = await Promise.all([

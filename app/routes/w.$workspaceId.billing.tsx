@@ -12,6 +12,7 @@ import { formatDate, formatDateTime } from "../lib/format";
 import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
 import { workspaceNameFrom } from "../lib/workspace";
+import { ownValue } from "../../server/lib/records";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Billing", workspaceNameFrom(matches)) }];
 
@@ -34,7 +35,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           context.api.billing.listInvoices({ workspaceId, limit: 24 }).then(
             (r) => r.items,
             (error: unknown) => {
-              console.error(JSON.stringify({ event: "billing.invoices_unavailable", workspaceId, error: String(error) }));
+              console.error(
+                JSON.stringify({ event: "billing.invoices_unavailable", workspaceId, error: String(error) }),
+              );
               return "unavailable" as const;
             },
           ),
@@ -64,7 +67,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-const money = (cents: number) => (cents === 0 ? "Free" : `$${(cents / 100).toFixed(cents % 100 === 0 ? 0 : 2)} / month`);
+const money = (cents: number) =>
+  cents === 0 ? "Free" : `$${(cents / 100).toFixed(cents % 100 === 0 ? 0 : 2)} / month`;
 
 const STATUS_LABELS: Record<string, string> = {
   none: "No subscription",
@@ -115,8 +119,9 @@ export default function Billing() {
   const actionData = useActionData<typeof action>();
   const { plan } = overview;
   const [searchParams] = useSearchParams();
-  const checkoutNotice = CHECKOUT_NOTICES[searchParams.get("checkout") ?? ""] ?? null;
-  const hasSubscription = overview.status !== "none" && overview.status !== "canceled" && overview.status !== "incomplete_expired";
+  const checkoutNotice = ownValue(CHECKOUT_NOTICES, searchParams.get("checkout") ?? "") ?? null;
+  const hasSubscription =
+    overview.status !== "none" && overview.status !== "canceled" && overview.status !== "incomplete_expired";
   return (
     <>
       <div className="page-header">
@@ -181,7 +186,11 @@ export default function Billing() {
                 <th scope="col">Scheduled posts</th>
                 <th scope="col">Social accounts</th>
                 <th scope="col">Seats</th>
-                {manages ? <th scope="col"><span className="visually-hidden">Upgrade</span></th> : null}
+                {manages ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Upgrade</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -202,7 +211,10 @@ export default function Billing() {
                       {p.purchasable && !hasSubscription ? (
                         <Form method="post">
                           <input type="hidden" name="plan" value={p.id} />
-                          <SubmitButton intent="checkout" pendingLabel="Opening Stripe…">{`Upgrade to ${p.name}`}</SubmitButton>
+                          <SubmitButton
+                            intent="checkout"
+                            pendingLabel="Opening Stripe…"
+                          >{`Upgrade to ${p.name}`}</SubmitButton>
                         </Form>
                       ) : null}
                     </td>
@@ -244,7 +256,12 @@ export default function Billing() {
                           (invoice.number ?? invoice.id)
                         )}
                       </td>
-                      <td className="nowrap">{invoiceAmount(invoice.status === "paid" ? invoice.amountPaidCents : invoice.amountDueCents, invoice.currency)}</td>
+                      <td className="nowrap">
+                        {invoiceAmount(
+                          invoice.status === "paid" ? invoice.amountPaidCents : invoice.amountDueCents,
+                          invoice.currency,
+                        )}
+                      </td>
                       <td>{invoice.status ?? "—"}</td>
                     </tr>
                   ))}

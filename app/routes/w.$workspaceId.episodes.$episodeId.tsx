@@ -17,9 +17,12 @@ import { timeZoneNames, zonedLocalToUtc } from "../lib/timezones";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 import podcastStyles from "../styles/podcasts.css?url";
 import { TranscriptionStatus } from "../components/transcription-status";
+import { ownValue } from "../../server/lib/records";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: podcastStyles }];
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(data?.episode.title, data?.episode.showTitle, workspaceNameFrom(matches)) }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: pageTitle(data?.episode.title, data?.episode.showTitle, workspaceNameFrom(matches)) },
+];
 
 const LABELS = {
   title: "Title",
@@ -55,8 +58,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = text(form, "intent");
   const values = Object.fromEntries([...form].map(([key, value]) => [key, String(value)]));
-  const update = (changes: Omit<Parameters<typeof context.api.podcasts.updateEpisode>[0], "workspaceId" | "episodeId">) =>
-    context.api.podcasts.updateEpisode({ workspaceId, episodeId, ...changes });
+  const update = (
+    changes: Omit<Parameters<typeof context.api.podcasts.updateEpisode>[0], "workspaceId" | "episodeId">,
+  ) => context.api.podcasts.updateEpisode({ workspaceId, episodeId, ...changes });
   try {
     switch (intent) {
       case "save":
@@ -76,7 +80,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const publishAt = zonedLocalToUtc(text(form, "publishAtLocal"), text(form, "timeZone"));
         if (!publishAt) {
           const message = "Enter a date and time, and choose a time zone.";
-          return data({ intent, values, formError: "The episode cannot be scheduled.", fieldErrors: { publishAt: [message] } }, { status: 400 });
+          return data(
+            { intent, values, formError: "The episode cannot be scheduled.", fieldErrors: { publishAt: [message] } },
+            { status: 400 },
+          );
         }
         const scheduled = await update({ status: "scheduled", publishAt });
         return { intent, notice: `Scheduled. The episode goes live ${formatDateTime(scheduled.publishAt!)}.` };
@@ -104,7 +111,8 @@ export default function EpisodePage() {
   const saveErrors = errorsOf(result, "save");
   const statusErrors = errorsOf(result, ["publish", "schedule", "unpublish"]);
   const failed = result && "values" in result ? (result.values as Record<string, string>) : null;
-  const value = (name: string, current: string | number | null) => (saveErrors && failed ? (failed[name] ?? "") : (current ?? ""));
+  const value = (name: string, current: string | number | null) =>
+    saveErrors && failed ? (ownValue(failed, name) ?? "") : (current ?? "");
   const currentAudioListed = !episode.audio || audioChoices.some((choice) => choice.id === episode.audio?.id);
   const showUrl = `/w/${workspace.id}/shows/${episode.showId}`;
 
@@ -154,7 +162,11 @@ export default function EpisodePage() {
               <ScheduleFields
                 publishAt={episode.publishAt}
                 timeZones={timeZones}
-                submitted={statusErrors && failed?.intent === "schedule" ? { local: failed.publishAtLocal ?? "", timeZone: failed.timeZone ?? "UTC" } : null}
+                submitted={
+                  statusErrors && failed?.intent === "schedule"
+                    ? { local: failed.publishAtLocal ?? "", timeZone: failed.timeZone ?? "UTC" }
+                    : null
+                }
                 errors={statusErrors?.fieldErrors.publishAt}
               />
               <SubmitButton intent="schedule" className="button button-secondary" pendingLabel="Scheduling…">
@@ -189,7 +201,14 @@ export default function EpisodePage() {
         <Form method="post" noValidate>
           <fieldset className="plain-fieldset" disabled={!editor}>
             <div className="stack">
-              <Field label="Title" name="title" required maxLength={200} defaultValue={value("title", episode.title)} errors={saveErrors?.fieldErrors.title} />
+              <Field
+                label="Title"
+                name="title"
+                required
+                maxLength={200}
+                defaultValue={value("title", episode.title)}
+                errors={saveErrors?.fieldErrors.title}
+              />
               <TextAreaField
                 label="Show notes"
                 name="description"
@@ -200,7 +219,13 @@ export default function EpisodePage() {
                 errors={saveErrors?.fieldErrors.description}
               />
               <div className="field-row field-row-3">
-                <Field label="Season" name="seasonNumber" inputMode="numeric" defaultValue={value("seasonNumber", episode.seasonNumber)} errors={saveErrors?.fieldErrors.seasonNumber} />
+                <Field
+                  label="Season"
+                  name="seasonNumber"
+                  inputMode="numeric"
+                  defaultValue={value("seasonNumber", episode.seasonNumber)}
+                  errors={saveErrors?.fieldErrors.seasonNumber}
+                />
                 <Field
                   label="Episode number"
                   name="episodeNumber"
@@ -212,7 +237,11 @@ export default function EpisodePage() {
                   label="Duration (seconds)"
                   name="durationSeconds"
                   inputMode="numeric"
-                  hint={episode.audio?.durationSeconds ? `Empty: the audio's ${formatDuration(episode.audio.durationSeconds)}.` : undefined}
+                  hint={
+                    episode.audio?.durationSeconds
+                      ? `Empty: the audio's ${formatDuration(episode.audio.durationSeconds)}.`
+                      : undefined
+                  }
                   defaultValue={value("durationSeconds", episode.durationSeconds)}
                   errors={saveErrors?.fieldErrors.durationSeconds}
                 />
@@ -222,7 +251,11 @@ export default function EpisodePage() {
                 name="audioMediaId"
                 defaultValue={value("audioMediaId", episode.audioMediaId)}
                 errors={saveErrors?.fieldErrors.audioMediaId}
-                hint={audioChoices.length === 0 ? "No ready audio in this workspace yet: upload a file to the media library first." : "Ready audio files in this workspace, newest first."}
+                hint={
+                  audioChoices.length === 0
+                    ? "No ready audio in this workspace yet: upload a file to the media library first."
+                    : "Ready audio files in this workspace, newest first."
+                }
               >
                 <option value="">No audio yet</option>
                 {!currentAudioListed && episode.audio ? (
@@ -230,7 +263,9 @@ export default function EpisodePage() {
                 ) : null}
                 {audioChoices.map((choice) => (
                   <option key={choice.id} value={choice.id}>
-                    {[choice.filename, formatDuration(choice.durationSeconds), formatBytes(choice.size)].filter(Boolean).join(" · ")}
+                    {[choice.filename, formatDuration(choice.durationSeconds), formatBytes(choice.size)]
+                      .filter(Boolean)
+                      .join(" · ")}
                   </option>
                 ))}
               </SelectField>

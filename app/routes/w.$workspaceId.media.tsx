@@ -28,7 +28,10 @@ const REFRESH_MS = 5_000;
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const workspaceId = params.workspaceId ?? "";
-  const { cursor, links } = readKeysetPage(request, "This page of the media library does not exist. Start again from the newest files.");
+  const { cursor, links } = readKeysetPage(
+    request,
+    "This page of the media library does not exist. Start again from the newest files.",
+  );
   try {
     const [page, usage] = await Promise.all([
       context.api.media.list({ workspaceId, limit: PAGE_SIZE, cursor }),
@@ -76,7 +79,8 @@ const TRANSCRIPTION_BADGE: Record<NonNullable<Item["transcription"]>["status"], 
 
 const KIND_LABEL = { audio: "Audio", video: "Video", image: "Image" } as const;
 
-const typeLabel = (contentType: string) => (isAllowedContentType(contentType) ? ALLOWED_TYPES[contentType].label : contentType);
+const typeLabel = (contentType: string) =>
+  isAllowedContentType(contentType) ? ALLOWED_TYPES[contentType].label : contentType;
 
 export default function MediaLibrary() {
   const { items, usage, newerHref, olderHref, firstPage } = useLoaderData<typeof loader>();
@@ -86,7 +90,12 @@ export default function MediaLibrary() {
   const writer = can(workspace.role, "content.write");
   const refresh = useCallback(() => revalidator.revalidate(), [revalidator]);
 
-  const changing = items.some((item) => item.status === "verifying" || item.transcription?.status === "queued" || item.transcription?.status === "transcribing");
+  const changing = items.some(
+    (item) =>
+      item.status === "verifying" ||
+      item.transcription?.status === "queued" ||
+      item.transcription?.status === "transcribing",
+  );
   useEffect(() => {
     if (!changing) return;
     const timer = setInterval(() => document.visibilityState === "visible" && revalidator.revalidate(), REFRESH_MS);
@@ -98,7 +107,9 @@ export default function MediaLibrary() {
       <div className="page-header">
         <div>
           <h1>Media</h1>
-          <p className="lead">Recordings, videos and artwork for {workspace.name}. Audio and video are transcribed once they are uploaded.</p>
+          <p className="lead">
+            Recordings, videos and artwork for {workspace.name}. Audio and video are transcribed once they are uploaded.
+          </p>
         </div>
       </div>
       <Notice message={noticeOf(result)} />
@@ -119,7 +130,11 @@ export default function MediaLibrary() {
           <div className="media-empty">
             <p>{firstPage ? "No files yet." : "No older files."}</p>
             {firstPage ? (
-              <p className="muted">{writer ? "Upload a recording above, or record one right here in the browser." : "Editors, admins and owners can upload files."}</p>
+              <p className="muted">
+                {writer
+                  ? "Upload a recording above, or record one right here in the browser."
+                  : "Editors, admins and owners can upload files."}
+              </p>
             ) : null}
           </div>
         ) : (
@@ -171,8 +186,12 @@ function MediaRow({ item, writer, workspaceId }: { item: Item; writer: boolean; 
       </td>
       <td data-label="Status">
         <span className={`badge ${status.tone}`}>{status.label}</span>
-        {item.status === "rejected" && item.rejectionReason ? <span className="cell-sub">{item.rejectionReason}</span> : null}
-        {item.status === "uploading" ? <span className="cell-sub">Choose the same file again to resume it.</span> : null}
+        {item.status === "rejected" && item.rejectionReason ? (
+          <span className="cell-sub">{item.rejectionReason}</span>
+        ) : null}
+        {item.status === "uploading" ? (
+          <span className="cell-sub">Choose the same file again to resume it.</span>
+        ) : null}
       </td>
       <td data-label="Transcript">
         {transcription && item.transcription ? (
@@ -218,7 +237,8 @@ function MediaRow({ item, writer, workspaceId }: { item: Item; writer: boolean; 
             </summary>
             <div className="confirm-panel">
               <p>
-                Delete “{item.filename}”? {item.kind === "image" ? "" : "Its transcript goes with it. "}This cannot be undone.
+                Delete “{item.filename}”? {item.kind === "image" ? "" : "Its transcript goes with it. "}This cannot be
+                undone.
               </p>
               <Form method="post">
                 <input type="hidden" name="mediaId" value={item.id} />
@@ -242,7 +262,8 @@ function StorageCard({ usage }: { usage: ReturnType<typeof useLoaderData<typeof 
       <div className="storage-summary">
         <h2 id="storage-heading">Storage</h2>
         <p className="storage-total">
-          <strong>{formatBytes(usage.usedBytes)}</strong> used by {usage.fileCount} {usage.fileCount === 1 ? "file" : "files"}
+          <strong>{formatBytes(usage.usedBytes)}</strong> used by {usage.fileCount}{" "}
+          {usage.fileCount === 1 ? "file" : "files"}
         </p>
       </div>
       {usage.usedBytes > 0 ? (
@@ -256,7 +277,8 @@ function StorageCard({ usage }: { usage: ReturnType<typeof useLoaderData<typeof 
             {kinds.map((kind) => (
               <li key={kind}>
                 <span className={`storage-swatch storage-bar-${kind}`} aria-hidden="true" />
-                {KIND_LABEL[kind]}: {formatBytes(usage.byKind[kind].bytes)} in {usage.byKind[kind].files} {usage.byKind[kind].files === 1 ? "file" : "files"}
+                {KIND_LABEL[kind]}: {formatBytes(usage.byKind[kind].bytes)} in {usage.byKind[kind].files}{" "}
+                {usage.byKind[kind].files === 1 ? "file" : "files"}
               </li>
             ))}
           </ul>

@@ -39,15 +39,29 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case "change-role": {
-        const { role } = await api.changeMemberRole({ workspaceId, userId: text(form, "userId"), role: text(form, "role") as Role });
-        return { intent, notice: `${text(form, "memberName") || "The member"} is now ${article(role)} ${ROLE_LABELS[role].toLowerCase()}.` };
+        const { role } = await api.changeMemberRole({
+          workspaceId,
+          userId: text(form, "userId"),
+          role: text(form, "role") as Role,
+        });
+        return {
+          intent,
+          notice: `${text(form, "memberName") || "The member"} is now ${article(role)} ${ROLE_LABELS[role].toLowerCase()}.`,
+        };
       }
       case "remove":
         await api.removeMember({ workspaceId, userId: text(form, "userId") });
         return { intent, notice: `${text(form, "memberName") || "The member"} was removed from the workspace.` };
       case "invite": {
-        const invitation = await api.inviteMember({ workspaceId, email: text(form, "email"), role: text(form, "role") as (typeof INVITABLE_ROLES)[number] });
-        return { intent, notice: `Invitation sent to ${invitation.email} as ${ROLE_LABELS[invitation.role].toLowerCase()}.` };
+        const invitation = await api.inviteMember({
+          workspaceId,
+          email: text(form, "email"),
+          role: text(form, "role") as (typeof INVITABLE_ROLES)[number],
+        });
+        return {
+          intent,
+          notice: `Invitation sent to ${invitation.email} as ${ROLE_LABELS[invitation.role].toLowerCase()}.`,
+        };
       }
       case "revoke-invitation":
         await api.revokeInvitation({ workspaceId, invitationId: text(form, "invitationId") });
@@ -84,7 +98,8 @@ export default function Members() {
         <div>
           <h1>Members</h1>
           <p className="lead">
-            Everyone with access to {workspace.name}. {manager ? "You can invite people and change roles." : "Owners and admins manage membership."}
+            Everyone with access to {workspace.name}.{" "}
+            {manager ? "You can invite people and change roles." : "Owners and admins manage membership."}
           </p>
         </div>
       </div>
@@ -159,7 +174,11 @@ export default function Members() {
                               <Form method="post">
                                 <input type="hidden" name="userId" value={member.userId} />
                                 <input type="hidden" name="memberName" value={member.name} />
-                                <SubmitButton intent="remove" className="button button-danger button-small" pendingLabel="Removing…">
+                                <SubmitButton
+                                  intent="remove"
+                                  className="button button-danger button-small"
+                                  pendingLabel="Removing…"
+                                >
                                   Yes, remove {member.name}
                                 </SubmitButton>
                               </Form>
@@ -292,7 +311,13 @@ function InviteForm({ result }: { result: unknown }) {
           defaultValue={values?.email}
           errors={errors?.fieldErrors.email}
         />
-        <SelectField id="invite-role" label="Role" name="role" defaultValue={values?.role || "editor"} errors={errors?.fieldErrors.role}>
+        <SelectField
+          id="invite-role"
+          label="Role"
+          name="role"
+          defaultValue={values?.role || "editor"}
+          errors={errors?.fieldErrors.role}
+        >
           {INVITABLE_ROLES.map((role) => (
             <option key={role} value={role}>
               {ROLE_LABELS[role]} — {ROLE_DESCRIPTIONS[role]}
@@ -307,7 +332,13 @@ function InviteForm({ result }: { result: unknown }) {
   );
 }
 
-function TransferForm({ candidates, workspaceName }: { candidates: Array<{ userId: string; name: string; email: string }>; workspaceName: string }) {
+function TransferForm({
+  candidates,
+  workspaceName,
+}: {
+  candidates: Array<{ userId: string; name: string; email: string }>;
+  workspaceName: string;
+}) {
   return (
     <Form method="post" className="stack">
       <SelectField id="transfer-user" label="New owner" name="userId">
@@ -321,7 +352,8 @@ function TransferForm({ candidates, workspaceName }: { candidates: Array<{ userI
         <summary className="button button-secondary">Transfer ownership…</summary>
         <div className="confirm-panel">
           <p>
-            The member you picked becomes the owner of {workspaceName} and you become an admin. Only they can give ownership back.
+            The member you picked becomes the owner of {workspaceName} and you become an admin. Only they can give
+            ownership back.
           </p>
           <SubmitButton intent="transfer-ownership" className="button button-danger" pendingLabel="Transferring…">
             Yes, transfer ownership

@@ -47,7 +47,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     if (intent === "read-all") {
       const { marked } = await context.api.notifications.markRead({ workspaceId: params.workspaceId ?? "" });
-      return { intent, notice: marked === 1 ? "1 notification marked as read." : `${marked} notifications marked as read.` };
+      return {
+        intent,
+        notice: marked === 1 ? "1 notification marked as read." : `${marked} notifications marked as read.`,
+      };
     }
     if (intent === "read") {
       await context.api.notifications.markRead({ workspaceId: params.workspaceId ?? "", ids: [id] });
@@ -67,7 +70,10 @@ export default function Notifications() {
       <div className="page-header">
         <div>
           <h1>Notifications</h1>
-          <p className="lead">{unread === 0 ? "You are all caught up." : `${unread} unread.`} Failures, reconnect requests and published posts, newest first.</p>
+          <p className="lead">
+            {unread === 0 ? "You are all caught up." : `${unread} unread.`} Failures, reconnect requests and published
+            posts, newest first.
+          </p>
         </div>
         {unread > 0 ? (
           <Form method="post">
@@ -81,7 +87,10 @@ export default function Notifications() {
       <ErrorSummary errors={errorsOf(result)} />
       {items.length === 0 ? (
         <div className="empty-state">
-          <p>No notifications yet. You will hear here when a post is published or fails, or an account needs reconnecting.</p>
+          <p>
+            No notifications yet. You will hear here when a post is published or fails, or an account needs
+            reconnecting.
+          </p>
         </div>
       ) : (
         <ul className="notification-list">
@@ -94,7 +103,9 @@ export default function Notifications() {
                   {formatDateTime(item.createdAt)}
                 </time>
               </p>
-              <p className="notification-title">{item.link ? <Link to={item.link}>{item.title}</Link> : <strong>{item.title}</strong>}</p>
+              <p className="notification-title">
+                {item.link ? <Link to={item.link}>{item.title}</Link> : <strong>{item.title}</strong>}
+              </p>
               <p>{item.body}</p>
               {item.readAt ? null : (
                 <Form method="post">

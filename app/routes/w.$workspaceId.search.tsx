@@ -23,7 +23,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const cursor = url.searchParams.get("cursor");
   if (!q) return { q, results: null };
   try {
-    const results = await context.api.search.query({ workspaceId: params.workspaceId ?? "", q, limit: PAGE_SIZE, cursor });
+    const results = await context.api.search.query({
+      workspaceId: params.workspaceId ?? "",
+      q,
+      limit: PAGE_SIZE,
+      cursor,
+    });
     return { q, results, offset: cursor ? Number(cursor) : 0 };
   } catch (error) {
     throwLoaderError(error, request);
@@ -84,14 +89,23 @@ export default function Search() {
       <div className="page-header">
         <div>
           <h1>Search</h1>
-          <p className="lead">Every transcript and episode in this workspace. Use quotes for a phrase and a minus to leave a word out.</p>
+          <p className="lead">
+            Every transcript and episode in this workspace. Use quotes for a phrase and a minus to leave a word out.
+          </p>
         </div>
       </div>
       <Form method="get" role="search" className="card search-form">
         <label htmlFor="q" className="visually-hidden">
           Search transcripts and episodes
         </label>
-        <input id="q" name="q" type="search" defaultValue={q} maxLength={200} placeholder="Search transcripts and episodes" />
+        <input
+          id="q"
+          name="q"
+          type="search"
+          defaultValue={q}
+          maxLength={200}
+          placeholder="Search transcripts and episodes"
+        />
         <button type="submit" className="button">
           Search
         </button>
@@ -102,7 +116,10 @@ export default function Search() {
       ) : results.items.length === 0 ? (
         <section className="card empty-state" aria-live="polite">
           <h2>{offset ? "No more results" : `Nothing found for “${q}”`}</h2>
-          <p className="muted">Check the spelling, or try fewer or different words. Transcripts appear here once transcription has finished.</p>
+          <p className="muted">
+            Check the spelling, or try fewer or different words. Transcripts appear here once transcription has
+            finished.
+          </p>
         </section>
       ) : (
         <section className="card" aria-labelledby="results-heading">
@@ -117,7 +134,11 @@ export default function Search() {
           <Pager
             label="Result pages"
             previous={offset ? { to: `${base}?${new URLSearchParams({ q })}`, text: "First results" } : null}
-            next={results.nextCursor ? { to: `${base}?${new URLSearchParams({ q, cursor: results.nextCursor })}`, text: "More results" } : null}
+            next={
+              results.nextCursor
+                ? { to: `${base}?${new URLSearchParams({ q, cursor: results.nextCursor })}`, text: "More results" }
+                : null
+            }
           />
         </section>
       )}

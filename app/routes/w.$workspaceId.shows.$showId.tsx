@@ -17,7 +17,9 @@ import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 import podcastStyles from "../styles/podcasts.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: podcastStyles }];
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(data?.show.title, "Shows", workspaceNameFrom(matches)) }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: pageTitle(data?.show.title, "Shows", workspaceNameFrom(matches)) },
+];
 
 const PAGE_SIZE = 20;
 
@@ -49,7 +51,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     switch (intent) {
       case "update-show": {
         await api.updateShow({ workspaceId, showId, ...showValuesFrom(form) });
-        return { intent, notice: "Show settings saved. Podcast apps pick up the change on their next visit to the feed." };
+        return {
+          intent,
+          notice: "Show settings saved. Podcast apps pick up the change on their next visit to the feed.",
+        };
       }
       case "create-episode": {
         const episode = await api.createEpisode({
@@ -68,7 +73,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         throw new Response("Unknown action.", { status: 400 });
     }
   } catch (error) {
-    return actionError(error, { intent, values: Object.fromEntries([...form].map(([key, value]) => [key, String(value)])) });
+    return actionError(error, {
+      intent,
+      values: Object.fromEntries([...form].map(([key, value]) => [key, String(value)])),
+    });
   }
 }
 
@@ -97,7 +105,9 @@ export default function ShowPage() {
 
       <section className="card" aria-labelledby="feed-heading">
         <h2 id="feed-heading">Publishing</h2>
-        <p className="muted">Submit this address to Apple Podcasts, Spotify and other directories. Only published episodes appear in it.</p>
+        <p className="muted">
+          Submit this address to Apple Podcasts, Spotify and other directories. Only published episodes appear in it.
+        </p>
         <CopyField id="feed-url" label="RSS feed" value={show.feedUrl} />
         <p>
           <a href={show.pageUrl}>Public show page</a>
@@ -145,7 +155,10 @@ export default function ShowPage() {
               </Link>
             ) : null}
             {episodes.nextCursor ? (
-              <Link className="button button-secondary button-small" to={`${base}/shows/${show.id}?cursor=${encodeURIComponent(episodes.nextCursor)}`}>
+              <Link
+                className="button button-secondary button-small"
+                to={`${base}/shows/${show.id}?cursor=${encodeURIComponent(episodes.nextCursor)}`}
+              >
                 Older →
               </Link>
             ) : null}
@@ -155,7 +168,11 @@ export default function ShowPage() {
         {editor ? (
           <div className="subsection" id="new-episode">
             <h3>New episode</h3>
-            <ErrorSummary errors={episodeErrors} labels={{ title: "Title", seasonNumber: "Season", episodeNumber: "Episode number" }} idPrefix="new-" />
+            <ErrorSummary
+              errors={episodeErrors}
+              labels={{ title: "Title", seasonNumber: "Season", episodeNumber: "Episode number" }}
+              idPrefix="new-"
+            />
             <Form method="post" className="new-episode-form" noValidate>
               <Field
                 label="Title"
@@ -198,7 +215,12 @@ export default function ShowPage() {
             <ShowFields
               values={
                 showErrors && failedValues
-                  ? { ...show, ...failedValues, explicit: failedValues.explicit === "on", artworkMediaId: failedValues.artworkMediaId || null }
+                  ? {
+                      ...show,
+                      ...failedValues,
+                      explicit: failedValues.explicit === "on",
+                      artworkMediaId: failedValues.artworkMediaId || null,
+                    }
                   : show
               }
               errors={showErrors?.fieldErrors ?? {}}

@@ -22,7 +22,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const cursor = new URL(request.url).searchParams.get("cursor");
   try {
-    const page = await context.api.podcasts.listShows({ workspaceId: params.workspaceId ?? "", limit: PAGE_SIZE, cursor });
+    const page = await context.api.podcasts.listShows({
+      workspaceId: params.workspaceId ?? "",
+      limit: PAGE_SIZE,
+      cursor,
+    });
     return { ...page, firstPage: !cursor };
   } catch (error) {
     throwLoaderError(error, request);
@@ -54,7 +58,9 @@ export default function Shows() {
       <div className="page-header">
         <div>
           <h1>Shows</h1>
-          <p className="lead">Each show has its own episodes and a public RSS feed for Apple Podcasts, Spotify and every other app.</p>
+          <p className="lead">
+            Each show has its own episodes and a public RSS feed for Apple Podcasts, Spotify and every other app.
+          </p>
         </div>
         {editor && items.length > 0 ? (
           <a className="button" href="#new-show">
@@ -117,7 +123,10 @@ export default function Shows() {
               </Link>
             ) : null}
             {nextCursor ? (
-              <Link className="button button-secondary button-small" to={`${base}?cursor=${encodeURIComponent(nextCursor)}`}>
+              <Link
+                className="button button-secondary button-small"
+                to={`${base}?cursor=${encodeURIComponent(nextCursor)}`}
+              >
                 Next page →
               </Link>
             ) : null}
@@ -131,7 +140,19 @@ export default function Shows() {
           <ErrorSummary errors={errors} labels={SHOW_FIELD_LABELS} />
           <Form method="post" className="stack" noValidate>
             <ShowFields
-              values={result && "values" in result ? result.values : { title: "", description: "", category: "Technology", language: "en", author: "", explicit: false, artworkMediaId: null }}
+              values={
+                result && "values" in result
+                  ? result.values
+                  : {
+                      title: "",
+                      description: "",
+                      category: "Technology",
+                      language: "en",
+                      author: "",
+                      explicit: false,
+                      artworkMediaId: null,
+                    }
+              }
               errors={errors?.fieldErrors ?? {}}
             />
             <SubmitButton pendingLabel="Creating…">Create show</SubmitButton>

@@ -10,16 +10,39 @@ import { truncate } from "../lib/format";
 import { errorsOf, noticeOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
-import { browserZone, captionExcerpt, formatDay, formatLocal, movedScheduledLocal, POST_STATUS, zoneLabel } from "../lib/social";
+import {
+  browserZone,
+  captionExcerpt,
+  formatDay,
+  formatLocal,
+  movedScheduledLocal,
+  POST_STATUS,
+  zoneLabel,
+} from "../lib/social";
 import { isTimeZone, timeZoneNames } from "../lib/timezones";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 import { addDays, toZonedLocal } from "../../server/services/social/schedule-time";
 
-export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Calendar", "Social", workspaceNameFrom(matches)) }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: pageTitle("Calendar", "Social", workspaceNameFrom(matches)) },
+];
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 /** 0 for Monday … 6 for Sunday. */
 const weekdayOf = (date: string) => {
@@ -52,7 +75,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const anchor = dateParam && DAY.test(dateParam) ? dateParam : today;
   const { from, to, days } = rangeOf(view, anchor);
   try {
-    const calendar = await context.api.socialPosts.listCalendar({ workspaceId: params.workspaceId ?? "", from, to, timezone });
+    const calendar = await context.api.socialPosts.listCalendar({
+      workspaceId: params.workspaceId ?? "",
+      from,
+      to,
+      timezone,
+    });
     return {
       view,
       anchor,
@@ -82,7 +110,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       scheduledLocal: text(form, "scheduledLocal"),
       timezone: text(form, "timezone"),
     });
-    return { intent, notice: `Moved to ${formatLocal(post.scheduledLocal ?? "")} (${zoneLabel(post.timezone)}).${post.timeNote ? ` ${post.timeNote}` : ""}` };
+    return {
+      intent,
+      notice: `Moved to ${formatLocal(post.scheduledLocal ?? "")} (${zoneLabel(post.timezone)}).${post.timeNote ? ` ${post.timeNote}` : ""}`,
+    };
   } catch (error) {
     return actionError(error, { intent });
   }
@@ -139,7 +170,10 @@ export default function SocialCalendar() {
     const form = new FormData();
     form.set("intent", "reschedule");
     form.set("postId", postId);
-    form.set("scheduledLocal", movedScheduledLocal({ scheduledLocal: item.scheduledLocal, shownLocal: item.local }, day));
+    form.set(
+      "scheduledLocal",
+      movedScheduledLocal({ scheduledLocal: item.scheduledLocal, shownLocal: item.local }, day),
+    );
     form.set("timezone", item.timezone);
     mover.submit(form, { method: "post" });
   };
@@ -162,7 +196,8 @@ export default function SocialCalendar() {
         <div>
           <h2 id="calendar-heading">{heading}</h2>
           <p className="lead">
-            Times in {zoneLabel(timezone)}. {writer ? "Drag a scheduled post to another day to move it, or use its “Move to…” button." : null}
+            Times in {zoneLabel(timezone)}.{" "}
+            {writer ? "Drag a scheduled post to another day to move it, or use its “Move to…” button." : null}
           </p>
         </div>
         {writer ? (
@@ -177,7 +212,11 @@ export default function SocialCalendar() {
           <Link className="button button-secondary button-small" to={link({ date: previous })}>
             ← Previous<span className="visually-hidden"> {view}</span>
           </Link>
-          <Link className="button button-secondary button-small" to={link({ date: today })} aria-current={days.includes(today) ? "date" : undefined}>
+          <Link
+            className="button button-secondary button-small"
+            to={link({ date: today })}
+            aria-current={days.includes(today) ? "date" : undefined}
+          >
             Today
           </Link>
           <Link className="button button-secondary button-small" to={link({ date: next })}>
@@ -196,7 +235,12 @@ export default function SocialCalendar() {
           <input type="hidden" name="view" value={view} />
           <input type="hidden" name="date" value={anchor} />
           <label htmlFor="calendar-tz">Time zone</label>
-          <select id="calendar-tz" name="tz" value={timezone} onChange={(event) => navigate(link({ tz: event.target.value }))}>
+          <select
+            id="calendar-tz"
+            name="tz"
+            value={timezone}
+            onChange={(event) => navigate(link({ tz: event.target.value }))}
+          >
             {timeZones.map((zone) => (
               <option key={zone} value={zone}>
                 {zoneLabel(zone)}
@@ -220,7 +264,8 @@ export default function SocialCalendar() {
           <p>No posts this {view}.</p>
           {writer ? (
             <p>
-              <Link to={`${base}/compose`}>Compose a post</Link> or look at <Link to={`${base}/posts?tab=drafts`}>your drafts</Link>.
+              <Link to={`${base}/compose`}>Compose a post</Link> or look at{" "}
+              <Link to={`${base}/posts?tab=drafts`}>your drafts</Link>.
             </p>
           ) : null}
         </div>
@@ -244,7 +289,14 @@ export default function SocialCalendar() {
                   key={day}
                   role="cell"
                   aria-label={`${formatDay(day)}, ${dayItems.length} ${dayItems.length === 1 ? "post" : "posts"}`}
-                  className={["calendar-day", day === today ? "is-today" : "", outside ? "is-outside" : "", dropTarget === day ? "is-drop-target" : ""].filter(Boolean).join(" ")}
+                  className={[
+                    "calendar-day",
+                    day === today ? "is-today" : "",
+                    outside ? "is-outside" : "",
+                    dropTarget === day ? "is-drop-target" : "",
+                  ]
+                    .filter(Boolean)
+                    .join(" ")}
                   onDragOver={
                     writer
                       ? (event) => {
@@ -253,7 +305,9 @@ export default function SocialCalendar() {
                         }
                       : undefined
                   }
-                  onDragLeave={writer ? () => setDropTarget((current) => (current === day ? null : current)) : undefined}
+                  onDragLeave={
+                    writer ? () => setDropTarget((current) => (current === day ? null : current)) : undefined
+                  }
                   onDrop={writer ? onDrop(day) : undefined}
                   data-day={day}
                 >
@@ -278,7 +332,17 @@ export default function SocialCalendar() {
   );
 }
 
-function Chip({ item, writer, base, onDragStart }: { item: Item; writer: boolean; base: string; onDragStart: () => void }) {
+function Chip({
+  item,
+  writer,
+  base,
+  onDragStart,
+}: {
+  item: Item;
+  writer: boolean;
+  base: string;
+  onDragStart: () => void;
+}) {
   const status = POST_STATUS[item.status];
   const excerpt = captionExcerpt(item.caption, 50);
   const canMove = writer && movable(item);
@@ -298,7 +362,8 @@ function Chip({ item, writer, base, onDragStart }: { item: Item; writer: boolean
       data-post-id={item.id}
     >
       <p className="chip-line">
-        <time dateTime={item.at.toISOString()}>{item.local.slice(11, 16)}</time> <span className="chip-status">{status.label}</span>
+        <time dateTime={item.at.toISOString()}>{item.local.slice(11, 16)}</time>{" "}
+        <span className="chip-status">{status.label}</span>
       </p>
       <p className="chip-caption">
         <Link to={`${base}/compose?postId=${item.id}`}>{excerpt}</Link>
@@ -310,7 +375,15 @@ function Chip({ item, writer, base, onDragStart }: { item: Item; writer: boolean
         </p>
       ) : null}
       {item.status === "failed" && item.reason ? <p className="chip-reason">{truncate(item.reason, 80)}</p> : null}
-      {canMove ? <RescheduleForm postId={item.id} label="Move to…" local={item.scheduledLocal ?? item.local} timezone={item.timezone} describedAs={`“${excerpt}”`} /> : null}
+      {canMove ? (
+        <RescheduleForm
+          postId={item.id}
+          label="Move to…"
+          local={item.scheduledLocal ?? item.local}
+          timezone={item.timezone}
+          describedAs={`“${excerpt}”`}
+        />
+      ) : null}
     </article>
   );
 }

@@ -13,7 +13,9 @@ import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
 import { workspaceNameFrom } from "../lib/workspace";
 
-export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Social accounts", workspaceNameFrom(matches)) }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: pageTitle("Social accounts", workspaceNameFrom(matches)) },
+];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
@@ -48,11 +50,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       throw redirect((await context.api.socialAccounts.startInstagramConnect({ workspaceId })).url);
     }
     if (intent === "connect-sandbox") {
-      const account = await context.api.socialAccounts.connectSandboxAccount({ workspaceId, username: text(form, "username") });
-      return { intent, notice: `Sandbox account @${account.username} is connected. Its posts appear in the Sandbox feed.` };
+      const account = await context.api.socialAccounts.connectSandboxAccount({
+        workspaceId,
+        username: text(form, "username"),
+      });
+      return {
+        intent,
+        notice: `Sandbox account @${account.username} is connected. Its posts appear in the Sandbox feed.`,
+      };
     }
     if (intent === "disconnect") {
-      const account = await context.api.socialAccounts.disconnectAccount({ workspaceId, accountId: text(form, "accountId") });
+      const account = await context.api.socialAccounts.disconnectAccount({
+        workspaceId,
+        accountId: text(form, "accountId"),
+      });
       return { intent, notice: `@${account.username} is disconnected and its access token deleted.` };
     }
     throw new Response("Unknown action.", { status: 400 });
@@ -63,14 +74,27 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 type Account = ReturnType<typeof useLoaderData<typeof loader>>["accounts"][number];
 
-const PROVIDER_LABELS: Record<Account["provider"], string> = { instagram: "Instagram", sandbox: "Sandbox (local test account)" };
+const PROVIDER_LABELS: Record<Account["provider"], string> = {
+  instagram: "Instagram",
+  sandbox: "Sandbox (local test account)",
+};
 
 const count = (value: number | null, one: string, many: string) =>
   value === null ? null : `${new Intl.NumberFormat("en-US").format(value)} ${value === 1 ? one : many}`;
 
 function AccountAvatar({ account }: { account: Account }) {
   if (account.profilePictureUrl) {
-    return <img className="avatar" src={account.profilePictureUrl} alt="" width={32} height={32} loading="lazy" referrerPolicy="no-referrer" />;
+    return (
+      <img
+        className="avatar"
+        src={account.profilePictureUrl}
+        alt=""
+        width={32}
+        height={32}
+        loading="lazy"
+        referrerPolicy="no-referrer"
+      />
+    );
   }
   return (
     <span className="avatar" aria-hidden="true">
@@ -85,7 +109,9 @@ function StatusCell({ account }: { account: Account }) {
     return (
       <>
         <span className="badge">Disconnected</span>
-        {account.disconnectedAt ? <span className="cell-sub">{`on ${formatDateTime(account.disconnectedAt)}`}</span> : null}
+        {account.disconnectedAt ? (
+          <span className="cell-sub">{`on ${formatDateTime(account.disconnectedAt)}`}</span>
+        ) : null}
       </>
     );
   }
@@ -103,11 +129,17 @@ function SyncCell({ account }: { account: Account }) {
       <>
         <span className="badge badge-warning">Sync failed</span>
         <span className="cell-sub">{account.lastSyncError}</span>
-        {account.lastSyncedAt ? <span className="cell-sub">{`Last good sync ${formatDateTime(account.lastSyncedAt)}`}</span> : null}
+        {account.lastSyncedAt ? (
+          <span className="cell-sub">{`Last good sync ${formatDateTime(account.lastSyncedAt)}`}</span>
+        ) : null}
       </>
     );
   }
-  return account.lastSyncedAt ? <time dateTime={account.lastSyncedAt.toISOString()}>{formatDateTime(account.lastSyncedAt)}</time> : <span className="muted">Not synced yet</span>;
+  return account.lastSyncedAt ? (
+    <time dateTime={account.lastSyncedAt.toISOString()}>{formatDateTime(account.lastSyncedAt)}</time>
+  ) : (
+    <span className="muted">Not synced yet</span>
+  );
 }
 
 function ConnectInstagram({ configured, atLimit, label }: { configured: boolean; atLimit: boolean; label: string }) {
@@ -118,15 +150,19 @@ function ConnectInstagram({ configured, atLimit, label }: { configured: boolean;
           {label}
         </button>
         <p id="instagram-unconfigured" className="muted">
-          Instagram is not configured on this installation (INSTAGRAM_APP_ID and INSTAGRAM_APP_SECRET are unset). A Sandbox account
-          runs through the same publishing pipeline.
+          Instagram is not configured on this installation (INSTAGRAM_APP_ID and INSTAGRAM_APP_SECRET are unset). A
+          Sandbox account runs through the same publishing pipeline.
         </p>
       </>
     );
   }
   return (
     <Form method="post">
-      <SubmitButton intent="connect-instagram" pendingLabel="Opening Instagram…" aria-describedby={atLimit ? "allowance-note" : undefined}>
+      <SubmitButton
+        intent="connect-instagram"
+        pendingLabel="Opening Instagram…"
+        aria-describedby={atLimit ? "allowance-note" : undefined}
+      >
         {label}
       </SubmitButton>
     </Form>
@@ -158,7 +194,9 @@ export default function SocialAccounts() {
             {atLimit && manages ? " Disconnect one or upgrade on the Billing page to add another." : null}
           </p>
         </div>
-        {manages ? <ConnectInstagram configured={instagramConfigured} atLimit={atLimit} label="Connect Instagram" /> : null}
+        {manages ? (
+          <ConnectInstagram configured={instagramConfigured} atLimit={atLimit} label="Connect Instagram" />
+        ) : null}
       </div>
       <Notice message={notice} />
       {connectProblem ? (
@@ -186,12 +224,16 @@ export default function SocialAccounts() {
         <section className="card" aria-labelledby="sandbox-heading">
           <h3 id="sandbox-heading">Connect a Sandbox account</h3>
           <p className="muted">
-            A Sandbox account is a local stand-in for Instagram: posts go through the same scheduling and publishing steps and appear in the
-            Sandbox feed, never on Instagram. It counts toward the plan&apos;s accounts.
+            A Sandbox account is a local stand-in for Instagram: posts go through the same scheduling and publishing
+            steps and appear in the Sandbox feed, never on Instagram. It counts toward the plan&apos;s accounts.
           </p>
           <ErrorSummary errors={sandboxErrors} idPrefix="sandbox-" />
           {/* A new key after each successful connect empties the field for the next one. */}
-          <Form method="post" className="inline-form" key={result?.intent === "connect-sandbox" && !sandboxErrors ? noticeOf(result) : "sandbox-form"}>
+          <Form
+            method="post"
+            className="inline-form"
+            key={result?.intent === "connect-sandbox" && !sandboxErrors ? noticeOf(result) : "sandbox-form"}
+          >
             <Field
               name="username"
               id="sandbox-username"
@@ -213,7 +255,9 @@ export default function SocialAccounts() {
       {past.length > 0 ? (
         <section className="card" aria-labelledby="past-heading">
           <h3 id="past-heading">Disconnected accounts</h3>
-          <p className="muted">Their tokens are deleted; their post history stays. Connecting the same Instagram account again restores it.</p>
+          <p className="muted">
+            Their tokens are deleted; their post history stays. Connecting the same Instagram account again restores it.
+          </p>
           <AccountTable accounts={past} manages={manages} instagramConfigured={instagramConfigured} />
         </section>
       ) : null}
@@ -221,7 +265,15 @@ export default function SocialAccounts() {
   );
 }
 
-function AccountTable({ accounts, manages, instagramConfigured }: { accounts: Account[]; manages: boolean; instagramConfigured: boolean }) {
+function AccountTable({
+  accounts,
+  manages,
+  instagramConfigured,
+}: {
+  accounts: Account[];
+  manages: boolean;
+  instagramConfigured: boolean;
+}) {
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Social accounts">
       <table className="table">
@@ -260,9 +312,9 @@ function AccountTable({ accounts, manages, instagramConfigured }: { accounts: Ac
                 </span>
               </th>
               <td>
-                {[count(account.followersCount, "follower", "followers"), count(account.mediaCount, "post", "posts")].filter(Boolean).join(" · ") || (
-                  <span className="muted">—</span>
-                )}
+                {[count(account.followersCount, "follower", "followers"), count(account.mediaCount, "post", "posts")]
+                  .filter(Boolean)
+                  .join(" · ") || <span className="muted">—</span>}
               </td>
               <td>
                 <StatusCell account={account} />
@@ -275,7 +327,11 @@ function AccountTable({ accounts, manages, instagramConfigured }: { accounts: Ac
                   {account.provider === "instagram" && account.status !== "active" ? (
                     instagramConfigured ? (
                       <Form method="post">
-                        <SubmitButton intent="connect-instagram" pendingLabel="Opening Instagram…" className="button button-small">
+                        <SubmitButton
+                          intent="connect-instagram"
+                          pendingLabel="Opening Instagram…"
+                          className="button button-small"
+                        >
                           Reconnect<span className="visually-hidden">{` @${account.username}`}</span>
                         </SubmitButton>
                       </Form>
@@ -294,7 +350,11 @@ function AccountTable({ accounts, manages, instagramConfigured }: { accounts: Ac
                         </p>
                         <Form method="post">
                           <input type="hidden" name="accountId" value={account.id} />
-                          <SubmitButton intent="disconnect" className="button button-danger button-small" pendingLabel="Disconnecting…">
+                          <SubmitButton
+                            intent="disconnect"
+                            className="button button-danger button-small"
+                            pendingLabel="Disconnecting…"
+                          >
                             {`Yes, disconnect @${account.username}`}
                           </SubmitButton>
                         </Form>

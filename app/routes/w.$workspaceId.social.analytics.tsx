@@ -13,7 +13,9 @@ import { zoneLabel } from "../lib/social";
 import { isTimeZone, timeZoneNames } from "../lib/timezones";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 
-export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Analytics", "Social", workspaceNameFrom(matches)) }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: pageTitle("Analytics", "Social", workspaceNameFrom(matches)) },
+];
 
 const PAGE_SIZE = 10;
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -29,7 +31,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const sort: Sort = url.searchParams.get("sort") === "engagement" ? "engagement" : "recent";
   const offset = Math.max(0, Number.parseInt(url.searchParams.get("offset") ?? "0", 10) || 0);
   try {
-    const overview = await context.api.socialInsights.getAccountAnalytics({ workspaceId, accountId: url.searchParams.get("account") || undefined });
+    const overview = await context.api.socialInsights.getAccountAnalytics({
+      workspaceId,
+      accountId: url.searchParams.get("account") || undefined,
+    });
     const account = overview.account;
     const [bestTimes, media] = account
       ? await Promise.all([
@@ -52,7 +57,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       timezone,
       sort,
       timeZones: timeZoneNames(),
-      previousHref: media && offset > 0 ? href({ offset: offset - PAGE_SIZE > 0 ? String(offset - PAGE_SIZE) : null }) : null,
+      previousHref:
+        media && offset > 0 ? href({ offset: offset - PAGE_SIZE > 0 ? String(offset - PAGE_SIZE) : null }) : null,
       nextHref: media?.nextOffset ? href({ offset: String(media.nextOffset) }) : null,
       sortHrefs: { recent: href({ sort: null, offset: null }), engagement: href({ sort: "engagement", offset: null }) },
     };
@@ -67,9 +73,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = text(form, "intent");
   try {
     if (intent !== "sync") throw new Response("Unknown action.", { status: 400 });
-    const result = await context.api.socialInsights.syncNow({ workspaceId: params.workspaceId ?? "", accountId: text(form, "accountId") });
-    if (result.status === "synced") return { intent, notice: `Synced ${result.media} post${result.media === 1 ? "" : "s"}.` };
-    if (result.status === "needs_reconnect") return { intent, notice: `The account needs reconnecting: ${result.message}` };
+    const result = await context.api.socialInsights.syncNow({
+      workspaceId: params.workspaceId ?? "",
+      accountId: text(form, "accountId"),
+    });
+    if (result.status === "synced")
+      return { intent, notice: `Synced ${result.media} post${result.media === 1 ? "" : "s"}.` };
+    if (result.status === "needs_reconnect")
+      return { intent, notice: `The account needs reconnecting: ${result.message}` };
     return { intent, notice: `The sync failed: ${result.message}` };
   } catch (error) {
     return actionError(error, { intent });
@@ -80,8 +91,10 @@ type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type Analytics = NonNullable<Data["analytics"]>;
 type BestTimes = NonNullable<Data["bestTimes"]>;
 
-const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? "—" : `${(rate * 100).toFixed(1)}%`);
-const whole = (n: number | null | undefined) => (n === null || n === undefined ? "—" : Math.round(n).toLocaleString("en-US"));
+const percent = (rate: number | null | undefined) =>
+  rate === null || rate === undefined ? "—" : `${(rate * 100).toFixed(1)}%`;
+const whole = (n: number | null | undefined) =>
+  n === null || n === undefined ? "—" : Math.round(n).toLocaleString("en-US");
 const hourLabel = (hour: number) => `${String(hour).padStart(2, "0")}:00`;
 
 function engagementText(value: number, metric: BestTimes["metric"]) {
@@ -92,7 +105,10 @@ function Headline({ account, analytics }: { account: NonNullable<Data["account"]
   const items = [
     { label: "Followers", value: whole(account.followersCount) },
     { label: "Posts on the account", value: whole(account.mediaCount) },
-    { label: `Average engagement rate (last ${analytics?.windowDays ?? 90} days)`, value: percent(analytics?.averageEngagementRate) },
+    {
+      label: `Average engagement rate (last ${analytics?.windowDays ?? 90} days)`,
+      value: percent(analytics?.averageEngagementRate),
+    },
     { label: `Reach (last ${analytics?.windowDays ?? 90} days)`, value: whole(analytics?.totals.reach) },
   ];
   return (
@@ -113,7 +129,8 @@ function SyncStatus({ account, mayWrite }: { account: NonNullable<Data["account"
     <section className="card" aria-labelledby="sync-heading">
       <h2 id="sync-heading">Sync</h2>
       <p>
-        {account.lastSyncedAt ? <>Last synced {formatDateTime(new Date(account.lastSyncedAt))}.</> : "Not synced yet."} Accounts sync every six hours.
+        {account.lastSyncedAt ? <>Last synced {formatDateTime(new Date(account.lastSyncedAt))}.</> : "Not synced yet."}{" "}
+        Accounts sync every six hours.
       </p>
       {account.lastSyncError ? (
         <p className="banner-info">
@@ -123,7 +140,8 @@ function SyncStatus({ account, mayWrite }: { account: NonNullable<Data["account"
       ) : null}
       {account.status === "needs_reconnect" ? (
         <p className="banner-info">
-          This account needs reconnecting{account.statusReason ? `: ${account.statusReason}` : "."} <Link to="../accounts">Go to Accounts</Link>
+          This account needs reconnecting{account.statusReason ? `: ${account.statusReason}` : "."}{" "}
+          <Link to="../accounts">Go to Accounts</Link>
         </p>
       ) : null}
       {mayWrite && account.status === "active" ? (
@@ -132,7 +150,9 @@ function SyncStatus({ account, mayWrite }: { account: NonNullable<Data["account"
           <SubmitButton intent="sync" pendingLabel="Syncing…" className="button button-secondary">
             Sync now
           </SubmitButton>
-          {waitUntil ? <p className="muted">Synced a moment ago; it can be synced again after {formatDateTime(waitUntil)}.</p> : null}
+          {waitUntil ? (
+            <p className="muted">Synced a moment ago; it can be synced again after {formatDateTime(waitUntil)}.</p>
+          ) : null}
         </Form>
       ) : null}
     </section>
@@ -148,8 +168,9 @@ function BestTimeTable({ bestTimes }: { bestTimes: BestTimes }) {
     <section className="card" aria-labelledby="best-time-heading">
       <h2 id="best-time-heading">Best time to post</h2>
       <p className="muted">
-        From this account&apos;s own posts of the last 180 days, by the hour they went out in {zoneLabel(bestTimes.timezone)}. A time is recommended once at
-        least {bestTimes.minimumPosts} posts went out in it.
+        From this account&apos;s own posts of the last 180 days, by the hour they went out in{" "}
+        {zoneLabel(bestTimes.timezone)}. A time is recommended once at least {bestTimes.minimumPosts} posts went out in
+        it.
       </p>
       {bestTimes.recommendations.length > 0 ? (
         <ol className="social-best-times">
@@ -169,7 +190,8 @@ function BestTimeTable({ bestTimes }: { bestTimes: BestTimes }) {
         <div className="table-scroll">
           <table className="social-heatmap">
             <caption>
-              Average {bestTimes.metric === "engagement_rate" ? "engagement rate" : "interactions"} and number of posts, by weekday and hour ({zoneLabel(bestTimes.timezone)})
+              Average {bestTimes.metric === "engagement_rate" ? "engagement rate" : "interactions"} and number of posts,
+              by weekday and hour ({zoneLabel(bestTimes.timezone)})
             </caption>
             <thead>
               <tr>
@@ -190,8 +212,14 @@ function BestTimeTable({ bestTimes }: { bestTimes: BestTimes }) {
                     if (!slot) return <td key={hour}>—</td>;
                     const shade = top > 0 ? slot.averageEngagement / top : 0;
                     return (
-                      <td key={hour} className={slot.recommended ? "recommended" : undefined} style={{ backgroundColor: `rgba(79, 70, 229, ${(0.08 + shade * 0.4).toFixed(2)})` }}>
-                        {bestTimes.metric === "engagement_rate" ? percent(slot.averageEngagement) : slot.averageEngagement.toFixed(1)}
+                      <td
+                        key={hour}
+                        className={slot.recommended ? "recommended" : undefined}
+                        style={{ backgroundColor: `rgba(79, 70, 229, ${(0.08 + shade * 0.4).toFixed(2)})` }}
+                      >
+                        {bestTimes.metric === "engagement_rate"
+                          ? percent(slot.averageEngagement)
+                          : slot.averageEngagement.toFixed(1)}
                         <br />
                         <span className="muted">{`${slot.posts} post${slot.posts === 1 ? "" : "s"}`}</span>
                         {slot.recommended ? (
@@ -221,12 +249,16 @@ function TopPosts({ analytics }: { analytics: Analytics }) {
         {analytics.topPosts.map((post) => (
           <li key={post.remoteId}>
             <p>
-              {post.permalink ? <a href={post.permalink}>{truncate(post.caption || "Untitled post", 80)}</a> : truncate(post.caption || "Untitled post", 80)}{" "}
+              {post.permalink ? (
+                <a href={post.permalink}>{truncate(post.caption || "Untitled post", 80)}</a>
+              ) : (
+                truncate(post.caption || "Untitled post", 80)
+              )}{" "}
               <span className="muted">{formatDateTime(new Date(post.postedAt))}</span>
             </p>
             <p className="muted">
-              {percent(post.engagementRate)} engagement · {whole(post.likes)} likes · {whole(post.comments)} comments · {whole(post.saved)} saves ·{" "}
-              {whole(post.reach)} reach
+              {percent(post.engagementRate)} engagement · {whole(post.likes)} likes · {whole(post.comments)} comments ·{" "}
+              {whole(post.saved)} saves · {whole(post.reach)} reach
             </p>
           </li>
         ))}
@@ -245,7 +277,11 @@ function MediaTable({ data }: { data: Data }) {
         {(Object.keys(SORTS) as Sort[]).map((sort, i) => (
           <span key={sort}>
             {i > 0 ? " · " : ""}
-            {data.sort === sort ? <strong aria-current="true">{SORTS[sort]}</strong> : <Link to={data.sortHrefs[sort]}>{SORTS[sort]}</Link>}
+            {data.sort === sort ? (
+              <strong aria-current="true">{SORTS[sort]}</strong>
+            ) : (
+              <Link to={data.sortHrefs[sort]}>{SORTS[sort]}</Link>
+            )}
           </span>
         ))}
       </p>
@@ -267,7 +303,13 @@ function MediaTable({ data }: { data: Data }) {
           <tbody>
             {data.media.items.map((item) => (
               <tr key={item.id}>
-                <td>{item.permalink ? <a href={item.permalink}>{truncate(item.caption || item.mediaType, 60)}</a> : truncate(item.caption || item.mediaType, 60)}</td>
+                <td>
+                  {item.permalink ? (
+                    <a href={item.permalink}>{truncate(item.caption || item.mediaType, 60)}</a>
+                  ) : (
+                    truncate(item.caption || item.mediaType, 60)
+                  )}
+                </td>
                 <td>{formatDateTime(new Date(item.postedAt))}</td>
                 <td>{whole(item.likeCount)}</td>
                 <td>{whole(item.commentsCount)}</td>
@@ -348,7 +390,10 @@ export default function SocialAnalytics() {
       {!analytics ? (
         <section className="card empty-state" aria-labelledby="not-synced-heading">
           <h2 id="not-synced-heading">Sync to see analytics</h2>
-          <p>This account has not been synced yet. {mayWrite ? "Press “Sync now” above, or wait for the next six-hourly sync." : "It syncs every six hours."}</p>
+          <p>
+            This account has not been synced yet.{" "}
+            {mayWrite ? "Press “Sync now” above, or wait for the next six-hourly sync." : "It syncs every six hours."}
+          </p>
         </section>
       ) : analytics.posts === 0 ? (
         <section className="card empty-state" aria-labelledby="no-posts-heading">

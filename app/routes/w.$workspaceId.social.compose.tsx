@@ -14,7 +14,9 @@ import { timeZoneNames } from "../lib/timezones";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 import { CAPTION_LIMITS, countCaption } from "../../server/services/social/caption";
 
-export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Compose", "Social", workspaceNameFrom(matches)) }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: pageTitle("Compose", "Social", workspaceNameFrom(matches)) },
+];
 
 const MEDIA_PAGE_SIZE = 30;
 const POST_TYPES = ["image", "carousel", "reel"] as const;
@@ -46,19 +48,30 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const [post, accounts, media] = await Promise.all([
       postId ? context.api.socialPosts.getPost({ workspaceId, postId }) : null,
       context.api.socialPosts.listAccountChoices({ workspaceId }),
-      context.api.socialPosts.listMediaChoices({ workspaceId, limit: MEDIA_PAGE_SIZE, cursor: url.searchParams.get("mediaCursor") }),
+      context.api.socialPosts.listMediaChoices({
+        workspaceId,
+        limit: MEDIA_PAGE_SIZE,
+        cursor: url.searchParams.get("mediaCursor"),
+      }),
     ]);
     // The post's own files come first, even when they are older than this page of the library.
     const chosen = post?.media ?? [];
     const choices = [...chosen, ...media.items.filter((item) => !chosen.some((m) => m.id === item.id))];
-    const more = media.nextCursor ? new URLSearchParams([...url.searchParams.entries()].filter(([key]) => key !== "mediaCursor")) : null;
+    const more = media.nextCursor
+      ? new URLSearchParams([...url.searchParams.entries()].filter(([key]) => key !== "mediaCursor"))
+      : null;
     more?.set("mediaCursor", media.nextCursor ?? "");
     return {
       post,
       accounts,
       choices: choices.map(({ id, filename, kind }) => ({ id, filename, kind })),
       moreMediaHref: more ? `?${more}` : null,
-      source: post?.sourceType && post.sourceId ? { type: post.sourceType, id: post.sourceId } : sourceType && sourceId ? { type: sourceType, id: sourceId } : null,
+      source:
+        post?.sourceType && post.sourceId
+          ? { type: post.sourceType, id: post.sourceId }
+          : sourceType && sourceId
+            ? { type: sourceType, id: sourceId }
+            : null,
       timeZones: timeZoneNames(),
     };
   } catch (error) {
@@ -170,7 +183,9 @@ export default function Compose() {
         </p>
       ) : null}
       {locked ? (
-        <p className="callout">This post is {POST_STATUS[post!.status].label.toLowerCase()} and can no longer be edited.</p>
+        <p className="callout">
+          This post is {POST_STATUS[post!.status].label.toLowerCase()} and can no longer be edited.
+        </p>
       ) : (
         <Composer
           key={post?.updatedAt.toISOString() ?? "new"}
@@ -233,8 +248,11 @@ function Composer({
 
   const field = (name: keyof typeof FIELD_LABELS) => errors?.fieldErrors[name];
   const account = accounts.find((candidate) => candidate.id === accountId) ?? null;
-  const chosenMedia = mediaIds.map((id) => choices.find((choice) => choice.id === id)).filter((m): m is (typeof choices)[number] => Boolean(m));
-  const toggleMedia = (id: string, on: boolean) => setMediaIds((current) => (on ? [...current.filter((m) => m !== id), id] : current.filter((m) => m !== id)));
+  const chosenMedia = mediaIds
+    .map((id) => choices.find((choice) => choice.id === id))
+    .filter((m): m is (typeof choices)[number] => Boolean(m));
+  const toggleMedia = (id: string, on: boolean) =>
+    setMediaIds((current) => (on ? [...current.filter((m) => m !== id), id] : current.filter((m) => m !== id)));
 
   return (
     <div className="composer">
@@ -252,10 +270,17 @@ function Composer({
           {(a11y) =>
             accounts.length === 0 ? (
               <p className="callout" id="accountId">
-                No account is connected yet. <Link to={`${base}/accounts`}>Connect an Instagram or Sandbox account</Link> first; you can still save a draft.
+                No account is connected yet.{" "}
+                <Link to={`${base}/accounts`}>Connect an Instagram or Sandbox account</Link> first; you can still save a
+                draft.
               </p>
             ) : (
-              <select {...a11y} name="accountId" value={accountId} onChange={(event) => setAccountId(event.target.value)}>
+              <select
+                {...a11y}
+                name="accountId"
+                value={accountId}
+                onChange={(event) => setAccountId(event.target.value)}
+              >
                 <option value="">Choose an account…</option>
                 {accounts.map((candidate) => (
                   <option key={candidate.id} value={candidate.id}>
@@ -274,7 +299,13 @@ function Composer({
           <div className="choice-row">
             {POST_TYPES.map((candidate) => (
               <label key={candidate} className="choice">
-                <input type="radio" name="type" value={candidate} checked={type === candidate} onChange={() => setType(candidate)} />
+                <input
+                  type="radio"
+                  name="type"
+                  value={candidate}
+                  checked={type === candidate}
+                  onChange={() => setType(candidate)}
+                />
                 {POST_TYPE_LABEL[candidate]}
               </label>
             ))}
@@ -282,10 +313,15 @@ function Composer({
           <p className="field-hint">{TYPE_HINT[type]}</p>
         </fieldset>
 
-        <fieldset className={field("mediaIds") ? "field field-invalid" : "field"} id="mediaIds" aria-describedby="media-hint">
+        <fieldset
+          className={field("mediaIds") ? "field field-invalid" : "field"}
+          id="mediaIds"
+          aria-describedby="media-hint"
+        >
           <legend>Media</legend>
           <p className="field-hint" id="media-hint">
-            Ready images and videos from the <Link to={base.replace(/\/social$/, "/media")}>media library</Link>. {mediaIds.length} chosen.
+            Ready images and videos from the <Link to={base.replace(/\/social$/, "/media")}>media library</Link>.{" "}
+            {mediaIds.length} chosen.
           </p>
           {field("mediaIds") ? <p className="field-error">{field("mediaIds")!.join(" ")}</p> : null}
           {choices.length === 0 ? (
@@ -297,7 +333,13 @@ function Composer({
                 return (
                   <li key={choice.id}>
                     <label className={position >= 0 ? "media-choice is-chosen" : "media-choice"}>
-                      <input type="checkbox" name={hydrated ? undefined : "mediaIds"} value={choice.id} checked={position >= 0} onChange={(event) => toggleMedia(choice.id, event.target.checked)} />
+                      <input
+                        type="checkbox"
+                        name={hydrated ? undefined : "mediaIds"}
+                        value={choice.id}
+                        checked={position >= 0}
+                        onChange={(event) => toggleMedia(choice.id, event.target.checked)}
+                      />
                       {choice.kind === "image" ? (
                         <img src={`/api/media/${choice.id}`} alt="" width={96} height={96} loading="lazy" />
                       ) : (
@@ -306,7 +348,9 @@ function Composer({
                         </span>
                       )}
                       <span className="media-choice-name">
-                        {position >= 0 && type === "carousel" ? <span className="media-choice-order">{position + 1}. </span> : null}
+                        {position >= 0 && type === "carousel" ? (
+                          <span className="media-choice-order">{position + 1}. </span>
+                        ) : null}
                         {choice.filename}
                       </span>
                     </label>
@@ -326,8 +370,21 @@ function Composer({
         <CaptionField caption={caption} setCaption={setCaption} errors={field("caption")} source={source} />
 
         <div className="schedule-fields">
-          <FieldFrame id="scheduledLocal" label="Publish at" errors={field("scheduledLocal")} hint="Leave empty to keep a draft without a time.">
-            {(a11y) => <input {...a11y} type="datetime-local" name="scheduledLocal" value={local} onChange={(event) => setLocal(event.target.value)} />}
+          <FieldFrame
+            id="scheduledLocal"
+            label="Publish at"
+            errors={field("scheduledLocal")}
+            hint="Leave empty to keep a draft without a time."
+          >
+            {(a11y) => (
+              <input
+                {...a11y}
+                type="datetime-local"
+                name="scheduledLocal"
+                value={local}
+                onChange={(event) => setLocal(event.target.value)}
+              />
+            )}
           </FieldFrame>
           <FieldFrame id="timezone" label="Time zone" errors={field("timezone")}>
             {(a11y) => (
@@ -341,7 +398,9 @@ function Composer({
             )}
           </FieldFrame>
         </div>
-        {post?.timeNote && post.scheduledLocal === local && post.timezone === timezone ? <p className="field-hint">{post.timeNote}</p> : null}
+        {post?.timeNote && post.scheduledLocal === local && post.timezone === timezone ? (
+          <p className="field-hint">{post.timeNote}</p>
+        ) : null}
 
         <div className="form-actions">
           <SubmitButton intent="schedule" pendingLabel="Scheduling…">
@@ -357,7 +416,6 @@ function Composer({
     </div>
   );
 }
-
 
 /** The caption with live counters against Instagram's limits, and caption suggestions from the post's source. */
 function CaptionField({
@@ -378,7 +436,9 @@ function CaptionField({
     mentions: counts.mentions > CAPTION_LIMITS.mentions,
   };
   const liveProblems = [
-    over.characters ? `Caption is ${counts.characters - CAPTION_LIMITS.characters} characters over the ${CAPTION_LIMITS.characters} limit.` : null,
+    over.characters
+      ? `Caption is ${counts.characters - CAPTION_LIMITS.characters} characters over the ${CAPTION_LIMITS.characters} limit.`
+      : null,
     over.hashtags ? `${counts.hashtags} hashtags; Instagram allows ${CAPTION_LIMITS.hashtags}.` : null,
     over.mentions ? `${counts.mentions} mentions; Instagram allows ${CAPTION_LIMITS.mentions}.` : null,
   ].filter(Boolean);
@@ -419,7 +479,15 @@ function CaptionField({
   );
 }
 
-function CaptionSuggestions({ caption, setCaption, source }: { caption: string; setCaption: (value: string) => void; source: LoaderData["source"] }) {
+function CaptionSuggestions({
+  caption,
+  setCaption,
+  source,
+}: {
+  caption: string;
+  setCaption: (value: string) => void;
+  source: LoaderData["source"];
+}) {
   const fetcher = useFetcher<typeof action>();
   const data = fetcher.data;
   const suggestion = data && "suggestion" in data ? data.suggestion : null;
@@ -441,7 +509,12 @@ function CaptionSuggestions({ caption, setCaption, source }: { caption: string; 
   };
   return (
     <div className="caption-suggest">
-      <button type="button" className="button button-secondary button-small" onClick={ask} aria-disabled={busy || undefined}>
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        onClick={ask}
+        aria-disabled={busy || undefined}
+      >
         {busy ? "Suggesting…" : "Suggest caption"}
       </button>
       {source ? <span className="muted"> From the {source.type} this post is made from.</span> : null}
@@ -450,14 +523,19 @@ function CaptionSuggestions({ caption, setCaption, source }: { caption: string; 
         {suggestion ? (
           <div className="suggestions">
             <p className="suggestion-label">
-              <span className="badge">{suggestion.source === "llm" ? "AI suggestion" : "Keyword suggestion"}</span> {suggestion.label}
+              <span className="badge">{suggestion.source === "llm" ? "AI suggestion" : "Keyword suggestion"}</span>{" "}
+              {suggestion.label}
             </p>
             {suggestion.captions.length ? (
               <ul className="suggestion-list">
                 {suggestion.captions.map((option, index) => (
                   <li key={index}>
                     <p className="suggestion-text">{option}</p>
-                    <button type="button" className="button button-secondary button-small" onClick={() => setCaption(option)}>
+                    <button
+                      type="button"
+                      className="button button-secondary button-small"
+                      onClick={() => setCaption(option)}
+                    >
                       Use this caption<span className="visually-hidden"> (option {index + 1})</span>
                     </button>
                   </li>
@@ -470,7 +548,12 @@ function CaptionSuggestions({ caption, setCaption, source }: { caption: string; 
               <p className="suggestion-tags">
                 Hashtags:{" "}
                 {suggestion.hashtags.map((tag) => (
-                  <button key={tag} type="button" className="button button-secondary button-small" onClick={() => addHashtag(tag)}>
+                  <button
+                    key={tag}
+                    type="button"
+                    className="button button-secondary button-small"
+                    onClick={() => addHashtag(tag)}
+                  >
                     {tag.startsWith("#") ? tag : `#${tag}`}
                     <span className="visually-hidden"> — add to caption</span>
                   </button>
@@ -511,7 +594,10 @@ function Preview({
         <div className="preview-media">
           {first ? (
             first.kind === "image" ? (
-              <img src={`/api/media/${first.id}`} alt={`First ${type === "carousel" ? "slide" : "image"}: ${first.filename}`} />
+              <img
+                src={`/api/media/${first.id}`}
+                alt={`First ${type === "carousel" ? "slide" : "image"}: ${first.filename}`}
+              />
             ) : (
               <span className="preview-video">Video: {first.filename}</span>
             )

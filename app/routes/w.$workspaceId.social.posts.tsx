@@ -17,7 +17,9 @@ import { timeZoneNames } from "../lib/timezones";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 import { toZonedLocal } from "../../server/services/social/schedule-time";
 
-export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Posts", "Social", workspaceNameFrom(matches)) }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: pageTitle("Posts", "Social", workspaceNameFrom(matches)) },
+];
 
 const TABS = [
   { id: "scheduled", label: "Scheduled" },
@@ -37,7 +39,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const tab: TabId = TABS.find((candidate) => candidate.id === url.searchParams.get("tab"))?.id ?? "scheduled";
   const pages = keysetTrail(request, { keep: ["tab"] });
   try {
-    const page = await context.api.socialPosts.listPosts({ workspaceId: params.workspaceId ?? "", filter: tab, limit: PAGE_SIZE, cursor: pages.cursor });
+    const page = await context.api.socialPosts.listPosts({
+      workspaceId: params.workspaceId ?? "",
+      filter: tab,
+      limit: PAGE_SIZE,
+      cursor: pages.cursor,
+    });
     const { newerHref, olderHref } = pages.links(page.nextCursor ?? null);
     // A failed post is retried a couple of minutes from now, in its own zone, unless the person picks another time.
     const soon = new Date(Date.now() + 2 * 60_000);
@@ -65,8 +72,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return { intent, notice: "Post canceled. It will not be published." };
     }
     if (intent === "reschedule") {
-      const post = await context.api.socialPosts.reschedulePost({ workspaceId, postId, scheduledLocal: text(form, "scheduledLocal"), timezone: text(form, "timezone") });
-      return { intent, notice: `Scheduled for ${formatLocal(post.scheduledLocal ?? "")} (${zoneLabel(post.timezone)}).${post.timeNote ? ` ${post.timeNote}` : ""}` };
+      const post = await context.api.socialPosts.reschedulePost({
+        workspaceId,
+        postId,
+        scheduledLocal: text(form, "scheduledLocal"),
+        timezone: text(form, "timezone"),
+      });
+      return {
+        intent,
+        notice: `Scheduled for ${formatLocal(post.scheduledLocal ?? "")} (${zoneLabel(post.timezone)}).${post.timeNote ? ` ${post.timeNote}` : ""}`,
+      };
     }
     throw new Response("Unknown action.", { status: 400 });
   } catch (error) {
@@ -98,7 +113,10 @@ export default function SocialPosts() {
       <div className="page-header">
         <div>
           <h2 id="posts-heading">Posts</h2>
-          <p className="lead">Everything scheduled, published, failed or still a draft. Times are shown in the zone each post was scheduled in.</p>
+          <p className="lead">
+            Everything scheduled, published, failed or still a draft. Times are shown in the zone each post was
+            scheduled in.
+          </p>
         </div>
         {writer ? (
           <Link className="button" to={`${base}/compose`}>
@@ -136,7 +154,11 @@ export default function SocialPosts() {
           ))}
         </ul>
       )}
-      <Pager label={`${current.label} posts pages`} previous={previousHref ? { to: previousHref, text: "Previous" } : null} next={nextHref ? { to: nextHref, text: "Next" } : null} />
+      <Pager
+        label={`${current.label} posts pages`}
+        previous={previousHref ? { to: previousHref, text: "Previous" } : null}
+        next={nextHref ? { to: nextHref, text: "Next" } : null}
+      />
     </section>
   );
 }
@@ -157,7 +179,14 @@ function PostRow({ item, writer, base }: { item: Item; writer: boolean; base: st
   return (
     <li className="post-row">
       {item.thumbnailMediaId ? (
-        <img className="post-thumb" src={`/api/media/${item.thumbnailMediaId}`} alt="" width={64} height={64} loading="lazy" />
+        <img
+          className="post-thumb"
+          src={`/api/media/${item.thumbnailMediaId}`}
+          alt=""
+          width={64}
+          height={64}
+          loading="lazy"
+        />
       ) : (
         <span className="post-thumb post-thumb-empty" aria-hidden="true">
           {POST_TYPE_LABEL[item.type]}
@@ -168,7 +197,9 @@ function PostRow({ item, writer, base }: { item: Item; writer: boolean; base: st
           <span className={`badge ${status.tone}`}>{status.label}</span>
           {when ? (
             <span>
-              <time dateTime={(item.status === "published" ? item.publishedAt : item.scheduledAt)?.toISOString()}>{formatLocal(when)}</time>{" "}
+              <time dateTime={(item.status === "published" ? item.publishedAt : item.scheduledAt)?.toISOString()}>
+                {formatLocal(when)}
+              </time>{" "}
               <span className="muted">{zoneLabel(item.timezone)}</span>
             </span>
           ) : (
@@ -189,7 +220,9 @@ function PostRow({ item, writer, base }: { item: Item; writer: boolean; base: st
             <strong>Why it failed:</strong> {item.reason}
           </p>
         ) : null}
-        {item.status !== "failed" && item.status !== "published" && item.reason ? <p className="post-reason post-reason-deferred">Waiting: {item.reason}</p> : null}
+        {item.status !== "failed" && item.status !== "published" && item.reason ? (
+          <p className="post-reason post-reason-deferred">Waiting: {item.reason}</p>
+        ) : null}
         {item.status === "published" && item.permalink ? (
           <p>
             <a href={item.permalink} target="_blank" rel="noreferrer">
@@ -210,7 +243,9 @@ function PostRow({ item, writer, base }: { item: Item; writer: boolean; base: st
             timezone={item.timezone}
             describedAs={name}
           />
-          {item.status === "draft" || item.status === "scheduled" ? <CancelPostForm postId={item.id} describedAs={name} /> : null}
+          {item.status === "draft" || item.status === "scheduled" ? (
+            <CancelPostForm postId={item.id} describedAs={name} />
+          ) : null}
         </div>
       ) : null}
     </li>

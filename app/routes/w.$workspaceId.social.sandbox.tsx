@@ -14,7 +14,9 @@ import styles from "../styles/social-sandbox.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
-export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Sandbox feed", "Social", workspaceNameFrom(matches)) }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: pageTitle("Sandbox feed", "Social", workspaceNameFrom(matches)) },
+];
 
 const PAGE_SIZE = 12;
 
@@ -32,8 +34,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const cursor = url.searchParams.get("cursor") || undefined;
   try {
-    const feed = await context.api.socialSandbox.listFeed({ workspaceId: params.workspaceId ?? "", cursor, limit: PAGE_SIZE });
-    return { ...feed, firstPage: !cursor, nextHref: feed.nextCursor ? `${url.pathname}?cursor=${encodeURIComponent(feed.nextCursor)}` : null, topHref: url.pathname };
+    const feed = await context.api.socialSandbox.listFeed({
+      workspaceId: params.workspaceId ?? "",
+      cursor,
+      limit: PAGE_SIZE,
+    });
+    return {
+      ...feed,
+      firstPage: !cursor,
+      nextHref: feed.nextCursor ? `${url.pathname}?cursor=${encodeURIComponent(feed.nextCursor)}` : null,
+      topHref: url.pathname,
+    };
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -85,18 +96,52 @@ function BehaviourForm({ account, result }: { account: SandboxAccount; result: u
           ? `Pending: ${FAILURES[pending]} — ${account.behaviour.times ?? 1} more time${(account.behaviour.times ?? 1) === 1 ? "" : "s"}.`
           : "No failure pending."}
       </p>
-      <ErrorSummary errors={errors} idPrefix={prefix} labels={{ failNext: "Next failure", times: "Times", message: "Message", processingSeconds: "Processing time", publishingLimit: "Posts per 24 hours" }} />
+      <ErrorSummary
+        errors={errors}
+        idPrefix={prefix}
+        labels={{
+          failNext: "Next failure",
+          times: "Times",
+          message: "Message",
+          processingSeconds: "Processing time",
+          publishingLimit: "Posts per 24 hours",
+        }}
+      />
       <Form method="post" replace>
         <input type="hidden" name="accountId" value={account.id} />
-        <SelectField id={`${prefix}failNext`} name="failNext" label="Next failure" defaultValue={pending ?? ""} errors={errors?.fieldErrors.failNext}>
+        <SelectField
+          id={`${prefix}failNext`}
+          name="failNext"
+          label="Next failure"
+          defaultValue={pending ?? ""}
+          errors={errors?.fieldErrors.failNext}
+        >
           {Object.entries(FAILURES).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
           ))}
         </SelectField>
-        <Field id={`${prefix}times`} name="times" type="number" min={1} max={10} label="Times" hint="How many calls in a row fail." defaultValue={account.behaviour.times ?? 1} errors={errors?.fieldErrors.times} />
-        <Field id={`${prefix}message`} name="message" maxLength={500} label="Message (optional)" hint="Shown on the failed post, as Instagram's message would be." defaultValue={account.behaviour.message ?? ""} errors={errors?.fieldErrors.message} />
+        <Field
+          id={`${prefix}times`}
+          name="times"
+          type="number"
+          min={1}
+          max={10}
+          label="Times"
+          hint="How many calls in a row fail."
+          defaultValue={account.behaviour.times ?? 1}
+          errors={errors?.fieldErrors.times}
+        />
+        <Field
+          id={`${prefix}message`}
+          name="message"
+          maxLength={500}
+          label="Message (optional)"
+          hint="Shown on the failed post, as Instagram's message would be."
+          defaultValue={account.behaviour.message ?? ""}
+          errors={errors?.fieldErrors.message}
+        />
         <Field
           id={`${prefix}processingSeconds`}
           name="processingSeconds"
@@ -136,8 +181,8 @@ export default function SandboxFeed() {
     <div className="social-sandbox">
       <h2>Sandbox feed</h2>
       <p className="banner-info" role="note">
-        <strong>Sandbox — nothing here is posted to Instagram.</strong> Posts scheduled to a Sandbox account go through the same publishing pipeline
-        (containers, processing, quota, retries) and land here instead.
+        <strong>Sandbox — nothing here is posted to Instagram.</strong> Posts scheduled to a Sandbox account go through
+        the same publishing pipeline (containers, processing, quota, retries) and land here instead.
       </p>
       <Notice message={noticeOf(result)} />
 
@@ -159,16 +204,35 @@ export default function SandboxFeed() {
           {data.items.map((item) => (
             <li key={item.id} id={item.id} className="card sandbox-post">
               <p className="sandbox-post-meta">
-                <strong>@{item.username}</strong> · <time dateTime={new Date(item.publishedAt).toISOString()}>{formatDateTime(new Date(item.publishedAt))}</time> ·{" "}
-                {item.mediaType === "CAROUSEL_ALBUM" ? `Carousel of ${item.media.length}` : item.mediaType === "VIDEO" ? "Reel" : "Image"}
+                <strong>@{item.username}</strong> ·{" "}
+                <time dateTime={new Date(item.publishedAt).toISOString()}>
+                  {formatDateTime(new Date(item.publishedAt))}
+                </time>{" "}
+                ·{" "}
+                {item.mediaType === "CAROUSEL_ALBUM"
+                  ? `Carousel of ${item.media.length}`
+                  : item.mediaType === "VIDEO"
+                    ? "Reel"
+                    : "Image"}
               </p>
               <div className="sandbox-post-media">
                 {item.media.length === 0 ? <p>The media was removed from the library.</p> : null}
                 {item.media.map((file, index) =>
                   file.kind === "video" ? (
-                    <video key={file.id} src={`/api/media/${file.id}`} controls preload="metadata" aria-label={`Video ${index + 1} of the post`} />
+                    <video
+                      key={file.id}
+                      src={`/api/media/${file.id}`}
+                      controls
+                      preload="metadata"
+                      aria-label={`Video ${index + 1} of the post`}
+                    />
                   ) : (
-                    <img key={file.id} src={`/api/media/${file.id}`} alt={`Image ${index + 1} of the post`} loading="lazy" />
+                    <img
+                      key={file.id}
+                      src={`/api/media/${file.id}`}
+                      alt={`Image ${index + 1} of the post`}
+                      loading="lazy"
+                    />
                   ),
                 )}
               </div>
@@ -181,12 +245,18 @@ export default function SandboxFeed() {
           ))}
         </ul>
       )}
-      <Pager label="Sandbox feed pages" previous={data.firstPage ? null : { to: data.topHref, text: "Newest" }} next={data.nextHref ? { to: data.nextHref, text: "Older" } : null} />
+      <Pager
+        label="Sandbox feed pages"
+        previous={data.firstPage ? null : { to: data.topHref, text: "Newest" }}
+        next={data.nextHref ? { to: data.nextHref, text: "Older" } : null}
+      />
 
       {manager && data.accounts.length > 0 ? (
         <section aria-labelledby="sandbox-testing-heading">
           <h2 id="sandbox-testing-heading">Test failures</h2>
-          <p>Make a Sandbox account fail its next publishing calls, to see how the pipeline and the post list handle it.</p>
+          <p>
+            Make a Sandbox account fail its next publishing calls, to see how the pipeline and the post list handle it.
+          </p>
           {data.accounts.map((account) => (
             <BehaviourForm key={account.id} account={account} result={result} />
           ))}

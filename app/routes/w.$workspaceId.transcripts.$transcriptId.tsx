@@ -1,7 +1,11 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, useActionData, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { TRANSCRIPT_LANGUAGES, languageName, type TranscriptLanguage } from "../../server/services/transcription/languages";
+import {
+  TRANSCRIPT_LANGUAGES,
+  languageName,
+  type TranscriptLanguage,
+} from "../../server/services/transcription/languages";
 import { formatTimestamp } from "../../server/services/transcription/timecode";
 import { ErrorPanel } from "../components/error-page";
 import { ErrorSummary, SubmitButton } from "../components/form";
@@ -21,7 +25,12 @@ import "../styles/transcripts.css";
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: podcastStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
-  { title: pageTitle(data ? `Transcript of ${data.transcript.media.filename}` : "Transcript", workspaceNameFrom(matches)) },
+  {
+    title: pageTitle(
+      data ? `Transcript of ${data.transcript.media.filename}` : "Transcript",
+      workspaceNameFrom(matches),
+    ),
+  },
 ];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -53,13 +62,27 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "save-language":
       case "retranscribe": {
         const language = (text(form, "language") || null) as TranscriptLanguage | null;
-        await api.setLanguage({ workspaceId, mediaId: text(form, "mediaId"), language, retranscribe: intent === "retranscribe" });
+        await api.setLanguage({
+          workspaceId,
+          mediaId: text(form, "mediaId"),
+          language,
+          retranscribe: intent === "retranscribe",
+        });
         const named = language ? languageName(language) : "automatic detection";
-        return { intent, notice: intent === "retranscribe" ? `Transcribing again with ${named}.` : `Language set to ${named}.` };
+        return {
+          intent,
+          notice: intent === "retranscribe" ? `Transcribing again with ${named}.` : `Language set to ${named}.`,
+        };
       }
       case "summarize": {
         const result = await api.summarize({ workspaceId, transcriptId: params.transcriptId ?? "" });
-        return { intent, notice: result.summaryKind === "llm" ? "Summary, show notes and chapters written." : "Automatic summary, show notes and chapters made." };
+        return {
+          intent,
+          notice:
+            result.summaryKind === "llm"
+              ? "Summary, show notes and chapters written."
+              : "Automatic summary, show notes and chapters made.",
+        };
       }
       default:
         throw new Response("Unknown action.", { status: 400 });
@@ -113,13 +136,17 @@ export default function TranscriptPage() {
     const line = current >= 0 ? list?.querySelector<HTMLElement>(`[data-index="${current}"]`) : null;
     if (!list || !line || !follow || editingId) return;
     const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    list.scrollTo({ top: line.offsetTop - list.clientHeight / 2 + line.clientHeight / 2, behavior: reduced ? "auto" : "smooth" });
+    list.scrollTo({
+      top: line.offsetTop - list.clientHeight / 2 + line.clientHeight / 2,
+      behavior: reduced ? "auto" : "smooth",
+    });
   }, [current, follow, editingId]);
 
   // The player may have read its metadata before hydration, so cue ?t= both now and when it does.
   const cueStart = useCallback(() => {
     const audio = audioRef.current;
-    if (audio && startAtMs !== null && audio.readyState >= 1 && audio.currentTime === 0) audio.currentTime = startAtMs / 1000;
+    if (audio && startAtMs !== null && audio.readyState >= 1 && audio.currentTime === 0)
+      audio.currentTime = startAtMs / 1000;
   }, [startAtMs]);
   useEffect(cueStart, [cueStart]);
 
@@ -133,7 +160,10 @@ export default function TranscriptPage() {
 
   // A re-transcription that finishes replaces the lines: load them.
   const revalidator = useRevalidator();
-  const onStatusChange = useCallback((state: TranscriptionState) => state.job?.status === "done" && revalidator.revalidate(), [revalidator]);
+  const onStatusChange = useCallback(
+    (state: TranscriptionState) => state.job?.status === "done" && revalidator.revalidate(),
+    [revalidator],
+  );
 
   const reTranscribing = transcript.job && transcript.job.status !== "done";
   const segmentErrors = errorsOf(result, "update-segment");
@@ -145,7 +175,8 @@ export default function TranscriptPage() {
           <h1 className="tx-title">{transcript.media.filename}</h1>
           <p className="lead">
             {languageName(transcript.language)} · {segments.length} {segments.length === 1 ? "line" : "lines"}
-            {segments.length > 0 ? ` · ${formatTimestamp(segments.at(-1)!.endMs)}` : ""} · transcribed with {transcript.provider}
+            {segments.length > 0 ? ` · ${formatTimestamp(segments.at(-1)!.endMs)}` : ""} · transcribed with{" "}
+            {transcript.provider}
           </p>
         </div>
         <TranscriptExportLinks transcriptId={transcript.id} />
@@ -153,7 +184,13 @@ export default function TranscriptPage() {
       <Notice message={noticeOf(result)} />
       {reTranscribing ? (
         <div className="card tx-rerun">
-          <TranscriptionStatus workspaceId={workspace.id} mediaId={transcript.mediaId} initial={jobState} showTranscriptLink={false} onStatusChange={onStatusChange} />
+          <TranscriptionStatus
+            workspaceId={workspace.id}
+            mediaId={transcript.mediaId}
+            initial={jobState}
+            showTranscriptLink={false}
+            onStatusChange={onStatusChange}
+          />
         </div>
       ) : null}
 
@@ -262,7 +299,13 @@ function Line({
         {canWrite ? (
           <Form method="post" className="tx-line-form">
             {fields}
-            <textarea id={`line-${segment.id}`} name="text" defaultValue={segment.text} rows={rowsFor(segment.text)} maxLength={5000} />
+            <textarea
+              id={`line-${segment.id}`}
+              name="text"
+              defaultValue={segment.text}
+              rows={rowsFor(segment.text)}
+              maxLength={5000}
+            />
             <button type="submit" className="button button-secondary button-small">
               Save<span className="visually-hidden"> line at {at}</span>
             </button>
@@ -279,7 +322,11 @@ function Line({
     if (event.key === "Enter" && (event.metaKey || event.ctrlKey)) fetcher.submit(event.currentTarget.form);
   };
   return (
-    <li className={current ? "tx-line is-current" : "tx-line"} data-index={index} aria-current={current ? "time" : undefined}>
+    <li
+      className={current ? "tx-line is-current" : "tx-line"}
+      data-index={index}
+      aria-current={current ? "time" : undefined}
+    >
       <button type="button" className="tx-time" onClick={() => onSeek(segment.startMs)}>
         {at}
         <span className="visually-hidden"> — play from here</span>
@@ -333,8 +380,17 @@ function Line({
   );
 }
 
-function LanguageCard({ transcript, canWrite, result }: { transcript: Transcript; canWrite: boolean; result: unknown }) {
-  const current = transcript.language && transcript.language in TRANSCRIPT_LANGUAGES ? transcript.language : "";
+function LanguageCard({
+  transcript,
+  canWrite,
+  result,
+}: {
+  transcript: Transcript;
+  canWrite: boolean;
+  result: unknown;
+}) {
+  const current =
+    transcript.language && Object.hasOwn(TRANSCRIPT_LANGUAGES, transcript.language) ? transcript.language : "";
   return (
     <section className="card tx-card" aria-labelledby="language-heading">
       <h2 id="language-heading">Language</h2>
@@ -393,7 +449,9 @@ function SummaryCard({
       <h2 id="summary-heading">Summary, show notes and chapters</h2>
       {hasSummary ? (
         <p className={transcript.summaryKind === "llm" ? "tx-kind tx-kind-llm" : "tx-kind tx-kind-extractive"}>
-          {transcript.summaryKind === "llm" ? "Written by an AI model — check it before publishing." : "Automatic summary (extractive, no AI provider configured)"}
+          {transcript.summaryKind === "llm"
+            ? "Written by an AI model — check it before publishing."
+            : "Automatic summary (extractive, no AI provider configured)"}
         </p>
       ) : null}
       <ErrorSummary errors={errorsOf(result, "summarize")} />
@@ -429,15 +487,20 @@ function SummaryCard({
       )}
       {canWrite ? (
         <Form method="post" className="tx-generate">
-          <SubmitButton intent="summarize" className={hasSummary ? "button button-secondary" : "button"} pendingLabel={transcript.summaryMode === "llm" ? "Writing…" : "Making…"}>
+          <SubmitButton
+            intent="summarize"
+            className={hasSummary ? "button button-secondary" : "button"}
+            pendingLabel={transcript.summaryMode === "llm" ? "Writing…" : "Making…"}
+          >
             {hasSummary ? "Generate again" : generateLabel}
           </SubmitButton>
         </Form>
       ) : null}
       {transcript.summaryMode === "extractive" ? (
         <p className="muted tx-small">
-          No AI provider is configured, so the summary is made of the transcript’s most representative sentences and the chapters are even time splits named by
-          their keywords. For written summaries, set <code>LLM_PROVIDERS</code> (see the README).
+          No AI provider is configured, so the summary is made of the transcript’s most representative sentences and the
+          chapters are even time splits named by their keywords. For written summaries, set <code>LLM_PROVIDERS</code>{" "}
+          (see the README).
         </p>
       ) : null}
     </section>

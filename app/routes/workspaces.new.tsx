@@ -36,7 +36,9 @@ export default function NewWorkspace() {
     <AppShell user={user} workspaces={workspaces}>
       <div className="page-narrow">
         <h1>New workspace</h1>
-        <p className="lead">A workspace holds one team&rsquo;s shows and content. You will be its owner and can invite others.</p>
+        <p className="lead">
+          A workspace holds one team&rsquo;s shows and content. You will be its owner and can invite others.
+        </p>
         <div className="card">
           <ErrorSummary errors={errors} labels={{ name: "Workspace name" }} />
           <Form method="post" className="stack" noValidate>

@@ -52,6 +52,8 @@ export const userTokens = pgTable(
 /** Fixed-window counters shared by every Worker isolate (login per account and per IP). */
 export const rateLimits = pgTable("rate_limits", {
   key: text("key").primaryKey(),
-  windowStart: timestamp("window_start", { withTimezone: true }).notNull().default(sql`now()`),
+  windowStart: timestamp("window_start", { withTimezone: true })
+    .notNull()
+    .default(sql`now()`),
   count: integer("count").notNull().default(0),
 });

@@ -11,7 +11,9 @@ export const emails = pgTable("emails", {
   subject: text("subject").notNull(),
   text: text("text").notNull(),
   html: text("html").notNull(),
-  status: text("status", { enum: ["queued", "sent", "failed"] }).notNull().default("queued"),
+  status: text("status", { enum: ["queued", "sent", "failed"] })
+    .notNull()
+    .default("queued"),
   provider: text("provider"),
   providerMessageId: text("provider_message_id"),
   attempts: integer("attempts").notNull().default(0),

@@ -1,4 +1,15 @@
-import { index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { mediaObjects } from "./media";
 import { workspaces } from "./workspaces";
@@ -97,7 +108,15 @@ export type SocialPostType = (typeof SOCIAL_POST_TYPES)[number];
  * `next_attempt_at`; `publish_requested_at` set and no remote id means the outcome is unknown and must be
  * reconciled against the account's recent media before anything is retried.
  */
-export const SOCIAL_POST_STATUSES = ["draft", "scheduled", "queued", "publishing", "published", "failed", "canceled"] as const;
+export const SOCIAL_POST_STATUSES = [
+  "draft",
+  "scheduled",
+  "queued",
+  "publishing",
+  "published",
+  "failed",
+  "canceled",
+] as const;
 export type SocialPostStatus = (typeof SOCIAL_POST_STATUSES)[number];
 
 export const socialPosts = pgTable(

@@ -38,7 +38,10 @@ export const transcriptionJobs = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [index("transcription_jobs_workspace_idx").on(t.workspaceId, t.createdAt), index("transcription_jobs_status_idx").on(t.status)],
+  (t) => [
+    index("transcription_jobs_workspace_idx").on(t.workspaceId, t.createdAt),
+    index("transcription_jobs_status_idx").on(t.status),
+  ],
 );
 
 export const SUMMARY_KINDS = ["llm", "extractive"] as const;

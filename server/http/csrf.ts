@@ -7,7 +7,10 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * cross-origin POSTs and Sec-Fetch-Site on modern engines; a request with neither is not from a browser page
  * and carries no ambient cookie risk. Webhooks are exempt: they authenticate by signature.
  */
-export function sameOriginWrites(opts: { allowedOrigins: (requestUrl: URL) => string[]; exemptPrefixes: string[] }): MiddlewareHandler {
+export function sameOriginWrites(opts: {
+  allowedOrigins: (requestUrl: URL) => string[];
+  exemptPrefixes: string[];
+}): MiddlewareHandler {
   return async (c, next) => {
     const url = new URL(c.req.url);
     if (SAFE_METHODS.has(c.req.method) || opts.exemptPrefixes.some((p) => url.pathname.startsWith(p))) return next();

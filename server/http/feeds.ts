@@ -32,9 +32,17 @@ export function matchesEtag(header: string | undefined, etag: string) {
 async function publicDocument(c: Context<FeedEnv>, body: string, contentType: string) {
   const bytes = new TextEncoder().encode(body);
   const etag = await etagOf(bytes);
-  const headers = { "cache-control": CACHE_CONTROL, etag, "access-control-allow-origin": "*", "x-content-type-options": "nosniff" };
+  const headers = {
+    "cache-control": CACHE_CONTROL,
+    etag,
+    "access-control-allow-origin": "*",
+    "x-content-type-options": "nosniff",
+  };
   if (matchesEtag(c.req.header("if-none-match"), etag)) return new Response(null, { status: 304, headers });
-  return new Response(bytes, { status: 200, headers: { ...headers, "content-type": contentType, "content-length": String(bytes.length) } });
+  return new Response(bytes, {
+    status: 200,
+    headers: { ...headers, "content-type": contentType, "content-length": String(bytes.length) },
+  });
 }
 
 /** Unknown, unpublished and malformed ids all look the same: 404. */
@@ -54,7 +62,11 @@ feedRoutes.get("/feeds/:file", (c) => {
   if (!UUID.test(showId)) return notFoundResponse();
   return orNotFound(async () => {
     const feed = await getPublicShow({ db: c.var.trpc.db, showId });
-    return publicDocument(c, buildFeedXml({ feed, appUrl: c.var.trpc.config.appUrl }), "application/rss+xml; charset=utf-8");
+    return publicDocument(
+      c,
+      buildFeedXml({ feed, appUrl: c.var.trpc.config.appUrl }),
+      "application/rss+xml; charset=utf-8",
+    );
   });
 });
 
@@ -70,14 +82,26 @@ feedRoutes.get("/feeds/:showId/episodes/:episodeId/:file", (c) => {
   if (!UUID.test(showId) || !UUID.test(episodeId) || !Object.hasOwn(EPISODE_FILES, file)) return notFoundResponse();
   const name = file as keyof typeof EPISODE_FILES;
   return orNotFound(async () => {
-    const { episode, transcript } = await getPublishedEpisode({ db: c.var.trpc.db, showId, episodeId, withTranscript: name !== "chapters.json" });
+    const { episode, transcript } = await getPublishedEpisode({
+      db: c.var.trpc.db,
+      showId,
+      episodeId,
+      withTranscript: name !== "chapters.json",
+    });
     if (!transcript) return notFoundResponse("This episode has no transcript.");
     if (name === "chapters.json") {
       if (transcript.chapters.length === 0) return notFoundResponse("This episode has no chapters.");
       return publicDocument(c, buildChaptersJson(transcript.chapters), EPISODE_FILES[name]);
     }
     const render = name === "transcript.vtt" ? renderVtt : renderSrt;
-    const bytes = render({ id: transcript.id, title: episode.title, language: transcript.language, summary: null, chapters: [], segments: transcript.segments });
+    const bytes = render({
+      id: transcript.id,
+      title: episode.title,
+      language: transcript.language,
+      summary: null,
+      chapters: [],
+      segments: transcript.segments,
+    });
     return publicDocument(c, new TextDecoder().decode(bytes), EPISODE_FILES[name]);
   });
 });

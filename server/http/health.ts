@@ -10,7 +10,11 @@ export interface HealthReport {
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 200);
 
 /** Liveness plus readiness of the two dependencies every request needs. DB down is a 503; R2 down degrades. */
-export async function checkHealth(opts: { db: Database; media: R2Bucket; version: string }): Promise<{ report: HealthReport; httpStatus: 200 | 503 }> {
+export async function checkHealth(opts: {
+  db: Database;
+  media: R2Bucket;
+  version: string;
+}): Promise<{ report: HealthReport; httpStatus: 200 | 503 }> {
   const [database, storage] = await Promise.all([
     opts.db.execute(sql`select 1`).then(
       () => ({ ok: true }),
@@ -22,5 +26,8 @@ export async function checkHealth(opts: { db: Database; media: R2Bucket; version
     ),
   ]);
   const status = database.ok && storage.ok ? "ok" : "degraded";
-  return { report: { status, version: opts.version, checks: { database, storage } }, httpStatus: database.ok ? 200 : 503 };
+  return {
+    report: { status, version: opts.version, checks: { database, storage } },
+    httpStatus: database.ok ? 200 : 503,
+  };
 }

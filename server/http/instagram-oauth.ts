@@ -9,8 +9,8 @@ type CallbackEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
 export const instagramOAuthRoutes = new Hono<CallbackEnv>();
 
-const accountsPage = (workspaceId: string, outcome: ConnectOutcome) => `/w/${workspaceId}/social/accounts?connect=${outcome}`;
-
+const accountsPage = (workspaceId: string, outcome: ConnectOutcome) =>
+  `/w/${workspaceId}/social/accounts?connect=${outcome}`;
 
 /** When the attempt cannot be tied to a workspace (unknown or spent state) there is no accounts page to return to. */
 function standalonePage(outcome: ConnectOutcome, status: 400 | 403) {
@@ -37,11 +37,21 @@ instagramOAuthRoutes.get(INSTAGRAM_CALLBACK_PATH, async (c) => {
 
   if (url.searchParams.get("error") || !code) {
     const abandoned = await abandonInstagramConnect({ db, userId: auth.user.id, state });
-    return abandoned ? c.redirect(accountsPage(abandoned.workspaceId, "denied"), 303) : standalonePage("state_expired", 400);
+    return abandoned
+      ? c.redirect(accountsPage(abandoned.workspaceId, "denied"), 303)
+      : standalonePage("state_expired", 400);
   }
 
   try {
-    const { workspaceId } = await completeInstagramConnect({ db, env, userId: auth.user.id, state, code, appUrl: config.appUrl, now: clock() });
+    const { workspaceId } = await completeInstagramConnect({
+      db,
+      env,
+      userId: auth.user.id,
+      state,
+      code,
+      appUrl: config.appUrl,
+      now: clock(),
+    });
     return c.redirect(accountsPage(workspaceId, "connected"), 303);
   } catch (error) {
     if (!(error instanceof InstagramConnectError)) throw error;

@@ -12,10 +12,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const named = (file: string, name: string) => new RegExp(`^${name}(\\.[a-z0-9]{2,5})?$`).test(file);
 
 /** Published episodes' audio and shows' artwork are public: players and directories fetch them without a session. */
-const PUBLIC_HEADERS = { "access-control-allow-origin": "*", "access-control-expose-headers": "content-length, content-range, accept-ranges, etag" };
+const PUBLIC_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "content-length, content-range, accept-ranges, etag",
+};
 
 /** A NOT_FOUND from the service is a 404; anything else is a bug and propagates. */
-async function serve(c: Context<MediaEnv>, find: () => Promise<StoredObject>, cacheControl: string, headers?: Record<string, string>) {
+async function serve(
+  c: Context<MediaEnv>,
+  find: () => Promise<StoredObject>,
+  cacheControl: string,
+  headers?: Record<string, string>,
+) {
   let object: StoredObject;
   try {
     object = await find();
@@ -32,7 +40,12 @@ export const mediaRoutes = new Hono<MediaEnv>();
 mediaRoutes.get("/media/episodes/:episodeId/:file", (c) => {
   const episodeId = c.req.param("episodeId");
   if (!UUID.test(episodeId) || !named(c.req.param("file"), "audio")) return notFoundResponse();
-  return serve(c, () => getPublishedEpisodeAudio({ db: c.var.trpc.db, episodeId }), "public, max-age=3600", PUBLIC_HEADERS);
+  return serve(
+    c,
+    () => getPublishedEpisodeAudio({ db: c.var.trpc.db, episodeId }),
+    "public, max-age=3600",
+    PUBLIC_HEADERS,
+  );
 });
 
 mediaRoutes.get("/media/shows/:showId/:file", (c) => {

@@ -38,7 +38,13 @@ export async function serveR2Object(opts: {
 }): Promise<Response> {
   const { size } = opts.object;
   // nosniff: stored bytes were only checked at their start, so browsers must not guess another type.
-  const headers = new Headers({ "accept-ranges": "bytes", "content-type": opts.object.contentType, "cache-control": opts.cacheControl, "x-content-type-options": "nosniff", ...opts.headers });
+  const headers = new Headers({
+    "accept-ranges": "bytes",
+    "content-type": opts.object.contentType,
+    "cache-control": opts.cacheControl,
+    "x-content-type-options": "nosniff",
+    ...opts.headers,
+  });
   // Range is defined for GET only; a HEAD gets the whole object's headers.
   const isHead = opts.request.method === "HEAD";
   const range = isHead ? null : parseRange(opts.request.headers.get("range"), size);
@@ -53,7 +59,10 @@ export async function serveR2Object(opts: {
     headers.set("content-length", String(size));
     return new Response(null, { status: 200, headers });
   }
-  const body = await opts.bucket.get(opts.object.r2Key, range ? { range: { offset: range.start, length: range.end - range.start + 1 } } : undefined);
+  const body = await opts.bucket.get(
+    opts.object.r2Key,
+    range ? { range: { offset: range.start, length: range.end - range.start + 1 } } : undefined,
+  );
   if (!body) return notFoundResponse();
   headers.set("etag", body.httpEtag);
   if (!range) {
@@ -66,4 +75,7 @@ export async function serveR2Object(opts: {
 }
 
 export const notFoundResponse = (message = "Not found.") =>
-  new Response(message, { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  new Response(message, {
+    status: 404,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });

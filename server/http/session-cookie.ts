@@ -6,13 +6,21 @@ export const sessionCookieName = (config: Pick<AppConfig, "secureCookies">) =>
   config.secureCookies ? "__Host-greenroom_session" : "greenroom_session";
 
 function serialize(name: string, value: string, maxAgeSeconds: number, secure: boolean) {
-  return [`${name}=${value}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`, ...(secure ? ["Secure"] : [])].join("; ");
+  return [
+    `${name}=${value}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${maxAgeSeconds}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
 }
 
 export const sessionCookie = (config: AppConfig, token: string) =>
   serialize(sessionCookieName(config), token, SESSION_INACTIVITY_SECONDS, config.secureCookies);
 
-export const clearedSessionCookie = (config: AppConfig) => serialize(sessionCookieName(config), "", 0, config.secureCookies);
+export const clearedSessionCookie = (config: AppConfig) =>
+  serialize(sessionCookieName(config), "", 0, config.secureCookies);
 
 export function readSessionToken(cookieHeader: string | null, config: AppConfig): string | null {
   if (!cookieHeader) return null;

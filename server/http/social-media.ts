@@ -11,7 +11,12 @@ type SocialMediaEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 export const socialMediaRoutes = new Hono<SocialMediaEnv>();
 
 socialMediaRoutes.get("/api/social/media/:token", async (c) => {
-  const object = await resolveSocialMediaLink({ db: c.var.trpc.db, secret: c.env.UPLOAD_SIGNING_SECRET, token: c.req.param("token"), now: systemClock() });
+  const object = await resolveSocialMediaLink({
+    db: c.var.trpc.db,
+    secret: c.env.UPLOAD_SIGNING_SECRET,
+    token: c.req.param("token"),
+    now: systemClock(),
+  });
   if (!object) return notFoundResponse();
   return serveR2Object({ bucket: c.env.MEDIA, request: c.req.raw, object, cacheControl: "private, max-age=3600" });
 });

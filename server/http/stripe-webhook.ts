@@ -24,7 +24,12 @@ export const stripeWebhookRoutes = new Hono<WebhookEnv>().post("/", async (c) =>
   const body = await c.req.text();
   let event;
   try {
-    event = await verifyStripeEvent({ stripe, body, signature: c.req.header("stripe-signature") ?? null, secret: webhookSecret });
+    event = await verifyStripeEvent({
+      stripe,
+      body,
+      signature: c.req.header("stripe-signature") ?? null,
+      secret: webhookSecret,
+    });
   } catch (error) {
     if (error instanceof AppError) return c.json({ error: error.message }, 400, noStore);
     throw error;
@@ -37,7 +42,9 @@ export const stripeWebhookRoutes = new Hono<WebhookEnv>().post("/", async (c) =>
     if ("emailIds" in result) await enqueueNotificationEmails(c.env.EMAIL_QUEUE, result.emailIds);
     return c.json({ received: true, outcome: result.outcome }, 200, noStore);
   } catch (error) {
-    console.error(JSON.stringify({ event: "stripe.webhook_failed", id: event.id, type: event.type, error: String(error) }));
+    console.error(
+      JSON.stringify({ event: "stripe.webhook_failed", id: event.id, type: event.type, error: String(error) }),
+    );
     return c.json({ error: "Processing failed; Stripe will retry." }, 500, noStore);
   }
 });

@@ -49,12 +49,23 @@ async function receive(c: Context<UploadEnv>, opts: { multipartRequest: boolean;
   const mediaId = c.req.param("mediaId") ?? "";
   const token = c.req.query("token") ?? "";
   if (!UUID.test(mediaId)) return fail(c, 404, "NOT_FOUND", "There is no upload at this address.");
-  if (!/^\d{1,5}$/.test(opts.partNumber)) return fail(c, 400, "BAD_REQUEST", `“${opts.partNumber.slice(0, 20)}” is not a part number. Parts are numbered from 1.`);
+  if (!/^\d{1,5}$/.test(opts.partNumber))
+    return fail(
+      c,
+      400,
+      "BAD_REQUEST",
+      `“${opts.partNumber.slice(0, 20)}” is not a part number. Parts are numbered from 1.`,
+    );
   const lengthHeader = c.req.header("content-length");
   const contentLength = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
   if (contentLength === null) return fail(c, 411, "LENGTH_REQUIRED", "Send the part with a Content-Length header.");
   if (contentLength > PART_SIZE) {
-    return fail(c, 413, "PAYLOAD_TOO_LARGE", `A request may carry at most ${formatBytes(PART_SIZE)} (${PART_SIZE} bytes); this one announces ${contentLength}. Send the file in parts.`);
+    return fail(
+      c,
+      413,
+      "PAYLOAD_TOO_LARGE",
+      `A request may carry at most ${formatBytes(PART_SIZE)} (${PART_SIZE} bytes); this one announces ${contentLength}. Send the file in parts.`,
+    );
   }
 
   const body = countedBody(c.req.raw.body, contentLength);
@@ -74,18 +85,30 @@ async function receive(c: Context<UploadEnv>, opts: { multipartRequest: boolean;
     return c.json(part, 200, { "cache-control": "no-store" });
   } catch (error) {
     if (body.received() > contentLength) {
-      return fail(c, 413, "PAYLOAD_TOO_LARGE", `The request carried more than the ${contentLength} bytes its Content-Length announced.`);
+      return fail(
+        c,
+        413,
+        "PAYLOAD_TOO_LARGE",
+        `The request carried more than the ${contentLength} bytes its Content-Length announced.`,
+      );
     }
     if (error instanceof UploadTooLargeError) return fail(c, 413, "PAYLOAD_TOO_LARGE", error.message);
     if (error instanceof AppError) return fail(c, HTTP_STATUS[error.code], error.code, error.message);
     // A body that ended early is a dropped connection: 408 tells the uploader to send the part again.
     if (body.received() < contentLength) {
-      return fail(c, 408, "INCOMPLETE_BODY", `The part stopped after ${body.received()} of ${contentLength} bytes. Send it again.`);
+      return fail(
+        c,
+        408,
+        "INCOMPLETE_BODY",
+        `The part stopped after ${body.received()} of ${contentLength} bytes. Send it again.`,
+      );
     }
     throw error;
   }
 }
 
 export const uploadRoutes = new Hono<UploadEnv>()
-  .put("/:mediaId/parts/:partNumber", (c) => receive(c, { multipartRequest: true, partNumber: c.req.param("partNumber") }))
+  .put("/:mediaId/parts/:partNumber", (c) =>
+    receive(c, { multipartRequest: true, partNumber: c.req.param("partNumber") }),
+  )
   .put("/:mediaId", (c) => receive(c, { multipartRequest: false, partNumber: "1" }));

@@ -1,12 +1,6 @@
 /** The one error type services throw. Routers and HTTP handlers map `code` to tRPC / HTTP status. */
 export type AppErrorCode =
-  | "BAD_REQUEST"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "TOO_MANY_REQUESTS"
-  | "PRECONDITION_FAILED";
+  "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "TOO_MANY_REQUESTS" | "PRECONDITION_FAILED";
 
 export interface AppErrorOptions {
   /** Per-field messages shown inline next to form inputs. */

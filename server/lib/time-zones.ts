@@ -26,7 +26,14 @@ function wallClock(date: Date, timeZone: string) {
     second: "2-digit",
   }).formatToParts(date);
   const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute"), second: get("second") };
+  return {
+    year: get("year"),
+    month: get("month"),
+    day: get("day"),
+    hour: get("hour"),
+    minute: get("minute"),
+    second: get("second"),
+  };
 }
 
 /** Milliseconds the zone's wall clock is ahead of UTC at `instant` (ms since the epoch). */

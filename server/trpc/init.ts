@@ -70,7 +70,12 @@ export function workspaceProcedure(permission: Permission) {
     .meta({ workspacePermission: permission })
     .input(ZWorkspaceInput)
     .use(async ({ ctx, input, next }) => {
-      const access = await authorizeWorkspace({ db: ctx.db, workspaceId: input.workspaceId, userId: ctx.auth.user.id, permission });
+      const access = await authorizeWorkspace({
+        db: ctx.db,
+        workspaceId: input.workspaceId,
+        userId: ctx.auth.user.id,
+        permission,
+      });
       return next({ ctx: { access } });
     });
 }

@@ -36,8 +36,6 @@ interface Scenario {
   run: () => Promise<void>;
 }
 
-
-
 /** Rejects if `promise` has not settled within `ms`; the timer never outlives the race. */
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -63,7 +61,11 @@ async function openDeliveredEmail(page: Page, baseUrl: string, to: string, subje
   const deadline = Date.now() + MAIL_TIMEOUT_MS;
   for (;;) {
     await page.goto(`${baseUrl}/dev/mailbox`);
-    const email = page.locator("details.mail").filter({ hasText: `To ${to}` }).filter({ hasText: subject }).first();
+    const email = page
+      .locator("details.mail")
+      .filter({ hasText: `To ${to}` })
+      .filter({ hasText: subject })
+      .first();
     if ((await email.count()) > 0 && (await email.locator(".badge").innerText()) === "Delivered") {
       await email.locator("summary").click();
       const link = email.locator(".mail-text a").first();
@@ -71,7 +73,8 @@ async function openDeliveredEmail(page: Page, baseUrl: string, to: string, subje
       assert.ok(href?.startsWith(`${baseUrl}/`), `the email "${subject}" links to ${href}, not to ${baseUrl}`);
       return link;
     }
-    if (Date.now() > deadline) throw new Error(`no delivered email "${subject}" to ${to} in the dev mailbox after ${MAIL_TIMEOUT_MS / 1000}s`);
+    if (Date.now() > deadline)
+      throw new Error(`no delivered email "${subject}" to ${to} in the dev mailbox after ${MAIL_TIMEOUT_MS / 1000}s`);
     await sleep(500);
   }
 }
@@ -117,7 +120,10 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
         await page.waitForURL(WORKSPACE_URL);
         firstWorkspaceId = workspaceIdOf(page);
         await page.getByRole("heading", { level: 1, name: /^Welcome to / }).waitFor();
-        await page.getByRole("region", { name: "Email confirmation" }).getByText("Confirm your email address.").waitFor();
+        await page
+          .getByRole("region", { name: "Email confirmation" })
+          .getByText("Confirm your email address.")
+          .waitFor();
       },
     },
     {
@@ -130,7 +136,11 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
         await page.getByRole("button", { name: "Confirm my email" }).click();
         await page.waitForURL(WORKSPACE_URL);
         await page.getByText("Your email address is confirmed.").waitFor();
-        assert.equal(await page.getByRole("region", { name: "Email confirmation" }).count(), 0, "the unverified banner is still shown");
+        assert.equal(
+          await page.getByRole("region", { name: "Email confirmation" }).count(),
+          0,
+          "the unverified banner is still shown",
+        );
       },
     },
     {
@@ -147,7 +157,11 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
         assert.notEqual(workspaceIdOf(page), firstWorkspaceId, "still on the first workspace");
         await page.getByRole("heading", { level: 1, name: `Welcome to ${secondWorkspace}` }).waitFor();
         await page.locator(".switcher > summary").click();
-        assert.equal(await page.locator(".switcher .menu-list li").count(), 2, "the switcher should list both workspaces");
+        assert.equal(
+          await page.locator(".switcher .menu-list li").count(),
+          2,
+          "the switcher should list both workspaces",
+        );
         await page.keyboard.press("Escape");
         assert.equal(await page.locator(".switcher").getAttribute("open"), null, "Escape should close the switcher");
       },
@@ -162,7 +176,10 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
         await page.getByLabel("Role", { exact: true }).selectOption("viewer");
         await page.getByRole("button", { name: "Send invitation" }).click();
         await page.getByRole("status").getByText(`Invitation sent to ${invitee}`).waitFor();
-        const row = page.getByRole("region", { name: "Pending invitations" }).getByRole("row").filter({ hasText: invitee });
+        const row = page
+          .getByRole("region", { name: "Pending invitations" })
+          .getByRole("row")
+          .filter({ hasText: invitee });
         await row.waitFor();
         assert.match(await row.innerText(), /Viewer/);
         const link = await openDeliveredEmail(page, baseUrl, invitee, `invited you to ${secondWorkspace}`);
@@ -192,9 +209,16 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
         await page.getByRole("heading", { level: 1, name: "Billing" }).waitFor();
         await page.getByRole("heading", { level: 2, name: "Billing is not configured" }).waitFor();
         await page.getByText("This workspace is on the Free plan.").waitFor();
-        const current = page.getByRole("region", { name: "Plans" }).getByRole("row").filter({ hasText: "Current plan" });
+        const current = page
+          .getByRole("region", { name: "Plans" })
+          .getByRole("row")
+          .filter({ hasText: "Current plan" });
         assert.match(await current.innerText(), /^Free/);
-        assert.equal(await page.getByRole("button", { name: /^Upgrade to / }).count(), 0, "offline there is nothing to buy");
+        assert.equal(
+          await page.getByRole("button", { name: /^Upgrade to / }).count(),
+          0,
+          "offline there is nothing to buy",
+        );
         assert.equal(await page.locator(".usage-meters meter").count(), 5, "one meter per plan limit");
       },
     },
@@ -210,7 +234,9 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
         await writeFile(file, wavFile(total));
         const openMedia = async () => {
           await page.getByRole("heading", { level: 1, name: "Media" }).waitFor();
-          await page.waitForFunction(() => document.querySelector<HTMLButtonElement>(".dropzone .button")?.disabled === false);
+          await page.waitForFunction(
+            () => document.querySelector<HTMLButtonElement>(".dropzone .button")?.disabled === false,
+          );
           // Every value the progress bar and the status line take, to check what the person saw on the way.
           await page.evaluate(() => {
             const seen: { progress: number[]; status: string[] } = { progress: [], status: [] };
@@ -220,10 +246,19 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
               const status = document.querySelector(".upload-status")?.textContent ?? "";
               if (bar && seen.progress.at(-1) !== bar.value) seen.progress.push(bar.value);
               if (status && seen.status.at(-1) !== status) seen.status.push(status);
-            }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["value"] });
+            }).observe(document.body, {
+              subtree: true,
+              childList: true,
+              characterData: true,
+              attributes: true,
+              attributeFilter: ["value"],
+            });
           });
         };
-        const seen = () => page.evaluate(() => (window as unknown as { uploadSeen: { progress: number[]; status: string[] } }).uploadSeen);
+        const seen = () =>
+          page.evaluate(
+            () => (window as unknown as { uploadSeen: { progress: number[]; status: string[] } }).uploadSeen,
+          );
         try {
           await page.goto(`${baseUrl}/w/${firstWorkspaceId}`);
           await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Media" }).click();
@@ -235,28 +270,58 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
             if (/\/parts\/2\?/.test(route.request().url())) return;
             return part1Attempts++ === 0 ? route.abort("connectionreset") : route.continue();
           });
-          const part1Stored = page.waitForResponse((response) => /\/parts\/1\?/.test(response.url()) && response.status() === 200, { timeout: 30_000 });
+          const part1Stored = page.waitForResponse(
+            (response) => /\/parts\/1\?/.test(response.url()) && response.status() === 200,
+            { timeout: 30_000 },
+          );
           await page.getByLabel("Files to upload", { exact: true }).setInputFiles(file);
           await part1Stored;
           const before = await seen();
-          assert.ok(before.status.some((text) => /^Part 1 failed \(the connection failed\)\. Retry 1 of 3/.test(text)), `no retry was shown: ${before.status.join(" | ")}`);
-          assert.ok(before.progress.some((value) => value > 0 && value < total), `the progress bar never showed partial progress: ${before.progress.join(", ")}`);
+          assert.ok(
+            before.status.some((text) => /^Part 1 failed \(the connection failed\)\. Retry 1 of 3/.test(text)),
+            `no retry was shown: ${before.status.join(" | ")}`,
+          );
+          assert.ok(
+            before.progress.some((value) => value > 0 && value < total),
+            `the progress bar never showed partial progress: ${before.progress.join(", ")}`,
+          );
 
           // Reloading cancels part 2 in flight (unrouting first would let it through).
           page.once("dialog", (dialog) => void dialog.accept());
           await page.reload();
           await page.unrouteAll({ behavior: "ignoreErrors" });
           await openMedia();
-          await page.getByRole("region", { name: "Library" }).getByRole("row").filter({ hasText: name }).getByText("Upload unfinished").waitFor();
+          await page
+            .getByRole("region", { name: "Library" })
+            .getByRole("row")
+            .filter({ hasText: name })
+            .getByText("Upload unfinished")
+            .waitFor();
           const sent: string[] = [];
-          page.on("request", (request) => request.method() === "PUT" && sent.push(new URL(request.url()).pathname.replace(/^.*\/uploads\/[^/]+/, "")));
+          page.on(
+            "request",
+            (request) =>
+              request.method() === "PUT" &&
+              sent.push(new URL(request.url()).pathname.replace(/^.*\/uploads\/[^/]+/, "")),
+          );
           await page.getByLabel("Files to upload", { exact: true }).setInputFiles(file);
 
           const item = page.locator(".upload-item").filter({ hasText: name });
-          await item.getByRole("status").getByText(/^Ready\./).waitFor({ timeout: 60_000 });
-          assert.deepEqual(sent, ["/parts/2"], `after the reload only the missing part should be sent, not ${sent.join(", ")}`);
+          await item
+            .getByRole("status")
+            .getByText(/^Ready\./)
+            .waitFor({ timeout: 60_000 });
+          assert.deepEqual(
+            sent,
+            ["/parts/2"],
+            `after the reload only the missing part should be sent, not ${sent.join(", ")}`,
+          );
           const bar = item.locator("progress");
-          assert.equal(await bar.getAttribute("value"), await bar.getAttribute("max"), "the progress bar did not reach the end");
+          assert.equal(
+            await bar.getAttribute("value"),
+            await bar.getAttribute("max"),
+            "the progress bar did not reach the end",
+          );
           await item.getByText(/^100% · 9 MB of 9 MB$/).waitFor();
           const row = page.getByRole("region", { name: "Library" }).getByRole("row").filter({ hasText: name });
           await row.getByText("Ready", { exact: true }).waitFor();
@@ -298,9 +363,16 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
           // An image in the media library.
           await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Media" }).click();
           await page.getByRole("heading", { level: 1, name: "Media" }).waitFor();
-          await page.waitForFunction(() => document.querySelector<HTMLButtonElement>(".dropzone .button")?.disabled === false);
+          await page.waitForFunction(
+            () => document.querySelector<HTMLButtonElement>(".dropzone .button")?.disabled === false,
+          );
           await page.getByLabel("Files to upload", { exact: true }).setInputFiles(image);
-          await page.locator(".upload-item").filter({ hasText: imageName }).getByRole("status").getByText(/^Ready\./).waitFor({ timeout: 60_000 });
+          await page
+            .locator(".upload-item")
+            .filter({ hasText: imageName })
+            .getByRole("status")
+            .getByText(/^Ready\./)
+            .waitFor({ timeout: 60_000 });
 
           // Compose: one minute out (the start of the minute after next), in Berlin time.
           await page.goto(`${baseUrl}/w/${workspaceId}/social`);
@@ -317,11 +389,17 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
           await page.screenshot({ path: path.join(RESULTS_DIR, "social-compose.png"), fullPage: true });
           await page.getByRole("button", { name: "Schedule", exact: true }).click();
           await page.waitForURL(/\/social\/compose\?postId=.*saved=scheduled/);
-          await page.getByRole("status").getByText(/^Scheduled for .*\(Europe\/Berlin\)\./).waitFor();
+          await page
+            .getByRole("status")
+            .getByText(/^Scheduled for .*\(Europe\/Berlin\)\./)
+            .waitFor();
 
           // The Posts page lists it as scheduled, then (the cron claims it, the consumer publishes it) as published.
           await page.goto(`${baseUrl}/w/${workspaceId}/social/posts?tab=scheduled`);
-          await page.locator(".post-row").filter({ hasText: `Episode 12 is live ${stamp}` }).waitFor();
+          await page
+            .locator(".post-row")
+            .filter({ hasText: `Episode 12 is live ${stamp}` })
+            .waitFor();
           const deadline = Date.now() + SOCIAL_PUBLISH_TIMEOUT_MS;
           for (;;) {
             await page.goto(`${baseUrl}/w/${workspaceId}/social/posts?tab=published`);
@@ -337,15 +415,24 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
               await page.goto(`${baseUrl}/w/${workspaceId}/social/posts?tab=scheduled`);
               const pendingRow = page.locator(".post-row").filter({ hasText: `Episode 12 is live ${stamp}` });
               const pending = (await pendingRow.count()) > 0 ? await pendingRow.innerText() : null;
-              const why = failed ? `it failed: ${failed}` : pending ? `it is still pending: ${pending}` : "it is in no list";
-              throw new Error(`the post was not published ${SOCIAL_PUBLISH_TIMEOUT_MS / 1000}s after scheduling; ${why}`);
+              const why = failed
+                ? `it failed: ${failed}`
+                : pending
+                  ? `it is still pending: ${pending}`
+                  : "it is in no list";
+              throw new Error(
+                `the post was not published ${SOCIAL_PUBLISH_TIMEOUT_MS / 1000}s after scheduling; ${why}`,
+              );
             }
             await sleep(5_000);
           }
           await page.screenshot({ path: path.join(RESULTS_DIR, "social-posts-published.png"), fullPage: true });
 
           await social.getByRole("link", { name: "Calendar" }).click();
-          await page.locator(".post-chip.chip-published").filter({ hasText: `Episode 12 is live ${stamp}` }).waitFor();
+          await page
+            .locator(".post-chip.chip-published")
+            .filter({ hasText: `Episode 12 is live ${stamp}` })
+            .waitFor();
           await page.screenshot({ path: path.join(RESULTS_DIR, "social-calendar.png"), fullPage: true });
 
           await social.getByRole("link", { name: "Sandbox feed" }).click();
@@ -361,9 +448,16 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
           await page.screenshot({ path: path.join(RESULTS_DIR, "social-analytics.png"), fullPage: true });
 
           // The owner hears about it in the app.
-          await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Notifications" }).click();
+          await page
+            .getByRole("navigation", { name: "Workspace" })
+            .getByRole("link", { name: "Notifications" })
+            .click();
           await page.getByRole("heading", { level: 1, name: "Notifications" }).waitFor();
-          await page.locator(".notification.is-unread").filter({ has: page.getByText("Published", { exact: true }) }).first().waitFor();
+          await page
+            .locator(".notification.is-unread")
+            .filter({ has: page.getByText("Published", { exact: true }) })
+            .first()
+            .waitFor();
           await page.screenshot({ path: path.join(RESULTS_DIR, "social-notifications.png"), fullPage: true });
           await page.getByRole("button", { name: "Mark all as read" }).click();
           await page.getByText("You are all caught up.").waitFor();
@@ -381,7 +475,11 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
         await fillSignUp(plain, { ...other, password: "short" });
         await plain.getByRole("alert").getByText("Some fields need attention.").waitFor();
         assert.equal(await plain.getByLabel("Password", { exact: true }).getAttribute("aria-invalid"), "true");
-        assert.equal(await plain.getByLabel("Email", { exact: true }).inputValue(), other.email, "the email was not kept");
+        assert.equal(
+          await plain.getByLabel("Email", { exact: true }).inputValue(),
+          other.email,
+          "the email was not kept",
+        );
         assert.equal(await plain.getByLabel("Password", { exact: true }).inputValue(), "", "the password was kept");
         await fillSignUp(plain, other);
         await plain.waitForURL(WORKSPACE_URL);
@@ -400,7 +498,11 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
 
 // ------------------------------------------------------------------------------------------------- Runner
 
-const slug = (name: string) => name.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "").toLowerCase();
+const slug = (name: string) =>
+  name
+    .replace(/[^a-z0-9]+/gi, "-")
+    .replace(/^-|-$/g, "")
+    .toLowerCase();
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0];
 
 const LIMIT = `the ${OVERALL_TIMEOUT_MS / 1000}-second time limit was reached`;
@@ -466,7 +568,9 @@ async function main(): Promise<number> {
         console.log(`not ok - ${scenario.name}: ${describe(error)}`);
         // The app's own log explains most failures (a job that threw, a cron that did not run).
         console.log(app.recentOutput(60).replace(/^/gm, "#   "));
-        await scenario.page.screenshot({ path: path.join(RESULTS_DIR, `${slug(scenario.name)}.png`), fullPage: true }).catch(() => undefined);
+        await scenario.page
+          .screenshot({ path: path.join(RESULTS_DIR, `${slug(scenario.name)}.png`), fullPage: true })
+          .catch(() => undefined);
       }
     }
     return finish(passed, failed);

@@ -24,7 +24,8 @@ async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
   return error as TRPCError;
 }
 
-const cookieToken = (headers: Headers) => /greenroom_session=([^;]*)/.exec(headers.get("set-cookie") ?? "")?.[1] ?? null;
+const cookieToken = (headers: Headers) =>
+  /greenroom_session=([^;]*)/.exec(headers.get("set-cookie") ?? "")?.[1] ?? null;
 
 /** The token from the newest outbox email to `to` with a link to `path`. */
 async function tokenFromEmail(to: string, path: string) {
@@ -40,7 +41,11 @@ async function tokenFromEmail(to: string, path: string) {
 describe("sign up", () => {
   it("creates the user, an owned workspace, a session cookie and a queued verification email", async () => {
     const { api, ctx, emails: queue } = callerFor(t.db, null);
-    const result = await api.auth.signUp({ name: "Maya Host", email: "  Maya@Example.TEST ", password: "a long passphrase" });
+    const result = await api.auth.signUp({
+      name: "Maya Host",
+      email: "  Maya@Example.TEST ",
+      password: "a long passphrase",
+    });
     const [user] = await t.db.select().from(users).where(eq(users.id, result.userId));
     expect(user.email).toBe("maya@example.test");
     expect(user.passwordHash).toMatch(/^scrypt\$32768\$8\$3\$/);
@@ -58,9 +63,13 @@ describe("sign up", () => {
   it("refuses a duplicate email with a field error and writes nothing", async () => {
     const { api } = callerFor(t.db, null);
     const before = await t.db.select().from(users);
-    const error = await rejection(api.auth.signUp({ name: "Maya Again", email: "maya@example.test", password: "another passphrase" }));
+    const error = await rejection(
+      api.auth.signUp({ name: "Maya Again", email: "maya@example.test", password: "another passphrase" }),
+    );
     expect(error.code).toBe("CONFLICT");
-    expect((error.cause as { fieldErrors?: Record<string, string[]> }).fieldErrors?.email?.[0]).toMatch(/already exists/);
+    expect((error.cause as { fieldErrors?: Record<string, string[]> }).fieldErrors?.email?.[0]).toMatch(
+      /already exists/,
+    );
     expect(await t.db.select().from(users)).toHaveLength(before.length);
   });
 
@@ -77,14 +86,22 @@ describe("sign-up rate limit", () => {
     const now = new Date();
     await t.db.insert(rateLimits).values({ key: `signup:ip:${ip}`, windowStart: now, count: 19 });
     const signUpFrom = (n: number) =>
-      callerFor(t.db, null, { ip }).api.auth.signUp({ name: `Burst ${n}`, email: `burst${n}@example.test`, password: "a long passphrase" });
+      callerFor(t.db, null, { ip }).api.auth.signUp({
+        name: `Burst ${n}`,
+        email: `burst${n}@example.test`,
+        password: "a long passphrase",
+      });
     await signUpFrom(20);
     const refused = await rejection(signUpFrom(21));
     expect(refused.code).toBe("TOO_MANY_REQUESTS");
     expect(refused.message).toMatch(/^Too many accounts were created from your network\. Try again in \d+ minutes?\.$/);
     expect(await t.db.select().from(users).where(eq(users.email, "burst21@example.test"))).toEqual([]);
     // Another address is unaffected.
-    await callerFor(t.db, null, { ip: "198.51.100.21" }).api.auth.signUp({ name: "Elsewhere", email: "elsewhere@example.test", password: "a long passphrase" });
+    await callerFor(t.db, null, { ip: "198.51.100.21" }).api.auth.signUp({
+      name: "Elsewhere",
+      email: "elsewhere@example.test",
+      password: "a long passphrase",
+    });
   });
 });
 
@@ -114,8 +131,12 @@ describe("log in and log out", () => {
 
   it("gives the same answer for a wrong password and an unknown account, and audits both", async () => {
     const user = await createUser(t.db);
-    const wrongPassword = await rejection(callerFor(t.db, null).api.auth.logIn({ email: user.email, password: "wrong password!" }));
-    const unknown = await rejection(callerFor(t.db, null).api.auth.logIn({ email: "nobody@example.test", password: "wrong password!" }));
+    const wrongPassword = await rejection(
+      callerFor(t.db, null).api.auth.logIn({ email: user.email, password: "wrong password!" }),
+    );
+    const unknown = await rejection(
+      callerFor(t.db, null).api.auth.logIn({ email: "nobody@example.test", password: "wrong password!" }),
+    );
     expect([wrongPassword.code, unknown.code]).toEqual(["UNAUTHORIZED", "UNAUTHORIZED"]);
     expect(wrongPassword.message).toBe(unknown.message);
     const failures = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "auth.login_failed"));
@@ -135,7 +156,12 @@ describe("login rate limits", () => {
   it("locks one account after 8 attempts in 15 minutes with a clear 429 and Retry-After", async () => {
     const user = await createUser(t.db);
     for (let i = 0; i < 8; i++) {
-      await rejection(callerFor(t.db, null, { ip: `198.51.100.${i}` }).api.auth.logIn({ email: user.email, password: "wrong password!" }));
+      await rejection(
+        callerFor(t.db, null, { ip: `198.51.100.${i}` }).api.auth.logIn({
+          email: user.email,
+          password: "wrong password!",
+        }),
+      );
     }
     const { api, ctx } = callerFor(t.db, null, { ip: "198.51.100.99" });
     const error = await rejection(api.auth.logIn({ email: user.email, password: TEST_PASSWORD }));
@@ -148,19 +174,30 @@ describe("login rate limits", () => {
     const user = await createUser(t.db);
     const start = Date.now();
     for (let i = 0; i < 9; i++) {
-      await rejection(callerFor(t.db, null, { clock: () => new Date(start) }).api.auth.logIn({ email: user.email, password: "wrong password!" }));
+      await rejection(
+        callerFor(t.db, null, { clock: () => new Date(start) }).api.auth.logIn({
+          email: user.email,
+          password: "wrong password!",
+        }),
+      );
     }
     const later = () => new Date(start + 16 * 60_000);
-    await expect(callerFor(t.db, null, { clock: later }).api.auth.logIn({ email: user.email, password: TEST_PASSWORD })).resolves.toBeTruthy();
+    await expect(
+      callerFor(t.db, null, { clock: later }).api.auth.logIn({ email: user.email, password: TEST_PASSWORD }),
+    ).resolves.toBeTruthy();
   });
 
   it("limits one IP across many accounts", async () => {
     const ip = "192.0.2.200";
     for (let i = 0; i < 40; i++) {
-      await rejection(callerFor(t.db, null, { ip }).api.auth.logIn({ email: `ghost${i}@example.test`, password: "wrong password!" }));
+      await rejection(
+        callerFor(t.db, null, { ip }).api.auth.logIn({ email: `ghost${i}@example.test`, password: "wrong password!" }),
+      );
     }
     const user = await createUser(t.db);
-    const error = await rejection(callerFor(t.db, null, { ip }).api.auth.logIn({ email: user.email, password: TEST_PASSWORD }));
+    const error = await rejection(
+      callerFor(t.db, null, { ip }).api.auth.logIn({ email: user.email, password: TEST_PASSWORD }),
+    );
     expect(error.code).toBe("TOO_MANY_REQUESTS");
   });
 });
@@ -180,8 +217,13 @@ describe("password reset", () => {
     await api.auth.resetPassword({ token, password: "a brand new passphrase" });
     const remaining = await t.db.select().from(sessions).where(eq(sessions.userId, user.id));
     expect(remaining.map((s) => s.id)).toEqual([cookieToken(ctx.responseHeaders)!.split(".")[0]]);
-    await expect(callerFor(t.db, null).api.auth.logIn({ email: user.email, password: "a brand new passphrase" })).resolves.toBeTruthy();
-    expect((await rejection(callerFor(t.db, null).api.auth.resetPassword({ token, password: "yet another passphrase" }))).code).toBe("NOT_FOUND");
+    await expect(
+      callerFor(t.db, null).api.auth.logIn({ email: user.email, password: "a brand new passphrase" }),
+    ).resolves.toBeTruthy();
+    expect(
+      (await rejection(callerFor(t.db, null).api.auth.resetPassword({ token, password: "yet another passphrase" })))
+        .code,
+    ).toBe("NOT_FOUND");
   });
 
   it("refuses an expired link", async () => {
@@ -190,7 +232,12 @@ describe("password reset", () => {
     await callerFor(t.db, null, { clock: () => new Date(now) }).api.auth.requestPasswordReset({ email: user.email });
     const token = await tokenFromEmail(user.email, "/reset-password");
     const twoHoursLater = () => new Date(now + 2 * 3600_000);
-    const error = await rejection(callerFor(t.db, null, { clock: twoHoursLater }).api.auth.resetPassword({ token, password: "a brand new passphrase" }));
+    const error = await rejection(
+      callerFor(t.db, null, { clock: twoHoursLater }).api.auth.resetPassword({
+        token,
+        password: "a brand new passphrase",
+      }),
+    );
     expect(error.code).toBe("NOT_FOUND");
   });
 });
@@ -199,7 +246,12 @@ describe("change password and sessions", () => {
   it("requires the current password, revokes all other sessions and rotates this one", async () => {
     const user = await createUser(t.db);
     await callerFor(t.db, null).api.auth.logIn({ email: user.email, password: TEST_PASSWORD });
-    const wrong = await rejection(callerFor(t.db, user).api.auth.changePassword({ currentPassword: "not it at all", newPassword: "a brand new passphrase" }));
+    const wrong = await rejection(
+      callerFor(t.db, user).api.auth.changePassword({
+        currentPassword: "not it at all",
+        newPassword: "a brand new passphrase",
+      }),
+    );
     expect(wrong.code).toBe("BAD_REQUEST");
 
     const { api, ctx } = callerFor(t.db, user);

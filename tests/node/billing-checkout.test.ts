@@ -39,7 +39,8 @@ async function codeOf(promise: Promise<unknown>) {
 }
 
 const customerOf = async (workspaceId: string) =>
-  (await t.db.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, workspaceId)))[0]?.stripeCustomerId ?? null;
+  (await t.db.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, workspaceId)))[0]
+    ?.stripeCustomerId ?? null;
 
 describe("billing.createCheckoutSession", () => {
   it("creates the workspace's customer once and a subscription checkout carrying the workspace id", async () => {
@@ -54,7 +55,11 @@ describe("billing.createCheckoutSession", () => {
     expect(customer).toMatch(/^cus_/);
 
     const [createCustomer, createSession] = stripeApi.requests.slice(before);
-    expect(createCustomer).toMatchObject({ method: "POST", path: "/v1/customers", fields: { "metadata[greenroom_workspace_id]": workspaceId } });
+    expect(createCustomer).toMatchObject({
+      method: "POST",
+      path: "/v1/customers",
+      fields: { "metadata[greenroom_workspace_id]": workspaceId },
+    });
     const back = `${testConfig.appUrl}/w/${workspaceId}/billing`;
     expect(createSession).toMatchObject({
       method: "POST",
@@ -73,7 +78,10 @@ describe("billing.createCheckoutSession", () => {
 
     // A second attempt (the owner came back from Checkout without paying) reuses the customer.
     const again = stripeApi.requests.length;
-    await callerFor(t.db, team.admin, { env: stripeEnv() }).api.billing.createCheckoutSession({ workspaceId, plan: "creator" });
+    await callerFor(t.db, team.admin, { env: stripeEnv() }).api.billing.createCheckoutSession({
+      workspaceId,
+      plan: "creator",
+    });
     const retried = stripeApi.requests.slice(again);
     expect(retried.map((r) => r.path)).toEqual(["/v1/checkout/sessions"]);
     expect(retried[0].fields).toMatchObject({ customer, "line_items[0][price]": "price_creator_test" });
@@ -82,7 +90,12 @@ describe("billing.createCheckoutSession", () => {
   it("says billing is not configured offline, without calling Stripe", async () => {
     const team = await createTeam(t.db);
     const before = stripeApi.requests.length;
-    const error = await codeOf(callerFor(t.db, team.owner).api.billing.createCheckoutSession({ workspaceId: team.workspace.id, plan: "creator" }));
+    const error = await codeOf(
+      callerFor(t.db, team.owner).api.billing.createCheckoutSession({
+        workspaceId: team.workspace.id,
+        plan: "creator",
+      }),
+    );
     expect(error).toEqual({ code: "PRECONDITION_FAILED", message: "Billing is not configured." });
     expect(stripeApi.requests.length).toBe(before);
   });
@@ -91,11 +104,15 @@ describe("billing.createCheckoutSession", () => {
     const team = await createTeam(t.db);
     const workspaceId = team.workspace.id;
     const noPro = { ...stripeEnv(), STRIPE_PRICE_PRO: undefined };
-    const unpriced = await codeOf(callerFor(t.db, team.owner, { env: noPro }).api.billing.createCheckoutSession({ workspaceId, plan: "pro" }));
+    const unpriced = await codeOf(
+      callerFor(t.db, team.owner, { env: noPro }).api.billing.createCheckoutSession({ workspaceId, plan: "pro" }),
+    );
     expect(unpriced).toEqual({ code: "PRECONDITION_FAILED", message: "The Pro plan has no Stripe price configured." });
 
     await setPlanLocally({ db: t.db, workspaceId, plan: "creator", environment: "test", now: new Date() });
-    const subscribed = await codeOf(callerFor(t.db, team.owner, { env: stripeEnv() }).api.billing.createCheckoutSession({ workspaceId, plan: "pro" }));
+    const subscribed = await codeOf(
+      callerFor(t.db, team.owner, { env: stripeEnv() }).api.billing.createCheckoutSession({ workspaceId, plan: "pro" }),
+    );
     expect(subscribed.code).toBe("PRECONDITION_FAILED");
     expect(subscribed.message).toMatch(/already has a subscription/);
   });
@@ -103,7 +120,10 @@ describe("billing.createCheckoutSession", () => {
   it("is for owners and admins only", async () => {
     const team = await createTeam(t.db);
     const error = await codeOf(
-      callerFor(t.db, team.editor, { env: stripeEnv() }).api.billing.createCheckoutSession({ workspaceId: team.workspace.id, plan: "creator" }),
+      callerFor(t.db, team.editor, { env: stripeEnv() }).api.billing.createCheckoutSession({
+        workspaceId: team.workspace.id,
+        plan: "creator",
+      }),
     );
     expect(error.code).toBe("FORBIDDEN");
   });
@@ -124,14 +144,19 @@ describe("billing.createPortalSession", () => {
       {
         method: "POST",
         path: "/v1/billing_portal/sessions",
-        fields: { customer: await customerOf(workspaceId), return_url: `${testConfig.appUrl}/w/${workspaceId}/billing` },
+        fields: {
+          customer: await customerOf(workspaceId),
+          return_url: `${testConfig.appUrl}/w/${workspaceId}/billing`,
+        },
       },
     ]);
   });
 
   it("says billing is not configured offline", async () => {
     const team = await createTeam(t.db);
-    const error = await codeOf(callerFor(t.db, team.admin).api.billing.createPortalSession({ workspaceId: team.workspace.id }));
+    const error = await codeOf(
+      callerFor(t.db, team.admin).api.billing.createPortalSession({ workspaceId: team.workspace.id }),
+    );
     expect(error).toEqual({ code: "PRECONDITION_FAILED", message: "Billing is not configured." });
   });
 });
@@ -147,11 +172,20 @@ describe("billing.listInvoices", () => {
     const customer = (await customerOf(workspaceId)) ?? "";
     stripeApi.setInvoices(customer, [
       { id: "in_local_2", number: "GR-0002", status: "open", amountDue: 4900, amountPaid: 0, created: 1_764_547_200 },
-      { id: "in_local_1", number: "GR-0001", status: "paid", amountDue: 4900, amountPaid: 4900, created: 1_761_955_200 },
+      {
+        id: "in_local_1",
+        number: "GR-0001",
+        status: "paid",
+        amountDue: 4900,
+        amountPaid: 4900,
+        created: 1_761_955_200,
+      },
     ]);
     const before = stripeApi.requests.length;
     const { items } = await api.billing.listInvoices({ workspaceId, limit: 10 });
-    expect(stripeApi.requests.slice(before)).toEqual([{ method: "GET", path: "/v1/invoices", fields: { customer, limit: "10" } }]);
+    expect(stripeApi.requests.slice(before)).toEqual([
+      { method: "GET", path: "/v1/invoices", fields: { customer, limit: "10" } },
+    ]);
     expect(items).toEqual([
       {
         id: "in_local_2",
@@ -170,6 +204,8 @@ describe("billing.listInvoices", () => {
 
   it("is empty offline", async () => {
     const team = await createTeam(t.db);
-    expect((await callerFor(t.db, team.owner).api.billing.listInvoices({ workspaceId: team.workspace.id })).items).toEqual([]);
+    expect(
+      (await callerFor(t.db, team.owner).api.billing.listInvoices({ workspaceId: team.workspace.id })).items,
+    ).toEqual([]);
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { effectivePlan } from "../../server/services/billing/accounts";
-import { DEFAULT_PLAN, PLAN_IDS, PLANS, isPlanId, planForPriceId, stripePriceIds } from "../../server/services/billing/plans";
+import {
+  DEFAULT_PLAN,
+  PLAN_IDS,
+  PLANS,
+  isPlanId,
+  planForPriceId,
+  stripePriceIds,
+} from "../../server/services/billing/plans";
 
 const NOW = new Date("2026-11-01T00:00:00Z");
 
@@ -13,7 +20,13 @@ describe("plans", () => {
       expect(limits[1][key]).toBeGreaterThan(limits[0][key]);
       expect(limits[2][key]).toBeGreaterThan(limits[1][key]);
     }
-    expect(Object.keys(limits[0]).sort()).toEqual(["scheduledPostsPerMonth", "seats", "socialAccounts", "storageBytes", "transcriptionMinutesPerMonth"]);
+    expect(Object.keys(limits[0]).sort()).toEqual([
+      "scheduledPostsPerMonth",
+      "seats",
+      "socialAccounts",
+      "storageBytes",
+      "transcriptionMinutesPerMonth",
+    ]);
     expect(PLANS.free.monthlyPriceCents).toBe(0);
     expect(DEFAULT_PLAN).toBe("free");
   });

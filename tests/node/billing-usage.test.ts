@@ -43,7 +43,13 @@ async function workspaceOn(db: Database, plan: PlanId) {
 }
 
 /** A ready file of `size` bytes already stored in the workspace. */
-async function storedFile(db: Database, workspaceId: string, ownerId: string, size: number, extra: Partial<typeof mediaObjects.$inferInsert> = {}) {
+async function storedFile(
+  db: Database,
+  workspaceId: string,
+  ownerId: string,
+  size: number,
+  extra: Partial<typeof mediaObjects.$inferInsert> = {},
+) {
   const id = crypto.randomUUID();
   await db.insert(mediaObjects).values({
     id,
@@ -63,7 +69,17 @@ async function storedFile(db: Database, workspaceId: string, ownerId: string, si
 }
 
 const upload = (db: Database, workspaceId: string, actorUserId: string, size: number) =>
-  createUpload({ db, bucket: r2.bucket, secret: "s".repeat(32), workspaceId, actorUserId, filename: "ep.mp3", contentType: "audio/mpeg", size, now });
+  createUpload({
+    db,
+    bucket: r2.bucket,
+    secret: "s".repeat(32),
+    workspaceId,
+    actorUserId,
+    filename: "ep.mp3",
+    contentType: "audio/mpeg",
+    size,
+    now,
+  });
 
 async function messageOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -100,11 +116,14 @@ describe("seat quota at inviteMember", () => {
   it("counts members plus pending invitations: the last seat is invitable, one more is refused", async () => {
     const { owner, workspace } = await workspaceOn(t.db, "creator");
     const api = callerFor(t.db, owner).api.workspaces;
-    for (const n of [1, 2, 3]) await api.inviteMember({ workspaceId: workspace.id, email: `guest${n}@example.test`, role: "editor" });
+    for (const n of [1, 2, 3])
+      await api.inviteMember({ workspaceId: workspace.id, email: `guest${n}@example.test`, role: "editor" });
     await api.inviteMember({ workspaceId: workspace.id, email: "four@example.test", role: "editor" });
     // Re-inviting an address replaces its link and needs no extra seat.
     await api.inviteMember({ workspaceId: workspace.id, email: "four@example.test", role: "viewer" });
-    const message = await messageOf(api.inviteMember({ workspaceId: workspace.id, email: "five@example.test", role: "editor" }));
+    const message = await messageOf(
+      api.inviteMember({ workspaceId: workspace.id, email: "five@example.test", role: "editor" }),
+    );
     expect(message).toBe(
       "Your plan (Creator) includes 5 seats, and members plus pending invitations already use 5. Revoke a pending invitation or remove a member, or upgrade to Pro for 15 seats on the Billing page.",
     );
@@ -114,7 +133,9 @@ describe("seat quota at inviteMember", () => {
     const { owner, workspace } = await workspaceOn(t.db, "free");
     const api = callerFor(t.db, owner).api.workspaces;
     await api.inviteMember({ workspaceId: workspace.id, email: "cohost@example.test", role: "editor" });
-    const message = await messageOf(api.inviteMember({ workspaceId: workspace.id, email: "x@example.test", role: "viewer" }));
+    const message = await messageOf(
+      api.inviteMember({ workspaceId: workspace.id, email: "x@example.test", role: "viewer" }),
+    );
     expect(message).toContain("Your plan (Free) includes 2 seats");
     expect(message).toContain("upgrade to Creator for 5 seats on the Billing page.");
   });
@@ -123,7 +144,14 @@ describe("seat quota at inviteMember", () => {
 describe("transcription minutes", () => {
   it("allows a file that uses the last minute and refuses one second more", async () => {
     const { workspace } = await workspaceOn(t.db, "free");
-    await recordUsage({ db: t.db, workspaceId: workspace.id, metric: "transcription_seconds", quantity: 59 * 60, sourceId: "earlier", now });
+    await recordUsage({
+      db: t.db,
+      workspaceId: workspace.id,
+      metric: "transcription_seconds",
+      quantity: 59 * 60,
+      sourceId: "earlier",
+      now,
+    });
     await assertCanTranscribe({ db: t.db, workspaceId: workspace.id, seconds: 60, now });
     const message = await messageOf(assertCanTranscribe({ db: t.db, workspaceId: workspace.id, seconds: 61, now }));
     expect(message).toBe(
@@ -136,10 +164,24 @@ describe("transcription minutes", () => {
     const { queue, sent } = memoryQueue();
     const fits = await storedFile(t.db, workspace.id, owner.id, 1000, { durationSeconds: 50 * 60 });
     const over = await storedFile(t.db, workspace.id, owner.id, 1000, { durationSeconds: 11 * 60 });
-    const first = await requestTranscription({ db: t.db, queue, workspaceId: workspace.id, mediaId: fits, providersConfigured: true, now });
+    const first = await requestTranscription({
+      db: t.db,
+      queue,
+      workspaceId: workspace.id,
+      mediaId: fits,
+      providersConfigured: true,
+      now,
+    });
     expect(first.status).toBe("queued");
     // The first job is not metered yet, but its estimate counts, so two files queued together cannot overshoot.
-    const second = await requestTranscription({ db: t.db, queue, workspaceId: workspace.id, mediaId: over, providersConfigured: true, now });
+    const second = await requestTranscription({
+      db: t.db,
+      queue,
+      workspaceId: workspace.id,
+      mediaId: over,
+      providersConfigured: true,
+      now,
+    });
     expect(second.status).toBe("failed");
     expect(second.lastError).toContain("Your plan (Free) includes 60 transcription minutes a month");
     expect(sent).toHaveLength(1);
@@ -149,8 +191,24 @@ describe("transcription minutes", () => {
     const { owner, workspace } = await workspaceOn(t.db, "free");
     const { queue } = memoryQueue();
     const media = await storedFile(t.db, workspace.id, owner.id, 1000, { durationSeconds: 61 * 60 });
-    const job = await requestTranscription({ db: t.db, queue, workspaceId: workspace.id, mediaId: media, providersConfigured: true, now });
-    const retry = () => retryTranscriptionJob({ db: t.db, queue, workspaceId: workspace.id, jobId: job.id, providersConfigured: true, actor: { userId: owner.id, meta: { ip: null, userAgent: null } }, now });
+    const job = await requestTranscription({
+      db: t.db,
+      queue,
+      workspaceId: workspace.id,
+      mediaId: media,
+      providersConfigured: true,
+      now,
+    });
+    const retry = () =>
+      retryTranscriptionJob({
+        db: t.db,
+        queue,
+        workspaceId: workspace.id,
+        jobId: job.id,
+        providersConfigured: true,
+        actor: { userId: owner.id, meta: { ip: null, userAgent: null } },
+        now,
+      });
     expect(await messageOf(retry())).toContain("Your plan (Free) includes 60 transcription minutes a month");
     await setPlanLocally({ db: t.db, workspaceId: workspace.id, plan: "creator", environment: "test", now });
     expect(await retry()).toMatchObject({ status: "queued" });
@@ -160,10 +218,24 @@ describe("transcription minutes", () => {
     const { owner, workspace } = await workspaceOn(t.db, "free");
     const { queue, sent } = memoryQueue();
     const media = await storedFile(t.db, workspace.id, owner.id, 1000, { durationSeconds: 40 * 60 });
-    const job = await requestTranscription({ db: t.db, queue, workspaceId: workspace.id, mediaId: media, providersConfigured: true, now });
+    const job = await requestTranscription({
+      db: t.db,
+      queue,
+      workspaceId: workspace.id,
+      mediaId: media,
+      providersConfigured: true,
+      now,
+    });
     // The first run finished and was metered: 40 of the 60 minutes are used, so another 40-minute run does not fit.
     await t.db.update(transcriptionJobs).set({ status: "done" }).where(eq(transcriptionJobs.id, job.id));
-    await recordUsage({ db: t.db, workspaceId: workspace.id, metric: "transcription_seconds", quantity: 40 * 60, sourceId: `transcription:${job.id}:first`, now });
+    await recordUsage({
+      db: t.db,
+      workspaceId: workspace.id,
+      metric: "transcription_seconds",
+      quantity: 40 * 60,
+      sourceId: `transcription:${job.id}:first`,
+      now,
+    });
     const again = () =>
       setTranscriptionLanguage({
         db: t.db,
@@ -188,17 +260,36 @@ describe("transcription minutes", () => {
 
   it("estimates a length from the size when the duration is unknown", () => {
     expect(estimateDurationSeconds({ durationSeconds: 93, contentType: "audio/wav", declaredSize: 1 })).toBe(93);
-    expect(estimateDurationSeconds({ durationSeconds: null, contentType: "audio/wav", declaredSize: 176_400 * 60 })).toBe(60);
-    expect(estimateDurationSeconds({ durationSeconds: null, contentType: "audio/mpeg", declaredSize: 16_000 * 60 })).toBe(60);
+    expect(
+      estimateDurationSeconds({ durationSeconds: null, contentType: "audio/wav", declaredSize: 176_400 * 60 }),
+    ).toBe(60);
+    expect(
+      estimateDurationSeconds({ durationSeconds: null, contentType: "audio/mpeg", declaredSize: 16_000 * 60 }),
+    ).toBe(60);
   });
 });
 
 describe("future quotas (no call site yet)", () => {
   it("scheduled posts: the 10th on Free is allowed, the 11th refused", async () => {
     const { workspace } = await workspaceOn(t.db, "free");
-    for (let i = 0; i < 9; i++) await recordUsage({ db: t.db, workspaceId: workspace.id, metric: "scheduled_posts", quantity: 1, sourceId: `post-${i}`, now });
+    for (let i = 0; i < 9; i++)
+      await recordUsage({
+        db: t.db,
+        workspaceId: workspace.id,
+        metric: "scheduled_posts",
+        quantity: 1,
+        sourceId: `post-${i}`,
+        now,
+      });
     await assertCanSchedulePost({ db: t.db, workspaceId: workspace.id, now });
-    await recordUsage({ db: t.db, workspaceId: workspace.id, metric: "scheduled_posts", quantity: 1, sourceId: "post-9", now });
+    await recordUsage({
+      db: t.db,
+      workspaceId: workspace.id,
+      metric: "scheduled_posts",
+      quantity: 1,
+      sourceId: "post-9",
+      now,
+    });
     expect(await messageOf(assertCanSchedulePost({ db: t.db, workspaceId: workspace.id, now }))).toBe(
       "Your plan (Free) includes 10 scheduled posts a month, and all are used. They reset on the 1st (UTC). Upgrade to Creator for 100 scheduled posts a month on the Billing page.",
     );
@@ -207,32 +298,59 @@ describe("future quotas (no call site yet)", () => {
   it("social accounts: the 3rd on Creator is allowed, the 4th refused", async () => {
     const { workspace } = await workspaceOn(t.db, "creator");
     await assertCanConnectAccount({ db: t.db, workspaceId: workspace.id, connectedAccounts: 2, now });
-    expect(await messageOf(assertCanConnectAccount({ db: t.db, workspaceId: workspace.id, connectedAccounts: 3, now }))).toBe(
+    expect(
+      await messageOf(assertCanConnectAccount({ db: t.db, workspaceId: workspace.id, connectedAccounts: 3, now })),
+    ).toBe(
       "Your plan (Creator) includes 3 social accounts, and 3 are connected. Disconnect one, or upgrade to Pro for 10 social accounts on the Billing page.",
     );
   });
 
   it("names no upgrade past the largest plan", async () => {
     const { workspace } = await workspaceOn(t.db, "pro");
-    expect(await messageOf(assertCanConnectAccount({ db: t.db, workspaceId: workspace.id, connectedAccounts: 10, now }))).toBe("Your plan (Pro) includes 10 social accounts, and 10 are connected. Disconnect one. No plan includes more; contact support.");
+    expect(
+      await messageOf(assertCanConnectAccount({ db: t.db, workspaceId: workspace.id, connectedAccounts: 10, now })),
+    ).toBe(
+      "Your plan (Pro) includes 10 social accounts, and 10 are connected. Disconnect one. No plan includes more; contact support.",
+    );
   });
 });
 
 describe("usage records", () => {
   it("records a source once however often it is completed", async () => {
     const { workspace } = await workspaceOn(t.db, "free");
-    const record = () => recordUsage({ db: t.db, workspaceId: workspace.id, metric: "transcription_seconds", quantity: 125, sourceId: "transcription:job-1:a", now });
+    const record = () =>
+      recordUsage({
+        db: t.db,
+        workspaceId: workspace.id,
+        metric: "transcription_seconds",
+        quantity: 125,
+        sourceId: "transcription:job-1:a",
+        now,
+      });
     expect(await record()).toBe(true);
     expect(await record()).toBe(false);
-    expect((await getWorkspaceUsage({ db: t.db, workspaceId: workspace.id, now })).transcriptionMinutes).toEqual({ used: 3, limit: 60, unit: "minutes" });
+    expect((await getWorkspaceUsage({ db: t.db, workspaceId: workspace.id, now })).transcriptionMinutes).toEqual({
+      used: 3,
+      limit: 60,
+      unit: "minutes",
+    });
   });
 
   it("resets when the UTC month rolls over", async () => {
     const { workspace } = await workspaceOn(t.db, "free");
     const lastMoment = new Date("2026-01-31T23:59:59.999Z");
     const nextMonth = new Date("2026-02-01T00:00:00Z");
-    await recordUsage({ db: t.db, workspaceId: workspace.id, metric: "transcription_seconds", quantity: 60 * 60, sourceId: "january", now: lastMoment });
-    expect(await messageOf(assertCanTranscribe({ db: t.db, workspaceId: workspace.id, seconds: 1, now: lastMoment }))).toContain("none are left");
+    await recordUsage({
+      db: t.db,
+      workspaceId: workspace.id,
+      metric: "transcription_seconds",
+      quantity: 60 * 60,
+      sourceId: "january",
+      now: lastMoment,
+    });
+    expect(
+      await messageOf(assertCanTranscribe({ db: t.db, workspaceId: workspace.id, seconds: 1, now: lastMoment })),
+    ).toContain("none are left");
     await assertCanTranscribe({ db: t.db, workspaceId: workspace.id, seconds: 60 * 60, now: nextMonth });
     const usage = await getWorkspaceUsage({ db: t.db, workspaceId: workspace.id, now: nextMonth });
     expect(usage.periodStart).toBe("2026-02-01");
@@ -242,12 +360,32 @@ describe("usage records", () => {
   it("the monthly close deletes records past the retention window, once, under overlapping runs", async () => {
     const { workspace } = await workspaceOn(t.db, "free");
     const at = (iso: string) => new Date(iso);
-    await recordUsage({ db: t.db, workspaceId: workspace.id, metric: "scheduled_posts", quantity: 1, sourceId: "old", now: at("2025-01-20T00:00:00Z") });
-    await recordUsage({ db: t.db, workspaceId: workspace.id, metric: "scheduled_posts", quantity: 1, sourceId: "kept", now: at("2025-02-01T00:00:00Z") });
+    await recordUsage({
+      db: t.db,
+      workspaceId: workspace.id,
+      metric: "scheduled_posts",
+      quantity: 1,
+      sourceId: "old",
+      now: at("2025-01-20T00:00:00Z"),
+    });
+    await recordUsage({
+      db: t.db,
+      workspaceId: workspace.id,
+      metric: "scheduled_posts",
+      quantity: 1,
+      sourceId: "kept",
+      now: at("2025-02-01T00:00:00Z"),
+    });
     const closeAt = at("2026-03-01T00:17:00Z");
-    const [a, b] = await Promise.all([closeUsagePeriods({ db: t.db, now: closeAt }), closeUsagePeriods({ db: t.db, now: closeAt })]);
+    const [a, b] = await Promise.all([
+      closeUsagePeriods({ db: t.db, now: closeAt }),
+      closeUsagePeriods({ db: t.db, now: closeAt }),
+    ]);
     expect(a + b).toBeGreaterThanOrEqual(1);
-    const left = await t.db.select({ sourceId: usageRecords.sourceId }).from(usageRecords).where(eq(usageRecords.workspaceId, workspace.id));
+    const left = await t.db
+      .select({ sourceId: usageRecords.sourceId })
+      .from(usageRecords)
+      .where(eq(usageRecords.workspaceId, workspace.id));
     expect(left).toEqual([{ sourceId: "kept" }]);
   });
 });
@@ -268,9 +406,9 @@ describe("on a real Postgres server", () => {
     try {
       const results = await Promise.allSettled(connections.map((c) => upload(c.db, workspace.id, owner.id, 600)));
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-      expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.message)).toEqual(
-        Array(3).fill(expect.stringContaining("Your plan (Free) includes 2 GB of storage")),
-      );
+      expect(
+        results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.message),
+      ).toEqual(Array(3).fill(expect.stringContaining("Your plan (Free) includes 2 GB of storage")));
       const uploading = await server.db
         .select()
         .from(mediaObjects)
@@ -286,7 +424,16 @@ describe("on a real Postgres server", () => {
     const connections = [server.connect(), server.connect()];
     try {
       const recorded = await Promise.all(
-        connections.map((c) => recordUsage({ db: c.db, workspaceId: workspace.id, metric: "transcription_seconds", quantity: 90, sourceId: "transcription:same", now })),
+        connections.map((c) =>
+          recordUsage({
+            db: c.db,
+            workspaceId: workspace.id,
+            metric: "transcription_seconds",
+            quantity: 90,
+            sourceId: "transcription:same",
+            now,
+          }),
+        ),
       );
       expect(recorded.filter(Boolean)).toHaveLength(1);
       const rows = await server.db.select().from(usageRecords).where(eq(usageRecords.workspaceId, workspace.id));

@@ -36,9 +36,20 @@ describe("auth cleanup", () => {
     const idle = await createUser(t.db);
     const old = await createUser(t.db);
     const now = new Date();
-    await t.db.update(sessions).set({ lastSeenAt: new Date(now.getTime() - 31 * 86400_000) }).where(eq(sessions.id, idle.session.sessionId));
-    await t.db.update(sessions).set({ createdAt: new Date(now.getTime() - 91 * 86400_000) }).where(eq(sessions.id, old.session.sessionId));
-    await t.db.insert(userTokens).values({ userId: live.id, purpose: "verify_email", tokenHash: "expired-hash", expiresAt: new Date(now.getTime() - 2 * 86400_000) });
+    await t.db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(now.getTime() - 31 * 86400_000) })
+      .where(eq(sessions.id, idle.session.sessionId));
+    await t.db
+      .update(sessions)
+      .set({ createdAt: new Date(now.getTime() - 91 * 86400_000) })
+      .where(eq(sessions.id, old.session.sessionId));
+    await t.db.insert(userTokens).values({
+      userId: live.id,
+      purpose: "verify_email",
+      tokenHash: "expired-hash",
+      expiresAt: new Date(now.getTime() - 2 * 86400_000),
+    });
     const result = await deleteExpiredAuthRecords({ db: t.db, now });
     expect(result).toMatchObject({ sessions: 2, tokens: 1 });
     expect((await t.db.select().from(sessions)).map((s) => s.id)).toEqual([live.session.sessionId]);

@@ -11,14 +11,24 @@ afterAll(() => t.close());
 
 describe("dev mailbox", () => {
   it("lists outbox emails newest first outside production", async () => {
-    await callerFor(t.db, null).api.auth.signUp({ name: "Mail Reader", email: "reader@example.test", password: "a long passphrase" });
+    await callerFor(t.db, null).api.auth.signUp({
+      name: "Mail Reader",
+      email: "reader@example.test",
+      password: "a long passphrase",
+    });
     const mailbox = await callerFor(t.db, null).api.dev.listMailbox();
-    expect(mailbox[0]).toMatchObject({ to: "reader@example.test", subject: "Confirm your email for Greenroom", status: "queued" });
+    expect(mailbox[0]).toMatchObject({
+      to: "reader@example.test",
+      subject: "Confirm your email for Greenroom",
+      status: "queued",
+    });
   });
 
   it("is NOT_FOUND in production, so nobody can read other people's email", async () => {
     const production = { ...testConfig, environment: "production" as const, secureCookies: true };
-    const error = await callerFor(t.db, null, { config: production }).api.dev.listMailbox().catch((e: unknown) => e);
+    const error = await callerFor(t.db, null, { config: production })
+      .api.dev.listMailbox()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe("NOT_FOUND");
   });

@@ -28,7 +28,9 @@ function fakeResend() {
       received.push({ headers: req.headers, body: JSON.parse(raw) });
       if (failNext > 0) {
         failNext--;
-        res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ message: "internal provider error" }));
+        res
+          .writeHead(500, { "content-type": "application/json" })
+          .end(JSON.stringify({ message: "internal provider error" }));
         return;
       }
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: `re_${received.length}` }));
@@ -37,7 +39,10 @@ function fakeResend() {
   return {
     received,
     failTimes: (n: number) => void (failNext = n),
-    start: () => new Promise<string>((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
+    start: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+      ),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -73,24 +78,43 @@ describe("email outbox", () => {
     const { emailId } = await newEmail();
     const provider = resendProvider({ apiKey: "re_test_key", baseUrl: resendUrl });
     const before = resend.received.length;
-    expect(await deliverEmail({ db: t.db, provider, from: FROM, emailId, now: new Date() })).toEqual({ outcome: "sent" });
-    expect(await deliverEmail({ db: t.db, provider, from: FROM, emailId, now: new Date() })).toEqual({ outcome: "already-sent" });
+    expect(await deliverEmail({ db: t.db, provider, from: FROM, emailId, now: new Date() })).toEqual({
+      outcome: "sent",
+    });
+    expect(await deliverEmail({ db: t.db, provider, from: FROM, emailId, now: new Date() })).toEqual({
+      outcome: "already-sent",
+    });
     expect(resend.received.length - before).toBe(1);
     const request = resend.received.at(-1)!;
     expect(request.headers["idempotency-key"]).toBe(emailId);
     expect(request.body).toMatchObject({ from: FROM, to: ["maya@example.test"], subject: content.subject });
     const [row] = await t.db.select().from(emails).where(eq(emails.id, emailId));
-    expect(row).toMatchObject({ status: "sent", provider: "resend", providerMessageId: `re_${resend.received.length}`, attempts: 1 });
+    expect(row).toMatchObject({
+      status: "sent",
+      provider: "resend",
+      providerMessageId: `re_${resend.received.length}`,
+      attempts: 1,
+    });
   });
 
   it("records a provider failure with its reason, rethrows for a retry, and marks the row failed on the last attempt", async () => {
     const { emailId } = await newEmail();
     resend.failTimes(2);
-    const env = { EMAIL_PROVIDER: "resend", RESEND_API_KEY: "re_test_key", RESEND_API_URL: resendUrl, EMAIL_FROM: FROM } as Env;
-    const run = (attempt: number) => sendEmailJob.handle({ emailId }, { db: t.db, env, config: testConfig, now: new Date(), attempt });
+    const env = {
+      EMAIL_PROVIDER: "resend",
+      RESEND_API_KEY: "re_test_key",
+      RESEND_API_URL: resendUrl,
+      EMAIL_FROM: FROM,
+    } as Env;
+    const run = (attempt: number) =>
+      sendEmailJob.handle({ emailId }, { db: t.db, env, config: testConfig, now: new Date(), attempt });
     await expect(run(1)).rejects.toThrow(/500: internal provider error/);
     let [row] = await t.db.select().from(emails).where(eq(emails.id, emailId));
-    expect(row).toMatchObject({ status: "queued", attempts: 1, lastError: "Email provider answered 500: internal provider error" });
+    expect(row).toMatchObject({
+      status: "queued",
+      attempts: 1,
+      lastError: "Email provider answered 500: internal provider error",
+    });
     await expect(run(EMAIL_MAX_ATTEMPTS)).rejects.toThrow();
     [row] = await t.db.select().from(emails).where(eq(emails.id, emailId));
     expect(row.status).toBe("failed");
@@ -98,16 +122,30 @@ describe("email outbox", () => {
 
   it("the local outbox provider delivers without any network", async () => {
     const { emailId } = await newEmail();
-    expect(await deliverEmail({ db: t.db, provider: outboxProvider, from: FROM, emailId, now: new Date() })).toEqual({ outcome: "sent" });
+    expect(await deliverEmail({ db: t.db, provider: outboxProvider, from: FROM, emailId, now: new Date() })).toEqual({
+      outcome: "sent",
+    });
   });
 
   it("the sweep re-queues only rows never attempted and older than the cutoff", async () => {
     const { emailId: stuck } = await newEmail();
     const { emailId: retrying } = await newEmail();
     resend.failTimes(1);
-    await expect(deliverEmail({ db: t.db, provider: resendProvider({ apiKey: "re_test_key", baseUrl: resendUrl }), from: FROM, emailId: retrying, now: new Date() })).rejects.toThrow();
+    await expect(
+      deliverEmail({
+        db: t.db,
+        provider: resendProvider({ apiKey: "re_test_key", baseUrl: resendUrl }),
+        from: FROM,
+        emailId: retrying,
+        now: new Date(),
+      }),
+    ).rejects.toThrow();
     const queue = memoryQueue();
-    const requeued = await requeueStuckEmails({ db: t.db, emailQueue: queue.queue, olderThan: new Date(Date.now() + 60_000) });
+    const requeued = await requeueStuckEmails({
+      db: t.db,
+      emailQueue: queue.queue,
+      olderThan: new Date(Date.now() + 60_000),
+    });
     const ids = queue.jobs(SEND_EMAIL_JOB).map((p) => (p as { emailId: string }).emailId);
     expect(ids).toContain(stuck);
     expect(ids).not.toContain(retrying);

@@ -15,7 +15,7 @@ const transcript: ExportTranscript = {
   chapters: [{ startMs: 0, title: "Intro" }],
   segments: [
     { startMs: 0, endMs: 2_500, speaker: "Zoë", text: "Hello & welcome to <the> show." },
-    { startMs: 62_345, endMs: 64_000, speaker: null, text: 'She said "quotes" and \'single\' ones.' },
+    { startMs: 62_345, endMs: 64_000, speaker: null, text: "She said \"quotes\" and 'single' ones." },
     { startMs: 3_723_456, endMs: 3_725_001, speaker: "Ana", text: "Line one\nline two --> not a timing." },
   ],
 };
@@ -69,7 +69,16 @@ describe("JSON export", () => {
         language: z.string().nullable(),
         summary: z.string().nullable(),
         chapters: z.array(z.object({ startMs: z.number().int(), title: z.string() }).strict()),
-        segments: z.array(z.object({ startMs: z.number().int(), endMs: z.number().int(), speaker: z.string().nullable(), text: z.string() }).strict()),
+        segments: z.array(
+          z
+            .object({
+              startMs: z.number().int(),
+              endMs: z.number().int(),
+              speaker: z.string().nullable(),
+              text: z.string(),
+            })
+            .strict(),
+        ),
       })
       .strict()
       .parse(JSON.parse(text(EXPORT_FORMATS.json.render(transcript))));
@@ -110,7 +119,10 @@ describe("PDF export", () => {
   it("opens in PDF.js with the text, WinAnsi characters kept and others transliterated", async () => {
     const bytes = EXPORT_FORMATS.pdf.render({
       ...transcript,
-      segments: [...transcript.segments, { startMs: 70_000, endMs: 71_000, speaker: "Łukasz", text: "Zażółć gęślą jaźń — 東京" }],
+      segments: [
+        ...transcript.segments,
+        { startMs: 70_000, endMs: 71_000, speaker: "Łukasz", text: "Zażółć gęślą jaźń — 東京" },
+      ],
     });
     expect(text(bytes.slice(0, 8))).toBe("%PDF-1.4");
     const { pages, title } = await pdfPages(bytes);

@@ -16,7 +16,12 @@ let accessToken: string;
 
 beforeEach(async () => {
   api = await startInstagramApi();
-  ({ igUserId, accessToken } = api.addAccount({ username: "greenroom.show", name: "Greenroom Show", followersCount: 1200, followsCount: 80 }));
+  ({ igUserId, accessToken } = api.addAccount({
+    username: "greenroom.show",
+    name: "Greenroom Show",
+    followersCount: 1200,
+    followsCount: 80,
+  }));
   publisher = createInstagramPublisher({ env: api.env, accessToken, igUserId, timeoutMs: 500 });
 });
 
@@ -43,7 +48,9 @@ async function finishedImage(caption = "hello") {
 describe("Instagram API stand-in", () => {
   it("runs the OAuth exchange: code once, short-lived to long-lived, refresh issues a new token", async () => {
     const redirectUri = "http://localhost:8787/api/social/instagram/callback";
-    const consent = await fetch(instagramAuthorizeUrl({ env: api.env, redirectUri, state: "st4te" }), { redirect: "manual" });
+    const consent = await fetch(instagramAuthorizeUrl({ env: api.env, redirectUri, state: "st4te" }), {
+      redirect: "manual",
+    });
     expect(consent.status).toBe(302);
     const location = new URL(consent.headers.get("location")!);
     expect(location.searchParams.get("state")).toBe("st4te");
@@ -60,23 +67,39 @@ describe("Instagram API stand-in", () => {
     expect(refreshed.accessToken).not.toBe(long.accessToken);
 
     const wrongSecret = await expectProviderError(
-      exchangeForLongLivedToken({ env: { ...api.env, INSTAGRAM_APP_SECRET: "nope" }, shortLivedToken: short.accessToken }),
+      exchangeForLongLivedToken({
+        env: { ...api.env, INSTAGRAM_APP_SECRET: "nope" },
+        shortLivedToken: short.accessToken,
+      }),
     );
     expect(wrongSecret.message).not.toContain(short.accessToken);
     // Token endpoints carry secrets in the query: the log keeps them out.
-    expect(api.requests.filter((r) => r.endpoint === "/access_token").every((r) => r.redacted && r.query.access_token === "[redacted]")).toBe(true);
+    expect(
+      api.requests
+        .filter((r) => r.endpoint === "/access_token")
+        .every((r) => r.redacted && r.query.access_token === "[redacted]"),
+    ).toBe(true);
   });
 
   it("answers access_denied when the member refuses on the consent screen", async () => {
     api.setAuthorizingAccount(null);
-    const consent = await fetch(instagramAuthorizeUrl({ env: api.env, redirectUri: "http://localhost/cb", state: "s" }), { redirect: "manual" });
+    const consent = await fetch(
+      instagramAuthorizeUrl({ env: api.env, redirectUri: "http://localhost/cb", state: "s" }),
+      { redirect: "manual" },
+    );
     const location = new URL(consent.headers.get("location")!);
     expect(location.searchParams.get("error")).toBe("access_denied");
   });
 
   it("reads the profile over the Authorization header", async () => {
     const profile = await publisher.getProfile();
-    expect(profile).toMatchObject({ externalId: igUserId, username: "greenroom.show", displayName: "Greenroom Show", followersCount: 1200, followsCount: 80 });
+    expect(profile).toMatchObject({
+      externalId: igUserId,
+      username: "greenroom.show",
+      displayName: "Greenroom Show",
+      followersCount: 1200,
+      followsCount: 80,
+    });
     expect(api.requests.at(-1)).toMatchObject({ endpoint: "/me", tokenVia: "header" });
   });
 
@@ -91,7 +114,12 @@ describe("Instagram API stand-in", () => {
     expect(page.items.map((m) => m.caption)).toEqual(["New episode out", "old"]);
     expect(page.after).toBeNull();
     const media = await publisher.getMedia(mediaId);
-    expect(media).toMatchObject({ id: mediaId, mediaType: "IMAGE", mediaProductType: "FEED", caption: "New episode out" });
+    expect(media).toMatchObject({
+      id: mediaId,
+      mediaType: "IMAGE",
+      mediaProductType: "FEED",
+      caption: "New episode out",
+    });
     expect(media.timestamp.getTime()).toBeGreaterThan(0);
 
     const again = await expectProviderError(publisher.publishContainer(containerId));
@@ -107,16 +135,32 @@ describe("Instagram API stand-in", () => {
   });
 
   it("builds a carousel from children and a reel from a video", async () => {
-    const first = await publisher.createItemContainer({ kind: "image", url: "https://media.test/1.jpg", isCarouselItem: true });
-    const second = await publisher.createItemContainer({ kind: "video", url: "https://media.test/2.mp4", isCarouselItem: true });
+    const first = await publisher.createItemContainer({
+      kind: "image",
+      url: "https://media.test/1.jpg",
+      isCarouselItem: true,
+    });
+    const second = await publisher.createItemContainer({
+      kind: "video",
+      url: "https://media.test/2.mp4",
+      isCarouselItem: true,
+    });
     const carousel = await publisher.createCarouselContainer({ children: [first.id, second.id], caption: "two" });
-    expect(api.containers.find((c) => c.id === carousel.id)).toMatchObject({ mediaType: "CAROUSEL", children: [first.id, second.id] });
+    expect(api.containers.find((c) => c.id === carousel.id)).toMatchObject({
+      mediaType: "CAROUSEL",
+      children: [first.id, second.id],
+    });
     expect(api.containers.find((c) => c.id === second.id)).toMatchObject({ mediaType: "VIDEO", isCarouselItem: true });
     await publisher.getContainerStatus(carousel.id);
     const album = await publisher.publishContainer(carousel.id);
     expect((await publisher.getMedia(album.mediaId)).mediaType).toBe("CAROUSEL_ALBUM");
 
-    const reel = await publisher.createItemContainer({ kind: "video", url: "https://media.test/r.mp4", caption: "reel", reel: true });
+    const reel = await publisher.createItemContainer({
+      kind: "video",
+      url: "https://media.test/r.mp4",
+      caption: "reel",
+      reel: true,
+    });
     expect(api.containers.find((c) => c.id === reel.id)?.mediaType).toBe("REELS");
     await publisher.getContainerStatus(reel.id);
     const published = await publisher.publishContainer(reel.id);
@@ -138,11 +182,18 @@ describe("Instagram API stand-in", () => {
   });
 
   it("returns insights with metrics valid for the media type", async () => {
-    const [feed] = api.seedMedia(igUserId, [{ timestamp: new Date(), insights: { reach: 300, likes: 20, comments: 4, saved: 7, views: 900 } }]);
+    const [feed] = api.seedMedia(igUserId, [
+      { timestamp: new Date(), insights: { reach: 300, likes: 20, comments: 4, saved: 7, views: 900 } },
+    ]);
     const insights = await publisher.getInsights({ id: feed.id, mediaType: "IMAGE", mediaProductType: "FEED" });
     expect(insights).toEqual({ reach: 300, impressions: 900, saved: 7, likes: 20, comments: 4 });
-    const [story] = api.seedMedia(igUserId, [{ timestamp: new Date(), mediaProductType: "STORY", insights: { reach: 50, views: 70 } }]);
-    expect(await publisher.getInsights({ id: story.id, mediaType: "IMAGE", mediaProductType: "STORY" })).toMatchObject({ reach: 50, impressions: 70 });
+    const [story] = api.seedMedia(igUserId, [
+      { timestamp: new Date(), mediaProductType: "STORY", insights: { reach: 50, views: 70 } },
+    ]);
+    expect(await publisher.getInsights({ id: story.id, mediaType: "IMAGE", mediaProductType: "STORY" })).toMatchObject({
+      reach: 50,
+      impressions: 70,
+    });
   });
 
   it("reports the publishing quota and refuses a publish at the limit as rate_limited", async () => {
@@ -184,7 +235,10 @@ describe("Instagram API stand-in", () => {
   it("turns a container ERROR into Instagram's message", async () => {
     api.setContainerOutcome("ERROR", { message: "The aspect ratio is not supported.", times: 1, pollsBeforeReady: 0 });
     const { id } = await publisher.createItemContainer({ kind: "image", url: "https://media.test/wide.jpg" });
-    expect(await publisher.getContainerStatus(id)).toEqual({ status: "ERROR", message: "Error: The aspect ratio is not supported." });
+    expect(await publisher.getContainerStatus(id)).toEqual({
+      status: "ERROR",
+      message: "Error: The aspect ratio is not supported.",
+    });
     const next = await publisher.createItemContainer({ kind: "image", url: "https://media.test/ok.jpg" });
     await publisher.getContainerStatus(next.id);
     expect((await publisher.getContainerStatus(next.id)).status).toBe("FINISHED");

@@ -51,13 +51,22 @@ describe("abandoned uploads", () => {
     expect(await deleteAbandonedUploads({ db: t.db, bucket: r2.bucket, now })).toBe(1);
     expect(await deleteAbandonedUploads({ db: t.db, bucket: r2.bucket, now })).toBe(0);
 
-    const left = await t.db.select({ id: mediaObjects.id }).from(mediaObjects).where(eq(mediaObjects.workspaceId, workspace.id));
+    const left = await t.db
+      .select({ id: mediaObjects.id })
+      .from(mediaObjects)
+      .where(eq(mediaObjects.workspaceId, workspace.id));
     expect(left.map((row) => row.id).sort()).toEqual([recent.id, finishedLongAgo.id].sort());
     expect(await storageUsedBytes(t.db, workspace.id)).toBe(1_000_000_000);
     // The parts are gone: the multipart upload can no longer be completed.
     await expect(r2.bucket.resumeMultipartUpload(stale.r2Key, stale.uploadId).complete([])).rejects.toThrow();
     const audit = await t.db.select().from(auditEvents).where(eq(auditEvents.workspaceId, workspace.id));
-    expect(audit).toEqual([expect.objectContaining({ action: "media.deleted", actorUserId: null, detail: expect.objectContaining({ mediaId: stale.id }) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        action: "media.deleted",
+        actorUserId: null,
+        detail: expect.objectContaining({ mediaId: stale.id }),
+      }),
+    ]);
   });
 
   it("keeps going past a storage failure, leaves that file rejected with the reason, and reports the failure", async () => {
@@ -74,7 +83,9 @@ describe("abandoned uploads", () => {
       },
     } as unknown as R2Bucket;
 
-    await expect(deleteAbandonedUploads({ db: t.db, bucket: flaky, now })).rejects.toThrow(/Could not remove 1 abandoned upload\(s\)/);
+    await expect(deleteAbandonedUploads({ db: t.db, bucket: flaky, now })).rejects.toThrow(
+      /Could not remove 1 abandoned upload\(s\)/,
+    );
     const rows = await t.db.select().from(mediaObjects).where(eq(mediaObjects.workspaceId, workspace.id));
     expect(rows.map((row) => row.id)).toEqual([stuck.id]);
     expect(rows[0]).toMatchObject({ status: "rejected", rejectionReason: "Upload unfinished after 7 days" });
@@ -82,4 +93,3 @@ describe("abandoned uploads", () => {
     expect(await storageUsedBytes(t.db, workspace.id)).toBe(0);
   });
 });
-

@@ -20,13 +20,25 @@ async function setup() {
   const owner = await createUser(t.db);
   const workspace = await createWorkspace(t.db, owner);
   const remove = (mediaId: string) =>
-    deleteMedia({ db: t.db, bucket: r2.bucket, workspaceId: workspace.id, mediaId, actorUserId: owner.id, meta: { ip: null, userAgent: null }, now: new Date() });
-  const exists = async (mediaId: string) => (await t.db.select().from(mediaObjects).where(eq(mediaObjects.id, mediaId))).length === 1;
+    deleteMedia({
+      db: t.db,
+      bucket: r2.bucket,
+      workspaceId: workspace.id,
+      mediaId,
+      actorUserId: owner.id,
+      meta: { ip: null, userAgent: null },
+      now: new Date(),
+    });
+  const exists = async (mediaId: string) =>
+    (await t.db.select().from(mediaObjects).where(eq(mediaObjects.id, mediaId))).length === 1;
   return { owner, workspace, remove, exists };
 }
 
 async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(() => null, (e: unknown) => e as { code?: string; message: string });
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e as { code?: string; message: string },
+  );
   if (!error) throw new Error("expected the delete to be refused");
   return error;
 }
@@ -36,7 +48,12 @@ describe("deleting a media file something depends on", () => {
     const { workspace, remove, exists } = await setup();
     const audio = await insertMedia(t.db, workspace.id, { filename: "final-cut.mp3" });
     const show = await insertShow(t.db, workspace.id);
-    const episode = await insertEpisode(t.db, show, { title: "Pilot", status: "published", audioMediaId: audio.id, publishedAt: new Date() });
+    const episode = await insertEpisode(t.db, show, {
+      title: "Pilot",
+      status: "published",
+      audioMediaId: audio.id,
+      publishedAt: new Date(),
+    });
 
     const error = await refusal(remove(audio.id));
     expect(error.code).toBe("CONFLICT");
@@ -51,7 +68,10 @@ describe("deleting a media file something depends on", () => {
   it("refuses an image a social post still has to publish, and lets a published post's image go", async () => {
     const { owner, workspace, remove, exists } = await setup();
     const image = await insertMedia(t.db, workspace.id, { kind: "image", filename: "cover.png" });
-    const [post] = await t.db.insert(socialPosts).values({ workspaceId: workspace.id, caption: "Out now", status: "scheduled", createdBy: owner.id }).returning();
+    const [post] = await t.db
+      .insert(socialPosts)
+      .values({ workspaceId: workspace.id, caption: "Out now", status: "scheduled", createdBy: owner.id })
+      .returning();
     await t.db.insert(socialPostMedia).values({ postId: post.id, position: 0, mediaId: image.id });
 
     const error = await refusal(remove(image.id));

@@ -47,7 +47,15 @@ describe("deleting a file while a post is saved with it", () => {
     const deleter = pg.connect();
     const saver = pg.connect();
     try {
-      const deleting = deleteMedia({ db: deleter.db, bucket: slowBucket, workspaceId: workspace.id, mediaId: image.id, actorUserId: owner.id, meta: { ip: null, userAgent: null }, now: new Date() });
+      const deleting = deleteMedia({
+        db: deleter.db,
+        bucket: slowBucket,
+        workspaceId: workspace.id,
+        mediaId: image.id,
+        actorUserId: owner.id,
+        meta: { ip: null, userAgent: null },
+        now: new Date(),
+      });
       await reachedStorage;
       const saving = createPost({
         db: saver.db,
@@ -55,7 +63,14 @@ describe("deleting a file while a post is saved with it", () => {
         actorUserId: owner.id,
         now: new Date(),
         schedule: false,
-        content: { accountId: account.id, type: "image", caption: "Racing the delete", mediaIds: [image.id], scheduledLocal: null, timezone: "UTC" },
+        content: {
+          accountId: account.id,
+          type: "image",
+          caption: "Racing the delete",
+          mediaIds: [image.id],
+          scheduledLocal: null,
+          timezone: "UTC",
+        },
       });
       // Give the save time to reach the file's lock, then let the delete finish.
       await new Promise((resolve) => setTimeout(resolve, 300));

@@ -21,7 +21,10 @@ const WORKERS_BODY_LIMIT = 100 * 1000 * 1000;
 /** Every request the browser and the benchmark send for a file: the planner both share. */
 function requestsFor(size: number) {
   const plan = planUpload(size);
-  return Array.from({ length: plan.partCount }, (_, i) => ({ partNumber: i + 1, ...partRange(size, plan.partSize, i + 1) }));
+  return Array.from({ length: plan.partCount }, (_, i) => ({
+    partNumber: i + 1,
+    ...partRange(size, plan.partSize, i + 1),
+  }));
 }
 
 describe("planning the parts of an upload", () => {
@@ -60,7 +63,9 @@ describe("content types", () => {
 
   it("recognises each format by its first bytes, and not another's", () => {
     const bytes = (...parts: (string | number[])[]) =>
-      new Uint8Array(parts.flatMap((part) => (typeof part === "string" ? [...part].map((c) => c.charCodeAt(0)) : part)));
+      new Uint8Array(
+        parts.flatMap((part) => (typeof part === "string" ? [...part].map((c) => c.charCodeAt(0)) : part)),
+      );
     const wav = wavSlice(1000, 0, 16);
     expect(matchesSignature("wav", wav)).toBe(true);
     expect(matchesSignature("webp", wav)).toBe(false);

@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 const MiB = 1024 * 1024;
-const WITH_PROVIDER = { TRANSCRIPTION_PROVIDERS: "openai", OPENAI_BASE_URL: "http://127.0.0.1:9", OPENAI_API_KEY: "test-key" };
+const WITH_PROVIDER = {
+  TRANSCRIPTION_PROVIDERS: "openai",
+  OPENAI_BASE_URL: "http://127.0.0.1:9",
+  OPENAI_API_KEY: "test-key",
+};
 
 function as(user: TestUser, env: Record<string, string> = {}) {
   const caller = callerFor(t.db, user, { env: { MEDIA: r2.bucket, ...env } });
@@ -49,8 +53,20 @@ const png = (size: number) => {
 describe("starting an upload", () => {
   it("reserves a key under the workspace's prefix, and plans one request for a small file", async () => {
     const { workspace, editor } = await createTeam(t.db);
-    const session = await as(editor).media.createUpload({ workspaceId: workspace.id, filename: "Épisode 1: the pilot?.WAV", contentType: "audio/wav", size: 5000 });
-    expect(session).toMatchObject({ status: "uploading", kind: "audio", partSize: PART_SIZE, partCount: 1, multipart: false, uploadedParts: [] });
+    const session = await as(editor).media.createUpload({
+      workspaceId: workspace.id,
+      filename: "Épisode 1: the pilot?.WAV",
+      contentType: "audio/wav",
+      size: 5000,
+    });
+    expect(session).toMatchObject({
+      status: "uploading",
+      kind: "audio",
+      partSize: PART_SIZE,
+      partCount: 1,
+      multipart: false,
+      uploadedParts: [],
+    });
     const [row] = await t.db.select().from(mediaObjects).where(eq(mediaObjects.id, session.mediaId));
     expect(row.r2Key).toBe(`w/${workspace.id}/media/${session.mediaId}/Episode-1-the-pilot.WAV`);
     expect(row.multipartUploadId).toBeNull();
@@ -58,7 +74,12 @@ describe("starting an upload", () => {
 
   it("starts an R2 multipart upload for a file larger than one part", async () => {
     const { workspace, editor } = await createTeam(t.db);
-    const session = await as(editor).media.createUpload({ workspaceId: workspace.id, filename: "long.wav", contentType: "audio/wav", size: 20 * MiB });
+    const session = await as(editor).media.createUpload({
+      workspaceId: workspace.id,
+      filename: "long.wav",
+      contentType: "audio/wav",
+      size: 20 * MiB,
+    });
     expect(session).toMatchObject({ partCount: 3, multipart: true });
     const [row] = await t.db.select().from(mediaObjects).where(eq(mediaObjects.id, session.mediaId));
     expect(row.multipartUploadId).toBeTruthy();
@@ -66,18 +87,44 @@ describe("starting an upload", () => {
 
   it("accepts a recorder's type with codec parameters, and names the allowed formats when a type is refused", async () => {
     const { workspace, editor } = await createTeam(t.db);
-    const recording = await as(editor).media.createUpload({ workspaceId: workspace.id, filename: "take.webm", contentType: "audio/webm;codecs=opus", size: 100 });
+    const recording = await as(editor).media.createUpload({
+      workspaceId: workspace.id,
+      filename: "take.webm",
+      contentType: "audio/webm;codecs=opus",
+      size: 100,
+    });
     expect(recording.contentType).toBe("audio/webm");
-    const refused = await rejection(as(editor).media.createUpload({ workspaceId: workspace.id, filename: "notes.pdf", contentType: "application/pdf", size: 100 }));
+    const refused = await rejection(
+      as(editor).media.createUpload({
+        workspaceId: workspace.id,
+        filename: "notes.pdf",
+        contentType: "application/pdf",
+        size: 100,
+      }),
+    );
     expect(refused.code).toBe("BAD_REQUEST");
     expect(refused.message).toMatch(/“notes.pdf” is not a type Greenroom stores\. Upload MP3, M4A, WAV/);
   });
 
   it("refuses empty and oversized files, naming the limit", async () => {
     const { workspace, editor } = await createTeam(t.db);
-    const empty = await rejection(as(editor).media.createUpload({ workspaceId: workspace.id, filename: "a.wav", contentType: "audio/wav", size: 0 }));
+    const empty = await rejection(
+      as(editor).media.createUpload({
+        workspaceId: workspace.id,
+        filename: "a.wav",
+        contentType: "audio/wav",
+        size: 0,
+      }),
+    );
     expect(empty.message).toMatch(/is empty/);
-    const huge = await rejection(as(editor).media.createUpload({ workspaceId: workspace.id, filename: "big.mov", contentType: "video/quicktime", size: 3 * 1024 * MiB }));
+    const huge = await rejection(
+      as(editor).media.createUpload({
+        workspaceId: workspace.id,
+        filename: "big.mov",
+        contentType: "video/quicktime",
+        size: 3 * 1024 * MiB,
+      }),
+    );
     expect(huge.code).toBe("BAD_REQUEST");
     expect(huge.message).toBe("“big.mov” is 3 GB; files can be at most 2 GB. Compress it or split it into parts.");
     expect(await t.db.select().from(mediaObjects).where(eq(mediaObjects.workspaceId, workspace.id))).toEqual([]);
@@ -85,7 +132,18 @@ describe("starting an upload", () => {
 
   it("lets viewers look but not upload", async () => {
     const { workspace, viewer } = await createTeam(t.db);
-    expect((await rejection(as(viewer).media.createUpload({ workspaceId: workspace.id, filename: "a.wav", contentType: "audio/wav", size: 10 }))).code).toBe("FORBIDDEN");
+    expect(
+      (
+        await rejection(
+          as(viewer).media.createUpload({
+            workspaceId: workspace.id,
+            filename: "a.wav",
+            contentType: "audio/wav",
+            size: 10,
+          }),
+        )
+      ).code,
+    ).toBe("FORBIDDEN");
     expect((await as(viewer).media.list({ workspaceId: workspace.id })).items).toEqual([]);
   });
 
@@ -99,10 +157,17 @@ describe("starting an upload", () => {
 
 describe("upload tokens", () => {
   const secret = "test-upload-signing-secret";
-  const grant: UploadGrant = { mediaId: crypto.randomUUID(), workspaceId: crypto.randomUUID(), r2Key: "w/x/media/y/a.wav", size: 1000, contentType: "audio/wav" };
+  const grant: UploadGrant = {
+    mediaId: crypto.randomUUID(),
+    workspaceId: crypto.randomUUID(),
+    r2Key: "w/x/media/y/a.wav",
+    size: 1000,
+    contentType: "audio/wav",
+  };
   const now = new Date("2026-05-01T12:00:00Z");
   const token = signUploadToken({ secret, grant, expiresAt: new Date(now.getTime() + 3600_000) });
-  const check = (overrides: Partial<UploadGrant> = {}, value = token, at = now) => checkUploadToken({ secret, token: value, grant: { ...grant, ...overrides }, now: at });
+  const check = (overrides: Partial<UploadGrant> = {}, value = token, at = now) =>
+    checkUploadToken({ secret, token: value, grant: { ...grant, ...overrides }, now: at });
 
   it("accepts the token for exactly the object, size and type it was signed for, until it expires", () => {
     expect(check()).toBe("valid");
@@ -131,7 +196,12 @@ describe("upload tokens", () => {
 describe("sending parts", () => {
   async function started(size: number, contentType = "audio/wav") {
     const team = await createTeam(t.db);
-    const session = await as(team.editor).media.createUpload({ workspaceId: team.workspace.id, filename: "file.wav", contentType, size });
+    const session = await as(team.editor).media.createUpload({
+      workspaceId: team.workspace.id,
+      filename: "file.wav",
+      contentType,
+      size,
+    });
     return { ...team, session };
   }
 
@@ -161,30 +231,57 @@ describe("sending parts", () => {
     expect((await direct(4, 10))?.message).toBe("There is no part 4: this file has 3 parts, numbered 1 to 3.");
     expect((await direct(0, 10))?.code).toBe("BAD_REQUEST");
     expect(await direct(3, 4 * MiB)).toBeNull();
-    expect(await t.db.select().from(mediaUploadParts).where(eq(mediaUploadParts.mediaId, session.mediaId))).toHaveLength(1);
+    expect(
+      await t.db.select().from(mediaUploadParts).where(eq(mediaUploadParts.mediaId, session.mediaId)),
+    ).toHaveLength(1);
   });
 
   it("refuses an expired token and a token of another upload", async () => {
     const first = await started(1000);
     const second = await started(1000);
     const tomorrow = new Date(Date.now() + 25 * 3600_000);
-    const expired = await sendParts({ db: t.db, bucket: r2.bucket, session: first.session, now: tomorrow }).catch((e: AppError) => e);
-    expect(expired).toMatchObject({ code: "FORBIDDEN", message: "This upload link has expired. Choose the file again to continue where it stopped." });
-    const swapped = await sendParts({ db: t.db, bucket: r2.bucket, session: { ...first.session, token: second.session.token } }).catch((e: AppError) => e);
-    expect(swapped).toMatchObject({ code: "FORBIDDEN", message: "This upload link is not valid for this file. Choose the file again to get a new link." });
+    const expired = await sendParts({ db: t.db, bucket: r2.bucket, session: first.session, now: tomorrow }).catch(
+      (e: AppError) => e,
+    );
+    expect(expired).toMatchObject({
+      code: "FORBIDDEN",
+      message: "This upload link has expired. Choose the file again to continue where it stopped.",
+    });
+    const swapped = await sendParts({
+      db: t.db,
+      bucket: r2.bucket,
+      session: { ...first.session, token: second.session.token },
+    }).catch((e: AppError) => e);
+    expect(swapped).toMatchObject({
+      code: "FORBIDDEN",
+      message: "This upload link is not valid for this file. Choose the file again to get a new link.",
+    });
   });
 
   it("stops taking parts from someone removed from the workspace (or made a viewer) mid-upload", async () => {
     const removed = await started(20 * MiB);
     await sendParts({ db: t.db, bucket: r2.bucket, session: removed.session, parts: [1] });
-    await callerFor(t.db, removed.owner).api.workspaces.removeMember({ workspaceId: removed.workspace.id, userId: removed.editor.id });
-    const refused = await sendParts({ db: t.db, bucket: r2.bucket, session: removed.session, parts: [2] }).catch((e: AppError) => e);
+    await callerFor(t.db, removed.owner).api.workspaces.removeMember({
+      workspaceId: removed.workspace.id,
+      userId: removed.editor.id,
+    });
+    const refused = await sendParts({ db: t.db, bucket: r2.bucket, session: removed.session, parts: [2] }).catch(
+      (e: AppError) => e,
+    );
     expect(refused).toMatchObject({ code: "FORBIDDEN", message: "You can no longer upload files to this workspace." });
 
     const demoted = await started(1000);
-    await callerFor(t.db, demoted.owner).api.workspaces.changeMemberRole({ workspaceId: demoted.workspace.id, userId: demoted.editor.id, role: "viewer" });
-    expect(await sendParts({ db: t.db, bucket: r2.bucket, session: demoted.session }).catch((e: AppError) => e)).toMatchObject({ code: "FORBIDDEN" });
-    expect(await t.db.select().from(mediaUploadParts).where(eq(mediaUploadParts.mediaId, demoted.session.mediaId))).toHaveLength(0);
+    await callerFor(t.db, demoted.owner).api.workspaces.changeMemberRole({
+      workspaceId: demoted.workspace.id,
+      userId: demoted.editor.id,
+      role: "viewer",
+    });
+    expect(
+      await sendParts({ db: t.db, bucket: r2.bucket, session: demoted.session }).catch((e: AppError) => e),
+    ).toMatchObject({ code: "FORBIDDEN" });
+    expect(
+      await t.db.select().from(mediaUploadParts).where(eq(mediaUploadParts.mediaId, demoted.session.mediaId)),
+    ).toHaveLength(0);
   });
 
   it("resumes a multipart upload: stored parts are reported with a fresh token and are not sent again", async () => {
@@ -210,15 +307,25 @@ describe("sending parts", () => {
   it("replaces a part that is sent twice", async () => {
     const { session } = await started(9 * MiB);
     await sendParts({ db: t.db, bucket: r2.bucket, session, parts: [1, 1, 2] });
-    expect(await t.db.select().from(mediaUploadParts).where(eq(mediaUploadParts.mediaId, session.mediaId))).toHaveLength(2);
+    expect(
+      await t.db.select().from(mediaUploadParts).where(eq(mediaUploadParts.mediaId, session.mediaId)),
+    ).toHaveLength(2);
   });
 });
 
 describe("finishing an upload", () => {
-  async function uploaded(opts: { size: number; contentType?: string; filename?: string; bytes?: (start: number, end: number) => Uint8Array }, env: Record<string, string> = {}) {
+  async function uploaded(
+    opts: { size: number; contentType?: string; filename?: string; bytes?: (start: number, end: number) => Uint8Array },
+    env: Record<string, string> = {},
+  ) {
     const team = await createTeam(t.db);
     const api = as(team.editor, env);
-    const session = await api.media.createUpload({ workspaceId: team.workspace.id, filename: opts.filename ?? "show.wav", contentType: opts.contentType ?? "audio/wav", size: opts.size });
+    const session = await api.media.createUpload({
+      workspaceId: team.workspace.id,
+      filename: opts.filename ?? "show.wav",
+      contentType: opts.contentType ?? "audio/wav",
+      size: opts.size,
+    });
     await sendParts({ db: t.db, bucket: r2.bucket, session, bytes: opts.bytes });
     const complete = () => api.media.completeUpload({ workspaceId: team.workspace.id, mediaId: session.mediaId });
     return { ...team, ...api, session, complete };
@@ -227,11 +334,18 @@ describe("finishing an upload", () => {
   it("lists the parts still missing", async () => {
     const { workspace, editor } = await createTeam(t.db);
     const api = as(editor).media;
-    const session = await api.createUpload({ workspaceId: workspace.id, filename: "x.wav", contentType: "audio/wav", size: 30 * MiB });
+    const session = await api.createUpload({
+      workspaceId: workspace.id,
+      filename: "x.wav",
+      contentType: "audio/wav",
+      size: 30 * MiB,
+    });
     await sendParts({ db: t.db, bucket: r2.bucket, session, parts: [2] });
     const error = await rejection(api.completeUpload({ workspaceId: workspace.id, mediaId: session.mediaId }));
     expect(error.code).toBe("BAD_REQUEST");
-    expect(error.message).toBe("The upload is not complete: parts 1, 3 and 4 of 4 have not arrived. Send them, then finish again.");
+    expect(error.message).toBe(
+      "The upload is not complete: parts 1, 3 and 4 of 4 have not arrived. Send them, then finish again.",
+    );
   });
 
   it("marks audio ready and creates its transcription job once, however often it is finished", async () => {
@@ -243,7 +357,10 @@ describe("finishing an upload", () => {
     const jobs = await t.db.select().from(transcriptionJobs).where(eq(transcriptionJobs.mediaId, session.mediaId));
     expect(jobs).toHaveLength(1);
     expect(queues.transcription.jobs(TRANSCRIBE_JOB)).toEqual([{ jobId: jobs[0].id }]);
-    const audit = await t.db.select().from(auditEvents).where(and(eq(auditEvents.workspaceId, workspace.id), eq(auditEvents.action, "media.uploaded")));
+    const audit = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.workspaceId, workspace.id), eq(auditEvents.action, "media.uploaded")));
     expect(audit).toHaveLength(1);
   });
 
@@ -254,13 +371,26 @@ describe("finishing an upload", () => {
   });
 
   it("does not transcribe images", async () => {
-    const { complete, session } = await uploaded({ size: 3000, contentType: "image/png", filename: "cover.png", bytes: (start, end) => png(3000).subarray(start, end) }, WITH_PROVIDER);
+    const { complete, session } = await uploaded(
+      {
+        size: 3000,
+        contentType: "image/png",
+        filename: "cover.png",
+        bytes: (start, end) => png(3000).subarray(start, end),
+      },
+      WITH_PROVIDER,
+    );
     expect(await complete()).toMatchObject({ status: "ready", kind: "image", transcription: null });
-    expect(await t.db.select().from(transcriptionJobs).where(eq(transcriptionJobs.mediaId, session.mediaId))).toEqual([]);
+    expect(await t.db.select().from(transcriptionJobs).where(eq(transcriptionJobs.mediaId, session.mediaId))).toEqual(
+      [],
+    );
   });
 
   it("rejects a file whose bytes are not its declared type, deletes it and says why", async () => {
-    const { workspace, media, complete, session } = await uploaded({ size: 5000, contentType: "audio/mpeg", filename: "renamed.mp3" }, WITH_PROVIDER);
+    const { workspace, media, complete, session } = await uploaded(
+      { size: 5000, contentType: "audio/mpeg", filename: "renamed.mp3" },
+      WITH_PROVIDER,
+    );
     const item = await complete();
     expect(item).toMatchObject({ status: "rejected", transcription: null });
     expect(item.rejectionReason).toBe(
@@ -276,7 +406,9 @@ describe("finishing an upload", () => {
     const { complete, session } = await uploaded({ size: 9 * MiB });
     const [row] = await t.db.select().from(mediaObjects).where(eq(mediaObjects.id, session.mediaId));
     const parts = await t.db.select().from(mediaUploadParts).where(eq(mediaUploadParts.mediaId, session.mediaId));
-    await r2.bucket.resumeMultipartUpload(row.r2Key, row.multipartUploadId!).complete(parts.map(({ partNumber, etag }) => ({ partNumber, etag })));
+    await r2.bucket
+      .resumeMultipartUpload(row.r2Key, row.multipartUploadId!)
+      .complete(parts.map(({ partNumber, etag }) => ({ partNumber, etag })));
     expect(await complete()).toMatchObject({ status: "ready", size: 9 * MiB });
   });
 
@@ -295,7 +427,12 @@ describe("the library", () => {
     const ids: string[] = [];
     const queryCounts: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const session = await api.createUpload({ workspaceId: workspace.id, filename: `ep${i}.wav`, contentType: "audio/wav", size: 1000 + i });
+      const session = await api.createUpload({
+        workspaceId: workspace.id,
+        filename: `ep${i}.wav`,
+        contentType: "audio/wav",
+        size: 1000 + i,
+      });
       await sendParts({ db: t.db, bucket: r2.bucket, session });
       if (i % 2 === 0) await api.completeUpload({ workspaceId: workspace.id, mediaId: session.mediaId });
       ids.unshift(session.mediaId);
@@ -319,14 +456,24 @@ describe("the library", () => {
   it("counts ready files towards storage, per kind, and frees the space when one is deleted", async () => {
     const { workspace, editor } = await createTeam(t.db);
     const api = as(editor).media;
-    const add = async (filename: string, contentType: string, size: number, bytes?: (s: number, e: number) => Uint8Array) => {
+    const add = async (
+      filename: string,
+      contentType: string,
+      size: number,
+      bytes?: (s: number, e: number) => Uint8Array,
+    ) => {
       const session = await api.createUpload({ workspaceId: workspace.id, filename, contentType, size });
       await sendParts({ db: t.db, bucket: r2.bucket, session, bytes });
       return api.completeUpload({ workspaceId: workspace.id, mediaId: session.mediaId });
     };
     const audio = await add("a.wav", "audio/wav", 4000);
     await add("b.png", "image/png", 600, (s, e) => png(600).subarray(s, e));
-    await api.createUpload({ workspaceId: workspace.id, filename: "unfinished.wav", contentType: "audio/wav", size: 999 });
+    await api.createUpload({
+      workspaceId: workspace.id,
+      filename: "unfinished.wav",
+      contentType: "audio/wav",
+      size: 999,
+    });
     expect(await api.getStorageUsage({ workspaceId: workspace.id })).toEqual({
       usedBytes: 4600,
       fileCount: 2,
@@ -337,19 +484,34 @@ describe("the library", () => {
     expect(await api.delete({ workspaceId: workspace.id, mediaId: audio.id })).toEqual({ id: audio.id });
     expect(await r2.bucket.head(row.r2Key)).toBeNull();
     expect(await api.getStorageUsage({ workspaceId: workspace.id })).toMatchObject({ usedBytes: 600, fileCount: 1 });
-    const audit = await t.db.select().from(auditEvents).where(and(eq(auditEvents.workspaceId, workspace.id), eq(auditEvents.action, "media.deleted")));
+    const audit = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.workspaceId, workspace.id), eq(auditEvents.action, "media.deleted")));
     expect(audit.map((event) => event.detail)).toEqual([{ mediaId: audio.id, filename: "a.wav" }]);
   });
 
   it("cancels an unfinished multipart upload, but not a finished file", async () => {
     const { workspace, editor } = await createTeam(t.db);
     const api = as(editor).media;
-    const session = await api.createUpload({ workspaceId: workspace.id, filename: "long.wav", contentType: "audio/wav", size: 9 * MiB });
+    const session = await api.createUpload({
+      workspaceId: workspace.id,
+      filename: "long.wav",
+      contentType: "audio/wav",
+      size: 9 * MiB,
+    });
     await sendParts({ db: t.db, bucket: r2.bucket, session, parts: [1] });
-    expect(await api.abortUpload({ workspaceId: workspace.id, mediaId: session.mediaId })).toEqual({ id: session.mediaId });
+    expect(await api.abortUpload({ workspaceId: workspace.id, mediaId: session.mediaId })).toEqual({
+      id: session.mediaId,
+    });
     expect((await api.list({ workspaceId: workspace.id })).items).toEqual([]);
 
-    const small = await api.createUpload({ workspaceId: workspace.id, filename: "short.wav", contentType: "audio/wav", size: 500 });
+    const small = await api.createUpload({
+      workspaceId: workspace.id,
+      filename: "short.wav",
+      contentType: "audio/wav",
+      size: 500,
+    });
     await sendParts({ db: t.db, bucket: r2.bucket, session: small, bytes: (s, e) => wavSlice(500, s, e) });
     await api.completeUpload({ workspaceId: workspace.id, mediaId: small.mediaId });
     const error = await rejection(api.abortUpload({ workspaceId: workspace.id, mediaId: small.mediaId }));
@@ -385,8 +547,22 @@ describe("a single-request upload sent again while it is checked", () => {
     const { workspace, editor } = await createTeam(t.db);
     const { media } = as(editor);
     const size = 4096;
-    const session = await media.createUpload({ workspaceId: workspace.id, filename: "cover.png", contentType: "image/png", size });
-    const base = { db: t.db, secret: "test-upload-signing-secret", mediaId: session.mediaId, token: session.token ?? "", partNumber: 1, multipartRequest: false, contentLength: size, now: new Date() };
+    const session = await media.createUpload({
+      workspaceId: workspace.id,
+      filename: "cover.png",
+      contentType: "image/png",
+      size,
+    });
+    const base = {
+      db: t.db,
+      secret: "test-upload-signing-secret",
+      mediaId: session.mediaId,
+      token: session.token ?? "",
+      partNumber: 1,
+      multipartRequest: false,
+      contentLength: size,
+      now: new Date(),
+    };
     await receiveUploadPart({ ...base, bucket: r2.bucket, body: png(size) });
 
     const late = gatedBucket();

@@ -13,7 +13,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["item", "podcast:transcript"].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  isArray: (name) => ["item", "podcast:transcript"].includes(name),
+});
 
 async function feedOf(showId: string) {
   const xml = buildFeedXml({ feed: await getPublicShow({ db: t.db, showId }), appUrl: APP });
@@ -61,12 +65,27 @@ describe("RSS feed", () => {
     const older = await insertPublishedEpisode(
       t.db,
       show,
-      { title: "First", publishedAt: new Date("2025-03-04T05:06:07.000Z"), episodeNumber: 1, seasonNumber: 2, durationSeconds: 1805 },
+      {
+        title: "First",
+        publishedAt: new Date("2025-03-04T05:06:07.000Z"),
+        episodeNumber: 1,
+        seasonNumber: 2,
+        durationSeconds: 1805,
+      },
       { size: 12_345_678, contentType: "audio/mpeg" },
     );
-    const newer = await insertPublishedEpisode(t.db, show, { title: "Second", publishedAt: new Date("2025-04-01T00:00:00.000Z") }, { size: 999, contentType: "audio/mp4", durationSeconds: 61 });
+    const newer = await insertPublishedEpisode(
+      t.db,
+      show,
+      { title: "Second", publishedAt: new Date("2025-04-01T00:00:00.000Z") },
+      { size: 999, contentType: "audio/mp4", durationSeconds: 61 },
+    );
     await insertEpisode(t.db, show, { title: "Draft" });
-    await insertEpisode(t.db, show, { title: "Scheduled", status: "scheduled", publishAt: new Date(Date.now() + 86_400_000) });
+    await insertEpisode(t.db, show, {
+      title: "Scheduled",
+      status: "scheduled",
+      publishAt: new Date(Date.now() + 86_400_000),
+    });
     await insertPublishedEpisode(t.db, show, { title: "Audio still verifying" }, { status: "verifying" });
     await insertPublishedEpisode(t.db, other, { title: "Other show" });
 
@@ -74,7 +93,11 @@ describe("RSS feed", () => {
     const items = rss.channel.item;
     expect(items.map((i: { title: string }) => i.title)).toEqual(["Second", "First"]);
     const first = items[1];
-    expect(first.enclosure).toEqual({ "@url": `${APP}/media/episodes/${older.episode.id}/audio.mp3`, "@length": "12345678", "@type": "audio/mpeg" });
+    expect(first.enclosure).toEqual({
+      "@url": `${APP}/media/episodes/${older.episode.id}/audio.mp3`,
+      "@length": "12345678",
+      "@type": "audio/mpeg",
+    });
     expect(first.guid).toEqual({ "#text": older.episode.id, "@isPermaLink": "false" });
     expect(first.pubDate).toBe("Tue, 04 Mar 2025 05:06:07 GMT");
     expect(new Date(first.pubDate).toISOString()).toBe("2025-03-04T05:06:07.000Z");
@@ -102,8 +125,15 @@ describe("RSS feed", () => {
       chapters: [{ startMs: 0, title: "Intro" }],
     });
     // No episode link: found through the episode's audio file. No chapters.
-    const viaAudio = await insertPublishedEpisode(t.db, show, { title: "Audio transcript", publishedAt: new Date(Date.now() - 60_000) });
-    await insertTranscript(t.db, { workspaceId: ws.id, mediaId: viaAudio.media.id, segments: [{ startMs: 0, endMs: 1000, text: "Hi" }] });
+    const viaAudio = await insertPublishedEpisode(t.db, show, {
+      title: "Audio transcript",
+      publishedAt: new Date(Date.now() - 60_000),
+    });
+    await insertTranscript(t.db, {
+      workspaceId: ws.id,
+      mediaId: viaAudio.media.id,
+      segments: [{ startMs: 0, endMs: 1000, text: "Hi" }],
+    });
 
     const { rss } = await feedOf(show.id);
     const [linked, byAudio] = rss.channel.item;
@@ -112,7 +142,10 @@ describe("RSS feed", () => {
       { "@url": `${base}/transcript.vtt`, "@type": "text/vtt", "@language": "en" },
       { "@url": `${base}/transcript.srt`, "@type": "application/x-subrip", "@language": "en" },
     ]);
-    expect(linked["podcast:chapters"]).toEqual({ "@url": `${base}/chapters.json`, "@type": "application/json+chapters" });
+    expect(linked["podcast:chapters"]).toEqual({
+      "@url": `${base}/chapters.json`,
+      "@type": "application/json+chapters",
+    });
     expect(byAudio["podcast:transcript"]).toHaveLength(2);
     expect(byAudio["podcast:chapters"]).toBeUndefined();
   });

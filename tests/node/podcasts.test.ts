@@ -22,9 +22,14 @@ async function rejection(promise: Promise<unknown>) {
   );
   expect(error).toBeInstanceOf(TRPCError);
   const trpc = error as TRPCError;
-  const cause = trpc.cause as { fieldErrors?: Record<string, string[]>; issues?: { path: PropertyKey[] }[] } | undefined;
+  const cause = trpc.cause as
+    { fieldErrors?: Record<string, string[]>; issues?: { path: PropertyKey[] }[] } | undefined;
   const zodFields = cause?.issues?.map((issue) => String(issue.path[0]));
-  return { code: trpc.code, message: trpc.message, fields: cause?.fieldErrors ?? Object.fromEntries((zodFields ?? []).map((f) => [f, true])) };
+  return {
+    code: trpc.code,
+    message: trpc.message,
+    fields: cause?.fieldErrors ?? Object.fromEntries((zodFields ?? []).map((f) => [f, true])),
+  };
 }
 
 async function team(clock?: () => Date) {
@@ -37,11 +42,31 @@ async function team(clock?: () => Date) {
 describe("shows", () => {
   it("validates fields with messages per field and normalises the language tag", async () => {
     const { ws, editor } = await team();
-    const bad = await rejection(editor.createShow({ workspaceId: ws, title: "  ", category: "Podcasts", language: "english!", author: "x".repeat(201) }));
+    const bad = await rejection(
+      editor.createShow({
+        workspaceId: ws,
+        title: "  ",
+        category: "Podcasts",
+        language: "english!",
+        author: "x".repeat(201),
+      }),
+    );
     expect(bad.code).toBe("BAD_REQUEST");
     expect(Object.keys(bad.fields).sort()).toEqual(["author", "category", "language", "title"]);
-    const show = await editor.createShow({ workspaceId: ws, title: " Deep Dive ", category: "Arts > Books", language: "pt-br", explicit: true });
-    expect(show).toMatchObject({ title: "Deep Dive", category: "Arts > Books", language: "pt-BR", explicit: true, artworkMediaId: null });
+    const show = await editor.createShow({
+      workspaceId: ws,
+      title: " Deep Dive ",
+      category: "Arts > Books",
+      language: "pt-br",
+      explicit: true,
+    });
+    expect(show).toMatchObject({
+      title: "Deep Dive",
+      category: "Arts > Books",
+      language: "pt-BR",
+      explicit: true,
+      artworkMediaId: null,
+    });
     expect(show.feedUrl).toBe(`${testConfig.appUrl}/feeds/${show.id}.xml`);
   });
 
@@ -49,8 +74,12 @@ describe("shows", () => {
     const { ws, viewer, editor } = await team();
     const show = await editor.createShow({ workspaceId: ws, title: "Read only", category: "News", language: "en" });
     expect((await viewer.getShow({ workspaceId: ws, showId: show.id })).title).toBe("Read only");
-    expect((await rejection(viewer.updateShow({ workspaceId: ws, showId: show.id, title: "Nope" }))).code).toBe("FORBIDDEN");
-    expect((await rejection(viewer.createShow({ workspaceId: ws, title: "Nope", category: "News", language: "en" }))).code).toBe("FORBIDDEN");
+    expect((await rejection(viewer.updateShow({ workspaceId: ws, showId: show.id, title: "Nope" }))).code).toBe(
+      "FORBIDDEN",
+    );
+    expect(
+      (await rejection(viewer.createShow({ workspaceId: ws, title: "Nope", category: "News", language: "en" }))).code,
+    ).toBe("FORBIDDEN");
     expect((await rejection(viewer.deleteShow({ workspaceId: ws, showId: show.id }))).code).toBe("FORBIDDEN");
   });
 
@@ -60,8 +89,12 @@ describe("shows", () => {
     const uploading = await insertMedia(t.db, ws, { kind: "image", status: "uploading" });
     const image = await insertMedia(t.db, ws, { kind: "image", contentType: "image/jpeg" });
     const base = { workspaceId: ws, title: "Art", category: "Arts", language: "en" };
-    expect((await rejection(editor.createShow({ ...base, artworkMediaId: audio.id }))).fields).toHaveProperty("artworkMediaId");
-    expect((await rejection(editor.createShow({ ...base, artworkMediaId: uploading.id }))).fields).toHaveProperty("artworkMediaId");
+    expect((await rejection(editor.createShow({ ...base, artworkMediaId: audio.id }))).fields).toHaveProperty(
+      "artworkMediaId",
+    );
+    expect((await rejection(editor.createShow({ ...base, artworkMediaId: uploading.id }))).fields).toHaveProperty(
+      "artworkMediaId",
+    );
     const show = await editor.createShow({ ...base, artworkMediaId: image.id });
     expect(show.artworkUrl).toBe(`${testConfig.appUrl}/media/shows/${show.id}/artwork.jpg`);
     const cleared = await editor.updateShow({ workspaceId: ws, showId: show.id, artworkMediaId: null });
@@ -70,19 +103,26 @@ describe("shows", () => {
 
   it("paginates newest first without gaps or repeats, and rejects a forged cursor", async () => {
     const { ws, viewer } = await team();
-    for (let i = 0; i < 5; i++) await insertShow(t.db, ws, { title: `Show ${i}`, createdAt: new Date(Date.UTC(2025, 0, 1 + i)) });
+    for (let i = 0; i < 5; i++)
+      await insertShow(t.db, ws, { title: `Show ${i}`, createdAt: new Date(Date.UTC(2025, 0, 1 + i)) });
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<typeof viewer.listShows>> = await viewer.listShows({ workspaceId: ws, limit: 2, cursor });
+      const page: Awaited<ReturnType<typeof viewer.listShows>> = await viewer.listShows({
+        workspaceId: ws,
+        limit: 2,
+        cursor,
+      });
       seen.push(...page.items.map((s) => s.title));
       cursor = page.nextCursor;
       pages++;
     } while (cursor);
     expect(pages).toBe(3);
     expect(seen).toEqual(["Show 4", "Show 3", "Show 2", "Show 1", "Show 0"]);
-    expect((await rejection(viewer.listShows({ workspaceId: ws, cursor: "bm90LWEtY3Vyc29y" }))).code).toBe("BAD_REQUEST");
+    expect((await rejection(viewer.listShows({ workspaceId: ws, cursor: "bm90LWEtY3Vyc29y" }))).code).toBe(
+      "BAD_REQUEST",
+    );
   });
 
   it("deletes a show with its episodes and records it in the audit log", async () => {
@@ -101,13 +141,28 @@ describe("episodes", () => {
     const { ws, viewer } = await team();
     const show = await insertShow(t.db, ws);
     const day = (d: number) => new Date(Date.UTC(2025, 5, d));
-    await insertEpisode(t.db, show, { title: "old published", status: "published", publishedAt: day(1), createdAt: day(1) });
+    await insertEpisode(t.db, show, {
+      title: "old published",
+      status: "published",
+      publishedAt: day(1),
+      createdAt: day(1),
+    });
     await insertEpisode(t.db, show, { title: "draft", createdAt: day(3) });
     await insertEpisode(t.db, show, { title: "scheduled", status: "scheduled", publishAt: day(9), createdAt: day(2) });
-    await insertEpisode(t.db, show, { title: "new published", status: "published", publishedAt: day(5), createdAt: day(0) });
+    await insertEpisode(t.db, show, {
+      title: "new published",
+      status: "published",
+      publishedAt: day(5),
+      createdAt: day(0),
+    });
     const first = await viewer.listEpisodes({ workspaceId: ws, showId: show.id, limit: 3 });
     const second = await viewer.listEpisodes({ workspaceId: ws, showId: show.id, limit: 3, cursor: first.nextCursor });
-    expect([...first.items, ...second.items].map((e) => e.title)).toEqual(["scheduled", "new published", "draft", "old published"]);
+    expect([...first.items, ...second.items].map((e) => e.title)).toEqual([
+      "scheduled",
+      "new published",
+      "draft",
+      "old published",
+    ]);
     expect(second.nextCursor).toBeNull();
   });
 
@@ -115,10 +170,23 @@ describe("episodes", () => {
     const { ws, editor } = await team();
     const show = await insertShow(t.db, ws);
     await editor.createEpisode({ workspaceId: ws, showId: show.id, title: "One", seasonNumber: 1, episodeNumber: 1 });
-    const clash = await rejection(editor.createEpisode({ workspaceId: ws, showId: show.id, title: "Again", seasonNumber: 1, episodeNumber: 1 }));
-    expect(clash).toMatchObject({ code: "CONFLICT", fields: { episodeNumber: ["This show already has an episode 1 in season 1."] } });
-    await editor.createEpisode({ workspaceId: ws, showId: show.id, title: "Season two", seasonNumber: 2, episodeNumber: 1 });
-    const invalid = await rejection(editor.createEpisode({ workspaceId: ws, showId: show.id, title: "x", episodeNumber: 1.5, durationSeconds: -3 }));
+    const clash = await rejection(
+      editor.createEpisode({ workspaceId: ws, showId: show.id, title: "Again", seasonNumber: 1, episodeNumber: 1 }),
+    );
+    expect(clash).toMatchObject({
+      code: "CONFLICT",
+      fields: { episodeNumber: ["This show already has an episode 1 in season 1."] },
+    });
+    await editor.createEpisode({
+      workspaceId: ws,
+      showId: show.id,
+      title: "Season two",
+      seasonNumber: 2,
+      episodeNumber: 1,
+    });
+    const invalid = await rejection(
+      editor.createEpisode({ workspaceId: ws, showId: show.id, title: "x", episodeNumber: 1.5, durationSeconds: -3 }),
+    );
     expect(Object.keys(invalid.fields).sort()).toEqual(["durationSeconds", "episodeNumber"]);
   });
 
@@ -126,7 +194,9 @@ describe("episodes", () => {
     const { ws } = await team();
     const show = await insertShow(t.db, ws);
     await insertEpisode(t.db, show, { episodeNumber: 7 });
-    await expect(insertEpisode(t.db, show, { episodeNumber: 7 })).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23505" }) });
+    await expect(insertEpisode(t.db, show, { episodeNumber: 7 })).rejects.toMatchObject({
+      cause: expect.objectContaining({ code: "23505" }),
+    });
     await insertEpisode(t.db, show, { episodeNumber: 7, seasonNumber: 2 });
     await insertEpisode(t.db, show, {});
     await insertEpisode(t.db, show, {});
@@ -138,18 +208,33 @@ describe("episodes", () => {
     const { ws, editor } = await team(() => clock);
     const show = await insertShow(t.db, ws);
     const episode = await editor.createEpisode({ workspaceId: ws, showId: show.id, title: "Pilot" });
-    const noAudio = await rejection(editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, status: "published" }));
-    expect(noAudio).toMatchObject({ code: "BAD_REQUEST", fields: { audioMediaId: ["Choose the episode's audio before it can be published."] } });
+    const noAudio = await rejection(
+      editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, status: "published" }),
+    );
+    expect(noAudio).toMatchObject({
+      code: "BAD_REQUEST",
+      fields: { audioMediaId: ["Choose the episode's audio before it can be published."] },
+    });
 
     const image = await insertMedia(t.db, ws, { kind: "image" });
-    expect((await rejection(editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, audioMediaId: image.id }))).fields).toHaveProperty("audioMediaId");
+    expect(
+      (await rejection(editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, audioMediaId: image.id })))
+        .fields,
+    ).toHaveProperty("audioMediaId");
 
     const verifying = await insertMedia(t.db, ws, { kind: "audio", status: "verifying" });
     await editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, audioMediaId: verifying.id });
-    expect((await rejection(editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, status: "published" }))).fields).toHaveProperty("audioMediaId");
+    expect(
+      (await rejection(editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, status: "published" }))).fields,
+    ).toHaveProperty("audioMediaId");
 
     const ready = await insertMedia(t.db, ws, { kind: "audio" });
-    const published = await editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, audioMediaId: ready.id, status: "published" });
+    const published = await editor.updateEpisode({
+      workspaceId: ws,
+      episodeId: episode.id,
+      audioMediaId: ready.id,
+      status: "published",
+    });
     expect(published).toMatchObject({ status: "published", publishedAt: now, publishAt: null });
 
     clock = new Date(now.getTime() + 60_000);
@@ -159,7 +244,9 @@ describe("episodes", () => {
     const unpublished = await editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, status: "draft" });
     expect(unpublished).toMatchObject({ status: "draft", publishedAt: null });
     const actions = (await t.db.select().from(auditEvents).where(eq(auditEvents.workspaceId, ws))).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(["episode.created", "episode.published", "episode.updated", "episode.unpublished"]));
+    expect(actions).toEqual(
+      expect.arrayContaining(["episode.created", "episode.published", "episode.updated", "episode.unpublished"]),
+    );
   });
 
   it("schedules only for a future time, with ready audio", async () => {
@@ -167,13 +254,29 @@ describe("episodes", () => {
     const { ws, editor } = await team(() => now);
     const show = await insertShow(t.db, ws);
     const audio = await insertMedia(t.db, ws, { kind: "audio" });
-    const episode = await editor.createEpisode({ workspaceId: ws, showId: show.id, title: "Later", audioMediaId: audio.id });
-    const missing = await rejection(editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, status: "scheduled" }));
+    const episode = await editor.createEpisode({
+      workspaceId: ws,
+      showId: show.id,
+      title: "Later",
+      audioMediaId: audio.id,
+    });
+    const missing = await rejection(
+      editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, status: "scheduled" }),
+    );
     expect(missing.fields).toEqual({ publishAt: ["Pick when the episode should go live."] });
-    const past = await rejection(editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, status: "scheduled", publishAt: new Date(now.getTime() - 1000) }));
+    const past = await rejection(
+      editor.updateEpisode({
+        workspaceId: ws,
+        episodeId: episode.id,
+        status: "scheduled",
+        publishAt: new Date(now.getTime() - 1000),
+      }),
+    );
     expect(past.fields).toEqual({ publishAt: ["Pick a time in the future."] });
     const at = new Date(now.getTime() + 3_600_000);
-    expect(await editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, status: "scheduled", publishAt: at })).toMatchObject({ status: "scheduled", publishAt: at, publishedAt: null });
+    expect(
+      await editor.updateEpisode({ workspaceId: ws, episodeId: episode.id, status: "scheduled", publishAt: at }),
+    ).toMatchObject({ status: "scheduled", publishAt: at, publishedAt: null });
   });
 });
 
@@ -184,8 +287,18 @@ describe("publishing scheduled episodes (cron)", () => {
     const audio = await insertMedia(t.db, ws);
     const now = new Date();
     const dueAt = new Date(now.getTime() - 30_000);
-    const due = await insertEpisode(t.db, show, { title: "Due", status: "scheduled", publishAt: dueAt, audioMediaId: audio.id });
-    const future = await insertEpisode(t.db, show, { title: "Future", status: "scheduled", publishAt: new Date(now.getTime() + 3_600_000), audioMediaId: audio.id });
+    const due = await insertEpisode(t.db, show, {
+      title: "Due",
+      status: "scheduled",
+      publishAt: dueAt,
+      audioMediaId: audio.id,
+    });
+    const future = await insertEpisode(t.db, show, {
+      title: "Future",
+      status: "scheduled",
+      publishAt: new Date(now.getTime() + 3_600_000),
+      audioMediaId: audio.id,
+    });
 
     // Other tests' episodes may be due as well: only this show's are asserted.
     const first = await publishDueEpisodes({ db: t.db, now });
@@ -205,12 +318,27 @@ describe("publishing scheduled episodes (cron)", () => {
     const audio = await insertMedia(t.db, ws);
     const past = new Date(Date.now() - 60_000);
     const due: string[] = [];
-    for (let i = 0; i < 3; i++) due.push((await insertEpisode(t.db, show, { title: `Due ${i}`, status: "scheduled", publishAt: past, audioMediaId: audio.id })).id);
-    const [first, second] = await Promise.all([publishDueEpisodes({ db: t.db, now: new Date() }), publishDueEpisodes({ db: t.db, now: new Date() })]);
+    for (let i = 0; i < 3; i++)
+      due.push(
+        (
+          await insertEpisode(t.db, show, {
+            title: `Due ${i}`,
+            status: "scheduled",
+            publishAt: past,
+            audioMediaId: audio.id,
+          })
+        ).id,
+      );
+    const [first, second] = await Promise.all([
+      publishDueEpisodes({ db: t.db, now: new Date() }),
+      publishDueEpisodes({ db: t.db, now: new Date() }),
+    ]);
     expect([...first, ...second].filter((id) => due.includes(id)).sort()).toEqual([...due].sort());
 
     expect(publishDueEpisodesCron.schedule).toBe("* * * * *");
     const { env } = testEnv();
-    expect(await publishDueEpisodesCron.run({ db: t.db, env, config: testConfig, now: new Date() })).toEqual({ published: 0 });
+    expect(await publishDueEpisodesCron.run({ db: t.db, env, config: testConfig, now: new Date() })).toEqual({
+      published: 0,
+    });
   });
 });

@@ -19,7 +19,10 @@ async function rows<T>(db: Database, query: ReturnType<typeof sql>): Promise<T[]
 
 describe("real Postgres test server", () => {
   it("has the migrations applied", async () => {
-    const [{ applied }] = await rows<{ applied: number }>(server.db, sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
+    const [{ applied }] = await rows<{ applied: number }>(
+      server.db,
+      sql`select count(*)::int as applied from drizzle.__drizzle_migrations`,
+    );
     expect(applied).toBeGreaterThan(0);
   });
 

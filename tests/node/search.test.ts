@@ -14,10 +14,15 @@ afterAll(() => t.close());
 async function studio() {
   const team = await createTeam(t.db, "Search studio");
   const ws = team.workspace.id;
-  return { ws, search: (q: string, more: { limit?: number; cursor?: string | null } = {}) => callerFor(t.db, team.viewer).api.search.query({ workspaceId: ws, q, ...more }) };
+  return {
+    ws,
+    search: (q: string, more: { limit?: number; cursor?: string | null } = {}) =>
+      callerFor(t.db, team.viewer).api.search.query({ workspaceId: ws, q, ...more }),
+  };
 }
 
-const highlighted = (snippet: { text: string; highlight: boolean }[]) => snippet.filter((p) => p.highlight).map((p) => p.text.toLowerCase());
+const highlighted = (snippet: { text: string; highlight: boolean }[]) =>
+  snippet.filter((p) => p.highlight).map((p) => p.text.toLowerCase());
 const plain = (snippet: { text: string }[]) => snippet.map((p) => p.text).join("");
 
 describe("workspace search", () => {
@@ -32,11 +37,20 @@ describe("workspace search", () => {
       episodeId: episode.id,
       segments: [
         { startMs: 1_000, endMs: 4_000, text: "Welcome back everyone." },
-        { startMs: 62_345, endMs: 65_000, speaker: "Ana", text: "Espresso is brewed under pressure; espresso needs fine grounds." },
+        {
+          startMs: 62_345,
+          endMs: 65_000,
+          speaker: "Ana",
+          text: "Espresso is brewed under pressure; espresso needs fine grounds.",
+        },
       ],
     });
     const loose = await insertMedia(t.db, ws, { filename: "raw interview.wav" });
-    await insertTranscript(t.db, { workspaceId: ws, mediaId: loose.id, segments: [{ startMs: 5_000, endMs: 6_000, text: "I never drink espresso." }] });
+    await insertTranscript(t.db, {
+      workspaceId: ws,
+      mediaId: loose.id,
+      segments: [{ startMs: 5_000, endMs: 6_000, text: "I never drink espresso." }],
+    });
 
     const { items } = await search("espresso");
     expect(items).toHaveLength(2);
@@ -63,9 +77,22 @@ describe("workspace search", () => {
   it("finds episodes by title and show notes and ranks them with segments", async () => {
     const { ws, search } = await studio();
     const show = await insertShow(t.db, ws, { title: "Garden Hour" });
-    const episode = await insertEpisode(t.db, show, { title: "Tomatoes all summer", description: "How we grow tomatoes in pots." });
+    const episode = await insertEpisode(t.db, show, {
+      title: "Tomatoes all summer",
+      description: "How we grow tomatoes in pots.",
+    });
     const { items } = await search("tomatoes");
-    expect(items).toEqual([expect.objectContaining({ kind: "episode", id: episode.id, episodeId: episode.id, episodeTitle: "Tomatoes all summer", showTitle: "Garden Hour", transcriptId: null, startMs: null })]);
+    expect(items).toEqual([
+      expect.objectContaining({
+        kind: "episode",
+        id: episode.id,
+        episodeId: episode.id,
+        episodeTitle: "Tomatoes all summer",
+        showTitle: "Garden Hour",
+        transcriptId: null,
+        startMs: null,
+      }),
+    ]);
     expect(highlighted(items[0].snippet)).toContain("tomatoes");
   });
 
@@ -94,7 +121,7 @@ describe("workspace search", () => {
       workspaceId: ws,
       mediaId: media.id,
       segments: [
-        { startMs: 0, endMs: 1, text: "5 < 6 & 7 > 2 \"quoted\" payload" },
+        { startMs: 0, endMs: 1, text: '5 < 6 & 7 > 2 "quoted" payload' },
         { startMs: 1, endMs: 2, text: "<script>alert(1)</script> \uE000boom\uE001 second" },
       ],
     });
@@ -119,7 +146,11 @@ describe("workspace search", () => {
     await insertTranscript(t.db, {
       workspaceId: ws,
       mediaId: media.id,
-      segments: Array.from({ length: 7 }, (_, i) => ({ startMs: i * 1000, endMs: i * 1000 + 500, text: `hello number ${i}` })),
+      segments: Array.from({ length: 7 }, (_, i) => ({
+        startMs: i * 1000,
+        endMs: i * 1000 + 500,
+        text: `hello number ${i}`,
+      })),
     });
     const seen: number[] = [];
     let cursor: string | null = null;

@@ -2,7 +2,12 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessions, users } from "../../db/schema";
 import { hashPassword, verifyPassword } from "../../server/services/auth/password";
-import { SESSION_INACTIVITY_SECONDS, SESSION_MAX_AGE_SECONDS, createSession, validateSessionToken } from "../../server/services/auth/sessions";
+import {
+  SESSION_INACTIVITY_SECONDS,
+  SESSION_MAX_AGE_SECONDS,
+  createSession,
+  validateSessionToken,
+} from "../../server/services/auth/sessions";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createUser } from "../support/factories";
 
@@ -36,7 +41,9 @@ describe("session tokens", () => {
     for (const day of [20, 40, 60]) {
       expect(await validateSessionToken({ db: t.db, token, clock: at(day * 86400) })).not.toBeNull();
     }
-    expect(await validateSessionToken({ db: t.db, token, clock: at(60 * 86400 + SESSION_INACTIVITY_SECONDS) })).toBeNull();
+    expect(
+      await validateSessionToken({ db: t.db, token, clock: at(60 * 86400 + SESSION_INACTIVITY_SECONDS) }),
+    ).toBeNull();
     expect(await t.db.select().from(sessions).where(eq(sessions.id, sessionId))).toHaveLength(0);
   });
 

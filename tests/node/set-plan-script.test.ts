@@ -18,7 +18,10 @@ afterAll(() => pg?.stop());
 /** Runs the real script against the throwaway server, as a developer would against `npm run dev`'s database. */
 function setPlan(args: string[], environment: string) {
   const env = { ...process.env, DATABASE_URL: pg.databaseUrl, LOCAL_DB_PROXY: pg.localProxy, ENVIRONMENT: environment };
-  return run(path.join(repoRoot, "node_modules/.bin/tsx"), [path.join(repoRoot, "scripts/set-plan.ts"), ...args], { env, cwd: repoRoot }).then(
+  return run(path.join(repoRoot, "node_modules/.bin/tsx"), [path.join(repoRoot, "scripts/set-plan.ts"), ...args], {
+    env,
+    cwd: repoRoot,
+  }).then(
     () => 0,
     (error: { code?: number }) => error.code ?? 1,
   );
@@ -27,7 +30,8 @@ function setPlan(args: string[], environment: string) {
 describe("scripts/set-plan.ts", () => {
   it("sets a workspace's plan locally and refuses in production", async () => {
     const [workspace] = await pg.db.insert(workspaces).values({ name: "Local plan" }).returning();
-    const plan = async () => (await pg.db.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, workspace.id)))[0];
+    const plan = async () =>
+      (await pg.db.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, workspace.id)))[0];
 
     expect(await setPlan([workspace.id, "pro"], "production")).toBe(1);
     expect(await plan()).toBeUndefined();

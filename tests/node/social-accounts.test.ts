@@ -35,7 +35,13 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   api = await startInstagramApi({ now: () => NOW });
-  ({ igUserId } = api.addAccount({ username: "greenroom.show", name: "Greenroom Show", followersCount: 5400, followsCount: 12, mediaCount: 88 }));
+  ({ igUserId } = api.addAccount({
+    username: "greenroom.show",
+    name: "Greenroom Show",
+    followersCount: 5400,
+    followsCount: 12,
+    mediaCount: 88,
+  }));
   team = await createTeam(tdb.db);
 });
 afterEach(async () => {
@@ -80,24 +86,44 @@ describe("Instagram connect", () => {
     const { url, state } = await startConnect();
     expect(url.origin).toBe(api.url);
     expect(url.pathname).toBe("/oauth/authorize");
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ client_id: api.appId, redirect_uri: REDIRECT_URI, response_type: "code" });
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      client_id: api.appId,
+      redirect_uri: REDIRECT_URI,
+      response_type: "code",
+    });
     expect(url.searchParams.get("scope")).toContain("instagram_business_basic,instagram_business_content_publish");
     expect(state.length).toBeGreaterThanOrEqual(40);
-    const stored = await tdb.db.select().from(socialOauthStates).where(eq(socialOauthStates.workspaceId, team.workspace.id));
+    const stored = await tdb.db
+      .select()
+      .from(socialOauthStates)
+      .where(eq(socialOauthStates.workspaceId, team.workspace.id));
     expect(stored).toHaveLength(1);
     expect(stored[0].stateHash).not.toContain(state);
-    expect(stored[0]).toMatchObject({ userId: team.owner.id, provider: "instagram", expiresAt: new Date(NOW.getTime() + 10 * 60_000) });
+    expect(stored[0]).toMatchObject({
+      userId: team.owner.id,
+      provider: "instagram",
+      expiresAt: new Date(NOW.getTime() + 10 * 60_000),
+    });
   });
 
   it("connects: long-lived token stored encrypted and nowhere in plain text, profile and counts recorded", async () => {
     const logged: string[] = [];
     for (const method of ["log", "info", "warn", "error", "debug"] as const) {
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
+      vi.spyOn(console, method).mockImplementation(
+        (...args: unknown[]) => void logged.push(args.map(String).join(" ")),
+      );
     }
     const { state } = await startConnect();
     const result = await complete(state);
     expect(result).toMatchObject({ workspaceId: team.workspace.id, reconnected: false });
-    expect(result.account).toMatchObject({ provider: "instagram", externalId: igUserId, username: "greenroom.show", followersCount: 5400, mediaCount: 88, status: "active" });
+    expect(result.account).toMatchObject({
+      provider: "instagram",
+      externalId: igUserId,
+      username: "greenroom.show",
+      followersCount: 5400,
+      mediaCount: 88,
+      status: "active",
+    });
 
     const [row] = await accountRows();
     expect(row.accessTokenEncrypted).toMatch(/^v2\./);
@@ -111,16 +137,22 @@ describe("Instagram connect", () => {
     expect(api.requests.find((r) => r.endpoint === "/me")?.tokenVia).toBe("header");
 
     expect(JSON.stringify(row)).not.toContain(token);
-    const everything = await tdb.pglite.query<{ dump: string }>(`select row_to_json(t)::text as dump from social_accounts t`);
+    const everything = await tdb.pglite.query<{ dump: string }>(
+      `select row_to_json(t)::text as dump from social_accounts t`,
+    );
     expect(everything.rows.some((r) => r.dump.includes(token))).toBe(false);
     expect(logged.join("\n")).not.toContain(token);
     // The state was single use.
-    expect(await tdb.db.select().from(socialOauthStates).where(eq(socialOauthStates.workspaceId, team.workspace.id))).toHaveLength(0);
+    expect(
+      await tdb.db.select().from(socialOauthStates).where(eq(socialOauthStates.workspaceId, team.workspace.id)),
+    ).toHaveLength(0);
 
     const listed = await callerAt(team.viewer).socialAccounts.listAccounts({ workspaceId: team.workspace.id });
     expect(listed.instagramConfigured).toBe(true);
     expect(listed.items).toHaveLength(1);
-    expect(Object.keys(listed.items[0]).filter((key) => /token(?!ExpiresAt)/i.test(key) && key !== "lastRefreshError")).toEqual([]);
+    expect(
+      Object.keys(listed.items[0]).filter((key) => /token(?!ExpiresAt)/i.test(key) && key !== "lastRefreshError"),
+    ).toEqual([]);
     expect(JSON.stringify(listed)).not.toContain(row.accessTokenEncrypted);
   });
 
@@ -149,13 +181,19 @@ describe("Instagram connect", () => {
   });
 
   it("refuses members who cannot manage accounts, and says when Instagram is not configured", async () => {
-    await expect(callerAt(team.editor).socialAccounts.startInstagramConnect({ workspaceId: team.workspace.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      callerAt(team.editor).socialAccounts.startInstagramConnect({ workspaceId: team.workspace.id }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     const unconfigured = callerFor(tdb.db, team.owner, { env: {}, clock: () => NOW }).api;
-    await expect(unconfigured.socialAccounts.startInstagramConnect({ workspaceId: team.workspace.id })).rejects.toMatchObject({
+    await expect(
+      unconfigured.socialAccounts.startInstagramConnect({ workspaceId: team.workspace.id }),
+    ).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
       message: "Instagram is not configured",
     });
-    expect((await unconfigured.socialAccounts.listAccounts({ workspaceId: team.workspace.id })).instagramConfigured).toBe(false);
+    expect(
+      (await unconfigured.socialAccounts.listAccounts({ workspaceId: team.workspace.id })).instagramConfigured,
+    ).toBe(false);
   });
 });
 
@@ -164,7 +202,9 @@ describe("plan quota", () => {
     const { state } = await startConnect();
     await complete(state);
     const owner = callerAt(team.owner).socialAccounts;
-    await expect(owner.connectSandboxAccount({ workspaceId: team.workspace.id, username: "second" })).rejects.toMatchObject({
+    await expect(
+      owner.connectSandboxAccount({ workspaceId: team.workspace.id, username: "second" }),
+    ).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
       message: expect.stringMatching(/includes 1 social account, and 1 is connected/),
     });
@@ -172,21 +212,33 @@ describe("plan quota", () => {
     const reconnected = await complete(again.state);
     expect(reconnected.reconnected).toBe(true);
     expect(await accountRows()).toHaveLength(1);
-    expect((await getWorkspaceUsage({ db: tdb.db, workspaceId: team.workspace.id, now: NOW })).socialAccounts).toMatchObject({ used: 1, limit: 1 });
+    expect(
+      (await getWorkspaceUsage({ db: tdb.db, workspaceId: team.workspace.id, now: NOW })).socialAccounts,
+    ).toMatchObject({ used: 1, limit: 1 });
   });
 
   it("at the limit a new Instagram account is refused with the quota outcome; one under it connects", async () => {
-    await setPlanLocally({ db: tdb.db, workspaceId: team.workspace.id, plan: "creator", environment: "test", now: NOW });
+    await setPlanLocally({
+      db: tdb.db,
+      workspaceId: team.workspace.id,
+      plan: "creator",
+      environment: "test",
+      now: NOW,
+    });
     const owner = callerAt(team.owner).socialAccounts;
     await owner.connectSandboxAccount({ workspaceId: team.workspace.id, username: "one" });
     await owner.connectSandboxAccount({ workspaceId: team.workspace.id, username: "two" });
     const { state } = await startConnect();
     await complete(state);
-    expect((await getWorkspaceUsage({ db: tdb.db, workspaceId: team.workspace.id, now: NOW })).socialAccounts).toMatchObject({ used: 3, limit: 3 });
+    expect(
+      (await getWorkspaceUsage({ db: tdb.db, workspaceId: team.workspace.id, now: NOW })).socialAccounts,
+    ).toMatchObject({ used: 3, limit: 3 });
 
     const { igUserId: otherIg } = api.addAccount({ username: "other.show" });
     const over = await startConnect();
-    const error = await connectError(complete(over.state, { code: api.issueAuthorizationCode(otherIg, { redirectUri: REDIRECT_URI }) }));
+    const error = await connectError(
+      complete(over.state, { code: api.issueAuthorizationCode(otherIg, { redirectUri: REDIRECT_URI }) }),
+    );
     expect(error).toMatchObject({ outcome: "quota", workspaceId: team.workspace.id });
     expect(await accountRows()).toHaveLength(3);
   });
@@ -194,13 +246,26 @@ describe("plan quota", () => {
 
 describe("sandbox, disconnect and needs-reconnect", () => {
   it("connects a clearly labelled Sandbox account without a token", async () => {
-    const account = await callerAt(team.admin).socialAccounts.connectSandboxAccount({ workspaceId: team.workspace.id, username: "@studio.test" });
-    expect(account).toMatchObject({ provider: "sandbox", username: "studio.test", displayName: "studio.test (Sandbox)", followersCount: 0, mediaCount: 0, status: "active" });
+    const account = await callerAt(team.admin).socialAccounts.connectSandboxAccount({
+      workspaceId: team.workspace.id,
+      username: "@studio.test",
+    });
+    expect(account).toMatchObject({
+      provider: "sandbox",
+      username: "studio.test",
+      displayName: "studio.test (Sandbox)",
+      followersCount: 0,
+      mediaCount: 0,
+      status: "active",
+    });
     expect(account.externalId).toMatch(/^sandbox_/);
     const [row] = await accountRows();
     expect(row.accessTokenEncrypted).toBeNull();
     await expect(
-      callerAt(team.admin).socialAccounts.connectSandboxAccount({ workspaceId: team.workspace.id, username: "bad name!" }),
+      callerAt(team.admin).socialAccounts.connectSandboxAccount({
+        workspaceId: team.workspace.id,
+        username: "bad name!",
+      }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
@@ -213,10 +278,16 @@ describe("sandbox, disconnect and needs-reconnect", () => {
     const [row] = await accountRows();
     expect(row).toMatchObject({ accessTokenEncrypted: null, tokenExpiresAt: null, status: "disconnected" });
     expect((await owner.listAccounts({ workspaceId: team.workspace.id })).items).toEqual([]);
-    expect((await owner.listAccounts({ workspaceId: team.workspace.id, includeDisconnected: true })).items).toHaveLength(1);
-    expect((await getWorkspaceUsage({ db: tdb.db, workspaceId: team.workspace.id, now: NOW })).socialAccounts.used).toBe(0);
+    expect(
+      (await owner.listAccounts({ workspaceId: team.workspace.id, includeDisconnected: true })).items,
+    ).toHaveLength(1);
+    expect(
+      (await getWorkspaceUsage({ db: tdb.db, workspaceId: team.workspace.id, now: NOW })).socialAccounts.used,
+    ).toBe(0);
     await owner.connectSandboxAccount({ workspaceId: team.workspace.id, username: "fits.now" });
-    await expect(callerAt(team.viewer).socialAccounts.disconnectAccount({ workspaceId: team.workspace.id, accountId: account.id })).rejects.toMatchObject({
+    await expect(
+      callerAt(team.viewer).socialAccounts.disconnectAccount({ workspaceId: team.workspace.id, accountId: account.id }),
+    ).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
   });
@@ -225,7 +296,14 @@ describe("sandbox, disconnect and needs-reconnect", () => {
     const { state } = await startConnect();
     const { account } = await complete(state);
     const mark = (now: Date) =>
-      markAccountNeedsReconnect({ db: tdb.db, workspaceId: team.workspace.id, accountId: account.id, reason: "Session has expired", now, appUrl: testConfig.appUrl });
+      markAccountNeedsReconnect({
+        db: tdb.db,
+        workspaceId: team.workspace.id,
+        accountId: account.id,
+        reason: "Session has expired",
+        now,
+        appUrl: testConfig.appUrl,
+      });
     const first = await mark(NOW);
     expect(first.changed).toBe(true);
     expect(first.emailIds).toHaveLength(2);
@@ -234,11 +312,21 @@ describe("sandbox, disconnect and needs-reconnect", () => {
     const sent = await tdb.db
       .select()
       .from(notifications)
-      .where(and(eq(notifications.workspaceId, team.workspace.id), eq(notifications.kind, "social.account_needs_reconnect")));
+      .where(
+        and(eq(notifications.workspaceId, team.workspace.id), eq(notifications.kind, "social.account_needs_reconnect")),
+      );
     expect(sent.map((n) => n.userId).sort()).toEqual([team.owner.id, team.admin.id].sort());
-    expect(sent[0]).toMatchObject({ title: "Reconnect @greenroom.show", link: `/w/${team.workspace.id}/social/accounts`, emailed: true });
+    expect(sent[0]).toMatchObject({
+      title: "Reconnect @greenroom.show",
+      link: `/w/${team.workspace.id}/social/accounts`,
+      emailed: true,
+    });
     const [flagged] = await accountRows();
-    expect(flagged).toMatchObject({ status: "needs_reconnect", statusReason: "Session has expired", reconnectNotifiedAt: NOW });
+    expect(flagged).toMatchObject({
+      status: "needs_reconnect",
+      statusReason: "Session has expired",
+      reconnectNotifiedAt: NOW,
+    });
 
     const later = new Date(NOW.getTime() + 86_400_000);
     const again = await startConnect(team.owner, later);
@@ -249,8 +337,13 @@ describe("sandbox, disconnect and needs-reconnect", () => {
     // A new token that fails again is news again.
     const third = await mark(new Date(later.getTime() + 1000));
     expect(third.emailIds).toHaveLength(2);
-    const recorded = await tdb.db.select().from(emails).where(inArray(emails.id, [...first.emailIds, ...third.emailIds]));
-    expect(recorded.map((e) => e.to).sort()).toEqual([team.owner.email, team.owner.email, team.admin.email, team.admin.email].sort());
+    const recorded = await tdb.db
+      .select()
+      .from(emails)
+      .where(inArray(emails.id, [...first.emailIds, ...third.emailIds]));
+    expect(recorded.map((e) => e.to).sort()).toEqual(
+      [team.owner.email, team.owner.email, team.admin.email, team.admin.email].sort(),
+    );
   });
 });
 
@@ -292,7 +385,9 @@ describe("GET /api/social/instagram/callback", () => {
     expect(back.searchParams.get("error")).toBe("access_denied");
     const denied = await callbackApp(team.owner).request(`${back.pathname}${back.search}`);
     expect(denied.headers.get("location")).toBe(`/w/${team.workspace.id}/social/accounts?connect=denied`);
-    expect(await tdb.db.select().from(socialOauthStates).where(eq(socialOauthStates.workspaceId, team.workspace.id))).toHaveLength(0);
+    expect(
+      await tdb.db.select().from(socialOauthStates).where(eq(socialOauthStates.workspaceId, team.workspace.id)),
+    ).toHaveLength(0);
 
     const spent = await callbackApp(team.owner).request(`${INSTAGRAM_CALLBACK_PATH}?code=abc&state=${state}`);
     expect(spent.status).toBe(400);
@@ -301,7 +396,9 @@ describe("GET /api/social/instagram/callback", () => {
     const stranger = await createUser(tdb.db);
     const signedOut = await callbackApp(null).request(`${INSTAGRAM_CALLBACK_PATH}?code=abc&state=${state}`);
     expect(signedOut.status).toBe(303);
-    expect(signedOut.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(`${INSTAGRAM_CALLBACK_PATH}?code=abc&state=${state}`)}`);
+    expect(signedOut.headers.get("location")).toBe(
+      `/login?redirectTo=${encodeURIComponent(`${INSTAGRAM_CALLBACK_PATH}?code=abc&state=${state}`)}`,
+    );
     const notMember = await callbackApp(stranger).request(`${INSTAGRAM_CALLBACK_PATH}?code=abc`);
     expect(notMember.status).toBe(400);
   });

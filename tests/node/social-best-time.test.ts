@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { socialAccounts, socialMediaItems } from "../../db/schema";
 import { AppError } from "../../server/lib/errors";
-import { computeBestTimes, getBestTimes, localSlot, type EngagementSample } from "../../server/services/social/best-time";
+import {
+  computeBestTimes,
+  getBestTimes,
+  localSlot,
+  type EngagementSample,
+} from "../../server/services/social/best-time";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTeam } from "../support/factories";
 
@@ -33,7 +38,9 @@ describe("best time to post", () => {
     expect(result.totalPosts).toBe(8);
     expect(result.minimumPosts).toBe(3);
     expect(result.message).toBeNull();
-    expect(result.slots.map((s) => [s.weekday, s.hour, s.posts, Number(s.averageEngagement.toFixed(4)), s.recommended])).toEqual([
+    expect(
+      result.slots.map((s) => [s.weekday, s.hour, s.posts, Number(s.averageEngagement.toFixed(4)), s.recommended]),
+    ).toEqual([
       [0, 9, 3, 0.2, true],
       [2, 12, 3, 0.05, true],
       [4, 18, 2, 0.9, false],
@@ -58,7 +65,11 @@ describe("best time to post", () => {
 
   it("falls back to interactions per post when the provider gives no reach", () => {
     const result = computeBestTimes({
-      samples: [post("2026-06-01T09:00:00Z", 10, null, 2, 1), post("2026-06-08T09:00:00Z", 20, null), post("2026-06-15T09:00:00Z", 30, null)],
+      samples: [
+        post("2026-06-01T09:00:00Z", 10, null, 2, 1),
+        post("2026-06-08T09:00:00Z", 20, null),
+        post("2026-06-15T09:00:00Z", 30, null),
+      ],
     });
     expect(result.metric).toBe("interactions");
     expect(result.slots).toEqual([{ weekday: 0, hour: 9, posts: 3, averageEngagement: 21, recommended: true }]);
@@ -106,7 +117,12 @@ describe("best time to post", () => {
       const team = await createTeam(t.db);
       const other = await createTeam(t.db, "Other studio");
       const insertAccount = async (workspaceId: string, username: string) =>
-        (await t.db.insert(socialAccounts).values({ workspaceId, provider: "sandbox", externalId: username, username }).returning())[0];
+        (
+          await t.db
+            .insert(socialAccounts)
+            .values({ workspaceId, provider: "sandbox", externalId: username, username })
+            .returning()
+        )[0];
       const account = await insertAccount(team.workspace.id, "ours");
       const foreign = await insertAccount(other.workspace.id, "theirs");
       const now = new Date("2026-07-01T00:00:00Z");
@@ -131,11 +147,20 @@ describe("best time to post", () => {
         item(account.id, team.workspace.id, "old", "2025-06-01T09:00:00Z"),
         item(foreign.id, other.workspace.id, "b1", "2026-06-01T09:00:00Z"),
       ]);
-      const ours = await getBestTimes({ db: t.db, workspaceId: team.workspace.id, accountId: account.id, timezone: "Europe/Berlin", now });
+      const ours = await getBestTimes({
+        db: t.db,
+        workspaceId: team.workspace.id,
+        accountId: account.id,
+        timezone: "Europe/Berlin",
+        now,
+      });
       expect(ours.totalPosts).toBe(3);
       expect(ours.recommendations.map((s) => [s.weekday, s.hour, s.posts])).toEqual([[0, 11, 3]]);
       // The other workspace's account read through this workspace finds nothing.
-      expect((await getBestTimes({ db: t.db, workspaceId: team.workspace.id, accountId: foreign.id, timezone: "UTC", now })).totalPosts).toBe(0);
+      expect(
+        (await getBestTimes({ db: t.db, workspaceId: team.workspace.id, accountId: foreign.id, timezone: "UTC", now }))
+          .totalPosts,
+      ).toBe(0);
     });
   });
 });

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Env } from "../../server/env";
 import { AppError } from "../../server/lib/errors";
-import { CAPTION_MAX_CHARS, CAPTION_MAX_HASHTAGS, rankKeywords, suggestCaptions } from "../../server/services/social/captions";
+import {
+  CAPTION_MAX_CHARS,
+  CAPTION_MAX_HASHTAGS,
+  rankKeywords,
+  suggestCaptions,
+} from "../../server/services/social/captions";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTeam } from "../support/factories";
 import { insertEpisode, insertShow } from "../support/podcasts";
@@ -49,7 +54,13 @@ beforeEach(() => openAi.reset());
 
 describe("caption suggestions without an AI provider", () => {
   it("builds captions and hashtags from the transcript's keywords, labelled as such", async () => {
-    const result = await suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: offlineEnv, sourceType: "transcript", sourceId: transcriptId });
+    const result = await suggestCaptions({
+      db: t.db,
+      workspaceId: team.workspace.id,
+      env: offlineEnv,
+      sourceType: "transcript",
+      sourceId: transcriptId,
+    });
     expect(result.source).toBe("keywords");
     expect(result.label).toBe("Suggested from keywords (no AI provider configured)");
     expect(result.hashtags[0]).toBe("#microphone");
@@ -61,16 +72,29 @@ describe("caption suggestions without an AI provider", () => {
   });
 
   it("uses an episode's title and description", async () => {
-    const result = await suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: offlineEnv, sourceType: "episode", sourceId: episodeId });
+    const result = await suggestCaptions({
+      db: t.db,
+      workspaceId: team.workspace.id,
+      env: offlineEnv,
+      sourceType: "episode",
+      sourceId: episodeId,
+    });
     expect(result.source).toBe("keywords");
     expect(result.captions[0]).toMatch(/^New episode: Choosing a podcast microphone\./);
     expect(result.hashtags).toContain("#microphones");
   });
 
   it("works from the draft caption alone, and refuses when there is no text at all", async () => {
-    const result = await suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: offlineEnv, caption: "Recording drums in the garage, drums everywhere" });
+    const result = await suggestCaptions({
+      db: t.db,
+      workspaceId: team.workspace.id,
+      env: offlineEnv,
+      caption: "Recording drums in the garage, drums everywhere",
+    });
     expect(result.hashtags[0]).toBe("#drums");
-    await expect(suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: offlineEnv, caption: "   " })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: offlineEnv, caption: "   " }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("ranks keywords by frequency without stopwords", () => {
@@ -80,8 +104,20 @@ describe("caption suggestions without an AI provider", () => {
 
 describe("caption suggestions from an LLM", () => {
   it("asks the configured OpenAI-compatible endpoint with the source text and returns its options", async () => {
-    openAi.replyChat({ status: 200, body: chatCompletion({ captions: ["Mic check! Which one wins?", "Dynamic vs condenser, settled."], hashtags: ["podcasting", "#Microphones", "mic setup", "#microphones"] }) });
-    const result = await suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: llmEnv, sourceType: "transcript", sourceId: transcriptId });
+    openAi.replyChat({
+      status: 200,
+      body: chatCompletion({
+        captions: ["Mic check! Which one wins?", "Dynamic vs condenser, settled."],
+        hashtags: ["podcasting", "#Microphones", "mic setup", "#microphones"],
+      }),
+    });
+    const result = await suggestCaptions({
+      db: t.db,
+      workspaceId: team.workspace.id,
+      env: llmEnv,
+      sourceType: "transcript",
+      sourceId: transcriptId,
+    });
     expect(result).toEqual({
       source: "llm",
       label: expect.stringContaining("AI"),
@@ -95,7 +131,13 @@ describe("caption suggestions from an LLM", () => {
 
   it("asks Workers AI for the captions' JSON shape, then the next provider when it fails", async () => {
     const workersAi = fakeAi({ chat: { captions: ["From Workers AI."], hashtags: ["mics"] } });
-    const result = await suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: { ...llmEnv, LLM_PROVIDERS: "workers-ai,openai", AI: workersAi.ai }, sourceType: "episode", sourceId: episodeId });
+    const result = await suggestCaptions({
+      db: t.db,
+      workspaceId: team.workspace.id,
+      env: { ...llmEnv, LLM_PROVIDERS: "workers-ai,openai", AI: workersAi.ai },
+      sourceType: "episode",
+      sourceId: episodeId,
+    });
     expect(result).toMatchObject({ source: "llm", captions: ["From Workers AI."], hashtags: ["#mics"] });
     const format = workersAi.calls[0].inputs.response_format as { json_schema: { required: string[] } };
     expect(format.json_schema.required).toEqual(["captions", "hashtags"]);
@@ -103,14 +145,26 @@ describe("caption suggestions from an LLM", () => {
 
     openAi.replyChat({ status: 200, body: chatCompletion({ captions: ["From the second provider."], hashtags: [] }) });
     const broken = fakeAi({ fail: "3040: Capacity temporarily exceeded" });
-    const fallback = await suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: { ...llmEnv, LLM_PROVIDERS: "workers-ai,openai", AI: broken.ai }, sourceType: "episode", sourceId: episodeId });
+    const fallback = await suggestCaptions({
+      db: t.db,
+      workspaceId: team.workspace.id,
+      env: { ...llmEnv, LLM_PROVIDERS: "workers-ai,openai", AI: broken.ai },
+      sourceType: "episode",
+      sourceId: episodeId,
+    });
     expect(fallback).toMatchObject({ source: "llm", captions: ["From the second provider."], hashtags: [] });
   });
 
   it("keeps the answer within Instagram's limits", async () => {
     const hashtags = Array.from({ length: 40 }, (_, i) => `tag${i}`);
     openAi.replyChat({ status: 200, body: chatCompletion({ captions: ["word ".repeat(800)], hashtags }) });
-    const result = await suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: llmEnv, sourceType: "episode", sourceId: episodeId });
+    const result = await suggestCaptions({
+      db: t.db,
+      workspaceId: team.workspace.id,
+      env: llmEnv,
+      sourceType: "episode",
+      sourceId: episodeId,
+    });
     expect(result.source).toBe("llm");
     expect(result.hashtags.length).toBeLessThanOrEqual(CAPTION_MAX_HASHTAGS);
     expect(`${result.captions[0]}\n\n${result.hashtags.join(" ")}`.length).toBeLessThanOrEqual(CAPTION_MAX_CHARS);
@@ -119,13 +173,25 @@ describe("caption suggestions from an LLM", () => {
 
   it("falls back to keywords, labelled, when the provider fails or answers nonsense", async () => {
     openAi.failNext(1, 500, "The server had an error.");
-    const failed = await suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: llmEnv, sourceType: "transcript", sourceId: transcriptId });
+    const failed = await suggestCaptions({
+      db: t.db,
+      workspaceId: team.workspace.id,
+      env: llmEnv,
+      sourceType: "transcript",
+      sourceId: transcriptId,
+    });
     expect(failed.source).toBe("keywords");
     expect(failed.label).toBe("Suggested from keywords (the AI provider did not answer)");
     expect(failed.hashtags[0]).toBe("#microphone");
 
     openAi.replyChat({ status: 200, body: chatCompletion({ summary: "not captions" }) });
-    const nonsense = await suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: llmEnv, sourceType: "transcript", sourceId: transcriptId });
+    const nonsense = await suggestCaptions({
+      db: t.db,
+      workspaceId: team.workspace.id,
+      env: llmEnv,
+      sourceType: "transcript",
+      sourceId: transcriptId,
+    });
     expect(nonsense.source).toBe("keywords");
     expect(openAi.chats).toHaveLength(2);
   });
@@ -133,10 +199,24 @@ describe("caption suggestions from an LLM", () => {
 
 describe("caption sources are the workspace's own", () => {
   it("answers NOT_FOUND for another workspace's transcript or episode, before asking any model", async () => {
-    const error = await suggestCaptions({ db: t.db, workspaceId: team.workspace.id, env: llmEnv, sourceType: "transcript", sourceId: foreignTranscriptId }).catch((e: unknown) => e);
+    const error = await suggestCaptions({
+      db: t.db,
+      workspaceId: team.workspace.id,
+      env: llmEnv,
+      sourceType: "transcript",
+      sourceId: foreignTranscriptId,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe("NOT_FOUND");
-    await expect(suggestCaptions({ db: t.db, workspaceId: other.workspace.id, env: llmEnv, sourceType: "episode", sourceId: episodeId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      suggestCaptions({
+        db: t.db,
+        workspaceId: other.workspace.id,
+        env: llmEnv,
+        sourceType: "episode",
+        sourceId: episodeId,
+      }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(openAi.chats).toHaveLength(0);
   });
 });

@@ -1,33 +1,63 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createInstagramPublisher, instagramErrorFrom, insightMetricsFor, parseUsageHeaders } from "../../server/services/social/instagram-client";
+import {
+  createInstagramPublisher,
+  instagramErrorFrom,
+  insightMetricsFor,
+  parseUsageHeaders,
+} from "../../server/services/social/instagram-client";
 import { SocialProviderError, type SocialPublisher } from "../../server/services/social/provider";
 import { startInstagramApi, type InstagramApiServer } from "../support/instagram-api";
 
 describe("instagramErrorFrom", () => {
-  const classify = (httpStatus: number, error: Record<string, unknown>) => instagramErrorFrom({ httpStatus, body: { error } });
+  const classify = (httpStatus: number, error: Record<string, unknown>) =>
+    instagramErrorFrom({ httpStatus, body: { error } });
 
   it("classifies Graph errors by code, subcode and status", () => {
-    expect(classify(400, { message: "Invalid OAuth access token", type: "OAuthException", code: 190 }).kind).toBe("auth");
-    expect(classify(400, { message: "Session has expired", type: "OAuthException", code: 190, error_subcode: 463 }).kind).toBe("auth");
-    for (const code of [4, 17, 32, 613, 80002]) expect(classify(400, { message: "limit", code }).kind).toBe("rate_limited");
+    expect(classify(400, { message: "Invalid OAuth access token", type: "OAuthException", code: 190 }).kind).toBe(
+      "auth",
+    );
+    expect(
+      classify(400, { message: "Session has expired", type: "OAuthException", code: 190, error_subcode: 463 }).kind,
+    ).toBe("auth");
+    for (const code of [4, 17, 32, 613, 80002])
+      expect(classify(400, { message: "limit", code }).kind).toBe("rate_limited");
     expect(classify(400, { message: "max posts", code: 9, error_subcode: 2207042 }).kind).toBe("rate_limited");
     expect(classify(400, { message: "not ready", code: 9007, error_subcode: 2207027 }).kind).toBe("transient");
     expect(classify(500, { message: "oops", code: 1 }).kind).toBe("transient");
     expect(classify(503, {}).kind).toBe("transient");
     expect(classify(400, { message: "temporary", code: 100, is_transient: true }).kind).toBe("transient");
-    const permanent = classify(400, { message: "The aspect ratio is not supported.", code: 36003, error_subcode: 2207009 });
-    expect(permanent).toMatchObject({ kind: "permanent", message: "The aspect ratio is not supported.", details: { code: 36003, subcode: 2207009, httpStatus: 400 } });
+    const permanent = classify(400, {
+      message: "The aspect ratio is not supported.",
+      code: 36003,
+      error_subcode: 2207009,
+    });
+    expect(permanent).toMatchObject({
+      kind: "permanent",
+      message: "The aspect ratio is not supported.",
+      details: { code: 36003, subcode: 2207009, httpStatus: 400 },
+    });
   });
 
   it("reads the OAuth endpoint's flat errors and turns usage into a wait", () => {
-    const flat = instagramErrorFrom({ httpStatus: 400, body: { error_type: "OAuthException", code: 400, error_message: "Invalid authorization code" } });
+    const flat = instagramErrorFrom({
+      httpStatus: 400,
+      body: { error_type: "OAuthException", code: 400, error_message: "Invalid authorization code" },
+    });
     expect(flat).toMatchObject({ kind: "permanent", message: "Invalid authorization code" });
-    const limited = instagramErrorFrom({ httpStatus: 400, body: { error: { code: 4, message: "x" } }, usage: { maxUsagePercent: 100, regainAccessMinutes: 12 } });
+    const limited = instagramErrorFrom({
+      httpStatus: 400,
+      body: { error: { code: 4, message: "x" } },
+      usage: { maxUsagePercent: 100, regainAccessMinutes: 12 },
+    });
     expect(limited.details.retryAfterSeconds).toBe(720);
   });
 
   it("scrubs secrets even when Instagram echoes them", () => {
-    const error = instagramErrorFrom({ httpStatus: 400, body: { error: { code: 100, message: "bad token IGAAsecret123 given" } }, secrets: ["IGAAsecret123"] });
+    const error = instagramErrorFrom({
+      httpStatus: 400,
+      body: { error: { code: 100, message: "bad token IGAAsecret123 given" } },
+      secrets: ["IGAAsecret123"],
+    });
     expect(error.message).toBe("bad token [redacted] given");
   });
 });
@@ -36,10 +66,16 @@ describe("parseUsageHeaders", () => {
   it("takes the highest percentage across X-App-Usage and X-Business-Use-Case-Usage", () => {
     const headers = new Headers({
       "x-app-usage": JSON.stringify({ call_count: 12, total_time: 30, total_cputime: 8 }),
-      "x-business-use-case-usage": JSON.stringify({ "1784": [{ type: "instagram", call_count: 81, total_time: 5, total_cputime: 2, estimated_time_to_regain_access: 3 }] }),
+      "x-business-use-case-usage": JSON.stringify({
+        "1784": [
+          { type: "instagram", call_count: 81, total_time: 5, total_cputime: 2, estimated_time_to_regain_access: 3 },
+        ],
+      }),
     });
     expect(parseUsageHeaders(headers)).toEqual({ maxUsagePercent: 81, regainAccessMinutes: 3 });
-    expect(parseUsageHeaders(new Headers({ "x-app-usage": JSON.stringify({ call_count: 5 }) }))).toEqual({ maxUsagePercent: 5 });
+    expect(parseUsageHeaders(new Headers({ "x-app-usage": JSON.stringify({ call_count: 5 }) }))).toEqual({
+      maxUsagePercent: 5,
+    });
     expect(parseUsageHeaders(new Headers())).toBeNull();
     expect(parseUsageHeaders(new Headers({ "x-app-usage": "not json" }))).toBeNull();
   });
@@ -47,7 +83,13 @@ describe("parseUsageHeaders", () => {
 
 describe("insightMetricsFor", () => {
   it("asks only for metrics valid for the media (no impressions, which v22 removed)", () => {
-    expect(insightMetricsFor({ mediaType: "IMAGE", mediaProductType: "FEED" })).toEqual(["reach", "likes", "comments", "saved", "views"]);
+    expect(insightMetricsFor({ mediaType: "IMAGE", mediaProductType: "FEED" })).toEqual([
+      "reach",
+      "likes",
+      "comments",
+      "saved",
+      "views",
+    ]);
     expect(insightMetricsFor({ mediaType: "VIDEO", mediaProductType: "REELS" })).not.toContain("impressions");
     expect(insightMetricsFor({ mediaType: "IMAGE", mediaProductType: "STORY" })).toEqual(["reach", "views"]);
   });
@@ -76,14 +118,26 @@ describe("Instagram publisher requests", () => {
       expect(request.tokenVia).toBe("header");
       expect(request.redacted).toBe(false);
     }
-    expect(api.requests[1]).toMatchObject({ endpoint: `/${igUserId}/content_publishing_limit`, query: { fields: "quota_usage,config" } });
+    expect(api.requests[1]).toMatchObject({
+      endpoint: `/${igUserId}/content_publishing_limit`,
+      query: { fields: "quota_usage,config" },
+    });
   });
 
   it("sends the container parameters Instagram expects for each kind", async () => {
     await publisher.createItemContainer({ kind: "image", url: "https://m.test/a.jpg", caption: "Hi #pod" });
     await publisher.createItemContainer({ kind: "video", url: "https://m.test/r.mp4", caption: "Reel", reel: true });
-    const child = await publisher.createItemContainer({ kind: "image", url: "https://m.test/c1.jpg", isCarouselItem: true, caption: "ignored" });
-    const child2 = await publisher.createItemContainer({ kind: "video", url: "https://m.test/c2.mp4", isCarouselItem: true });
+    const child = await publisher.createItemContainer({
+      kind: "image",
+      url: "https://m.test/c1.jpg",
+      isCarouselItem: true,
+      caption: "ignored",
+    });
+    const child2 = await publisher.createItemContainer({
+      kind: "video",
+      url: "https://m.test/c2.mp4",
+      isCarouselItem: true,
+    });
     const carousel = await publisher.createCarouselContainer({ children: [child.id, child2.id], caption: "Album" });
     await publisher.publishContainer(carousel.id);
     const bodies = api.requests.filter((r) => r.method === "POST").map((r) => r.body);
@@ -117,7 +171,9 @@ describe("Instagram publisher requests", () => {
     expect(api.published).toHaveLength(1);
 
     api.fail(`/${igUserId}/media`, { afterSuccess: "drop" });
-    await expect(publisher.createItemContainer({ kind: "image", url: "https://m.test/b.jpg" })).rejects.toMatchObject({ kind: "transient" });
+    await expect(publisher.createItemContainer({ kind: "image", url: "https://m.test/b.jpg" })).rejects.toMatchObject({
+      kind: "transient",
+    });
   });
 
   it("an expired token is an auth error whose message never carries the token", async () => {

@@ -5,7 +5,14 @@ import { claimDuePosts, runPublishingCron } from "../../server/services/social/p
 import { publishPost } from "../../server/services/social/publish-post";
 import { createUser, createWorkspace } from "../support/factories";
 import { startPostgresServer, type PostgresServer } from "../support/postgres-server";
-import { createSandboxAccount, createScheduledPost, pipelineEnv, postById, setSandboxBehaviour, steppingClock } from "../support/social-pipeline";
+import {
+  createSandboxAccount,
+  createScheduledPost,
+  pipelineEnv,
+  postById,
+  setSandboxBehaviour,
+  steppingClock,
+} from "../support/social-pipeline";
 
 /** On PGlite every connection shares one backend, so these claims are only meaningful against a real server. */
 let pg: PostgresServer;
@@ -24,7 +31,10 @@ afterAll(async () => {
 
 beforeEach(async () => {
   // Earlier tests' unfinished posts would otherwise be claimed or recovered by later runs.
-  await pg.db.update(socialPosts).set({ status: "canceled" }).where(inArray(socialPosts.status, ["scheduled", "queued", "publishing"]));
+  await pg.db
+    .update(socialPosts)
+    .set({ status: "canceled" })
+    .where(inArray(socialPosts.status, ["scheduled", "queued", "publishing"]));
 });
 
 /** Runs `fn` once per fresh pool (its own connections), all at once. */
@@ -41,14 +51,29 @@ describe("the publishing pipeline on a real Postgres server", () => {
   it("claims each due post exactly once across overlapping cron runs", async () => {
     const account = await createSandboxAccount(pg.db, workspaceId);
     const posts = [];
-    for (let i = 0; i < 40; i++) posts.push(await createScheduledPost(pg.db, { workspaceId, accountId: account.id, scheduledAt: new Date(START.getTime() - i * 1000) }));
+    for (let i = 0; i < 40; i++)
+      posts.push(
+        await createScheduledPost(pg.db, {
+          workspaceId,
+          accountId: account.id,
+          scheduledAt: new Date(START.getTime() - i * 1000),
+        }),
+      );
 
     const runs = await concurrently(6, (db) => claimDuePosts({ db, now: START, limit: 15 }));
     const claimedIds = runs.flat().map((delivery) => delivery.postId);
     // Six runs of 15 could take 90; there are 40, and each is taken by exactly one run.
     expect(claimedIds).toHaveLength(40);
     expect(new Set(claimedIds).size).toBe(40);
-    const rows = await pg.db.select().from(socialPosts).where(inArray(socialPosts.id, posts.map((p) => p.id)));
+    const rows = await pg.db
+      .select()
+      .from(socialPosts)
+      .where(
+        inArray(
+          socialPosts.id,
+          posts.map((p) => p.id),
+        ),
+      );
     expect(rows.every((row) => row.status === "queued" && row.idempotencyKey)).toBe(true);
     const keysByPost = new Map(runs.flat().map((delivery) => [delivery.postId, delivery.idempotencyKey]));
     expect(rows.every((row) => keysByPost.get(row.id) === row.idempotencyKey)).toBe(true);
@@ -58,7 +83,8 @@ describe("the publishing pipeline on a real Postgres server", () => {
     const account = await createSandboxAccount(pg.db, workspaceId);
     const later = new Date(START.getTime() + 3600_000);
     const posts = [];
-    for (let i = 0; i < 10; i++) posts.push(await createScheduledPost(pg.db, { workspaceId, accountId: account.id, scheduledAt: later }));
+    for (let i = 0; i < 10; i++)
+      posts.push(await createScheduledPost(pg.db, { workspaceId, accountId: account.id, scheduledAt: later }));
     const { env, social } = pipelineEnv();
     const results = await concurrently(4, (db) => runPublishingCron({ db, queue: env.SOCIAL_QUEUE, now: later }));
     expect(results.reduce((sum, r) => sum + Number(r.claimed), 0)).toBe(10);
@@ -75,7 +101,14 @@ describe("the publishing pipeline on a real Postgres server", () => {
 
     const results = await concurrently(6, (db) => {
       const time = steppingClock(START);
-      return publishPost({ db, env, postId: delivery.postId, idempotencyKey: delivery.idempotencyKey, clock: time.clock, sleep: time.sleep });
+      return publishPost({
+        db,
+        env,
+        postId: delivery.postId,
+        idempotencyKey: delivery.idempotencyKey,
+        clock: time.clock,
+        sleep: time.sleep,
+      });
     });
     expect(results.filter((r) => r.outcome === "published")).toHaveLength(1);
     expect(results.filter((r) => r.outcome === "skipped")).toHaveLength(5);
@@ -91,14 +124,25 @@ describe("the publishing pipeline on a real Postgres server", () => {
     const [delivery] = await claimDuePosts({ db: pg.db, now: START });
     const { env } = pipelineEnv();
     const first = steppingClock(START);
-    expect((await publishPost({ db: pg.db, env, ...delivery, clock: first.clock, sleep: first.sleep })).outcome).toBe("retrying");
+    expect((await publishPost({ db: pg.db, env, ...delivery, clock: first.clock, sleep: first.sleep })).outcome).toBe(
+      "retrying",
+    );
 
     const retryAt = new Date(START.getTime() + 60_000);
     const results = await concurrently(4, (db) => {
       const time = steppingClock(retryAt);
-      return publishPost({ db, env, postId: delivery.postId, idempotencyKey: delivery.idempotencyKey, clock: time.clock, sleep: time.sleep });
+      return publishPost({
+        db,
+        env,
+        postId: delivery.postId,
+        idempotencyKey: delivery.idempotencyKey,
+        clock: time.clock,
+        sleep: time.sleep,
+      });
     });
-    expect(results.filter((r) => r.outcome === "published")).toEqual([{ outcome: "published", remoteMediaId: expect.any(String), reconciled: true }]);
+    expect(results.filter((r) => r.outcome === "published")).toEqual([
+      { outcome: "published", remoteMediaId: expect.any(String), reconciled: true },
+    ]);
     expect(await pg.db.select().from(sandboxMedia).where(eq(sandboxMedia.accountId, account.id))).toHaveLength(1);
     expect((await postById(pg.db, post.id)).status).toBe("published");
   });

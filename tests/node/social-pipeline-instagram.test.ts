@@ -46,14 +46,18 @@ async function setup() {
     .returning();
   const cron = () => runPublishingCron({ db: t.db, queue: env.SOCIAL_QUEUE, now: time.clock() });
   const deliver = () => deliverAll({ db: t.db, env, social, clock: time.clock, sleep: time.sleep });
-  const schedule = (caption = "Episode 12: the making of #podcast") => createScheduledPost(t.db, { workspaceId, accountId: account.id, scheduledAt: START, caption });
+  const schedule = (caption = "Episode 12: the making of #podcast") =>
+    createScheduledPost(t.db, { workspaceId, accountId: account.id, scheduledAt: START, caption });
   return { env, email, social, account, remote, cron, deliver, schedule };
 }
 
 beforeEach(async () => {
   time = steppingClock(START);
   api = await startInstagramApi({ now: () => time.clock() });
-  await t.db.update(socialPosts).set({ status: "canceled" }).where(inArray(socialPosts.status, ["scheduled", "queued", "publishing"]));
+  await t.db
+    .update(socialPosts)
+    .set({ status: "canceled" })
+    .where(inArray(socialPosts.status, ["scheduled", "queued", "publishing"]));
   harness = await setup();
 });
 
@@ -61,7 +65,8 @@ afterEach(async () => {
   await api.close();
 });
 
-const usageRows = (accountId: string) => t.db.select().from(socialApiUsage).where(eq(socialApiUsage.accountId, accountId));
+const usageRows = (accountId: string) =>
+  t.db.select().from(socialApiUsage).where(eq(socialApiUsage.accountId, accountId));
 
 describe("publishing to Instagram", () => {
   it("publishes once with Instagram's media id and permalink, sending a signed media URL, and records API usage", async () => {
@@ -73,7 +78,12 @@ describe("publishing to Instagram", () => {
     expect(api.published).toHaveLength(1);
     const [media] = api.published;
     expect(result).toEqual({ outcome: "published", remoteMediaId: media.id, reconciled: false });
-    expect(await postById(t.db, post.id)).toMatchObject({ status: "published", remoteMediaId: media.id, permalink: media.permalink, attempts: 0 });
+    expect(await postById(t.db, post.id)).toMatchObject({
+      status: "published",
+      remoteMediaId: media.id,
+      permalink: media.permalink,
+      attempts: 0,
+    });
     expect(media.caption).toBe("Episode 12: the making of #podcast");
     const [container] = api.containers;
     expect(container.imageUrl).toMatch(/^http:\/\/localhost:8787\/api\/social\/media\/[0-9a-f-]{36}\.\d+\.[\w-]{43}$/);
@@ -189,7 +199,11 @@ describe("publishing to Instagram", () => {
     expect(retry).toEqual({ outcome: "published", remoteMediaId: api.published[0].id, reconciled: true });
     expect(api.published).toHaveLength(1);
     expect(api.count(`POST /${remote.igUserId}/media_publish`)).toBe(1);
-    expect(await postById(t.db, post.id)).toMatchObject({ status: "published", remoteMediaId: api.published[0].id, permalink: api.published[0].permalink });
+    expect(await postById(t.db, post.id)).toMatchObject({
+      status: "published",
+      remoteMediaId: api.published[0].id,
+      permalink: api.published[0].permalink,
+    });
   });
 
   it("marks the account needs-reconnect when Instagram rejects the token, and the post waits for the reconnect", async () => {
@@ -220,7 +234,9 @@ describe("publishing to Instagram", () => {
     const waiting = await postById(t.db, post.id);
     expect(waiting).toMatchObject({ status: "queued", containerId, errorKind: "deferred" });
     expect(waiting.publishRequestedAt).not.toBeNull();
-    expect(harness.social.sent.map((m) => m.delaySeconds)).toEqual([Math.ceil((waiting.nextAttemptAt!.getTime() - time.clock().getTime()) / 1000)]);
+    expect(harness.social.sent.map((m) => m.delaySeconds)).toEqual([
+      Math.ceil((waiting.nextAttemptAt!.getTime() - time.clock().getTime()) / 1000),
+    ]);
     // The cron does not claim it again with a new key (it is not scheduled), and the delayed message reconciles it.
     time.set(waiting.nextAttemptAt!);
     expect((await cron()).claimed).toBe(0);
@@ -247,7 +263,9 @@ describe("publishing to Instagram", () => {
     expect(outcomes).toEqual(["retrying", "retrying", "failed"]);
     const failed = await postById(t.db, post.id);
     expect(failed).toMatchObject({ status: "failed", attempts: 4, containerId });
-    expect(failed.lastError).toMatch(/^The outcome is unknown: the post may have been published .*Check @studio on Instagram before scheduling it again/);
+    expect(failed.lastError).toMatch(
+      /^The outcome is unknown: the post may have been published .*Check @studio on Instagram before scheduling it again/,
+    );
     expect(api.count(`POST /${remote.igUserId}/media_publish`)).toBe(1);
     expect(api.published).toHaveLength(1);
   });

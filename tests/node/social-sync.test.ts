@@ -4,7 +4,12 @@ import { notifications, sandboxMedia, socialAccounts, socialMediaItems, socialPo
 import type { Env } from "../../server/env";
 import { runAccountSync } from "../../server/services/social/insights";
 import { publisherForAccount } from "../../server/services/social/publishers";
-import { enqueueAccountSyncs, SYNC_ACCOUNT_JOB, syncAccount, type AccountAnalytics } from "../../server/services/social/sync";
+import {
+  enqueueAccountSyncs,
+  SYNC_ACCOUNT_JOB,
+  syncAccount,
+  type AccountAnalytics,
+} from "../../server/services/social/sync";
 import { encryptToken } from "../../server/services/social/token-crypto";
 import { syncSocialAccountJob } from "../../workers/queues/jobs/sync-social-account";
 import { createTestDatabase, type TestDatabase } from "../support/db";
@@ -35,7 +40,11 @@ const envFor = (): Env => testEnv({ ...api.env }).env;
 
 /** A connected Instagram account on the stand-in and its row, token encrypted as the app stores it. */
 async function instagramAccount(username: string, opts: { followers?: number } = {}) {
-  const { igUserId, accessToken } = api.addAccount({ username, followersCount: opts.followers ?? 1200, followsCount: 80 });
+  const { igUserId, accessToken } = api.addAccount({
+    username,
+    followersCount: opts.followers ?? 1200,
+    followsCount: 80,
+  });
   const [row] = await t.db
     .insert(socialAccounts)
     .values({
@@ -51,12 +60,24 @@ async function instagramAccount(username: string, opts: { followers?: number } =
   return { row, igUserId, accessToken };
 }
 
-const reload = async (accountId: string) => (await t.db.select().from(socialAccounts).where(eq(socialAccounts.id, accountId)))[0];
-const itemsOf = (accountId: string) => t.db.select().from(socialMediaItems).where(eq(socialMediaItems.accountId, accountId)).orderBy(asc(socialMediaItems.remoteId));
+const reload = async (accountId: string) =>
+  (await t.db.select().from(socialAccounts).where(eq(socialAccounts.id, accountId)))[0];
+const itemsOf = (accountId: string) =>
+  t.db
+    .select()
+    .from(socialMediaItems)
+    .where(eq(socialMediaItems.accountId, accountId))
+    .orderBy(asc(socialMediaItems.remoteId));
 
 async function sync(account: typeof socialAccounts.$inferSelect, now = NOW) {
   const env = envFor();
-  return syncAccount({ db: t.db, publisher: publisherForAccount({ db: t.db, env, account, now }), account, now, appUrl: testConfig.appUrl });
+  return syncAccount({
+    db: t.db,
+    publisher: publisherForAccount({ db: t.db, env, account, now }),
+    account,
+    now,
+    appUrl: testConfig.appUrl,
+  });
 }
 
 /** `recent` posts a day apart (the newest yesterday) with known insights, and `old` posts from before the window. */
@@ -69,7 +90,11 @@ function seed(igUserId: string, recent: number, old = 0) {
     commentsCount: 2,
     insights: { reach: 100 + i * 10, likes: 10 + i, comments: 2, saved: i % 3, views: 150 + i * 10, shares: 1 },
   }));
-  const older = Array.from({ length: old }, (_, i) => ({ id: `${igUserId}old${i}`, timestamp: new Date(NOW.getTime() - (120 + i) * DAY), likeCount: 1 }));
+  const older = Array.from({ length: old }, (_, i) => ({
+    id: `${igUserId}old${i}`,
+    timestamp: new Date(NOW.getTime() - (120 + i) * DAY),
+    likeCount: 1,
+  }));
   api.seedMedia(igUserId, [...items, ...older]);
   return items;
 }
@@ -83,7 +108,9 @@ describe("syncing an Instagram account through the real client", () => {
     const result = await sync(row);
     expect(result).toMatchObject({ status: "synced", media: 27, pages: 2 });
 
-    const listings = api.requests.slice(before).filter((r) => r.method === "GET" && r.endpoint === `/${igUserId}/media`);
+    const listings = api.requests
+      .slice(before)
+      .filter((r) => r.method === "GET" && r.endpoint === `/${igUserId}/media`);
     // 57 posts would take three pages of 25; the second page reaches past the window, so there is no third.
     expect(listings).toHaveLength(2);
     expect(listings[0].query.after).toBeUndefined();
@@ -110,7 +137,13 @@ describe("syncing an Instagram account through the real client", () => {
     expect(fifth.engagementRate).toBeCloseTo((14 + 2 + 1) / 140, 5);
 
     const account = await reload(row.id);
-    expect(account).toMatchObject({ followersCount: 4321, followsCount: 80, lastSyncedAt: NOW, lastSyncError: null, analyticsUpdatedAt: NOW });
+    expect(account).toMatchObject({
+      followersCount: 4321,
+      followsCount: 80,
+      lastSyncedAt: NOW,
+      lastSyncError: null,
+      analyticsUpdatedAt: NOW,
+    });
     const analytics = account.analytics as unknown as AccountAnalytics;
     expect(analytics.posts).toBe(27);
     expect(analytics.followers).toBe(4321);
@@ -127,7 +160,14 @@ describe("syncing an Instagram account through the real client", () => {
     const { row, igUserId } = await instagramAccount("page-limit");
     seed(igUserId, 60);
     const env = envFor();
-    const result = await syncAccount({ db: t.db, publisher: publisherForAccount({ db: t.db, env, account: row, now: NOW }), account: row, now: NOW, appUrl: testConfig.appUrl, maxPages: 2 });
+    const result = await syncAccount({
+      db: t.db,
+      publisher: publisherForAccount({ db: t.db, env, account: row, now: NOW }),
+      account: row,
+      now: NOW,
+      appUrl: testConfig.appUrl,
+      maxPages: 2,
+    });
     expect(result).toMatchObject({ status: "synced", pages: 2, media: 50 });
     expect(await itemsOf(row.id)).toHaveLength(50);
   });
@@ -151,8 +191,11 @@ describe("syncing an Instagram account through the real client", () => {
     await sync(await reload(row.id), later);
     const third = await itemsOf(row.id);
     expect(third.map((i) => i.id)).toEqual(first.map((i) => i.id));
-    expect(third.find((i) => i.remoteId === post.id)!.likeCount).toBe(first.find((i) => i.remoteId === post.id)!.likeCount! + 50);
-    const strip = (rows: typeof first) => rows.filter((r) => r.remoteId !== post.id).map(({ syncedAt, insightsUpdatedAt, ...rest }) => rest);
+    expect(third.find((i) => i.remoteId === post.id)!.likeCount).toBe(
+      first.find((i) => i.remoteId === post.id)!.likeCount! + 50,
+    );
+    const strip = (rows: typeof first) =>
+      rows.filter((r) => r.remoteId !== post.id).map(({ syncedAt, insightsUpdatedAt, ...rest }) => rest);
     expect(strip(third)).toEqual(strip(first));
     expect(third.every((i) => i.syncedAt.getTime() === later.getTime())).toBe(true);
   });
@@ -164,10 +207,19 @@ describe("syncing an Instagram account through the real client", () => {
     const before = await itemsOf(row.id);
     const accountBefore = await reload(row.id);
 
-    api.fail(`GET /${igUserId}/media`, { status: 500, body: { error: { message: "Please reduce the amount of data you're asking for", code: 1, type: "OAuthException" } } });
+    api.fail(`GET /${igUserId}/media`, {
+      status: 500,
+      body: {
+        error: { message: "Please reduce the amount of data you're asking for", code: 1, type: "OAuthException" },
+      },
+    });
     const later = new Date(NOW.getTime() + 3_600_000);
     const result = await sync(accountBefore, later);
-    expect(result).toMatchObject({ status: "failed", kind: "transient", message: "Please reduce the amount of data you're asking for" });
+    expect(result).toMatchObject({
+      status: "failed",
+      kind: "transient",
+      message: "Please reduce the amount of data you're asking for",
+    });
 
     const account = await reload(row.id);
     expect(account.lastSyncError).toBe("Please reduce the amount of data you're asking for");
@@ -184,10 +236,20 @@ describe("syncing an Instagram account through the real client", () => {
   it("keeps a post whose insights Instagram refuses, without insights", async () => {
     const { row, igUserId } = await instagramAccount("no-insights");
     const [refused] = seed(igUserId, 2);
-    api.fail(`GET /${refused.id}/insights`, { status: 400, body: { error: { message: "Media posted before business account conversion", code: 10, type: "OAuthException" } } });
+    api.fail(`GET /${refused.id}/insights`, {
+      status: 400,
+      body: { error: { message: "Media posted before business account conversion", code: 10, type: "OAuthException" } },
+    });
     expect(await sync(row)).toMatchObject({ status: "synced", media: 2 });
     const item = (await itemsOf(row.id)).find((i) => i.remoteId === refused.id)!;
-    expect(item).toMatchObject({ likeCount: 10, commentsCount: 2, reach: null, saved: null, engagementRate: null, insightsUpdatedAt: null });
+    expect(item).toMatchObject({
+      likeCount: 10,
+      commentsCount: 2,
+      reach: null,
+      saved: null,
+      engagementRate: null,
+      insightsUpdatedAt: null,
+    });
   });
 
   it("marks the account as needing reconnect when Instagram rejects the token", async () => {
@@ -210,7 +272,12 @@ describe("syncing a Sandbox account", () => {
   it("reads the sandbox feed like Instagram's media list", async () => {
     const [row] = await t.db
       .insert(socialAccounts)
-      .values({ workspaceId: team.workspace.id, provider: "sandbox", externalId: "sandbox-sync", username: "sandbox_sync" })
+      .values({
+        workspaceId: team.workspace.id,
+        provider: "sandbox",
+        externalId: "sandbox-sync",
+        username: "sandbox_sync",
+      })
       .returning();
     await t.db.insert(sandboxMedia).values(
       [0, 1, 2].map((i) => ({
@@ -250,7 +317,14 @@ describe("posts deleted on Instagram", () => {
     // Deleted: the newest post and the oldest; a page-limited sync (25 newest) can only vouch for the newest.
     api.deleteMedia(items[0].id);
     api.deleteMedia(items[29].id);
-    await syncAccount({ db: t.db, publisher: publisherForAccount({ db: t.db, env: envFor(), account: row, now: NOW }), account: row, now: NOW, appUrl: testConfig.appUrl, maxPages: 1 });
+    await syncAccount({
+      db: t.db,
+      publisher: publisherForAccount({ db: t.db, env: envFor(), account: row, now: NOW }),
+      account: row,
+      now: NOW,
+      appUrl: testConfig.appUrl,
+      maxPages: 1,
+    });
     let ids = (await itemsOf(row.id)).map((i) => i.remoteId);
     expect(ids).not.toContain(items[0].id);
     expect(ids).toContain(items[29].id);
@@ -270,11 +344,24 @@ describe("permalinks of posts published from Greenroom", () => {
     const [item] = seed(igUserId, 1);
     const [published] = await t.db
       .insert(socialPosts)
-      .values({ workspaceId: team.workspace.id, accountId: row.id, caption: "Post 0", status: "published", remoteMediaId: item.id })
+      .values({
+        workspaceId: team.workspace.id,
+        accountId: row.id,
+        caption: "Post 0",
+        status: "published",
+        remoteMediaId: item.id,
+      })
       .returning();
     const [other] = await t.db
       .insert(socialPosts)
-      .values({ workspaceId: team.workspace.id, accountId: row.id, caption: "Elsewhere", status: "published", remoteMediaId: "not-synced", permalink: null })
+      .values({
+        workspaceId: team.workspace.id,
+        accountId: row.id,
+        caption: "Elsewhere",
+        status: "published",
+        remoteMediaId: "not-synced",
+        permalink: null,
+      })
       .returning();
     expect((await sync(row)).status).toBe("synced");
     const [synced] = await t.db.select().from(socialMediaItems).where(eq(socialMediaItems.remoteId, item.id));
@@ -290,10 +377,24 @@ describe("the six-hourly sweep", () => {
     const otherTeam = await createTeam(t.db, "Other studio");
     const { row: ours, igUserId } = await instagramAccount("sweep-ours");
     seed(igUserId, 4);
-    const [theirs] = await t.db.insert(socialAccounts).values({ workspaceId: otherTeam.workspace.id, provider: "sandbox", externalId: "sweep-theirs", username: "sweep_theirs" }).returning();
+    const [theirs] = await t.db
+      .insert(socialAccounts)
+      .values({
+        workspaceId: otherTeam.workspace.id,
+        provider: "sandbox",
+        externalId: "sweep-theirs",
+        username: "sweep_theirs",
+      })
+      .returning();
     const [paused] = await t.db
       .insert(socialAccounts)
-      .values({ workspaceId: team.workspace.id, provider: "sandbox", externalId: "sweep-paused", username: "sweep-paused", status: "needs_reconnect" })
+      .values({
+        workspaceId: team.workspace.id,
+        provider: "sandbox",
+        externalId: "sweep-paused",
+        username: "sweep-paused",
+        status: "needs_reconnect",
+      })
       .returning();
 
     const queue = memoryQueue();
@@ -343,18 +444,35 @@ describe("Sync now", () => {
       .insert(socialAccounts)
       .values({ workspaceId: team.workspace.id, provider: "sandbox", externalId: "sync-now", username: "sync_now" })
       .returning();
-    await t.db.insert(sandboxMedia).values({ id: "sbx-now-1", accountId: row.id, containerId: "sbx-now-c1", mediaType: "IMAGE", mediaIds: [], likeCount: 3, reach: 30, publishedAt: new Date(NOW.getTime() - DAY) });
+    await t.db.insert(sandboxMedia).values({
+      id: "sbx-now-1",
+      accountId: row.id,
+      containerId: "sbx-now-c1",
+      mediaType: "IMAGE",
+      mediaIds: [],
+      likeCount: 3,
+      reach: 30,
+      publishedAt: new Date(NOW.getTime() - DAY),
+    });
     let now = NOW;
     const editor = callerFor(t.db, team.editor, { clock: () => now, env: envFor() }).api.socialInsights;
 
-    expect(await editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id })).toEqual({ status: "synced", media: 1, message: null });
+    expect(await editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id })).toEqual({
+      status: "synced",
+      media: 1,
+      message: null,
+    });
     now = new Date(NOW.getTime() + 60_000);
     await expect(editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id })).rejects.toMatchObject({
       code: "TOO_MANY_REQUESTS",
       message: "This account was synced a moment ago. Try again in 4 minutes.",
     });
     const shown = await editor.getAccountAnalytics({ workspaceId: team.workspace.id, accountId: row.id });
-    expect(shown.account).toMatchObject({ lastSyncedAt: NOW, lastSyncError: null, nextSyncAllowedAt: new Date(NOW.getTime() + 5 * 60_000) });
+    expect(shown.account).toMatchObject({
+      lastSyncedAt: NOW,
+      lastSyncError: null,
+      nextSyncAllowedAt: new Date(NOW.getTime() + 5 * 60_000),
+    });
     expect(shown.analytics?.posts).toBe(1);
     expect(shown.analytics?.averageEngagementRate).toBeCloseTo(0.1, 5);
 
@@ -363,9 +481,13 @@ describe("Sync now", () => {
 
     // Viewers may look but not sync; an account waiting for a reconnect is not synced.
     const viewer = callerFor(t.db, team.viewer, { clock: () => now, env: envFor() }).api.socialInsights;
-    await expect(viewer.syncNow({ workspaceId: team.workspace.id, accountId: row.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(viewer.syncNow({ workspaceId: team.workspace.id, accountId: row.id })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     await t.db.update(socialAccounts).set({ status: "needs_reconnect" }).where(eq(socialAccounts.id, row.id));
-    await expect(editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await expect(editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+    });
   });
 
   it("accepts one of several clicks racing, including clicks while the first sync is still running", async () => {
@@ -374,15 +496,25 @@ describe("Sync now", () => {
       .values({ workspaceId: team.workspace.id, provider: "sandbox", externalId: "sync-race", username: "sync_race" })
       .returning();
     const editor = callerFor(t.db, team.editor, { clock: () => NOW, env: envFor() }).api.socialInsights;
-    const results = await Promise.allSettled(Array.from({ length: 4 }, () => editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(["TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
+    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(
+      ["TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"],
+    );
   });
 
   it("marks an account whose token is missing as needing reconnect, instead of failing the job invisibly", async () => {
     const [row] = await t.db
       .insert(socialAccounts)
-      .values({ workspaceId: team.workspace.id, provider: "instagram", externalId: "no-token", username: "no_token", status: "active" })
+      .values({
+        workspaceId: team.workspace.id,
+        provider: "instagram",
+        externalId: "no-token",
+        username: "no_token",
+        status: "active",
+      })
       .returning();
     const result = await runAccountSync({ db: t.db, env: envFor(), account: row, now: NOW, appUrl: testConfig.appUrl });
     expect(result.status).toBe("needs_reconnect");
@@ -396,7 +528,9 @@ describe("Sync now", () => {
     const failed = await editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id });
     expect(failed).toMatchObject({ status: "failed", media: null });
     expect(failed.message).toMatch(/unexpected error/);
-    await expect(editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id })).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    await expect(editor.syncNow({ workspaceId: team.workspace.id, accountId: row.id })).rejects.toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+    });
   });
 
   it("lists synced media by engagement, a page at a time, and validates the zone for best times", async () => {
@@ -404,20 +538,36 @@ describe("Sync now", () => {
     seed(igUserId, 7);
     await sync(row);
     const viewer = callerFor(t.db, team.viewer, { clock: () => NOW, env: envFor() }).api.socialInsights;
-    const first = await viewer.listMedia({ workspaceId: team.workspace.id, accountId: row.id, sort: "engagement", limit: 5 });
+    const first = await viewer.listMedia({
+      workspaceId: team.workspace.id,
+      accountId: row.id,
+      sort: "engagement",
+      limit: 5,
+    });
     expect(first.total).toBe(7);
     expect(first.items).toHaveLength(5);
     expect(first.nextOffset).toBe(5);
     const rates = first.items.map((i) => i.engagementRate!);
     expect([...rates].sort((a, b) => b - a)).toEqual(rates);
-    const second = await viewer.listMedia({ workspaceId: team.workspace.id, accountId: row.id, sort: "engagement", limit: 5, offset: 5 });
+    const second = await viewer.listMedia({
+      workspaceId: team.workspace.id,
+      accountId: row.id,
+      sort: "engagement",
+      limit: 5,
+      offset: 5,
+    });
     expect(second.items).toHaveLength(2);
     expect(second.nextOffset).toBeNull();
     const recent = await viewer.listMedia({ workspaceId: team.workspace.id, accountId: row.id });
     expect(recent.items[0].postedAt).toEqual(new Date(NOW.getTime() - DAY));
 
-    await expect(viewer.getBestTimes({ workspaceId: team.workspace.id, accountId: row.id, timezone: "Not/AZone" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    expect((await viewer.getBestTimes({ workspaceId: team.workspace.id, accountId: row.id, timezone: "Asia/Tokyo" })).totalPosts).toBe(7);
+    await expect(
+      viewer.getBestTimes({ workspaceId: team.workspace.id, accountId: row.id, timezone: "Not/AZone" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(
+      (await viewer.getBestTimes({ workspaceId: team.workspace.id, accountId: row.id, timezone: "Asia/Tokyo" }))
+        .totalPosts,
+    ).toBe(7);
   });
 });
 
@@ -448,17 +598,41 @@ describe("overlapping syncs on a real Postgres server", () => {
     try {
       const env = envFor();
       const results = await Promise.all(
-        handles.map(({ db }) => syncAccount({ db, publisher: publisherForAccount({ db, env, account: row, now: NOW }), account: row, now: NOW, appUrl: testConfig.appUrl })),
+        handles.map(({ db }) =>
+          syncAccount({
+            db,
+            publisher: publisherForAccount({ db, env, account: row, now: NOW }),
+            account: row,
+            now: NOW,
+            appUrl: testConfig.appUrl,
+          }),
+        ),
       );
       expect(results.map((r) => r.status)).toEqual(["synced", "synced", "synced", "synced"]);
     } finally {
       await Promise.all(handles.map((handle) => handle.close()));
     }
-    const rows = await pg.db.select().from(socialMediaItems).where(eq(socialMediaItems.accountId, row.id)).orderBy(asc(socialMediaItems.remoteId));
+    const rows = await pg.db
+      .select()
+      .from(socialMediaItems)
+      .where(eq(socialMediaItems.accountId, row.id))
+      .orderBy(asc(socialMediaItems.remoteId));
     expect(rows).toHaveLength(30);
     expect(new Set(rows.map((r) => r.remoteId)).size).toBe(30);
 
-    await syncAccount({ db: pg.db, publisher: publisherForAccount({ db: pg.db, env: envFor(), account: row, now: NOW }), account: row, now: NOW, appUrl: testConfig.appUrl });
-    expect(await pg.db.select().from(socialMediaItems).where(eq(socialMediaItems.accountId, row.id)).orderBy(asc(socialMediaItems.remoteId))).toEqual(rows);
+    await syncAccount({
+      db: pg.db,
+      publisher: publisherForAccount({ db: pg.db, env: envFor(), account: row, now: NOW }),
+      account: row,
+      now: NOW,
+      appUrl: testConfig.appUrl,
+    });
+    expect(
+      await pg.db
+        .select()
+        .from(socialMediaItems)
+        .where(eq(socialMediaItems.accountId, row.id))
+        .orderBy(asc(socialMediaItems.remoteId)),
+    ).toEqual(rows);
   });
 });

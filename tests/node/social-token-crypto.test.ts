@@ -40,7 +40,9 @@ describe("social token encryption", () => {
     const stored = await encryptToken(TEST_SOCIAL_TOKEN_KEYS, TOKEN);
     const [version, iv, data] = stored.split(".");
     const flipped = data.slice(0, -2) + (data.at(-2) === "A" ? "B" : "A") + data.at(-1);
-    await expect(decryptToken(TEST_SOCIAL_TOKEN_KEYS, `${version}.${iv}.${flipped}`)).rejects.toThrow(/could not be decrypted/);
+    await expect(decryptToken(TEST_SOCIAL_TOKEN_KEYS, `${version}.${iv}.${flipped}`)).rejects.toThrow(
+      /could not be decrypted/,
+    );
     await expect(decryptToken(TEST_SOCIAL_TOKEN_KEYS, `v1.${iv}.${data}`)).rejects.toThrow(/could not be decrypted/);
     await expect(decryptToken(`v2:${key()}`, stored)).rejects.toThrow(/could not be decrypted/);
     await expect(decryptToken(TEST_SOCIAL_TOKEN_KEYS, "not-a-token")).rejects.toThrow(/format/);

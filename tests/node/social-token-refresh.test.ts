@@ -58,15 +58,19 @@ async function accountWith(db: Database, opts: { ageMs: number; expiresInMs: num
 async function workspaceFor(db: Database, owner: { id: string; email: string; name: string }) {
   if (db === tdb.db) return (await createWorkspace(db, owner)).id;
   // The real-Postgres database has its own users table.
-  await db.insert(users).values({ id: owner.id, email: owner.email, name: owner.name, passwordHash: "x", emailVerifiedAt: new Date() });
+  await db
+    .insert(users)
+    .values({ id: owner.id, email: owner.email, name: owner.name, passwordHash: "x", emailVerifiedAt: new Date() });
   const [workspace] = await db.insert(workspaces).values({ name: "Concurrent studio" }).returning();
   await db.insert(memberships).values({ workspaceId: workspace.id, userId: owner.id, role: "owner" });
   return workspace.id;
 }
 
 const env = () => testEnv(api.env).env;
-const refresh = (db: Database = tdb.db, now = clock) => refreshDueTokens({ db, env: env(), now, appUrl: testConfig.appUrl });
-const rowOf = async (id: string, db: Database = tdb.db) => (await db.select().from(socialAccounts).where(eq(socialAccounts.id, id)))[0];
+const refresh = (db: Database = tdb.db, now = clock) =>
+  refreshDueTokens({ db, env: env(), now, appUrl: testConfig.appUrl });
+const rowOf = async (id: string, db: Database = tdb.db) =>
+  (await db.select().from(socialAccounts).where(eq(socialAccounts.id, id)))[0];
 
 describe("token refresh timing (frozen clock)", () => {
   it("leaves a 23 h old token alone even when it expires soon", async () => {
@@ -83,7 +87,12 @@ describe("token refresh timing (frozen clock)", () => {
     const row = await rowOf(account.id);
     const renewed = await decryptToken(TEST_SOCIAL_TOKEN_KEYS, row.accessTokenEncrypted!);
     expect(renewed).not.toBe(accessToken);
-    expect(row).toMatchObject({ tokenIssuedAt: NOW, tokenExpiresAt: new Date(NOW.getTime() + 60 * DAY), lastRefreshAttemptAt: NOW, lastRefreshError: null });
+    expect(row).toMatchObject({
+      tokenIssuedAt: NOW,
+      tokenExpiresAt: new Date(NOW.getTime() + 60 * DAY),
+      lastRefreshAttemptAt: NOW,
+      lastRefreshError: null,
+    });
     // Nothing to do until the new token is in its last week.
     clock = new Date(NOW.getTime() + 2 * DAY);
     expect((await refresh()).refreshed).toBe(0);
@@ -120,7 +129,10 @@ describe("key rotation without waiting for refreshes", () => {
     const v2Only = TEST_SOCIAL_TOKEN_KEYS.split(",")[0];
     expect(await decryptToken(v2Only, resealed)).toBe(young.accessToken);
     expect(api.count("/refresh_access_token")).toBe(0);
-    expect(await reencryptWithCurrentKey({ db: tdb.db, keys: TEST_SOCIAL_TOKEN_KEYS, now: NOW })).toEqual({ reencrypted: 0, errors: [] });
+    expect(await reencryptWithCurrentKey({ db: tdb.db, keys: TEST_SOCIAL_TOKEN_KEYS, now: NOW })).toEqual({
+      reencrypted: 0,
+      errors: [],
+    });
   });
 
   it("reports a token whose key was removed too early instead of skipping it silently", async () => {
@@ -140,9 +152,24 @@ describe("token refresh failures", () => {
     api.revokeToken(accessToken);
     const { env: cronEnv, queues } = testEnv(api.env);
     const ctx = { db: tdb.db, env: cronEnv, config: testConfig, now: NOW };
-    expect(await refreshSocialTokensCron.run(ctx)).toEqual({ refreshed: 0, failed: 0, needsReconnect: 1, reencrypted: 0 });
-    expect(await refreshSocialTokensCron.run(ctx)).toEqual({ refreshed: 0, failed: 0, needsReconnect: 0, reencrypted: 0 });
-    expect(await refreshSocialTokensCron.run({ ...ctx, now: new Date(NOW.getTime() + HOUR) })).toEqual({ refreshed: 0, failed: 0, needsReconnect: 0, reencrypted: 0 });
+    expect(await refreshSocialTokensCron.run(ctx)).toEqual({
+      refreshed: 0,
+      failed: 0,
+      needsReconnect: 1,
+      reencrypted: 0,
+    });
+    expect(await refreshSocialTokensCron.run(ctx)).toEqual({
+      refreshed: 0,
+      failed: 0,
+      needsReconnect: 0,
+      reencrypted: 0,
+    });
+    expect(await refreshSocialTokensCron.run({ ...ctx, now: new Date(NOW.getTime() + HOUR) })).toEqual({
+      refreshed: 0,
+      failed: 0,
+      needsReconnect: 0,
+      reencrypted: 0,
+    });
 
     const row = await rowOf(account.id);
     expect(row.status).toBe("needs_reconnect");

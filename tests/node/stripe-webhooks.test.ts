@@ -65,7 +65,14 @@ function checkoutCompletedEvent(subscription: FakeSubscription, created: number)
     object: "event",
     type: "checkout.session.completed",
     created,
-    data: { object: { id: `cs_${randomUUID().slice(0, 8)}`, object: "checkout.session", subscription: subscription.id, metadata: subscription.metadata } },
+    data: {
+      object: {
+        id: `cs_${randomUUID().slice(0, 8)}`,
+        object: "checkout.session",
+        subscription: subscription.id,
+        metadata: subscription.metadata,
+      },
+    },
   } as unknown as Stripe.Event;
 }
 
@@ -79,14 +86,18 @@ function invoiceEvent(type: string, subscription: FakeSubscription, created: num
       object: {
         id: `in_${randomUUID().slice(0, 8)}`,
         object: "invoice",
-        parent: { type: "subscription_details", subscription_details: { subscription: subscription.id, metadata: subscription.metadata } },
+        parent: {
+          type: "subscription_details",
+          subscription_details: { subscription: subscription.id, metadata: subscription.metadata },
+        },
       },
     },
   } as unknown as Stripe.Event;
 }
 
 const APP_URL = "http://localhost:8787";
-const deliver = (event: Stripe.Event, db = pg.db, now = NOW) => handleStripeEvent({ db, stripe, event, prices, appUrl: APP_URL, now });
+const deliver = (event: Stripe.Event, db = pg.db, now = NOW) =>
+  handleStripeEvent({ db, stripe, event, prices, appUrl: APP_URL, now });
 
 async function account(workspaceId: string) {
   const [row] = await pg.db.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, workspaceId));
@@ -120,7 +131,11 @@ describe("Stripe webhook events against real Postgres", () => {
     expect(api.retrievals(subscription.id)).toBe(1);
     const rows = await eventRow(event.id);
     expect(rows).toEqual([expect.objectContaining({ outcome: "processed", workspaceId, attempts: 1 })]);
-    expect(await account(workspaceId)).toMatchObject({ plan: "creator", status: "active", stripeSubscriptionId: subscription.id });
+    expect(await account(workspaceId)).toMatchObject({
+      plan: "creator",
+      status: "active",
+      stripeSubscriptionId: subscription.id,
+    });
   });
 
   it("answers a later duplicate delivery without touching anything", async () => {
@@ -188,7 +203,11 @@ describe("Stripe webhook events against real Postgres", () => {
 
     await deliver(invoiceEvent("invoice.payment_failed", subscription, 1_000));
     const pastDue = await account(workspaceId);
-    expect(pastDue).toMatchObject({ plan: "creator", status: "past_due", graceUntil: new Date("2026-11-08T12:00:00Z") });
+    expect(pastDue).toMatchObject({
+      plan: "creator",
+      status: "past_due",
+      graceUntil: new Date("2026-11-08T12:00:00Z"),
+    });
     expect(effectivePlan(pastDue, NOW)).toBe("creator");
     expect(effectivePlan(pastDue, new Date("2026-11-09T00:00:00Z"))).toBe("free");
 
@@ -205,12 +224,20 @@ describe("Stripe webhook events against real Postgres", () => {
     api.setSubscription(second);
     await deliver(subscriptionEvent("customer.subscription.created", first, 1_000));
     await deliver(subscriptionEvent("customer.subscription.created", second, 1_001));
-    expect(await account(workspaceId)).toMatchObject({ stripeSubscriptionId: second.id, plan: "pro", status: "active" });
+    expect(await account(workspaceId)).toMatchObject({
+      stripeSubscriptionId: second.id,
+      plan: "pro",
+      status: "active",
+    });
 
     // The customer cancels the one on record; the other still charges, so the workspace keeps its plan.
     api.setSubscription({ ...second, status: "canceled" });
     await deliver(subscriptionEvent("customer.subscription.deleted", { ...second, status: "canceled" }, 2_000));
-    expect(await account(workspaceId)).toMatchObject({ stripeSubscriptionId: first.id, plan: "creator", status: "active" });
+    expect(await account(workspaceId)).toMatchObject({
+      stripeSubscriptionId: first.id,
+      plan: "creator",
+      status: "active",
+    });
 
     // When the last one ends too, the workspace is on Free.
     api.setSubscription({ ...first, status: "canceled" });
@@ -229,7 +256,9 @@ describe("Stripe webhook events against real Postgres", () => {
     expect(await deliver(event)).toMatchObject({ outcome: "ignored" });
     expect(api.retrievals(foreign.id)).toBe(0);
     expect(await account(workspaceId)).toBeUndefined();
-    expect(await eventRow(event.id)).toEqual([expect.objectContaining({ outcome: "ignored", detail: expect.stringContaining("not created by Greenroom") })]);
+    expect(await eventRow(event.id)).toEqual([
+      expect.objectContaining({ outcome: "ignored", detail: expect.stringContaining("not created by Greenroom") }),
+    ]);
   });
 
   it("ignores an event whose snapshot names a workspace the live subscription does not", async () => {
@@ -237,14 +266,23 @@ describe("Stripe webhook events against real Postgres", () => {
     const otherWorkspaceId = await newWorkspace();
     const live = fakeSubscription(otherWorkspaceId);
     api.setSubscription(live);
-    const event = subscriptionEvent("customer.subscription.updated", { ...live, metadata: { [WORKSPACE_METADATA_KEY]: workspaceId } }, 1_000);
+    const event = subscriptionEvent(
+      "customer.subscription.updated",
+      { ...live, metadata: { [WORKSPACE_METADATA_KEY]: workspaceId } },
+      1_000,
+    );
 
     expect(await deliver(event)).toMatchObject({ outcome: "ignored" });
     expect(await account(workspaceId)).toMatchObject({ plan: "free", status: "none" });
   });
 
   it("does not record event types outside the allow-list", async () => {
-    const event = { id: `evt_${randomUUID()}`, type: "charge.refunded", created: 1, data: { object: {} } } as unknown as Stripe.Event;
+    const event = {
+      id: `evt_${randomUUID()}`,
+      type: "charge.refunded",
+      created: 1,
+      data: { object: {} },
+    } as unknown as Stripe.Event;
     expect(await deliver(event)).toEqual({ outcome: "unhandled" });
     expect(await eventRow(event.id)).toEqual([]);
   });
@@ -258,11 +296,15 @@ describe("Stripe webhook events against real Postgres", () => {
     api.failNext(10);
     await expect(deliver(event)).rejects.toThrow();
     api.failNext(0);
-    expect(await eventRow(event.id)).toEqual([expect.objectContaining({ outcome: "failed", detail: expect.any(String) })]);
+    expect(await eventRow(event.id)).toEqual([
+      expect.objectContaining({ outcome: "failed", detail: expect.any(String) }),
+    ]);
     expect(await account(workspaceId)).toBeUndefined();
 
     expect((await deliver(event)).outcome).toBe("processed");
-    expect(await eventRow(event.id)).toEqual([expect.objectContaining({ outcome: "processed", detail: expect.any(String), attempts: 2 })]);
+    expect(await eventRow(event.id)).toEqual([
+      expect.objectContaining({ outcome: "processed", detail: expect.any(String), attempts: 2 }),
+    ]);
     expect(await account(workspaceId)).toMatchObject({ plan: "creator", status: "active" });
   });
 
@@ -273,7 +315,10 @@ describe("Stripe webhook events against real Postgres", () => {
     const event = subscriptionEvent("customer.subscription.created", subscription, 1_000);
 
     await expect(deliver(event)).rejects.toThrow(/price_unknown/);
-    const [{ total }] = await pg.db.select({ total: count() }).from(billingAccounts).where(eq(billingAccounts.workspaceId, workspaceId));
+    const [{ total }] = await pg.db
+      .select({ total: count() })
+      .from(billingAccounts)
+      .where(eq(billingAccounts.workspaceId, workspaceId));
     expect(total).toBe(0);
     expect(await eventRow(event.id)).toEqual([expect.objectContaining({ outcome: "failed" })]);
   });
@@ -310,7 +355,13 @@ describe("auto-provisioning on the first paid checkout (real Postgres)", () => {
     const subscription = fakeSubscription(workspaceId);
     api.setSubscription(subscription);
     const completed = checkoutCompletedEvent(subscription, 1_000);
-    const events = [completed, completed, completed, subscriptionEvent("customer.subscription.created", subscription, 999), completed];
+    const events = [
+      completed,
+      completed,
+      completed,
+      subscriptionEvent("customer.subscription.created", subscription, 999),
+      completed,
+    ];
 
     const results = await deliverConcurrently(events);
 
@@ -318,7 +369,9 @@ describe("auto-provisioning on the first paid checkout (real Postgres)", () => {
     expect(emailIds).toHaveLength(1);
     const { shows: created, notifications: notes } = await rowsFor(workspaceId);
     expect(created.map((s) => s.title)).toEqual(["Night Shift Audio"]);
-    expect(notes).toEqual([expect.objectContaining({ userId: owner.id, kind: "billing.welcome", title: "Welcome to Greenroom Creator" })]);
+    expect(notes).toEqual([
+      expect.objectContaining({ userId: owner.id, kind: "billing.welcome", title: "Welcome to Greenroom Creator" }),
+    ]);
     const welcome = await emailsTo(owner.email);
     expect(welcome).toHaveLength(1);
     expect(welcome[0]).toMatchObject({ id: emailIds[0], subject: "Welcome to Greenroom Creator" });
@@ -336,7 +389,9 @@ describe("auto-provisioning on the first paid checkout (real Postgres)", () => {
     await deliver(checkoutCompletedEvent(subscription, 1_000));
 
     api.setSubscription({ ...subscription, priceId: prices.STRIPE_PRICE_PRO });
-    await deliver(subscriptionEvent("customer.subscription.updated", { ...subscription, priceId: prices.STRIPE_PRICE_PRO }, 2_000));
+    await deliver(
+      subscriptionEvent("customer.subscription.updated", { ...subscription, priceId: prices.STRIPE_PRICE_PRO }, 2_000),
+    );
 
     expect((await rowsFor(workspaceId)).shows.map((s) => s.title)).toEqual(["Already here"]);
     expect(await emailsTo(owner.email)).toHaveLength(1);
@@ -363,7 +418,11 @@ describe("dunning (real Postgres)", () => {
 
     api.setSubscription({ ...subscription, status: "past_due" });
     const failed = invoiceEvent("invoice.payment_failed", subscription, 2_000);
-    await deliverConcurrently([failed, subscriptionEvent("customer.subscription.updated", { ...subscription, status: "past_due" }, 2_001), failed]);
+    await deliverConcurrently([
+      failed,
+      subscriptionEvent("customer.subscription.updated", { ...subscription, status: "past_due" }, 2_001),
+      failed,
+    ]);
     await deliver(invoiceEvent("invoice.payment_failed", subscription, 2_500));
 
     const dunning = (await emailsTo(owner.email)).filter((e) => e.subject.startsWith("Payment failed"));
@@ -404,4 +463,3 @@ describe("dunning (real Postgres)", () => {
     expect((await rowsFor(workspaceId)).shows).toHaveLength(1);
   });
 });
-

@@ -19,7 +19,11 @@ afterAll(() => t.close());
 describe("tenancy", () => {
   it("has an allow and a foreign-tenant case for every workspace procedure in the router", () => {
     const workspaceProcedures = Object.entries(appRouter._def.procedures)
-      .filter(([, procedure]) => (procedure as unknown as { _def: { meta?: { workspacePermission?: string } } })._def.meta?.workspacePermission)
+      .filter(
+        ([, procedure]) =>
+          (procedure as unknown as { _def: { meta?: { workspacePermission?: string } } })._def.meta
+            ?.workspacePermission,
+      )
       .map(([path]) => path)
       .sort();
     expect(workspaceProcedures.length).toBeGreaterThan(0);

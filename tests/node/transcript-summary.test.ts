@@ -3,13 +3,23 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { transcripts } from "../../db/schema";
 import type { Env } from "../../server/env";
-import { extractiveChapters, extractiveDigest, extractiveSummary, promptLines, sentencesOf } from "../../server/services/transcription/summary";
+import {
+  extractiveChapters,
+  extractiveDigest,
+  extractiveSummary,
+  promptLines,
+  sentencesOf,
+} from "../../server/services/transcription/summary";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTeam } from "../support/factories";
 import { chatCompletion, fakeAi, fakeOpenAi, insertTranscript } from "../support/transcripts";
 import { callerFor } from "../support/trpc";
 
-const at = (minute: number, text: string, lengthMs = 20_000) => ({ startMs: minute * 60_000, endMs: minute * 60_000 + lengthMs, text });
+const at = (minute: number, text: string, lengthMs = 20_000) => ({
+  startMs: minute * 60_000,
+  endMs: minute * 60_000 + lengthMs,
+  text,
+});
 
 /** Twenty minutes on two topics: the first half about microphones, the second about hosting. */
 const episode = [
@@ -58,11 +68,17 @@ describe("the extractive fallback", () => {
     expect(new Set(chapters.map((c) => c.title)).size).toBe(4);
     const digest = extractiveDigest(episode);
     expect(digest.showNotes).toMatch(/^In this episode:\n- /);
-    expect(digest.showNotes).toContain(`Chapters:\n00:00 ${chapters[0].title}\n06:00 ${chapters[1].title}\n10:00 ${chapters[2].title}`);
+    expect(digest.showNotes).toContain(
+      `Chapters:\n00:00 ${chapters[0].title}\n06:00 ${chapters[1].title}\n10:00 ${chapters[2].title}`,
+    );
   });
 
   it("keeps a prompt within budget by sampling lines across the whole recording", () => {
-    const long = Array.from({ length: 1000 }, (_, i) => ({ startMs: i * 10_000, endMs: i * 10_000 + 9_000, text: `Line number ${i} of a long show.` }));
+    const long = Array.from({ length: 1000 }, (_, i) => ({
+      startMs: i * 10_000,
+      endMs: i * 10_000 + 9_000,
+      text: `Line number ${i} of a long show.`,
+    }));
     const prompt = promptLines(long, 5_000);
     expect(prompt.length).toBeLessThanOrEqual(5_000);
     expect(prompt.split("\n")[0]).toBe("[00:00 = 0 ms] Line number 0 of a long show.");
@@ -96,11 +112,21 @@ describe("summarize", () => {
     expect(result.summaryKind).toBe("extractive");
     expect(result.summary.length).toBeGreaterThan(0);
     expect(result.chapters).toHaveLength(4);
-    expect(await api.transcripts.get(input)).toMatchObject({ summaryKind: "extractive", summary: result.summary, showNotes: result.showNotes, summaryMode: "extractive" });
+    expect(await api.transcripts.get(input)).toMatchObject({
+      summaryKind: "extractive",
+      summary: result.summary,
+      showNotes: result.showNotes,
+      summaryMode: "extractive",
+    });
   });
 
   it("with an OpenAI-compatible chat endpoint, asks for JSON and stores the validated answer", async () => {
-    const { api, input } = await seeded({ LLM_PROVIDERS: "openai", LLM_BASE_URL: baseUrl, LLM_API_KEY: "sk-llm", LLM_MODEL: "llama3.1" });
+    const { api, input } = await seeded({
+      LLM_PROVIDERS: "openai",
+      LLM_BASE_URL: baseUrl,
+      LLM_API_KEY: "sk-llm",
+      LLM_MODEL: "llama3.1",
+    });
     server.replyChat({
       status: 200,
       body: chatCompletion({
@@ -124,16 +150,27 @@ describe("summarize", () => {
       ],
     });
     expect(server.chats).toHaveLength(1);
-    const request = server.chats[0].body as { model: string; response_format: unknown; messages: { role: string; content: string }[] };
+    const request = server.chats[0].body as {
+      model: string;
+      response_format: unknown;
+      messages: { role: string; content: string }[];
+    };
     expect(request.model).toBe("llama3.1");
     expect(request.response_format).toEqual({ type: "json_object" });
-    expect(request.messages[1].content).toContain("[10:00 = 600000 ms] Now let us talk about hosting your podcast feed.");
+    expect(request.messages[1].content).toContain(
+      "[10:00 = 600000 ms] Now let us talk about hosting your podcast feed.",
+    );
     expect((await api.transcripts.get(input)).summaryMode).toBe("llm");
   });
 
   it("falls back to the next model when one fails or answers the wrong shape, and reuses OPENAI_* credentials", async () => {
     const workersAi = fakeAi();
-    const { api, input } = await seeded({ LLM_PROVIDERS: "openai,workers-ai", OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: "sk-llm", AI: workersAi.ai });
+    const { api, input } = await seeded({
+      LLM_PROVIDERS: "openai,workers-ai",
+      OPENAI_BASE_URL: baseUrl,
+      OPENAI_API_KEY: "sk-llm",
+      AI: workersAi.ai,
+    });
     server.replyChat({ status: 200, body: chatCompletion({ notes: "not what was asked" }) });
     const result = await api.transcripts.summarize(input);
     expect(result).toMatchObject({ summaryKind: "llm", summary: "AI summary." });
@@ -142,12 +179,24 @@ describe("summarize", () => {
   });
 
   it("when every configured model fails, says so and keeps the stored summary", async () => {
-    const { api, input, transcript } = await seeded({ LLM_PROVIDERS: "openai", LLM_BASE_URL: baseUrl, LLM_API_KEY: "sk-llm" });
-    await t.db.update(transcripts).set({ summary: "Kept.", summaryKind: "extractive" }).where(eq(transcripts.id, transcript.id));
+    const { api, input, transcript } = await seeded({
+      LLM_PROVIDERS: "openai",
+      LLM_BASE_URL: baseUrl,
+      LLM_API_KEY: "sk-llm",
+    });
+    await t.db
+      .update(transcripts)
+      .set({ summary: "Kept.", summaryKind: "extractive" })
+      .where(eq(transcripts.id, transcript.id));
     server.failNext(1, 503, "Model is loading.");
-    const error = await api.transcripts.summarize(input).then(() => null, (e: unknown) => e as TRPCError);
+    const error = await api.transcripts.summarize(input).then(
+      () => null,
+      (e: unknown) => e as TRPCError,
+    );
     expect(error?.code).toBe("PRECONDITION_FAILED");
-    expect(error?.message).toBe("The AI provider could not write the summary (openai: The chat endpoint answered 503: Model is loading.). Try again in a minute.");
+    expect(error?.message).toBe(
+      "The AI provider could not write the summary (openai: The chat endpoint answered 503: Model is loading.). Try again in a minute.",
+    );
     const [row] = await t.db.select().from(transcripts).where(eq(transcripts.id, transcript.id));
     expect(row.summary).toBe("Kept.");
   });

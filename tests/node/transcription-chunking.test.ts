@@ -19,7 +19,15 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createUser, createWorkspace } from "../support/factories";
 import { memoryQueue } from "../support/memory-queue";
 import { createLocalR2 } from "../support/r2";
-import { fakeOpenAi, insertAudio, markedMp3, markedWav, MP3_FRAME_BYTES, MP3_FRAME_MS, pieceStartMs } from "../support/transcripts";
+import {
+  fakeOpenAi,
+  insertAudio,
+  markedMp3,
+  markedWav,
+  MP3_FRAME_BYTES,
+  MP3_FRAME_MS,
+  pieceStartMs,
+} from "../support/transcripts";
 import { testConfig } from "../support/trpc";
 
 const fromBytes = (bytes: Uint8Array) => async (offset: number, length: number) => bytes.slice(offset, offset + length);
@@ -29,7 +37,10 @@ describe("WAV splitting", () => {
 
   it("finds the format and data chunks past other chunks, with small reads", async () => {
     const reads: number[] = [];
-    const layout = await readWavLayout(async (offset, length) => (reads.push(length), wav.slice(offset, offset + length)), wav.length);
+    const layout = await readWavLayout(
+      async (offset, length) => (reads.push(length), wav.slice(offset, offset + length)),
+      wav.length,
+    );
     expect(layout).toMatchObject({ blockAlign: 2, byteRate: 16000, dataLength: 96000, dataOffset: wav.length - 96000 });
     expect(layout.fmtChunk.length).toBe(24);
     expect(Math.max(...reads)).toBeLessThanOrEqual(24);
@@ -75,11 +86,23 @@ describe("WAV splitting", () => {
 
 describe("MP3 splitting", () => {
   it("reads frame headers: length, samples and rate", () => {
-    expect(parseMpegFrameHeader(new Uint8Array([0xff, 0xfb, 0x94, 0xc0]), 0)).toEqual({ length: 384, samples: 1152, sampleRate: 48000 });
+    expect(parseMpegFrameHeader(new Uint8Array([0xff, 0xfb, 0x94, 0xc0]), 0)).toEqual({
+      length: 384,
+      samples: 1152,
+      sampleRate: 48000,
+    });
     // 128 kbit/s at 44.1 kHz with the padding bit: 417 + 1.
-    expect(parseMpegFrameHeader(new Uint8Array([0xff, 0xfb, 0x92, 0x00]), 0)).toEqual({ length: 418, samples: 1152, sampleRate: 44100 });
+    expect(parseMpegFrameHeader(new Uint8Array([0xff, 0xfb, 0x92, 0x00]), 0)).toEqual({
+      length: 418,
+      samples: 1152,
+      sampleRate: 44100,
+    });
     // MPEG-2 Layer III, 64 kbit/s at 24 kHz: 576 samples, 72 * 64000 / 24000 bytes.
-    expect(parseMpegFrameHeader(new Uint8Array([0xff, 0xf3, 0x84, 0x00]), 0)).toEqual({ length: 192, samples: 576, sampleRate: 24000 });
+    expect(parseMpegFrameHeader(new Uint8Array([0xff, 0xf3, 0x84, 0x00]), 0)).toEqual({
+      length: 192,
+      samples: 576,
+      sampleRate: 24000,
+    });
     expect(parseMpegFrameHeader(new Uint8Array([0xff, 0xfb, 0xf4, 0x00]), 0)).toBeNull(); // bitrate index 15
   });
 
@@ -92,7 +115,11 @@ describe("MP3 splitting", () => {
 
   it("cuts a window after its last whole frame, and the last window keeps a trailing ID3v1 tag", () => {
     const mp3 = markedMp3(10, { id3v1: true });
-    expect(cutMpegWindow(mp3.slice(0, 1000), false)).toEqual({ length: 768, durationMs: expect.closeTo(48), hasAudio: true });
+    expect(cutMpegWindow(mp3.slice(0, 1000), false)).toEqual({
+      length: 768,
+      durationMs: expect.closeTo(48),
+      hasAudio: true,
+    });
     expect(cutMpegWindow(mp3, true)).toEqual({ length: mp3.length, durationMs: expect.closeTo(240), hasAudio: true });
     expect(cutMpegWindow(mp3.slice(mp3.length - 128), true)).toMatchObject({ hasAudio: false });
   });
@@ -100,7 +127,11 @@ describe("MP3 splitting", () => {
   it("skips junk between frames without losing it", () => {
     const frames = markedMp3(4);
     const withJunk = new Uint8Array([...frames.slice(0, 768), 1, 2, 3, 4, 5, ...frames.slice(768)]);
-    expect(cutMpegWindow(withJunk, true)).toEqual({ length: withJunk.length, durationMs: expect.closeTo(96), hasAudio: true });
+    expect(cutMpegWindow(withJunk, true)).toEqual({
+      length: withJunk.length,
+      durationMs: expect.closeTo(96),
+      hasAudio: true,
+    });
     expect(() => cutMpegWindow(new Uint8Array(5000), false)).toThrow(AudioFormatError);
   });
 });
@@ -137,16 +168,39 @@ describe("long recordings through the transcription job", () => {
     const workspace = await createWorkspace(t.db, owner);
     const media = await insertAudio(t.db, workspace.id, { bytes, bucket: r2.bucket, filename, contentType });
     const queue = memoryQueue();
-    const job = await requestTranscription({ db: t.db, queue: queue.queue, workspaceId: workspace.id, mediaId: media.id, providersConfigured: true, now: new Date() });
+    const job = await requestTranscription({
+      db: t.db,
+      queue: queue.queue,
+      workspaceId: workspace.id,
+      mediaId: media.id,
+      providersConfigured: true,
+      now: new Date(),
+    });
     const { bucket, reads } = watchedBucket();
-    const env = { TRANSCRIPTION_PROVIDERS: "openai", OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: "sk-test", OPENAI_TRANSCRIPTION_MAX_BYTES: String(maxBytes), MEDIA: bucket } as Env;
+    const env = {
+      TRANSCRIPTION_PROVIDERS: "openai",
+      OPENAI_BASE_URL: baseUrl,
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_TRANSCRIPTION_MAX_BYTES: String(maxBytes),
+      MEDIA: bucket,
+    } as Env;
     for (const payload of queue.jobs(TRANSCRIBE_JOB)) {
-      await transcribeJob.handle(payload as { jobId: string }, { db: t.db, env, config: testConfig, now: new Date(), attempt: 1 });
+      await transcribeJob.handle(payload as { jobId: string }, {
+        db: t.db,
+        env,
+        config: testConfig,
+        now: new Date(),
+        attempt: 1,
+      });
     }
     const [row] = await t.db.select().from(transcriptionJobs).where(eq(transcriptionJobs.id, job.id));
     const [transcript] = await t.db.select().from(transcripts).where(eq(transcripts.mediaId, media.id));
     const segments = transcript
-      ? await t.db.select().from(transcriptSegments).where(eq(transcriptSegments.transcriptId, transcript.id)).orderBy(asc(transcriptSegments.position))
+      ? await t.db
+          .select()
+          .from(transcriptSegments)
+          .where(eq(transcriptSegments.transcriptId, transcript.id))
+          .orderBy(asc(transcriptSegments.position))
       : [];
     return { job: row, transcript, segments, reads };
   }
@@ -166,11 +220,13 @@ describe("long recordings through the transcription job", () => {
     expect(segments).toHaveLength(10);
     // Each text names the absolute time its audio really starts at; the stored start must match it.
     // (Providers report times in seconds, so a millisecond of rounding is allowed.)
-    for (const segment of segments) expect(Math.abs(segment.startMs - Number(segment.text.replace("audio@", "")))).toBeLessThanOrEqual(1);
+    for (const segment of segments)
+      expect(Math.abs(segment.startMs - Number(segment.text.replace("audio@", "")))).toBeLessThanOrEqual(1);
     expect(segments.map((s) => s.position)).toEqual([...segments.keys()]);
     expect(segments[0].startMs).toBe(0);
     expect(Math.abs(segments.at(-1)!.endMs - 6000)).toBeLessThanOrEqual(1);
-    for (let i = 1; i < segments.length; i++) expect(segments[i].startMs).toBeGreaterThanOrEqual(segments[i - 1].startMs);
+    for (let i = 1; i < segments.length; i++)
+      expect(segments[i].startMs).toBeGreaterThanOrEqual(segments[i - 1].startMs);
   });
 
   it("splits a long MP3 on frame boundaries, leaving out the ID3v2 tag", async () => {
@@ -183,7 +239,9 @@ describe("long recordings through the transcription job", () => {
       expect(request.bytes.length).toBeLessThanOrEqual(100_000);
     }
     const framesPerPiece = Math.floor(100_000 / MP3_FRAME_BYTES);
-    expect(segments.filter((_, i) => i % 2 === 0).map((s) => s.startMs)).toEqual([0, 1, 2, 3].map((n) => n * framesPerPiece * MP3_FRAME_MS));
+    expect(segments.filter((_, i) => i % 2 === 0).map((s) => s.startMs)).toEqual(
+      [0, 1, 2, 3].map((n) => n * framesPerPiece * MP3_FRAME_MS),
+    );
     for (const segment of segments) expect(segment.startMs).toBe(Number(segment.text.replace("audio@", "")));
     expect(segments.at(-1)!.endMs).toBe(1000 * MP3_FRAME_MS);
   });

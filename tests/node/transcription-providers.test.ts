@@ -13,7 +13,12 @@ import {
 import { llmProvidersFromEnv } from "../../server/services/transcription/summary";
 import { fakeAi, fakeOpenAi, markedWav } from "../support/transcripts";
 
-const request = (language: string | null = null) => ({ audio: new Uint8Array(markedWav(1)), contentType: "audio/wav", filename: "a.wav", language });
+const request = (language: string | null = null) => ({
+  audio: new Uint8Array(markedWav(1)),
+  contentType: "audio/wav",
+  filename: "a.wav",
+  language,
+});
 
 describe("the OpenAI-compatible transcription client", () => {
   const server = fakeOpenAi();
@@ -27,7 +32,13 @@ describe("the OpenAI-compatible transcription client", () => {
 
   it("sends the file as multipart with verbose_json, segment timestamps and the language hint", async () => {
     const result = await provider().transcribe(request("nl"));
-    expect(server.transcriptions[0]).toMatchObject({ filename: "a.wav", model: "whisper-1", language: "nl", responseFormat: "verbose_json", granularities: ["segment"] });
+    expect(server.transcriptions[0]).toMatchObject({
+      filename: "a.wav",
+      model: "whisper-1",
+      language: "nl",
+      responseFormat: "verbose_json",
+      granularities: ["segment"],
+    });
     expect(server.transcriptions[0].headers.authorization).toBe("Bearer sk-test");
     expect(result).toEqual({
       language: "en",
@@ -39,20 +50,44 @@ describe("the OpenAI-compatible transcription client", () => {
   });
 
   it("keeps speaker labels when the provider gives them, and makes one segment of a plain-text answer", async () => {
-    server.replyTranscription({ status: 200, body: { text: "Hi. Hello.", segments: [{ start: 0, end: 1.5, text: " Hi.", speaker: "A" }, { start: 1.5, end: 2, text: "Hello.", speaker: "B" }] } });
+    server.replyTranscription({
+      status: 200,
+      body: {
+        text: "Hi. Hello.",
+        segments: [
+          { start: 0, end: 1.5, text: " Hi.", speaker: "A" },
+          { start: 1.5, end: 2, text: "Hello.", speaker: "B" },
+        ],
+      },
+    });
     expect((await provider().transcribe(request())).segments.map((s) => s.speaker)).toEqual(["A", "B"]);
     server.replyTranscription({ status: 200, body: { text: " Just text." } });
-    expect(await provider().transcribe(request())).toEqual({ language: null, segments: [{ startMs: 0, endMs: 0, text: "Just text." }] });
+    expect(await provider().transcribe(request())).toEqual({
+      language: null,
+      segments: [{ startMs: 0, endMs: 0, text: "Just text." }],
+    });
   });
 
   it("classifies failures: 5xx, 429, a garbled 200 and no connection are transient; other 4xx are permanent", async () => {
-    const failure = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e as ProviderError);
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => null,
+        (e: unknown) => e as ProviderError,
+      );
     server.failNext(1, 502, "Bad gateway");
-    expect(await failure(provider().transcribe(request()))).toMatchObject({ transient: true, message: "The transcription endpoint answered 502: Bad gateway" });
+    expect(await failure(provider().transcribe(request()))).toMatchObject({
+      transient: true,
+      message: "The transcription endpoint answered 502: Bad gateway",
+    });
     server.failNext(1, 429, "Rate limit reached");
     expect(await failure(provider().transcribe(request()))).toMatchObject({ transient: true });
     server.failNext(1, 413, "Maximum content size limit exceeded");
-    expect(await failure(provider().transcribe(request()))).toMatchObject({ transient: false, message: expect.stringMatching(/^The transcription endpoint answered 413: Maximum content size limit exceeded \(set OPENAI_TRANSCRIPTION_MAX_BYTES/) });
+    expect(await failure(provider().transcribe(request()))).toMatchObject({
+      transient: false,
+      message: expect.stringMatching(
+        /^The transcription endpoint answered 413: Maximum content size limit exceeded \(set OPENAI_TRANSCRIPTION_MAX_BYTES/,
+      ),
+    });
     server.replyTranscription({ status: 200, body: "<html>proxy error</html>" });
     expect(await failure(provider().transcribe(request()))).toMatchObject({ transient: true });
     const closed = openAiTranscriptionProvider({ baseUrl: "http://127.0.0.1:9/v1", apiKey: "k" });
@@ -73,7 +108,9 @@ describe("the Workers AI adapter (against a stand-in for the binding)", () => {
   it("treats bad input, unknown models and refused accounts as permanent, capacity and timeouts as transient", () => {
     expect(classifyWorkersAiError(new Error("AiError: 3006: Request is too large")).transient).toBe(false);
     expect(classifyWorkersAiError(new Error("5004: Invalid data type for base64 input")).transient).toBe(false);
-    expect(classifyWorkersAiError(new Error("3040: No more data centers to forward the request to")).transient).toBe(true);
+    expect(classifyWorkersAiError(new Error("3040: No more data centers to forward the request to")).transient).toBe(
+      true,
+    );
     expect(classifyWorkersAiError(new Error("3007: Request timeout")).transient).toBe(true);
     expect(classifyWorkersAiError(new Error("network connection lost")).transient).toBe(true);
   });
@@ -98,7 +135,12 @@ describe("configuration", () => {
 
   it("defaults to OpenAI's 25 MB limit and never lets a configured limit exceed what a Worker can hold", () => {
     const limitFor = (value?: string) =>
-      transcriptionProvidersFromEnv({ TRANSCRIPTION_PROVIDERS: "openai", OPENAI_BASE_URL: "http://x/v1", OPENAI_API_KEY: "k", OPENAI_TRANSCRIPTION_MAX_BYTES: value })[0].maxBytes;
+      transcriptionProvidersFromEnv({
+        TRANSCRIPTION_PROVIDERS: "openai",
+        OPENAI_BASE_URL: "http://x/v1",
+        OPENAI_API_KEY: "k",
+        OPENAI_TRANSCRIPTION_MAX_BYTES: value,
+      })[0].maxBytes;
     expect(limitFor(undefined)).toBe(OPENAI_DEFAULT_MAX_BYTES);
     expect(limitFor("200000000")).toBe(MAX_CHUNK_BYTES);
   });
@@ -107,10 +149,23 @@ describe("configuration", () => {
     const { ai } = fakeAi();
     expect(llmProvidersFromEnv({ OPENAI_BASE_URL: "http://x/v1", OPENAI_API_KEY: "k", AI: ai })).toEqual([]);
     expect(llmProvidersFromEnv({ LLM_PROVIDERS: "openai" }).map((p) => p.id)).toEqual([]);
-    expect(llmProvidersFromEnv({ LLM_PROVIDERS: "workers-ai, openai", AI: ai, OPENAI_BASE_URL: "http://x/v1", OPENAI_API_KEY: "k" }).map((p) => p.id)).toEqual(["workers-ai", "openai"]);
+    expect(
+      llmProvidersFromEnv({
+        LLM_PROVIDERS: "workers-ai, openai",
+        AI: ai,
+        OPENAI_BASE_URL: "http://x/v1",
+        OPENAI_API_KEY: "k",
+      }).map((p) => p.id),
+    ).toEqual(["workers-ai", "openai"]);
   });
 
   it("normalises reported languages to codes", () => {
-    expect([normalizeLanguage("english"), normalizeLanguage("EN"), normalizeLanguage("pt-BR"), normalizeLanguage("klingon"), normalizeLanguage(null)]).toEqual(["en", "en", "pt", "klingon", null]);
+    expect([
+      normalizeLanguage("english"),
+      normalizeLanguage("EN"),
+      normalizeLanguage("pt-BR"),
+      normalizeLanguage("klingon"),
+      normalizeLanguage(null),
+    ]).toEqual(["en", "en", "pt", "klingon", null]);
   });
 });

@@ -2,7 +2,11 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mediaObjects, transcriptionJobs } from "../../db/schema";
 import { configuredTranscriptionProviders } from "../../server/services/transcription/provider-config";
-import { TRANSCRIBE_JOB, requestTranscription, startWaitingTranscriptions } from "../../server/services/transcription/request";
+import {
+  TRANSCRIBE_JOB,
+  requestTranscription,
+  startWaitingTranscriptions,
+} from "../../server/services/transcription/request";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createUser, createWorkspace } from "../support/factories";
 import { memoryQueue } from "../support/memory-queue";
@@ -18,7 +22,16 @@ async function readyAudio() {
   const workspace = await createWorkspace(t.db, owner);
   const [media] = await t.db
     .insert(mediaObjects)
-    .values({ workspaceId: workspace.id, r2Key: `w/${workspace.id}/${crypto.randomUUID()}`, filename: "ep1.wav", contentType: "audio/wav", kind: "audio", declaredSize: 1000, size: 1000, status: "ready" })
+    .values({
+      workspaceId: workspace.id,
+      r2Key: `w/${workspace.id}/${crypto.randomUUID()}`,
+      filename: "ep1.wav",
+      contentType: "audio/wav",
+      kind: "audio",
+      declaredSize: 1000,
+      size: 1000,
+      status: "ready",
+    })
     .returning();
   return { workspace, media };
 }
@@ -27,7 +40,15 @@ describe("requesting a transcription", () => {
   it("creates one job per media object and queues it once, however often it is requested", async () => {
     const { workspace, media } = await readyAudio();
     const queue = memoryQueue();
-    const request = () => requestTranscription({ db: t.db, queue: queue.queue, workspaceId: workspace.id, mediaId: media.id, providersConfigured: true, now: new Date() });
+    const request = () =>
+      requestTranscription({
+        db: t.db,
+        queue: queue.queue,
+        workspaceId: workspace.id,
+        mediaId: media.id,
+        providersConfigured: true,
+        now: new Date(),
+      });
     const [first, second] = [await request(), await request()];
     expect(second.id).toBe(first.id);
     expect(queue.jobs(TRANSCRIBE_JOB)).toEqual([{ jobId: first.id }]);
@@ -37,10 +58,19 @@ describe("requesting a transcription", () => {
   it("waits visibly without a provider, and starts once one is configured", async () => {
     const { workspace, media } = await readyAudio();
     const queue = memoryQueue();
-    const job = await requestTranscription({ db: t.db, queue: queue.queue, workspaceId: workspace.id, mediaId: media.id, providersConfigured: false, now: new Date() });
+    const job = await requestTranscription({
+      db: t.db,
+      queue: queue.queue,
+      workspaceId: workspace.id,
+      mediaId: media.id,
+      providersConfigured: false,
+      now: new Date(),
+    });
     expect(job.status).toBe("waiting_for_provider");
     expect(queue.sent).toHaveLength(0);
-    expect(await startWaitingTranscriptions({ db: t.db, queue: queue.queue, providersConfigured: false, now: new Date() })).toBe(0);
+    expect(
+      await startWaitingTranscriptions({ db: t.db, queue: queue.queue, providersConfigured: false, now: new Date() }),
+    ).toBe(0);
     await startWaitingTranscriptions({ db: t.db, queue: queue.queue, providersConfigured: true, now: new Date() });
     expect(queue.jobs(TRANSCRIBE_JOB)).toContainEqual({ jobId: job.id });
     const [row] = await t.db.select().from(transcriptionJobs).where(eq(transcriptionJobs.id, job.id));
@@ -53,7 +83,16 @@ describe("provider configuration", () => {
     expect(configuredTranscriptionProviders({})).toEqual([]);
     expect(configuredTranscriptionProviders({ TRANSCRIPTION_PROVIDERS: "openai,workers-ai" })).toEqual([]);
     const ai = {} as Ai;
-    expect(configuredTranscriptionProviders({ TRANSCRIPTION_PROVIDERS: "openai, workers-ai", AI: ai, OPENAI_BASE_URL: "http://x", OPENAI_API_KEY: "k" })).toEqual(["openai", "workers-ai"]);
-    expect(configuredTranscriptionProviders({ TRANSCRIPTION_PROVIDERS: "workers-ai,bogus", AI: ai })).toEqual(["workers-ai"]);
+    expect(
+      configuredTranscriptionProviders({
+        TRANSCRIPTION_PROVIDERS: "openai, workers-ai",
+        AI: ai,
+        OPENAI_BASE_URL: "http://x",
+        OPENAI_API_KEY: "k",
+      }),
+    ).toEqual(["openai", "workers-ai"]);
+    expect(configuredTranscriptionProviders({ TRANSCRIPTION_PROVIDERS: "workers-ai,bogus", AI: ai })).toEqual([
+      "workers-ai",
+    ]);
   });
 });

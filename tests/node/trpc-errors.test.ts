@@ -19,7 +19,9 @@ function shapeOf(error: TRPCError, environment = testConfig.environment) {
 
 describe("error formatting", () => {
   it("flattens zod errors per field with a general message", () => {
-    const parsed = z.object({ email: z.email("Enter a valid email address."), name: z.string().min(1, "Enter your name.") }).safeParse({ email: "x", name: "" });
+    const parsed = z
+      .object({ email: z.email("Enter a valid email address."), name: z.string().min(1, "Enter your name.") })
+      .safeParse({ email: "x", name: "" });
     const shape = shapeOf(new TRPCError({ code: "BAD_REQUEST", cause: parsed.error }));
     expect(shape.message).toBe("Some fields need attention.");
     expect(shape.data.fieldErrors).toEqual({ email: ["Enter a valid email address."], name: ["Enter your name."] });

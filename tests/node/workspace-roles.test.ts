@@ -44,7 +44,9 @@ describe("role enforcement (FORBIDDEN for members whose role is too weak)", () =
     const { workspace, viewer, editor } = await createTeam(t.db);
     for (const user of [viewer, editor]) {
       const api = callerFor(t.db, user).api.workspaces;
-      expect(await codeOf(api.inviteMember({ workspaceId: workspace.id, email: "x@example.test", role: "viewer" }))).toBe("FORBIDDEN");
+      expect(
+        await codeOf(api.inviteMember({ workspaceId: workspace.id, email: "x@example.test", role: "viewer" })),
+      ).toBe("FORBIDDEN");
       expect(await codeOf(api.rename({ workspaceId: workspace.id, name: "Nope" }))).toBe("FORBIDDEN");
       expect(await codeOf(api.listAuditEvents({ workspaceId: workspace.id, limit: 5 }))).toBe("FORBIDDEN");
     }
@@ -54,8 +56,12 @@ describe("role enforcement (FORBIDDEN for members whose role is too weak)", () =
     const { workspace, owner, admin, viewer } = await createTeam(t.db);
     const api = callerFor(t.db, admin).api.workspaces;
     expect(await codeOf(api.removeMember({ workspaceId: workspace.id, userId: owner.id }))).toBe("FORBIDDEN");
-    expect(await codeOf(api.changeMemberRole({ workspaceId: workspace.id, userId: owner.id, role: "viewer" }))).toBe("FORBIDDEN");
-    expect(await codeOf(api.changeMemberRole({ workspaceId: workspace.id, userId: viewer.id, role: "owner" }))).toBe("FORBIDDEN");
+    expect(await codeOf(api.changeMemberRole({ workspaceId: workspace.id, userId: owner.id, role: "viewer" }))).toBe(
+      "FORBIDDEN",
+    );
+    expect(await codeOf(api.changeMemberRole({ workspaceId: workspace.id, userId: viewer.id, role: "owner" }))).toBe(
+      "FORBIDDEN",
+    );
     expect(await codeOf(api.transferOwnership({ workspaceId: workspace.id, userId: admin.id }))).toBe("FORBIDDEN");
   });
 
@@ -63,10 +69,15 @@ describe("role enforcement (FORBIDDEN for members whose role is too weak)", () =
     const { workspace, owner, admin } = await createTeam(t.db);
     const api = callerFor(t.db, owner).api.workspaces;
     expect(await codeOf(api.leave({ workspaceId: workspace.id }))).toBe("PRECONDITION_FAILED");
-    expect(await codeOf(api.changeMemberRole({ workspaceId: workspace.id, userId: owner.id, role: "admin" }))).toBe("PRECONDITION_FAILED");
+    expect(await codeOf(api.changeMemberRole({ workspaceId: workspace.id, userId: owner.id, role: "admin" }))).toBe(
+      "PRECONDITION_FAILED",
+    );
     await api.transferOwnership({ workspaceId: workspace.id, userId: admin.id });
     const members = await api.listMembers({ workspaceId: workspace.id });
-    expect(Object.fromEntries(members.map((m) => [m.userId, m.role]))).toMatchObject({ [owner.id]: "admin", [admin.id]: "owner" });
+    expect(Object.fromEntries(members.map((m) => [m.userId, m.role]))).toMatchObject({
+      [owner.id]: "admin",
+      [admin.id]: "owner",
+    });
     await api.leave({ workspaceId: workspace.id });
     expect(await codeOf(api.getOverview({ workspaceId: workspace.id }))).toBe("NOT_FOUND");
   });
@@ -82,19 +93,31 @@ describe("role enforcement (FORBIDDEN for members whose role is too weak)", () =
 
 describe("invitations", () => {
   // A team of four needs a paid plan's seats to invite anyone more (seat quotas are tested in billing-usage).
-  const onPlanWithRoom = (workspaceId: string) => setPlanLocally({ db: t.db, workspaceId, plan: "pro", environment: "test", now: new Date() });
+  const onPlanWithRoom = (workspaceId: string) =>
+    setPlanLocally({ db: t.db, workspaceId, plan: "pro", environment: "test", now: new Date() });
   it("accepts once, for the invited address only, with the invited role", async () => {
     const { workspace, admin } = await createTeam(t.db);
     await onPlanWithRoom(workspace.id);
     const invitee = await createUser(t.db, { email: "invitee@example.test" });
     const stranger = await createUser(t.db);
-    await callerFor(t.db, admin).api.workspaces.inviteMember({ workspaceId: workspace.id, email: "Invitee@Example.test", role: "editor" });
+    await callerFor(t.db, admin).api.workspaces.inviteMember({
+      workspaceId: workspace.id,
+      email: "Invitee@Example.test",
+      role: "editor",
+    });
     const token = await inviteLink("invitee@example.test");
 
-    expect(await callerFor(t.db, null).api.workspaces.previewInvitation({ token })).toMatchObject({ role: "editor", email: "invitee@example.test" });
+    expect(await callerFor(t.db, null).api.workspaces.previewInvitation({ token })).toMatchObject({
+      role: "editor",
+      email: "invitee@example.test",
+    });
     expect(await codeOf(callerFor(t.db, stranger).api.workspaces.acceptInvitation({ token }))).toBe("FORBIDDEN");
-    expect(await callerFor(t.db, invitee).api.workspaces.acceptInvitation({ token })).toEqual({ workspaceId: workspace.id });
-    expect(await callerFor(t.db, invitee).api.workspaces.getOverview({ workspaceId: workspace.id })).toMatchObject({ role: "editor" });
+    expect(await callerFor(t.db, invitee).api.workspaces.acceptInvitation({ token })).toEqual({
+      workspaceId: workspace.id,
+    });
+    expect(await callerFor(t.db, invitee).api.workspaces.getOverview({ workspaceId: workspace.id })).toMatchObject({
+      role: "editor",
+    });
     expect(await codeOf(callerFor(t.db, invitee).api.workspaces.acceptInvitation({ token }))).toBe("NOT_FOUND");
   });
 
@@ -109,7 +132,9 @@ describe("invitations", () => {
     const second = await inviteLink("late@example.test");
     expect(await codeOf(callerFor(t.db, invitee).api.workspaces.acceptInvitation({ token: first }))).toBe("NOT_FOUND");
     const eightDays = () => new Date(Date.now() + 8 * 86400_000);
-    expect(await codeOf(callerFor(t.db, invitee, { clock: eightDays }).api.workspaces.acceptInvitation({ token: second }))).toBe("NOT_FOUND");
+    expect(
+      await codeOf(callerFor(t.db, invitee, { clock: eightDays }).api.workspaces.acceptInvitation({ token: second })),
+    ).toBe("NOT_FOUND");
     const pending = await t.db.select().from(invitations).where(eq(invitations.email, "late@example.test"));
     expect(pending.filter((i) => i.revokedAt === null)).toHaveLength(1);
   });
@@ -117,6 +142,14 @@ describe("invitations", () => {
   it("refuses to invite someone already in the workspace", async () => {
     const { workspace, owner, editor } = await createTeam(t.db);
     await onPlanWithRoom(workspace.id);
-    expect(await codeOf(callerFor(t.db, owner).api.workspaces.inviteMember({ workspaceId: workspace.id, email: editor.email, role: "viewer" }))).toBe("CONFLICT");
+    expect(
+      await codeOf(
+        callerFor(t.db, owner).api.workspaces.inviteMember({
+          workspaceId: workspace.id,
+          email: editor.email,
+          role: "viewer",
+        }),
+      ),
+    ).toBe("CONFLICT");
   });
 });

@@ -15,7 +15,8 @@ const PERIOD = (() => {
 function wavHeader(totalBytes: number) {
   const header = new Uint8Array(HEADER_BYTES);
   const view = new DataView(header.buffer);
-  const ascii = (offset: number, text: string) => [...text].forEach((char, i) => view.setUint8(offset + i, char.charCodeAt(0)));
+  const ascii = (offset: number, text: string) =>
+    [...text].forEach((char, i) => view.setUint8(offset + i, char.charCodeAt(0)));
   ascii(0, "RIFF");
   view.setUint32(4, totalBytes - 8, true);
   ascii(8, "WAVE");

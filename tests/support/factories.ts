@@ -16,15 +16,28 @@ export interface TestUser {
 }
 
 /** A verified user with a live session. Every user shares one real scrypt hash of TEST_PASSWORD. */
-export async function createUser(db: Database, overrides: { email?: string; name?: string; verified?: boolean } = {}): Promise<TestUser> {
+export async function createUser(
+  db: Database,
+  overrides: { email?: string; name?: string; verified?: boolean } = {},
+): Promise<TestUser> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const email = overrides.email ?? `user-${randomUUID().slice(0, 8)}@example.test`;
   const name = overrides.name ?? "Test User";
   const [user] = await db
     .insert(users)
-    .values({ email, name, passwordHash: await passwordHash, emailVerifiedAt: overrides.verified === false ? null : new Date() })
+    .values({
+      email,
+      name,
+      passwordHash: await passwordHash,
+      emailVerifiedAt: overrides.verified === false ? null : new Date(),
+    })
     .returning();
-  const { sessionId, token } = await createSession({ db, userId: user.id, meta: { ip: "127.0.0.1", userAgent: "vitest" }, now: new Date() });
+  const { sessionId, token } = await createSession({
+    db,
+    userId: user.id,
+    meta: { ip: "127.0.0.1", userAgent: "vitest" },
+    now: new Date(),
+  });
   return {
     id: user.id,
     email,

@@ -112,7 +112,13 @@ export interface InstagramApiServer {
   appId: string;
   appSecret: string;
   /** Env overrides pointing the client at this server with matching app credentials. */
-  env: { INSTAGRAM_APP_ID: string; INSTAGRAM_APP_SECRET: string; INSTAGRAM_AUTHORIZE_URL: string; INSTAGRAM_API_URL: string; INSTAGRAM_GRAPH_URL: string };
+  env: {
+    INSTAGRAM_APP_ID: string;
+    INSTAGRAM_APP_SECRET: string;
+    INSTAGRAM_AUTHORIZE_URL: string;
+    INSTAGRAM_API_URL: string;
+    INSTAGRAM_GRAPH_URL: string;
+  };
   /** Every request, in order (failed and injected ones too). */
   requests: RecordedRequest[];
   /** Requests whose `METHOD endpoint` matches (substring or RegExp). */
@@ -144,7 +150,10 @@ export interface InstagramApiServer {
   /** Rate-limit the next matching requests: code 4, usage headers at 100 %. */
   rateLimit(pattern: string | RegExp, options?: { times?: number; regainAccessMinutes?: number }): void;
   /** How the next `times` containers created turn out; without `times`, every container from now on. */
-  setContainerOutcome(outcome: "FINISHED" | "ERROR" | "EXPIRED", options?: { message?: string; pollsBeforeReady?: number; times?: number }): void;
+  setContainerOutcome(
+    outcome: "FINISHED" | "ERROR" | "EXPIRED",
+    options?: { message?: string; pollsBeforeReady?: number; times?: number },
+  ): void;
   /** content_publishing_limit: posts in the last 24 h and the allowance; publishing at the allowance fails. */
   setPublishingLimit(igUserId: string, usage: number, total?: number): void;
   /** Usage headers sent with every Graph answer; null stops them. */
@@ -175,19 +184,58 @@ interface PendingFailure {
 }
 
 const METRICS_BY_PRODUCT: Record<string, string[]> = {
-  FEED: ["reach", "likes", "comments", "saved", "shares", "views", "total_interactions", "follows", "profile_visits", "profile_activity"],
-  REELS: ["reach", "likes", "comments", "saved", "shares", "views", "total_interactions", "ig_reels_avg_watch_time", "ig_reels_video_view_total_time"],
-  STORY: ["reach", "views", "replies", "shares", "total_interactions", "follows", "navigation", "profile_visits", "profile_activity"],
+  FEED: [
+    "reach",
+    "likes",
+    "comments",
+    "saved",
+    "shares",
+    "views",
+    "total_interactions",
+    "follows",
+    "profile_visits",
+    "profile_activity",
+  ],
+  REELS: [
+    "reach",
+    "likes",
+    "comments",
+    "saved",
+    "shares",
+    "views",
+    "total_interactions",
+    "ig_reels_avg_watch_time",
+    "ig_reels_video_view_total_time",
+  ],
+  STORY: [
+    "reach",
+    "views",
+    "replies",
+    "shares",
+    "total_interactions",
+    "follows",
+    "navigation",
+    "profile_visits",
+    "profile_activity",
+  ],
 };
 
-const matches = (pattern: string | RegExp, route: string) => (typeof pattern === "string" ? route.includes(pattern) : pattern.test(route));
+const matches = (pattern: string | RegExp, route: string) =>
+  typeof pattern === "string" ? route.includes(pattern) : pattern.test(route);
 
 const graphError = (message: string, code: number, extra: Record<string, unknown> = {}) => ({
-  error: { message, type: code === 190 ? "OAuthException" : "IGApiException", code, fbtrace_id: `Atrace${randomBytes(6).toString("hex")}`, ...extra },
+  error: {
+    message,
+    type: code === 190 ? "OAuthException" : "IGApiException",
+    code,
+    fbtrace_id: `Atrace${randomBytes(6).toString("hex")}`,
+    ...extra,
+  },
 });
 
 function defaultFailureBody(status: number) {
-  if (status >= 500) return graphError("An unexpected error has occurred. Please retry your request later.", 2, { is_transient: true });
+  if (status >= 500)
+    return graphError("An unexpected error has occurred. Please retry your request later.", 2, { is_transient: true });
   if (status === 429) return graphError("Application request limit reached", 4, { is_transient: true });
   return graphError("Invalid parameter", 100);
 }
@@ -216,7 +264,8 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
   let authorizingAccount: string | null | undefined;
   let lastAccount: string | null = null;
   let sequence = 0;
-  const numericId = (prefix: number) => `${prefix}${String(Date.now()).slice(-6)}${String(++sequence).padStart(6, "0")}`;
+  const numericId = (prefix: number) =>
+    `${prefix}${String(Date.now()).slice(-6)}${String(++sequence).padStart(6, "0")}`;
   const newToken = (prefix: string) => `${prefix}${randomBytes(24).toString("base64url")}`;
 
   const issueToken = (igUserId: string, kind: "short" | "long", lifetimeSeconds: number) => {
@@ -265,11 +314,13 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
       username: accounts.get(item.igUserId)?.username,
     };
     const out: Record<string, unknown> = { id: item.id };
-    for (const field of fields) if (all[field] !== undefined) out[field] = all[field];
+    for (const field of fields) if (Object.hasOwn(all, field) && all[field] !== undefined) out[field] = all[field];
     return out;
   };
   const newestFirst = (igUserId: string) =>
-    media.filter((m) => m.igUserId === igUserId).sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime() || b.id.localeCompare(a.id));
+    media
+      .filter((m) => m.igUserId === igUserId)
+      .sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime() || b.id.localeCompare(a.id));
 
   const makeMedia = (igUserId: string, partial: Partial<StandinMedia> & { timestamp: Date }): StandinMedia => {
     const id = partial.id ?? numericId(18);
@@ -285,7 +336,14 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
       timestamp: partial.timestamp,
       likeCount: partial.likeCount ?? 0,
       commentsCount: partial.commentsCount ?? 0,
-      insights: partial.insights ?? { reach: 0, likes: partial.likeCount ?? 0, comments: partial.commentsCount ?? 0, saved: 0, views: 0, shares: 0 },
+      insights: partial.insights ?? {
+        reach: 0,
+        likes: partial.likeCount ?? 0,
+        comments: partial.commentsCount ?? 0,
+        saved: 0,
+        views: 0,
+        shares: 0,
+      },
       containerId: partial.containerId ?? null,
     };
   };
@@ -295,13 +353,28 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
     const headers: Record<string, string> = {};
     if (usageHeader.app) {
       const { callCount, totalTime = callCount, totalCputime = callCount } = usageHeader.app;
-      headers["x-app-usage"] = JSON.stringify({ call_count: callCount, total_time: totalTime, total_cputime: totalCputime });
+      headers["x-app-usage"] = JSON.stringify({
+        call_count: callCount,
+        total_time: totalTime,
+        total_cputime: totalCputime,
+      });
     }
     if (usageHeader.business) {
-      const { callCount, totalTime = callCount, totalCputime = callCount, regainAccessMinutes = 0 } = usageHeader.business;
+      const {
+        callCount,
+        totalTime = callCount,
+        totalCputime = callCount,
+        regainAccessMinutes = 0,
+      } = usageHeader.business;
       headers["x-business-use-case-usage"] = JSON.stringify({
         [igUserId ?? "0"]: [
-          { type: "instagram", call_count: callCount, total_time: totalTime, total_cputime: totalCputime, estimated_time_to_regain_access: regainAccessMinutes },
+          {
+            type: "instagram",
+            call_count: callCount,
+            total_time: totalTime,
+            total_cputime: totalCputime,
+            estimated_time_to_regain_access: regainAccessMinutes,
+          },
         ],
       });
     }
@@ -313,13 +386,17 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
 
   const handle = (method: string, endpoint: string, params: Record<string, string>, bearer: string | null): Answer => {
     const ok = (body: unknown): Answer => ({ status: 200, body });
-    const bad = (message: string, code = 100, extra: Record<string, unknown> = {}): Answer => ({ status: 400, body: graphError(message, code, extra) });
+    const bad = (message: string, code = 100, extra: Record<string, unknown> = {}): Answer => ({
+      status: 400,
+      body: graphError(message, code, extra),
+    });
 
     // www.instagram.com: the consent screen, approving at once for the authorizing account.
     if (method === "GET" && endpoint === "/oauth/authorize") {
       const redirectUri = params.redirect_uri;
       if (params.client_id !== STANDIN_APP_ID) return bad("Invalid platform app", 100);
-      if (!redirectUri || params.response_type !== "code") return bad("redirect_uri and response_type=code are required");
+      if (!redirectUri || params.response_type !== "code")
+        return bad("redirect_uri and response_type=code are required");
       const target = new URL(redirectUri);
       const approving = authorizingAccount === undefined ? lastAccount : authorizingAccount;
       if (!approving) {
@@ -336,24 +413,45 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
 
     // api.instagram.com: authorization code → short-lived token.
     if (method === "POST" && endpoint === "/oauth/access_token") {
-      const oauthError = (message: string) => ({ status: 400, body: { error_type: "OAuthException", code: 400, error_message: message } });
-      if (params.client_id !== STANDIN_APP_ID || params.client_secret !== STANDIN_APP_SECRET) return oauthError("Invalid client_id or client_secret");
+      const oauthError = (message: string) => ({
+        status: 400,
+        body: { error_type: "OAuthException", code: 400, error_message: message },
+      });
+      if (params.client_id !== STANDIN_APP_ID || params.client_secret !== STANDIN_APP_SECRET)
+        return oauthError("Invalid client_id or client_secret");
       if (params.grant_type !== "authorization_code") return oauthError("Invalid grant_type");
       const grant = codes.get(params.code ?? "");
       if (!grant) return oauthError("This authorization code has been used or is invalid");
-      if (grant.redirectUri && grant.redirectUri !== params.redirect_uri) return oauthError("Error validating verification code. Please make sure your redirect_uri is identical");
+      if (grant.redirectUri && grant.redirectUri !== params.redirect_uri)
+        return oauthError("Error validating verification code. Please make sure your redirect_uri is identical");
       codes.delete(params.code);
       const accessToken = issueToken(grant.igUserId, "short", SHORT_LIVED_SECONDS);
-      return ok({ data: [{ access_token: accessToken, user_id: grant.igUserId, permissions: "instagram_business_basic,instagram_business_content_publish" }] });
+      return ok({
+        data: [
+          {
+            access_token: accessToken,
+            user_id: grant.igUserId,
+            permissions: "instagram_business_basic,instagram_business_content_publish",
+          },
+        ],
+      });
     }
 
     const tokenValue = bearer ?? params.access_token ?? null;
     const token = tokenValue ? tokens.get(tokenValue) : undefined;
     const tokenProblem = (): Answer | null => {
-      if (!tokenValue) return { status: 400, body: graphError("An active access token must be used to query information about the current user.", 2500) };
-      if (!token || token.revoked) return { status: 400, body: graphError("Invalid OAuth access token - Cannot parse access token", 190) };
+      if (!tokenValue)
+        return {
+          status: 400,
+          body: graphError("An active access token must be used to query information about the current user.", 2500),
+        };
+      if (!token || token.revoked)
+        return { status: 400, body: graphError("Invalid OAuth access token - Cannot parse access token", 190) };
       if (token.expiresAt <= now().getTime()) {
-        return { status: 400, body: graphError("Error validating access token: Session has expired.", 190, { error_subcode: 463 }) };
+        return {
+          status: 400,
+          body: graphError("Error validating access token: Session has expired.", 190, { error_subcode: 463 }),
+        };
       }
       return null;
     };
@@ -365,14 +463,22 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
       const problem = tokenProblem();
       if (problem) return problem;
       if (token!.kind !== "short") return bad("Only short-lived tokens can be exchanged", 100);
-      return ok({ access_token: issueToken(token!.igUserId, "long", longLivedSeconds), token_type: "bearer", expires_in: longLivedSeconds });
+      return ok({
+        access_token: issueToken(token!.igUserId, "long", longLivedSeconds),
+        token_type: "bearer",
+        expires_in: longLivedSeconds,
+      });
     }
     if (method === "GET" && endpoint === "/refresh_access_token") {
       if (params.grant_type !== "ig_refresh_token") return bad("Unsupported grant_type");
       const problem = tokenProblem();
       if (problem) return problem;
       if (token!.kind !== "long") return bad("Only long-lived tokens can be refreshed", 100);
-      return ok({ access_token: issueToken(token!.igUserId, "long", longLivedSeconds), token_type: "bearer", expires_in: longLivedSeconds });
+      return ok({
+        access_token: issueToken(token!.igUserId, "long", longLivedSeconds),
+        token_type: "bearer",
+        expires_in: longLivedSeconds,
+      });
     }
 
     const problem = tokenProblem();
@@ -382,7 +488,10 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
     const segments = endpoint.split("/").filter(Boolean);
     const fields = (params.fields ?? "").split(",").filter(Boolean);
     const ownsUserPath = (id: string) => id === owner || id === "me";
-    const withUsage = (answer: Answer): Answer => ({ ...answer, headers: { ...usageHeaders(owner), ...answer.headers } });
+    const withUsage = (answer: Answer): Answer => ({
+      ...answer,
+      headers: { ...usageHeaders(owner), ...answer.headers },
+    });
 
     if (method === "GET" && segments.length === 1 && segments[0] === "me") {
       const all: Record<string, unknown> = {
@@ -397,7 +506,8 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
         account_type: "BUSINESS",
       };
       const body: Record<string, unknown> = { id: owner };
-      for (const field of fields.length ? fields : ["id", "username"]) if (all[field] !== undefined) body[field] = all[field];
+      for (const field of fields.length ? fields : ["id", "username"])
+        if (Object.hasOwn(all, field) && all[field] !== undefined) body[field] = all[field];
       return withUsage(ok(body));
     }
 
@@ -406,18 +516,22 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
       let mediaType: StandinContainer["mediaType"];
       if (params.media_type === "CAROUSEL") {
         const children = (params.children ?? "").split(",").filter(Boolean);
-        if (children.length < 2 || children.length > 10) return withUsage(bad("The carousel must have between 2 and 10 children", 100, { error_subcode: 2207004 }));
+        if (children.length < 2 || children.length > 10)
+          return withUsage(bad("The carousel must have between 2 and 10 children", 100, { error_subcode: 2207004 }));
         for (const childId of children) {
           const child = containers.find((c) => c.id === childId);
           if (!child || child.igUserId !== owner || !child.isCarouselItem) {
             return withUsage(bad(`Invalid carousel child ${childId}`, 100, { error_subcode: 2207004 }));
           }
-          if (containerStatus(child) === "ERROR") return withUsage(bad(`Carousel child ${childId} failed: ${child.errorMessage ?? "upload failed"}`, 9004));
+          if (containerStatus(child) === "ERROR")
+            return withUsage(bad(`Carousel child ${childId} failed: ${child.errorMessage ?? "upload failed"}`, 9004));
         }
         mediaType = "CAROUSEL";
       } else if (params.video_url) {
-        if (params.media_type !== "REELS" && params.media_type !== "VIDEO") return withUsage(bad("media_type must be REELS (or VIDEO for a carousel item)"));
-        if (params.media_type === "VIDEO" && !isCarouselItem) return withUsage(bad("The VIDEO media type is only valid for carousel items; use REELS"));
+        if (params.media_type !== "REELS" && params.media_type !== "VIDEO")
+          return withUsage(bad("media_type must be REELS (or VIDEO for a carousel item)"));
+        if (params.media_type === "VIDEO" && !isCarouselItem)
+          return withUsage(bad("The VIDEO media type is only valid for carousel items; use REELS"));
         mediaType = params.media_type;
       } else if (params.image_url) {
         mediaType = "IMAGE";
@@ -443,7 +557,10 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
         polls: 0,
         pollsBeforeReady: configured.pollsBeforeReady ?? options.pollsBeforeReady ?? 1,
         outcome: configured.outcome,
-        errorMessage: configured.outcome === "ERROR" ? (configured.message ?? "The media could not be fetched from the URI provided.") : null,
+        errorMessage:
+          configured.outcome === "ERROR"
+            ? (configured.message ?? "The media could not be fetched from the URI provided.")
+            : null,
         publishedMediaId: null,
       };
       containers.push(container);
@@ -458,11 +575,15 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
       const page = all.slice(start, start + limit);
       const body: Record<string, unknown> = { data: page.map((m) => mediaJson(m, fields.length ? fields : ["id"])) };
       if (page.length > 0) {
-        const cursors = { before: Buffer.from(String(start)).toString("base64url"), after: Buffer.from(String(start + page.length)).toString("base64url") };
+        const cursors = {
+          before: Buffer.from(String(start)).toString("base64url"),
+          after: Buffer.from(String(start + page.length)).toString("base64url"),
+        };
         const paging: Record<string, unknown> = { cursors };
         if (start + page.length < all.length) {
           const next = new URL(`${api.url}/v23.0/${owner}/media`);
-          for (const [name, value] of Object.entries(params)) if (name !== "access_token") next.searchParams.set(name, value);
+          for (const [name, value] of Object.entries(params))
+            if (name !== "access_token") next.searchParams.set(name, value);
           next.searchParams.set("after", cursors.after);
           paging.next = next.toString();
         }
@@ -473,21 +594,36 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
 
     if (segments.length === 2 && ownsUserPath(segments[0]) && segments[1] === "media_publish" && method === "POST") {
       const container = containers.find((c) => c.id === params.creation_id);
-      if (!container || container.igUserId !== owner) return withUsage(bad(`Unsupported post request. Object with ID '${params.creation_id ?? ""}' does not exist`, 100, { error_subcode: 33 }));
+      if (!container || container.igUserId !== owner)
+        return withUsage(
+          bad(`Unsupported post request. Object with ID '${params.creation_id ?? ""}' does not exist`, 100, {
+            error_subcode: 33,
+          }),
+        );
       if (container.isCarouselItem) return withUsage(bad("A carousel item cannot be published on its own", 100));
-      if (container.publishedMediaId) return withUsage(bad("The media has already been published", 9007, { error_subcode: 2207008 }));
+      if (container.publishedMediaId)
+        return withUsage(bad("The media has already been published", 9007, { error_subcode: 2207008 }));
       const status = containerStatus(container);
-      if (status === "IN_PROGRESS") return withUsage(bad("Media ID is not available: the media is not ready for publishing, please wait", 9007, { error_subcode: 2207027 }));
-      if (status === "ERROR" || status === "EXPIRED") return withUsage(bad(statusText(container), 9007, { error_subcode: 2207006 }));
+      if (status === "IN_PROGRESS")
+        return withUsage(
+          bad("Media ID is not available: the media is not ready for publishing, please wait", 9007, {
+            error_subcode: 2207027,
+          }),
+        );
+      if (status === "ERROR" || status === "EXPIRED")
+        return withUsage(bad(statusText(container), 9007, { error_subcode: 2207006 }));
       const limit = limitOf(owner);
       if (quotaUsage(owner) >= limit.total) {
-        return withUsage(bad("You have reached the maximum number of posts allowed in 24 hours", 9, { error_subcode: 2207042 }));
+        return withUsage(
+          bad("You have reached the maximum number of posts allowed in 24 hours", 9, { error_subcode: 2207042 }),
+        );
       }
       const item = makeMedia(owner, {
         timestamp: now(),
         caption: container.caption,
         containerId: container.id,
-        mediaType: container.mediaType === "CAROUSEL" ? "CAROUSEL_ALBUM" : container.mediaType === "IMAGE" ? "IMAGE" : "VIDEO",
+        mediaType:
+          container.mediaType === "CAROUSEL" ? "CAROUSEL_ALBUM" : container.mediaType === "IMAGE" ? "IMAGE" : "VIDEO",
         mediaProductType: container.mediaType === "REELS" ? "REELS" : "FEED",
         mediaUrl: container.imageUrl ?? container.videoUrl,
         insights: { reach: 0, likes: 0, comments: 0, saved: 0, views: 0, shares: 0 },
@@ -499,26 +635,36 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
       return withUsage(ok({ id: item.id }));
     }
 
-    if (segments.length === 2 && ownsUserPath(segments[0]) && segments[1] === "content_publishing_limit" && method === "GET") {
+    if (
+      segments.length === 2 &&
+      ownsUserPath(segments[0]) &&
+      segments[1] === "content_publishing_limit" &&
+      method === "GET"
+    ) {
       const body: Record<string, unknown> = { quota_usage: quotaUsage(owner) };
-      if (!fields.length || fields.includes("config")) body.config = { quota_total: limitOf(owner).total, quota_duration: 86400 };
+      if (!fields.length || fields.includes("config"))
+        body.config = { quota_total: limitOf(owner).total, quota_duration: 86400 };
       return withUsage(ok({ data: [body] }));
     }
 
     if (segments.length === 2 && segments[1] === "insights" && method === "GET") {
       const item = media.find((m) => m.id === segments[0]);
-      if (!item || item.igUserId !== owner) return withUsage(bad(`Object with ID '${segments[0]}' does not exist`, 100, { error_subcode: 33 }));
+      if (!item || item.igUserId !== owner)
+        return withUsage(bad(`Object with ID '${segments[0]}' does not exist`, 100, { error_subcode: 33 }));
       const valid = METRICS_BY_PRODUCT[item.mediaProductType] ?? METRICS_BY_PRODUCT.FEED;
       const metrics = (params.metric ?? "").split(",").filter(Boolean);
       if (metrics.length === 0) return withUsage(bad("The parameter metric is required"));
       const invalid = metrics.find((metric) => !valid.includes(metric));
-      if (invalid) return withUsage(bad(`(#100) metric[${metrics.indexOf(invalid)}] must be one of the following values: ${valid.join(", ")}`));
+      if (invalid)
+        return withUsage(
+          bad(`(#100) metric[${metrics.indexOf(invalid)}] must be one of the following values: ${valid.join(", ")}`),
+        );
       return withUsage(
         ok({
           data: metrics.map((name) => ({
             name,
             period: "lifetime",
-            values: [{ value: item.insights[name] ?? 0 }],
+            values: [{ value: (Object.hasOwn(item.insights, name) ? item.insights[name] : undefined) ?? 0 }],
             title: name,
             id: `${item.id}/insights/${name}/lifetime`,
           })),
@@ -532,12 +678,15 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
         const all: Record<string, unknown> = { status_code: containerStatus(container), status: statusText(container) };
         container.polls++;
         const body: Record<string, unknown> = { id: container.id };
-        for (const field of fields.length ? fields : ["status_code"]) if (all[field] !== undefined) body[field] = all[field];
+        for (const field of fields.length ? fields : ["status_code"])
+          if (Object.hasOwn(all, field) && all[field] !== undefined) body[field] = all[field];
         return withUsage(ok(body));
       }
       const item = media.find((m) => m.id === segments[0]);
       if (item && item.igUserId === owner) return withUsage(ok(mediaJson(item, fields.length ? fields : ["id"])));
-      return withUsage(bad(`Unsupported get request. Object with ID '${segments[0]}' does not exist`, 100, { error_subcode: 33 }));
+      return withUsage(
+        bad(`Unsupported get request. Object with ID '${segments[0]}' does not exist`, 100, { error_subcode: 33 }),
+      );
     }
 
     return withUsage({ status: 400, body: graphError(`Unknown path components: ${endpoint}`, 2500) });
@@ -548,7 +697,9 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
       res.writeHead(answer.status, { location: answer.redirect, ...answer.headers }).end();
       return;
     }
-    res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers }).end(answer.body === null ? "" : JSON.stringify(answer.body));
+    res
+      .writeHead(answer.status, { "content-type": "application/json", ...answer.headers })
+      .end(answer.body === null ? "" : JSON.stringify(answer.body));
   };
 
   const hold = (res: ServerResponse, answer: Answer, delayMs: number | undefined) => {
@@ -568,7 +719,9 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
       const method = req.method ?? "GET";
       const endpoint = url.pathname.replace(/^\/v\d+\.\d+(?=\/)/, "");
       const query = Object.fromEntries(url.searchParams);
-      const form = /application\/x-www-form-urlencoded/.test(req.headers["content-type"] ?? "") ? Object.fromEntries(new URLSearchParams(raw)) : {};
+      const form = /application\/x-www-form-urlencoded/.test(req.headers["content-type"] ?? "")
+        ? Object.fromEntries(new URLSearchParams(raw))
+        : {};
       const authorization = req.headers.authorization ?? "";
       const bearer = /^Bearer (.+)$/i.exec(authorization)?.[1] ?? null;
       let redacted = false;
@@ -598,7 +751,11 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
       }
       if (failure && !failure.options.afterSuccess) {
         const status = failure.options.status ?? 500;
-        const answer: Answer = { status, body: failure.options.body ?? defaultFailureBody(status), headers: failure.options.headers };
+        const answer: Answer = {
+          status,
+          body: failure.options.body ?? defaultFailureBody(status),
+          headers: failure.options.headers,
+        };
         if (failure.options.delayMs) return hold(res, answer, failure.options.delayMs);
         return send(res, answer);
       }
@@ -625,7 +782,13 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
     url,
     appId: STANDIN_APP_ID,
     appSecret: STANDIN_APP_SECRET,
-    env: { INSTAGRAM_APP_ID: STANDIN_APP_ID, INSTAGRAM_APP_SECRET: STANDIN_APP_SECRET, INSTAGRAM_AUTHORIZE_URL: url, INSTAGRAM_API_URL: url, INSTAGRAM_GRAPH_URL: url },
+    env: {
+      INSTAGRAM_APP_ID: STANDIN_APP_ID,
+      INSTAGRAM_APP_SECRET: STANDIN_APP_SECRET,
+      INSTAGRAM_AUTHORIZE_URL: url,
+      INSTAGRAM_API_URL: url,
+      INSTAGRAM_GRAPH_URL: url,
+    },
     requests,
     count: (pattern) => requests.filter((r) => matches(pattern, `${r.method} ${r.endpoint}`)).length,
     containers,
@@ -694,7 +857,15 @@ export async function startInstagramApi(options: InstagramApiOptions = {}): Prom
           headers: {
             "x-app-usage": JSON.stringify({ call_count: 100, total_time: 100, total_cputime: 100 }),
             "x-business-use-case-usage": JSON.stringify({
-              [lastAccount ?? "0"]: [{ type: "instagram", call_count: 100, total_time: 100, total_cputime: 100, estimated_time_to_regain_access: regain }],
+              [lastAccount ?? "0"]: [
+                {
+                  type: "instagram",
+                  call_count: 100,
+                  total_time: 100,
+                  total_cputime: 100,
+                  estimated_time_to_regain_access: regain,
+                },
+              ],
             }),
           },
         },

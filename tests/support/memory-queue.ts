@@ -8,7 +8,8 @@ export function memoryQueue() {
       sent.push({ body: body as JobEnvelope, delaySeconds: options?.delaySeconds });
     },
     async sendBatch(messages) {
-      for (const message of messages) sent.push({ body: message.body as JobEnvelope, delaySeconds: message.delaySeconds });
+      for (const message of messages)
+        sent.push({ body: message.body as JobEnvelope, delaySeconds: message.delaySeconds });
     },
   };
   return { queue, sent, jobs: (name: string) => sent.filter((m) => m.body.job === name).map((m) => m.body.payload) };

@@ -1,12 +1,28 @@
 import type { Database } from "../../db/client";
-import { episodes, mediaObjects, shows, transcriptSegments, transcripts, type EpisodeStatus, type MediaKind, type MediaStatus } from "../../db/schema";
+import {
+  episodes,
+  mediaObjects,
+  shows,
+  transcriptSegments,
+  transcripts,
+  type EpisodeStatus,
+  type MediaKind,
+  type MediaStatus,
+} from "../../db/schema";
 
 /** Rows for podcast tests, written straight to the tables (the upload and transcription pipelines are not under test). */
 
 export async function insertMedia(
   db: Database,
   workspaceId: string,
-  opts: { kind?: MediaKind; status?: MediaStatus; contentType?: string; size?: number; filename?: string; durationSeconds?: number | null } = {},
+  opts: {
+    kind?: MediaKind;
+    status?: MediaStatus;
+    contentType?: string;
+    size?: number;
+    filename?: string;
+    durationSeconds?: number | null;
+  } = {},
 ) {
   const kind = opts.kind ?? "audio";
   const size = opts.size ?? 1000;
@@ -30,7 +46,13 @@ export async function insertMedia(
 export async function insertShow(db: Database, workspaceId: string, values: Partial<typeof shows.$inferInsert> = {}) {
   const [show] = await db
     .insert(shows)
-    .values({ workspaceId, title: "The Test Show", description: "A show about tests.", author: "Tess Tester", ...values })
+    .values({
+      workspaceId,
+      title: "The Test Show",
+      description: "A show about tests.",
+      author: "Tess Tester",
+      ...values,
+    })
     .returning();
   return show;
 }
@@ -48,9 +70,19 @@ export async function insertEpisode(
 }
 
 /** A published episode with ready audio: what the feed and public pages show. */
-export async function insertPublishedEpisode(db: Database, show: { id: string; workspaceId: string }, values: Partial<typeof episodes.$inferInsert> = {}, audio = {}) {
+export async function insertPublishedEpisode(
+  db: Database,
+  show: { id: string; workspaceId: string },
+  values: Partial<typeof episodes.$inferInsert> = {},
+  audio = {},
+) {
   const media = await insertMedia(db, show.workspaceId, audio);
-  const episode = await insertEpisode(db, show, { status: "published", publishedAt: new Date(), audioMediaId: media.id, ...values });
+  const episode = await insertEpisode(db, show, {
+    status: "published",
+    publishedAt: new Date(),
+    audioMediaId: media.id,
+    ...values,
+  });
   return { episode, media };
 }
 

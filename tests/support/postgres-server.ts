@@ -70,7 +70,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const dataDir = path.join(dir, "data");
   // postgres refuses to run as root; as root we hand the folder to the `postgres` system user the package creates.
   const asRoot = process.getuid?.() === 0;
-  const exec = (file: string, args: string[]) => (asRoot ? run("runuser", ["-u", "postgres", "--", file, ...args]) : run(file, args));
+  const exec = (file: string, args: string[]) =>
+    asRoot ? run("runuser", ["-u", "postgres", "--", file, ...args]) : run(file, args);
   if (asRoot) {
     const { stdout } = await run("id", ["-u", "postgres"]);
     const { stdout: gid } = await run("id", ["-g", "postgres"]);
@@ -99,7 +100,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     proxy = await startProxy(HOST, 0, { host: HOST, port });
     const databaseUrl = `postgres://postgres@${HOST}:${port}/postgres`;
     const localProxy = `${HOST}:${proxy.port}`;
-    const connect = (opts: { onQuery?: (sql: string) => void } = {}) => createDb({ databaseUrl, localProxy, onQuery: opts.onQuery });
+    const connect = (opts: { onQuery?: (sql: string) => void } = {}) =>
+      createDb({ databaseUrl, localProxy, onQuery: opts.onQuery });
     handle = connect();
     // createDb returns the driver-neutral type; underneath it is a neon-serverless drizzle instance.
     await migrate(handle.db as unknown as NeonDatabase<Schema>, { migrationsFolder: MIGRATIONS_FOLDER });

@@ -8,7 +8,9 @@ export const repoRoot = resolve(import.meta.dirname, "../..");
 export function migratedSnapshotPath(): string {
   const folder = join(repoRoot, "migrations");
   const hash = createHash("sha256");
-  for (const name of readdirSync(folder).filter((n) => n.endsWith(".sql")).sort()) {
+  for (const name of readdirSync(folder)
+    .filter((n) => n.endsWith(".sql"))
+    .sort()) {
     hash.update(name).update(readFileSync(join(folder, name)));
   }
   return join(repoRoot, ".cache", `pglite-migrated-${hash.digest("hex").slice(0, 16)}.tar.gz`);

@@ -20,16 +20,29 @@ export function steppingClock(start: Date) {
   };
 }
 
-export async function createSandboxAccount(db: Database, workspaceId: string, overrides: Partial<typeof socialAccounts.$inferInsert> = {}) {
+export async function createSandboxAccount(
+  db: Database,
+  workspaceId: string,
+  overrides: Partial<typeof socialAccounts.$inferInsert> = {},
+) {
   const [account] = await db
     .insert(socialAccounts)
-    .values({ workspaceId, provider: "sandbox", externalId: `sandbox-${randomUUID()}`, username: "greenroom.sandbox", ...overrides })
+    .values({
+      workspaceId,
+      provider: "sandbox",
+      externalId: `sandbox-${randomUUID()}`,
+      username: "greenroom.sandbox",
+      ...overrides,
+    })
     .returning();
   return account;
 }
 
 export async function setSandboxBehaviour(db: Database, accountId: string, behaviour: SandboxBehaviour | null) {
-  await db.update(socialAccounts).set({ sandboxBehaviour: behaviour as Record<string, unknown> | null }).where(eq(socialAccounts.id, accountId));
+  await db
+    .update(socialAccounts)
+    .set({ sandboxBehaviour: behaviour as Record<string, unknown> | null })
+    .where(eq(socialAccounts.id, accountId));
 }
 
 export async function createReadyMedia(db: Database, workspaceId: string, kind: "image" | "video" = "image") {
@@ -54,7 +67,14 @@ export async function createReadyMedia(db: Database, workspaceId: string, kind: 
 /** A scheduled post with its media (one image unless told otherwise). */
 export async function createScheduledPost(
   db: Database,
-  opts: { workspaceId: string; accountId: string; scheduledAt: Date; caption?: string; type?: SocialPostType; mediaIds?: string[] },
+  opts: {
+    workspaceId: string;
+    accountId: string;
+    scheduledAt: Date;
+    caption?: string;
+    type?: SocialPostType;
+    mediaIds?: string[];
+  },
 ) {
   const mediaIds = opts.mediaIds ?? [(await createReadyMedia(db, opts.workspaceId)).id];
   const [post] = await db
@@ -68,7 +88,9 @@ export async function createScheduledPost(
       scheduledAt: opts.scheduledAt,
     })
     .returning();
-  await db.insert(socialPostMedia).values(mediaIds.map((mediaId, position) => ({ postId: post.id, position, mediaId })));
+  await db
+    .insert(socialPostMedia)
+    .values(mediaIds.map((mediaId, position) => ({ postId: post.id, position, mediaId })));
   return post;
 }
 
@@ -84,9 +106,16 @@ export function pipelineEnv(overrides: Partial<Env> = {}) {
 }
 
 /** Takes the publish messages sent so far off the recorder (in order) and runs each through the consumer. */
-export async function deliverAll(opts: { db: Database; env: Env; social: ReturnType<typeof memoryQueue>; clock: () => Date; sleep: (ms: number) => Promise<void> }) {
+export async function deliverAll(opts: {
+  db: Database;
+  env: Env;
+  social: ReturnType<typeof memoryQueue>;
+  clock: () => Date;
+  sleep: (ms: number) => Promise<void>;
+}) {
   const messages = opts.social.sent.splice(0).map((m) => m.body.payload as PublishPostMessage);
   const results = [];
-  for (const message of messages) results.push(await publishPost({ db: opts.db, env: opts.env, ...message, clock: opts.clock, sleep: opts.sleep }));
+  for (const message of messages)
+    results.push(await publishPost({ db: opts.db, env: opts.env, ...message, clock: opts.clock, sleep: opts.sleep }));
   return results;
 }

@@ -61,7 +61,14 @@ export function subscriptionObject(s: FakeSubscription) {
     metadata: s.metadata,
     items: {
       object: "list",
-      data: [{ id: `si_${s.id}`, object: "subscription_item", price: { id: s.priceId, object: "price" }, current_period_end: s.currentPeriodEnd }],
+      data: [
+        {
+          id: `si_${s.id}`,
+          object: "subscription_item",
+          price: { id: s.priceId, object: "price" },
+          current_period_end: s.currentPeriodEnd,
+        },
+      ],
     },
   };
 }
@@ -83,12 +90,15 @@ export async function startStripeApi(opts: { port?: number } = {}): Promise<Stri
   // A subscription's customer exists at Stripe too, so the billing page can list its invoices.
   const putSubscription = (subscription: FakeSubscription) => {
     subscriptions.set(subscription.id, subscription);
-    if (!customers.has(subscription.customer)) customers.set(subscription.customer, subscription.metadata[WORKSPACE_KEY] ?? "");
+    if (!customers.has(subscription.customer))
+      customers.set(subscription.customer, subscription.metadata[WORKSPACE_KEY] ?? "");
   };
 
   const server: Server = createServer((req, res) => {
-    const send = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-    const invalid = (param: string, message: string) => send(400, { error: { type: "invalid_request_error", param, message } });
+    const send = (status: number, body: unknown) =>
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const invalid = (param: string, message: string) =>
+      send(400, { error: { type: "invalid_request_error", param, message } });
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
     req.on("end", () => {
@@ -114,7 +124,13 @@ export async function startStripeApi(opts: { port?: number } = {}): Promise<Stri
         counts.set(id, (counts.get(id) ?? 0) + 1);
         const subscription = subscriptions.get(id);
         if (!subscription) {
-          return send(404, { error: { type: "invalid_request_error", code: "resource_missing", message: `No such subscription: '${id}'` } });
+          return send(404, {
+            error: {
+              type: "invalid_request_error",
+              code: "resource_missing",
+              message: `No such subscription: '${id}'`,
+            },
+          });
         }
         return send(200, subscriptionObject(subscription));
       }
@@ -122,7 +138,11 @@ export async function startStripeApi(opts: { port?: number } = {}): Promise<Stri
       if (route === "GET /v1/subscriptions") {
         if (!fields.customer) return invalid("customer", "the stand-in lists one customer's subscriptions");
         const data = [...subscriptions.values()]
-          .filter((s) => s.customer === fields.customer && (fields.status === "all" || (fields.status ? s.status === fields.status : s.status !== "canceled")))
+          .filter(
+            (s) =>
+              s.customer === fields.customer &&
+              (fields.status === "all" || (fields.status ? s.status === fields.status : s.status !== "canceled")),
+          )
           .map(subscriptionObject);
         return send(200, { object: "list", url: "/v1/subscriptions", has_more: false, data });
       }
@@ -132,7 +152,12 @@ export async function startStripeApi(opts: { port?: number } = {}): Promise<Stri
         if (!workspaceId) return invalid(`metadata[${WORKSPACE_KEY}]`, "Greenroom customers carry their workspace id");
         const id = newId("cus");
         customers.set(id, workspaceId);
-        return send(200, { id, object: "customer", name: fields.name ?? null, metadata: { [WORKSPACE_KEY]: workspaceId } });
+        return send(200, {
+          id,
+          object: "customer",
+          name: fields.name ?? null,
+          metadata: { [WORKSPACE_KEY]: workspaceId },
+        });
       }
 
       if (route === "POST /v1/checkout/sessions") {
@@ -144,23 +169,37 @@ export async function startStripeApi(opts: { port?: number } = {}): Promise<Stri
         if (fields["line_items[0][quantity]"] !== "1") return invalid("line_items[0][quantity]", "expected quantity 1");
         if (!isAbsoluteUrl(fields.success_url)) return invalid("success_url", "an absolute URL is required");
         if (!isAbsoluteUrl(fields.cancel_url)) return invalid("cancel_url", "an absolute URL is required");
-        if (fields[`metadata[${WORKSPACE_KEY}]`] !== workspaceId) return invalid(`metadata[${WORKSPACE_KEY}]`, "must name the customer's workspace");
+        if (fields[`metadata[${WORKSPACE_KEY}]`] !== workspaceId)
+          return invalid(`metadata[${WORKSPACE_KEY}]`, "must name the customer's workspace");
         if (fields[`subscription_data[metadata][${WORKSPACE_KEY}]`] !== workspaceId) {
           return invalid(`subscription_data[metadata][${WORKSPACE_KEY}]`, "must name the customer's workspace");
         }
         const id = newId("cs");
-        return send(200, { id, object: "checkout.session", mode: "subscription", customer, url: `https://checkout.stripe.test/c/pay/${id}` });
+        return send(200, {
+          id,
+          object: "checkout.session",
+          mode: "subscription",
+          customer,
+          url: `https://checkout.stripe.test/c/pay/${id}`,
+        });
       }
 
       if (route === "POST /v1/billing_portal/sessions") {
-        if (!fields.customer || !customers.has(fields.customer)) return invalid("customer", `No such customer: '${fields.customer}'`);
+        if (!fields.customer || !customers.has(fields.customer))
+          return invalid("customer", `No such customer: '${fields.customer}'`);
         if (!isAbsoluteUrl(fields.return_url)) return invalid("return_url", "an absolute URL is required");
         const id = newId("bps");
-        return send(200, { id, object: "billing_portal.session", customer: fields.customer, url: `https://billing.stripe.test/p/session/${id}` });
+        return send(200, {
+          id,
+          object: "billing_portal.session",
+          customer: fields.customer,
+          url: `https://billing.stripe.test/p/session/${id}`,
+        });
       }
 
       if (route === "GET /v1/invoices") {
-        if (!fields.customer || !customers.has(fields.customer)) return invalid("customer", `No such customer: '${fields.customer}'`);
+        if (!fields.customer || !customers.has(fields.customer))
+          return invalid("customer", `No such customer: '${fields.customer}'`);
         const data = (invoices.get(fields.customer) ?? []).map((invoice) => ({
           id: invoice.id,
           object: "invoice",

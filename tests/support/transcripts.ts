@@ -8,7 +8,13 @@ import { mediaObjects, transcriptionJobs, transcripts, transcriptSegments } from
 export async function insertAudio(
   db: Database,
   workspaceId: string,
-  opts: { bytes?: Uint8Array; bucket?: R2Bucket; filename?: string; contentType?: string; status?: "uploading" | "verifying" | "ready" | "rejected" } = {},
+  opts: {
+    bytes?: Uint8Array;
+    bucket?: R2Bucket;
+    filename?: string;
+    contentType?: string;
+    status?: "uploading" | "verifying" | "ready" | "rejected";
+  } = {},
 ) {
   const r2Key = `w/${workspaceId}/${randomUUID()}`;
   const size = opts.bytes?.length ?? 1000;
@@ -33,18 +39,38 @@ export async function insertAudio(
 export async function insertTranscript(
   db: Database,
   workspaceId: string,
-  opts: { mediaId?: string; segments?: { startMs: number; endMs: number; text: string; speaker?: string }[]; language?: string } = {},
+  opts: {
+    mediaId?: string;
+    segments?: { startMs: number; endMs: number; text: string; speaker?: string }[];
+    language?: string;
+  } = {},
 ) {
   const mediaId = opts.mediaId ?? (await insertAudio(db, workspaceId)).id;
-  const [job] = await db.insert(transcriptionJobs).values({ workspaceId, mediaId, status: "done", progress: 100, attempts: 1, provider: "openai" }).returning();
-  const [transcript] = await db.insert(transcripts).values({ workspaceId, mediaId, language: opts.language ?? "en", provider: "openai" }).returning();
+  const [job] = await db
+    .insert(transcriptionJobs)
+    .values({ workspaceId, mediaId, status: "done", progress: 100, attempts: 1, provider: "openai" })
+    .returning();
+  const [transcript] = await db
+    .insert(transcripts)
+    .values({ workspaceId, mediaId, language: opts.language ?? "en", provider: "openai" })
+    .returning();
   const segments = opts.segments ?? [
     { startMs: 0, endMs: 4000, text: "Welcome to the show." },
     { startMs: 4000, endMs: 9000, text: "Today we talk about microphones." },
   ];
   const rows = await db
     .insert(transcriptSegments)
-    .values(segments.map((s, position) => ({ workspaceId, transcriptId: transcript.id, position, startMs: s.startMs, endMs: s.endMs, text: s.text, speaker: s.speaker ?? null })))
+    .values(
+      segments.map((s, position) => ({
+        workspaceId,
+        transcriptId: transcript.id,
+        position,
+        startMs: s.startMs,
+        endMs: s.endMs,
+        text: s.text,
+        speaker: s.speaker ?? null,
+      })),
+    )
     .returning();
   return { transcript, job, mediaId, segments: rows.sort((a, b) => a.position - b.position) };
 }
@@ -113,12 +139,14 @@ export function pieceStartMs(file: Uint8Array): { startMs: number; durationMs: n
   const ascii = (offset: number, length: number) => String.fromCharCode(...file.subarray(offset, offset + length));
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   if (ascii(0, 4) === "RIFF") {
-    if (ascii(8, 4) !== "WAVE" || view.getUint32(4, true) !== file.length - 8) return { invalid: "bad RIFF header or size" };
+    if (ascii(8, 4) !== "WAVE" || view.getUint32(4, true) !== file.length - 8)
+      return { invalid: "bad RIFF header or size" };
     let position = 12;
     while (position + 8 <= file.length) {
       const size = view.getUint32(position + 4, true);
       if (ascii(position, 4) === "data") {
-        if (position + 8 + size > file.length || size % 2 !== 0) return { invalid: "data chunk size does not match the file" };
+        if (position + 8 + size > file.length || size % 2 !== 0)
+          return { invalid: "data chunk size does not match the file" };
         return { startMs: (view.getUint16(position + 8, true) / 8000) * 1000, durationMs: (size / 16000) * 1000 };
       }
       position += 8 + size + (size % 2);
@@ -128,10 +156,14 @@ export function pieceStartMs(file: Uint8Array): { startMs: number; durationMs: n
   if (file[0] === 0xff) {
     const frames = Math.floor(file.length / MP3_FRAME_BYTES);
     for (let i = 0; i < frames; i++) {
-      if (file[i * MP3_FRAME_BYTES] !== 0xff || file[i * MP3_FRAME_BYTES + 1] !== 0xfb) return { invalid: `no frame header at frame ${i}` };
+      if (file[i * MP3_FRAME_BYTES] !== 0xff || file[i * MP3_FRAME_BYTES + 1] !== 0xfb)
+        return { invalid: `no frame header at frame ${i}` };
     }
     const rest = file.length - frames * MP3_FRAME_BYTES;
-    if (rest !== 0 && !(rest === 128 && String.fromCharCode(...file.subarray(file.length - 128, file.length - 125)) === "TAG")) {
+    if (
+      rest !== 0 &&
+      !(rest === 128 && String.fromCharCode(...file.subarray(file.length - 128, file.length - 125)) === "TAG")
+    ) {
       return { invalid: "piece does not end on a frame boundary" };
     }
     return { startMs: view.getUint32(4) * MP3_FRAME_MS, durationMs: frames * MP3_FRAME_MS };
@@ -170,12 +202,22 @@ export function fakeOpenAi(opts: { apiKey?: string } = {}) {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", async () => {
-      const send = ({ status, body }: Reply) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-      if (req.headers.authorization !== `Bearer ${apiKey}`) return send({ status: 401, body: { error: { message: "Incorrect API key provided.", type: "invalid_request_error" } } });
+    req.on("end", () => void respond());
+    const respond = async () => {
+      const send = ({ status, body }: Reply) =>
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      if (req.headers.authorization !== `Bearer ${apiKey}`)
+        return send({
+          status: 401,
+          body: { error: { message: "Incorrect API key provided.", type: "invalid_request_error" } },
+        });
       const raw = Buffer.concat(chunks);
       if (req.method === "POST" && req.url === "/v1/audio/transcriptions") {
-        const form = await new Request("http://fake/", { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "" }, body: raw }).formData();
+        const form = await new Request("http://fake/", {
+          method: "POST",
+          headers: { "content-type": req.headers["content-type"] ?? "" },
+          body: raw,
+        }).formData();
         const file = form.get("file") as File;
         const bytes = new Uint8Array(await file.arrayBuffer());
         transcriptions.push({
@@ -192,7 +234,11 @@ export function fakeOpenAi(opts: { apiKey?: string } = {}) {
         const override = transcriptionReplies.shift();
         if (override) return send(override);
         const piece = pieceStartMs(bytes);
-        if ("invalid" in piece) return send({ status: 400, body: { error: { message: `Invalid file format: ${piece.invalid}`, type: "invalid_request_error" } } });
+        if ("invalid" in piece)
+          return send({
+            status: 400,
+            body: { error: { message: `Invalid file format: ${piece.invalid}`, type: "invalid_request_error" } },
+          });
         const half = piece.durationMs / 2;
         return send({
           status: 200,
@@ -203,7 +249,12 @@ export function fakeOpenAi(opts: { apiKey?: string } = {}) {
             text: "…",
             segments: [
               { id: 0, start: 0, end: half / 1000, text: ` audio@${Math.round(piece.startMs)}` },
-              { id: 1, start: half / 1000, end: piece.durationMs / 1000, text: ` audio@${Math.round(piece.startMs + half)}` },
+              {
+                id: 1,
+                start: half / 1000,
+                end: piece.durationMs / 1000,
+                text: ` audio@${Math.round(piece.startMs + half)}`,
+              },
             ],
           },
         });
@@ -212,11 +263,18 @@ export function fakeOpenAi(opts: { apiKey?: string } = {}) {
         chats.push({ headers: req.headers, body: JSON.parse(raw.toString()) });
         const failure = failures.shift();
         if (failure) return send(failure);
-        const reply = chatReplies.shift() ?? { status: 200, body: chatCompletion({ summary: "A summary.", showNotes: "Notes.", chapters: [{ startMs: 0, title: "Start" }] }) };
+        const reply = chatReplies.shift() ?? {
+          status: 200,
+          body: chatCompletion({
+            summary: "A summary.",
+            showNotes: "Notes.",
+            chapters: [{ startMs: 0, title: "Start" }],
+          }),
+        };
         return send(reply);
       }
       send({ status: 404, body: { error: { message: `No route ${req.method} ${req.url}` } } });
-    });
+    };
   });
 
   return {
@@ -234,7 +292,10 @@ export function fakeOpenAi(opts: { apiKey?: string } = {}) {
       transcriptionReplies.length = 0;
       chatReplies.length = 0;
     },
-    start: () => new Promise<string>((done) => server.listen(0, "127.0.0.1", () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`))),
+    start: () =>
+      new Promise<string>((done) =>
+        server.listen(0, "127.0.0.1", () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`)),
+      ),
     stop: () => new Promise<void>((done) => server.close(() => done())),
   };
 }
@@ -263,7 +324,13 @@ export function fakeAi(opts: { fail?: string; chat?: unknown } = {}) {
           segments: [{ start: 0, end: 1, text: " Hello from Workers AI." }],
         };
       }
-      return { response: opts.chat ?? { summary: "AI summary.", showNotes: "AI notes.", chapters: [{ startMs: 0, title: "Opening" }] } };
+      return {
+        response: opts.chat ?? {
+          summary: "AI summary.",
+          showNotes: "AI notes.",
+          chapters: [{ startMs: 0, title: "Opening" }],
+        },
+      };
     },
   };
   return { ai: ai as unknown as Ai, calls };

@@ -6,7 +6,12 @@ import type { TrpcContext } from "../../server/trpc/context";
 import { createCaller } from "../../server/trpc/router";
 import { memoryQueue } from "./memory-queue";
 
-export const testConfig: AppConfig = { environment: "test", appUrl: "http://localhost:8787", version: "test", secureCookies: false };
+export const testConfig: AppConfig = {
+  environment: "test",
+  appUrl: "http://localhost:8787",
+  version: "test",
+  secureCookies: false,
+};
 
 /** Two versions so tests can prove rotation: v2 encrypts, v1 still decrypts. */
 export const TEST_SOCIAL_TOKEN_KEYS = `v2:${"A".repeat(43)}=,v1:${"B".repeat(43)}=`;

@@ -5,10 +5,20 @@ declare module "webvtt-parser" {
     startTime: number;
     endTime: number;
     text: string;
-    tree: { children: Array<{ type: string; name?: string; value?: string; children?: Array<{ type: string; value?: string }> }> };
+    tree: {
+      children: Array<{
+        type: string;
+        name?: string;
+        value?: string;
+        children?: Array<{ type: string; value?: string }>;
+      }>;
+    };
   }
   export class WebVTTParser {
     constructor(entities?: Record<string, string>);
-    parse(input: string, mode?: "metadata" | "chapters"): { cues: WebVTTCue[]; errors: { message: string; line: number; col: number }[] };
+    parse(
+      input: string,
+      mode?: "metadata" | "chapters",
+    ): { cues: WebVTTCue[]; errors: { message: string; line: number; col: number }[] };
   }
 }

@@ -24,8 +24,15 @@ describe("billing page", () => {
 
   it("upgrades through a POST form that redirects to Stripe Checkout, then to the Customer Portal", async () => {
     const owner = await signUpOverHttp();
-    const bindings = { ...env, STRIPE_SECRET_KEY: "sk_test_x", STRIPE_WEBHOOK_SECRET: "whsec_x", STRIPE_PRICE_CREATOR: "price_creator_x" };
-    const page = await (await send(`/w/${owner.workspaceId}/billing`, { headers: { cookie: owner.cookie } }, bindings)).text();
+    const bindings = {
+      ...env,
+      STRIPE_SECRET_KEY: "sk_test_x",
+      STRIPE_WEBHOOK_SECRET: "whsec_x",
+      STRIPE_PRICE_CREATOR: "price_creator_x",
+    };
+    const page = await (
+      await send(`/w/${owner.workspaceId}/billing`, { headers: { cookie: owner.cookie } }, bindings)
+    ).text();
     expect(page).toContain("Upgrade to Creator");
     expect(page).not.toContain("Upgrade to Pro");
 
@@ -48,7 +55,9 @@ describe("billing page", () => {
     const portal = await submit({ intent: "portal" });
     expect(portal.status).toBe(302);
     expect(portal.headers.get("location")).toMatch(/^https:\/\/billing\.stripe\.test\//);
-    const after = await (await send(`/w/${owner.workspaceId}/billing`, { headers: { cookie: owner.cookie } }, bindings)).text();
+    const after = await (
+      await send(`/w/${owner.workspaceId}/billing`, { headers: { cookie: owner.cookie } }, bindings)
+    ).text();
     expect(after).toContain("No invoices yet.");
   });
 });

@@ -5,7 +5,11 @@ const body = JSON.stringify({ json: { email: "someone@example.test", password: "
 
 describe("cross-site request refusal", () => {
   it("refuses a tRPC POST from another origin with 403 and runs nothing", async () => {
-    const response = await send("/api/trpc/auth.logIn", { method: "POST", headers: { "content-type": "application/json", origin: "https://evil.example" }, body });
+    const response = await send("/api/trpc/auth.logIn", {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://evil.example" },
+      body,
+    });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ error: { code: "FORBIDDEN", message: "Cross-site request refused." } });
   });
@@ -21,7 +25,11 @@ describe("cross-site request refusal", () => {
   });
 
   it("refuses when the browser says the request is cross-site even without Origin", async () => {
-    const response = await send("/api/trpc/auth.logIn", { method: "POST", headers: { "content-type": "application/json", "sec-fetch-site": "cross-site" }, body });
+    const response = await send("/api/trpc/auth.logIn", {
+      method: "POST",
+      headers: { "content-type": "application/json", "sec-fetch-site": "cross-site" },
+      body,
+    });
     expect(response.status).toBe(403);
   });
 

@@ -38,7 +38,9 @@ describe("public RSS feed", () => {
     expect(again.status).toBe(304);
     expect(await again.text()).toBe("");
     expect(again.headers.get("etag")).toBe(etag);
-    expect((await send(`/feeds/${show.id}.xml`, { headers: { "if-none-match": `W/"x", W/${etag}` } })).status).toBe(304);
+    expect((await send(`/feeds/${show.id}.xml`, { headers: { "if-none-match": `W/"x", W/${etag}` } })).status).toBe(
+      304,
+    );
 
     const handle = workerDb();
     try {
@@ -70,14 +72,21 @@ describe("public RSS feed", () => {
           { startMs: 90_500, title: "Main" },
         ],
       });
-      await insertTranscript(handle.db, { workspaceId: owner.workspaceId, mediaId: draftAudio.id, episodeId: draft.id, segments: [{ startMs: 0, endMs: 1, text: "secret" }] });
+      await insertTranscript(handle.db, {
+        workspaceId: owner.workspaceId,
+        mediaId: draftAudio.id,
+        episodeId: draft.id,
+        segments: [{ startMs: 0, endMs: 1, text: "secret" }],
+      });
     } finally {
       await handle.close();
     }
     const base = `/feeds/${show.id}/episodes/${episode.id}`;
     const vtt = await send(`${base}/transcript.vtt`);
     expect(vtt.headers.get("content-type")).toBe("text/vtt; charset=utf-8");
-    expect(await vtt.text()).toBe("WEBVTT\n\n00:01:02.345 --> 00:01:04.000\n<v Ana>Hello &lt;there&gt; &amp; welcome\n");
+    expect(await vtt.text()).toBe(
+      "WEBVTT\n\n00:01:02.345 --> 00:01:04.000\n<v Ana>Hello &lt;there&gt; &amp; welcome\n",
+    );
     const srt = await send(`${base}/transcript.srt`);
     expect(srt.headers.get("content-type")).toBe("application/x-subrip; charset=utf-8");
     expect(await srt.text()).toBe("1\n00:01:02,345 --> 00:01:04,000\nAna: Hello <there> & welcome\n");

@@ -13,10 +13,12 @@ export default async function setup() {
     port: Number(process.env.GREENROOM_TEST_PG_PORT),
     proxyPort: Number(process.env.GREENROOM_TEST_PG_PROXY_PORT),
   });
-  const stripeApi = await startStripeApi({ port: Number(process.env.GREENROOM_TEST_STRIPE_PORT) }).catch(async (error: unknown) => {
-    await database.stop();
-    throw error;
-  });
+  const stripeApi = await startStripeApi({ port: Number(process.env.GREENROOM_TEST_STRIPE_PORT) }).catch(
+    async (error: unknown) => {
+      await database.stop();
+      throw error;
+    },
+  );
   return async () => {
     await stripeApi.close();
     await database.stop();

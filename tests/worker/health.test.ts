@@ -23,7 +23,11 @@ describe("/health", () => {
   });
 
   it("answers 503 with the reason when the database is unreachable", async () => {
-    const response = await get("/health", { ...env, LOCAL_DB_PROXY: "127.0.0.1:9", DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:9/postgres" });
+    const response = await get("/health", {
+      ...env,
+      LOCAL_DB_PROXY: "127.0.0.1:9",
+      DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:9/postgres",
+    });
     expect(response.status).toBe(503);
     const body = (await response.json()) as { status: string; checks: { database: { ok: boolean; error?: string } } };
     expect(body.status).toBe("degraded");

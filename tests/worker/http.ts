@@ -30,7 +30,10 @@ export function query(path: string, input: unknown, headers: Record<string, stri
 }
 
 export const sessionCookieFrom = (response: Response) =>
-  response.headers.getSetCookie().find((c) => c.startsWith("greenroom_session="))?.split(";")[0] ?? null;
+  response.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("greenroom_session="))
+    ?.split(";")[0] ?? null;
 
 let counter = 0;
 /** Signs a new user up over HTTP and returns their cookie and first workspace. */

@@ -1,15 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { mutate, send, signUpOverHttp } from "./http";
 
-const olderLink = (html: string) => /href="([^"]*\?cursor=[^"]*)"[^>]*>\s*Older/.exec(html)?.[1]?.replace(/&amp;/g, "&") ?? null;
+const olderLink = (html: string) =>
+  /href="([^"]*\?cursor=[^"]*)"[^>]*>\s*Older/.exec(html)?.[1]?.replace(/&amp;/g, "&") ?? null;
 
-const nextLink = (html: string) => /href="([^"]*cursor=[^"]*)"[^>]*>\s*Next/.exec(html)?.[1]?.replace(/&amp;/g, "&") ?? null;
+const nextLink = (html: string) =>
+  /href="([^"]*cursor=[^"]*)"[^>]*>\s*Next/.exec(html)?.[1]?.replace(/&amp;/g, "&") ?? null;
 
 describe("keyset pages (audit log, media library, social posts)", () => {
   it("walks older and back newer through the audit log, and refuses a forged cursor with 400", async () => {
     const owner = await signUpOverHttp("Pager Owner");
     for (let i = 0; i < 26; i++) {
-      await mutate("workspaces.rename", { workspaceId: owner.workspaceId, name: `Studio ${i}` }, { cookie: owner.cookie });
+      await mutate(
+        "workspaces.rename",
+        { workspaceId: owner.workspaceId, name: `Studio ${i}` },
+        { cookie: owner.cookie },
+      );
     }
     const base = `/w/${owner.workspaceId}/audit`;
     const first = await (await send(base, { headers: { cookie: owner.cookie } })).text();
@@ -23,13 +29,19 @@ describe("keyset pages (audit log, media library, social posts)", () => {
     expect(html).toContain("Created the workspace");
 
     expect((await send(`${base}?cursor=not-ours`, { headers: { cookie: owner.cookie } })).status).toBe(400);
-    expect((await send(`/w/${owner.workspaceId}/media?prev=not-ours`, { headers: { cookie: owner.cookie } })).status).toBe(400);
+    expect(
+      (await send(`/w/${owner.workspaceId}/media?prev=not-ours`, { headers: { cookie: owner.cookie } })).status,
+    ).toBe(400);
   });
 
   it("pages through a social posts tab keeping the tab, and back", async () => {
     const owner = await signUpOverHttp("Drafts Owner");
     for (let i = 0; i < 22; i++) {
-      const created = await mutate("socialPosts.createPost", { workspaceId: owner.workspaceId, type: "image", caption: `Draft number ${i}`, timezone: "UTC" }, { cookie: owner.cookie });
+      const created = await mutate(
+        "socialPosts.createPost",
+        { workspaceId: owner.workspaceId, type: "image", caption: `Draft number ${i}`, timezone: "UTC" },
+        { cookie: owner.cookie },
+      );
       expect(created.status).toBe(200);
     }
     const base = `/w/${owner.workspaceId}/social/posts`;
@@ -44,4 +56,3 @@ describe("keyset pages (audit log, media library, social posts)", () => {
     expect(second).toMatch(new RegExp(`href="${base}\\?tab=drafts"[^>]*>\\s*←(?:\\s|<!-- -->)*Previous`));
   });
 });
-

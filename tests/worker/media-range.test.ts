@@ -77,7 +77,9 @@ describe("authenticated media route", () => {
     expect(own.status).toBe(200);
     expect(own.headers.get("cache-control")).toMatch(/^private/);
     expect(await body(own)).toEqual(stored);
-    const ranged = await send(`/api/media/${draftAudio.id}`, { headers: { cookie: owner.cookie, range: "bytes=10-19" } });
+    const ranged = await send(`/api/media/${draftAudio.id}`, {
+      headers: { cookie: owner.cookie, range: "bytes=10-19" },
+    });
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get("content-range")).toBe("bytes 10-19/500");
     expect(await body(ranged)).toEqual(stored.slice(10, 20));
@@ -90,7 +92,9 @@ describe("authenticated media route", () => {
   it("is 404 for a file that is not ready", async () => {
     const owner = await signUpOverHttp("Media Owner");
     const handle = workerDb();
-    const media = await insertMedia(handle.db, owner.workspaceId, { status: "uploading" }).finally(() => handle.close());
+    const media = await insertMedia(handle.db, owner.workspaceId, { status: "uploading" }).finally(() =>
+      handle.close(),
+    );
     await env.MEDIA.put(media.r2Key, audioBytes(10));
     expect((await send(`/api/media/${media.id}`, { headers: { cookie: owner.cookie } })).status).toBe(404);
   });

@@ -19,8 +19,16 @@ export async function publishedShow(opts: { size?: number; showTitle?: string } 
   const size = opts.size ?? 10_000;
   const handle = workerDb();
   try {
-    const show = await insertShow(handle.db, owner.workspaceId, { title: opts.showTitle ?? "Worker Show", category: "Technology" });
-    const { episode, media } = await insertPublishedEpisode(handle.db, show, { title: "Live episode", episodeNumber: 1 }, { size, contentType: "audio/mpeg" });
+    const show = await insertShow(handle.db, owner.workspaceId, {
+      title: opts.showTitle ?? "Worker Show",
+      category: "Technology",
+    });
+    const { episode, media } = await insertPublishedEpisode(
+      handle.db,
+      show,
+      { title: "Live episode", episodeNumber: 1 },
+      { size, contentType: "audio/mpeg" },
+    );
     const bytes = audioBytes(size);
     await env.MEDIA.put(media.r2Key, bytes);
     const draftAudio = await insertMedia(handle.db, owner.workspaceId, { size: 500 });

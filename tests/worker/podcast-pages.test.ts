@@ -17,7 +17,10 @@ describe("public episode page", () => {
     const { owner, show, episode, media } = await publishedShow({ showTitle: "Public Show" });
     const handle = workerDb();
     try {
-      await handle.db.update(episodes).set({ description: "Notes with <b>tags</b> & a link https://example.com/x." }).where(eq(episodes.id, episode.id));
+      await handle.db
+        .update(episodes)
+        .set({ description: "Notes with <b>tags</b> & a link https://example.com/x." })
+        .where(eq(episodes.id, episode.id));
       await insertTranscript(handle.db, {
         workspaceId: owner.workspaceId,
         mediaId: media.id,
@@ -68,13 +71,21 @@ describe("workspace pages", () => {
     const handle = workerDb();
     const transcript = await (async () => {
       const media = await insertMedia(handle.db, owner.workspaceId);
-      return insertTranscript(handle.db, { workspaceId: owner.workspaceId, mediaId: media.id, segments: [{ startMs: 61_500, endMs: 63_000, text: "is 5 < 6? ask the walrus" }] });
+      return insertTranscript(handle.db, {
+        workspaceId: owner.workspaceId,
+        mediaId: media.id,
+        segments: [{ startMs: 61_500, endMs: 63_000, text: "is 5 < 6? ask the walrus" }],
+      });
     })().finally(() => handle.close());
-    const html = await (await send(`/w/${owner.workspaceId}/search?q=walrus`, { headers: { cookie: owner.cookie } })).text();
+    const html = await (
+      await send(`/w/${owner.workspaceId}/search?q=walrus`, { headers: { cookie: owner.cookie } })
+    ).text();
     expect(html).toContain("<mark>walrus</mark>");
     expect(html).toContain("is 5 &lt; 6? ask the ");
     expect(html).toContain(`href="/w/${owner.workspaceId}/transcripts/${transcript.id}?t=61500"`);
-    const empty = await (await send(`/w/${owner.workspaceId}/search?q=narwhal`, { headers: { cookie: owner.cookie } })).text();
+    const empty = await (
+      await send(`/w/${owner.workspaceId}/search?q=narwhal`, { headers: { cookie: owner.cookie } })
+    ).text();
     expect(empty).toContain("Nothing found for “narwhal”");
   });
 
@@ -86,7 +97,10 @@ describe("workspace pages", () => {
     const html = await invalid.text();
     expect(html).toContain("Enter a title.");
     expect(html).toContain("Use a language code such as en, de or pt-BR.");
-    const created = await send(path, form({ title: "Made by form", category: "Arts > Books", language: "en" }, owner.cookie));
+    const created = await send(
+      path,
+      form({ title: "Made by form", category: "Arts > Books", language: "en" }, owner.cookie),
+    );
     expect(created.status).toBe(302);
     const location = created.headers.get("location")!;
     expect(location).toMatch(new RegExp(`^/w/${owner.workspaceId}/shows/[0-9a-f-]{36}$`));
@@ -98,12 +112,18 @@ describe("workspace pages", () => {
   it("refuses to publish or schedule an episode without audio, inline", async () => {
     const owner = await signUpOverHttp("Episode Editor");
     const handle = workerDb();
-    const episode = await (async () => insertEpisode(handle.db, await insertShow(handle.db, owner.workspaceId), { title: "No audio" }))().finally(() => handle.close());
+    const episode = await (async () =>
+      insertEpisode(handle.db, await insertShow(handle.db, owner.workspaceId), { title: "No audio" }))().finally(() =>
+      handle.close(),
+    );
     const path = `/w/${owner.workspaceId}/episodes/${episode.id}`;
     const publish = await send(path, form({ intent: "publish" }, owner.cookie));
     expect(publish.status).toBe(400);
     expect(await publish.text()).toContain("Choose the episode&#x27;s audio before it can be published.");
-    const schedule = await send(path, form({ intent: "schedule", publishAtLocal: "2001-01-01T10:00", timeZone: "Europe/Berlin" }, owner.cookie));
+    const schedule = await send(
+      path,
+      form({ intent: "schedule", publishAtLocal: "2001-01-01T10:00", timeZone: "Europe/Berlin" }, owner.cookie),
+    );
     expect(schedule.status).toBe(400);
     expect(await schedule.text()).toContain("Pick a time in the future.");
   });

@@ -15,8 +15,18 @@ describe("scheduled publishing", () => {
     const { show, due } = await (async () => {
       const show = await insertShow(handle.db, owner.workspaceId);
       const audio = await insertMedia(handle.db, owner.workspaceId);
-      const due = await insertEpisode(handle.db, show, { title: "Due now", status: "scheduled", publishAt, audioMediaId: audio.id });
-      await insertEpisode(handle.db, show, { title: "Next week", status: "scheduled", publishAt: new Date(Date.now() + 7 * 86_400_000), audioMediaId: audio.id });
+      const due = await insertEpisode(handle.db, show, {
+        title: "Due now",
+        status: "scheduled",
+        publishAt,
+        audioMediaId: audio.id,
+      });
+      await insertEpisode(handle.db, show, {
+        title: "Next week",
+        status: "scheduled",
+        publishAt: new Date(Date.now() + 7 * 86_400_000),
+        audioMediaId: audio.id,
+      });
       return { show, due };
     })().finally(() => handle.close());
 

@@ -8,7 +8,10 @@ import "./env";
 
 async function insertEmail() {
   const { db, close } = createDb({ databaseUrl: env.DATABASE_URL, localProxy: env.LOCAL_DB_PROXY });
-  const [row] = await db.insert(emails).values({ to: "q@example.test", subject: "Hi", text: "Hello", html: "<p>Hello</p>" }).returning();
+  const [row] = await db
+    .insert(emails)
+    .values({ to: "q@example.test", subject: "Hi", text: "Hello", html: "<p>Hello</p>" })
+    .returning();
   await close();
   return row.id;
 }

@@ -34,7 +34,10 @@ describe("social accounts page", () => {
     const handle = workerDb();
     let accountId: string;
     try {
-      [{ id: accountId }] = await handle.db.select({ id: socialAccounts.id }).from(socialAccounts).where(eq(socialAccounts.workspaceId, owner.workspaceId));
+      [{ id: accountId }] = await handle.db
+        .select({ id: socialAccounts.id })
+        .from(socialAccounts)
+        .where(eq(socialAccounts.workspaceId, owner.workspaceId));
     } finally {
       await handle.close();
     }
@@ -48,7 +51,9 @@ describe("social accounts page", () => {
   it("mounts Instagram's OAuth callback, which sends a signed-out visitor to log in first", async () => {
     const callback = await send("/api/social/instagram/callback?code=abc&state=xyz", { redirect: "manual" });
     expect(callback.status).toBe(303);
-    expect(callback.headers.get("location")).toBe(`/login?${new URLSearchParams({ redirectTo: "/api/social/instagram/callback?code=abc&state=xyz" })}`);
+    expect(callback.headers.get("location")).toBe(
+      `/login?${new URLSearchParams({ redirectTo: "/api/social/instagram/callback?code=abc&state=xyz" })}`,
+    );
   });
 
   it("shows why an account needs reconnecting", async () => {
@@ -68,7 +73,9 @@ describe("social accounts page", () => {
     } finally {
       await handle.close();
     }
-    const html = await (await send(`/w/${owner.workspaceId}/social/accounts`, { headers: { cookie: owner.cookie } })).text();
+    const html = await (
+      await send(`/w/${owner.workspaceId}/social/accounts`, { headers: { cookie: owner.cookie } })
+    ).text();
     expect(html).toContain("Needs reconnect");
     expect(html).toContain("Instagram refused to renew access: Session has expired.");
     expect(html).toContain("1,234 followers · 56 posts");

@@ -20,7 +20,12 @@ describe("social analytics page", () => {
     try {
       const [account] = await handle.db
         .insert(socialAccounts)
-        .values({ workspaceId: owner.workspaceId, provider: "sandbox", externalId: `sbx-${owner.userId}`, username: "analytics_page" })
+        .values({
+          workspaceId: owner.workspaceId,
+          provider: "sandbox",
+          externalId: `sbx-${owner.userId}`,
+          username: "analytics_page",
+        })
         .returning();
       accountId = account.id;
       // Four posts a week apart: the same weekday and hour, enough to recommend that slot.
@@ -55,7 +60,9 @@ describe("social analytics page", () => {
     });
     expect(sync.status).toBe(200);
 
-    const after = await (await send(`${page}?account=${accountId}&tz=UTC`, { headers: { cookie: owner.cookie } })).text();
+    const after = await (
+      await send(`${page}?account=${accountId}&tz=UTC`, { headers: { cookie: owner.cookie } })
+    ).text();
     expect(after).toContain("Last synced");
     expect(after).toContain("Best time to post");
     expect(after).toMatch(/<th scope="row">[A-Z][a-z]+day<\/th>/);

@@ -1,4 +1,10 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  getQueueResult,
+} from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { sandboxMedia, socialAccounts } from "../../db/schema";
@@ -17,17 +23,29 @@ describe("social publishing through the Worker", () => {
     const handle = workerDb();
     try {
       const account = await createSandboxAccount(handle.db, owner.workspaceId);
-      const post = await createScheduledPost(handle.db, { workspaceId: owner.workspaceId, accountId: account.id, scheduledAt: new Date(Date.now() - 5_000) });
+      const post = await createScheduledPost(handle.db, {
+        workspaceId: owner.workspaceId,
+        accountId: account.id,
+        scheduledAt: new Date(Date.now() - 5_000),
+      });
 
       // The cron's messages are recorded instead of going to the real queue, so this test delivers them itself.
       const social = memoryQueue();
-      await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: new Date() }), { ...env, SOCIAL_QUEUE: social.queue as unknown as Queue });
+      await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: new Date() }), {
+        ...env,
+        SOCIAL_QUEUE: social.queue as unknown as Queue,
+      });
       const claimed = await postById(handle.db, post.id);
       expect(claimed.status).toBe("queued");
       const payload = { postId: post.id, idempotencyKey: claimed.idempotencyKey };
       expect(social.jobs(PUBLISH_SOCIAL_POST_JOB)).toContainEqual(payload);
 
-      const message = (id: string) => ({ id, timestamp: new Date(), attempts: 1, body: { job: PUBLISH_SOCIAL_POST_JOB, payload } });
+      const message = (id: string) => ({
+        id,
+        timestamp: new Date(),
+        attempts: 1,
+        body: { job: PUBLISH_SOCIAL_POST_JOB, payload },
+      });
       const batch = createMessageBatch("greenroom-social", [message("first"), message("duplicate")]);
       const ctx = createExecutionContext();
       await worker.queue(batch, env);
@@ -61,7 +79,12 @@ describe("social publishing through the Worker", () => {
 
       const forged = path.replace(/\.[\w-]{43}$/, `.${"x".repeat(43)}`);
       expect((await send(forged)).status).toBe(404);
-      const expired = socialMediaLink({ appUrl: env.APP_URL, secret: env.UPLOAD_SIGNING_SECRET, media, now: new Date(Date.now() - 2 * 86_400_000) });
+      const expired = socialMediaLink({
+        appUrl: env.APP_URL,
+        secret: env.UPLOAD_SIGNING_SECRET,
+        media,
+        now: new Date(Date.now() - 2 * 86_400_000),
+      });
       expect((await send(new URL(expired).pathname)).status).toBe(404);
     } finally {
       await handle.close();
@@ -78,9 +101,14 @@ describe("sandbox feed page", () => {
       const account = await createSandboxAccount(handle.db, owner.workspaceId, { username: "sandbox_page" });
       accountId = account.id;
       const file = await createReadyMedia(handle.db, owner.workspaceId);
-      await handle.db
-        .insert(sandboxMedia)
-        .values({ id: `sbm_page_${account.id}`, accountId: account.id, containerId: `sbc_page_${account.id}`, mediaType: "IMAGE", caption: "Live from the sandbox", mediaIds: [file.id] });
+      await handle.db.insert(sandboxMedia).values({
+        id: `sbm_page_${account.id}`,
+        accountId: account.id,
+        containerId: `sbc_page_${account.id}`,
+        mediaType: "IMAGE",
+        caption: "Live from the sandbox",
+        mediaIds: [file.id],
+      });
     } finally {
       await handle.close();
     }
@@ -94,7 +122,13 @@ describe("sandbox feed page", () => {
     const saved = await send(page, {
       method: "POST",
       headers: { cookie: owner.cookie, origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ intent: `behaviour-${accountId}`, accountId, failNext: "permanent", times: "2", message: "Rejected by the sandbox" }).toString(),
+      body: new URLSearchParams({
+        intent: `behaviour-${accountId}`,
+        accountId,
+        failNext: "permanent",
+        times: "2",
+        message: "Rejected by the sandbox",
+      }).toString(),
     });
     expect(saved.status).toBe(200);
     const check = workerDb();

@@ -57,17 +57,30 @@ describe("server-side rendering", () => {
     const handle = workerDb();
     try {
       const graceUntil = new Date(Date.now() + 3 * 86_400_000);
-      await handle.db.insert(billingAccounts).values({ workspaceId: owner.workspaceId, plan: "pro", status: "past_due", graceUntil });
+      await handle.db
+        .insert(billingAccounts)
+        .values({ workspaceId: owner.workspaceId, plan: "pro", status: "past_due", graceUntil });
       const [user] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, owner.email));
       await handle.db.insert(notifications).values(
-        ["a", "b"].map((key) => ({ workspaceId: owner.workspaceId, userId: user.id, kind: "social.post_published" as const, title: "Published", body: "It is live.", dedupeKey: key })),
+        ["a", "b"].map((key) => ({
+          workspaceId: owner.workspaceId,
+          userId: user.id,
+          kind: "social.post_published" as const,
+          title: "Published",
+          body: "It is live.",
+          dedupeKey: key,
+        })),
       );
     } finally {
       await handle.close();
     }
     for (let i = 0; i < 3; i++) {
       expect((await mutate("workspaces.create", { name: `Extra ${i}` }, { cookie: owner.cookie })).status).toBe(200);
-      const invite = await mutate("workspaces.inviteMember", { workspaceId: owner.workspaceId, email: `invitee${i}@example.test`, role: "viewer" }, { cookie: owner.cookie });
+      const invite = await mutate(
+        "workspaces.inviteMember",
+        { workspaceId: owner.workspaceId, email: `invitee${i}@example.test`, role: "viewer" },
+        { cookie: owner.cookie },
+      );
       expect(invite.status).toBe(200);
     }
     const again = await send(dashboard, { headers: { cookie: owner.cookie } });
@@ -83,7 +96,12 @@ describe("server-side rendering", () => {
     const owner = await signUpOverHttp("Lapsed Owner");
     const handle = workerDb();
     try {
-      await handle.db.insert(billingAccounts).values({ workspaceId: owner.workspaceId, plan: "creator", status: "past_due", graceUntil: new Date(Date.now() - 86_400_000) });
+      await handle.db.insert(billingAccounts).values({
+        workspaceId: owner.workspaceId,
+        plan: "creator",
+        status: "past_due",
+        graceUntil: new Date(Date.now() - 86_400_000),
+      });
     } finally {
       await handle.close();
     }

@@ -36,16 +36,29 @@ function eventBody(overrides: { id?: string; type?: string } = {}) {
 }
 
 const sign = (payload: string, opts: { secret?: string; timestamp?: number } = {}) =>
-  Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: opts.secret ?? WEBHOOK_SECRET, timestamp: opts.timestamp, cryptoProvider });
+  Stripe.webhooks.generateTestHeaderStringAsync({
+    payload,
+    secret: opts.secret ?? WEBHOOK_SECRET,
+    timestamp: opts.timestamp,
+    cryptoProvider,
+  });
 
 const post = (body: string, signature: string | null, withBindings: typeof env = bindings) =>
   send(
     "/api/webhooks/stripe",
-    { method: "POST", headers: { "content-type": "application/json", ...(signature && { "stripe-signature": signature }) }, body },
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(signature && { "stripe-signature": signature }) },
+      body,
+    },
     withBindings,
   );
 
-const rowsFor = (body: string) => db.select().from(stripeEvents).where(eq(stripeEvents.id, JSON.parse(body).id as string));
+const rowsFor = (body: string) =>
+  db
+    .select()
+    .from(stripeEvents)
+    .where(eq(stripeEvents.id, JSON.parse(body).id as string));
 
 describe("POST /api/webhooks/stripe", () => {
   it("accepts a correctly signed event and records it", async () => {
@@ -53,7 +66,9 @@ describe("POST /api/webhooks/stripe", () => {
     const response = await post(body, await sign(body));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: true, outcome: "ignored" });
-    expect(await rowsFor(body)).toEqual([expect.objectContaining({ type: "customer.subscription.updated", outcome: "ignored" })]);
+    expect(await rowsFor(body)).toEqual([
+      expect.objectContaining({ type: "customer.subscription.updated", outcome: "ignored" }),
+    ]);
   });
 
   it("refuses a tampered body with 400 and writes nothing", async () => {
@@ -101,7 +116,11 @@ describe("POST /api/webhooks/stripe", () => {
 
   it("answers 404 when billing is not configured", async () => {
     const body = eventBody();
-    const response = await post(body, await sign(body), { ...env, STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined });
+    const response = await post(body, await sign(body), {
+      ...env,
+      STRIPE_SECRET_KEY: undefined,
+      STRIPE_WEBHOOK_SECRET: undefined,
+    });
     expect(response.status).toBe(404);
     expect(await rowsFor(body)).toEqual([]);
   });
@@ -117,7 +136,10 @@ describe("POST /api/webhooks/stripe", () => {
       metadata: { [WORKSPACE_METADATA_KEY]: owner.workspaceId },
     };
     // Stripe's current state, held by the local API stand-in (global setup) that STRIPE_API_URL points at.
-    const stored = await fetch(`${env.STRIPE_API_URL}/__test/subscriptions/${subscription.id}`, { method: "PUT", body: JSON.stringify(subscription) });
+    const stored = await fetch(`${env.STRIPE_API_URL}/__test/subscriptions/${subscription.id}`, {
+      method: "PUT",
+      body: JSON.stringify(subscription),
+    });
     expect(stored.status).toBe(200);
 
     const body = JSON.stringify({

@@ -25,18 +25,34 @@ describe("transcript exports over HTTP", () => {
     const owner = await signUpOverHttp("Export Owner");
     const transcript = await transcriptOf(owner.workspaceId);
     const expected: Record<string, [string, (bytes: Uint8Array) => void]> = {
-      txt: ["text/plain; charset=utf-8", (b) => expect(new TextDecoder().decode(b)).toContain("[00:01:02] Second words.")],
-      srt: ["application/x-subrip; charset=utf-8", (b) => expect(new TextDecoder().decode(b)).toContain("00:01:02,345 --> 00:01:04,000")],
+      txt: [
+        "text/plain; charset=utf-8",
+        (b) => expect(new TextDecoder().decode(b)).toContain("[00:01:02] Second words."),
+      ],
+      srt: [
+        "application/x-subrip; charset=utf-8",
+        (b) => expect(new TextDecoder().decode(b)).toContain("00:01:02,345 --> 00:01:04,000"),
+      ],
       vtt: ["text/vtt; charset=utf-8", (b) => expect(new TextDecoder().decode(b)).toMatch(/^WEBVTT\n/)],
-      json: ["application/json; charset=utf-8", (b) => expect(JSON.parse(new TextDecoder().decode(b)).segments).toHaveLength(2)],
-      docx: ["application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b) => expect(new TextDecoder().decode(b.slice(0, 2))).toBe("PK")],
+      json: [
+        "application/json; charset=utf-8",
+        (b) => expect(JSON.parse(new TextDecoder().decode(b)).segments).toHaveLength(2),
+      ],
+      docx: [
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b) => expect(new TextDecoder().decode(b.slice(0, 2))).toBe("PK"),
+      ],
       pdf: ["application/pdf", (b) => expect(new TextDecoder().decode(b.slice(0, 8))).toBe("%PDF-1.4")],
     };
     for (const [format, [contentType, check]] of Object.entries(expected)) {
-      const response = await send(`/api/transcripts/${transcript.id}/export.${format}`, { headers: { cookie: owner.cookie } });
+      const response = await send(`/api/transcripts/${transcript.id}/export.${format}`, {
+        headers: { cookie: owner.cookie },
+      });
       expect(response.status, format).toBe(200);
       expect(response.headers.get("content-type"), format).toBe(contentType);
-      expect(response.headers.get("content-disposition"), format).toBe(`attachment; filename="zoe-s-interview.${format}"`);
+      expect(response.headers.get("content-disposition"), format).toBe(
+        `attachment; filename="zoe-s-interview.${format}"`,
+      );
       const bytes = new Uint8Array(await response.arrayBuffer());
       expect(response.headers.get("content-length"), format).toBe(String(bytes.length));
       check(bytes);
@@ -47,8 +63,12 @@ describe("transcript exports over HTTP", () => {
     const owner = await signUpOverHttp("Export Owner");
     const stranger = await signUpOverHttp("Export Stranger");
     const transcript = await transcriptOf(owner.workspaceId);
-    expect((await send(`/api/transcripts/${transcript.id}/export.txt`, { headers: { cookie: stranger.cookie } })).status).toBe(404);
-    expect((await send(`/api/transcripts/${transcript.id}/export.exe`, { headers: { cookie: owner.cookie } })).status).toBe(404);
+    expect(
+      (await send(`/api/transcripts/${transcript.id}/export.txt`, { headers: { cookie: stranger.cookie } })).status,
+    ).toBe(404);
+    expect(
+      (await send(`/api/transcripts/${transcript.id}/export.exe`, { headers: { cookie: owner.cookie } })).status,
+    ).toBe(404);
     expect((await send(`/api/transcripts/${transcript.id}/export.txt`)).status).toBe(401);
   });
 });

@@ -14,7 +14,9 @@ describe("tRPC over HTTP", () => {
   it("returns 400 with per-field errors for invalid input", async () => {
     const response = await mutate("auth.signUp", { name: "", email: "nope", password: "short" });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: { json: { message: string; data: { fieldErrors: Record<string, string[]> } } } };
+    const body = (await response.json()) as {
+      error: { json: { message: string; data: { fieldErrors: Record<string, string[]> } } };
+    };
     expect(body.error.json.message).toBe("Some fields need attention.");
     expect(Object.keys(body.error.json.data.fieldErrors).sort()).toEqual(["email", "name", "password"]);
   });
@@ -37,7 +39,8 @@ describe("tRPC over HTTP", () => {
 
   it("accepts a batch up to the limit and refuses a larger one", async () => {
     const paths = (n: number) => Array.from({ length: n }, () => "auth.getSession").join(",");
-    const inputs = (n: number) => encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, {}]))));
+    const inputs = (n: number) =>
+      encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, {}]))));
     expect((await send(`/api/trpc/${paths(10)}?batch=1&input=${inputs(10)}`)).status).toBe(200);
     expect((await send(`/api/trpc/${paths(11)}?batch=1&input=${inputs(11)}`)).status).toBe(400);
   });

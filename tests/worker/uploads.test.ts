@@ -35,23 +35,48 @@ async function owner() {
   const user = await signUpOverHttp("Uploader");
   const call = {
     createUpload: async (input: { filename: string; contentType: string; size: number }) =>
-      data<Session>(await mutate("media.createUpload", { workspaceId: user.workspaceId, ...input }, { cookie: user.cookie })),
-    getUpload: async (mediaId: string) => data<Session>(await query("media.getUpload", { workspaceId: user.workspaceId, mediaId }, { cookie: user.cookie })),
-    complete: async (mediaId: string) => data<Item>(await mutate("media.completeUpload", { workspaceId: user.workspaceId, mediaId }, { cookie: user.cookie })),
-    list: async () => data<{ items: Item[] }>(await query("media.list", { workspaceId: user.workspaceId }, { cookie: user.cookie })),
+      data<Session>(
+        await mutate("media.createUpload", { workspaceId: user.workspaceId, ...input }, { cookie: user.cookie }),
+      ),
+    getUpload: async (mediaId: string) =>
+      data<Session>(
+        await query("media.getUpload", { workspaceId: user.workspaceId, mediaId }, { cookie: user.cookie }),
+      ),
+    complete: async (mediaId: string) =>
+      data<Item>(
+        await mutate("media.completeUpload", { workspaceId: user.workspaceId, mediaId }, { cookie: user.cookie }),
+      ),
+    list: async () =>
+      data<{ items: Item[] }>(await query("media.list", { workspaceId: user.workspaceId }, { cookie: user.cookie })),
   };
   return { ...user, ...call };
 }
 
 const uploadPath = (session: Pick<Session, "mediaId" | "multipart">, partNumber: number, token: string) =>
-  session.multipart ? `/api/uploads/${session.mediaId}/parts/${partNumber}?token=${encodeURIComponent(token)}` : `/api/uploads/${session.mediaId}?token=${encodeURIComponent(token)}`;
+  session.multipart
+    ? `/api/uploads/${session.mediaId}/parts/${partNumber}?token=${encodeURIComponent(token)}`
+    : `/api/uploads/${session.mediaId}?token=${encodeURIComponent(token)}`;
 
 /** A same-origin PUT of raw bytes, as the browser's uploader sends it. */
 function put(path: string, body: BodyInit, length: number, headers: Record<string, string> = {}) {
-  return send(path, { method: "PUT", body, headers: { "content-type": "application/octet-stream", "content-length": String(length), origin: ORIGIN, ...headers } });
+  return send(path, {
+    method: "PUT",
+    body,
+    headers: {
+      "content-type": "application/octet-stream",
+      "content-length": String(length),
+      origin: ORIGIN,
+      ...headers,
+    },
+  });
 }
 
-async function putParts(session: Session, parts: number[], token = session.token!, bytes = (start: number, end: number) => wavSlice(session.size, start, end)) {
+async function putParts(
+  session: Session,
+  parts: number[],
+  token = session.token!,
+  bytes = (start: number, end: number) => wavSlice(session.size, start, end),
+) {
   for (const partNumber of parts) {
     const { start, end } = partRange(session.size, session.partSize, partNumber);
     const response = await put(uploadPath(session, partNumber, token), bytes(start, end), end - start);
@@ -61,7 +86,10 @@ async function putParts(session: Session, parts: number[], token = session.token
 }
 
 async function errorOf(response: Response) {
-  return { status: response.status, ...((await response.json()) as { error: { code: string; message: string } }).error };
+  return {
+    status: response.status,
+    ...((await response.json()) as { error: { code: string; message: string } }).error,
+  };
 }
 
 describe("uploading through the Worker", () => {
@@ -72,7 +100,12 @@ describe("uploading through the Worker", () => {
     expect(session).toMatchObject({ partSize: PART_SIZE, partCount: 2, multipart: true, uploadedParts: [] });
     await putParts(session, [1, 2]);
     const item = await user.complete(session.mediaId);
-    expect(item).toMatchObject({ id: session.mediaId, status: "ready", size, transcription: { status: "waiting_for_provider" } });
+    expect(item).toMatchObject({
+      id: session.mediaId,
+      status: "ready",
+      size,
+      transcription: { status: "waiting_for_provider" },
+    });
     expect((await user.list()).items.map((i) => [i.id, i.status])).toEqual([[session.mediaId, "ready"]]);
     const stored = await env.MEDIA.head(mediaKey(user.workspaceId, session.mediaId, "interview.wav"));
     expect(stored?.size).toBe(size);
@@ -82,8 +115,15 @@ describe("uploading through the Worker", () => {
     const user = await owner();
     const session = await user.createUpload({ filename: "sting.wav", contentType: "audio/wav", size: 3000 });
     expect(session.multipart).toBe(false);
-    const wrongAddress = await put(`/api/uploads/${session.mediaId}/parts/1?token=${session.token}`, wavSlice(3000, 0, 3000), 3000);
-    expect(await errorOf(wrongAddress)).toMatchObject({ status: 400, message: `This file is sent in one request: PUT it to /api/uploads/${session.mediaId}.` });
+    const wrongAddress = await put(
+      `/api/uploads/${session.mediaId}/parts/1?token=${session.token}`,
+      wavSlice(3000, 0, 3000),
+      3000,
+    );
+    expect(await errorOf(wrongAddress)).toMatchObject({
+      status: 400,
+      message: `This file is sent in one request: PUT it to /api/uploads/${session.mediaId}.`,
+    });
     await putParts(session, [1]);
     expect(await user.complete(session.mediaId)).toMatchObject({ status: "ready", size: 3000 });
   });
@@ -102,14 +142,19 @@ describe("uploading through the Worker", () => {
       },
     });
     const broken = await put(uploadPath(session, 2, session.token!), dropped, PART_SIZE);
-    expect(await errorOf(broken)).toMatchObject({ status: 408, message: `The part stopped after ${MiB} of ${PART_SIZE} bytes. Send it again.` });
+    expect(await errorOf(broken)).toMatchObject({
+      status: 408,
+      message: `The part stopped after ${MiB} of ${PART_SIZE} bytes. Send it again.`,
+    });
 
     const resumed = await user.getUpload(session.mediaId);
     expect(resumed).toMatchObject({ status: "uploading", uploadedParts: [1] });
     await putParts(resumed, [2, 3], resumed.token!);
     const item = await user.complete(session.mediaId);
     expect(item).toMatchObject({ status: "ready", size });
-    const stored = await env.MEDIA.get(mediaKey(user.workspaceId, session.mediaId, "long.wav"), { range: { offset: PART_SIZE - 2, length: 4 } });
+    const stored = await env.MEDIA.get(mediaKey(user.workspaceId, session.mediaId, "long.wav"), {
+      range: { offset: PART_SIZE - 2, length: 4 },
+    });
     expect([...new Uint8Array(await stored!.arrayBuffer())]).toEqual([...wavSlice(size, PART_SIZE - 2, PART_SIZE + 2)]);
   });
 
@@ -129,10 +174,17 @@ describe("upload links", () => {
     const user = await owner();
     const size = 10 * MiB;
     const session = await user.createUpload({ filename: "signed.wav", contentType: "audio/wav", size });
-    const grant = { mediaId: session.mediaId, workspaceId: user.workspaceId, r2Key: mediaKey(user.workspaceId, session.mediaId, "signed.wav"), size, contentType: "audio/wav" };
+    const grant = {
+      mediaId: session.mediaId,
+      workspaceId: user.workspaceId,
+      r2Key: mediaKey(user.workspaceId, session.mediaId, "signed.wav"),
+      size,
+      contentType: "audio/wav",
+    };
     const sign = (overrides: Partial<typeof grant> = {}, expiresAt = new Date(Date.now() + 3600_000)) =>
       signUploadToken({ secret: env.UPLOAD_SIGNING_SECRET, grant: { ...grant, ...overrides }, expiresAt });
-    const attempt = (token: string) => put(uploadPath(session, 1, token), wavSlice(size, 0, PART_SIZE), PART_SIZE).then(errorOf);
+    const attempt = (token: string) =>
+      put(uploadPath(session, 1, token), wavSlice(size, 0, PART_SIZE), PART_SIZE).then(errorOf);
     return { user, session, sign, attempt };
   }
 
@@ -145,8 +197,14 @@ describe("upload links", () => {
       message: "This upload link has expired. Choose the file again to continue where it stopped.",
     });
     const [workspaceId, expires, signature] = session.token!.split(".");
-    expect(await attempt(`${workspaceId}.${Number(expires) + 3600}.${signature}`)).toMatchObject({ status: 403, message: INVALID });
-    expect(await attempt(`${workspaceId}.${expires}.${signature.slice(0, -2)}xx`)).toMatchObject({ status: 403, message: INVALID });
+    expect(await attempt(`${workspaceId}.${Number(expires) + 3600}.${signature}`)).toMatchObject({
+      status: 403,
+      message: INVALID,
+    });
+    expect(await attempt(`${workspaceId}.${expires}.${signature.slice(0, -2)}xx`)).toMatchObject({
+      status: 403,
+      message: INVALID,
+    });
     expect(await attempt("")).toMatchObject({ status: 403, message: INVALID });
   });
 
@@ -154,7 +212,10 @@ describe("upload links", () => {
     const { user, session, sign, attempt } = await started();
     const other = await owner();
     const otherSession = await other.createUpload({ filename: "other.wav", contentType: "audio/wav", size: 10 * MiB });
-    expect(await attempt(sign({ r2Key: `w/${user.workspaceId}/media/${session.mediaId}/other.wav` }))).toMatchObject({ status: 403, message: INVALID });
+    expect(await attempt(sign({ r2Key: `w/${user.workspaceId}/media/${session.mediaId}/other.wav` }))).toMatchObject({
+      status: 403,
+      message: INVALID,
+    });
     expect(await attempt(sign({ workspaceId: other.workspaceId }))).toMatchObject({ status: 403, message: INVALID });
     expect(await attempt(sign({ size: 10 * MiB + 1 }))).toMatchObject({ status: 403, message: INVALID });
     expect(await attempt(sign({ contentType: "audio/mpeg" }))).toMatchObject({ status: 403, message: INVALID });
@@ -167,8 +228,15 @@ describe("upload links", () => {
     const huge = await put(uploadPath(session, 1, session.token!), new Uint8Array(PART_SIZE + 1), PART_SIZE + 1);
     expect(await errorOf(huge)).toMatchObject({ status: 413, code: "PAYLOAD_TOO_LARGE" });
     const lastPart = partRange(session.size, session.partSize, 2);
-    const overLast = await put(uploadPath(session, 2, session.token!), new Uint8Array(lastPart.end - lastPart.start + 1), lastPart.end - lastPart.start + 1);
-    expect(await errorOf(overLast)).toMatchObject({ status: 413, message: `Part 2 must be ${lastPart.end - lastPart.start} bytes (2 MB); this request carries ${lastPart.end - lastPart.start + 1}.` });
+    const overLast = await put(
+      uploadPath(session, 2, session.token!),
+      new Uint8Array(lastPart.end - lastPart.start + 1),
+      lastPart.end - lastPart.start + 1,
+    );
+    expect(await errorOf(overLast)).toMatchObject({
+      status: 413,
+      message: `Part 2 must be ${lastPart.end - lastPart.start} bytes (2 MB); this request carries ${lastPart.end - lastPart.start + 1}.`,
+    });
     // Counted while streaming: a body longer than its Content-Length is cut off at the announced length.
     const longer = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -181,11 +249,18 @@ describe("upload links", () => {
       status: 413,
       message: `The request carried more than the ${PART_SIZE} bytes its Content-Length announced.`,
     });
-    const unannounced = await send(uploadPath(session, 1, session.token!), { method: "PUT", body: new Uint8Array(10), headers: { origin: ORIGIN } });
+    const unannounced = await send(uploadPath(session, 1, session.token!), {
+      method: "PUT",
+      body: new Uint8Array(10),
+      headers: { origin: ORIGIN },
+    });
     expect(await errorOf(unannounced)).toMatchObject({ status: 411 });
     expect((await user.getUpload(session.mediaId)).uploadedParts).toEqual([]);
     const noPart = await put(uploadPath(session, 3, session.token!), new Uint8Array(10), 10);
-    expect(await errorOf(noPart)).toMatchObject({ status: 400, message: "There is no part 3: this file has 2 parts, numbered 1 to 2." });
+    expect(await errorOf(noPart)).toMatchObject({
+      status: 400,
+      message: "There is no part 3: this file has 2 parts, numbered 1 to 2.",
+    });
   });
 
   it("plans a 1 GiB file so that no request is larger than the part size", async () => {
@@ -196,16 +271,26 @@ describe("upload links", () => {
 
   it("refuses an unsupported type and an oversized file when the upload is created", async () => {
     const user = await owner();
-    const badType = await mutate("media.createUpload", { workspaceId: user.workspaceId, filename: "page.html", contentType: "text/html", size: 100 }, { cookie: user.cookie });
+    const badType = await mutate(
+      "media.createUpload",
+      { workspaceId: user.workspaceId, filename: "page.html", contentType: "text/html", size: 100 },
+      { cookie: user.cookie },
+    );
     expect(badType.status).toBe(400);
-    const tooBig = await mutate("media.createUpload", { workspaceId: user.workspaceId, filename: "film.mp4", contentType: "video/mp4", size: 2 * 1024 * MiB + 1 }, { cookie: user.cookie });
+    const tooBig = await mutate(
+      "media.createUpload",
+      { workspaceId: user.workspaceId, filename: "film.mp4", contentType: "video/mp4", size: 2 * 1024 * MiB + 1 },
+      { cookie: user.cookie },
+    );
     expect(tooBig.status).toBe(400);
     expect(JSON.stringify(await tooBig.json())).toContain("files can be at most 2 GB");
   });
 
   it("refuses a cross-site upload like any other write", async () => {
     const { session } = await started();
-    const response = await put(uploadPath(session, 1, session.token!), new Uint8Array(10), 10, { origin: "https://evil.example" });
+    const response = await put(uploadPath(session, 1, session.token!), new Uint8Array(10), 10, {
+      origin: "https://evil.example",
+    });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ error: { code: "FORBIDDEN", message: "Cross-site request refused." } });
   });

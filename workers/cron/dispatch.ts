@@ -16,11 +16,19 @@ export async function runScheduledJobs(opts: { cron: string; env: Env; jobs: rea
         const result = await job.run({ ...ctx, now: new Date() });
         console.log(JSON.stringify({ event: "cron.done", job: job.id, schedule: opts.cron, ...result }));
       } catch (error) {
-        console.error(JSON.stringify({ event: "cron.failed", job: job.id, schedule: opts.cron, error: error instanceof Error ? error.message : String(error) }));
+        console.error(
+          JSON.stringify({
+            event: "cron.failed",
+            job: job.id,
+            schedule: opts.cron,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
         failures.push(error);
       }
     }
   });
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} cron job(s) failed for "${opts.cron}".`);
+  if (failures.length > 0)
+    throw new AggregateError(failures, `${failures.length} cron job(s) failed for "${opts.cron}".`);
   return due.map((job) => job.id);
 }

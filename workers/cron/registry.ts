@@ -9,4 +9,14 @@ import { refreshSocialTokensCron } from "./jobs/refresh-social-tokens";
 import { startWaitingTranscriptionsCron } from "./jobs/start-waiting-transcriptions";
 import { syncSocialAccountsCron } from "./jobs/sync-social-accounts";
 
-export const cronJobs: readonly CronJob[] = [authCleanupCron, emailOutboxSweepCron, startWaitingTranscriptionsCron, publishDueEpisodesCron, closeUsagePeriodsCron, syncSocialAccountsCron, deleteAbandonedUploadsCron, claimDueSocialPostsCron, refreshSocialTokensCron];
+export const cronJobs: readonly CronJob[] = [
+  authCleanupCron,
+  emailOutboxSweepCron,
+  startWaitingTranscriptionsCron,
+  publishDueEpisodesCron,
+  closeUsagePeriodsCron,
+  syncSocialAccountsCron,
+  deleteAbandonedUploadsCron,
+  claimDueSocialPostsCron,
+  refreshSocialTokensCron,
+];

@@ -15,7 +15,11 @@ export function retryDelaySeconds(attempt: number): number {
  * payload) is logged and acknowledged so it does not loop; a handler error is retried with backoff and,
  * after the queue's max_retries, lands in the dead-letter queue.
  */
-export async function dispatchQueueBatch(opts: { batch: MessageBatch<unknown>; env: Env; jobs: readonly JobDefinition[] }) {
+export async function dispatchQueueBatch(opts: {
+  batch: MessageBatch<unknown>;
+  env: Env;
+  jobs: readonly JobDefinition[];
+}) {
   const byId = new Map(opts.jobs.map((job) => [job.id, job]));
   await withJobContext(opts.env, async (ctx) => {
     for (const message of opts.batch.messages) {
@@ -28,8 +32,15 @@ export async function dispatchQueueBatch(opts: { batch: MessageBatch<unknown>; e
             event: "queue.poison_message",
             queue: opts.batch.queue,
             messageId: message.id,
-            reason: !envelope.success ? "not a job envelope" : !job ? `unknown job "${envelope.data.job}"` : "invalid payload",
-            issues: payload && !payload.success ? payload.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) : undefined,
+            reason: !envelope.success
+              ? "not a job envelope"
+              : !job
+                ? `unknown job "${envelope.data.job}"`
+                : "invalid payload",
+            issues:
+              payload && !payload.success
+                ? payload.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+                : undefined,
           }),
         );
         message.ack();
@@ -40,7 +51,14 @@ export async function dispatchQueueBatch(opts: { batch: MessageBatch<unknown>; e
         message.ack();
       } catch (error) {
         console.error(
-          JSON.stringify({ event: "queue.job_failed", queue: opts.batch.queue, job: job.id, messageId: message.id, attempt: message.attempts, error: error instanceof Error ? error.message : String(error) }),
+          JSON.stringify({
+            event: "queue.job_failed",
+            queue: opts.batch.queue,
+            job: job.id,
+            messageId: message.id,
+            attempt: message.attempts,
+            error: error instanceof Error ? error.message : String(error),
+          }),
         );
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       }

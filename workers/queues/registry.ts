@@ -5,4 +5,9 @@ import { syncSocialAccountJob } from "./jobs/sync-social-account";
 import { transcribeJob } from "./jobs/transcribe";
 
 /** Every queue job the Worker consumes. Add a job here and its producer names it by `id`. */
-export const queueJobs: readonly JobDefinition[] = [sendEmailJob, transcribeJob, syncSocialAccountJob, publishSocialPostJob];
+export const queueJobs: readonly JobDefinition[] = [
+  sendEmailJob,
+  transcribeJob,
+  syncSocialAccountJob,
+  publishSocialPostJob,
+];

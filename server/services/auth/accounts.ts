@@ -32,10 +32,19 @@ const firstName = (name: string) => name.split(/\s+/)[0] || name;
 export async function signUp(opts: AccountDeps & { email: string; name: string; password: string }) {
   // Cloudflare always sends the client's address; without one (in-process callers) there is nothing to key on.
   if (opts.meta.ip) {
-    const { allowed, retryAfterSeconds } = await hitRateLimit({ db: opts.db, key: `signup:ip:${opts.meta.ip}`, rule: SIGNUP_LIMIT_PER_IP, now: opts.now });
+    const { allowed, retryAfterSeconds } = await hitRateLimit({
+      db: opts.db,
+      key: `signup:ip:${opts.meta.ip}`,
+      rule: SIGNUP_LIMIT_PER_IP,
+      now: opts.now,
+    });
     if (!allowed) {
       const minutes = Math.ceil(retryAfterSeconds / 60);
-      throw new AppError("TOO_MANY_REQUESTS", `Too many accounts were created from your network. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, { retryAfterSeconds });
+      throw new AppError(
+        "TOO_MANY_REQUESTS",
+        `Too many accounts were created from your network. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+        { retryAfterSeconds },
+      );
     }
   }
   const passwordHash = await hashPassword(opts.password);
@@ -50,9 +59,19 @@ export async function signUp(opts: AccountDeps & { email: string; name: string; 
         fieldErrors: { email: ["An account with this email already exists. Log in instead."] },
       });
     }
-    const workspace = await createWorkspace({ db: tx, userId: user.id, name: `${firstName(opts.name)}'s studio`, meta: opts.meta, now: opts.now });
+    const workspace = await createWorkspace({
+      db: tx,
+      userId: user.id,
+      name: `${firstName(opts.name)}'s studio`,
+      meta: opts.meta,
+      now: opts.now,
+    });
     const token = await issueUserToken({ db: tx, userId: user.id, purpose: "verify_email", now: opts.now });
-    const emailId = await recordEmail({ db: tx, to: user.email, content: verifyEmailTemplate({ name: user.name, url: `${opts.appUrl}/verify-email?token=${token}` }) });
+    const emailId = await recordEmail({
+      db: tx,
+      to: user.email,
+      content: verifyEmailTemplate({ name: user.name, url: `${opts.appUrl}/verify-email?token=${token}` }),
+    });
     const session = await createSession({ db: tx, userId: user.id, meta: opts.meta, now: opts.now });
     await recordAudit({ db: tx, action: "auth.signed_up", actorUserId: user.id, meta: opts.meta, now: opts.now });
     return { userId: user.id, workspaceId: workspace.id, session, emailId };
@@ -74,13 +93,24 @@ export async function logIn(opts: Omit<AccountDeps, "emailQueue" | "appUrl"> & {
     const { allowed, retryAfterSeconds } = await hitRateLimit({ db: opts.db, key, rule, now: opts.now });
     if (!allowed) {
       const minutes = Math.ceil(retryAfterSeconds / 60);
-      throw new AppError("TOO_MANY_REQUESTS", `Too many login attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, { retryAfterSeconds });
+      throw new AppError(
+        "TOO_MANY_REQUESTS",
+        `Too many login attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+        { retryAfterSeconds },
+      );
     }
   }
   const [user] = await opts.db.select().from(users).where(eq(users.email, opts.email)).limit(1);
   const passwordOk = await verifyPassword(opts.password, user?.passwordHash ?? (await decoyPasswordHash()));
   if (!user || !passwordOk || user.disabledAt) {
-    await recordAudit({ db: opts.db, action: "auth.login_failed", actorUserId: user?.id ?? null, detail: { email: opts.email }, meta: opts.meta, now: opts.now });
+    await recordAudit({
+      db: opts.db,
+      action: "auth.login_failed",
+      actorUserId: user?.id ?? null,
+      detail: { email: opts.email },
+      meta: opts.meta,
+      now: opts.now,
+    });
     throw new AppError("UNAUTHORIZED", "Email or password is incorrect.");
   }
   await clearRateLimit({ db: opts.db, key: accountKey });
@@ -93,17 +123,38 @@ export async function verifyEmail(opts: { db: Database; token: string; meta: Req
   const consumed = await consumeUserToken({ db: opts.db, token: opts.token, purpose: "verify_email", now: opts.now });
   if (!consumed) throw new AppError("NOT_FOUND", "This confirmation link is invalid, expired or already used.");
   await opts.db.update(users).set({ emailVerifiedAt: opts.now }).where(eq(users.id, consumed.userId));
-  await recordAudit({ db: opts.db, action: "auth.email_verified", actorUserId: consumed.userId, meta: opts.meta, now: opts.now });
+  await recordAudit({
+    db: opts.db,
+    action: "auth.email_verified",
+    actorUserId: consumed.userId,
+    meta: opts.meta,
+    now: opts.now,
+  });
   return { userId: consumed.userId };
 }
 
 export async function resendVerificationEmail(opts: AccountDeps & { userId: string }) {
   const [user] = await opts.db.select().from(users).where(eq(users.id, opts.userId)).limit(1);
   if (!user || user.emailVerifiedAt) return { sent: false };
-  const { allowed, retryAfterSeconds } = await hitRateLimit({ db: opts.db, key: `mail:verify:${user.id}`, rule: MAIL_LIMIT_PER_ADDRESS, now: opts.now });
-  if (!allowed) throw new AppError("TOO_MANY_REQUESTS", "We have sent several emails already. Check your inbox or try again later.", { retryAfterSeconds });
+  const { allowed, retryAfterSeconds } = await hitRateLimit({
+    db: opts.db,
+    key: `mail:verify:${user.id}`,
+    rule: MAIL_LIMIT_PER_ADDRESS,
+    now: opts.now,
+  });
+  if (!allowed)
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      "We have sent several emails already. Check your inbox or try again later.",
+      { retryAfterSeconds },
+    );
   const token = await issueUserToken({ db: opts.db, userId: user.id, purpose: "verify_email", now: opts.now });
-  await queueEmail({ db: opts.db, emailQueue: opts.emailQueue, to: user.email, content: verifyEmailTemplate({ name: user.name, url: `${opts.appUrl}/verify-email?token=${token}` }) });
+  await queueEmail({
+    db: opts.db,
+    emailQueue: opts.emailQueue,
+    to: user.email,
+    content: verifyEmailTemplate({ name: user.name, url: `${opts.appUrl}/verify-email?token=${token}` }),
+  });
   return { sent: true };
 }
 
@@ -111,40 +162,85 @@ export async function resendVerificationEmail(opts: AccountDeps & { userId: stri
 export async function requestPasswordReset(opts: AccountDeps & { email: string }) {
   const [user] = await opts.db.select().from(users).where(eq(users.email, opts.email)).limit(1);
   if (!user || user.disabledAt) return;
-  const { allowed } = await hitRateLimit({ db: opts.db, key: `mail:reset:${user.id}`, rule: MAIL_LIMIT_PER_ADDRESS, now: opts.now });
+  const { allowed } = await hitRateLimit({
+    db: opts.db,
+    key: `mail:reset:${user.id}`,
+    rule: MAIL_LIMIT_PER_ADDRESS,
+    now: opts.now,
+  });
   if (!allowed) return;
   const token = await issueUserToken({ db: opts.db, userId: user.id, purpose: "reset_password", now: opts.now });
-  await queueEmail({ db: opts.db, emailQueue: opts.emailQueue, to: user.email, content: resetPasswordTemplate({ name: user.name, url: `${opts.appUrl}/reset-password?token=${token}` }) });
-  await recordAudit({ db: opts.db, action: "auth.password_reset_requested", actorUserId: user.id, meta: opts.meta, now: opts.now });
+  await queueEmail({
+    db: opts.db,
+    emailQueue: opts.emailQueue,
+    to: user.email,
+    content: resetPasswordTemplate({ name: user.name, url: `${opts.appUrl}/reset-password?token=${token}` }),
+  });
+  await recordAudit({
+    db: opts.db,
+    action: "auth.password_reset_requested",
+    actorUserId: user.id,
+    meta: opts.meta,
+    now: opts.now,
+  });
 }
 
 /** Sets the new password, revokes every session and signs the user in afresh. */
-export async function resetPassword(opts: { db: Database; token: string; password: string; meta: RequestMeta; now: Date }) {
+export async function resetPassword(opts: {
+  db: Database;
+  token: string;
+  password: string;
+  meta: RequestMeta;
+  now: Date;
+}) {
   const passwordHash = await hashPassword(opts.password);
   return opts.db.transaction(async (tx) => {
     const consumed = await consumeUserToken({ db: tx, token: opts.token, purpose: "reset_password", now: opts.now });
-    if (!consumed) throw new AppError("NOT_FOUND", "This reset link is invalid, expired or already used. Ask for a new one.");
+    if (!consumed)
+      throw new AppError("NOT_FOUND", "This reset link is invalid, expired or already used. Ask for a new one.");
     // Receiving the reset email proves the address, so it counts as verified.
     await tx.update(users).set({ passwordHash, emailVerifiedAt: opts.now }).where(eq(users.id, consumed.userId));
     await deleteUserSessions({ db: tx, userId: consumed.userId });
     const session = await createSession({ db: tx, userId: consumed.userId, meta: opts.meta, now: opts.now });
-    await recordAudit({ db: tx, action: "auth.password_reset", actorUserId: consumed.userId, meta: opts.meta, now: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "auth.password_reset",
+      actorUserId: consumed.userId,
+      meta: opts.meta,
+      now: opts.now,
+    });
     return { userId: consumed.userId, sessionToken: session.token };
   });
 }
 
 /** Revokes every session, the current one included, and issues a fresh one for this browser. */
-export async function changePassword(opts: { db: Database; userId: string; currentPassword: string; newPassword: string; meta: RequestMeta; now: Date }) {
+export async function changePassword(opts: {
+  db: Database;
+  userId: string;
+  currentPassword: string;
+  newPassword: string;
+  meta: RequestMeta;
+  now: Date;
+}) {
   const [user] = await opts.db.select().from(users).where(eq(users.id, opts.userId)).limit(1);
   if (!user || !(await verifyPassword(opts.currentPassword, user.passwordHash))) {
-    throw new AppError("BAD_REQUEST", "Your current password is incorrect.", { fieldErrors: { currentPassword: ["Your current password is incorrect."] } });
+    throw new AppError("BAD_REQUEST", "Your current password is incorrect.", {
+      fieldErrors: { currentPassword: ["Your current password is incorrect."] },
+    });
   }
   const passwordHash = await hashPassword(opts.newPassword);
   return opts.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
     const revoked = await deleteUserSessions({ db: tx, userId: user.id });
     const session = await createSession({ db: tx, userId: user.id, meta: opts.meta, now: opts.now });
-    await recordAudit({ db: tx, action: "auth.password_changed", actorUserId: user.id, detail: { sessionsRevoked: revoked }, meta: opts.meta, now: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "auth.password_changed",
+      actorUserId: user.id,
+      detail: { sessionsRevoked: revoked },
+      meta: opts.meta,
+      now: opts.now,
+    });
     return { sessionToken: session.token };
   });
 }

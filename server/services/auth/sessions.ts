@@ -50,7 +50,11 @@ export function isSessionExpired(session: { createdAt: Date; lastSeenAt: Date },
 }
 
 /** Resolves a cookie token to its session and user, or null. Expired sessions are deleted on sight. */
-export async function validateSessionToken(opts: { db: DbOrTx; token: string; clock: Clock }): Promise<ValidSession | null> {
+export async function validateSessionToken(opts: {
+  db: DbOrTx;
+  token: string;
+  clock: Clock;
+}): Promise<ValidSession | null> {
   const [id, secret] = opts.token.split(".");
   if (!id || !secret) return null;
   const [row] = await opts.db
@@ -70,7 +74,12 @@ export async function validateSessionToken(opts: { db: DbOrTx; token: string; cl
   }
   return {
     sessionId: id,
-    user: { id: row.user.id, email: row.user.email, name: row.user.name, emailVerified: row.user.emailVerifiedAt !== null },
+    user: {
+      id: row.user.id,
+      email: row.user.email,
+      name: row.user.name,
+      emailVerified: row.user.emailVerifiedAt !== null,
+    },
   };
 }
 

@@ -1,8 +1,23 @@
 import { desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { billingAccounts, stripeEvents, workspaces, type BillingStatus, type StripeEventOutcome } from "../../../db/schema";
+import {
+  billingAccounts,
+  stripeEvents,
+  workspaces,
+  type BillingStatus,
+  type StripeEventOutcome,
+} from "../../../db/schema";
 import { AppError } from "../../lib/errors";
-import { DEFAULT_PLAN, getPlan, PLAN_IDS, PLANS, stripePriceIds, type Plan, type PlanId, type PriceConfig } from "./plans";
+import {
+  DEFAULT_PLAN,
+  getPlan,
+  PLAN_IDS,
+  PLANS,
+  stripePriceIds,
+  type Plan,
+  type PlanId,
+  type PriceConfig,
+} from "./plans";
 
 /** How long a past_due workspace keeps its paid plan while Stripe retries the payment. */
 export const GRACE_PERIOD_DAYS = 7;
@@ -39,7 +54,10 @@ export function isBillingConfigured(env: { STRIPE_SECRET_KEY?: string; STRIPE_WE
 }
 
 export async function getBillingSummary(opts: { db: DbOrTx; workspaceId: string; now: Date }): Promise<BillingSummary> {
-  const [account] = await opts.db.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, opts.workspaceId));
+  const [account] = await opts.db
+    .select()
+    .from(billingAccounts)
+    .where(eq(billingAccounts.workspaceId, opts.workspaceId));
   return {
     plan: getPlan(effectivePlan(account ?? null, opts.now)),
     status: account?.status ?? "none",
@@ -83,7 +101,11 @@ export interface StripeEventEntry {
 }
 
 /** The workspace's Stripe events, newest first, with what happened to each (for admins). */
-export async function listStripeEvents(opts: { db: DbOrTx; workspaceId: string; limit: number }): Promise<StripeEventEntry[]> {
+export async function listStripeEvents(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  limit: number;
+}): Promise<StripeEventEntry[]> {
   return opts.db
     .select({
       id: stripeEvents.id,
@@ -104,11 +126,25 @@ export async function listStripeEvents(opts: { db: DbOrTx; workspaceId: string; 
  * Local testing only (scripts/set-plan.ts): puts a workspace on a plan without Stripe, as an active
  * subscription would. Refused in production, where only Stripe's webhooks change plans.
  */
-export async function setPlanLocally(opts: { db: DbOrTx; workspaceId: string; plan: PlanId; environment: string; now: Date }): Promise<void> {
+export async function setPlanLocally(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  plan: PlanId;
+  environment: string;
+  now: Date;
+}): Promise<void> {
   if (opts.environment === "production") throw new AppError("FORBIDDEN", "Plans are set by Stripe in production.");
-  const [workspace] = await opts.db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, opts.workspaceId));
+  const [workspace] = await opts.db
+    .select({ id: workspaces.id })
+    .from(workspaces)
+    .where(eq(workspaces.id, opts.workspaceId));
   if (!workspace) throw new AppError("NOT_FOUND", "Workspace not found.");
-  const values = { plan: opts.plan, status: (opts.plan === DEFAULT_PLAN ? "none" : "active") as BillingStatus, graceUntil: null, updatedAt: opts.now };
+  const values = {
+    plan: opts.plan,
+    status: (opts.plan === DEFAULT_PLAN ? "none" : "active") as BillingStatus,
+    graceUntil: null,
+    updatedAt: opts.now,
+  };
   await opts.db
     .insert(billingAccounts)
     .values({ workspaceId: opts.workspaceId, ...values })

@@ -8,14 +8,19 @@ import { getPlan, stripePriceIds, type PlanId, type PriceConfig } from "./plans"
 import { createStripeClient } from "./stripe-client";
 import { WORKSPACE_METADATA_KEY } from "./webhooks";
 
-export type StripeEnv = PriceConfig & { STRIPE_SECRET_KEY?: string; STRIPE_WEBHOOK_SECRET?: string; STRIPE_API_URL?: string };
+export type StripeEnv = PriceConfig & {
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  STRIPE_API_URL?: string;
+};
 
 /** Statuses under which the workspace already has a live subscription: changes go through the portal instead. */
 const LIVE: readonly BillingStatus[] = ["active", "trialing", "past_due", "unpaid", "paused", "incomplete"];
 
 /** The Stripe client, or PRECONDITION_FAILED when billing is off (the offline default). */
 function stripeFor(env: StripeEnv): Stripe {
-  if (!isBillingConfigured(env) || !env.STRIPE_SECRET_KEY) throw new AppError("PRECONDITION_FAILED", "Billing is not configured.");
+  if (!isBillingConfigured(env) || !env.STRIPE_SECRET_KEY)
+    throw new AppError("PRECONDITION_FAILED", "Billing is not configured.");
   return createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiUrl: env.STRIPE_API_URL });
 }
 
@@ -29,11 +34,22 @@ async function loadAccount(db: DbOrTx, workspaceId: string) {
  * customer belongs to one workspace. Two checkouts racing may both create a customer; only the first stored id is
  * kept (the update is conditional), and the loser's customer stays unused at Stripe with no subscription.
  */
-async function ensureCustomer(opts: { db: DbOrTx; stripe: Stripe; workspaceId: string; existing: string | null }): Promise<string> {
+async function ensureCustomer(opts: {
+  db: DbOrTx;
+  stripe: Stripe;
+  workspaceId: string;
+  existing: string | null;
+}): Promise<string> {
   if (opts.existing) return opts.existing;
-  const [workspace] = await opts.db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, opts.workspaceId));
+  const [workspace] = await opts.db
+    .select({ name: workspaces.name })
+    .from(workspaces)
+    .where(eq(workspaces.id, opts.workspaceId));
   if (!workspace) throw new AppError("NOT_FOUND", "Workspace not found.");
-  const customer = await opts.stripe.customers.create({ name: workspace.name, metadata: { [WORKSPACE_METADATA_KEY]: opts.workspaceId } });
+  const customer = await opts.stripe.customers.create({
+    name: workspace.name,
+    metadata: { [WORKSPACE_METADATA_KEY]: opts.workspaceId },
+  });
   await opts.db.insert(billingAccounts).values({ workspaceId: opts.workspaceId }).onConflictDoNothing();
   await opts.db
     .update(billingAccounts)
@@ -55,12 +71,21 @@ export async function createCheckoutSession(opts: {
 }): Promise<{ url: string }> {
   const stripe = stripeFor(opts.env);
   const price = stripePriceIds(opts.env)[opts.plan];
-  if (!price) throw new AppError("PRECONDITION_FAILED", `The ${getPlan(opts.plan).name} plan has no Stripe price configured.`);
+  if (!price)
+    throw new AppError("PRECONDITION_FAILED", `The ${getPlan(opts.plan).name} plan has no Stripe price configured.`);
   const account = await loadAccount(opts.db, opts.workspaceId);
   if (account && LIVE.includes(account.status)) {
-    throw new AppError("PRECONDITION_FAILED", "This workspace already has a subscription; change it with Manage billing.");
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      "This workspace already has a subscription; change it with Manage billing.",
+    );
   }
-  const customer = await ensureCustomer({ db: opts.db, stripe, workspaceId: opts.workspaceId, existing: account?.stripeCustomerId ?? null });
+  const customer = await ensureCustomer({
+    db: opts.db,
+    stripe,
+    workspaceId: opts.workspaceId,
+    existing: account?.stripeCustomerId ?? null,
+  });
   // The metadata on both the session and the subscription is what the webhook trusts (ADR 009).
   const metadata = { [WORKSPACE_METADATA_KEY]: opts.workspaceId };
   const back = billingUrl(opts.appUrl, opts.workspaceId);
@@ -80,11 +105,20 @@ export async function createCheckoutSession(opts: {
 }
 
 /** A Stripe Customer Portal session (payment method, plan change, cancellation) for a workspace that has a customer. */
-export async function createPortalSession(opts: { db: DbOrTx; workspaceId: string; env: StripeEnv; appUrl: string }): Promise<{ url: string }> {
+export async function createPortalSession(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  env: StripeEnv;
+  appUrl: string;
+}): Promise<{ url: string }> {
   const stripe = stripeFor(opts.env);
   const account = await loadAccount(opts.db, opts.workspaceId);
-  if (!account?.stripeCustomerId) throw new AppError("PRECONDITION_FAILED", "This workspace has no billing account yet; choose a plan first.");
-  const session = await stripe.billingPortal.sessions.create({ customer: account.stripeCustomerId, return_url: billingUrl(opts.appUrl, opts.workspaceId) });
+  if (!account?.stripeCustomerId)
+    throw new AppError("PRECONDITION_FAILED", "This workspace has no billing account yet; choose a plan first.");
+  const session = await stripe.billingPortal.sessions.create({
+    customer: account.stripeCustomerId,
+    return_url: billingUrl(opts.appUrl, opts.workspaceId),
+  });
   return { url: session.url };
 }
 
@@ -101,7 +135,12 @@ export interface InvoiceEntry {
 }
 
 /** The workspace's invoices from Stripe, newest first; empty when billing is off or there is no customer yet. */
-export async function listInvoices(opts: { db: DbOrTx; workspaceId: string; env: StripeEnv; limit: number }): Promise<InvoiceEntry[]> {
+export async function listInvoices(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  env: StripeEnv;
+  limit: number;
+}): Promise<InvoiceEntry[]> {
   if (!isBillingConfigured(opts.env)) return [];
   const account = await loadAccount(opts.db, opts.workspaceId);
   if (!account?.stripeCustomerId) return [];

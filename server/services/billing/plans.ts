@@ -29,19 +29,37 @@ export const PLANS: Readonly<Record<PlanId, Plan>> = {
     id: "free",
     name: "Free",
     monthlyPriceCents: 0,
-    limits: { transcriptionMinutesPerMonth: 60, storageBytes: 2 * GIB, scheduledPostsPerMonth: 10, socialAccounts: 1, seats: 2 },
+    limits: {
+      transcriptionMinutesPerMonth: 60,
+      storageBytes: 2 * GIB,
+      scheduledPostsPerMonth: 10,
+      socialAccounts: 1,
+      seats: 2,
+    },
   },
   creator: {
     id: "creator",
     name: "Creator",
     monthlyPriceCents: 1500,
-    limits: { transcriptionMinutesPerMonth: 600, storageBytes: 50 * GIB, scheduledPostsPerMonth: 100, socialAccounts: 3, seats: 5 },
+    limits: {
+      transcriptionMinutesPerMonth: 600,
+      storageBytes: 50 * GIB,
+      scheduledPostsPerMonth: 100,
+      socialAccounts: 3,
+      seats: 5,
+    },
   },
   pro: {
     id: "pro",
     name: "Pro",
     monthlyPriceCents: 4900,
-    limits: { transcriptionMinutesPerMonth: 3000, storageBytes: 500 * GIB, scheduledPostsPerMonth: 1000, socialAccounts: 10, seats: 15 },
+    limits: {
+      transcriptionMinutesPerMonth: 3000,
+      storageBytes: 500 * GIB,
+      scheduledPostsPerMonth: 1000,
+      socialAccounts: 10,
+      seats: 15,
+    },
   },
 };
 

@@ -30,10 +30,24 @@ export async function provisionWorkspace(opts: {
   if (Number(existing?.n ?? 0) === 0) {
     const [show] = await tx
       .insert(shows)
-      .values({ workspaceId, title: opts.workspaceName, description: `The podcast of ${opts.workspaceName}.`, createdAt: now, updatedAt: now })
+      .values({
+        workspaceId,
+        title: opts.workspaceName,
+        description: `The podcast of ${opts.workspaceName}.`,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning({ id: shows.id });
     createdShowId = show.id;
-    await recordAudit({ db: tx, action: "show.created", actorUserId: null, workspaceId, detail: { showId: show.id, title: opts.workspaceName, provisioned: true }, meta: SYSTEM_META, now });
+    await recordAudit({
+      db: tx,
+      action: "show.created",
+      actorUserId: null,
+      workspaceId,
+      detail: { showId: show.id, title: opts.workspaceName, provisioned: true },
+      meta: SYSTEM_META,
+      now,
+    });
   }
   const limits = plan.limits;
   const { emailIds } = await notifyWorkspace({

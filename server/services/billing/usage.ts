@@ -1,6 +1,15 @@
 import { and, eq, inArray, lt, sql, sum } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { invitations, mediaObjects, memberships, socialAccounts, transcriptionJobs, usageRecords, workspaces, type UsageMetric } from "../../../db/schema";
+import {
+  invitations,
+  mediaObjects,
+  memberships,
+  socialAccounts,
+  transcriptionJobs,
+  usageRecords,
+  workspaces,
+  type UsageMetric,
+} from "../../../db/schema";
 import { AppError } from "../../lib/errors";
 import { formatBytes } from "../media/rules";
 import { pendingInvitation } from "../workspaces/workspaces";
@@ -27,13 +36,26 @@ function upgradeFor(current: Plan, limit: keyof PlanLimits, needed: number): Pla
   return null;
 }
 
-function upgradeSentence(current: Plan, limit: keyof PlanLimits, needed: number, describe: (value: number) => string): string {
+function upgradeSentence(
+  current: Plan,
+  limit: keyof PlanLimits,
+  needed: number,
+  describe: (value: number) => string,
+): string {
   const plan = upgradeFor(current, limit, needed);
-  return plan ? `Upgrade to ${plan.name} for ${describe(plan.limits[limit])} on the Billing page.` : "No plan includes more; contact support.";
+  return plan
+    ? `Upgrade to ${plan.name} for ${describe(plan.limits[limit])} on the Billing page.`
+    : "No plan includes more; contact support.";
 }
 
 /** "<remedy>, or upgrade to …"; past the largest plan, the remedy alone. */
-function remedyOrUpgrade(remedy: string, current: Plan, limit: keyof PlanLimits, needed: number, describe: (value: number) => string): string {
+function remedyOrUpgrade(
+  remedy: string,
+  current: Plan,
+  limit: keyof PlanLimits,
+  needed: number,
+  describe: (value: number) => string,
+): string {
   const plan = upgradeFor(current, limit, needed);
   return plan
     ? `${remedy}, or upgrade to ${plan.name} for ${describe(plan.limits[limit])} on the Billing page.`
@@ -64,7 +86,9 @@ export async function storageUsedBytes(db: DbOrTx, workspaceId: string): Promise
       total: sum(sql`coalesce(${mediaObjects.size}, ${mediaObjects.declaredSize})`),
     })
     .from(mediaObjects)
-    .where(and(eq(mediaObjects.workspaceId, workspaceId), inArray(mediaObjects.status, ["uploading", "verifying", "ready"])));
+    .where(
+      and(eq(mediaObjects.workspaceId, workspaceId), inArray(mediaObjects.status, ["uploading", "verifying", "ready"])),
+    );
   return Number(row?.total ?? 0);
 }
 
@@ -72,7 +96,13 @@ async function meteredThisPeriod(db: DbOrTx, workspaceId: string, metric: UsageM
   const [row] = await db
     .select({ total: sum(usageRecords.quantity) })
     .from(usageRecords)
-    .where(and(eq(usageRecords.workspaceId, workspaceId), eq(usageRecords.metric, metric), eq(usageRecords.periodStart, periodStartOf(now))));
+    .where(
+      and(
+        eq(usageRecords.workspaceId, workspaceId),
+        eq(usageRecords.metric, metric),
+        eq(usageRecords.periodStart, periodStartOf(now)),
+      ),
+    );
   return Number(row?.total ?? 0);
 }
 
@@ -85,7 +115,11 @@ const COMPRESSED_BYTES_PER_SECOND = 128_000 / 8;
  * typical rate (WAV as 16-bit 44.1 kHz stereo, anything else as 128 kbit/s, the common podcast bitrate). The
  * estimate only gates the start; what is metered is the transcript's real length (recordTranscriptionUsage).
  */
-export function estimateDurationSeconds(media: { durationSeconds: number | null; contentType: string; declaredSize: number }): number {
+export function estimateDurationSeconds(media: {
+  durationSeconds: number | null;
+  contentType: string;
+  declaredSize: number;
+}): number {
   if (media.durationSeconds != null) return media.durationSeconds;
   const rate = /wav/i.test(media.contentType) ? WAV_BYTES_PER_SECOND : COMPRESSED_BYTES_PER_SECOND;
   return Math.ceil(media.declaredSize / rate);
@@ -95,7 +129,12 @@ export function estimateDurationSeconds(media: { durationSeconds: number | null;
  * Seconds transcribed this month plus the estimated length of jobs started but not yet metered, so files
  * queued together cannot overshoot the minutes between them.
  */
-async function transcriptionSecondsCommitted(db: DbOrTx, workspaceId: string, now: Date, excludeMediaId?: string): Promise<number> {
+async function transcriptionSecondsCommitted(
+  db: DbOrTx,
+  workspaceId: string,
+  now: Date,
+  excludeMediaId?: string,
+): Promise<number> {
   const metered = await meteredThisPeriod(db, workspaceId, "transcription_seconds", now);
   const pending = await db
     .select({
@@ -105,11 +144,20 @@ async function transcriptionSecondsCommitted(db: DbOrTx, workspaceId: string, no
       mediaId: mediaObjects.id,
     })
     .from(transcriptionJobs)
-    .innerJoin(mediaObjects, and(eq(mediaObjects.id, transcriptionJobs.mediaId), eq(mediaObjects.workspaceId, transcriptionJobs.workspaceId)))
+    .innerJoin(
+      mediaObjects,
+      and(eq(mediaObjects.id, transcriptionJobs.mediaId), eq(mediaObjects.workspaceId, transcriptionJobs.workspaceId)),
+    )
     .where(
-      and(eq(transcriptionJobs.workspaceId, workspaceId), inArray(transcriptionJobs.status, ["waiting_for_provider", "queued", "transcribing"]))
+      and(
+        eq(transcriptionJobs.workspaceId, workspaceId),
+        inArray(transcriptionJobs.status, ["waiting_for_provider", "queued", "transcribing"]),
+      ),
     );
-  return metered + pending.filter((p) => p.mediaId !== excludeMediaId).reduce((total, p) => total + estimateDurationSeconds(p), 0);
+  return (
+    metered +
+    pending.filter((p) => p.mediaId !== excludeMediaId).reduce((total, p) => total + estimateDurationSeconds(p), 0)
+  );
 }
 
 async function seatsTaken(db: DbOrTx, workspaceId: string, now: Date): Promise<number> {
@@ -128,7 +176,12 @@ const minutes = (seconds: number) => Math.ceil(seconds / 60);
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Refuses an upload of `bytes` that would take the workspace past its plan's storage. Call inside lockWorkspaceQuota's transaction. */
-export async function assertCanStoreBytes(opts: { db: DbOrTx; workspaceId: string; bytes: number; now: Date }): Promise<void> {
+export async function assertCanStoreBytes(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  bytes: number;
+  now: Date;
+}): Promise<void> {
   const plan = await planOf(opts.db, opts.workspaceId, opts.now);
   const used = await storageUsedBytes(opts.db, opts.workspaceId);
   const limit = plan.limits.storageBytes;
@@ -136,7 +189,7 @@ export async function assertCanStoreBytes(opts: { db: DbOrTx; workspaceId: strin
   const short = used + opts.bytes - limit;
   throw quotaError(
     `Your plan (${plan.name}) includes ${formatBytes(limit)} of storage; this upload needs ${formatBytes(short)} more than is left. ` +
-      remedyOrUpgrade("Delete files you no longer need", plan, "storageBytes", used + opts.bytes, formatBytes)
+      remedyOrUpgrade("Delete files you no longer need", plan, "storageBytes", used + opts.bytes, formatBytes),
   );
 }
 
@@ -156,7 +209,12 @@ export async function assertCanTranscribe(opts: {
   throw quotaError(
     `Your plan (${plan.name}) includes ${plan.limits.transcriptionMinutesPerMonth} transcription minutes a month; this file needs about ` +
       `${minutes(opts.seconds)} and ${minutes(left) === 0 ? "none are" : `${Math.floor(left / 60)} are`} left. Minutes reset on the 1st (UTC). ` +
-      upgradeSentence(plan, "transcriptionMinutesPerMonth", minutes(used + opts.seconds), (m) => `${m} minutes a month`)
+      upgradeSentence(
+        plan,
+        "transcriptionMinutesPerMonth",
+        minutes(used + opts.seconds),
+        (m) => `${m} minutes a month`,
+      ),
   );
 }
 
@@ -167,7 +225,9 @@ export async function assertCanAddSeat(opts: { db: DbOrTx; workspaceId: string; 
   if (taken + 1 <= plan.limits.seats) return;
   throw quotaError(
     `Your plan (${plan.name}) includes ${plural(plan.limits.seats, "seat", "seats")}, and members plus pending invitations already use ${taken}. ` +
-      remedyOrUpgrade("Revoke a pending invitation or remove a member", plan, "seats", taken + 1, (n) => plural(n, "seat", "seats"))
+      remedyOrUpgrade("Revoke a pending invitation or remove a member", plan, "seats", taken + 1, (n) =>
+        plural(n, "seat", "seats"),
+      ),
   );
 }
 
@@ -183,9 +243,9 @@ export async function assertCanSchedulePost(opts: { db: DbOrTx; workspaceId: str
     `Your plan (${plan.name}) includes ${plural(
       plan.limits.scheduledPostsPerMonth,
       "scheduled post",
-      "scheduled posts"
+      "scheduled posts",
     )} a month, and all are used. ` +
-      `They reset on the 1st (UTC). ${upgradeSentence(plan, "scheduledPostsPerMonth", used + 1, (n) => `${n} scheduled posts a month`)}`
+      `They reset on the 1st (UTC). ${upgradeSentence(plan, "scheduledPostsPerMonth", used + 1, (n) => `${n} scheduled posts a month`)}`,
   );
 }
 
@@ -193,14 +253,21 @@ export async function assertCanSchedulePost(opts: { db: DbOrTx; workspaceId: str
  * Refuses connecting a social account when `connectedAccounts` (counted by the caller, whose table does not
  * exist yet) already reaches the plan's limit. No call site yet.
  */
-export async function assertCanConnectAccount(opts: { db: DbOrTx; workspaceId: string; connectedAccounts: number; now: Date }): Promise<void> {
+export async function assertCanConnectAccount(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  connectedAccounts: number;
+  now: Date;
+}): Promise<void> {
   const plan = await planOf(opts.db, opts.workspaceId, opts.now);
   if (opts.connectedAccounts + 1 <= plan.limits.socialAccounts) return;
   throw quotaError(
     `Your plan (${plan.name}) includes ${plural(plan.limits.socialAccounts, "social account", "social accounts")}, and ${opts.connectedAccounts} ${
       opts.connectedAccounts === 1 ? "is" : "are"
     } connected. ` +
-      remedyOrUpgrade("Disconnect one", plan, "socialAccounts", opts.connectedAccounts + 1, (n) => plural(n, "social account", "social accounts"))
+      remedyOrUpgrade("Disconnect one", plan, "socialAccounts", opts.connectedAccounts + 1, (n) =>
+        plural(n, "social account", "social accounts"),
+      ),
   );
 }
 
@@ -298,6 +365,9 @@ export const USAGE_RETENTION_MONTHS = 13;
 export async function closeUsagePeriods(opts: { db: DbOrTx; now: Date }): Promise<number> {
   let cutoff = periodStartOf(opts.now);
   for (let i = 0; i < USAGE_RETENTION_MONTHS; i++) cutoff = previousPeriodStart(cutoff);
-  const deleted = await opts.db.delete(usageRecords).where(lt(usageRecords.periodStart, cutoff)).returning({ id: usageRecords.id });
+  const deleted = await opts.db
+    .delete(usageRecords)
+    .where(lt(usageRecords.periodStart, cutoff))
+    .returning({ id: usageRecords.id });
   return deleted.length;
 }

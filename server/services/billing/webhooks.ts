@@ -2,7 +2,13 @@ import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
 import type { Database, Transaction } from "../../../db/client";
-import { billingAccounts, stripeEvents, workspaces, type BillingStatus, type StripeEventOutcome } from "../../../db/schema";
+import {
+  billingAccounts,
+  stripeEvents,
+  workspaces,
+  type BillingStatus,
+  type StripeEventOutcome,
+} from "../../../db/schema";
 import { AppError } from "../../lib/errors";
 import { GRACE_PERIOD_DAYS } from "./accounts";
 import { planForPriceId, type PriceConfig } from "./plans";
@@ -37,7 +43,13 @@ export async function verifyStripeEvent(opts: {
 }): Promise<Stripe.Event> {
   if (!opts.signature) throw new AppError("BAD_REQUEST", "Missing Stripe-Signature header.");
   try {
-    return await opts.stripe.webhooks.constructEventAsync(opts.body, opts.signature, opts.secret, undefined, webhookCryptoProvider);
+    return await opts.stripe.webhooks.constructEventAsync(
+      opts.body,
+      opts.signature,
+      opts.secret,
+      undefined,
+      webhookCryptoProvider,
+    );
   } catch (error) {
     throw new AppError("BAD_REQUEST", "Invalid Stripe signature.", { cause: error });
   }
@@ -99,8 +111,19 @@ async function recordFailure(opts: { db: Database; event: Stripe.Event; now: Dat
   const detail = opts.error instanceof Error ? opts.error.message : String(opts.error);
   await opts.db
     .insert(stripeEvents)
-    .values({ id: opts.event.id, type: opts.event.type, created: opts.event.created, receivedAt: opts.now, outcome: "failed", detail })
-    .onConflictDoUpdate({ target: stripeEvents.id, set: { detail, processedAt: opts.now }, setWhere: sql`${stripeEvents.outcome} = 'failed'` });
+    .values({
+      id: opts.event.id,
+      type: opts.event.type,
+      created: opts.event.created,
+      receivedAt: opts.now,
+      outcome: "failed",
+      detail,
+    })
+    .onConflictDoUpdate({
+      target: stripeEvents.id,
+      set: { detail, processedAt: opts.now },
+      setWhere: sql`${stripeEvents.outcome} = 'failed'`,
+    });
 }
 
 interface Applied {
@@ -114,11 +137,15 @@ const ignored = (detail: string): Applied => ({ outcome: "ignored", detail, work
 
 /** Where the event points: the subscription it concerns and the workspace its Greenroom metadata names. */
 function subscriptionReference(event: Stripe.Event): { subscriptionId: string | null; workspaceId: string | null } {
-  const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? null));
+  const idOf = (value: string | { id: string } | null | undefined) =>
+    typeof value === "string" ? value : (value?.id ?? null);
   switch (event.type) {
     case "checkout.session.completed": {
       const session = event.data.object;
-      return { subscriptionId: idOf(session.subscription), workspaceId: session.metadata?.[WORKSPACE_METADATA_KEY] ?? null };
+      return {
+        subscriptionId: idOf(session.subscription),
+        workspaceId: session.metadata?.[WORKSPACE_METADATA_KEY] ?? null,
+      };
     }
     case "customer.subscription.created":
     case "customer.subscription.updated":
@@ -129,7 +156,10 @@ function subscriptionReference(event: Stripe.Event): { subscriptionId: string | 
     case "invoice.paid":
     case "invoice.payment_failed": {
       const details = event.data.object.parent?.subscription_details;
-      return { subscriptionId: idOf(details?.subscription), workspaceId: details?.metadata?.[WORKSPACE_METADATA_KEY] ?? null };
+      return {
+        subscriptionId: idOf(details?.subscription),
+        workspaceId: details?.metadata?.[WORKSPACE_METADATA_KEY] ?? null,
+      };
     }
     default:
       return { subscriptionId: null, workspaceId: null };
@@ -143,19 +173,33 @@ const TERMINAL: readonly BillingStatus[] = ["canceled", "incomplete_expired"];
  * (events arrive late, twice and out of order), the workspace's row is locked and the subscription is re-read
  * from Stripe, so whichever event commits last writes Stripe's current state.
  */
-async function applyEvent(opts: { tx: Transaction; stripe: Stripe; event: Stripe.Event; prices: PriceConfig; appUrl: string; now: Date }): Promise<Applied> {
+async function applyEvent(opts: {
+  tx: Transaction;
+  stripe: Stripe;
+  event: Stripe.Event;
+  prices: PriceConfig;
+  appUrl: string;
+  now: Date;
+}): Promise<Applied> {
   const { tx, stripe, event, now } = opts;
   const ref = subscriptionReference(event);
   if (!ref.workspaceId) return ignored("not created by Greenroom (no workspace metadata)");
   if (!ref.subscriptionId) return ignored("no subscription");
   if (!z.uuid().safeParse(ref.workspaceId).success) return ignored("workspace metadata is not a workspace id");
   const workspaceId = ref.workspaceId;
-  const [workspace] = await tx.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const [workspace] = await tx
+    .select({ id: workspaces.id, name: workspaces.name })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
   if (!workspace) return ignored("workspace no longer exists");
 
   // Serialises every event of one workspace: the re-read below happens under the lock.
   await tx.insert(billingAccounts).values({ workspaceId }).onConflictDoNothing();
-  const [account] = await tx.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, workspaceId)).for("update");
+  const [account] = await tx
+    .select()
+    .from(billingAccounts)
+    .where(eq(billingAccounts.workspaceId, workspaceId))
+    .for("update");
 
   let subscription = await retrieveSubscription(stripe, ref.subscriptionId);
   if (!subscription) return { ...ignored("subscription does not exist at Stripe"), workspaceId };
@@ -165,7 +209,11 @@ async function applyEvent(opts: { tx: Transaction; stripe: Stripe; event: Stripe
   }
 
   // A workspace that moved to a new subscription must not fall back to Free when the old one ends.
-  if (account.stripeSubscriptionId && account.stripeSubscriptionId !== subscription.id && TERMINAL.includes(subscription.status as BillingStatus)) {
+  if (
+    account.stripeSubscriptionId &&
+    account.stripeSubscriptionId !== subscription.id &&
+    TERMINAL.includes(subscription.status as BillingStatus)
+  ) {
     return { ...ignored("a replaced subscription ended"), workspaceId };
   }
   // Two checkouts finished in two tabs make two live subscriptions; when the one on record ends, the other
@@ -183,7 +231,8 @@ async function applyEvent(opts: { tx: Transaction; stripe: Stripe; event: Stripe
   }
 
   const plan = pricedPlan ?? account.plan;
-  const graceUntil = status === "past_due" ? (account.graceUntil ?? new Date(now.getTime() + GRACE_PERIOD_DAYS * 86_400_000)) : null;
+  const graceUntil =
+    status === "past_due" ? (account.graceUntil ?? new Date(now.getTime() + GRACE_PERIOD_DAYS * 86_400_000)) : null;
   // First paid state of this workspace: provision it, once (the row lock makes a concurrent delivery wait and then see provisioned_at).
   const provision = !account.provisionedAt && pricedPlan !== null && (status === "active" || status === "trialing");
   const dun = status === "past_due" && !account.dunningNotifiedAt && graceUntil !== null;
@@ -207,12 +256,23 @@ async function applyEvent(opts: { tx: Transaction; stripe: Stripe; event: Stripe
   const emailIds: string[] = [];
   let detail = `${subscription.id}: ${status}`;
   if (provision) {
-    const provisioned = await provisionWorkspace({ tx, workspaceId, workspaceName: workspace.name, plan, appUrl: opts.appUrl, now });
+    const provisioned = await provisionWorkspace({
+      tx,
+      workspaceId,
+      workspaceName: workspace.name,
+      plan,
+      appUrl: opts.appUrl,
+      now,
+    });
     emailIds.push(...provisioned.emailIds);
     detail += provisioned.createdShowId ? "; provisioned (default show created)" : "; provisioned";
   }
   if (dun) {
-    emailIds.push(...(await notifyPastDue({ tx, workspaceId, workspaceName: workspace.name, plan, graceUntil, appUrl: opts.appUrl })).emailIds);
+    emailIds.push(
+      ...(
+        await notifyPastDue({ tx, workspaceId, workspaceName: workspace.name, plan, graceUntil, appUrl: opts.appUrl })
+      ).emailIds,
+    );
     detail += "; owner emailed about the failed payment";
   }
   return { outcome: "processed", detail, workspaceId, emailIds };
@@ -221,7 +281,12 @@ async function applyEvent(opts: { tx: Transaction; stripe: Stripe; event: Stripe
 const LIVE: readonly BillingStatus[] = ["active", "trialing", "past_due"];
 
 /** Another live subscription Greenroom made for this workspace on the same customer, the latest-renewing first. */
-async function otherLiveSubscription(stripe: Stripe, ended: Stripe.Subscription, workspaceId: string, prices: PriceConfig): Promise<Stripe.Subscription | null> {
+async function otherLiveSubscription(
+  stripe: Stripe,
+  ended: Stripe.Subscription,
+  workspaceId: string,
+  prices: PriceConfig,
+): Promise<Stripe.Subscription | null> {
   const customer = typeof ended.customer === "string" ? ended.customer : ended.customer.id;
   const { data } = await stripe.subscriptions.list({ customer, status: "all", limit: 20 });
   const candidates = data.filter(

@@ -7,7 +7,13 @@ import type { EmailProvider } from "./providers";
  * Sends one outbox row. Idempotent: a row already sent is skipped. A provider failure is recorded on the row
  * (visible status and reason) and rethrown so the queue retries with backoff.
  */
-export async function deliverEmail(opts: { db: DbOrTx; provider: EmailProvider; from: string; emailId: string; now: Date }) {
+export async function deliverEmail(opts: {
+  db: DbOrTx;
+  provider: EmailProvider;
+  from: string;
+  emailId: string;
+  now: Date;
+}) {
   const [email] = await opts.db.select().from(emails).where(eq(emails.id, opts.emailId)).limit(1);
   if (!email) return { outcome: "missing" as const };
   if (email.status === "sent") return { outcome: "already-sent" as const };
@@ -15,7 +21,14 @@ export async function deliverEmail(opts: { db: DbOrTx; provider: EmailProvider; 
     const { messageId } = await opts.provider.send({ ...email, from: opts.from });
     await opts.db
       .update(emails)
-      .set({ status: "sent", provider: opts.provider.name, providerMessageId: messageId, sentAt: opts.now, attempts: sql`${emails.attempts} + 1`, lastError: null })
+      .set({
+        status: "sent",
+        provider: opts.provider.name,
+        providerMessageId: messageId,
+        sentAt: opts.now,
+        attempts: sql`${emails.attempts} + 1`,
+        lastError: null,
+      })
       .where(eq(emails.id, email.id));
     return { outcome: "sent" as const };
   } catch (error) {

@@ -13,11 +13,21 @@ export async function recordEmail(opts: { db: DbOrTx; to: string; content: Email
 }
 
 /** Several outbox rows in one statement (one notification to many members); ids in the order given. */
-export async function recordEmails(opts: { db: DbOrTx; messages: { to: string; content: EmailContent }[] }): Promise<string[]> {
+export async function recordEmails(opts: {
+  db: DbOrTx;
+  messages: { to: string; content: EmailContent }[];
+}): Promise<string[]> {
   if (opts.messages.length === 0) return [];
   const rows = await opts.db
     .insert(emails)
-    .values(opts.messages.map(({ to, content }) => ({ to, subject: content.subject, text: content.text, html: content.html })))
+    .values(
+      opts.messages.map(({ to, content }) => ({
+        to,
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+      })),
+    )
     .returning({ id: emails.id });
   return rows.map((row) => row.id);
 }
@@ -42,7 +52,11 @@ export async function requeueStuckEmails(opts: { db: DbOrTx; emailQueue: QueuePr
     .from(emails)
     .where(and(eq(emails.status, "queued"), eq(emails.attempts, 0), lt(emails.createdAt, opts.olderThan)))
     .limit(100);
-  await enqueueJobs(opts.emailQueue, SEND_EMAIL_JOB, stuck.map(({ id }) => ({ emailId: id })));
+  await enqueueJobs(
+    opts.emailQueue,
+    SEND_EMAIL_JOB,
+    stuck.map(({ id }) => ({ emailId: id })),
+  );
   return stuck.length;
 }
 

@@ -36,7 +36,13 @@ export function resendProvider(opts: { apiKey: string; baseUrl?: string; fetch?:
           "content-type": "application/json",
           "idempotency-key": email.id,
         },
-        body: JSON.stringify({ from: email.from, to: [email.to], subject: email.subject, text: email.text, html: email.html }),
+        body: JSON.stringify({
+          from: email.from,
+          to: [email.to],
+          subject: email.subject,
+          text: email.text,
+          html: email.html,
+        }),
       });
       const body = (await response.json().catch(() => ({}))) as { id?: string; message?: string };
       if (!response.ok || !body.id) {
@@ -47,7 +53,9 @@ export function resendProvider(opts: { apiKey: string; baseUrl?: string; fetch?:
   };
 }
 
-export function emailProviderFromEnv(env: Pick<Env, "EMAIL_PROVIDER" | "RESEND_API_KEY" | "RESEND_API_URL">): EmailProvider {
+export function emailProviderFromEnv(
+  env: Pick<Env, "EMAIL_PROVIDER" | "RESEND_API_KEY" | "RESEND_API_URL">,
+): EmailProvider {
   if (env.EMAIL_PROVIDER !== "resend") return outboxProvider;
   if (!env.RESEND_API_KEY) throw new Error("EMAIL_PROVIDER is resend but the RESEND_API_KEY secret is not set.");
   return resendProvider({ apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_API_URL });

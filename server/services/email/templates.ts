@@ -6,9 +6,15 @@ export interface EmailContent {
   html: string;
 }
 
-
 /** One layout for every transactional email: a greeting, a paragraph, one call-to-action link. */
-function actionEmail(opts: { subject: string; greeting: string; body: string; actionLabel: string; url: string; footer: string }): EmailContent {
+function actionEmail(opts: {
+  subject: string;
+  greeting: string;
+  body: string;
+  actionLabel: string;
+  url: string;
+  footer: string;
+}): EmailContent {
   const text = `${opts.greeting}\n\n${opts.body}\n\n${opts.actionLabel}: ${opts.url}\n\n${opts.footer}\n`;
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2328">
 <p>${escapeHtml(opts.greeting)}</p><p>${escapeHtml(opts.body)}</p>
@@ -35,7 +41,8 @@ export function resetPasswordTemplate(opts: { name: string; url: string }) {
     body: "Someone asked to reset the password for your Greenroom account.",
     actionLabel: "Choose a new password",
     url: opts.url,
-    footer: "This link expires in 1 hour and works once. If it was not you, ignore this email: your password is unchanged.",
+    footer:
+      "This link expires in 1 hour and works once. If it was not you, ignore this email: your password is unchanged.",
   });
 }
 

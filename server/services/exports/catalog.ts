@@ -4,7 +4,10 @@ export const EXPORT_FORMAT_INFO = {
   srt: { label: "SubRip subtitles", contentType: "application/x-subrip; charset=utf-8" },
   vtt: { label: "WebVTT captions", contentType: "text/vtt; charset=utf-8" },
   json: { label: "JSON", contentType: "application/json; charset=utf-8" },
-  docx: { label: "Word document", contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+  docx: {
+    label: "Word document",
+    contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  },
   pdf: { label: "PDF", contentType: "application/pdf" },
 } as const;
 
@@ -13,4 +16,5 @@ export const EXPORT_FORMAT_NAMES = Object.keys(EXPORT_FORMAT_INFO) as ExportForm
 export const isExportFormat = (value: string): value is ExportFormat => Object.hasOwn(EXPORT_FORMAT_INFO, value);
 
 /** The download address of a transcript in one format. */
-export const exportPath = (transcriptId: string, format: ExportFormat) => `/api/transcripts/${transcriptId}/export.${format}`;
+export const exportPath = (transcriptId: string, format: ExportFormat) =>
+  `/api/transcripts/${transcriptId}/export.${format}`;

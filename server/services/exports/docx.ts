@@ -5,8 +5,10 @@ import { zipStored } from "./zip";
 const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
-const run = (text: string, props = "") => `<w:r>${props ? `<w:rPr>${props}</w:rPr>` : ""}<w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r>`;
-const paragraph = (runs: string, style?: string) => `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ""}${runs}</w:p>`;
+const run = (text: string, props = "") =>
+  `<w:r>${props ? `<w:rPr>${props}</w:rPr>` : ""}<w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r>`;
+const paragraph = (runs: string, style?: string) =>
+  `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ""}${runs}</w:p>`;
 
 const CONTENT_TYPES = `${HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
@@ -39,7 +41,11 @@ export function renderDocx(transcript: ExportTranscript): Uint8Array<ArrayBuffer
     ...(transcript.summary ? [paragraph(run("Summary"), "Heading1"), paragraph(run(oneLine(transcript.summary)))] : []),
     paragraph(run("Transcript"), "Heading1"),
     ...transcript.segments.map((s) =>
-      paragraph(run(`[${clockTime(s.startMs)}] `, '<w:color w:val="595959"/>') + (s.speaker ? run(`${oneLine(s.speaker)}: `, "<w:b/>") : "") + run(oneLine(s.text))),
+      paragraph(
+        run(`[${clockTime(s.startMs)}] `, '<w:color w:val="595959"/>') +
+          (s.speaker ? run(`${oneLine(s.speaker)}: `, "<w:b/>") : "") +
+          run(oneLine(s.text)),
+      ),
     ),
   ];
   const document = `${HEAD}<w:document xmlns:w="${W}"><w:body>${body.join("")}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="708" w:footer="708" w:gutter="0"/></w:sectPr></w:body></w:document>`;

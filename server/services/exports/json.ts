@@ -10,7 +10,12 @@ export function renderJson(transcript: ExportTranscript): Uint8Array<ArrayBuffer
     language: transcript.language,
     summary: transcript.summary,
     chapters: transcript.chapters.map((c) => ({ startMs: c.startMs, title: c.title })),
-    segments: transcript.segments.map((s) => ({ startMs: s.startMs, endMs: s.endMs, speaker: s.speaker, text: s.text })),
+    segments: transcript.segments.map((s) => ({
+      startMs: s.startMs,
+      endMs: s.endMs,
+      speaker: s.speaker,
+      text: s.text,
+    })),
   };
   return new TextEncoder().encode(`${JSON.stringify(body, null, 2)}\n`);
 }

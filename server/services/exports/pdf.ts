@@ -1,4 +1,5 @@
 import { clockTime, oneLine, type ExportTranscript } from "./types";
+import { ownValue } from "../../lib/records";
 
 /**
  * A PDF 1.4 writer for transcripts: the standard Helvetica fonts (no embedding), WinAnsi text, line wrapping
@@ -16,10 +17,12 @@ const TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X;
 
 /** Unicode code points of Windows-1252 bytes 0x80-0x9F (0 where the byte is unassigned). */
 const CP1252_HIGH = [
-  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0, 0, 0x2018, 0x2019, 0x201c,
-  0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0, 0,
+  0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
 ];
-const TO_WINANSI = new Map<number, number>(CP1252_HIGH.flatMap((codePoint, i) => (codePoint ? [[codePoint, 0x80 + i] as [number, number]] : [])));
+const TO_WINANSI = new Map<number, number>(
+  CP1252_HIGH.flatMap((codePoint, i) => (codePoint ? [[codePoint, 0x80 + i] as [number, number]] : [])),
+);
 
 /** Helvetica advance widths (1/1000 em) from its AFM, indexed by WinAnsi byte. */
 const WIDTHS = (() => {
@@ -34,7 +37,19 @@ const WIDTHS = (() => {
 })();
 
 /** Latin letters that Unicode does not decompose into a base letter and an accent. */
-const UNDECOMPOSABLE: Record<string, string> = { ł: "l", Ł: "L", đ: "d", Đ: "D", ħ: "h", Ħ: "H", ı: "i", ŧ: "t", Ŧ: "T", ŀ: "l", Ŀ: "L" };
+const UNDECOMPOSABLE: Record<string, string> = {
+  ł: "l",
+  Ł: "L",
+  đ: "d",
+  Đ: "D",
+  ħ: "h",
+  Ħ: "H",
+  ı: "i",
+  ŧ: "t",
+  Ŧ: "T",
+  ŀ: "l",
+  Ŀ: "L",
+};
 
 /** Text as WinAnsi bytes: Latin-1 and the Windows-1252 extras as they are, other letters without accents, else "?". */
 export function toWinAnsi(text: string): number[] {
@@ -45,21 +60,29 @@ export function toWinAnsi(text: string): number[] {
     else if (TO_WINANSI.has(code)) bytes.push(TO_WINANSI.get(code)!);
     else if (/\s/.test(char)) bytes.push(0x20);
     else {
-      const base = UNDECOMPOSABLE[char] ?? char.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+      const base = ownValue(UNDECOMPOSABLE, char) ?? char.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
       const fallback = base.codePointAt(0);
-      bytes.push(base.length === 1 && fallback !== undefined && fallback >= 0x20 && fallback <= 0xff && fallback !== 0x7f ? fallback : 0x3f);
+      bytes.push(
+        base.length === 1 && fallback !== undefined && fallback >= 0x20 && fallback <= 0xff && fallback !== 0x7f
+          ? fallback
+          : 0x3f,
+      );
     }
   }
   return bytes;
 }
 
-const widthOf = (bytes: number[], size: number, bold: boolean) => (bytes.reduce((sum, b) => sum + WIDTHS[b], 0) * size * (bold ? 1.08 : 1)) / 1000;
+const widthOf = (bytes: number[], size: number, bold: boolean) =>
+  (bytes.reduce((sum, b) => sum + WIDTHS[b], 0) * size * (bold ? 1.08 : 1)) / 1000;
 
 /** Greedy word wrap to `width` points; a word longer than a line is cut. */
 function wrap(text: string, size: number, bold: boolean, width = TEXT_WIDTH): number[][] {
   const lines: number[][] = [];
   let line: number[] = [];
-  for (const word of toWinAnsi(text).reduce<number[][]>((words, b) => (b === 0x20 ? words.push([]) : words[words.length - 1].push(b), words), [[]])) {
+  for (const word of toWinAnsi(text).reduce<number[][]>(
+    (words, b) => (b === 0x20 ? words.push([]) : words[words.length - 1].push(b), words),
+    [[]],
+  )) {
     if (word.length === 0) continue;
     const candidate = line.length ? [...line, 0x20, ...word] : word;
     if (widthOf(candidate, size, bold) <= width) {
@@ -112,7 +135,9 @@ interface Line {
 function layout(transcript: ExportTranscript): Line[] {
   const lines: Line[] = [];
   const add = (text: string, font: Line["font"], size: number, gray: number, before: number, keepWithNext = false) =>
-    wrap(text, size, font === "F2").forEach((bytes, i) => lines.push({ bytes, font, size, gray, before: i === 0 ? before : 0, keepWithNext }));
+    wrap(text, size, font === "F2").forEach((bytes, i) =>
+      lines.push({ bytes, font, size, gray, before: i === 0 ? before : 0, keepWithNext }),
+    );
   add(transcript.title, "F2", 18, 0, 0);
   if (transcript.summary) {
     add("Summary", "F2", 13, 0, 12, true);
@@ -120,7 +145,14 @@ function layout(transcript: ExportTranscript): Line[] {
   }
   add("Transcript", "F2", 13, 0, 12, true);
   for (const segment of transcript.segments) {
-    add([clockTime(segment.startMs), segment.speaker ? oneLine(segment.speaker) : null].filter(Boolean).join("  ·  "), "F2", 9, 0.35, 8, true);
+    add(
+      [clockTime(segment.startMs), segment.speaker ? oneLine(segment.speaker) : null].filter(Boolean).join("  ·  "),
+      "F2",
+      9,
+      0.35,
+      8,
+      true,
+    );
     add(oneLine(segment.text), "F1", 11, 0, 1);
   }
   return lines;
@@ -158,12 +190,18 @@ export function renderPdf(transcript: ExportTranscript): Uint8Array<ArrayBuffer>
   objects[4] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>";
   objects[5] = `<< /Title ${pdfTextString(transcript.title)} /Producer (Greenroom) >>`;
   pages.forEach((placed, i) => {
-    const ops = placed.map(({ line, y }) => `${line.gray} g BT /${line.font} ${line.size} Tf ${MARGIN_X} ${y.toFixed(2)} Td ${pdfString(line.bytes)} Tj ET`);
+    const ops = placed.map(
+      ({ line, y }) =>
+        `${line.gray} g BT /${line.font} ${line.size} Tf ${MARGIN_X} ${y.toFixed(2)} Td ${pdfString(line.bytes)} Tj ET`,
+    );
     const footer = toWinAnsi(`Page ${i + 1} of ${pages.length}`);
     ops.push(`0.35 g BT /F1 9 Tf ${MARGIN_X} 40 Td ${pdfString(footerTitle)} Tj ET`);
-    ops.push(`0.35 g BT /F1 9 Tf ${(PAGE_WIDTH - MARGIN_X - widthOf(footer, 9, false)).toFixed(2)} 40 Td ${pdfString(footer)} Tj ET`);
+    ops.push(
+      `0.35 g BT /F1 9 Tf ${(PAGE_WIDTH - MARGIN_X - widthOf(footer, 9, false)).toFixed(2)} 40 Td ${pdfString(footer)} Tj ET`,
+    );
     const stream = ops.join("\n");
-    objects[pageIds[i]] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageIds[i] + 1} 0 R >>`;
+    objects[pageIds[i]] =
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageIds[i] + 1} 0 R >>`;
     objects[pageIds[i] + 1] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
   });
 

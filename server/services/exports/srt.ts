@@ -4,7 +4,10 @@ import { cueEnd, oneLine, timecode, type ExportTranscript } from "./types";
 export function renderSrt(transcript: ExportTranscript): Uint8Array<ArrayBuffer> {
   const cues = transcript.segments.map((segment, index) => {
     // "-->" inside the text would read as a timing line to some parsers.
-    const text = `${segment.speaker ? `${oneLine(segment.speaker)}: ` : ""}${oneLine(segment.text)}`.replace(/-->/g, "→");
+    const text = `${segment.speaker ? `${oneLine(segment.speaker)}: ` : ""}${oneLine(segment.text)}`.replace(
+      /-->/g,
+      "→",
+    );
     return `${index + 1}\n${timecode(segment.startMs, ",")} --> ${timecode(cueEnd(segment), ",")}\n${text}\n`;
   });
   return new TextEncoder().encode(cues.join("\n"));

@@ -14,7 +14,12 @@ const ABANDONED_UPLOAD_DAYS = 7;
  * then its bytes are removed and the row deleted. A storage failure leaves that row rejected with its reason and
  * the others are still processed; the failures are thrown at the end so the cron reports them.
  */
-export async function deleteAbandonedUploads(opts: { db: DbOrTx; bucket: R2Bucket; now: Date; limit?: number }): Promise<number> {
+export async function deleteAbandonedUploads(opts: {
+  db: DbOrTx;
+  bucket: R2Bucket;
+  now: Date;
+  limit?: number;
+}): Promise<number> {
   const cutoff = new Date(opts.now.getTime() - ABANDONED_UPLOAD_DAYS * 86_400_000);
   const reason = `Upload unfinished after ${ABANDONED_UPLOAD_DAYS} days`;
   const abandoned = await opts.db
@@ -30,12 +35,20 @@ export async function deleteAbandonedUploads(opts: { db: DbOrTx; bucket: R2Bucke
       .update(mediaObjects)
       .set({ status: "rejected", rejectionReason: reason })
       .where(and(eq(mediaObjects.id, id), eq(mediaObjects.status, "uploading")))
-      .returning({ id: mediaObjects.id, workspaceId: mediaObjects.workspaceId, r2Key: mediaObjects.r2Key, filename: mediaObjects.filename, multipartUploadId: mediaObjects.multipartUploadId });
+      .returning({
+        id: mediaObjects.id,
+        workspaceId: mediaObjects.workspaceId,
+        r2Key: mediaObjects.r2Key,
+        filename: mediaObjects.filename,
+        multipartUploadId: mediaObjects.multipartUploadId,
+      });
     if (!row) continue;
     try {
       await removeStoredObject(opts.bucket, row);
     } catch (error) {
-      failures.push(new Error(`media ${row.id}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      failures.push(
+        new Error(`media ${row.id}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }),
+      );
       continue;
     }
     await opts.db.delete(mediaObjects).where(eq(mediaObjects.id, row.id));
@@ -50,6 +63,9 @@ export async function deleteAbandonedUploads(opts: { db: DbOrTx; bucket: R2Bucke
       now: opts.now,
     });
   }
-  if (failures.length > 0) throw new Error(`Could not remove ${failures.length} abandoned upload(s): ${failures[0].message}`, { cause: failures[0] });
+  if (failures.length > 0)
+    throw new Error(`Could not remove ${failures.length} abandoned upload(s): ${failures[0].message}`, {
+      cause: failures[0],
+    });
   return removed;
 }

@@ -1,6 +1,15 @@
 import { and, desc, eq, inArray, lt, notInArray, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { episodes, mediaObjects, MEDIA_KINDS, socialPostMedia, socialPosts, transcriptionJobs, transcripts, type MediaKind } from "../../../db/schema";
+import {
+  episodes,
+  mediaObjects,
+  MEDIA_KINDS,
+  socialPostMedia,
+  socialPosts,
+  transcriptionJobs,
+  transcripts,
+  type MediaKind,
+} from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
@@ -25,11 +34,24 @@ const itemColumns = {
 
 type ItemRow = Awaited<ReturnType<typeof selectItems>>[number];
 
-const toItem = ({ transcriptionJobId, transcriptionStatus, transcriptionProgress, transcriptionError, transcriptId, ...row }: ItemRow) => ({
+const toItem = ({
+  transcriptionJobId,
+  transcriptionStatus,
+  transcriptionProgress,
+  transcriptionError,
+  transcriptId,
+  ...row
+}: ItemRow) => ({
   ...row,
   transcription:
     transcriptionJobId && transcriptionStatus
-      ? { jobId: transcriptionJobId, status: transcriptionStatus, progress: transcriptionProgress ?? 0, lastError: transcriptionError, transcriptId }
+      ? {
+          jobId: transcriptionJobId,
+          status: transcriptionStatus,
+          progress: transcriptionProgress ?? 0,
+          lastError: transcriptionError,
+          transcriptId,
+        }
       : null,
 });
 
@@ -40,8 +62,14 @@ function selectItems(db: DbOrTx) {
   return db
     .select(itemColumns)
     .from(mediaObjects)
-    .leftJoin(transcriptionJobs, and(eq(transcriptionJobs.mediaId, mediaObjects.id), eq(transcriptionJobs.workspaceId, mediaObjects.workspaceId)))
-    .leftJoin(transcripts, and(eq(transcripts.mediaId, mediaObjects.id), eq(transcripts.workspaceId, mediaObjects.workspaceId)));
+    .leftJoin(
+      transcriptionJobs,
+      and(eq(transcriptionJobs.mediaId, mediaObjects.id), eq(transcriptionJobs.workspaceId, mediaObjects.workspaceId)),
+    )
+    .leftJoin(
+      transcripts,
+      and(eq(transcripts.mediaId, mediaObjects.id), eq(transcripts.workspaceId, mediaObjects.workspaceId)),
+    );
 }
 
 export async function getMediaItem(opts: { db: DbOrTx; workspaceId: string; mediaId: string }): Promise<MediaItem> {
@@ -53,9 +81,17 @@ export async function getMediaItem(opts: { db: DbOrTx; workspaceId: string; medi
 }
 
 /** Newest first, keyset-paginated by (created_at, id); every status, so unfinished and rejected files show too. */
-export async function listMedia(opts: { db: DbOrTx; workspaceId: string; limit: number; cursor?: { createdAt: Date; id: string } }) {
+export async function listMedia(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  limit: number;
+  cursor?: { createdAt: Date; id: string };
+}) {
   const cursorFilter = opts.cursor
-    ? or(lt(mediaObjects.createdAt, opts.cursor.createdAt), and(eq(mediaObjects.createdAt, opts.cursor.createdAt), lt(mediaObjects.id, opts.cursor.id)))
+    ? or(
+        lt(mediaObjects.createdAt, opts.cursor.createdAt),
+        and(eq(mediaObjects.createdAt, opts.cursor.createdAt), lt(mediaObjects.id, opts.cursor.id)),
+      )
     : undefined;
   const rows = await selectItems(opts.db)
     .where(and(eq(mediaObjects.workspaceId, opts.workspaceId), cursorFilter))
@@ -63,20 +99,34 @@ export async function listMedia(opts: { db: DbOrTx; workspaceId: string; limit: 
     .limit(opts.limit + 1);
   const page = rows.slice(0, opts.limit).map(toItem);
   const last = page.at(-1);
-  return { items: page, nextCursor: rows.length > opts.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  return {
+    items: page,
+    nextCursor: rows.length > opts.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
 }
 
 /** Bytes of the workspace's checked files, in total and per kind. Unfinished and rejected uploads do not count. */
 export async function getStorageUsage(opts: { db: DbOrTx; workspaceId: string }) {
   const rows = await opts.db
-    .select({ kind: mediaObjects.kind, files: sql<number>`count(*)::int`, bytes: sql<string>`coalesce(sum(${mediaObjects.size}), 0)` })
+    .select({
+      kind: mediaObjects.kind,
+      files: sql<number>`count(*)::int`,
+      bytes: sql<string>`coalesce(sum(${mediaObjects.size}), 0)`,
+    })
     .from(mediaObjects)
     .where(and(eq(mediaObjects.workspaceId, opts.workspaceId), eq(mediaObjects.status, "ready")))
     .groupBy(mediaObjects.kind);
-  const byKind = Object.fromEntries(MEDIA_KINDS.map((kind) => [kind, { files: 0, bytes: 0 }])) as Record<MediaKind, { files: number; bytes: number }>;
+  const byKind = Object.fromEntries(MEDIA_KINDS.map((kind) => [kind, { files: 0, bytes: 0 }])) as Record<
+    MediaKind,
+    { files: number; bytes: number }
+  >;
   for (const row of rows) byKind[row.kind] = { files: row.files, bytes: Number(row.bytes) };
   const all = Object.values(byKind);
-  return { usedBytes: all.reduce((sum, k) => sum + k.bytes, 0), fileCount: all.reduce((sum, k) => sum + k.files, 0), byKind };
+  return {
+    usedBytes: all.reduce((sum, k) => sum + k.bytes, 0),
+    fileCount: all.reduce((sum, k) => sum + k.files, 0),
+    byKind,
+  };
 }
 
 /**
@@ -93,7 +143,12 @@ export async function deleteMedia(opts: {
   now: Date;
 }) {
   const [row] = await opts.db
-    .select({ id: mediaObjects.id, r2Key: mediaObjects.r2Key, filename: mediaObjects.filename, multipartUploadId: mediaObjects.multipartUploadId })
+    .select({
+      id: mediaObjects.id,
+      r2Key: mediaObjects.r2Key,
+      filename: mediaObjects.filename,
+      multipartUploadId: mediaObjects.multipartUploadId,
+    })
     .from(mediaObjects)
     .where(and(eq(mediaObjects.id, opts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)))
     .limit(1);
@@ -107,10 +162,18 @@ export async function deleteMedia(opts: {
     await tx.delete(socialPostMedia).where(
       and(
         eq(socialPostMedia.mediaId, row.id),
-        inArray(socialPostMedia.postId, tx.select({ id: socialPosts.id }).from(socialPosts).where(notInArray(socialPosts.status, [...LIVE_POST_STATUSES]))),
+        inArray(
+          socialPostMedia.postId,
+          tx
+            .select({ id: socialPosts.id })
+            .from(socialPosts)
+            .where(notInArray(socialPosts.status, [...LIVE_POST_STATUSES])),
+        ),
       ),
     );
-    await tx.delete(mediaObjects).where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, opts.workspaceId)));
+    await tx
+      .delete(mediaObjects)
+      .where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, opts.workspaceId)));
     await recordAudit({
       db: tx,
       action: "media.deleted",
@@ -134,20 +197,38 @@ async function assertMediaUnused(opts: { db: DbOrTx; workspaceId: string; mediaI
   const usedByEpisodes = await opts.db
     .select({ title: episodes.title })
     .from(episodes)
-    .where(and(eq(episodes.workspaceId, opts.workspaceId), eq(episodes.audioMediaId, opts.mediaId), inArray(episodes.status, ["published", "scheduled"])))
+    .where(
+      and(
+        eq(episodes.workspaceId, opts.workspaceId),
+        eq(episodes.audioMediaId, opts.mediaId),
+        inArray(episodes.status, ["published", "scheduled"]),
+      ),
+    )
     .limit(3);
   if (usedByEpisodes.length > 0) {
     const titles = usedByEpisodes.map((e) => `“${e.title}”`).join(", ");
-    throw new AppError("CONFLICT", `“${opts.filename}” is the audio of ${titles}. Choose other audio for ${usedByEpisodes.length === 1 ? "that episode" : "those episodes"} (or unpublish) before deleting it.`);
+    throw new AppError(
+      "CONFLICT",
+      `“${opts.filename}” is the audio of ${titles}. Choose other audio for ${usedByEpisodes.length === 1 ? "that episode" : "those episodes"} (or unpublish) before deleting it.`,
+    );
   }
   const [posts] = await opts.db
     .select({ n: sql<number>`count(distinct ${socialPosts.id})::int` })
     .from(socialPostMedia)
     .innerJoin(socialPosts, eq(socialPosts.id, socialPostMedia.postId))
-    .where(and(eq(socialPostMedia.mediaId, opts.mediaId), eq(socialPosts.workspaceId, opts.workspaceId), inArray(socialPosts.status, [...LIVE_POST_STATUSES])));
+    .where(
+      and(
+        eq(socialPostMedia.mediaId, opts.mediaId),
+        eq(socialPosts.workspaceId, opts.workspaceId),
+        inArray(socialPosts.status, [...LIVE_POST_STATUSES]),
+      ),
+    );
   const waiting = Number(posts?.n ?? 0);
   if (waiting > 0) {
-    throw new AppError("CONFLICT", `“${opts.filename}” is used by ${waiting === 1 ? "a social post" : `${waiting} social posts`} that ${waiting === 1 ? "has" : "have"} not been published yet. Remove it from ${waiting === 1 ? "that post" : "those posts"} or cancel ${waiting === 1 ? "it" : "them"} first.`);
+    throw new AppError(
+      "CONFLICT",
+      `“${opts.filename}” is used by ${waiting === 1 ? "a social post" : `${waiting} social posts`} that ${waiting === 1 ? "has" : "have"} not been published yet. Remove it from ${waiting === 1 ? "that post" : "those posts"} or cancel ${waiting === 1 ? "it" : "them"} first.`,
+    );
   }
 }
 
@@ -157,7 +238,11 @@ export async function removeStoredObject(bucket: R2Bucket, row: { r2Key: string;
     if (row.multipartUploadId) await abortMultipart(bucket, row.r2Key, row.multipartUploadId);
     await bucket.delete(row.r2Key);
   } catch (error) {
-    throw new AppError("PRECONDITION_FAILED", "Storage did not respond, so nothing was deleted. Try again in a moment.", { cause: error });
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      "Storage did not respond, so nothing was deleted. Try again in a moment.",
+      { cause: error },
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import type { MediaKind } from "../../../db/schema/media";
+import { ownValue } from "../../lib/records";
 
 /**
  * What may be uploaded and how it is cut into requests. Pure: the browser's uploader imports this module too,
@@ -43,7 +44,8 @@ export const ALLOWED_TYPES = {
 
 export type AllowedContentType = keyof typeof ALLOWED_TYPES;
 
-export const ACCEPTED_FORMATS_SENTENCE = "MP3, M4A, WAV, Ogg, FLAC or WebM audio; MP4, WebM or QuickTime video; JPEG, PNG or WebP images";
+export const ACCEPTED_FORMATS_SENTENCE =
+  "MP3, M4A, WAV, Ogg, FLAC or WebM audio; MP4, WebM or QuickTime video; JPEG, PNG or WebP images";
 
 /** Names browsers and recorders use for the same formats. */
 const ALIASES: Record<string, AllowedContentType> = {
@@ -76,7 +78,10 @@ const EXTENSIONS: Record<string, AllowedContentType> = {
 };
 
 /** `accept` for file inputs: the types plus extensions, since some systems report no type for audio files. */
-export const ACCEPT_ATTRIBUTE = [...Object.keys(ALLOWED_TYPES), ...Object.keys(EXTENSIONS).map((ext) => `.${ext}`)].join(",");
+export const ACCEPT_ATTRIBUTE = [
+  ...Object.keys(ALLOWED_TYPES),
+  ...Object.keys(EXTENSIONS).map((ext) => `.${ext}`),
+].join(",");
 
 export const isAllowedContentType = (value: string): value is AllowedContentType => Object.hasOwn(ALLOWED_TYPES, value);
 
@@ -84,13 +89,13 @@ export const isAllowedContentType = (value: string): value is AllowedContentType
 export function normaliseContentType(value: string): AllowedContentType | null {
   const bare = value.split(";")[0].trim().toLowerCase();
   if (isAllowedContentType(bare)) return bare;
-  return ALIASES[bare] ?? null;
+  return ownValue(ALIASES, bare) ?? null;
 }
 
 /** The type to declare for a chosen file: what the browser reports if allowed, else what its extension says. */
 export function contentTypeForFile(filename: string, reportedType: string): AllowedContentType | null {
   const extension = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase();
-  return normaliseContentType(reportedType) ?? (extension ? (EXTENSIONS[extension] ?? null) : null);
+  return normaliseContentType(reportedType) ?? (extension ? (ownValue(EXTENSIONS, extension) ?? null) : null);
 }
 
 export interface UploadPlan {

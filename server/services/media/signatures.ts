@@ -6,10 +6,12 @@ export const SIGNATURE_BYTES = 16;
 const ascii = (bytes: Uint8Array, offset: number, text: string) =>
   bytes.length >= offset + text.length && [...text].every((char, i) => bytes[offset + i] === char.charCodeAt(0));
 
-const startsWith = (bytes: Uint8Array, prefix: number[]) => bytes.length >= prefix.length && prefix.every((byte, i) => bytes[i] === byte);
+const startsWith = (bytes: Uint8Array, prefix: number[]) =>
+  bytes.length >= prefix.length && prefix.every((byte, i) => bytes[i] === byte);
 
 /** MP3 begins with an ID3v2 tag, or directly with an MPEG audio frame (11 sync bits, layer not "reserved"). */
-const isMp3 = (b: Uint8Array) => ascii(b, 0, "ID3") || (b.length >= 2 && b[0] === 0xff && (b[1] & 0xe0) === 0xe0 && (b[1] & 0x06) !== 0);
+const isMp3 = (b: Uint8Array) =>
+  ascii(b, 0, "ID3") || (b.length >= 2 && b[0] === 0xff && (b[1] & 0xe0) === 0xe0 && (b[1] & 0x06) !== 0);
 
 /** Older QuickTime files start with a top-level atom other than ftyp. */
 const QUICKTIME_ATOMS = ["ftyp", "moov", "mdat", "wide", "free", "skip"];

@@ -15,9 +15,19 @@ const MIN_SECRET_LENGTH = 16;
 
 function signature(secret: string, grant: UploadGrant, expiresAtSeconds: number) {
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new Error(`UPLOAD_SIGNING_SECRET must be set to at least ${MIN_SECRET_LENGTH} characters (see README "Configuration").`);
+    throw new Error(
+      `UPLOAD_SIGNING_SECRET must be set to at least ${MIN_SECRET_LENGTH} characters (see README "Configuration").`,
+    );
   }
-  const message = [VERSION, grant.mediaId, grant.workspaceId, grant.r2Key, String(grant.size), grant.contentType, String(expiresAtSeconds)].join("\n");
+  const message = [
+    VERSION,
+    grant.mediaId,
+    grant.workspaceId,
+    grant.r2Key,
+    String(grant.size),
+    grant.contentType,
+    String(expiresAtSeconds),
+  ].join("\n");
   return createHmac("sha256", secret).update(message).digest("base64url");
 }
 
@@ -40,7 +50,12 @@ export function parseUploadToken(token: string): { workspaceId: string; expiresA
 export type UploadTokenCheck = "valid" | "invalid" | "expired";
 
 /** The signature is checked before the expiry, so a token with an edited expiry is "invalid", never "valid". */
-export function checkUploadToken(opts: { secret: string; token: string; grant: UploadGrant; now: Date }): UploadTokenCheck {
+export function checkUploadToken(opts: {
+  secret: string;
+  token: string;
+  grant: UploadGrant;
+  now: Date;
+}): UploadTokenCheck {
   const parsed = parseUploadToken(opts.token);
   if (!parsed || parsed.workspaceId !== opts.grant.workspaceId) return "invalid";
   const expected = `${parsed.workspaceId}.${parsed.expiresAtSeconds}.${signature(opts.secret, opts.grant, parsed.expiresAtSeconds)}`;

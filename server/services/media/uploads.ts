@@ -50,13 +50,20 @@ export function keySafeFilename(filename: string): string {
   return `${base || "file"}${extension}`;
 }
 
-export const mediaKey = (workspaceId: string, mediaId: string, filename: string) => `w/${workspaceId}/media/${mediaId}/${keySafeFilename(filename)}`;
+export const mediaKey = (workspaceId: string, mediaId: string, filename: string) =>
+  `w/${workspaceId}/media/${mediaId}/${keySafeFilename(filename)}`;
 
 function planOf(row: Pick<MediaObject, "declaredSize" | "partSize">) {
   return planUpload(row.declaredSize, row.partSize ?? PART_SIZE);
 }
 
-const grantOf = (row: MediaObject) => ({ mediaId: row.id, workspaceId: row.workspaceId, r2Key: row.r2Key, size: row.declaredSize, contentType: row.contentType });
+const grantOf = (row: MediaObject) => ({
+  mediaId: row.id,
+  workspaceId: row.workspaceId,
+  r2Key: row.r2Key,
+  size: row.declaredSize,
+  contentType: row.contentType,
+});
 
 /** What the uploader needs to send (or resume) a file: its part plan, the parts already stored and a fresh token. */
 function uploadSession(row: MediaObject, uploadedParts: number[], secret: string, now: Date) {
@@ -89,7 +96,10 @@ async function findMedia(db: DbOrTx, workspaceId: string, mediaId: string) {
   return row;
 }
 
-async function uploaderMayStillWrite(db: DbOrTx, row: { workspaceId: string; createdBy: string | null }): Promise<boolean> {
+async function uploaderMayStillWrite(
+  db: DbOrTx,
+  row: { workspaceId: string; createdBy: string | null },
+): Promise<boolean> {
   if (!row.createdBy) return false;
   const [member] = await db
     .select({ role: memberships.role })
@@ -125,24 +135,36 @@ export async function createUpload(opts: {
 }): Promise<UploadSession> {
   const contentType = normaliseContentType(opts.contentType);
   if (!contentType) {
-    throw new AppError("BAD_REQUEST", `“${opts.filename}” is not a type Greenroom stores. Upload ${ACCEPTED_FORMATS_SENTENCE}.`, {
-      fieldErrors: { contentType: [`Upload ${ACCEPTED_FORMATS_SENTENCE}.`] },
-    });
+    throw new AppError(
+      "BAD_REQUEST",
+      `“${opts.filename}” is not a type Greenroom stores. Upload ${ACCEPTED_FORMATS_SENTENCE}.`,
+      {
+        fieldErrors: { contentType: [`Upload ${ACCEPTED_FORMATS_SENTENCE}.`] },
+      },
+    );
   }
   if (opts.size < 1) {
-    throw new AppError("BAD_REQUEST", `“${opts.filename}” is empty. Choose a file with something in it.`, { fieldErrors: { size: ["The file is empty."] } });
+    throw new AppError("BAD_REQUEST", `“${opts.filename}” is empty. Choose a file with something in it.`, {
+      fieldErrors: { size: ["The file is empty."] },
+    });
   }
   if (opts.size > MAX_UPLOAD_BYTES) {
     const limit = formatBytes(MAX_UPLOAD_BYTES);
-    throw new AppError("BAD_REQUEST", `“${opts.filename}” is ${formatBytes(opts.size)}; files can be at most ${limit}. Compress it or split it into parts.`, {
-      fieldErrors: { size: [`Files can be at most ${limit}.`] },
-    });
+    throw new AppError(
+      "BAD_REQUEST",
+      `“${opts.filename}” is ${formatBytes(opts.size)}; files can be at most ${limit}. Compress it or split it into parts.`,
+      {
+        fieldErrors: { size: [`Files can be at most ${limit}.`] },
+      },
+    );
   }
   const filename = opts.filename.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 255);
   const id = crypto.randomUUID();
   const r2Key = mediaKey(opts.workspaceId, id, filename);
   const plan = planUpload(opts.size);
-  const multipart = plan.multipart ? await opts.bucket.createMultipartUpload(r2Key, { httpMetadata: { contentType } }) : null;
+  const multipart = plan.multipart
+    ? await opts.bucket.createMultipartUpload(r2Key, { httpMetadata: { contentType } })
+    : null;
   try {
     // Checked and inserted under the workspace's quota lock, so parallel uploads cannot overshoot the storage.
     const [row] = await opts.db.transaction(async (tx) => {
@@ -174,7 +196,13 @@ export async function createUpload(opts: {
 }
 
 /** For resuming: the parts already stored and a fresh token. A finished upload gets no token. */
-export async function getUpload(opts: { db: DbOrTx; secret: string; workspaceId: string; mediaId: string; now: Date }): Promise<UploadSession> {
+export async function getUpload(opts: {
+  db: DbOrTx;
+  secret: string;
+  workspaceId: string;
+  mediaId: string;
+  now: Date;
+}): Promise<UploadSession> {
   const row = await findMedia(opts.db, opts.workspaceId, opts.mediaId);
   if (!row) throw notFound("Upload");
   const parts = row.status === "uploading" ? await storedParts(opts.db, opts.workspaceId, row.id) : [];
@@ -211,10 +239,16 @@ export async function receiveUploadPart(opts: {
   if (!row) throw new AppError("FORBIDDEN", INVALID_TOKEN);
   const check = checkUploadToken({ secret: opts.secret, token: opts.token, grant: grantOf(row), now: opts.now });
   if (check === "invalid") throw new AppError("FORBIDDEN", INVALID_TOKEN);
-  if (check === "expired") throw new AppError("FORBIDDEN", "This upload link has expired. Choose the file again to continue where it stopped.");
-  if (row.status !== "uploading") throw new AppError("CONFLICT", "This upload is already finished; there is nothing more to send.");
+  if (check === "expired")
+    throw new AppError(
+      "FORBIDDEN",
+      "This upload link has expired. Choose the file again to continue where it stopped.",
+    );
+  if (row.status !== "uploading")
+    throw new AppError("CONFLICT", "This upload is already finished; there is nothing more to send.");
   // The token outlives a membership change: someone removed (or demoted to viewer) mid-upload may not go on.
-  if (!(await uploaderMayStillWrite(opts.db, row))) throw new AppError("FORBIDDEN", "You can no longer upload files to this workspace.");
+  if (!(await uploaderMayStillWrite(opts.db, row)))
+    throw new AppError("FORBIDDEN", "You can no longer upload files to this workspace.");
 
   const plan = planOf(row);
   if (plan.multipart !== opts.multipartRequest) {
@@ -231,20 +265,29 @@ export async function receiveUploadPart(opts: {
   }
   const expected = partLength(row.declaredSize, plan.partSize, opts.partNumber);
   if (opts.contentLength > expected) {
-    throw new UploadTooLargeError(`Part ${opts.partNumber} must be ${expected} bytes (${formatBytes(expected)}); this request carries ${opts.contentLength}.`);
+    throw new UploadTooLargeError(
+      `Part ${opts.partNumber} must be ${expected} bytes (${formatBytes(expected)}); this request carries ${opts.contentLength}.`,
+    );
   }
   if (opts.contentLength < expected) {
-    throw new AppError("BAD_REQUEST", `Part ${opts.partNumber} must be ${expected} bytes (${formatBytes(expected)}); this request carries only ${opts.contentLength}.`);
+    throw new AppError(
+      "BAD_REQUEST",
+      `Part ${opts.partNumber} must be ${expected} bytes (${formatBytes(expected)}); this request carries only ${opts.contentLength}.`,
+    );
   }
 
   const etag = row.multipartUploadId
-    ? (await opts.bucket.resumeMultipartUpload(row.r2Key, row.multipartUploadId).uploadPart(opts.partNumber, opts.body)).etag
+    ? (await opts.bucket.resumeMultipartUpload(row.r2Key, row.multipartUploadId).uploadPart(opts.partNumber, opts.body))
+        .etag
     : (await opts.bucket.put(row.r2Key, opts.body, { httpMetadata: { contentType: row.contentType } })).etag;
   if (!row.multipartUploadId) await refuseLateSingleUpload(opts, row);
   await opts.db
     .insert(mediaUploadParts)
     .values({ mediaId: row.id, partNumber: opts.partNumber, etag, size: expected, createdAt: opts.now })
-    .onConflictDoUpdate({ target: [mediaUploadParts.mediaId, mediaUploadParts.partNumber], set: { etag, size: expected, createdAt: opts.now } });
+    .onConflictDoUpdate({
+      target: [mediaUploadParts.mediaId, mediaUploadParts.partNumber],
+      set: { etag, size: expected, createdAt: opts.now },
+    });
   return { partNumber: opts.partNumber, size: expected };
 }
 
@@ -253,7 +296,10 @@ export async function receiveUploadPart(opts: {
  * cancelled or deleted could replace bytes that were already checked (or leave an object no row points to). R2
  * refuses such late parts for multipart uploads; here the late write is undone and the file rejected instead.
  */
-async function refuseLateSingleUpload(opts: { db: DbOrTx; bucket: R2Bucket; now: Date }, row: { id: string; workspaceId: string; r2Key: string }) {
+async function refuseLateSingleUpload(
+  opts: { db: DbOrTx; bucket: R2Bucket; now: Date },
+  row: { id: string; workspaceId: string; r2Key: string },
+) {
   const [current] = await opts.db
     .select({ status: mediaObjects.status })
     .from(mediaObjects)
@@ -273,7 +319,10 @@ async function refuseLateSingleUpload(opts: { db: DbOrTx; bucket: R2Bucket; now:
 /** "part 3 of 3 has not arrived", "parts 2 and 5 of 9 have not arrived"; long lists are cut short. */
 function describeMissing(missing: number[], partCount: number) {
   if (missing.length === 1) return `part ${missing[0]} of ${partCount} has not arrived. Send it`;
-  const shown = missing.length > 10 ? `${missing.slice(0, 10).join(", ")} and ${missing.length - 10} more` : `${missing.slice(0, -1).join(", ")} and ${missing.at(-1)}`;
+  const shown =
+    missing.length > 10
+      ? `${missing.slice(0, 10).join(", ")} and ${missing.length - 10} more`
+      : `${missing.slice(0, -1).join(", ")} and ${missing.at(-1)}`;
   return `parts ${shown} of ${partCount} have not arrived. Send them`;
 }
 
@@ -306,7 +355,10 @@ export async function completeUpload(opts: {
   const stored = new Set(parts.map((part) => part.partNumber));
   const missing = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !stored.has(n));
   if (missing.length > 0) {
-    throw new AppError("BAD_REQUEST", `The upload is not complete: ${describeMissing(missing, plan.partCount)}, then finish again.`);
+    throw new AppError(
+      "BAD_REQUEST",
+      `The upload is not complete: ${describeMissing(missing, plan.partCount)}, then finish again.`,
+    );
   }
   await setStatus(opts, row.id, "verifying");
 
@@ -317,7 +369,11 @@ export async function completeUpload(opts: {
       // Completed by an earlier attempt that did not get to record it: the object is there, so carry on.
       if (!(await opts.bucket.head(row.r2Key))) {
         await setStatus(opts, row.id, "uploading");
-        throw new AppError("PRECONDITION_FAILED", "Storage could not put the parts together. Try finishing the upload again in a moment.", { cause: error });
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          "Storage could not put the parts together. Try finishing the upload again in a moment.",
+          { cause: error },
+        );
       }
     }
   }
@@ -327,15 +383,33 @@ export async function completeUpload(opts: {
     await removeStoredObject(opts.bucket, { r2Key: row.r2Key, multipartUploadId: null });
     await opts.db
       .update(mediaObjects)
-      .set({ status: "rejected", rejectionReason: rejection.reason, size: rejection.size, multipartUploadId: null, completedAt: opts.now })
-      .where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, opts.workspaceId), inArray(mediaObjects.status, ["uploading", "verifying"])));
+      .set({
+        status: "rejected",
+        rejectionReason: rejection.reason,
+        size: rejection.size,
+        multipartUploadId: null,
+        completedAt: opts.now,
+      })
+      .where(
+        and(
+          eq(mediaObjects.id, row.id),
+          eq(mediaObjects.workspaceId, opts.workspaceId),
+          inArray(mediaObjects.status, ["uploading", "verifying"]),
+        ),
+      );
     return getMediaItem(opts);
   }
 
   const [ready] = await opts.db
     .update(mediaObjects)
     .set({ status: "ready", size: row.declaredSize, multipartUploadId: null, completedAt: opts.now })
-    .where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, opts.workspaceId), inArray(mediaObjects.status, ["uploading", "verifying"])))
+    .where(
+      and(
+        eq(mediaObjects.id, row.id),
+        eq(mediaObjects.workspaceId, opts.workspaceId),
+        inArray(mediaObjects.status, ["uploading", "verifying"]),
+      ),
+    )
     .returning({ id: mediaObjects.id });
   if (ready) {
     await recordAudit({
@@ -352,15 +426,30 @@ export async function completeUpload(opts: {
   return getMediaItem(opts);
 }
 
-async function setStatus(opts: { db: DbOrTx; workspaceId: string }, mediaId: string, status: "uploading" | "verifying") {
+async function setStatus(
+  opts: { db: DbOrTx; workspaceId: string },
+  mediaId: string,
+  status: "uploading" | "verifying",
+) {
   await opts.db
     .update(mediaObjects)
     .set({ status })
-    .where(and(eq(mediaObjects.id, mediaId), eq(mediaObjects.workspaceId, opts.workspaceId), inArray(mediaObjects.status, ["uploading", "verifying"])));
+    .where(
+      and(
+        eq(mediaObjects.id, mediaId),
+        eq(mediaObjects.workspaceId, opts.workspaceId),
+        inArray(mediaObjects.status, ["uploading", "verifying"]),
+      ),
+    );
 }
 
 function requestTranscriptionFor(
-  opts: { db: DbOrTx; workspaceId: string; transcription: { queue: QueueProducer; providersConfigured: boolean }; now: Date },
+  opts: {
+    db: DbOrTx;
+    workspaceId: string;
+    transcription: { queue: QueueProducer; providersConfigured: boolean };
+    now: Date;
+  },
   row: MediaObject,
 ) {
   if (row.kind === "image") return;
@@ -375,7 +464,10 @@ function requestTranscriptionFor(
 }
 
 /** Why the stored file cannot be accepted, or null when its size and first bytes match what was declared. */
-async function inspectStoredFile(bucket: R2Bucket, row: MediaObject): Promise<{ reason: string; size: number | null } | null> {
+async function inspectStoredFile(
+  bucket: R2Bucket,
+  row: MediaObject,
+): Promise<{ reason: string; size: number | null } | null> {
   const head = await bucket.get(row.r2Key, { range: { offset: 0, length: SIGNATURE_BYTES } });
   if (!head) return { reason: "The file never arrived in storage. Upload it again.", size: null };
   const firstBytes = new Uint8Array(await head.arrayBuffer());
@@ -401,9 +493,14 @@ export async function abortUpload(opts: { db: DbOrTx; bucket: R2Bucket; workspac
   const row = await findMedia(opts.db, opts.workspaceId, opts.mediaId);
   if (!row) throw notFound("Upload");
   if (row.status !== "uploading") {
-    throw new AppError("CONFLICT", "This upload has already finished, so it cannot be cancelled. Delete the file from the media library instead.");
+    throw new AppError(
+      "CONFLICT",
+      "This upload has already finished, so it cannot be cancelled. Delete the file from the media library instead.",
+    );
   }
   await removeStoredObject(opts.bucket, row);
-  await opts.db.delete(mediaObjects).where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, opts.workspaceId)));
+  await opts.db
+    .delete(mediaObjects)
+    .where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, opts.workspaceId)));
   return { id: row.id };
 }

@@ -32,7 +32,12 @@ export async function notifyWorkspace(opts: NotifyOptions): Promise<{ notified: 
     .select({ userId: users.id, email: users.email, name: users.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.workspaceId, opts.workspaceId), inArray(memberships.role, [...(opts.roles ?? ["owner", "admin"])])));
+    .where(
+      and(
+        eq(memberships.workspaceId, opts.workspaceId),
+        inArray(memberships.role, [...(opts.roles ?? ["owner", "admin"])]),
+      ),
+    );
   if (recipients.length === 0) return { notified: 0, emailIds: [] };
 
   const inserted = await opts.db
@@ -58,14 +63,23 @@ export async function notifyWorkspace(opts: NotifyOptions): Promise<{ notified: 
     db: opts.db,
     messages: mailed.map((recipient) => ({
       to: recipient.email,
-      content: notificationTemplate({ name: recipient.name, title: opts.title, body: opts.body, url: `${opts.appUrl}${opts.link ?? ""}` }),
+      content: notificationTemplate({
+        name: recipient.name,
+        title: opts.title,
+        body: opts.body,
+        url: `${opts.appUrl}${opts.link ?? ""}`,
+      }),
     })),
   });
   return { notified: inserted.length, emailIds };
 }
 
 export async function enqueueNotificationEmails(emailQueue: QueueProducer, emailIds: string[]): Promise<void> {
-  await enqueueJobs(emailQueue, SEND_EMAIL_JOB, emailIds.map((emailId) => ({ emailId })));
+  await enqueueJobs(
+    emailQueue,
+    SEND_EMAIL_JOB,
+    emailIds.map((emailId) => ({ emailId })),
+  );
 }
 
 export interface NotificationEntry {
@@ -97,13 +111,29 @@ export async function listNotifications(opts: { db: DbOrTx; workspaceId: string;
   const [unread] = await opts.db
     .select({ n: sql<number>`count(*)::int` })
     .from(notifications)
-    .where(and(eq(notifications.workspaceId, opts.workspaceId), eq(notifications.userId, opts.userId), isNull(notifications.readAt)));
+    .where(
+      and(
+        eq(notifications.workspaceId, opts.workspaceId),
+        eq(notifications.userId, opts.userId),
+        isNull(notifications.readAt),
+      ),
+    );
   return { items, unread: Number(unread?.n ?? 0) };
 }
 
 /** Marks the given notifications (or all, when `ids` is omitted) read; only the member's own in this workspace. */
-export async function markNotificationsRead(opts: { db: DbOrTx; workspaceId: string; userId: string; ids?: string[]; now: Date }) {
-  const scope = and(eq(notifications.workspaceId, opts.workspaceId), eq(notifications.userId, opts.userId), isNull(notifications.readAt));
+export async function markNotificationsRead(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  userId: string;
+  ids?: string[];
+  now: Date;
+}) {
+  const scope = and(
+    eq(notifications.workspaceId, opts.workspaceId),
+    eq(notifications.userId, opts.userId),
+    isNull(notifications.readAt),
+  );
   const updated = await opts.db
     .update(notifications)
     .set({ readAt: opts.now })

@@ -18,5 +18,7 @@ export async function enqueueJob(queue: QueueProducer, job: string, payload: unk
 /** One request for many jobs of the same kind (Queues accepts up to 100 messages per batch). */
 export async function enqueueJobs(queue: QueueProducer, job: string, payloads: unknown[]) {
   if (payloads.length === 0) return;
-  await queue.sendBatch(payloads.map((payload): MessageSendRequest<unknown> => ({ body: { job, payload } satisfies JobEnvelope })));
+  await queue.sendBatch(
+    payloads.map((payload): MessageSendRequest<unknown> => ({ body: { job, payload } satisfies JobEnvelope })),
+  );
 }

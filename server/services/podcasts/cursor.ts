@@ -11,7 +11,10 @@ const ZCursorJson = z.object({ at: z.iso.datetime(), id: z.uuid() });
 
 /** base64url of JSON: opaque in URLs, readable when debugging. */
 export function encodeCursor(cursor: KeysetCursor): string {
-  return btoa(JSON.stringify({ at: cursor.at.toISOString(), id: cursor.id })).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(JSON.stringify({ at: cursor.at.toISOString(), id: cursor.id }))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 export function decodeCursor(value: string): KeysetCursor {

@@ -38,7 +38,13 @@ interface Actor {
 const sortAt = sql<Date>`date_trunc('milliseconds', coalesce(${episodes.publishedAt}, ${episodes.publishAt}, ${episodes.createdAt}))`;
 
 /** Newest first, keyset-paginated. */
-export async function listEpisodes(opts: { db: DbOrTx; workspaceId: string; showId: string; limit: number; cursor?: string | null }) {
+export async function listEpisodes(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  showId: string;
+  limit: number;
+  cursor?: string | null;
+}) {
   const cursor = opts.cursor ? decodeCursor(opts.cursor) : null;
   await requireShow(opts, opts.showId);
   const rows = await opts.db
@@ -59,7 +65,9 @@ export async function listEpisodes(opts: { db: DbOrTx; workspaceId: string; show
       and(
         eq(episodes.workspaceId, opts.workspaceId),
         eq(episodes.showId, opts.showId),
-        cursor ? sql`(${sortAt}, ${episodes.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)` : undefined,
+        cursor
+          ? sql`(${sortAt}, ${episodes.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(sortAt), desc(episodes.id))
@@ -73,7 +81,10 @@ export async function getEpisode(opts: { db: DbOrTx; workspaceId: string; episod
     .select({ episode: episodes, showTitle: shows.title, audio: mediaObjects })
     .from(episodes)
     .innerJoin(shows, and(eq(shows.id, episodes.showId), eq(shows.workspaceId, episodes.workspaceId)))
-    .leftJoin(mediaObjects, and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)))
+    .leftJoin(
+      mediaObjects,
+      and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)),
+    )
     .where(and(eq(episodes.id, opts.episodeId), eq(episodes.workspaceId, opts.workspaceId)))
     .limit(1);
   if (!row) throw notFound("Episode");
@@ -82,7 +93,14 @@ export async function getEpisode(opts: { db: DbOrTx; workspaceId: string; episod
     ...presentEpisode(episode),
     showTitle: row.showTitle,
     audio: audio
-      ? { id: audio.id, filename: audio.filename, contentType: audio.contentType, size: audio.size, status: audio.status, durationSeconds: audio.durationSeconds }
+      ? {
+          id: audio.id,
+          filename: audio.filename,
+          contentType: audio.contentType,
+          size: audio.size,
+          status: audio.status,
+          durationSeconds: audio.durationSeconds,
+        }
       : null,
     publicUrl: episode.status === "published" ? podcastUrls(opts.appUrl).episodePage(episode.showId, episode.id) : null,
   };
@@ -92,11 +110,23 @@ export async function getEpisode(opts: { db: DbOrTx; workspaceId: string; episod
 export async function createEpisode(opts: Actor & { showId: string; fields: EpisodeFields }) {
   await requireShow(opts, opts.showId);
   if (opts.fields.audioMediaId) await requireAudio(opts, opts.fields.audioMediaId, false);
-  await requireFreeNumber(opts, { showId: opts.showId, episodeId: null, seasonNumber: opts.fields.seasonNumber, episodeNumber: opts.fields.episodeNumber });
+  await requireFreeNumber(opts, {
+    showId: opts.showId,
+    episodeId: null,
+    seasonNumber: opts.fields.seasonNumber,
+    episodeNumber: opts.fields.episodeNumber,
+  });
   const [episode] = await uniqueNumber(opts.fields, () =>
     opts.db
       .insert(episodes)
-      .values({ ...opts.fields, workspaceId: opts.workspaceId, showId: opts.showId, status: "draft", createdAt: opts.now, updatedAt: opts.now })
+      .values({
+        ...opts.fields,
+        workspaceId: opts.workspaceId,
+        showId: opts.showId,
+        status: "draft",
+        createdAt: opts.now,
+        updatedAt: opts.now,
+      })
       .returning(),
   );
   await audit(opts, "episode.created", episode);
@@ -121,7 +151,12 @@ export async function updateEpisode(opts: Actor & { episodeId: string; changes: 
 
   if (fields.audioMediaId) await requireAudio(opts, fields.audioMediaId, false);
   if (fields.episodeNumber !== undefined || fields.seasonNumber !== undefined) {
-    await requireFreeNumber(opts, { showId: current.showId, episodeId: current.id, seasonNumber: next.seasonNumber, episodeNumber: next.episodeNumber });
+    await requireFreeNumber(opts, {
+      showId: current.showId,
+      episodeId: current.id,
+      seasonNumber: next.seasonNumber,
+      episodeNumber: next.episodeNumber,
+    });
   }
 
   let publishAt = current.publishAt;
@@ -150,19 +185,39 @@ export async function updateEpisode(opts: Actor & { episodeId: string; changes: 
     opts.db
       .update(episodes)
       .set({ ...fields, status, publishAt, publishedAt, updatedAt: opts.now })
-      .where(and(eq(episodes.id, current.id), eq(episodes.workspaceId, opts.workspaceId), eq(episodes.status, current.status)))
+      .where(
+        and(
+          eq(episodes.id, current.id),
+          eq(episodes.workspaceId, opts.workspaceId),
+          eq(episodes.status, current.status),
+        ),
+      )
       .returning(),
   );
-  if (!updated) throw new AppError("CONFLICT", "This episode changed while you were editing it (it may have just been published). Reload and try again.");
+  if (!updated)
+    throw new AppError(
+      "CONFLICT",
+      "This episode changed while you were editing it (it may have just been published). Reload and try again.",
+    );
   if (fields.audioMediaId !== undefined && fields.audioMediaId !== current.audioMediaId) {
-    await relinkTranscript({ db: opts.db, workspaceId: opts.workspaceId, episodeId: current.id, audioMediaId: fields.audioMediaId });
+    await relinkTranscript({
+      db: opts.db,
+      workspaceId: opts.workspaceId,
+      episodeId: current.id,
+      audioMediaId: fields.audioMediaId,
+    });
   }
   await audit(opts, auditActionFor(current.status, status), updated);
   return presentEpisode(updated);
 }
 
 /** The episode's transcript follows its audio: the old audio's transcript is unlinked, the new one's linked. */
-async function relinkTranscript(opts: { db: DbOrTx; workspaceId: string; episodeId: string; audioMediaId: string | null }) {
+async function relinkTranscript(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  episodeId: string;
+  audioMediaId: string | null;
+}) {
   await opts.db
     .update(transcripts)
     .set({ episodeId: null })
@@ -219,7 +274,15 @@ function auditActionFor(from: EpisodeStatus, to: EpisodeStatus): AuditAction {
 }
 
 const audit = (opts: Actor, action: AuditAction, episode: typeof episodes.$inferSelect) =>
-  recordAudit({ db: opts.db, action, actorUserId: opts.actorUserId, workspaceId: opts.workspaceId, detail: { episodeId: episode.id, title: episode.title }, meta: opts.meta, now: opts.now });
+  recordAudit({
+    db: opts.db,
+    action,
+    actorUserId: opts.actorUserId,
+    workspaceId: opts.workspaceId,
+    detail: { episodeId: episode.id, title: episode.title },
+    meta: opts.meta,
+    now: opts.now,
+  });
 
 async function requireShow(opts: { db: DbOrTx; workspaceId: string }, showId: string) {
   const [show] = await opts.db
@@ -231,9 +294,20 @@ async function requireShow(opts: { db: DbOrTx; workspaceId: string }, showId: st
 }
 
 const requireAudio = (opts: { db: DbOrTx; workspaceId: string }, mediaId: string, ready: boolean) =>
-  requireWorkspaceMedia({ db: opts.db, workspaceId: opts.workspaceId, mediaId, kind: "audio", field: "audioMediaId", ready });
+  requireWorkspaceMedia({
+    db: opts.db,
+    workspaceId: opts.workspaceId,
+    mediaId,
+    kind: "audio",
+    field: "audioMediaId",
+    ready,
+  });
 
-async function requirePublishableAudio(opts: { db: DbOrTx; workspaceId: string }, audioMediaId: string | null, goal: "scheduled" | "published") {
+async function requirePublishableAudio(
+  opts: { db: DbOrTx; workspaceId: string },
+  audioMediaId: string | null,
+  goal: "scheduled" | "published",
+) {
   if (!audioMediaId) {
     const message = `Choose the episode's audio before it can be ${goal}.`;
     throw new AppError("BAD_REQUEST", message, { fieldErrors: { audioMediaId: [message] } });
@@ -269,7 +343,10 @@ const numberTaken = (season: number | null, episode: number | null) => {
 };
 
 /** The unique index catches the race the pre-check cannot; it is reported the same way. */
-async function uniqueNumber<T>(numbers: { seasonNumber: number | null; episodeNumber: number | null }, write: () => Promise<T>): Promise<T> {
+async function uniqueNumber<T>(
+  numbers: { seasonNumber: number | null; episodeNumber: number | null },
+  write: () => Promise<T>,
+): Promise<T> {
   try {
     return await write();
   } catch (error) {
@@ -302,4 +379,3 @@ function presentEpisode(episode: typeof episodes.$inferSelect) {
     updatedAt: episode.updatedAt,
   };
 }
-

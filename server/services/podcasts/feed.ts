@@ -28,7 +28,10 @@ export function buildFeedXml(opts: { feed: PublicShow; appUrl: string }) {
   const { show, episodes } = opts.feed;
   const urls = podcastUrls(opts.appUrl);
   const [category, subcategory] = categoryPath(show.category);
-  const latest = episodes.reduce((max, e) => (e.publishedAt && e.publishedAt > max ? e.publishedAt : max), show.updatedAt);
+  const latest = episodes.reduce(
+    (max, e) => (e.publishedAt && e.publishedAt > max ? e.publishedAt : max),
+    show.updatedAt,
+  );
   const artwork = show.artworkContentType ? urls.artwork(show.id, show.artworkContentType) : null;
   const channel = [
     tag("title", show.title),
@@ -40,7 +43,10 @@ export function buildFeedXml(opts: { feed: PublicShow; appUrl: string }) {
     tag("generator", "Greenroom"),
     tag("itunes:author", show.author || show.title),
     ...(artwork
-      ? [`<itunes:image ${attrs({ href: artwork })}/>`, `<image>${tag("url", artwork)}${tag("title", show.title)}${tag("link", urls.showPage(show.id))}</image>`]
+      ? [
+          `<itunes:image ${attrs({ href: artwork })}/>`,
+          `<image>${tag("url", artwork)}${tag("title", show.title)}${tag("link", urls.showPage(show.id))}</image>`,
+        ]
       : []),
     subcategory
       ? `<itunes:category ${attrs({ text: category })}><itunes:category ${attrs({ text: subcategory })}/></itunes:category>`
@@ -68,14 +74,24 @@ function item(episode: PublicShow["episodes"][number], urls: ReturnType<typeof p
   const transcript = episode.transcript;
   if (transcript) {
     const language: Record<string, string> = transcript.language ? { language: transcript.language } : {};
-    lines.push(`<podcast:transcript ${attrs({ url: urls.transcript(showId, episode.id, "vtt"), type: "text/vtt", ...language })}/>`);
-    lines.push(`<podcast:transcript ${attrs({ url: urls.transcript(showId, episode.id, "srt"), type: "application/x-subrip", ...language })}/>`);
-    if (transcript.chapterCount > 0) lines.push(`<podcast:chapters ${attrs({ url: urls.chapters(showId, episode.id), type: "application/json+chapters" })}/>`);
+    lines.push(
+      `<podcast:transcript ${attrs({ url: urls.transcript(showId, episode.id, "vtt"), type: "text/vtt", ...language })}/>`,
+    );
+    lines.push(
+      `<podcast:transcript ${attrs({ url: urls.transcript(showId, episode.id, "srt"), type: "application/x-subrip", ...language })}/>`,
+    );
+    if (transcript.chapterCount > 0)
+      lines.push(
+        `<podcast:chapters ${attrs({ url: urls.chapters(showId, episode.id), type: "application/json+chapters" })}/>`,
+      );
   }
   return `<item>\n${lines.join("\n")}\n</item>`;
 }
 
 /** Podcasting 2.0 chapters file (version 1.2.0): start times in seconds. */
 export function buildChaptersJson(chapters: { startMs: number; title: string }[]) {
-  return JSON.stringify({ version: "1.2.0", chapters: chapters.map((c) => ({ startTime: c.startMs / 1000, title: c.title })) });
+  return JSON.stringify({
+    version: "1.2.0",
+    chapters: chapters.map((c) => ({ startTime: c.startMs / 1000, title: c.title })),
+  });
 }

@@ -2,6 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { mediaObjects, type MediaKind } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
+import { ownValue } from "../../lib/records";
 
 const KIND_MESSAGES: Record<MediaKind, string> = {
   audio: "Choose an audio file.",
@@ -28,7 +29,9 @@ export async function requireWorkspaceMedia(opts: {
     .limit(1);
   if (!media) throw notFound("Media file");
   if (media.kind !== opts.kind) {
-    throw new AppError("BAD_REQUEST", KIND_MESSAGES[opts.kind], { fieldErrors: { [opts.field]: [KIND_MESSAGES[opts.kind]] } });
+    throw new AppError("BAD_REQUEST", KIND_MESSAGES[opts.kind], {
+      fieldErrors: { [opts.field]: [KIND_MESSAGES[opts.kind]] },
+    });
   }
   if (opts.ready && media.status !== "ready") {
     const message = `“${media.filename}” is not ready yet (${media.status}). Wait until its upload is checked, or choose another file.`;
@@ -58,7 +61,7 @@ const EXTENSIONS: Record<string, string> = {
 
 /** ".mp3" for audio/mpeg: podcast directories and validators expect enclosure and artwork URLs to end in one. */
 export function fileExtensionFor(contentType: string) {
-  const extension = EXTENSIONS[contentType.split(";")[0].trim().toLowerCase()];
+  const extension = ownValue(EXTENSIONS, contentType.split(";")[0].trim().toLowerCase());
   return extension ? `.${extension}` : "";
 }
 
@@ -74,7 +77,13 @@ export async function listMediaChoices(opts: { db: DbOrTx; workspaceId: string; 
       createdAt: mediaObjects.createdAt,
     })
     .from(mediaObjects)
-    .where(and(eq(mediaObjects.workspaceId, opts.workspaceId), eq(mediaObjects.kind, opts.kind), eq(mediaObjects.status, "ready")))
+    .where(
+      and(
+        eq(mediaObjects.workspaceId, opts.workspaceId),
+        eq(mediaObjects.kind, opts.kind),
+        eq(mediaObjects.status, "ready"),
+      ),
+    )
     .orderBy(desc(mediaObjects.createdAt), desc(mediaObjects.id))
     .limit(opts.limit);
 }

@@ -20,7 +20,13 @@ const transcriptColumns = {
   language: transcripts.language,
   chapterCount: sql<number>`coalesce(jsonb_array_length(${transcripts.chapters}), 0)`.mapWith(Number),
 };
-type TranscriptRef = { id: string; episodeId: string | null; mediaId: string; language: string | null; chapterCount: number };
+type TranscriptRef = {
+  id: string;
+  episodeId: string | null;
+  mediaId: string;
+  language: string | null;
+  chapterCount: number;
+};
 
 /**
  * A published episode's transcript is the transcript of the audio it publishes — never one made from audio the
@@ -36,7 +42,12 @@ async function findShow(db: DbOrTx, showId: string) {
     .from(shows)
     .leftJoin(
       mediaObjects,
-      and(eq(mediaObjects.id, shows.artworkMediaId), eq(mediaObjects.workspaceId, shows.workspaceId), eq(mediaObjects.status, "ready"), eq(mediaObjects.kind, "image")),
+      and(
+        eq(mediaObjects.id, shows.artworkMediaId),
+        eq(mediaObjects.workspaceId, shows.workspaceId),
+        eq(mediaObjects.status, "ready"),
+        eq(mediaObjects.kind, "image"),
+      ),
     )
     .where(eq(shows.id, showId))
     .limit(1);
@@ -45,7 +56,12 @@ async function findShow(db: DbOrTx, showId: string) {
 }
 
 const publishedWithAudio = (workspaceId: string) =>
-  and(eq(episodes.workspaceId, workspaceId), eq(episodes.status, "published"), eq(mediaObjects.status, "ready"), eq(mediaObjects.kind, "audio"));
+  and(
+    eq(episodes.workspaceId, workspaceId),
+    eq(episodes.status, "published"),
+    eq(mediaObjects.status, "ready"),
+    eq(mediaObjects.kind, "audio"),
+  );
 
 const episodeColumns = {
   id: episodes.id,
@@ -66,7 +82,10 @@ export async function getPublicShow(opts: { db: DbOrTx; showId: string; limit?: 
   const items = await opts.db
     .select(episodeColumns)
     .from(episodes)
-    .innerJoin(mediaObjects, and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)))
+    .innerJoin(
+      mediaObjects,
+      and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)),
+    )
     .where(and(eq(episodes.showId, show.id), publishedWithAudio(show.workspaceId)))
     .orderBy(desc(episodes.publishedAt), desc(episodes.id))
     .limit(opts.limit ?? FEED_EPISODE_LIMIT);
@@ -77,48 +96,71 @@ export async function getPublicShow(opts: { db: DbOrTx; showId: string; limit?: 
         .where(
           and(
             eq(transcripts.workspaceId, show.workspaceId),
-            inArray(transcripts.mediaId, items.map((e) => e.audioMediaId).filter((id): id is string => id !== null)),
+            inArray(
+              transcripts.mediaId,
+              items.map((e) => e.audioMediaId).filter((id): id is string => id !== null),
+            ),
           ),
         )
     : [];
   return {
     show,
-    episodes: items.map((episode) => ({ ...episode, durationSeconds: toNumber(episode.durationSeconds), transcript: transcriptOf(candidates, episode) })),
+    episodes: items.map((episode) => ({
+      ...episode,
+      durationSeconds: toNumber(episode.durationSeconds),
+      transcript: transcriptOf(candidates, episode),
+    })),
   };
 }
 
 /** One published episode of the show, with its transcript's segments and chapters when `withTranscript`. */
-export async function getPublishedEpisode(opts: { db: DbOrTx; showId: string; episodeId: string; withTranscript: boolean }) {
+export async function getPublishedEpisode(opts: {
+  db: DbOrTx;
+  showId: string;
+  episodeId: string;
+  withTranscript: boolean;
+}) {
   const show = await findShow(opts.db, opts.showId);
   const [episode] = await opts.db
     .select(episodeColumns)
     .from(episodes)
-    .innerJoin(mediaObjects, and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)))
+    .innerJoin(
+      mediaObjects,
+      and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)),
+    )
     .where(and(eq(episodes.id, opts.episodeId), eq(episodes.showId, show.id), publishedWithAudio(show.workspaceId)))
     .limit(1);
   if (!episode) throw notFound("Episode");
   const candidates = await opts.db
     .select({ ...transcriptColumns, chapters: transcripts.chapters })
     .from(transcripts)
-    .where(
-      and(
-        eq(transcripts.workspaceId, show.workspaceId),
-        eq(transcripts.mediaId, episode.audioMediaId ?? ""),
-      ),
-    );
-  const transcript = transcriptOf(candidates, episode) as (TranscriptRef & { chapters: { startMs: number; title: string }[] | null }) | null;
+    .where(and(eq(transcripts.workspaceId, show.workspaceId), eq(transcripts.mediaId, episode.audioMediaId ?? "")));
+  const transcript = transcriptOf(candidates, episode) as
+    (TranscriptRef & { chapters: { startMs: number; title: string }[] | null }) | null;
   const segments =
     transcript && opts.withTranscript
       ? await opts.db
-          .select({ startMs: transcriptSegments.startMs, endMs: transcriptSegments.endMs, speaker: transcriptSegments.speaker, text: transcriptSegments.text })
+          .select({
+            startMs: transcriptSegments.startMs,
+            endMs: transcriptSegments.endMs,
+            speaker: transcriptSegments.speaker,
+            text: transcriptSegments.text,
+          })
           .from(transcriptSegments)
-          .where(and(eq(transcriptSegments.transcriptId, transcript.id), eq(transcriptSegments.workspaceId, show.workspaceId)))
+          .where(
+            and(
+              eq(transcriptSegments.transcriptId, transcript.id),
+              eq(transcriptSegments.workspaceId, show.workspaceId),
+            ),
+          )
           .orderBy(asc(transcriptSegments.position))
       : [];
   return {
     show,
     episode: { ...episode, durationSeconds: toNumber(episode.durationSeconds) },
-    transcript: transcript ? { id: transcript.id, language: transcript.language, chapters: transcript.chapters ?? [], segments } : null,
+    transcript: transcript
+      ? { id: transcript.id, language: transcript.language, chapters: transcript.chapters ?? [], segments }
+      : null,
   };
 }
 
@@ -127,8 +169,18 @@ export async function getPublishedEpisodeAudio(opts: { db: DbOrTx; episodeId: st
   const [media] = await opts.db
     .select({ r2Key: mediaObjects.r2Key, contentType: mediaObjects.contentType, size: mediaObjects.size })
     .from(episodes)
-    .innerJoin(mediaObjects, and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)))
-    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.status, "published"), eq(mediaObjects.status, "ready"), eq(mediaObjects.kind, "audio")))
+    .innerJoin(
+      mediaObjects,
+      and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)),
+    )
+    .where(
+      and(
+        eq(episodes.id, opts.episodeId),
+        eq(episodes.status, "published"),
+        eq(mediaObjects.status, "ready"),
+        eq(mediaObjects.kind, "audio"),
+      ),
+    )
     .limit(1);
   if (!media || media.size === null) throw notFound("Episode audio");
   return { ...media, size: media.size };
@@ -139,7 +191,10 @@ export async function getShowArtwork(opts: { db: DbOrTx; showId: string }) {
   const [media] = await opts.db
     .select({ r2Key: mediaObjects.r2Key, contentType: mediaObjects.contentType, size: mediaObjects.size })
     .from(shows)
-    .innerJoin(mediaObjects, and(eq(mediaObjects.id, shows.artworkMediaId), eq(mediaObjects.workspaceId, shows.workspaceId)))
+    .innerJoin(
+      mediaObjects,
+      and(eq(mediaObjects.id, shows.artworkMediaId), eq(mediaObjects.workspaceId, shows.workspaceId)),
+    )
     .where(and(eq(shows.id, opts.showId), eq(mediaObjects.status, "ready"), eq(mediaObjects.kind, "image")))
     .limit(1);
   if (!media || media.size === null) throw notFound("Artwork");
@@ -149,9 +204,17 @@ export async function getShowArtwork(opts: { db: DbOrTx; showId: string }) {
 /** A ready media file of a workspace the user may read; any other file is NOT_FOUND, whoever owns it. */
 export async function getMemberMedia(opts: { db: DbOrTx; mediaId: string; userId: string }) {
   const [row] = await opts.db
-    .select({ r2Key: mediaObjects.r2Key, contentType: mediaObjects.contentType, size: mediaObjects.size, role: memberships.role })
+    .select({
+      r2Key: mediaObjects.r2Key,
+      contentType: mediaObjects.contentType,
+      size: mediaObjects.size,
+      role: memberships.role,
+    })
     .from(mediaObjects)
-    .innerJoin(memberships, and(eq(memberships.workspaceId, mediaObjects.workspaceId), eq(memberships.userId, opts.userId)))
+    .innerJoin(
+      memberships,
+      and(eq(memberships.workspaceId, mediaObjects.workspaceId), eq(memberships.userId, opts.userId)),
+    )
     .where(and(eq(mediaObjects.id, opts.mediaId), eq(mediaObjects.status, "ready")))
     .limit(1);
   if (!row || row.size === null || !can(row.role, "content.read")) throw notFound("Media file");
@@ -198,7 +261,12 @@ export async function getPublicShowPage(opts: { db: DbOrTx; showId: string; appU
 
 /** The public episode page: episode, player source, show notes and the transcript's timed segments. */
 export async function getPublicEpisodePage(opts: { db: DbOrTx; showId: string; episodeId: string; appUrl: string }) {
-  const { show, episode, transcript } = await getPublishedEpisode({ db: opts.db, showId: opts.showId, episodeId: opts.episodeId, withTranscript: true });
+  const { show, episode, transcript } = await getPublishedEpisode({
+    db: opts.db,
+    showId: opts.showId,
+    episodeId: opts.episodeId,
+    withTranscript: true,
+  });
   const urls = podcastUrls(opts.appUrl);
   return {
     show: publicShowView(show, opts.appUrl),
@@ -211,7 +279,11 @@ export async function getPublicEpisodePage(opts: { db: DbOrTx; showId: string; e
       publishedAt: episode.publishedAt,
       durationSeconds: episode.durationSeconds,
       pageUrl: urls.episodePage(show.id, episode.id),
-      audio: { url: urls.enclosure(episode.id, episode.audio.contentType), contentType: episode.audio.contentType, size: episode.audio.size },
+      audio: {
+        url: urls.enclosure(episode.id, episode.audio.contentType),
+        contentType: episode.audio.contentType,
+        size: episode.audio.size,
+      },
     },
     transcript: transcript
       ? {

@@ -37,14 +37,18 @@ export async function listShows(opts: { db: DbOrTx; workspaceId: string; limit: 
       language: shows.language,
       createdAt: shows.createdAt,
       episodeCount: count(episodes.id),
-      publishedCount: sql<number>`count(${episodes.id}) filter (where ${episodes.status} = 'published')`.mapWith(Number),
+      publishedCount: sql<number>`count(${episodes.id}) filter (where ${episodes.status} = 'published')`.mapWith(
+        Number,
+      ),
     })
     .from(shows)
     .leftJoin(episodes, and(eq(episodes.showId, shows.id), eq(episodes.workspaceId, shows.workspaceId)))
     .where(
       and(
         eq(shows.workspaceId, opts.workspaceId),
-        cursor ? or(lt(shows.createdAt, cursor.at), and(eq(shows.createdAt, cursor.at), lt(shows.id, cursor.id))) : undefined,
+        cursor
+          ? or(lt(shows.createdAt, cursor.at), and(eq(shows.createdAt, cursor.at), lt(shows.id, cursor.id)))
+          : undefined,
       ),
     )
     .groupBy(shows.id)
@@ -57,7 +61,10 @@ export async function getShow(opts: { db: DbOrTx; workspaceId: string; showId: s
   const [row] = await opts.db
     .select({ show: shows, artworkContentType: mediaObjects.contentType })
     .from(shows)
-    .leftJoin(mediaObjects, and(eq(mediaObjects.id, shows.artworkMediaId), eq(mediaObjects.workspaceId, shows.workspaceId)))
+    .leftJoin(
+      mediaObjects,
+      and(eq(mediaObjects.id, shows.artworkMediaId), eq(mediaObjects.workspaceId, shows.workspaceId)),
+    )
     .where(and(eq(shows.id, opts.showId), eq(shows.workspaceId, opts.workspaceId)))
     .limit(1);
   if (!row) throw notFound("Show");
@@ -70,7 +77,15 @@ export async function createShow(opts: Actor & { fields: ShowFields; appUrl: str
     .insert(shows)
     .values({ ...opts.fields, workspaceId: opts.workspaceId, createdAt: opts.now, updatedAt: opts.now })
     .returning();
-  await recordAudit({ db: opts.db, action: "show.created", actorUserId: opts.actorUserId, workspaceId: opts.workspaceId, detail: { showId: show.id, title: show.title }, meta: opts.meta, now: opts.now });
+  await recordAudit({
+    db: opts.db,
+    action: "show.created",
+    actorUserId: opts.actorUserId,
+    workspaceId: opts.workspaceId,
+    detail: { showId: show.id, title: show.title },
+    meta: opts.meta,
+    now: opts.now,
+  });
   return presentShow(show, artwork?.contentType ?? null, opts.appUrl);
 }
 
@@ -83,7 +98,15 @@ export async function updateShow(opts: Actor & { showId: string; changes: Partia
     .where(and(eq(shows.id, opts.showId), eq(shows.workspaceId, opts.workspaceId)))
     .returning();
   if (!show) throw notFound("Show");
-  await recordAudit({ db: opts.db, action: "show.updated", actorUserId: opts.actorUserId, workspaceId: opts.workspaceId, detail: { showId: show.id, title: show.title }, meta: opts.meta, now: opts.now });
+  await recordAudit({
+    db: opts.db,
+    action: "show.updated",
+    actorUserId: opts.actorUserId,
+    workspaceId: opts.workspaceId,
+    detail: { showId: show.id, title: show.title },
+    meta: opts.meta,
+    now: opts.now,
+  });
   return getShow({ db: opts.db, workspaceId: opts.workspaceId, showId: show.id, appUrl: opts.appUrl });
 }
 
@@ -94,12 +117,27 @@ export async function deleteShow(opts: Actor & { showId: string }) {
     .where(and(eq(shows.id, opts.showId), eq(shows.workspaceId, opts.workspaceId)))
     .returning({ id: shows.id, title: shows.title });
   if (!deleted) throw notFound("Show");
-  await recordAudit({ db: opts.db, action: "show.deleted", actorUserId: opts.actorUserId, workspaceId: opts.workspaceId, detail: { showId: deleted.id, title: deleted.title }, meta: opts.meta, now: opts.now });
+  await recordAudit({
+    db: opts.db,
+    action: "show.deleted",
+    actorUserId: opts.actorUserId,
+    workspaceId: opts.workspaceId,
+    detail: { showId: deleted.id, title: deleted.title },
+    meta: opts.meta,
+    now: opts.now,
+  });
   return { id: deleted.id };
 }
 
 const requireArtwork = (opts: { db: DbOrTx; workspaceId: string }, mediaId: string) =>
-  requireWorkspaceMedia({ db: opts.db, workspaceId: opts.workspaceId, mediaId, kind: "image", field: "artworkMediaId", ready: true });
+  requireWorkspaceMedia({
+    db: opts.db,
+    workspaceId: opts.workspaceId,
+    mediaId,
+    kind: "image",
+    field: "artworkMediaId",
+    ready: true,
+  });
 
 function presentShow(show: typeof shows.$inferSelect, artworkContentType: string | null, appUrl: string) {
   const urls = podcastUrls(appUrl);

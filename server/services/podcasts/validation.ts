@@ -24,7 +24,9 @@ export const ZLanguageTag = z
 export const ZShowTitle = z.string().trim().min(1, "Enter a title.").max(200, "Use at most 200 characters.");
 /** Apple truncates show descriptions at 4,000 characters. */
 export const ZShowDescription = z.string().trim().max(4000, "Use at most 4,000 characters.");
-export const ZCategory = z.string().refine((value) => APPLE_CATEGORIES.includes(value), "Choose a category from the list.");
+export const ZCategory = z
+  .string()
+  .refine((value) => APPLE_CATEGORIES.includes(value), "Choose a category from the list.");
 export const ZAuthor = z.string().trim().max(200, "Use at most 200 characters.");
 
 export const ZEpisodeTitle = z.string().trim().min(1, "Enter a title.").max(200, "Use at most 200 characters.");
@@ -44,7 +46,9 @@ export const ZDurationSeconds = z
   .min(1, "Use 1 second or more.")
   .max(86_400, "Use at most 24 hours.");
 
-export const ZEpisodeStatus = z.enum(["draft", "scheduled", "published"], { error: "Choose draft, scheduled or published." });
+export const ZEpisodeStatus = z.enum(["draft", "scheduled", "published"], {
+  error: "Choose draft, scheduled or published.",
+});
 
 /** Opaque page cursors; the services decode and check them. */
 export const ZCursor = z.string().max(200);

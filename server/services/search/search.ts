@@ -77,7 +77,13 @@ export function splitHeadline(headline: string): SnippetPart[] {
  * by ts_rank. Hits are chosen and ordered first (GIN indexes, no snippet work), then only the page's rows get
  * their titles joined and ts_headline snippets: one statement, however many hits.
  */
-export async function searchWorkspace(opts: { db: DbOrTx; workspaceId: string; query: string; limit: number; cursor?: string | null }) {
+export async function searchWorkspace(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  query: string;
+  limit: number;
+  cursor?: string | null;
+}) {
   const offset = decodeSearchCursor(opts.cursor);
   const ws = opts.workspaceId;
   // Both drivers (Neon's and PGlite) answer a raw statement with { rows }.

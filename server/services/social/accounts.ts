@@ -70,12 +70,14 @@ export class InstagramConnectError extends AppError {
   }
 }
 
-
 /** Accounts that take a place in the plan's allowance: every one not disconnected (needs-reconnect included). */
 async function connectedAccountCount(db: DbOrTx, workspaceId: string, exceptAccountId?: string): Promise<number> {
   const conditions = [eq(socialAccounts.workspaceId, workspaceId), ne(socialAccounts.status, "disconnected")];
   if (exceptAccountId) conditions.push(ne(socialAccounts.id, exceptAccountId));
-  const [row] = await db.select({ n: count() }).from(socialAccounts).where(and(...conditions));
+  const [row] = await db
+    .select({ n: count() })
+    .from(socialAccounts)
+    .where(and(...conditions));
   return Number(row?.n ?? 0);
 }
 
@@ -115,14 +117,38 @@ async function consumeState(db: DbOrTx, state: string, userId: string, now: Date
   const stateHash = sha256Hex(state);
   const [consumed] = await db
     .delete(socialOauthStates)
-    .where(and(eq(socialOauthStates.stateHash, stateHash), eq(socialOauthStates.userId, userId), eq(socialOauthStates.provider, "instagram")))
+    .where(
+      and(
+        eq(socialOauthStates.stateHash, stateHash),
+        eq(socialOauthStates.userId, userId),
+        eq(socialOauthStates.provider, "instagram"),
+      ),
+    )
     .returning();
   if (!consumed) {
-    const [someoneElses] = await db.select({ userId: socialOauthStates.userId }).from(socialOauthStates).where(eq(socialOauthStates.stateHash, stateHash));
-    if (someoneElses) throw new InstagramConnectError("state_other_user", "FORBIDDEN", "This connection was started by another member.");
-    throw new InstagramConnectError("state_expired", "BAD_REQUEST", "This connection link expired or was already used.");
+    const [someoneElses] = await db
+      .select({ userId: socialOauthStates.userId })
+      .from(socialOauthStates)
+      .where(eq(socialOauthStates.stateHash, stateHash));
+    if (someoneElses)
+      throw new InstagramConnectError(
+        "state_other_user",
+        "FORBIDDEN",
+        "This connection was started by another member.",
+      );
+    throw new InstagramConnectError(
+      "state_expired",
+      "BAD_REQUEST",
+      "This connection link expired or was already used.",
+    );
   }
-  if (consumed.expiresAt <= now) throw new InstagramConnectError("state_expired", "BAD_REQUEST", "This connection link expired.", consumed.workspaceId);
+  if (consumed.expiresAt <= now)
+    throw new InstagramConnectError(
+      "state_expired",
+      "BAD_REQUEST",
+      "This connection link expired.",
+      consumed.workspaceId,
+    );
   return { workspaceId: consumed.workspaceId };
 }
 
@@ -130,7 +156,11 @@ async function consumeState(db: DbOrTx, state: string, userId: string, now: Date
  * Instagram redirected back with an error (the member declined): the state is spent all the same. Returns the
  * workspace the attempt was for, when the state was this member's.
  */
-export async function abandonInstagramConnect(opts: { db: DbOrTx; userId: string; state: string }): Promise<{ workspaceId: string } | null> {
+export async function abandonInstagramConnect(opts: {
+  db: DbOrTx;
+  userId: string;
+  state: string;
+}): Promise<{ workspaceId: string } | null> {
   const [consumed] = await opts.db
     .delete(socialOauthStates)
     .where(and(eq(socialOauthStates.stateHash, sha256Hex(opts.state)), eq(socialOauthStates.userId, opts.userId)))
@@ -144,16 +174,36 @@ interface ExchangedAccount {
   expiresInSeconds: number;
 }
 
-async function exchangeCode(opts: { env: Env; code: string; appUrl: string; workspaceId: string; fetch?: typeof fetch }): Promise<ExchangedAccount> {
+async function exchangeCode(opts: {
+  env: Env;
+  code: string;
+  appUrl: string;
+  workspaceId: string;
+  fetch?: typeof fetch;
+}): Promise<ExchangedAccount> {
   try {
     const redirectUri = instagramRedirectUri(opts.appUrl);
     const short = await exchangeInstagramCode({ env: opts.env, code: opts.code, redirectUri, fetch: opts.fetch });
-    const long = await exchangeForLongLivedToken({ env: opts.env, shortLivedToken: short.accessToken, fetch: opts.fetch });
-    const profile = await createInstagramPublisher({ env: opts.env, accessToken: long.accessToken, igUserId: short.userId, fetch: opts.fetch }).getProfile();
+    const long = await exchangeForLongLivedToken({
+      env: opts.env,
+      shortLivedToken: short.accessToken,
+      fetch: opts.fetch,
+    });
+    const profile = await createInstagramPublisher({
+      env: opts.env,
+      accessToken: long.accessToken,
+      igUserId: short.userId,
+      fetch: opts.fetch,
+    }).getProfile();
     return { profile, accessToken: long.accessToken, expiresInSeconds: long.expiresInSeconds };
   } catch (error) {
     if (!(error instanceof SocialProviderError)) throw error;
-    throw new InstagramConnectError("exchange_failed", "BAD_REQUEST", `Instagram did not accept the authorization: ${error.message}`, opts.workspaceId);
+    throw new InstagramConnectError(
+      "exchange_failed",
+      "BAD_REQUEST",
+      `Instagram did not accept the authorization: ${error.message}`,
+      opts.workspaceId,
+    );
   }
 }
 
@@ -180,7 +230,12 @@ export async function completeInstagramConnect(opts: {
     await authorizeWorkspace({ db: opts.db, workspaceId, userId: opts.userId, permission: "social.accounts.manage" });
   } catch (error) {
     if (error instanceof AppError && error.code === "FORBIDDEN") {
-      throw new InstagramConnectError("forbidden", "FORBIDDEN", "Only owners and admins can connect social accounts.", workspaceId);
+      throw new InstagramConnectError(
+        "forbidden",
+        "FORBIDDEN",
+        "Only owners and admins can connect social accounts.",
+        workspaceId,
+      );
     }
     throw error;
   }
@@ -193,10 +248,21 @@ export async function completeInstagramConnect(opts: {
     const [existing] = await tx
       .select({ id: socialAccounts.id, status: socialAccounts.status })
       .from(socialAccounts)
-      .where(and(eq(socialAccounts.workspaceId, workspaceId), eq(socialAccounts.provider, "instagram"), eq(socialAccounts.externalId, profile.externalId)));
+      .where(
+        and(
+          eq(socialAccounts.workspaceId, workspaceId),
+          eq(socialAccounts.provider, "instagram"),
+          eq(socialAccounts.externalId, profile.externalId),
+        ),
+      );
     if (!existing || existing.status === "disconnected") {
       try {
-        await assertCanConnectAccount({ db: tx, workspaceId, connectedAccounts: await connectedAccountCount(tx, workspaceId), now: opts.now });
+        await assertCanConnectAccount({
+          db: tx,
+          workspaceId,
+          connectedAccounts: await connectedAccountCount(tx, workspaceId),
+          now: opts.now,
+        });
       } catch (error) {
         if (error instanceof AppError) throw new InstagramConnectError("quota", error.code, error.message, workspaceId);
         throw error;
@@ -225,7 +291,10 @@ export async function completeInstagramConnect(opts: {
     const [row] = await tx
       .insert(socialAccounts)
       .values({ workspaceId, provider: "instagram", externalId: profile.externalId, createdAt: opts.now, ...fresh })
-      .onConflictDoUpdate({ target: [socialAccounts.workspaceId, socialAccounts.provider, socialAccounts.externalId], set: fresh })
+      .onConflictDoUpdate({
+        target: [socialAccounts.workspaceId, socialAccounts.provider, socialAccounts.externalId],
+        set: fresh,
+      })
       .returning(viewColumns);
     return { workspaceId, account: row, reconnected: Boolean(existing) };
   });
@@ -252,7 +321,12 @@ export async function connectSandboxAccount(opts: {
   }
   return opts.db.transaction(async (tx) => {
     await lockWorkspaceQuota(tx, opts.workspaceId);
-    await assertCanConnectAccount({ db: tx, workspaceId: opts.workspaceId, connectedAccounts: await connectedAccountCount(tx, opts.workspaceId), now: opts.now });
+    await assertCanConnectAccount({
+      db: tx,
+      workspaceId: opts.workspaceId,
+      connectedAccounts: await connectedAccountCount(tx, opts.workspaceId),
+      now: opts.now,
+    });
     const [row] = await tx
       .insert(socialAccounts)
       .values({
@@ -276,7 +350,11 @@ export async function connectSandboxAccount(opts: {
 }
 
 /** The workspace's accounts, oldest connection first; disconnected ones only when asked. */
-export async function listAccounts(opts: { db: DbOrTx; workspaceId: string; includeDisconnected?: boolean }): Promise<SocialAccountView[]> {
+export async function listAccounts(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  includeDisconnected?: boolean;
+}): Promise<SocialAccountView[]> {
   const conditions = [eq(socialAccounts.workspaceId, opts.workspaceId)];
   if (!opts.includeDisconnected) conditions.push(ne(socialAccounts.status, "disconnected"));
   return opts.db
@@ -286,7 +364,11 @@ export async function listAccounts(opts: { db: DbOrTx; workspaceId: string; incl
     .orderBy(asc(socialAccounts.connectedAt), asc(socialAccounts.id));
 }
 
-export async function getAccount(opts: { db: DbOrTx; workspaceId: string; accountId: string }): Promise<SocialAccountView> {
+export async function getAccount(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  accountId: string;
+}): Promise<SocialAccountView> {
   const [row] = await opts.db
     .select(viewColumns)
     .from(socialAccounts)
@@ -299,7 +381,12 @@ export async function getAccount(opts: { db: DbOrTx; workspaceId: string; accoun
  * Forgets the token and frees the plan place. The row stays so post history keeps its account; posts still
  * scheduled to it stay too, and the pipeline fails or defers them since the account cannot publish.
  */
-export async function disconnectAccount(opts: { db: DbOrTx; workspaceId: string; accountId: string; now: Date }): Promise<SocialAccountView> {
+export async function disconnectAccount(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  accountId: string;
+  now: Date;
+}): Promise<SocialAccountView> {
   const [row] = await opts.db
     .update(socialAccounts)
     .set({
@@ -334,7 +421,12 @@ export async function markAccountNeedsReconnect(opts: {
 }): Promise<{ changed: boolean; emailIds: string[] }> {
   return opts.db.transaction(async (tx) => {
     const [account] = await tx
-      .select({ status: socialAccounts.status, username: socialAccounts.username, provider: socialAccounts.provider, tokenIssuedAt: socialAccounts.tokenIssuedAt })
+      .select({
+        status: socialAccounts.status,
+        username: socialAccounts.username,
+        provider: socialAccounts.provider,
+        tokenIssuedAt: socialAccounts.tokenIssuedAt,
+      })
       .from(socialAccounts)
       .where(and(eq(socialAccounts.workspaceId, opts.workspaceId), eq(socialAccounts.id, opts.accountId)))
       .for("update");

@@ -3,6 +3,7 @@ import type { DbOrTx } from "../../../db/client";
 import { socialMediaItems } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
 import { isTimeZone } from "../../lib/time-zones";
+import { ownValue } from "../../lib/records";
 
 /** A slot is recommended only with at least this many of the account's own posts behind it. */
 const BEST_TIME_MIN_POSTS = 3;
@@ -57,8 +58,13 @@ const interactionsOf = (s: EngagementSample) => (s.likeCount ?? 0) + (s.comments
 
 /** Weekday and hour of `date` on the wall clock of `timeZone` (so a DST change moves the hour with it). */
 export function localSlot(date: Date, timeZone: string): { weekday: number; hour: number } {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", hourCycle: "h23" }).formatToParts(date);
-  const weekday = WEEKDAY_INDEX[parts.find((p) => p.type === "weekday")?.value ?? ""];
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    weekday: "short",
+    hour: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(date);
+  const weekday = ownValue(WEEKDAY_INDEX, parts.find((p) => p.type === "weekday")?.value ?? "") ?? 0;
   const hour = Number(parts.find((p) => p.type === "hour")?.value);
   return { weekday, hour: hour === 24 ? 0 : hour };
 }
@@ -67,12 +73,21 @@ export function localSlot(date: Date, timeZone: string): { weekday: number; hour
  * Groups the account's posts by local weekday and hour and ranks the slots by their mean engagement. Only slots
  * with `minimumPosts` posts can be recommended; the rest stay in `slots` as evidence.
  */
-export function computeBestTimes(opts: { samples: EngagementSample[]; timezone?: string; minimumPosts?: number }): BestTimes {
+export function computeBestTimes(opts: {
+  samples: EngagementSample[];
+  timezone?: string;
+  minimumPosts?: number;
+}): BestTimes {
   const timezone = opts.timezone ?? "UTC";
-  if (!isTimeZone(timezone)) throw new AppError("BAD_REQUEST", `Unknown time zone "${timezone}".`, { fieldErrors: { timezone: ["Pick a time zone from the list."] } });
+  if (!isTimeZone(timezone))
+    throw new AppError("BAD_REQUEST", `Unknown time zone "${timezone}".`, {
+      fieldErrors: { timezone: ["Pick a time zone from the list."] },
+    });
   const minimumPosts = opts.minimumPosts ?? BEST_TIME_MIN_POSTS;
-  const metric: BestTimeMetric = opts.samples.length > 0 && opts.samples.every((s) => (s.reach ?? 0) > 0) ? "engagement_rate" : "interactions";
-  const valueOf = (s: EngagementSample) => (metric === "engagement_rate" ? interactionsOf(s) / (s.reach as number) : interactionsOf(s));
+  const metric: BestTimeMetric =
+    opts.samples.length > 0 && opts.samples.every((s) => (s.reach ?? 0) > 0) ? "engagement_rate" : "interactions";
+  const valueOf = (s: EngagementSample) =>
+    metric === "engagement_rate" ? interactionsOf(s) / (s.reach as number) : interactionsOf(s);
 
   const groups = new Map<string, { weekday: number; hour: number; total: number; posts: number }>();
   for (const sample of opts.samples) {
@@ -85,7 +100,10 @@ export function computeBestTimes(opts: { samples: EngagementSample[]; timezone?:
   }
   const ranked = [...groups.values()]
     .map((g) => ({ weekday: g.weekday, hour: g.hour, posts: g.posts, averageEngagement: g.total / g.posts }))
-    .sort((a, b) => b.averageEngagement - a.averageEngagement || b.posts - a.posts || a.weekday - b.weekday || a.hour - b.hour);
+    .sort(
+      (a, b) =>
+        b.averageEngagement - a.averageEngagement || b.posts - a.posts || a.weekday - b.weekday || a.hour - b.hour,
+    );
   const chosen = new Set(
     ranked
       .filter((s) => s.posts >= minimumPosts)
@@ -95,7 +113,9 @@ export function computeBestTimes(opts: { samples: EngagementSample[]; timezone?:
   const slots = ranked
     .map((s) => ({ ...s, recommended: chosen.has(`${s.weekday}:${s.hour}`) }))
     .sort((a, b) => a.weekday - b.weekday || a.hour - b.hour);
-  const recommendations = ranked.filter((s) => chosen.has(`${s.weekday}:${s.hour}`)).map((s) => ({ ...s, recommended: true }));
+  const recommendations = ranked
+    .filter((s) => chosen.has(`${s.weekday}:${s.hour}`))
+    .map((s) => ({ ...s, recommended: true }));
   const message =
     recommendations.length > 0
       ? null
@@ -106,7 +126,12 @@ export function computeBestTimes(opts: { samples: EngagementSample[]; timezone?:
 }
 
 /** The account's synced posts of the last BEST_TIME_WINDOW_DAYS, as samples; scoped to the workspace. */
-export async function loadEngagementSamples(opts: { db: DbOrTx; workspaceId: string; accountId: string; now: Date }): Promise<EngagementSample[]> {
+export async function loadEngagementSamples(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  accountId: string;
+  now: Date;
+}): Promise<EngagementSample[]> {
   const since = new Date(opts.now.getTime() - BEST_TIME_WINDOW_DAYS * 86_400_000);
   return opts.db
     .select({
@@ -117,11 +142,24 @@ export async function loadEngagementSamples(opts: { db: DbOrTx; workspaceId: str
       reach: socialMediaItems.reach,
     })
     .from(socialMediaItems)
-    .where(and(eq(socialMediaItems.workspaceId, opts.workspaceId), eq(socialMediaItems.accountId, opts.accountId), gte(socialMediaItems.postedAt, since)));
+    .where(
+      and(
+        eq(socialMediaItems.workspaceId, opts.workspaceId),
+        eq(socialMediaItems.accountId, opts.accountId),
+        gte(socialMediaItems.postedAt, since),
+      ),
+    );
 }
 
 /** Best times for one of the workspace's accounts, in the member's zone. */
-export async function getBestTimes(opts: { db: DbOrTx; workspaceId: string; accountId: string; timezone: string; now: Date; minimumPosts?: number }): Promise<BestTimes> {
+export async function getBestTimes(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  accountId: string;
+  timezone: string;
+  now: Date;
+  minimumPosts?: number;
+}): Promise<BestTimes> {
   const samples = await loadEngagementSamples(opts);
   return computeBestTimes({ samples, timezone: opts.timezone, minimumPosts: opts.minimumPosts });
 }

@@ -27,13 +27,19 @@ export function captionProblems(caption: string): string[] {
   const counts = countCaption(caption);
   const problems: string[] = [];
   if (counts.characters > CAPTION_LIMITS.characters) {
-    problems.push(`Captions can be at most ${CAPTION_LIMITS.characters} characters; this one has ${counts.characters}.`);
+    problems.push(
+      `Captions can be at most ${CAPTION_LIMITS.characters} characters; this one has ${counts.characters}.`,
+    );
   }
   if (counts.hashtags > CAPTION_LIMITS.hashtags) {
-    problems.push(`Instagram allows at most ${CAPTION_LIMITS.hashtags} hashtags in a caption; this one has ${counts.hashtags}.`);
+    problems.push(
+      `Instagram allows at most ${CAPTION_LIMITS.hashtags} hashtags in a caption; this one has ${counts.hashtags}.`,
+    );
   }
   if (counts.mentions > CAPTION_LIMITS.mentions) {
-    problems.push(`Instagram allows at most ${CAPTION_LIMITS.mentions} @mentions in a caption; this one has ${counts.mentions}.`);
+    problems.push(
+      `Instagram allows at most ${CAPTION_LIMITS.mentions} @mentions in a caption; this one has ${counts.mentions}.`,
+    );
   }
   return problems;
 }

@@ -3,7 +3,13 @@ import { z } from "zod";
 import type { DbOrTx } from "../../../db/client";
 import { episodes, transcripts, transcriptSegments } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
-import { contentWords, extractiveSummary, llmProvidersFromEnv, type ChatMessage, type LlmProvider } from "../transcription/summary";
+import {
+  contentWords,
+  extractiveSummary,
+  llmProvidersFromEnv,
+  type ChatMessage,
+  type LlmProvider,
+} from "../transcription/summary";
 
 /** Instagram's caption limits. */
 export const CAPTION_MAX_CHARS = 2200;
@@ -25,7 +31,10 @@ export interface CaptionSuggestions {
 
 const CAPTIONS_JSON_SCHEMA = {
   type: "object",
-  properties: { captions: { type: "array", items: { type: "string" } }, hashtags: { type: "array", items: { type: "string" } } },
+  properties: {
+    captions: { type: "array", items: { type: "string" } },
+    hashtags: { type: "array", items: { type: "string" } },
+  },
   required: ["captions", "hashtags"],
 };
 
@@ -41,7 +50,12 @@ interface SourceText {
 }
 
 /** The transcript's or episode's text, only from the caller's workspace (another workspace's is NOT_FOUND). */
-async function loadSource(opts: { db: DbOrTx; workspaceId: string; sourceType: CaptionSourceType; sourceId: string }): Promise<SourceText> {
+async function loadSource(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  sourceType: CaptionSourceType;
+  sourceId: string;
+}): Promise<SourceText> {
   if (opts.sourceType === "transcript") {
     const [transcript] = await opts.db
       .select({ id: transcripts.id })
@@ -51,7 +65,9 @@ async function loadSource(opts: { db: DbOrTx; workspaceId: string; sourceType: C
     const segments = await opts.db
       .select({ text: transcriptSegments.text })
       .from(transcriptSegments)
-      .where(and(eq(transcriptSegments.transcriptId, transcript.id), eq(transcriptSegments.workspaceId, opts.workspaceId)))
+      .where(
+        and(eq(transcriptSegments.transcriptId, transcript.id), eq(transcriptSegments.workspaceId, opts.workspaceId)),
+      )
       .orderBy(asc(transcriptSegments.position));
     return { title: null, passages: segments.map((s) => s.text) };
   }
@@ -67,7 +83,10 @@ const countHashtags = (text: string) => (text.match(/(^|\s)#[\p{L}\p{N}_]+/gu) ?
 
 /** "#Audio Gear!" → "#AudioGear"; null when nothing usable is left. */
 function normaliseHashtag(tag: string): string | null {
-  const body = tag.replace(/^#+/, "").replace(/['’]s\b/giu, "").replace(/[^\p{L}\p{N}_]/gu, "");
+  const body = tag
+    .replace(/^#+/, "")
+    .replace(/['’]s\b/giu, "")
+    .replace(/[^\p{L}\p{N}_]/gu, "");
   return body && !/^\d+$/.test(body) ? `#${body}` : null;
 }
 
@@ -95,7 +114,11 @@ function fitCaption(caption: string, hashtags: string[]): string {
 }
 
 /** Captions and hashtags within Instagram's limits, keeping the hashtags the captions themselves use in count. */
-function withinLimits(captions: string[], hashtags: string[], draft: string | undefined): { captions: string[]; hashtags: string[] } {
+function withinLimits(
+  captions: string[],
+  hashtags: string[],
+  draft: string | undefined,
+): { captions: string[]; hashtags: string[] } {
   const used = Math.max(countHashtags(draft ?? ""), ...captions.map(countHashtags));
   const tags = tidyHashtags(hashtags, CAPTION_MAX_HASHTAGS - used);
   return { captions: [...new Set(captions.map((c) => fitCaption(c, tags)))], hashtags: tags };
@@ -129,9 +152,21 @@ async function llmCaptions(providers: LlmProvider[], source: SourceText | null, 
     try {
       const parsed = ZAnswer.safeParse(await provider.completeJson(captionMessages(source, draft)));
       if (parsed.success) return parsed.data;
-      console.warn(JSON.stringify({ event: "captions.provider_failed", provider: provider.id, error: "The answer was not the captions and hashtags asked for." }));
+      console.warn(
+        JSON.stringify({
+          event: "captions.provider_failed",
+          provider: provider.id,
+          error: "The answer was not the captions and hashtags asked for.",
+        }),
+      );
     } catch (error) {
-      console.warn(JSON.stringify({ event: "captions.provider_failed", provider: provider.id, error: error instanceof Error ? error.message : String(error) }));
+      console.warn(
+        JSON.stringify({
+          event: "captions.provider_failed",
+          provider: provider.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
     }
   }
   return null;
@@ -148,10 +183,14 @@ export function rankKeywords(text: string): string[] {
   return [...counts.entries()].sort((a, b) => b[1].n - a[1].n || a[1].first - b[1].first).map(([word]) => word);
 }
 
-const listOf = (words: string[]) => (words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`);
+const listOf = (words: string[]) =>
+  words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 
 /** Offline captions: the source's most representative sentences and its most frequent words. */
-function keywordCaptions(source: SourceText | null, draft: string | undefined): { captions: string[]; hashtags: string[] } {
+function keywordCaptions(
+  source: SourceText | null,
+  draft: string | undefined,
+): { captions: string[]; hashtags: string[] } {
   const passages = [...(source?.passages ?? []), ...(draft ? [draft] : [])];
   const allText = [source?.title ?? "", ...passages].join("\n");
   const keywords = rankKeywords(allText);
@@ -183,18 +222,37 @@ export async function suggestCaptions(opts: {
   sourceId?: string;
 }): Promise<CaptionSuggestions> {
   const draft = opts.caption?.trim() || undefined;
-  if (opts.sourceType && !opts.sourceId) throw new AppError("BAD_REQUEST", "Pick the transcript or episode to suggest from.", { fieldErrors: { sourceId: ["Pick a source."] } });
-  const source = opts.sourceType && opts.sourceId ? await loadSource({ db: opts.db, workspaceId: opts.workspaceId, sourceType: opts.sourceType, sourceId: opts.sourceId }) : null;
+  if (opts.sourceType && !opts.sourceId)
+    throw new AppError("BAD_REQUEST", "Pick the transcript or episode to suggest from.", {
+      fieldErrors: { sourceId: ["Pick a source."] },
+    });
+  const source =
+    opts.sourceType && opts.sourceId
+      ? await loadSource({
+          db: opts.db,
+          workspaceId: opts.workspaceId,
+          sourceType: opts.sourceType,
+          sourceId: opts.sourceId,
+        })
+      : null;
   if (!draft && (!source || (source.passages.length === 0 && !source.title))) {
     throw new AppError("BAD_REQUEST", "Write a caption or pick a transcript or episode with text to suggest from.");
   }
   const providers = llmProvidersFromEnv(opts.env, { jsonSchema: CAPTIONS_JSON_SCHEMA });
   const answer = providers.length > 0 ? await llmCaptions(providers, source, draft) : null;
-  if (answer) return { source: "llm", label: "Suggested by AI; check before posting", ...withinLimits(answer.captions, answer.hashtags, draft) };
+  if (answer)
+    return {
+      source: "llm",
+      label: "Suggested by AI; check before posting",
+      ...withinLimits(answer.captions, answer.hashtags, draft),
+    };
   const fallback = keywordCaptions(source, draft);
   return {
     source: "keywords",
-    label: providers.length > 0 ? "Suggested from keywords (the AI provider did not answer)" : "Suggested from keywords (no AI provider configured)",
+    label:
+      providers.length > 0
+        ? "Suggested from keywords (the AI provider did not answer)"
+        : "Suggested from keywords (no AI provider configured)",
     ...withinLimits(fallback.captions, fallback.hashtags, draft),
   };
 }

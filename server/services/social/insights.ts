@@ -34,8 +34,20 @@ export const ZAccountAnalytics = z.object({
   followers: nullableNumber,
   mediaCount: nullableNumber,
   posts: z.number().int(),
-  totals: z.object({ likes: z.number(), comments: z.number(), saved: z.number(), reach: z.number(), impressions: z.number() }),
-  averages: z.object({ likes: nullableNumber, comments: nullableNumber, saved: nullableNumber, reach: nullableNumber, impressions: nullableNumber }),
+  totals: z.object({
+    likes: z.number(),
+    comments: z.number(),
+    saved: z.number(),
+    reach: z.number(),
+    impressions: z.number(),
+  }),
+  averages: z.object({
+    likes: nullableNumber,
+    comments: nullableNumber,
+    saved: nullableNumber,
+    reach: nullableNumber,
+    impressions: nullableNumber,
+  }),
   averageEngagementRate: nullableNumber,
   topPosts: z.array(
     z.object({
@@ -58,7 +70,11 @@ export const ZAccountAnalytics = z.object({
 type Account = typeof socialAccounts.$inferSelect;
 
 /** One of the workspace's accounts; another workspace's account is NOT_FOUND. */
-export async function requireWorkspaceAccount(opts: { db: DbOrTx; workspaceId: string; accountId: string }): Promise<Account> {
+export async function requireWorkspaceAccount(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  accountId: string;
+}): Promise<Account> {
   const [account] = await opts.db
     .select()
     .from(socialAccounts)
@@ -69,7 +85,9 @@ export async function requireWorkspaceAccount(opts: { db: DbOrTx; workspaceId: s
 
 /** The latest of the last accepted "Sync now" and the last successful sync (the six-hourly one included). */
 const lastAttemptAt = (account: Account) => {
-  const times = [account.lastSyncedAt, account.syncRequestedAt].filter((d): d is Date => d !== null).map((d) => d.getTime());
+  const times = [account.lastSyncedAt, account.syncRequestedAt]
+    .filter((d): d is Date => d !== null)
+    .map((d) => d.getTime());
   return times.length > 0 ? new Date(Math.max(...times)) : null;
 };
 
@@ -93,7 +111,7 @@ export async function getAccountAnalytics(opts: { db: DbOrTx; workspaceId: strin
     .orderBy(sql`${socialAccounts.status} = 'active' desc`, asc(socialAccounts.username), asc(socialAccounts.id));
   const chosen = opts.accountId
     ? await requireWorkspaceAccount({ db: opts.db, workspaceId: opts.workspaceId, accountId: opts.accountId })
-    : accounts.find((a) => a.status !== "disconnected") ?? null;
+    : (accounts.find((a) => a.status !== "disconnected") ?? null);
   const parsed = chosen?.analytics ? ZAccountAnalytics.safeParse(chosen.analytics) : null;
   return {
     accounts: accounts.map((a) => ({ id: a.id, provider: a.provider, username: a.username, status: a.status })),
@@ -135,7 +153,11 @@ export async function listSyncedMedia(opts: {
   const scope = and(eq(socialMediaItems.workspaceId, opts.workspaceId), eq(socialMediaItems.accountId, opts.accountId));
   const order =
     opts.sort === "engagement"
-      ? [sql`${socialMediaItems.engagementRate} desc nulls last`, desc(socialMediaItems.postedAt), asc(socialMediaItems.id)]
+      ? [
+          sql`${socialMediaItems.engagementRate} desc nulls last`,
+          desc(socialMediaItems.postedAt),
+          asc(socialMediaItems.id),
+        ]
       : [desc(socialMediaItems.postedAt), asc(socialMediaItems.id)];
   const [items, [{ total }]] = await Promise.all([
     opts.db
@@ -171,10 +193,22 @@ export async function listSyncedMedia(opts: {
  * Resolves the account's client, syncs it and enqueues the needs-reconnect emails a token error produced. Used
  * by the queue job and by "Sync now".
  */
-export async function runAccountSync(opts: { db: Database; env: Env; account: Account; now: Date; appUrl: string }): Promise<SyncResult> {
+export async function runAccountSync(opts: {
+  db: Database;
+  env: Env;
+  account: Account;
+  now: Date;
+  appUrl: string;
+}): Promise<SyncResult> {
   // Passed unresolved: a client that cannot be built (no token, a retired key) is handled like any auth error.
   const publisher = publisherForAccount({ db: opts.db, env: opts.env, account: opts.account, now: opts.now });
-  const result = await syncAccount({ db: opts.db, publisher, account: opts.account, now: opts.now, appUrl: opts.appUrl });
+  const result = await syncAccount({
+    db: opts.db,
+    publisher,
+    account: opts.account,
+    now: opts.now,
+    appUrl: opts.appUrl,
+  });
   if (result.emailIds.length > 0) await enqueueNotificationEmails(opts.env.EMAIL_QUEUE, result.emailIds);
   return result;
 }
@@ -184,12 +218,21 @@ export async function runAccountSync(opts: { db: Database; env: Env; account: Ac
  * accepted request or successful sync. The claiming UPDATE stamps sync_requested_at under its own condition, so of
  * clicks racing (or arriving while a sync runs) exactly one is accepted.
  */
-export async function syncAccountNow(opts: { db: Database; env: Env; workspaceId: string; accountId: string; now: Date; appUrl: string }): Promise<SyncResult> {
+export async function syncAccountNow(opts: {
+  db: Database;
+  env: Env;
+  workspaceId: string;
+  accountId: string;
+  now: Date;
+  appUrl: string;
+}): Promise<SyncResult> {
   const account = await requireWorkspaceAccount(opts);
   if (account.status !== "active") {
     throw new AppError(
       "PRECONDITION_FAILED",
-      account.status === "needs_reconnect" ? "Reconnect this account before syncing it." : "This account is disconnected; connect it again to sync.",
+      account.status === "needs_reconnect"
+        ? "Reconnect this account before syncing it."
+        : "This account is disconnected; connect it again to sync.",
     );
   }
   const wait = nextSyncAllowedAt(account, opts.now);
@@ -211,9 +254,13 @@ export async function syncAccountNow(opts: { db: Database; env: Env; workspaceId
   if (claimed.length === 0) {
     const until = wait ?? new Date(opts.now.getTime() + SYNC_NOW_COOLDOWN_MS);
     const seconds = Math.max(1, Math.ceil((until.getTime() - opts.now.getTime()) / 1000));
-    throw new AppError("TOO_MANY_REQUESTS", `This account was synced a moment ago. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`, {
-      retryAfterSeconds: seconds,
-    });
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      `This account was synced a moment ago. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`,
+      {
+        retryAfterSeconds: seconds,
+      },
+    );
   }
   return runAccountSync({ db: opts.db, env: opts.env, account: claimed[0], now: opts.now, appUrl: opts.appUrl });
 }

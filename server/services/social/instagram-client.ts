@@ -25,12 +25,20 @@ const DEFAULT_TIMEOUT_MS = 20_000;
  * instagram_business_manage_insights is requested with the two the feature needs by name: without it, the media
  * insights endpoint refuses every call and the sync could read no reach or saves.
  */
-const INSTAGRAM_SCOPES = ["instagram_business_basic", "instagram_business_content_publish", "instagram_business_manage_insights"] as const;
+const INSTAGRAM_SCOPES = [
+  "instagram_business_basic",
+  "instagram_business_content_publish",
+  "instagram_business_manage_insights",
+] as const;
 
-const MEDIA_FIELDS = "id,media_type,media_product_type,caption,permalink,media_url,thumbnail_url,timestamp,like_count,comments_count";
+const MEDIA_FIELDS =
+  "id,media_type,media_product_type,caption,permalink,media_url,thumbnail_url,timestamp,like_count,comments_count";
 const PROFILE_FIELDS = "user_id,username,name,profile_picture_url,followers_count,follows_count,media_count";
 
-type InstagramEnv = Pick<Env, "INSTAGRAM_APP_ID" | "INSTAGRAM_APP_SECRET" | "INSTAGRAM_AUTHORIZE_URL" | "INSTAGRAM_API_URL" | "INSTAGRAM_GRAPH_URL">;
+type InstagramEnv = Pick<
+  Env,
+  "INSTAGRAM_APP_ID" | "INSTAGRAM_APP_SECRET" | "INSTAGRAM_AUTHORIZE_URL" | "INSTAGRAM_API_URL" | "INSTAGRAM_GRAPH_URL"
+>;
 
 const origin = (value: string | undefined, fallback: string) => (value ?? fallback).replace(/\/+$/, "");
 const authorizeOrigin = (env: InstagramEnv) => origin(env.INSTAGRAM_AUTHORIZE_URL, "https://www.instagram.com");
@@ -50,7 +58,16 @@ function appCredentials(env: InstagramEnv): { appId: string; appSecret: string }
 
 /** Meta's Graph error object (Graph endpoints) or the OAuth endpoint's flat variant (api.instagram.com). */
 interface GraphErrorBody {
-  error?: { message?: string; type?: string; code?: number; error_subcode?: number; is_transient?: boolean; error_user_msg?: string } | string;
+  error?:
+    | {
+        message?: string;
+        type?: string;
+        code?: number;
+        error_subcode?: number;
+        is_transient?: boolean;
+        error_user_msg?: string;
+      }
+    | string;
   error_type?: string;
   code?: number;
   error_message?: string;
@@ -82,7 +99,11 @@ export function instagramErrorFrom(opts: {
   const subcode = graph?.error_subcode;
   const type = graph?.type ?? body.error_type;
   const rawMessage =
-    graph?.error_user_msg || graph?.message || body.error_message || (typeof body.error === "string" ? body.error : "") || `Instagram answered HTTP ${opts.httpStatus}`;
+    graph?.error_user_msg ||
+    graph?.message ||
+    body.error_message ||
+    (typeof body.error === "string" ? body.error : "") ||
+    `Instagram answered HTTP ${opts.httpStatus}`;
   const message = redact(rawMessage, opts.secrets ?? []);
   const retryAfterSeconds = opts.usage?.regainAccessMinutes != null ? opts.usage.regainAccessMinutes * 60 : undefined;
   const details = { code, subcode, httpStatus: opts.httpStatus, retryAfterSeconds };
@@ -95,7 +116,8 @@ export function instagramErrorFrom(opts: {
   if (subcode === PUBLISHING_LIMIT_SUBCODE) return new SocialProviderError("rate_limited", message, details);
   if (opts.httpStatus === 429) return new SocialProviderError("rate_limited", message, details);
   if (subcode === MEDIA_NOT_READY_SUBCODE) return new SocialProviderError("transient", message, details);
-  if (opts.httpStatus >= 500 || code === 1 || code === 2 || graph?.is_transient) return new SocialProviderError("transient", message, details);
+  if (opts.httpStatus >= 500 || code === 1 || code === 2 || graph?.is_transient)
+    return new SocialProviderError("transient", message, details);
   if (type === "OAuthException" && opts.httpStatus === 401) return new SocialProviderError("auth", message, details);
   return new SocialProviderError("permanent", message, details);
 }
@@ -167,19 +189,27 @@ async function call<T>(transport: Transport, opts: CallOptions): Promise<T> {
   let response: Response;
   let text: string;
   try {
-    response = await transport.fetch(opts.url.toString(), { method: opts.method, headers, body: opts.form?.toString(), signal });
+    response = await transport.fetch(opts.url.toString(), {
+      method: opts.method,
+      headers,
+      body: opts.form?.toString(),
+      signal,
+    });
     text = await response.text();
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
     const what = timedOut ? `timed out after ${transport.timeoutMs} ms` : "failed before an answer arrived";
     if (opts.sideEffectUnknownOnTimeout) {
-      throw new SocialProviderError("unknown_outcome", `Instagram ${opts.method} ${describe(opts.url)} ${what}; it may or may not have taken effect`);
+      throw new SocialProviderError(
+        "unknown_outcome",
+        `Instagram ${opts.method} ${describe(opts.url)} ${what}; it may or may not have taken effect`,
+      );
     }
     throw new SocialProviderError("transient", `Instagram ${opts.method} ${describe(opts.url)} ${what}`);
   }
   const usage = parseUsageHeaders(response.headers);
   if (usage) transport.observer?.onUsage?.(usage);
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {
@@ -189,15 +219,23 @@ async function call<T>(transport: Transport, opts: CallOptions): Promise<T> {
     throw instagramErrorFrom({ httpStatus: response.status, body, usage, secrets: opts.secrets });
   }
   if (body === null) {
-    throw new SocialProviderError(response.status >= 500 ? "transient" : "permanent", `Instagram ${describe(opts.url)} answered without JSON`, {
-      httpStatus: response.status,
-    });
+    throw new SocialProviderError(
+      response.status >= 500 ? "transient" : "permanent",
+      `Instagram ${describe(opts.url)} answered without JSON`,
+      {
+        httpStatus: response.status,
+      },
+    );
   }
   return body as T;
 }
 
 function transportFrom(opts: { fetch?: typeof fetch; timeoutMs?: number; observer?: UsageObserver }): Transport {
-  return { fetch: opts.fetch ?? ((input, init) => fetch(input, init)), timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, observer: opts.observer };
+  return {
+    fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    observer: opts.observer,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -222,7 +260,9 @@ export interface InstagramHttpOptions {
 }
 
 /** Authorization code → short-lived token (valid about an hour) and the account's Instagram user id. */
-export async function exchangeInstagramCode(opts: InstagramHttpOptions & { code: string; redirectUri: string }): Promise<{ accessToken: string; userId: string }> {
+export async function exchangeInstagramCode(
+  opts: InstagramHttpOptions & { code: string; redirectUri: string },
+): Promise<{ accessToken: string; userId: string }> {
   const { appId, appSecret } = appCredentials(opts.env);
   const form = new URLSearchParams({
     client_id: appId,
@@ -232,7 +272,11 @@ export async function exchangeInstagramCode(opts: InstagramHttpOptions & { code:
     // Instagram appends "#_" to the code in the redirect; it is not part of the code.
     code: opts.code.replace(/#_$/, ""),
   });
-  type Answer = { access_token?: string; user_id?: string | number; data?: { access_token?: string; user_id?: string | number }[] };
+  type Answer = {
+    access_token?: string;
+    user_id?: string | number;
+    data?: { access_token?: string; user_id?: string | number }[];
+  };
   const answer = await call<Answer>(transportFrom(opts), {
     method: "POST",
     url: new URL(`${apiOrigin(opts.env)}/oauth/access_token`),
@@ -240,7 +284,8 @@ export async function exchangeInstagramCode(opts: InstagramHttpOptions & { code:
     secrets: [appSecret, opts.code],
   });
   const entry = answer.data?.[0] ?? answer;
-  if (!entry.access_token || entry.user_id === undefined) throw new SocialProviderError("permanent", "Instagram's token answer had no access token");
+  if (!entry.access_token || entry.user_id === undefined)
+    throw new SocialProviderError("permanent", "Instagram's token answer had no access token");
   return { accessToken: entry.access_token, userId: String(entry.user_id) };
 }
 
@@ -249,10 +294,19 @@ export interface LongLivedToken {
   expiresInSeconds: number;
 }
 
-async function tokenCall(opts: InstagramHttpOptions, path: string, params: Record<string, string>, secrets: string[]): Promise<LongLivedToken> {
+async function tokenCall(
+  opts: InstagramHttpOptions,
+  path: string,
+  params: Record<string, string>,
+  secrets: string[],
+): Promise<LongLivedToken> {
   const url = new URL(`${graphOrigin(opts.env)}${path}`);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-  const answer = await call<{ access_token?: string; expires_in?: number }>(transportFrom(opts), { method: "GET", url, secrets });
+  const answer = await call<{ access_token?: string; expires_in?: number }>(transportFrom(opts), {
+    method: "GET",
+    url,
+    secrets,
+  });
   if (!answer.access_token || typeof answer.expires_in !== "number") {
     throw new SocialProviderError("permanent", "Instagram's token answer had no access token or expiry");
   }
@@ -260,17 +314,25 @@ async function tokenCall(opts: InstagramHttpOptions, path: string, params: Recor
 }
 
 /** Short-lived → long-lived token (60 days). These two token endpoints take the token only as a query parameter. */
-export async function exchangeForLongLivedToken(opts: InstagramHttpOptions & { shortLivedToken: string }): Promise<LongLivedToken> {
+export async function exchangeForLongLivedToken(
+  opts: InstagramHttpOptions & { shortLivedToken: string },
+): Promise<LongLivedToken> {
   const { appSecret } = appCredentials(opts.env);
-  return tokenCall(opts, "/access_token", { grant_type: "ig_exchange_token", client_secret: appSecret, access_token: opts.shortLivedToken }, [
-    appSecret,
-    opts.shortLivedToken,
-  ]);
+  return tokenCall(
+    opts,
+    "/access_token",
+    { grant_type: "ig_exchange_token", client_secret: appSecret, access_token: opts.shortLivedToken },
+    [appSecret, opts.shortLivedToken],
+  );
 }
 
 /** A long-lived token at least 24 h old → a fresh one with a new 60-day lifetime. */
-export async function refreshLongLivedToken(opts: InstagramHttpOptions & { accessToken: string }): Promise<LongLivedToken> {
-  return tokenCall(opts, "/refresh_access_token", { grant_type: "ig_refresh_token", access_token: opts.accessToken }, [opts.accessToken]);
+export async function refreshLongLivedToken(
+  opts: InstagramHttpOptions & { accessToken: string },
+): Promise<LongLivedToken> {
+  return tokenCall(opts, "/refresh_access_token", { grant_type: "ig_refresh_token", access_token: opts.accessToken }, [
+    opts.accessToken,
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -343,9 +405,17 @@ export function createInstagramPublisher(opts: InstagramPublisherOptions): Socia
     for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
     return target;
   };
-  const get = <T>(path: string, params?: Record<string, string>) => call<T>(transport, { method: "GET", url: url(path, params), bearer: opts.accessToken, secrets });
+  const get = <T>(path: string, params?: Record<string, string>) =>
+    call<T>(transport, { method: "GET", url: url(path, params), bearer: opts.accessToken, secrets });
   const post = <T>(path: string, form: Record<string, string>, sideEffectUnknownOnTimeout = false) =>
-    call<T>(transport, { method: "POST", url: url(path), form: new URLSearchParams(form), bearer: opts.accessToken, secrets, sideEffectUnknownOnTimeout });
+    call<T>(transport, {
+      method: "POST",
+      url: url(path),
+      form: new URLSearchParams(form),
+      bearer: opts.accessToken,
+      secrets,
+      sideEffectUnknownOnTimeout,
+    });
 
   return {
     async getProfile(): Promise<ProviderProfile> {
@@ -395,10 +465,15 @@ export function createInstagramPublisher(opts: InstagramPublisherOptions): Socia
     },
 
     async getContainerStatus(containerId) {
-      const answer = await get<{ status_code?: string; status?: string }>(`/${encodeURIComponent(containerId)}`, { fields: "status_code,status" });
+      const answer = await get<{ status_code?: string; status?: string }>(`/${encodeURIComponent(containerId)}`, {
+        fields: "status_code,status",
+      });
       const code = answer.status_code as ContainerStatus | undefined;
       if (!code || !CONTAINER_STATUSES.includes(code)) {
-        throw new SocialProviderError("transient", `Instagram reported an unknown container status ${answer.status_code ?? "(none)"}`);
+        throw new SocialProviderError(
+          "transient",
+          `Instagram reported an unknown container status ${answer.status_code ?? "(none)"}`,
+        );
       }
       const message = code === "ERROR" || code === "EXPIRED" ? (answer.status ?? null) : null;
       return { status: code, message };
@@ -416,7 +491,10 @@ export function createInstagramPublisher(opts: InstagramPublisherOptions): Socia
     async listMedia(options): Promise<MediaPage> {
       const params: Record<string, string> = { fields: MEDIA_FIELDS, limit: String(options.limit) };
       if (options.after) params.after = options.after;
-      const page = await get<{ data?: GraphMedia[]; paging?: { cursors?: { after?: string }; next?: string } }>(`/${userPath}/media`, params);
+      const page = await get<{ data?: GraphMedia[]; paging?: { cursors?: { after?: string }; next?: string } }>(
+        `/${userPath}/media`,
+        params,
+      );
       // The last page still carries cursors; only `next` says there is more.
       const after = page.paging?.next ? (page.paging.cursors?.after ?? null) : null;
       return { items: (page.data ?? []).map(remoteMediaFrom), after };
@@ -424,22 +502,30 @@ export function createInstagramPublisher(opts: InstagramPublisherOptions): Socia
 
     async getInsights(media): Promise<RemoteInsights> {
       const metrics = insightMetricsFor(media);
-      const answer = await get<{ data?: { name: string; values?: { value?: number }[]; total_value?: { value?: number } }[] }>(
-        `/${encodeURIComponent(media.id)}/insights`,
-        { metric: metrics.join(",") },
-      );
+      const answer = await get<{
+        data?: { name: string; values?: { value?: number }[]; total_value?: { value?: number } }[];
+      }>(`/${encodeURIComponent(media.id)}/insights`, { metric: metrics.join(",") });
       const value = (name: string) => {
         const entry = answer.data?.find((d) => d.name === name);
         const raw = entry?.values?.[0]?.value ?? entry?.total_value?.value;
         return typeof raw === "number" ? raw : null;
       };
-      return { reach: value("reach"), impressions: value("views"), saved: value("saved"), likes: value("likes"), comments: value("comments") };
+      return {
+        reach: value("reach"),
+        impressions: value("views"),
+        saved: value("saved"),
+        likes: value("likes"),
+        comments: value("comments"),
+      };
     },
 
     async getPublishingLimit() {
-      const answer = await get<{ data?: { quota_usage?: number; config?: { quota_total?: number } }[] }>(`/${userPath}/content_publishing_limit`, {
-        fields: "quota_usage,config",
-      });
+      const answer = await get<{ data?: { quota_usage?: number; config?: { quota_total?: number } }[] }>(
+        `/${userPath}/content_publishing_limit`,
+        {
+          fields: "quota_usage,config",
+        },
+      );
       const entry = answer.data?.[0];
       return { quotaUsage: entry?.quota_usage ?? 0, quotaTotal: entry?.config?.quota_total ?? 100 };
     },

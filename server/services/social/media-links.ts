@@ -15,11 +15,19 @@ const PURPOSE = "greenroom-social-media-v1";
 const SOCIAL_MEDIA_LINK_TTL_SECONDS = 24 * 60 * 60;
 
 function signature(secret: string, mediaId: string, r2Key: string, expiresAtSeconds: number) {
-  if (secret.length < 16) throw new Error("UPLOAD_SIGNING_SECRET must be set to at least 16 characters (see README \"Configuration\").");
-  return createHmac("sha256", secret).update([PURPOSE, mediaId, r2Key, String(expiresAtSeconds)].join("\n")).digest("base64url");
+  if (secret.length < 16)
+    throw new Error('UPLOAD_SIGNING_SECRET must be set to at least 16 characters (see README "Configuration").');
+  return createHmac("sha256", secret)
+    .update([PURPOSE, mediaId, r2Key, String(expiresAtSeconds)].join("\n"))
+    .digest("base64url");
 }
 
-export function socialMediaLink(opts: { appUrl: string; secret: string; media: { id: string; r2Key: string }; now: Date }): string {
+export function socialMediaLink(opts: {
+  appUrl: string;
+  secret: string;
+  media: { id: string; r2Key: string };
+  now: Date;
+}): string {
   const expiresAtSeconds = Math.floor(opts.now.getTime() / 1000) + SOCIAL_MEDIA_LINK_TTL_SECONDS;
   const token = `${opts.media.id}.${expiresAtSeconds}.${signature(opts.secret, opts.media.id, opts.media.r2Key, expiresAtSeconds)}`;
   return `${opts.appUrl.replace(/\/$/, "")}/api/social/media/${token}`;
@@ -28,7 +36,9 @@ export function socialMediaLink(opts: { appUrl: string; secret: string; media: {
 /** The ready library file a link grants, or null when the token is malformed, forged, edited or expired. */
 export async function resolveSocialMediaLink(opts: { db: DbOrTx; secret: string; token: string; now: Date }) {
   // A strict UUID: anything else would reach Postgres as an invalid uuid and fail the request instead of a 404.
-  const match = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(\d{1,12})\.([\w-]{43})$/.exec(opts.token);
+  const match = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(\d{1,12})\.([\w-]{43})$/.exec(
+    opts.token,
+  );
   if (!match) return null;
   const [, mediaId, expiry] = match;
   const [media] = await opts.db

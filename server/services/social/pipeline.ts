@@ -50,8 +50,17 @@ export async function claimDuePosts(opts: { db: DbOrTx; now: Date; limit?: numbe
     .update(socialPosts)
     .set({ status: "queued", claimedAt: opts.now, idempotencyKey: sql`gen_random_uuid()`, updatedAt: opts.now })
     .where(and(inArray(socialPosts.id, due), eq(socialPosts.status, "scheduled")))
-    .returning({ postId: socialPosts.id, idempotencyKey: socialPosts.idempotencyKey, scheduledAt: socialPosts.scheduledAt, nextAttemptAt: socialPosts.nextAttemptAt });
-  return claimed.map((row) => ({ postId: row.postId, idempotencyKey: row.idempotencyKey!, dueAt: row.nextAttemptAt ?? row.scheduledAt ?? opts.now }));
+    .returning({
+      postId: socialPosts.id,
+      idempotencyKey: socialPosts.idempotencyKey,
+      scheduledAt: socialPosts.scheduledAt,
+      nextAttemptAt: socialPosts.nextAttemptAt,
+    });
+  return claimed.map((row) => ({
+    postId: row.postId,
+    idempotencyKey: row.idempotencyKey!,
+    dueAt: row.nextAttemptAt ?? row.scheduledAt ?? opts.now,
+  }));
 }
 
 /**
@@ -60,14 +69,22 @@ export async function claimDuePosts(opts: { db: DbOrTx; now: Date; limit?: numbe
  * consumer's lease ran out. A taken-over post goes back to queued with a new lease start, so the old consumer's
  * fenced writes (claimed_at must still be its own) no longer match and it stops; the lost run counts as an attempt.
  */
-async function recoverStalledPosts(opts: { db: DbOrTx; now: Date }): Promise<{ requeued: Delivery[]; takenOver: Delivery[] }> {
+async function recoverStalledPosts(opts: {
+  db: DbOrTx;
+  now: Date;
+}): Promise<{ requeued: Delivery[]; takenOver: Delivery[] }> {
   const stalledBefore = new Date(opts.now.getTime() - STALLED_QUEUED_SECONDS * 1000);
   const leaseExpiredBefore = new Date(opts.now.getTime() - PUBLISHING_LEASE_SECONDS * 1000);
   const returning = { postId: socialPosts.id, idempotencyKey: socialPosts.idempotencyKey };
   const requeued = await opts.db
     .update(socialPosts)
     .set({ claimedAt: opts.now, updatedAt: opts.now })
-    .where(and(eq(socialPosts.status, "queued"), sql`greatest(${socialPosts.claimedAt}, ${socialPosts.nextAttemptAt}) < ${stalledBefore.toISOString()}::timestamptz`))
+    .where(
+      and(
+        eq(socialPosts.status, "queued"),
+        sql`greatest(${socialPosts.claimedAt}, ${socialPosts.nextAttemptAt}) < ${stalledBefore.toISOString()}::timestamptz`,
+      ),
+    )
     .returning(returning);
   // The run that stopped may have failed on this post itself: it counts as an attempt, so a post that keeps killing
   // its consumer ends in a visible failure (the consumer refuses to start one past the limit) instead of cycling.
@@ -81,9 +98,15 @@ async function recoverStalledPosts(opts: { db: DbOrTx; now: Date }): Promise<{ r
       errorKind: "transient",
       updatedAt: opts.now,
     })
-    .where(and(eq(socialPosts.status, "publishing"), sql`${socialPosts.claimedAt} < ${leaseExpiredBefore.toISOString()}::timestamptz`))
+    .where(
+      and(
+        eq(socialPosts.status, "publishing"),
+        sql`${socialPosts.claimedAt} < ${leaseExpiredBefore.toISOString()}::timestamptz`,
+      ),
+    )
     .returning(returning);
-  const deliveries = (rows: typeof requeued) => rows.map((row) => ({ postId: row.postId, idempotencyKey: row.idempotencyKey!, dueAt: opts.now }));
+  const deliveries = (rows: typeof requeued) =>
+    rows.map((row) => ({ postId: row.postId, idempotencyKey: row.idempotencyKey!, dueAt: opts.now }));
   return { requeued: deliveries(requeued), takenOver: deliveries(takenOver) };
 }
 
@@ -93,7 +116,10 @@ async function sendPublishMessages(queue: QueueProducer, deliveries: Delivery[],
     await queue.sendBatch(
       deliveries.slice(i, i + SEND_BATCH).map((delivery) => {
         const delaySeconds = Math.max(0, Math.ceil((delivery.dueAt.getTime() - now.getTime()) / 1000));
-        const body: JobEnvelope = { job: PUBLISH_SOCIAL_POST_JOB, payload: { postId: delivery.postId, idempotencyKey: delivery.idempotencyKey } satisfies PublishPostMessage };
+        const body: JobEnvelope = {
+          job: PUBLISH_SOCIAL_POST_JOB,
+          payload: { postId: delivery.postId, idempotencyKey: delivery.idempotencyKey } satisfies PublishPostMessage,
+        };
         return delaySeconds > 0 ? { body, delaySeconds } : { body };
       }),
     );

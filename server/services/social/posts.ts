@@ -13,7 +13,15 @@ import { AppError, notFound } from "../../lib/errors";
 import { assertCanSchedulePost, lockWorkspaceQuota, recordUsage } from "../billing/usage";
 import { decodeCursor, encodeCursor } from "../podcasts/cursor";
 import { captionProblems } from "./caption";
-import { addDays, describeAmbiguity, describeGap, isTimeZone, resolveLocalTime, startOfLocalDay, toZonedLocal } from "./schedule-time";
+import {
+  addDays,
+  describeAmbiguity,
+  describeGap,
+  isTimeZone,
+  resolveLocalTime,
+  startOfLocalDay,
+  toZonedLocal,
+} from "./schedule-time";
 
 /** What the composer sends, for a new post or a post being edited. */
 export interface PostContent {
@@ -56,7 +64,11 @@ type FieldErrors = Record<string, string[]>;
 
 function fieldError(fields: FieldErrors): AppError {
   const [first] = Object.values(fields).flat();
-  return new AppError("BAD_REQUEST", Object.keys(fields).length === 1 && first ? first : "Some fields need attention.", { fieldErrors: fields });
+  return new AppError(
+    "BAD_REQUEST",
+    Object.keys(fields).length === 1 && first ? first : "Some fields need attention.",
+    { fieldErrors: fields },
+  );
 }
 
 function add(fields: FieldErrors, field: string, message: string) {
@@ -65,7 +77,13 @@ function add(fields: FieldErrors, field: string, message: string) {
 
 /** The instant `local` means in `timeZone`, or the field error that says why it cannot be used. */
 /** A draft may keep a past time (a failed post being fixed); only scheduling needs one in the future. */
-function resolveSchedule(local: string, timeZone: string, now: Date, fields: FieldErrors, requireFuture: boolean): Date | null {
+function resolveSchedule(
+  local: string,
+  timeZone: string,
+  now: Date,
+  fields: FieldErrors,
+  requireFuture: boolean,
+): Date | null {
   if (!isTimeZone(timeZone)) {
     add(fields, "timezone", "Choose a time zone from the list.");
     return null;
@@ -106,7 +124,11 @@ async function validateContent(opts: Actor & { content: PostContent; schedule: b
       .limit(1);
     if (!account) throw notFound("Social account");
     if (!(POSTABLE_ACCOUNT_STATUSES as readonly string[]).includes(account.status)) {
-      add(fields, "accountId", `@${account.username} is disconnected. Reconnect it on the Accounts page, or choose another account.`);
+      add(
+        fields,
+        "accountId",
+        `@${account.username} is disconnected. Reconnect it on the Accounts page, or choose another account.`,
+      );
     }
   } else if (schedule) {
     add(fields, "accountId", "Choose the account to post to.");
@@ -116,17 +138,29 @@ async function validateContent(opts: Actor & { content: PostContent; schedule: b
   if (new Set(ids).size !== ids.length) add(fields, "mediaIds", "Each file can be used once in a post.");
   const found = ids.length
     ? await db
-        .select({ id: mediaObjects.id, kind: mediaObjects.kind, status: mediaObjects.status, filename: mediaObjects.filename, contentType: mediaObjects.contentType })
+        .select({
+          id: mediaObjects.id,
+          kind: mediaObjects.kind,
+          status: mediaObjects.status,
+          filename: mediaObjects.filename,
+          contentType: mediaObjects.contentType,
+        })
         .from(mediaObjects)
         .where(and(eq(mediaObjects.workspaceId, workspaceId), inArray(mediaObjects.id, ids)))
     : [];
   if (found.length !== new Set(ids).size) throw notFound("Media file");
   const media = ids.map((id) => found.find((m) => m.id === id)!);
   for (const item of media) {
-    if (item.status !== "ready") add(fields, "mediaIds", `“${item.filename}” is not ready yet (${item.status}). Wait until its upload is checked, or choose another file.`);
+    if (item.status !== "ready")
+      add(
+        fields,
+        "mediaIds",
+        `“${item.filename}” is not ready yet (${item.status}). Wait until its upload is checked, or choose another file.`,
+      );
     if (item.kind === "audio") add(fields, "mediaIds", `“${item.filename}” is audio; posts take images and videos.`);
   }
-  if (media.length > MAX_CAROUSEL_ITEMS) add(fields, "mediaIds", `A carousel holds at most ${MAX_CAROUSEL_ITEMS} files; ${media.length} are chosen.`);
+  if (media.length > MAX_CAROUSEL_ITEMS)
+    add(fields, "mediaIds", `A carousel holds at most ${MAX_CAROUSEL_ITEMS} files; ${media.length} are chosen.`);
   if (schedule) {
     const images = media.filter((m) => m.kind === "image").length;
     const videos = media.filter((m) => m.kind === "video").length;
@@ -134,10 +168,18 @@ async function validateContent(opts: Actor & { content: PostContent; schedule: b
       add(fields, "mediaIds", `An image post needs exactly 1 image; ${ZERO_OR_ONE(media.length)} chosen.`);
     }
     if (content.type === "reel" && (media.length !== 1 || videos !== 1)) {
-      add(fields, "mediaIds", `A reel needs exactly 1 video; ${ZERO_OR_ONE(media.length)} chosen${media.length === 1 && videos === 0 ? " (not a video)" : ""}.`);
+      add(
+        fields,
+        "mediaIds",
+        `A reel needs exactly 1 video; ${ZERO_OR_ONE(media.length)} chosen${media.length === 1 && videos === 0 ? " (not a video)" : ""}.`,
+      );
     }
     if (content.type === "carousel" && (media.length < 2 || media.length > MAX_CAROUSEL_ITEMS)) {
-      add(fields, "mediaIds", `A carousel needs 2 to ${MAX_CAROUSEL_ITEMS} images or videos; ${ZERO_OR_ONE(media.length)} chosen.`);
+      add(
+        fields,
+        "mediaIds",
+        `A carousel needs 2 to ${MAX_CAROUSEL_ITEMS} images or videos; ${ZERO_OR_ONE(media.length)} chosen.`,
+      );
     }
     // Instagram's container endpoint only accepts JPEG images; the Sandbox takes what the library holds.
     if (account?.provider === "instagram") {
@@ -150,7 +192,8 @@ async function validateContent(opts: Actor & { content: PostContent; schedule: b
   for (const problem of captionProblems(content.caption)) add(fields, "caption", problem);
 
   let scheduledAt: Date | null = null;
-  if (content.scheduledLocal) scheduledAt = resolveSchedule(content.scheduledLocal, content.timezone, opts.now, fields, schedule);
+  if (content.scheduledLocal)
+    scheduledAt = resolveSchedule(content.scheduledLocal, content.timezone, opts.now, fields, schedule);
   else if (schedule) add(fields, "scheduledLocal", "Choose when to publish.");
   else if (!isTimeZone(content.timezone)) add(fields, "timezone", "Choose a time zone from the list.");
 
@@ -167,7 +210,13 @@ async function meterScheduling(tx: DbOrTx, workspaceId: string, postId: string, 
   const [counted] = await tx
     .select({ id: usageRecords.id })
     .from(usageRecords)
-    .where(and(eq(usageRecords.workspaceId, workspaceId), eq(usageRecords.metric, "scheduled_posts"), eq(usageRecords.sourceId, postId)))
+    .where(
+      and(
+        eq(usageRecords.workspaceId, workspaceId),
+        eq(usageRecords.metric, "scheduled_posts"),
+        eq(usageRecords.sourceId, postId),
+      ),
+    )
     .limit(1);
   if (counted) return;
   await assertCanSchedulePost({ db: tx, workspaceId, now });
@@ -207,12 +256,20 @@ async function replaceMedia(tx: DbOrTx, workspaceId: string, postId: string, med
     const present = await tx
       .select({ id: mediaObjects.id })
       .from(mediaObjects)
-      .where(and(eq(mediaObjects.workspaceId, workspaceId), inArray(mediaObjects.id, mediaIds), eq(mediaObjects.status, "ready")))
+      .where(
+        and(
+          eq(mediaObjects.workspaceId, workspaceId),
+          inArray(mediaObjects.id, mediaIds),
+          eq(mediaObjects.status, "ready"),
+        ),
+      )
       .for("share");
-    if (present.length !== new Set(mediaIds).size) throw fieldError({ mediaIds: ["A chosen file was deleted meanwhile. Choose the media again."] });
+    if (present.length !== new Set(mediaIds).size)
+      throw fieldError({ mediaIds: ["A chosen file was deleted meanwhile. Choose the media again."] });
   }
   await tx.delete(socialPostMedia).where(eq(socialPostMedia.postId, postId));
-  if (mediaIds.length) await tx.insert(socialPostMedia).values(mediaIds.map((mediaId, position) => ({ postId, position, mediaId })));
+  if (mediaIds.length)
+    await tx.insert(socialPostMedia).values(mediaIds.map((mediaId, position) => ({ postId, position, mediaId })));
 }
 
 /** A post's status when `postId` is not (or no longer) in one of `allowed`: NOT_FOUND or CONFLICT saying why. */
@@ -224,7 +281,10 @@ async function refuseStatus(scope: Scope, postId: string, allowed: SocialPostSta
     .limit(1);
   if (!post) throw notFound("Post");
   if (!post.outcomeKnown && allowed.includes(post.status)) throw new AppError("CONFLICT", OUTCOME_UNKNOWN_MESSAGE);
-  throw new AppError("CONFLICT", WHY_NOT_EDITABLE[post.status] ?? `A ${post.status} post cannot be changed that way (only ${allowed.join(" or ")}).`);
+  throw new AppError(
+    "CONFLICT",
+    WHY_NOT_EDITABLE[post.status] ?? `A ${post.status} post cannot be changed that way (only ${allowed.join(" or ")}).`,
+  );
 }
 
 /** Why a reschedule matched no row: the post moved on (status, unknown outcome), or it was edited meanwhile. */
@@ -284,11 +344,20 @@ export async function updatePost(opts: Actor & { postId: string; content: PostCo
         status: opts.schedule ? "scheduled" : "draft",
         scheduledAt,
         timezone: opts.content.timezone,
-        ...(opts.content.sourceType !== undefined ? { sourceType: opts.content.sourceType, sourceId: opts.content.sourceId ?? null } : {}),
+        ...(opts.content.sourceType !== undefined
+          ? { sourceType: opts.content.sourceType, sourceId: opts.content.sourceId ?? null }
+          : {}),
         ...FRESH_ATTEMPT,
         updatedAt: opts.now,
       })
-      .where(and(eq(socialPosts.id, opts.postId), eq(socialPosts.workspaceId, opts.workspaceId), inArray(socialPosts.status, EDITABLE), OUTCOME_KNOWN))
+      .where(
+        and(
+          eq(socialPosts.id, opts.postId),
+          eq(socialPosts.workspaceId, opts.workspaceId),
+          inArray(socialPosts.status, EDITABLE),
+          OUTCOME_KNOWN,
+        ),
+      )
       .returning({ id: socialPosts.id });
     if (!updated.length) await refuseStatus({ db: tx, workspaceId: opts.workspaceId }, opts.postId, EDITABLE);
     await replaceMedia(tx, opts.workspaceId, opts.postId, opts.content.mediaIds);
@@ -331,8 +400,10 @@ export async function reschedulePost(opts: Actor & { postId: string; scheduledLo
         ),
       )
       .returning({ id: socialPosts.id, containerId: socialPosts.containerId });
-    if (!updated.length) await refuseReschedule({ db: tx, workspaceId: opts.workspaceId }, opts.postId, current.updatedAt);
-    if (updated[0].containerId === null) await tx.update(socialPostMedia).set({ containerId: null }).where(eq(socialPostMedia.postId, opts.postId));
+    if (!updated.length)
+      await refuseReschedule({ db: tx, workspaceId: opts.workspaceId }, opts.postId, current.updatedAt);
+    if (updated[0].containerId === null)
+      await tx.update(socialPostMedia).set({ containerId: null }).where(eq(socialPostMedia.postId, opts.postId));
   });
   return getPost({ ...scope, postId: opts.postId });
 }
@@ -342,7 +413,14 @@ export async function cancelPost(opts: Actor & { postId: string }) {
   const updated = await opts.db
     .update(socialPosts)
     .set({ status: "canceled", updatedAt: opts.now })
-    .where(and(eq(socialPosts.id, opts.postId), eq(socialPosts.workspaceId, opts.workspaceId), inArray(socialPosts.status, CANCELABLE), OUTCOME_KNOWN))
+    .where(
+      and(
+        eq(socialPosts.id, opts.postId),
+        eq(socialPosts.workspaceId, opts.workspaceId),
+        inArray(socialPosts.status, CANCELABLE),
+        OUTCOME_KNOWN,
+      ),
+    )
     .returning({ id: socialPosts.id });
   if (!updated.length) await refuseStatus(opts, opts.postId, CANCELABLE);
   return getPost({ db: opts.db, workspaceId: opts.workspaceId, postId: opts.postId });
@@ -363,15 +441,30 @@ export async function getPost(opts: Scope & { postId: string }) {
   const post = await requirePostRow(opts, opts.postId);
   const [account] = post.accountId
     ? await opts.db
-        .select({ id: socialAccounts.id, username: socialAccounts.username, displayName: socialAccounts.displayName, provider: socialAccounts.provider, status: socialAccounts.status })
+        .select({
+          id: socialAccounts.id,
+          username: socialAccounts.username,
+          displayName: socialAccounts.displayName,
+          provider: socialAccounts.provider,
+          status: socialAccounts.status,
+        })
         .from(socialAccounts)
         .where(and(eq(socialAccounts.id, post.accountId), eq(socialAccounts.workspaceId, opts.workspaceId)))
         .limit(1)
     : [];
   const media = await opts.db
-    .select({ id: mediaObjects.id, filename: mediaObjects.filename, kind: mediaObjects.kind, contentType: mediaObjects.contentType, status: mediaObjects.status })
+    .select({
+      id: mediaObjects.id,
+      filename: mediaObjects.filename,
+      kind: mediaObjects.kind,
+      contentType: mediaObjects.contentType,
+      status: mediaObjects.status,
+    })
     .from(socialPostMedia)
-    .innerJoin(mediaObjects, and(eq(mediaObjects.id, socialPostMedia.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)))
+    .innerJoin(
+      mediaObjects,
+      and(eq(mediaObjects.id, socialPostMedia.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)),
+    )
     .where(eq(socialPostMedia.postId, post.id))
     .orderBy(asc(socialPostMedia.position));
   return {
@@ -410,8 +503,16 @@ const ms = (column: SQL | typeof socialPosts.scheduledAt) => sql<Date>`date_trun
  * newest first, failed, drafts and canceled by last change.
  */
 const LISTS: Record<PostListFilter, { statuses: SocialPostStatus[]; sortAt: SQL<Date>; ascending: boolean }> = {
-  scheduled: { statuses: ["scheduled", "queued", "publishing"], sortAt: ms(sql`coalesce(${socialPosts.scheduledAt}, ${socialPosts.createdAt})`), ascending: true },
-  published: { statuses: ["published"], sortAt: ms(sql`coalesce(${socialPosts.publishedAt}, ${socialPosts.updatedAt})`), ascending: false },
+  scheduled: {
+    statuses: ["scheduled", "queued", "publishing"],
+    sortAt: ms(sql`coalesce(${socialPosts.scheduledAt}, ${socialPosts.createdAt})`),
+    ascending: true,
+  },
+  published: {
+    statuses: ["published"],
+    sortAt: ms(sql`coalesce(${socialPosts.publishedAt}, ${socialPosts.updatedAt})`),
+    ascending: false,
+  },
   failed: { statuses: ["failed"], sortAt: ms(sql`${socialPosts.updatedAt}`), ascending: false },
   drafts: { statuses: ["draft"], sortAt: ms(sql`${socialPosts.updatedAt}`), ascending: false },
   canceled: { statuses: ["canceled"], sortAt: ms(sql`${socialPosts.updatedAt}`), ascending: false },
@@ -444,14 +545,23 @@ const summaryColumns = {
 
 type SummaryRow = { [K in keyof typeof summaryColumns]: unknown } & Record<string, unknown>;
 
-function toSummary(row: SummaryRow & { accountId: string | null; accountUsername: string | null; accountProvider: "instagram" | "sandbox" | null }) {
+function toSummary(
+  row: SummaryRow & {
+    accountId: string | null;
+    accountUsername: string | null;
+    accountProvider: "instagram" | "sandbox" | null;
+  },
+) {
   const { accountId, accountUsername, accountProvider, ...rest } = row;
   const base = rest as Omit<PostSummaryBase, "account" | "scheduledLocal" | "publishedLocal">;
   return {
     ...base,
     scheduledLocal: base.scheduledAt ? toZonedLocal(base.scheduledAt, base.timezone) : null,
     publishedLocal: base.publishedAt ? toZonedLocal(base.publishedAt, base.timezone) : null,
-    account: accountId && accountUsername && accountProvider ? { id: accountId, username: accountUsername, provider: accountProvider } : null,
+    account:
+      accountId && accountUsername && accountProvider
+        ? { id: accountId, username: accountUsername, provider: accountProvider }
+        : null,
   };
 }
 
@@ -487,9 +597,15 @@ export async function listPosts(opts: Scope & { filter: PostListFilter; limit: n
   const rows = await opts.db
     .select({ ...summaryColumns, sortAt: list.sortAt.mapWith((value: string | Date) => new Date(value)) })
     .from(socialPosts)
-    .leftJoin(socialAccounts, and(eq(socialAccounts.id, socialPosts.accountId), eq(socialAccounts.workspaceId, socialPosts.workspaceId)))
+    .leftJoin(
+      socialAccounts,
+      and(eq(socialAccounts.id, socialPosts.accountId), eq(socialAccounts.workspaceId, socialPosts.workspaceId)),
+    )
     .where(and(eq(socialPosts.workspaceId, opts.workspaceId), inArray(socialPosts.status, list.statuses), after))
-    .orderBy(list.ascending ? asc(list.sortAt) : desc(list.sortAt), list.ascending ? asc(socialPosts.id) : desc(socialPosts.id))
+    .orderBy(
+      list.ascending ? asc(list.sortAt) : desc(list.sortAt),
+      list.ascending ? asc(socialPosts.id) : desc(socialPosts.id),
+    )
     .limit(opts.limit + 1);
   const items = rows.slice(0, opts.limit);
   const last = items.at(-1);
@@ -518,7 +634,10 @@ export async function listCalendar(opts: Scope & { from: string; to: string; tim
   const rows = await opts.db
     .select({ ...summaryColumns, at: sql<Date>`${at}`.mapWith((value: string | Date) => new Date(value)) })
     .from(socialPosts)
-    .leftJoin(socialAccounts, and(eq(socialAccounts.id, socialPosts.accountId), eq(socialAccounts.workspaceId, socialPosts.workspaceId)))
+    .leftJoin(
+      socialAccounts,
+      and(eq(socialAccounts.id, socialPosts.accountId), eq(socialAccounts.workspaceId, socialPosts.workspaceId)),
+    )
     .where(
       and(
         eq(socialPosts.workspaceId, opts.workspaceId),
@@ -533,7 +652,11 @@ export async function listCalendar(opts: Scope & { from: string; to: string; tim
     from: opts.from,
     to: opts.to,
     timezone: opts.timezone,
-    items: rows.map(({ at: when, ...row }) => ({ ...toSummary(row as never), at: when, local: toZonedLocal(when, opts.timezone) })),
+    items: rows.map(({ at: when, ...row }) => ({
+      ...toSummary(row as never),
+      at: when,
+      local: toZonedLocal(when, opts.timezone),
+    })),
   };
 }
 
@@ -557,14 +680,19 @@ export async function listPostMediaChoices(opts: Scope & { limit: number; cursor
         eq(mediaObjects.workspaceId, opts.workspaceId),
         eq(mediaObjects.status, "ready"),
         inArray(mediaObjects.kind, ["image", "video"]),
-        cursor ? sql`(${createdAt}, ${mediaObjects.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)` : undefined,
+        cursor
+          ? sql`(${createdAt}, ${mediaObjects.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(createdAt), desc(mediaObjects.id))
     .limit(opts.limit + 1);
   const items = rows.slice(0, opts.limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > opts.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
+  return {
+    items,
+    nextCursor: rows.length > opts.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+  };
 }
 
 /** The accounts a post can go to (connected, or waiting for a reconnect), for the composer's account picker. */
@@ -578,6 +706,11 @@ export async function listAccountChoices(opts: Scope) {
       status: socialAccounts.status,
     })
     .from(socialAccounts)
-    .where(and(eq(socialAccounts.workspaceId, opts.workspaceId), inArray(socialAccounts.status, [...POSTABLE_ACCOUNT_STATUSES])))
+    .where(
+      and(
+        eq(socialAccounts.workspaceId, opts.workspaceId),
+        inArray(socialAccounts.status, [...POSTABLE_ACCOUNT_STATUSES]),
+      ),
+    )
     .orderBy(asc(socialAccounts.username), asc(socialAccounts.id));
 }

@@ -1,6 +1,13 @@
 import { and, asc, eq, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client";
-import { mediaObjects, socialAccounts, socialApiUsage, socialPostMedia, socialPosts, type SocialPostStatus } from "../../../db/schema";
+import {
+  mediaObjects,
+  socialAccounts,
+  socialApiUsage,
+  socialPostMedia,
+  socialPosts,
+  type SocialPostStatus,
+} from "../../../db/schema";
 import { appConfigFromEnv, type Env } from "../../env";
 import type { Clock } from "../../lib/clock";
 import { enqueueJob } from "../platform/jobs";
@@ -8,7 +15,13 @@ import { enqueueNotificationEmails, notifyWorkspace } from "../notifications/not
 import { markAccountNeedsReconnect } from "./accounts";
 import { socialMediaLink } from "./media-links";
 import { PUBLISH_SOCIAL_POST_JOB, PUBLISHING_LEASE_SECONDS, type PublishPostMessage } from "./pipeline";
-import { SocialProviderError, type ContainerStatus, type ItemContainerRequest, type RemoteMedia, type SocialPublisher } from "./provider";
+import {
+  SocialProviderError,
+  type ContainerStatus,
+  type ItemContainerRequest,
+  type RemoteMedia,
+  type SocialPublisher,
+} from "./provider";
 import { hourStartOf, publisherForAccount } from "./publishers";
 import { sandboxMediaUrl } from "./sandbox";
 import { addSeconds } from "../../lib/clock";
@@ -60,7 +73,14 @@ export type PublishResult =
 
 type Post = typeof socialPosts.$inferSelect;
 type Account = typeof socialAccounts.$inferSelect;
-type PostMedia = { position: number; mediaId: string; containerId: string | null; kind: string; r2Key: string; status: string };
+type PostMedia = {
+  position: number;
+  mediaId: string;
+  containerId: string | null;
+  kind: string;
+  r2Key: string;
+  status: string;
+};
 
 interface Run {
   db: Database;
@@ -95,15 +115,27 @@ export async function publishPost(
       and(
         eq(socialPosts.id, opts.postId),
         eq(socialPosts.idempotencyKey, opts.idempotencyKey),
-        or(eq(socialPosts.status, "queued"), and(eq(socialPosts.status, "publishing"), lt(socialPosts.claimedAt, leaseExpiredBefore))),
+        or(
+          eq(socialPosts.status, "queued"),
+          and(eq(socialPosts.status, "publishing"), lt(socialPosts.claimedAt, leaseExpiredBefore)),
+        ),
         // A duplicate delivery must not cut a backoff or deferral short; the delayed message for that time runs it.
         sql`coalesce(${socialPosts.nextAttemptAt}, ${socialPosts.scheduledAt}, ${now.toISOString()}::timestamptz) <= ${earliestDue.toISOString()}::timestamptz`,
       ),
     )
     .returning();
-  if (!claimed) return { outcome: "skipped", reason: await whyNotOwned(opts.db, opts.postId, opts.idempotencyKey, earliestDue) };
+  if (!claimed)
+    return { outcome: "skipped", reason: await whyNotOwned(opts.db, opts.postId, opts.idempotencyKey, earliestDue) };
 
-  const run: Run = { db: opts.db, env: opts.env, clock: opts.clock, sleep: opts.sleep ?? realSleep, post: claimed, lease: now, account: null };
+  const run: Run = {
+    db: opts.db,
+    env: opts.env,
+    clock: opts.clock,
+    sleep: opts.sleep ?? realSleep,
+    post: claimed,
+    lease: now,
+    account: null,
+  };
   try {
     return await publishOwned(run);
   } catch (error) {
@@ -119,22 +151,31 @@ export async function publishPost(
 
 async function whyNotOwned(db: Database, postId: string, idempotencyKey: string, earliestDue: Date): Promise<string> {
   const [current] = await db
-    .select({ status: socialPosts.status, key: socialPosts.idempotencyKey, nextAttemptAt: socialPosts.nextAttemptAt, scheduledAt: socialPosts.scheduledAt })
+    .select({
+      status: socialPosts.status,
+      key: socialPosts.idempotencyKey,
+      nextAttemptAt: socialPosts.nextAttemptAt,
+      scheduledAt: socialPosts.scheduledAt,
+    })
     .from(socialPosts)
     .where(eq(socialPosts.id, postId));
   if (!current) return "The post no longer exists.";
-  if (current.key !== idempotencyKey) return `The message is stale: the post (${current.status}) has been claimed again since.`;
+  if (current.key !== idempotencyKey)
+    return `The message is stale: the post (${current.status}) has been claimed again since.`;
   if (current.status === "publishing") return "Another delivery is publishing the post.";
   const dueAt = current.nextAttemptAt ?? current.scheduledAt;
-  if (current.status === "queued" && dueAt && dueAt > earliestDue) return `The message arrived before the post's next attempt at ${dueAt.toISOString()}; the message sent for that time runs it.`;
+  if (current.status === "queued" && dueAt && dueAt > earliestDue)
+    return `The message arrived before the post's next attempt at ${dueAt.toISOString()}; the message sent for that time runs it.`;
   return `The post is ${current.status}; nothing to do.`;
 }
 
 /** publish_requested_at set and no remote id: the post may be live, so nothing may publish it again until it is reconciled. */
 const outcomeUnknown = (post: Post) => post.publishRequestedAt !== null && post.remoteMediaId === null;
 const networkOf = (account: Account | null) => (account?.provider === "sandbox" ? "the Sandbox" : "Instagram");
-const networkAtSentenceStart = (account: Account | null) => (account?.provider === "sandbox" ? "The Sandbox" : "Instagram");
-const gaveUp = (reason: string) => `Gave up after ${MAX_PUBLISH_ATTEMPTS} attempts in total (the first try and ${MAX_PUBLISH_ATTEMPTS - 1} retries): ${reason}`;
+const networkAtSentenceStart = (account: Account | null) =>
+  account?.provider === "sandbox" ? "The Sandbox" : "Instagram";
+const gaveUp = (reason: string) =>
+  `Gave up after ${MAX_PUBLISH_ATTEMPTS} attempts in total (the first try and ${MAX_PUBLISH_ATTEMPTS - 1} retries): ${reason}`;
 function unknownOutcomeFailure(account: Account | null, reason: string) {
   const where = account ? `@${account.username} on ${networkOf(account)}` : "the account on Instagram";
   return `The outcome is unknown: the post may have been published (${reason}). Check ${where} before scheduling it again; Greenroom will not publish it again.`;
@@ -151,14 +192,24 @@ async function publishOwned(run: Run): Promise<PublishResult> {
   run.account = account ?? null;
   const lastReason = post.lastError?.replace(/\.$/, "") ?? "the publish request's outcome is unknown";
   if (!account) {
-    return fail(run, "permanent", outcomeUnknown(post) ? unknownOutcomeFailure(null, "its social account was removed") : "The post has no social account to publish to.");
+    return fail(
+      run,
+      "permanent",
+      outcomeUnknown(post)
+        ? unknownOutcomeFailure(null, "its social account was removed")
+        : "The post has no social account to publish to.",
+    );
   }
 
   let publisher: SocialPublisher | null = null;
   // An earlier publish may have gone out: find out before anything else, whatever the account's state.
   if (outcomeUnknown(post)) {
     if (account.status === "disconnected") {
-      return fail(run, "permanent", unknownOutcomeFailure(account, `@${account.username} was disconnected before the publish was confirmed`));
+      return fail(
+        run,
+        "permanent",
+        unknownOutcomeFailure(account, `@${account.username} was disconnected before the publish was confirmed`),
+      );
     }
     publisher = await publisherForAccount({ db, env: run.env, account, now: run.clock });
     const earlier = await reconcile(run, publisher);
@@ -167,7 +218,12 @@ async function publishOwned(run: Run): Promise<PublishResult> {
       const attempts = post.attempts + 1;
       // Published for certain, but never listed: record it as published rather than wait forever.
       if (attempts >= MAX_PUBLISH_ATTEMPTS) return markPublished(run, null, true);
-      return requeue(run, { seconds: RECONCILE_RECHECK_SECONDS, outcome: "retrying", reason: "The post was published; waiting for it to appear on the account.", attempts });
+      return requeue(run, {
+        seconds: RECONCILE_RECHECK_SECONDS,
+        outcome: "retrying",
+        reason: "The post was published; waiting for it to appear on the account.",
+        attempts,
+      });
     }
     if (earlier.container !== null) {
       // The container was never published, so the earlier request did not take effect: the outcome is known again.
@@ -178,9 +234,15 @@ async function publishOwned(run: Run): Promise<PublishResult> {
     }
   }
   // A run that stopped without an outcome (lease taken over) counted an attempt; it must not cycle forever.
-  if (!outcomeUnknown(run.post) && run.post.attempts >= MAX_PUBLISH_ATTEMPTS) return fail(run, "transient", gaveUp(lastReason));
+  if (!outcomeUnknown(run.post) && run.post.attempts >= MAX_PUBLISH_ATTEMPTS)
+    return fail(run, "transient", gaveUp(lastReason));
 
-  if (account.status === "disconnected") return fail(run, "permanent", `The account @${account.username} is disconnected; connect it again and reschedule the post.`);
+  if (account.status === "disconnected")
+    return fail(
+      run,
+      "permanent",
+      `The account @${account.username} is disconnected; connect it again and reschedule the post.`,
+    );
   if (account.status === "needs_reconnect") {
     const until = addSeconds(run.clock(), RECONNECT_RECHECK_SECONDS);
     return defer(run, until, waitingForReconnect(account, account.statusReason, until), "reconnect");
@@ -201,13 +263,22 @@ async function publishOwned(run: Run): Promise<PublishResult> {
   if (status.status === "EXPIRED" && !outcomeUnknown(run.post)) {
     // Containers expire 24 h after creation (a long deferral); an unpublished one is safe to replace, once.
     await clearContainers(run);
-    containerId = await ensureContainers(run, publisher, account, media.map((m) => ({ ...m, containerId: null })));
+    containerId = await ensureContainers(
+      run,
+      publisher,
+      account,
+      media.map((m) => ({ ...m, containerId: null })),
+    );
     status = await waitForContainer(run, publisher, containerId, true);
   }
   if (status.status === "IN_PROGRESS") {
     const since = run.post.containerCreatedAt ?? run.lease;
     if (run.clock().getTime() - since.getTime() >= CONTAINER_PROCESSING_TIMEOUT_SECONDS * 1000) {
-      return fail(run, "permanent", `${networkAtSentenceStart(account)} was still processing the media ${CONTAINER_PROCESSING_TIMEOUT_SECONDS / 60} minutes later; try another file or schedule the post again.`);
+      return fail(
+        run,
+        "permanent",
+        `${networkAtSentenceStart(account)} was still processing the media ${CONTAINER_PROCESSING_TIMEOUT_SECONDS / 60} minutes later; try another file or schedule the post again.`,
+      );
     }
     const until = addSeconds(run.clock(), CONTAINER_RECHECK_SECONDS);
     return requeue(run, {
@@ -221,7 +292,11 @@ async function publishOwned(run: Run): Promise<PublishResult> {
   }
   if (status.status === "PUBLISHED") {
     await fenced(run, { publishRequestedAt: run.post.publishRequestedAt ?? run.clock() });
-    return requeue(run, { seconds: RECONCILE_RECHECK_SECONDS, outcome: "waiting", reason: "The container was already published; waiting for the post to appear on the account." });
+    return requeue(run, {
+      seconds: RECONCILE_RECHECK_SECONDS,
+      outcome: "waiting",
+      reason: "The container was already published; waiting for the post to appear on the account.",
+    });
   }
 
   // From here until the remote id is recorded the outcome is unknown: any later delivery reconciles first.
@@ -231,7 +306,13 @@ async function publishOwned(run: Run): Promise<PublishResult> {
   const { mediaId } = await publisher.publishContainer(containerId);
   const remote = await publisher.getMedia(mediaId).catch((error: unknown) => {
     // The post is out; a missing permalink is filled by the next sync, so it must not fail the post.
-    console.warn(JSON.stringify({ event: "social.permalink_unavailable", postId: post.id, error: error instanceof Error ? error.message : String(error) }));
+    console.warn(
+      JSON.stringify({
+        event: "social.permalink_unavailable",
+        postId: post.id,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
     return null;
   });
   return markPublished(run, remote ?? { id: mediaId, permalink: null, timestamp: run.clock() }, false);
@@ -242,7 +323,10 @@ async function publishOwned(run: Run): Promise<PublishResult> {
  * another post, and the container's status (null when there is none or it cannot be read). A container that says
  * anything but PUBLISHED proves nothing went out, so a caption match (someone else's post) is not looked for then.
  */
-async function reconcile(run: Run, publisher: SocialPublisher): Promise<{ found: Pick<RemoteMedia, "id" | "permalink" | "timestamp"> | null; container: ContainerStatus | null }> {
+async function reconcile(
+  run: Run,
+  publisher: SocialPublisher,
+): Promise<{ found: Pick<RemoteMedia, "id" | "permalink" | "timestamp"> | null; container: ContainerStatus | null }> {
   const { post } = run;
   const container = post.containerId ? await readContainerStatus(run, publisher, post.containerId) : null;
   if (container !== null && container !== "PUBLISHED") return { found: null, container };
@@ -251,12 +335,23 @@ async function reconcile(run: Run, publisher: SocialPublisher): Promise<{ found:
   let after: string | null = null;
   for (let page = 0; page < RECONCILE_PAGES; page++) {
     const listed = await publisher.listMedia({ after, limit: RECONCILE_PAGE_SIZE });
-    const candidates = listed.items.filter((item) => item.timestamp.getTime() >= since && normaliseCaption(item.caption ?? "") === caption);
+    const candidates = listed.items.filter(
+      (item) => item.timestamp.getTime() >= since && normaliseCaption(item.caption ?? "") === caption,
+    );
     if (candidates.length > 0) {
       const taken = await run.db
         .select({ id: socialPosts.remoteMediaId })
         .from(socialPosts)
-        .where(and(eq(socialPosts.accountId, post.accountId!), ne(socialPosts.id, post.id), inArray(socialPosts.remoteMediaId, candidates.map((c) => c.id))));
+        .where(
+          and(
+            eq(socialPosts.accountId, post.accountId!),
+            ne(socialPosts.id, post.id),
+            inArray(
+              socialPosts.remoteMediaId,
+              candidates.map((c) => c.id),
+            ),
+          ),
+        );
       const takenIds = new Set(taken.map((row) => row.id));
       const match = candidates.filter((c) => !takenIds.has(c.id)).at(-1);
       if (match) return { found: match, container };
@@ -269,12 +364,19 @@ async function reconcile(run: Run, publisher: SocialPublisher): Promise<{ found:
 }
 
 /** The container's status, or null when the provider cannot say (reconciliation then falls back to the media list). */
-async function readContainerStatus(run: Run, publisher: SocialPublisher, containerId: string): Promise<ContainerStatus | null> {
+async function readContainerStatus(
+  run: Run,
+  publisher: SocialPublisher,
+  containerId: string,
+): Promise<ContainerStatus | null> {
   try {
     return (await publisher.getContainerStatus(containerId)).status;
   } catch (error) {
-    if (!(error instanceof SocialProviderError) || (error.kind !== "transient" && error.kind !== "permanent")) throw error;
-    console.warn(JSON.stringify({ event: "social.container_status_unavailable", postId: run.post.id, error: error.message }));
+    if (!(error instanceof SocialProviderError) || (error.kind !== "transient" && error.kind !== "permanent"))
+      throw error;
+    console.warn(
+      JSON.stringify({ event: "social.container_status_unavailable", postId: run.post.id, error: error.message }),
+    );
     return null;
   }
 }
@@ -282,28 +384,49 @@ async function readContainerStatus(run: Run, publisher: SocialPublisher, contain
 const normaliseCaption = (caption: string) => caption.replace(/\r\n/g, "\n").trim();
 
 /** Why the post must wait (and until when), or null to go ahead. A deferral is not an attempt. */
-async function quotaDeferral(run: Run, publisher: SocialPublisher, account: Account): Promise<{ until: Date; reason: string } | null> {
+async function quotaDeferral(
+  run: Run,
+  publisher: SocialPublisher,
+  account: Account,
+): Promise<{ until: Date; reason: string } | null> {
   const now = run.clock();
   const hour = hourStartOf(now);
   const usage = await run.db
     .select()
     .from(socialApiUsage)
     .where(and(eq(socialApiUsage.accountId, account.id), gte(socialApiUsage.hourStart, addSeconds(hour, -3600))));
-  const regainAt = usage.map((row) => row.regainAccessAt).filter((d): d is Date => d !== null && d > now).sort((a, b) => b.getTime() - a.getTime())[0];
-  if (regainAt) return { until: regainAt, reason: `Instagram asked us to pause API calls for @${account.username}; publishing resumes at ${utc(regainAt)}.` };
+  const regainAt = usage
+    .map((row) => row.regainAccessAt)
+    .filter((d): d is Date => d !== null && d > now)
+    .sort((a, b) => b.getTime() - a.getTime())[0];
+  if (regainAt)
+    return {
+      until: regainAt,
+      reason: `Instagram asked us to pause API calls for @${account.username}; publishing resumes at ${utc(regainAt)}.`,
+    };
   // Once Meta's announced regain time has passed, the hour's high reading is history: access is back.
   const percent = Math.max(
     0,
-    ...usage.filter((row) => row.hourStart.getTime() === hour.getTime() && !(row.regainAccessAt && row.regainAccessAt <= now)).map((row) => row.maxUsagePercent),
+    ...usage
+      .filter((row) => row.hourStart.getTime() === hour.getTime() && !(row.regainAccessAt && row.regainAccessAt <= now))
+      .map((row) => row.maxUsagePercent),
   );
   if (percent >= USAGE_DEFER_PERCENT) {
     const until = addSeconds(hour, 3600);
-    return { until, reason: `API usage for @${account.username} is at ${percent}% of Instagram's limit; publishing resumes at ${utc(until)}.` };
+    return {
+      until,
+      reason: `API usage for @${account.username} is at ${percent}% of Instagram's limit; publishing resumes at ${utc(until)}.`,
+    };
   }
 
   let { publishQuotaUsage: used, publishQuotaTotal: total } = account;
   const checkedAt = account.publishQuotaCheckedAt;
-  if (used === null || total === null || !checkedAt || now.getTime() - checkedAt.getTime() > QUOTA_REFRESH_SECONDS * 1000) {
+  if (
+    used === null ||
+    total === null ||
+    !checkedAt ||
+    now.getTime() - checkedAt.getTime() > QUOTA_REFRESH_SECONDS * 1000
+  ) {
     ({ quotaUsage: used, quotaTotal: total } = await publisher.getPublishingLimit());
     await run.db
       .update(socialAccounts)
@@ -312,7 +435,10 @@ async function quotaDeferral(run: Run, publisher: SocialPublisher, account: Acco
   }
   if (used >= total) {
     const until = addSeconds(now, QUOTA_DEFER_SECONDS);
-    return { until, reason: `@${account.username} has published its ${total} posts allowed in 24 hours; trying again at ${utc(until)}.` };
+    return {
+      until,
+      reason: `@${account.username} has published its ${total} posts allowed in 24 hours; trying again at ${utc(until)}.`,
+    };
   }
   return null;
 }
@@ -328,7 +454,10 @@ async function loadMedia(run: Run): Promise<PostMedia[]> {
       status: mediaObjects.status,
     })
     .from(socialPostMedia)
-    .innerJoin(mediaObjects, and(eq(mediaObjects.id, socialPostMedia.mediaId), eq(mediaObjects.workspaceId, run.post.workspaceId)))
+    .innerJoin(
+      mediaObjects,
+      and(eq(mediaObjects.id, socialPostMedia.mediaId), eq(mediaObjects.workspaceId, run.post.workspaceId)),
+    )
     .where(eq(socialPostMedia.postId, run.post.id))
     .orderBy(asc(socialPostMedia.position));
 }
@@ -337,8 +466,10 @@ function mediaProblem(post: Post, media: PostMedia[]): string | null {
   if (media.length === 0) return "The post has no media.";
   const notReady = media.find((m) => m.status !== "ready");
   if (notReady) return "A file of this post is not ready in the media library.";
-  if (post.type === "image" && (media.length !== 1 || media[0].kind !== "image")) return "An image post needs exactly one image.";
-  if (post.type === "reel" && (media.length !== 1 || media[0].kind !== "video")) return "A reel needs exactly one video.";
+  if (post.type === "image" && (media.length !== 1 || media[0].kind !== "image"))
+    return "An image post needs exactly one image.";
+  if (post.type === "reel" && (media.length !== 1 || media[0].kind !== "video"))
+    return "A reel needs exactly one video.";
   if (post.type === "carousel" && (media.length < 2 || media.length > 10 || media.some((m) => m.kind === "audio"))) {
     return "A carousel needs 2 to 10 images or videos.";
   }
@@ -347,11 +478,21 @@ function mediaProblem(post: Post, media: PostMedia[]): string | null {
 
 function urlFor(run: Run, account: Account, media: PostMedia): string {
   if (account.provider === "sandbox") return sandboxMediaUrl(media.mediaId);
-  return socialMediaLink({ appUrl: appConfigFromEnv(run.env).appUrl, secret: run.env.UPLOAD_SIGNING_SECRET, media: { id: media.mediaId, r2Key: media.r2Key }, now: run.clock() });
+  return socialMediaLink({
+    appUrl: appConfigFromEnv(run.env).appUrl,
+    secret: run.env.UPLOAD_SIGNING_SECRET,
+    media: { id: media.mediaId, r2Key: media.r2Key },
+    now: run.clock(),
+  });
 }
 
 /** The post's container id, creating what is missing; ids are stored as they are made, so a retry reuses them. */
-async function ensureContainers(run: Run, publisher: SocialPublisher, account: Account, media: PostMedia[]): Promise<string> {
+async function ensureContainers(
+  run: Run,
+  publisher: SocialPublisher,
+  account: Account,
+  media: PostMedia[],
+): Promise<string> {
   const { post } = run;
   if (run.post.containerId) return run.post.containerId;
   let containerId: string;
@@ -363,7 +504,9 @@ async function ensureContainers(run: Run, publisher: SocialPublisher, account: A
         continue;
       }
       const request: ItemContainerRequest =
-        item.kind === "video" ? { kind: "video", url: urlFor(run, account, item), isCarouselItem: true } : { kind: "image", url: urlFor(run, account, item), isCarouselItem: true };
+        item.kind === "video"
+          ? { kind: "video", url: urlFor(run, account, item), isCarouselItem: true }
+          : { kind: "image", url: urlFor(run, account, item), isCarouselItem: true };
       const { id } = await publisher.createItemContainer(request);
       await run.db
         .update(socialPostMedia)
@@ -376,7 +519,9 @@ async function ensureContainers(run: Run, publisher: SocialPublisher, account: A
     const [item] = media;
     const url = urlFor(run, account, item);
     ({ id: containerId } = await publisher.createItemContainer(
-      post.type === "reel" ? { kind: "video", url, caption: post.caption, reel: true } : { kind: "image", url, caption: post.caption },
+      post.type === "reel"
+        ? { kind: "video", url, caption: post.caption, reel: true }
+        : { kind: "image", url, caption: post.caption },
     ));
   }
   const containerCreatedAt = run.clock();
@@ -392,7 +537,12 @@ async function clearContainers(run: Run) {
 }
 
 /** Reads a container's status, polling a few times with growing pauses when `poll`; records the last status seen. */
-async function waitForContainer(run: Run, publisher: SocialPublisher, containerId: string, poll: boolean): Promise<{ status: ContainerStatus; message: string | null }> {
+async function waitForContainer(
+  run: Run,
+  publisher: SocialPublisher,
+  containerId: string,
+  poll: boolean,
+): Promise<{ status: ContainerStatus; message: string | null }> {
   let status = await publisher.getContainerStatus(containerId);
   for (const delay of poll ? CONTAINER_POLL_DELAYS_MS : []) {
     if (status.status !== "IN_PROGRESS") break;
@@ -404,17 +554,27 @@ async function waitForContainer(run: Run, publisher: SocialPublisher, containerI
 }
 
 /** An UPDATE of the post that only applies while this delivery still holds it. */
-async function fenced(run: Run, values: Partial<typeof socialPosts.$inferInsert>, db: Pick<Database, "update"> = run.db) {
+async function fenced(
+  run: Run,
+  values: Partial<typeof socialPosts.$inferInsert>,
+  db: Pick<Database, "update"> = run.db,
+) {
   const updated = await db
     .update(socialPosts)
     .set({ ...values, updatedAt: run.clock() })
-    .where(and(eq(socialPosts.id, run.post.id), eq(socialPosts.status, "publishing"), eq(socialPosts.claimedAt, run.lease)))
+    .where(
+      and(eq(socialPosts.id, run.post.id), eq(socialPosts.status, "publishing"), eq(socialPosts.claimedAt, run.lease)),
+    )
     .returning({ id: socialPosts.id });
   if (updated.length === 0) throw new LeaseLostError();
 }
 
 /** `remote` null: the provider says the container was published but the media could not be found to link. */
-async function markPublished(run: Run, remote: Pick<RemoteMedia, "id" | "permalink" | "timestamp"> | null, reconciled: boolean): Promise<PublishResult> {
+async function markPublished(
+  run: Run,
+  remote: Pick<RemoteMedia, "id" | "permalink" | "timestamp"> | null,
+  reconciled: boolean,
+): Promise<PublishResult> {
   const { post, account } = run;
   const now = run.clock();
   const emailIds = await run.db.transaction(async (tx) => {
@@ -426,7 +586,9 @@ async function markPublished(run: Run, remote: Pick<RemoteMedia, "id" | "permali
         permalink: remote?.permalink ?? null,
         publishedAt: remote?.timestamp ?? post.publishRequestedAt ?? now,
         containerStatus: "PUBLISHED",
-        lastError: remote ? null : "Published, but the post was not found among the account's recent media, so it is not linked.",
+        lastError: remote
+          ? null
+          : "Published, but the post was not found among the account's recent media, so it is not linked.",
         errorKind: null,
         nextAttemptAt: null,
       },
@@ -459,7 +621,12 @@ async function markPublished(run: Run, remote: Pick<RemoteMedia, "id" | "permali
   return { outcome: "published", remoteMediaId: remote?.id ?? null, reconciled };
 }
 
-async function fail(run: Run, errorKind: "transient" | "permanent" | "reconnect", reason: string, extraEmailIds: string[] = []): Promise<PublishResult> {
+async function fail(
+  run: Run,
+  errorKind: "transient" | "permanent" | "reconnect",
+  reason: string,
+  extraEmailIds: string[] = [],
+): Promise<PublishResult> {
   const { post, account } = run;
   const emailIds = await run.db.transaction(async (tx) => {
     await fenced(run, { status: "failed", lastError: reason, errorKind, nextAttemptAt: null }, tx);
@@ -487,9 +654,17 @@ async function fail(run: Run, errorKind: "transient" | "permanent" | "reconnect"
  * unknown stays queued instead (same key, a delayed message): back in scheduled it could be edited or canceled, and
  * a new claim could publish it again before it is reconciled.
  */
-async function defer(run: Run, until: Date, reason: string, errorKind: "deferred" | "reconnect" = "deferred"): Promise<PublishResult> {
+async function defer(
+  run: Run,
+  until: Date,
+  reason: string,
+  errorKind: "deferred" | "reconnect" = "deferred",
+): Promise<PublishResult> {
   if (outcomeUnknown(run.post)) {
-    const seconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(1, Math.ceil((until.getTime() - run.clock().getTime()) / 1000)));
+    const seconds = Math.min(
+      MAX_QUEUE_DELAY_SECONDS,
+      Math.max(1, Math.ceil((until.getTime() - run.clock().getTime()) / 1000)),
+    );
     await requeue(run, { seconds, outcome: "waiting", reason, errorKind, until });
   } else {
     await fenced(run, { status: "scheduled", nextAttemptAt: until, lastError: reason, errorKind });
@@ -527,8 +702,15 @@ async function requeue(
   };
   if (opts.attempts !== undefined) values.attempts = opts.attempts;
   await fenced(run, values);
-  await enqueueJob(run.env.SOCIAL_QUEUE, PUBLISH_SOCIAL_POST_JOB, { postId: run.post.id, idempotencyKey: run.post.idempotencyKey! } satisfies PublishPostMessage, opts.seconds);
-  return opts.outcome === "retrying" ? { outcome: "retrying", attempts: opts.attempts ?? run.post.attempts, until, reason: opts.reason } : { outcome: "waiting", until, reason: opts.reason };
+  await enqueueJob(
+    run.env.SOCIAL_QUEUE,
+    PUBLISH_SOCIAL_POST_JOB,
+    { postId: run.post.id, idempotencyKey: run.post.idempotencyKey! } satisfies PublishPostMessage,
+    opts.seconds,
+  );
+  return opts.outcome === "retrying"
+    ? { outcome: "retrying", attempts: opts.attempts ?? run.post.attempts, until, reason: opts.reason }
+    : { outcome: "waiting", until, reason: opts.reason };
 }
 
 async function handleFailure(run: Run, error: unknown): Promise<PublishResult> {
@@ -558,11 +740,22 @@ async function handleFailure(run: Run, error: unknown): Promise<PublishResult> {
       }
       case "transient":
       case "unknown_outcome":
-        return retryOrGiveUp(run, error.kind === "unknown_outcome" ? `The publish request's outcome is unknown (${error.message}).` : error.message);
+        return retryOrGiveUp(
+          run,
+          error.kind === "unknown_outcome"
+            ? `The publish request's outcome is unknown (${error.message}).`
+            : error.message,
+        );
     }
   }
   // Our own faults (a bug, a bad row) count as attempts too, so they end in a visible failure instead of looping.
-  console.error(JSON.stringify({ event: "social.publish_error", postId: run.post.id, error: error instanceof Error ? error.message : String(error) }));
+  console.error(
+    JSON.stringify({
+      event: "social.publish_error",
+      postId: run.post.id,
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
   return retryOrGiveUp(run, error instanceof Error ? error.message : String(error));
 }
 
@@ -576,7 +769,8 @@ async function retryOrGiveUp(run: Run, reason: string): Promise<PublishResult> {
     return requeue(run, { seconds: RECONCILE_RECHECK_SECONDS, outcome: "retrying", reason, attempts });
   }
   await fenced(run, { attempts });
-  if (outcomeUnknown(run.post)) return fail(run, "transient", unknownOutcomeFailure(run.account, reason.replace(/\.$/, "")));
+  if (outcomeUnknown(run.post))
+    return fail(run, "transient", unknownOutcomeFailure(run.account, reason.replace(/\.$/, "")));
   return fail(run, "transient", gaveUp(reason));
 }
 

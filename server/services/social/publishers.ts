@@ -17,7 +17,12 @@ export const hourStartOf = (date: Date) => new Date(Math.floor(date.getTime() / 
  * reported in social_api_usage (one upsert per call, after the call returns). `now` may be a clock so a long
  * run's polls see time pass.
  */
-export async function publisherForAccount(opts: { db: DbOrTx; env: Env; account: SocialAccount; now: Date | Clock }): Promise<SocialPublisher> {
+export async function publisherForAccount(opts: {
+  db: DbOrTx;
+  env: Env;
+  account: SocialAccount;
+  now: Date | Clock;
+}): Promise<SocialPublisher> {
   const clock: Clock = typeof opts.now === "function" ? opts.now : () => opts.now as Date;
   const usage = usageRecorder(opts.db, opts.account.id, clock);
   if (opts.account.provider === "sandbox") {
@@ -48,7 +53,10 @@ function usageRecorder(db: DbOrTx, accountId: string, clock: Clock) {
     },
     onUsage(next: ApiUsageReading) {
       if (!reading || next.maxUsagePercent >= reading.maxUsagePercent) {
-        reading = { maxUsagePercent: Math.max(next.maxUsagePercent, reading?.maxUsagePercent ?? 0), regainAccessMinutes: next.regainAccessMinutes ?? reading?.regainAccessMinutes };
+        reading = {
+          maxUsagePercent: Math.max(next.maxUsagePercent, reading?.maxUsagePercent ?? 0),
+          regainAccessMinutes: next.regainAccessMinutes ?? reading?.regainAccessMinutes,
+        };
       }
     },
     /** Sandbox clients report no calls themselves; every method call is one. */
@@ -60,13 +68,22 @@ function usageRecorder(db: DbOrTx, accountId: string, clock: Clock) {
       if (calls === 0 && !reading) return;
       const now = clock();
       const percent = Math.round(reading?.maxUsagePercent ?? 0);
-      const regainAt = reading?.regainAccessMinutes ? new Date(now.getTime() + reading.regainAccessMinutes * 60_000) : null;
+      const regainAt = reading?.regainAccessMinutes
+        ? new Date(now.getTime() + reading.regainAccessMinutes * 60_000)
+        : null;
       const pending = calls;
       calls = 0;
       reading = null;
       await db
         .insert(socialApiUsage)
-        .values({ accountId, hourStart: hourStartOf(now), calls: pending, maxUsagePercent: percent, regainAccessAt: regainAt, updatedAt: now })
+        .values({
+          accountId,
+          hourStart: hourStartOf(now),
+          calls: pending,
+          maxUsagePercent: percent,
+          regainAccessAt: regainAt,
+          updatedAt: now,
+        })
         .onConflictDoUpdate({
           target: [socialApiUsage.accountId, socialApiUsage.hourStart],
           set: {
@@ -92,7 +109,12 @@ function withUsageRecording(publisher: SocialPublisher, usage: UsageRecorder): S
         usage.countCallIfUnreported(before);
         // Usage is bookkeeping: failing to record it must not turn a publish that happened into an error.
         await usage.flush().catch((error: unknown) =>
-          console.error(JSON.stringify({ event: "social.usage_record_failed", error: error instanceof Error ? error.message : String(error) })),
+          console.error(
+            JSON.stringify({
+              event: "social.usage_record_failed",
+              error: error instanceof Error ? error.message : String(error),
+            }),
+          ),
         );
       }
     };

@@ -22,7 +22,12 @@ export interface SandboxFeedItem {
 /** The workspace's sandbox accounts with their pending injected failures, for the feed page's test controls. */
 export async function listSandboxAccounts(opts: { db: DbOrTx; workspaceId: string }) {
   const rows = await opts.db
-    .select({ id: socialAccounts.id, username: socialAccounts.username, status: socialAccounts.status, behaviour: socialAccounts.sandboxBehaviour })
+    .select({
+      id: socialAccounts.id,
+      username: socialAccounts.username,
+      status: socialAccounts.status,
+      behaviour: socialAccounts.sandboxBehaviour,
+    })
     .from(socialAccounts)
     .where(and(eq(socialAccounts.workspaceId, opts.workspaceId), eq(socialAccounts.provider, "sandbox")))
     .orderBy(asc(socialAccounts.username), asc(socialAccounts.id));
@@ -30,16 +35,31 @@ export async function listSandboxAccounts(opts: { db: DbOrTx; workspaceId: strin
 }
 
 /** Published sandbox media of the workspace, newest first; `cursor` is the last item's id from the previous page. */
-export async function listSandboxFeed(opts: { db: DbOrTx; workspaceId: string; accountId?: string; cursor?: string; limit: number }) {
+export async function listSandboxFeed(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  accountId?: string;
+  cursor?: string;
+  limit: number;
+}) {
   if (opts.accountId) {
     // Another workspace's account is not found, like one that does not exist (not an empty feed).
     const [owned] = await opts.db
       .select({ id: socialAccounts.id })
       .from(socialAccounts)
-      .where(and(eq(socialAccounts.id, opts.accountId), eq(socialAccounts.workspaceId, opts.workspaceId), eq(socialAccounts.provider, "sandbox")));
+      .where(
+        and(
+          eq(socialAccounts.id, opts.accountId),
+          eq(socialAccounts.workspaceId, opts.workspaceId),
+          eq(socialAccounts.provider, "sandbox"),
+        ),
+      );
     if (!owned) throw notFound("Sandbox account");
   }
-  const scope = and(eq(socialAccounts.workspaceId, opts.workspaceId), opts.accountId ? eq(sandboxMedia.accountId, opts.accountId) : undefined);
+  const scope = and(
+    eq(socialAccounts.workspaceId, opts.workspaceId),
+    opts.accountId ? eq(sandboxMedia.accountId, opts.accountId) : undefined,
+  );
   let after: { publishedAt: Date; id: string } | undefined;
   if (opts.cursor) {
     [after] = await opts.db
@@ -56,7 +76,12 @@ export async function listSandboxFeed(opts: { db: DbOrTx; workspaceId: string; a
     .where(
       and(
         scope,
-        after ? or(lt(sandboxMedia.publishedAt, after.publishedAt), and(eq(sandboxMedia.publishedAt, after.publishedAt), lt(sandboxMedia.id, after.id))) : undefined,
+        after
+          ? or(
+              lt(sandboxMedia.publishedAt, after.publishedAt),
+              and(eq(sandboxMedia.publishedAt, after.publishedAt), lt(sandboxMedia.id, after.id)),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(sandboxMedia.publishedAt), desc(sandboxMedia.id))
@@ -100,8 +125,15 @@ export async function listSandboxFeed(opts: { db: DbOrTx; workspaceId: string; a
 }
 
 /** Replaces a sandbox account's injected failures (null failNext clears them). Instagram accounts are not found here. */
-export async function setSandboxBehaviour(opts: { db: DbOrTx; workspaceId: string; accountId: string; behaviour: SandboxBehaviour }) {
-  const behaviour = Object.fromEntries(Object.entries(opts.behaviour).filter(([, value]) => value !== undefined && value !== null && value !== "")) as SandboxBehaviour;
+export async function setSandboxBehaviour(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  accountId: string;
+  behaviour: SandboxBehaviour;
+}) {
+  const behaviour = Object.fromEntries(
+    Object.entries(opts.behaviour).filter(([, value]) => value !== undefined && value !== null && value !== ""),
+  ) as SandboxBehaviour;
   if (!behaviour.failNext) {
     delete behaviour.times;
     delete behaviour.message;
@@ -109,7 +141,13 @@ export async function setSandboxBehaviour(opts: { db: DbOrTx; workspaceId: strin
   const [updated] = await opts.db
     .update(socialAccounts)
     .set({ sandboxBehaviour: Object.keys(behaviour).length ? (behaviour as Record<string, unknown>) : null })
-    .where(and(eq(socialAccounts.id, opts.accountId), eq(socialAccounts.workspaceId, opts.workspaceId), eq(socialAccounts.provider, "sandbox")))
+    .where(
+      and(
+        eq(socialAccounts.id, opts.accountId),
+        eq(socialAccounts.workspaceId, opts.workspaceId),
+        eq(socialAccounts.provider, "sandbox"),
+      ),
+    )
     .returning({ id: socialAccounts.id });
   if (!updated) throw notFound("Sandbox account");
   return { behaviour };

@@ -28,7 +28,13 @@ const SANDBOX_PUBLISHING_LIMIT = 100;
 const CONTAINER_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const SANDBOX_MEDIA_URL_PREFIX = "greenroom-media:";
 
-export const SANDBOX_FAILURES = ["transient", "permanent", "container_error", "rate_limited", "timeout_after_publish"] as const;
+export const SANDBOX_FAILURES = [
+  "transient",
+  "permanent",
+  "container_error",
+  "rate_limited",
+  "timeout_after_publish",
+] as const;
 export type SandboxFailure = (typeof SANDBOX_FAILURES)[number];
 
 /**
@@ -56,19 +62,31 @@ const DEFAULT_MESSAGES: Record<SandboxFailure, string> = {
 
 const RATE_LIMIT_RETRY_SECONDS = 600;
 
-type SandboxAccount = Pick<typeof socialAccounts.$inferSelect, "id" | "workspaceId" | "externalId" | "username" | "displayName" | "sandboxBehaviour">;
+type SandboxAccount = Pick<
+  typeof socialAccounts.$inferSelect,
+  "id" | "workspaceId" | "externalId" | "username" | "displayName" | "sandboxBehaviour"
+>;
 
-export function createSandboxPublisher(opts: { db: DbOrTx; account: SandboxAccount; now: Date | Clock }): SocialPublisher {
+export function createSandboxPublisher(opts: {
+  db: DbOrTx;
+  account: SandboxAccount;
+  now: Date | Clock;
+}): SocialPublisher {
   const { db, account } = opts;
   const clock = typeof opts.now === "function" ? opts.now : () => opts.now as Date;
   const behaviour = () => (account.sandboxBehaviour ?? {}) as SandboxBehaviour;
 
   /** Takes one firing of an injected failure among `kinds`, in one statement so concurrent calls cannot both take the last. */
-  async function takeFailure(kinds: readonly SandboxFailure[]): Promise<{ kind: SandboxFailure; message: string } | null> {
+  async function takeFailure(
+    kinds: readonly SandboxFailure[],
+  ): Promise<{ kind: SandboxFailure; message: string } | null> {
     const result = await db.execute(sql`
       with current as (
         select id, sandbox_behaviour as b from social_accounts
-        where id = ${account.id} and sandbox_behaviour->>'failNext' in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})
+        where id = ${account.id} and sandbox_behaviour->>'failNext' in (${sql.join(
+          kinds.map((k) => sql`${k}`),
+          sql`, `,
+        )})
         for update
       )
       update social_accounts a set sandbox_behaviour =
@@ -86,13 +104,22 @@ export function createSandboxPublisher(opts: { db: DbOrTx; account: SandboxAccou
       case "permanent":
         throw new SocialProviderError("permanent", failure.message, { httpStatus: 400 });
       case "rate_limited":
-        throw new SocialProviderError("rate_limited", failure.message, { httpStatus: 429, retryAfterSeconds: RATE_LIMIT_RETRY_SECONDS });
+        throw new SocialProviderError("rate_limited", failure.message, {
+          httpStatus: 429,
+          retryAfterSeconds: RATE_LIMIT_RETRY_SECONDS,
+        });
       default:
         throw new SocialProviderError("transient", failure.message, { httpStatus: 503 });
     }
   }
 
-  async function createContainer(values: { mediaType: string; caption: string | null; sources: string[]; readyAt?: Date; errorMessage?: string | null }) {
+  async function createContainer(values: {
+    mediaType: string;
+    caption: string | null;
+    sources: string[];
+    readyAt?: Date;
+    errorMessage?: string | null;
+  }) {
     const failure = await takeFailure(["transient", "permanent", "rate_limited", "container_error"]);
     if (failure && failure.kind !== "container_error") throwFor(failure);
     const now = clock();
@@ -118,7 +145,10 @@ export function createSandboxPublisher(opts: { db: DbOrTx; account: SandboxAccou
       .select()
       .from(sandboxContainers)
       .where(and(eq(sandboxContainers.id, containerId), eq(sandboxContainers.accountId, account.id)));
-    if (!container) throw new SocialProviderError("permanent", `Sandbox: container ${containerId} does not exist.`, { httpStatus: 400 });
+    if (!container)
+      throw new SocialProviderError("permanent", `Sandbox: container ${containerId} does not exist.`, {
+        httpStatus: 400,
+      });
     return container;
   }
 
@@ -159,7 +189,11 @@ export function createSandboxPublisher(opts: { db: DbOrTx; account: SandboxAccou
     },
 
     async createItemContainer(request: ItemContainerRequest) {
-      const mediaType = request.isCarouselItem ? request.kind.toUpperCase() : request.kind === "video" ? "VIDEO" : "IMAGE";
+      const mediaType = request.isCarouselItem
+        ? request.kind.toUpperCase()
+        : request.kind === "video"
+          ? "VIDEO"
+          : "IMAGE";
       return createContainer({ mediaType, caption: request.caption ?? null, sources: [request.url] });
     },
 
@@ -171,7 +205,9 @@ export function createSandboxPublisher(opts: { db: DbOrTx; account: SandboxAccou
             .where(and(inArray(sandboxContainers.id, request.children), eq(sandboxContainers.accountId, account.id)))
         : [];
       if (children.length !== request.children.length || children.length < 2) {
-        throw new SocialProviderError("permanent", "Sandbox: a carousel needs 2 to 10 existing item containers.", { httpStatus: 400 });
+        throw new SocialProviderError("permanent", "Sandbox: a carousel needs 2 to 10 existing item containers.", {
+          httpStatus: 400,
+        });
       }
       const failedChild = children.find((child) => child.errorMessage);
       return createContainer({
@@ -186,7 +222,11 @@ export function createSandboxPublisher(opts: { db: DbOrTx; account: SandboxAccou
     async getContainerStatus(containerId) {
       const container = await loadContainer(containerId);
       const status = effectiveStatus(container);
-      return { status, message: status === "ERROR" ? container.errorMessage : status === "EXPIRED" ? "Sandbox: the container expired." : null };
+      return {
+        status,
+        message:
+          status === "ERROR" ? container.errorMessage : status === "EXPIRED" ? "Sandbox: the container expired." : null,
+      };
     },
 
     async publishContainer(containerId) {
@@ -194,9 +234,18 @@ export function createSandboxPublisher(opts: { db: DbOrTx; account: SandboxAccou
       if (failure && failure.kind !== "timeout_after_publish") throwFor(failure);
       const container = await loadContainer(containerId);
       const status = effectiveStatus(container);
-      if (status === "PUBLISHED") throw new SocialProviderError("permanent", "Sandbox: this container has already been published.", { httpStatus: 400 });
-      if (status === "IN_PROGRESS") throw new SocialProviderError("transient", "Sandbox: the media is not ready to be published yet.", { httpStatus: 400 });
-      if (status !== "FINISHED") throw new SocialProviderError("permanent", container.errorMessage ?? `Sandbox: the container is ${status}.`, { httpStatus: 400 });
+      if (status === "PUBLISHED")
+        throw new SocialProviderError("permanent", "Sandbox: this container has already been published.", {
+          httpStatus: 400,
+        });
+      if (status === "IN_PROGRESS")
+        throw new SocialProviderError("transient", "Sandbox: the media is not ready to be published yet.", {
+          httpStatus: 400,
+        });
+      if (status !== "FINISHED")
+        throw new SocialProviderError("permanent", container.errorMessage ?? `Sandbox: the container is ${status}.`, {
+          httpStatus: 400,
+        });
 
       const now = clock();
       const id = `sbm_${randomUUID().replaceAll("-", "")}`;
@@ -204,18 +253,37 @@ export function createSandboxPublisher(opts: { db: DbOrTx; account: SandboxAccou
       // The unique container_id is what makes a concurrent second publish of the same container produce nothing.
       const inserted = await db
         .insert(sandboxMedia)
-        .values({ id, accountId: account.id, containerId, mediaType: container.mediaType, caption: container.caption, mediaIds, ...sandboxInsights(id, container.caption), publishedAt: now })
+        .values({
+          id,
+          accountId: account.id,
+          containerId,
+          mediaType: container.mediaType,
+          caption: container.caption,
+          mediaIds,
+          ...sandboxInsights(id, container.caption),
+          publishedAt: now,
+        })
         .onConflictDoNothing({ target: sandboxMedia.containerId })
         .returning({ id: sandboxMedia.id });
-      if (inserted.length === 0) throw new SocialProviderError("permanent", "Sandbox: this container has already been published.", { httpStatus: 400 });
-      await db.update(sandboxContainers).set({ status: "PUBLISHED", publishedMediaId: id }).where(eq(sandboxContainers.id, containerId));
+      if (inserted.length === 0)
+        throw new SocialProviderError("permanent", "Sandbox: this container has already been published.", {
+          httpStatus: 400,
+        });
+      await db
+        .update(sandboxContainers)
+        .set({ status: "PUBLISHED", publishedMediaId: id })
+        .where(eq(sandboxContainers.id, containerId));
       if (failure) throw new SocialProviderError("unknown_outcome", failure.message);
       return { mediaId: id };
     },
 
     async getMedia(mediaId) {
-      const [media] = await db.select().from(sandboxMedia).where(and(eq(sandboxMedia.id, mediaId), eq(sandboxMedia.accountId, account.id)));
-      if (!media) throw new SocialProviderError("permanent", `Sandbox: media ${mediaId} does not exist.`, { httpStatus: 400 });
+      const [media] = await db
+        .select()
+        .from(sandboxMedia)
+        .where(and(eq(sandboxMedia.id, mediaId), eq(sandboxMedia.accountId, account.id)));
+      if (!media)
+        throw new SocialProviderError("permanent", `Sandbox: media ${mediaId} does not exist.`, { httpStatus: 400 });
       return toRemote(media);
     },
 
@@ -228,7 +296,10 @@ export function createSandboxPublisher(opts: { db: DbOrTx; account: SandboxAccou
           and(
             eq(sandboxMedia.accountId, account.id),
             cursor
-              ? or(lt(sandboxMedia.publishedAt, cursor.publishedAt), and(eq(sandboxMedia.publishedAt, cursor.publishedAt), lt(sandboxMedia.id, cursor.id)))
+              ? or(
+                  lt(sandboxMedia.publishedAt, cursor.publishedAt),
+                  and(eq(sandboxMedia.publishedAt, cursor.publishedAt), lt(sandboxMedia.id, cursor.id)),
+                )
               : undefined,
           ),
         )
@@ -240,9 +311,19 @@ export function createSandboxPublisher(opts: { db: DbOrTx; account: SandboxAccou
     },
 
     async getInsights(media) {
-      const [row] = await db.select().from(sandboxMedia).where(and(eq(sandboxMedia.id, media.id), eq(sandboxMedia.accountId, account.id)));
-      if (!row) throw new SocialProviderError("permanent", `Sandbox: media ${media.id} does not exist.`, { httpStatus: 400 });
-      return { reach: row.reach, impressions: row.impressions, saved: row.saved, likes: row.likeCount, comments: row.commentsCount };
+      const [row] = await db
+        .select()
+        .from(sandboxMedia)
+        .where(and(eq(sandboxMedia.id, media.id), eq(sandboxMedia.accountId, account.id)));
+      if (!row)
+        throw new SocialProviderError("permanent", `Sandbox: media ${media.id} does not exist.`, { httpStatus: 400 });
+      return {
+        reach: row.reach,
+        impressions: row.impressions,
+        saved: row.saved,
+        likes: row.likeCount,
+        comments: row.commentsCount,
+      };
     },
 
     async getPublishingLimit() {
@@ -257,7 +338,11 @@ export function createSandboxPublisher(opts: { db: DbOrTx; account: SandboxAccou
 }
 
 /** The library media ids behind a container: its own URL, or its children's for a carousel. */
-async function libraryMediaIds(db: DbOrTx, accountId: string, container: typeof sandboxContainers.$inferSelect): Promise<string[]> {
+async function libraryMediaIds(
+  db: DbOrTx,
+  accountId: string,
+  container: typeof sandboxContainers.$inferSelect,
+): Promise<string[]> {
   let sources = container.sources;
   if (container.mediaType === "CAROUSEL_ALBUM") {
     const children = await db
@@ -267,7 +352,9 @@ async function libraryMediaIds(db: DbOrTx, accountId: string, container: typeof 
     const byId = new Map(children.map((child) => [child.id, child.sources]));
     sources = container.sources.flatMap((id) => byId.get(id) ?? []);
   }
-  return sources.map((source) => (source.startsWith(SANDBOX_MEDIA_URL_PREFIX) ? source.slice(SANDBOX_MEDIA_URL_PREFIX.length) : source));
+  return sources.map((source) =>
+    source.startsWith(SANDBOX_MEDIA_URL_PREFIX) ? source.slice(SANDBOX_MEDIA_URL_PREFIX.length) : source,
+  );
 }
 
 /** Stable pseudo-engagement from the media id, so syncing the same sandbox media always yields the same numbers. */

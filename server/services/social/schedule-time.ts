@@ -47,7 +47,11 @@ export type LocalTimeResolution =
 export function resolveLocalTime(local: string, timeZone: string): LocalTimeResolution {
   const naive = naiveOf(local);
   if (naive === null || !isTimeZone(timeZone)) return { kind: "invalid" };
-  const offsets = new Set([offsetAt(naive - DAY, timeZone), offsetAt(naive, timeZone), offsetAt(naive + DAY, timeZone)]);
+  const offsets = new Set([
+    offsetAt(naive - DAY, timeZone),
+    offsetAt(naive, timeZone),
+    offsetAt(naive + DAY, timeZone),
+  ]);
   const matches = [...offsets]
     .map((offset) => naive - offset)
     .filter((instant) => toZonedLocal(new Date(instant), timeZone) === local)

@@ -4,7 +4,13 @@ import { socialAccounts, socialMediaItems, socialPosts } from "../../../db/schem
 import { enqueueJobs, type QueueProducer } from "../platform/jobs";
 import { markAccountNeedsReconnect } from "./accounts";
 import { computeBestTimes, loadEngagementSamples, type BestTimes, type EngagementSample } from "./best-time";
-import { SocialProviderError, type ProviderProfile, type RemoteInsights, type RemoteMedia, type SocialPublisher } from "./provider";
+import {
+  SocialProviderError,
+  type ProviderProfile,
+  type RemoteInsights,
+  type RemoteMedia,
+  type SocialPublisher,
+} from "./provider";
 
 /** Media posted within this many days is synced; older posts keep their last synced numbers. */
 const SYNC_WINDOW_DAYS = 90;
@@ -41,7 +47,13 @@ export interface AccountAnalytics {
   /** Posts in the window that were synced. */
   posts: number;
   totals: { likes: number; comments: number; saved: number; reach: number; impressions: number };
-  averages: { likes: number | null; comments: number | null; saved: number | null; reach: number | null; impressions: number | null };
+  averages: {
+    likes: number | null;
+    comments: number | null;
+    saved: number | null;
+    reach: number | null;
+    impressions: number | null;
+  };
   /** Mean of the posts' engagement rates, over posts with a reach. */
   averageEngagementRate: number | null;
   topPosts: TopPost[];
@@ -55,7 +67,12 @@ export type SyncResult =
   | { status: "needs_reconnect"; message: string; emailIds: string[] };
 
 /** (likes + comments + saves) / reach; null without a reach or without any interaction counts. */
-function engagementRateOf(m: { likes: number | null; comments: number | null; saved: number | null; reach: number | null }): number | null {
+function engagementRateOf(m: {
+  likes: number | null;
+  comments: number | null;
+  saved: number | null;
+  reach: number | null;
+}): number | null {
   if (!m.reach || m.reach <= 0) return null;
   if (m.likes === null && m.comments === null && m.saved === null) return null;
   return ((m.likes ?? 0) + (m.comments ?? 0) + (m.saved ?? 0)) / m.reach;
@@ -98,7 +115,11 @@ async function readRecentMedia(publisher: SocialPublisher, windowStart: Date, ma
  */
 async function readInsights(publisher: SocialPublisher, media: RemoteMedia): Promise<RemoteInsights | null> {
   try {
-    return await publisher.getInsights({ id: media.id, mediaType: media.mediaType, mediaProductType: media.mediaProductType });
+    return await publisher.getInsights({
+      id: media.id,
+      mediaType: media.mediaType,
+      mediaProductType: media.mediaProductType,
+    });
   } catch (error) {
     if (error instanceof SocialProviderError && error.kind === "permanent") return null;
     throw error;
@@ -145,7 +166,8 @@ function computeAccountAnalytics(opts: {
   now: Date;
 }): AccountAnalytics {
   const { rows } = opts;
-  const column = <K extends "likeCount" | "commentsCount" | "saved" | "reach" | "impressions">(key: K) => rows.map((r) => r[key]);
+  const column = <K extends "likeCount" | "commentsCount" | "saved" | "reach" | "impressions">(key: K) =>
+    rows.map((r) => r[key]);
   const topPosts = [...rows]
     .sort(
       (a, b) =>
@@ -154,21 +176,19 @@ function computeAccountAnalytics(opts: {
         b.postedAt.getTime() - a.postedAt.getTime(),
     )
     .slice(0, TOP_POSTS)
-    .map(
-      (r): TopPost => ({
-        remoteId: r.remoteId,
-        permalink: r.permalink,
-        caption: r.caption && r.caption.length > 140 ? `${r.caption.slice(0, 139)}…` : r.caption,
-        mediaType: r.mediaType,
-        postedAt: r.postedAt.toISOString(),
-        likes: r.likeCount,
-        comments: r.commentsCount,
-        saved: r.saved,
-        reach: r.reach,
-        impressions: r.impressions,
-        engagementRate: r.engagementRate,
-      }),
-    );
+    .map((r): TopPost => ({
+      remoteId: r.remoteId,
+      permalink: r.permalink,
+      caption: r.caption && r.caption.length > 140 ? `${r.caption.slice(0, 139)}…` : r.caption,
+      mediaType: r.mediaType,
+      postedAt: r.postedAt.toISOString(),
+      likes: r.likeCount,
+      comments: r.commentsCount,
+      saved: r.saved,
+      reach: r.reach,
+      impressions: r.impressions,
+      engagementRate: r.engagementRate,
+    }));
   return {
     windowDays: SYNC_WINDOW_DAYS,
     computedAt: opts.now.toISOString(),
@@ -234,7 +254,14 @@ export async function syncAccount(opts: {
     const message = providerMessage(error);
     if (error instanceof SocialProviderError && error.kind === "auth") {
       await recordSyncError(db, account, message, now);
-      const { emailIds } = await markAccountNeedsReconnect({ db, workspaceId: account.workspaceId, accountId: account.id, reason: message, now, appUrl: opts.appUrl });
+      const { emailIds } = await markAccountNeedsReconnect({
+        db,
+        workspaceId: account.workspaceId,
+        accountId: account.id,
+        reason: message,
+        now,
+        appUrl: opts.appUrl,
+      });
       return { status: "needs_reconnect", message, emailIds };
     }
     if (!(error instanceof SocialProviderError)) {
@@ -307,7 +334,12 @@ export async function syncAccount(opts: {
       .from(socialMediaItems)
       .where(and(eq(socialMediaItems.accountId, account.id), gte(socialMediaItems.postedAt, windowStart)))
       .orderBy(desc(socialMediaItems.postedAt), socialMediaItems.remoteId);
-    const bestTimeSamples = await loadEngagementSamples({ db: tx, workspaceId: account.workspaceId, accountId: account.id, now });
+    const bestTimeSamples = await loadEngagementSamples({
+      db: tx,
+      workspaceId: account.workspaceId,
+      accountId: account.id,
+      now,
+    });
     const analytics = computeAccountAnalytics({ rows: windowRows, bestTimeSamples, profile, now });
     await tx
       .update(socialAccounts)
@@ -336,14 +368,25 @@ export const SYNC_ACCOUNT_JOB = "social.sync-account";
  * cross-workspace. One message per account, so a slow or failing account neither blocks nor fails the others.
  */
 export async function enqueueAccountSyncs(opts: { db: Database; queue: QueueProducer }): Promise<number> {
-  const accounts = await opts.db.select({ id: socialAccounts.id }).from(socialAccounts).where(eq(socialAccounts.status, "active")).orderBy(socialAccounts.id);
+  const accounts = await opts.db
+    .select({ id: socialAccounts.id })
+    .from(socialAccounts)
+    .where(eq(socialAccounts.status, "active"))
+    .orderBy(socialAccounts.id);
   for (let i = 0; i < accounts.length; i += QUEUE_BATCH_SIZE) {
-    await enqueueJobs(opts.queue, SYNC_ACCOUNT_JOB, accounts.slice(i, i + QUEUE_BATCH_SIZE).map((a) => ({ accountId: a.id })));
+    await enqueueJobs(
+      opts.queue,
+      SYNC_ACCOUNT_JOB,
+      accounts.slice(i, i + QUEUE_BATCH_SIZE).map((a) => ({ accountId: a.id })),
+    );
   }
   return accounts.length;
 }
 
 /** Keeps the previous data and says why this sync failed, in the provider's words. */
 async function recordSyncError(db: Database, account: Account, message: string, now: Date) {
-  await db.update(socialAccounts).set({ lastSyncError: message, updatedAt: now }).where(eq(socialAccounts.id, account.id));
+  await db
+    .update(socialAccounts)
+    .set({ lastSyncError: message, updatedAt: now })
+    .where(eq(socialAccounts.id, account.id));
 }

@@ -45,7 +45,7 @@ async function importKeys(keys: string): Promise<TokenKey[]> {
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
-  if (entries.length === 0) throw new TokenKeyError("SOCIAL_TOKEN_KEYS is empty; expected \"v1:<base64 of 32 bytes>\"");
+  if (entries.length === 0) throw new TokenKeyError('SOCIAL_TOKEN_KEYS is empty; expected "v1:<base64 of 32 bytes>"');
   const seen = new Set<string>();
   const parsed: TokenKey[] = [];
   for (const [index, entry] of entries.entries()) {
@@ -53,7 +53,9 @@ async function importKeys(keys: string): Promise<TokenKey[]> {
     const version = separator > 0 ? entry.slice(0, separator) : "";
     // Entries are reported by position, never by content: the content is the secret.
     if (!/^[A-Za-z0-9_-]+$/.test(version)) {
-      throw new TokenKeyError(`SOCIAL_TOKEN_KEYS entry ${index + 1} is malformed; expected "<version>:<base64 of 32 bytes>"`);
+      throw new TokenKeyError(
+        `SOCIAL_TOKEN_KEYS entry ${index + 1} is malformed; expected "<version>:<base64 of 32 bytes>"`,
+      );
     }
     if (seen.has(version)) throw new TokenKeyError(`SOCIAL_TOKEN_KEYS lists version ${version} twice`);
     seen.add(version);
@@ -64,7 +66,9 @@ async function importKeys(keys: string): Promise<TokenKey[]> {
       throw new TokenKeyError(`SOCIAL_TOKEN_KEYS key ${version} is not valid base64`);
     }
     if (raw.length !== KEY_BYTES) {
-      throw new TokenKeyError(`SOCIAL_TOKEN_KEYS key ${version} is ${raw.length} bytes; AES-256 needs exactly ${KEY_BYTES}`);
+      throw new TokenKeyError(
+        `SOCIAL_TOKEN_KEYS key ${version} is ${raw.length} bytes; AES-256 needs exactly ${KEY_BYTES}`,
+      );
     }
     const key = await crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
     parsed.push({ version, key });

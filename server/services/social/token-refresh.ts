@@ -30,7 +30,10 @@ export interface TokenRefreshResult {
   unexpectedErrors: Error[];
 }
 
-type ClaimedAccount = Pick<typeof socialAccounts.$inferSelect, "id" | "workspaceId" | "accessTokenEncrypted" | "tokenExpiresAt">;
+type ClaimedAccount = Pick<
+  typeof socialAccounts.$inferSelect,
+  "id" | "workspaceId" | "accessTokenEncrypted" | "tokenExpiresAt"
+>;
 
 /**
  * Claims due accounts in one conditional UPDATE: active Instagram accounts whose token is at least 24 h old and
@@ -48,7 +51,10 @@ async function claimDueAccounts(db: DbOrTx, now: Date, limit: number): Promise<C
         isNotNull(socialAccounts.accessTokenEncrypted),
         lte(socialAccounts.tokenIssuedAt, new Date(now.getTime() - MIN_TOKEN_AGE_MS)),
         lte(socialAccounts.tokenExpiresAt, new Date(now.getTime() + REFRESH_WINDOW_MS)),
-        or(isNull(socialAccounts.lastRefreshAttemptAt), lte(socialAccounts.lastRefreshAttemptAt, new Date(now.getTime() - CLAIM_MS))),
+        or(
+          isNull(socialAccounts.lastRefreshAttemptAt),
+          lte(socialAccounts.lastRefreshAttemptAt, new Date(now.getTime() - CLAIM_MS)),
+        ),
       ),
     )
     .orderBy(asc(socialAccounts.tokenExpiresAt))
@@ -61,7 +67,10 @@ async function claimDueAccounts(db: DbOrTx, now: Date, limit: number): Promise<C
       and(
         inArray(socialAccounts.id, due),
         eq(socialAccounts.status, "active"),
-        or(isNull(socialAccounts.lastRefreshAttemptAt), lte(socialAccounts.lastRefreshAttemptAt, new Date(now.getTime() - CLAIM_MS))),
+        or(
+          isNull(socialAccounts.lastRefreshAttemptAt),
+          lte(socialAccounts.lastRefreshAttemptAt, new Date(now.getTime() - CLAIM_MS)),
+        ),
       ),
     )
     .returning({
@@ -73,7 +82,10 @@ async function claimDueAccounts(db: DbOrTx, now: Date, limit: number): Promise<C
 }
 
 async function recordRefreshError(db: DbOrTx, account: ClaimedAccount, message: string, now: Date) {
-  await db.update(socialAccounts).set({ lastRefreshError: message, updatedAt: now }).where(eq(socialAccounts.id, account.id));
+  await db
+    .update(socialAccounts)
+    .set({ lastRefreshError: message, updatedAt: now })
+    .where(eq(socialAccounts.id, account.id));
 }
 
 const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -98,7 +110,14 @@ export async function refreshDueTokens(opts: {
 
   const needsReconnect = async (account: ClaimedAccount, reason: string) => {
     await recordRefreshError(db, account, reason, now);
-    const marked = await markAccountNeedsReconnect({ db, workspaceId: account.workspaceId, accountId: account.id, reason, now, appUrl: opts.appUrl });
+    const marked = await markAccountNeedsReconnect({
+      db,
+      workspaceId: account.workspaceId,
+      accountId: account.id,
+      reason,
+      now,
+      appUrl: opts.appUrl,
+    });
     result.needsReconnect++;
     result.emailIds.push(...marked.emailIds);
   };
@@ -106,7 +125,10 @@ export async function refreshDueTokens(opts: {
   for (const account of claimed) {
     if (!account.accessTokenEncrypted) continue;
     if (account.tokenExpiresAt && account.tokenExpiresAt <= now) {
-      await needsReconnect(account, `The Instagram access token expired on ${account.tokenExpiresAt.toISOString()} before it could be renewed.`);
+      await needsReconnect(
+        account,
+        `The Instagram access token expired on ${account.tokenExpiresAt.toISOString()} before it could be renewed.`,
+      );
       continue;
     }
     try {
@@ -123,13 +145,20 @@ export async function refreshDueTokens(opts: {
           lastRefreshError: null,
           updatedAt: now,
         })
-        .where(and(eq(socialAccounts.id, account.id), eq(socialAccounts.accessTokenEncrypted, account.accessTokenEncrypted)));
+        .where(
+          and(eq(socialAccounts.id, account.id), eq(socialAccounts.accessTokenEncrypted, account.accessTokenEncrypted)),
+        );
       result.refreshed++;
     } catch (error) {
       if (error instanceof SocialProviderError && (error.kind === "auth" || error.kind === "permanent")) {
         await needsReconnect(account, `Instagram refused to renew access: ${error.message}`);
       } else if (error instanceof SocialProviderError) {
-        await recordRefreshError(db, account, `Renewing access failed (${error.kind}), retrying next hour: ${error.message}`, now);
+        await recordRefreshError(
+          db,
+          account,
+          `Renewing access failed (${error.kind}), retrying next hour: ${error.message}`,
+          now,
+        );
         result.failed++;
       } else {
         await recordRefreshError(db, account, `Renewing access failed: ${describeError(error)}`, now);
@@ -147,12 +176,22 @@ export async function refreshDueTokens(opts: {
  * the value it read, so a refresh or reconnect racing it wins. Returns how many were re-sealed and the errors
  * (a token whose key is already gone) for the caller to surface after the others are done.
  */
-export async function reencryptWithCurrentKey(opts: { db: DbOrTx; keys: string; now: Date; limit?: number }): Promise<{ reencrypted: number; errors: Error[] }> {
+export async function reencryptWithCurrentKey(opts: {
+  db: DbOrTx;
+  keys: string;
+  now: Date;
+  limit?: number;
+}): Promise<{ reencrypted: number; errors: Error[] }> {
   const version = await currentKeyVersion(opts.keys);
   const stale = await opts.db
     .select({ id: socialAccounts.id, sealed: socialAccounts.accessTokenEncrypted })
     .from(socialAccounts)
-    .where(and(isNotNull(socialAccounts.accessTokenEncrypted), ne(sql`split_part(${socialAccounts.accessTokenEncrypted}, '.', 1)`, version)))
+    .where(
+      and(
+        isNotNull(socialAccounts.accessTokenEncrypted),
+        ne(sql`split_part(${socialAccounts.accessTokenEncrypted}, '.', 1)`, version),
+      ),
+    )
     .limit(opts.limit ?? BATCH * 4);
   let reencrypted = 0;
   const errors: Error[] = [];

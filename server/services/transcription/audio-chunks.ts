@@ -17,7 +17,8 @@ export type AudioFormat = "wav" | "mp3" | "other";
 
 export const SPLITTABLE_FORMATS_LABEL = "WAV and MP3";
 
-const ascii = (bytes: Uint8Array, offset: number, length: number) => String.fromCharCode(...bytes.subarray(offset, offset + length));
+const ascii = (bytes: Uint8Array, offset: number, length: number) =>
+  String.fromCharCode(...bytes.subarray(offset, offset + length));
 
 /** Decided by the file's first bytes, not its declared type. */
 export function sniffAudioFormat(head: Uint8Array): AudioFormat {
@@ -42,8 +43,10 @@ export interface WavLayout {
 
 export type RangeReader = (offset: number, length: number) => Promise<Uint8Array<ArrayBuffer>>;
 
-const u32 = (bytes: Uint8Array, offset: number) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset, true);
-const u16 = (bytes: Uint8Array, offset: number) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint16(offset, true);
+const u32 = (bytes: Uint8Array, offset: number) =>
+  new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset, true);
+const u16 = (bytes: Uint8Array, offset: number) =>
+  new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint16(offset, true);
 
 /**
  * Walks the RIFF chunks with small ranged reads until the data chunk (metadata chunks before it are skipped, not
@@ -65,7 +68,8 @@ export async function readWavLayout(read: RangeReader, totalSize: number): Promi
       const body = fmtChunk.subarray(8);
       const byteRate = u32(body, 8);
       const blockAlign = u16(body, 12);
-      if (!byteRate || !blockAlign) throw new AudioFormatError("The WAV file's format chunk has no byte rate or block size.");
+      if (!byteRate || !blockAlign)
+        throw new AudioFormatError("The WAV file's format chunk has no byte rate or block size.");
       const dataOffset = position + 8;
       const available = totalSize - dataOffset;
       const dataLength = size === 0 || size > available ? available : size;
@@ -143,7 +147,11 @@ const BITRATES = {
     [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
   ],
 };
-const SAMPLE_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+const SAMPLE_RATES: Record<number, number[]> = {
+  3: [44100, 48000, 32000],
+  2: [22050, 24000, 16000],
+  0: [11025, 12000, 8000],
+};
 
 export interface MpegFrame {
   length: number;
@@ -165,7 +173,8 @@ export function parseMpegFrameHeader(bytes: Uint8Array, offset: number): MpegFra
   const kbps = BITRATES[version === 3 ? "v1" : "v2"][layer - 1][bitrateIndex - 1];
   const sampleRate = SAMPLE_RATES[version][rateIndex];
   const padding = (b2 >> 1) & 1;
-  if (layer === 1) return { length: (Math.floor((12 * kbps * 1000) / sampleRate) + padding) * 4, samples: 384, sampleRate };
+  if (layer === 1)
+    return { length: (Math.floor((12 * kbps * 1000) / sampleRate) + padding) * 4, samples: 384, sampleRate };
   const samples = layer === 3 && version !== 3 ? 576 : 1152;
   return { length: Math.floor(((samples / 8) * kbps * 1000) / sampleRate) + padding, samples, sampleRate };
 }
@@ -184,7 +193,10 @@ function frameAt(bytes: Uint8Array, offset: number): MpegFrame | null {
  * the file (a trailing ID3v1 tag, junk) rides along, and a final window of junk alone has no audio to send.
  * Junk between frames is skipped over, not dropped.
  */
-export function cutMpegWindow(window: Uint8Array, final: boolean): { length: number; durationMs: number; hasAudio: boolean } {
+export function cutMpegWindow(
+  window: Uint8Array,
+  final: boolean,
+): { length: number; durationMs: number; hasAudio: boolean } {
   let position = 0;
   let lastFrameEnd = 0;
   let seconds = 0;
@@ -202,6 +214,7 @@ export function cutMpegWindow(window: Uint8Array, final: boolean): { length: num
     position += frame.length;
     lastFrameEnd = position;
   }
-  if (lastFrameEnd === 0 && !final) throw new AudioFormatError("No MPEG audio frames were found where the MP3 audio should be.");
+  if (lastFrameEnd === 0 && !final)
+    throw new AudioFormatError("No MPEG audio frames were found where the MP3 audio should be.");
   return { length: final ? window.length : lastFrameEnd, durationMs: seconds * 1000, hasAudio: lastFrameEnd > 0 };
 }

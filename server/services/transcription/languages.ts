@@ -1,3 +1,5 @@
+import { ownValue } from "../../lib/records";
+
 /**
  * The languages Whisper-family providers accept as a hint (ISO 639-1), with English names. Pure data: the
  * transcript viewer's language select imports it too.
@@ -74,13 +76,13 @@ const CODE_BY_NAME = new Map(Object.entries(TRANSCRIPT_LANGUAGES).map(([code, na
 export function normalizeLanguage(reported: string | null | undefined): string | null {
   const value = reported?.trim().toLowerCase();
   if (!value) return null;
-  if (value in TRANSCRIPT_LANGUAGES) return value;
+  if (Object.hasOwn(TRANSCRIPT_LANGUAGES, value)) return value;
   const primary = value.split(/[-_]/)[0];
-  if (primary in TRANSCRIPT_LANGUAGES) return primary;
+  if (Object.hasOwn(TRANSCRIPT_LANGUAGES, primary)) return primary;
   return CODE_BY_NAME.get(value) ?? value.slice(0, 35);
 }
 
 export function languageName(code: string | null | undefined): string {
   if (!code) return "Not detected";
-  return (TRANSCRIPT_LANGUAGES as Record<string, string>)[code] ?? code;
+  return ownValue<string>(TRANSCRIPT_LANGUAGES, code) ?? code;
 }

@@ -13,6 +13,10 @@ export function configuredTranscriptionProviders(
   const named = (env.TRANSCRIPTION_PROVIDERS ?? "")
     .split(",")
     .map((name) => name.trim())
-    .filter((name): name is TranscriptionProviderId => (TRANSCRIPTION_PROVIDER_IDS as readonly string[]).includes(name));
-  return [...new Set(named)].filter((id) => (id === "workers-ai" ? Boolean(env.AI) : Boolean(env.OPENAI_BASE_URL && env.OPENAI_API_KEY)));
+    .filter((name): name is TranscriptionProviderId =>
+      (TRANSCRIPTION_PROVIDER_IDS as readonly string[]).includes(name),
+    );
+  return [...new Set(named)].filter((id) =>
+    id === "workers-ai" ? Boolean(env.AI) : Boolean(env.OPENAI_BASE_URL && env.OPENAI_API_KEY),
+  );
 }

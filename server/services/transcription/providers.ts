@@ -67,7 +67,12 @@ const ZVerboseTranscription = z.object({
 /** Whatever a model that ignores verbose_json returns (plain `text`) still becomes one timed segment. */
 function segmentsFrom(body: z.infer<typeof ZVerboseTranscription>): TranscribedSegment[] {
   if (body.segments?.length) {
-    return body.segments.map((s) => ({ startMs: Math.round(s.start * 1000), endMs: Math.round(s.end * 1000), text: s.text.trim(), speaker: s.speaker ?? null }));
+    return body.segments.map((s) => ({
+      startMs: Math.round(s.start * 1000),
+      endMs: Math.round(s.end * 1000),
+      text: s.text.trim(),
+      speaker: s.speaker ?? null,
+    }));
   }
   const text = body.text?.trim();
   return text ? [{ startMs: 0, endMs: Math.round((body.duration ?? 0) * 1000), text }] : [];
@@ -77,7 +82,13 @@ function segmentsFrom(body: z.infer<typeof ZVerboseTranscription>): TranscribedS
  * Any OpenAI-compatible `POST {baseUrl}/audio/transcriptions` (OpenAI, Groq, faster-whisper-server, ...):
  * multipart upload, `verbose_json` with segment timestamps.
  */
-export function openAiTranscriptionProvider(opts: { baseUrl: string; apiKey: string; model?: string; maxBytes?: number; fetch?: typeof fetch }): TranscriptionProvider {
+export function openAiTranscriptionProvider(opts: {
+  baseUrl: string;
+  apiKey: string;
+  model?: string;
+  maxBytes?: number;
+  fetch?: typeof fetch;
+}): TranscriptionProvider {
   const baseUrl = opts.baseUrl.replace(/\/$/, "");
   const doFetch = opts.fetch ?? fetch;
   const id = "openai";
@@ -100,16 +111,32 @@ export function openAiTranscriptionProvider(opts: { baseUrl: string; apiKey: str
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
       } catch (error) {
-        throw new ProviderError(id, `Could not reach the transcription endpoint ${baseUrl}: ${(error as Error).message}`, true);
+        throw new ProviderError(
+          id,
+          `Could not reach the transcription endpoint ${baseUrl}: ${(error as Error).message}`,
+          true,
+        );
       }
       const raw = await response.text();
       if (!response.ok) {
         // A self-hosted server may accept less than OpenAI's 25 MB; the fix is a setting, so say which.
-        const hint = response.status === 413 ? " (set OPENAI_TRANSCRIPTION_MAX_BYTES to this endpoint's limit so files are split smaller)" : "";
-        throw new ProviderError(id, `The transcription endpoint answered ${response.status}: ${errorMessageOf(raw)}${hint}`, isTransientStatus(response.status));
+        const hint =
+          response.status === 413
+            ? " (set OPENAI_TRANSCRIPTION_MAX_BYTES to this endpoint's limit so files are split smaller)"
+            : "";
+        throw new ProviderError(
+          id,
+          `The transcription endpoint answered ${response.status}: ${errorMessageOf(raw)}${hint}`,
+          isTransientStatus(response.status),
+        );
       }
       const body = ZVerboseTranscription.safeParse(parseJson(raw));
-      if (!body.success) throw new ProviderError(id, "The transcription endpoint answered 200 with a body that is not a transcription.", true);
+      if (!body.success)
+        throw new ProviderError(
+          id,
+          "The transcription endpoint answered 200 with a body that is not a transcription.",
+          true,
+        );
       return { language: normalizeLanguage(body.data.language), segments: segmentsFrom(body.data) };
     },
   };
@@ -155,7 +182,9 @@ export function workersAiTranscriptionProvider(opts: { ai: Ai; maxBytes?: number
       let output: Ai_Cf_Openai_Whisper_Large_V3_Turbo_Output;
       try {
         output = await opts.ai.run(WORKERS_AI_WHISPER_MODEL, {
-          audio: Buffer.from(request.audio.buffer, request.audio.byteOffset, request.audio.byteLength).toString("base64"),
+          audio: Buffer.from(request.audio.buffer, request.audio.byteOffset, request.audio.byteLength).toString(
+            "base64",
+          ),
           task: "transcribe",
           ...(request.language ? { language: request.language } : {}),
         });
@@ -175,7 +204,15 @@ export function workersAiTranscriptionProvider(opts: { ai: Ai; maxBytes?: number
   };
 }
 
-type ProviderEnv = Pick<Env, "TRANSCRIPTION_PROVIDERS" | "AI" | "OPENAI_BASE_URL" | "OPENAI_API_KEY" | "OPENAI_TRANSCRIPTION_MODEL" | "OPENAI_TRANSCRIPTION_MAX_BYTES">;
+type ProviderEnv = Pick<
+  Env,
+  | "TRANSCRIPTION_PROVIDERS"
+  | "AI"
+  | "OPENAI_BASE_URL"
+  | "OPENAI_API_KEY"
+  | "OPENAI_TRANSCRIPTION_MODEL"
+  | "OPENAI_TRANSCRIPTION_MAX_BYTES"
+>;
 
 /**
  * A chunk is held in memory at least twice (the bytes and the multipart form) inside a 128 MB Worker, so a

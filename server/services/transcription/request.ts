@@ -9,15 +9,30 @@ import { TRANSCRIPTION_LEASE_MS, TRANSCRIPTION_MAX_ATTEMPTS } from "./run";
 export const TRANSCRIBE_JOB = "transcription.run";
 
 /** The minutes-quota message for transcribing this file now, or null when the plan has room for it. */
-export async function transcriptionQuotaError(opts: { db: DbOrTx; workspaceId: string; mediaId: string; now: Date }): Promise<string | null> {
+export async function transcriptionQuotaError(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  mediaId: string;
+  now: Date;
+}): Promise<string | null> {
   const [media] = await opts.db
-    .select({ durationSeconds: mediaObjects.durationSeconds, contentType: mediaObjects.contentType, declaredSize: mediaObjects.declaredSize })
+    .select({
+      durationSeconds: mediaObjects.durationSeconds,
+      contentType: mediaObjects.contentType,
+      declaredSize: mediaObjects.declaredSize,
+    })
     .from(mediaObjects)
     .where(and(eq(mediaObjects.id, opts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)))
     .limit(1);
   if (!media) return null;
   try {
-    await assertCanTranscribe({ db: opts.db, workspaceId: opts.workspaceId, seconds: estimateDurationSeconds(media), excludeMediaId: opts.mediaId, now: opts.now });
+    await assertCanTranscribe({
+      db: opts.db,
+      workspaceId: opts.workspaceId,
+      seconds: estimateDurationSeconds(media),
+      excludeMediaId: opts.mediaId,
+      now: opts.now,
+    });
     return null;
   } catch (error) {
     if (error instanceof AppError) return error.message;
@@ -43,7 +58,12 @@ export async function requestTranscription(opts: {
     // Over the month's minutes the job is created failed, with the quota message as its error: the upload that
     // asked for it still succeeds, and the file shows why it was not transcribed (Retry works after an upgrade).
     await lockWorkspaceQuota(tx, opts.workspaceId);
-    const overQuota = await transcriptionQuotaError({ db: tx, workspaceId: opts.workspaceId, mediaId: opts.mediaId, now: opts.now });
+    const overQuota = await transcriptionQuotaError({
+      db: tx,
+      workspaceId: opts.workspaceId,
+      mediaId: opts.mediaId,
+      now: opts.now,
+    });
     return tx
       .insert(transcriptionJobs)
       .values({
@@ -72,14 +92,23 @@ export async function requestTranscription(opts: {
 }
 
 /** Once a provider is configured, every waiting job is queued (run by the per-minute cron). */
-export async function startWaitingTranscriptions(opts: { db: DbOrTx; queue: QueueProducer; providersConfigured: boolean; now: Date }) {
+export async function startWaitingTranscriptions(opts: {
+  db: DbOrTx;
+  queue: QueueProducer;
+  providersConfigured: boolean;
+  now: Date;
+}) {
   if (!opts.providersConfigured) return 0;
   const started = await opts.db
     .update(transcriptionJobs)
     .set({ status: "queued", updatedAt: opts.now })
     .where(eq(transcriptionJobs.status, "waiting_for_provider"))
     .returning({ id: transcriptionJobs.id });
-  await enqueueJobs(opts.queue, TRANSCRIBE_JOB, started.map(({ id }) => ({ jobId: id })));
+  await enqueueJobs(
+    opts.queue,
+    TRANSCRIBE_JOB,
+    started.map(({ id }) => ({ jobId: id })),
+  );
   return started.length;
 }
 
@@ -116,6 +145,10 @@ export async function recoverStalledTranscriptions(opts: { db: DbOrTx; queue: Qu
     })
     .where(or(and(eq(transcriptionJobs.status, "queued"), lt(transcriptionJobs.updatedAt, lostBefore)), dead))
     .returning({ id: transcriptionJobs.id });
-  await enqueueJobs(opts.queue, TRANSCRIBE_JOB, requeued.map(({ id }) => ({ jobId: id })));
+  await enqueueJobs(
+    opts.queue,
+    TRANSCRIBE_JOB,
+    requeued.map(({ id }) => ({ jobId: id })),
+  );
   return { requeued: requeued.length, failed: failed.length };
 }

@@ -14,7 +14,13 @@ import {
   SPLITTABLE_FORMATS_LABEL,
   type RangeReader,
 } from "./audio-chunks";
-import { ProviderError, type TranscribedSegment, type TranscriptionProvider, type TranscriptionResult } from "./providers";
+import {
+  ProviderError,
+  type TranscribedSegment,
+  type TranscriptionProvider,
+  type TranscriptionResult,
+} from "./providers";
+import { ownValue } from "../../lib/records";
 
 /**
  * A delivery that finds the job `transcribing` leaves it to the one running it, unless that run started longer
@@ -39,14 +45,7 @@ class MediaNotReadyError extends Error {}
 export type MediaBucket = Pick<R2Bucket, "get" | "head">;
 
 export type TranscriptionRunOutcome =
-  | "missing"
-  | "already-done"
-  | "not-queued"
-  | "waiting-for-provider"
-  | "busy"
-  | "done"
-  | "failed"
-  | "superseded";
+  "missing" | "already-done" | "not-queued" | "waiting-for-provider" | "busy" | "done" | "failed" | "superseded";
 
 /**
  * Runs one transcription job, idempotently. Only a delivery that claims the job (queued -> transcribing, which
@@ -103,13 +102,20 @@ export async function runTranscriptionJob(opts: {
         eq(transcriptionJobs.id, job.id),
         or(
           eq(transcriptionJobs.status, "queued"),
-          and(eq(transcriptionJobs.status, "transcribing"), lt(transcriptionJobs.startedAt, new Date(startedAt.getTime() - TRANSCRIPTION_LEASE_MS))),
+          and(
+            eq(transcriptionJobs.status, "transcribing"),
+            lt(transcriptionJobs.startedAt, new Date(startedAt.getTime() - TRANSCRIPTION_LEASE_MS)),
+          ),
         ),
       ),
     )
     .returning();
   if (!claimed) return { outcome: "busy" };
-  const fence = and(eq(transcriptionJobs.id, claimed.id), eq(transcriptionJobs.status, "transcribing"), eq(transcriptionJobs.attempts, claimed.attempts));
+  const fence = and(
+    eq(transcriptionJobs.id, claimed.id),
+    eq(transcriptionJobs.status, "transcribing"),
+    eq(transcriptionJobs.attempts, claimed.attempts),
+  );
 
   try {
     const [media] = await db
@@ -124,14 +130,24 @@ export async function runTranscriptionJob(opts: {
       providers: opts.providers,
       language: claimed.language,
       onProgress: async (progress, used) => {
-        await db.update(transcriptionJobs).set({ progress, provider: used.join(", "), updatedAt: clock() }).where(fence);
+        await db
+          .update(transcriptionJobs)
+          .set({ progress, provider: used.join(", "), updatedAt: clock() })
+          .where(fence);
       },
     });
     const outcome = await db.transaction(async (tx) => {
       const now = clock();
       const [done] = await tx
         .update(transcriptionJobs)
-        .set({ status: "done", progress: 100, provider: providerIds.join(", "), lastError: null, finishedAt: now, updatedAt: now })
+        .set({
+          status: "done",
+          progress: 100,
+          provider: providerIds.join(", "),
+          lastError: null,
+          finishedAt: now,
+          updatedAt: now,
+        })
         .where(fence)
         .returning({ id: transcriptionJobs.id });
       if (!done) return "superseded" as const;
@@ -158,7 +174,9 @@ export async function runTranscriptionJob(opts: {
     return { outcome };
   } catch (error) {
     const permanent =
-      error instanceof AudioFormatError || error instanceof MediaUnusableError || (error instanceof ProviderError && !error.transient);
+      error instanceof AudioFormatError ||
+      error instanceof MediaUnusableError ||
+      (error instanceof ProviderError && !error.transient);
     const fails = permanent || opts.finalAttempt;
     const now = clock();
     const [recorded] = await db
@@ -172,7 +190,16 @@ export async function runTranscriptionJob(opts: {
       })
       .where(fence)
       .returning({ id: transcriptionJobs.id });
-    console.error(JSON.stringify({ event: "transcription.failed", jobId: claimed.id, attempt: claimed.attempts, permanent, final: fails, error: describeFailure(error) }));
+    console.error(
+      JSON.stringify({
+        event: "transcription.failed",
+        jobId: claimed.id,
+        attempt: claimed.attempts,
+        permanent,
+        final: fails,
+        error: describeFailure(error),
+      }),
+    );
     if (!recorded) return { outcome: "superseded" };
     if (permanent) return { outcome: "failed" };
     throw error;
@@ -211,7 +238,8 @@ export async function transcribeMedia(opts: {
   onProgress: (progress: number, providerIds: string[]) => Promise<void>;
 }): Promise<{ result: TranscriptionResult; providerIds: string[] }> {
   const { media } = opts;
-  if (media.status === "rejected") throw new MediaUnusableError(`The upload was rejected: ${media.rejectionReason ?? "it failed a check"}.`);
+  if (media.status === "rejected")
+    throw new MediaUnusableError(`The upload was rejected: ${media.rejectionReason ?? "it failed a check"}.`);
   if (media.status !== "ready") throw new MediaNotReadyError(`the file is still ${media.status}.`);
   if (media.kind === "image") throw new MediaUnusableError("Only audio and video files can be transcribed.");
   const stored = await opts.bucket.head(media.r2Key);
@@ -253,13 +281,33 @@ export async function transcribeMedia(opts: {
       );
     }
     const audio = size <= head.length ? head : await read(0, size);
-    await send({ audio, contentType: media.contentType, filename: filenameWithExtension(media.filename, media.contentType, format), startMs: 0, durationMs: null, doneBytes: size }, able);
+    await send(
+      {
+        audio,
+        contentType: media.contentType,
+        filename: filenameWithExtension(media.filename, media.contentType, format),
+        startMs: 0,
+        durationMs: null,
+        doneBytes: size,
+      },
+      able,
+    );
   } else if (format === "wav") {
     const layout = await readWavLayout(read, size);
     const pieces = planWavPieces(layout, limit);
     for (const [index, piece] of pieces.entries()) {
       const audio = buildWavPiece(layout, await read(piece.offset, piece.length));
-      await send({ audio, contentType: "audio/wav", filename: `${stem}.part${index + 1}.wav`, startMs: piece.startMs, durationMs: piece.durationMs, doneBytes: piece.offset + piece.length }, opts.providers);
+      await send(
+        {
+          audio,
+          contentType: "audio/wav",
+          filename: `${stem}.part${index + 1}.wav`,
+          startMs: piece.startMs,
+          durationMs: piece.durationMs,
+          doneBytes: piece.offset + piece.length,
+        },
+        opts.providers,
+      );
     }
   } else {
     let position = id3v2Length(head);
@@ -271,7 +319,17 @@ export async function transcribeMedia(opts: {
       const cut = cutMpegWindow(window, final);
       if (cut.hasAudio) {
         const audio = window.subarray(0, cut.length);
-        await send({ audio, contentType: "audio/mpeg", filename: `${stem}.part${index}.mp3`, startMs, durationMs: cut.durationMs, doneBytes: position + cut.length }, opts.providers);
+        await send(
+          {
+            audio,
+            contentType: "audio/mpeg",
+            filename: `${stem}.part${index}.mp3`,
+            startMs,
+            durationMs: cut.durationMs,
+            doneBytes: position + cut.length,
+          },
+          opts.providers,
+        );
       }
       startMs += cut.durationMs;
       position += cut.length;
@@ -294,8 +352,18 @@ export async function transcribeWithFallback(
     try {
       return { provider, result: await provider.transcribe(request) };
     } catch (error) {
-      const failure = error instanceof ProviderError ? error : new ProviderError(provider.id, error instanceof Error ? error.message : String(error), true);
-      console.warn(JSON.stringify({ event: "transcription.provider_failed", provider: provider.id, transient: failure.transient, error: failure.message }));
+      const failure =
+        error instanceof ProviderError
+          ? error
+          : new ProviderError(provider.id, error instanceof Error ? error.message : String(error), true);
+      console.warn(
+        JSON.stringify({
+          event: "transcription.provider_failed",
+          provider: provider.id,
+          transient: failure.transient,
+          error: failure.message,
+        }),
+      );
       if (!failure.transient) throw failure;
       failures.push(failure);
     }
@@ -310,7 +378,14 @@ export async function transcribeWithFallback(
 /** Inserts the media object's transcript, or replaces the text of the one a re-transcription supersedes. */
 async function saveTranscript(
   tx: DbOrTx,
-  opts: { workspaceId: string; mediaId: string; language: string | null; provider: string; segments: TranscribedSegment[]; now: Date },
+  opts: {
+    workspaceId: string;
+    mediaId: string;
+    language: string | null;
+    provider: string;
+    segments: TranscribedSegment[];
+    now: Date;
+  },
 ) {
   const [episode] = await tx
     .select({ id: episodes.id })
@@ -319,7 +394,15 @@ async function saveTranscript(
     .limit(1);
   const [inserted] = await tx
     .insert(transcripts)
-    .values({ workspaceId: opts.workspaceId, mediaId: opts.mediaId, episodeId: episode?.id ?? null, language: opts.language, provider: opts.provider, createdAt: opts.now, updatedAt: opts.now })
+    .values({
+      workspaceId: opts.workspaceId,
+      mediaId: opts.mediaId,
+      episodeId: episode?.id ?? null,
+      language: opts.language,
+      provider: opts.provider,
+      createdAt: opts.now,
+      updatedAt: opts.now,
+    })
     .onConflictDoNothing({ target: transcripts.mediaId })
     .returning({ id: transcripts.id });
   let transcriptId = inserted?.id;
@@ -327,7 +410,15 @@ async function saveTranscript(
     // The summary described the old text, so it goes with it; the transcript keeps its id (and links).
     const [existing] = await tx
       .update(transcripts)
-      .set({ language: opts.language, provider: opts.provider, summary: null, summaryKind: null, showNotes: null, chapters: null, updatedAt: opts.now })
+      .set({
+        language: opts.language,
+        provider: opts.provider,
+        summary: null,
+        summaryKind: null,
+        showNotes: null,
+        chapters: null,
+        updatedAt: opts.now,
+      })
       .where(and(eq(transcripts.mediaId, opts.mediaId), eq(transcripts.workspaceId, opts.workspaceId)))
       .returning({ id: transcripts.id });
     transcriptId = existing.id;
@@ -346,7 +437,8 @@ async function saveTranscript(
   for (let i = 0; i < rows.length; i += 1000) await tx.insert(transcriptSegments).values(rows.slice(i, i + 1000));
 }
 
-const megabytes = (bytes: number) => (bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.round(bytes / 1000)} KB`);
+const megabytes = (bytes: number) =>
+  bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.round(bytes / 1000)} KB`;
 
 const EXTENSIONS: Record<string, string> = {
   "audio/mpeg": "mp3",
@@ -372,6 +464,11 @@ const KNOWN_EXTENSIONS = new Set(["flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "
 function filenameWithExtension(filename: string, contentType: string, format: ReturnType<typeof sniffAudioFormat>) {
   const extension = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase();
   if (extension && KNOWN_EXTENSIONS.has(extension)) return filename;
-  const guessed = format === "wav" ? "wav" : format === "mp3" ? "mp3" : (EXTENSIONS[contentType.split(";")[0].trim().toLowerCase()] ?? "mp3");
+  const guessed =
+    format === "wav"
+      ? "wav"
+      : format === "mp3"
+        ? "mp3"
+        : (ownValue(EXTENSIONS, contentType.split(";")[0].trim().toLowerCase()) ?? "mp3");
   return `${filename || "audio"}.${guessed}`;
 }

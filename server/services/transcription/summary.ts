@@ -41,13 +41,25 @@ const DIGEST_JSON_SCHEMA = {
   properties: {
     summary: { type: "string" },
     showNotes: { type: "string" },
-    chapters: { type: "array", items: { type: "object", properties: { startMs: { type: "integer" }, title: { type: "string" } }, required: ["startMs", "title"] } },
+    chapters: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { startMs: { type: "integer" }, title: { type: "string" } },
+        required: ["startMs", "title"],
+      },
+    },
   },
   required: ["summary", "showNotes", "chapters"],
 };
 
 /** Any OpenAI-compatible `POST {baseUrl}/chat/completions` in JSON mode. */
-export function openAiChatProvider(opts: { baseUrl: string; apiKey: string; model?: string; fetch?: typeof fetch }): LlmProvider {
+export function openAiChatProvider(opts: {
+  baseUrl: string;
+  apiKey: string;
+  model?: string;
+  fetch?: typeof fetch;
+}): LlmProvider {
   const baseUrl = opts.baseUrl.replace(/\/$/, "");
   const doFetch = opts.fetch ?? fetch;
   return {
@@ -58,16 +70,32 @@ export function openAiChatProvider(opts: { baseUrl: string; apiKey: string; mode
         response = await doFetch(`${baseUrl}/chat/completions`, {
           method: "POST",
           headers: { authorization: `Bearer ${opts.apiKey}`, "content-type": "application/json" },
-          body: JSON.stringify({ model: opts.model ?? "gpt-4o-mini", messages, temperature: 0.3, response_format: { type: "json_object" } }),
+          body: JSON.stringify({
+            model: opts.model ?? "gpt-4o-mini",
+            messages,
+            temperature: 0.3,
+            response_format: { type: "json_object" },
+          }),
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
       } catch (error) {
-        throw new ProviderError("openai", `Could not reach the chat endpoint ${baseUrl}: ${(error as Error).message}`, true);
+        throw new ProviderError(
+          "openai",
+          `Could not reach the chat endpoint ${baseUrl}: ${(error as Error).message}`,
+          true,
+        );
       }
       const raw = await response.text();
-      if (!response.ok) throw new ProviderError("openai", `The chat endpoint answered ${response.status}: ${errorMessageOf(raw)}`, isTransientStatus(response.status));
-      const content = (parseJson(raw) as { choices?: { message?: { content?: unknown } }[] } | undefined)?.choices?.[0]?.message?.content;
-      if (typeof content !== "string") throw new ProviderError("openai", "The chat endpoint answered without a message.", true);
+      if (!response.ok)
+        throw new ProviderError(
+          "openai",
+          `The chat endpoint answered ${response.status}: ${errorMessageOf(raw)}`,
+          isTransientStatus(response.status),
+        );
+      const content = (parseJson(raw) as { choices?: { message?: { content?: unknown } }[] } | undefined)?.choices?.[0]
+        ?.message?.content;
+      if (typeof content !== "string")
+        throw new ProviderError("openai", "The chat endpoint answered without a message.", true);
       return parseJson(stripFences(content));
     },
   };
@@ -108,9 +136,16 @@ function parseJson(raw: string): unknown {
   }
 }
 
-const stripFences = (text: string) => text.trim().replace(/^```(?:json)?\s*/i, "").replace(/\s*```$/, "");
+const stripFences = (text: string) =>
+  text
+    .trim()
+    .replace(/^```(?:json)?\s*/i, "")
+    .replace(/\s*```$/, "");
 
-type LlmEnv = Pick<Env, "LLM_PROVIDERS" | "AI" | "LLM_BASE_URL" | "LLM_API_KEY" | "LLM_MODEL" | "OPENAI_BASE_URL" | "OPENAI_API_KEY">;
+type LlmEnv = Pick<
+  Env,
+  "LLM_PROVIDERS" | "AI" | "LLM_BASE_URL" | "LLM_API_KEY" | "LLM_MODEL" | "OPENAI_BASE_URL" | "OPENAI_API_KEY"
+>;
 
 /**
  * The LLM providers named in LLM_PROVIDERS, in fallback order, that have what they need: the AI binding, or a
@@ -122,8 +157,10 @@ export function llmProvidersFromEnv(env: LlmEnv, opts: { jsonSchema?: object } =
   const named = (env.LLM_PROVIDERS ?? "").split(",").map((name) => name.trim());
   const providers: LlmProvider[] = [];
   for (const id of new Set(named)) {
-    if (id === "workers-ai" && env.AI) providers.push(workersAiChatProvider({ ai: env.AI, jsonSchema: opts.jsonSchema }));
-    if (id === "openai" && baseUrl && apiKey) providers.push(openAiChatProvider({ baseUrl, apiKey, model: env.LLM_MODEL || undefined }));
+    if (id === "workers-ai" && env.AI)
+      providers.push(workersAiChatProvider({ ai: env.AI, jsonSchema: opts.jsonSchema }));
+    if (id === "openai" && baseUrl && apiKey)
+      providers.push(openAiChatProvider({ baseUrl, apiKey, model: env.LLM_MODEL || undefined }));
   }
   return providers;
 }
@@ -169,7 +206,9 @@ export function digestMessages(segments: TimedText[], language: string | null): 
 
 /** Chapters in order, inside the recording, without duplicates; the first starts at 0 as players expect. */
 function tidyChapters(chapters: Chapter[], durationMs: number): Chapter[] {
-  const sorted = chapters.map((c) => ({ startMs: Math.min(c.startMs, durationMs), title: c.title })).sort((a, b) => a.startMs - b.startMs);
+  const sorted = chapters
+    .map((c) => ({ startMs: Math.min(c.startMs, durationMs), title: c.title }))
+    .sort((a, b) => a.startMs - b.startMs);
   const unique = sorted.filter((c, i) => i === 0 || c.startMs !== sorted[i - 1].startMs);
   if (unique.length > 0) unique[0] = { ...unique[0], startMs: 0 };
   return unique;
@@ -179,14 +218,26 @@ function tidyChapters(chapters: Chapter[], durationMs: number): Chapter[] {
  * Asks each configured model in turn; a model that fails or answers something that is not the requested JSON
  * hands over to the next. Throws when none produced a valid digest.
  */
-export async function llmDigest(providers: LlmProvider[], segments: TimedText[], language: string | null): Promise<{ digest: TranscriptDigest; provider: LlmProviderId }> {
+export async function llmDigest(
+  providers: LlmProvider[],
+  segments: TimedText[],
+  language: string | null,
+): Promise<{ digest: TranscriptDigest; provider: LlmProviderId }> {
   const failures: string[] = [];
   const durationMs = segments.at(-1)?.endMs ?? 0;
   for (const provider of providers) {
     try {
       const parsed = ZDigest.safeParse(await provider.completeJson(digestMessages(segments, language)));
-      if (!parsed.success) throw new ProviderError(provider.id, "The model's answer was not the summary, show notes and chapters asked for.", true);
-      return { digest: { ...parsed.data, chapters: tidyChapters(parsed.data.chapters, durationMs) }, provider: provider.id };
+      if (!parsed.success)
+        throw new ProviderError(
+          provider.id,
+          "The model's answer was not the summary, show notes and chapters asked for.",
+          true,
+        );
+      return {
+        digest: { ...parsed.data, chapters: tidyChapters(parsed.data.chapters, durationMs) },
+        provider: provider.id,
+      };
     } catch (error) {
       failures.push(`${provider.id}: ${error instanceof Error ? error.message : String(error)}`);
       console.warn(JSON.stringify({ event: "summary.provider_failed", provider: provider.id, error: failures.at(-1) }));
@@ -212,8 +263,10 @@ const STOPWORDS = new Set(
   ).split(" "),
 );
 
-const wordsOf = (text: string) => (text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []).map((w) => w.replace(/’/g, "'"));
-export const contentWords = (text: string) => wordsOf(text).filter((w) => w.length > 2 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
+const wordsOf = (text: string) =>
+  (text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []).map((w) => w.replace(/’/g, "'"));
+export const contentWords = (text: string) =>
+  wordsOf(text).filter((w) => w.length > 2 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
 
 interface Sentence {
   text: string;
@@ -248,14 +301,17 @@ export function sentencesOf(segments: TimedText[]): Sentence[] {
 export function extractiveSummary(segments: TimedText[], maxSentences?: number): string[] {
   const sentences = sentencesOf(segments);
   const frequency = new Map<string, number>();
-  for (const word of sentences.flatMap((s) => contentWords(s.text))) frequency.set(word, (frequency.get(word) ?? 0) + 1);
+  for (const word of sentences.flatMap((s) => contentWords(s.text)))
+    frequency.set(word, (frequency.get(word) ?? 0) + 1);
   const top = Math.max(1, ...frequency.values());
   const count = maxSentences ?? Math.min(7, Math.max(3, Math.round(sentences.length / 15)));
   const candidates = sentences.filter((s) => wordsOf(s.text).length >= 5);
   const pool = candidates.length >= Math.min(count, sentences.length) ? candidates : sentences;
   const score = (s: Sentence) => {
     const words = contentWords(s.text);
-    return words.length === 0 ? 0 : words.reduce((sum, w) => sum + (frequency.get(w) ?? 0) / top, 0) / Math.sqrt(words.length);
+    return words.length === 0
+      ? 0
+      : words.reduce((sum, w) => sum + (frequency.get(w) ?? 0) / top, 0) / Math.sqrt(words.length);
   };
   return pool
     .map((s) => ({ s, score: score(s) }))

@@ -29,7 +29,10 @@ export async function getJobForMedia(opts: { db: DbOrTx; workspaceId: string; me
   const [row] = await opts.db
     .select({ mediaId: mediaObjects.id, job: jobColumns, transcriptId: transcripts.id })
     .from(mediaObjects)
-    .leftJoin(transcriptionJobs, and(eq(transcriptionJobs.mediaId, mediaObjects.id), eq(transcriptionJobs.workspaceId, opts.workspaceId)))
+    .leftJoin(
+      transcriptionJobs,
+      and(eq(transcriptionJobs.mediaId, mediaObjects.id), eq(transcriptionJobs.workspaceId, opts.workspaceId)),
+    )
     .leftJoin(transcripts, and(eq(transcripts.mediaId, mediaObjects.id), eq(transcripts.workspaceId, opts.workspaceId)))
     .where(and(eq(mediaObjects.id, opts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)))
     .limit(1);
@@ -38,16 +41,31 @@ export async function getJobForMedia(opts: { db: DbOrTx; workspaceId: string; me
 }
 
 /** A transcript with its media file's name, its segments in order, and the state of its job. */
-export async function getTranscript(opts: { db: DbOrTx; workspaceId: string; transcriptId?: string; mediaId?: string }) {
+export async function getTranscript(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  transcriptId?: string;
+  mediaId?: string;
+}) {
   const [row] = await opts.db
     .select({
       transcript: transcripts,
-      media: { filename: mediaObjects.filename, contentType: mediaObjects.contentType, durationSeconds: mediaObjects.durationSeconds },
+      media: {
+        filename: mediaObjects.filename,
+        contentType: mediaObjects.contentType,
+        durationSeconds: mediaObjects.durationSeconds,
+      },
       job: jobColumns,
     })
     .from(transcripts)
-    .innerJoin(mediaObjects, and(eq(mediaObjects.id, transcripts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)))
-    .leftJoin(transcriptionJobs, and(eq(transcriptionJobs.mediaId, transcripts.mediaId), eq(transcriptionJobs.workspaceId, opts.workspaceId)))
+    .innerJoin(
+      mediaObjects,
+      and(eq(mediaObjects.id, transcripts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)),
+    )
+    .leftJoin(
+      transcriptionJobs,
+      and(eq(transcriptionJobs.mediaId, transcripts.mediaId), eq(transcriptionJobs.workspaceId, opts.workspaceId)),
+    )
     .where(
       and(
         eq(transcripts.workspaceId, opts.workspaceId),
@@ -67,14 +85,22 @@ export async function getTranscript(opts: { db: DbOrTx; workspaceId: string; tra
       text: transcriptSegments.text,
     })
     .from(transcriptSegments)
-    .where(and(eq(transcriptSegments.transcriptId, row.transcript.id), eq(transcriptSegments.workspaceId, opts.workspaceId)))
+    .where(
+      and(eq(transcriptSegments.transcriptId, row.transcript.id), eq(transcriptSegments.workspaceId, opts.workspaceId)),
+    )
     .orderBy(asc(transcriptSegments.position));
   const { workspaceId: _, ...transcript } = row.transcript;
   return { ...transcript, media: row.media, job: row.job, segments };
 }
 
 /** Changes a segment's words only: its timings stay as transcribed, so playback sync keeps working. */
-export async function updateSegmentText(opts: { db: DbOrTx; workspaceId: string; segmentId: string; text: string; now: Date }) {
+export async function updateSegmentText(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  segmentId: string;
+  text: string;
+  now: Date;
+}) {
   const [segment] = await opts.db
     .update(transcriptSegments)
     .set({ text: opts.text })
@@ -119,21 +145,37 @@ export async function setTranscriptionLanguage(opts: {
 }) {
   const { job: existing } = await getJobForMedia(opts);
   if (!existing) {
-    if (!opts.retranscribe) throw new AppError("PRECONDITION_FAILED", "This file has not been sent for transcription yet. Choose “Transcribe again” to start it with this language.");
+    if (!opts.retranscribe)
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        "This file has not been sent for transcription yet. Choose “Transcribe again” to start it with this language.",
+      );
     await requestTranscription({ ...opts, now: opts.now });
   } else {
-    const restart = opts.retranscribe && (existing.status === "transcribing" || existing.status === "done" || existing.status === "failed");
+    const restart =
+      opts.retranscribe &&
+      (existing.status === "transcribing" || existing.status === "done" || existing.status === "failed");
     const status = restart ? (opts.providersConfigured ? "queued" : "waiting_for_provider") : existing.status;
     await opts.db.transaction(async (tx) => {
       // Transcribing again is metered again, so it needs the month's minutes like a first run.
       if (restart) {
         await lockWorkspaceQuota(tx, opts.workspaceId);
-        const overQuota = await transcriptionQuotaError({ db: tx, workspaceId: opts.workspaceId, mediaId: opts.mediaId, now: opts.now });
+        const overQuota = await transcriptionQuotaError({
+          db: tx,
+          workspaceId: opts.workspaceId,
+          mediaId: opts.mediaId,
+          now: opts.now,
+        });
         if (overQuota) throw new AppError("PRECONDITION_FAILED", overQuota);
       }
       await tx
         .update(transcriptionJobs)
-        .set({ language: opts.language, status, ...(restart ? { progress: 0, lastError: null, finishedAt: null } : {}), updatedAt: opts.now })
+        .set({
+          language: opts.language,
+          status,
+          ...(restart ? { progress: 0, lastError: null, finishedAt: null } : {}),
+          updatedAt: opts.now,
+        })
         .where(and(eq(transcriptionJobs.id, existing.id), eq(transcriptionJobs.workspaceId, opts.workspaceId)));
     });
     // A run in progress is superseded: the new delivery claims the job and the old one's writes are fenced out.
@@ -179,14 +221,28 @@ export async function retryTranscriptionJob(opts: {
     const [failed] = await tx
       .select({ mediaId: transcriptionJobs.mediaId })
       .from(transcriptionJobs)
-      .where(and(eq(transcriptionJobs.id, opts.jobId), eq(transcriptionJobs.workspaceId, opts.workspaceId), eq(transcriptionJobs.status, "failed")));
-    const overQuota = failed ? await transcriptionQuotaError({ db: tx, workspaceId: opts.workspaceId, mediaId: failed.mediaId, now: opts.now }) : null;
+      .where(
+        and(
+          eq(transcriptionJobs.id, opts.jobId),
+          eq(transcriptionJobs.workspaceId, opts.workspaceId),
+          eq(transcriptionJobs.status, "failed"),
+        ),
+      );
+    const overQuota = failed
+      ? await transcriptionQuotaError({ db: tx, workspaceId: opts.workspaceId, mediaId: failed.mediaId, now: opts.now })
+      : null;
     if (overQuota) throw new AppError("PRECONDITION_FAILED", overQuota);
     // A failed job has no run in progress, so the attempt budget can start over (the stuck-run sweep counts it).
     return tx
       .update(transcriptionJobs)
       .set({ status, progress: 0, attempts: 0, lastError: null, finishedAt: null, updatedAt: opts.now })
-      .where(and(eq(transcriptionJobs.id, opts.jobId), eq(transcriptionJobs.workspaceId, opts.workspaceId), eq(transcriptionJobs.status, "failed")))
+      .where(
+        and(
+          eq(transcriptionJobs.id, opts.jobId),
+          eq(transcriptionJobs.workspaceId, opts.workspaceId),
+          eq(transcriptionJobs.status, "failed"),
+        ),
+      )
       .returning(jobColumns);
   });
   if (!retried) {
@@ -196,7 +252,11 @@ export async function retryTranscriptionJob(opts: {
       .where(and(eq(transcriptionJobs.id, opts.jobId), eq(transcriptionJobs.workspaceId, opts.workspaceId)))
       .limit(1);
     if (!current) throw notFound("Transcription job");
-    if (current.status === "done") throw new AppError("CONFLICT", "This file is already transcribed. To transcribe it again, use “Transcribe again” on its transcript.");
+    if (current.status === "done")
+      throw new AppError(
+        "CONFLICT",
+        "This file is already transcribed. To transcribe it again, use “Transcribe again” on its transcript.",
+      );
     return current;
   }
   if (status === "queued") await enqueueJob(opts.queue, TRANSCRIBE_JOB, { jobId: retried.id });
@@ -216,7 +276,14 @@ export async function retryTranscriptionJob(opts: {
  * Writes the summary, show notes and chapters: by the configured LLM providers when there are any, otherwise
  * the extractive fallback, stored as kind "extractive" so it is never mistaken for a model's writing.
  */
-export async function summarizeTranscript(opts: { db: DbOrTx; workspaceId: string; transcriptId: string; providers: LlmProvider[]; actor: Actor; now: Date }) {
+export async function summarizeTranscript(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  transcriptId: string;
+  providers: LlmProvider[];
+  actor: Actor;
+  now: Date;
+}) {
   const [transcript] = await opts.db
     .select({ id: transcripts.id, language: transcripts.language })
     .from(transcripts)
@@ -226,7 +293,9 @@ export async function summarizeTranscript(opts: { db: DbOrTx; workspaceId: strin
   const segments = await opts.db
     .select({ startMs: transcriptSegments.startMs, endMs: transcriptSegments.endMs, text: transcriptSegments.text })
     .from(transcriptSegments)
-    .where(and(eq(transcriptSegments.transcriptId, transcript.id), eq(transcriptSegments.workspaceId, opts.workspaceId)))
+    .where(
+      and(eq(transcriptSegments.transcriptId, transcript.id), eq(transcriptSegments.workspaceId, opts.workspaceId)),
+    )
     .orderBy(asc(transcriptSegments.position));
   if (segments.length === 0) throw new AppError("PRECONDITION_FAILED", "This transcript has no text to summarise.");
 
@@ -237,16 +306,31 @@ export async function summarizeTranscript(opts: { db: DbOrTx; workspaceId: strin
       digest = (await llmDigest(opts.providers, segments, transcript.language)).digest;
       summaryKind = "llm";
     } catch (error) {
-      throw new AppError("PRECONDITION_FAILED", `The AI provider could not write the summary (${(error as Error).message}). Try again in a minute.`, { cause: error });
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `The AI provider could not write the summary (${(error as Error).message}). Try again in a minute.`,
+        { cause: error },
+      );
     }
   } else {
     digest = extractiveDigest(segments);
   }
   const [saved] = await opts.db
     .update(transcripts)
-    .set({ summary: digest.summary, summaryKind, showNotes: digest.showNotes, chapters: digest.chapters, updatedAt: opts.now })
+    .set({
+      summary: digest.summary,
+      summaryKind,
+      showNotes: digest.showNotes,
+      chapters: digest.chapters,
+      updatedAt: opts.now,
+    })
     .where(and(eq(transcripts.id, transcript.id), eq(transcripts.workspaceId, opts.workspaceId)))
-    .returning({ summary: transcripts.summary, summaryKind: transcripts.summaryKind, showNotes: transcripts.showNotes, chapters: transcripts.chapters });
+    .returning({
+      summary: transcripts.summary,
+      summaryKind: transcripts.summaryKind,
+      showNotes: transcripts.showNotes,
+      chapters: transcripts.chapters,
+    });
   await recordAudit({
     db: opts.db,
     action: "transcript.summarized",

@@ -35,15 +35,26 @@ export async function inviteMember(opts: {
       .where(and(eq(memberships.workspaceId, opts.workspaceId), eq(users.email, opts.email)))
       .limit(1);
     if (existingMember) {
-      throw new AppError("CONFLICT", `${opts.email} is already a member of this workspace.`, { fieldErrors: { email: ["Already a member."] } });
+      throw new AppError("CONFLICT", `${opts.email} is already a member of this workspace.`, {
+        fieldErrors: { email: ["Already a member."] },
+      });
     }
-    const [workspace] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, opts.workspaceId));
+    const [workspace] = await tx
+      .select({ name: workspaces.name })
+      .from(workspaces)
+      .where(eq(workspaces.id, opts.workspaceId));
     if (!workspace) throw notFound("Workspace");
     // Re-inviting the same address replaces the earlier link, so only the newest email works.
     await tx
       .update(invitations)
       .set({ revokedAt: opts.now })
-      .where(and(eq(invitations.workspaceId, opts.workspaceId), eq(invitations.email, opts.email), pendingInvitation(opts.now)));
+      .where(
+        and(
+          eq(invitations.workspaceId, opts.workspaceId),
+          eq(invitations.email, opts.email),
+          pendingInvitation(opts.now),
+        ),
+      );
     // After the replaced link is revoked, so re-inviting an address needs no extra seat; under the quota lock so
     // parallel invitations cannot overshoot the seats.
     await lockWorkspaceQuota(tx, opts.workspaceId);
@@ -63,9 +74,22 @@ export async function inviteMember(opts: {
     const emailId = await recordEmail({
       db: tx,
       to: opts.email,
-      content: invitationTemplate({ inviterName: opts.inviter.name, workspaceName: workspace.name, role: opts.role, url: `${opts.appUrl}/invite/${token}` }),
+      content: invitationTemplate({
+        inviterName: opts.inviter.name,
+        workspaceName: workspace.name,
+        role: opts.role,
+        url: `${opts.appUrl}/invite/${token}`,
+      }),
     });
-    await recordAudit({ db: tx, action: "member.invited", actorUserId: opts.inviter.id, workspaceId: opts.workspaceId, detail: { email: opts.email, role: opts.role }, meta: opts.meta, now: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "member.invited",
+      actorUserId: opts.inviter.id,
+      workspaceId: opts.workspaceId,
+      detail: { email: opts.email, role: opts.role },
+      meta: opts.meta,
+      now: opts.now,
+    });
     return { invitation, emailId };
   });
   await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId });
@@ -74,27 +98,59 @@ export async function inviteMember(opts: {
 
 export async function listPendingInvitations(opts: { db: DbOrTx; workspaceId: string; now: Date }) {
   return opts.db
-    .select({ id: invitations.id, email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt, createdAt: invitations.createdAt })
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+      createdAt: invitations.createdAt,
+    })
     .from(invitations)
     .where(and(eq(invitations.workspaceId, opts.workspaceId), pendingInvitation(opts.now)))
     .orderBy(desc(invitations.createdAt));
 }
 
-export async function revokeInvitation(opts: { db: DbOrTx; workspaceId: string; invitationId: string; actorUserId: string; meta: RequestMeta; now: Date }) {
+export async function revokeInvitation(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  invitationId: string;
+  actorUserId: string;
+  meta: RequestMeta;
+  now: Date;
+}) {
   const [revoked] = await opts.db
     .update(invitations)
     .set({ revokedAt: opts.now })
-    .where(and(eq(invitations.id, opts.invitationId), eq(invitations.workspaceId, opts.workspaceId), pendingInvitation(opts.now)))
+    .where(
+      and(
+        eq(invitations.id, opts.invitationId),
+        eq(invitations.workspaceId, opts.workspaceId),
+        pendingInvitation(opts.now),
+      ),
+    )
     .returning({ id: invitations.id, email: invitations.email });
   if (!revoked) throw notFound("Invitation");
-  await recordAudit({ db: opts.db, action: "member.invitation_revoked", actorUserId: opts.actorUserId, workspaceId: opts.workspaceId, detail: { email: revoked.email }, meta: opts.meta, now: opts.now });
+  await recordAudit({
+    db: opts.db,
+    action: "member.invitation_revoked",
+    actorUserId: opts.actorUserId,
+    workspaceId: opts.workspaceId,
+    detail: { email: revoked.email },
+    meta: opts.meta,
+    now: opts.now,
+  });
   return { id: revoked.id };
 }
 
 /** What the invite page shows before the visitor accepts. Unknown, used, revoked or expired: NOT_FOUND. */
 export async function previewInvitation(opts: { db: DbOrTx; token: string; now: Date }) {
   const [row] = await opts.db
-    .select({ email: invitations.email, role: invitations.role, workspaceName: workspaces.name, inviterName: users.name })
+    .select({
+      email: invitations.email,
+      role: invitations.role,
+      workspaceName: workspaces.name,
+      inviterName: users.name,
+    })
     .from(invitations)
     .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
     .leftJoin(users, eq(users.id, invitations.invitedBy))
@@ -108,7 +164,13 @@ export async function previewInvitation(opts: { db: DbOrTx; token: string; now: 
  * Single use: the invitation is claimed by the same UPDATE that checks it is pending. The signed-in account
  * must own the invited address, so a forwarded link cannot be used by someone else.
  */
-export async function acceptInvitation(opts: { db: Database; token: string; user: { id: string; email: string }; meta: RequestMeta; now: Date }) {
+export async function acceptInvitation(opts: {
+  db: Database;
+  token: string;
+  user: { id: string; email: string };
+  meta: RequestMeta;
+  now: Date;
+}) {
   return opts.db.transaction(async (tx) => {
     const [invitation] = await tx
       .select()
@@ -118,14 +180,25 @@ export async function acceptInvitation(opts: { db: Database; token: string; user
       .for("update");
     if (!invitation) throw new AppError("NOT_FOUND", "This invitation link is invalid, expired or already used.");
     if (invitation.email !== opts.user.email) {
-      throw new AppError("FORBIDDEN", `This invitation was sent to ${invitation.email}. Log in with that address to accept it.`);
+      throw new AppError(
+        "FORBIDDEN",
+        `This invitation was sent to ${invitation.email}. Log in with that address to accept it.`,
+      );
     }
     await tx.update(invitations).set({ acceptedAt: opts.now }).where(eq(invitations.id, invitation.id));
     await tx
       .insert(memberships)
       .values({ workspaceId: invitation.workspaceId, userId: opts.user.id, role: invitation.role, createdAt: opts.now })
       .onConflictDoNothing();
-    await recordAudit({ db: tx, action: "member.joined", actorUserId: opts.user.id, workspaceId: invitation.workspaceId, detail: { role: invitation.role }, meta: opts.meta, now: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "member.joined",
+      actorUserId: opts.user.id,
+      workspaceId: invitation.workspaceId,
+      detail: { role: invitation.role },
+      meta: opts.meta,
+      now: opts.now,
+    });
     return { workspaceId: invitation.workspaceId };
   });
 }

@@ -16,7 +16,13 @@ interface MemberChange {
 
 export async function listMembers(opts: { db: DbOrTx; workspaceId: string }) {
   return opts.db
-    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt })
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.workspaceId, opts.workspaceId))
@@ -62,7 +68,15 @@ export async function changeMemberRole(opts: MemberChange & { targetUserId: stri
       .update(memberships)
       .set({ role: opts.role })
       .where(and(eq(memberships.workspaceId, opts.access.workspaceId), eq(memberships.userId, opts.targetUserId)));
-    await recordAudit({ db: tx, action: "member.role_changed", actorUserId: opts.actorUserId, workspaceId: opts.access.workspaceId, detail: { userId: opts.targetUserId, from: target.role, to: opts.role }, meta: opts.meta, now: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "member.role_changed",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.access.workspaceId,
+      detail: { userId: opts.targetUserId, from: target.role, to: opts.role },
+      meta: opts.meta,
+      now: opts.now,
+    });
     return { userId: opts.targetUserId, role: opts.role };
   });
 }
@@ -78,7 +92,15 @@ export async function removeMember(opts: MemberChange & { targetUserId: string }
     await tx
       .delete(memberships)
       .where(and(eq(memberships.workspaceId, opts.access.workspaceId), eq(memberships.userId, opts.targetUserId)));
-    await recordAudit({ db: tx, action: "member.removed", actorUserId: opts.actorUserId, workspaceId: opts.access.workspaceId, detail: { userId: opts.targetUserId, role: target.role }, meta: opts.meta, now: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "member.removed",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.access.workspaceId,
+      detail: { userId: opts.targetUserId, role: target.role },
+      meta: opts.meta,
+      now: opts.now,
+    });
     return { userId: opts.targetUserId };
   });
 }
@@ -92,7 +114,15 @@ export async function leaveWorkspace(opts: MemberChange) {
     await tx
       .delete(memberships)
       .where(and(eq(memberships.workspaceId, opts.access.workspaceId), eq(memberships.userId, opts.actorUserId)));
-    await recordAudit({ db: tx, action: "member.left", actorUserId: opts.actorUserId, workspaceId: opts.access.workspaceId, detail: { role: me.role }, meta: opts.meta, now: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "member.left",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.access.workspaceId,
+      detail: { role: me.role },
+      meta: opts.meta,
+      now: opts.now,
+    });
     return { workspaceId: opts.access.workspaceId };
   });
 }
@@ -106,7 +136,15 @@ export async function transferOwnership(opts: MemberChange & { targetUserId: str
       and(eq(memberships.workspaceId, opts.access.workspaceId), eq(memberships.userId, userId));
     await tx.update(memberships).set({ role: "owner" }).where(memberOf(opts.targetUserId));
     await tx.update(memberships).set({ role: "admin" }).where(memberOf(opts.actorUserId));
-    await recordAudit({ db: tx, action: "workspace.ownership_transferred", actorUserId: opts.actorUserId, workspaceId: opts.access.workspaceId, detail: { to: opts.targetUserId }, meta: opts.meta, now: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "workspace.ownership_transferred",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.access.workspaceId,
+      detail: { to: opts.targetUserId },
+      meta: opts.meta,
+      now: opts.now,
+    });
     return { ownerUserId: opts.targetUserId };
   });
 }

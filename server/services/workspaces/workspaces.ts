@@ -1,6 +1,14 @@
 import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { billingAccounts, invitations, memberships, notifications, workspaces, type BillingStatus, type Role } from "../../../db/schema";
+import {
+  billingAccounts,
+  invitations,
+  memberships,
+  notifications,
+  workspaces,
+  type BillingStatus,
+  type Role,
+} from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
@@ -15,7 +23,12 @@ export interface WorkspaceAccess {
  * Resolves the caller's role in a workspace. Not a member: NOT_FOUND (another tenant's workspace must be
  * indistinguishable from one that does not exist). A member lacking the permission: FORBIDDEN.
  */
-export async function authorizeWorkspace(opts: { db: DbOrTx; workspaceId: string; userId: string; permission: Permission }): Promise<WorkspaceAccess> {
+export async function authorizeWorkspace(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  userId: string;
+  permission: Permission;
+}): Promise<WorkspaceAccess> {
   const [membership] = await opts.db
     .select({ role: memberships.role })
     .from(memberships)
@@ -28,10 +41,26 @@ export async function authorizeWorkspace(opts: { db: DbOrTx; workspaceId: string
   return { workspaceId: opts.workspaceId, role: membership.role };
 }
 
-export async function createWorkspace(opts: { db: DbOrTx; userId: string; name: string; meta: RequestMeta; now: Date }) {
+export async function createWorkspace(opts: {
+  db: DbOrTx;
+  userId: string;
+  name: string;
+  meta: RequestMeta;
+  now: Date;
+}) {
   const [workspace] = await opts.db.insert(workspaces).values({ name: opts.name, createdAt: opts.now }).returning();
-  await opts.db.insert(memberships).values({ workspaceId: workspace.id, userId: opts.userId, role: "owner", createdAt: opts.now });
-  await recordAudit({ db: opts.db, action: "workspace.created", actorUserId: opts.userId, workspaceId: workspace.id, detail: { name: opts.name }, meta: opts.meta, now: opts.now });
+  await opts.db
+    .insert(memberships)
+    .values({ workspaceId: workspace.id, userId: opts.userId, role: "owner", createdAt: opts.now });
+  await recordAudit({
+    db: opts.db,
+    action: "workspace.created",
+    actorUserId: opts.userId,
+    workspaceId: workspace.id,
+    detail: { name: opts.name },
+    meta: opts.meta,
+    now: opts.now,
+  });
   return { id: workspace.id, name: workspace.name, role: "owner" as const };
 }
 
@@ -62,14 +91,29 @@ export async function getWorkspace(opts: { db: DbOrTx; workspaceId: string }) {
   return workspace;
 }
 
-export async function renameWorkspace(opts: { db: DbOrTx; workspaceId: string; actorUserId: string; name: string; meta: RequestMeta; now: Date }) {
+export async function renameWorkspace(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  actorUserId: string;
+  name: string;
+  meta: RequestMeta;
+  now: Date;
+}) {
   const [updated] = await opts.db
     .update(workspaces)
     .set({ name: opts.name })
     .where(eq(workspaces.id, opts.workspaceId))
     .returning();
   if (!updated) throw notFound("Workspace");
-  await recordAudit({ db: opts.db, action: "workspace.renamed", actorUserId: opts.actorUserId, workspaceId: opts.workspaceId, detail: { name: opts.name }, meta: opts.meta, now: opts.now });
+  await recordAudit({
+    db: opts.db,
+    action: "workspace.renamed",
+    actorUserId: opts.actorUserId,
+    workspaceId: opts.workspaceId,
+    detail: { name: opts.name },
+    meta: opts.meta,
+    now: opts.now,
+  });
   return { id: updated.id, name: updated.name };
 }
 
@@ -84,7 +128,13 @@ export async function getWorkspaceOverview(opts: { db: DbOrTx; workspaceId: stri
       .from(invitations)
       .where(and(eq(invitations.workspaceId, opts.workspaceId), pendingInvitation(opts.now))),
   ]);
-  return { id: workspace.id, name: workspace.name, createdAt: workspace.createdAt, memberCount: members.value, pendingInvitationCount: pendingInvites.value };
+  return {
+    id: workspace.id,
+    name: workspace.name,
+    createdAt: workspace.createdAt,
+    memberCount: members.value,
+    pendingInvitationCount: pendingInvites.value,
+  };
 }
 
 export function pendingInvitation(now: Date) {

@@ -12,12 +12,16 @@ import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 async function billedTenantA({ db, a }: Tenants) {
   const id = `evt_${randomUUID()}`;
   await setPlanLocally({ db, workspaceId: a.workspace.id, plan: "pro", environment: "test", now: new Date() });
-  await db.insert(stripeEvents).values({ id, type: "invoice.paid", created: 1, outcome: "processed", workspaceId: a.workspace.id });
+  await db
+    .insert(stripeEvents)
+    .values({ id, type: "invoice.paid", created: 1, outcome: "processed", workspaceId: a.workspace.id });
   return id;
 }
 
 /** Runs `fn` with a local Stripe stand-in and the env that points the real SDK at it. */
-async function withStripe<T>(fn: (stripe: { api: StripeApiServer; env: Record<string, string> }) => Promise<T>): Promise<T> {
+async function withStripe<T>(
+  fn: (stripe: { api: StripeApiServer; env: Record<string, string> }) => Promise<T>,
+): Promise<T> {
   const api = await startStripeApi();
   const env = {
     STRIPE_SECRET_KEY: "sk_test_tenancy",
@@ -35,7 +39,10 @@ async function withStripe<T>(fn: (stripe: { api: StripeApiServer; env: Record<st
 
 /** Tenant A's admin starts a checkout, which gives A a Stripe customer; returns that customer's id. */
 async function checkoutTenantA(x: Tenants, env: Record<string, string>) {
-  await callerFor(x.db, x.a.admin, { env }).api.billing.createCheckoutSession({ workspaceId: x.a.workspace.id, plan: "creator" });
+  await callerFor(x.db, x.a.admin, { env }).api.billing.createCheckoutSession({
+    workspaceId: x.a.workspace.id,
+    plan: "creator",
+  });
   const [account] = await x.db.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, x.a.workspace.id));
   return account.stripeCustomerId ?? "";
 }
@@ -68,7 +75,10 @@ export const cases: Record<string, TenancyCase> = {
   "billing.createCheckoutSession": {
     allow: (x) =>
       withStripe(async ({ env }) => {
-        const { url } = await callerFor(x.db, x.a.owner, { env }).api.billing.createCheckoutSession({ workspaceId: x.a.workspace.id, plan: "pro" });
+        const { url } = await callerFor(x.db, x.a.owner, { env }).api.billing.createCheckoutSession({
+          workspaceId: x.a.workspace.id,
+          plan: "pro",
+        });
         expect(url).toMatch(/^https:\/\/checkout\.stripe\.test\//);
       }),
     foreign: (x) =>
@@ -88,7 +98,9 @@ export const cases: Record<string, TenancyCase> = {
     allow: (x) =>
       withStripe(async ({ env }) => {
         await checkoutTenantA(x, env);
-        const { url } = await callerFor(x.db, x.a.owner, { env }).api.billing.createPortalSession({ workspaceId: x.a.workspace.id });
+        const { url } = await callerFor(x.db, x.a.owner, { env }).api.billing.createPortalSession({
+          workspaceId: x.a.workspace.id,
+        });
         expect(url).toMatch(/^https:\/\/billing\.stripe\.test\//);
       }),
     foreign: (x) =>
@@ -97,21 +109,29 @@ export const cases: Record<string, TenancyCase> = {
         const outsider = callerFor(x.db, x.outsider, { env }).api;
         await expectNotFound(outsider.billing.createPortalSession({ workspaceId: x.a.workspace.id }));
         // Tenant A's customer does not leak into the outsider's workspace, which has none.
-        await expect(outsider.billing.createPortalSession({ workspaceId: x.b.id })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+        await expect(outsider.billing.createPortalSession({ workspaceId: x.b.id })).rejects.toMatchObject({
+          code: "PRECONDITION_FAILED",
+        });
       }),
   },
   "billing.listInvoices": {
     allow: (x) =>
       withStripe(async ({ api, env }) => {
         const customer = await checkoutTenantA(x, env);
-        api.setInvoices(customer, [{ id: "in_tenant_a", number: "A-1", status: "paid", amountDue: 1500, amountPaid: 1500, created: 1 }]);
-        const { items } = await callerFor(x.db, x.a.admin, { env }).api.billing.listInvoices({ workspaceId: x.a.workspace.id });
+        api.setInvoices(customer, [
+          { id: "in_tenant_a", number: "A-1", status: "paid", amountDue: 1500, amountPaid: 1500, created: 1 },
+        ]);
+        const { items } = await callerFor(x.db, x.a.admin, { env }).api.billing.listInvoices({
+          workspaceId: x.a.workspace.id,
+        });
         expect(items.map((i) => i.id)).toEqual(["in_tenant_a"]);
       }),
     foreign: (x) =>
       withStripe(async ({ api, env }) => {
         const customer = await checkoutTenantA(x, env);
-        api.setInvoices(customer, [{ id: "in_tenant_a", number: "A-1", status: "paid", amountDue: 1500, amountPaid: 1500, created: 1 }]);
+        api.setInvoices(customer, [
+          { id: "in_tenant_a", number: "A-1", status: "paid", amountDue: 1500, amountPaid: 1500, created: 1 },
+        ]);
         const outsider = callerFor(x.db, x.outsider, { env }).api;
         await expectNotFound(outsider.billing.listInvoices({ workspaceId: x.a.workspace.id }));
         expect((await outsider.billing.listInvoices({ workspaceId: x.b.id })).items).toEqual([]);

@@ -13,7 +13,11 @@ export async function tenants(db: Database) {
   const a = await createTeam(db, "Tenant A");
   const outsider = await createUser(db, { name: "Oscar Outsider" });
   const b = await createWorkspace(db, outsider, "Tenant B");
-  await callerFor(db, outsider).api.workspaces.inviteMember({ workspaceId: b.id, email: "b-invitee@example.test", role: "viewer" });
+  await callerFor(db, outsider).api.workspaces.inviteMember({
+    workspaceId: b.id,
+    email: "b-invitee@example.test",
+    role: "viewer",
+  });
   const api = (user: TestUser) => callerFor(db, user).api;
   return { db, a, b, outsider, api };
 }

@@ -37,12 +37,16 @@ export const cases: Record<string, TenancyCase> = {
       expect(session).toMatchObject({ status: "uploading", partCount: 1, multipart: false, uploadedParts: [] });
       expect(session.token).toMatch(new RegExp(`^${x.a.workspace.id}\\.`));
     },
-    foreign: async (x) => expectNotFound((await mediaApi(x, x.outsider)).createUpload({ workspaceId: x.a.workspace.id, ...WAV })),
+    foreign: async (x) =>
+      expectNotFound((await mediaApi(x, x.outsider)).createUpload({ workspaceId: x.a.workspace.id, ...WAV })),
   },
   "media.getUpload": {
     async allow(x) {
       const mediaId = await uploadInA(x, false);
-      expect(await (await mediaApi(x, x.a.admin)).getUpload({ workspaceId: x.a.workspace.id, mediaId })).toMatchObject({ mediaId, uploadedParts: [1] });
+      expect(await (await mediaApi(x, x.a.admin)).getUpload({ workspaceId: x.a.workspace.id, mediaId })).toMatchObject({
+        mediaId,
+        uploadedParts: [1],
+      });
     },
     async foreign(x) {
       const mediaId = await uploadInA(x, false);
@@ -68,7 +72,9 @@ export const cases: Record<string, TenancyCase> = {
   "media.abortUpload": {
     async allow(x) {
       const mediaId = await uploadInA(x, false);
-      expect(await (await mediaApi(x, x.a.editor)).abortUpload({ workspaceId: x.a.workspace.id, mediaId })).toEqual({ id: mediaId });
+      expect(await (await mediaApi(x, x.a.editor)).abortUpload({ workspaceId: x.a.workspace.id, mediaId })).toEqual({
+        id: mediaId,
+      });
       expect(await statusInA(x, mediaId)).toBeUndefined();
     },
     async foreign(x) {
@@ -95,7 +101,9 @@ export const cases: Record<string, TenancyCase> = {
   "media.delete": {
     async allow(x) {
       const mediaId = await uploadInA(x, true);
-      expect(await (await mediaApi(x, x.a.editor)).delete({ workspaceId: x.a.workspace.id, mediaId })).toEqual({ id: mediaId });
+      expect(await (await mediaApi(x, x.a.editor)).delete({ workspaceId: x.a.workspace.id, mediaId })).toEqual({
+        id: mediaId,
+      });
       expect(await statusInA(x, mediaId)).toBeUndefined();
     },
     async foreign(x) {
@@ -109,7 +117,10 @@ export const cases: Record<string, TenancyCase> = {
   "media.getStorageUsage": {
     async allow(x) {
       await uploadInA(x, true);
-      expect(await (await mediaApi(x, x.a.viewer)).getStorageUsage({ workspaceId: x.a.workspace.id })).toMatchObject({ usedBytes: WAV.size, fileCount: 1 });
+      expect(await (await mediaApi(x, x.a.viewer)).getStorageUsage({ workspaceId: x.a.workspace.id })).toMatchObject({
+        usedBytes: WAV.size,
+        fileCount: 1,
+      });
     },
     async foreign(x) {
       await uploadInA(x, true);

@@ -21,20 +21,26 @@ export const cases: Record<string, TenancyCase> = {
     async foreign(x) {
       const { own } = await content(x);
       await expectNotFound(x.api(x.outsider).notifications.list({ workspaceId: x.a.workspace.id }));
-      expect((await x.api(x.outsider).notifications.list({ workspaceId: x.b.id })).items.map((n) => n.id)).toEqual([own.id]);
+      expect((await x.api(x.outsider).notifications.list({ workspaceId: x.b.id })).items.map((n) => n.id)).toEqual([
+        own.id,
+      ]);
     },
   },
   "notifications.markRead": {
     async allow(x) {
       const { mine } = await content(x);
-      expect(await x.api(x.a.owner).notifications.markRead({ workspaceId: x.a.workspace.id, ids: [mine.id] })).toEqual({ marked: 1 });
+      expect(await x.api(x.a.owner).notifications.markRead({ workspaceId: x.a.workspace.id, ids: [mine.id] })).toEqual({
+        marked: 1,
+      });
       expect((await x.api(x.a.owner).notifications.list({ workspaceId: x.a.workspace.id })).unread).toBe(0);
     },
     async foreign(x) {
       const { mine } = await content(x);
       await expectNotFound(x.api(x.outsider).notifications.markRead({ workspaceId: x.a.workspace.id }));
       // A's notification id through the outsider's own workspace changes nothing.
-      expect(await x.api(x.outsider).notifications.markRead({ workspaceId: x.b.id, ids: [mine.id] })).toEqual({ marked: 0 });
+      expect(await x.api(x.outsider).notifications.markRead({ workspaceId: x.b.id, ids: [mine.id] })).toEqual({
+        marked: 0,
+      });
       expect((await x.api(x.a.owner).notifications.list({ workspaceId: x.a.workspace.id })).unread).toBe(1);
     },
   },

@@ -33,7 +33,9 @@ export const cases: Record<string, TenancyCase> = {
   "podcasts.getShow": {
     async allow(x) {
       const { show } = await content(x);
-      expect(await x.api(x.a.viewer).podcasts.getShow({ workspaceId: x.a.workspace.id, showId: show.id })).toMatchObject({ id: show.id, title: "A's secret show" });
+      expect(
+        await x.api(x.a.viewer).podcasts.getShow({ workspaceId: x.a.workspace.id, showId: show.id }),
+      ).toMatchObject({ id: show.id, title: "A's secret show" });
     },
     async foreign(x) {
       const { show } = await content(x);
@@ -44,38 +46,58 @@ export const cases: Record<string, TenancyCase> = {
   "podcasts.createShow": {
     async allow(x) {
       const { image } = await content(x);
-      const created = await x.api(x.a.editor).podcasts.createShow({ workspaceId: x.a.workspace.id, ...showInput, artworkMediaId: image.id });
+      const created = await x
+        .api(x.a.editor)
+        .podcasts.createShow({ workspaceId: x.a.workspace.id, ...showInput, artworkMediaId: image.id });
       expect(created).toMatchObject({ title: "Night Shift", artworkMediaId: image.id });
     },
     async foreign(x) {
       const { image } = await content(x);
       await expectNotFound(x.api(x.outsider).podcasts.createShow({ workspaceId: x.a.workspace.id, ...showInput }));
-      await expectNotFound(x.api(x.outsider).podcasts.createShow({ workspaceId: x.b.id, ...showInput, artworkMediaId: image.id }));
+      await expectNotFound(
+        x.api(x.outsider).podcasts.createShow({ workspaceId: x.b.id, ...showInput, artworkMediaId: image.id }),
+      );
     },
   },
   "podcasts.updateShow": {
     async allow(x) {
       const { show } = await content(x);
-      expect(await x.api(x.a.editor).podcasts.updateShow({ workspaceId: x.a.workspace.id, showId: show.id, title: "Renamed" })).toMatchObject({ title: "Renamed" });
+      expect(
+        await x
+          .api(x.a.editor)
+          .podcasts.updateShow({ workspaceId: x.a.workspace.id, showId: show.id, title: "Renamed" }),
+      ).toMatchObject({ title: "Renamed" });
     },
     async foreign(x) {
       const { show, image, ownShow } = await content(x);
-      await expectNotFound(x.api(x.outsider).podcasts.updateShow({ workspaceId: x.a.workspace.id, showId: show.id, title: "Hijacked" }));
-      await expectNotFound(x.api(x.outsider).podcasts.updateShow({ workspaceId: x.b.id, showId: show.id, title: "Hijacked" }));
-      await expectNotFound(x.api(x.outsider).podcasts.updateShow({ workspaceId: x.b.id, showId: ownShow.id, artworkMediaId: image.id }));
-      expect((await x.api(x.a.viewer).podcasts.getShow({ workspaceId: x.a.workspace.id, showId: show.id })).title).toBe("A's secret show");
+      await expectNotFound(
+        x.api(x.outsider).podcasts.updateShow({ workspaceId: x.a.workspace.id, showId: show.id, title: "Hijacked" }),
+      );
+      await expectNotFound(
+        x.api(x.outsider).podcasts.updateShow({ workspaceId: x.b.id, showId: show.id, title: "Hijacked" }),
+      );
+      await expectNotFound(
+        x.api(x.outsider).podcasts.updateShow({ workspaceId: x.b.id, showId: ownShow.id, artworkMediaId: image.id }),
+      );
+      expect((await x.api(x.a.viewer).podcasts.getShow({ workspaceId: x.a.workspace.id, showId: show.id })).title).toBe(
+        "A's secret show",
+      );
     },
   },
   "podcasts.deleteShow": {
     async allow(x) {
       const { show } = await content(x);
-      expect(await x.api(x.a.editor).podcasts.deleteShow({ workspaceId: x.a.workspace.id, showId: show.id })).toEqual({ id: show.id });
+      expect(await x.api(x.a.editor).podcasts.deleteShow({ workspaceId: x.a.workspace.id, showId: show.id })).toEqual({
+        id: show.id,
+      });
     },
     async foreign(x) {
       const { show } = await content(x);
       await expectNotFound(x.api(x.outsider).podcasts.deleteShow({ workspaceId: x.a.workspace.id, showId: show.id }));
       await expectNotFound(x.api(x.outsider).podcasts.deleteShow({ workspaceId: x.b.id, showId: show.id }));
-      expect((await x.api(x.a.viewer).podcasts.getShow({ workspaceId: x.a.workspace.id, showId: show.id })).id).toBe(show.id);
+      expect((await x.api(x.a.viewer).podcasts.getShow({ workspaceId: x.a.workspace.id, showId: show.id })).id).toBe(
+        show.id,
+      );
     },
   },
   "podcasts.listEpisodes": {
@@ -98,58 +120,100 @@ export const cases: Record<string, TenancyCase> = {
     },
     async foreign(x) {
       const { episode } = await content(x);
-      await expectNotFound(x.api(x.outsider).podcasts.getEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id }));
+      await expectNotFound(
+        x.api(x.outsider).podcasts.getEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id }),
+      );
       await expectNotFound(x.api(x.outsider).podcasts.getEpisode({ workspaceId: x.b.id, episodeId: episode.id }));
     },
   },
   "podcasts.createEpisode": {
     async allow(x) {
       const { show, audio } = await content(x);
-      const created = await x.api(x.a.editor).podcasts.createEpisode({ workspaceId: x.a.workspace.id, showId: show.id, title: "Pilot", audioMediaId: audio.id });
+      const created = await x.api(x.a.editor).podcasts.createEpisode({
+        workspaceId: x.a.workspace.id,
+        showId: show.id,
+        title: "Pilot",
+        audioMediaId: audio.id,
+      });
       expect(created).toMatchObject({ title: "Pilot", status: "draft", audioMediaId: audio.id });
     },
     async foreign(x) {
       const { show, audio, ownShow } = await content(x);
-      await expectNotFound(x.api(x.outsider).podcasts.createEpisode({ workspaceId: x.a.workspace.id, showId: show.id, title: "Intruder" }));
+      await expectNotFound(
+        x.api(x.outsider).podcasts.createEpisode({ workspaceId: x.a.workspace.id, showId: show.id, title: "Intruder" }),
+      );
       // Another tenant's show, and another tenant's audio under one's own show.
-      await expectNotFound(x.api(x.outsider).podcasts.createEpisode({ workspaceId: x.b.id, showId: show.id, title: "Intruder" }));
-      await expectNotFound(x.api(x.outsider).podcasts.createEpisode({ workspaceId: x.b.id, showId: ownShow.id, title: "Borrowed", audioMediaId: audio.id }));
+      await expectNotFound(
+        x.api(x.outsider).podcasts.createEpisode({ workspaceId: x.b.id, showId: show.id, title: "Intruder" }),
+      );
+      await expectNotFound(
+        x.api(x.outsider).podcasts.createEpisode({
+          workspaceId: x.b.id,
+          showId: ownShow.id,
+          title: "Borrowed",
+          audioMediaId: audio.id,
+        }),
+      );
     },
   },
   "podcasts.updateEpisode": {
     async allow(x) {
       const { episode } = await content(x);
-      const updated = await x.api(x.a.editor).podcasts.updateEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id, status: "published" });
+      const updated = await x
+        .api(x.a.editor)
+        .podcasts.updateEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id, status: "published" });
       expect(updated).toMatchObject({ status: "published" });
       expect(updated.publishedAt).toBeInstanceOf(Date);
     },
     async foreign(x) {
       const { episode, audio, ownEpisode } = await content(x);
-      await expectNotFound(x.api(x.outsider).podcasts.updateEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id, title: "Hijacked" }));
-      await expectNotFound(x.api(x.outsider).podcasts.updateEpisode({ workspaceId: x.b.id, episodeId: episode.id, title: "Hijacked" }));
-      await expectNotFound(x.api(x.outsider).podcasts.updateEpisode({ workspaceId: x.b.id, episodeId: ownEpisode.id, audioMediaId: audio.id }));
+      await expectNotFound(
+        x
+          .api(x.outsider)
+          .podcasts.updateEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id, title: "Hijacked" }),
+      );
+      await expectNotFound(
+        x.api(x.outsider).podcasts.updateEpisode({ workspaceId: x.b.id, episodeId: episode.id, title: "Hijacked" }),
+      );
+      await expectNotFound(
+        x
+          .api(x.outsider)
+          .podcasts.updateEpisode({ workspaceId: x.b.id, episodeId: ownEpisode.id, audioMediaId: audio.id }),
+      );
     },
   },
   "podcasts.deleteEpisode": {
     async allow(x) {
       const { episode, show } = await content(x);
-      expect(await x.api(x.a.editor).podcasts.deleteEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id })).toEqual({ id: episode.id, showId: show.id });
+      expect(
+        await x.api(x.a.editor).podcasts.deleteEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id }),
+      ).toEqual({ id: episode.id, showId: show.id });
     },
     async foreign(x) {
       const { episode } = await content(x);
-      await expectNotFound(x.api(x.outsider).podcasts.deleteEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id }));
+      await expectNotFound(
+        x.api(x.outsider).podcasts.deleteEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id }),
+      );
       await expectNotFound(x.api(x.outsider).podcasts.deleteEpisode({ workspaceId: x.b.id, episodeId: episode.id }));
-      expect((await x.api(x.a.viewer).podcasts.getEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id })).id).toBe(episode.id);
+      expect(
+        (await x.api(x.a.viewer).podcasts.getEpisode({ workspaceId: x.a.workspace.id, episodeId: episode.id })).id,
+      ).toBe(episode.id);
     },
   },
   "podcasts.listMediaChoices": {
     async allow(x) {
       const { audio } = await content(x);
-      expect((await x.api(x.a.viewer).podcasts.listMediaChoices({ workspaceId: x.a.workspace.id, kind: "audio" })).map((m) => m.id)).toEqual([audio.id]);
+      expect(
+        (await x.api(x.a.viewer).podcasts.listMediaChoices({ workspaceId: x.a.workspace.id, kind: "audio" })).map(
+          (m) => m.id,
+        ),
+      ).toEqual([audio.id]);
     },
     async foreign(x) {
       await content(x);
-      await expectNotFound(x.api(x.outsider).podcasts.listMediaChoices({ workspaceId: x.a.workspace.id, kind: "audio" }));
+      await expectNotFound(
+        x.api(x.outsider).podcasts.listMediaChoices({ workspaceId: x.a.workspace.id, kind: "audio" }),
+      );
       expect(await x.api(x.outsider).podcasts.listMediaChoices({ workspaceId: x.b.id, kind: "audio" })).toEqual([]);
     },
   },

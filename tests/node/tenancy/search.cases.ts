@@ -5,7 +5,11 @@ import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 /** A word that exists only in tenant A: in a transcript segment and in an episode's show notes. */
 async function secret({ db, a }: Tenants) {
   const media = await insertMedia(db, a.workspace.id);
-  await insertTranscript(db, { workspaceId: a.workspace.id, mediaId: media.id, segments: [{ startMs: 61_000, endMs: 64_000, text: "the quarterly zanzibar numbers" }] });
+  await insertTranscript(db, {
+    workspaceId: a.workspace.id,
+    mediaId: media.id,
+    segments: [{ startMs: 61_000, endMs: 64_000, text: "the quarterly zanzibar numbers" }],
+  });
   const show = await insertShow(db, a.workspace.id);
   await insertEpisode(db, show, { title: "Zanzibar special", description: "All about zanzibar." });
 }

@@ -9,7 +9,12 @@ import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 async function accountOfTenantA({ db, a }: Tenants) {
   const [account] = await db
     .insert(socialAccounts)
-    .values({ workspaceId: a.workspace.id, provider: "sandbox", externalId: randomUUID(), username: "tenant_a_sandbox" })
+    .values({
+      workspaceId: a.workspace.id,
+      provider: "sandbox",
+      externalId: randomUUID(),
+      username: "tenant_a_sandbox",
+    })
     .returning();
   const postedAt = new Date(Date.now() - 86_400_000);
   await db.insert(sandboxMedia).values({
@@ -56,13 +61,19 @@ export const cases: Record<string, TenancyCase> = {
       const outsider = x.api(x.outsider).socialInsights;
       await expectNotFound(outsider.getAccountAnalytics({ workspaceId: x.a.workspace.id }));
       await expectNotFound(outsider.getAccountAnalytics({ workspaceId: x.b.id, accountId: account.id }));
-      expect(await outsider.getAccountAnalytics({ workspaceId: x.b.id })).toEqual({ accounts: [], account: null, analytics: null });
+      expect(await outsider.getAccountAnalytics({ workspaceId: x.b.id })).toEqual({
+        accounts: [],
+        account: null,
+        analytics: null,
+      });
     },
   },
   "socialInsights.listMedia": {
     async allow(x) {
       const account = await accountOfTenantA(x);
-      const result = await x.api(x.a.viewer).socialInsights.listMedia({ workspaceId: x.a.workspace.id, accountId: account.id, sort: "engagement" });
+      const result = await x
+        .api(x.a.viewer)
+        .socialInsights.listMedia({ workspaceId: x.a.workspace.id, accountId: account.id, sort: "engagement" });
       expect(result.items.map((i) => i.caption)).toEqual(["Tenant A's post"]);
       expect(result.total).toBe(1);
     },
@@ -76,21 +87,29 @@ export const cases: Record<string, TenancyCase> = {
   "socialInsights.getBestTimes": {
     async allow(x) {
       const account = await accountOfTenantA(x);
-      const result = await x.api(x.a.viewer).socialInsights.getBestTimes({ workspaceId: x.a.workspace.id, accountId: account.id, timezone: "Europe/Berlin" });
+      const result = await x.api(x.a.viewer).socialInsights.getBestTimes({
+        workspaceId: x.a.workspace.id,
+        accountId: account.id,
+        timezone: "Europe/Berlin",
+      });
       expect(result.totalPosts).toBe(1);
       expect(result.timezone).toBe("Europe/Berlin");
     },
     async foreign(x) {
       const account = await accountOfTenantA(x);
       const outsider = x.api(x.outsider).socialInsights;
-      await expectNotFound(outsider.getBestTimes({ workspaceId: x.a.workspace.id, accountId: account.id, timezone: "UTC" }));
+      await expectNotFound(
+        outsider.getBestTimes({ workspaceId: x.a.workspace.id, accountId: account.id, timezone: "UTC" }),
+      );
       await expectNotFound(outsider.getBestTimes({ workspaceId: x.b.id, accountId: account.id, timezone: "UTC" }));
     },
   },
   "socialInsights.syncNow": {
     async allow(x) {
       const account = await accountOfTenantA(x);
-      const result = await x.api(x.a.editor).socialInsights.syncNow({ workspaceId: x.a.workspace.id, accountId: account.id });
+      const result = await x
+        .api(x.a.editor)
+        .socialInsights.syncNow({ workspaceId: x.a.workspace.id, accountId: account.id });
       expect(result).toEqual({ status: "synced", media: 1, message: null });
     },
     async foreign(x) {
@@ -104,7 +123,10 @@ export const cases: Record<string, TenancyCase> = {
   },
   "socialInsights.suggestCaption": {
     async allow(x) {
-      const result = await x.api(x.a.editor).socialInsights.suggestCaption({ workspaceId: x.a.workspace.id, caption: "Microphones, microphones and more microphones" });
+      const result = await x.api(x.a.editor).socialInsights.suggestCaption({
+        workspaceId: x.a.workspace.id,
+        caption: "Microphones, microphones and more microphones",
+      });
       expect(result.source).toBe("keywords");
       expect(result.hashtags[0]).toBe("#microphones");
     },
@@ -112,7 +134,9 @@ export const cases: Record<string, TenancyCase> = {
       const { transcript } = await insertTranscript(x.db, x.a.workspace.id);
       const outsider = x.api(x.outsider).socialInsights;
       await expectNotFound(outsider.suggestCaption({ workspaceId: x.a.workspace.id, caption: "Hello there friends" }));
-      await expectNotFound(outsider.suggestCaption({ workspaceId: x.b.id, sourceType: "transcript", sourceId: transcript.id }));
+      await expectNotFound(
+        outsider.suggestCaption({ workspaceId: x.b.id, sourceType: "transcript", sourceId: transcript.id }),
+      );
     },
   },
 };

@@ -8,7 +8,11 @@ import { callerFor } from "../../support/trpc";
 import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 
 /** A provider "configured" so that retries queue; nothing is ever sent to it in these cases. */
-const env: Partial<Env> = { TRANSCRIPTION_PROVIDERS: "openai", OPENAI_BASE_URL: "http://127.0.0.1:9/v1", OPENAI_API_KEY: "sk-unused" };
+const env: Partial<Env> = {
+  TRANSCRIPTION_PROVIDERS: "openai",
+  OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+  OPENAI_API_KEY: "sk-unused",
+};
 const api = ({ db }: Tenants, user: TestUser) => callerFor(db, user, { env }).api.transcripts;
 
 /** A finished transcript in tenant A. */
@@ -16,7 +20,10 @@ const transcriptInA = (x: Tenants) => insertTranscript(x.db, x.a.workspace.id);
 
 async function failedJobInA(x: Tenants) {
   const seeded = await transcriptInA(x);
-  await x.db.update(transcriptionJobs).set({ status: "failed", lastError: "provider down" }).where(eq(transcriptionJobs.id, seeded.job.id));
+  await x.db
+    .update(transcriptionJobs)
+    .set({ status: "failed", lastError: "provider down" })
+    .where(eq(transcriptionJobs.id, seeded.job.id));
   return seeded;
 }
 
@@ -25,7 +32,11 @@ export const cases: Record<string, TenancyCase> = {
     async allow(x) {
       const { mediaId, transcript, job } = await transcriptInA(x);
       const result = await api(x, x.a.viewer).getJobForMedia({ workspaceId: x.a.workspace.id, mediaId });
-      expect(result).toMatchObject({ job: { id: job.id, status: "done" }, transcriptId: transcript.id, providersConfigured: true });
+      expect(result).toMatchObject({
+        job: { id: job.id, status: "done" },
+        transcriptId: transcript.id,
+        providersConfigured: true,
+      });
     },
     async foreign(x) {
       const { mediaId } = await transcriptInA(x);
@@ -50,13 +61,25 @@ export const cases: Record<string, TenancyCase> = {
   "transcripts.updateSegment": {
     async allow(x) {
       const { segments } = await transcriptInA(x);
-      const updated = await api(x, x.a.editor).updateSegment({ workspaceId: x.a.workspace.id, segmentId: segments[1].id, text: "Today we talk about mics." });
+      const updated = await api(x, x.a.editor).updateSegment({
+        workspaceId: x.a.workspace.id,
+        segmentId: segments[1].id,
+        text: "Today we talk about mics.",
+      });
       expect(updated).toMatchObject({ text: "Today we talk about mics.", startMs: 4000, endMs: 9000 });
     },
     async foreign(x) {
       const { transcript, segments } = await transcriptInA(x);
-      await expectNotFound(api(x, x.outsider).updateSegment({ workspaceId: x.a.workspace.id, segmentId: segments[0].id, text: "Hijacked" }));
-      await expectNotFound(api(x, x.outsider).updateSegment({ workspaceId: x.b.id, segmentId: segments[0].id, text: "Hijacked" }));
+      await expectNotFound(
+        api(x, x.outsider).updateSegment({
+          workspaceId: x.a.workspace.id,
+          segmentId: segments[0].id,
+          text: "Hijacked",
+        }),
+      );
+      await expectNotFound(
+        api(x, x.outsider).updateSegment({ workspaceId: x.b.id, segmentId: segments[0].id, text: "Hijacked" }),
+      );
       const after = await api(x, x.a.viewer).get({ workspaceId: x.a.workspace.id, transcriptId: transcript.id });
       expect(after.segments[0].text).toBe("Welcome to the show.");
     },
@@ -69,8 +92,12 @@ export const cases: Record<string, TenancyCase> = {
     },
     async foreign(x) {
       const { mediaId, job } = await transcriptInA(x);
-      await expectNotFound(api(x, x.outsider).setLanguage({ workspaceId: x.a.workspace.id, mediaId, language: "fr", retranscribe: true }));
-      await expectNotFound(api(x, x.outsider).setLanguage({ workspaceId: x.b.id, mediaId, language: "fr", retranscribe: true }));
+      await expectNotFound(
+        api(x, x.outsider).setLanguage({ workspaceId: x.a.workspace.id, mediaId, language: "fr", retranscribe: true }),
+      );
+      await expectNotFound(
+        api(x, x.outsider).setLanguage({ workspaceId: x.b.id, mediaId, language: "fr", retranscribe: true }),
+      );
       const [row] = await x.db.select().from(transcriptionJobs).where(eq(transcriptionJobs.id, job.id));
       expect(row).toMatchObject({ status: "done", language: null });
     },
@@ -78,7 +105,10 @@ export const cases: Record<string, TenancyCase> = {
   "transcripts.retryJob": {
     async allow(x) {
       const { job } = await failedJobInA(x);
-      expect(await api(x, x.a.editor).retryJob({ workspaceId: x.a.workspace.id, jobId: job.id })).toMatchObject({ status: "queued", lastError: null });
+      expect(await api(x, x.a.editor).retryJob({ workspaceId: x.a.workspace.id, jobId: job.id })).toMatchObject({
+        status: "queued",
+        lastError: null,
+      });
     },
     async foreign(x) {
       const { job } = await failedJobInA(x);
@@ -96,9 +126,13 @@ export const cases: Record<string, TenancyCase> = {
     },
     async foreign(x) {
       const { transcript } = await transcriptInA(x);
-      await expectNotFound(api(x, x.outsider).summarize({ workspaceId: x.a.workspace.id, transcriptId: transcript.id }));
+      await expectNotFound(
+        api(x, x.outsider).summarize({ workspaceId: x.a.workspace.id, transcriptId: transcript.id }),
+      );
       await expectNotFound(api(x, x.outsider).summarize({ workspaceId: x.b.id, transcriptId: transcript.id }));
-      expect((await api(x, x.a.viewer).get({ workspaceId: x.a.workspace.id, transcriptId: transcript.id })).summary).toBeNull();
+      expect(
+        (await api(x, x.a.viewer).get({ workspaceId: x.a.workspace.id, transcriptId: transcript.id })).summary,
+      ).toBeNull();
     },
   },
 };

@@ -6,6 +6,10 @@ export const emailOutboxSweepCron = defineCron({
   id: "email-outbox-sweep",
   schedule: "*/5 * * * *",
   run: async (ctx) => ({
-    requeued: await requeueStuckEmails({ db: ctx.db, emailQueue: ctx.env.EMAIL_QUEUE, olderThan: new Date(ctx.now.getTime() - 10 * 60_000) }),
+    requeued: await requeueStuckEmails({
+      db: ctx.db,
+      emailQueue: ctx.env.EMAIL_QUEUE,
+      olderThan: new Date(ctx.now.getTime() - 10 * 60_000),
+    }),
   }),
 });

@@ -17,8 +17,15 @@ export const refreshSocialTokensCron = defineCron({
     const rotation = await reencryptWithCurrentKey({ db: ctx.db, keys: ctx.env.SOCIAL_TOKEN_KEYS, now: ctx.now });
     const unexpected = [...result.unexpectedErrors, ...rotation.errors];
     if (unexpected.length > 0) {
-      throw new Error(`Token upkeep failed for ${unexpected.length} account(s): ${unexpected[0].message}`, { cause: unexpected[0] });
+      throw new Error(`Token upkeep failed for ${unexpected.length} account(s): ${unexpected[0].message}`, {
+        cause: unexpected[0],
+      });
     }
-    return { refreshed: result.refreshed, failed: result.failed, needsReconnect: result.needsReconnect, reencrypted: rotation.reencrypted };
+    return {
+      refreshed: result.refreshed,
+      failed: result.failed,
+      needsReconnect: result.needsReconnect,
+      reencrypted: rotation.reencrypted,
+    };
   },
 });

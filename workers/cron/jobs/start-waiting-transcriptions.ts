@@ -1,5 +1,8 @@
 import { configuredTranscriptionProviders } from "../../../server/services/transcription/provider-config";
-import { recoverStalledTranscriptions, startWaitingTranscriptions } from "../../../server/services/transcription/request";
+import {
+  recoverStalledTranscriptions,
+  startWaitingTranscriptions,
+} from "../../../server/services/transcription/request";
 import { defineCron } from "../define-cron";
 
 /**

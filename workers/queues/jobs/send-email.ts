@@ -12,7 +12,13 @@ export const sendEmailJob = defineJob({
   payload: z.object({ emailId: z.uuid() }),
   async handle({ emailId }, ctx) {
     try {
-      await deliverEmail({ db: ctx.db, provider: emailProviderFromEnv(ctx.env), from: ctx.env.EMAIL_FROM, emailId, now: ctx.now });
+      await deliverEmail({
+        db: ctx.db,
+        provider: emailProviderFromEnv(ctx.env),
+        from: ctx.env.EMAIL_FROM,
+        emailId,
+        now: ctx.now,
+      });
     } catch (error) {
       if (ctx.attempt >= EMAIL_MAX_ATTEMPTS) await markEmailFailed({ db: ctx.db, emailId });
       throw error;

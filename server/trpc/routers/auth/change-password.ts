@@ -5,13 +5,22 @@ import { authedProcedure } from "../../init";
 import { ZOk } from "../../schemas";
 import { startSession } from "../../session";
 
-export const ZChangePasswordInput = z.object({ currentPassword: z.string().min(1, "Enter your current password.").max(256), newPassword: ZPassword });
+export const ZChangePasswordInput = z.object({
+  currentPassword: z.string().min(1, "Enter your current password.").max(256),
+  newPassword: ZPassword,
+});
 
 export const changePasswordProcedure = authedProcedure
   .input(ZChangePasswordInput)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {
-    const result = await changePassword({ db: ctx.db, userId: ctx.auth.user.id, meta: ctx.meta, now: ctx.clock(), ...input });
+    const result = await changePassword({
+      db: ctx.db,
+      userId: ctx.auth.user.id,
+      meta: ctx.meta,
+      now: ctx.clock(),
+      ...input,
+    });
     startSession(ctx, result.sessionToken);
     return { ok: true as const };
   });

@@ -8,7 +8,13 @@ import { endSession } from "../../session";
 export const logOutProcedure = publicProcedure.output(ZOk).mutation(async ({ ctx }) => {
   if (ctx.auth) {
     await deleteSession({ db: ctx.db, sessionId: ctx.auth.sessionId });
-    await recordAudit({ db: ctx.db, action: "auth.logged_out", actorUserId: ctx.auth.user.id, meta: ctx.meta, now: ctx.clock() });
+    await recordAudit({
+      db: ctx.db,
+      action: "auth.logged_out",
+      actorUserId: ctx.auth.user.id,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    });
   }
   endSession(ctx);
   return { ok: true as const };

@@ -10,6 +10,13 @@ export const requestPasswordResetProcedure = publicProcedure
   .input(ZRequestPasswordResetInput)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {
-    await requestPasswordReset({ db: ctx.db, emailQueue: ctx.env.EMAIL_QUEUE, appUrl: ctx.config.appUrl, meta: ctx.meta, now: ctx.clock(), email: input.email });
+    await requestPasswordReset({
+      db: ctx.db,
+      emailQueue: ctx.env.EMAIL_QUEUE,
+      appUrl: ctx.config.appUrl,
+      meta: ctx.meta,
+      now: ctx.clock(),
+      email: input.email,
+    });
     return { ok: true as const };
   });

@@ -4,8 +4,13 @@ import { authedProcedure } from "../../init";
 
 export const ZResendVerificationOutput = z.object({ sent: z.boolean() });
 
-export const resendVerificationProcedure = authedProcedure
-  .output(ZResendVerificationOutput)
-  .mutation(({ ctx }) =>
-    resendVerificationEmail({ db: ctx.db, emailQueue: ctx.env.EMAIL_QUEUE, appUrl: ctx.config.appUrl, meta: ctx.meta, now: ctx.clock(), userId: ctx.auth.user.id }),
-  );
+export const resendVerificationProcedure = authedProcedure.output(ZResendVerificationOutput).mutation(({ ctx }) =>
+  resendVerificationEmail({
+    db: ctx.db,
+    emailQueue: ctx.env.EMAIL_QUEUE,
+    appUrl: ctx.config.appUrl,
+    meta: ctx.meta,
+    now: ctx.clock(),
+    userId: ctx.auth.user.id,
+  }),
+);

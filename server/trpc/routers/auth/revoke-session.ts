@@ -12,7 +12,15 @@ export const revokeSessionProcedure = authedProcedure
   .input(ZRevokeSessionInput)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {
-    if (!(await deleteOneUserSession({ db: ctx.db, userId: ctx.auth.user.id, sessionId: input.sessionId }))) throw notFound("Session");
-    await recordAudit({ db: ctx.db, action: "auth.sessions_revoked", actorUserId: ctx.auth.user.id, detail: { revoked: 1 }, meta: ctx.meta, now: ctx.clock() });
+    if (!(await deleteOneUserSession({ db: ctx.db, userId: ctx.auth.user.id, sessionId: input.sessionId })))
+      throw notFound("Session");
+    await recordAudit({
+      db: ctx.db,
+      action: "auth.sessions_revoked",
+      actorUserId: ctx.auth.user.id,
+      detail: { revoked: 1 },
+      meta: ctx.meta,
+      now: ctx.clock(),
+    });
     return { ok: true as const };
   });

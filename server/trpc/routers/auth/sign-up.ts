@@ -11,7 +11,14 @@ export const signUpProcedure = publicProcedure
   .input(ZSignUpInput)
   .output(ZSignUpOutput)
   .mutation(async ({ ctx, input }) => {
-    const result = await signUp({ db: ctx.db, emailQueue: ctx.env.EMAIL_QUEUE, appUrl: ctx.config.appUrl, meta: ctx.meta, now: ctx.clock(), ...input });
+    const result = await signUp({
+      db: ctx.db,
+      emailQueue: ctx.env.EMAIL_QUEUE,
+      appUrl: ctx.config.appUrl,
+      meta: ctx.meta,
+      now: ctx.clock(),
+      ...input,
+    });
     startSession(ctx, result.sessionToken);
     return { userId: result.userId, workspaceId: result.workspaceId };
   });

@@ -7,9 +7,7 @@ export const ZCreateCheckoutSessionInput = z.object({
 });
 export const ZCreateCheckoutSessionOutput = z.object({ url: z.url() });
 
-export const createCheckoutSessionProcedure = workspaceProcedure(
-  "billing.manage"
-)
+export const createCheckoutSessionProcedure = workspaceProcedure("billing.manage")
   .input(ZCreateCheckoutSessionInput)
   .output(ZCreateCheckoutSessionOutput)
   .mutation(({ ctx, input }) =>
@@ -19,5 +17,5 @@ export const createCheckoutSessionProcedure = workspaceProcedure(
       plan: input.plan,
       env: ctx.env,
       appUrl: ctx.config.appUrl,
-    })
+    }),
   );

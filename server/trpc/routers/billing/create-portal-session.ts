@@ -13,5 +13,5 @@ export const createPortalSessionProcedure = workspaceProcedure("billing.manage")
       workspaceId: ctx.access.workspaceId,
       env: ctx.env,
       appUrl: ctx.config.appUrl,
-    })
+    }),
   );

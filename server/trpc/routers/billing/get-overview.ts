@@ -11,7 +11,12 @@ const ZLimits = z.object({
   socialAccounts: z.number().int(),
   seats: z.number().int(),
 });
-const ZPlan = z.object({ id: z.enum(PLAN_IDS), name: z.string(), monthlyPriceCents: z.number().int(), limits: ZLimits });
+const ZPlan = z.object({
+  id: z.enum(PLAN_IDS),
+  name: z.string(),
+  monthlyPriceCents: z.number().int(),
+  limits: ZLimits,
+});
 
 export const ZGetOverviewOutput = z.object({
   configured: z.boolean(),
@@ -26,4 +31,6 @@ export const ZGetOverviewOutput = z.object({
 /** Every member may see the workspace's plan and limits; managing it is billing.manage. */
 export const getOverviewProcedure = workspaceProcedure("workspace.read")
   .output(ZGetOverviewOutput)
-  .query(({ ctx }) => getBillingOverview({ db: ctx.db, workspaceId: ctx.access.workspaceId, env: ctx.env, now: ctx.clock() }));
+  .query(({ ctx }) =>
+    getBillingOverview({ db: ctx.db, workspaceId: ctx.access.workspaceId, env: ctx.env, now: ctx.clock() }),
+  );

@@ -21,4 +21,6 @@ export const ZListEventsOutput = z.object({
 export const listEventsProcedure = workspaceProcedure("billing.manage")
   .input(ZListEventsInput)
   .output(ZListEventsOutput)
-  .query(async ({ ctx, input }) => ({ items: await listStripeEvents({ db: ctx.db, workspaceId: ctx.access.workspaceId, limit: input.limit }) }));
+  .query(async ({ ctx, input }) => ({
+    items: await listStripeEvents({ db: ctx.db, workspaceId: ctx.access.workspaceId, limit: input.limit }),
+  }));

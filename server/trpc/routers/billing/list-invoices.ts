@@ -17,7 +17,7 @@ export const ZListInvoicesOutput = z.object({
       created: z.date(),
       hostedInvoiceUrl: z.url().nullable(),
       invoicePdfUrl: z.url().nullable(),
-    })
+    }),
   ),
 });
 

@@ -9,4 +9,6 @@ export const ZAbortUploadOutput = z.object({ id: z.uuid() });
 export const abortUploadProcedure = workspaceProcedure("content.write")
   .input(ZAbortUploadInput)
   .output(ZAbortUploadOutput)
-  .mutation(({ ctx, input }) => abortUpload({ db: ctx.db, bucket: ctx.env.MEDIA, workspaceId: ctx.access.workspaceId, mediaId: input.mediaId }));
+  .mutation(({ ctx, input }) =>
+    abortUpload({ db: ctx.db, bucket: ctx.env.MEDIA, workspaceId: ctx.access.workspaceId, mediaId: input.mediaId }),
+  );

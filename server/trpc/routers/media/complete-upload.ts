@@ -16,7 +16,10 @@ export const completeUploadProcedure = workspaceProcedure("content.write")
       workspaceId: ctx.access.workspaceId,
       mediaId: input.mediaId,
       actorUserId: ctx.auth.user.id,
-      transcription: { queue: ctx.env.TRANSCRIPTION_QUEUE, providersConfigured: configuredTranscriptionProviders(ctx.env).length > 0 },
+      transcription: {
+        queue: ctx.env.TRANSCRIPTION_QUEUE,
+        providersConfigured: configuredTranscriptionProviders(ctx.env).length > 0,
+      },
       meta: ctx.meta,
       now: ctx.clock(),
     }),

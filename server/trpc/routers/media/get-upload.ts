@@ -9,5 +9,11 @@ export const getUploadProcedure = workspaceProcedure("content.write")
   .input(ZGetUploadInput)
   .output(ZGetUploadOutput)
   .query(({ ctx, input }) =>
-    getUpload({ db: ctx.db, secret: ctx.env.UPLOAD_SIGNING_SECRET, workspaceId: ctx.access.workspaceId, mediaId: input.mediaId, now: ctx.clock() }),
+    getUpload({
+      db: ctx.db,
+      secret: ctx.env.UPLOAD_SIGNING_SECRET,
+      workspaceId: ctx.access.workspaceId,
+      mediaId: input.mediaId,
+      now: ctx.clock(),
+    }),
   );

@@ -23,4 +23,11 @@ export const ZListNotificationsOutput = z.object({
 export const listNotificationsProcedure = workspaceProcedure("content.read")
   .input(ZListNotificationsInput)
   .output(ZListNotificationsOutput)
-  .query(({ ctx, input }) => listNotifications({ db: ctx.db, workspaceId: ctx.access.workspaceId, userId: ctx.auth.user.id, limit: input.limit }));
+  .query(({ ctx, input }) =>
+    listNotifications({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      userId: ctx.auth.user.id,
+      limit: input.limit,
+    }),
+  );

@@ -11,5 +11,11 @@ export const markReadProcedure = workspaceProcedure("content.read")
   .input(ZMarkReadInput)
   .output(ZMarkReadOutput)
   .mutation(async ({ ctx, input }) => ({
-    marked: await markNotificationsRead({ db: ctx.db, workspaceId: ctx.access.workspaceId, userId: ctx.auth.user.id, ids: input.ids, now: ctx.clock() }),
+    marked: await markNotificationsRead({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      userId: ctx.auth.user.id,
+      ids: input.ids,
+      now: ctx.clock(),
+    }),
   }));

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { createEpisode } from "../../../services/podcasts/episodes";
-import { ZDurationSeconds, ZEpisodeDescription, ZEpisodeNumber, ZEpisodeTitle, ZSeasonNumber } from "../../../services/podcasts/validation";
+import {
+  ZDurationSeconds,
+  ZEpisodeDescription,
+  ZEpisodeNumber,
+  ZEpisodeTitle,
+  ZSeasonNumber,
+} from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
 import { ZEpisode } from "./schemas";
 
@@ -19,5 +25,13 @@ export const createEpisodeProcedure = workspaceProcedure("content.write")
   .input(ZCreateEpisodeInput)
   .output(ZCreateEpisodeOutput)
   .mutation(({ ctx, input: { workspaceId: _workspaceId, showId, ...fields } }) =>
-    createEpisode({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, showId, fields, meta: ctx.meta, now: ctx.clock() }),
+    createEpisode({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      showId,
+      fields,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

@@ -19,5 +19,13 @@ export const createShowProcedure = workspaceProcedure("content.write")
   .input(ZCreateShowInput)
   .output(ZCreateShowOutput)
   .mutation(({ ctx, input: { workspaceId: _workspaceId, ...fields } }) =>
-    createShow({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, fields, appUrl: ctx.config.appUrl, meta: ctx.meta, now: ctx.clock() }),
+    createShow({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      fields,
+      appUrl: ctx.config.appUrl,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

@@ -9,5 +9,12 @@ export const deleteEpisodeProcedure = workspaceProcedure("content.write")
   .input(ZDeleteEpisodeInput)
   .output(ZDeleteEpisodeOutput)
   .mutation(({ ctx, input }) =>
-    deleteEpisode({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, episodeId: input.episodeId, meta: ctx.meta, now: ctx.clock() }),
+    deleteEpisode({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      episodeId: input.episodeId,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

@@ -10,5 +10,12 @@ export const deleteShowProcedure = workspaceProcedure("content.write")
   .input(ZDeleteShowInput)
   .output(ZDeleteShowOutput)
   .mutation(({ ctx, input }) =>
-    deleteShow({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, showId: input.showId, meta: ctx.meta, now: ctx.clock() }),
+    deleteShow({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      showId: input.showId,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

@@ -4,7 +4,10 @@ import { publicProcedure } from "../../init";
 import { ZPublicShow } from "./get-public-show";
 
 /** Anyone may read a published episode; anything else is NOT_FOUND. */
-export const ZGetPublicEpisodeInput = z.object({ showId: z.uuid("Unknown show."), episodeId: z.uuid("Unknown episode.") });
+export const ZGetPublicEpisodeInput = z.object({
+  showId: z.uuid("Unknown show."),
+  episodeId: z.uuid("Unknown episode."),
+});
 export const ZGetPublicEpisodeOutput = z.object({
   show: ZPublicShow,
   episode: z.object({
@@ -23,7 +26,14 @@ export const ZGetPublicEpisodeOutput = z.object({
       vttUrl: z.string(),
       language: z.string().nullable(),
       chapters: z.array(z.object({ startMs: z.number(), title: z.string() })),
-      segments: z.array(z.object({ startMs: z.number().int(), endMs: z.number().int(), speaker: z.string().nullable(), text: z.string() })),
+      segments: z.array(
+        z.object({
+          startMs: z.number().int(),
+          endMs: z.number().int(),
+          speaker: z.string().nullable(),
+          text: z.string(),
+        }),
+      ),
     })
     .nullable(),
 });
@@ -31,4 +41,6 @@ export const ZGetPublicEpisodeOutput = z.object({
 export const getPublicEpisodeProcedure = publicProcedure
   .input(ZGetPublicEpisodeInput)
   .output(ZGetPublicEpisodeOutput)
-  .query(({ ctx, input }) => getPublicEpisodePage({ db: ctx.db, showId: input.showId, episodeId: input.episodeId, appUrl: ctx.config.appUrl }));
+  .query(({ ctx, input }) =>
+    getPublicEpisodePage({ db: ctx.db, showId: input.showId, episodeId: input.episodeId, appUrl: ctx.config.appUrl }),
+  );

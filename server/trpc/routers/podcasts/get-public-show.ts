@@ -16,7 +16,10 @@ export const ZPublicShow = z.object({
 });
 
 /** Anyone may read a show's public page: its published episodes only. */
-export const ZGetPublicShowInput = z.object({ showId: z.uuid("Unknown show."), limit: z.number().int().min(1).max(200).default(100) });
+export const ZGetPublicShowInput = z.object({
+  showId: z.uuid("Unknown show."),
+  limit: z.number().int().min(1).max(200).default(100),
+});
 export const ZGetPublicShowOutput = z.object({
   show: ZPublicShow,
   episodes: z.array(
@@ -36,4 +39,6 @@ export const ZGetPublicShowOutput = z.object({
 export const getPublicShowProcedure = publicProcedure
   .input(ZGetPublicShowInput)
   .output(ZGetPublicShowOutput)
-  .query(({ ctx, input }) => getPublicShowPage({ db: ctx.db, showId: input.showId, appUrl: ctx.config.appUrl, limit: input.limit }));
+  .query(({ ctx, input }) =>
+    getPublicShowPage({ db: ctx.db, showId: input.showId, appUrl: ctx.config.appUrl, limit: input.limit }),
+  );

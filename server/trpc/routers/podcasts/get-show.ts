@@ -9,4 +9,6 @@ export const ZGetShowOutput = ZShow;
 export const getShowProcedure = workspaceProcedure("content.read")
   .input(ZGetShowInput)
   .output(ZGetShowOutput)
-  .query(({ ctx, input }) => getShow({ db: ctx.db, workspaceId: ctx.access.workspaceId, showId: input.showId, appUrl: ctx.config.appUrl }));
+  .query(({ ctx, input }) =>
+    getShow({ db: ctx.db, workspaceId: ctx.access.workspaceId, showId: input.showId, appUrl: ctx.config.appUrl }),
+  );

@@ -4,7 +4,11 @@ import { listEpisodes } from "../../../services/podcasts/episodes";
 import { ZCursor, ZPageLimit } from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
 
-export const ZListEpisodesInput = z.object({ showId: z.uuid("Unknown show."), limit: ZPageLimit, cursor: ZCursor.nullish() });
+export const ZListEpisodesInput = z.object({
+  showId: z.uuid("Unknown show."),
+  limit: ZPageLimit,
+  cursor: ZCursor.nullish(),
+});
 export const ZListEpisodesOutput = z.object({
   items: z.array(
     z.object({
@@ -26,5 +30,11 @@ export const listEpisodesProcedure = workspaceProcedure("content.read")
   .input(ZListEpisodesInput)
   .output(ZListEpisodesOutput)
   .query(({ ctx, input }) =>
-    listEpisodes({ db: ctx.db, workspaceId: ctx.access.workspaceId, showId: input.showId, limit: input.limit, cursor: input.cursor }),
+    listEpisodes({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      showId: input.showId,
+      limit: input.limit,
+      cursor: input.cursor,
+    }),
   );

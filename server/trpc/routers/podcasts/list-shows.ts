@@ -22,4 +22,6 @@ export const ZListShowsOutput = z.object({
 export const listShowsProcedure = workspaceProcedure("content.read")
   .input(ZListShowsInput)
   .output(ZListShowsOutput)
-  .query(({ ctx, input }) => listShows({ db: ctx.db, workspaceId: ctx.access.workspaceId, limit: input.limit, cursor: input.cursor }));
+  .query(({ ctx, input }) =>
+    listShows({ db: ctx.db, workspaceId: ctx.access.workspaceId, limit: input.limit, cursor: input.cursor }),
+  );

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { updateEpisode } from "../../../services/podcasts/episodes";
-import { ZDurationSeconds, ZEpisodeDescription, ZEpisodeNumber, ZEpisodeStatus, ZEpisodeTitle, ZSeasonNumber } from "../../../services/podcasts/validation";
+import {
+  ZDurationSeconds,
+  ZEpisodeDescription,
+  ZEpisodeNumber,
+  ZEpisodeStatus,
+  ZEpisodeTitle,
+  ZSeasonNumber,
+} from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
 import { ZEpisode } from "./schemas";
 
@@ -22,5 +29,13 @@ export const updateEpisodeProcedure = workspaceProcedure("content.write")
   .input(ZUpdateEpisodeInput)
   .output(ZUpdateEpisodeOutput)
   .mutation(({ ctx, input: { workspaceId: _workspaceId, episodeId, ...changes } }) =>
-    updateEpisode({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, episodeId, changes, meta: ctx.meta, now: ctx.clock() }),
+    updateEpisode({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      episodeId,
+      changes,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

@@ -21,5 +21,14 @@ export const updateShowProcedure = workspaceProcedure("content.write")
   .input(ZUpdateShowInput)
   .output(ZUpdateShowOutput)
   .mutation(({ ctx, input: { workspaceId: _workspaceId, showId, ...changes } }) =>
-    updateShow({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, showId, changes, appUrl: ctx.config.appUrl, meta: ctx.meta, now: ctx.clock() }),
+    updateShow({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      showId,
+      changes,
+      appUrl: ctx.config.appUrl,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

@@ -32,4 +32,12 @@ export const ZSearchWorkspaceOutput = z.object({
 export const searchWorkspaceProcedure = workspaceProcedure("content.read")
   .input(ZSearchWorkspaceInput)
   .output(ZSearchWorkspaceOutput)
-  .query(({ ctx, input }) => searchWorkspace({ db: ctx.db, workspaceId: ctx.access.workspaceId, query: input.q, limit: input.limit, cursor: input.cursor }));
+  .query(({ ctx, input }) =>
+    searchWorkspace({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      query: input.q,
+      limit: input.limit,
+      cursor: input.cursor,
+    }),
+  );

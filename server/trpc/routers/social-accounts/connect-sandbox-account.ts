@@ -16,5 +16,11 @@ export const connectSandboxAccountProcedure = workspaceProcedure("social.account
   .input(ZConnectSandboxAccountInput)
   .output(ZConnectSandboxAccountOutput)
   .mutation(({ ctx, input }) =>
-    connectSandboxAccount({ db: ctx.db, workspaceId: ctx.access.workspaceId, userId: ctx.auth.user.id, username: input.username, now: ctx.clock() }),
+    connectSandboxAccount({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      userId: ctx.auth.user.id,
+      username: input.username,
+      now: ctx.clock(),
+    }),
   );

@@ -9,4 +9,11 @@ export const ZDisconnectAccountOutput = ZSocialAccount;
 export const disconnectAccountProcedure = workspaceProcedure("social.accounts.manage")
   .input(ZDisconnectAccountInput)
   .output(ZDisconnectAccountOutput)
-  .mutation(({ ctx, input }) => disconnectAccount({ db: ctx.db, workspaceId: ctx.access.workspaceId, accountId: input.accountId, now: ctx.clock() }));
+  .mutation(({ ctx, input }) =>
+    disconnectAccount({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      accountId: input.accountId,
+      now: ctx.clock(),
+    }),
+  );

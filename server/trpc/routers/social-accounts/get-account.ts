@@ -9,4 +9,6 @@ export const ZGetAccountOutput = ZSocialAccount;
 export const getAccountProcedure = workspaceProcedure("content.read")
   .input(ZGetAccountInput)
   .output(ZGetAccountOutput)
-  .query(({ ctx, input }) => getAccount({ db: ctx.db, workspaceId: ctx.access.workspaceId, accountId: input.accountId }));
+  .query(({ ctx, input }) =>
+    getAccount({ db: ctx.db, workspaceId: ctx.access.workspaceId, accountId: input.accountId }),
+  );

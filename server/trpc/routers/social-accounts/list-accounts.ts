@@ -15,6 +15,10 @@ export const listAccountsProcedure = workspaceProcedure("content.read")
   .input(ZListAccountsInput)
   .output(ZListAccountsOutput)
   .query(async ({ ctx, input }) => ({
-    items: await listAccounts({ db: ctx.db, workspaceId: ctx.access.workspaceId, includeDisconnected: input.includeDisconnected }),
+    items: await listAccounts({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      includeDisconnected: input.includeDisconnected,
+    }),
     instagramConfigured: isInstagramConfigured(ctx.env),
   }));

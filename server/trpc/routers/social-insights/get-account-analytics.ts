@@ -5,7 +5,14 @@ import { workspaceProcedure } from "../../init";
 
 export const ZGetAccountAnalyticsInput = z.object({ accountId: z.uuid("Unknown account.").optional() });
 export const ZGetAccountAnalyticsOutput = z.object({
-  accounts: z.array(z.object({ id: z.uuid(), provider: z.enum(SOCIAL_PROVIDERS), username: z.string(), status: z.enum(SOCIAL_ACCOUNT_STATUSES) })),
+  accounts: z.array(
+    z.object({
+      id: z.uuid(),
+      provider: z.enum(SOCIAL_PROVIDERS),
+      username: z.string(),
+      status: z.enum(SOCIAL_ACCOUNT_STATUSES),
+    }),
+  ),
   account: z
     .object({
       id: z.uuid(),
@@ -31,4 +38,11 @@ export const ZGetAccountAnalyticsOutput = z.object({
 export const getAccountAnalyticsProcedure = workspaceProcedure("content.read")
   .input(ZGetAccountAnalyticsInput)
   .output(ZGetAccountAnalyticsOutput)
-  .query(({ ctx, input }) => getAccountAnalytics({ db: ctx.db, workspaceId: ctx.access.workspaceId, accountId: input.accountId, now: ctx.clock() }));
+  .query(({ ctx, input }) =>
+    getAccountAnalytics({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      accountId: input.accountId,
+      now: ctx.clock(),
+    }),
+  );

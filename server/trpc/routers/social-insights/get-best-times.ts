@@ -16,5 +16,11 @@ export const getBestTimesProcedure = workspaceProcedure("content.read")
   .output(ZGetBestTimesOutput)
   .query(async ({ ctx, input }) => {
     await requireWorkspaceAccount({ db: ctx.db, workspaceId: ctx.access.workspaceId, accountId: input.accountId });
-    return getBestTimes({ db: ctx.db, workspaceId: ctx.access.workspaceId, accountId: input.accountId, timezone: input.timezone, now: ctx.clock() });
+    return getBestTimes({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      accountId: input.accountId,
+      timezone: input.timezone,
+      now: ctx.clock(),
+    });
   });

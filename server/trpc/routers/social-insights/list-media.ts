@@ -37,5 +37,12 @@ export const listMediaProcedure = workspaceProcedure("content.read")
   .input(ZListMediaInput)
   .output(ZListMediaOutput)
   .query(({ ctx, input }) =>
-    listSyncedMedia({ db: ctx.db, workspaceId: ctx.access.workspaceId, accountId: input.accountId, sort: input.sort, limit: input.limit, offset: input.offset }),
+    listSyncedMedia({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      accountId: input.accountId,
+      sort: input.sort,
+      limit: input.limit,
+      offset: input.offset,
+    }),
   );

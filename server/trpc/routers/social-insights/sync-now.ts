@@ -24,5 +24,7 @@ export const syncNowProcedure = workspaceProcedure("content.write")
       now: ctx.clock(),
       appUrl: ctx.config.appUrl,
     });
-    return result.status === "synced" ? { status: result.status, media: result.media, message: null } : { status: result.status, media: null, message: result.message };
+    return result.status === "synced"
+      ? { status: result.status, media: result.media, message: null }
+      : { status: result.status, media: null, message: result.message };
   });

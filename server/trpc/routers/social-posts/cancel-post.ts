@@ -10,5 +10,11 @@ export const cancelPostProcedure = workspaceProcedure("content.write")
   .input(ZCancelPostInput)
   .output(ZCancelPostOutput)
   .mutation(({ ctx, input }) =>
-    cancelPost({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, now: ctx.clock(), postId: input.postId }),
+    cancelPost({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      now: ctx.clock(),
+      postId: input.postId,
+    }),
   );

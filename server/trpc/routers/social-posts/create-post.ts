@@ -10,5 +10,12 @@ export const createPostProcedure = workspaceProcedure("content.write")
   .input(ZCreatePostInput)
   .output(ZCreatePostOutput)
   .mutation(({ ctx, input: { workspaceId: _workspaceId, schedule, ...content } }) =>
-    createPost({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, now: ctx.clock(), content, schedule }),
+    createPost({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      now: ctx.clock(),
+      content,
+      schedule,
+    }),
   );

@@ -22,4 +22,12 @@ export const ZListCalendarOutput = z.object({
 export const listCalendarProcedure = workspaceProcedure("content.read")
   .input(ZListCalendarInput)
   .output(ZListCalendarOutput)
-  .query(({ ctx, input }) => listCalendar({ db: ctx.db, workspaceId: ctx.access.workspaceId, from: input.from, to: input.to, timezone: input.timezone }));
+  .query(({ ctx, input }) =>
+    listCalendar({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      from: input.from,
+      to: input.to,
+      timezone: input.timezone,
+    }),
+  );

@@ -4,7 +4,10 @@ import { listPostMediaChoices } from "../../../services/social/posts";
 import { workspaceProcedure } from "../../init";
 import { ZPageCursor } from "./schemas";
 
-export const ZListPostMediaChoicesInput = z.object({ limit: z.number().int().min(1).max(100).default(30), cursor: ZPageCursor });
+export const ZListPostMediaChoicesInput = z.object({
+  limit: z.number().int().min(1).max(100).default(30),
+  cursor: ZPageCursor,
+});
 export const ZListPostMediaChoicesOutput = z.object({
   items: z.array(
     z.object({
@@ -24,4 +27,6 @@ export const ZListPostMediaChoicesOutput = z.object({
 export const listMediaChoicesProcedure = workspaceProcedure("content.read")
   .input(ZListPostMediaChoicesInput)
   .output(ZListPostMediaChoicesOutput)
-  .query(({ ctx, input }) => listPostMediaChoices({ db: ctx.db, workspaceId: ctx.access.workspaceId, limit: input.limit, cursor: input.cursor }));
+  .query(({ ctx, input }) =>
+    listPostMediaChoices({ db: ctx.db, workspaceId: ctx.access.workspaceId, limit: input.limit, cursor: input.cursor }),
+  );

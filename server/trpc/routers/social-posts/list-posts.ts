@@ -13,4 +13,12 @@ export const ZListPostsOutput = z.object({ items: z.array(ZPostSummary), nextCur
 export const listPostsProcedure = workspaceProcedure("content.read")
   .input(ZListPostsInput)
   .output(ZListPostsOutput)
-  .query(({ ctx, input }) => listPosts({ db: ctx.db, workspaceId: ctx.access.workspaceId, filter: input.filter, limit: input.limit, cursor: input.cursor }));
+  .query(({ ctx, input }) =>
+    listPosts({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      filter: input.filter,
+      limit: input.limit,
+      cursor: input.cursor,
+    }),
+  );

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { MEDIA_KINDS, MEDIA_STATUSES, SOCIAL_ACCOUNT_STATUSES, SOCIAL_POST_STATUSES, SOCIAL_POST_TYPES, SOCIAL_PROVIDERS } from "../../../../db/schema";
+import {
+  MEDIA_KINDS,
+  MEDIA_STATUSES,
+  SOCIAL_ACCOUNT_STATUSES,
+  SOCIAL_POST_STATUSES,
+  SOCIAL_POST_TYPES,
+  SOCIAL_PROVIDERS,
+} from "../../../../db/schema";
 
 /** The composer's fields, shared by createPost and updatePost. Limits beyond shape are checked by the service. */
 export const ZPostContentInput = z.object({
@@ -47,7 +54,15 @@ export const ZPostDetail = z.object({
       status: z.enum(SOCIAL_ACCOUNT_STATUSES),
     })
     .nullable(),
-  media: z.array(z.object({ id: z.uuid(), filename: z.string(), kind: z.enum(MEDIA_KINDS), contentType: z.string(), status: z.enum(MEDIA_STATUSES) })),
+  media: z.array(
+    z.object({
+      id: z.uuid(),
+      filename: z.string(),
+      kind: z.enum(MEDIA_KINDS),
+      contentType: z.string(),
+      status: z.enum(MEDIA_STATUSES),
+    }),
+  ),
   createdAt: z.date(),
   updatedAt: z.date(),
 });

@@ -10,5 +10,13 @@ export const updatePostProcedure = workspaceProcedure("content.write")
   .input(ZUpdatePostInput)
   .output(ZUpdatePostOutput)
   .mutation(({ ctx, input: { workspaceId: _workspaceId, postId, schedule, ...content } }) =>
-    updatePost({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, now: ctx.clock(), postId, content, schedule }),
+    updatePost({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      now: ctx.clock(),
+      postId,
+      content,
+      schedule,
+    }),
   );

@@ -19,7 +19,14 @@ export const ZSandboxBehaviour = z.object({
 });
 
 export const ZListFeedOutput = z.object({
-  accounts: z.array(z.object({ id: z.uuid(), username: z.string(), status: z.enum(SOCIAL_ACCOUNT_STATUSES), behaviour: ZSandboxBehaviour })),
+  accounts: z.array(
+    z.object({
+      id: z.uuid(),
+      username: z.string(),
+      status: z.enum(SOCIAL_ACCOUNT_STATUSES),
+      behaviour: ZSandboxBehaviour,
+    }),
+  ),
   items: z.array(
     z.object({
       id: z.string(),
@@ -43,6 +50,12 @@ export const listFeedProcedure = workspaceProcedure("content.read")
   .query(async ({ ctx, input }) => {
     const workspaceId = ctx.access.workspaceId;
     const accounts = await listSandboxAccounts({ db: ctx.db, workspaceId });
-    const feed = await listSandboxFeed({ db: ctx.db, workspaceId, accountId: input.accountId, cursor: input.cursor, limit: input.limit });
+    const feed = await listSandboxFeed({
+      db: ctx.db,
+      workspaceId,
+      accountId: input.accountId,
+      cursor: input.cursor,
+      limit: input.limit,
+    });
     return { accounts, ...feed };
   });

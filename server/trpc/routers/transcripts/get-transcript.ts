@@ -6,7 +6,10 @@ import { ZChapter, ZSummaryKind, ZTranscriptionJob } from "./schemas";
 
 export const ZGetTranscriptInput = z
   .object({ transcriptId: z.uuid("Unknown transcript.").optional(), mediaId: z.uuid("Unknown media file.").optional() })
-  .refine((input) => Boolean(input.transcriptId) !== Boolean(input.mediaId), "Name either the transcript or its media file.");
+  .refine(
+    (input) => Boolean(input.transcriptId) !== Boolean(input.mediaId),
+    "Name either the transcript or its media file.",
+  );
 
 export const ZTranscriptSegment = z.object({
   id: z.uuid(),
@@ -40,6 +43,11 @@ export const getTranscriptProcedure = workspaceProcedure("content.read")
   .input(ZGetTranscriptInput)
   .output(ZGetTranscriptOutput)
   .query(async ({ ctx, input }) => ({
-    ...(await getTranscript({ db: ctx.db, workspaceId: ctx.access.workspaceId, transcriptId: input.transcriptId, mediaId: input.mediaId })),
+    ...(await getTranscript({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      transcriptId: input.transcriptId,
+      mediaId: input.mediaId,
+    })),
     summaryMode: llmProvidersFromEnv(ctx.env).length > 0 ? ("llm" as const) : ("extractive" as const),
   }));

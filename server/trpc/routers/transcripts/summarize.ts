@@ -5,7 +5,12 @@ import { workspaceProcedure } from "../../init";
 import { ZChapter, ZSummaryKind } from "./schemas";
 
 export const ZSummarizeInput = z.object({ transcriptId: z.uuid("Unknown transcript.") });
-export const ZSummarizeOutput = z.object({ summary: z.string(), summaryKind: ZSummaryKind, showNotes: z.string(), chapters: z.array(ZChapter) });
+export const ZSummarizeOutput = z.object({
+  summary: z.string(),
+  summaryKind: ZSummaryKind,
+  showNotes: z.string(),
+  chapters: z.array(ZChapter),
+});
 
 export const summarizeProcedure = workspaceProcedure("content.write")
   .input(ZSummarizeInput)

@@ -20,5 +20,11 @@ export const updateSegmentProcedure = workspaceProcedure("content.write")
   .input(ZUpdateSegmentInput)
   .output(ZUpdateSegmentOutput)
   .mutation(({ ctx, input }) =>
-    updateSegmentText({ db: ctx.db, workspaceId: ctx.access.workspaceId, segmentId: input.segmentId, text: input.text, now: ctx.clock() }),
+    updateSegmentText({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      segmentId: input.segmentId,
+      text: input.text,
+      now: ctx.clock(),
+    }),
   );

@@ -10,5 +10,13 @@ export const changeMemberRoleProcedure = workspaceProcedure("members.manage")
   .input(ZChangeMemberRoleInput)
   .output(ZChangeMemberRoleOutput)
   .mutation(({ ctx, input }) =>
-    changeMemberRole({ db: ctx.db, access: ctx.access, actorUserId: ctx.auth.user.id, targetUserId: input.userId, role: input.role, meta: ctx.meta, now: ctx.clock() }),
+    changeMemberRole({
+      db: ctx.db,
+      access: ctx.access,
+      actorUserId: ctx.auth.user.id,
+      targetUserId: input.userId,
+      role: input.role,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

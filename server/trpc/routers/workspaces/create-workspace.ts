@@ -11,5 +11,7 @@ export const createWorkspaceProcedure = authedProcedure
   .input(ZCreateWorkspaceInput)
   .output(ZCreateWorkspaceOutput)
   .mutation(({ ctx, input }) =>
-    ctx.db.transaction((tx) => createWorkspace({ db: tx, userId: ctx.auth.user.id, name: input.name, meta: ctx.meta, now: ctx.clock() })),
+    ctx.db.transaction((tx) =>
+      createWorkspace({ db: tx, userId: ctx.auth.user.id, name: input.name, meta: ctx.meta, now: ctx.clock() }),
+    ),
   );

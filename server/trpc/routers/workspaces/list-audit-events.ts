@@ -4,7 +4,10 @@ import { workspaceProcedure } from "../../init";
 
 const ZCursor = z.object({ createdAt: z.coerce.date(), id: z.uuid() });
 
-export const ZListAuditEventsInput = z.object({ limit: z.number().int().min(1).max(100).default(25), cursor: ZCursor.nullish() });
+export const ZListAuditEventsInput = z.object({
+  limit: z.number().int().min(1).max(100).default(25),
+  cursor: ZCursor.nullish(),
+});
 export const ZListAuditEventsOutput = z.object({
   items: z.array(
     z.object({
@@ -25,5 +28,10 @@ export const listAuditEventsProcedure = workspaceProcedure("audit.read")
   .input(ZListAuditEventsInput)
   .output(ZListAuditEventsOutput)
   .query(({ ctx, input }) =>
-    listWorkspaceAuditEvents({ db: ctx.db, workspaceId: ctx.access.workspaceId, limit: input.limit, cursor: input.cursor ?? undefined }),
+    listWorkspaceAuditEvents({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      limit: input.limit,
+      cursor: input.cursor ?? undefined,
+    }),
   );

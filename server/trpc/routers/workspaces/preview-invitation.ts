@@ -4,7 +4,12 @@ import { publicProcedure } from "../../init";
 import { ZRole } from "../../schemas";
 
 export const ZPreviewInvitationInput = z.object({ token: z.string().min(10).max(200) });
-export const ZPreviewInvitationOutput = z.object({ email: z.string(), role: ZRole, workspaceName: z.string(), inviterName: z.string().nullable() });
+export const ZPreviewInvitationOutput = z.object({
+  email: z.string(),
+  role: ZRole,
+  workspaceName: z.string(),
+  inviterName: z.string().nullable(),
+});
 
 export const previewInvitationProcedure = publicProcedure
   .input(ZPreviewInvitationInput)

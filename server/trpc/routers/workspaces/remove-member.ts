@@ -9,5 +9,12 @@ export const removeMemberProcedure = workspaceProcedure("members.manage")
   .input(ZRemoveMemberInput)
   .output(ZRemoveMemberOutput)
   .mutation(({ ctx, input }) =>
-    removeMember({ db: ctx.db, access: ctx.access, actorUserId: ctx.auth.user.id, targetUserId: input.userId, meta: ctx.meta, now: ctx.clock() }),
+    removeMember({
+      db: ctx.db,
+      access: ctx.access,
+      actorUserId: ctx.auth.user.id,
+      targetUserId: input.userId,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

@@ -10,5 +10,12 @@ export const renameWorkspaceProcedure = workspaceProcedure("workspace.update")
   .input(ZRenameWorkspaceInput)
   .output(ZRenameWorkspaceOutput)
   .mutation(({ ctx, input }) =>
-    renameWorkspace({ db: ctx.db, workspaceId: ctx.access.workspaceId, actorUserId: ctx.auth.user.id, name: input.name, meta: ctx.meta, now: ctx.clock() }),
+    renameWorkspace({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      name: input.name,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

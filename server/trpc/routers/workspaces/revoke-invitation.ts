@@ -9,5 +9,12 @@ export const revokeInvitationProcedure = workspaceProcedure("members.manage")
   .input(ZRevokeInvitationInput)
   .output(ZRevokeInvitationOutput)
   .mutation(({ ctx, input }) =>
-    revokeInvitation({ db: ctx.db, workspaceId: ctx.access.workspaceId, invitationId: input.invitationId, actorUserId: ctx.auth.user.id, meta: ctx.meta, now: ctx.clock() }),
+    revokeInvitation({
+      db: ctx.db,
+      workspaceId: ctx.access.workspaceId,
+      invitationId: input.invitationId,
+      actorUserId: ctx.auth.user.id,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

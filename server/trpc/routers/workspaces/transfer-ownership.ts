@@ -9,5 +9,12 @@ export const transferOwnershipProcedure = workspaceProcedure("ownership.transfer
   .input(ZTransferOwnershipInput)
   .output(ZTransferOwnershipOutput)
   .mutation(({ ctx, input }) =>
-    transferOwnership({ db: ctx.db, access: ctx.access, actorUserId: ctx.auth.user.id, targetUserId: input.userId, meta: ctx.meta, now: ctx.clock() }),
+    transferOwnership({
+      db: ctx.db,
+      access: ctx.access,
+      actorUserId: ctx.auth.user.id,
+      targetUserId: input.userId,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

@@ -2,6 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 import { freePorts } from "../../scripts/app-process";
+import { hermeticWranglerConfig } from "../support/hermetic-wrangler";
 
 const repoRoot = resolve(import.meta.dirname, "../..");
 
@@ -17,7 +18,7 @@ export default defineConfig({
   root: repoRoot,
   plugins: [
     cloudflareTest({
-      wrangler: { configPath: resolve(repoRoot, "wrangler.toml") },
+      wrangler: { configPath: hermeticWranglerConfig(repoRoot) },
       miniflare: {
         bindings: {
           ENVIRONMENT: "test",

@@ -14,7 +14,13 @@ export function describeProcedureError(error: TRPCError): {
 } {
   const cause = error.cause;
   if (cause instanceof z.ZodError) {
-    return { message: VALIDATION_MESSAGE, fieldErrors: z.flattenError(cause).fieldErrors as Record<string, string[]> };
+    // Issues at the input's root (a missing input, an unknown key) have no field to sit beside: they become the
+    // message, so they are not lost. Nested paths (mediaIds.2) are shown on their top-level field.
+    const { formErrors, fieldErrors } = z.flattenError(cause);
+    return {
+      message: formErrors.length > 0 ? formErrors.join(" ") : VALIDATION_MESSAGE,
+      fieldErrors: fieldErrors as Record<string, string[]>,
+    };
   }
   return { message: error.message, fieldErrors: cause instanceof AppError ? (cause.fieldErrors ?? null) : null };
 }

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { z } from "zod";
+import { rowId } from "../lib/text";
 import { AppError, type AppErrorCode } from "../lib/errors";
 import { authorizeWorkspace } from "../services/workspaces/workspaces";
 import type { Permission } from "../services/workspaces/permissions";
@@ -62,7 +63,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { auth: ctx.auth } });
 });
 
-export const ZWorkspaceInput = z.object({ workspaceId: z.uuid("Unknown workspace.") });
+export const ZWorkspaceInput = z.object({ workspaceId: rowId("Unknown workspace.") });
 
 /** Member with `permission` in `input.workspaceId`; a non-member gets NOT_FOUND, a weaker role FORBIDDEN. */
 export function workspaceProcedure(permission: Permission) {

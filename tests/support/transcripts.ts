@@ -311,7 +311,7 @@ export const chatCompletion = (content: unknown) => ({
  * A stand-in for the Workers AI binding, which only Cloudflare runs: it answers whisper-large-v3-turbo and the
  * chat model in their documented output shapes, or throws the given error.
  */
-export function fakeAi(opts: { fail?: string; chat?: unknown } = {}) {
+export function fakeAi(opts: { fail?: string; chat?: unknown; transcript?: { text: string } } = {}) {
   const calls: { model: string; inputs: Record<string, unknown> }[] = [];
   const ai = {
     async run(model: string, inputs: Record<string, unknown>) {
@@ -321,7 +321,7 @@ export function fakeAi(opts: { fail?: string; chat?: unknown } = {}) {
         return {
           text: "Hello from Workers AI.",
           transcription_info: { language: "en", duration: 1 },
-          segments: [{ start: 0, end: 1, text: " Hello from Workers AI." }],
+          segments: [{ start: 0, end: 1, text: opts.transcript?.text ?? " Hello from Workers AI." }],
         };
       }
       return {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursor, formatted, text } from "../../lib/text";
 import { APPLE_CATEGORIES } from "./categories";
 
 /** Field rules shared by the procedures and the forms, so the browser and the server say the same thing. */
@@ -15,22 +16,34 @@ const canonicalTag = (tag: string) => {
   }
 };
 
-export const ZLanguageTag = z
-  .string()
-  .trim()
-  .regex(LANGUAGE_TAG, "Use a language code such as en, de or pt-BR.")
-  .transform(canonicalTag);
+export const ZLanguageTag = formatted(
+  "language",
+  LANGUAGE_TAG,
+  "Use a language code such as en, de or pt-BR.",
+  35,
+).transform(canonicalTag);
 
-export const ZShowTitle = z.string().trim().min(1, "Enter a title.").max(200, "Use at most 200 characters.");
+export const ZShowTitle = text("title", {
+  min: 1,
+  max: 200,
+  empty: "Enter a title.",
+  tooLong: "Use at most 200 characters.",
+});
 /** Apple truncates show descriptions at 4,000 characters. */
-export const ZShowDescription = z.string().trim().max(4000, "Use at most 4,000 characters.");
-export const ZCategory = z
-  .string()
-  .refine((value) => APPLE_CATEGORIES.includes(value), "Choose a category from the list.");
-export const ZAuthor = z.string().trim().max(200, "Use at most 200 characters.");
+export const ZShowDescription = text("description", { max: 4000, tooLong: "Use at most 4,000 characters." });
+export const ZCategory = text("category", { max: 200 }).refine(
+  (value) => APPLE_CATEGORIES.includes(value),
+  "Choose a category from the list.",
+);
+export const ZAuthor = text("author", { max: 200, tooLong: "Use at most 200 characters." });
 
-export const ZEpisodeTitle = z.string().trim().min(1, "Enter a title.").max(200, "Use at most 200 characters.");
-export const ZEpisodeDescription = z.string().trim().max(10_000, "Use at most 10,000 characters.");
+export const ZEpisodeTitle = text("title", {
+  min: 1,
+  max: 200,
+  empty: "Enter a title.",
+  tooLong: "Use at most 200 characters.",
+});
+export const ZEpisodeDescription = text("description", { max: 10_000, tooLong: "Use at most 10,000 characters." });
 const wholeNumber = (max: number) =>
   z
     .number({ error: "Enter a whole number." })
@@ -51,5 +64,10 @@ export const ZEpisodeStatus = z.enum(["draft", "scheduled", "published"], {
 });
 
 /** Opaque page cursors; the services decode and check them. */
-export const ZCursor = z.string().max(200);
-export const ZPageLimit = z.number().int().min(1).max(100).default(20);
+export const ZCursor = cursor(200);
+export const ZPageLimit = z
+  .number({ error: "Ask for a page size as a number." })
+  .int("Ask for a whole number of rows per page.")
+  .min(1, "Ask for at least 1 row per page.")
+  .max(100, "Ask for at most 100 rows per page.")
+  .default(20);

@@ -17,6 +17,7 @@ import {
   type SocialPublisher,
   type UsageObserver,
 } from "./provider";
+import { parseExternalJson } from "../../lib/text";
 
 const INSTAGRAM_GRAPH_VERSION = "v23.0";
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -211,7 +212,7 @@ async function call<T>(transport: Transport, opts: CallOptions): Promise<T> {
   if (usage) transport.observer?.onUsage?.(usage);
   let body: unknown;
   try {
-    body = text ? JSON.parse(text) : null;
+    body = text ? parseExternalJson(text) : null;
   } catch {
     body = null;
   }

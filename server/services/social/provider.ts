@@ -1,3 +1,4 @@
+import { cleanExternalText } from "../../lib/text";
 /**
  * What the publishing pipeline and the sync need from a social network. Instagram (Graph API over HTTP) and the
  * Sandbox (tables in our own database) both implement it, so every step — containers, status polling, publish,
@@ -22,7 +23,8 @@ export class SocialProviderError extends Error {
     message: string,
     readonly details: { code?: number; subcode?: number; httpStatus?: number; retryAfterSeconds?: number } = {},
   ) {
-    super(message);
+    // Messages carry Instagram's text into reason and lastSyncError columns.
+    super(cleanExternalText(message));
     this.name = "SocialProviderError";
   }
 }

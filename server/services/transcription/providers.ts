@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Env } from "../../env";
 import { normalizeLanguage } from "./languages";
 import { configuredTranscriptionProviders, type TranscriptionProviderId } from "./provider-config";
+import { cleanExternalText, parseExternalJson } from "../../lib/text";
 
 export interface TranscribedSegment {
   startMs: number;
@@ -42,7 +43,8 @@ export class ProviderError extends Error {
     message: string,
     readonly transient: boolean,
   ) {
-    super(message);
+    // Messages carry provider text (error bodies) into lastError columns.
+    super(cleanExternalText(message));
     this.name = "ProviderError";
   }
 }
@@ -144,7 +146,7 @@ export function openAiTranscriptionProvider(opts: {
 
 function parseJson(raw: string): unknown {
   try {
-    return JSON.parse(raw);
+    return parseExternalJson(raw);
   } catch {
     return undefined;
   }

@@ -21,6 +21,7 @@ import {
   type TranscriptionResult,
 } from "./providers";
 import { ownValue } from "../../lib/records";
+import { cleanExternalText } from "../../lib/text";
 
 /**
  * A delivery that finds the job `transcribing` leaves it to the one running it, unless that run started longer
@@ -398,7 +399,7 @@ async function saveTranscript(
       workspaceId: opts.workspaceId,
       mediaId: opts.mediaId,
       episodeId: episode?.id ?? null,
-      language: opts.language,
+      language: cleanExternalText(opts.language),
       provider: opts.provider,
       createdAt: opts.now,
       updatedAt: opts.now,
@@ -430,8 +431,9 @@ async function saveTranscript(
     position,
     startMs: segment.startMs,
     endMs: segment.endMs,
-    speaker: segment.speaker ?? null,
-    text: segment.text,
+    // Provider text (Workers AI answers as objects, not JSON text) is cleaned here, where it enters Postgres.
+    speaker: cleanExternalText(segment.speaker ?? null),
+    text: cleanExternalText(segment.text),
   }));
   // Postgres caps a statement at 65,535 parameters; 1,000 rows of 7 columns stay far below it.
   for (let i = 0; i < rows.length; i += 1000) await tx.insert(transcriptSegments).values(rows.slice(i, i + 1000));

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Env } from "../../env";
 import { ProviderError, classifyWorkersAiError, errorMessageOf, isTransientStatus } from "./providers";
 import { formatTimestamp } from "./timecode";
+import { cleanExternalText, parseExternalJson } from "../../lib/text";
 
 export interface Chapter {
   startMs: number;
@@ -130,7 +131,7 @@ export function workersAiChatProvider(opts: { ai: Ai; jsonSchema?: object }): Ll
 
 function parseJson(raw: string): unknown {
   try {
-    return JSON.parse(raw);
+    return parseExternalJson(raw);
   } catch {
     return undefined;
   }
@@ -169,10 +170,15 @@ export function llmProvidersFromEnv(env: LlmEnv, opts: { jsonSchema?: object } =
 // With a model
 
 const ZDigest = z.object({
-  summary: z.string().trim().min(1).max(5000),
-  showNotes: z.string().trim().min(1).max(10000),
+  summary: z.string().overwrite(cleanExternalText).trim().min(1).max(5000),
+  showNotes: z.string().overwrite(cleanExternalText).trim().min(1).max(10000),
   chapters: z
-    .array(z.object({ startMs: z.coerce.number().int().nonnegative(), title: z.string().trim().min(1).max(120) }))
+    .array(
+      z.object({
+        startMs: z.coerce.number().int().nonnegative(),
+        title: z.string().overwrite(cleanExternalText).trim().min(1).max(120),
+      }),
+    )
     .max(50),
 });
 

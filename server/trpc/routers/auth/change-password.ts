@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { changePassword } from "../../../services/auth/accounts";
-import { ZPassword } from "../../../services/auth/validation";
+import { ZPassword, ZPasswordAttempt } from "../../../services/auth/validation";
 import { authedProcedure } from "../../init";
 import { ZOk } from "../../schemas";
 import { startSession } from "../../session";
 
 export const ZChangePasswordInput = z.object({
-  currentPassword: z.string().min(1, "Enter your current password.").max(256),
+  currentPassword: ZPasswordAttempt("Enter your current password."),
   newPassword: ZPassword,
 });
 

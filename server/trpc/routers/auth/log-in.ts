@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { logIn } from "../../../services/auth/accounts";
-import { ZEmail } from "../../../services/auth/validation";
+import { ZEmail, ZPasswordAttempt } from "../../../services/auth/validation";
 import { publicProcedure } from "../../init";
 import { startSession } from "../../session";
 
-export const ZLogInInput = z.object({ email: ZEmail, password: z.string().min(1, "Enter your password.").max(256) });
+export const ZLogInInput = z.object({ email: ZEmail, password: ZPasswordAttempt("Enter your password.") });
 export const ZLogInOutput = z.object({ userId: z.uuid() });
 
 export const logInProcedure = publicProcedure

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { resetPassword } from "../../../services/auth/accounts";
-import { ZPassword } from "../../../services/auth/validation";
+import { ZLinkToken, ZPassword } from "../../../services/auth/validation";
 import { publicProcedure } from "../../init";
 import { ZOk } from "../../schemas";
 import { startSession } from "../../session";
 
-export const ZResetPasswordInput = z.object({ token: z.string().min(10).max(200), password: ZPassword });
+export const ZResetPasswordInput = z.object({ token: ZLinkToken, password: ZPassword });
 
 export const resetPasswordProcedure = publicProcedure
   .input(ZResetPasswordInput)

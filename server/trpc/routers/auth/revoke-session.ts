@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { ZSessionId } from "../../../services/auth/validation";
 import { recordAudit } from "../../../services/audit/audit";
 import { deleteOneUserSession } from "../../../services/auth/sessions";
 import { notFound } from "../../../lib/errors";
 import { authedProcedure } from "../../init";
 import { ZOk } from "../../schemas";
 
-export const ZRevokeSessionInput = z.object({ sessionId: z.string().min(1).max(64) });
+export const ZRevokeSessionInput = z.object({ sessionId: ZSessionId });
 
 /** Only the caller's own sessions: another user's session id is NOT_FOUND. */
 export const revokeSessionProcedure = authedProcedure

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { ZLinkToken } from "../../../services/auth/validation";
 import { verifyEmail } from "../../../services/auth/accounts";
 import { publicProcedure } from "../../init";
 import { ZOk } from "../../schemas";
 
-export const ZVerifyEmailInput = z.object({ token: z.string().min(10).max(200) });
+export const ZVerifyEmailInput = z.object({ token: ZLinkToken });
 
 export const verifyEmailProcedure = publicProcedure
   .input(ZVerifyEmailInput)

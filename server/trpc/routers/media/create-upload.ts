@@ -1,11 +1,17 @@
 import { z } from "zod";
+import { text } from "../../../lib/text";
 import { createUpload } from "../../../services/media/uploads";
 import { workspaceProcedure } from "../../init";
 import { ZUploadSession } from "./schemas";
 
 export const ZCreateUploadInput = z.object({
-  filename: z.string().trim().min(1, "Give the file a name.").max(255, "Use a file name of at most 255 characters."),
-  contentType: z.string().trim().min(1, "Say what type of file this is.").max(255),
+  filename: text("file name", {
+    min: 1,
+    max: 255,
+    empty: "Give the file a name.",
+    tooLong: "Use a file name of at most 255 characters.",
+  }),
+  contentType: text("file type", { min: 1, max: 255, empty: "Say what type of file this is." }),
   size: z.number().int("Give the size in whole bytes.").nonnegative(),
 });
 export const ZCreateUploadOutput = ZUploadSession;

@@ -1,9 +1,13 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { listMedia } from "../../../services/media/library";
 import { workspaceProcedure } from "../../init";
 import { ZMediaItem } from "./schemas";
 
-const ZCursor = z.object({ createdAt: z.coerce.date(), id: z.uuid() });
+const ZCursor = z.object({
+  createdAt: z.coerce.date(),
+  id: rowId("This page of the list does not exist. Start again from the first page."),
+});
 
 export const ZListMediaInput = z.object({
   limit: z.number().int().min(1).max(100).default(25),

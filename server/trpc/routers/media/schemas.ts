@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { MEDIA_KINDS, MEDIA_STATUSES, TRANSCRIPTION_STATUSES } from "../../../../db/schema";
 
-export const ZMediaId = z.object({ mediaId: z.uuid("Unknown media file.") });
+export const ZMediaId = z.object({ mediaId: rowId("Unknown media file.") });
 
 /** A file as the library shows it, with its transcription job when there is one. */
 export const ZMediaItem = z.object({

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { markNotificationsRead } from "../../../services/notifications/notify";
 import { workspaceProcedure } from "../../init";
 
 /** Without `ids`, every unread notification of the caller in this workspace. */
-export const ZMarkReadInput = z.object({ ids: z.array(z.uuid()).min(1).max(100).optional() });
+export const ZMarkReadInput = z.object({ ids: z.array(rowId("Unknown notification.")).min(1).max(100).optional() });
 export const ZMarkReadOutput = z.object({ marked: z.number().int() });
 
 /** Only the caller's own notifications change; ids of anyone else's are ignored. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { createEpisode } from "../../../services/podcasts/episodes";
 import {
   ZDurationSeconds,
@@ -11,12 +12,12 @@ import { workspaceProcedure } from "../../init";
 import { ZEpisode } from "./schemas";
 
 export const ZCreateEpisodeInput = z.object({
-  showId: z.uuid("Unknown show."),
+  showId: rowId("Unknown show."),
   title: ZEpisodeTitle,
   description: ZEpisodeDescription.default(""),
   episodeNumber: ZEpisodeNumber.nullable().default(null),
   seasonNumber: ZSeasonNumber.nullable().default(null),
-  audioMediaId: z.uuid("Choose an audio file from the list.").nullable().default(null),
+  audioMediaId: rowId("Choose an audio file from the list.").nullable().default(null),
   durationSeconds: ZDurationSeconds.nullable().default(null),
 });
 export const ZCreateEpisodeOutput = ZEpisode;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { createShow } from "../../../services/podcasts/shows";
 import { ZAuthor, ZCategory, ZLanguageTag, ZShowDescription, ZShowTitle } from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
@@ -11,7 +12,7 @@ export const ZCreateShowInput = z.object({
   language: ZLanguageTag,
   author: ZAuthor.default(""),
   explicit: z.boolean().default(false),
-  artworkMediaId: z.uuid("Choose an image from the list.").nullable().default(null),
+  artworkMediaId: rowId("Choose an image from the list.").nullable().default(null),
 });
 export const ZCreateShowOutput = ZShow;
 

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { deleteEpisode } from "../../../services/podcasts/episodes";
 import { workspaceProcedure } from "../../init";
 
-export const ZDeleteEpisodeInput = z.object({ episodeId: z.uuid("Unknown episode.") });
+export const ZDeleteEpisodeInput = z.object({ episodeId: rowId("Unknown episode.") });
 export const ZDeleteEpisodeOutput = z.object({ id: z.uuid(), showId: z.uuid() });
 
 export const deleteEpisodeProcedure = workspaceProcedure("content.write")

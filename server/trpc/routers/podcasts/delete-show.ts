@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { deleteShow } from "../../../services/podcasts/shows";
 import { workspaceProcedure } from "../../init";
 import { ZDeleted } from "./schemas";
 
-export const ZDeleteShowInput = z.object({ showId: z.uuid("Unknown show.") });
+export const ZDeleteShowInput = z.object({ showId: rowId("Unknown show.") });
 export const ZDeleteShowOutput = ZDeleted;
 
 export const deleteShowProcedure = workspaceProcedure("content.write")

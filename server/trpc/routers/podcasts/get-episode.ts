@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { getEpisode } from "../../../services/podcasts/episodes";
 import { workspaceProcedure } from "../../init";
 import { ZEpisode, ZEpisodeAudio } from "./schemas";
 
-export const ZGetEpisodeInput = z.object({ episodeId: z.uuid("Unknown episode.") });
+export const ZGetEpisodeInput = z.object({ episodeId: rowId("Unknown episode.") });
 export const ZGetEpisodeOutput = ZEpisode.extend({
   showTitle: z.string(),
   audio: ZEpisodeAudio.nullable(),

@@ -1,12 +1,13 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { getPublicEpisodePage } from "../../../services/podcasts/public";
 import { publicProcedure } from "../../init";
 import { ZPublicShow } from "./get-public-show";
 
 /** Anyone may read a published episode; anything else is NOT_FOUND. */
 export const ZGetPublicEpisodeInput = z.object({
-  showId: z.uuid("Unknown show."),
-  episodeId: z.uuid("Unknown episode."),
+  showId: rowId("Unknown show."),
+  episodeId: rowId("Unknown episode."),
 });
 export const ZGetPublicEpisodeOutput = z.object({
   show: ZPublicShow,

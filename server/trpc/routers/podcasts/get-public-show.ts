@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { getPublicShowPage } from "../../../services/podcasts/public";
 import { publicProcedure } from "../../init";
 
@@ -17,7 +18,7 @@ export const ZPublicShow = z.object({
 
 /** Anyone may read a show's public page: its published episodes only. */
 export const ZGetPublicShowInput = z.object({
-  showId: z.uuid("Unknown show."),
+  showId: rowId("Unknown show."),
   limit: z.number().int().min(1).max(200).default(100),
 });
 export const ZGetPublicShowOutput = z.object({

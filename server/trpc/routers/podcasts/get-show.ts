@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { getShow } from "../../../services/podcasts/shows";
 import { workspaceProcedure } from "../../init";
 import { ZShow } from "./schemas";
 
-export const ZGetShowInput = z.object({ showId: z.uuid("Unknown show.") });
+export const ZGetShowInput = z.object({ showId: rowId("Unknown show.") });
 export const ZGetShowOutput = ZShow;
 
 export const getShowProcedure = workspaceProcedure("content.read")

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { EPISODE_STATUSES } from "../../../../db/schema";
 import { listEpisodes } from "../../../services/podcasts/episodes";
 import { ZCursor, ZPageLimit } from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
 
 export const ZListEpisodesInput = z.object({
-  showId: z.uuid("Unknown show."),
+  showId: rowId("Unknown show."),
   limit: ZPageLimit,
   cursor: ZCursor.nullish(),
 });

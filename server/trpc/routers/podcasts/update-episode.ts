@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { updateEpisode } from "../../../services/podcasts/episodes";
 import {
   ZDurationSeconds,
@@ -13,12 +14,12 @@ import { ZEpisode } from "./schemas";
 
 /** Only the fields given change. `status` moves the episode: scheduled needs `publishAt` in the future. */
 export const ZUpdateEpisodeInput = z.object({
-  episodeId: z.uuid("Unknown episode."),
+  episodeId: rowId("Unknown episode."),
   title: ZEpisodeTitle.optional(),
   description: ZEpisodeDescription.optional(),
   episodeNumber: ZEpisodeNumber.nullable().optional(),
   seasonNumber: ZSeasonNumber.nullable().optional(),
-  audioMediaId: z.uuid("Choose an audio file from the list.").nullable().optional(),
+  audioMediaId: rowId("Choose an audio file from the list.").nullable().optional(),
   durationSeconds: ZDurationSeconds.nullable().optional(),
   status: ZEpisodeStatus.optional(),
   publishAt: z.date({ error: "Enter a date and time." }).nullable().optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { updateShow } from "../../../services/podcasts/shows";
 import { ZAuthor, ZCategory, ZLanguageTag, ZShowDescription, ZShowTitle } from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
@@ -6,14 +7,14 @@ import { ZShow } from "./schemas";
 
 /** Only the fields given change; `artworkMediaId: null` removes the artwork. */
 export const ZUpdateShowInput = z.object({
-  showId: z.uuid("Unknown show."),
+  showId: rowId("Unknown show."),
   title: ZShowTitle.optional(),
   description: ZShowDescription.optional(),
   category: ZCategory.optional(),
   language: ZLanguageTag.optional(),
   author: ZAuthor.optional(),
   explicit: z.boolean().optional(),
-  artworkMediaId: z.uuid("Choose an image from the list.").nullable().optional(),
+  artworkMediaId: rowId("Choose an image from the list.").nullable().optional(),
 });
 export const ZUpdateShowOutput = ZShow;
 

@@ -1,11 +1,17 @@
 import { z } from "zod";
+import { cursor, text } from "../../../lib/text";
 import { searchWorkspace } from "../../../services/search/search";
 import { workspaceProcedure } from "../../init";
 
 export const ZSearchWorkspaceInput = z.object({
-  q: z.string().trim().min(1, "Enter something to search for.").max(200, "Use at most 200 characters."),
+  q: text("search", {
+    min: 1,
+    max: 200,
+    empty: "Enter something to search for.",
+    tooLong: "Use at most 200 characters.",
+  }),
   limit: z.number().int().min(1).max(50).default(20),
-  cursor: z.string().max(20).nullish(),
+  cursor: cursor(20).nullish(),
 });
 export const ZSearchWorkspaceOutput = z.object({
   items: z.array(

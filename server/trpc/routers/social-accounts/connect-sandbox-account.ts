@@ -1,12 +1,11 @@
 import { z } from "zod";
+import { text } from "../../../lib/text";
 import { connectSandboxAccount } from "../../../services/social/accounts";
 import { workspaceProcedure } from "../../init";
 import { ZSocialAccount } from "./account-view";
 
 export const ZConnectSandboxAccountInput = z.object({
-  username: z
-    .string()
-    .trim()
+  username: text("username", { min: 1, max: 31, empty: "Enter a username." })
     .transform((value) => value.replace(/^@/, ""))
     .pipe(z.string().regex(/^[A-Za-z0-9._]{1,30}$/, "Use 1–30 letters, numbers, periods or underscores.")),
 });

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { disconnectAccount } from "../../../services/social/accounts";
 import { workspaceProcedure } from "../../init";
 import { ZSocialAccount } from "./account-view";
 
-export const ZDisconnectAccountInput = z.object({ accountId: z.uuid("Unknown social account.") });
+export const ZDisconnectAccountInput = z.object({ accountId: rowId("Unknown social account.") });
 export const ZDisconnectAccountOutput = ZSocialAccount;
 
 export const disconnectAccountProcedure = workspaceProcedure("social.accounts.manage")

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { getAccount } from "../../../services/social/accounts";
 import { workspaceProcedure } from "../../init";
 import { ZSocialAccount } from "./account-view";
 
-export const ZGetAccountInput = z.object({ accountId: z.uuid("Unknown social account.") });
+export const ZGetAccountInput = z.object({ accountId: rowId("Unknown social account.") });
 export const ZGetAccountOutput = ZSocialAccount;
 
 export const getAccountProcedure = workspaceProcedure("content.read")

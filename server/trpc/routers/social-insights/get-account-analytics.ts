@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { SOCIAL_ACCOUNT_STATUSES, SOCIAL_PROVIDERS } from "../../../../db/schema";
 import { getAccountAnalytics, ZAccountAnalytics } from "../../../services/social/insights";
 import { workspaceProcedure } from "../../init";
 
-export const ZGetAccountAnalyticsInput = z.object({ accountId: z.uuid("Unknown account.").optional() });
+export const ZGetAccountAnalyticsInput = z.object({ accountId: rowId("Unknown account.").optional() });
 export const ZGetAccountAnalyticsOutput = z.object({
   accounts: z.array(
     z.object({

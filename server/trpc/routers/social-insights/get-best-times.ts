@@ -1,12 +1,15 @@
 import { z } from "zod";
+import { rowId, text } from "../../../lib/text";
 import { isTimeZone } from "../../../lib/time-zones";
 import { getBestTimes } from "../../../services/social/best-time";
 import { requireWorkspaceAccount, ZBestTimes } from "../../../services/social/insights";
 import { workspaceProcedure } from "../../init";
 
 export const ZGetBestTimesInput = z.object({
-  accountId: z.uuid("Unknown account."),
-  timezone: z.string().refine(isTimeZone, "Pick a time zone from the list.").default("UTC"),
+  accountId: rowId("Unknown account."),
+  timezone: text("time zone", { min: 1, max: 64, empty: "Pick a time zone from the list." })
+    .refine(isTimeZone, "Pick a time zone from the list.")
+    .default("UTC"),
 });
 export const ZGetBestTimesOutput = ZBestTimes;
 

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { listSyncedMedia, MEDIA_SORTS } from "../../../services/social/insights";
 import { workspaceProcedure } from "../../init";
 
 export const ZListMediaInput = z.object({
-  accountId: z.uuid("Unknown account."),
+  accountId: rowId("Unknown account."),
   sort: z.enum(MEDIA_SORTS).default("recent"),
   limit: z.number().int().min(1).max(100).default(20),
   offset: z.number().int().min(0).max(10_000).default(0),

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { rowId, text } from "../../../lib/text";
 import { CAPTION_SOURCE_TYPES, suggestCaptions } from "../../../services/social/captions";
 import { workspaceProcedure } from "../../init";
 
 export const ZSuggestCaptionInput = z.object({
-  caption: z.string().max(10_000).optional(),
+  caption: text("caption", { max: 10_000, trim: false }).optional(),
   sourceType: z.enum(CAPTION_SOURCE_TYPES).optional(),
-  sourceId: z.uuid("Unknown source.").optional(),
+  sourceId: rowId("Unknown source.").optional(),
 });
 export const ZSuggestCaptionOutput = z.object({
   source: z.enum(["llm", "keywords"]),

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { syncAccountNow } from "../../../services/social/insights";
 import { workspaceProcedure } from "../../init";
 
-export const ZSyncNowInput = z.object({ accountId: z.uuid("Unknown account.") });
+export const ZSyncNowInput = z.object({ accountId: rowId("Unknown account.") });
 export const ZSyncNowOutput = z.object({
   status: z.enum(["synced", "failed", "needs_reconnect"]),
   /** Posts synced, when it worked. */

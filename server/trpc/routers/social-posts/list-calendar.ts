@@ -1,15 +1,16 @@
 import { z } from "zod";
+import { formatted } from "../../../lib/text";
 import { listCalendar } from "../../../services/social/posts";
 import { isTimeZone } from "../../../services/social/schedule-time";
 import { workspaceProcedure } from "../../init";
-import { ZPostSummary } from "./schemas";
+import { ZPostSummary, ZTimeZone } from "./schemas";
 
-const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date (YYYY-MM-DD).");
+const ZDay = formatted("date", /^\d{4}-\d{2}-\d{2}$/, "Enter a date (YYYY-MM-DD).");
 
 export const ZListCalendarInput = z.object({
   from: ZDay,
   to: ZDay,
-  timezone: z.string().refine(isTimeZone, "Choose a time zone from the list."),
+  timezone: ZTimeZone.refine(isTimeZone, "Choose a time zone from the list."),
 });
 export const ZListCalendarOutput = z.object({
   from: z.string(),

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { reschedulePost } from "../../../services/social/posts";
 import { workspaceProcedure } from "../../init";
-import { ZPostDetail, ZPostId } from "./schemas";
+import { ZPostDetail, ZPostId, ZScheduledLocal, ZTimeZone } from "./schemas";
 
 export const ZReschedulePostInput = z.object({
   postId: ZPostId,
-  scheduledLocal: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Enter a date and time."),
-  timezone: z.string().min(1, "Choose a time zone.").max(64),
+  scheduledLocal: ZScheduledLocal,
+  timezone: ZTimeZone,
 });
 export const ZReschedulePostOutput = ZPostDetail;
 

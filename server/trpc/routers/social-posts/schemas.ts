@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursor, formatted, rowId, text } from "../../../lib/text";
 import {
   MEDIA_KINDS,
   MEDIA_STATUSES,
@@ -8,20 +9,21 @@ import {
   SOCIAL_PROVIDERS,
 } from "../../../../db/schema";
 
+/** A local date and time as the composer's datetime-local input sends it. */
+export const ZScheduledLocal = formatted("date and time", /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Enter a date and time.");
+/** An IANA zone name; the service checks it against the zones it knows ("Choose a time zone from the list."). */
+export const ZTimeZone = text("time zone", { min: 1, max: 64, empty: "Choose a time zone." });
+
 /** The composer's fields, shared by createPost and updatePost. Limits beyond shape are checked by the service. */
 export const ZPostContentInput = z.object({
-  accountId: z.uuid("Choose an account from the list.").nullable().default(null),
+  accountId: rowId("Choose an account from the list.").nullable().default(null),
   type: z.enum(SOCIAL_POST_TYPES, "Choose image, carousel or reel."),
-  caption: z.string().max(10_000, "That caption is far too long.").default(""),
-  mediaIds: z.array(z.uuid("Choose files from the library.")).max(20, "Choose at most 10 files.").default([]),
-  scheduledLocal: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Enter a date and time.")
-    .nullable()
-    .default(null),
-  timezone: z.string().min(1, "Choose a time zone.").max(64),
+  caption: text("caption", { max: 10_000, trim: false, tooLong: "That caption is far too long." }).default(""),
+  mediaIds: z.array(rowId("Choose files from the library.")).max(20, "Choose at most 10 files.").default([]),
+  scheduledLocal: ZScheduledLocal.nullable().default(null),
+  timezone: ZTimeZone,
   sourceType: z.enum(["transcript", "episode"]).nullable().optional(),
-  sourceId: z.uuid().nullable().optional(),
+  sourceId: rowId("Unknown source.").nullable().optional(),
   /** false saves a draft; true schedules it (the whole post is checked and counts against the plan). */
   schedule: z.boolean().default(false),
 });
@@ -88,5 +90,5 @@ export const ZPostSummary = ZPostDetail.pick({
   account: z.object({ id: z.uuid(), username: z.string(), provider: z.enum(SOCIAL_PROVIDERS) }).nullable(),
 });
 
-export const ZPostId = z.uuid("Unknown post.");
-export const ZPageCursor = z.string().max(300).nullish();
+export const ZPostId = rowId("Unknown post.");
+export const ZPageCursor = cursor(300).nullish();

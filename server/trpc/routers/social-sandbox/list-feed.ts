@@ -1,19 +1,20 @@
 import { z } from "zod";
+import { cursor, rowId, text } from "../../../lib/text";
 import { SOCIAL_ACCOUNT_STATUSES } from "../../../../db/schema";
 import { SANDBOX_FAILURES } from "../../../services/social/sandbox";
 import { listSandboxAccounts, listSandboxFeed } from "../../../services/social/sandbox-feed";
 import { workspaceProcedure } from "../../init";
 
 export const ZListFeedInput = z.object({
-  accountId: z.uuid().optional(),
-  cursor: z.string().min(1).max(100).optional(),
+  accountId: rowId("Unknown account.").optional(),
+  cursor: cursor(100).optional(),
   limit: z.number().int().min(1).max(50).default(12),
 });
 
 export const ZSandboxBehaviour = z.object({
   failNext: z.enum(SANDBOX_FAILURES).optional(),
   times: z.number().int().min(1).max(10).optional(),
-  message: z.string().max(500).optional(),
+  message: text("failure message", { max: 500 }).optional(),
   processingSeconds: z.number().int().min(0).max(600).optional(),
   publishingLimit: z.number().int().min(0).max(100).optional(),
 });

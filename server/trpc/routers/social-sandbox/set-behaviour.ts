@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { setSandboxBehaviour } from "../../../services/social/sandbox-feed";
 import { workspaceProcedure } from "../../init";
 import { ZSandboxBehaviour } from "./list-feed";
 
 export const ZSetBehaviourInput = z.object({
-  accountId: z.uuid(),
+  accountId: rowId("Unknown account."),
   failNext: ZSandboxBehaviour.shape.failNext.nullable(),
   times: ZSandboxBehaviour.shape.times,
   message: ZSandboxBehaviour.shape.message,

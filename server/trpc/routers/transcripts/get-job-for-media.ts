@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { configuredTranscriptionProviders } from "../../../services/transcription/provider-config";
 import { getJobForMedia } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";
 import { ZTranscriptionJob } from "./schemas";
 
-export const ZGetJobForMediaInput = z.object({ mediaId: z.uuid("Unknown media file.") });
+export const ZGetJobForMediaInput = z.object({ mediaId: rowId("Unknown media file.") });
 export const ZGetJobForMediaOutput = z.object({
   job: ZTranscriptionJob.nullable(),
   transcriptId: z.uuid().nullable(),

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { llmProvidersFromEnv } from "../../../services/transcription/summary";
 import { getTranscript } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";
 import { ZChapter, ZSummaryKind, ZTranscriptionJob } from "./schemas";
 
 export const ZGetTranscriptInput = z
-  .object({ transcriptId: z.uuid("Unknown transcript.").optional(), mediaId: z.uuid("Unknown media file.").optional() })
+  .object({ transcriptId: rowId("Unknown transcript.").optional(), mediaId: rowId("Unknown media file.").optional() })
   .refine(
     (input) => Boolean(input.transcriptId) !== Boolean(input.mediaId),
     "Name either the transcript or its media file.",

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { configuredTranscriptionProviders } from "../../../services/transcription/provider-config";
 import { retryTranscriptionJob } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";
 import { ZTranscriptionJob } from "./schemas";
 
-export const ZRetryJobInput = z.object({ jobId: z.uuid("Unknown transcription job.") });
+export const ZRetryJobInput = z.object({ jobId: rowId("Unknown transcription job.") });
 export const ZRetryJobOutput = ZTranscriptionJob;
 
 export const retryJobProcedure = workspaceProcedure("content.write")

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { configuredTranscriptionProviders } from "../../../services/transcription/provider-config";
 import { setTranscriptionLanguage } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";
@@ -6,7 +7,7 @@ import { ZGetJobForMediaOutput } from "./get-job-for-media";
 import { ZTranscriptLanguage } from "./schemas";
 
 export const ZSetLanguageInput = z.object({
-  mediaId: z.uuid("Unknown media file."),
+  mediaId: rowId("Unknown media file."),
   language: ZTranscriptLanguage,
   /** Transcribe the file again with this language (replaces the text and its edits). */
   retranscribe: z.boolean().default(false),

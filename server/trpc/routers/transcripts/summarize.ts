@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { llmProvidersFromEnv } from "../../../services/transcription/summary";
 import { summarizeTranscript } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";
 import { ZChapter, ZSummaryKind } from "./schemas";
 
-export const ZSummarizeInput = z.object({ transcriptId: z.uuid("Unknown transcript.") });
+export const ZSummarizeInput = z.object({ transcriptId: rowId("Unknown transcript.") });
 export const ZSummarizeOutput = z.object({
   summary: z.string(),
   summaryKind: ZSummaryKind,

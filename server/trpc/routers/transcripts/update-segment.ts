@@ -1,10 +1,16 @@
 import { z } from "zod";
+import { rowId, text } from "../../../lib/text";
 import { updateSegmentText } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";
 
 export const ZUpdateSegmentInput = z.object({
-  segmentId: z.uuid("Unknown transcript line."),
-  text: z.string().trim().min(1, "A line cannot be empty.").max(5000, "A line can be at most 5,000 characters."),
+  segmentId: rowId("Unknown transcript line."),
+  text: text("line", {
+    min: 1,
+    max: 5000,
+    empty: "A line cannot be empty.",
+    tooLong: "A line can be at most 5,000 characters.",
+  }),
 });
 export const ZUpdateSegmentOutput = z.object({
   id: z.uuid(),

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { ZLinkToken } from "../../../services/auth/validation";
 import { acceptInvitation } from "../../../services/workspaces/invitations";
 import { authedProcedure } from "../../init";
 
-export const ZAcceptInvitationInput = z.object({ token: z.string().min(10).max(200) });
+export const ZAcceptInvitationInput = z.object({ token: ZLinkToken });
 export const ZAcceptInvitationOutput = z.object({ workspaceId: z.uuid() });
 
 export const acceptInvitationProcedure = authedProcedure

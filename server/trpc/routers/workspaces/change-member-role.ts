@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { changeMemberRole } from "../../../services/workspaces/members";
 import { workspaceProcedure } from "../../init";
 import { ZRole } from "../../schemas";
 
-export const ZChangeMemberRoleInput = z.object({ userId: z.uuid(), role: ZRole });
-export const ZChangeMemberRoleOutput = z.object({ userId: z.uuid(), role: ZRole });
+export const ZChangeMemberRoleInput = z.object({ userId: rowId("Unknown member."), role: ZRole });
+export const ZChangeMemberRoleOutput = z.object({ userId: rowId("Unknown member."), role: ZRole });
 
 export const changeMemberRoleProcedure = workspaceProcedure("members.manage")
   .input(ZChangeMemberRoleInput)

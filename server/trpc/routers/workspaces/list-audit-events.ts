@@ -1,8 +1,12 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { listWorkspaceAuditEvents } from "../../../services/audit/audit";
 import { workspaceProcedure } from "../../init";
 
-const ZCursor = z.object({ createdAt: z.coerce.date(), id: z.uuid() });
+const ZCursor = z.object({
+  createdAt: z.coerce.date(),
+  id: rowId("This page of the list does not exist. Start again from the first page."),
+});
 
 export const ZListAuditEventsInput = z.object({
   limit: z.number().int().min(1).max(100).default(25),

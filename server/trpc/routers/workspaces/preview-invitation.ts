@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { ZLinkToken } from "../../../services/auth/validation";
 import { previewInvitation } from "../../../services/workspaces/invitations";
 import { publicProcedure } from "../../init";
 import { ZRole } from "../../schemas";
 
-export const ZPreviewInvitationInput = z.object({ token: z.string().min(10).max(200) });
+export const ZPreviewInvitationInput = z.object({ token: ZLinkToken });
 export const ZPreviewInvitationOutput = z.object({
   email: z.string(),
   role: ZRole,

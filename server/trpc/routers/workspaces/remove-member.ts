@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { removeMember } from "../../../services/workspaces/members";
 import { workspaceProcedure } from "../../init";
 
-export const ZRemoveMemberInput = z.object({ userId: z.uuid() });
-export const ZRemoveMemberOutput = z.object({ userId: z.uuid() });
+export const ZRemoveMemberInput = z.object({ userId: rowId("Unknown member.") });
+export const ZRemoveMemberOutput = z.object({ userId: rowId("Unknown member.") });
 
 export const removeMemberProcedure = workspaceProcedure("members.manage")
   .input(ZRemoveMemberInput)

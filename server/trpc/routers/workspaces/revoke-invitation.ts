@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { revokeInvitation } from "../../../services/workspaces/invitations";
 import { workspaceProcedure } from "../../init";
 
-export const ZRevokeInvitationInput = z.object({ invitationId: z.uuid() });
+export const ZRevokeInvitationInput = z.object({ invitationId: rowId("Unknown invitation.") });
 export const ZRevokeInvitationOutput = z.object({ id: z.uuid() });
 
 export const revokeInvitationProcedure = workspaceProcedure("members.manage")

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { rowId } from "../../../lib/text";
 import { transferOwnership } from "../../../services/workspaces/members";
 import { workspaceProcedure } from "../../init";
 
-export const ZTransferOwnershipInput = z.object({ userId: z.uuid() });
+export const ZTransferOwnershipInput = z.object({ userId: rowId("Unknown member.") });
 export const ZTransferOwnershipOutput = z.object({ ownerUserId: z.uuid() });
 
 export const transferOwnershipProcedure = workspaceProcedure("ownership.transfer")

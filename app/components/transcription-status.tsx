@@ -55,7 +55,11 @@ export function TranscriptionStatus({
   }, [state, status, onStatusChange]);
 
   useEffect(() => {
-    const interval = state ? (status && status in POLL_MS ? POLL_MS[status as keyof typeof POLL_MS] : null) : 0;
+    const interval = state
+      ? status && Object.hasOwn(POLL_MS, status)
+        ? POLL_MS[status as keyof typeof POLL_MS]
+        : null
+      : 0;
     if (interval === null) return;
     let cancelled = false;
     const poll = async () => {

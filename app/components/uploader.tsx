@@ -8,6 +8,7 @@ import {
   type UploadedItem,
   type UploadPhase,
 } from "../lib/uploads";
+import { ownValue } from "../../server/lib/records";
 
 type ItemPhase = UploadPhase | "ready" | "rejected" | "failed" | "cancelled";
 
@@ -33,7 +34,7 @@ const TRANSCRIPTION_NOTE: Record<string, string> = {
 
 function readyStatus(item: UploadedItem) {
   if (item.status === "rejected") return `Rejected: ${item.rejectionReason ?? "the file did not pass the checks."}`;
-  return `Ready.${item.transcription ? (TRANSCRIPTION_NOTE[item.transcription.status] ?? "") : ""}`;
+  return `Ready.${item.transcription ? (ownValue(TRANSCRIPTION_NOTE, item.transcription.status) ?? "") : ""}`;
 }
 
 const PHASE_STATUS: Record<UploadPhase, string> = {

@@ -154,7 +154,7 @@ export default function Billing() {
         <h2 id="plan-heading">Current plan</h2>
         <dl>
           <dt>Status</dt>
-          <dd>{STATUS_LABELS[overview.status] ?? overview.status}</dd>
+          <dd>{ownValue(STATUS_LABELS, overview.status) ?? overview.status}</dd>
           {overview.currentPeriodEnd ? (
             <>
               <dt>{overview.cancelAtPeriodEnd ? "Ends on" : "Renews on"}</dt>

@@ -9,6 +9,7 @@ import { errorsOf, noticeOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
 import { workspaceNameFrom } from "../lib/workspace";
 import styles from "../styles/social.css?url";
+import { ownValue } from "../../server/lib/records";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -97,7 +98,9 @@ export default function Notifications() {
           {items.map((item) => (
             <li key={item.id} className={item.readAt ? "notification" : "notification is-unread"}>
               <p className="notification-meta">
-                <span className={`badge ${KIND_TONE[item.kind] ?? ""}`}>{KIND_LABEL[item.kind] ?? "Notice"}</span>
+                <span className={`badge ${ownValue(KIND_TONE, item.kind) ?? ""}`}>
+                  {ownValue(KIND_LABEL, item.kind) ?? "Notice"}
+                </span>
                 {item.readAt ? null : <span className="badge badge-queued">Unread</span>}
                 <time className="muted" dateTime={item.createdAt.toISOString()}>
                   {formatDateTime(item.createdAt)}

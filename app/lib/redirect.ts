@@ -4,7 +4,9 @@
  */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/app"): string {
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  // Control characters (tabs, newlines) are stripped by URL parsers and could turn the path into "//host".
-  if (/[\u0000-\u001f\u007f]/.test(to)) return fallback;
+  // Control characters (tabs, newlines) are stripped by URL parsers and could turn the path into "//host"; a
+  // Location header holds bytes, so anything beyond printable ASCII (a lone surrogate, an unencoded letter)
+  // would fail as a header. Paths the app builds are percent-encoded, so neither happens legitimately.
+  if (/[^\u0020-\u007e]/.test(to)) return fallback;
   return to;
 }

@@ -7,10 +7,10 @@ import { buildChaptersJson, buildFeedXml } from "../services/podcasts/feed";
 import { getPublicShow, getPublishedEpisode } from "../services/podcasts/public";
 import type { TrpcContext } from "../trpc/context";
 import { notFoundResponse } from "./r2-range";
+import { isRowId } from "../lib/text";
 
 type FeedEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Directories poll feeds often; five minutes keeps them fresh without regenerating on every poll. */
 const CACHE_CONTROL = "public, max-age=300";
 
@@ -59,7 +59,7 @@ export const feedRoutes = new Hono<FeedEnv>();
 
 feedRoutes.get("/feeds/:file", (c) => {
   const showId = /^(.+)\.xml$/.exec(c.req.param("file"))?.[1] ?? "";
-  if (!UUID.test(showId)) return notFoundResponse();
+  if (!isRowId(showId)) return notFoundResponse();
   return orNotFound(async () => {
     const feed = await getPublicShow({ db: c.var.trpc.db, showId });
     return publicDocument(
@@ -79,7 +79,7 @@ const EPISODE_FILES = {
 /** Transcripts and chapters of published episodes, linked from the feed's podcast:transcript / podcast:chapters. */
 feedRoutes.get("/feeds/:showId/episodes/:episodeId/:file", (c) => {
   const { showId, episodeId, file } = c.req.param();
-  if (!UUID.test(showId) || !UUID.test(episodeId) || !Object.hasOwn(EPISODE_FILES, file)) return notFoundResponse();
+  if (!isRowId(showId) || !isRowId(episodeId) || !Object.hasOwn(EPISODE_FILES, file)) return notFoundResponse();
   const name = file as keyof typeof EPISODE_FILES;
   return orNotFound(async () => {
     const { episode, transcript } = await getPublishedEpisode({

@@ -4,6 +4,7 @@ import { escapeHtml } from "../lib/html";
 import { abandonInstagramConnect, completeInstagramConnect, InstagramConnectError } from "../services/social/accounts";
 import { CONNECT_OUTCOMES, INSTAGRAM_CALLBACK_PATH, type ConnectOutcome } from "../services/social/instagram-oauth";
 import type { TrpcContext } from "../trpc/context";
+import { isLinkToken, textProblem } from "../lib/text";
 
 type CallbackEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
@@ -33,7 +34,9 @@ instagramOAuthRoutes.get(INSTAGRAM_CALLBACK_PATH, async (c) => {
   if (!auth) return c.redirect(`/login?${new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` })}`, 303);
   const state = url.searchParams.get("state");
   const code = url.searchParams.get("code");
-  if (!state) return standalonePage("state_invalid", 400);
+  // Both reach the database or Instagram: a state we never issued, or a code Postgres could not hold, is refused here.
+  if (!isLinkToken(state) || (code !== null && (code.length > 2048 || textProblem(code) !== null)))
+    return standalonePage("state_invalid", 400);
 
   if (url.searchParams.get("error") || !code) {
     const abandoned = await abandonInstagramConnect({ db, userId: auth.user.id, state });

@@ -4,10 +4,10 @@ import { AppError } from "../lib/errors";
 import { getMemberMedia, getPublishedEpisodeAudio, getShowArtwork } from "../services/podcasts/public";
 import type { TrpcContext } from "../trpc/context";
 import { notFoundResponse, serveR2Object, type StoredObject } from "./r2-range";
+import { isRowId } from "../lib/text";
 
 type MediaEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** "audio" or "audio.mp3": directories expect enclosure URLs to end in the file's extension. */
 const named = (file: string, name: string) => new RegExp(`^${name}(\\.[a-z0-9]{2,5})?$`).test(file);
 
@@ -39,7 +39,7 @@ export const mediaRoutes = new Hono<MediaEnv>();
 // Hono answers HEAD with these GET handlers (dropping the body); serveR2Object then skips reading the object.
 mediaRoutes.get("/media/episodes/:episodeId/:file", (c) => {
   const episodeId = c.req.param("episodeId");
-  if (!UUID.test(episodeId) || !named(c.req.param("file"), "audio")) return notFoundResponse();
+  if (!isRowId(episodeId) || !named(c.req.param("file"), "audio")) return notFoundResponse();
   return serve(
     c,
     () => getPublishedEpisodeAudio({ db: c.var.trpc.db, episodeId }),
@@ -50,7 +50,7 @@ mediaRoutes.get("/media/episodes/:episodeId/:file", (c) => {
 
 mediaRoutes.get("/media/shows/:showId/:file", (c) => {
   const showId = c.req.param("showId");
-  if (!UUID.test(showId) || !named(c.req.param("file"), "artwork")) return notFoundResponse();
+  if (!isRowId(showId) || !named(c.req.param("file"), "artwork")) return notFoundResponse();
   return serve(c, () => getShowArtwork({ db: c.var.trpc.db, showId }), "public, max-age=3600", PUBLIC_HEADERS);
 });
 
@@ -59,6 +59,6 @@ mediaRoutes.get("/api/media/:mediaId", (c) => {
   const auth = c.var.trpc.auth;
   if (!auth) return c.text("Log in to play this file.", 401, { "cache-control": "no-store" });
   const mediaId = c.req.param("mediaId");
-  if (!UUID.test(mediaId)) return notFoundResponse();
+  if (!isRowId(mediaId)) return notFoundResponse();
   return serve(c, () => getMemberMedia({ db: c.var.trpc.db, mediaId, userId: auth.user.id }), "private, max-age=300");
 });

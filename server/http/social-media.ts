@@ -4,6 +4,7 @@ import { systemClock } from "../lib/clock";
 import { resolveSocialMediaLink } from "../services/social/media-links";
 import type { TrpcContext } from "../trpc/context";
 import { notFoundResponse, serveR2Object } from "./r2-range";
+import { isLinkToken } from "../lib/text";
 
 type SocialMediaEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
@@ -11,10 +12,12 @@ type SocialMediaEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 export const socialMediaRoutes = new Hono<SocialMediaEnv>();
 
 socialMediaRoutes.get("/api/social/media/:token", async (c) => {
+  const token = c.req.param("token");
+  if (!isLinkToken(token)) return notFoundResponse();
   const object = await resolveSocialMediaLink({
     db: c.var.trpc.db,
     secret: c.env.UPLOAD_SIGNING_SECRET,
-    token: c.req.param("token"),
+    token,
     now: systemClock(),
   });
   if (!object) return notFoundResponse();

@@ -6,10 +6,9 @@ import { EXPORT_FORMATS, exportFilename } from "../services/exports/formats";
 import { loadTranscriptForExport } from "../services/exports/load";
 import type { TrpcContext } from "../trpc/context";
 import { notFoundResponse } from "./r2-range";
+import { isRowId } from "../lib/text";
 
 type ExportEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const transcriptExportRoutes = new Hono<ExportEnv>();
 
@@ -21,7 +20,7 @@ transcriptExportRoutes.get("/api/transcripts/:transcriptId/:file", async (c, nex
   // Other files under /api/transcripts/ belong to other routes.
   if (!exportName) return next();
   const format = exportName[1];
-  if (!UUID.test(transcriptId) || !isExportFormat(format)) return notFoundResponse();
+  if (!isRowId(transcriptId) || !isExportFormat(format)) return notFoundResponse();
   if (!auth) return c.text("Log in to download this transcript.", 401, { "cache-control": "no-store" });
   try {
     const transcript = await loadTranscriptForExport({ db: c.var.trpc.db, transcriptId, userId: auth.user.id });

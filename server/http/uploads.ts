@@ -5,6 +5,7 @@ import { AppError, type AppErrorCode } from "../lib/errors";
 import { formatBytes, PART_SIZE } from "../services/media/rules";
 import { receiveUploadPart, UploadTooLargeError } from "../services/media/uploads";
 import type { TrpcContext } from "../trpc/context";
+import { isRowId } from "../lib/text";
 
 type UploadEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
@@ -17,8 +18,6 @@ const HTTP_STATUS: Record<AppErrorCode, ContentfulStatusCode> = {
   TOO_MANY_REQUESTS: 429,
   PRECONDITION_FAILED: 412,
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const fail = (c: Context<UploadEnv>, status: ContentfulStatusCode, code: string, message: string) =>
   c.json({ error: { code, message } }, status, { "cache-control": "no-store" });
@@ -48,7 +47,7 @@ function countedBody(body: ReadableStream<Uint8Array> | null, length: number) {
 async function receive(c: Context<UploadEnv>, opts: { multipartRequest: boolean; partNumber: string }) {
   const mediaId = c.req.param("mediaId") ?? "";
   const token = c.req.query("token") ?? "";
-  if (!UUID.test(mediaId)) return fail(c, 404, "NOT_FOUND", "There is no upload at this address.");
+  if (!isRowId(mediaId)) return fail(c, 404, "NOT_FOUND", "There is no upload at this address.");
   if (!/^\d{1,5}$/.test(opts.partNumber))
     return fail(
       c,

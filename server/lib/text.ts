@@ -114,6 +114,18 @@ export function rowId(notFound: string) {
   return z.uuid({ error: notFound, abort: true }).check(storableCheck("id"));
 }
 
+const ROW_ID = rowId("Unknown.");
+/** For HTTP paths and query strings, where a malformed id is answered like a missing row: 404. */
+export const isRowId = (value: unknown): value is string => ROW_ID.safeParse(value).success;
+
+const SIGNED_LINK = z
+  .string()
+  .check(storableCheck("link"))
+  .max(512)
+  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/);
+/** A link token the app signed or handed out (`<id>.<expiry>.<signature>`, OAuth state): base64url parts. */
+export const isLinkToken = (value: unknown): value is string => SIGNED_LINK.safeParse(value).success;
+
 const URL_SAFE = /^[A-Za-z0-9_-]+$/;
 
 /**

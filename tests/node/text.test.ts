@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { cleanExternalText, cursor, formatted, rowId, text, textProblem, token } from "../../server/lib/text";
+import { safeRedirect } from "../../app/lib/redirect";
+import {
+  cleanExternalText,
+  cursor,
+  formatted,
+  isLinkToken,
+  isRowId,
+  rowId,
+  text,
+  textProblem,
+  token,
+} from "../../server/lib/text";
 import { describeProcedureError } from "../../server/trpc/error-details";
 import { TRPCError } from "@trpc/server";
 
@@ -163,5 +174,27 @@ describe("messages for schemas that give none", () => {
     expect(describeProcedureError(new TRPCError({ code: "BAD_REQUEST", cause: missing })).message).toBe(
       "Enter the request.",
     );
+  });
+});
+
+describe("HTTP-side checks", () => {
+  it("isRowId and isLinkToken accept what the app issues and nothing Postgres or a header would refuse", () => {
+    expect(isRowId("3f1c2a4e-7b5d-4c8e-9a0b-1c2d3e4f5a6b")).toBe(true);
+    for (const bad of ["", "3f1c2a4e", "3f1c2a4e-7b5d-4c8e-9a0b-1c2d3e4f5a6\u0000", undefined, 5]) {
+      expect(isRowId(bad)).toBe(false);
+    }
+    expect(isLinkToken("3f1c2a4e-7b5d-4c8e-9a0b-1c2d3e4f5a6b.1767225600.abc_DEF-123")).toBe(true);
+    expect(isLinkToken("stateTokenAbc_123")).toBe(true);
+    for (const bad of ["", "a..b", "a.b.", "a\u0000b", `a${HIGH}`, "a b", "x".repeat(513), null]) {
+      expect(isLinkToken(bad)).toBe(false);
+    }
+  });
+
+  it("safeRedirect falls back for paths a Location header cannot carry", () => {
+    expect(safeRedirect("/w/abc?tab=1")).toBe("/w/abc?tab=1");
+    expect(safeRedirect("/w/\u0000")).toBe("/app");
+    expect(safeRedirect(`/w/${HIGH}`)).toBe("/app");
+    expect(safeRedirect("/w/播客")).toBe("/app");
+    expect(safeRedirect("/w/%E6%92%AD")).toBe("/w/%E6%92%AD");
   });
 });

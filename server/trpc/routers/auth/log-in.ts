@@ -2,12 +2,14 @@ import { z } from "zod";
 import { logIn } from "../../../services/auth/accounts";
 import { ZEmail } from "../../../services/auth/validation";
 import { publicProcedure } from "../../init";
+import { EXPENSIVE_CALL } from "../../batch-cost";
 import { startSession } from "../../session";
 
 export const ZLogInInput = z.object({ email: ZEmail, password: z.string().min(1, "Enter your password.").max(256) });
 export const ZLogInOutput = z.object({ userId: z.uuid() });
 
 export const logInProcedure = publicProcedure
+  .meta({ cost: EXPENSIVE_CALL })
   .input(ZLogInInput)
   .output(ZLogInOutput)
   .mutation(async ({ ctx, input }) => {

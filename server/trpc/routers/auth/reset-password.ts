@@ -2,12 +2,14 @@ import { z } from "zod";
 import { resetPassword } from "../../../services/auth/accounts";
 import { ZPassword } from "../../../services/auth/validation";
 import { publicProcedure } from "../../init";
+import { EXPENSIVE_CALL } from "../../batch-cost";
 import { ZOk } from "../../schemas";
 import { startSession } from "../../session";
 
 export const ZResetPasswordInput = z.object({ token: z.string().min(10).max(200), password: ZPassword });
 
 export const resetPasswordProcedure = publicProcedure
+  .meta({ cost: EXPENSIVE_CALL })
   .input(ZResetPasswordInput)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {

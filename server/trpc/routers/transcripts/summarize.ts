@@ -2,6 +2,7 @@ import { z } from "zod";
 import { llmProvidersFromEnv } from "../../../services/transcription/summary";
 import { summarizeTranscript } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";
+import { EXPENSIVE_CALL } from "../../batch-cost";
 import { ZChapter, ZSummaryKind } from "./schemas";
 
 export const ZSummarizeInput = z.object({ transcriptId: z.uuid("Unknown transcript.") });
@@ -13,6 +14,7 @@ export const ZSummarizeOutput = z.object({
 });
 
 export const summarizeProcedure = workspaceProcedure("content.write")
+  .meta({ cost: EXPENSIVE_CALL })
   .input(ZSummarizeInput)
   .output(ZSummarizeOutput)
   .mutation(({ ctx, input }) =>

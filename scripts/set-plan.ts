@@ -1,7 +1,7 @@
 /**
  * Local testing of plans without Stripe: `npx tsx scripts/set-plan.ts <workspaceId> <free|creator|pro>`.
  * Talks to the local database `npm run dev` serves (DATABASE_URL and LOCAL_DB_PROXY from the environment or
- * .dev.vars). Refuses when ENVIRONMENT is production: there only Stripe's webhooks change plans.
+ * .dev.vars). Refuses unless ENVIRONMENT is development or test: elsewhere only Stripe's webhooks change plans.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { neonConfig } from "@neondatabase/serverless";
 import ws from "ws";
 import { createDb } from "../db/client";
+import { isLocalEnvironment } from "../server/config/environments";
 import { setPlanLocally } from "../server/services/billing/accounts";
 import { isPlanId, PLAN_IDS } from "../server/services/billing/plans";
 
@@ -33,8 +34,10 @@ if (!workspaceId || !plan || !isPlanId(plan)) {
   console.error(`usage: npx tsx scripts/set-plan.ts <workspaceId> <${PLAN_IDS.join("|")}>`);
   process.exit(2);
 }
-if (vars.ENVIRONMENT === "production") {
-  console.error("set-plan: refused, ENVIRONMENT is production (plans there come from Stripe).");
+if (!isLocalEnvironment(vars.ENVIRONMENT)) {
+  console.error(
+    `set-plan: refused, ENVIRONMENT is ${vars.ENVIRONMENT ?? "unset"}; only development and test allow it (elsewhere plans come from Stripe).`,
+  );
   process.exit(1);
 }
 if (!vars.DATABASE_URL || !vars.LOCAL_DB_PROXY) {
@@ -48,7 +51,7 @@ if (!vars.DATABASE_URL || !vars.LOCAL_DB_PROXY) {
 neonConfig.webSocketConstructor = ws;
 const { db, close } = createDb({ databaseUrl: vars.DATABASE_URL, localProxy: vars.LOCAL_DB_PROXY });
 try {
-  await setPlanLocally({ db, workspaceId, plan, environment: vars.ENVIRONMENT ?? "development", now: new Date() });
+  await setPlanLocally({ db, workspaceId, plan, environment: vars.ENVIRONMENT, now: new Date() });
   console.log(`set-plan: workspace ${workspaceId} is now on ${plan}.`);
 } catch (error) {
   console.error("set-plan: failed:", error instanceof Error ? error.message : error);

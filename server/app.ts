@@ -3,6 +3,8 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context } from "hono";
 import { createDb } from "../db/client";
 import { appConfigFromEnv, type Env } from "./env";
+import { capRequestBody, formBodiesOnly, MAX_REQUEST_BODY_BYTES } from "./http/body-limit";
+import { refuseMisconfigured } from "./http/configuration-guard";
 import { sameOriginWrites } from "./http/csrf";
 import { feedRoutes } from "./http/feeds";
 import { checkHealth } from "./http/health";
@@ -15,6 +17,7 @@ import { transcriptExportRoutes } from "./http/transcript-exports";
 import { uploadRoutes } from "./http/uploads";
 import { systemClock } from "./lib/clock";
 import { validateSessionToken } from "./services/auth/sessions";
+import { assertBatchWithinBudget } from "./trpc/batch-cost";
 import type { TrpcContext } from "./trpc/context";
 import { appRouter, createCaller } from "./trpc/router";
 
@@ -27,6 +30,7 @@ export const QUERY_COUNT_HEADER = "x-greenroom-db-queries";
 export function createApp(opts: { remixBuild: ServerBuild }) {
   const app = new Hono<HonoEnv>();
 
+  app.use("*", refuseMisconfigured);
   app.use(
     "*",
     sameOriginWrites({
@@ -60,7 +64,7 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
         responseHeaders: new Headers(),
       });
       await next();
-      if (config.environment !== "production") c.res.headers.set(QUERY_COUNT_HEADER, String(queries));
+      if (config.localTools) c.res.headers.set(QUERY_COUNT_HEADER, String(queries));
     } finally {
       c.executionCtx.waitUntil(handle.close());
     }
@@ -75,13 +79,23 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
     return c.json(report, httpStatus, { "cache-control": "no-store" });
   });
 
+  const tooLarge = (message: string) => () =>
+    new Response(JSON.stringify({ error: message }), {
+      status: 413,
+      headers: { "content-type": "application/json", "cache-control": "no-store" },
+    });
+  app.use(
+    "/api/trpc/*",
+    capRequestBody({ maxBytes: MAX_REQUEST_BODY_BYTES, tooLarge: tooLarge("Request too large.") }),
+  );
   app.all("/api/trpc/*", (c) =>
     fetchRequestHandler({
       endpoint: "/api/trpc",
       req: c.req.raw,
       router: appRouter,
       maxBatchSize: MAX_BATCH_SIZE,
-      createContext: ({ resHeaders }) => {
+      createContext: ({ resHeaders, info }) => {
+        assertBatchWithinBudget(info);
         c.var.trpc.responseHeaders.forEach((value, key) => resHeaders.append(key, value));
         c.var.trpc.responseHeaders = resHeaders;
         return c.var.trpc;
@@ -101,16 +115,19 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
   app.route("/", socialMediaRoutes);
   app.route("/", instagramOAuthRoutes);
 
-  // Built once per isolate: the mode comes from ENVIRONMENT, which is fixed for a deployment.
-  let remixHandler: ReturnType<typeof createRequestHandler> | undefined;
-  const remix = (env: Env) =>
-    (remixHandler ??= createRequestHandler(
-      opts.remixBuild,
-      env.ENVIRONMENT === "production" ? "production" : "development",
-    ));
+  // Built once per mode and isolate; development mode (error details, dev checks) only for development/test.
+  const remixHandlers = new Map<string, ReturnType<typeof createRequestHandler>>();
+  const remix = (localTools: boolean) => {
+    const mode = localTools ? "development" : "production";
+    const handler = remixHandlers.get(mode) ?? createRequestHandler(opts.remixBuild, mode);
+    remixHandlers.set(mode, handler);
+    return handler;
+  };
+  app.use("*", capRequestBody({ maxBytes: MAX_REQUEST_BODY_BYTES, tooLarge: tooLarge("Form too large.") }));
+  app.use("*", formBodiesOnly);
   app.all("*", async (c) => {
     const ctx = c.var.trpc;
-    const response = await remix(c.env)(c.req.raw, {
+    const response = await remix(ctx.config.localTools)(c.req.raw, {
       cloudflare: { env: c.env, ctx: c.executionCtx as ExecutionContext },
       api: createCaller(ctx),
       auth: ctx.auth,

@@ -1,6 +1,9 @@
+import { isLocalEnvironment, requireKnownEnvironment, type EnvironmentName } from "./config/environments";
+
 /** Bindings and variables the Worker receives. Local values come from .dev.vars; see README "Configuration". */
 export interface Env {
-  ENVIRONMENT: "development" | "test" | "production";
+  /** Checked against server/config/environments.ts on every request, queue batch and cron; unknown refuses. */
+  ENVIRONMENT: string;
   APP_URL: string;
   APP_VERSION?: string;
   DATABASE_URL: string;
@@ -62,18 +65,24 @@ export interface Env {
 }
 
 export interface AppConfig {
-  environment: Env["ENVIRONMENT"];
+  environment: EnvironmentName;
   appUrl: string;
   version: string;
-  /** Production cookies use the __Host- prefix and Secure; local http://localhost cannot. */
+  /** Deployed cookies use the __Host- prefix and Secure; only local http://localhost goes without. */
   secureCookies: boolean;
+  /** development/test only: dev mailbox, query-count header, error internals, development Remix, set-plan hints. */
+  localTools: boolean;
 }
 
+/** Throws ConfigurationError for an unknown or missing ENVIRONMENT: nothing is served on a guess. */
 export function appConfigFromEnv(env: Env): AppConfig {
+  const environment = requireKnownEnvironment(env.ENVIRONMENT);
+  const local = isLocalEnvironment(environment);
   return {
-    environment: env.ENVIRONMENT,
+    environment,
     appUrl: env.APP_URL.replace(/\/$/, ""),
     version: env.APP_VERSION ?? "dev",
-    secureCookies: env.ENVIRONMENT === "production",
+    secureCookies: !local,
+    localTools: local,
   };
 }

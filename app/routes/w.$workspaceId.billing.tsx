@@ -43,7 +43,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           ),
         ])
       : [null, null];
-    return { overview, usage, events, invoices, manages };
+    // The set-plan script only works locally, so deployments never mention it.
+    return { overview, usage, events, invoices, manages, localTools: context.config.localTools };
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -115,7 +116,7 @@ function UsageMeters({ usage }: { usage: Usage }) {
 }
 
 export default function Billing() {
-  const { overview, usage, events, invoices, manages } = useLoaderData<typeof loader>();
+  const { overview, usage, events, invoices, manages, localTools } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { plan } = overview;
   const [searchParams] = useSearchParams();
@@ -144,10 +145,14 @@ export default function Billing() {
       {!overview.configured ? (
         <section className="card" aria-labelledby="not-configured-heading">
           <h2 id="not-configured-heading">Billing is not configured</h2>
-          <p className="muted">
-            No Stripe keys are set, so every workspace is on Free unless a plan was set locally with{" "}
-            <code>npx tsx scripts/set-plan.ts &lt;workspaceId&gt; &lt;plan&gt;</code>.
-          </p>
+          {localTools ? (
+            <p className="muted">
+              No Stripe keys are set, so every workspace is on Free unless a plan was set locally with{" "}
+              <code>npx tsx scripts/set-plan.ts &lt;workspaceId&gt; &lt;plan&gt;</code>.
+            </p>
+          ) : (
+            <p className="muted">No Stripe keys are set, so every workspace is on Free.</p>
+          )}
         </section>
       ) : null}
       <section className="card" aria-labelledby="plan-heading">

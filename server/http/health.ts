@@ -1,10 +1,15 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 
+/** The public answer: anyone can call /health, so dependency errors (hosts, SQL text) only go to the logs. */
 export interface HealthReport {
   status: "ok" | "degraded";
   version: string;
-  checks: { database: { ok: boolean; error?: string }; storage: { ok: boolean; error?: string } };
+}
+
+interface Check {
+  ok: boolean;
+  error?: string;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 200);
@@ -17,17 +22,17 @@ export async function checkHealth(opts: {
 }): Promise<{ report: HealthReport; httpStatus: 200 | 503 }> {
   const [database, storage] = await Promise.all([
     opts.db.execute(sql`select 1`).then(
-      () => ({ ok: true }),
-      (error: unknown) => ({ ok: false, error: describe(error) }),
+      (): Check => ({ ok: true }),
+      (error: unknown): Check => ({ ok: false, error: describe(error) }),
     ),
     opts.media.head("health-probe").then(
-      () => ({ ok: true }),
-      (error: unknown) => ({ ok: false, error: describe(error) }),
+      (): Check => ({ ok: true }),
+      (error: unknown): Check => ({ ok: false, error: describe(error) }),
     ),
   ]);
   const status = database.ok && storage.ok ? "ok" : "degraded";
-  return {
-    report: { status, version: opts.version, checks: { database, storage } },
-    httpStatus: database.ok ? 200 : 503,
-  };
+  if (status === "degraded") {
+    console.error(JSON.stringify({ event: "health.degraded", version: opts.version, checks: { database, storage } }));
+  }
+  return { report: { status, version: opts.version }, httpStatus: database.ok ? 200 : 503 };
 }

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Env } from "../env";
 import { AppError } from "../lib/errors";
+import { readBodyWithin } from "./body-limit";
 import { createStripeClient } from "../services/billing/stripe-client";
 import { handleStripeEvent, verifyStripeEvent } from "../services/billing/webhooks";
 import { enqueueNotificationEmails } from "../services/notifications/notify";
@@ -9,6 +10,9 @@ import type { TrpcContext } from "../trpc/context";
 type WebhookEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
 const noStore = { "cache-control": "no-store" };
+
+/** Stripe's event payloads are a few KiB; the cap keeps an unsigned flood from being read before verification. */
+export const MAX_STRIPE_WEBHOOK_BYTES = 256 * 1024;
 
 /**
  * POST /api/webhooks/stripe. CSRF-exempt (server/app.ts): the Stripe-Signature over the raw body is the
@@ -21,7 +25,9 @@ export const stripeWebhookRoutes = new Hono<WebhookEnv>().post("/", async (c) =>
 
   const stripe = createStripeClient({ secretKey, apiUrl: c.env.STRIPE_API_URL });
   // The signature covers the exact bytes Stripe sent, so the body is read as text and never re-serialised.
-  const body = await c.req.text();
+  const bytes = await readBodyWithin(c.req.raw, MAX_STRIPE_WEBHOOK_BYTES);
+  if (!bytes) return c.json({ error: "Request body too large." }, 413, noStore);
+  const body = new TextDecoder().decode(bytes);
   let event;
   try {
     event = await verifyStripeEvent({

@@ -12,6 +12,8 @@ import { describeProcedureError } from "./error-details";
 export interface ProcedureMeta {
   /** Set by workspaceProcedure; the tenancy test walks the router for it. */
   workspacePermission?: Permission;
+  /** Share of an HTTP batch's budget one call uses (server/trpc/batch-cost.ts); unset is 1. */
+  cost?: number;
 }
 
 const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -32,7 +34,8 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error, ctx }) {
       const { message: described, fieldErrors } = describeProcedureError(error);
-      const hideInternals = ctx?.config.environment === "production" && error.code === "INTERNAL_SERVER_ERROR";
+      // Closed by default: without a context (it failed to build) or outside development/test, internals stay hidden.
+      const hideInternals = !ctx?.config.localTools && error.code === "INTERNAL_SERVER_ERROR";
       const message = hideInternals ? "Something went wrong on our side." : described;
       return {
         ...shape,

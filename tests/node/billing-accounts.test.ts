@@ -77,6 +77,11 @@ describe("billing overview", () => {
         now: new Date(),
       }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    for (const environment of [undefined, "staging-typo"]) {
+      await expect(
+        setPlanLocally({ db: t.db, workspaceId: team.workspace.id, plan: "pro", environment, now: new Date() }),
+      ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    }
     await expect(
       setPlanLocally({
         db: t.db,

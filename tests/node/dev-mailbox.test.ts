@@ -1,7 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { callerFor, testConfig } from "../support/trpc";
+import { DEPLOY_ENVIRONMENTS } from "../../server/config/environments";
+import { appConfigFromEnv } from "../../server/env";
+import { callerFor, testEnv } from "../support/trpc";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -24,9 +26,9 @@ describe("dev mailbox", () => {
     });
   });
 
-  it("is NOT_FOUND in production, so nobody can read other people's email", async () => {
-    const production = { ...testConfig, environment: "production" as const, secureCookies: true };
-    const error = await callerFor(t.db, null, { config: production })
+  it.each(DEPLOY_ENVIRONMENTS)("is NOT_FOUND in %s, so nobody can read other people's email", async (name) => {
+    const config = appConfigFromEnv(testEnv({ ENVIRONMENT: name }).env);
+    const error = await callerFor(t.db, null, { config })
       .api.dev.listMailbox()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);

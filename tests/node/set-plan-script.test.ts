@@ -34,6 +34,9 @@ describe("scripts/set-plan.ts", () => {
       (await pg.db.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, workspace.id)))[0];
 
     expect(await setPlan([workspace.id, "pro"], "production")).toBe(1);
+    // Closed by default: a misspelt or empty ENVIRONMENT is not taken for a local one.
+    expect(await setPlan([workspace.id, "pro"], "prod")).toBe(1);
+    expect(await setPlan([workspace.id, "pro"], "")).toBe(1);
     expect(await plan()).toBeUndefined();
 
     expect(await setPlan([workspace.id, "enterprise"], "development")).toBe(2);

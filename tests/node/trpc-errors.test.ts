@@ -3,17 +3,19 @@ import { appRouter } from "../../server/trpc/router";
 import { getErrorShape, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { AppError } from "../../server/lib/errors";
-import { testConfig } from "../support/trpc";
+import { appConfigFromEnv } from "../../server/env";
+import { testEnv } from "../support/trpc";
 
 /** The shape the client receives, produced by the router's own error formatter. */
-function shapeOf(error: TRPCError, environment = testConfig.environment) {
+function shapeOf(error: TRPCError, environment = "test", withContext = true) {
+  const config = appConfigFromEnv(testEnv({ ENVIRONMENT: environment }).env);
   return getErrorShape({
     config: appRouter._def._config,
     error,
     type: "mutation",
     path: "auth.signUp",
     input: undefined,
-    ctx: { config: { ...testConfig, environment } } as never,
+    ctx: withContext ? ({ config } as never) : undefined,
   });
 }
 
@@ -39,5 +41,10 @@ describe("error formatting", () => {
     expect(shapeOf(error, "production").message).toBe("Something went wrong on our side.");
     expect(shapeOf(error, "development").message).toContain("connection string");
     expect(JSON.stringify(shapeOf(error, "production"))).not.toContain("secret");
+  });
+
+  it("hides internal error messages when the context could not be built", () => {
+    const error = new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "connection string postgres://secret" });
+    expect(shapeOf(error, "development", false).message).toBe("Something went wrong on our side.");
   });
 });

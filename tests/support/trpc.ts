@@ -11,6 +11,7 @@ export const testConfig: AppConfig = {
   appUrl: "http://localhost:8787",
   version: "test",
   secureCookies: false,
+  localTools: true,
 };
 
 /** Two versions so tests can prove rotation: v2 encrypts, v1 still decrypts. */

@@ -8,7 +8,7 @@ import { resetPasswordTemplate, verifyEmailTemplate } from "../email/templates";
 import { enqueueJob, type QueueProducer } from "../platform/jobs";
 import { createWorkspace } from "../workspaces/workspaces";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
-import { clearRateLimit, hitRateLimit, type RateLimitRule } from "./rate-limit";
+import { AUTH_LIMITS, clearRateLimit, enforceRateLimits, hitRateLimit, ipKey, type RateLimitRule } from "./rate-limit";
 import { createSession, deleteUserSessions, type RequestMeta } from "./sessions";
 import { consumeUserToken, issueUserToken } from "./user-tokens";
 
@@ -120,6 +120,12 @@ export async function logIn(opts: Omit<AccountDeps, "emailQueue" | "appUrl"> & {
 }
 
 export async function verifyEmail(opts: { db: Database; token: string; meta: RequestMeta; now: Date }) {
+  await enforceRateLimits({
+    db: opts.db,
+    now: opts.now,
+    limits: [[ipKey("verify-email", opts.meta.ip), AUTH_LIMITS.verifyEmailPerIp]],
+    message: (wait) => `Too many confirmation attempts from your network. Try again in ${wait}.`,
+  });
   const consumed = await consumeUserToken({ db: opts.db, token: opts.token, purpose: "verify_email", now: opts.now });
   if (!consumed) throw new AppError("NOT_FOUND", "This confirmation link is invalid, expired or already used.");
   await opts.db.update(users).set({ emailVerifiedAt: opts.now }).where(eq(users.id, consumed.userId));
@@ -134,6 +140,12 @@ export async function verifyEmail(opts: { db: Database; token: string; meta: Req
 }
 
 export async function resendVerificationEmail(opts: AccountDeps & { userId: string }) {
+  await enforceRateLimits({
+    db: opts.db,
+    now: opts.now,
+    limits: [[ipKey("mail:verify", opts.meta.ip), AUTH_LIMITS.resendVerificationPerIp]],
+    message: (wait) => `We have sent several emails to your network already. Try again in ${wait}.`,
+  });
   const [user] = await opts.db.select().from(users).where(eq(users.id, opts.userId)).limit(1);
   if (!user || user.emailVerifiedAt) return { sent: false };
   const { allowed, retryAfterSeconds } = await hitRateLimit({
@@ -160,6 +172,13 @@ export async function resendVerificationEmail(opts: AccountDeps & { userId: stri
 
 /** Always answers the same way, whether or not the address has an account (no account enumeration). */
 export async function requestPasswordReset(opts: AccountDeps & { email: string }) {
+  // Per network and before the lookup, so the answer stays the same whether or not the address has an account.
+  await enforceRateLimits({
+    db: opts.db,
+    now: opts.now,
+    limits: [[ipKey("reset-request", opts.meta.ip), AUTH_LIMITS.resetRequestPerIp]],
+    message: (wait) => `Too many reset requests from your network. Try again in ${wait}.`,
+  });
   const [user] = await opts.db.select().from(users).where(eq(users.email, opts.email)).limit(1);
   if (!user || user.disabledAt) return;
   const { allowed } = await hitRateLimit({
@@ -185,7 +204,10 @@ export async function requestPasswordReset(opts: AccountDeps & { email: string }
   });
 }
 
-/** Sets the new password, revokes every session and signs the user in afresh. */
+/**
+ * Sets the new password, revokes every session and signs the user in afresh. The limit and the token lookup
+ * come before the hash, so a flood of made-up tokens costs no scrypt time.
+ */
 export async function resetPassword(opts: {
   db: Database;
   token: string;
@@ -193,11 +215,17 @@ export async function resetPassword(opts: {
   meta: RequestMeta;
   now: Date;
 }) {
-  const passwordHash = await hashPassword(opts.password);
+  await enforceRateLimits({
+    db: opts.db,
+    now: opts.now,
+    limits: [[ipKey("reset", opts.meta.ip), AUTH_LIMITS.resetPerIp]],
+    message: (wait) => `Too many password reset attempts from your network. Try again in ${wait}.`,
+  });
   return opts.db.transaction(async (tx) => {
     const consumed = await consumeUserToken({ db: tx, token: opts.token, purpose: "reset_password", now: opts.now });
     if (!consumed)
       throw new AppError("NOT_FOUND", "This reset link is invalid, expired or already used. Ask for a new one.");
+    const passwordHash = await hashPassword(opts.password);
     // Receiving the reset email proves the address, so it counts as verified.
     await tx.update(users).set({ passwordHash, emailVerifiedAt: opts.now }).where(eq(users.id, consumed.userId));
     await deleteUserSessions({ db: tx, userId: consumed.userId });
@@ -213,7 +241,10 @@ export async function resetPassword(opts: {
   });
 }
 
-/** Revokes every session, the current one included, and issues a fresh one for this browser. */
+/**
+ * Revokes every session, the current one included, and issues a fresh one for this browser. Limited per account
+ * and per network before the current password is checked, like login.
+ */
 export async function changePassword(opts: {
   db: Database;
   userId: string;
@@ -222,12 +253,23 @@ export async function changePassword(opts: {
   meta: RequestMeta;
   now: Date;
 }) {
+  const accountKey = `change-password:account:${opts.userId}`;
+  await enforceRateLimits({
+    db: opts.db,
+    now: opts.now,
+    limits: [
+      [ipKey("change-password", opts.meta.ip), AUTH_LIMITS.changePasswordPerIp],
+      [accountKey, AUTH_LIMITS.changePasswordPerAccount],
+    ],
+    message: (wait) => `Too many password attempts. Try again in ${wait}.`,
+  });
   const [user] = await opts.db.select().from(users).where(eq(users.id, opts.userId)).limit(1);
   if (!user || !(await verifyPassword(opts.currentPassword, user.passwordHash))) {
     throw new AppError("BAD_REQUEST", "Your current password is incorrect.", {
       fieldErrors: { currentPassword: ["Your current password is incorrect."] },
     });
   }
+  await clearRateLimit({ db: opts.db, key: accountKey });
   const passwordHash = await hashPassword(opts.newPassword);
   return opts.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { rateLimits } from "../../../db/schema";
+import { AppError } from "../../lib/errors";
 
 export interface RateLimitRule {
   limit: number;
@@ -34,3 +35,43 @@ export async function hitRateLimit(opts: { db: DbOrTx; key: string; rule: RateLi
 export async function clearRateLimit(opts: { db: DbOrTx; key: string }) {
   await opts.db.delete(rateLimits).where(eq(rateLimits.key, opts.key));
 }
+
+/**
+ * Counts one hit against each key in order, before any costly or secret-revealing work, and throws
+ * TOO_MANY_REQUESTS (tRPC sets Retry-After from it) at the first exhausted one. `message` gets the wait in minutes.
+ */
+export async function enforceRateLimits(opts: {
+  db: DbOrTx;
+  now: Date;
+  limits: ReadonlyArray<readonly [key: string, rule: RateLimitRule]>;
+  message: (wait: string) => string;
+}) {
+  for (const [key, rule] of opts.limits) {
+    const { allowed, retryAfterSeconds } = await hitRateLimit({ db: opts.db, key, rule, now: opts.now });
+    if (!allowed) {
+      const minutes = Math.ceil(retryAfterSeconds / 60);
+      throw new AppError("TOO_MANY_REQUESTS", opts.message(`${minutes} minute${minutes === 1 ? "" : "s"}`), {
+        retryAfterSeconds,
+      });
+    }
+  }
+}
+
+/** Cloudflare always sends the client's address; callers without one share a single bucket rather than none. */
+export const ipKey = (scope: string, ip: string | null) => `${scope}:ip:${ip ?? "unknown"}`;
+
+const QUARTER_HOUR = 15 * 60;
+const HOUR = 3600;
+
+/** Per-IP limits of the anonymous and credential-checking procedures that had none (login and sign-up do). */
+export const AUTH_LIMITS = {
+  resetRequestPerIp: { limit: 10, windowSeconds: HOUR },
+  resetPerIp: { limit: 20, windowSeconds: QUARTER_HOUR },
+  verifyEmailPerIp: { limit: 30, windowSeconds: QUARTER_HOUR },
+  resendVerificationPerIp: { limit: 20, windowSeconds: HOUR },
+  changePasswordPerAccount: { limit: 8, windowSeconds: QUARTER_HOUR },
+  changePasswordPerIp: { limit: 40, windowSeconds: QUARTER_HOUR },
+  invitationPreviewPerIp: { limit: 60, windowSeconds: QUARTER_HOUR },
+  invitationAcceptPerIp: { limit: 20, windowSeconds: QUARTER_HOUR },
+  invitationAcceptPerAccount: { limit: 10, windowSeconds: QUARTER_HOUR },
+} satisfies Record<string, RateLimitRule>;

@@ -7,6 +7,7 @@ import {
   type BillingStatus,
   type StripeEventOutcome,
 } from "../../../db/schema";
+import { isLocalEnvironment } from "../../config/environments";
 import { AppError } from "../../lib/errors";
 import {
   DEFAULT_PLAN,
@@ -124,16 +125,19 @@ export async function listStripeEvents(opts: {
 
 /**
  * Local testing only (scripts/set-plan.ts): puts a workspace on a plan without Stripe, as an active
- * subscription would. Refused in production, where only Stripe's webhooks change plans.
+ * subscription would. Refused outside development/test (an unset or unknown ENVIRONMENT included), where only
+ * Stripe's webhooks change plans.
  */
 export async function setPlanLocally(opts: {
   db: DbOrTx;
   workspaceId: string;
   plan: PlanId;
-  environment: string;
+  environment: string | undefined;
   now: Date;
 }): Promise<void> {
-  if (opts.environment === "production") throw new AppError("FORBIDDEN", "Plans are set by Stripe in production.");
+  if (!isLocalEnvironment(opts.environment)) {
+    throw new AppError("FORBIDDEN", "Plans are set by Stripe outside development and test.");
+  }
   const [workspace] = await opts.db
     .select({ id: workspaces.id })
     .from(workspaces)

@@ -60,7 +60,7 @@ export async function requeueStuckEmails(opts: { db: DbOrTx; emailQueue: QueuePr
   return stuck.length;
 }
 
-/** The dev mailbox: newest emails first. Only routed when ENVIRONMENT is not production. */
+/** The dev mailbox: newest emails first. Only served in development and test. */
 export async function listOutbox(opts: { db: DbOrTx; limit: number }) {
   return opts.db.select().from(emails).orderBy(desc(emails.createdAt)).limit(opts.limit);
 }

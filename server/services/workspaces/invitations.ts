@@ -3,6 +3,7 @@ import type { Database, DbOrTx } from "../../../db/client";
 import { invitations, memberships, users, workspaces } from "../../../db/schema";
 import { addSeconds } from "../../lib/clock";
 import { randomToken, sha256Hex } from "../../lib/crypto";
+import { AUTH_LIMITS, enforceRateLimits, ipKey } from "../auth/rate-limit";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
@@ -143,7 +144,13 @@ export async function revokeInvitation(opts: {
 }
 
 /** What the invite page shows before the visitor accepts. Unknown, used, revoked or expired: NOT_FOUND. */
-export async function previewInvitation(opts: { db: DbOrTx; token: string; now: Date }) {
+export async function previewInvitation(opts: { db: DbOrTx; token: string; ip: string | null; now: Date }) {
+  await enforceRateLimits({
+    db: opts.db,
+    now: opts.now,
+    limits: [[ipKey("invitation-preview", opts.ip), AUTH_LIMITS.invitationPreviewPerIp]],
+    message: (wait) => `Too many invitation links opened from your network. Try again in ${wait}.`,
+  });
   const [row] = await opts.db
     .select({
       email: invitations.email,
@@ -171,6 +178,15 @@ export async function acceptInvitation(opts: {
   meta: RequestMeta;
   now: Date;
 }) {
+  await enforceRateLimits({
+    db: opts.db,
+    now: opts.now,
+    limits: [
+      [ipKey("invitation-accept", opts.meta.ip), AUTH_LIMITS.invitationAcceptPerIp],
+      [`invitation-accept:account:${opts.user.id}`, AUTH_LIMITS.invitationAcceptPerAccount],
+    ],
+    message: (wait) => `Too many invitation attempts. Try again in ${wait}.`,
+  });
   return opts.db.transaction(async (tx) => {
     const [invitation] = await tx
       .select()

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { changePassword } from "../../../services/auth/accounts";
 import { ZPassword, ZPasswordAttempt } from "../../../services/auth/validation";
 import { authedProcedure } from "../../init";
+import { EXPENSIVE_CALL } from "../../batch-cost";
 import { ZOk } from "../../schemas";
 import { startSession } from "../../session";
 
@@ -11,6 +12,7 @@ export const ZChangePasswordInput = z.object({
 });
 
 export const changePasswordProcedure = authedProcedure
+  .meta({ cost: EXPENSIVE_CALL })
   .input(ZChangePasswordInput)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {

@@ -2,11 +2,13 @@ import { z } from "zod";
 import { requestPasswordReset } from "../../../services/auth/accounts";
 import { ZEmail } from "../../../services/auth/validation";
 import { publicProcedure } from "../../init";
+import { EXPENSIVE_CALL } from "../../batch-cost";
 import { ZOk } from "../../schemas";
 
 export const ZRequestPasswordResetInput = z.object({ email: ZEmail });
 
 export const requestPasswordResetProcedure = publicProcedure
+  .meta({ cost: EXPENSIVE_CALL })
   .input(ZRequestPasswordResetInput)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {

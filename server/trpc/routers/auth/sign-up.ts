@@ -2,12 +2,14 @@ import { z } from "zod";
 import { signUp } from "../../../services/auth/accounts";
 import { ZEmail, ZPassword, ZPersonName } from "../../../services/auth/validation";
 import { publicProcedure } from "../../init";
+import { EXPENSIVE_CALL } from "../../batch-cost";
 import { startSession } from "../../session";
 
 export const ZSignUpInput = z.object({ name: ZPersonName, email: ZEmail, password: ZPassword });
 export const ZSignUpOutput = z.object({ userId: z.uuid(), workspaceId: z.uuid() });
 
 export const signUpProcedure = publicProcedure
+  .meta({ cost: EXPENSIVE_CALL })
   .input(ZSignUpInput)
   .output(ZSignUpOutput)
   .mutation(async ({ ctx, input }) => {

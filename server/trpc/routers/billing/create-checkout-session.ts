@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createCheckoutSession } from "../../../services/billing/checkout";
 import { workspaceProcedure } from "../../init";
+import { EXPENSIVE_CALL } from "../../batch-cost";
 
 export const ZCreateCheckoutSessionInput = z.object({
   plan: z.enum(["creator", "pro"]),
@@ -8,6 +9,7 @@ export const ZCreateCheckoutSessionInput = z.object({
 export const ZCreateCheckoutSessionOutput = z.object({ url: z.url() });
 
 export const createCheckoutSessionProcedure = workspaceProcedure("billing.manage")
+  .meta({ cost: EXPENSIVE_CALL })
   .input(ZCreateCheckoutSessionInput)
   .output(ZCreateCheckoutSessionOutput)
   .mutation(({ ctx, input }) =>

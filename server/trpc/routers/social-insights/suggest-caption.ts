@@ -2,6 +2,7 @@ import { z } from "zod";
 import { rowId, text } from "../../../lib/text";
 import { CAPTION_SOURCE_TYPES, suggestCaptions } from "../../../services/social/captions";
 import { workspaceProcedure } from "../../init";
+import { EXPENSIVE_CALL } from "../../batch-cost";
 
 export const ZSuggestCaptionInput = z.object({
   caption: text("caption", { max: 10_000, trim: false }).optional(),
@@ -17,6 +18,7 @@ export const ZSuggestCaptionOutput = z.object({
 
 /** Caption options and hashtags from the post's transcript or episode (an LLM when configured, else keywords). */
 export const suggestCaptionProcedure = workspaceProcedure("content.write")
+  .meta({ cost: EXPENSIVE_CALL })
   .input(ZSuggestCaptionInput)
   .output(ZSuggestCaptionOutput)
   .mutation(({ ctx, input }) =>

@@ -3,6 +3,7 @@ import { rowId } from "../../../lib/text";
 import { llmProvidersFromEnv } from "../../../services/transcription/summary";
 import { summarizeTranscript } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";
+import { EXPENSIVE_CALL } from "../../batch-cost";
 import { ZChapter, ZSummaryKind } from "./schemas";
 
 export const ZSummarizeInput = z.object({ transcriptId: rowId("Unknown transcript.") });
@@ -14,6 +15,7 @@ export const ZSummarizeOutput = z.object({
 });
 
 export const summarizeProcedure = workspaceProcedure("content.write")
+  .meta({ cost: EXPENSIVE_CALL })
   .input(ZSummarizeInput)
   .output(ZSummarizeOutput)
   .mutation(({ ctx, input }) =>

@@ -3,12 +3,14 @@ import { ZEmail } from "../../../services/auth/validation";
 import { inviteMember } from "../../../services/workspaces/invitations";
 import { INVITABLE_ROLES } from "../../../services/workspaces/permissions";
 import { workspaceProcedure } from "../../init";
+import { EXPENSIVE_CALL } from "../../batch-cost";
 import { ZRole } from "../../schemas";
 
 export const ZInviteMemberInput = z.object({ email: ZEmail, role: z.enum(INVITABLE_ROLES) });
 export const ZInviteMemberOutput = z.object({ id: z.uuid(), email: z.string(), role: ZRole, expiresAt: z.date() });
 
 export const inviteMemberProcedure = workspaceProcedure("members.manage")
+  .meta({ cost: EXPENSIVE_CALL })
   .input(ZInviteMemberInput)
   .output(ZInviteMemberOutput)
   .mutation(({ ctx, input }) =>

@@ -15,4 +15,4 @@ export const ZPreviewInvitationOutput = z.object({
 export const previewInvitationProcedure = publicProcedure
   .input(ZPreviewInvitationInput)
   .output(ZPreviewInvitationOutput)
-  .query(({ ctx, input }) => previewInvitation({ db: ctx.db, token: input.token, now: ctx.clock() }));
+  .query(({ ctx, input }) => previewInvitation({ db: ctx.db, token: input.token, ip: ctx.meta.ip, now: ctx.clock() }));

@@ -13,6 +13,7 @@ export type AuditAction =
   | "auth.password_reset_requested"
   | "auth.password_reset"
   | "auth.sessions_revoked"
+  | "auth.verification_resent"
   | "workspace.created"
   | "workspace.renamed"
   | "member.invited"
@@ -22,7 +23,10 @@ export type AuditAction =
   | "member.removed"
   | "member.left"
   | "workspace.ownership_transferred"
+  | "media.upload_started"
+  | "media.upload_aborted"
   | "media.uploaded"
+  | "media.rejected"
   | "media.deleted"
   | "show.created"
   | "show.updated"
@@ -35,7 +39,9 @@ export type AuditAction =
   | "episode.deleted"
   | "transcription.retried"
   | "transcription.requeued"
-  | "transcript.summarized";
+  | "transcript.summarized"
+  | "transcript.edited"
+  | "transcript.language_set";
 
 export async function recordAudit(opts: {
   db: DbOrTx;

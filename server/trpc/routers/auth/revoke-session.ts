@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { recordAudit } from "../../../services/audit/audit";
-import { deleteOneUserSession } from "../../../services/auth/sessions";
-import { notFound } from "../../../lib/errors";
+import { revokeSessions } from "../../../services/auth/accounts";
 import { authedProcedure } from "../../init";
 import { ZOk } from "../../schemas";
 
@@ -12,13 +10,11 @@ export const revokeSessionProcedure = authedProcedure
   .input(ZRevokeSessionInput)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {
-    if (!(await deleteOneUserSession({ db: ctx.db, userId: ctx.auth.user.id, sessionId: input.sessionId })))
-      throw notFound("Session");
-    await recordAudit({
+    await revokeSessions({
       db: ctx.db,
-      action: "auth.sessions_revoked",
-      actorUserId: ctx.auth.user.id,
-      detail: { revoked: 1 },
+      userId: ctx.auth.user.id,
+      currentSessionId: ctx.auth.sessionId,
+      sessionId: input.sessionId,
       meta: ctx.meta,
       now: ctx.clock(),
     });

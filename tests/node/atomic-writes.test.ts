@@ -5,6 +5,7 @@ import type { Env } from "../../server/env";
 import { appRouter } from "../../server/trpc/router";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createUser, TEST_PASSWORD, type TestUser } from "../support/factories";
+import { tableSnapshot } from "../support/snapshot";
 import { callerFor } from "../support/trpc";
 import { giveTenantASeats, tenants, type TenancyCase, type Tenants } from "./tenancy/harness";
 
@@ -127,26 +128,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Every row of every table, as sorted JSON text per table. */
-async function snapshot() {
-  const tables = await t.pglite.query<{ name: string }>(
-    `select table_name as name from information_schema.tables
-     where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
-  );
-  const rows: Record<string, string[]> = {};
-  for (const { name } of tables.rows) {
-    if (NOT_COMPARED.has(name)) continue;
-    const result = await t.pglite.query<{ row: string }>(`select to_jsonb(t)::text as row from "${name}" t`);
-    rows[name] = result.rows.map((r) => r.row).sort();
-  }
-  return rows;
-}
+const snapshot = () => tableSnapshot(t.pglite, NOT_COMPARED);
 
 interface Probe {
   fired: boolean;
   error?: unknown;
-  before?: Record<string, string[]>;
-  after?: Record<string, string[]>;
+  before?: Map<string, string[]>;
+  after?: Map<string, string[]>;
   queued: number;
 }
 

@@ -63,6 +63,42 @@ export function describeAuditEvent(
       return detail.kind === "llm"
         ? "Generated a summary, show notes and chapters with AI"
         : "Generated an automatic (extractive) summary";
+    case "transcript.edited":
+      return "Edited a transcript line";
+    case "transcript.language_set":
+      return `Set a transcript's language to ${detail.language ?? "automatic"}`;
+    case "media.upload_started":
+      return `Started uploading “${detail.filename}”`;
+    case "media.upload_aborted":
+      return `Cancelled the upload of “${detail.filename}”`;
+    case "media.rejected":
+      return `Upload of “${detail.filename}” was refused: ${detail.reason}`;
+    case "social.account_connect_started":
+      return "Started connecting an Instagram account";
+    case "social.account_connected":
+      return `Connected the ${detail.provider === "sandbox" ? "Sandbox" : "Instagram"} account @${detail.username}`;
+    case "social.account_disconnected":
+      return `Disconnected the account @${detail.username}`;
+    case "social.sync_requested":
+      return `Asked to sync @${detail.username} now`;
+    case "social.post_created":
+      return "Saved a draft post";
+    case "social.post_updated":
+      return "Edited a draft post";
+    case "social.post_scheduled":
+      return "Scheduled a post";
+    case "social.post_rescheduled":
+      return "Rescheduled a post";
+    case "social.post_canceled":
+      return "Canceled a post";
+    case "social.sandbox_behaviour_set":
+      return "Changed how the Sandbox account behaves";
+    case "notifications.read":
+      return `Marked ${detail.count} notification${detail.count === 1 ? "" : "s"} read`;
+    case "billing.checkout_requested":
+      return `Opened checkout for the ${detail.plan} plan`;
+    case "billing.portal_requested":
+      return "Opened the billing portal";
     default:
       return action;
   }

@@ -5,7 +5,7 @@ import { readKeysetPage } from "../lib/keyset-pages.server";
 import { describeAuditEvent } from "../lib/audit";
 import { requireUser } from "../lib/auth.server";
 import { throwLoaderError } from "../lib/errors.server";
-import { formatDateTime, truncate } from "../lib/format";
+import { describeDevice, formatDateTime } from "../lib/format";
 import { pageTitle } from "../lib/meta";
 import { workspaceNameFrom } from "../lib/workspace";
 import { Pager } from "../components/pager";
@@ -91,7 +91,7 @@ export default function AuditLog() {
                     <td>{event.description}</td>
                     <td className="nowrap">{event.ip ?? <span className="muted">—</span>}</td>
                     <td className="cell-ua" title={event.userAgent ?? undefined}>
-                      {event.userAgent ? truncate(event.userAgent, 48) : <span className="muted">—</span>}
+                      {event.userAgent ? describeDevice(event.userAgent) : <span className="muted">—</span>}
                     </td>
                   </tr>
                 ))}

@@ -78,6 +78,7 @@ const upload = (db: Database, workspaceId: string, actorUserId: string, size: nu
     filename: "ep.mp3",
     contentType: "audio/mpeg",
     size,
+    meta: { ip: null, userAgent: "vitest" },
     now,
   });
 

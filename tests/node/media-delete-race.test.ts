@@ -61,6 +61,7 @@ describe("deleting a file while a post is saved with it", () => {
         db: saver.db,
         workspaceId: workspace.id,
         actorUserId: owner.id,
+        meta: { ip: null, userAgent: "vitest" },
         now: new Date(),
         schedule: false,
         content: {

@@ -13,6 +13,7 @@ export type AuditAction =
   | "auth.password_reset_requested"
   | "auth.password_reset"
   | "auth.sessions_revoked"
+  | "auth.verification_resent"
   | "workspace.created"
   | "workspace.renamed"
   | "member.invited"
@@ -22,7 +23,10 @@ export type AuditAction =
   | "member.removed"
   | "member.left"
   | "workspace.ownership_transferred"
+  | "media.upload_started"
+  | "media.upload_aborted"
   | "media.uploaded"
+  | "media.rejected"
   | "media.deleted"
   | "show.created"
   | "show.updated"
@@ -35,7 +39,22 @@ export type AuditAction =
   | "episode.deleted"
   | "transcription.retried"
   | "transcription.requeued"
-  | "transcript.summarized";
+  | "transcript.summarized"
+  | "social.account_connect_started"
+  | "social.account_connected"
+  | "social.account_disconnected"
+  | "social.sync_requested"
+  | "social.post_created"
+  | "social.post_updated"
+  | "social.post_scheduled"
+  | "social.post_rescheduled"
+  | "social.post_canceled"
+  | "social.sandbox_behaviour_set"
+  | "notifications.read"
+  | "billing.checkout_requested"
+  | "billing.portal_requested"
+  | "transcript.edited"
+  | "transcript.language_set";
 
 export async function recordAudit(opts: {
   db: DbOrTx;

@@ -1,15 +1,15 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { users } from "../../../db/schema";
-import { AppError } from "../../lib/errors";
+import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
-import { SEND_EMAIL_JOB, queueEmail, recordEmail } from "../email/outbox";
+import { SEND_EMAIL_JOB, recordEmail } from "../email/outbox";
 import { resetPasswordTemplate, verifyEmailTemplate } from "../email/templates";
 import { enqueueJob, type QueueProducer } from "../platform/jobs";
 import { createWorkspace } from "../workspaces/workspaces";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { AUTH_LIMITS, clearRateLimit, enforceRateLimits, hitRateLimit, ipKey, type RateLimitRule } from "./rate-limit";
-import { createSession, deleteUserSessions, type RequestMeta } from "./sessions";
+import { createSession, deleteOneUserSession, deleteSession, deleteUserSessions, type RequestMeta } from "./sessions";
 import { consumeUserToken, issueUserToken } from "./user-tokens";
 
 export const LOGIN_LIMIT_PER_ACCOUNT: RateLimitRule = { limit: 8, windowSeconds: 15 * 60 };
@@ -113,10 +113,12 @@ export async function logIn(opts: Omit<AccountDeps, "emailQueue" | "appUrl"> & {
     });
     throw new AppError("UNAUTHORIZED", "Email or password is incorrect.");
   }
-  await clearRateLimit({ db: opts.db, key: accountKey });
-  const session = await createSession({ db: opts.db, userId: user.id, meta: opts.meta, now: opts.now });
-  await recordAudit({ db: opts.db, action: "auth.logged_in", actorUserId: user.id, meta: opts.meta, now: opts.now });
-  return { userId: user.id, sessionToken: session.token };
+  return opts.db.transaction(async (tx) => {
+    await clearRateLimit({ db: tx, key: accountKey });
+    const session = await createSession({ db: tx, userId: user.id, meta: opts.meta, now: opts.now });
+    await recordAudit({ db: tx, action: "auth.logged_in", actorUserId: user.id, meta: opts.meta, now: opts.now });
+    return { userId: user.id, sessionToken: session.token };
+  });
 }
 
 export async function verifyEmail(opts: { db: Database; token: string; meta: RequestMeta; now: Date }) {
@@ -126,17 +128,19 @@ export async function verifyEmail(opts: { db: Database; token: string; meta: Req
     limits: [[ipKey("verify-email", opts.meta.ip), AUTH_LIMITS.verifyEmailPerIp]],
     message: (wait) => `Too many confirmation attempts from your network. Try again in ${wait}.`,
   });
-  const consumed = await consumeUserToken({ db: opts.db, token: opts.token, purpose: "verify_email", now: opts.now });
-  if (!consumed) throw new AppError("NOT_FOUND", "This confirmation link is invalid, expired or already used.");
-  await opts.db.update(users).set({ emailVerifiedAt: opts.now }).where(eq(users.id, consumed.userId));
-  await recordAudit({
-    db: opts.db,
-    action: "auth.email_verified",
-    actorUserId: consumed.userId,
-    meta: opts.meta,
-    now: opts.now,
+  return opts.db.transaction(async (tx) => {
+    const consumed = await consumeUserToken({ db: tx, token: opts.token, purpose: "verify_email", now: opts.now });
+    if (!consumed) throw new AppError("NOT_FOUND", "This confirmation link is invalid, expired or already used.");
+    await tx.update(users).set({ emailVerifiedAt: opts.now }).where(eq(users.id, consumed.userId));
+    await recordAudit({
+      db: tx,
+      action: "auth.email_verified",
+      actorUserId: consumed.userId,
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return { userId: consumed.userId };
   });
-  return { userId: consumed.userId };
 }
 
 export async function resendVerificationEmail(opts: AccountDeps & { userId: string }) {
@@ -160,13 +164,23 @@ export async function resendVerificationEmail(opts: AccountDeps & { userId: stri
       "We have sent several emails already. Check your inbox or try again later.",
       { retryAfterSeconds },
     );
-  const token = await issueUserToken({ db: opts.db, userId: user.id, purpose: "verify_email", now: opts.now });
-  await queueEmail({
-    db: opts.db,
-    emailQueue: opts.emailQueue,
-    to: user.email,
-    content: verifyEmailTemplate({ name: user.name, url: `${opts.appUrl}/verify-email?token=${token}` }),
+  const emailId = await opts.db.transaction(async (tx) => {
+    const token = await issueUserToken({ db: tx, userId: user.id, purpose: "verify_email", now: opts.now });
+    const id = await recordEmail({
+      db: tx,
+      to: user.email,
+      content: verifyEmailTemplate({ name: user.name, url: `${opts.appUrl}/verify-email?token=${token}` }),
+    });
+    await recordAudit({
+      db: tx,
+      action: "auth.verification_resent",
+      actorUserId: user.id,
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return id;
   });
+  await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId });
   return { sent: true };
 }
 
@@ -188,19 +202,63 @@ export async function requestPasswordReset(opts: AccountDeps & { email: string }
     now: opts.now,
   });
   if (!allowed) return;
-  const token = await issueUserToken({ db: opts.db, userId: user.id, purpose: "reset_password", now: opts.now });
-  await queueEmail({
-    db: opts.db,
-    emailQueue: opts.emailQueue,
-    to: user.email,
-    content: resetPasswordTemplate({ name: user.name, url: `${opts.appUrl}/reset-password?token=${token}` }),
+  const emailId = await opts.db.transaction(async (tx) => {
+    const token = await issueUserToken({ db: tx, userId: user.id, purpose: "reset_password", now: opts.now });
+    const id = await recordEmail({
+      db: tx,
+      to: user.email,
+      content: resetPasswordTemplate({ name: user.name, url: `${opts.appUrl}/reset-password?token=${token}` }),
+    });
+    await recordAudit({
+      db: tx,
+      action: "auth.password_reset_requested",
+      actorUserId: user.id,
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return id;
   });
-  await recordAudit({
-    db: opts.db,
-    action: "auth.password_reset_requested",
-    actorUserId: user.id,
-    meta: opts.meta,
-    now: opts.now,
+  await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId });
+}
+
+/** Ends one session (logging out); the audit row commits with the deletion. */
+export async function logOut(opts: { db: Database; userId: string; sessionId: string; meta: RequestMeta; now: Date }) {
+  await opts.db.transaction(async (tx) => {
+    await deleteSession({ db: tx, sessionId: opts.sessionId });
+    await recordAudit({ db: tx, action: "auth.logged_out", actorUserId: opts.userId, meta: opts.meta, now: opts.now });
+  });
+}
+
+/**
+ * Ends the user's other sessions, or only `sessionId` when given (another user's session id is NOT_FOUND).
+ * Returns how many were ended.
+ */
+export async function revokeSessions(opts: {
+  db: Database;
+  userId: string;
+  currentSessionId: string;
+  sessionId?: string;
+  meta: RequestMeta;
+  now: Date;
+}) {
+  return opts.db.transaction(async (tx) => {
+    let revoked: number;
+    if (opts.sessionId === undefined) {
+      revoked = await deleteUserSessions({ db: tx, userId: opts.userId, exceptSessionId: opts.currentSessionId });
+    } else {
+      if (!(await deleteOneUserSession({ db: tx, userId: opts.userId, sessionId: opts.sessionId })))
+        throw notFound("Session");
+      revoked = 1;
+    }
+    await recordAudit({
+      db: tx,
+      action: "auth.sessions_revoked",
+      actorUserId: opts.userId,
+      detail: { revoked },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return revoked;
   });
 }
 

@@ -3,6 +3,8 @@ import type Stripe from "stripe";
 import type { DbOrTx } from "../../../db/client";
 import { billingAccounts, workspaces, type BillingStatus } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
+import { recordAudit } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
 import { isBillingConfigured } from "./accounts";
 import { getPlan, stripePriceIds, type PlanId, type PriceConfig } from "./plans";
 import { createStripeClient } from "./stripe-client";
@@ -68,6 +70,9 @@ export async function createCheckoutSession(opts: {
   plan: Exclude<PlanId, "free">;
   env: StripeEnv;
   appUrl: string;
+  actorUserId: string;
+  meta: RequestMeta;
+  now: Date;
 }): Promise<{ url: string }> {
   const stripe = stripeFor(opts.env);
   const price = stripePriceIds(opts.env)[opts.plan];
@@ -80,11 +85,24 @@ export async function createCheckoutSession(opts: {
       "This workspace already has a subscription; change it with Manage billing.",
     );
   }
-  const customer = await ensureCustomer({
-    db: opts.db,
-    stripe,
-    workspaceId: opts.workspaceId,
-    existing: account?.stripeCustomerId ?? null,
+  // The stored customer and the audit row commit together, before the checkout session is created at Stripe.
+  const customer = await opts.db.transaction(async (tx) => {
+    const id = await ensureCustomer({
+      db: tx,
+      stripe,
+      workspaceId: opts.workspaceId,
+      existing: account?.stripeCustomerId ?? null,
+    });
+    await recordAudit({
+      db: tx,
+      action: "billing.checkout_requested",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.workspaceId,
+      detail: { plan: opts.plan },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return id;
   });
   // The metadata on both the session and the subscription is what the webhook trusts (ADR 009).
   const metadata = { [WORKSPACE_METADATA_KEY]: opts.workspaceId };
@@ -110,11 +128,23 @@ export async function createPortalSession(opts: {
   workspaceId: string;
   env: StripeEnv;
   appUrl: string;
+  actorUserId: string;
+  meta: RequestMeta;
+  now: Date;
 }): Promise<{ url: string }> {
   const stripe = stripeFor(opts.env);
   const account = await loadAccount(opts.db, opts.workspaceId);
   if (!account?.stripeCustomerId)
     throw new AppError("PRECONDITION_FAILED", "This workspace has no billing account yet; choose a plan first.");
+  // Recorded before the portal link exists: a link that was handed out always has its audit row.
+  await recordAudit({
+    db: opts.db,
+    action: "billing.portal_requested",
+    actorUserId: opts.actorUserId,
+    workspaceId: opts.workspaceId,
+    meta: opts.meta,
+    now: opts.now,
+  });
   const session = await stripe.billingPortal.sessions.create({
     customer: account.stripeCustomerId,
     return_url: billingUrl(opts.appUrl, opts.workspaceId),

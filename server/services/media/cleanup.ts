@@ -51,17 +51,19 @@ export async function deleteAbandonedUploads(opts: {
       );
       continue;
     }
-    await opts.db.delete(mediaObjects).where(eq(mediaObjects.id, row.id));
-    removed++;
-    await recordAudit({
-      db: opts.db,
-      action: "media.deleted",
-      actorUserId: null,
-      workspaceId: row.workspaceId,
-      detail: { mediaId: row.id, filename: row.filename, reason: reason.toLowerCase() },
-      meta: { ip: null, userAgent: "cron" },
-      now: opts.now,
+    await opts.db.transaction(async (tx) => {
+      await tx.delete(mediaObjects).where(eq(mediaObjects.id, row.id));
+      await recordAudit({
+        db: tx,
+        action: "media.deleted",
+        actorUserId: null,
+        workspaceId: row.workspaceId,
+        detail: { mediaId: row.id, filename: row.filename, reason: reason.toLowerCase() },
+        meta: { ip: null, userAgent: "cron" },
+        now: opts.now,
+      });
     });
+    removed++;
   }
   if (failures.length > 0)
     throw new Error(`Could not remove ${failures.length} abandoned upload(s): ${failures[0].message}`, {

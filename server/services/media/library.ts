@@ -130,8 +130,9 @@ export async function getStorageUsage(opts: { db: DbOrTx; workspaceId: string })
 }
 
 /**
- * Removes the stored object (or the unfinished multipart upload) first, then the row: if storage fails, the
- * file stays listed and the person can try again, instead of an invisible object being left behind.
+ * Removes the rows and records the audit, then the stored object (or the unfinished multipart upload), all in one
+ * transaction: if storage fails the rows come back, so the file stays listed and the person can try again,
+ * instead of an invisible object being left behind.
  */
 export async function deleteMedia(opts: {
   db: DbOrTx;
@@ -157,7 +158,6 @@ export async function deleteMedia(opts: {
     // The row lock waits for (and then excludes) a post being saved with this file, which locks it for share.
     await tx.select({ id: mediaObjects.id }).from(mediaObjects).where(eq(mediaObjects.id, row.id)).for("update");
     await assertMediaUnused({ db: tx, workspaceId: opts.workspaceId, mediaId: row.id, filename: row.filename });
-    await removeStoredObject(opts.bucket, row);
     // Posts already published, failed or canceled keep their caption and outcome; only the link to the file goes.
     await tx.delete(socialPostMedia).where(
       and(
@@ -183,6 +183,9 @@ export async function deleteMedia(opts: {
       meta: opts.meta,
       now: opts.now,
     });
+    // Last inside the transaction: a failed write above leaves the file in place, and a storage failure here
+    // rolls the rows back, so the file stays listed and can be deleted again.
+    await removeStoredObject(opts.bucket, row);
   });
   return { id: row.id };
 }

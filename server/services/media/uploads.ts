@@ -6,7 +6,7 @@ import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import { assertCanStoreBytes, lockWorkspaceQuota } from "../billing/usage";
 import type { RequestMeta } from "../auth/sessions";
-import type { QueueProducer } from "../platform/jobs";
+import { afterCommitQueue, type QueueProducer } from "../platform/jobs";
 import { requestTranscription } from "../transcription/request";
 import { can } from "../workspaces/permissions";
 import { getMediaItem, removeStoredObject } from "./library";
@@ -131,6 +131,7 @@ export async function createUpload(opts: {
   filename: string;
   contentType: string;
   size: number;
+  meta: RequestMeta;
   now: Date;
 }): Promise<UploadSession> {
   const contentType = normaliseContentType(opts.contentType);
@@ -170,6 +171,15 @@ export async function createUpload(opts: {
     const [row] = await opts.db.transaction(async (tx) => {
       await lockWorkspaceQuota(tx, opts.workspaceId);
       await assertCanStoreBytes({ db: tx, workspaceId: opts.workspaceId, bytes: opts.size, now: opts.now });
+      await recordAudit({
+        db: tx,
+        action: "media.upload_started",
+        actorUserId: opts.actorUserId,
+        workspaceId: opts.workspaceId,
+        detail: { mediaId: id, filename, size: opts.size },
+        meta: opts.meta,
+        now: opts.now,
+      });
       return tx
         .insert(mediaObjects)
         .values({
@@ -379,50 +389,57 @@ export async function completeUpload(opts: {
   }
 
   const rejection = await inspectStoredFile(opts.bucket, row);
-  if (rejection) {
-    await removeStoredObject(opts.bucket, { r2Key: row.r2Key, multipartUploadId: null });
-    await opts.db
-      .update(mediaObjects)
-      .set({
-        status: "rejected",
-        rejectionReason: rejection.reason,
-        size: rejection.size,
-        multipartUploadId: null,
-        completedAt: opts.now,
-      })
-      .where(
-        and(
-          eq(mediaObjects.id, row.id),
-          eq(mediaObjects.workspaceId, opts.workspaceId),
-          inArray(mediaObjects.status, ["uploading", "verifying"]),
-        ),
-      );
-    return getMediaItem(opts);
-  }
-
-  const [ready] = await opts.db
-    .update(mediaObjects)
-    .set({ status: "ready", size: row.declaredSize, multipartUploadId: null, completedAt: opts.now })
-    .where(
-      and(
-        eq(mediaObjects.id, row.id),
-        eq(mediaObjects.workspaceId, opts.workspaceId),
-        inArray(mediaObjects.status, ["uploading", "verifying"]),
-      ),
-    )
-    .returning({ id: mediaObjects.id });
-  if (ready) {
-    await recordAudit({
-      db: opts.db,
-      action: "media.uploaded",
-      actorUserId: opts.actorUserId,
-      workspaceId: opts.workspaceId,
-      detail: { mediaId: row.id, filename: row.filename, size: row.declaredSize },
-      meta: opts.meta,
-      now: opts.now,
+  const transcriptionQueue = afterCommitQueue(opts.transcription.queue);
+  try {
+    await opts.db.transaction(async (tx) => {
+      const [finished] = await tx
+        .update(mediaObjects)
+        .set(
+          rejection
+            ? {
+                status: "rejected",
+                rejectionReason: rejection.reason,
+                size: rejection.size,
+                multipartUploadId: null,
+                completedAt: opts.now,
+              }
+            : { status: "ready", size: row.declaredSize, multipartUploadId: null, completedAt: opts.now },
+        )
+        .where(
+          and(
+            eq(mediaObjects.id, row.id),
+            eq(mediaObjects.workspaceId, opts.workspaceId),
+            inArray(mediaObjects.status, ["uploading", "verifying"]),
+          ),
+        )
+        .returning({ id: mediaObjects.id });
+      if (finished) {
+        await recordAudit({
+          db: tx,
+          action: rejection ? "media.rejected" : "media.uploaded",
+          actorUserId: opts.actorUserId,
+          workspaceId: opts.workspaceId,
+          detail: rejection
+            ? { mediaId: row.id, filename: row.filename, reason: rejection.reason }
+            : { mediaId: row.id, filename: row.filename, size: row.declaredSize },
+          meta: opts.meta,
+          now: opts.now,
+        });
+      }
+      if (!rejection)
+        await requestTranscriptionFor(
+          { ...opts, db: tx, transcription: { ...opts.transcription, queue: transcriptionQueue.queue } },
+          row,
+        );
+      // Last, so a failed write above keeps the file; the row already says it is rejected if the commit follows.
+      if (rejection) await removeStoredObject(opts.bucket, { r2Key: row.r2Key, multipartUploadId: null });
     });
+  } catch (error) {
+    // Back to where the call started, so finishing again repeats every step.
+    await setStatus(opts, row.id, "uploading");
+    throw error;
   }
-  await requestTranscriptionFor(opts, row);
+  await transcriptionQueue.flush();
   return getMediaItem(opts);
 }
 
@@ -488,19 +505,46 @@ async function inspectStoredFile(
   return null;
 }
 
-/** Cancels an unfinished upload: R2 drops the stored parts and the row goes. A finished file is deleted from the library instead. */
-export async function abortUpload(opts: { db: DbOrTx; bucket: R2Bucket; workspaceId: string; mediaId: string }) {
-  const row = await findMedia(opts.db, opts.workspaceId, opts.mediaId);
-  if (!row) throw notFound("Upload");
-  if (row.status !== "uploading") {
-    throw new AppError(
-      "CONFLICT",
-      "This upload has already finished, so it cannot be cancelled. Delete the file from the media library instead.",
-    );
-  }
-  await removeStoredObject(opts.bucket, row);
-  await opts.db
-    .delete(mediaObjects)
-    .where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, opts.workspaceId)));
-  return { id: row.id };
+/**
+ * Cancels an unfinished upload: the row goes and R2 drops the stored parts. The object is removed last inside the
+ * transaction, so a failed write leaves both in place. A finished file is deleted from the library instead.
+ */
+export async function abortUpload(opts: {
+  db: DbOrTx;
+  bucket: R2Bucket;
+  workspaceId: string;
+  mediaId: string;
+  actorUserId: string;
+  meta: RequestMeta;
+  now: Date;
+}) {
+  return opts.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(mediaObjects)
+      .where(and(eq(mediaObjects.id, opts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)))
+      .limit(1)
+      .for("update");
+    if (!row) throw notFound("Upload");
+    if (row.status !== "uploading") {
+      throw new AppError(
+        "CONFLICT",
+        "This upload has already finished, so it cannot be cancelled. Delete the file from the media library instead.",
+      );
+    }
+    await tx
+      .delete(mediaObjects)
+      .where(and(eq(mediaObjects.id, row.id), eq(mediaObjects.workspaceId, opts.workspaceId)));
+    await recordAudit({
+      db: tx,
+      action: "media.upload_aborted",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.workspaceId,
+      detail: { mediaId: row.id, filename: row.filename },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    await removeStoredObject(opts.bucket, row);
+    return { id: row.id };
+  });
 }

@@ -2,6 +2,8 @@ import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { memberships, notifications, users, type NotificationKind, type Role } from "../../../db/schema";
 import { enqueueJobs, type QueueProducer } from "../platform/jobs";
+import { recordAudit } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
 import { recordEmails, SEND_EMAIL_JOB } from "../email/outbox";
 import { notificationTemplate } from "../email/templates";
 
@@ -127,6 +129,7 @@ export async function markNotificationsRead(opts: {
   workspaceId: string;
   userId: string;
   ids?: string[];
+  meta: RequestMeta;
   now: Date;
 }) {
   const scope = and(
@@ -134,10 +137,23 @@ export async function markNotificationsRead(opts: {
     eq(notifications.userId, opts.userId),
     isNull(notifications.readAt),
   );
-  const updated = await opts.db
-    .update(notifications)
-    .set({ readAt: opts.now })
-    .where(opts.ids ? and(scope, inArray(notifications.id, opts.ids)) : scope)
-    .returning({ id: notifications.id });
-  return updated.length;
+  return opts.db.transaction(async (tx) => {
+    const updated = await tx
+      .update(notifications)
+      .set({ readAt: opts.now })
+      .where(opts.ids ? and(scope, inArray(notifications.id, opts.ids)) : scope)
+      .returning({ id: notifications.id });
+    // Nothing changed (already read, or another member's ids): nothing to record.
+    if (updated.length > 0)
+      await recordAudit({
+        db: tx,
+        action: "notifications.read",
+        actorUserId: opts.userId,
+        workspaceId: opts.workspaceId,
+        detail: { count: updated.length },
+        meta: opts.meta,
+        now: opts.now,
+      });
+    return updated.length;
+  });
 }

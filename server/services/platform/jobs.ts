@@ -22,3 +22,27 @@ export async function enqueueJobs(queue: QueueProducer, job: string, payloads: u
     payloads.map((payload): MessageSendRequest<unknown> => ({ body: { job, payload } satisfies JobEnvelope })),
   );
 }
+
+/**
+ * A producer that holds what is sent until `flush`: services hand it to code running inside their transaction and
+ * flush after the commit, so a rolled-back write queues nothing (ADR 013).
+ */
+export function afterCommitQueue(queue: QueueProducer) {
+  const held: MessageSendRequest<unknown>[] = [];
+  const producer: QueueProducer = {
+    async send(body, options) {
+      held.push({ body, delaySeconds: options?.delaySeconds });
+    },
+    async sendBatch(messages) {
+      held.push(...messages);
+    },
+  };
+  return {
+    queue: producer,
+    async flush() {
+      const messages = held.splice(0);
+      for (const message of messages)
+        await queue.send(message.body, message.delaySeconds ? { delaySeconds: message.delaySeconds } : undefined);
+    },
+  };
+}

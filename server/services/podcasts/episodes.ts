@@ -107,30 +107,33 @@ export async function getEpisode(opts: { db: DbOrTx; workspaceId: string; episod
 }
 
 /** A new episode is always a draft; publishing and scheduling go through `updateEpisode`. */
-export async function createEpisode(opts: Actor & { showId: string; fields: EpisodeFields }) {
-  await requireShow(opts, opts.showId);
-  if (opts.fields.audioMediaId) await requireAudio(opts, opts.fields.audioMediaId, false);
-  await requireFreeNumber(opts, {
-    showId: opts.showId,
-    episodeId: null,
-    seasonNumber: opts.fields.seasonNumber,
-    episodeNumber: opts.fields.episodeNumber,
+export async function createEpisode(input: Actor & { showId: string; fields: EpisodeFields }) {
+  return input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx };
+    await requireShow(opts, opts.showId);
+    if (opts.fields.audioMediaId) await requireAudio(opts, opts.fields.audioMediaId, false);
+    await requireFreeNumber(opts, {
+      showId: opts.showId,
+      episodeId: null,
+      seasonNumber: opts.fields.seasonNumber,
+      episodeNumber: opts.fields.episodeNumber,
+    });
+    const [episode] = await uniqueNumber(opts.fields, () =>
+      opts.db
+        .insert(episodes)
+        .values({
+          ...opts.fields,
+          workspaceId: opts.workspaceId,
+          showId: opts.showId,
+          status: "draft",
+          createdAt: opts.now,
+          updatedAt: opts.now,
+        })
+        .returning(),
+    );
+    await audit(opts, "episode.created", episode);
+    return presentEpisode(episode);
   });
-  const [episode] = await uniqueNumber(opts.fields, () =>
-    opts.db
-      .insert(episodes)
-      .values({
-        ...opts.fields,
-        workspaceId: opts.workspaceId,
-        showId: opts.showId,
-        status: "draft",
-        createdAt: opts.now,
-        updatedAt: opts.now,
-      })
-      .returning(),
-  );
-  await audit(opts, "episode.created", episode);
-  return presentEpisode(episode);
 }
 
 /**
@@ -138,77 +141,82 @@ export async function createEpisode(opts: Actor & { showId: string; fields: Epis
  * `publishedAt` with now; both need ready audio of this workspace. The write only applies if the status is
  * still the one read, so an edit racing the publish cron fails with CONFLICT instead of undoing the publish.
  */
-export async function updateEpisode(opts: Actor & { episodeId: string; changes: EpisodeChanges }) {
-  const [current] = await opts.db
-    .select()
-    .from(episodes)
-    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.workspaceId, opts.workspaceId)))
-    .limit(1);
-  if (!current) throw notFound("Episode");
-  const { status: requestedStatus, publishAt: requestedPublishAt, ...fields } = opts.changes;
-  const next = { ...current, ...fields };
-  const status = requestedStatus ?? current.status;
+export async function updateEpisode(input: Actor & { episodeId: string; changes: EpisodeChanges }) {
+  return input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx };
+    const [current] = await opts.db
+      .select()
+      .from(episodes)
+      .where(and(eq(episodes.id, opts.episodeId), eq(episodes.workspaceId, opts.workspaceId)))
+      .limit(1);
+    if (!current) throw notFound("Episode");
+    const { status: requestedStatus, publishAt: requestedPublishAt, ...fields } = opts.changes;
+    const next = { ...current, ...fields };
+    const status = requestedStatus ?? current.status;
 
-  if (fields.audioMediaId) await requireAudio(opts, fields.audioMediaId, false);
-  if (fields.episodeNumber !== undefined || fields.seasonNumber !== undefined) {
-    await requireFreeNumber(opts, {
-      showId: current.showId,
-      episodeId: current.id,
-      seasonNumber: next.seasonNumber,
-      episodeNumber: next.episodeNumber,
-    });
-  }
-
-  let publishAt = current.publishAt;
-  let publishedAt = current.publishedAt;
-  if (status === "draft") {
-    publishAt = null;
-    publishedAt = null;
-  } else if (status === "scheduled") {
-    const moved = current.status !== "scheduled" || requestedPublishAt !== undefined;
-    publishAt = requestedPublishAt === undefined ? current.publishAt : requestedPublishAt;
-    if (moved && (!publishAt || publishAt.getTime() <= opts.now.getTime())) {
-      const message = publishAt ? "Pick a time in the future." : "Pick when the episode should go live.";
-      throw new AppError("BAD_REQUEST", "The episode cannot be scheduled.", { fieldErrors: { publishAt: [message] } });
+    if (fields.audioMediaId) await requireAudio(opts, fields.audioMediaId, false);
+    if (fields.episodeNumber !== undefined || fields.seasonNumber !== undefined) {
+      await requireFreeNumber(opts, {
+        showId: current.showId,
+        episodeId: current.id,
+        seasonNumber: next.seasonNumber,
+        episodeNumber: next.episodeNumber,
+      });
     }
-    publishedAt = null;
-    await requirePublishableAudio(opts, next.audioMediaId, "scheduled");
-  } else {
-    if (current.status !== "published") {
+
+    let publishAt = current.publishAt;
+    let publishedAt = current.publishedAt;
+    if (status === "draft") {
       publishAt = null;
-      publishedAt = opts.now;
+      publishedAt = null;
+    } else if (status === "scheduled") {
+      const moved = current.status !== "scheduled" || requestedPublishAt !== undefined;
+      publishAt = requestedPublishAt === undefined ? current.publishAt : requestedPublishAt;
+      if (moved && (!publishAt || publishAt.getTime() <= opts.now.getTime())) {
+        const message = publishAt ? "Pick a time in the future." : "Pick when the episode should go live.";
+        throw new AppError("BAD_REQUEST", "The episode cannot be scheduled.", {
+          fieldErrors: { publishAt: [message] },
+        });
+      }
+      publishedAt = null;
+      await requirePublishableAudio(opts, next.audioMediaId, "scheduled");
+    } else {
+      if (current.status !== "published") {
+        publishAt = null;
+        publishedAt = opts.now;
+      }
+      await requirePublishableAudio(opts, next.audioMediaId, "published");
     }
-    await requirePublishableAudio(opts, next.audioMediaId, "published");
-  }
 
-  const [updated] = await uniqueNumber(next, () =>
-    opts.db
-      .update(episodes)
-      .set({ ...fields, status, publishAt, publishedAt, updatedAt: opts.now })
-      .where(
-        and(
-          eq(episodes.id, current.id),
-          eq(episodes.workspaceId, opts.workspaceId),
-          eq(episodes.status, current.status),
-        ),
-      )
-      .returning(),
-  );
-  if (!updated)
-    throw new AppError(
-      "CONFLICT",
-      "This episode changed while you were editing it (it may have just been published). Reload and try again.",
+    const [updated] = await uniqueNumber(next, () =>
+      opts.db
+        .update(episodes)
+        .set({ ...fields, status, publishAt, publishedAt, updatedAt: opts.now })
+        .where(
+          and(
+            eq(episodes.id, current.id),
+            eq(episodes.workspaceId, opts.workspaceId),
+            eq(episodes.status, current.status),
+          ),
+        )
+        .returning(),
     );
-  if (fields.audioMediaId !== undefined && fields.audioMediaId !== current.audioMediaId) {
-    await relinkTranscript({
-      db: opts.db,
-      workspaceId: opts.workspaceId,
-      episodeId: current.id,
-      audioMediaId: fields.audioMediaId,
-    });
-  }
-  await audit(opts, auditActionFor(current.status, status), updated);
-  return presentEpisode(updated);
+    if (!updated)
+      throw new AppError(
+        "CONFLICT",
+        "This episode changed while you were editing it (it may have just been published). Reload and try again.",
+      );
+    if (fields.audioMediaId !== undefined && fields.audioMediaId !== current.audioMediaId) {
+      await relinkTranscript({
+        db: opts.db,
+        workspaceId: opts.workspaceId,
+        episodeId: current.id,
+        audioMediaId: fields.audioMediaId,
+      });
+    }
+    await audit(opts, auditActionFor(current.status, status), updated);
+    return presentEpisode(updated);
+  });
 }
 
 /** The episode's transcript follows its audio: the old audio's transcript is unlinked, the new one's linked. */
@@ -230,14 +238,17 @@ async function relinkTranscript(opts: {
   }
 }
 
-export async function deleteEpisode(opts: Actor & { episodeId: string }) {
-  const [deleted] = await opts.db
-    .delete(episodes)
-    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.workspaceId, opts.workspaceId)))
-    .returning();
-  if (!deleted) throw notFound("Episode");
-  await audit(opts, "episode.deleted", deleted);
-  return { id: deleted.id, showId: deleted.showId };
+export async function deleteEpisode(input: Actor & { episodeId: string }) {
+  return input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx };
+    const [deleted] = await opts.db
+      .delete(episodes)
+      .where(and(eq(episodes.id, opts.episodeId), eq(episodes.workspaceId, opts.workspaceId)))
+      .returning();
+    if (!deleted) throw notFound("Episode");
+    await audit(opts, "episode.deleted", deleted);
+    return { id: deleted.id, showId: deleted.showId };
+  });
 }
 
 /**
@@ -245,25 +256,27 @@ export async function deleteEpisode(opts: Actor & { episodeId: string }) {
  * even when two cron runs overlap (the second sees status = 'published' and skips it), so a rerun is harmless.
  */
 export async function publishDueEpisodes(opts: { db: DbOrTx; now: Date }) {
-  const published = await opts.db
-    .update(episodes)
-    .set({ status: "published", publishedAt: sql`${episodes.publishAt}`, updatedAt: opts.now })
-    .where(and(eq(episodes.status, "scheduled"), lte(episodes.publishAt, opts.now)))
-    .returning();
-  await Promise.all(
-    published.map((episode) =>
-      recordAudit({
-        db: opts.db,
-        action: "episode.published",
-        actorUserId: null,
-        workspaceId: episode.workspaceId,
-        detail: { episodeId: episode.id, title: episode.title, scheduled: true },
-        meta: { ip: null, userAgent: null },
-        now: opts.now,
-      }),
-    ),
-  );
-  return published.map((episode) => episode.id);
+  return opts.db.transaction(async (tx) => {
+    const published = await tx
+      .update(episodes)
+      .set({ status: "published", publishedAt: sql`${episodes.publishAt}`, updatedAt: opts.now })
+      .where(and(eq(episodes.status, "scheduled"), lte(episodes.publishAt, opts.now)))
+      .returning();
+    await Promise.all(
+      published.map((episode) =>
+        recordAudit({
+          db: tx,
+          action: "episode.published",
+          actorUserId: null,
+          workspaceId: episode.workspaceId,
+          detail: { episodeId: episode.id, title: episode.title, scheduled: true },
+          meta: { ip: null, userAgent: null },
+          now: opts.now,
+        }),
+      ),
+    );
+    return published.map((episode) => episode.id);
+  });
 }
 
 function auditActionFor(from: EpisodeStatus, to: EpisodeStatus): AuditAction {

@@ -71,62 +71,71 @@ export async function getShow(opts: { db: DbOrTx; workspaceId: string; showId: s
   return presentShow(row.show, row.artworkContentType, opts.appUrl);
 }
 
-export async function createShow(opts: Actor & { fields: ShowFields; appUrl: string }) {
-  const artwork = opts.fields.artworkMediaId ? await requireArtwork(opts, opts.fields.artworkMediaId) : null;
-  const [show] = await opts.db
-    .insert(shows)
-    .values({ ...opts.fields, workspaceId: opts.workspaceId, createdAt: opts.now, updatedAt: opts.now })
-    .returning();
-  await recordAudit({
-    db: opts.db,
-    action: "show.created",
-    actorUserId: opts.actorUserId,
-    workspaceId: opts.workspaceId,
-    detail: { showId: show.id, title: show.title },
-    meta: opts.meta,
-    now: opts.now,
+export async function createShow(input: Actor & { fields: ShowFields; appUrl: string }) {
+  return input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx };
+    const artwork = opts.fields.artworkMediaId ? await requireArtwork(opts, opts.fields.artworkMediaId) : null;
+    const [show] = await opts.db
+      .insert(shows)
+      .values({ ...opts.fields, workspaceId: opts.workspaceId, createdAt: opts.now, updatedAt: opts.now })
+      .returning();
+    await recordAudit({
+      db: opts.db,
+      action: "show.created",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.workspaceId,
+      detail: { showId: show.id, title: show.title },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return presentShow(show, artwork?.contentType ?? null, opts.appUrl);
   });
-  return presentShow(show, artwork?.contentType ?? null, opts.appUrl);
 }
 
 /** Changes only the fields given; `artworkMediaId: null` removes the artwork. */
-export async function updateShow(opts: Actor & { showId: string; changes: Partial<ShowFields>; appUrl: string }) {
-  if (opts.changes.artworkMediaId) await requireArtwork(opts, opts.changes.artworkMediaId);
-  const [show] = await opts.db
-    .update(shows)
-    .set({ ...opts.changes, updatedAt: opts.now })
-    .where(and(eq(shows.id, opts.showId), eq(shows.workspaceId, opts.workspaceId)))
-    .returning();
-  if (!show) throw notFound("Show");
-  await recordAudit({
-    db: opts.db,
-    action: "show.updated",
-    actorUserId: opts.actorUserId,
-    workspaceId: opts.workspaceId,
-    detail: { showId: show.id, title: show.title },
-    meta: opts.meta,
-    now: opts.now,
+export async function updateShow(input: Actor & { showId: string; changes: Partial<ShowFields>; appUrl: string }) {
+  return input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx };
+    if (opts.changes.artworkMediaId) await requireArtwork(opts, opts.changes.artworkMediaId);
+    const [show] = await opts.db
+      .update(shows)
+      .set({ ...opts.changes, updatedAt: opts.now })
+      .where(and(eq(shows.id, opts.showId), eq(shows.workspaceId, opts.workspaceId)))
+      .returning();
+    if (!show) throw notFound("Show");
+    await recordAudit({
+      db: opts.db,
+      action: "show.updated",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.workspaceId,
+      detail: { showId: show.id, title: show.title },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return getShow({ db: opts.db, workspaceId: opts.workspaceId, showId: show.id, appUrl: opts.appUrl });
   });
-  return getShow({ db: opts.db, workspaceId: opts.workspaceId, showId: show.id, appUrl: opts.appUrl });
 }
 
 /** Deletes the show and, through the foreign key, its episodes; media files stay in the library. */
-export async function deleteShow(opts: Actor & { showId: string }) {
-  const [deleted] = await opts.db
-    .delete(shows)
-    .where(and(eq(shows.id, opts.showId), eq(shows.workspaceId, opts.workspaceId)))
-    .returning({ id: shows.id, title: shows.title });
-  if (!deleted) throw notFound("Show");
-  await recordAudit({
-    db: opts.db,
-    action: "show.deleted",
-    actorUserId: opts.actorUserId,
-    workspaceId: opts.workspaceId,
-    detail: { showId: deleted.id, title: deleted.title },
-    meta: opts.meta,
-    now: opts.now,
+export async function deleteShow(input: Actor & { showId: string }) {
+  return input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx };
+    const [deleted] = await opts.db
+      .delete(shows)
+      .where(and(eq(shows.id, opts.showId), eq(shows.workspaceId, opts.workspaceId)))
+      .returning({ id: shows.id, title: shows.title });
+    if (!deleted) throw notFound("Show");
+    await recordAudit({
+      db: opts.db,
+      action: "show.deleted",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.workspaceId,
+      detail: { showId: deleted.id, title: deleted.title },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return { id: deleted.id };
   });
-  return { id: deleted.id };
 }
 
 const requireArtwork = (opts: { db: DbOrTx; workspaceId: string }, mediaId: string) =>

@@ -1,3 +1,5 @@
+import { recordAudit } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
 import { and, asc, count, eq, lt, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { socialAccounts, socialOauthStates, type SocialAccountStatus, type SocialProvider } from "../../../db/schema";
@@ -91,20 +93,32 @@ export async function startInstagramConnect(opts: {
   workspaceId: string;
   userId: string;
   appUrl: string;
+  meta: RequestMeta;
   now: Date;
 }): Promise<{ url: string }> {
   if (!isInstagramConfigured(opts.env)) {
     throw new InstagramConnectError("not_configured", "PRECONDITION_FAILED", "Instagram is not configured");
   }
   const state = randomToken();
-  await opts.db.delete(socialOauthStates).where(lt(socialOauthStates.expiresAt, opts.now));
-  await opts.db.insert(socialOauthStates).values({
-    stateHash: sha256Hex(state),
-    workspaceId: opts.workspaceId,
-    userId: opts.userId,
-    provider: "instagram",
-    expiresAt: new Date(opts.now.getTime() + STATE_LIFETIME_MS),
-    createdAt: opts.now,
+  await opts.db.transaction(async (tx) => {
+    await tx.delete(socialOauthStates).where(lt(socialOauthStates.expiresAt, opts.now));
+    await tx.insert(socialOauthStates).values({
+      stateHash: sha256Hex(state),
+      workspaceId: opts.workspaceId,
+      userId: opts.userId,
+      provider: "instagram",
+      expiresAt: new Date(opts.now.getTime() + STATE_LIFETIME_MS),
+      createdAt: opts.now,
+    });
+    await recordAudit({
+      db: tx,
+      action: "social.account_connect_started",
+      actorUserId: opts.userId,
+      workspaceId: opts.workspaceId,
+      detail: { provider: "instagram" },
+      meta: opts.meta,
+      now: opts.now,
+    });
   });
   return { url: instagramAuthorizeUrl({ env: opts.env, redirectUri: instagramRedirectUri(opts.appUrl), state }) };
 }
@@ -311,6 +325,7 @@ export async function connectSandboxAccount(opts: {
   workspaceId: string;
   userId: string;
   username: string;
+  meta: RequestMeta;
   now: Date;
 }): Promise<SocialAccountView> {
   const username = opts.username.trim().replace(/^@/, "");
@@ -345,6 +360,15 @@ export async function connectSandboxAccount(opts: {
         updatedAt: opts.now,
       })
       .returning(viewColumns);
+    await recordAudit({
+      db: tx,
+      action: "social.account_connected",
+      actorUserId: opts.userId,
+      workspaceId: opts.workspaceId,
+      detail: { accountId: row.id, provider: "sandbox", username },
+      meta: opts.meta,
+      now: opts.now,
+    });
     return row;
   });
 }
@@ -385,24 +409,37 @@ export async function disconnectAccount(opts: {
   db: DbOrTx;
   workspaceId: string;
   accountId: string;
+  actorUserId: string;
+  meta: RequestMeta;
   now: Date;
 }): Promise<SocialAccountView> {
-  const [row] = await opts.db
-    .update(socialAccounts)
-    .set({
-      status: "disconnected",
-      statusReason: null,
-      accessTokenEncrypted: null,
-      tokenIssuedAt: null,
-      tokenExpiresAt: null,
-      lastRefreshError: null,
-      disconnectedAt: opts.now,
-      updatedAt: opts.now,
-    })
-    .where(and(eq(socialAccounts.workspaceId, opts.workspaceId), eq(socialAccounts.id, opts.accountId)))
-    .returning(viewColumns);
-  if (!row) throw notFound("Social account");
-  return row;
+  return opts.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(socialAccounts)
+      .set({
+        status: "disconnected",
+        statusReason: null,
+        accessTokenEncrypted: null,
+        tokenIssuedAt: null,
+        tokenExpiresAt: null,
+        lastRefreshError: null,
+        disconnectedAt: opts.now,
+        updatedAt: opts.now,
+      })
+      .where(and(eq(socialAccounts.workspaceId, opts.workspaceId), eq(socialAccounts.id, opts.accountId)))
+      .returning(viewColumns);
+    if (!row) throw notFound("Social account");
+    await recordAudit({
+      db: tx,
+      action: "social.account_disconnected",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.workspaceId,
+      detail: { accountId: row.id, provider: row.provider, username: row.username },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return row;
+  });
 }
 
 /**

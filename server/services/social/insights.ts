@@ -4,6 +4,8 @@ import type { Database, DbOrTx } from "../../../db/client";
 import { socialAccounts, socialMediaItems } from "../../../db/schema";
 import type { Env } from "../../env";
 import { AppError } from "../../lib/errors";
+import { recordAudit } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
 import { enqueueNotificationEmails } from "../notifications/notify";
 import { publisherForAccount } from "./publishers";
 import { syncAccount, type AccountAnalytics, type SyncResult } from "./sync";
@@ -223,6 +225,8 @@ export async function syncAccountNow(opts: {
   env: Env;
   workspaceId: string;
   accountId: string;
+  actorUserId: string;
+  meta: RequestMeta;
   now: Date;
   appUrl: string;
 }): Promise<SyncResult> {
@@ -237,20 +241,34 @@ export async function syncAccountNow(opts: {
   }
   const wait = nextSyncAllowedAt(account, opts.now);
   const cooldownStart = new Date(opts.now.getTime() - SYNC_NOW_COOLDOWN_MS);
+  // The claim and its audit row commit together; the sync itself (calls to Instagram) runs after the commit.
   const claimed = wait
     ? []
-    : await opts.db
-        .update(socialAccounts)
-        .set({ syncRequestedAt: opts.now })
-        .where(
-          and(
-            eq(socialAccounts.id, account.id),
-            eq(socialAccounts.status, "active"),
-            sql`(${socialAccounts.lastSyncedAt} is null or ${socialAccounts.lastSyncedAt} <= ${cooldownStart.toISOString()}::timestamptz)`,
-            sql`(${socialAccounts.syncRequestedAt} is null or ${socialAccounts.syncRequestedAt} <= ${cooldownStart.toISOString()}::timestamptz)`,
-          ),
-        )
-        .returning();
+    : await opts.db.transaction(async (tx) => {
+        const rows = await tx
+          .update(socialAccounts)
+          .set({ syncRequestedAt: opts.now })
+          .where(
+            and(
+              eq(socialAccounts.id, account.id),
+              eq(socialAccounts.status, "active"),
+              sql`(${socialAccounts.lastSyncedAt} is null or ${socialAccounts.lastSyncedAt} <= ${cooldownStart.toISOString()}::timestamptz)`,
+              sql`(${socialAccounts.syncRequestedAt} is null or ${socialAccounts.syncRequestedAt} <= ${cooldownStart.toISOString()}::timestamptz)`,
+            ),
+          )
+          .returning();
+        if (rows.length > 0)
+          await recordAudit({
+            db: tx,
+            action: "social.sync_requested",
+            actorUserId: opts.actorUserId,
+            workspaceId: opts.workspaceId,
+            detail: { accountId: account.id, username: account.username },
+            meta: opts.meta,
+            now: opts.now,
+          });
+        return rows;
+      });
   if (claimed.length === 0) {
     const until = wait ?? new Date(opts.now.getTime() + SYNC_NOW_COOLDOWN_MS);
     const seconds = Math.max(1, Math.ceil((until.getTime() - opts.now.getTime()) / 1000));

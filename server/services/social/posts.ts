@@ -1,15 +1,19 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import {
+  episodes,
   mediaObjects,
   socialAccounts,
   socialPostMedia,
   socialPosts,
+  transcripts,
   usageRecords,
   type SocialPostStatus,
   type SocialPostType,
 } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
+import { recordAudit, type AuditAction } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
 import { assertCanSchedulePost, lockWorkspaceQuota, recordUsage } from "../billing/usage";
 import { decodeCursor, encodeCursor } from "../podcasts/cursor";
 import { captionProblems } from "./caption";
@@ -43,6 +47,7 @@ interface Scope {
 
 interface Actor extends Scope {
   actorUserId: string;
+  meta: RequestMeta;
   now: Date;
 }
 
@@ -133,6 +138,8 @@ async function validateContent(opts: Actor & { content: PostContent; schedule: b
   } else if (schedule) {
     add(fields, "accountId", "Choose the account to post to.");
   }
+
+  await requireSource({ db, workspaceId }, content, fields);
 
   const ids = content.mediaIds;
   if (new Set(ids).size !== ids.length) add(fields, "mediaIds", "Each file can be used once in a post.");
@@ -300,130 +307,189 @@ async function refuseReschedule(scope: Scope, postId: string, checkedVersion: Da
   return refuseStatus(scope, postId, EDITABLE);
 }
 
-export async function createPost(opts: Actor & { content: PostContent; schedule: boolean }) {
-  const { scheduledAt } = await validateContent(opts);
-  const postId = crypto.randomUUID();
-  await opts.db.transaction(async (tx) => {
-    if (opts.schedule) await meterScheduling(tx, opts.workspaceId, postId, opts.now);
-    await tx.insert(socialPosts).values({
-      id: postId,
-      workspaceId: opts.workspaceId,
-      accountId: opts.content.accountId,
-      type: opts.content.type,
-      caption: opts.content.caption,
-      status: opts.schedule ? "scheduled" : "draft",
-      scheduledAt,
-      timezone: opts.content.timezone,
-      sourceType: opts.content.sourceType ?? null,
-      sourceId: opts.content.sourceId ?? null,
-      createdBy: opts.actorUserId,
-      createdAt: opts.now,
-      updatedAt: opts.now,
-    });
-    await replaceMedia(tx, opts.workspaceId, postId, opts.content.mediaIds);
-  });
-  return getPost({ db: opts.db, workspaceId: opts.workspaceId, postId });
+/**
+ * A post's source (the transcript or episode it was written from) must be one of the workspace's own: another
+ * workspace's id, or one that does not exist, is NOT_FOUND like any other foreign reference.
+ */
+async function requireSource(scope: Scope, content: PostContent, fields: FieldErrors) {
+  const { sourceType, sourceId } = content;
+  if (!sourceType && !sourceId) return;
+  if (!sourceType || !sourceId) {
+    add(fields, sourceType ? "sourceId" : "sourceType", "Choose both the kind of source and the source, or neither.");
+    return;
+  }
+  const table = sourceType === "transcript" ? transcripts : episodes;
+  const [found] = await scope.db
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.id, sourceId), eq(table.workspaceId, scope.workspaceId)))
+    .limit(1);
+  if (!found) throw notFound(sourceType === "transcript" ? "Transcript" : "Episode");
 }
 
-/**
- * Replaces a draft, scheduled or failed post's content; `schedule` false makes (or keeps) it a draft. The status
- * condition is part of the UPDATE, so a post the claim cron has just taken is refused, never overwritten.
- */
-export async function updatePost(opts: Actor & { postId: string; content: PostContent; schedule: boolean }) {
-  const scope = { db: opts.db, workspaceId: opts.workspaceId };
-  await requirePostRow(scope, opts.postId);
-  const { scheduledAt } = await validateContent(opts);
-  await opts.db.transaction(async (tx) => {
-    if (opts.schedule) await meterScheduling(tx, opts.workspaceId, opts.postId, opts.now);
-    const updated = await tx
-      .update(socialPosts)
-      .set({
+const auditPost = (opts: Actor, action: AuditAction, postId: string, detail: Record<string, string | null> = {}) =>
+  recordAudit({
+    db: opts.db,
+    action,
+    actorUserId: opts.actorUserId,
+    workspaceId: opts.workspaceId,
+    detail: { postId, ...detail },
+    meta: opts.meta,
+    now: opts.now,
+  });
+
+export async function createPost(input: Actor & { content: PostContent; schedule: boolean }) {
+  return input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx };
+    const { scheduledAt } = await validateContent(opts);
+    const postId = crypto.randomUUID();
+    await opts.db.transaction(async (tx) => {
+      if (opts.schedule) await meterScheduling(tx, opts.workspaceId, postId, opts.now);
+      await tx.insert(socialPosts).values({
+        id: postId,
+        workspaceId: opts.workspaceId,
         accountId: opts.content.accountId,
         type: opts.content.type,
         caption: opts.content.caption,
         status: opts.schedule ? "scheduled" : "draft",
         scheduledAt,
         timezone: opts.content.timezone,
-        ...(opts.content.sourceType !== undefined
-          ? { sourceType: opts.content.sourceType, sourceId: opts.content.sourceId ?? null }
-          : {}),
-        ...FRESH_ATTEMPT,
+        sourceType: opts.content.sourceType ?? null,
+        sourceId: opts.content.sourceId ?? null,
+        createdBy: opts.actorUserId,
+        createdAt: opts.now,
         updatedAt: opts.now,
-      })
-      .where(
-        and(
-          eq(socialPosts.id, opts.postId),
-          eq(socialPosts.workspaceId, opts.workspaceId),
-          inArray(socialPosts.status, EDITABLE),
-          OUTCOME_KNOWN,
-        ),
-      )
-      .returning({ id: socialPosts.id });
-    if (!updated.length) await refuseStatus({ db: tx, workspaceId: opts.workspaceId }, opts.postId, EDITABLE);
-    await replaceMedia(tx, opts.workspaceId, opts.postId, opts.content.mediaIds);
+      });
+      await replaceMedia(tx, opts.workspaceId, postId, opts.content.mediaIds);
+      await auditPost({ ...opts, db: tx }, opts.schedule ? "social.post_scheduled" : "social.post_created", postId, {
+        scheduledAt: scheduledAt?.toISOString() ?? null,
+      });
+    });
+    return getPost({ db: opts.db, workspaceId: opts.workspaceId, postId });
   });
-  return getPost({ ...scope, postId: opts.postId });
+}
+
+/**
+ * Replaces a draft, scheduled or failed post's content; `schedule` false makes (or keeps) it a draft. The status
+ * condition is part of the UPDATE, so a post the claim cron has just taken is refused, never overwritten.
+ */
+export async function updatePost(input: Actor & { postId: string; content: PostContent; schedule: boolean }) {
+  return input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx };
+    const scope = { db: opts.db, workspaceId: opts.workspaceId };
+    await requirePostRow(scope, opts.postId);
+    const { scheduledAt } = await validateContent(opts);
+    await opts.db.transaction(async (tx) => {
+      if (opts.schedule) await meterScheduling(tx, opts.workspaceId, opts.postId, opts.now);
+      const updated = await tx
+        .update(socialPosts)
+        .set({
+          accountId: opts.content.accountId,
+          type: opts.content.type,
+          caption: opts.content.caption,
+          status: opts.schedule ? "scheduled" : "draft",
+          scheduledAt,
+          timezone: opts.content.timezone,
+          ...(opts.content.sourceType !== undefined
+            ? { sourceType: opts.content.sourceType, sourceId: opts.content.sourceId ?? null }
+            : {}),
+          ...FRESH_ATTEMPT,
+          updatedAt: opts.now,
+        })
+        .where(
+          and(
+            eq(socialPosts.id, opts.postId),
+            eq(socialPosts.workspaceId, opts.workspaceId),
+            inArray(socialPosts.status, EDITABLE),
+            OUTCOME_KNOWN,
+          ),
+        )
+        .returning({ id: socialPosts.id });
+      if (!updated.length) await refuseStatus({ db: tx, workspaceId: opts.workspaceId }, opts.postId, EDITABLE);
+      await replaceMedia(tx, opts.workspaceId, opts.postId, opts.content.mediaIds);
+      await auditPost(
+        { ...opts, db: tx },
+        opts.schedule ? "social.post_scheduled" : "social.post_updated",
+        opts.postId,
+        {
+          scheduledAt: scheduledAt?.toISOString() ?? null,
+        },
+      );
+    });
+    return getPost({ ...scope, postId: opts.postId });
+  });
 }
 
 /**
  * Schedules a draft, moves a scheduled post, or retries a failed one (its attempts and errors reset) at a new
  * time; the content is checked as it stands. Refused with CONFLICT once the pipeline has claimed the post.
  */
-export async function reschedulePost(opts: Actor & { postId: string; scheduledLocal: string; timezone: string }) {
-  const scope = { db: opts.db, workspaceId: opts.workspaceId };
-  const current = await getPost({ ...scope, postId: opts.postId });
-  if (!EDITABLE.includes(current.status)) await refuseStatus(scope, opts.postId, EDITABLE);
-  const content: PostContent = {
-    accountId: current.account?.id ?? null,
-    type: current.type,
-    caption: current.caption,
-    mediaIds: current.media.map((m) => m.id),
-    scheduledLocal: opts.scheduledLocal,
-    timezone: opts.timezone,
-  };
-  const { scheduledAt } = await validateContent({ ...opts, content, schedule: true });
-  await opts.db.transaction(async (tx) => {
-    await meterScheduling(tx, opts.workspaceId, opts.postId, opts.now);
-    const updated = await tx
+export async function reschedulePost(input: Actor & { postId: string; scheduledLocal: string; timezone: string }) {
+  return input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx };
+    const scope = { db: opts.db, workspaceId: opts.workspaceId };
+    const current = await getPost({ ...scope, postId: opts.postId });
+    if (!EDITABLE.includes(current.status)) await refuseStatus(scope, opts.postId, EDITABLE);
+    const content: PostContent = {
+      accountId: current.account?.id ?? null,
+      type: current.type,
+      caption: current.caption,
+      mediaIds: current.media.map((m) => m.id),
+      scheduledLocal: opts.scheduledLocal,
+      timezone: opts.timezone,
+    };
+    const { scheduledAt } = await validateContent({ ...opts, content, schedule: true });
+    await opts.db.transaction(async (tx) => {
+      await meterScheduling(tx, opts.workspaceId, opts.postId, opts.now);
+      const updated = await tx
+        .update(socialPosts)
+        .set({ status: "scheduled", scheduledAt, timezone: opts.timezone, ...FRESH_ATTEMPT, updatedAt: opts.now })
+        .where(
+          and(
+            eq(socialPosts.id, opts.postId),
+            eq(socialPosts.workspaceId, opts.workspaceId),
+            inArray(socialPosts.status, EDITABLE),
+            // Retrying a failed post whose outcome is unknown is allowed: the run reconciles before it publishes.
+            or(OUTCOME_KNOWN, eq(socialPosts.status, "failed")),
+            // The content checked above is the content scheduled: an edit saved meanwhile is not scheduled unchecked.
+            // (compared at millisecond precision, which is what the read gave back)
+            sql`date_trunc('milliseconds', ${socialPosts.updatedAt}) = ${current.updatedAt.toISOString()}::timestamptz`,
+          ),
+        )
+        .returning({ id: socialPosts.id, containerId: socialPosts.containerId });
+      if (!updated.length)
+        await refuseReschedule({ db: tx, workspaceId: opts.workspaceId }, opts.postId, current.updatedAt);
+      if (updated[0].containerId === null)
+        await tx.update(socialPostMedia).set({ containerId: null }).where(eq(socialPostMedia.postId, opts.postId));
+      await auditPost({ ...opts, db: tx }, "social.post_rescheduled", opts.postId, {
+        scheduledAt: scheduledAt?.toISOString() ?? null,
+        timezone: opts.timezone,
+      });
+    });
+    return getPost({ ...scope, postId: opts.postId });
+  });
+}
+
+/** Draft or scheduled → canceled, in one conditional UPDATE. A canceled post's scheduling stays counted for the month. */
+export async function cancelPost(input: Actor & { postId: string }) {
+  return input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx };
+    const updated = await opts.db
       .update(socialPosts)
-      .set({ status: "scheduled", scheduledAt, timezone: opts.timezone, ...FRESH_ATTEMPT, updatedAt: opts.now })
+      .set({ status: "canceled", updatedAt: opts.now })
       .where(
         and(
           eq(socialPosts.id, opts.postId),
           eq(socialPosts.workspaceId, opts.workspaceId),
-          inArray(socialPosts.status, EDITABLE),
-          // Retrying a failed post whose outcome is unknown is allowed: the run reconciles before it publishes.
-          or(OUTCOME_KNOWN, eq(socialPosts.status, "failed")),
-          // The content checked above is the content scheduled: an edit saved meanwhile is not scheduled unchecked.
-          // (compared at millisecond precision, which is what the read gave back)
-          sql`date_trunc('milliseconds', ${socialPosts.updatedAt}) = ${current.updatedAt.toISOString()}::timestamptz`,
+          inArray(socialPosts.status, CANCELABLE),
+          OUTCOME_KNOWN,
         ),
       )
-      .returning({ id: socialPosts.id, containerId: socialPosts.containerId });
-    if (!updated.length)
-      await refuseReschedule({ db: tx, workspaceId: opts.workspaceId }, opts.postId, current.updatedAt);
-    if (updated[0].containerId === null)
-      await tx.update(socialPostMedia).set({ containerId: null }).where(eq(socialPostMedia.postId, opts.postId));
+      .returning({ id: socialPosts.id });
+    if (!updated.length) await refuseStatus(opts, opts.postId, CANCELABLE);
+    await auditPost(opts, "social.post_canceled", opts.postId);
+    return getPost({ db: opts.db, workspaceId: opts.workspaceId, postId: opts.postId });
   });
-  return getPost({ ...scope, postId: opts.postId });
-}
-
-/** Draft or scheduled → canceled, in one conditional UPDATE. A canceled post's scheduling stays counted for the month. */
-export async function cancelPost(opts: Actor & { postId: string }) {
-  const updated = await opts.db
-    .update(socialPosts)
-    .set({ status: "canceled", updatedAt: opts.now })
-    .where(
-      and(
-        eq(socialPosts.id, opts.postId),
-        eq(socialPosts.workspaceId, opts.workspaceId),
-        inArray(socialPosts.status, CANCELABLE),
-        OUTCOME_KNOWN,
-      ),
-    )
-    .returning({ id: socialPosts.id });
-  if (!updated.length) await refuseStatus(opts, opts.postId, CANCELABLE);
-  return getPost({ db: opts.db, workspaceId: opts.workspaceId, postId: opts.postId });
 }
 
 async function requirePostRow(scope: Scope, postId: string) {

@@ -2,6 +2,8 @@ import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { mediaObjects, sandboxMedia, socialAccounts, socialPosts } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
+import { recordAudit } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
 import type { SandboxBehaviour } from "./sandbox";
 
 export interface SandboxFeedItem {
@@ -130,6 +132,9 @@ export async function setSandboxBehaviour(opts: {
   workspaceId: string;
   accountId: string;
   behaviour: SandboxBehaviour;
+  actorUserId: string;
+  meta: RequestMeta;
+  now: Date;
 }) {
   const behaviour = Object.fromEntries(
     Object.entries(opts.behaviour).filter(([, value]) => value !== undefined && value !== null && value !== ""),
@@ -138,17 +143,28 @@ export async function setSandboxBehaviour(opts: {
     delete behaviour.times;
     delete behaviour.message;
   }
-  const [updated] = await opts.db
-    .update(socialAccounts)
-    .set({ sandboxBehaviour: Object.keys(behaviour).length ? (behaviour as Record<string, unknown>) : null })
-    .where(
-      and(
-        eq(socialAccounts.id, opts.accountId),
-        eq(socialAccounts.workspaceId, opts.workspaceId),
-        eq(socialAccounts.provider, "sandbox"),
-      ),
-    )
-    .returning({ id: socialAccounts.id });
-  if (!updated) throw notFound("Sandbox account");
-  return { behaviour };
+  return opts.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(socialAccounts)
+      .set({ sandboxBehaviour: Object.keys(behaviour).length ? (behaviour as Record<string, unknown>) : null })
+      .where(
+        and(
+          eq(socialAccounts.id, opts.accountId),
+          eq(socialAccounts.workspaceId, opts.workspaceId),
+          eq(socialAccounts.provider, "sandbox"),
+        ),
+      )
+      .returning({ id: socialAccounts.id });
+    if (!updated) throw notFound("Sandbox account");
+    await recordAudit({
+      db: tx,
+      action: "social.sandbox_behaviour_set",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.workspaceId,
+      detail: { accountId: opts.accountId, behaviour: JSON.stringify(behaviour) },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return { behaviour };
+  });
 }

@@ -4,7 +4,7 @@ import { mediaObjects, transcriptionJobs, transcripts, transcriptSegments } from
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
-import { enqueueJob, type QueueProducer } from "../platform/jobs";
+import { afterCommitQueue, enqueueJob, type QueueProducer } from "../platform/jobs";
 import { TRANSCRIBE_JOB, requestTranscription, transcriptionQuotaError } from "./request";
 import { lockWorkspaceQuota } from "../billing/usage";
 import { extractiveDigest, llmDigest, type LlmProvider } from "./summary";
@@ -94,32 +94,45 @@ export async function getTranscript(opts: {
 }
 
 /** Changes a segment's words only: its timings stay as transcribed, so playback sync keeps working. */
-export async function updateSegmentText(opts: {
+export async function updateSegmentText(input: {
   db: DbOrTx;
   workspaceId: string;
   segmentId: string;
   text: string;
+  actor: Actor;
   now: Date;
 }) {
-  const [segment] = await opts.db
-    .update(transcriptSegments)
-    .set({ text: opts.text })
-    .where(and(eq(transcriptSegments.id, opts.segmentId), eq(transcriptSegments.workspaceId, opts.workspaceId)))
-    .returning({
-      id: transcriptSegments.id,
-      transcriptId: transcriptSegments.transcriptId,
-      position: transcriptSegments.position,
-      startMs: transcriptSegments.startMs,
-      endMs: transcriptSegments.endMs,
-      speaker: transcriptSegments.speaker,
-      text: transcriptSegments.text,
+  return input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx };
+    const [segment] = await opts.db
+      .update(transcriptSegments)
+      .set({ text: opts.text })
+      .where(and(eq(transcriptSegments.id, opts.segmentId), eq(transcriptSegments.workspaceId, opts.workspaceId)))
+      .returning({
+        id: transcriptSegments.id,
+        transcriptId: transcriptSegments.transcriptId,
+        position: transcriptSegments.position,
+        startMs: transcriptSegments.startMs,
+        endMs: transcriptSegments.endMs,
+        speaker: transcriptSegments.speaker,
+        text: transcriptSegments.text,
+      });
+    if (!segment) throw notFound("Transcript line");
+    await opts.db
+      .update(transcripts)
+      .set({ updatedAt: opts.now })
+      .where(and(eq(transcripts.id, segment.transcriptId), eq(transcripts.workspaceId, opts.workspaceId)));
+    await recordAudit({
+      db: opts.db,
+      action: "transcript.edited",
+      actorUserId: opts.actor.userId,
+      workspaceId: opts.workspaceId,
+      detail: { transcriptId: segment.transcriptId, segmentId: segment.id },
+      meta: opts.actor.meta,
+      now: opts.now,
     });
-  if (!segment) throw notFound("Transcript line");
-  await opts.db
-    .update(transcripts)
-    .set({ updatedAt: opts.now })
-    .where(and(eq(transcripts.id, segment.transcriptId), eq(transcripts.workspaceId, opts.workspaceId)));
-  return segment;
+    return segment;
+  });
 }
 
 interface Actor {
@@ -132,7 +145,7 @@ interface Actor {
  * (and is the hint for any later run). With it, the file is transcribed again with that language, replacing
  * the transcript's text and any edits; a file never sent for transcription is sent now.
  */
-export async function setTranscriptionLanguage(opts: {
+export async function setTranscriptionLanguage(input: {
   db: DbOrTx;
   queue: QueueProducer;
   workspaceId: string;
@@ -143,69 +156,85 @@ export async function setTranscriptionLanguage(opts: {
   actor: Actor;
   now: Date;
 }) {
-  const { job: existing } = await getJobForMedia(opts);
-  if (!existing) {
-    if (!opts.retranscribe)
-      throw new AppError(
-        "PRECONDITION_FAILED",
-        "This file has not been sent for transcription yet. Choose “Transcribe again” to start it with this language.",
-      );
-    await requestTranscription({ ...opts, now: opts.now });
-  } else {
-    const restart =
-      opts.retranscribe &&
-      (existing.status === "transcribing" || existing.status === "done" || existing.status === "failed");
-    const status = restart ? (opts.providersConfigured ? "queued" : "waiting_for_provider") : existing.status;
-    await opts.db.transaction(async (tx) => {
-      // Transcribing again is metered again, so it needs the month's minutes like a first run.
-      if (restart) {
-        await lockWorkspaceQuota(tx, opts.workspaceId);
-        const overQuota = await transcriptionQuotaError({
-          db: tx,
-          workspaceId: opts.workspaceId,
-          mediaId: opts.mediaId,
-          now: opts.now,
-        });
-        if (overQuota) throw new AppError("PRECONDITION_FAILED", overQuota);
+  const queued = afterCommitQueue(input.queue);
+  const result = await input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx, queue: queued.queue };
+    const { job: existing } = await getJobForMedia(opts);
+    if (!existing) {
+      if (!opts.retranscribe)
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          "This file has not been sent for transcription yet. Choose “Transcribe again” to start it with this language.",
+        );
+      await requestTranscription({ ...opts, now: opts.now });
+    } else {
+      const restart =
+        opts.retranscribe &&
+        (existing.status === "transcribing" || existing.status === "done" || existing.status === "failed");
+      const status = restart ? (opts.providersConfigured ? "queued" : "waiting_for_provider") : existing.status;
+      await opts.db.transaction(async (tx) => {
+        // Transcribing again is metered again, so it needs the month's minutes like a first run.
+        if (restart) {
+          await lockWorkspaceQuota(tx, opts.workspaceId);
+          const overQuota = await transcriptionQuotaError({
+            db: tx,
+            workspaceId: opts.workspaceId,
+            mediaId: opts.mediaId,
+            now: opts.now,
+          });
+          if (overQuota) throw new AppError("PRECONDITION_FAILED", overQuota);
+        }
+        await tx
+          .update(transcriptionJobs)
+          .set({
+            language: opts.language,
+            status,
+            ...(restart ? { progress: 0, lastError: null, finishedAt: null } : {}),
+            updatedAt: opts.now,
+          })
+          .where(and(eq(transcriptionJobs.id, existing.id), eq(transcriptionJobs.workspaceId, opts.workspaceId)));
+      });
+      // A run in progress is superseded: the new delivery claims the job and the old one's writes are fenced out.
+      if (restart && status === "queued") await enqueueJob(opts.queue, TRANSCRIBE_JOB, { jobId: existing.id });
+      if (!opts.retranscribe) {
+        await opts.db
+          .update(transcripts)
+          .set({ language: opts.language, updatedAt: opts.now })
+          .where(and(eq(transcripts.mediaId, opts.mediaId), eq(transcripts.workspaceId, opts.workspaceId)));
       }
-      await tx
-        .update(transcriptionJobs)
-        .set({
-          language: opts.language,
-          status,
-          ...(restart ? { progress: 0, lastError: null, finishedAt: null } : {}),
-          updatedAt: opts.now,
-        })
-        .where(and(eq(transcriptionJobs.id, existing.id), eq(transcriptionJobs.workspaceId, opts.workspaceId)));
-    });
-    // A run in progress is superseded: the new delivery claims the job and the old one's writes are fenced out.
-    if (restart && status === "queued") await enqueueJob(opts.queue, TRANSCRIBE_JOB, { jobId: existing.id });
-    if (!opts.retranscribe) {
-      await opts.db
-        .update(transcripts)
-        .set({ language: opts.language, updatedAt: opts.now })
-        .where(and(eq(transcripts.mediaId, opts.mediaId), eq(transcripts.workspaceId, opts.workspaceId)));
     }
-  }
-  if (opts.retranscribe) {
-    await recordAudit({
-      db: opts.db,
-      action: "transcription.requeued",
-      actorUserId: opts.actor.userId,
-      workspaceId: opts.workspaceId,
-      detail: { mediaId: opts.mediaId, language: opts.language },
-      meta: opts.actor.meta,
-      now: opts.now,
-    });
-  }
-  return getJobForMedia(opts);
+    if (opts.retranscribe) {
+      await recordAudit({
+        db: opts.db,
+        action: "transcription.requeued",
+        actorUserId: opts.actor.userId,
+        workspaceId: opts.workspaceId,
+        detail: { mediaId: opts.mediaId, language: opts.language },
+        meta: opts.actor.meta,
+        now: opts.now,
+      });
+    } else {
+      await recordAudit({
+        db: opts.db,
+        action: "transcript.language_set",
+        actorUserId: opts.actor.userId,
+        workspaceId: opts.workspaceId,
+        detail: { mediaId: opts.mediaId, language: opts.language },
+        meta: opts.actor.meta,
+        now: opts.now,
+      });
+    }
+    return getJobForMedia(opts);
+  });
+  await queued.flush();
+  return result;
 }
 
 /**
  * Puts a failed job back in the queue (or back to waiting, when no provider is configured any more). Pressing
  * Retry twice is harmless: a job already queued or running is returned as it is.
  */
-export async function retryTranscriptionJob(opts: {
+export async function retryTranscriptionJob(input: {
   db: DbOrTx;
   queue: QueueProducer;
   workspaceId: string;
@@ -214,62 +243,73 @@ export async function retryTranscriptionJob(opts: {
   actor: Actor;
   now: Date;
 }) {
-  const status = opts.providersConfigured ? "queued" : "waiting_for_provider";
-  const [retried] = await opts.db.transaction(async (tx) => {
-    // A retry transcribes again, so it needs the month's minutes (a job refused for them is retried after an upgrade).
-    await lockWorkspaceQuota(tx, opts.workspaceId);
-    const [failed] = await tx
-      .select({ mediaId: transcriptionJobs.mediaId })
-      .from(transcriptionJobs)
-      .where(
-        and(
-          eq(transcriptionJobs.id, opts.jobId),
-          eq(transcriptionJobs.workspaceId, opts.workspaceId),
-          eq(transcriptionJobs.status, "failed"),
-        ),
-      );
-    const overQuota = failed
-      ? await transcriptionQuotaError({ db: tx, workspaceId: opts.workspaceId, mediaId: failed.mediaId, now: opts.now })
-      : null;
-    if (overQuota) throw new AppError("PRECONDITION_FAILED", overQuota);
-    // A failed job has no run in progress, so the attempt budget can start over (the stuck-run sweep counts it).
-    return tx
-      .update(transcriptionJobs)
-      .set({ status, progress: 0, attempts: 0, lastError: null, finishedAt: null, updatedAt: opts.now })
-      .where(
-        and(
-          eq(transcriptionJobs.id, opts.jobId),
-          eq(transcriptionJobs.workspaceId, opts.workspaceId),
-          eq(transcriptionJobs.status, "failed"),
-        ),
-      )
-      .returning(jobColumns);
+  const queued = afterCommitQueue(input.queue);
+  const result = await input.db.transaction(async (tx) => {
+    const opts = { ...input, db: tx, queue: queued.queue };
+    const status = opts.providersConfigured ? "queued" : "waiting_for_provider";
+    const [retried] = await opts.db.transaction(async (tx) => {
+      // A retry transcribes again, so it needs the month's minutes (a job refused for them is retried after an upgrade).
+      await lockWorkspaceQuota(tx, opts.workspaceId);
+      const [failed] = await tx
+        .select({ mediaId: transcriptionJobs.mediaId })
+        .from(transcriptionJobs)
+        .where(
+          and(
+            eq(transcriptionJobs.id, opts.jobId),
+            eq(transcriptionJobs.workspaceId, opts.workspaceId),
+            eq(transcriptionJobs.status, "failed"),
+          ),
+        );
+      const overQuota = failed
+        ? await transcriptionQuotaError({
+            db: tx,
+            workspaceId: opts.workspaceId,
+            mediaId: failed.mediaId,
+            now: opts.now,
+          })
+        : null;
+      if (overQuota) throw new AppError("PRECONDITION_FAILED", overQuota);
+      // A failed job has no run in progress, so the attempt budget can start over (the stuck-run sweep counts it).
+      return tx
+        .update(transcriptionJobs)
+        .set({ status, progress: 0, attempts: 0, lastError: null, finishedAt: null, updatedAt: opts.now })
+        .where(
+          and(
+            eq(transcriptionJobs.id, opts.jobId),
+            eq(transcriptionJobs.workspaceId, opts.workspaceId),
+            eq(transcriptionJobs.status, "failed"),
+          ),
+        )
+        .returning(jobColumns);
+    });
+    if (!retried) {
+      const [current] = await opts.db
+        .select(jobColumns)
+        .from(transcriptionJobs)
+        .where(and(eq(transcriptionJobs.id, opts.jobId), eq(transcriptionJobs.workspaceId, opts.workspaceId)))
+        .limit(1);
+      if (!current) throw notFound("Transcription job");
+      if (current.status === "done")
+        throw new AppError(
+          "CONFLICT",
+          "This file is already transcribed. To transcribe it again, use “Transcribe again” on its transcript.",
+        );
+      return current;
+    }
+    if (status === "queued") await enqueueJob(opts.queue, TRANSCRIBE_JOB, { jobId: retried.id });
+    await recordAudit({
+      db: opts.db,
+      action: "transcription.retried",
+      actorUserId: opts.actor.userId,
+      workspaceId: opts.workspaceId,
+      detail: { jobId: retried.id, mediaId: retried.mediaId },
+      meta: opts.actor.meta,
+      now: opts.now,
+    });
+    return retried;
   });
-  if (!retried) {
-    const [current] = await opts.db
-      .select(jobColumns)
-      .from(transcriptionJobs)
-      .where(and(eq(transcriptionJobs.id, opts.jobId), eq(transcriptionJobs.workspaceId, opts.workspaceId)))
-      .limit(1);
-    if (!current) throw notFound("Transcription job");
-    if (current.status === "done")
-      throw new AppError(
-        "CONFLICT",
-        "This file is already transcribed. To transcribe it again, use “Transcribe again” on its transcript.",
-      );
-    return current;
-  }
-  if (status === "queued") await enqueueJob(opts.queue, TRANSCRIBE_JOB, { jobId: retried.id });
-  await recordAudit({
-    db: opts.db,
-    action: "transcription.retried",
-    actorUserId: opts.actor.userId,
-    workspaceId: opts.workspaceId,
-    detail: { jobId: retried.id, mediaId: retried.mediaId },
-    meta: opts.actor.meta,
-    now: opts.now,
-  });
-  return retried;
+  await queued.flush();
+  return result;
 }
 
 /**
@@ -315,30 +355,32 @@ export async function summarizeTranscript(opts: {
   } else {
     digest = extractiveDigest(segments);
   }
-  const [saved] = await opts.db
-    .update(transcripts)
-    .set({
-      summary: digest.summary,
-      summaryKind,
-      showNotes: digest.showNotes,
-      chapters: digest.chapters,
-      updatedAt: opts.now,
-    })
-    .where(and(eq(transcripts.id, transcript.id), eq(transcripts.workspaceId, opts.workspaceId)))
-    .returning({
-      summary: transcripts.summary,
-      summaryKind: transcripts.summaryKind,
-      showNotes: transcripts.showNotes,
-      chapters: transcripts.chapters,
+  return opts.db.transaction(async (tx) => {
+    const [saved] = await tx
+      .update(transcripts)
+      .set({
+        summary: digest.summary,
+        summaryKind,
+        showNotes: digest.showNotes,
+        chapters: digest.chapters,
+        updatedAt: opts.now,
+      })
+      .where(and(eq(transcripts.id, transcript.id), eq(transcripts.workspaceId, opts.workspaceId)))
+      .returning({
+        summary: transcripts.summary,
+        summaryKind: transcripts.summaryKind,
+        showNotes: transcripts.showNotes,
+        chapters: transcripts.chapters,
+      });
+    await recordAudit({
+      db: tx,
+      action: "transcript.summarized",
+      actorUserId: opts.actor.userId,
+      workspaceId: opts.workspaceId,
+      detail: { transcriptId: transcript.id, kind: summaryKind },
+      meta: opts.actor.meta,
+      now: opts.now,
     });
-  await recordAudit({
-    db: opts.db,
-    action: "transcript.summarized",
-    actorUserId: opts.actor.userId,
-    workspaceId: opts.workspaceId,
-    detail: { transcriptId: transcript.id, kind: summaryKind },
-    meta: opts.actor.meta,
-    now: opts.now,
+    return { summary: saved.summary!, summaryKind, showNotes: saved.showNotes!, chapters: saved.chapters ?? [] };
   });
-  return { summary: saved.summary!, summaryKind, showNotes: saved.showNotes!, chapters: saved.chapters ?? [] };
 }

@@ -119,28 +119,30 @@ export async function revokeInvitation(opts: {
   meta: RequestMeta;
   now: Date;
 }) {
-  const [revoked] = await opts.db
-    .update(invitations)
-    .set({ revokedAt: opts.now })
-    .where(
-      and(
-        eq(invitations.id, opts.invitationId),
-        eq(invitations.workspaceId, opts.workspaceId),
-        pendingInvitation(opts.now),
-      ),
-    )
-    .returning({ id: invitations.id, email: invitations.email });
-  if (!revoked) throw notFound("Invitation");
-  await recordAudit({
-    db: opts.db,
-    action: "member.invitation_revoked",
-    actorUserId: opts.actorUserId,
-    workspaceId: opts.workspaceId,
-    detail: { email: revoked.email },
-    meta: opts.meta,
-    now: opts.now,
+  return opts.db.transaction(async (tx) => {
+    const [revoked] = await tx
+      .update(invitations)
+      .set({ revokedAt: opts.now })
+      .where(
+        and(
+          eq(invitations.id, opts.invitationId),
+          eq(invitations.workspaceId, opts.workspaceId),
+          pendingInvitation(opts.now),
+        ),
+      )
+      .returning({ id: invitations.id, email: invitations.email });
+    if (!revoked) throw notFound("Invitation");
+    await recordAudit({
+      db: tx,
+      action: "member.invitation_revoked",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.workspaceId,
+      detail: { email: revoked.email },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return { id: revoked.id };
   });
-  return { id: revoked.id };
 }
 
 /** What the invite page shows before the visitor accepts. Unknown, used, revoked or expired: NOT_FOUND. */

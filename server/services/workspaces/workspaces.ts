@@ -48,20 +48,22 @@ export async function createWorkspace(opts: {
   meta: RequestMeta;
   now: Date;
 }) {
-  const [workspace] = await opts.db.insert(workspaces).values({ name: opts.name, createdAt: opts.now }).returning();
-  await opts.db
-    .insert(memberships)
-    .values({ workspaceId: workspace.id, userId: opts.userId, role: "owner", createdAt: opts.now });
-  await recordAudit({
-    db: opts.db,
-    action: "workspace.created",
-    actorUserId: opts.userId,
-    workspaceId: workspace.id,
-    detail: { name: opts.name },
-    meta: opts.meta,
-    now: opts.now,
+  return opts.db.transaction(async (tx) => {
+    const [workspace] = await tx.insert(workspaces).values({ name: opts.name, createdAt: opts.now }).returning();
+    await tx
+      .insert(memberships)
+      .values({ workspaceId: workspace.id, userId: opts.userId, role: "owner", createdAt: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "workspace.created",
+      actorUserId: opts.userId,
+      workspaceId: workspace.id,
+      detail: { name: opts.name },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return { id: workspace.id, name: workspace.name, role: "owner" as const };
   });
-  return { id: workspace.id, name: workspace.name, role: "owner" as const };
 }
 
 /**
@@ -99,22 +101,24 @@ export async function renameWorkspace(opts: {
   meta: RequestMeta;
   now: Date;
 }) {
-  const [updated] = await opts.db
-    .update(workspaces)
-    .set({ name: opts.name })
-    .where(eq(workspaces.id, opts.workspaceId))
-    .returning();
-  if (!updated) throw notFound("Workspace");
-  await recordAudit({
-    db: opts.db,
-    action: "workspace.renamed",
-    actorUserId: opts.actorUserId,
-    workspaceId: opts.workspaceId,
-    detail: { name: opts.name },
-    meta: opts.meta,
-    now: opts.now,
+  return opts.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(workspaces)
+      .set({ name: opts.name })
+      .where(eq(workspaces.id, opts.workspaceId))
+      .returning();
+    if (!updated) throw notFound("Workspace");
+    await recordAudit({
+      db: tx,
+      action: "workspace.renamed",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.workspaceId,
+      detail: { name: opts.name },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return { id: updated.id, name: updated.name };
   });
-  return { id: updated.id, name: updated.name };
 }
 
 /** Everything the dashboard shows, in a fixed number of queries regardless of workspace size. */

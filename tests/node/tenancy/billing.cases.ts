@@ -5,7 +5,6 @@ import { billingAccounts, stripeEvents } from "../../../db/schema";
 import { getPlan } from "../../../server/services/billing/plans";
 import { setPlanLocally } from "../../../server/services/billing/accounts";
 import { startStripeApi, type StripeApiServer } from "../../support/stripe-api";
-import { callerFor } from "../../support/trpc";
 import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 
 /** Tenant A is on Pro and has one recorded Stripe event; returns its id. */
@@ -39,7 +38,7 @@ async function withStripe<T>(
 
 /** Tenant A's admin starts a checkout, which gives A a Stripe customer; returns that customer's id. */
 async function checkoutTenantA(x: Tenants, env: Record<string, string>) {
-  await callerFor(x.db, x.a.admin, { env }).api.billing.createCheckoutSession({
+  await x.api(x.a.admin, { env }).billing.createCheckoutSession({
     workspaceId: x.a.workspace.id,
     plan: "creator",
   });
@@ -75,7 +74,7 @@ export const cases: Record<string, TenancyCase> = {
   "billing.createCheckoutSession": {
     allow: (x) =>
       withStripe(async ({ env }) => {
-        const { url } = await callerFor(x.db, x.a.owner, { env }).api.billing.createCheckoutSession({
+        const { url } = await x.api(x.a.owner, { env }).billing.createCheckoutSession({
           workspaceId: x.a.workspace.id,
           plan: "pro",
         });
@@ -84,7 +83,7 @@ export const cases: Record<string, TenancyCase> = {
     foreign: (x) =>
       withStripe(async ({ api, env }) => {
         const customerA = await checkoutTenantA(x, env);
-        const outsider = callerFor(x.db, x.outsider, { env }).api;
+        const outsider = x.api(x.outsider, { env });
         await expectNotFound(outsider.billing.createCheckoutSession({ workspaceId: x.a.workspace.id, plan: "pro" }));
         // The outsider's own checkout gets its own customer, never tenant A's.
         const before = api.requests.length;
@@ -98,7 +97,7 @@ export const cases: Record<string, TenancyCase> = {
     allow: (x) =>
       withStripe(async ({ env }) => {
         await checkoutTenantA(x, env);
-        const { url } = await callerFor(x.db, x.a.owner, { env }).api.billing.createPortalSession({
+        const { url } = await x.api(x.a.owner, { env }).billing.createPortalSession({
           workspaceId: x.a.workspace.id,
         });
         expect(url).toMatch(/^https:\/\/billing\.stripe\.test\//);
@@ -106,7 +105,7 @@ export const cases: Record<string, TenancyCase> = {
     foreign: (x) =>
       withStripe(async ({ env }) => {
         await checkoutTenantA(x, env);
-        const outsider = callerFor(x.db, x.outsider, { env }).api;
+        const outsider = x.api(x.outsider, { env });
         await expectNotFound(outsider.billing.createPortalSession({ workspaceId: x.a.workspace.id }));
         // Tenant A's customer does not leak into the outsider's workspace, which has none.
         await expect(outsider.billing.createPortalSession({ workspaceId: x.b.id })).rejects.toMatchObject({
@@ -121,7 +120,7 @@ export const cases: Record<string, TenancyCase> = {
         api.setInvoices(customer, [
           { id: "in_tenant_a", number: "A-1", status: "paid", amountDue: 1500, amountPaid: 1500, created: 1 },
         ]);
-        const { items } = await callerFor(x.db, x.a.admin, { env }).api.billing.listInvoices({
+        const { items } = await x.api(x.a.admin, { env }).billing.listInvoices({
           workspaceId: x.a.workspace.id,
         });
         expect(items.map((i) => i.id)).toEqual(["in_tenant_a"]);
@@ -132,7 +131,7 @@ export const cases: Record<string, TenancyCase> = {
         api.setInvoices(customer, [
           { id: "in_tenant_a", number: "A-1", status: "paid", amountDue: 1500, amountPaid: 1500, created: 1 },
         ]);
-        const outsider = callerFor(x.db, x.outsider, { env }).api;
+        const outsider = x.api(x.outsider, { env });
         await expectNotFound(outsider.billing.listInvoices({ workspaceId: x.a.workspace.id }));
         expect((await outsider.billing.listInvoices({ workspaceId: x.b.id })).items).toEqual([]);
       }),

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
 import type { Database } from "../../../db/client";
+import type { Env } from "../../../server/env";
 import { setPlanLocally } from "../../../server/services/billing/accounts";
 import { createTeam, createUser, createWorkspace, type TestUser } from "../../support/factories";
 import { callerFor } from "../../support/trpc";
@@ -18,7 +19,8 @@ export async function tenants(db: Database) {
     email: "b-invitee@example.test",
     role: "viewer",
   });
-  const api = (user: TestUser) => callerFor(db, user).api;
+  /** `env` adds bindings (R2, Stripe, Instagram) for the procedures that need them. */
+  const api = (user: TestUser, opts: { env?: Partial<Env> } = {}) => callerFor(db, user, opts).api;
   return { db, a, b, outsider, api };
 }
 export type Tenants = Awaited<ReturnType<typeof tenants>>;

@@ -2,7 +2,6 @@ import { afterAll, expect } from "vitest";
 import type { TestUser } from "../../support/factories";
 import { sendParts } from "../../support/media";
 import { createLocalR2 } from "../../support/r2";
-import { callerFor } from "../../support/trpc";
 import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 
 /** One local R2 for all media cases, started on first use. */
@@ -10,8 +9,8 @@ let r2: ReturnType<typeof createLocalR2> | undefined;
 afterAll(async () => (await r2)?.dispose());
 const bucket = async () => (await (r2 ??= createLocalR2())).bucket;
 
-async function mediaApi({ db }: Tenants, user: TestUser) {
-  return callerFor(db, user, { env: { MEDIA: await bucket() } }).api.media;
+async function mediaApi(x: Tenants, user: TestUser) {
+  return x.api(user, { env: { MEDIA: await bucket() } }).media;
 }
 
 const WAV = { filename: "episode.wav", contentType: "audio/wav", size: 4096 };

@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { socialAccounts } from "../../../db/schema";
-import { callerFor } from "../../support/trpc";
 import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 
 /** Connecting only builds Instagram's consent URL, so app credentials suffice; no request leaves the test. */
@@ -47,13 +46,13 @@ export const cases: Record<string, TenancyCase> = {
   },
   "socialAccounts.startInstagramConnect": {
     async allow(x) {
-      const { url } = await callerFor(x.db, x.a.owner, { env: instagramEnv }).api.socialAccounts.startInstagramConnect({
+      const { url } = await x.api(x.a.owner, { env: instagramEnv }).socialAccounts.startInstagramConnect({
         workspaceId: x.a.workspace.id,
       });
       expect(new URL(url).searchParams.get("client_id")).toBe("tenancy-app");
     },
     async foreign(x) {
-      const outsider = callerFor(x.db, x.outsider, { env: instagramEnv }).api;
+      const outsider = x.api(x.outsider, { env: instagramEnv });
       await expectNotFound(outsider.socialAccounts.startInstagramConnect({ workspaceId: x.a.workspace.id }));
       expect((await outsider.socialAccounts.startInstagramConnect({ workspaceId: x.b.id })).url).toMatch(
         /^https:\/\/www\.instagram\.com\/oauth\/authorize\?/,

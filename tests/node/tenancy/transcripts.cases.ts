@@ -4,7 +4,6 @@ import { transcriptionJobs } from "../../../db/schema";
 import type { Env } from "../../../server/env";
 import type { TestUser } from "../../support/factories";
 import { insertTranscript } from "../../support/transcripts";
-import { callerFor } from "../../support/trpc";
 import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 
 /** A provider "configured" so that retries queue; nothing is ever sent to it in these cases. */
@@ -13,7 +12,7 @@ const env: Partial<Env> = {
   OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
   OPENAI_API_KEY: "sk-unused",
 };
-const api = ({ db }: Tenants, user: TestUser) => callerFor(db, user, { env }).api.transcripts;
+const api = (x: Tenants, user: TestUser) => x.api(user, { env }).transcripts;
 
 /** A finished transcript in tenant A. */
 const transcriptInA = (x: Tenants) => insertTranscript(x.db, x.a.workspace.id);

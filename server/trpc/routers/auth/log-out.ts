@@ -1,5 +1,4 @@
-import { recordAudit } from "../../../services/audit/audit";
-import { deleteSession } from "../../../services/auth/sessions";
+import { logOut } from "../../../services/auth/accounts";
 import { publicProcedure } from "../../init";
 import { ZOk } from "../../schemas";
 import { endSession } from "../../session";
@@ -7,11 +6,10 @@ import { endSession } from "../../session";
 /** Public so that logging out with an already-expired cookie still clears it. */
 export const logOutProcedure = publicProcedure.output(ZOk).mutation(async ({ ctx }) => {
   if (ctx.auth) {
-    await deleteSession({ db: ctx.db, sessionId: ctx.auth.sessionId });
-    await recordAudit({
+    await logOut({
       db: ctx.db,
-      action: "auth.logged_out",
-      actorUserId: ctx.auth.user.id,
+      userId: ctx.auth.user.id,
+      sessionId: ctx.auth.sessionId,
       meta: ctx.meta,
       now: ctx.clock(),
     });

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { recordAudit } from "../../../services/audit/audit";
-import { deleteUserSessions } from "../../../services/auth/sessions";
+import { revokeSessions } from "../../../services/auth/accounts";
 import { authedProcedure } from "../../init";
 
 export const ZRevokeOtherSessionsOutput = z.object({ revoked: z.number().int().nonnegative() });
@@ -8,16 +7,10 @@ export const ZRevokeOtherSessionsOutput = z.object({ revoked: z.number().int().n
 export const revokeOtherSessionsProcedure = authedProcedure
   .output(ZRevokeOtherSessionsOutput)
   .mutation(async ({ ctx }) => {
-    const revoked = await deleteUserSessions({
+    const revoked = await revokeSessions({
       db: ctx.db,
       userId: ctx.auth.user.id,
-      exceptSessionId: ctx.auth.sessionId,
-    });
-    await recordAudit({
-      db: ctx.db,
-      action: "auth.sessions_revoked",
-      actorUserId: ctx.auth.user.id,
-      detail: { revoked },
+      currentSessionId: ctx.auth.sessionId,
       meta: ctx.meta,
       now: ctx.clock(),
     });

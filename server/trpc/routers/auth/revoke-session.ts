@@ -1,8 +1,6 @@
 import { z } from "zod";
+import { revokeSessions } from "../../../services/auth/accounts";
 import { ZSessionId } from "../../../services/auth/validation";
-import { recordAudit } from "../../../services/audit/audit";
-import { deleteOneUserSession } from "../../../services/auth/sessions";
-import { notFound } from "../../../lib/errors";
 import { authedProcedure } from "../../init";
 import { ZOk } from "../../schemas";
 
@@ -13,13 +11,11 @@ export const revokeSessionProcedure = authedProcedure
   .input(ZRevokeSessionInput)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {
-    if (!(await deleteOneUserSession({ db: ctx.db, userId: ctx.auth.user.id, sessionId: input.sessionId })))
-      throw notFound("Session");
-    await recordAudit({
+    await revokeSessions({
       db: ctx.db,
-      action: "auth.sessions_revoked",
-      actorUserId: ctx.auth.user.id,
-      detail: { revoked: 1 },
+      userId: ctx.auth.user.id,
+      currentSessionId: ctx.auth.sessionId,
+      sessionId: input.sessionId,
       meta: ctx.meta,
       now: ctx.clock(),
     });

@@ -19,5 +19,8 @@ export const createCheckoutSessionProcedure = workspaceProcedure("billing.manage
       plan: input.plan,
       env: ctx.env,
       appUrl: ctx.config.appUrl,
+      actorUserId: ctx.auth.user.id,
+      meta: ctx.meta,
+      now: ctx.clock(),
     }),
   );

@@ -15,5 +15,8 @@ export const createPortalSessionProcedure = workspaceProcedure("billing.manage")
       workspaceId: ctx.access.workspaceId,
       env: ctx.env,
       appUrl: ctx.config.appUrl,
+      actorUserId: ctx.auth.user.id,
+      meta: ctx.meta,
+      now: ctx.clock(),
     }),
   );

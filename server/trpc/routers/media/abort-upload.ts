@@ -10,5 +10,13 @@ export const abortUploadProcedure = workspaceProcedure("content.write")
   .input(ZAbortUploadInput)
   .output(ZAbortUploadOutput)
   .mutation(({ ctx, input }) =>
-    abortUpload({ db: ctx.db, bucket: ctx.env.MEDIA, workspaceId: ctx.access.workspaceId, mediaId: input.mediaId }),
+    abortUpload({
+      db: ctx.db,
+      bucket: ctx.env.MEDIA,
+      workspaceId: ctx.access.workspaceId,
+      mediaId: input.mediaId,
+      actorUserId: ctx.auth.user.id,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

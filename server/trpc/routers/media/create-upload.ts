@@ -29,6 +29,7 @@ export const createUploadProcedure = workspaceProcedure("content.write")
       filename: input.filename,
       contentType: input.contentType,
       size: input.size,
+      meta: ctx.meta,
       now: ctx.clock(),
     }),
   );

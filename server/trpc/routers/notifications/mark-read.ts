@@ -17,6 +17,7 @@ export const markReadProcedure = workspaceProcedure("content.read")
       workspaceId: ctx.access.workspaceId,
       userId: ctx.auth.user.id,
       ids: input.ids,
+      meta: ctx.meta,
       now: ctx.clock(),
     }),
   }));

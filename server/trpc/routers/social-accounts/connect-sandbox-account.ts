@@ -20,6 +20,7 @@ export const connectSandboxAccountProcedure = workspaceProcedure("social.account
       workspaceId: ctx.access.workspaceId,
       userId: ctx.auth.user.id,
       username: input.username,
+      meta: ctx.meta,
       now: ctx.clock(),
     }),
   );

@@ -15,6 +15,8 @@ export const disconnectAccountProcedure = workspaceProcedure("social.accounts.ma
       db: ctx.db,
       workspaceId: ctx.access.workspaceId,
       accountId: input.accountId,
+      actorUserId: ctx.auth.user.id,
+      meta: ctx.meta,
       now: ctx.clock(),
     }),
   );

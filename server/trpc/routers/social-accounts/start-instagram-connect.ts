@@ -14,6 +14,7 @@ export const startInstagramConnectProcedure = workspaceProcedure("social.account
       workspaceId: ctx.access.workspaceId,
       userId: ctx.auth.user.id,
       appUrl: ctx.config.appUrl,
+      meta: ctx.meta,
       now: ctx.clock(),
     }),
   );

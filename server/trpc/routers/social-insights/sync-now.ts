@@ -22,6 +22,8 @@ export const syncNowProcedure = workspaceProcedure("content.write")
       env: ctx.env,
       workspaceId: ctx.access.workspaceId,
       accountId: input.accountId,
+      actorUserId: ctx.auth.user.id,
+      meta: ctx.meta,
       now: ctx.clock(),
       appUrl: ctx.config.appUrl,
     });

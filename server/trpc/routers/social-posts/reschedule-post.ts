@@ -19,6 +19,7 @@ export const reschedulePostProcedure = workspaceProcedure("content.write")
       db: ctx.db,
       workspaceId: ctx.access.workspaceId,
       actorUserId: ctx.auth.user.id,
+      meta: ctx.meta,
       now: ctx.clock(),
       postId: input.postId,
       scheduledLocal: input.scheduledLocal,

@@ -14,6 +14,7 @@ export const updatePostProcedure = workspaceProcedure("content.write")
       db: ctx.db,
       workspaceId: ctx.access.workspaceId,
       actorUserId: ctx.auth.user.id,
+      meta: ctx.meta,
       now: ctx.clock(),
       postId,
       content,

@@ -30,5 +30,8 @@ export const setBehaviourProcedure = workspaceProcedure("social.accounts.manage"
         processingSeconds: input.processingSeconds,
         publishingLimit: input.publishingLimit,
       },
+      actorUserId: ctx.auth.user.id,
+      meta: ctx.meta,
+      now: ctx.clock(),
     }),
   );

@@ -31,6 +31,7 @@ export const updateSegmentProcedure = workspaceProcedure("content.write")
       workspaceId: ctx.access.workspaceId,
       segmentId: input.segmentId,
       text: input.text,
+      actor: { userId: ctx.auth.user.id, meta: ctx.meta },
       now: ctx.clock(),
     }),
   );

@@ -1,0 +1,224 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emails } from "../../db/schema";
+import type { Env } from "../../server/env";
+import { appRouter } from "../../server/trpc/router";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createUser, TEST_PASSWORD, type TestUser } from "../support/factories";
+import { tableSnapshot } from "../support/snapshot";
+import { callerFor } from "../support/trpc";
+import { giveTenantASeats, tenants, type TenancyCase, type Tenants } from "./tenancy/harness";
+
+/**
+ * A mutation's change and its audit row commit together or not at all (ADR 013). A trigger makes every audit insert
+ * fail while a session setting is on; each mutation of the router is run with valid input and that setting on
+ * around exactly one call, and every table must be unchanged afterwards and no queue message sent. Workspace
+ * mutations reuse the tenancy suite's allow cases (they already know a valid call); the rest are listed below.
+ * The router is walked, so a new mutation without a case fails here.
+ */
+
+const tenancyModules = import.meta.glob<{ cases: Record<string, TenancyCase> }>("./tenancy/*.cases.ts", {
+  eager: true,
+});
+const tenancyCases = new Map<string, TenancyCase>(
+  Object.values(tenancyModules).flatMap((m) => Object.entries(m.cases)),
+);
+
+/** Mutations that by design change nothing stored: the test proves they still write nothing. */
+const WRITES_NOTHING = new Set(["socialInsights.suggestCaption"]);
+
+/**
+ * Rate-limit counters are deliberately written outside the call's transaction: an attempt counts even when the
+ * call then fails, or a failing call would be a free retry.
+ */
+const NOT_COMPARED = new Set(["rate_limits"]);
+
+type Api = ReturnType<typeof callerFor>["api"];
+interface Armed extends Omit<Tenants, "api"> {
+  api: (user: TestUser | null, opts?: { env?: Partial<Env> }) => Api;
+  user: (overrides?: { verified?: boolean }) => Promise<TestUser>;
+}
+type Run = (x: Armed) => Promise<unknown>;
+
+/** The token in the newest email to `to` whose link matches `link` (the token is its first group). */
+async function tokenFromEmail(x: Armed, to: string, link: RegExp) {
+  const rows = await x.db.select().from(emails).where(eq(emails.to, to));
+  const match = rows
+    .reverse()
+    .map((row) => link.exec(row.text))
+    .find(Boolean);
+  if (!match) throw new Error(`no email to ${to} with a link like ${String(link)}`);
+  return match[1];
+}
+
+/** The messages of an error and of every cause beneath it (drizzle wraps the database's error). */
+function messages(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error; e instanceof Error; e = e.cause) parts.push(e.message);
+  return parts.join(" / ");
+}
+
+/** Valid calls of the mutations that are not workspace procedures (so have no tenancy case). */
+const otherCases = new Map<string, Run>(
+  Object.entries<Run>({
+    "auth.signUp": (x) =>
+      x.api(null).auth.signUp({ name: "Nina New", email: "nina@example.test", password: "a long enough passphrase" }),
+    "auth.logIn": async (x) => {
+      const user = await x.user();
+      return x.api(null).auth.logIn({ email: user.email, password: TEST_PASSWORD });
+    },
+    "auth.logOut": async (x) => x.api(await x.user()).auth.logOut(),
+    "auth.verifyEmail": async (x) => {
+      const user = await x.user({ verified: false });
+      await callerFor(x.db, user).api.auth.resendVerification();
+      return x
+        .api(null)
+        .auth.verifyEmail({ token: await tokenFromEmail(x, user.email, /\/verify-email\?token=([\w-]+)/) });
+    },
+    "auth.resendVerification": async (x) => x.api(await x.user({ verified: false })).auth.resendVerification(),
+    "auth.requestPasswordReset": async (x) => x.api(null).auth.requestPasswordReset({ email: (await x.user()).email }),
+    "auth.resetPassword": async (x) => {
+      const user = await x.user();
+      await callerFor(x.db, null).api.auth.requestPasswordReset({ email: user.email });
+      const token = await tokenFromEmail(x, user.email, /\/reset-password\?token=([\w-]+)/);
+      return x.api(null).auth.resetPassword({ token, password: "a brand new passphrase" });
+    },
+    "auth.changePassword": async (x) =>
+      x.api(await x.user()).auth.changePassword({ currentPassword: TEST_PASSWORD, newPassword: "another passphrase" }),
+    "auth.revokeOtherSessions": async (x) => {
+      const user = await x.user();
+      await callerFor(x.db, null).api.auth.logIn({ email: user.email, password: TEST_PASSWORD });
+      return x.api(user).auth.revokeOtherSessions();
+    },
+    "auth.revokeSession": async (x) => {
+      const user = await x.user();
+      await callerFor(x.db, null).api.auth.logIn({ email: user.email, password: TEST_PASSWORD });
+      const other = (await callerFor(x.db, user).api.auth.listSessions()).find((s) => !s.current);
+      return x.api(user).auth.revokeSession({ sessionId: other?.id ?? "" });
+    },
+    "workspaces.create": async (x) => x.api(x.outsider).workspaces.create({ name: "Second studio" }),
+    "workspaces.acceptInvitation": async (x) => {
+      await giveTenantASeats(x);
+      const invitee = await x.user();
+      await callerFor(x.db, x.a.admin).api.workspaces.inviteMember({
+        workspaceId: x.a.workspace.id,
+        email: invitee.email,
+        role: "editor",
+      });
+      const token = await tokenFromEmail(x, invitee.email, /\/invite\/([\w-]+)/);
+      return x.api(invitee).workspaces.acceptInvitation({ token });
+    },
+  }),
+);
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await t.pglite.exec(`
+    create function fail_audit_when_asked() returns trigger language plpgsql as $$
+    begin
+      if current_setting('greenroom.fail_audit', true) = 'on' then
+        raise exception 'injected audit failure';
+      end if;
+      return new;
+    end $$;
+    create trigger fail_audit before insert on audit_events
+      for each row execute function fail_audit_when_asked();
+  `);
+});
+afterAll(() => t.close());
+
+const snapshot = () => tableSnapshot(t.pglite, NOT_COMPARED);
+
+interface Probe {
+  fired: boolean;
+  error?: unknown;
+  before?: Map<string, string[]>;
+  after?: Map<string, string[]>;
+  queued: number;
+}
+
+/**
+ * The router as `user` calls it, except that the first call of `target` runs with audit inserts failing, between
+ * two snapshots. Every other call (the case's setup) runs normally.
+ */
+function armedApi(
+  target: string,
+  probe: Probe,
+  failAudit: boolean,
+  user: TestUser | null,
+  opts: { env?: Partial<Env> } = {},
+): Api {
+  const caller = callerFor(t.db, user, opts);
+  const queued = () => Object.values(caller.queues).reduce((n, q) => n + q.sent.length, 0);
+  const wrap = (node: unknown, path: string[]): unknown =>
+    new Proxy(() => undefined, {
+      get: (_, key) =>
+        typeof key === "string" && key !== "then" ? wrap(Reflect.get(node as object, key), [...path, key]) : undefined,
+      apply: async (_, __, args: unknown[]) => {
+        const call = () => (node as (...a: unknown[]) => Promise<unknown>)(...args);
+        if (path.join(".") !== target || probe.fired) return call();
+        probe.fired = true;
+        probe.before = await snapshot();
+        const queuedBefore = queued();
+        if (failAudit) await t.pglite.exec(`set greenroom.fail_audit = 'on'`);
+        try {
+          return await call();
+        } catch (error) {
+          probe.error = error;
+          throw error;
+        } finally {
+          await t.pglite.exec(`reset greenroom.fail_audit`);
+          probe.after = await snapshot();
+          probe.queued = queued() - queuedBefore;
+        }
+      },
+    });
+  return wrap(caller.api, []) as Api;
+}
+
+async function runArmed(path: string, failAudit: boolean) {
+  const probe: Probe = { fired: false, queued: 0 };
+  const base = await tenants(t.db);
+  const x: Armed = {
+    ...base,
+    api: (user, opts) => armedApi(path, probe, failAudit, user, opts),
+    user: (overrides: { verified?: boolean } = {}) => createUser(t.db, overrides),
+  };
+  const run: Run | undefined = otherCases.get(path) ?? tenancyCases.get(path)?.allow;
+  // The case's own expectations fail once the armed call throws; the probe holds what this test checks.
+  await run?.(x).catch(() => undefined);
+  return probe;
+}
+
+const mutations = Object.entries(appRouter._def.procedures)
+  .filter(([, procedure]) => (procedure as unknown as { _def: { type: string } })._def.type === "mutation")
+  .map(([path]) => path)
+  .sort();
+
+describe("atomic writes", () => {
+  it("has a valid call for every mutation in the router", () => {
+    expect(mutations.length).toBeGreaterThan(40);
+    const missing = mutations.filter((path) => !otherCases.has(path) && !tenancyCases.has(path));
+    expect(missing).toEqual([]);
+  });
+
+  for (const path of mutations) {
+    if (WRITES_NOTHING.has(path)) {
+      it(`${path} writes nothing at all`, async () => {
+        const probe = await runArmed(path, false);
+        expect(probe.fired).toBe(true);
+        expect(probe.error).toBeUndefined();
+        expect(probe.after).toEqual(probe.before);
+      });
+      continue;
+    }
+    it(`${path} writes nothing when its audit row cannot be written`, async () => {
+      const probe = await runArmed(path, true);
+      expect(probe.fired, "the case never called the procedure").toBe(true);
+      expect(messages(probe.error), "the call succeeded without its audit row").toMatch(/injected audit failure/);
+      expect(probe.after).toEqual(probe.before);
+      expect(probe.queued, "a queue message was sent for a call that did not commit").toBe(0);
+    });
+  }
+});

@@ -14,8 +14,9 @@ import { ORIGIN, send, signUpOverHttp } from "./http";
  * broken bodies, forms and batches). None may answer 5xx. Routes are read from the app and the Remix build, so
  * routes added later are covered without edits. FUZZ_SEED and FUZZ_RUNS reproduce or search longer.
  */
-const SEED = Number(import.meta.env.FUZZ_SEED ?? 20261206);
-const RUNS = Math.max(1, Number(import.meta.env.FUZZ_RUNS ?? 200) / 200);
+const fuzzEnv = env as unknown as { FUZZ_SEED?: string; FUZZ_RUNS?: string };
+const SEED = Number(fuzzEnv.FUZZ_SEED || 20261206);
+const RUNS = Math.max(1, Number(fuzzEnv.FUZZ_RUNS || 200) / 200);
 
 const { db, close } = createDb({ databaseUrl: env.DATABASE_URL, localProxy: env.LOCAL_DB_PROXY });
 afterAll(() => close());

@@ -29,6 +29,9 @@ export default defineConfig({
           DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
           LOCAL_DB_PROXY: `127.0.0.1:${proxyPort}`,
           STRIPE_API_URL: `http://127.0.0.1:${stripePort}`,
+          // tests/worker/fuzz-http.test.ts: reproduce a seed or search longer, as in the node fuzzer.
+          FUZZ_SEED: process.env.FUZZ_SEED ?? "",
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
         },
       },
     }),

@@ -6,6 +6,7 @@ import { appConfigFromEnv, type Env } from "./env";
 import { capRequestBody, formBodiesOnly, MAX_REQUEST_BODY_BYTES } from "./http/body-limit";
 import { refuseMisconfigured } from "./http/configuration-guard";
 import { sameOriginWrites } from "./http/csrf";
+import { publicEdgeCache } from "./http/edge-cache";
 import { feedRoutes } from "./http/feeds";
 import { checkHealth } from "./http/health";
 import { instagramOAuthRoutes } from "./http/instagram-oauth";
@@ -38,6 +39,9 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
       exemptPrefixes: ["/api/webhooks/"],
     }),
   );
+
+  // Public feeds and pages come from this colo's cache before any database work (docs/decisions/017).
+  app.use("*", publicEdgeCache);
 
   // One Postgres pool per request, ended after the response; the session is resolved once and shared by
   // tRPC and Remix. Outside production the query count is exposed for tests and the benchmark.

@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import type { Env } from "../env";
 import { AppError } from "../lib/errors";
 import { renderSrt } from "../services/exports/srt";
@@ -14,34 +14,21 @@ type FeedEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 /** Directories poll feeds often; five minutes keeps them fresh without regenerating on every poll. */
 const CACHE_CONTROL = "public, max-age=300";
 
-async function etagOf(body: Uint8Array<ArrayBuffer>) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
-  return `"${[...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("")}"`;
-}
-
-/** If-None-Match holds one ETag, a list, or "*"; weak validators compare equal for GET. */
-export function matchesEtag(header: string | undefined, etag: string) {
-  if (!header) return false;
-  return header.split(",").some((candidate) => {
-    const value = candidate.trim();
-    return value === "*" || value.replace(/^W\//, "") === etag;
-  });
-}
-
-/** A public, cacheable document with a content-hash ETag: an unchanged one is answered 304 without a body. */
-async function publicDocument(c: Context<FeedEnv>, body: string, contentType: string) {
-  const bytes = new TextEncoder().encode(body);
-  const etag = await etagOf(bytes);
-  const headers = {
-    "cache-control": CACHE_CONTROL,
-    etag,
-    "access-control-allow-origin": "*",
-    "x-content-type-options": "nosniff",
-  };
-  if (matchesEtag(c.req.header("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+/**
+ * A public document for every visitor. Its ETag and 304s come from the edge cache in front of this route
+ * (./edge-cache.ts), which stores the ETag with the cached copy so a conditional poll is answered without a render.
+ */
+function publicDocument(body: string | Uint8Array<ArrayBuffer>, contentType: string) {
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   return new Response(bytes, {
     status: 200,
-    headers: { ...headers, "content-type": contentType, "content-length": String(bytes.length) },
+    headers: {
+      "cache-control": CACHE_CONTROL,
+      "access-control-allow-origin": "*",
+      "x-content-type-options": "nosniff",
+      "content-type": contentType,
+      "content-length": String(bytes.length),
+    },
   });
 }
 
@@ -63,7 +50,6 @@ feedRoutes.get("/feeds/:file", (c) => {
   return orNotFound(async () => {
     const feed = await getPublicShow({ db: c.var.trpc.db, showId });
     return publicDocument(
-      c,
       buildFeedXml({ feed, appUrl: c.var.trpc.config.appUrl }),
       "application/rss+xml; charset=utf-8",
     );
@@ -91,7 +77,7 @@ feedRoutes.get("/feeds/:showId/episodes/:episodeId/:file", (c) => {
     if (!transcript) return notFoundResponse("This episode has no transcript.");
     if (name === "chapters.json") {
       if (transcript.chapters.length === 0) return notFoundResponse("This episode has no chapters.");
-      return publicDocument(c, buildChaptersJson(transcript.chapters), EPISODE_FILES[name]);
+      return publicDocument(buildChaptersJson(transcript.chapters), EPISODE_FILES[name]);
     }
     const render = name === "transcript.vtt" ? renderVtt : renderSrt;
     const bytes = render({
@@ -102,6 +88,6 @@ feedRoutes.get("/feeds/:showId/episodes/:episodeId/:file", (c) => {
       chapters: [],
       segments: transcript.segments,
     });
-    return publicDocument(c, new TextDecoder().decode(bytes), EPISODE_FILES[name]);
+    return publicDocument(bytes, EPISODE_FILES[name]);
   });
 });

@@ -1,10 +1,9 @@
-import { eq } from "drizzle-orm";
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { episodes } from "../../db/schema";
 import { insertTranscript } from "../support/podcasts";
-import { send } from "./http";
+import { mutate, send } from "./http";
 import { publishedShow, workerDb } from "./podcast-fixtures";
+import { edgeCache } from "../../server/lib/edge-cache";
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => name === "item" });
 
@@ -30,7 +29,7 @@ describe("public RSS feed", () => {
   });
 
   it("answers 304 to a matching If-None-Match and a new ETag when the feed changes", async () => {
-    const { show, episode } = await publishedShow();
+    const { owner, show, episode } = await publishedShow();
     const first = await send(`/feeds/${show.id}.xml`);
     const etag = first.headers.get("etag")!;
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
@@ -42,12 +41,13 @@ describe("public RSS feed", () => {
       304,
     );
 
-    const handle = workerDb();
-    try {
-      await handle.db.update(episodes).set({ title: "Renamed" }).where(eq(episodes.id, episode.id));
-    } finally {
-      await handle.close();
-    }
+    // Edited the way the app edits it: the write also drops this colo's cached copy of the feed.
+    const renamed = await mutate(
+      "podcasts.updateEpisode",
+      { workspaceId: owner.workspaceId, episodeId: episode.id, title: "Renamed" },
+      { cookie: owner.cookie },
+    );
+    expect(renamed.status).toBe(200);
     const changed = await send(`/feeds/${show.id}.xml`, { headers: { "if-none-match": etag } });
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(etag);
@@ -105,5 +105,94 @@ describe("public RSS feed", () => {
       expect((await send(`/feeds/${show.id}/episodes/${draft.id}/${file}`)).status).toBe(404);
     }
     expect((await send(`${base}/transcript.txt`)).status).toBe(404);
+  });
+});
+
+describe("edge cache for feeds", () => {
+  const feedItems = async (response: Response) =>
+    ((parser.parse(await response.text()).rss.channel.item ?? []) as { title: string }[]).map((i) => i.title);
+
+  it("answers repeat and conditional polls from the edge without a database query", async () => {
+    const { show } = await publishedShow();
+    const path = `/feeds/${show.id}.xml`;
+    const miss = await send(path);
+    expect(miss.headers.get("x-greenroom-cache")).toBe("MISS");
+    expect(Number(miss.headers.get("x-greenroom-db-queries"))).toBeGreaterThan(0);
+    const body = await miss.text();
+
+    const hit = await send(path);
+    expect(hit.status).toBe(200);
+    expect(hit.headers.get("x-greenroom-cache")).toBe("HIT");
+    expect(hit.headers.get("x-greenroom-db-queries")).toBe("0");
+    expect(hit.headers.get("cache-control")).toBe("public, max-age=300");
+    expect(hit.headers.get("content-type")).toBe("application/rss+xml; charset=utf-8");
+    expect(hit.headers.get("etag")).toBe(miss.headers.get("etag"));
+    expect(await hit.text()).toBe(body);
+
+    const conditional = await send(path, { headers: { "if-none-match": miss.headers.get("etag")! } });
+    expect(conditional.status).toBe(304);
+    expect(conditional.headers.get("x-greenroom-db-queries")).toBe("0");
+    expect(await conditional.text()).toBe("");
+
+    // Every colo drops its copy within a minute, which bounds how stale a feed can be anywhere.
+    const stored = await edgeCache()!.match(`http://localhost${path}`);
+    expect(stored?.headers.get("cache-control")).toBe("public, max-age=60");
+    expect(stored?.headers.has("x-greenroom-db-queries")).toBe(false);
+  });
+
+  it("shows a publish and a deletion on the very next poll in the colo that made them", async () => {
+    const { owner, show, episode, draft } = await publishedShow();
+    const path = `/feeds/${show.id}.xml`;
+    expect(await feedItems(await send(path))).toEqual(["Live episode"]);
+    expect((await send(path)).headers.get("x-greenroom-cache")).toBe("HIT");
+
+    const published = await mutate(
+      "podcasts.updateEpisode",
+      { workspaceId: owner.workspaceId, episodeId: draft.id, status: "published" },
+      { cookie: owner.cookie },
+    );
+    expect(published.status).toBe(200);
+    const afterPublish = await send(path);
+    expect(afterPublish.headers.get("x-greenroom-cache")).toBe("MISS");
+    expect((await feedItems(afterPublish)).sort()).toEqual(["Draft episode", "Live episode"]);
+
+    const deleted = await mutate(
+      "podcasts.deleteEpisode",
+      { workspaceId: owner.workspaceId, episodeId: episode.id },
+      { cookie: owner.cookie },
+    );
+    expect(deleted.status).toBe(200);
+    expect(await feedItems(await send(path))).toEqual(["Draft episode"]);
+  });
+
+  it("serves transcript files from the edge too", async () => {
+    const { owner, show, episode, media } = await publishedShow();
+    const handle = workerDb();
+    await insertTranscript(handle.db, {
+      workspaceId: owner.workspaceId,
+      mediaId: media.id,
+      episodeId: episode.id,
+      segments: [{ startMs: 0, endMs: 1_000, text: "Cached words" }],
+    }).finally(() => handle.close());
+    const path = `/feeds/${show.id}/episodes/${episode.id}/transcript.vtt`;
+    const miss = await send(path);
+    expect(miss.headers.get("x-greenroom-cache")).toBe("MISS");
+    const hit = await send(path);
+    expect(hit.headers.get("x-greenroom-db-queries")).toBe("0");
+    expect(await hit.text()).toBe(await miss.text());
+  });
+
+  it("neither answers nor fills the cache for a signed-in request", async () => {
+    const { owner, show } = await publishedShow();
+    const path = `/feeds/${show.id}.xml`;
+    const signedIn = await send(path, { headers: { cookie: owner.cookie } });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.has("x-greenroom-cache")).toBe(false);
+    expect(await edgeCache()!.match(`http://localhost${path}`)).toBeUndefined();
+
+    expect((await send(path)).headers.get("x-greenroom-cache")).toBe("MISS");
+    const again = await send(path, { headers: { cookie: owner.cookie } });
+    expect(again.headers.has("x-greenroom-cache")).toBe(false);
+    expect(Number(again.headers.get("x-greenroom-db-queries"))).toBeGreaterThan(0);
   });
 });

@@ -4,6 +4,7 @@ import { episodes } from "../../db/schema";
 import { insertEpisode, insertMedia, insertShow, insertTranscript } from "../support/podcasts";
 import { ORIGIN, send, signUpOverHttp } from "./http";
 import { publishedShow, workerDb } from "./podcast-fixtures";
+import { edgeCache } from "../../server/lib/edge-cache";
 
 const form = (values: Record<string, string>, cookie: string) => ({
   method: "POST",
@@ -62,6 +63,58 @@ describe("public episode page", () => {
     const html = await (await send(`/p/${show.id}`)).text();
     expect(html).toContain("Live episode");
     expect(html).not.toContain("Draft episode");
+  });
+});
+
+describe("edge cache for public pages", () => {
+  it("serves a repeat view of the show and episode pages without a database query", async () => {
+    const { show, episode } = await publishedShow({ showTitle: "Cached Show" });
+    for (const path of [`/p/${show.id}`, `/p/${show.id}/${episode.id}`]) {
+      const miss = await send(path);
+      expect(miss.headers.get("x-greenroom-cache")).toBe("MISS");
+      expect(Number(miss.headers.get("x-greenroom-db-queries"))).toBeGreaterThan(0);
+      const html = await miss.text();
+      const hit = await send(path);
+      expect(hit.headers.get("x-greenroom-cache")).toBe("HIT");
+      expect(hit.headers.get("x-greenroom-db-queries")).toBe("0");
+      expect(hit.headers.get("cache-control")).toBe("public, max-age=60");
+      expect(hit.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(await hit.text()).toBe(html);
+      const conditional = await send(path, { headers: { "if-none-match": hit.headers.get("etag")! } });
+      expect(conditional.status).toBe(304);
+      expect(conditional.headers.get("x-greenroom-db-queries")).toBe("0");
+    }
+  });
+
+  it("lists an episode published from the workspace page on the next view", async () => {
+    const { owner, show, draft } = await publishedShow();
+    const path = `/p/${show.id}`;
+    expect(await (await send(path)).text()).not.toContain("Draft episode");
+    expect((await send(path)).headers.get("x-greenroom-cache")).toBe("HIT");
+    const publish = await send(
+      `/w/${owner.workspaceId}/episodes/${draft.id}`,
+      form({ intent: "publish" }, owner.cookie),
+    );
+    expect(publish.status).toBeLessThan(400);
+    const after = await send(path);
+    expect(after.headers.get("x-greenroom-cache")).toBe("MISS");
+    expect(await after.text()).toContain("Draft episode");
+  });
+
+  it("renders a signed-in view fresh and never stores it", async () => {
+    const { owner, show } = await publishedShow();
+    const path = `/p/${show.id}`;
+    const signedIn = await send(path, { headers: { cookie: owner.cookie } });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.has("x-greenroom-cache")).toBe(false);
+    expect(await edgeCache()!.match(`${ORIGIN}${path}`)).toBeUndefined();
+  });
+
+  it("does not cache pages that are not public documents or carry a query", async () => {
+    const { owner, show } = await publishedShow();
+    expect((await send(`/p/${show.id}?utm_source=x`)).headers.has("x-greenroom-cache")).toBe(false);
+    const workspace = await send(`/w/${owner.workspaceId}/shows`, { headers: { cookie: owner.cookie } });
+    expect(workspace.headers.has("x-greenroom-cache")).toBe(false);
   });
 });
 

@@ -11,6 +11,7 @@ import {
 } from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
 import { ZEpisode } from "./schemas";
+import { purgePublicShow } from "../../../lib/edge-cache";
 
 /** Only the fields given change. `status` moves the episode: scheduled needs `publishAt` in the future. */
 export const ZUpdateEpisodeInput = z.object({
@@ -29,8 +30,8 @@ export const ZUpdateEpisodeOutput = ZEpisode;
 export const updateEpisodeProcedure = workspaceProcedure("content.write")
   .input(ZUpdateEpisodeInput)
   .output(ZUpdateEpisodeOutput)
-  .mutation(({ ctx, input: { workspaceId: _workspaceId, episodeId, ...changes } }) =>
-    updateEpisode({
+  .mutation(async ({ ctx, input: { workspaceId: _workspaceId, episodeId, ...changes } }) => {
+    const result = await updateEpisode({
       db: ctx.db,
       workspaceId: ctx.access.workspaceId,
       actorUserId: ctx.auth.user.id,
@@ -38,5 +39,8 @@ export const updateEpisodeProcedure = workspaceProcedure("content.write")
       changes,
       meta: ctx.meta,
       now: ctx.clock(),
-    }),
-  );
+    });
+    // The public feed and pages change with this write; drop this colo's cached copies (ADR 017).
+    await purgePublicShow({ appUrl: ctx.config.appUrl, showId: result.showId, episodeIds: [result.id] });
+    return result;
+  });

@@ -4,6 +4,7 @@ import { updateShow } from "../../../services/podcasts/shows";
 import { ZAuthor, ZCategory, ZLanguageTag, ZShowDescription, ZShowTitle } from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
 import { ZShow } from "./schemas";
+import { purgePublicShow } from "../../../lib/edge-cache";
 
 /** Only the fields given change; `artworkMediaId: null` removes the artwork. */
 export const ZUpdateShowInput = z.object({
@@ -21,8 +22,8 @@ export const ZUpdateShowOutput = ZShow;
 export const updateShowProcedure = workspaceProcedure("content.write")
   .input(ZUpdateShowInput)
   .output(ZUpdateShowOutput)
-  .mutation(({ ctx, input: { workspaceId: _workspaceId, showId, ...changes } }) =>
-    updateShow({
+  .mutation(async ({ ctx, input: { workspaceId: _workspaceId, showId, ...changes } }) => {
+    const result = await updateShow({
       db: ctx.db,
       workspaceId: ctx.access.workspaceId,
       actorUserId: ctx.auth.user.id,
@@ -31,5 +32,8 @@ export const updateShowProcedure = workspaceProcedure("content.write")
       appUrl: ctx.config.appUrl,
       meta: ctx.meta,
       now: ctx.clock(),
-    }),
-  );
+    });
+    // The public feed and pages change with this write; drop this colo's cached copies (ADR 017).
+    await purgePublicShow({ appUrl: ctx.config.appUrl, showId });
+    return result;
+  });

@@ -1,0 +1,78 @@
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { publicEdgeCache } from "../../server/http/edge-cache";
+import type { Env } from "../../server/env";
+import { ORIGIN } from "./http";
+import { edgeCache } from "../../server/lib/edge-cache";
+
+/** The edge-cache middleware in front of a stand-in handler, so a test controls exactly what the handler returns. */
+async function throughCache(path: string, response: () => Response, init: RequestInit = {}) {
+  const app = new Hono<{ Bindings: Env }>();
+  app.use("*", publicEdgeCache);
+  app.get("*", () => response());
+  const ctx = createExecutionContext();
+  const result = await app.fetch(new Request(`${ORIGIN}${path}`, init), env, ctx);
+  await waitOnExecutionContext(ctx);
+  return result;
+}
+
+const publicHtml =
+  (headers: Record<string, string> = {}) =>
+  () =>
+    new Response("<p>hello</p>", {
+      headers: { "content-type": "text/html", "cache-control": "public, max-age=60", ...headers },
+    });
+
+describe("edge cache admission", () => {
+  it("stores a public 200 and answers the next request from it", async () => {
+    const path = `/p/${crypto.randomUUID()}`;
+    expect((await throughCache(path, publicHtml())).headers.get("x-greenroom-cache")).toBe("MISS");
+    const hit = await throughCache(path, () => new Response("handler must not run", { status: 500 }));
+    expect(hit.headers.get("x-greenroom-cache")).toBe("HIT");
+    expect(await hit.text()).toBe("<p>hello</p>");
+  });
+
+  it("never stores a response that sets a cookie", async () => {
+    const path = `/p/${crypto.randomUUID()}`;
+    const response = await throughCache(path, publicHtml({ "set-cookie": "greenroom_session=secret; Path=/" }));
+    expect(response.headers.get("set-cookie")).toBe("greenroom_session=secret; Path=/");
+    expect(response.headers.has("x-greenroom-cache")).toBe(false);
+    expect(await edgeCache()!.match(`${ORIGIN}${path}`)).toBeUndefined();
+  });
+
+  it("never stores private, uncacheable or failed responses", async () => {
+    const cases = [
+      publicHtml({ "cache-control": "private, max-age=60" }),
+      publicHtml({ "cache-control": "no-store" }),
+      publicHtml({ "cache-control": "public, max-age=60", vary: "*" }),
+      () => new Response("missing", { status: 404, headers: { "cache-control": "public, max-age=60" } }),
+    ];
+    for (const handler of cases) {
+      const path = `/p/${crypto.randomUUID()}`;
+      await throughCache(path, handler);
+      expect(await edgeCache()!.match(`${ORIGIN}${path}`)).toBeUndefined();
+    }
+  });
+
+  it("does not answer a signed-in or authorized request from the cache", async () => {
+    const path = `/p/${crypto.randomUUID()}`;
+    await throughCache(path, publicHtml());
+    for (const headers of [{ cookie: "greenroom_session=abc" }, { authorization: "Bearer x" }] as HeadersInit[]) {
+      const fresh = await throughCache(path, () => new Response("fresh", { headers: { "cache-control": "private" } }), {
+        headers,
+      });
+      expect(await fresh.text()).toBe("fresh");
+    }
+  });
+
+  it("answers HEAD from the cache without a body and never stores a HEAD", async () => {
+    const path = `/p/${crypto.randomUUID()}`;
+    await throughCache(path, publicHtml(), { method: "HEAD" });
+    expect(await edgeCache()!.match(`${ORIGIN}${path}`)).toBeUndefined();
+    await throughCache(path, publicHtml());
+    const head = await throughCache(path, publicHtml(), { method: "HEAD" });
+    expect(head.headers.get("x-greenroom-cache")).toBe("HIT");
+    expect(await head.text()).toBe("");
+  });
+});

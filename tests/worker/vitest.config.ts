@@ -36,7 +36,13 @@ export default defineConfig({
       },
     }),
   ],
-  resolve: { alias: { "virtual:greenroom/remix-build": resolve(repoRoot, "build/server/index.js") } },
+  // The same aliases as wrangler.toml's [alias], so tests run the Worker as it is deployed.
+  resolve: {
+    alias: [
+      { find: "virtual:greenroom/remix-build", replacement: resolve(repoRoot, "build/server/index.js") },
+      { find: /^react-dom$/, replacement: resolve(repoRoot, "workers/react-dom-on-the-server.ts") },
+    ],
+  },
   test: {
     name: "worker",
     root: repoRoot,

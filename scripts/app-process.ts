@@ -53,6 +53,8 @@ function groupAlive(pid: number) {
 export interface RunningApp {
   /** http://localhost:PORT — the same origin the app puts in its email links. */
   baseUrl: string;
+  /** The app's local database, as db/client.ts createDb takes it (for scripts that seed data directly). */
+  database: { databaseUrl: string; localProxy: string };
   recentOutput(lines?: number): string;
   stop(): Promise<void>;
 }
@@ -89,6 +91,10 @@ export async function startApp(
 
   const app: RunningApp = {
     baseUrl: `http://localhost:${port}`,
+    database: {
+      databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
+      localProxy: `127.0.0.1:${pgProxyPort}`,
+    },
     recentOutput: (lines = 40) => output.slice(-lines).join("\n"),
     // SIGTERM lets dev.ts stop wrangler and close the database cleanly; SIGKILL only if it does not finish.
     async stop() {

@@ -4,12 +4,18 @@
  * tests assert query counts; this reports time.
  * Then uploads: throughput of a 200 MiB file through the multipart path, and upload-complete -> transcription job.
  * Then social publishing: how late Sandbox posts go out after their scheduled minute (cron + queue + consumer).
+ * Then the edge cache: a 300-episode show's feed, requests/s from the cache and rendered; and start-up CPU.
  */
 import { partRange, PART_SIZE } from "../server/services/media/rules";
 import { wavSlice } from "../tests/support/audio";
 import { pngFile } from "../tests/support/images";
 import { fakeOpenAi, markedWav } from "../tests/support/transcripts";
-import { startApp } from "./app-process";
+import { neonConfig } from "@neondatabase/serverless";
+import ws from "ws";
+import { createDb } from "../db/client";
+import { insertPublishedEpisode, insertShow } from "../tests/support/podcasts";
+import { startApp, type RunningApp } from "./app-process";
+import { measureStartupCpu } from "./startup-cpu";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const WARMUP = 20;
@@ -83,6 +89,8 @@ async function main() {
     }
     await benchUploads(app.baseUrl, cookie, workspaceId);
     await benchSocialPublishing(app.baseUrl, cookie, workspaceId);
+    await benchFeedEdgeCache(app, workspaceId);
+    benchStartupCpu();
     console.log("\nLocal figures include PGlite (WASM, one serialised backend) and the WebSocket proxy; Neon differs.");
   } finally {
     await app.stop();
@@ -307,5 +315,78 @@ Social publishing, ${posts.length} Sandbox posts due at ${SOCIAL_MINUTES} consec
   console.log(
     `  published ${late.length}/${posts.length}   after their time: p50 ${late.length ? percentile(late, 50).toFixed(1) : "-"} s   max ${late.length ? late[late.length - 1].toFixed(1) : "-"} s` +
       (others.length ? `   not published: ${others.join(", ")}` : ""),
+  );
+}
+
+// ------------------------------------------------------------------------------------------------ Edge cache
+
+const FEED_EPISODES = 300;
+const FEED_SECONDS = Number(process.env.BENCH_FEED_SECONDS ?? 5);
+const FEED_CLIENTS = 4;
+
+/** Requests/s of `FEED_CLIENTS` clients polling for `FEED_SECONDS`; `url(i)` varies the request per iteration. */
+async function pollFor(url: (i: number) => string, headers: Record<string, string> = {}) {
+  let requests = 0;
+  const queries = new Set<string>();
+  const cache = new Set<string>();
+  const until = performance.now() + FEED_SECONDS * 1000;
+  const client = async () => {
+    while (performance.now() < until) {
+      const response = await fetch(url(requests++), { headers });
+      await response.arrayBuffer();
+      if (response.status !== 200 && response.status !== 304) throw new Error(`feed answered ${response.status}`);
+      queries.add(response.headers.get(QUERY_COUNT_HEADER) ?? "?");
+      cache.add(response.headers.get("x-greenroom-cache") ?? "bypass");
+    }
+  };
+  await Promise.all(Array.from({ length: FEED_CLIENTS }, client));
+  return { perSecond: requests / FEED_SECONDS, queries: [...queries].join("/"), cache: [...cache].join("/") };
+}
+
+/**
+ * The public feed of a show with 300 published episodes: served from the edge cache (plain and conditional
+ * polls) and rendered on every request (a query string bypasses the cache, as a signed-in visitor would).
+ */
+async function benchFeedEdgeCache(app: RunningApp, workspaceId: string) {
+  neonConfig.webSocketConstructor = ws;
+  const handle = createDb(app.database);
+  const show = await (async () => {
+    const created = await insertShow(handle.db, workspaceId, { title: "Bench Feed", category: "Technology" });
+    for (let n = 1; n <= FEED_EPISODES; n++)
+      await insertPublishedEpisode(
+        handle.db,
+        created,
+        { title: `Episode ${n}`, episodeNumber: n },
+        { size: 1_000_000 },
+      );
+    return created;
+  })().finally(() => handle.close());
+
+  const feed = `${app.baseUrl}/feeds/${show.id}.xml`;
+  const first = await fetch(feed);
+  const kib = (await first.arrayBuffer()).byteLength / 1024;
+  const etag = first.headers.get("etag") ?? "";
+  console.log(
+    `\nFeed of ${FEED_EPISODES} episodes (${kib.toFixed(0)} KiB), ${FEED_CLIENTS} clients for ${FEED_SECONDS} s each`,
+  );
+  console.log(`${"case".padEnd(42)} ${"req/s".padStart(8)} ${"queries/req".padStart(12)} ${"cache".padStart(8)}`);
+  const cases = [
+    { name: "rendered every time (cache bypassed)", run: () => pollFor((i) => `${feed}?bench=${i}`) },
+    { name: "edge cache hit", run: () => pollFor(() => feed) },
+    { name: "edge cache hit, If-None-Match -> 304", run: () => pollFor(() => feed, { "if-none-match": etag }) },
+  ];
+  for (const c of cases) {
+    const result = await c.run();
+    console.log(
+      `${c.name.padEnd(42)} ${result.perSecond.toFixed(0).padStart(8)} ${result.queries.padStart(12)} ${result.cache.padStart(8)}`,
+    );
+  }
+}
+
+/** The Worker's start-up CPU as `wrangler check startup` profiles it (scripts/check-bundle.ts holds the budget). */
+function benchStartupCpu() {
+  const startup = measureStartupCpu();
+  console.log(
+    `\nWorker start-up CPU: ${startup.minMs.toFixed(1)} ms (least of ${startup.samplesMs.map((ms) => ms.toFixed(1)).join(", ")})`,
   );
 }

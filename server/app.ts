@@ -1,7 +1,7 @@
 import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context } from "hono";
-import { createDb } from "../db/client";
+import { createDb, RoundTripMeter } from "../db/client";
 import { appConfigFromEnv, type Env } from "./env";
 import { sameOriginWrites } from "./http/csrf";
 import { feedRoutes } from "./http/feeds";
@@ -23,6 +23,9 @@ type HonoEnv = { Bindings: Env; Variables: { trpc: TrpcContext; queryCount: () =
 /** tRPC refuses batches larger than this, so one request cannot fan out into unbounded work. */
 export const MAX_BATCH_SIZE = 10;
 export const QUERY_COUNT_HEADER = "x-greenroom-db-queries";
+/** Sequential database waves and connection setups of the request (db/round-trips.ts); not in production. */
+export const WAVE_COUNT_HEADER = "x-greenroom-db-waves";
+export const SETUP_COUNT_HEADER = "x-greenroom-db-setups";
 
 export function createApp(opts: { remixBuild: ServerBuild }) {
   const app = new Hono<HonoEnv>();
@@ -35,21 +38,35 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
     }),
   );
 
-  // One Postgres pool per request, ended after the response; the session is resolved once and shared by
-  // tRPC and Remix. Outside production the query count is exposed for tests and the benchmark.
+  // One database handle per request (HTTP reads, a WebSocket pool only if a transaction asks), ended after the
+  // response; the session is resolved once and shared by tRPC and Remix. Outside production the request's
+  // queries, waves and connection setups are exposed for tests and the benchmark.
   app.use("*", async (c, next) => {
     const config = appConfigFromEnv(c.env);
     let queries = 0;
+    const meter = new RoundTripMeter();
     const handle = createDb({
       databaseUrl: c.env.DATABASE_URL,
       localProxy: c.env.LOCAL_DB_PROXY,
-      onQuery: () => void queries++,
+      readPath: c.env.DB_READ_PATH,
+      meter,
+      onQuery: () => {
+        queries++;
+        meter.query();
+      },
     });
     c.set("queryCount", () => queries);
     try {
       const url = new URL(c.req.url);
       const token = url.pathname === "/health" ? null : readSessionToken(c.req.header("cookie") ?? null, config);
-      const auth = token ? await validateSessionToken({ db: handle.db, token, clock: systemClock }) : null;
+      const auth = token
+        ? await validateSessionToken({
+            db: handle.db,
+            token,
+            clock: systemClock,
+            background: (work) => c.executionCtx.waitUntil(work),
+          })
+        : null;
       c.set("trpc", {
         db: handle.db,
         env: c.env,
@@ -60,7 +77,12 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
         responseHeaders: new Headers(),
       });
       await next();
-      if (config.environment !== "production") c.res.headers.set(QUERY_COUNT_HEADER, String(queries));
+      if (config.environment !== "production") {
+        const counts = meter.snapshot();
+        c.res.headers.set(QUERY_COUNT_HEADER, String(queries));
+        c.res.headers.set(WAVE_COUNT_HEADER, String(counts.waves));
+        c.res.headers.set(SETUP_COUNT_HEADER, String(counts.setups));
+      }
     } finally {
       c.executionCtx.waitUntil(handle.close());
     }

@@ -1,6 +1,6 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { sessions, users } from "../../../db/schema";
+import { memberships, sessions, users, type Role } from "../../../db/schema";
 import { constantTimeEqual, randomToken, sha256Hex } from "../../lib/crypto";
 import type { Clock } from "../../lib/clock";
 
@@ -18,9 +18,20 @@ export interface SessionUser {
   emailVerified: boolean;
 }
 
+export interface SessionMembership {
+  workspaceId: string;
+  role: Role;
+}
+
 export interface ValidSession {
   sessionId: string;
   user: SessionUser;
+  /**
+   * The user's workspaces and roles, read in the same statement as the session (ADR 016), so workspaceProcedure
+   * authorizes without another round trip. Absent when a session was built without them (in-process tests);
+   * then the membership is read from the database.
+   */
+  memberships?: readonly SessionMembership[];
 }
 
 export interface RequestMeta {
@@ -49,16 +60,25 @@ export function isSessionExpired(session: { createdAt: Date; lastSeenAt: Date },
   return idle >= SESSION_INACTIVITY_SECONDS || age >= SESSION_MAX_AGE_SECONDS;
 }
 
-/** Resolves a cookie token to its session and user, or null. Expired sessions are deleted on sight. */
+/**
+ * Resolves a cookie token to its session, user and memberships in one statement, or null. Expired sessions are
+ * deleted on sight. The sliding-expiry refresh is handed to `background` (the Worker's waitUntil) when given, so it
+ * never adds a round trip before the page.
+ */
 export async function validateSessionToken(opts: {
   db: DbOrTx;
   token: string;
   clock: Clock;
+  background?: (work: Promise<unknown>) => void;
 }): Promise<ValidSession | null> {
   const [id, secret] = opts.token.split(".");
   if (!id || !secret) return null;
+  const userMemberships = sql<SessionMembership[]>`coalesce((
+    select json_agg(json_build_object('workspaceId', ${memberships.workspaceId}, 'role', ${memberships.role}))
+    from ${memberships} where ${memberships.userId} = ${users.id}
+  ), '[]'::json)`;
   const [row] = await opts.db
-    .select({ session: sessions, user: users })
+    .select({ session: sessions, user: users, memberships: userMemberships })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, id))
@@ -70,7 +90,9 @@ export async function validateSessionToken(opts: {
     return null;
   }
   if ((now.getTime() - row.session.lastSeenAt.getTime()) / 1000 >= TOUCH_INTERVAL_SECONDS) {
-    await opts.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+    const touch = opts.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+    if (opts.background) opts.background(touch.then(() => undefined));
+    else await touch;
   }
   return {
     sessionId: id,
@@ -80,6 +102,7 @@ export async function validateSessionToken(opts: {
       name: row.user.name,
       emailVerified: row.user.emailVerifiedAt !== null,
     },
+    memberships: row.memberships,
   };
 }
 

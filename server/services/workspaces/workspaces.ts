@@ -34,6 +34,19 @@ export async function authorizeWorkspace(opts: {
     .from(memberships)
     .where(and(eq(memberships.workspaceId, opts.workspaceId), eq(memberships.userId, opts.userId)))
     .limit(1);
+  return authorizeMembership({
+    memberships: membership ? [{ ...membership, workspaceId: opts.workspaceId }] : [],
+    ...opts,
+  });
+}
+
+/** authorizeWorkspace's rule over memberships already loaded (with the session): same errors, no query. */
+export function authorizeMembership(opts: {
+  memberships: readonly { workspaceId: string; role: Role }[];
+  workspaceId: string;
+  permission: Permission;
+}): WorkspaceAccess {
+  const membership = opts.memberships.find((m) => m.workspaceId === opts.workspaceId);
   if (!membership) throw notFound("Workspace");
   if (!can(membership.role, opts.permission)) {
     throw new AppError("FORBIDDEN", `Your role (${membership.role}) does not allow this.`);

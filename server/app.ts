@@ -26,6 +26,13 @@ export const QUERY_COUNT_HEADER = "x-greenroom-db-queries";
 /** Sequential database waves and connection setups of the request (db/round-trips.ts); not in production. */
 export const WAVE_COUNT_HEADER = "x-greenroom-db-waves";
 export const SETUP_COUNT_HEADER = "x-greenroom-db-setups";
+/** Outside production a request may ask for the pre-ADR-016 WebSocket read path, so the bench compares both. */
+const READ_PATH_HEADER = "x-greenroom-db-read-path";
+
+function readPathOf(env: Env, requested: string | undefined): Env["DB_READ_PATH"] {
+  if (env.ENVIRONMENT !== "production" && requested === "websocket") return "websocket";
+  return env.DB_READ_PATH;
+}
 
 export function createApp(opts: { remixBuild: ServerBuild }) {
   const app = new Hono<HonoEnv>();
@@ -48,7 +55,7 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
     const handle = createDb({
       databaseUrl: c.env.DATABASE_URL,
       localProxy: c.env.LOCAL_DB_PROXY,
-      readPath: c.env.DB_READ_PATH,
+      readPath: readPathOf(c.env, c.req.header(READ_PATH_HEADER)),
       meter,
       onQuery: () => {
         queries++;

@@ -52,7 +52,11 @@ const METER_KEY = "greenroomRoundTripMeter";
  */
 function meteredFetch(url: string, init: RequestInit & { [METER_KEY]?: RoundTripMeter }) {
   const { [METER_KEY]: meter, ...rest } = init;
-  return meter ? meter.track(() => fetch(url, rest)) : fetch(url, rest);
+  if (!meter) return fetch(url, rest);
+  // drizzle logs each statement it runs, but not the statements of a batch: count those here.
+  const batched = typeof rest.body === "string" ? (JSON.parse(rest.body) as { queries?: unknown[] }).queries : undefined;
+  for (let i = 0; i < (batched?.length ?? 0); i++) meter.query();
+  return meter.track(() => fetch(url, rest));
 }
 neonConfig.fetchFunction = meteredFetch;
 

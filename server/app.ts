@@ -50,19 +50,15 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
   // queries, waves and connection setups are exposed for tests and the benchmark.
   app.use("*", async (c, next) => {
     const config = appConfigFromEnv(c.env);
-    let queries = 0;
     const meter = new RoundTripMeter();
     const handle = createDb({
       databaseUrl: c.env.DATABASE_URL,
       localProxy: c.env.LOCAL_DB_PROXY,
       readPath: readPathOf(c.env, c.req.header(READ_PATH_HEADER)),
       meter,
-      onQuery: () => {
-        queries++;
-        meter.query();
-      },
+      onQuery: () => meter.query(),
     });
-    c.set("queryCount", () => queries);
+    c.set("queryCount", () => meter.snapshot().queries);
     try {
       const url = new URL(c.req.url);
       const token = url.pathname === "/health" ? null : readSessionToken(c.req.header("cookie") ?? null, config);
@@ -86,7 +82,7 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
       await next();
       if (config.environment !== "production") {
         const counts = meter.snapshot();
-        c.res.headers.set(QUERY_COUNT_HEADER, String(queries));
+        c.res.headers.set(QUERY_COUNT_HEADER, String(counts.queries));
         c.res.headers.set(WAVE_COUNT_HEADER, String(counts.waves));
         c.res.headers.set(SETUP_COUNT_HEADER, String(counts.setups));
       }

@@ -52,10 +52,21 @@ const mapAppErrors = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
+/**
+ * The workspaces read with the session (ADR 016) describe the request's start. A mutation may change them (a
+ * rename, a role, notifications read) and Remix renders a form POST's page in the same request, so after any
+ * mutation later calls read them from the database again.
+ */
+const forgetSessionWorkspacesAfterMutation = t.middleware(async ({ ctx, type, next }) => {
+  const result = await next();
+  if (type === "mutation" && ctx.auth) ctx.auth.memberships = undefined;
+  return result;
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(mapAppErrors);
+export const publicProcedure = t.procedure.use(mapAppErrors).use(forgetSessionWorkspacesAfterMutation);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.auth) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in to continue." });

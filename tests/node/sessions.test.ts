@@ -90,7 +90,16 @@ describe("session with memberships (ADR 016)", () => {
     t.resetQueryCount();
     const session = await validateSessionToken({ db: t.db, token, clock: () => new Date() });
     expect(t.queryCount()).toBe(1);
-    expect(session?.memberships).toEqual([{ workspaceId: studio.id, role: "viewer" }]);
+    expect(session?.memberships).toEqual([
+      {
+        workspaceId: studio.id,
+        name: studio.name,
+        role: "viewer",
+        billingStatus: "none",
+        graceUntil: null,
+        unreadNotifications: 0,
+      },
+    ]);
 
     // The membership check costs nothing: only the procedure's own read runs.
     const { api } = callerFor(t.db, session);
@@ -106,6 +115,8 @@ describe("session with memberships (ADR 016)", () => {
     await expect(
       api.workspaces.inviteMember({ workspaceId: studio.id, email: "x@example.test", role: "viewer" }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // A mutation may change what was read with the session, so later calls in the request read it again.
+    expect(session?.memberships).toBeUndefined();
     const elsewhere = await createWorkspace(t.db, owner, "Elsewhere");
     await expect(api.podcasts.listShows({ workspaceId: elsewhere.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });

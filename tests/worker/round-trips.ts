@@ -41,8 +41,10 @@ export const trpcQuery = (path: string, input: unknown, cookie?: string) => {
 };
 
 /**
- * The one-line budget check: sequential database waves and connection setups of one request, exactly (a change
- * that adds one fails; one that removes one updates the budget). Counts, never time (ADR 016).
+ * The one-line budget check: sequential database waves and connection setups of one request, at most the budget
+ * (a change that adds one fails). Counts, never time (ADR 016). Chains running side by side can be counted one
+ * wave high when their answers interleave (db/round-trips.ts overcounts, never undercounts), so budgets are
+ * ceilings, not exact figures.
  *
  *   await expectRoundTrips(page(`/w/${id}/shows`, cookie), { waves: 2, setups: 0 });
  */
@@ -51,9 +53,9 @@ export async function expectRoundTrips(
   budget: RoundTrips & { status?: number },
 ): Promise<Measured> {
   const measured = await request;
-  expect(
-    { label: measured.label, status: measured.status, waves: measured.waves, setups: measured.setups },
-    `${measured.label} (${measured.queries} queries)`,
-  ).toEqual({ label: measured.label, status: budget.status ?? 200, waves: budget.waves, setups: budget.setups });
+  const what = `${measured.label} (${measured.queries} queries, ${measured.waves} waves, ${measured.setups} setups)`;
+  expect(measured.status, what).toBe(budget.status ?? 200);
+  expect(measured.waves, `${what}: waves`).toBeLessThanOrEqual(budget.waves);
+  expect(measured.setups, `${what}: connection setups`).toBeLessThanOrEqual(budget.setups);
   return measured;
 }

@@ -1,8 +1,9 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, sessions, users, type Role } from "../../../db/schema";
+import { sessions, users } from "../../../db/schema";
 import { constantTimeEqual, randomToken, sha256Hex } from "../../lib/crypto";
 import type { Clock } from "../../lib/clock";
+import { parseShellWorkspaces, shellWorkspacesJson, type ShellWorkspace } from "../workspaces/workspaces";
 
 /** Sliding expiry: a session unused for this long is dead. */
 export const SESSION_INACTIVITY_SECONDS = 30 * 24 * 3600;
@@ -18,20 +19,15 @@ export interface SessionUser {
   emailVerified: boolean;
 }
 
-export interface SessionMembership {
-  workspaceId: string;
-  role: Role;
-}
-
 export interface ValidSession {
   sessionId: string;
   user: SessionUser;
   /**
-   * The user's workspaces and roles, read in the same statement as the session (ADR 016), so workspaceProcedure
-   * authorizes without another round trip. Absent when a session was built without them (in-process tests);
-   * then the membership is read from the database.
+   * The user's workspaces with their roles and the shell's data, read in the same statement as the session
+   * (ADR 016), so workspaceProcedure authorizes and the layout renders without another round trip. Absent when a
+   * session was built without them (in-process tests); then both are read from the database.
    */
-  memberships?: readonly SessionMembership[];
+  memberships?: readonly ShellWorkspace[];
 }
 
 export interface RequestMeta {
@@ -61,7 +57,7 @@ export function isSessionExpired(session: { createdAt: Date; lastSeenAt: Date },
 }
 
 /**
- * Resolves a cookie token to its session, user and memberships in one statement, or null. Expired sessions are
+ * Resolves a cookie token to its session, user and workspaces (memberships and shell data) in one statement, or null. Expired sessions are
  * deleted on sight. The sliding-expiry refresh is handed to `background` (the Worker's waitUntil) when given, so it
  * never adds a round trip before the page.
  */
@@ -73,12 +69,8 @@ export async function validateSessionToken(opts: {
 }): Promise<ValidSession | null> {
   const [id, secret] = opts.token.split(".");
   if (!id || !secret) return null;
-  const userMemberships = sql<SessionMembership[]>`coalesce((
-    select json_agg(json_build_object('workspaceId', ${memberships.workspaceId}, 'role', ${memberships.role}))
-    from ${memberships} where ${memberships.userId} = ${users.id}
-  ), '[]'::json)`;
   const [row] = await opts.db
-    .select({ session: sessions, user: users, memberships: userMemberships })
+    .select({ session: sessions, user: users, memberships: shellWorkspacesJson(users.id) })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, id))
@@ -102,7 +94,7 @@ export async function validateSessionToken(opts: {
       name: row.user.name,
       emailVerified: row.user.emailVerifiedAt !== null,
     },
-    memberships: row.memberships,
+    memberships: parseShellWorkspaces(row.memberships),
   };
 }
 

@@ -54,7 +54,8 @@ function meteredFetch(url: string, init: RequestInit & { [METER_KEY]?: RoundTrip
   const { [METER_KEY]: meter, ...rest } = init;
   if (!meter) return fetch(url, rest);
   // drizzle logs each statement it runs, but not the statements of a batch: count those here.
-  const batched = typeof rest.body === "string" ? (JSON.parse(rest.body) as { queries?: unknown[] }).queries : undefined;
+  const batched =
+    typeof rest.body === "string" ? (JSON.parse(rest.body) as { queries?: unknown[] }).queries : undefined;
   for (let i = 0; i < (batched?.length ?? 0); i++) meter.query();
   return meter.track(() => fetch(url, rest));
 }

@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: starts the app on loopback (the same stack as `npm run dev`) and prints latency percentiles
- * and database queries per request for the SSR dashboard, a tRPC query and /health. Figures, not assertions:
- * tests assert query counts; this reports time.
+ * `npm run bench`: starts the app on loopback (the same stack as `npm run dev`) and prints, per page, database
+ * queries, connection setups, sequential waves and latency percentiles, for the HTTP read path (ADR 016) and the
+ * previous per-request WebSocket pool side by side, with no added database latency and with an injected 50 ms
+ * round trip on the database hop (the local proxy adds it; a new WebSocket costs three). Figures, not assertions:
+ * tests/worker/round-trip-budgets.test.ts asserts the counts; this reports time.
  * Then uploads: throughput of a 200 MiB file through the multipart path, and upload-complete -> transcription job.
  * Then social publishing: how late Sandbox posts go out after their scheduled minute (cron + queue + consumer).
  * Then the edge cache: a 300-episode show's feed, requests/s from the cache and rendered; and start-up CPU.
@@ -14,16 +16,23 @@ import { neonConfig } from "@neondatabase/serverless";
 import ws from "ws";
 import { createDb } from "../db/client";
 import { insertPublishedEpisode, insertShow } from "../tests/support/podcasts";
-import { startApp, type RunningApp } from "./app-process";
+import { startApp, sleep, type RunningApp } from "./app-process";
 import { measureStartupCpu } from "./startup-cpu";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
-const WARMUP = 20;
-const QUERY_COUNT_HEADER = "x-greenroom-db-queries";
+/** Iterations with the injected round trip, where each request takes hundreds of milliseconds. */
+const RTT_ITERATIONS = Number(process.env.BENCH_RTT_ITERATIONS ?? 40);
+const WARMUP = 5;
+const DB_RTTS_MS = (process.env.BENCH_DB_RTT_MS ?? "0,50").split(",").map(Number);
+/** BENCH_PAGES_ONLY=1 skips the upload and social publishing parts. */
+const PAGES_ONLY = Boolean(process.env.BENCH_PAGES_ONLY);
+const READ_PATHS = ["http", "websocket"] as const;
 
 interface Sample {
   ms: number;
   queries: number;
+  waves: number;
+  setups: number;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -31,70 +40,153 @@ const percentile = (sorted: number[], p: number) =>
 
 async function measure(url: string, init: RequestInit): Promise<Sample> {
   const start = performance.now();
-  const response = await fetch(url, init);
+  const response = await fetch(url, { ...init, redirect: "manual" });
   await response.arrayBuffer();
   const ms = performance.now() - start;
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  return { ms, queries: Number(response.headers.get(QUERY_COUNT_HEADER) ?? NaN) };
+  if (response.status >= 400) throw new Error(`${url} answered ${response.status}`);
+  const header = (name: string) => Number(response.headers.get(`x-greenroom-db-${name}`) ?? NaN);
+  return { ms, queries: header("queries"), waves: header("waves"), setups: header("setups") };
 }
 
 async function main() {
   // The transcription provider is a loopback server speaking OpenAI's protocol, so the queue consumer runs.
   const provider = fakeOpenAi({ apiKey: "sk-bench" });
   const providerUrl = await provider.start();
-  console.log("Starting the app (PGlite + wrangler dev)…");
-  const app = await startApp({
-    vars: { TRANSCRIPTION_PROVIDERS: "openai", OPENAI_BASE_URL: providerUrl, OPENAI_API_KEY: "sk-bench" },
-  });
   try {
-    const email = `bench-${Date.now()}@example.test`;
-    const signUp = await fetch(`${app.baseUrl}/api/trpc/auth.signUp`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: app.baseUrl },
-      body: JSON.stringify({ json: { name: "Bench Owner", email, password: "a long passphrase" } }),
-    });
-    if (!signUp.ok) throw new Error(`sign up failed: ${signUp.status} ${await signUp.text()}`);
-    const cookie = signUp.headers
-      .getSetCookie()
-      .find((c) => c.startsWith("greenroom_session="))!
-      .split(";")[0];
-    const { workspaceId } = ((await signUp.json()) as { result: { data: { json: { workspaceId: string } } } }).result
-      .data.json;
-    const overviewInput = encodeURIComponent(JSON.stringify({ json: { workspaceId } }));
+    for (const [index, rtt] of DB_RTTS_MS.entries()) {
+      console.log(`\nStarting the app (PGlite + wrangler dev), database round trip +${rtt} ms…`);
+      process.env.GREENROOM_DB_RTT_MS = String(rtt);
+      const app = await startApp({
+        vars: { TRANSCRIPTION_PROVIDERS: "openai", OPENAI_BASE_URL: providerUrl, OPENAI_API_KEY: "sk-bench" },
+      });
+      try {
+        const session = await seed(app.baseUrl);
+        await benchPages(app.baseUrl, session, rtt);
+        if (index === 0 && !PAGES_ONLY) {
+          await benchUploads(app.baseUrl, session.cookie, session.workspaceId);
+          await benchSocialPublishing(app.baseUrl, session.cookie, session.workspaceId);
+          await benchFeedEdgeCache(app, session.workspaceId);
+        }
+      } finally {
+        await app.stop();
+      }
+    }
+    benchStartupCpu();
+    console.log("\nLocal figures include PGlite (WASM, one serialised backend) and the local proxy; Neon differs.");
+  } finally {
+    await provider.stop();
+  }
+}
 
-    const cases: { name: string; url: string; init: RequestInit }[] = [
-      { name: "SSR dashboard  GET /w/:id", url: `${app.baseUrl}/w/${workspaceId}`, init: { headers: { cookie } } },
-      {
-        name: "tRPC query     workspaces.getOverview",
-        url: `${app.baseUrl}/api/trpc/workspaces.getOverview?input=${overviewInput}`,
-        init: { headers: { cookie } },
-      },
-      { name: "health         GET /health", url: `${app.baseUrl}/health`, init: {} },
-    ];
+// ------------------------------------------------------------------------------------------------ Pages
 
-    console.log(`\n${ITERATIONS} sequential requests each after ${WARMUP} warm-up requests, loopback, 1 client\n`);
-    console.log(
-      `${"case".padEnd(42)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"mean ms".padStart(8)} ${"queries/req".padStart(12)}`,
+interface Seeded {
+  cookie: string;
+  workspaceId: string;
+  showId: string;
+  episodeId: string;
+  transcriptId: string | null;
+}
+
+/** An owner with a show, a published episode with audio, and (once the consumer has run) its transcript. */
+async function seed(baseUrl: string): Promise<Seeded> {
+  const email = `bench-${Date.now()}@example.test`;
+  const signUp = await fetch(`${baseUrl}/api/trpc/auth.signUp`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseUrl },
+    body: JSON.stringify({ json: { name: "Bench Owner", email, password: "a long passphrase" } }),
+  });
+  if (!signUp.ok) throw new Error(`sign up failed: ${signUp.status} ${await signUp.text()}`);
+  const cookie = signUp.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("greenroom_session="))!
+    .split(";")[0];
+  const { workspaceId } = ((await signUp.json()) as { result: { data: { json: { workspaceId: string } } } }).result.data
+    .json;
+  const call = <T>(path: string, input: object, kind: "query" | "mutation" = "mutation") =>
+    procedure<T>(baseUrl, cookie, path, { workspaceId, ...input }, kind).then((r) => r.data);
+
+  const file = markedWav(2);
+  const upload = await call<UploadSession>("media.createUpload", {
+    filename: "bench-episode.wav",
+    contentType: "audio/wav",
+    size: file.byteLength,
+  });
+  await sendParts(baseUrl, upload, file);
+  await call("media.completeUpload", { mediaId: upload.mediaId });
+  const show = await call<{ id: string }>("podcasts.createShow", {
+    title: "Bench Show",
+    category: "Technology",
+    language: "en",
+  });
+  const episode = await call<{ id: string }>("podcasts.createEpisode", {
+    showId: show.id,
+    title: "Bench episode",
+    audioMediaId: upload.mediaId,
+  });
+  await call("podcasts.updateEpisode", { episodeId: episode.id, status: "published" });
+  let transcriptId: string | null = null;
+  for (let i = 0; i < 60 && !transcriptId; i++) {
+    const job = await call<{ transcriptId: string | null }>(
+      "transcripts.getJobForMedia",
+      { mediaId: upload.mediaId },
+      "query",
     );
-    for (const c of cases) {
-      for (let i = 0; i < WARMUP; i++) await measure(c.url, c.init);
+    transcriptId = job.transcriptId;
+    if (!transcriptId) await sleep(500);
+  }
+  return { cookie, workspaceId, showId: show.id, episodeId: episode.id, transcriptId };
+}
+
+async function benchPages(baseUrl: string, s: Seeded, rtt: number) {
+  const w = `/w/${s.workspaceId}`;
+  const overviewInput = encodeURIComponent(JSON.stringify({ json: { workspaceId: s.workspaceId } }));
+  const signedIn: [string, string][] = [
+    ["dashboard", w],
+    ["shows list", `${w}/shows`],
+    ["show page", `${w}/shows/${s.showId}`],
+    ["episode page", `${w}/episodes/${s.episodeId}`],
+    ...(s.transcriptId ? [["transcript page", `${w}/transcripts/${s.transcriptId}`] as [string, string]] : []),
+    ["billing", `${w}/billing`],
+    ["media", `${w}/media`],
+    ["posts", `${w}/social/posts`],
+    ["tRPC getOverview", `/api/trpc/workspaces.getOverview?input=${overviewInput}`],
+  ];
+  const anonymous: [string, string][] = [
+    ["public show", `/p/${s.showId}`],
+    ["public episode", `/p/${s.showId}/${s.episodeId}`],
+    ["RSS feed", `/feeds/${s.showId}.xml`],
+    ["health", "/health"],
+  ];
+  const iterations = rtt > 0 ? RTT_ITERATIONS : ITERATIONS;
+  console.log(
+    `\nPages, database round trip +${rtt} ms: ${iterations} sequential requests each after ${WARMUP} warm-up, 1 client`,
+  );
+  console.log(
+    "production round trips = waves + 3 x setups (a new WebSocket costs TCP, TLS and the upgrade before its query)\n",
+  );
+  console.log(
+    `${"page".padEnd(18)} ${"path".padEnd(10)} ${"queries".padStart(7)} ${"setups".padStart(6)} ${"waves".padStart(5)} ${"prod RT".padStart(7)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}`,
+  );
+  const cases = [
+    ...signedIn.map(([name, path]) => ({ name, path, cookie: s.cookie })),
+    ...anonymous.map(([name, path]) => ({ name, path, cookie: undefined })),
+  ];
+  for (const c of cases) {
+    for (const readPath of READ_PATHS) {
+      const headers: Record<string, string> = { "x-greenroom-db-read-path": readPath };
+      if (c.cookie) headers.cookie = c.cookie;
+      const url = `${baseUrl}${c.path}`;
+      for (let i = 0; i < WARMUP; i++) await measure(url, { headers });
       const samples: Sample[] = [];
-      for (let i = 0; i < ITERATIONS; i++) samples.push(await measure(c.url, c.init));
-      const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
-      const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-      const queries = [...new Set(samples.map((s) => s.queries))].join("/");
+      for (let i = 0; i < iterations; i++) samples.push(await measure(url, { headers }));
+      const sorted = samples.map((x) => x.ms).sort((a, b) => a - b);
+      const distinct = (pick: (x: Sample) => number) => [...new Set(samples.map(pick))].join("/");
+      const roundTrips = distinct((x) => x.waves + 3 * x.setups);
       console.log(
-        `${c.name.padEnd(42)} ${percentile(sorted, 50).toFixed(1).padStart(8)} ${percentile(sorted, 99).toFixed(1).padStart(8)} ${mean.toFixed(1).padStart(8)} ${queries.padStart(12)}`,
+        `${c.name.padEnd(18)} ${readPath.padEnd(10)} ${distinct((x) => x.queries).padStart(7)} ${distinct((x) => x.setups).padStart(6)} ${distinct((x) => x.waves).padStart(5)} ${roundTrips.padStart(7)} ${percentile(sorted, 50).toFixed(1).padStart(8)} ${percentile(sorted, 99).toFixed(1).padStart(8)}`,
       );
     }
-    await benchUploads(app.baseUrl, cookie, workspaceId);
-    await benchSocialPublishing(app.baseUrl, cookie, workspaceId);
-    await benchFeedEdgeCache(app, workspaceId);
-    benchStartupCpu();
-    console.log("\nLocal figures include PGlite (WASM, one serialised backend) and the WebSocket proxy; Neon differs.");
-  } finally {
-    await app.stop();
-    await provider.stop();
   }
 }
 
@@ -126,7 +218,7 @@ async function procedure<T>(baseUrl: string, cookie: string, path: string, input
           body: JSON.stringify({ json: input }),
         });
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  const queries = Number(response.headers.get(QUERY_COUNT_HEADER) ?? NaN);
+  const queries = Number(response.headers.get("x-greenroom-db-queries") ?? NaN);
   return { data: ((await response.json()) as { result: { data: { json: T } } }).result.data.json, queries };
 }
 
@@ -323,6 +415,7 @@ Social publishing, ${posts.length} Sandbox posts due at ${SOCIAL_MINUTES} consec
 const FEED_EPISODES = 300;
 const FEED_SECONDS = Number(process.env.BENCH_FEED_SECONDS ?? 5);
 const FEED_CLIENTS = 4;
+const QUERY_COUNT_HEADER = "x-greenroom-db-queries";
 
 /** Requests/s of `FEED_CLIENTS` clients polling for `FEED_SECONDS`; `url(i)` varies the request per iteration. */
 async function pollFor(url: (i: number) => string, headers: Record<string, string> = {}) {

@@ -26,10 +26,10 @@ if (!databaseUrl) {
 // Node has no WebSocket the driver can use; set it here (a Node-only entry) so `ws` never enters the Worker bundle.
 neonConfig.webSocketConstructor = ws;
 
-const { db, close } = createDb({ databaseUrl, localProxy: process.env.LOCAL_DB_PROXY || undefined });
+const { sessionDb, close } = createDb({ databaseUrl, localProxy: process.env.LOCAL_DB_PROXY || undefined });
 try {
-  // createDb returns the driver-neutral Database type; underneath it is a neon-serverless drizzle instance.
-  await migrate(db as unknown as NeonDatabase<Schema>, { migrationsFolder: MIGRATIONS_FOLDER });
+  // Migrations run in an interactive transaction: the WebSocket-pool (neon-serverless) drizzle instance.
+  await migrate(sessionDb() as unknown as NeonDatabase<Schema>, { migrationsFolder: MIGRATIONS_FOLDER });
   console.log(`db:migrate: migrations/ applied to ${new URL(databaseUrl).host}.`);
 } catch (error) {
   console.error("db:migrate: failed:", error);

@@ -302,6 +302,8 @@ async function main(): Promise<void> {
       host: HOST,
       port: PG_PORT,
       proxyPort: PG_PROXY_PORT,
+      // The bench's model of the edge-to-region hop (ADR 016); 0 unless set.
+      latencyMs: Number(process.env.GREENROOM_DB_RTT_MS ?? 0),
     });
     database = await db;
   } catch (error) {

@@ -1,9 +1,10 @@
 /**
- * The embedded local Postgres: PGlite served over TCP by pglite-socket, plus a WebSocket-to-TCP proxy that plays
- * the role of Neon's proxy, so code inside workerd reaches it with the production driver (@neondatabase/serverless)
- * configured through db/client.ts `localProxy`.
+ * The embedded local Postgres: PGlite served over TCP by pglite-socket, plus a proxy that plays the role of Neon's
+ * (WebSocket-to-TCP at /v2, and Neon's HTTP query endpoint at /sql), so code inside workerd reaches it with the
+ * production drivers (@neondatabase/serverless) configured through db/client.ts `localProxy`.
  *
  *   workerd/Node ──ws://HOST:PROXYPORT/v2?address=HOST:PORT──> proxy ──TCP──> PGLiteSocketServer ──> PGlite
+ *   workerd/Node ──POST http://HOST:PROXYPORT/sql (ADR 016)──> proxy ──(its own /v2 session)──> PGlite
  */
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer, type IncomingMessage } from "node:http";
@@ -15,6 +16,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
+import { handleSqlOverHttp, localSqlPool } from "./local-sql-http";
 
 const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "migrations");
 
@@ -33,6 +35,8 @@ export interface LocalDatabaseOptions {
   migrate?: boolean;
   /** Simultaneous client connections pglite-socket accepts; default 100 (pglite-socket's own default is 1). */
   maxConnections?: number;
+  /** Extra database round-trip time the proxy adds, to model the edge-to-region hop (bench). Default 0. */
+  latencyMs?: number;
 }
 
 export interface LocalDatabase {
@@ -97,7 +101,7 @@ export async function startLocalDatabase(opts: LocalDatabaseOptions = {}): Promi
     await listenOrExplain(socketServer.start(), host, opts.port ?? 0, "Postgres");
     const pgPort = Number(socketServer.getServerConn().split(":").pop());
 
-    proxy = await startProxy(host, opts.proxyPort ?? 0, { host, port: pgPort });
+    proxy = await startProxy(host, opts.proxyPort ?? 0, { host, port: pgPort }, { latencyMs: opts.latencyMs });
 
     return {
       pglite,
@@ -187,17 +191,40 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-/** Also fronts the throwaway real Postgres server of tests/support/postgres-server.ts. */
-export async function startProxy(host: string, port: number, target: { host: string; port: number }): Promise<Proxy> {
+/**
+ * Also fronts the throwaway real Postgres server of tests/support/postgres-server.ts. `latencyMs` delays every
+ * client-to-database message by that much, so each sequential round trip costs it, as the edge-to-region hop does;
+ * a new WebSocket costs three (TCP, TLS, upgrade on Neon), modelled as a delayed upgrade.
+ */
+export async function startProxy(
+  host: string,
+  port: number,
+  target: { host: string; port: number },
+  opts: { latencyMs?: number } = {},
+): Promise<Proxy> {
   // Never an open relay: the only address a client may name is the one target server.
   const allowed = new Set([`${target.host}:${target.port}`]);
   if (target.host === "127.0.0.1") allowed.add(`localhost:${target.port}`);
+  const latencyMs = opts.latencyMs ?? 0;
 
   const bridges = new Set<{ ws: WebSocket; tcp: Socket }>();
   const wss = new WebSocketServer({ noServer: true });
-  const server = createHttpServer((_req, res) => {
+  // /sql sessions reach the database through a WebSocket proxy of their own: this one when it adds no latency,
+  // else a second one without it, so an HTTP query costs exactly one injected round trip.
+  let sqlPool: ReturnType<typeof localSqlPool> | undefined;
+  let sqlProxy: Proxy | undefined;
+  const openSqlPool = async () => {
+    if (latencyMs > 0) sqlProxy ??= await startProxy(host, 0, target);
+    return (sqlPool ??= localSqlPool({ target, proxy: `${host}:${sqlProxy?.port ?? listeningPort()}` }));
+  };
+  const server = createHttpServer((req, res) => {
+    if (req.method === "POST" && new URL(req.url ?? "/", "http://proxy.invalid").pathname === "/sql") {
+      void openSqlPool().then((pool) => handleSqlOverHttp(req, res, { pool, allowed, latencyMs }));
+      return;
+    }
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required\n");
   });
+  const listeningPort = () => (server.address() as { port: number }).port;
 
   server.on("upgrade", (req: IncomingMessage, socket, head) => {
     socket.on("error", () => socket.destroy()); // a client vanishing mid-handshake must not crash the dev server
@@ -211,11 +238,14 @@ export async function startProxy(host: string, port: number, target: { host: str
     if (!allowed.has(address)) {
       return refuse("403 Forbidden", `address "${address}" is not the local database (${[...allowed].join(" or ")})`);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const bridge = { ws, tcp: connect(target.port, target.host) };
-      bridges.add(bridge);
-      bridgeConnection(bridge.ws, bridge.tcp, () => bridges.delete(bridge));
-    });
+    const upgrade = () =>
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const bridge = { ws, tcp: connect(target.port, target.host) };
+        bridges.add(bridge);
+        bridgeConnection(bridge.ws, bridge.tcp, () => bridges.delete(bridge), latencyMs);
+      });
+    if (latencyMs > 0) setTimeout(upgrade, 3 * latencyMs);
+    else upgrade();
   });
 
   await listenOrExplain(
@@ -233,6 +263,8 @@ export async function startProxy(host: string, port: number, target: { host: str
   return {
     port: address.port,
     close: async () => {
+      await sqlPool?.end();
+      await sqlProxy?.close();
       for (const { ws, tcp } of bridges) {
         ws.terminate();
         tcp.destroy();
@@ -245,7 +277,7 @@ export async function startProxy(host: string, port: number, target: { host: str
   };
 }
 
-function bridgeConnection(ws: WebSocket, tcp: Socket, onClosed: () => void): void {
+function bridgeConnection(ws: WebSocket, tcp: Socket, onClosed: () => void, latencyMs = 0): void {
   const frontend = new FrontendMessageStream();
   let closed = false;
   // `end()` (not destroy) on the TCP side lets bytes already written reach PGlite before the FIN.
@@ -268,7 +300,21 @@ function bridgeConnection(ws: WebSocket, tcp: Socket, onClosed: () => void): voi
     closeBoth(1011, "database connection error");
   });
 
+  // Delayed messages keep their order: each waits for the one before it, then for the latency.
+  let delivered = Promise.resolve();
   ws.on("message", (data: RawData, isBinary: boolean) => {
+    if (latencyMs > 0) {
+      const sentAt = Date.now();
+      delivered = delivered.then(async () => {
+        const wait = latencyMs - (Date.now() - sentAt);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        onMessage(data, isBinary);
+      });
+      return;
+    }
+    onMessage(data, isBinary);
+  });
+  const onMessage = (data: RawData, isBinary: boolean) => {
     if (closed) return;
     if (!isBinary) return closeBoth(1003, "binary frames only");
     for (const step of frontend.feed(toBuffer(data))) {
@@ -276,7 +322,7 @@ function bridgeConnection(ws: WebSocket, tcp: Socket, onClosed: () => void): voi
       else if (step.kind === "reply") ws.send(step.bytes, { binary: true });
       else return closeBoth(1000, step.reason);
     }
-  });
+  };
   ws.on("close", () => closeBoth());
   ws.on("error", () => closeBoth(1011, "websocket error"));
 }

@@ -1,7 +1,7 @@
 import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context } from "hono";
-import { createDb } from "../db/client";
+import { createDb, RoundTripMeter } from "../db/client";
 import { appConfigFromEnv, type Env } from "./env";
 import { capRequestBody, formBodiesOnly, MAX_REQUEST_BODY_BYTES } from "./http/body-limit";
 import { refuseMisconfigured } from "./http/configuration-guard";
@@ -27,6 +27,16 @@ type HonoEnv = { Bindings: Env; Variables: { trpc: TrpcContext; queryCount: () =
 /** tRPC refuses batches larger than this, so one request cannot fan out into unbounded work. */
 export const MAX_BATCH_SIZE = 10;
 export const QUERY_COUNT_HEADER = "x-greenroom-db-queries";
+/** Sequential database waves and connection setups of the request (db/round-trips.ts); local tools only. */
+export const WAVE_COUNT_HEADER = "x-greenroom-db-waves";
+export const SETUP_COUNT_HEADER = "x-greenroom-db-setups";
+/** With local tools on, a request may ask for the pre-ADR-016 WebSocket read path, so the bench compares both. */
+const READ_PATH_HEADER = "x-greenroom-db-read-path";
+
+function readPathOf(env: Env, requested: string | undefined): Env["DB_READ_PATH"] {
+  if (appConfigFromEnv(env).localTools && requested === "websocket") return "websocket";
+  return env.DB_READ_PATH;
+}
 
 export function createApp(opts: { remixBuild: ServerBuild }) {
   const app = new Hono<HonoEnv>();
@@ -43,21 +53,31 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
   // Public feeds and pages come from this colo's cache before any database work (docs/decisions/017).
   app.use("*", publicEdgeCache);
 
-  // One Postgres pool per request, ended after the response; the session is resolved once and shared by
-  // tRPC and Remix. Outside production the query count is exposed for tests and the benchmark.
+  // One database handle per request (HTTP reads, a WebSocket pool only if a transaction asks), ended after the
+  // response; the session is resolved once and shared by tRPC and Remix. With local tools on (development, test)
+  // the request's queries, waves and connection setups are exposed for tests and the benchmark.
   app.use("*", async (c, next) => {
     const config = appConfigFromEnv(c.env);
-    let queries = 0;
+    const meter = new RoundTripMeter();
     const handle = createDb({
       databaseUrl: c.env.DATABASE_URL,
       localProxy: c.env.LOCAL_DB_PROXY,
-      onQuery: () => void queries++,
+      readPath: readPathOf(c.env, c.req.header(READ_PATH_HEADER)),
+      meter,
+      onQuery: () => meter.query(),
     });
-    c.set("queryCount", () => queries);
+    c.set("queryCount", () => meter.snapshot().queries);
     try {
       const url = new URL(c.req.url);
       const token = url.pathname === "/health" ? null : readSessionToken(c.req.header("cookie") ?? null, config);
-      const auth = token ? await validateSessionToken({ db: handle.db, token, clock: systemClock }) : null;
+      const auth = token
+        ? await validateSessionToken({
+            db: handle.db,
+            token,
+            clock: systemClock,
+            background: (work) => c.executionCtx.waitUntil(work),
+          })
+        : null;
       c.set("trpc", {
         db: handle.db,
         env: c.env,
@@ -68,7 +88,12 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
         responseHeaders: new Headers(),
       });
       await next();
-      if (config.localTools) c.res.headers.set(QUERY_COUNT_HEADER, String(queries));
+      if (config.localTools) {
+        const counts = meter.snapshot();
+        c.res.headers.set(QUERY_COUNT_HEADER, String(counts.queries));
+        c.res.headers.set(WAVE_COUNT_HEADER, String(counts.waves));
+        c.res.headers.set(SETUP_COUNT_HEADER, String(counts.setups));
+      }
     } finally {
       c.executionCtx.waitUntil(handle.close());
     }

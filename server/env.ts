@@ -9,6 +9,8 @@ export interface Env {
   DATABASE_URL: string;
   /** host:port of the local WebSocket-to-TCP proxy; never set in production. */
   LOCAL_DB_PROXY?: string;
+  /** "http" (default) or "websocket": how reads reach Postgres (ADR 016); the bench compares both. */
+  DB_READ_PATH?: "http" | "websocket";
   EMAIL_PROVIDER: "outbox" | "resend";
   EMAIL_FROM: string;
   RESEND_API_KEY?: string;

@@ -85,7 +85,7 @@ export const publicEdgeCache = createMiddleware<{ Bindings: Env }>(async (c, nex
     headers.set("cache-control", headers.get(CLIENT_CACHE_CONTROL) ?? "public");
     headers.delete(CLIENT_CACHE_CONTROL);
     headers.set(CACHE_STATUS_HEADER, "HIT");
-    if (config.environment !== "production") headers.set("x-greenroom-db-queries", "0");
+    if (config.localTools) headers.set("x-greenroom-db-queries", "0");
     const unchanged = matchesEtag(request.headers.get("if-none-match"), headers.get("etag") ?? "");
     if (unchanged) await hit.body?.cancel();
     return answer({ request, headers, body: unchanged ? null : await hit.arrayBuffer(), status: hit.status });

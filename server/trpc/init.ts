@@ -4,7 +4,7 @@ import superjson from "superjson";
 import { z } from "zod";
 import { rowId } from "../lib/text";
 import { AppError, type AppErrorCode } from "../lib/errors";
-import { authorizeWorkspace } from "../services/workspaces/workspaces";
+import { authorizeMembership, authorizeWorkspace } from "../services/workspaces/workspaces";
 import type { Permission } from "../services/workspaces/permissions";
 import type { TrpcContext } from "./context";
 import { describeProcedureError } from "./error-details";
@@ -56,10 +56,21 @@ const mapAppErrors = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
+/**
+ * The workspaces read with the session (ADR 016) describe the request's start. A mutation may change them (a
+ * rename, a role, notifications read) and Remix renders a form POST's page in the same request, so after any
+ * mutation later calls read them from the database again.
+ */
+const forgetSessionWorkspacesAfterMutation = t.middleware(async ({ ctx, type, next }) => {
+  const result = await next();
+  if (type === "mutation" && ctx.auth) ctx.auth.memberships = undefined;
+  return result;
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(mapAppErrors);
+export const publicProcedure = t.procedure.use(mapAppErrors).use(forgetSessionWorkspacesAfterMutation);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.auth) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in to continue." });
@@ -68,18 +79,24 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 
 export const ZWorkspaceInput = z.object({ workspaceId: rowId("Unknown workspace.") });
 
-/** Member with `permission` in `input.workspaceId`; a non-member gets NOT_FOUND, a weaker role FORBIDDEN. */
+/**
+ * Member with `permission` in `input.workspaceId`; a non-member gets NOT_FOUND, a weaker role FORBIDDEN. The
+ * memberships came with the session (one statement per request, ADR 016), so this costs no round trip.
+ */
 export function workspaceProcedure(permission: Permission) {
   return authedProcedure
     .meta({ workspacePermission: permission })
     .input(ZWorkspaceInput)
     .use(async ({ ctx, input, next }) => {
-      const access = await authorizeWorkspace({
-        db: ctx.db,
-        workspaceId: input.workspaceId,
-        userId: ctx.auth.user.id,
-        permission,
-      });
+      const memberships = ctx.auth.memberships;
+      const access = memberships
+        ? authorizeMembership({ memberships, workspaceId: input.workspaceId, permission })
+        : await authorizeWorkspace({
+            db: ctx.db,
+            workspaceId: input.workspaceId,
+            userId: ctx.auth.user.id,
+            permission,
+          });
       return next({ ctx: { access } });
     });
 }

@@ -2,7 +2,9 @@ import { neonConfig } from "@neondatabase/serverless";
 import { sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { createDb, type Database } from "../../db/client";
+import { readBatch } from "../../db/batch";
+import { createDb, RoundTripMeter, type Database } from "../../db/client";
+import { users } from "../../db/schema";
 import { startLocalDatabase, type LocalDatabase } from "../../scripts/local-db";
 
 // Node has no global WebSocket the driver can use here; workerd does. Test-only, like scripts/db-migrate.ts.
@@ -85,6 +87,75 @@ describe("local database through the production driver path", () => {
       { status: "still accepting" },
     ]);
   }, 60_000);
+});
+
+describe("reads over Neon's HTTP protocol, served by the local proxy (ADR 016)", () => {
+  it("counts reads as waves with no connection setup, and opens a WebSocket only for a transaction", async () => {
+    const meter = new RoundTripMeter();
+    const handle = createDb({ databaseUrl: local.databaseUrl, localProxy: local.localProxy, meter });
+    try {
+      const db = handle.db;
+      await Promise.all([rows(db, sql`select 1 as a`), rows(db, sql`select 2 as b`)]);
+      expect(meter.snapshot()).toMatchObject({ waves: 1, setups: 0 });
+      await rows(db, sql`select 3 as c`);
+      expect(meter.snapshot()).toMatchObject({ waves: 2, setups: 0 });
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`select 4`);
+      });
+      // BEGIN, the statement and COMMIT on one new connection.
+      expect(meter.snapshot()).toMatchObject({ waves: 5, setups: 1 });
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("runs a batch as one request in one transaction, typed as drizzle maps it", async () => {
+    const meter = new RoundTripMeter();
+    const handle = createDb({ databaseUrl: local.databaseUrl, localProxy: local.localProxy, meter });
+    try {
+      const db = handle.db;
+      const email = `batch-${Date.now()}@example.test`;
+      await db.insert(users).values({ email, name: "Batch", passwordHash: "x" });
+      const [found, count] = await readBatch(db, [
+        db
+          .select({ email: users.email, createdAt: users.createdAt })
+          .from(users)
+          .where(sql`${users.email} = ${email}`),
+        db.execute(sql`select count(*)::int as n, '{"a":1}'::json as j, '\\x0102'::bytea as b from users`),
+      ]);
+      expect(found).toEqual([{ email, createdAt: expect.any(Date) }]);
+      expect((count as unknown as { rows: unknown[] }).rows).toEqual([
+        { n: expect.any(Number), j: { a: 1 }, b: expect.anything() },
+      ]);
+      expect(meter.snapshot()).toMatchObject({ waves: 2, setups: 0 });
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("returns Postgres errors with their SQLSTATE, as Neon's endpoint does", async () => {
+    await withDb(async (db) => {
+      const email = `twice-${Date.now()}@example.test`;
+      await db.insert(users).values({ email, name: "Once", passwordHash: "x" });
+      const error = await db
+        .insert(users)
+        .values({ email, name: "Twice", passwordHash: "x" })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect((error as { cause?: { code?: string } }).cause?.code).toBe("23505");
+    });
+  });
+
+  it("refuses a connection string naming another database", async () => {
+    const response = await fetch(`http://${local.localProxy}/sql`, {
+      method: "POST",
+      headers: { "neon-connection-string": "postgres://postgres@example.com:5432/postgres" },
+      body: JSON.stringify({ query: "select 1", params: [] }),
+    });
+    expect(response.status).toBe(403);
+  });
 });
 
 describe("WebSocket proxy", () => {

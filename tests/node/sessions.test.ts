@@ -9,7 +9,8 @@ import {
   validateSessionToken,
 } from "../../server/services/auth/sessions";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { createUser } from "../support/factories";
+import { addMember, createUser, createWorkspace } from "../support/factories";
+import { callerFor } from "../support/trpc";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -75,5 +76,68 @@ describe("password hashing", () => {
     expect(await verifyPassword("a long passphrase", hash)).toBe(true);
     expect(await verifyPassword("a long passphrasE", hash)).toBe(false);
     expect(await verifyPassword("a long passphrase", "pbkdf2$whatever")).toBe(false);
+  });
+});
+
+describe("session with memberships (ADR 016)", () => {
+  it("reads the user's memberships in the session's own statement, and workspaceProcedure authorizes from them", async () => {
+    const owner = await createUser(t.db);
+    const viewer = await createUser(t.db);
+    const studio = await createWorkspace(t.db, owner);
+    await addMember(t.db, studio.id, viewer, "viewer");
+    const { token } = await createSession({ db: t.db, userId: viewer.id, meta, now: new Date() });
+
+    t.resetQueryCount();
+    const session = await validateSessionToken({ db: t.db, token, clock: () => new Date() });
+    expect(t.queryCount()).toBe(1);
+    expect(session?.memberships).toEqual([
+      {
+        workspaceId: studio.id,
+        name: studio.name,
+        role: "viewer",
+        billingStatus: "none",
+        graceUntil: null,
+        unreadNotifications: 0,
+      },
+    ]);
+
+    // The membership check costs nothing: only the procedure's own read runs.
+    const { api } = callerFor(t.db, session);
+    t.resetQueryCount();
+    await api.podcasts.listShows({ workspaceId: studio.id });
+    const withSession = t.queryCount();
+    const { api: withoutMemberships } = callerFor(t.db, { ...session!, memberships: undefined });
+    t.resetQueryCount();
+    await withoutMemberships.podcasts.listShows({ workspaceId: studio.id });
+    expect(t.queryCount()).toBe(withSession + 1);
+
+    // Same rule as the query: a weaker role is FORBIDDEN, another tenant's workspace NOT_FOUND.
+    await expect(
+      api.workspaces.inviteMember({ workspaceId: studio.id, email: "x@example.test", role: "viewer" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // A mutation may change what was read with the session, so later calls in the request read it again.
+    expect(session?.memberships).toBeUndefined();
+    const elsewhere = await createWorkspace(t.db, owner, "Elsewhere");
+    await expect(api.podcasts.listShows({ workspaceId: elsewhere.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("hands the sliding-expiry refresh to the background when asked, so the page does not wait for it", async () => {
+    const user = await createUser(t.db);
+    const start = Date.now();
+    const { token, sessionId } = await createSession({ db: t.db, userId: user.id, meta, now: new Date(start) });
+    const later = new Date(start + 2 * 3600 * 1000);
+    const background: Promise<unknown>[] = [];
+    t.resetQueryCount();
+    const session = await validateSessionToken({
+      db: t.db,
+      token,
+      clock: () => later,
+      background: (w) => background.push(w),
+    });
+    expect(session?.sessionId).toBe(sessionId);
+    expect(background).toHaveLength(1);
+    await Promise.all(background);
+    const [row] = await t.db.select().from(sessions).where(eq(sessions.id, sessionId));
+    expect(row.lastSeenAt).toEqual(later);
   });
 });

@@ -103,8 +103,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     const connect = (opts: { onQuery?: (sql: string) => void } = {}) =>
       createDb({ databaseUrl, localProxy, onQuery: opts.onQuery });
     handle = connect();
-    // createDb returns the driver-neutral type; underneath it is a neon-serverless drizzle instance.
-    await migrate(handle.db as unknown as NeonDatabase<Schema>, { migrationsFolder: MIGRATIONS_FOLDER });
+    // Migrations run in an interactive transaction: the WebSocket-pool (neon-serverless) drizzle instance.
+    await migrate(handle.sessionDb() as unknown as NeonDatabase<Schema>, { migrationsFolder: MIGRATIONS_FOLDER });
     return { databaseUrl, localProxy, db: handle.db, connect, stop };
   } catch (error) {
     await stop();

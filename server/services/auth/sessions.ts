@@ -3,6 +3,7 @@ import type { DbOrTx } from "../../../db/client";
 import { sessions, users } from "../../../db/schema";
 import { constantTimeEqual, randomToken, sha256Hex } from "../../lib/crypto";
 import type { Clock } from "../../lib/clock";
+import { parseShellWorkspaces, shellWorkspacesJson, type ShellWorkspace } from "../workspaces/workspaces";
 
 /** Sliding expiry: a session unused for this long is dead. */
 export const SESSION_INACTIVITY_SECONDS = 30 * 24 * 3600;
@@ -21,6 +22,12 @@ export interface SessionUser {
 export interface ValidSession {
   sessionId: string;
   user: SessionUser;
+  /**
+   * The user's workspaces with their roles and the shell's data, read in the same statement as the session
+   * (ADR 016), so workspaceProcedure authorizes and the layout renders without another round trip. Absent when a
+   * session was built without them (in-process tests); then both are read from the database.
+   */
+  memberships?: readonly ShellWorkspace[];
 }
 
 export interface RequestMeta {
@@ -49,16 +56,21 @@ export function isSessionExpired(session: { createdAt: Date; lastSeenAt: Date },
   return idle >= SESSION_INACTIVITY_SECONDS || age >= SESSION_MAX_AGE_SECONDS;
 }
 
-/** Resolves a cookie token to its session and user, or null. Expired sessions are deleted on sight. */
+/**
+ * Resolves a cookie token to its session, user and workspaces (memberships and shell data) in one statement, or null. Expired sessions are
+ * deleted on sight. The sliding-expiry refresh is handed to `background` (the Worker's waitUntil) when given, so it
+ * never adds a round trip before the page.
+ */
 export async function validateSessionToken(opts: {
   db: DbOrTx;
   token: string;
   clock: Clock;
+  background?: (work: Promise<unknown>) => void;
 }): Promise<ValidSession | null> {
   const [id, secret] = opts.token.split(".");
   if (!id || !secret) return null;
   const [row] = await opts.db
-    .select({ session: sessions, user: users })
+    .select({ session: sessions, user: users, memberships: shellWorkspacesJson(users.id) })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, id))
@@ -70,7 +82,9 @@ export async function validateSessionToken(opts: {
     return null;
   }
   if ((now.getTime() - row.session.lastSeenAt.getTime()) / 1000 >= TOUCH_INTERVAL_SECONDS) {
-    await opts.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+    const touch = opts.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+    if (opts.background) opts.background(touch.then(() => undefined));
+    else await touch;
   }
   return {
     sessionId: id,
@@ -80,6 +94,7 @@ export async function validateSessionToken(opts: {
       name: row.user.name,
       emailVerified: row.user.emailVerifiedAt !== null,
     },
+    memberships: parseShellWorkspaces(row.memberships),
   };
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, sql, type SQLWrapper } from "drizzle-orm";
+import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import {
   billingAccounts,
@@ -34,6 +35,19 @@ export async function authorizeWorkspace(opts: {
     .from(memberships)
     .where(and(eq(memberships.workspaceId, opts.workspaceId), eq(memberships.userId, opts.userId)))
     .limit(1);
+  return authorizeMembership({
+    memberships: membership ? [{ ...membership, workspaceId: opts.workspaceId }] : [],
+    ...opts,
+  });
+}
+
+/** authorizeWorkspace's rule over memberships already loaded (with the session): same errors, no query. */
+export function authorizeMembership(opts: {
+  memberships: readonly { workspaceId: string; role: Role }[];
+  workspaceId: string;
+  permission: Permission;
+}): WorkspaceAccess {
+  const membership = opts.memberships.find((m) => m.workspaceId === opts.workspaceId);
   if (!membership) throw notFound("Workspace");
   if (!can(membership.role, opts.permission)) {
     throw new AppError("FORBIDDEN", `Your role (${membership.role}) does not allow this.`);
@@ -87,6 +101,50 @@ export async function listUserWorkspaces(opts: { db: DbOrTx; userId: string }) {
     .orderBy(asc(workspaces.createdAt), asc(workspaces.id));
 }
 
+/** A workspace as the app shell shows it: name, role, payment state and the user's unread count. */
+export interface ShellWorkspace {
+  workspaceId: string;
+  name: string;
+  role: Role;
+  billingStatus: BillingStatus;
+  graceUntil: Date | null;
+  unreadNotifications: number;
+}
+
+/**
+ * listUserWorkspaces as one JSON value, for a statement that already reads the user (the session's, ADR 016), so
+ * the shell and every membership check come with the first round trip. Same order and fields; parse it with
+ * `parseShellWorkspaces`.
+ */
+export function shellWorkspacesJson(userId: SQLWrapper) {
+  return sql<unknown>`coalesce((
+    select json_agg(json_build_object(
+      'workspaceId', ${memberships.workspaceId},
+      'name', ${workspaces.name},
+      'role', ${memberships.role},
+      'billingStatus', coalesce(${billingAccounts.status}, 'none'),
+      'graceUntil', ${billingAccounts.graceUntil},
+      'unreadNotifications', (select count(*)::int from ${notifications} where ${notifications.workspaceId} = ${memberships.workspaceId} and ${notifications.userId} = ${memberships.userId} and ${notifications.readAt} is null)
+    ) order by ${workspaces.createdAt}, ${workspaces.id})
+    from ${memberships}
+    inner join ${workspaces} on ${workspaces.id} = ${memberships.workspaceId}
+    left join ${billingAccounts} on ${billingAccounts.workspaceId} = ${memberships.workspaceId}
+    where ${memberships.userId} = ${userId}
+  ), '[]'::json)`;
+}
+
+export function parseShellWorkspaces(value: unknown): ShellWorkspace[] {
+  return (value as (Omit<ShellWorkspace, "graceUntil"> & { graceUntil: string | null })[]).map((row) => ({
+    ...row,
+    graceUntil: row.graceUntil === null ? null : new Date(row.graceUntil),
+  }));
+}
+
+/** The shell's list from workspaces already read with the session: no query. */
+export function listShellWorkspaces(shell: readonly ShellWorkspace[]) {
+  return shell.map(({ workspaceId, ...rest }) => ({ id: workspaceId, ...rest }));
+}
+
 export async function getWorkspace(opts: { db: DbOrTx; workspaceId: string }) {
   const [workspace] = await opts.db.select().from(workspaces).where(eq(workspaces.id, opts.workspaceId)).limit(1);
   if (!workspace) throw notFound("Workspace");
@@ -122,16 +180,17 @@ export async function renameWorkspace(opts: {
 }
 
 /** Everything the dashboard shows, in a fixed number of queries regardless of workspace size. */
+/** One round trip: the workspace and both counts in one batch (ADR 016). */
 export async function getWorkspaceOverview(opts: { db: DbOrTx; workspaceId: string; now: Date }) {
-  const [workspace] = await opts.db.select().from(workspaces).where(eq(workspaces.id, opts.workspaceId)).limit(1);
-  if (!workspace) throw notFound("Workspace");
-  const [[members], [pendingInvites]] = await Promise.all([
+  const [[workspace], [members], [pendingInvites]] = await readBatch(opts.db, [
+    opts.db.select().from(workspaces).where(eq(workspaces.id, opts.workspaceId)).limit(1),
     opts.db.select({ value: count() }).from(memberships).where(eq(memberships.workspaceId, opts.workspaceId)),
     opts.db
       .select({ value: count() })
       .from(invitations)
       .where(and(eq(invitations.workspaceId, opts.workspaceId), pendingInvitation(opts.now))),
   ]);
+  if (!workspace) throw notFound("Workspace");
   return {
     id: workspace.id,
     name: workspace.name,

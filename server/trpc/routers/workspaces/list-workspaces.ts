@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BILLING_STATUSES } from "../../../../db/schema";
-import { listUserWorkspaces } from "../../../services/workspaces/workspaces";
+import { listShellWorkspaces, listUserWorkspaces } from "../../../services/workspaces/workspaces";
 import { authedProcedure } from "../../init";
 import { ZRole } from "../../schemas";
 
@@ -18,4 +18,9 @@ export const ZListWorkspacesOutput = z.array(
 
 export const listWorkspacesProcedure = authedProcedure
   .output(ZListWorkspacesOutput)
-  .query(({ ctx }) => listUserWorkspaces({ db: ctx.db, userId: ctx.auth.user.id }));
+  // Read with the session when the request came over HTTP (ADR 016); in-process callers may not have it.
+  .query(({ ctx }) =>
+    ctx.auth.memberships
+      ? listShellWorkspaces(ctx.auth.memberships)
+      : listUserWorkspaces({ db: ctx.db, userId: ctx.auth.user.id }),
+  );

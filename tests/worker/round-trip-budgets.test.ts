@@ -1,0 +1,139 @@
+import { beforeAll, describe, it } from "vitest";
+import { socialPosts } from "../../db/schema";
+import { insertSocialAccount } from "../support/social-posts";
+import { insertTranscript } from "../support/transcripts";
+import { publishedShow, workerDb } from "./podcast-fixtures";
+import { expectRoundTrips, page, trpcQuery, type Measured, type RoundTrips } from "./round-trips";
+
+/**
+ * Database round trips per page and per tRPC query, in the production connection model (ADR 016): sequential
+ * waves and WebSocket connection setups, for every page in app/routes and every query procedure. Each figure is
+ * today's count as a ceiling: a change that adds a wave fails here; one that removes a wave lowers the figure. Issue 10's budget is
+ * signed-in pages <= 2 waves including setup, public pages and feeds <= 1, tRPC queries <= 2; figures above it are
+ * marked OVER and are the remaining work of docs/decisions/016-data-path.md ("What remains").
+ */
+
+let fx: Awaited<ReturnType<typeof fixtures>>;
+
+async function fixtures() {
+  const { owner, show, episode, media } = await publishedShow();
+  const handle = workerDb();
+  try {
+    const { transcript } = await insertTranscript(handle.db, owner.workspaceId, { mediaId: media.id });
+    const account = await insertSocialAccount(handle.db, owner.workspaceId);
+    const [post] = await handle.db
+      .insert(socialPosts)
+      .values({ workspaceId: owner.workspaceId, accountId: account.id, caption: "Budget post" })
+      .returning();
+    return { owner, show, episode, media, transcript, account, post, w: `/w/${owner.workspaceId}` };
+  } finally {
+    await handle.close();
+  }
+}
+
+beforeAll(async () => {
+  fx = await fixtures();
+});
+
+type Case = [request: () => Promise<Measured>, budget: RoundTrips & { status?: number }];
+
+async function check(cases: Case[]) {
+  for (const [request, budget] of cases) await expectRoundTrips(request(), budget);
+}
+
+describe("database round trips per page", () => {
+  it("public pages and feeds", async () => {
+    await check([
+      [() => page("/"), { waves: 0, setups: 0 }],
+      [() => page("/login"), { waves: 0, setups: 0 }],
+      [() => page("/signup"), { waves: 0, setups: 0 }],
+      [() => page("/forgot-password"), { waves: 0, setups: 0 }],
+      [() => page("/reset-password?token=unknown-token-value"), { waves: 0, setups: 0 }],
+      [() => page("/verify-email?token=unknown-token-value"), { waves: 0, setups: 0 }],
+      [() => page("/resend-verification"), { waves: 0, setups: 0, status: 302 }],
+      [() => page(`/invite/${"u".repeat(32)}`), { waves: 1, setups: 0, status: 404 }],
+      [() => page(`/p/${fx.show.id}`), { waves: 3, setups: 0 }], // OVER
+      [() => page(`/p/${fx.show.id}/${fx.episode.id}`), { waves: 4, setups: 0 }], // OVER
+      [() => page(`/feeds/${fx.show.id}.xml`), { waves: 3, setups: 0 }], // OVER
+    ]);
+  });
+
+  it("signed-in pages", async () => {
+    const c = fx.owner.cookie;
+    await check([
+      [() => page("/app", c), { waves: 1, setups: 0, status: 302 }],
+      [() => page("/account", c), { waves: 2, setups: 0 }],
+      [() => page("/workspaces/new", c), { waves: 1, setups: 0 }],
+      [() => page("/dev/mailbox", c), { waves: 2, setups: 0 }],
+      [() => page(fx.w, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/audit`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/billing`, c), { waves: 5, setups: 0 }], // OVER
+      [() => page(`${fx.w}/episodes/${fx.episode.id}`, c), { waves: 3, setups: 0 }], // OVER
+      [() => page(`${fx.w}/media`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/members`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/notifications`, c), { waves: 3, setups: 0 }], // OVER
+      [() => page(`${fx.w}/search?q=microphones`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/settings`, c), { waves: 1, setups: 0 }],
+      [() => page(`${fx.w}/shows`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/shows/${fx.show.id}`, c), { waves: 3, setups: 0 }], // OVER
+      [() => page(`${fx.w}/social`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/social/accounts`, c), { waves: 4, setups: 0 }], // OVER
+      [() => page(`${fx.w}/social/analytics`, c), { waves: 5, setups: 0 }], // OVER
+      [() => page(`${fx.w}/social/compose`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/social/posts`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/social/sandbox`, c), { waves: 3, setups: 0 }], // OVER
+      [() => page(`${fx.w}/transcripts/${fx.transcript.id}`, c), { waves: 4, setups: 0 }], // OVER
+    ]);
+  });
+});
+
+describe("database round trips per tRPC query", () => {
+  it("every query procedure", async () => {
+    const c = fx.owner.cookie;
+    const w = { workspaceId: fx.owner.workspaceId };
+    const q = (path: string, input: unknown) => () => trpcQuery(path, input, c);
+    await check([
+      [q("auth.getSession", undefined), { waves: 1, setups: 0 }],
+      [q("auth.listSessions", undefined), { waves: 2, setups: 0 }],
+      [q("workspaces.list", undefined), { waves: 1, setups: 0 }],
+      [q("workspaces.getOverview", w), { waves: 2, setups: 0 }],
+      [q("workspaces.listMembers", w), { waves: 2, setups: 0 }],
+      [q("workspaces.listInvitations", w), { waves: 2, setups: 0 }],
+      [q("workspaces.previewInvitation", { token: "u".repeat(32) }), { waves: 2, setups: 0, status: 404 }],
+      [q("workspaces.listAuditEvents", w), { waves: 2, setups: 0 }],
+      [q("dev.listMailbox", undefined), { waves: 2, setups: 0 }],
+      [q("media.getUpload", { ...w, mediaId: fx.media.id }), { waves: 2, setups: 0 }],
+      [q("media.list", w), { waves: 2, setups: 0 }],
+      [q("media.getStorageUsage", w), { waves: 2, setups: 0 }],
+      [q("transcripts.getJobForMedia", { ...w, mediaId: fx.media.id }), { waves: 2, setups: 0 }],
+      [q("transcripts.get", { ...w, transcriptId: fx.transcript.id }), { waves: 3, setups: 0 }], // OVER
+      [q("podcasts.listShows", w), { waves: 2, setups: 0 }],
+      [q("podcasts.getShow", { ...w, showId: fx.show.id }), { waves: 2, setups: 0 }],
+      [q("podcasts.listEpisodes", { ...w, showId: fx.show.id }), { waves: 3, setups: 0 }], // OVER
+      [q("podcasts.getEpisode", { ...w, episodeId: fx.episode.id }), { waves: 2, setups: 0 }],
+      [q("podcasts.listMediaChoices", { ...w, kind: "audio" }), { waves: 2, setups: 0 }],
+      [q("podcasts.getPublicShow", { showId: fx.show.id }), { waves: 4, setups: 0 }], // OVER
+      [q("podcasts.getPublicEpisode", { showId: fx.show.id, episodeId: fx.episode.id }), { waves: 5, setups: 0 }], // OVER
+      [q("search.query", { ...w, q: "microphones" }), { waves: 2, setups: 0 }],
+      [q("billing.getOverview", w), { waves: 2, setups: 0 }],
+      [q("billing.getUsage", w), { waves: 4, setups: 0 }], // OVER
+      [q("billing.listEvents", w), { waves: 2, setups: 0 }],
+      [q("billing.listInvoices", w), { waves: 1, setups: 0 }],
+      [q("socialAccounts.listAccounts", w), { waves: 2, setups: 0 }],
+      [q("socialAccounts.getAccount", { ...w, accountId: fx.account.id }), { waves: 2, setups: 0 }],
+      [q("socialPosts.getPost", { ...w, postId: fx.post.id }), { waves: 4, setups: 0 }], // OVER
+      [q("socialPosts.listPosts", w), { waves: 2, setups: 0 }],
+      [
+        q("socialPosts.listCalendar", { ...w, from: "2026-12-01", to: "2026-12-31", timezone: "UTC" }),
+        { waves: 2, setups: 0 },
+      ],
+      [q("socialPosts.listMediaChoices", w), { waves: 2, setups: 0 }],
+      [q("socialPosts.listAccountChoices", w), { waves: 2, setups: 0 }],
+      [q("socialInsights.getAccountAnalytics", w), { waves: 2, setups: 0 }],
+      [q("socialInsights.listMedia", { ...w, accountId: fx.account.id }), { waves: 3, setups: 0 }], // OVER
+      [q("socialInsights.getBestTimes", { ...w, accountId: fx.account.id }), { waves: 3, setups: 0 }], // OVER
+      [q("socialSandbox.listFeed", w), { waves: 3, setups: 0 }], // OVER
+      [q("notifications.list", w), { waves: 3, setups: 0 }], // OVER
+    ]);
+  });
+});

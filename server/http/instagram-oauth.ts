@@ -29,7 +29,7 @@ function standalonePage(outcome: ConnectOutcome, status: 400 | 403) {
  * the answer to the member and workspace that started it, and the result shows on the accounts page.
  */
 instagramOAuthRoutes.get(INSTAGRAM_CALLBACK_PATH, async (c) => {
-  const { db, auth, env, config, clock } = c.var.trpc;
+  const { db, auth, env, config, clock, meta } = c.var.trpc;
   const url = new URL(c.req.url);
   if (!auth) return c.redirect(`/login?${new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` })}`, 303);
   const state = url.searchParams.get("state");
@@ -53,6 +53,7 @@ instagramOAuthRoutes.get(INSTAGRAM_CALLBACK_PATH, async (c) => {
       state,
       code,
       appUrl: config.appUrl,
+      meta,
       now: clock(),
     });
     return c.redirect(accountsPage(workspaceId, "connected"), 303);

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { emails, notifications, socialAccounts, socialOauthStates } from "../../db/schema";
+import { auditEvents, emails, notifications, socialAccounts, socialOauthStates } from "../../db/schema";
 import type { Env } from "../../server/env";
 import { instagramOAuthRoutes } from "../../server/http/instagram-oauth";
 import { setPlanLocally } from "../../server/services/billing/accounts";
@@ -66,6 +66,10 @@ function complete(state: string, opts: { user?: TestUser; code?: string; now?: D
     state,
     code: opts.code ?? api.issueAuthorizationCode(igUserId, { redirectUri: REDIRECT_URI }),
     appUrl: testConfig.appUrl,
+    meta: {
+      ip: "203.0.113.9",
+      userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    },
     now: opts.now ?? NOW,
   });
 }
@@ -154,6 +158,16 @@ describe("Instagram connect", () => {
       Object.keys(listed.items[0]).filter((key) => /token(?!ExpiresAt)/i.test(key) && key !== "lastRefreshError"),
     ).toEqual([]);
     expect(JSON.stringify(listed)).not.toContain(row.accessTokenEncrypted);
+
+    // Audited in the connection's transaction, with who, where from and the account, never the token.
+    const audits = await tdb.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.workspaceId, team.workspace.id), eq(auditEvents.action, "social.account_connected")));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actorUserId: team.owner.id, ip: "203.0.113.9" });
+    expect(audits[0].detail).toMatchObject({ accountId: row.id, provider: "instagram", reconnected: false });
+    expect(JSON.stringify(audits[0])).not.toContain(token);
   });
 
   it("checks the state: unknown, another member's, expired, and reused states are refused", async () => {

@@ -233,6 +233,7 @@ export async function completeInstagramConnect(opts: {
   state: string;
   code: string;
   appUrl: string;
+  meta: RequestMeta;
   now: Date;
   fetch?: typeof fetch;
 }): Promise<{ workspaceId: string; account: SocialAccountView; reconnected: boolean }> {
@@ -310,6 +311,15 @@ export async function completeInstagramConnect(opts: {
         set: fresh,
       })
       .returning(viewColumns);
+    await recordAudit({
+      db: tx,
+      action: "social.account_connected",
+      actorUserId: opts.userId,
+      workspaceId,
+      detail: { accountId: row.id, provider: "instagram", username: profile.username, reconnected: Boolean(existing) },
+      meta: opts.meta,
+      now: opts.now,
+    });
     return { workspaceId, account: row, reconnected: Boolean(existing) };
   });
 }

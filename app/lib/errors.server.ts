@@ -7,10 +7,19 @@ import type { FormErrors } from "./forms";
 /** The build keeps @trpc/server and server/ external, so the Worker and Remix share one TRPCError class. */
 export const isProcedureError = (error: unknown): error is TRPCError => error instanceof TRPCError;
 
-/** The form-facing view of a procedure error: one message for the summary, messages per input name. */
+/**
+ * The form-facing view of a procedure error: one message for the summary, messages per input name. An internal
+ * error's own text (SQL, a provider's answer) never reaches the page; it goes to the log.
+ */
 export function formErrorsOf(error: TRPCError): FormErrors {
+  logIfInternal(error);
   const { message, fieldErrors } = describeProcedureError(error);
   return { formError: message, fieldErrors: fieldErrors ?? {} };
+}
+
+function logIfInternal(error: TRPCError) {
+  if (error.code !== "INTERNAL_SERVER_ERROR") return;
+  console.error(JSON.stringify({ event: "procedure.internal_error", message: error.message, stack: error.stack }));
 }
 
 /**
@@ -31,7 +40,8 @@ export function actionError<Extra extends object = object>(error: unknown, extra
 export function throwLoaderError(error: unknown, request: Request): never {
   if (!isProcedureError(error)) throw error;
   if (error.code === "UNAUTHORIZED") throw redirect(loginUrl(request));
-  throw new Response(error.message, { status: getHTTPStatusCodeFromError(error) });
+  logIfInternal(error);
+  throw new Response(describeProcedureError(error).message, { status: getHTTPStatusCodeFromError(error) });
 }
 
 /** `/login?redirectTo=<this page>`, without Remix's internal `_routes` query parameter. */

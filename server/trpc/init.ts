@@ -33,10 +33,8 @@ const t = initTRPC
     // Dates and other non-JSON values survive the HTTP hop, so the client's types are the server's types.
     transformer: superjson,
     errorFormatter({ shape, error, ctx }) {
-      const { message: described, fieldErrors } = describeProcedureError(error);
       // Closed by default: without a context (it failed to build) or outside development/test, internals stay hidden.
-      const hideInternals = !ctx?.config.localTools && error.code === "INTERNAL_SERVER_ERROR";
-      const message = hideInternals ? "Something went wrong on our side." : described;
+      const { message, fieldErrors } = describeProcedureError(error, { showInternals: ctx?.config.localTools });
       return {
         ...shape,
         message,

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { actionError, throwLoaderError } from "../../app/lib/errors.server";
 import { appRouter } from "../../server/trpc/router";
 import { getErrorShape, TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -41,6 +42,34 @@ describe("error formatting", () => {
     expect(shapeOf(error, "production").message).toBe("Something went wrong on our side.");
     expect(shapeOf(error, "development").message).toContain("connection string");
     expect(JSON.stringify(shapeOf(error, "production"))).not.toContain("secret");
+  });
+
+  it("hides an output that failed its schema, field errors included, outside development and test", () => {
+    const parsed = z.object({ secretColumn: z.string() }).safeParse({ secretColumn: 42 });
+    const error = new TRPCError({
+      code: "INTERNAL_SERVER_ERROR",
+      message: "Output validation failed",
+      cause: parsed.error,
+    });
+    const shape = shapeOf(error, "production");
+    expect(shape.message).toBe("Something went wrong on our side.");
+    expect(shape.data.fieldErrors).toBeNull();
+    expect(JSON.stringify(shape)).not.toContain("secretColumn");
+  });
+
+  it("Remix loaders and actions never show an internal error's text, and log it instead", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const error = new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: 'relation "users" violates constraint' });
+    const form = actionError(error);
+    expect(form.init?.status).toBe(500);
+    expect(form.data).toEqual({ formError: "Something went wrong on our side.", fieldErrors: {} });
+    const thrown = await Promise.resolve()
+      .then(() => throwLoaderError(error, new Request("http://localhost/w/x")))
+      .catch((response: unknown) => response as Response);
+    expect(thrown.status).toBe(500);
+    expect(await thrown.text()).toBe("Something went wrong on our side.");
+    expect(logged.mock.calls.join("\n")).toContain("violates constraint");
+    logged.mockRestore();
   });
 
   it("hides internal error messages when the context could not be built", () => {

@@ -346,11 +346,18 @@ export async function summarizeTranscript(opts: {
       digest = (await llmDigest(opts.providers, segments, transcript.language)).digest;
       summaryKind = "llm";
     } catch (error) {
-      throw new AppError(
-        "PRECONDITION_FAILED",
-        `The AI provider could not write the summary (${(error as Error).message}). Try again in a minute.`,
-        { cause: error },
+      // The provider's own answer can carry its endpoint and raw response body: operators read it in the log,
+      // creators get what to do.
+      console.warn(
+        JSON.stringify({
+          event: "summary.providers_failed",
+          transcriptId: transcript.id,
+          error: (error as Error).message,
+        }),
       );
+      throw new AppError("PRECONDITION_FAILED", "The AI provider could not write the summary. Try again in a minute.", {
+        cause: error,
+      });
     }
   } else {
     digest = extractiveDigest(segments);

@@ -14,7 +14,7 @@ import { pngFile } from "../tests/support/images";
 import { fakeOpenAi, markedWav } from "../tests/support/transcripts";
 import { neonConfig } from "@neondatabase/serverless";
 import ws from "ws";
-import { createDb } from "../db/client";
+import { createDb, RoundTripMeter } from "../db/client";
 import { insertPublishedEpisode, insertShow } from "../tests/support/podcasts";
 import { startApp, sleep, type RunningApp } from "./app-process";
 import { measureStartupCpu } from "./startup-cpu";
@@ -182,7 +182,7 @@ async function benchPages(baseUrl: string, s: Seeded, rtt: number) {
       for (let i = 0; i < iterations; i++) samples.push(await measure(url, { headers }));
       const sorted = samples.map((x) => x.ms).sort((a, b) => a - b);
       const distinct = (pick: (x: Sample) => number) => [...new Set(samples.map(pick))].join("/");
-      const roundTrips = distinct((x) => x.waves + 3 * x.setups);
+      const roundTrips = distinct((x) => RoundTripMeter.productionRoundTrips(x));
       console.log(
         `${c.name.padEnd(18)} ${readPath.padEnd(10)} ${distinct((x) => x.queries).padStart(7)} ${distinct((x) => x.setups).padStart(6)} ${distinct((x) => x.waves).padStart(5)} ${roundTrips.padStart(7)} ${percentile(sorted, 50).toFixed(1).padStart(8)} ${percentile(sorted, 99).toFixed(1).padStart(8)}`,
       );

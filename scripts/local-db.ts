@@ -217,9 +217,22 @@ export async function startProxy(
     if (latencyMs > 0) sqlProxy ??= await startProxy(host, 0, target);
     return (sqlPool ??= localSqlPool({ target, proxy: `${host}:${sqlProxy?.port ?? listeningPort()}` }));
   };
+  // Browsers name the page they act for in Origin (WebSocket handshakes and cross-site POSTs alike); the Worker's
+  // driver and Node clients send none. Refusing it keeps any web page the developer visits off the database.
+  const fromBrowser = (req: IncomingMessage) => req.headers.origin !== undefined;
   const server = createHttpServer((req, res) => {
+    if (fromBrowser(req)) {
+      res.writeHead(403, { "content-type": "text/plain" }).end("Browsers may not reach the local database\n");
+      return;
+    }
     if (req.method === "POST" && new URL(req.url ?? "/", "http://proxy.invalid").pathname === "/sql") {
-      void openSqlPool().then((pool) => handleSqlOverHttp(req, res, { pool, allowed, latencyMs }));
+      openSqlPool().then(
+        (pool) => handleSqlOverHttp(req, res, { pool, allowed, latencyMs }),
+        (error: Error) => {
+          console.warn(`[local-db proxy] /sql could not reach the database: ${error.message}`);
+          res.writeHead(503, { "content-type": "text/plain" }).end("The local database is not reachable\n");
+        },
+      );
       return;
     }
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required\n");
@@ -234,6 +247,7 @@ export async function startProxy(
       console.warn(`[local-db proxy] refused ${req.url}: ${reason}`);
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`);
     };
+    if (fromBrowser(req)) return refuse("403 Forbidden", "browsers may not reach the local database");
     if (url.pathname !== "/v2") return refuse("404 Not Found", "only /v2 is served");
     if (!allowed.has(address)) {
       return refuse("403 Forbidden", `address "${address}" is not the local database (${[...allowed].join(" or ")})`);

@@ -22,7 +22,7 @@ import { assertBatchWithinBudget } from "./trpc/batch-cost";
 import type { TrpcContext } from "./trpc/context";
 import { appRouter, createCaller } from "./trpc/router";
 
-type HonoEnv = { Bindings: Env; Variables: { trpc: TrpcContext; queryCount: () => number } };
+type HonoEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
 /** tRPC refuses batches larger than this, so one request cannot fan out into unbounded work. */
 export const MAX_BATCH_SIZE = 10;
@@ -58,15 +58,15 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
   // the request's queries, waves and connection setups are exposed for tests and the benchmark.
   app.use("*", async (c, next) => {
     const config = appConfigFromEnv(c.env);
-    const meter = new RoundTripMeter();
+    // Counting wraps every statement; only local tools (tests, the bench) read the counts.
+    const meter = config.localTools ? new RoundTripMeter() : undefined;
     const handle = createDb({
       databaseUrl: c.env.DATABASE_URL,
       localProxy: c.env.LOCAL_DB_PROXY,
       readPath: readPathOf(c.env, c.req.header(READ_PATH_HEADER)),
       meter,
-      onQuery: () => meter.query(),
+      onQuery: meter ? () => meter.query() : undefined,
     });
-    c.set("queryCount", () => meter.snapshot().queries);
     try {
       const url = new URL(c.req.url);
       const token = url.pathname === "/health" ? null : readSessionToken(c.req.header("cookie") ?? null, config);
@@ -88,7 +88,7 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
         responseHeaders: new Headers(),
       });
       await next();
-      if (config.localTools) {
+      if (meter) {
         const counts = meter.snapshot();
         c.res.headers.set(QUERY_COUNT_HEADER, String(counts.queries));
         c.res.headers.set(WAVE_COUNT_HEADER, String(counts.waves));

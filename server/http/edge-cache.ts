@@ -12,8 +12,8 @@ const PUBLIC_DOCUMENTS = [
 ];
 /** The response's own Cache-Control for browsers and apps, kept while the stored copy carries the edge TTL. */
 const CLIENT_CACHE_CONTROL = "x-greenroom-client-cache-control";
-/** Request-scoped headers the HTTP layer adds; a stored copy must not replay them. */
-const REQUEST_SCOPED = ["x-greenroom-db-queries"];
+/** Request-scoped headers the HTTP layer adds (database counts, local tools only); a stored copy must not replay them. */
+const REQUEST_SCOPED = ["x-greenroom-db-queries", "x-greenroom-db-waves", "x-greenroom-db-setups"];
 
 /** If-None-Match holds one ETag, a list, or "*"; weak validators compare equal for GET. */
 export function matchesEtag(header: string | undefined | null, etag: string) {
@@ -76,8 +76,10 @@ export const publicEdgeCache = createMiddleware<{ Bindings: Env }>(async (c, nex
   const personal =
     request.headers.has("authorization") || readSessionToken(request.headers.get("cookie"), config) !== null;
   const cache = personal || url.search !== "" ? null : edgeCache();
-  // Keyed by the canonical public URL, so purges computed from APP_URL find entries whatever host was used.
-  const key = `${config.appUrl}${url.pathname}`;
+  // Keyed by the canonical public URL, so purges computed from APP_URL find entries whatever host was used. Ids
+  // are uuids, which Postgres reads case-insensitively: one lower-case key, so a case variant neither dodges a
+  // purge nor holds a copy of its own.
+  const key = `${config.appUrl}${url.pathname.toLowerCase()}`;
 
   const hit = await cache?.match(key);
   if (hit) {
@@ -85,7 +87,7 @@ export const publicEdgeCache = createMiddleware<{ Bindings: Env }>(async (c, nex
     headers.set("cache-control", headers.get(CLIENT_CACHE_CONTROL) ?? "public");
     headers.delete(CLIENT_CACHE_CONTROL);
     headers.set(CACHE_STATUS_HEADER, "HIT");
-    if (config.localTools) headers.set("x-greenroom-db-queries", "0");
+    if (config.localTools) for (const name of REQUEST_SCOPED) headers.set(name, "0");
     const unchanged = matchesEtag(request.headers.get("if-none-match"), headers.get("etag") ?? "");
     if (unchanged) await hit.body?.cancel();
     return answer({ request, headers, body: unchanged ? null : await hit.arrayBuffer(), status: hit.status });

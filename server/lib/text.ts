@@ -108,10 +108,11 @@ export function text(label: string, options: TextOptions) {
 
 /**
  * A row id (uuid). A malformed one is reported like an unknown one, `notFound` ("Unknown show."), since to the
- * caller they are the same thing: nothing by that name exists.
+ * caller they are the same thing: nothing by that name exists. Postgres reads "ABC…" and "abc…" as one uuid, so
+ * ids are lower-cased here: every comparison in code (the session's memberships, cache keys) sees one spelling.
  */
 export function rowId(notFound: string) {
-  return z.uuid({ error: notFound, abort: true }).check(storableCheck("id"));
+  return z.uuid({ error: notFound, abort: true }).check(storableCheck("id")).toLowerCase();
 }
 
 const ROW_ID = rowId("Unknown.");

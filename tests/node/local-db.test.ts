@@ -208,4 +208,26 @@ describe("WebSocket proxy", () => {
     });
     expect(status).toBe(403);
   });
+
+  it("refuses browsers (any request naming an Origin), so a web page cannot reach the local database", async () => {
+    const address = new URL(local.databaseUrl).host;
+    const ws = new WebSocket(`ws://${local.localProxy}/v2?address=${address}`, {
+      headers: { origin: "https://attacker.example" },
+    });
+    const status = await new Promise<number | undefined>((resolve) => {
+      ws.once("unexpected-response", (req, res) => {
+        req.destroy();
+        resolve(res.statusCode);
+      });
+      ws.once("open", () => resolve(undefined));
+      ws.once("error", () => resolve(undefined));
+    });
+    expect(status).toBe(403);
+    const sqlOverHttp = await fetch(`http://${local.localProxy}/sql`, {
+      method: "POST",
+      headers: { origin: "https://attacker.example", "neon-connection-string": local.databaseUrl },
+      body: JSON.stringify({ query: "select 1", params: [] }),
+    });
+    expect(sqlOverHttp.status).toBe(403);
+  });
 });

@@ -33,6 +33,17 @@ describe("edge cache admission", () => {
     expect(await hit.text()).toBe("<p>hello</p>");
   });
 
+  it("keys ids in one case, and a hit reports its own database counts, not the stored miss's", async () => {
+    const id = crypto.randomUUID();
+    const counted = publicHtml({ "x-greenroom-db-queries": "3", "x-greenroom-db-waves": "2" });
+    expect((await throughCache(`/p/${id.toUpperCase()}`, counted)).headers.get("x-greenroom-cache")).toBe("MISS");
+    const hit = await throughCache(`/p/${id}`, () => new Response("handler must not run", { status: 500 }));
+    expect(hit.headers.get("x-greenroom-cache")).toBe("HIT");
+    expect(hit.headers.get("x-greenroom-db-queries")).toBe("0");
+    expect(hit.headers.get("x-greenroom-db-waves")).toBe("0");
+    expect(hit.headers.get("x-greenroom-db-setups")).toBe("0");
+  });
+
   it("never stores a response that sets a cookie", async () => {
     const path = `/p/${crypto.randomUUID()}`;
     const response = await throughCache(path, publicHtml({ "set-cookie": "greenroom_session=secret; Path=/" }));

@@ -26,7 +26,10 @@ export async function requireWorkspaceMedia(opts: {
     .select()
     .from(mediaObjects)
     .where(and(eq(mediaObjects.id, opts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)))
-    .limit(1);
+    .limit(1)
+    // Inside the caller's transaction this holds the file until the episode or show that uses it commits, so a
+    // concurrent delete (which locks it for update and then checks its users) waits and sees the new reference.
+    .for("share");
   if (!media) throw notFound("Media file");
   if (media.kind !== opts.kind) {
     throw new AppError("BAD_REQUEST", KIND_MESSAGES[opts.kind], {

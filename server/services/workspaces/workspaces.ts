@@ -145,12 +145,6 @@ export function listShellWorkspaces(shell: readonly ShellWorkspace[]) {
   return shell.map(({ workspaceId, ...rest }) => ({ id: workspaceId, ...rest }));
 }
 
-export async function getWorkspace(opts: { db: DbOrTx; workspaceId: string }) {
-  const [workspace] = await opts.db.select().from(workspaces).where(eq(workspaces.id, opts.workspaceId)).limit(1);
-  if (!workspace) throw notFound("Workspace");
-  return workspace;
-}
-
 export async function renameWorkspace(opts: {
   db: DbOrTx;
   workspaceId: string;

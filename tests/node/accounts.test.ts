@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { auditEvents, emails, memberships, rateLimits, sessions, users } from "../../db/schema";
 import { SEND_EMAIL_JOB } from "../../server/services/email/outbox";
 import { createTestDatabase, type TestDatabase } from "../support/db";
@@ -58,6 +58,22 @@ describe("sign up", () => {
     expect(cookieToken(ctx.responseHeaders)).toMatch(/^[\w-]+\.[\w-]+$/);
     expect(queue.jobs(SEND_EMAIL_JOB)).toHaveLength(1);
     expect(await tokenFromEmail("maya@example.test", "/verify-email")).toBeTruthy();
+  });
+
+  it("keeps a committed sign-up when the email queue is down: the outbox row waits for the sweep", async () => {
+    const { api, emails: queue } = callerFor(t.db, null);
+    vi.spyOn(queue.queue, "send").mockRejectedValueOnce(new Error("Queue send failed: 503"));
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const result = await api.auth.signUp({
+      name: "Queue Down",
+      email: "queue-down@example.test",
+      password: "a long passphrase",
+    });
+    expect(result.userId).toBeTruthy();
+    const [row] = await t.db.select().from(emails).where(eq(emails.to, "queue-down@example.test"));
+    expect(row).toMatchObject({ status: "queued", attempts: 0 });
+    expect(warned.mock.calls.join("\n")).toContain("email.enqueue_failed");
+    warned.mockRestore();
   });
 
   it("refuses a duplicate email with a field error and writes nothing", async () => {

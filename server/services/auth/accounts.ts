@@ -3,9 +3,9 @@ import type { Database } from "../../../db/client";
 import { users } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
-import { SEND_EMAIL_JOB, recordEmail } from "../email/outbox";
+import { recordEmail, sendCommittedEmail } from "../email/outbox";
 import { resetPasswordTemplate, verifyEmailTemplate } from "../email/templates";
-import { enqueueJob, type QueueProducer } from "../platform/jobs";
+import type { QueueProducer } from "../platform/jobs";
 import { createWorkspace } from "../workspaces/workspaces";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { AUTH_LIMITS, clearRateLimit, enforceRateLimits, hitRateLimit, ipKey, type RateLimitRule } from "./rate-limit";
@@ -76,7 +76,7 @@ export async function signUp(opts: AccountDeps & { email: string; name: string; 
     await recordAudit({ db: tx, action: "auth.signed_up", actorUserId: user.id, meta: opts.meta, now: opts.now });
     return { userId: user.id, workspaceId: workspace.id, session, emailId };
   });
-  await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId: created.emailId });
+  await sendCommittedEmail(opts.emailQueue, created.emailId);
   return { userId: created.userId, workspaceId: created.workspaceId, sessionToken: created.session.token };
 }
 
@@ -180,7 +180,7 @@ export async function resendVerificationEmail(opts: AccountDeps & { userId: stri
     });
     return id;
   });
-  await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId });
+  await sendCommittedEmail(opts.emailQueue, emailId);
   return { sent: true };
 }
 
@@ -218,7 +218,7 @@ export async function requestPasswordReset(opts: AccountDeps & { email: string }
     });
     return id;
   });
-  await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId });
+  await sendCommittedEmail(opts.emailQueue, emailId);
 }
 
 /** Ends one session (logging out); the audit row commits with the deletion. */

@@ -43,6 +43,19 @@ export async function queueEmail(opts: { db: DbOrTx; emailQueue: QueueProducer; 
 }
 
 /**
+ * Queues the delivery of an email recorded in a transaction that has committed. A failed enqueue must not turn
+ * the committed change (an account, an invitation) into an error for the person: it is logged, and the outbox
+ * sweep queues the row again within minutes.
+ */
+export async function sendCommittedEmail(emailQueue: QueueProducer, emailId: string) {
+  try {
+    await enqueueJob(emailQueue, SEND_EMAIL_JOB, { emailId });
+  } catch (error) {
+    console.warn(JSON.stringify({ event: "email.enqueue_failed", emailId, error: (error as Error).message }));
+  }
+}
+
+/**
  * Re-queues emails never attempted by `olderThan`, i.e. whose enqueue after the insert was lost. Rows with
  * attempts are already in the queue's retry cycle and are left to it.
  */

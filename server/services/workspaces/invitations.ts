@@ -7,9 +7,9 @@ import { AUTH_LIMITS, enforceRateLimits, ipKey } from "../auth/rate-limit";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
-import { SEND_EMAIL_JOB, recordEmail } from "../email/outbox";
+import { recordEmail, sendCommittedEmail } from "../email/outbox";
 import { invitationTemplate } from "../email/templates";
-import { enqueueJob, type QueueProducer } from "../platform/jobs";
+import type { QueueProducer } from "../platform/jobs";
 import type { InvitableRole } from "./permissions";
 import { pendingInvitation } from "./workspaces";
 import { assertCanAddSeat, lockWorkspaceQuota } from "../billing/usage";
@@ -93,7 +93,7 @@ export async function inviteMember(opts: {
     });
     return { invitation, emailId };
   });
-  await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId });
+  await sendCommittedEmail(opts.emailQueue, emailId);
   return { id: invitation.id, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt };
 }
 

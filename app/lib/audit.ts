@@ -99,6 +99,8 @@ export function describeAuditEvent(
       return `Opened checkout for the ${detail.plan} plan`;
     case "billing.portal_requested":
       return "Opened the billing portal";
+    case "billing.subscription_changed":
+      return `Stripe reported the subscription ${detail.status} on the ${detail.plan} plan`;
     default:
       return action;
   }

@@ -3,10 +3,10 @@
  * PGlite cannot run; ADR 003) and the real Stripe SDK talking to a local stand-in of Stripe's API.
  */
 import { randomUUID } from "node:crypto";
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { billingAccounts, emails, notifications, shows, stripeEvents, workspaces } from "../../db/schema";
+import { auditEvents, billingAccounts, emails, notifications, shows, stripeEvents, workspaces } from "../../db/schema";
 import { effectivePlan } from "../../server/services/billing/accounts";
 import { createStripeClient } from "../../server/services/billing/stripe-client";
 import { handleStripeEvent, WORKSPACE_METADATA_KEY, type WebhookResult } from "../../server/services/billing/webhooks";
@@ -136,6 +136,18 @@ describe("Stripe webhook events against real Postgres", () => {
       status: "active",
       stripeSubscriptionId: subscription.id,
     });
+    // One audit row for the change, written with it; Stripe, not a member, is the actor.
+    const audits = await pg.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.workspaceId, workspaceId), eq(auditEvents.action, "billing.subscription_changed")));
+    expect(audits).toEqual([
+      expect.objectContaining({
+        actorUserId: null,
+        userAgent: "Stripe webhook",
+        detail: expect.objectContaining({ plan: "creator", status: "active", eventId: event.id }),
+      }),
+    ]);
   });
 
   it("answers a later duplicate delivery without touching anything", async () => {

@@ -53,6 +53,7 @@ export type AuditAction =
   | "notifications.read"
   | "billing.checkout_requested"
   | "billing.portal_requested"
+  | "billing.subscription_changed"
   | "transcript.edited"
   | "transcript.language_set";
 

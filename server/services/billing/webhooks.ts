@@ -10,6 +10,7 @@ import {
   type StripeEventOutcome,
 } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
+import { recordAudit } from "../audit/audit";
 import { GRACE_PERIOD_DAYS } from "./accounts";
 import { planForPriceId, type PriceConfig } from "./plans";
 import { notifyPastDue, provisionWorkspace } from "./provisioning";
@@ -253,6 +254,18 @@ async function applyEvent(opts: {
       updatedAt: now,
     })
     .where(eq(billingAccounts.workspaceId, workspaceId));
+  if (plan !== account.plan || status !== account.status) {
+    // Stripe, not a member, changed the plan: the audit row names the event instead of a person.
+    await recordAudit({
+      db: tx,
+      action: "billing.subscription_changed",
+      actorUserId: null,
+      workspaceId,
+      detail: { plan, status, previousPlan: account.plan, previousStatus: account.status, eventId: event.id },
+      meta: { ip: null, userAgent: "Stripe webhook" },
+      now,
+    });
+  }
   const emailIds: string[] = [];
   let detail = `${subscription.id}: ${status}`;
   if (provision) {

@@ -37,7 +37,7 @@ export async function clearRateLimit(opts: { db: DbOrTx; key: string }) {
 }
 
 /**
- * Counts one hit against each key in order, before any costly or secret-revealing work, and throws
+ * Counts one hit against each key, before any costly or secret-revealing work, and throws
  * TOO_MANY_REQUESTS (tRPC sets Retry-After from it) at the first exhausted one. `message` gets the wait in minutes.
  */
 export async function enforceRateLimits(opts: {
@@ -46,14 +46,16 @@ export async function enforceRateLimits(opts: {
   limits: ReadonlyArray<readonly [key: string, rule: RateLimitRule]>;
   message: (wait: string) => string;
 }) {
-  for (const [key, rule] of opts.limits) {
-    const { allowed, retryAfterSeconds } = await hitRateLimit({ db: opts.db, key, rule, now: opts.now });
-    if (!allowed) {
-      const minutes = Math.ceil(retryAfterSeconds / 60);
-      throw new AppError("TOO_MANY_REQUESTS", opts.message(`${minutes} minute${minutes === 1 ? "" : "s"}`), {
-        retryAfterSeconds,
-      });
-    }
+  // Every counter is hit in the same round trip; the first one over its limit answers.
+  const hits = await Promise.all(
+    opts.limits.map(([key, rule]) => hitRateLimit({ db: opts.db, key, rule, now: opts.now })),
+  );
+  const refused = hits.find((hit) => !hit.allowed);
+  if (refused) {
+    const minutes = Math.ceil(refused.retryAfterSeconds / 60);
+    throw new AppError("TOO_MANY_REQUESTS", opts.message(`${minutes} minute${minutes === 1 ? "" : "s"}`), {
+      retryAfterSeconds: refused.retryAfterSeconds,
+    });
   }
 }
 

@@ -147,24 +147,28 @@ export async function revokeInvitation(opts: {
 
 /** What the invite page shows before the visitor accepts. Unknown, used, revoked or expired: NOT_FOUND. */
 export async function previewInvitation(opts: { db: DbOrTx; token: string; ip: string | null; now: Date }) {
-  await enforceRateLimits({
-    db: opts.db,
-    now: opts.now,
-    limits: [[ipKey("invitation-preview", opts.ip), AUTH_LIMITS.invitationPreviewPerIp]],
-    message: (wait) => `Too many invitation links opened from your network. Try again in ${wait}.`,
-  });
-  const [row] = await opts.db
-    .select({
-      email: invitations.email,
-      role: invitations.role,
-      workspaceName: workspaces.name,
-      inviterName: users.name,
-    })
-    .from(invitations)
-    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
-    .leftJoin(users, eq(users.id, invitations.invitedBy))
-    .where(and(eq(invitations.tokenHash, sha256Hex(opts.token)), pendingInvitation(opts.now)))
-    .limit(1);
+  // The lookup is one indexed read by hash, as cheap as the limit itself: both go in one round trip, and a
+  // caller over the limit is refused before seeing what the lookup found.
+  const [, [row]] = await Promise.all([
+    enforceRateLimits({
+      db: opts.db,
+      now: opts.now,
+      limits: [[ipKey("invitation-preview", opts.ip), AUTH_LIMITS.invitationPreviewPerIp]],
+      message: (wait) => `Too many invitation links opened from your network. Try again in ${wait}.`,
+    }),
+    opts.db
+      .select({
+        email: invitations.email,
+        role: invitations.role,
+        workspaceName: workspaces.name,
+        inviterName: users.name,
+      })
+      .from(invitations)
+      .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+      .leftJoin(users, eq(users.id, invitations.invitedBy))
+      .where(and(eq(invitations.tokenHash, sha256Hex(opts.token)), pendingInvitation(opts.now)))
+      .limit(1),
+  ]);
   if (!row) throw new AppError("NOT_FOUND", "This invitation link is invalid, expired or already used.");
   return row;
 }

@@ -52,9 +52,10 @@ describe("database round trips per page", () => {
       [() => page("/verify-email?token=unknown-token-value"), { waves: 0, setups: 0 }],
       [() => page("/resend-verification"), { waves: 0, setups: 0, status: 302 }],
       [() => page(`/invite/${"u".repeat(32)}`), { waves: 1, setups: 0, status: 404 }],
-      [() => page(`/p/${fx.show.id}`), { waves: 3, setups: 0 }], // OVER
-      [() => page(`/p/${fx.show.id}/${fx.episode.id}`), { waves: 4, setups: 0 }], // OVER
-      [() => page(`/feeds/${fx.show.id}.xml`), { waves: 3, setups: 0 }], // OVER
+      [() => page(`/p/${fx.show.id}`), { waves: 1, setups: 0 }],
+      [() => page(`/p/${fx.show.id}/${fx.episode.id}`), { waves: 1, setups: 0 }],
+      [() => page(`/feeds/${fx.show.id}.xml`), { waves: 1, setups: 0 }],
+      [() => page(`/feeds/${fx.show.id}/episodes/${fx.episode.id}/transcript.vtt`), { waves: 1, setups: 0 }],
     ]);
   });
 
@@ -112,8 +113,8 @@ describe("database round trips per tRPC query", () => {
       [q("podcasts.listEpisodes", { ...w, showId: fx.show.id }), { waves: 3, setups: 0 }], // OVER
       [q("podcasts.getEpisode", { ...w, episodeId: fx.episode.id }), { waves: 2, setups: 0 }],
       [q("podcasts.listMediaChoices", { ...w, kind: "audio" }), { waves: 2, setups: 0 }],
-      [q("podcasts.getPublicShow", { showId: fx.show.id }), { waves: 4, setups: 0 }], // OVER
-      [q("podcasts.getPublicEpisode", { showId: fx.show.id, episodeId: fx.episode.id }), { waves: 5, setups: 0 }], // OVER
+      [q("podcasts.getPublicShow", { showId: fx.show.id }), { waves: 2, setups: 0 }],
+      [q("podcasts.getPublicEpisode", { showId: fx.show.id, episodeId: fx.episode.id }), { waves: 2, setups: 0 }],
       [q("search.query", { ...w, q: "microphones" }), { waves: 2, setups: 0 }],
       [q("billing.getOverview", w), { waves: 2, setups: 0 }],
       [q("billing.getUsage", w), { waves: 4, setups: 0 }], // OVER

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import { episodes, mediaObjects, memberships, shows, transcriptSegments, transcripts } from "../../../db/schema";
 import { notFound } from "../../lib/errors";
@@ -13,31 +14,32 @@ import { podcastUrls } from "./urls";
 /** The most a feed lists; older episodes stay on their pages. Apple and Spotify read far fewer. */
 export const FEED_EPISODE_LIMIT = 500;
 
-const transcriptColumns = {
-  id: transcripts.id,
-  episodeId: transcripts.episodeId,
-  mediaId: transcripts.mediaId,
-  language: transcripts.language,
-  chapterCount: sql<number>`coalesce(jsonb_array_length(${transcripts.chapters}), 0)`.mapWith(Number),
-};
-type TranscriptRef = {
-  id: string;
-  episodeId: string | null;
-  mediaId: string;
-  language: string | null;
-  chapterCount: number;
-};
+/**
+ * Every public read is one round trip (ADR 016): the show, its episodes and their transcripts are read in one
+ * `readBatch` keyed by the ids in the URL, each statement joining the show itself so nothing waits for another.
+ */
+
+/** An episode is published under its show only in the show's own workspace. */
+const episodeOfShow = and(eq(shows.id, episodes.showId), eq(shows.workspaceId, episodes.workspaceId));
 
 /**
  * A published episode's transcript is the transcript of the audio it publishes — never one made from audio the
  * episode used before (a raw cut swapped out before publishing must not leak through the feed).
  */
-function transcriptOf(candidates: TranscriptRef[], episode: { audioMediaId: string | null }) {
-  return candidates.find((t) => t.mediaId === episode.audioMediaId) ?? null;
-}
+const transcriptOfEpisode = and(
+  eq(transcripts.mediaId, episodes.audioMediaId),
+  eq(transcripts.workspaceId, episodes.workspaceId),
+);
 
-async function findShow(db: DbOrTx, showId: string) {
-  const [row] = await db
+const audioOfEpisode = and(
+  eq(mediaObjects.id, episodes.audioMediaId),
+  eq(mediaObjects.workspaceId, episodes.workspaceId),
+  eq(mediaObjects.status, "ready"),
+  eq(mediaObjects.kind, "audio"),
+);
+
+function showRead(db: DbOrTx, showId: string) {
+  return db
     .select({ show: shows, artwork: { contentType: mediaObjects.contentType } })
     .from(shows)
     .leftJoin(
@@ -51,17 +53,13 @@ async function findShow(db: DbOrTx, showId: string) {
     )
     .where(eq(shows.id, showId))
     .limit(1);
+}
+
+function foundShow(rows: Awaited<ReturnType<typeof showRead>>) {
+  const [row] = rows;
   if (!row) throw notFound("Show");
   return { ...row.show, artworkContentType: row.artwork?.contentType ?? null };
 }
-
-const publishedWithAudio = (workspaceId: string) =>
-  and(
-    eq(episodes.workspaceId, workspaceId),
-    eq(episodes.status, "published"),
-    eq(mediaObjects.status, "ready"),
-    eq(mediaObjects.kind, "audio"),
-  );
 
 const episodeColumns = {
   id: episodes.id,
@@ -74,43 +72,60 @@ const episodeColumns = {
   durationSeconds: sql<number | null>`coalesce(${episodes.durationSeconds}, ${mediaObjects.durationSeconds})`,
   audioMediaId: episodes.audioMediaId,
   audio: { contentType: mediaObjects.contentType, size: mediaObjects.size },
+  // Flat rather than nested: a left-joined object with a computed column is never all-null, so never null.
+  transcriptId: transcripts.id,
+  transcriptEpisodeId: transcripts.episodeId,
+  transcriptMediaId: transcripts.mediaId,
+  transcriptLanguage: transcripts.language,
+  transcriptChapterCount: sql<number>`coalesce(jsonb_array_length(${transcripts.chapters}), 0)`.mapWith(Number),
 };
 
-/** The show and its published episodes, newest first, each with its transcript if there is one: three queries. */
-export async function getPublicShow(opts: { db: DbOrTx; showId: string; limit?: number }) {
-  const show = await findShow(opts.db, opts.showId);
-  const items = await opts.db
+/** Published episodes of the show whose audio is ready, each with the transcript of that audio if there is one. */
+function publishedEpisodesRead(db: DbOrTx, showId: string) {
+  return db
     .select(episodeColumns)
     .from(episodes)
-    .innerJoin(
-      mediaObjects,
-      and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)),
-    )
-    .where(and(eq(episodes.showId, show.id), publishedWithAudio(show.workspaceId)))
-    .orderBy(desc(episodes.publishedAt), desc(episodes.id))
-    .limit(opts.limit ?? FEED_EPISODE_LIMIT);
-  const candidates = items.length
-    ? await opts.db
-        .select(transcriptColumns)
-        .from(transcripts)
-        .where(
-          and(
-            eq(transcripts.workspaceId, show.workspaceId),
-            inArray(
-              transcripts.mediaId,
-              items.map((e) => e.audioMediaId).filter((id): id is string => id !== null),
-            ),
-          ),
-        )
-    : [];
+    .innerJoin(shows, episodeOfShow)
+    .innerJoin(mediaObjects, audioOfEpisode)
+    .leftJoin(transcripts, transcriptOfEpisode)
+    .where(and(eq(episodes.showId, showId), eq(episodes.status, "published")))
+    .orderBy(desc(episodes.publishedAt), desc(episodes.id));
+}
+
+type EpisodeRow = Awaited<ReturnType<typeof publishedEpisodesRead>>[number];
+
+function publishedEpisode(row: EpisodeRow) {
+  const {
+    transcriptId,
+    transcriptEpisodeId,
+    transcriptMediaId,
+    transcriptLanguage,
+    transcriptChapterCount,
+    ...episode
+  } = row;
   return {
-    show,
-    episodes: items.map((episode) => ({
-      ...episode,
-      durationSeconds: toNumber(episode.durationSeconds),
-      transcript: transcriptOf(candidates, episode),
-    })),
+    ...episode,
+    durationSeconds: toNumber(episode.durationSeconds),
+    transcript:
+      transcriptId !== null && transcriptMediaId !== null
+        ? {
+            id: transcriptId,
+            episodeId: transcriptEpisodeId,
+            mediaId: transcriptMediaId,
+            language: transcriptLanguage,
+            chapterCount: transcriptChapterCount,
+          }
+        : null,
   };
+}
+
+/** The show and its published episodes, newest first, each with its transcript if there is one: one round trip. */
+export async function getPublicShow(opts: { db: DbOrTx; showId: string; limit?: number }) {
+  const [showRows, items] = await readBatch(opts.db, [
+    showRead(opts.db, opts.showId),
+    publishedEpisodesRead(opts.db, opts.showId).limit(opts.limit ?? FEED_EPISODE_LIMIT),
+  ]);
+  return { show: foundShow(showRows), episodes: items.map(publishedEpisode) };
 }
 
 /** One published episode of the show, with its transcript's segments and chapters when `withTranscript`. */
@@ -120,46 +135,46 @@ export async function getPublishedEpisode(opts: {
   episodeId: string;
   withTranscript: boolean;
 }) {
-  const show = await findShow(opts.db, opts.showId);
-  const [episode] = await opts.db
-    .select(episodeColumns)
+  const episodeRead = opts.db
+    .select({ ...episodeColumns, transcriptChapters: transcripts.chapters })
     .from(episodes)
-    .innerJoin(
-      mediaObjects,
-      and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)),
-    )
-    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.showId, show.id), publishedWithAudio(show.workspaceId)))
+    .innerJoin(shows, episodeOfShow)
+    .innerJoin(mediaObjects, audioOfEpisode)
+    .leftJoin(transcripts, transcriptOfEpisode)
+    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.showId, opts.showId), eq(episodes.status, "published")))
     .limit(1);
-  if (!episode) throw notFound("Episode");
-  const candidates = await opts.db
-    .select({ ...transcriptColumns, chapters: transcripts.chapters })
-    .from(transcripts)
-    .where(and(eq(transcripts.workspaceId, show.workspaceId), eq(transcripts.mediaId, episode.audioMediaId ?? "")));
-  const transcript = transcriptOf(candidates, episode) as
-    (TranscriptRef & { chapters: { startMs: number; title: string }[] | null }) | null;
-  const segments =
-    transcript && opts.withTranscript
-      ? await opts.db
-          .select({
-            startMs: transcriptSegments.startMs,
-            endMs: transcriptSegments.endMs,
-            speaker: transcriptSegments.speaker,
-            text: transcriptSegments.text,
-          })
-          .from(transcriptSegments)
-          .where(
-            and(
-              eq(transcriptSegments.transcriptId, transcript.id),
-              eq(transcriptSegments.workspaceId, show.workspaceId),
-            ),
-          )
-          .orderBy(asc(transcriptSegments.position))
-      : [];
+  // The segments of the transcript of the episode's published audio; used only once the episode above is found.
+  const segmentsRead = opts.db
+    .select({
+      startMs: transcriptSegments.startMs,
+      endMs: transcriptSegments.endMs,
+      speaker: transcriptSegments.speaker,
+      text: transcriptSegments.text,
+    })
+    .from(transcriptSegments)
+    .innerJoin(
+      transcripts,
+      and(
+        eq(transcripts.id, transcriptSegments.transcriptId),
+        eq(transcripts.workspaceId, transcriptSegments.workspaceId),
+      ),
+    )
+    .innerJoin(episodes, transcriptOfEpisode)
+    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.showId, opts.showId)))
+    .orderBy(asc(transcriptSegments.position));
+  const [showRows, episodeRows, segments] = opts.withTranscript
+    ? await readBatch(opts.db, [showRead(opts.db, opts.showId), episodeRead, segmentsRead])
+    : [...(await readBatch(opts.db, [showRead(opts.db, opts.showId), episodeRead])), []];
+  const show = foundShow(showRows);
+  const [row] = episodeRows;
+  if (!row) throw notFound("Episode");
+  const { transcriptChapters, ...columns } = row;
+  const { transcript, ...episode } = publishedEpisode(columns);
   return {
     show,
-    episode: { ...episode, durationSeconds: toNumber(episode.durationSeconds) },
+    episode,
     transcript: transcript
-      ? { id: transcript.id, language: transcript.language, chapters: transcript.chapters ?? [], segments }
+      ? { id: transcript.id, language: transcript.language, chapters: transcriptChapters ?? [], segments }
       : null,
   };
 }
@@ -224,7 +239,7 @@ export async function getMemberMedia(opts: { db: DbOrTx; mediaId: string; userId
 // Raw coalesce() results arrive as whatever the driver makes of an integer expression.
 const toNumber = (value: number | string | null) => (value === null ? null : Number(value));
 
-const publicShowView = (show: Awaited<ReturnType<typeof findShow>>, appUrl: string) => {
+const publicShowView = (show: ReturnType<typeof foundShow>, appUrl: string) => {
   const urls = podcastUrls(appUrl);
   return {
     id: show.id,

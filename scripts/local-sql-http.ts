@@ -68,7 +68,10 @@ export function localSqlPool(opts: { target: { host: string; port: number }; pro
   }
   const pool = new LocalPool({
     connectionString: `postgres://postgres:postgres@${opts.target.host}:${opts.target.port}/postgres`,
-    max: 10,
+    // One session: PGlite runs every connection on one backend, and requests on several sessions at once interleave
+    // their extended-protocol messages there (a Bind meeting another request's Parse). Serialised, each request's
+    // statements run whole; sent together, they still cost one wave each in the meter, which counts on the worker.
+    max: 1,
   });
   pool.on("error", () => {}); // an idle session dropped by the server is simply replaced on next use
   return pool;

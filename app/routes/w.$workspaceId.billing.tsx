@@ -20,19 +20,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const workspaceId = params.workspaceId ?? "";
   try {
-    const [overview, usage, workspaces] = await Promise.all([
-      context.api.billing.getOverview({ workspaceId }),
-      context.api.billing.getUsage({ workspaceId }),
-      context.api.workspaces.list(),
-    ]);
-    const role = workspaces.find((w) => w.id === workspaceId)?.role;
+    // The role comes from the session's memberships, so every read below is sent together: one wave (ADR 016).
+    const role = (await context.api.workspaces.list()).find((w) => w.id === workspaceId)?.role;
     const manages = Boolean(role && can(role, "billing.manage"));
     // Stripe events and invoices are for owners and admins; other members see the plan and usage only.
-    const [events, invoices] = manages
-      ? await Promise.all([
-          context.api.billing.listEvents({ workspaceId, limit: 25 }).then((r) => r.items),
-          // Stripe being unreachable must not hide the plan and usage: the history then says it is unavailable.
-          context.api.billing.listInvoices({ workspaceId, limit: 24 }).then(
+    const [overview, usage, events, invoices] = await Promise.all([
+      context.api.billing.getOverview({ workspaceId }),
+      context.api.billing.getUsage({ workspaceId }),
+      manages ? context.api.billing.listEvents({ workspaceId, limit: 25 }).then((r) => r.items) : null,
+      // Stripe being unreachable must not hide the plan and usage: the history then says it is unavailable.
+      manages
+        ? context.api.billing.listInvoices({ workspaceId, limit: 24 }).then(
             (r) => r.items,
             (error: unknown) => {
               console.error(
@@ -40,9 +38,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
               );
               return "unavailable" as const;
             },
-          ),
-        ])
-      : [null, null];
+          )
+        : null,
+    ]);
     // The set-plan script only works locally, so deployments never mention it.
     return { overview, usage, events, invoices, manages, localTools: context.config.localTools };
   } catch (error) {

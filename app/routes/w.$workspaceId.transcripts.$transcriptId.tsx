@@ -38,7 +38,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const workspaceId = params.workspaceId ?? "";
   try {
     const transcript = await context.api.transcripts.get({ workspaceId, transcriptId: params.transcriptId ?? "" });
-    const jobState = await context.api.transcripts.getJobForMedia({ workspaceId, mediaId: transcript.mediaId });
+    // The job's state as transcripts.getJobForMedia gives it, from the same read (one wave, ADR 016).
+    const jobState = {
+      job: transcript.job,
+      transcriptId: transcript.id,
+      providersConfigured: transcript.providersConfigured,
+    };
     // ?t=<ms> (search results link here) opens the transcript at that moment.
     const t = Number(new URL(request.url).searchParams.get("t") ?? "");
     return { transcript, jobState, startAtMs: Number.isFinite(t) && t > 0 ? Math.floor(t) : null };

@@ -68,22 +68,22 @@ describe("database round trips per page", () => {
       [() => page("/dev/mailbox", c), { waves: 2, setups: 0 }],
       [() => page(fx.w, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/audit`, c), { waves: 2, setups: 0 }],
-      [() => page(`${fx.w}/billing`, c), { waves: 5, setups: 0 }], // OVER
+      [() => page(`${fx.w}/billing`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/episodes/${fx.episode.id}`, c), { waves: 3, setups: 0 }], // OVER
       [() => page(`${fx.w}/media`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/members`, c), { waves: 2, setups: 0 }],
-      [() => page(`${fx.w}/notifications`, c), { waves: 3, setups: 0 }], // OVER
+      [() => page(`${fx.w}/notifications`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/search?q=microphones`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/settings`, c), { waves: 1, setups: 0 }],
       [() => page(`${fx.w}/shows`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/shows/${fx.show.id}`, c), { waves: 3, setups: 0 }], // OVER
       [() => page(`${fx.w}/social`, c), { waves: 2, setups: 0 }],
-      [() => page(`${fx.w}/social/accounts`, c), { waves: 4, setups: 0 }], // OVER
+      [() => page(`${fx.w}/social/accounts`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/social/analytics`, c), { waves: 5, setups: 0 }], // OVER
       [() => page(`${fx.w}/social/compose`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/social/posts`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/social/sandbox`, c), { waves: 3, setups: 0 }], // OVER
-      [() => page(`${fx.w}/transcripts/${fx.transcript.id}`, c), { waves: 4, setups: 0 }], // OVER
+      [() => page(`${fx.w}/transcripts/${fx.transcript.id}`, c), { waves: 2, setups: 0 }],
     ]);
   });
 });
@@ -107,7 +107,7 @@ describe("database round trips per tRPC query", () => {
       [q("media.list", w), { waves: 2, setups: 0 }],
       [q("media.getStorageUsage", w), { waves: 2, setups: 0 }],
       [q("transcripts.getJobForMedia", { ...w, mediaId: fx.media.id }), { waves: 2, setups: 0 }],
-      [q("transcripts.get", { ...w, transcriptId: fx.transcript.id }), { waves: 3, setups: 0 }], // OVER
+      [q("transcripts.get", { ...w, transcriptId: fx.transcript.id }), { waves: 2, setups: 0 }],
       [q("podcasts.listShows", w), { waves: 2, setups: 0 }],
       [q("podcasts.getShow", { ...w, showId: fx.show.id }), { waves: 2, setups: 0 }],
       [q("podcasts.listEpisodes", { ...w, showId: fx.show.id }), { waves: 3, setups: 0 }], // OVER
@@ -117,7 +117,7 @@ describe("database round trips per tRPC query", () => {
       [q("podcasts.getPublicEpisode", { showId: fx.show.id, episodeId: fx.episode.id }), { waves: 2, setups: 0 }],
       [q("search.query", { ...w, q: "microphones" }), { waves: 2, setups: 0 }],
       [q("billing.getOverview", w), { waves: 2, setups: 0 }],
-      [q("billing.getUsage", w), { waves: 4, setups: 0 }], // OVER
+      [q("billing.getUsage", w), { waves: 2, setups: 0 }],
       [q("billing.listEvents", w), { waves: 2, setups: 0 }],
       [q("billing.listInvoices", w), { waves: 1, setups: 0 }],
       [q("socialAccounts.listAccounts", w), { waves: 2, setups: 0 }],
@@ -134,7 +134,7 @@ describe("database round trips per tRPC query", () => {
       [q("socialInsights.listMedia", { ...w, accountId: fx.account.id }), { waves: 3, setups: 0 }], // OVER
       [q("socialInsights.getBestTimes", { ...w, accountId: fx.account.id }), { waves: 3, setups: 0 }], // OVER
       [q("socialSandbox.listFeed", w), { waves: 3, setups: 0 }], // OVER
-      [q("notifications.list", w), { waves: 3, setups: 0 }], // OVER
+      [q("notifications.list", w), { waves: 2, setups: 0 }],
     ]);
   });
 });

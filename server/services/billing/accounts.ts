@@ -54,18 +54,25 @@ export function isBillingConfigured(env: { STRIPE_SECRET_KEY?: string; STRIPE_WE
   return Boolean(env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET);
 }
 
-export async function getBillingSummary(opts: { db: DbOrTx; workspaceId: string; now: Date }): Promise<BillingSummary> {
-  const [account] = await opts.db
-    .select()
-    .from(billingAccounts)
-    .where(eq(billingAccounts.workspaceId, opts.workspaceId));
+/** The workspace's billing account row (none until it first subscribes), unawaited so callers can batch it. */
+export function billingAccountQuery(db: DbOrTx, workspaceId: string) {
+  return db.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, workspaceId));
+}
+
+/** What billingAccountQuery's rows mean at `now`. */
+export function billingSummaryOf(account: typeof billingAccounts.$inferSelect | undefined, now: Date): BillingSummary {
   return {
-    plan: getPlan(effectivePlan(account ?? null, opts.now)),
+    plan: getPlan(effectivePlan(account ?? null, now)),
     status: account?.status ?? "none",
     currentPeriodEnd: account?.currentPeriodEnd ?? null,
     cancelAtPeriodEnd: account?.cancelAtPeriodEnd ?? false,
     graceUntil: account?.graceUntil ?? null,
   };
+}
+
+export async function getBillingSummary(opts: { db: DbOrTx; workspaceId: string; now: Date }): Promise<BillingSummary> {
+  const [account] = await billingAccountQuery(opts.db, opts.workspaceId);
+  return billingSummaryOf(account, opts.now);
 }
 
 export interface BillingOverview extends BillingSummary {

@@ -1,3 +1,4 @@
+import { readBatch } from "../../../db/batch";
 import { and, eq, inArray, lt, sql, sum } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import {
@@ -13,7 +14,7 @@ import {
 import { AppError } from "../../lib/errors";
 import { formatBytes } from "../media/rules";
 import { pendingInvitation } from "../workspaces/workspaces";
-import { getBillingSummary } from "./accounts";
+import { billingAccountQuery, billingSummaryOf, getBillingSummary } from "./accounts";
 import { PLAN_IDS, PLANS, type Plan, type PlanLimits } from "./plans";
 
 /** First day (YYYY-MM-DD) of the UTC month `now` falls in: usage is summed per calendar month, so that is the reset. */
@@ -81,7 +82,14 @@ export async function lockWorkspaceQuota(tx: DbOrTx, workspaceId: string): Promi
 
 /** Bytes held or reserved: ready files at their size, uploads in progress at their declared size. */
 export async function storageUsedBytes(db: DbOrTx, workspaceId: string): Promise<number> {
-  const [row] = await db
+  return totalOf(await storageUsedQuery(db, workspaceId));
+}
+
+/** A `sum` or `count` row's value; an empty sum is null, which is nothing used. */
+const totalOf = (rows: { total: string | number | null }[]) => Number(rows[0]?.total ?? 0);
+
+function storageUsedQuery(db: DbOrTx, workspaceId: string) {
+  return db
     .select({
       total: sum(sql`coalesce(${mediaObjects.size}, ${mediaObjects.declaredSize})`),
     })
@@ -89,11 +97,14 @@ export async function storageUsedBytes(db: DbOrTx, workspaceId: string): Promise
     .where(
       and(eq(mediaObjects.workspaceId, workspaceId), inArray(mediaObjects.status, ["uploading", "verifying", "ready"])),
     );
-  return Number(row?.total ?? 0);
 }
 
 async function meteredThisPeriod(db: DbOrTx, workspaceId: string, metric: UsageMetric, now: Date): Promise<number> {
-  const [row] = await db
+  return totalOf(await meteredThisPeriodQuery(db, workspaceId, metric, now));
+}
+
+function meteredThisPeriodQuery(db: DbOrTx, workspaceId: string, metric: UsageMetric, now: Date) {
+  return db
     .select({ total: sum(usageRecords.quantity) })
     .from(usageRecords)
     .where(
@@ -103,7 +114,6 @@ async function meteredThisPeriod(db: DbOrTx, workspaceId: string, metric: UsageM
         eq(usageRecords.periodStart, periodStartOf(now)),
       ),
     );
-  return Number(row?.total ?? 0);
 }
 
 /** Bytes per second assumed for an audio file without a known duration (see estimateDurationSeconds). */
@@ -161,15 +171,25 @@ async function transcriptionSecondsCommitted(
 }
 
 async function seatsTaken(db: DbOrTx, workspaceId: string, now: Date): Promise<number> {
-  const [members] = await db
-    .select({ n: sql<number>`count(*)::int` })
+  const [members, pending] = await readBatch(db, [
+    memberCountQuery(db, workspaceId),
+    pendingInvitationCountQuery(db, workspaceId, now),
+  ]);
+  return totalOf(members) + totalOf(pending);
+}
+
+function memberCountQuery(db: DbOrTx, workspaceId: string) {
+  return db
+    .select({ total: sql<number>`count(*)::int` })
     .from(memberships)
     .where(eq(memberships.workspaceId, workspaceId));
-  const [pending] = await db
-    .select({ n: sql<number>`count(*)::int` })
+}
+
+function pendingInvitationCountQuery(db: DbOrTx, workspaceId: string, now: Date) {
+  return db
+    .select({ total: sql<number>`count(*)::int` })
     .from(invitations)
     .where(and(eq(invitations.workspaceId, workspaceId), pendingInvitation(now)));
-  return Number(members?.n ?? 0) + Number(pending?.n ?? 0);
 }
 
 const minutes = (seconds: number) => Math.ceil(seconds / 60);
@@ -317,19 +337,32 @@ export interface WorkspaceUsage {
   seats: UsageLine;
 }
 
-/** Every limit of the workspace's plan with what is used of it now (the billing page shows these). */
+/**
+ * Every limit of the workspace's plan with what is used of it now (the billing page shows these). One round trip:
+ * the plan and every count in one batch (ADR 016).
+ */
 export async function getWorkspaceUsage(opts: { db: DbOrTx; workspaceId: string; now: Date }): Promise<WorkspaceUsage> {
-  const plan = await planOf(opts.db, opts.workspaceId, opts.now);
-  const [storage, transcribed, posts, seats, connectedAccounts] = await Promise.all([
-    storageUsedBytes(opts.db, opts.workspaceId),
-    meteredThisPeriod(opts.db, opts.workspaceId, "transcription_seconds", opts.now),
-    meteredThisPeriod(opts.db, opts.workspaceId, "scheduled_posts", opts.now),
-    seatsTaken(opts.db, opts.workspaceId, opts.now),
-    opts.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(socialAccounts)
-      .where(and(eq(socialAccounts.workspaceId, opts.workspaceId), sql`${socialAccounts.status} <> 'disconnected'`)),
-  ]);
+  const { db, workspaceId, now } = opts;
+  const [[account], storageRows, transcribedRows, postRows, memberRows, pendingRows, accountRows] = await readBatch(
+    db,
+    [
+      billingAccountQuery(db, workspaceId),
+      storageUsedQuery(db, workspaceId),
+      meteredThisPeriodQuery(db, workspaceId, "transcription_seconds", now),
+      meteredThisPeriodQuery(db, workspaceId, "scheduled_posts", now),
+      memberCountQuery(db, workspaceId),
+      pendingInvitationCountQuery(db, workspaceId, now),
+      db
+        .select({ total: sql<number>`count(*)::int` })
+        .from(socialAccounts)
+        .where(and(eq(socialAccounts.workspaceId, workspaceId), sql`${socialAccounts.status} <> 'disconnected'`)),
+    ],
+  );
+  const plan = billingSummaryOf(account, now).plan;
+  const storage = totalOf(storageRows);
+  const transcribed = totalOf(transcribedRows);
+  const posts = totalOf(postRows);
+  const seats = totalOf(memberRows) + totalOf(pendingRows);
   return {
     plan,
     periodStart: periodStartOf(opts.now),
@@ -346,7 +379,7 @@ export async function getWorkspaceUsage(opts: { db: DbOrTx; workspaceId: string;
     },
     // Every account not disconnected holds a place, including one waiting to be reconnected.
     socialAccounts: {
-      used: Number(connectedAccounts[0]?.n ?? 0),
+      used: totalOf(accountRows),
       limit: plan.limits.socialAccounts,
       unit: "accounts",
     },

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import { memberships, notifications, users, type NotificationKind, type Role } from "../../../db/schema";
 import { enqueueJobs, type QueueProducer } from "../platform/jobs";
@@ -95,31 +96,34 @@ export interface NotificationEntry {
 }
 
 /** A member's notifications in one workspace, newest first, with the unread count. */
+/** The page and the unread count in one round trip (ADR 016). */
 export async function listNotifications(opts: { db: DbOrTx; workspaceId: string; userId: string; limit: number }) {
-  const items: NotificationEntry[] = await opts.db
-    .select({
-      id: notifications.id,
-      kind: notifications.kind,
-      title: notifications.title,
-      body: notifications.body,
-      link: notifications.link,
-      readAt: notifications.readAt,
-      createdAt: notifications.createdAt,
-    })
-    .from(notifications)
-    .where(and(eq(notifications.workspaceId, opts.workspaceId), eq(notifications.userId, opts.userId)))
-    .orderBy(desc(notifications.createdAt), desc(notifications.id))
-    .limit(opts.limit);
-  const [unread] = await opts.db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(notifications)
-    .where(
-      and(
-        eq(notifications.workspaceId, opts.workspaceId),
-        eq(notifications.userId, opts.userId),
-        isNull(notifications.readAt),
+  const [items, [unread]]: [NotificationEntry[], { n: number }[]] = await readBatch(opts.db, [
+    opts.db
+      .select({
+        id: notifications.id,
+        kind: notifications.kind,
+        title: notifications.title,
+        body: notifications.body,
+        link: notifications.link,
+        readAt: notifications.readAt,
+        createdAt: notifications.createdAt,
+      })
+      .from(notifications)
+      .where(and(eq(notifications.workspaceId, opts.workspaceId), eq(notifications.userId, opts.userId)))
+      .orderBy(desc(notifications.createdAt), desc(notifications.id))
+      .limit(opts.limit),
+    opts.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.workspaceId, opts.workspaceId),
+          eq(notifications.userId, opts.userId),
+          isNull(notifications.readAt),
+        ),
       ),
-    );
+  ]);
   return { items, unread: Number(unread?.n ?? 0) };
 }
 

@@ -1,4 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
+import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import { mediaObjects, transcriptionJobs, transcripts, transcriptSegments } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
@@ -40,55 +41,59 @@ export async function getJobForMedia(opts: { db: DbOrTx; workspaceId: string; me
   return { job: row.job, transcriptId: row.transcriptId };
 }
 
-/** A transcript with its media file's name, its segments in order, and the state of its job. */
+/**
+ * A transcript with its media file's name, its segments in order, and the state of its job. One round trip (ADR
+ * 016): the segments are read by the same transcript condition as the transcript, in the same batch.
+ */
 export async function getTranscript(opts: {
   db: DbOrTx;
   workspaceId: string;
   transcriptId?: string;
   mediaId?: string;
 }) {
-  const [row] = await opts.db
-    .select({
-      transcript: transcripts,
-      media: {
-        filename: mediaObjects.filename,
-        contentType: mediaObjects.contentType,
-        durationSeconds: mediaObjects.durationSeconds,
-      },
-      job: jobColumns,
-    })
-    .from(transcripts)
-    .innerJoin(
-      mediaObjects,
-      and(eq(mediaObjects.id, transcripts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)),
-    )
-    .leftJoin(
-      transcriptionJobs,
-      and(eq(transcriptionJobs.mediaId, transcripts.mediaId), eq(transcriptionJobs.workspaceId, opts.workspaceId)),
-    )
-    .where(
-      and(
-        eq(transcripts.workspaceId, opts.workspaceId),
-        opts.transcriptId ? eq(transcripts.id, opts.transcriptId) : undefined,
-        opts.mediaId ? eq(transcripts.mediaId, opts.mediaId) : undefined,
-      ),
-    )
-    .limit(1);
+  // The transcript named by id or by its media file (media_id is unique), in this workspace.
+  const named = and(
+    eq(transcripts.workspaceId, opts.workspaceId),
+    opts.transcriptId ? eq(transcripts.id, opts.transcriptId) : undefined,
+    opts.mediaId ? eq(transcripts.mediaId, opts.mediaId) : undefined,
+  );
+  const [[row], segments] = await readBatch(opts.db, [
+    opts.db
+      .select({
+        transcript: transcripts,
+        media: {
+          filename: mediaObjects.filename,
+          contentType: mediaObjects.contentType,
+          durationSeconds: mediaObjects.durationSeconds,
+        },
+        job: jobColumns,
+      })
+      .from(transcripts)
+      .innerJoin(
+        mediaObjects,
+        and(eq(mediaObjects.id, transcripts.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)),
+      )
+      .leftJoin(
+        transcriptionJobs,
+        and(eq(transcriptionJobs.mediaId, transcripts.mediaId), eq(transcriptionJobs.workspaceId, opts.workspaceId)),
+      )
+      .where(named)
+      .limit(1),
+    opts.db
+      .select({
+        id: transcriptSegments.id,
+        position: transcriptSegments.position,
+        startMs: transcriptSegments.startMs,
+        endMs: transcriptSegments.endMs,
+        speaker: transcriptSegments.speaker,
+        text: transcriptSegments.text,
+      })
+      .from(transcriptSegments)
+      .innerJoin(transcripts, eq(transcripts.id, transcriptSegments.transcriptId))
+      .where(and(named, eq(transcriptSegments.workspaceId, opts.workspaceId)))
+      .orderBy(asc(transcriptSegments.position)),
+  ]);
   if (!row) throw notFound("Transcript");
-  const segments = await opts.db
-    .select({
-      id: transcriptSegments.id,
-      position: transcriptSegments.position,
-      startMs: transcriptSegments.startMs,
-      endMs: transcriptSegments.endMs,
-      speaker: transcriptSegments.speaker,
-      text: transcriptSegments.text,
-    })
-    .from(transcriptSegments)
-    .where(
-      and(eq(transcriptSegments.transcriptId, row.transcript.id), eq(transcriptSegments.workspaceId, opts.workspaceId)),
-    )
-    .orderBy(asc(transcriptSegments.position));
   const { workspaceId: _, ...transcript } = row.transcript;
   return { ...transcript, media: row.media, job: row.job, segments };
 }

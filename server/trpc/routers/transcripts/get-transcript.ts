@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { rowId } from "../../../lib/text";
+import { configuredTranscriptionProviders } from "../../../services/transcription/provider-config";
 import { llmProvidersFromEnv } from "../../../services/transcription/summary";
 import { getTranscript } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";
@@ -38,6 +39,8 @@ export const ZGetTranscriptOutput = z.object({
   segments: z.array(ZTranscriptSegment),
   /** What "Generate" will use: a configured LLM, or the extractive fallback. */
   summaryMode: ZSummaryKind,
+  /** As transcripts.getJobForMedia says it, so the transcript page needs no second query for its job's state. */
+  providersConfigured: z.boolean(),
 });
 
 export const getTranscriptProcedure = workspaceProcedure("content.read")
@@ -51,4 +54,5 @@ export const getTranscriptProcedure = workspaceProcedure("content.read")
       mediaId: input.mediaId,
     })),
     summaryMode: llmProvidersFromEnv(ctx.env).length > 0 ? ("llm" as const) : ("extractive" as const),
+    providersConfigured: configuredTranscriptionProviders(ctx.env).length > 0,
   }));

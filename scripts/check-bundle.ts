@@ -13,11 +13,13 @@ import { measureStartupCpu } from "./startup-cpu";
 
 const GZIP_BUDGET_BYTES = 600 * 1024;
 /**
- * Least of five start-up profiles. It was 89-116 ms before minifying and trimming the bundle; the aim is below
- * half of that, but this machine was too loaded to confirm a figure (ADR 017), so the budget guards against
- * growing back first. Lower it once CI reports a steady figure. STARTUP_CPU_BUDGET_MS overrides it locally.
+ * Least of five start-up profiles. Issue 10 measured 89-116 ms before minifying and trimming the bundle; on an
+ * idle 2-core machine it is now about 100 ms (least of five, single runs up to 175 ms), so trimming bytes did not
+ * move start-up CPU and the aim (half) is not reached (ADR 017). The profile counts sampled wall time that is not
+ * idle, so other load on the machine inflates it: the budget sits far enough above today's figure not to fail on
+ * noise, and low enough to catch a dependency that doubles module evaluation. STARTUP_CPU_BUDGET_MS overrides it.
  */
-const STARTUP_CPU_BUDGET_MS = Number(process.env.STARTUP_CPU_BUDGET_MS ?? 100);
+const STARTUP_CPU_BUDGET_MS = Number(process.env.STARTUP_CPU_BUDGET_MS ?? 160);
 /** Strings only React's development builds contain. */
 const DEV_BUILD_MARKERS = [
   "react.development",

@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readAudioDuration, readImageSize, type ReadRange } from "../../server/services/media/probe";
 import type { Signature } from "../../server/services/media/rules";
 import { wavFile } from "../support/audio";
+import { fixture } from "../support/fixtures";
 import { pngFile } from "../support/images";
 
 /**
@@ -17,7 +16,6 @@ import { pngFile } from "../support/images";
  *   ... -ar 8000 -c:a pcm_u8 tone.wav
  *   ffmpeg -f lavfi -i color=c=navy:s=1400x1400 -frames:v 1 -q:v 31 square-1400.jpg  (and 1200x1200, 1600x1400)
  */
-const fixture = (name: string) => new Uint8Array(readFileSync(path.join(__dirname, "../fixtures/media", name)));
 
 /** Like an R2 ranged get, counting the reads so a test can see the file is not read whole. */
 function rangeReader(bytes: Uint8Array) {
@@ -57,7 +55,10 @@ describe("audio duration from the file's own headers", () => {
     // MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, stereo: a 417-byte frame with VBRI at offset 36, 1000 frames.
     const frame = new Uint8Array(417 * 3);
     for (let i = 0; i < 3; i++) frame.set([0xff, 0xfb, 0x90, 0x00], i * 417);
-    frame.set([..."VBRI"].map((c) => c.charCodeAt(0)), 36);
+    frame.set(
+      [..."VBRI"].map((c) => c.charCodeAt(0)),
+      36,
+    );
     new DataView(frame.buffer).setUint32(36 + 14, 1000);
     // 1000 frames × 1152 samples / 44100 Hz = 26.1 s; the size-based estimate would be under a second.
     expect(await durationOf(frame, "mp3")).toBe(26);

@@ -8,6 +8,7 @@ import { keySafeFilename, receiveUploadPart, UploadTooLargeError } from "../../s
 import { checkUploadToken, signUploadToken, type UploadGrant } from "../../server/services/media/upload-token";
 import { TRANSCRIBE_JOB } from "../../server/services/transcription/request";
 import { wavFile, wavSlice } from "../support/audio";
+import { fixture } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTeam, type TestUser } from "../support/factories";
 import { sendParts } from "../support/media";
@@ -353,6 +354,8 @@ describe("finishing an upload", () => {
     const first = await complete();
     const second = await complete();
     expect(first).toMatchObject({ status: "ready", size: 9 * MiB, transcription: { status: "queued", progress: 0 } });
+    // 16-bit mono 44.1 kHz: 88,200 bytes a second, read from the WAV header across two parts.
+    expect(first.durationSeconds).toBe(Math.round((9 * MiB - 44) / 88_200));
     expect(second).toEqual(first);
     const jobs = await t.db.select().from(transcriptionJobs).where(eq(transcriptionJobs.mediaId, session.mediaId));
     expect(jobs).toHaveLength(1);
@@ -368,6 +371,31 @@ describe("finishing an upload", () => {
     const { complete, queues } = await uploaded({ size: 2000 });
     expect((await complete()).transcription).toMatchObject({ status: "waiting_for_provider", progress: 0 });
     expect(queues.transcription.sent).toEqual([]);
+  });
+
+  it.each([
+    ["vbr-xing.mp3", "audio/mpeg"],
+    ["moov-last.m4a", "audio/x-m4a"],
+  ])("stores the duration %s declares in its own headers", async (name, contentType) => {
+    const bytes = fixture(name);
+    const { complete } = await uploaded({
+      size: bytes.length,
+      contentType,
+      filename: name,
+      bytes: (start, end) => bytes.subarray(start, end),
+    });
+    expect(await complete()).toMatchObject({ status: "ready", durationSeconds: 13, widthPx: null });
+  });
+
+  it("stores a JPEG's pixel size", async () => {
+    const bytes = fixture("wide-1600x1400.jpg");
+    const { complete } = await uploaded({
+      size: bytes.length,
+      contentType: "image/jpeg",
+      filename: "cover.jpg",
+      bytes: (start, end) => bytes.subarray(start, end),
+    });
+    expect(await complete()).toMatchObject({ status: "ready", widthPx: 1600, heightPx: 1400, durationSeconds: null });
   });
 
   it("does not transcribe images", async () => {

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, mediaObjects, mediaUploadParts, transcriptionJobs } from "../../db/schema";
+import { auditEvents, episodes, mediaObjects, mediaUploadParts, transcriptionJobs } from "../../db/schema";
 import { AppError } from "../../server/lib/errors";
 import { PART_SIZE } from "../../server/services/media/rules";
 import { keySafeFilename, receiveUploadPart, UploadTooLargeError } from "../../server/services/media/uploads";
@@ -9,6 +9,7 @@ import { checkUploadToken, signUploadToken, type UploadGrant } from "../../serve
 import { TRANSCRIBE_JOB } from "../../server/services/transcription/request";
 import { wavFile, wavSlice } from "../support/audio";
 import { fixture } from "../support/fixtures";
+import { insertEpisode, insertShow } from "../support/podcasts";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTeam, type TestUser } from "../support/factories";
 import { sendParts } from "../support/media";
@@ -385,6 +386,28 @@ describe("finishing an upload", () => {
       bytes: (start, end) => bytes.subarray(start, end),
     });
     expect(await complete()).toMatchObject({ status: "ready", durationSeconds: 13, widthPx: null });
+  });
+
+  it("gives an episode that chose the audio while it uploaded the duration read when it finishes", async () => {
+    const bytes = fixture("vbr-xing.mp3");
+    const { workspace, session, complete } = await uploaded({
+      size: bytes.length,
+      contentType: "audio/mpeg",
+      filename: "ep.mp3",
+      bytes: (start, end) => bytes.subarray(start, end),
+    });
+    const show = await insertShow(t.db, workspace.id);
+    const waiting = await insertEpisode(t.db, show, { audioMediaId: session.mediaId });
+    const typed = await insertEpisode(t.db, show, { audioMediaId: session.mediaId, durationSeconds: 99 });
+    await complete();
+    const durations = await t.db
+      .select({ id: episodes.id, durationSeconds: episodes.durationSeconds })
+      .from(episodes)
+      .where(eq(episodes.showId, show.id));
+    expect(Object.fromEntries(durations.map((e) => [e.id, e.durationSeconds]))).toEqual({
+      [waiting.id]: 13,
+      [typed.id]: 99,
+    });
   });
 
   it("stores a JPEG's pixel size", async () => {

@@ -10,6 +10,8 @@ export interface ShowValues {
   author: string;
   explicit: boolean;
   artworkMediaId: string | null;
+  ownerEmail: string | null;
+  locked: boolean;
 }
 
 export const SHOW_FIELD_LABELS = {
@@ -19,6 +21,7 @@ export const SHOW_FIELD_LABELS = {
   language: "Language",
   author: "Author",
   artworkMediaId: "Artwork",
+  ownerEmail: "Owner email",
 };
 
 export const showValuesFrom = (form: FormData): ShowValues => ({
@@ -29,6 +32,8 @@ export const showValuesFrom = (form: FormData): ShowValues => ({
   author: String(form.get("author") ?? ""),
   explicit: form.get("explicit") === "on",
   artworkMediaId: String(form.get("artworkMediaId") ?? "") || null,
+  ownerEmail: String(form.get("ownerEmail") ?? "").trim() || null,
+  locked: form.get("locked") === "on",
 });
 
 /** The show's fields, shared by the create form and the settings form. */
@@ -39,7 +44,7 @@ export function ShowFields({
 }: {
   values: ShowValues;
   errors: Partial<Record<string, string[]>>;
-  images?: { id: string; filename: string }[];
+  images?: { id: string; filename: string; widthPx: number | null; heightPx: number | null }[];
 }) {
   return (
     <>
@@ -101,7 +106,9 @@ export function ShowFields({
           <option value="">No artwork</option>
           {images.map((image) => (
             <option key={image.id} value={image.id}>
-              {image.filename}
+              {image.widthPx && image.heightPx
+                ? `${image.filename} (${image.widthPx} × ${image.heightPx} px)`
+                : image.filename}
             </option>
           ))}
         </SelectField>
@@ -111,6 +118,21 @@ export function ShowFields({
         label="Contains explicit content"
         defaultChecked={values.explicit}
         hint="Marks the feed as explicit for Apple Podcasts and Spotify."
+      />
+      <Field
+        label="Owner email"
+        name="ownerEmail"
+        type="email"
+        maxLength={254}
+        defaultValue={values.ownerEmail ?? ""}
+        hint="Published in the feed: directories write here to confirm you own the show. Empty: the workspace owner's address."
+        errors={errors.ownerEmail}
+      />
+      <CheckboxField
+        name="locked"
+        label="Lock the feed against imports"
+        defaultChecked={values.locked}
+        hint="Other podcast hosts refuse to import a locked feed, so nobody can move your show without you. Untick it while you move hosts."
       />
     </>
   );

@@ -18,6 +18,7 @@ import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 import podcastStyles from "../styles/podcasts.css?url";
 import { TranscriptionStatus } from "../components/transcription-status";
 import { ownValue } from "../../server/lib/records";
+import type { EpisodeType } from "../../db/schema/podcasts";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: podcastStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
@@ -30,9 +31,14 @@ const LABELS = {
   seasonNumber: "Season",
   episodeNumber: "Episode number",
   durationSeconds: "Duration",
+  episodeType: "Episode type",
   audioMediaId: "Audio",
   publishAt: "Go live at",
 };
+
+/** The select offers only these; anything else leaves the type as it was. (Type-only schema import: no Drizzle in the browser.) */
+const EPISODE_TYPE_CHOICES: readonly EpisodeType[] = ["full", "trailer", "bonus"];
+const episodeTypeOf = (value: string) => EPISODE_TYPE_CHOICES.find((type) => type === value);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
@@ -70,6 +76,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           seasonNumber: optionalNumber(form, "seasonNumber"),
           episodeNumber: optionalNumber(form, "episodeNumber"),
           durationSeconds: optionalNumber(form, "durationSeconds"),
+          episodeType: episodeTypeOf(text(form, "episodeType")),
           audioMediaId: optionalId(form, "audioMediaId"),
         });
         return { intent, notice: "Episode saved." };
@@ -247,6 +254,17 @@ export default function EpisodePage() {
                 />
               </div>
               <SelectField
+                label="Episode type"
+                name="episodeType"
+                defaultValue={value("episodeType", episode.episodeType)}
+                errors={saveErrors?.fieldErrors.episodeType}
+                hint="Podcast apps show trailers first and mark bonus episodes."
+              >
+                <option value="full">Full episode</option>
+                <option value="trailer">Trailer</option>
+                <option value="bonus">Bonus</option>
+              </SelectField>
+              <SelectField
                 label="Audio"
                 name="audioMediaId"
                 defaultValue={value("audioMediaId", episode.audioMediaId)}
@@ -254,7 +272,7 @@ export default function EpisodePage() {
                 hint={
                   audioChoices.length === 0
                     ? "No ready audio in this workspace yet: upload a file to the media library first."
-                    : "Ready audio files in this workspace, newest first."
+                    : "MP3 or M4A only: podcast apps do not play WAV, FLAC, Ogg or WebM, so convert those first. Newest first."
                 }
               >
                 <option value="">No audio yet</option>

@@ -10,6 +10,7 @@ import { readKeysetPage } from "../lib/keyset-pages.server";
 import { requireUser } from "../lib/auth.server";
 import { actionError, throwLoaderError } from "../lib/errors.server";
 import { formatDate } from "../lib/format";
+import { formatDuration } from "../lib/podcasts";
 import { errorsOf, noticeOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
@@ -179,7 +180,15 @@ function MediaRow({ item, writer, workspaceId }: { item: Item; writer: boolean; 
     <tr>
       <th scope="row" className="media-name">
         <span className="media-filename">{item.filename}</span>
-        <span className="cell-sub">{typeLabel(item.contentType)}</span>
+        <span className="cell-sub">
+          {[
+            typeLabel(item.contentType),
+            formatDuration(item.durationSeconds),
+            item.widthPx && item.heightPx ? `${item.widthPx} × ${item.heightPx} px` : null,
+          ]
+            .filter(Boolean)
+            .join(" · ")}
+        </span>
       </th>
       <td className="nowrap" data-label="Size">
         {formatBytes(item.size ?? item.declaredSize)}

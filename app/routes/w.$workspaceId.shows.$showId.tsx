@@ -220,6 +220,8 @@ export default function ShowPage() {
                       ...failedValues,
                       explicit: failedValues.explicit === "on",
                       artworkMediaId: failedValues.artworkMediaId || null,
+                      ownerEmail: failedValues.ownerEmail || null,
+                      locked: failedValues.locked === "on",
                     }
                   : show
               }

@@ -151,6 +151,8 @@ export default function Shows() {
                       author: "",
                       explicit: false,
                       artworkMediaId: null,
+                      ownerEmail: null,
+                      locked: true,
                     }
               }
               errors={errors?.fieldErrors ?? {}}

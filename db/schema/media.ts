@@ -33,7 +33,11 @@ export const mediaObjects = pgTable(
     /** R2 multipart upload id while uploading in parts; null for single-request uploads. */
     multipartUploadId: text("multipart_upload_id"),
     partSize: integer("part_size"),
+    /** Read from the file's own headers when the upload finishes (audio and video); null when unreadable. */
     durationSeconds: integer("duration_seconds"),
+    /** Pixel size read from a JPEG or PNG's header when the upload finishes; show artwork must be square. */
+    widthPx: integer("width_px"),
+    heightPx: integer("height_px"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true }),

@@ -19,6 +19,15 @@ export const shows = pgTable(
     language: text("language").notNull().default("en"),
     author: text("author").notNull().default(""),
     explicit: boolean("explicit").notNull().default(false),
+    /** itunes:owner's email, where directories send ownership checks; set to the workspace owner's at creation. */
+    ownerEmail: text("owner_email"),
+    /**
+     * podcast:guid: UUIDv5 of the feed URL, fixed at creation so it survives a later change of domain. Null for shows
+     * made before it existed, which get it computed from today's feed URL (and stored on their next edit).
+     */
+    podcastGuid: uuid("podcast_guid"),
+    /** podcast:locked: whether other hosting platforms may import this feed (yes = refuse). */
+    locked: boolean("locked").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -29,6 +38,9 @@ const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 export const EPISODE_STATUSES = ["draft", "scheduled", "published"] as const;
 export type EpisodeStatus = (typeof EPISODE_STATUSES)[number];
+
+export const EPISODE_TYPES = ["full", "trailer", "bonus"] as const;
+export type EpisodeType = (typeof EPISODE_TYPES)[number];
 
 export const episodes = pgTable(
   "episodes",
@@ -51,6 +63,8 @@ export const episodes = pgTable(
     publishedAt: timestamp("published_at", { withTimezone: true }),
     audioMediaId: uuid("audio_media_id").references(() => mediaObjects.id, { onDelete: "set null" }),
     durationSeconds: integer("duration_seconds"),
+    /** itunes:episodeType, chosen by the creator. */
+    episodeType: text("episode_type", { enum: EPISODE_TYPES }).notNull().default("full"),
     search: tsvector("search")
       .notNull()
       .generatedAlwaysAs(sql`to_tsvector('simple', coalesce("title", '') || ' ' || coalesce("description", ''))`),

@@ -50,7 +50,7 @@ feedRoutes.get("/feeds/:file", (c) => {
   return orNotFound(async () => {
     const feed = await getPublicShow({ db: c.var.trpc.db, showId });
     return publicDocument(
-      buildFeedXml({ feed, appUrl: c.var.trpc.config.appUrl }),
+      await buildFeedXml({ feed, appUrl: c.var.trpc.config.appUrl }),
       "application/rss+xml; charset=utf-8",
     );
   });

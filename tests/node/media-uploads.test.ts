@@ -1,13 +1,15 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, mediaObjects, mediaUploadParts, transcriptionJobs } from "../../db/schema";
+import { auditEvents, episodes, mediaObjects, mediaUploadParts, transcriptionJobs } from "../../db/schema";
 import { AppError } from "../../server/lib/errors";
 import { PART_SIZE } from "../../server/services/media/rules";
 import { keySafeFilename, receiveUploadPart, UploadTooLargeError } from "../../server/services/media/uploads";
 import { checkUploadToken, signUploadToken, type UploadGrant } from "../../server/services/media/upload-token";
 import { TRANSCRIBE_JOB } from "../../server/services/transcription/request";
 import { wavFile, wavSlice } from "../support/audio";
+import { fixture } from "../support/fixtures";
+import { insertEpisode, insertShow } from "../support/podcasts";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTeam, type TestUser } from "../support/factories";
 import { sendParts } from "../support/media";
@@ -353,6 +355,8 @@ describe("finishing an upload", () => {
     const first = await complete();
     const second = await complete();
     expect(first).toMatchObject({ status: "ready", size: 9 * MiB, transcription: { status: "queued", progress: 0 } });
+    // 16-bit mono 44.1 kHz: 88,200 bytes a second, read from the WAV header across two parts.
+    expect(first.durationSeconds).toBe(Math.round((9 * MiB - 44) / 88_200));
     expect(second).toEqual(first);
     const jobs = await t.db.select().from(transcriptionJobs).where(eq(transcriptionJobs.mediaId, session.mediaId));
     expect(jobs).toHaveLength(1);
@@ -368,6 +372,53 @@ describe("finishing an upload", () => {
     const { complete, queues } = await uploaded({ size: 2000 });
     expect((await complete()).transcription).toMatchObject({ status: "waiting_for_provider", progress: 0 });
     expect(queues.transcription.sent).toEqual([]);
+  });
+
+  it.each([
+    ["vbr-xing.mp3", "audio/mpeg"],
+    ["moov-last.m4a", "audio/x-m4a"],
+  ])("stores the duration %s declares in its own headers", async (name, contentType) => {
+    const bytes = fixture(name);
+    const { complete } = await uploaded({
+      size: bytes.length,
+      contentType,
+      filename: name,
+      bytes: (start, end) => bytes.subarray(start, end),
+    });
+    expect(await complete()).toMatchObject({ status: "ready", durationSeconds: 13, widthPx: null });
+  });
+
+  it("gives an episode that chose the audio while it uploaded the duration read when it finishes", async () => {
+    const bytes = fixture("vbr-xing.mp3");
+    const { workspace, session, complete } = await uploaded({
+      size: bytes.length,
+      contentType: "audio/mpeg",
+      filename: "ep.mp3",
+      bytes: (start, end) => bytes.subarray(start, end),
+    });
+    const show = await insertShow(t.db, workspace.id);
+    const waiting = await insertEpisode(t.db, show, { audioMediaId: session.mediaId });
+    const typed = await insertEpisode(t.db, show, { audioMediaId: session.mediaId, durationSeconds: 99 });
+    await complete();
+    const durations = await t.db
+      .select({ id: episodes.id, durationSeconds: episodes.durationSeconds })
+      .from(episodes)
+      .where(eq(episodes.showId, show.id));
+    expect(Object.fromEntries(durations.map((e) => [e.id, e.durationSeconds]))).toEqual({
+      [waiting.id]: 13,
+      [typed.id]: 99,
+    });
+  });
+
+  it("stores a JPEG's pixel size", async () => {
+    const bytes = fixture("wide-1600x1400.jpg");
+    const { complete } = await uploaded({
+      size: bytes.length,
+      contentType: "image/jpeg",
+      filename: "cover.jpg",
+      bytes: (start, end) => bytes.subarray(start, end),
+    });
+    expect(await complete()).toMatchObject({ status: "ready", widthPx: 1600, heightPx: 1400, durationSeconds: null });
   });
 
   it("does not transcribe images", async () => {

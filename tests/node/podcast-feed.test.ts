@@ -20,7 +20,7 @@ const parser = new XMLParser({
 });
 
 async function feedOf(showId: string) {
-  const xml = buildFeedXml({ feed: await getPublicShow({ db: t.db, showId }), appUrl: APP });
+  const xml = await buildFeedXml({ feed: await getPublicShow({ db: t.db, showId }), appUrl: APP });
   expect(XMLValidator.validate(xml)).toBe(true);
   return { xml, rss: parser.parse(xml).rss };
 }

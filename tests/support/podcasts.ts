@@ -22,9 +22,13 @@ export async function insertMedia(
     size?: number;
     filename?: string;
     durationSeconds?: number | null;
+    widthPx?: number | null;
+    heightPx?: number | null;
   } = {},
 ) {
   const kind = opts.kind ?? "audio";
+  // Images are valid show artwork (1400-3000 px square) unless a test says otherwise.
+  const side = kind === "image" ? 1400 : null;
   const size = opts.size ?? 1000;
   const [media] = await db
     .insert(mediaObjects)
@@ -38,6 +42,8 @@ export async function insertMedia(
       size,
       status: opts.status ?? "ready",
       durationSeconds: opts.durationSeconds ?? null,
+      widthPx: opts.widthPx === undefined ? side : opts.widthPx,
+      heightPx: opts.heightPx === undefined ? side : opts.heightPx,
     })
     .returning();
   return media;

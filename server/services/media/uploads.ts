@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { mediaObjects, mediaUploadParts, memberships } from "../../../db/schema";
+import { episodes, mediaObjects, mediaUploadParts, memberships } from "../../../db/schema";
 import { addSeconds } from "../../lib/clock";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
@@ -21,6 +21,7 @@ import {
   planUpload,
   UPLOAD_TOKEN_TTL_SECONDS,
 } from "./rules";
+import { readAudioDuration, readImageSize, type ReadRange } from "./probe";
 import { matchesSignature, SIGNATURE_BYTES } from "./signatures";
 import { checkUploadToken, parseUploadToken, signUploadToken } from "./upload-token";
 
@@ -389,6 +390,7 @@ export async function completeUpload(opts: {
   }
 
   const rejection = await inspectStoredFile(opts.bucket, row);
+  const probed = rejection ? null : await probeStoredFile(opts.bucket, row);
   const transcriptionQueue = afterCommitQueue(opts.transcription.queue);
   try {
     await opts.db.transaction(async (tx) => {
@@ -403,7 +405,13 @@ export async function completeUpload(opts: {
                 multipartUploadId: null,
                 completedAt: opts.now,
               }
-            : { status: "ready", size: row.declaredSize, multipartUploadId: null, completedAt: opts.now },
+            : {
+                status: "ready",
+                size: row.declaredSize,
+                multipartUploadId: null,
+                completedAt: opts.now,
+                ...probed,
+              },
         )
         .where(
           and(
@@ -425,6 +433,19 @@ export async function completeUpload(opts: {
           meta: opts.meta,
           now: opts.now,
         });
+      }
+      if (finished && probed?.durationSeconds) {
+        // Episodes that chose this audio while it was still uploading get its duration now, as if chosen after.
+        await tx
+          .update(episodes)
+          .set({ durationSeconds: probed.durationSeconds })
+          .where(
+            and(
+              eq(episodes.workspaceId, opts.workspaceId),
+              eq(episodes.audioMediaId, row.id),
+              isNull(episodes.durationSeconds),
+            ),
+          );
       }
       if (!rejection)
         await requestTranscriptionFor(
@@ -503,6 +524,32 @@ async function inspectStoredFile(
     };
   }
   return null;
+}
+
+/**
+ * What directories need that only the file's bytes tell: an audio or video file's duration, an image's pixel size.
+ * Unreadable headers leave them null; the file itself passed its checks and stays usable.
+ */
+async function probeStoredFile(
+  bucket: R2Bucket,
+  row: MediaObject,
+): Promise<{ durationSeconds: number | null; widthPx: number | null; heightPx: number | null }> {
+  const none = { durationSeconds: null, widthPx: null, heightPx: null };
+  const type = normaliseContentType(row.contentType);
+  if (!type) return none;
+  const read: ReadRange = async (offset, length) => {
+    if (offset >= row.declaredSize) return new Uint8Array();
+    const part = await bucket.get(row.r2Key, {
+      range: { offset, length: Math.min(length, row.declaredSize - offset) },
+    });
+    return part ? new Uint8Array(await part.arrayBuffer()) : new Uint8Array();
+  };
+  const file = { signature: ALLOWED_TYPES[type].signature, size: row.declaredSize, read };
+  if (row.kind === "image") {
+    const dimensions = await readImageSize(file);
+    return { ...none, widthPx: dimensions?.width ?? null, heightPx: dimensions?.height ?? null };
+  }
+  return { ...none, durationSeconds: await readAudioDuration(file) };
 }
 
 /**

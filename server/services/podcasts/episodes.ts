@@ -1,11 +1,12 @@
 import { and, desc, eq, isNull, lte, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { episodes, mediaObjects, shows, transcripts, type EpisodeStatus } from "../../../db/schema";
+import { episodes, mediaObjects, shows, transcripts, type EpisodeStatus, type EpisodeType } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit, type AuditAction } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { decodeCursor, pageOf } from "./cursor";
 import { requireWorkspaceMedia } from "./media-refs";
+import { ALLOWED_TYPES, normaliseContentType } from "../media/rules";
 import { podcastUrls } from "./urls";
 
 export interface EpisodeFields {
@@ -14,7 +15,9 @@ export interface EpisodeFields {
   episodeNumber: number | null;
   seasonNumber: number | null;
   audioMediaId: string | null;
+  /** Null: the audio's own duration (read from the file at upload) is stored when audio is chosen. */
   durationSeconds: number | null;
+  episodeType: EpisodeType;
 }
 
 export interface EpisodeChanges extends Partial<EpisodeFields> {
@@ -111,7 +114,7 @@ export async function createEpisode(input: Actor & { showId: string; fields: Epi
   return input.db.transaction(async (tx) => {
     const opts = { ...input, db: tx };
     await requireShow(opts, opts.showId);
-    if (opts.fields.audioMediaId) await requireAudio(opts, opts.fields.audioMediaId, false);
+    const audio = opts.fields.audioMediaId ? await requireAudio(opts, opts.fields.audioMediaId, false) : null;
     await requireFreeNumber(opts, {
       showId: opts.showId,
       episodeId: null,
@@ -123,6 +126,7 @@ export async function createEpisode(input: Actor & { showId: string; fields: Epi
         .insert(episodes)
         .values({
           ...opts.fields,
+          durationSeconds: opts.fields.durationSeconds ?? audio?.durationSeconds ?? null,
           workspaceId: opts.workspaceId,
           showId: opts.showId,
           status: "draft",
@@ -154,7 +158,14 @@ export async function updateEpisode(input: Actor & { episodeId: string; changes:
     const next = { ...current, ...fields };
     const status = requestedStatus ?? current.status;
 
-    if (fields.audioMediaId) await requireAudio(opts, fields.audioMediaId, false);
+    const audio = fields.audioMediaId ? await requireAudio(opts, fields.audioMediaId, false) : null;
+    // New audio brings its own duration unless the creator typed a different one: a duration left as it was (the
+    // old audio's, prefilled by the form) or left empty follows the new file.
+    if (audio && audio.id !== current.audioMediaId) {
+      const typed = fields.durationSeconds;
+      if (typed === undefined || typed === null || typed === current.durationSeconds)
+        fields.durationSeconds = audio.durationSeconds ?? typed ?? null;
+    }
     if (fields.episodeNumber !== undefined || fields.seasonNumber !== undefined) {
       await requireFreeNumber(opts, {
         showId: current.showId,
@@ -306,8 +317,11 @@ async function requireShow(opts: { db: DbOrTx; workspaceId: string }, showId: st
   if (!show) throw notFound("Show");
 }
 
-const requireAudio = (opts: { db: DbOrTx; workspaceId: string }, mediaId: string, ready: boolean) =>
-  requireWorkspaceMedia({
+/** What podcast apps play everywhere; Apple and Spotify refuse other enclosures (ADR 018). */
+export const EPISODE_AUDIO_TYPES = ["audio/mpeg", "audio/mp4", "audio/x-m4a"];
+
+async function requireAudio(opts: { db: DbOrTx; workspaceId: string }, mediaId: string, ready: boolean) {
+  const media = await requireWorkspaceMedia({
     db: opts.db,
     workspaceId: opts.workspaceId,
     mediaId,
@@ -315,6 +329,17 @@ const requireAudio = (opts: { db: DbOrTx; workspaceId: string }, mediaId: string
     field: "audioMediaId",
     ready,
   });
+  if (!EPISODE_AUDIO_TYPES.includes(media.contentType)) {
+    const message = `“${media.filename}” is ${audioLabel(media.contentType)}, which podcast apps do not play. Export or convert it to MP3 (128 kbit/s is plenty for speech) or M4A/AAC, upload that and choose it here; the original stays in the media library for transcription.`;
+    throw new AppError("BAD_REQUEST", message, { fieldErrors: { audioMediaId: [message] } });
+  }
+  return media;
+}
+
+const audioLabel = (contentType: string) => {
+  const type = normaliseContentType(contentType);
+  return type ? ALLOWED_TYPES[type].label : contentType;
+};
 
 async function requirePublishableAudio(
   opts: { db: DbOrTx; workspaceId: string },
@@ -388,6 +413,7 @@ function presentEpisode(episode: typeof episodes.$inferSelect) {
     publishedAt: episode.publishedAt,
     audioMediaId: episode.audioMediaId,
     durationSeconds: episode.durationSeconds,
+    episodeType: episode.episodeType,
     createdAt: episode.createdAt,
     updatedAt: episode.updatedAt,
   };

@@ -1,4 +1,5 @@
 import { categoryPath } from "./categories";
+import { podcastGuidFor } from "./podcast-guid";
 import type { getPublicShow } from "./public";
 import { podcastUrls } from "./urls";
 import { escapeXml } from "./xml";
@@ -22,11 +23,14 @@ export const rfc822 = (date: Date) => date.toUTCString();
 
 /**
  * The show's RSS 2.0 feed with the tags Apple Podcasts and Spotify read (itunes namespace) and Podcasting 2.0
- * transcripts and chapters. Built only from stored data, so the same data gives the same bytes (and ETag).
+ * guid, lock, transcripts and chapters. Built only from stored data, so the same data gives the same bytes (and ETag).
  */
-export function buildFeedXml(opts: { feed: PublicShow; appUrl: string }) {
+export async function buildFeedXml(opts: { feed: PublicShow; appUrl: string }) {
   const { show, episodes } = opts.feed;
   const urls = podcastUrls(opts.appUrl);
+  // Shows made before the guid was stored get the same value computed; their next edit stores it.
+  const guid = show.podcastGuid ?? (await podcastGuidFor(urls.feed(show.id)));
+  const ownerName = show.author || show.title;
   const [category, subcategory] = categoryPath(show.category);
   const latest = episodes.reduce(
     (max, e) => (e.publishedAt && e.publishedAt > max ? e.publishedAt : max),
@@ -42,6 +46,13 @@ export function buildFeedXml(opts: { feed: PublicShow; appUrl: string }) {
     tag("lastBuildDate", rfc822(latest)),
     tag("generator", "Greenroom"),
     tag("itunes:author", show.author || show.title),
+    ...(show.ownerEmail
+      ? [`<itunes:owner>${tag("itunes:name", ownerName)}${tag("itunes:email", show.ownerEmail)}</itunes:owner>`]
+      : []),
+    tag("podcast:guid", guid),
+    show.ownerEmail
+      ? `<podcast:locked ${attrs({ owner: show.ownerEmail })}>${show.locked ? "yes" : "no"}</podcast:locked>`
+      : tag("podcast:locked", show.locked ? "yes" : "no"),
     ...(artwork
       ? [
           `<itunes:image ${attrs({ href: artwork })}/>`,
@@ -53,12 +64,17 @@ export function buildFeedXml(opts: { feed: PublicShow; appUrl: string }) {
       : `<itunes:category ${attrs({ text: category })}/>`,
     tag("itunes:explicit", show.explicit ? "true" : "false"),
     tag("itunes:type", "episodic"),
-    ...episodes.map((episode) => item(episode, urls, show.id)),
+    ...episodes.map((episode) => item(episode, urls, show.id, artwork)),
   ];
   return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" ${NAMESPACES}>\n<channel>\n${channel.join("\n")}\n</channel>\n</rss>\n`;
 }
 
-function item(episode: PublicShow["episodes"][number], urls: ReturnType<typeof podcastUrls>, showId: string) {
+function item(
+  episode: PublicShow["episodes"][number],
+  urls: ReturnType<typeof podcastUrls>,
+  showId: string,
+  artwork: string | null,
+) {
   const lines = [
     tag("title", episode.title),
     tag("description", episode.description || episode.title),
@@ -69,7 +85,9 @@ function item(episode: PublicShow["episodes"][number], urls: ReturnType<typeof p
     ...(episode.durationSeconds ? [tag("itunes:duration", String(episode.durationSeconds))] : []),
     ...(episode.episodeNumber !== null ? [tag("itunes:episode", String(episode.episodeNumber))] : []),
     ...(episode.seasonNumber !== null ? [tag("itunes:season", String(episode.seasonNumber))] : []),
-    tag("itunes:episodeType", "full"),
+    tag("itunes:episodeType", episode.episodeType),
+    // Episodes have no artwork of their own yet; Apple and Spotify show this one beside each episode.
+    ...(artwork ? [`<itunes:image ${attrs({ href: artwork })}/>`] : []),
   ];
   const transcript = episode.transcript;
   if (transcript) {

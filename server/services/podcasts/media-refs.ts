@@ -77,6 +77,8 @@ export async function listMediaChoices(opts: { db: DbOrTx; workspaceId: string; 
       contentType: mediaObjects.contentType,
       size: mediaObjects.size,
       durationSeconds: mediaObjects.durationSeconds,
+      widthPx: mediaObjects.widthPx,
+      heightPx: mediaObjects.heightPx,
       createdAt: mediaObjects.createdAt,
     })
     .from(mediaObjects)

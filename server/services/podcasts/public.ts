@@ -4,6 +4,7 @@ import type { DbOrTx } from "../../../db/client";
 import { episodes, mediaObjects, memberships, shows, transcriptSegments, transcripts } from "../../../db/schema";
 import { notFound } from "../../lib/errors";
 import { can } from "../workspaces/permissions";
+import { workspaceOwnerEmail } from "./shows";
 import { podcastUrls } from "./urls";
 
 /**
@@ -40,7 +41,11 @@ const audioOfEpisode = and(
 
 function showRead(db: DbOrTx, showId: string) {
   return db
-    .select({ show: shows, artwork: { contentType: mediaObjects.contentType } })
+    .select({
+      show: shows,
+      artwork: { contentType: mediaObjects.contentType },
+      ownerEmail: sql<string | null>`coalesce(${shows.ownerEmail}, ${workspaceOwnerEmail})`,
+    })
     .from(shows)
     .leftJoin(
       mediaObjects,
@@ -58,7 +63,7 @@ function showRead(db: DbOrTx, showId: string) {
 function foundShow(rows: Awaited<ReturnType<typeof showRead>>) {
   const [row] = rows;
   if (!row) throw notFound("Show");
-  return { ...row.show, artworkContentType: row.artwork?.contentType ?? null };
+  return { ...row.show, ownerEmail: row.ownerEmail, artworkContentType: row.artwork?.contentType ?? null };
 }
 
 const episodeColumns = {
@@ -70,6 +75,7 @@ const episodeColumns = {
   seasonNumber: episodes.seasonNumber,
   publishedAt: episodes.publishedAt,
   durationSeconds: sql<number | null>`coalesce(${episodes.durationSeconds}, ${mediaObjects.durationSeconds})`,
+  episodeType: episodes.episodeType,
   audioMediaId: episodes.audioMediaId,
   audio: { contentType: mediaObjects.contentType, size: mediaObjects.size },
   // Flat rather than nested: a left-joined object with a computed column is never all-null, so never null.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cursor, formatted, text } from "../../lib/text";
+import { EPISODE_TYPES } from "../../../db/schema/podcasts";
 import { APPLE_CATEGORIES } from "./categories";
 
 /** Field rules shared by the procedures and the forms, so the browser and the server say the same thing. */
@@ -36,6 +37,12 @@ export const ZCategory = text("category", { max: 200 }).refine(
   "Choose a category from the list.",
 );
 export const ZAuthor = text("author", { max: 200, tooLong: "Use at most 200 characters." });
+/** Where directories send ownership checks (itunes:owner); the form sends nothing for "the workspace owner's". */
+export const ZOwnerEmail = text("owner email", { min: 1, max: 254, empty: "Enter an email address." })
+  .toLowerCase()
+  .pipe(z.email("Enter a valid email address, such as you@example.com."));
+
+export const ZEpisodeType = z.enum(EPISODE_TYPES, { error: "Choose full, trailer or bonus." });
 
 export const ZEpisodeTitle = text("title", {
   min: 1,

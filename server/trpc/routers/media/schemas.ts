@@ -14,6 +14,10 @@ export const ZMediaItem = z.object({
   rejectionReason: z.string().nullable(),
   declaredSize: z.number().int(),
   size: z.number().int().nullable(),
+  /** Read from the file at upload: audio/video length, image pixel size; null when unknown. */
+  durationSeconds: z.number().int().nullable(),
+  widthPx: z.number().int().nullable(),
+  heightPx: z.number().int().nullable(),
   createdAt: z.date(),
   completedAt: z.date().nullable(),
   transcription: z

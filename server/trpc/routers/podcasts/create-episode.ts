@@ -6,6 +6,7 @@ import {
   ZEpisodeDescription,
   ZEpisodeNumber,
   ZEpisodeTitle,
+  ZEpisodeType,
   ZSeasonNumber,
 } from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
@@ -18,7 +19,9 @@ export const ZCreateEpisodeInput = z.object({
   episodeNumber: ZEpisodeNumber.nullable().default(null),
   seasonNumber: ZSeasonNumber.nullable().default(null),
   audioMediaId: rowId("Choose an audio file from the list.").nullable().default(null),
+  /** Null: the audio's own duration, read from the file. */
   durationSeconds: ZDurationSeconds.nullable().default(null),
+  episodeType: ZEpisodeType.default("full"),
 });
 export const ZCreateEpisodeOutput = ZEpisode;
 

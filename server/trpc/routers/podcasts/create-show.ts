@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { rowId } from "../../../lib/text";
 import { createShow } from "../../../services/podcasts/shows";
-import { ZAuthor, ZCategory, ZLanguageTag, ZShowDescription, ZShowTitle } from "../../../services/podcasts/validation";
+import {
+  ZAuthor,
+  ZCategory,
+  ZLanguageTag,
+  ZOwnerEmail,
+  ZShowDescription,
+  ZShowTitle,
+} from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
 import { ZShow } from "./schemas";
 
@@ -13,6 +20,9 @@ export const ZCreateShowInput = z.object({
   author: ZAuthor.default(""),
   explicit: z.boolean().default(false),
   artworkMediaId: rowId("Choose an image from the list.").nullable().default(null),
+  /** Null: the workspace owner's address, stored as the show's. */
+  ownerEmail: ZOwnerEmail.nullable().default(null),
+  locked: z.boolean().default(true),
 });
 export const ZCreateShowOutput = ZShow;
 

@@ -14,6 +14,8 @@ export const ZListMediaChoicesOutput = z.array(
     contentType: z.string(),
     size: z.number().nullable(),
     durationSeconds: z.number().int().nullable(),
+    widthPx: z.number().int().nullable(),
+    heightPx: z.number().int().nullable(),
     createdAt: z.date(),
   }),
 );

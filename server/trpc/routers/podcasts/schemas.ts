@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EPISODE_STATUSES, MEDIA_STATUSES } from "../../../../db/schema";
+import { EPISODE_STATUSES, EPISODE_TYPES, MEDIA_STATUSES } from "../../../../db/schema";
 
 /** Output shapes shared by the podcasts procedures. */
 export const ZShow = z.object({
@@ -10,6 +10,8 @@ export const ZShow = z.object({
   language: z.string(),
   author: z.string(),
   explicit: z.boolean(),
+  ownerEmail: z.string().nullable(),
+  locked: z.boolean(),
   artworkMediaId: z.uuid().nullable(),
   artworkUrl: z.string().nullable(),
   feedUrl: z.string(),
@@ -30,6 +32,7 @@ export const ZEpisode = z.object({
   publishedAt: z.date().nullable(),
   audioMediaId: z.uuid().nullable(),
   durationSeconds: z.number().int().nullable(),
+  episodeType: z.enum(EPISODE_TYPES),
   createdAt: z.date(),
   updatedAt: z.date(),
 });

@@ -7,6 +7,7 @@ import {
   ZEpisodeNumber,
   ZEpisodeStatus,
   ZEpisodeTitle,
+  ZEpisodeType,
   ZSeasonNumber,
 } from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
@@ -22,6 +23,7 @@ export const ZUpdateEpisodeInput = z.object({
   seasonNumber: ZSeasonNumber.nullable().optional(),
   audioMediaId: rowId("Choose an audio file from the list.").nullable().optional(),
   durationSeconds: ZDurationSeconds.nullable().optional(),
+  episodeType: ZEpisodeType.optional(),
   status: ZEpisodeStatus.optional(),
   publishAt: z.date({ error: "Enter a date and time." }).nullable().optional(),
 });

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { rowId } from "../../../lib/text";
 import { updateShow } from "../../../services/podcasts/shows";
-import { ZAuthor, ZCategory, ZLanguageTag, ZShowDescription, ZShowTitle } from "../../../services/podcasts/validation";
+import {
+  ZAuthor,
+  ZCategory,
+  ZLanguageTag,
+  ZOwnerEmail,
+  ZShowDescription,
+  ZShowTitle,
+} from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
 import { ZShow } from "./schemas";
 import { purgePublicShow } from "../../../lib/edge-cache";
@@ -16,6 +23,9 @@ export const ZUpdateShowInput = z.object({
   author: ZAuthor.optional(),
   explicit: z.boolean().optional(),
   artworkMediaId: rowId("Choose an image from the list.").nullable().optional(),
+  /** Null: back to the workspace owner's address. */
+  ownerEmail: ZOwnerEmail.nullable().optional(),
+  locked: z.boolean().optional(),
 });
 export const ZUpdateShowOutput = ZShow;
 

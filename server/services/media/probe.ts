@@ -4,7 +4,7 @@ import type { Signature } from "./rules";
  * Reads what directories need from a stored file's own bytes: an audio file's duration (MP3 with Xing/Info or
  * VBRI headers or constant bitrate, MP4/M4A `mvhd`, WAV) and an image's pixel size (JPEG, PNG). Only headers are
  * read, through ranged reads, so a 2 GiB upload costs a few small reads instead of streaming the whole file
- * through the Worker (why not music-metadata: ADR 018).
+ * through the Worker (why not music-metadata: ADR 021).
  */
 
 /** Bytes [offset, offset + length) of the file; fewer at its end. */

@@ -317,7 +317,7 @@ async function requireShow(opts: { db: DbOrTx; workspaceId: string }, showId: st
   if (!show) throw notFound("Show");
 }
 
-/** What podcast apps play everywhere; Apple and Spotify refuse other enclosures (ADR 018). */
+/** What podcast apps play everywhere; Apple and Spotify refuse other enclosures (ADR 021). */
 export const EPISODE_AUDIO_TYPES = ["audio/mpeg", "audio/mp4", "audio/x-m4a"];
 
 async function requireAudio(opts: { db: DbOrTx; workspaceId: string }, mediaId: string, ready: boolean) {

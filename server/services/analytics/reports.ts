@@ -80,7 +80,10 @@ export async function getDownloadsReport(opts: {
   const ofShow: SQL | undefined = opts.showId ? eq(analyticsDailyDownloads.showId, opts.showId) : undefined;
   const inWindow = and(inWorkspace, ofShow, gte(analyticsDailyDownloads.day, from));
   const top = (
-    column: typeof analyticsDailyDownloads.app | typeof analyticsDailyDownloads.platform | typeof analyticsDailyDownloads.country,
+    column:
+      | typeof analyticsDailyDownloads.app
+      | typeof analyticsDailyDownloads.platform
+      | typeof analyticsDailyDownloads.country,
   ) =>
     opts.db
       .select({ name: column, downloads: sum })

@@ -47,8 +47,21 @@ function lists() {
 
 const firstMatch = (list: Compiled, userAgent: string) => list.find((e) => e.regex.test(userAgent));
 
-/** The lists' own order: bots, apps, libraries, browsers; first match in file order wins. */
+/** A day has a few thousand distinct agents and many requests each; ~900 regexes per request would dominate. */
+const MAX_CACHED_AGENTS = 20_000;
+const cache = new Map<string, AgentClass>();
+
 export function classifyUserAgent(userAgent: string): AgentClass {
+  const cached = cache.get(userAgent);
+  if (cached) return cached;
+  if (cache.size >= MAX_CACHED_AGENTS) cache.clear();
+  const result = classifyUncached(userAgent);
+  cache.set(userAgent, result);
+  return result;
+}
+
+/** The lists' own order: bots, apps, libraries, browsers; first match in file order wins. */
+function classifyUncached(userAgent: string): AgentClass {
   const l = lists();
   const platform = firstMatch(l.devices, userAgent)?.name ?? "Unknown";
   const bot = firstMatch(l.bots, userAgent);

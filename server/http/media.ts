@@ -37,8 +37,8 @@ async function serve(
 
 export const mediaRoutes = new Hono<MediaEnv>();
 
-/** One per isolate: gathers enclosure requests into queue batches (docs/decisions/019). */
-const recorder = new EnclosureRecorder();
+/** One per isolate and mode: gathers enclosure requests into queue batches (docs/decisions/019). */
+const recorders = { batched: new EnclosureRecorder(), immediate: new EnclosureRecorder(undefined, 0) };
 
 // Hono answers HEAD with these GET handlers (dropping the body); serveR2Object then skips reading the object.
 mediaRoutes.get("/media/episodes/:episodeId/:file", async (c) => {
@@ -53,6 +53,7 @@ mediaRoutes.get("/media/episodes/:episodeId/:file", async (c) => {
   // Download analytics, after the response exists and off its path; nothing to attribute on a 404.
   if (response.status !== 404) {
     try {
+      const recorder = c.var.trpc.config.localTools ? recorders.immediate : recorders.batched;
       recorder.record({
         request: c.req.raw,
         response,

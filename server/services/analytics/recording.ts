@@ -62,7 +62,11 @@ export class EnclosureRecorder {
   private flushScheduled = false;
   private salts = new Map<string, CryptoKey>();
 
-  constructor(private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))) {}
+  constructor(
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    /** Locally and in tests there is one listener at a time: send at once rather than hold each request 1 s. */
+    private readonly flushAfterMs = FLUSH_AFTER_MS,
+  ) {}
 
   /** Notes the request; returns at once. `waitUntil` keeps the isolate alive until the batch is sent. */
   record(opts: {
@@ -99,7 +103,7 @@ export class EnclosureRecorder {
       opts.waitUntil(flush());
     } else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      opts.waitUntil(this.sleep(FLUSH_AFTER_MS).then(flush));
+      opts.waitUntil(this.sleep(this.flushAfterMs).then(flush));
     }
   }
 

@@ -52,6 +52,8 @@ export interface Env {
   SOCIAL_QUEUE: Queue<unknown>;
   /** Account syncs (media + insights), apart from publishing so a sweep never delays a due post. */
   SOCIAL_SYNC_QUEUE: Queue<unknown>;
+  /** Enclosure requests on their way to the download analytics tables (docs/decisions/019). */
+  ANALYTICS_QUEUE: Queue<unknown>;
   /**
    * Keys encrypting social access tokens, newest first: "v2:<base64 32 bytes>,v1:<base64 32 bytes>". New tokens
    * use the first; older versions still decrypt, so a key can be rotated without reconnecting every account.

@@ -143,6 +143,9 @@ function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
           <NavLink to={`${base}/media`}>Media</NavLink>
         </li>
         <li>
+          <NavLink to={`${base}/analytics`}>Analytics</NavLink>
+        </li>
+        <li>
           <NavLink to={`${base}/social`}>Social</NavLink>
         </li>
         <li>

@@ -8,3 +8,4 @@ export * from "./transcripts";
 export * from "./billing";
 export * from "./social";
 export * from "./notifications";
+export * from "./analytics";

@@ -5,6 +5,7 @@ import { getMemberMedia, getPublishedEpisodeAudio, getShowArtwork } from "../ser
 import type { TrpcContext } from "../trpc/context";
 import { notFoundResponse, serveR2Object, type StoredObject } from "./r2-range";
 import { isRowId } from "../lib/text";
+import { EnclosureRecorder } from "../services/analytics/recording";
 
 type MediaEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
@@ -36,16 +37,37 @@ async function serve(
 
 export const mediaRoutes = new Hono<MediaEnv>();
 
+/** One per isolate and mode: gathers enclosure requests into queue batches (docs/decisions/019). */
+const recorders = { batched: new EnclosureRecorder(), immediate: new EnclosureRecorder(undefined, 0) };
+
 // Hono answers HEAD with these GET handlers (dropping the body); serveR2Object then skips reading the object.
-mediaRoutes.get("/media/episodes/:episodeId/:file", (c) => {
+mediaRoutes.get("/media/episodes/:episodeId/:file", async (c) => {
   const episodeId = c.req.param("episodeId");
   if (!isRowId(episodeId) || !named(c.req.param("file"), "audio")) return notFoundResponse();
-  return serve(
+  const response = await serve(
     c,
     () => getPublishedEpisodeAudio({ db: c.var.trpc.db, episodeId }),
     "public, max-age=3600",
     PUBLIC_HEADERS,
   );
+  // Download analytics, after the response exists and off its path; nothing to attribute on a 404.
+  if (response.status !== 404) {
+    try {
+      const recorder = c.var.trpc.config.localTools ? recorders.immediate : recorders.batched;
+      recorder.record({
+        request: c.req.raw,
+        response,
+        episodeId,
+        now: c.var.trpc.clock(),
+        db: c.var.trpc.db,
+        queue: c.env.ANALYTICS_QUEUE,
+        waitUntil: (work) => c.executionCtx.waitUntil(work),
+      });
+    } catch (error) {
+      console.error(JSON.stringify({ event: "analytics.record_failed", requests: 1, error: String(error) }));
+    }
+  }
+  return response;
 });
 
 mediaRoutes.get("/media/shows/:showId/:file", (c) => {

@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from "./init";
+import { analyticsRouter } from "./routers/analytics";
 import { authRouter } from "./routers/auth";
 import { billingRouter } from "./routers/billing";
 import { devRouter } from "./routers/dev";
@@ -27,6 +28,7 @@ export const appRouter = router({
   socialInsights: socialInsightsRouter,
   socialSandbox: socialSandboxRouter,
   notifications: notificationsRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -23,6 +23,7 @@ export function testEnv(overrides: Partial<Env> = {}) {
   const transcription = memoryQueue();
   const social = memoryQueue();
   const socialSync = memoryQueue();
+  const analytics = memoryQueue();
   const env = {
     ENVIRONMENT: "test",
     APP_URL: testConfig.appUrl,
@@ -34,11 +35,12 @@ export function testEnv(overrides: Partial<Env> = {}) {
     TRANSCRIPTION_QUEUE: transcription.queue,
     SOCIAL_QUEUE: social.queue,
     SOCIAL_SYNC_QUEUE: socialSync.queue,
+    ANALYTICS_QUEUE: analytics.queue,
     SOCIAL_TOKEN_KEYS: TEST_SOCIAL_TOKEN_KEYS,
     MEDIA: undefined as unknown as R2Bucket,
     ...overrides,
   } as Env;
-  return { env, queues: { email, transcription, social, socialSync } };
+  return { env, queues: { email, transcription, social, socialSync, analytics } };
 }
 
 /** The real router, called in-process exactly as Remix loaders call it, with a chosen session (or none). */

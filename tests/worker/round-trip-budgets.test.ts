@@ -56,6 +56,7 @@ describe("database round trips per page", () => {
       [() => page(`/p/${fx.show.id}/${fx.episode.id}`), { waves: 1, setups: 0 }],
       [() => page(`/feeds/${fx.show.id}.xml`), { waves: 1, setups: 0 }],
       [() => page(`/feeds/${fx.show.id}/episodes/${fx.episode.id}/transcript.vtt`), { waves: 1, setups: 0 }],
+      [() => page(`/methodology/${fx.owner.workspaceId}`), { waves: 1, setups: 0 }],
     ]);
   });
 
@@ -84,6 +85,8 @@ describe("database round trips per page", () => {
       [() => page(`${fx.w}/social/posts`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/social/sandbox`, c), { waves: 3, setups: 0 }], // OVER
       [() => page(`${fx.w}/transcripts/${fx.transcript.id}`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/analytics`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/analytics.csv`, c), { waves: 2, setups: 0 }],
     ]);
   });
 });
@@ -135,6 +138,9 @@ describe("database round trips per tRPC query", () => {
       [q("socialInsights.getBestTimes", { ...w, accountId: fx.account.id }), { waves: 3, setups: 0 }], // OVER
       [q("socialSandbox.listFeed", w), { waves: 3, setups: 0 }], // OVER
       [q("notifications.list", w), { waves: 2, setups: 0 }],
+      [q("analytics.getDownloads", { ...w, showId: fx.show.id, interval: "week" }), { waves: 2, setups: 0 }],
+      [q("analytics.exportDownloads", w), { waves: 2, setups: 0 }],
+      [q("analytics.getMethodology", w), { waves: 2, setups: 0 }],
     ]);
   });
 });

@@ -6,6 +6,7 @@ import { deleteAbandonedUploadsCron } from "./jobs/delete-abandoned-uploads";
 import { emailOutboxSweepCron } from "./jobs/email-outbox-sweep";
 import { publishDueEpisodesCron } from "./jobs/publish-due-episodes";
 import { refreshSocialTokensCron } from "./jobs/refresh-social-tokens";
+import { rollupDownloadsCron } from "./jobs/rollup-downloads";
 import { startWaitingTranscriptionsCron } from "./jobs/start-waiting-transcriptions";
 import { syncSocialAccountsCron } from "./jobs/sync-social-accounts";
 
@@ -19,4 +20,5 @@ export const cronJobs: readonly CronJob[] = [
   deleteAbandonedUploadsCron,
   claimDueSocialPostsCron,
   refreshSocialTokensCron,
+  rollupDownloadsCron,
 ];

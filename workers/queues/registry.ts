@@ -1,4 +1,5 @@
 import type { JobDefinition } from "./define-job";
+import { recordEnclosureRequestsJob } from "./jobs/record-enclosure-requests";
 import { publishSocialPostJob } from "./jobs/publish-social-post";
 import { sendEmailJob } from "./jobs/send-email";
 import { syncSocialAccountJob } from "./jobs/sync-social-account";
@@ -10,4 +11,5 @@ export const queueJobs: readonly JobDefinition[] = [
   transcribeJob,
   syncSocialAccountJob,
   publishSocialPostJob,
+  recordEnclosureRequestsJob,
 ];

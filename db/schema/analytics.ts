@@ -1,0 +1,118 @@
+import { bigint, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { mediaObjects } from "./media";
+import { episodes, shows } from "./podcasts";
+import { workspaces } from "./workspaces";
+
+/**
+ * One secret per UTC day keying the listener hash (HMAC of the IP prefix and user agent). Deleted once the day
+ * is outside the rollup window, after which a stored listener key can no longer be linked to any address.
+ */
+export const analyticsSalts = pgTable("analytics_salts", {
+  day: date("day", { mode: "string" }).primaryKey(),
+  secret: text("secret").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One row per enclosure request, as the edge saw it (docs/decisions/019). `id` is minted at the edge, so a
+ * redelivered queue message inserts nothing twice. Never holds an IP address. Raw rows stay so any rollup (and
+ * later ad-slot delivery, which needs the byte ranges) can be recomputed.
+ */
+export const analyticsRequests = pgTable(
+  "analytics_requests",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    showId: uuid("show_id")
+      .notNull()
+      .references(() => shows.id, { onDelete: "cascade" }),
+    episodeId: uuid("episode_id")
+      .notNull()
+      .references(() => episodes.id, { onDelete: "cascade" }),
+    /** The audio file served, so a later replacement of the episode's audio does not change old thresholds. */
+    mediaId: uuid("media_id").references(() => mediaObjects.id, { onDelete: "set null" }),
+    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull(),
+    /** UTC day of requested_at: the counting window and the salt the listener key was made with. */
+    day: date("day", { mode: "string" }).notNull(),
+    listenerKey: text("listener_key").notNull(),
+    method: text("method").notNull(),
+    status: integer("status").notNull(),
+    /** The Range header as sent (pre-loads are `bytes=0-1`); null without one. */
+    rangeHeader: text("range_header"),
+    /** First byte served; null when no body was served (HEAD, 304, 404, 416). */
+    rangeStart: bigint("range_start", { mode: "number" }),
+    /** Bytes that left the Worker (fewer than the range when the listener hung up). */
+    bytesSent: bigint("bytes_sent", { mode: "number" }).notNull(),
+    userAgent: text("user_agent").notNull(),
+    country: text("country"),
+    /** Origin of the Referer only: paths and query strings can carry personal data. */
+    referrer: text("referrer"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("analytics_requests_day_idx").on(t.workspaceId, t.day),
+    index("analytics_requests_by_day_idx").on(t.day),
+  ],
+);
+
+/**
+ * The counting result of one workspace's UTC day: totals, a counter per exclusion rule, the list and
+ * methodology versions used, and the per-episode thresholds, so a recount can be compared with it exactly.
+ */
+export const analyticsRollups = pgTable(
+  "analytics_rollups",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    requests: integer("requests").notNull(),
+    downloads: integer("downloads").notNull(),
+    droppedNotServed: integer("dropped_not_served").notNull(),
+    droppedBot: integer("dropped_bot").notNull(),
+    droppedPreload: integer("dropped_preload").notNull(),
+    droppedAppleWatch: integer("dropped_apple_watch").notNull(),
+    droppedDuplicate: integer("dropped_duplicate").notNull(),
+    droppedUnderThreshold: integer("dropped_under_threshold").notNull(),
+    methodologyVersion: text("methodology_version").notNull(),
+    listsVersion: text("lists_version").notNull(),
+    /** episodeId → { size, durationSeconds, headerBytes, thresholdBytes } as used for this day. */
+    thresholds: jsonb("thresholds").$type<Record<string, EpisodeThreshold>>().notNull(),
+    computedAt: timestamp("computed_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
+);
+
+export interface EpisodeThreshold {
+  size: number;
+  durationSeconds: number | null;
+  headerBytes: number;
+  thresholdBytes: number;
+}
+
+/** Downloads of one day by episode, app, platform and country: what every analytics view reads. */
+export const analyticsDailyDownloads = pgTable(
+  "analytics_daily_downloads",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    showId: uuid("show_id")
+      .notNull()
+      .references(() => shows.id, { onDelete: "cascade" }),
+    episodeId: uuid("episode_id")
+      .notNull()
+      .references(() => episodes.id, { onDelete: "cascade" }),
+    app: text("app").notNull(),
+    platform: text("platform").notNull(),
+    country: text("country").notNull(),
+    downloads: integer("downloads").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.day, t.episodeId, t.app, t.platform, t.country] }),
+    index("analytics_daily_downloads_show_idx").on(t.workspaceId, t.showId, t.day),
+  ],
+);

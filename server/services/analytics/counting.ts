@@ -1,0 +1,157 @@
+import { classifyUserAgent } from "./user-agents";
+
+/**
+ * IAB Podcast Measurement Technical Guidelines v2.2 counting, as a pure function of one UTC day's raw requests.
+ * The rollup stores what this returns; recounting the same rows gives the same figures (a test holds us to it).
+ * Bump METHODOLOGY_VERSION whenever a rule below changes, so stored rollups say which rules made them.
+ */
+export const METHODOLOGY_VERSION = "greenroom-iab-2.2/1";
+
+/** A minute at 128 kbit/s: the threshold when an episode's duration is unknown (the common podcast bitrate). */
+export const FALLBACK_BYTES_PER_MINUTE = 960_000;
+
+/** The byte count that holds one minute of audio: the file's average rate × 60 s, plus its tag header. */
+export function downloadThreshold(opts: { size: number; durationSeconds: number | null; headerBytes: number }): number {
+  const audioBytes = Math.max(0, opts.size - opts.headerBytes);
+  const perMinute =
+    opts.durationSeconds && opts.durationSeconds > 0
+      ? Math.ceil((audioBytes / opts.durationSeconds) * 60)
+      : FALLBACK_BYTES_PER_MINUTE;
+  // A file shorter than a minute counts once all of it is delivered.
+  return Math.min(opts.size, opts.headerBytes + perMinute);
+}
+
+export interface CountableRequest {
+  id: string;
+  showId: string;
+  episodeId: string;
+  requestedAt: Date;
+  listenerKey: string;
+  method: string;
+  status: number;
+  rangeHeader: string | null;
+  rangeStart: number | null;
+  bytesSent: number;
+  userAgent: string;
+  country: string | null;
+}
+
+export interface RuleCounters {
+  requests: number;
+  downloads: number;
+  droppedNotServed: number;
+  droppedBot: number;
+  droppedPreload: number;
+  droppedAppleWatch: number;
+  droppedDuplicate: number;
+  droppedUnderThreshold: number;
+}
+
+export interface DownloadCell {
+  showId: string;
+  episodeId: string;
+  app: string;
+  platform: string;
+  country: string;
+  downloads: number;
+}
+
+/** Cloudflare's own code for an unknown country. */
+export const UNKNOWN_COUNTRY = "XX";
+
+const isPreload = (rangeHeader: string | null) => rangeHeader?.replace(/\s+/g, "").toLowerCase() === "bytes=0-1";
+
+/** Bytes covered by the union of [start, start + length) intervals: a range fetched twice counts once. */
+function coveredBytes(intervals: [number, number][]): number {
+  const sorted = [...intervals].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let total = 0;
+  let reach = -1;
+  for (const [start, end] of sorted) {
+    if (end <= reach) continue;
+    total += end - Math.max(start, reach);
+    reach = end;
+  }
+  return total;
+}
+
+/**
+ * Every request lands in exactly one bucket, in this order: not served (HEAD, not 200/206, nothing sent), bot,
+ * pre-load (`bytes=0-1`), Apple Watch duplicate; the rest are grouped per listener and episode. A group whose
+ * delivered bytes (union of every range served) reach the episode's threshold is one download, credited to its
+ * earliest request; its other requests are duplicates. A group below the threshold counts nothing.
+ * So `requests = downloads + every dropped counter`.
+ */
+export function countDownloads(opts: {
+  requests: readonly CountableRequest[];
+  /** episodeId → bytes that hold a minute of audio (downloadThreshold). */
+  thresholdOf: (episodeId: string) => number;
+}): { counters: RuleCounters; cells: DownloadCell[] } {
+  const counters: RuleCounters = {
+    requests: opts.requests.length,
+    downloads: 0,
+    droppedNotServed: 0,
+    droppedBot: 0,
+    droppedPreload: 0,
+    droppedAppleWatch: 0,
+    droppedDuplicate: 0,
+    droppedUnderThreshold: 0,
+  };
+  const groups = new Map<string, { request: CountableRequest; app: string; platform: string }[]>();
+  for (const request of opts.requests) {
+    const served =
+      request.method === "GET" &&
+      (request.status === 200 || request.status === 206) &&
+      request.bytesSent > 0 &&
+      request.rangeStart !== null;
+    if (!served) {
+      counters.droppedNotServed++;
+      continue;
+    }
+    const agent = classifyUserAgent(request.userAgent);
+    if (agent.kind === "bot") {
+      counters.droppedBot++;
+      continue;
+    }
+    if (isPreload(request.rangeHeader)) {
+      counters.droppedPreload++;
+      continue;
+    }
+    if (agent.kind === "apple_watch") {
+      counters.droppedAppleWatch++;
+      continue;
+    }
+    const key = `${request.episodeId}\u0000${request.listenerKey}`;
+    const group = groups.get(key) ?? [];
+    group.push({ request, app: agent.app, platform: agent.platform });
+    groups.set(key, group);
+  }
+
+  const cells = new Map<string, DownloadCell>();
+  for (const group of groups.values()) {
+    const bytes = coveredBytes(group.map(({ request: r }) => [r.rangeStart ?? 0, (r.rangeStart ?? 0) + r.bytesSent]));
+    if (bytes < opts.thresholdOf(group[0].request.episodeId)) {
+      counters.droppedUnderThreshold += group.length;
+      continue;
+    }
+    group.sort(
+      (x, y) =>
+        x.request.requestedAt.getTime() - y.request.requestedAt.getTime() || x.request.id.localeCompare(y.request.id),
+    );
+    const first = group[0];
+    counters.downloads++;
+    counters.droppedDuplicate += group.length - 1;
+    const country = first.request.country ?? UNKNOWN_COUNTRY;
+    const cellKey = [first.request.episodeId, first.app, first.platform, country].join("\u0000");
+    const cell = cells.get(cellKey) ?? {
+      showId: first.request.showId,
+      episodeId: first.request.episodeId,
+      app: first.app,
+      platform: first.platform,
+      country,
+      downloads: 0,
+    };
+    cell.downloads++;
+    cells.set(cellKey, cell);
+  }
+  return { counters, cells: [...cells.values()] };
+}

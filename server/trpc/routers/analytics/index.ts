@@ -1,0 +1,10 @@
+import { router } from "../../init";
+import { exportDownloadsProcedure } from "./export-downloads";
+import { getDownloadsProcedure } from "./get-downloads";
+import { getMethodologyProcedure } from "./get-methodology";
+
+export const analyticsRouter = router({
+  getDownloads: getDownloadsProcedure,
+  exportDownloads: exportDownloadsProcedure,
+  getMethodology: getMethodologyProcedure,
+});

@@ -98,6 +98,7 @@ describe("database round trips per tRPC query", () => {
       [q("auth.listSessions", undefined), { waves: 2, setups: 0 }],
       [q("workspaces.list", undefined), { waves: 1, setups: 0 }],
       [q("workspaces.getOverview", w), { waves: 2, setups: 0 }],
+      [q("workspaces.getDashboard", w), { waves: 2, setups: 0 }],
       [q("workspaces.listMembers", w), { waves: 2, setups: 0 }],
       [q("workspaces.listInvitations", w), { waves: 2, setups: 0 }],
       [q("workspaces.previewInvitation", { token: "u".repeat(32) }), { waves: 2, setups: 0, status: 404 }],

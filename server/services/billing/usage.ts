@@ -395,7 +395,10 @@ export function workspaceUsageFrom(results: UsageReadResults, now: Date): Worksp
  * the plan and every count in one batch (ADR 016).
  */
 export async function getWorkspaceUsage(opts: { db: DbOrTx; workspaceId: string; now: Date }): Promise<WorkspaceUsage> {
-  return workspaceUsageFrom(await readBatch(opts.db, workspaceUsageReads(opts.db, opts.workspaceId, opts.now)), opts.now);
+  return workspaceUsageFrom(
+    await readBatch(opts.db, workspaceUsageReads(opts.db, opts.workspaceId, opts.now)),
+    opts.now,
+  );
 }
 
 /** How many months of raw usage records the monthly close keeps (the current month and the one before always stay). */

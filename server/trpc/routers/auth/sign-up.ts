@@ -5,8 +5,14 @@ import { publicProcedure } from "../../init";
 import { EXPENSIVE_CALL } from "../../batch-cost";
 import { startSession } from "../../session";
 
-export const ZSignUpInput = z.object({ name: ZPersonName, email: ZEmail, password: ZPassword });
-export const ZSignUpOutput = z.object({ userId: z.uuid(), workspaceId: z.uuid() });
+export const ZSignUpInput = z.object({
+  name: ZPersonName,
+  email: ZEmail,
+  password: ZPassword,
+  /** The token of the invitation the person signs up through: they join its workspace instead of getting one. */
+  invitationToken: z.string().trim().min(1).max(200).nullish(),
+});
+export const ZSignUpOutput = z.object({ userId: z.uuid(), workspaceId: z.uuid(), joinedByInvitation: z.boolean() });
 
 export const signUpProcedure = publicProcedure
   .meta({ cost: EXPENSIVE_CALL })
@@ -22,5 +28,5 @@ export const signUpProcedure = publicProcedure
       ...input,
     });
     startSession(ctx, result.sessionToken);
-    return { userId: result.userId, workspaceId: result.workspaceId };
+    return { userId: result.userId, workspaceId: result.workspaceId, joinedByInvitation: result.joinedByInvitation };
   });

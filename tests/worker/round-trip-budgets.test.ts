@@ -50,6 +50,7 @@ describe("database round trips per page", () => {
       [() => page("/forgot-password"), { waves: 0, setups: 0 }],
       [() => page("/reset-password?token=unknown-token-value"), { waves: 0, setups: 0 }],
       [() => page("/verify-email?token=unknown-token-value"), { waves: 0, setups: 0 }],
+      [() => page("/confirm-email-change?token=unknown-token-value"), { waves: 0, setups: 0 }],
       [() => page("/resend-verification"), { waves: 0, setups: 0, status: 302 }],
       [() => page(`/invite/${"u".repeat(32)}`), { waves: 1, setups: 0, status: 404 }],
       [() => page(`/p/${fx.show.id}`), { waves: 1, setups: 0 }],

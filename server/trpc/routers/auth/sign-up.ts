@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { signUp } from "../../../services/auth/accounts";
-import { ZEmail, ZPassword, ZPersonName } from "../../../services/auth/validation";
+import { ZEmail, ZLinkToken, ZPassword, ZPersonName } from "../../../services/auth/validation";
 import { publicProcedure } from "../../init";
 import { EXPENSIVE_CALL } from "../../batch-cost";
 import { startSession } from "../../session";
@@ -10,7 +10,7 @@ export const ZSignUpInput = z.object({
   email: ZEmail,
   password: ZPassword,
   /** The token of the invitation the person signs up through: they join its workspace instead of getting one. */
-  invitationToken: z.string().trim().min(1).max(200).nullish(),
+  invitationToken: ZLinkToken.nullish(),
 });
 export const ZSignUpOutput = z.object({ userId: z.uuid(), workspaceId: z.uuid(), joinedByInvitation: z.boolean() });
 

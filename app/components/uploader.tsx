@@ -49,7 +49,16 @@ const PHASE_STATUS: Record<UploadPhase, string> = {
  * Drag-and-drop and a file picker, an in-browser recorder, and one row per file with a real progress bar.
  * Uploads go straight to the Worker in parts (app/lib/uploads.ts); choosing a file again resumes it.
  */
-export function Uploader({ workspaceId, onUploaded }: { workspaceId: string; onUploaded: () => void }) {
+export function Uploader({
+  workspaceId,
+  onUploaded,
+  onActiveMediaIds,
+}: {
+  workspaceId: string;
+  onUploaded: () => void;
+  /** The media ids this tab is still sending or checking, so the library can say so instead of "unfinished". */
+  onActiveMediaIds?: (ids: string[]) => void;
+}) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const [hydrated, setHydrated] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -57,6 +66,11 @@ export function Uploader({ workspaceId, onUploaded }: { workspaceId: string; onU
   const inputId = useId();
   const hintId = useId();
   useEffect(() => setHydrated(true), []);
+  const activeIds = items
+    .filter((item) => item.mediaId && ACTIVE.has(item.phase))
+    .map((item) => item.mediaId!)
+    .join(" ");
+  useEffect(() => onActiveMediaIds?.(activeIds ? activeIds.split(" ") : []), [activeIds, onActiveMediaIds]);
 
   const update = useCallback((key: string, change: Partial<UploadItem>) => {
     setItems((current) => current.map((item) => (item.key === key ? { ...item, ...change } : item)));

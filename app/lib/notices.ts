@@ -8,6 +8,7 @@ const NOTICES = {
   "verification-limited": "We have sent several emails already. Check your inbox, or try again later.",
   "password-reset": "Your password was reset and you are logged in. Your other sessions were logged out.",
   "password-changed": "Your password was changed. Your other sessions were logged out.",
+  "email-changed": "Your email address is changed and confirmed. We told your previous address.",
   "workspace-created": "Your new workspace is ready.",
   "invitation-accepted": "You joined the workspace. Welcome!",
   "left-workspace": "You left the workspace.",

@@ -35,6 +35,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
         });
         // A fresh page: the session this request started with has just been replaced.
         throw redirect(withNotice("/account", "password-changed"));
+      case "change-name": {
+        const { name } = await context.api.auth.changeName({ name: text(form, "name") });
+        return { intent, notice: `Your name is now ${name}.` };
+      }
+      case "change-email": {
+        const { pendingEmail } = await context.api.auth.requestEmailChange({
+          newEmail: text(form, "newEmail"),
+          currentPassword: text(form, "currentPassword"),
+        });
+        return {
+          intent,
+          notice: `We sent a link to ${pendingEmail}. Your address changes when you open it; until then, keep using ${
+            requireUser(context, request).email
+          }.`,
+        };
+      }
       case "revoke-session":
         await context.api.auth.revokeSession({ sessionId: text(form, "sessionId") });
         return { intent, notice: "That session is logged out." };
@@ -55,6 +71,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 const PASSWORD_LABELS = { currentPassword: "Current password", newPassword: "New password" };
+const NAME_LABELS = { name: "Your name" };
+const EMAIL_LABELS = { newEmail: "New email address", currentPassword: "Current password" };
 
 export default function Account() {
   const { user, sessions, workspaces } = useLoaderData<typeof loader>();
@@ -63,6 +81,9 @@ export default function Account() {
   useEffect(() => setClientNotice(null), [result]);
   const passwordErrors = errorsOf(result, "change-password");
   const passwordFormRef = useClearPasswordsOn(passwordErrors);
+  const nameErrors = errorsOf(result, "change-name");
+  const emailErrors = errorsOf(result, "change-email");
+  const emailFormRef = useClearPasswordsOn(emailErrors);
   const others = sessions.filter((session) => !session.current);
 
   return (
@@ -94,6 +115,61 @@ export default function Account() {
             </dd>
           </div>
         </dl>
+
+        <h3 id="name-heading">Change your name</h3>
+        <ErrorSummary errors={nameErrors} labels={NAME_LABELS} idPrefix="profile-" />
+        <Form method="post" className="stack page-narrow-form" noValidate aria-labelledby="name-heading">
+          <Field
+            id="profile-name"
+            label={NAME_LABELS.name}
+            name="name"
+            autoComplete="name"
+            required
+            defaultValue={user.name}
+            errors={nameErrors?.fieldErrors.name}
+          />
+          <SubmitButton intent="change-name" className="button button-secondary" pendingLabel="Saving…">
+            Save name
+          </SubmitButton>
+        </Form>
+
+        <h3 id="email-heading">Change your email address</h3>
+        <p className="muted">
+          We send a link to the new address; it takes effect when you open it, and we tell your current address. You
+          stay logged in.
+        </p>
+        <ErrorSummary errors={emailErrors} labels={EMAIL_LABELS} idPrefix="email-" />
+        <Form
+          ref={emailFormRef}
+          method="post"
+          className="stack page-narrow-form"
+          noValidate
+          aria-labelledby="email-heading"
+        >
+          <Field
+            id="email-newEmail"
+            label={EMAIL_LABELS.newEmail}
+            name="newEmail"
+            type="email"
+            autoComplete="email"
+            spellCheck={false}
+            required
+            errors={emailErrors?.fieldErrors.newEmail}
+          />
+          <Field
+            id="email-currentPassword"
+            label={EMAIL_LABELS.currentPassword}
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            required
+            hint="So that nobody who borrows your logged-in device can take over the account."
+            errors={emailErrors?.fieldErrors.currentPassword}
+          />
+          <SubmitButton intent="change-email" className="button button-secondary" pendingLabel="Sending link…">
+            Send confirmation link
+          </SubmitButton>
+        </Form>
       </section>
 
       <section className="card" aria-labelledby="password-heading">

@@ -6,6 +6,7 @@ import { AuthPage } from "../components/shell";
 import { actionError } from "../lib/errors.server";
 import { errorsOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
+import { withNotice } from "../lib/notices";
 import { safeRedirect } from "../lib/redirect";
 
 export const meta: MetaFunction = () => [{ title: pageTitle("Create your account") }];
@@ -18,13 +19,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = { name: text(form, "name"), email: text(form, "email") };
-  let workspaceId: string;
+  const redirectTo = safeRedirect(form.get("redirectTo"), "");
+  // Arriving from an invitation's page: the account joins that workspace instead of getting one of its own.
+  const invitationToken = /^\/invite\/([^/?#]+)$/.exec(redirectTo)?.[1] ?? null;
+  let created: { workspaceId: string; joinedByInvitation: boolean };
   try {
-    ({ workspaceId } = await context.api.auth.signUp({ ...values, password: text(form, "password") }));
+    created = await context.api.auth.signUp({ ...values, password: text(form, "password"), invitationToken });
   } catch (error) {
     return actionError(error, { values });
   }
-  throw redirect(safeRedirect(form.get("redirectTo"), `/w/${workspaceId}`));
+  if (created.joinedByInvitation) throw redirect(withNotice(`/w/${created.workspaceId}`, "invitation-accepted"));
+  throw redirect(redirectTo || `/w/${created.workspaceId}`);
 }
 
 const LABELS = { name: "Your name", email: "Email", password: "Password" };

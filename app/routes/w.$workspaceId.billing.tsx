@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formatBytes } from "../../server/services/media/rules";
+import { UsageMeters } from "../components/usage-meters";
 import { ErrorPanel } from "../components/error-page";
 import { ErrorSummary, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
@@ -88,30 +89,6 @@ const CHECKOUT_NOTICES: Record<string, string> = {
 
 const invoiceAmount = (cents: number, currency: string) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
-
-type Usage = ReturnType<typeof useLoaderData<typeof loader>>["usage"];
-
-/** One meter per plan limit; the numbers come from billing.getUsage (the quota service). */
-function UsageMeters({ usage }: { usage: Usage }) {
-  const lines = [
-    { label: "Storage", line: usage.storage, show: (n: number) => formatBytes(n) },
-    { label: "Transcription this month", line: usage.transcriptionMinutes, show: (n: number) => `${n} min` },
-    { label: "Scheduled posts this month", line: usage.scheduledPosts, show: (n: number) => String(n) },
-    { label: "Social accounts", line: usage.socialAccounts, show: (n: number) => String(n) },
-    { label: "Seats", line: usage.seats, show: (n: number) => String(n) },
-  ];
-  return (
-    <ul className="usage-meters">
-      {lines.map(({ label, line, show }) => (
-        <li key={label}>
-          <span>{label}</span>
-          <meter min={0} max={line.limit} value={Math.min(line.used, line.limit)} aria-label={label} />
-          <span className="nowrap">{`${show(line.used)} of ${show(line.limit)}`}</span>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 export default function Billing() {
   const { overview, usage, events, invoices, manages, localTools } = useLoaderData<typeof loader>();

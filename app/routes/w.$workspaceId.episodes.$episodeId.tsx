@@ -147,6 +147,14 @@ export default function EpisodePage() {
             ) : null}
           </p>
         </div>
+        {editor ? (
+          <Link
+            className="button button-secondary"
+            to={`/w/${workspace.id}/social/compose?sourceType=episode&sourceId=${episode.id}`}
+          >
+            Share to social
+          </Link>
+        ) : null}
       </div>
       <Notice message={noticeOf(result)} />
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useCallback, useEffect } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { ALLOWED_TYPES, formatBytes, isAllowedContentType } from "../../server/services/media/rules";
 import { ErrorPanel } from "../components/error-page";
 import { ErrorSummary, SubmitButton } from "../components/form";
@@ -70,6 +70,8 @@ const STATUS_BADGE: Record<Item["status"], { label: string; tone: string }> = {
   rejected: { label: "Rejected", tone: "badge-failed" },
 };
 
+const UPLOADING_HERE_BADGE = { label: "Uploading", tone: "badge-queued" };
+
 const TRANSCRIPTION_BADGE: Record<NonNullable<Item["transcription"]>["status"], { label: string; tone: string }> = {
   waiting_for_provider: { label: "Waiting for a provider", tone: "badge-warning" },
   queued: { label: "Queued", tone: "badge-queued" },
@@ -90,6 +92,7 @@ export default function MediaLibrary() {
   const revalidator = useRevalidator();
   const writer = can(workspace.role, "content.write");
   const refresh = useCallback(() => revalidator.revalidate(), [revalidator]);
+  const [uploadingHere, setUploadingHere] = useState<string[]>([]);
 
   const changing = items.some(
     (item) =>
@@ -120,7 +123,7 @@ export default function MediaLibrary() {
       {writer ? (
         <section className="card" aria-labelledby="upload-heading">
           <h2 id="upload-heading">Upload</h2>
-          <Uploader workspaceId={workspace.id} onUploaded={refresh} />
+          <Uploader workspaceId={workspace.id} onUploaded={refresh} onActiveMediaIds={setUploadingHere} />
         </section>
       ) : null}
 
@@ -157,7 +160,13 @@ export default function MediaLibrary() {
               </thead>
               <tbody>
                 {items.map((item) => (
-                  <MediaRow key={item.id} item={item} writer={writer} workspaceId={workspace.id} />
+                  <MediaRow
+                    key={item.id}
+                    item={item}
+                    writer={writer}
+                    workspaceId={workspace.id}
+                    uploadingHere={uploadingHere.includes(item.id)}
+                  />
                 ))}
               </tbody>
             </table>
@@ -173,22 +182,52 @@ export default function MediaLibrary() {
   );
 }
 
-function MediaRow({ item, writer, workspaceId }: { item: Item; writer: boolean; workspaceId: string }) {
-  const status = STATUS_BADGE[item.status];
+function MediaRow({
+  item,
+  writer,
+  workspaceId,
+  uploadingHere,
+}: {
+  item: Item;
+  writer: boolean;
+  workspaceId: string;
+  /** This tab is sending the file right now: it is in progress, not abandoned. */
+  uploadingHere: boolean;
+}) {
+  const status = uploadingHere ? UPLOADING_HERE_BADGE : STATUS_BADGE[item.status];
+  const playable = item.status === "ready" && item.kind === "audio";
   const transcription = item.transcription ? TRANSCRIPTION_BADGE[item.transcription.status] : null;
   return (
     <tr>
       <th scope="row" className="media-name">
-        <span className="media-filename">{item.filename}</span>
-        <span className="cell-sub">
-          {[
-            typeLabel(item.contentType),
-            formatDuration(item.durationSeconds),
-            item.widthPx && item.heightPx ? `${item.widthPx} × ${item.heightPx} px` : null,
-          ]
-            .filter(Boolean)
-            .join(" · ")}
-        </span>
+        <div className="media-file">
+          {item.kind === "image" && item.status === "ready" ? (
+            <img className="media-thumb" src={`/api/media/${item.id}`} alt="" width={56} height={56} loading="lazy" />
+          ) : null}
+          <div>
+            <span className="media-filename">{item.filename}</span>
+            <span className="cell-sub">
+              {[
+                typeLabel(item.contentType),
+                formatDuration(item.durationSeconds),
+                item.widthPx && item.heightPx ? `${item.widthPx} × ${item.heightPx} px` : null,
+              ]
+                .filter(Boolean)
+                .join(" · ")}
+            </span>
+          </div>
+        </div>
+        {playable ? (
+          <audio
+            className="media-player"
+            controls
+            preload="none"
+            src={`/api/media/${item.id}`}
+            aria-label={`Play ${item.filename}`}
+          >
+            Your browser cannot play this file.
+          </audio>
+        ) : null}
       </th>
       <td className="nowrap" data-label="Size">
         {formatBytes(item.size ?? item.declaredSize)}
@@ -198,7 +237,7 @@ function MediaRow({ item, writer, workspaceId }: { item: Item; writer: boolean; 
         {item.status === "rejected" && item.rejectionReason ? (
           <span className="cell-sub">{item.rejectionReason}</span>
         ) : null}
-        {item.status === "uploading" ? (
+        {item.status === "uploading" && !uploadingHere ? (
           <span className="cell-sub">Choose the same file again to resume it.</span>
         ) : null}
       </td>

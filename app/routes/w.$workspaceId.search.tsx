@@ -46,34 +46,60 @@ function Snippet({ parts }: { parts: Hit["snippet"] }) {
   );
 }
 
-function HitItem({ hit, workspaceId }: { hit: Hit; workspaceId: string }) {
-  const source = [hit.showTitle, hit.episodeTitle].filter(Boolean).join(" › ");
-  if (hit.kind === "episode") {
-    return (
-      <li className="search-hit">
-        <p className="search-hit-meta">
-          <span className="badge">Episode</span> {hit.showTitle}
-        </p>
-        <h3>
-          <Link to={`/w/${workspaceId}/episodes/${hit.episodeId}`}>{hit.episodeTitle}</Link>
-        </h3>
-        <Snippet parts={hit.snippet} />
-      </li>
-    );
+interface HitGroup {
+  key: string;
+  hits: Hit[];
+}
+
+/** Hits arrive with each group's hits adjacent (the service orders them so); one group per episode or transcript. */
+function groupHits(items: Hit[]): HitGroup[] {
+  const groups: HitGroup[] = [];
+  for (const hit of items) {
+    const last = groups.at(-1);
+    if (last?.key === hit.groupKey) last.hits.push(hit);
+    else groups.push({ key: hit.groupKey, hits: [hit] });
   }
+  return groups;
+}
+
+const matches = (n: number) => `${n} ${n === 1 ? "match" : "matches"}`;
+
+function GroupItem({ group, workspaceId }: { group: HitGroup; workspaceId: string }) {
+  const [first] = group.hits;
+  const total = first.groupHits;
+  const title = first.episodeTitle ?? first.mediaFilename ?? "Transcript";
+  const titleLink = first.episodeId
+    ? `/w/${workspaceId}/episodes/${first.episodeId}`
+    : `/w/${workspaceId}/transcripts/${first.transcriptId}`;
   return (
-    <li className="search-hit">
+    <li className="search-group">
       <p className="search-hit-meta">
-        <span className="badge">Transcript</span> {source || hit.mediaFilename}
+        <span className="badge">{first.episodeId ? "Episode" : "Transcript"}</span> {first.showTitle}
       </p>
       <h3>
-        <Link to={`/w/${workspaceId}/transcripts/${hit.transcriptId}?t=${hit.startMs}`}>
-          <span className="timestamp">{formatTimestamp(hit.startMs ?? 0)}</span>
-          {hit.speaker ? ` ${hit.speaker}` : ""}
-          <span className="visually-hidden"> in {source || hit.mediaFilename}</span>
-        </Link>
+        <Link to={titleLink}>{title}</Link> <span className="search-group-count">{matches(total)}</span>
       </h3>
-      <Snippet parts={hit.snippet} />
+      <ol className="search-results" aria-label={`Matches in ${title}`}>
+        {group.hits.map((hit) => (
+          <li key={`${hit.kind}-${hit.id}`} className="search-hit">
+            {hit.kind === "episode" ? (
+              <p className="search-hit-where">Title and show notes</p>
+            ) : (
+              <p className="search-hit-where">
+                <Link to={`/w/${workspaceId}/transcripts/${hit.transcriptId}?t=${hit.startMs}`}>
+                  <span className="timestamp">{formatTimestamp(hit.startMs ?? 0)}</span>
+                  {hit.speaker ? ` ${hit.speaker}` : ""}
+                  <span className="visually-hidden"> in the transcript of {title}</span>
+                </Link>
+              </p>
+            )}
+            <Snippet parts={hit.snippet} />
+          </li>
+        ))}
+      </ol>
+      {total > group.hits.length ? (
+        <p className="muted">{matches(total - group.hits.length)} more on other pages of results.</p>
+      ) : null}
     </li>
   );
 }
@@ -126,9 +152,9 @@ export default function Search() {
           <h2 id="results-heading">
             Results {offset ? `${offset + 1}–${offset + results.items.length}` : ""} for “{q}”
           </h2>
-          <ol className="search-results">
-            {results.items.map((hit) => (
-              <HitItem key={`${hit.kind}-${hit.id}`} hit={hit} workspaceId={workspaceId} />
+          <ol className="search-groups">
+            {groupHits(results.items).map((group) => (
+              <GroupItem key={group.key} group={group} workspaceId={workspaceId} />
             ))}
           </ol>
           <Pager

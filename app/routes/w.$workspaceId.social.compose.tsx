@@ -10,7 +10,8 @@ import { errorsOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
 import { browserZone, formatLocal, POST_STATUS, POST_TYPE_LABEL, zoneLabel } from "../lib/social";
-import { timeZoneNames } from "../lib/timezones";
+import { timeZoneNames, utcToZonedLocal, zonedLocalToUtc } from "../lib/timezones";
+import { formatDateTime } from "../lib/format";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 import { CAPTION_LIMITS, countCaption } from "../../server/services/social/caption";
 
@@ -142,7 +143,9 @@ export default function Compose() {
 
   const notice =
     saved === "scheduled" && post?.scheduledLocal
-      ? `Scheduled for ${formatLocal(post.scheduledLocal)} (${zoneLabel(post.timezone)}).${post.timeNote ? ` ${post.timeNote}` : ""}`
+      ? `Scheduled for ${formatLocal(post.scheduledLocal)} (${zoneLabel(post.timezone)})${
+          post.timezone === "UTC" || !post.scheduledAt ? "" : `, which is ${formatDateTime(post.scheduledAt)}`
+        }.${post.timeNote ? ` ${post.timeNote}` : ""}`
       : saved === "draft"
         ? "Draft saved."
         : null;
@@ -398,6 +401,7 @@ function Composer({
             )}
           </FieldFrame>
         </div>
+        <ScheduleConfirmation local={local} timezone={timezone} />
         {post?.timeNote && post.scheduledLocal === local && post.timezone === timezone ? (
           <p className="field-hint">{post.timeNote}</p>
         ) : null}
@@ -414,6 +418,20 @@ function Composer({
 
       <Preview account={account} media={chosenMedia} caption={caption} type={type} />
     </div>
+  );
+}
+
+/** The chosen wall-clock time read back in its zone and in UTC, so a wrong zone is caught before scheduling. */
+function ScheduleConfirmation({ local, timezone }: { local: string; timezone: string }) {
+  const instant = local ? zonedLocalToUtc(local, timezone) : null;
+  return (
+    <p className="field-hint schedule-confirmation" aria-live="polite" id="schedule-confirmation">
+      {instant
+        ? `Goes out ${formatLocal(utcToZonedLocal(instant, timezone))} in ${zoneLabel(timezone)}${
+            timezone === "UTC" ? "" : `, which is ${formatDateTime(instant)}`
+          }.`
+        : null}
+    </p>
   );
 }
 

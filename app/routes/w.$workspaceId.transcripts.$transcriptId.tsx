@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, useActionData, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import {
   TRANSCRIPT_LANGUAGES,
@@ -184,7 +184,17 @@ export default function TranscriptPage() {
             {transcript.provider}
           </p>
         </div>
-        <TranscriptExportLinks transcriptId={transcript.id} />
+        <div className="tx-header-actions">
+          {canWrite ? (
+            <Link
+              className="button button-secondary"
+              to={`/w/${workspace.id}/social/compose?sourceType=transcript&sourceId=${transcript.id}`}
+            >
+              Share to social
+            </Link>
+          ) : null}
+          <TranscriptExportLinks transcriptId={transcript.id} />
+        </div>
       </div>
       <Notice message={noticeOf(result)} />
       {reTranscribing ? (

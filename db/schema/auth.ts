@@ -32,7 +32,7 @@ export const sessions = pgTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-/** Single-use tokens mailed to a user (email verification, password reset). Only a hash is stored. */
+/** Single-use tokens mailed to a user (email verification, password reset, email change). Only a hash is stored. */
 export const userTokens = pgTable(
   "user_tokens",
   {
@@ -40,8 +40,10 @@ export const userTokens = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    purpose: text("purpose", { enum: ["verify_email", "reset_password"] }).notNull(),
+    purpose: text("purpose", { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
     tokenHash: text("token_hash").notNull().unique(),
+    /** change_email: the address that replaces the user's once the link mailed to it is opened. */
+    newEmail: text("new_email"),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     usedAt: timestamp("used_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

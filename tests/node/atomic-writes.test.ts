@@ -85,6 +85,18 @@ const otherCases = new Map<string, Run>(
     },
     "auth.changePassword": async (x) =>
       x.api(await x.user()).auth.changePassword({ currentPassword: TEST_PASSWORD, newPassword: "another passphrase" }),
+    "auth.changeName": async (x) => x.api(await x.user()).auth.changeName({ name: "Renamed Person" }),
+    "auth.requestEmailChange": async (x) =>
+      x.api(await x.user()).auth.requestEmailChange({ newEmail: "moved@example.test", currentPassword: TEST_PASSWORD }),
+    "auth.confirmEmailChange": async (x) => {
+      const user = await x.user();
+      await callerFor(x.db, user).api.auth.requestEmailChange({
+        newEmail: "confirmed@example.test",
+        currentPassword: TEST_PASSWORD,
+      });
+      const token = await tokenFromEmail(x, "confirmed@example.test", /\/confirm-email-change\?token=([\w-]+)/);
+      return x.api(null).auth.confirmEmailChange({ token });
+    },
     "auth.revokeOtherSessions": async (x) => {
       const user = await x.user();
       await callerFor(x.db, null).api.auth.logIn({ email: user.email, password: TEST_PASSWORD });

@@ -167,4 +167,49 @@ describe("workspace search", () => {
     expect(new Set(queriesPerPage)).toEqual(new Set([2]));
     await expect(search("hello", { cursor: "99999" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
+
+  it("groups hits per episode, and per transcript without one, with each group's count, best group first", async () => {
+    const { ws, search } = await studio();
+    const show = await insertShow(t.db, ws, { title: "Bread Club" });
+    const media = await insertMedia(t.db, ws, { filename: "sourdough.mp3" });
+    const episode = await insertEpisode(t.db, show, {
+      title: "Sourdough starter",
+      description: "Feeding a sourdough starter.",
+      audioMediaId: media.id,
+    });
+    await insertTranscript(t.db, {
+      workspaceId: ws,
+      mediaId: media.id,
+      episodeId: episode.id,
+      segments: [
+        { startMs: 0, endMs: 1000, text: "Sourdough needs time." },
+        { startMs: 1000, endMs: 2000, text: "Nothing about bread here." },
+        { startMs: 2000, endMs: 3000, text: "A sourdough loaf, a sourdough crust, sourdough everything." },
+      ],
+    });
+    const loose = await insertMedia(t.db, ws, { filename: "voice memo.wav" });
+    const memo = await insertTranscript(t.db, {
+      workspaceId: ws,
+      mediaId: loose.id,
+      segments: [{ startMs: 500, endMs: 900, text: "Remember to buy sourdough." }],
+    });
+
+    const { items } = await search("sourdough");
+    const keys = items.map((hit) => hit.groupKey);
+    expect(keys).toEqual([`e:${episode.id}`, `e:${episode.id}`, `e:${episode.id}`, `t:${memo.id}`]);
+    // The episode's own hit leads its group, then its transcript's lines by rank.
+    expect(items.slice(0, 3).map((hit) => [hit.kind, hit.startMs])).toEqual([
+      ["episode", null],
+      ["segment", 2000],
+      ["segment", 0],
+    ]);
+    expect(items.map((hit) => hit.groupHits)).toEqual([3, 3, 3, 1]);
+
+    // A group split across pages still carries its whole count.
+    const first = await search("sourdough", { limit: 2 });
+    expect(first.items.map((hit) => [hit.groupKey, hit.groupHits])).toEqual([
+      [`e:${episode.id}`, 3],
+      [`e:${episode.id}`, 3],
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emails, invitations } from "../../db/schema";
+import { emails, invitations, memberships } from "../../db/schema";
 import { PERMISSIONS, can } from "../../server/services/workspaces/permissions";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTeam, createUser } from "../support/factories";
@@ -119,6 +119,42 @@ describe("invitations", () => {
       role: "editor",
     });
     expect(await codeOf(callerFor(t.db, invitee).api.workspaces.acceptInvitation({ token }))).toBe("NOT_FOUND");
+  });
+
+  it("signing up through an invitation joins its workspace and creates no personal one", async () => {
+    const { workspace, admin } = await createTeam(t.db);
+    await onPlanWithRoom(workspace.id);
+    await callerFor(t.db, admin).api.workspaces.inviteMember({
+      workspaceId: workspace.id,
+      email: "newcomer@example.test",
+      role: "viewer",
+    });
+    const token = await inviteLink("newcomer@example.test");
+    const { api, ctx } = callerFor(t.db, null);
+    const created = await api.auth.signUp({
+      name: "New Comer",
+      email: "newcomer@example.test",
+      password: "a long enough password",
+      invitationToken: token,
+    });
+    expect(created).toMatchObject({ workspaceId: workspace.id, joinedByInvitation: true });
+    const owned = await t.db.select().from(memberships).where(eq(memberships.userId, created.userId));
+    expect(owned.map((m) => [m.workspaceId, m.role])).toEqual([[workspace.id, "viewer"]]);
+    expect(ctx.responseHeaders.get("set-cookie")).toContain("session");
+    const [invitation] = await t.db.select().from(invitations).where(eq(invitations.email, "newcomer@example.test"));
+    expect(invitation.acceptedAt).not.toBeNull();
+
+    // The used link, or one sent to another address, cannot add anyone: that sign-up gets its own workspace.
+    const other = await callerFor(t.db, null).api.auth.signUp({
+      name: "Late Comer",
+      email: "latecomer@example.test",
+      password: "a long enough password",
+      invitationToken: token,
+    });
+    expect(other.joinedByInvitation).toBe(false);
+    expect(other.workspaceId).not.toBe(workspace.id);
+    const theirs = await t.db.select().from(memberships).where(eq(memberships.userId, other.userId));
+    expect(theirs.map((m) => [m.workspaceId, m.role])).toEqual([[other.workspaceId, "owner"]]);
   });
 
   it("expires after 7 days, and a re-invite replaces the earlier link", async () => {

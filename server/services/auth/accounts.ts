@@ -6,6 +6,7 @@ import { recordAudit } from "../audit/audit";
 import { recordEmail, sendCommittedEmail } from "../email/outbox";
 import { resetPasswordTemplate, verifyEmailTemplate } from "../email/templates";
 import type { QueueProducer } from "../platform/jobs";
+import { acceptPendingInvitation } from "../workspaces/invitations";
 import { createWorkspace } from "../workspaces/workspaces";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { AUTH_LIMITS, clearRateLimit, enforceRateLimits, hitRateLimit, ipKey, type RateLimitRule } from "./rate-limit";
@@ -28,8 +29,14 @@ interface AccountDeps {
 
 const firstName = (name: string) => name.split(/\s+/)[0] || name;
 
-/** Creates the account, its first workspace and a session, and mails the verification link. */
-export async function signUp(opts: AccountDeps & { email: string; name: string; password: string }) {
+/**
+ * Creates the account, its first workspace and a session, and mails the verification link. Signing up through an
+ * invitation sent to this address joins that workspace instead, so no stray personal workspace appears; an
+ * invitation that is no longer pending (or was sent to another address) falls back to a personal workspace.
+ */
+export async function signUp(
+  opts: AccountDeps & { email: string; name: string; password: string; invitationToken?: string | null },
+) {
   // Cloudflare always sends the client's address; without one (in-process callers) there is nothing to key on.
   if (opts.meta.ip) {
     const { allowed, retryAfterSeconds } = await hitRateLimit({
@@ -59,13 +66,30 @@ export async function signUp(opts: AccountDeps & { email: string; name: string; 
         fieldErrors: { email: ["An account with this email already exists. Log in instead."] },
       });
     }
-    const workspace = await createWorkspace({
-      db: tx,
-      userId: user.id,
-      name: `${firstName(opts.name)}'s studio`,
-      meta: opts.meta,
-      now: opts.now,
-    });
+    const invited = opts.invitationToken
+      ? await acceptPendingInvitation({
+          tx,
+          token: opts.invitationToken,
+          user: { id: user.id, email: user.email },
+          meta: opts.meta,
+          now: opts.now,
+        })
+      : null;
+    const workspace =
+      invited && typeof invited === "object" && "workspaceId" in invited
+        ? { id: invited.workspaceId, joined: true }
+        : {
+            id: (
+              await createWorkspace({
+                db: tx,
+                userId: user.id,
+                name: `${firstName(opts.name)}'s studio`,
+                meta: opts.meta,
+                now: opts.now,
+              })
+            ).id,
+            joined: false,
+          };
     const token = await issueUserToken({ db: tx, userId: user.id, purpose: "verify_email", now: opts.now });
     const emailId = await recordEmail({
       db: tx,
@@ -74,10 +98,15 @@ export async function signUp(opts: AccountDeps & { email: string; name: string; 
     });
     const session = await createSession({ db: tx, userId: user.id, meta: opts.meta, now: opts.now });
     await recordAudit({ db: tx, action: "auth.signed_up", actorUserId: user.id, meta: opts.meta, now: opts.now });
-    return { userId: user.id, workspaceId: workspace.id, session, emailId };
+    return { userId: user.id, workspaceId: workspace.id, joinedByInvitation: workspace.joined, session, emailId };
   });
   await sendCommittedEmail(opts.emailQueue, created.emailId);
-  return { userId: created.userId, workspaceId: created.workspaceId, sessionToken: created.session.token };
+  return {
+    userId: created.userId,
+    workspaceId: created.workspaceId,
+    joinedByInvitation: created.joinedByInvitation,
+    sessionToken: created.session.token,
+  };
 }
 
 /**

@@ -73,6 +73,9 @@ export const AUTH_LIMITS = {
   resendVerificationPerIp: { limit: 20, windowSeconds: HOUR },
   changePasswordPerAccount: { limit: 8, windowSeconds: QUARTER_HOUR },
   changePasswordPerIp: { limit: 40, windowSeconds: QUARTER_HOUR },
+  /** Every email change request mails a link, so fewer than password attempts. */
+  changeEmailPerAccount: { limit: 5, windowSeconds: HOUR },
+  changeEmailPerIp: { limit: 20, windowSeconds: HOUR },
   invitationPreviewPerIp: { limit: 60, windowSeconds: QUARTER_HOUR },
   invitationAcceptPerIp: { limit: 20, windowSeconds: QUARTER_HOUR },
   invitationAcceptPerAccount: { limit: 10, windowSeconds: QUARTER_HOUR },

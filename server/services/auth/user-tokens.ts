@@ -4,15 +4,22 @@ import { userTokens } from "../../../db/schema";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { addSeconds } from "../../lib/clock";
 
-export type UserTokenPurpose = "verify_email" | "reset_password";
+export type UserTokenPurpose = "verify_email" | "reset_password" | "change_email";
 
 const LIFETIME_SECONDS: Record<UserTokenPurpose, number> = {
   verify_email: 48 * 3600,
   reset_password: 3600,
+  change_email: 24 * 3600,
 };
 
 /** Issues a fresh single-use token and invalidates earlier unused ones of the same purpose. */
-export async function issueUserToken(opts: { db: DbOrTx; userId: string; purpose: UserTokenPurpose; now: Date }) {
+export async function issueUserToken(opts: {
+  db: DbOrTx;
+  userId: string;
+  purpose: UserTokenPurpose;
+  now: Date;
+  newEmail?: string;
+}) {
   await opts.db
     .update(userTokens)
     .set({ usedAt: opts.now })
@@ -23,6 +30,7 @@ export async function issueUserToken(opts: { db: DbOrTx; userId: string; purpose
     purpose: opts.purpose,
     tokenHash: sha256Hex(token),
     expiresAt: addSeconds(opts.now, LIFETIME_SECONDS[opts.purpose]),
+    newEmail: opts.newEmail ?? null,
     createdAt: opts.now,
   });
   return token;
@@ -42,5 +50,5 @@ export async function consumeUserToken(opts: { db: DbOrTx; token: string; purpos
     )
     .returning();
   if (!row || row.expiresAt <= opts.now) return null;
-  return { userId: row.userId };
+  return { userId: row.userId, newEmail: row.newEmail };
 }

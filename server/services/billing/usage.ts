@@ -1,5 +1,6 @@
 import { readBatch } from "../../../db/batch";
 import { and, eq, inArray, lt, sql, sum } from "drizzle-orm";
+import type { BatchResponse } from "drizzle-orm/batch";
 import type { DbOrTx } from "../../../db/client";
 import {
   invitations,
@@ -338,26 +339,28 @@ export interface WorkspaceUsage {
 }
 
 /**
- * Every limit of the workspace's plan with what is used of it now (the billing page shows these). One round trip:
- * the plan and every count in one batch (ADR 016).
+ * The reads behind `getWorkspaceUsage`, unawaited, so a page can send them in the same batch as its own reads
+ * (the dashboard does); `workspaceUsageFrom` turns their results into the usage.
  */
-export async function getWorkspaceUsage(opts: { db: DbOrTx; workspaceId: string; now: Date }): Promise<WorkspaceUsage> {
-  const { db, workspaceId, now } = opts;
-  const [[account], storageRows, transcribedRows, postRows, memberRows, pendingRows, accountRows] = await readBatch(
-    db,
-    [
-      billingAccountQuery(db, workspaceId),
-      storageUsedQuery(db, workspaceId),
-      meteredThisPeriodQuery(db, workspaceId, "transcription_seconds", now),
-      meteredThisPeriodQuery(db, workspaceId, "scheduled_posts", now),
-      memberCountQuery(db, workspaceId),
-      pendingInvitationCountQuery(db, workspaceId, now),
-      db
-        .select({ total: sql<number>`count(*)::int` })
-        .from(socialAccounts)
-        .where(and(eq(socialAccounts.workspaceId, workspaceId), sql`${socialAccounts.status} <> 'disconnected'`)),
-    ],
-  );
+export function workspaceUsageReads(db: DbOrTx, workspaceId: string, now: Date) {
+  return [
+    billingAccountQuery(db, workspaceId),
+    storageUsedQuery(db, workspaceId),
+    meteredThisPeriodQuery(db, workspaceId, "transcription_seconds", now),
+    meteredThisPeriodQuery(db, workspaceId, "scheduled_posts", now),
+    memberCountQuery(db, workspaceId),
+    pendingInvitationCountQuery(db, workspaceId, now),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(socialAccounts)
+      .where(and(eq(socialAccounts.workspaceId, workspaceId), sql`${socialAccounts.status} <> 'disconnected'`)),
+  ] as const;
+}
+
+type UsageReadResults = BatchResponse<ReturnType<typeof workspaceUsageReads>>;
+
+export function workspaceUsageFrom(results: UsageReadResults, now: Date): WorkspaceUsage {
+  const [[account], storageRows, transcribedRows, postRows, memberRows, pendingRows, accountRows] = results;
   const plan = billingSummaryOf(account, now).plan;
   const storage = totalOf(storageRows);
   const transcribed = totalOf(transcribedRows);
@@ -365,7 +368,7 @@ export async function getWorkspaceUsage(opts: { db: DbOrTx; workspaceId: string;
   const seats = totalOf(memberRows) + totalOf(pendingRows);
   return {
     plan,
-    periodStart: periodStartOf(opts.now),
+    periodStart: periodStartOf(now),
     storage: { used: storage, limit: plan.limits.storageBytes, unit: "bytes" },
     transcriptionMinutes: {
       used: minutes(transcribed),
@@ -385,6 +388,17 @@ export async function getWorkspaceUsage(opts: { db: DbOrTx; workspaceId: string;
     },
     seats: { used: seats, limit: plan.limits.seats, unit: "seats" },
   };
+}
+
+/**
+ * Every limit of the workspace's plan with what is used of it now (the billing page shows these). One round trip:
+ * the plan and every count in one batch (ADR 016).
+ */
+export async function getWorkspaceUsage(opts: { db: DbOrTx; workspaceId: string; now: Date }): Promise<WorkspaceUsage> {
+  return workspaceUsageFrom(
+    await readBatch(opts.db, workspaceUsageReads(opts.db, opts.workspaceId, opts.now)),
+    opts.now,
+  );
 }
 
 /** How many months of raw usage records the monthly close keeps (the current month and the one before always stay). */

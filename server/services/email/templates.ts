@@ -34,6 +34,30 @@ export function verifyEmailTemplate(opts: { name: string; url: string }) {
   });
 }
 
+export function confirmEmailChangeTemplate(opts: { name: string; url: string }) {
+  return actionEmail({
+    subject: "Confirm your new email for Greenroom",
+    greeting: `Hi ${opts.name},`,
+    body: "You asked to use this address for your Greenroom account. Your account keeps its old address until you confirm.",
+    actionLabel: "Confirm new email",
+    url: opts.url,
+    footer: "This link expires in 24 hours and works once. If it was not you, ignore this email: nothing changes.",
+  });
+}
+
+/** To the address being replaced, after the change: the person who lost access learns of it and where to turn. */
+export function emailChangedTemplate(opts: { name: string; newEmail: string; url: string }) {
+  return actionEmail({
+    subject: "Your Greenroom email address was changed",
+    greeting: `Hi ${opts.name},`,
+    body: `The email address of your Greenroom account is now ${opts.newEmail}. Emails about your account go there from now on.`,
+    actionLabel: "Open Greenroom",
+    url: opts.url,
+    footer:
+      "If you did not make this change, someone else may have access to your account: reply to this email and we will help you recover it.",
+  });
+}
+
 export function resetPasswordTemplate(opts: { name: string; url: string }) {
   return actionEmail({
     subject: "Reset your Greenroom password",

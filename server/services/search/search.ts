@@ -20,6 +20,10 @@ export interface SearchHit {
   kind: "segment" | "episode";
   id: string;
   rank: number;
+  /** The episode (or, for a transcript without one, the transcript) the hit belongs to; hits of a group are adjacent. */
+  groupKey: string;
+  /** How many hits the whole group has, on this page and others. */
+  groupHits: number;
   snippet: SnippetPart[];
   transcriptId: string | null;
   mediaId: string | null;
@@ -37,6 +41,8 @@ interface Row {
   kind: "segment" | "episode";
   id: string;
   rank: number | string;
+  group_key: string;
+  group_hits: number | string;
   headline: string;
   transcript_id: string | null;
   media_id: string | null;
@@ -74,7 +80,7 @@ export function splitHeadline(headline: string): SnippetPart[] {
 
 /**
  * Full-text search over the workspace's transcript segments and episodes (title + show notes), ranked together
- * by ts_rank. Hits are chosen and ordered first (GIN indexes, no snippet work), then only the page's rows get
+ * by ts_rank and grouped per episode (or per transcript without an episode) with each group's hit count. Hits are chosen and ordered first (GIN indexes, no snippet work), then only the page's rows get
  * their titles joined and ts_headline snippets: one statement, however many hits.
  */
 export async function searchWorkspace(opts: {
@@ -89,18 +95,29 @@ export async function searchWorkspace(opts: {
   // Both drivers (Neon's and PGlite) answer a raw statement with { rows }.
   const { rows } = (await opts.db.execute(sql`
     with q as (select websearch_to_tsquery('simple', ${opts.query}) as query),
-    hits as (
-      select 'segment'::text as kind, s.id, ts_rank(s.search, q.query) as rank
-        from transcript_segments s, q
+    -- A segment belongs with its episode when its transcript has one, else with its transcript; an episode's own
+    -- hit is in its episode's group. Groups are ordered by their best hit, so each group's hits are adjacent.
+    matches as (
+      select 'segment'::text as kind, s.id, ts_rank(s.search, q.query) as rank,
+          coalesce('e:' || t.episode_id::text, 't:' || t.id::text) as group_key
+        from transcript_segments s
+        cross join q
+        join transcripts t on t.id = s.transcript_id and t.workspace_id = ${ws}
         where s.workspace_id = ${ws} and s.search @@ q.query
       union all
-      select 'episode'::text, e.id, ts_rank(e.search, q.query)
+      select 'episode'::text, e.id, ts_rank(e.search, q.query), 'e:' || e.id::text
         from episodes e, q
         where e.workspace_id = ${ws} and e.search @@ q.query
-      order by rank desc, kind desc, id
+    ),
+    hits as (
+      select kind, id, rank, group_key,
+          count(*) over (partition by group_key) as group_hits,
+          max(rank) over (partition by group_key) as group_rank
+        from matches
+      order by group_rank desc, group_key, (kind = 'episode') desc, rank desc, id
       limit ${opts.limit + 1} offset ${offset}
     )
-    select hits.kind, hits.id, hits.rank,
+    select hits.kind, hits.id, hits.rank, hits.group_key, hits.group_hits,
       case when hits.kind = 'segment'
         then ts_headline('simple', translate(s.text, ${START + STOP}, ''), q.query, ${HEADLINE_OPTIONS})
         else ts_headline('simple', translate(e.title || ' — ' || e.description, ${START + STOP}, ''), q.query, ${HEADLINE_OPTIONS})
@@ -114,12 +131,14 @@ export async function searchWorkspace(opts: {
     left join media_objects m on m.id = t.media_id and m.workspace_id = ${ws}
     left join episodes e on e.id = (case when hits.kind = 'episode' then hits.id else t.episode_id end) and e.workspace_id = ${ws}
     left join shows sh on sh.id = e.show_id and sh.workspace_id = ${ws}
-    order by hits.rank desc, hits.kind desc, hits.id
+    order by hits.group_rank desc, hits.group_key, (hits.kind = 'episode') desc, hits.rank desc, hits.id
   `)) as unknown as { rows: Row[] };
   const items: SearchHit[] = rows.slice(0, opts.limit).map((row) => ({
     kind: row.kind,
     id: row.id,
     rank: Number(row.rank),
+    groupKey: row.group_key,
+    groupHits: Number(row.group_hits),
     snippet: splitHeadline(row.headline ?? ""),
     transcriptId: row.transcript_id,
     mediaId: row.media_id,

@@ -194,33 +194,53 @@ export async function acceptInvitation(opts: {
     message: (wait) => `Too many invitation attempts. Try again in ${wait}.`,
   });
   return opts.db.transaction(async (tx) => {
-    const [invitation] = await tx
-      .select()
-      .from(invitations)
-      .where(and(eq(invitations.tokenHash, sha256Hex(opts.token)), pendingInvitation(opts.now)))
-      .limit(1)
-      .for("update");
-    if (!invitation) throw new AppError("NOT_FOUND", "This invitation link is invalid, expired or already used.");
-    if (invitation.email !== opts.user.email) {
+    const accepted = await acceptPendingInvitation({ ...opts, tx });
+    if (accepted === "not_found") {
+      throw new AppError("NOT_FOUND", "This invitation link is invalid, expired or already used.");
+    }
+    if ("otherEmail" in accepted) {
       throw new AppError(
         "FORBIDDEN",
-        `This invitation was sent to ${invitation.email}. Log in with that address to accept it.`,
+        `This invitation was sent to ${accepted.otherEmail}. Log in with that address to accept it.`,
       );
     }
-    await tx.update(invitations).set({ acceptedAt: opts.now }).where(eq(invitations.id, invitation.id));
-    await tx
-      .insert(memberships)
-      .values({ workspaceId: invitation.workspaceId, userId: opts.user.id, role: invitation.role, createdAt: opts.now })
-      .onConflictDoNothing();
-    await recordAudit({
-      db: tx,
-      action: "member.joined",
-      actorUserId: opts.user.id,
-      workspaceId: invitation.workspaceId,
-      detail: { role: invitation.role },
-      meta: opts.meta,
-      now: opts.now,
-    });
-    return { workspaceId: invitation.workspaceId };
+    return accepted;
   });
+}
+
+/**
+ * Accepts a pending invitation inside the caller's transaction (the row is locked, so it is accepted once): the
+ * invitation page, and sign-up through an invitation, which joins the workspace instead of creating one.
+ */
+export async function acceptPendingInvitation(opts: {
+  tx: DbOrTx;
+  token: string;
+  user: { id: string; email: string };
+  meta: RequestMeta;
+  now: Date;
+}): Promise<{ workspaceId: string } | { otherEmail: string } | "not_found"> {
+  const { tx } = opts;
+  const [invitation] = await tx
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.tokenHash, sha256Hex(opts.token)), pendingInvitation(opts.now)))
+    .limit(1)
+    .for("update");
+  if (!invitation) return "not_found";
+  if (invitation.email !== opts.user.email) return { otherEmail: invitation.email };
+  await tx.update(invitations).set({ acceptedAt: opts.now }).where(eq(invitations.id, invitation.id));
+  await tx
+    .insert(memberships)
+    .values({ workspaceId: invitation.workspaceId, userId: opts.user.id, role: invitation.role, createdAt: opts.now })
+    .onConflictDoNothing();
+  await recordAudit({
+    db: tx,
+    action: "member.joined",
+    actorUserId: opts.user.id,
+    workspaceId: invitation.workspaceId,
+    detail: { role: invitation.role },
+    meta: opts.meta,
+    now: opts.now,
+  });
+  return { workspaceId: invitation.workspaceId };
 }

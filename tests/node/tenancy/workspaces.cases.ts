@@ -13,6 +13,17 @@ export const cases: Record<string, TenancyCase> = {
     foreign: ({ a, outsider, api }) =>
       expectNotFound(api(outsider).workspaces.getOverview({ workspaceId: a.workspace.id })),
   },
+  "workspaces.getDashboard": {
+    async allow({ a, api }) {
+      expect(await api(a.viewer).workspaces.getDashboard({ workspaceId: a.workspace.id })).toMatchObject({
+        name: "Tenant A",
+        memberCount: 4,
+        role: "viewer",
+      });
+    },
+    foreign: ({ a, outsider, api }) =>
+      expectNotFound(api(outsider).workspaces.getDashboard({ workspaceId: a.workspace.id })),
+  },
   "workspaces.rename": {
     async allow({ a, api }) {
       expect(await api(a.admin).workspaces.rename({ workspaceId: a.workspace.id, name: "Renamed A" })).toMatchObject({

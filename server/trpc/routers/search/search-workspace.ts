@@ -19,6 +19,8 @@ export const ZSearchWorkspaceOutput = z.object({
       kind: z.enum(["segment", "episode"]),
       id: z.uuid(),
       rank: z.number(),
+      groupKey: z.string(),
+      groupHits: z.number().int(),
       snippet: z.array(z.object({ text: z.string(), highlight: z.boolean() })),
       transcriptId: z.uuid().nullable(),
       mediaId: z.uuid().nullable(),

@@ -2,6 +2,7 @@ import { router } from "../../init";
 import { acceptInvitationProcedure } from "./accept-invitation";
 import { changeMemberRoleProcedure } from "./change-member-role";
 import { createWorkspaceProcedure } from "./create-workspace";
+import { getDashboardProcedure } from "./get-dashboard";
 import { getOverviewProcedure } from "./get-overview";
 import { inviteMemberProcedure } from "./invite-member";
 import { leaveWorkspaceProcedure } from "./leave-workspace";
@@ -19,6 +20,7 @@ export const workspacesRouter = router({
   list: listWorkspacesProcedure,
   create: createWorkspaceProcedure,
   getOverview: getOverviewProcedure,
+  getDashboard: getDashboardProcedure,
   rename: renameWorkspaceProcedure,
   listMembers: listMembersProcedure,
   inviteMember: inviteMemberProcedure,

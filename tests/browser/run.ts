@@ -544,10 +544,13 @@ function scenarios(baseUrl: string, page: Page, plain: Page): Scenario[] {
 
           const times = await page.locator(".tx-lines .tx-time").allInnerTexts();
           assert.ok(times.length >= 1, "the transcript has no timed lines");
-          const ms = times.map((t) => t.split(":").reduce((sum, part) => sum * 60 + Number(part), 0) * 1000);
+          const ms = times.map((t) => {
+            const parts = t.match(/\d+/g) ?? [];
+            return parts.length >= 2 ? parts.reduce((sum, part) => sum * 60 + Number(part), 0) * 1000 : NaN;
+          });
           assert.ok(
             ms.every((value, i) => Number.isFinite(value) && (i === 0 || value >= ms[i - 1]!)),
-            `line times are not in order: ${times.join(", ")}`,
+            `line times are not in order: ${JSON.stringify(times)} -> ${JSON.stringify(ms)}`,
           );
           assert.ok(ms.at(-1)! <= clipMs, `a line starts at ${times.at(-1)}, after the ${clipMs} ms clip ends`);
           const words = (await page.locator(".tx-lines").innerText()).match(/[a-z']+/g) ?? [];

@@ -6,6 +6,8 @@
  *   3. `remix vite:build` when sources are newer than the build
  *   4. `wrangler dev --test-scheduled`: Worker, R2, queue producers and consumers
  *   5. a cron ticker calling /__scheduled, because `wrangler dev` never fires crons by itself
+ *   6. when Debian's pocketsphinx is installed, the offline transcription engine on loopback, as the default
+ *      transcription provider (scripts/local-transcription.ts, ADR 020)
  *
  * Ctrl-C stops all of it. Ports: PORT (app, 8787), GREENROOM_PG_PORT (54329), GREENROOM_PG_PROXY_PORT (54330).
  */
@@ -18,6 +20,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { cronMatches, parseCron } from "./cron-match";
+import { findLocalEngine, INSTALL_HINT, startLocalTranscriptionServer } from "./local-transcription";
 import { assertPortFree, DataDirInUseError, PortInUseError, startLocalDatabase, type LocalDatabase } from "./local-db";
 import { ownValue } from "../server/lib/records";
 
@@ -269,11 +272,39 @@ async function waitForWorker(wranglerExited: Promise<number>): Promise<number | 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Offline transcription
+
+/**
+ * Starts the local engine when pocketsphinx is installed. Its address goes to the Worker with --var (never into
+ * .dev.vars: the port is this run's); it is the default provider only while TRANSCRIPTION_PROVIDERS is unset.
+ */
+async function startTranscriber(): Promise<{ vars: Record<string, string>; summary: string }> {
+  if (process.env.GREENROOM_LOCAL_TRANSCRIPTION === "off")
+    return { vars: {}, summary: "local engine off (GREENROOM_LOCAL_TRANSCRIPTION=off)" };
+  const engine = findLocalEngine();
+  if (!engine) {
+    log(
+      `offline transcription is off: pocketsphinx is not installed. For local English transcription: ${INSTALL_HINT}`,
+    );
+    return { vars: {}, summary: `none offline (${INSTALL_HINT})` };
+  }
+  const server = await startLocalTranscriptionServer({ engine, host: HOST });
+  stopTranscriber = server.close;
+  const formats = engine.ffmpeg ? "WAV, MP3, M4A, WebM" : "WAV only (install ffmpeg for MP3, M4A, WebM)";
+  log(`local transcription engine (pocketsphinx, English only, low accuracy) on ${server.url}`);
+  return {
+    vars: { LOCAL_TRANSCRIPTION_URL: server.url },
+    summary: `local pocketsphinx, English only, ${formats}; unless TRANSCRIPTION_PROVIDERS says otherwise`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Main
 
 let db: Promise<LocalDatabase> | undefined;
 let child: ChildProcess | undefined;
 let stopTicker: (() => void) | undefined;
+let stopTranscriber: (() => Promise<void>) | undefined;
 let shuttingDown = false;
 
 async function shutdown(code: number): Promise<never> {
@@ -281,6 +312,7 @@ async function shutdown(code: number): Promise<never> {
     shuttingDown = true;
     stopTicker?.();
     if (child) await stopChild(child);
+    await stopTranscriber?.();
     // If the database is still starting, let it finish so PGlite is closed cleanly rather than mid-initialisation.
     const database = await db?.catch(() => undefined);
     await database?.stop();
@@ -321,6 +353,9 @@ async function main(): Promise<void> {
     : {};
   if (shuttingDown) return;
 
+  const transcriber = await startTranscriber();
+  if (shuttingDown) return;
+
   if (buildIsFresh()) {
     log(`build is up to date (${BUILD_OUTPUT} is newer than its sources); skipping remix vite:build`);
   } else {
@@ -348,7 +383,7 @@ async function main(): Promise<void> {
       "--test-scheduled",
       "--persist-to",
       STATE_DIR,
-      ...Object.entries(cliVars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
+      ...Object.entries({ ...transcriber.vars, ...cliVars }).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
     ],
     { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
   );
@@ -370,6 +405,7 @@ async function main(): Promise<void> {
   log(`  Dev mailbox:  ${APP_URL}/dev/mailbox`);
   const cronList = crons.length > 0 ? `${crons.join(", ")} (fired by this runner, in UTC)` : "none in wrangler.toml";
   log(`  Crons:        ${cronList}`);
+  log(`  Transcription: ${transcriber.summary}`);
   log("  After editing app/, run `npx remix vite:build` in another terminal; wrangler reloads the new build.");
   log("  Ctrl-C stops everything.");
   log(rule);

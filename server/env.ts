@@ -21,8 +21,13 @@ export interface Env {
   TRANSCRIPTION_QUEUE: Queue<unknown>;
   /** Signs upload URLs (HMAC). Locally generated into .dev.vars; a secret in production. */
   UPLOAD_SIGNING_SECRET: string;
-  /** Transcription providers in fallback order, comma-separated: "workers-ai", "openai". Unset: none. */
+  /**
+   * Transcription providers in fallback order, comma-separated: "workers-ai", "openai", "local". Unset: the local
+   * engine when `npm run dev` started one, otherwise none.
+   */
   TRANSCRIPTION_PROVIDERS?: string;
+  /** The offline engine's OpenAI-compatible base URL (with /v1), set by `npm run dev` only; local environments only. */
+  LOCAL_TRANSCRIPTION_URL?: string;
   /** Workers AI binding, used by the "workers-ai" provider. */
   AI?: Ai;
   /** Any OpenAI-compatible /v1/audio/transcriptions endpoint (OpenAI, Groq, self-hosted whisper). */

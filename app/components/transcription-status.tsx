@@ -6,6 +6,11 @@ import { can, type Role } from "../lib/roles";
 import { trpc } from "../lib/trpc.client";
 import "./transcription-status.css";
 
+/** Provider ids as creators should read them. */
+export function providerName(id: string): string {
+  return id === "local" ? "the local offline engine" : id;
+}
+
 export type TranscriptionState = inferRouterOutputs<AppRouter>["transcripts"]["getJobForMedia"];
 
 /** While work is under way the status is polled; a waiting job changes at most once a minute (the cron). */
@@ -113,6 +118,7 @@ export function TranscriptionStatus({
             <span className="tx-badge tx-badge-queued">Queued</span>
             {job.lastError ? "Retrying after a problem." : "Waiting for a transcription worker."}
           </p>
+          {state.localEngine && !job.lastError ? <LocalEngineNote /> : null}
           {job.lastError ? (
             <p className="tx-status-detail">
               Last attempt ({job.attempts} of {MAX_ATTEMPTS}) failed: {job.lastError}
@@ -124,19 +130,23 @@ export function TranscriptionStatus({
           <p className="tx-status-line">
             <span className="tx-badge tx-badge-working">Transcribing</span>
             <span>{job.progress}%</span>
-            {job.provider ? <span className="muted">with {job.provider}</span> : null}
+            {job.provider ? <span className="muted">with {providerName(job.provider)}</span> : null}
           </p>
+          {job.provider === "local" ? <LocalEngineNote /> : null}
           <progress className="tx-progress" max={100} value={job.progress} aria-label="Transcription progress">
             {job.progress}%
           </progress>
         </>
       ) : job.status === "done" ? (
-        <p className="tx-status-line">
-          <span className="tx-badge tx-badge-done">Transcribed</span>
-          {showTranscriptLink && state.transcriptId ? (
-            <Link to={`/w/${workspaceId}/transcripts/${state.transcriptId}`}>Open transcript</Link>
-          ) : null}
-        </p>
+        <>
+          <p className="tx-status-line">
+            <span className="tx-badge tx-badge-done">Transcribed</span>
+            {showTranscriptLink && state.transcriptId ? (
+              <Link to={`/w/${workspaceId}/transcripts/${state.transcriptId}`}>Open transcript</Link>
+            ) : null}
+          </p>
+          {job.provider === "local" ? <LocalEngineNote /> : null}
+        </>
       ) : job.status === "failed" ? (
         <>
           <p className="tx-status-line">
@@ -182,23 +192,23 @@ function WaitingForProvider({ providersConfigured }: { providersConfigured: bool
           A provider has just been configured. This file starts transcribing within a minute.
         </p>
       ) : (
-        <>
-          <p className="tx-status-detail">
-            This file will be transcribed automatically as soon as a provider is configured; nothing is transcribed
-            until then. Whoever runs Greenroom can configure one:
-          </p>
-          <ul className="tx-instructions">
-            <li>
-              any OpenAI-compatible endpoint (OpenAI, Groq, a self-hosted Whisper server):{" "}
-              <code>TRANSCRIPTION_PROVIDERS=openai</code>, <code>OPENAI_BASE_URL</code> and <code>OPENAI_API_KEY</code>;
-            </li>
-            <li>
-              or, in production on Cloudflare, Workers AI Whisper: <code>TRANSCRIPTION_PROVIDERS=workers-ai</code> with
-              the <code>AI</code> binding.
-            </li>
-          </ul>
-        </>
+        <p className="tx-status-detail">
+          This file will be transcribed automatically as soon as a provider is configured; nothing is transcribed until
+          then. Ask whoever runs Greenroom to connect a transcription service, or to install the free offline engine for
+          English (Debian’s pocketsphinx packages; the README’s “Transcription” section says how).
+        </p>
       )}
     </div>
+  );
+}
+
+/** Said wherever the offline engine does (or will do) the work, so nobody mistakes its guesses for a real transcript. */
+export function LocalEngineNote({ className = "tx-status-detail" }: { className?: string }) {
+  return (
+    <p className={className}>
+      Transcribed on this server by the free offline engine: English only and low accuracy (roughly one word in three is
+      wrong), so review it before publishing. For accurate transcripts in any language, ask whoever runs Greenroom to
+      connect a transcription service (see “Transcription” in the README).
+    </p>
   );
 }

@@ -11,7 +11,12 @@ import { ErrorPanel } from "../components/error-page";
 import { ErrorSummary, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
 import { TranscriptExportLinks } from "../components/transcript-export-links";
-import { TranscriptionStatus, type TranscriptionState } from "../components/transcription-status";
+import {
+  LocalEngineNote,
+  providerName,
+  TranscriptionStatus,
+  type TranscriptionState,
+} from "../components/transcription-status";
 import { requireUser } from "../lib/auth.server";
 import { actionError, throwLoaderError } from "../lib/errors.server";
 import { errorsOf, noticeOf, text } from "../lib/forms";
@@ -26,12 +31,14 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: podcastSty
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   {
-    title: pageTitle(
-      data ? `Transcript of ${data.transcript.media.filename}` : "Transcript",
-      workspaceNameFrom(matches),
-    ),
+    title: pageTitle(data ? transcriptTitle(data.transcript) : "Transcript", workspaceNameFrom(matches)),
   },
 ];
+
+/** A transcript is named by the episode that publishes its audio; an unused recording by its file. */
+function transcriptTitle(transcript: { episode: { title: string } | null; media: { filename: string } }) {
+  return transcript.episode ? transcript.episode.title : transcript.media.filename;
+}
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
@@ -43,6 +50,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       job: transcript.job,
       transcriptId: transcript.id,
       providersConfigured: transcript.providersConfigured,
+      localEngine: transcript.localEngine,
     };
     // ?t=<ms> (search results link here) opens the transcript at that moment.
     const t = Number(new URL(request.url).searchParams.get("t") ?? "");
@@ -87,6 +95,26 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
             result.summaryKind === "llm"
               ? "Summary, show notes and chapters written."
               : "Automatic summary, show notes and chapters made.",
+        };
+      }
+      case "publication": {
+        const part = text(form, "part") as "transcript" | "chapters";
+        const published = text(form, "published") === "true";
+        await api.setPublication({ workspaceId, transcriptId: params.transcriptId ?? "", part, published });
+        const what = part === "chapters" ? "Chapters" : "Transcript";
+        return {
+          intent,
+          notice: published ? `${what} published on the episode page and feed.` : `${what} made private.`,
+        };
+      }
+      case "auto-publish": {
+        const enabled = text(form, "enabled") === "true";
+        await api.setShowAutoPublish({ workspaceId, showId: text(form, "showId"), enabled });
+        return {
+          intent,
+          notice: enabled
+            ? "This show now publishes machine transcripts and chapters without review."
+            : "This show’s machine transcripts and chapters now wait for your approval.",
         };
       }
       default:
@@ -177,12 +205,14 @@ export default function TranscriptPage() {
       <div className="page-header">
         <div>
           <p className="eyebrow">Transcript</p>
-          <h1 className="tx-title">{transcript.media.filename}</h1>
+          <h1 className="tx-title">{transcriptTitle(transcript)}</h1>
           <p className="lead">
+            {transcript.episode ? `${transcript.media.filename} · ` : ""}
             {languageName(transcript.language)} · {segments.length} {segments.length === 1 ? "line" : "lines"}
             {segments.length > 0 ? ` · ${formatTimestamp(segments.at(-1)!.endMs)}` : ""} · transcribed with{" "}
-            {transcript.provider}
+            {providerName(transcript.provider)}
           </p>
+          {transcript.provider === "local" ? <LocalEngineNote className="muted" /> : null}
         </div>
         <div className="tx-header-actions">
           {canWrite ? (
@@ -255,6 +285,7 @@ export default function TranscriptPage() {
         </section>
 
         <aside className="tx-side">
+          <PublicationCard transcript={transcript} canWrite={canWrite} result={result} />
           <LanguageCard transcript={transcript} canWrite={canWrite} result={result} />
           <SummaryCard transcript={transcript} canWrite={canWrite} result={result} hydrated={hydrated} onSeek={seek} />
         </aside>
@@ -392,6 +423,90 @@ function Line({
         </>
       )}
     </li>
+  );
+}
+
+/**
+ * Machine text is private until approved (ADR 020): says where the transcript and chapters can be seen and lets a
+ * writer publish or withdraw each, or let the show publish them without review.
+ */
+function PublicationCard({
+  transcript,
+  canWrite,
+  result,
+}: {
+  transcript: Transcript;
+  canWrite: boolean;
+  result: unknown;
+}) {
+  const auto = transcript.show?.autoPublishTranscripts ?? false;
+  const hasChapters = (transcript.chapters?.length ?? 0) > 0;
+  const parts = [
+    { part: "transcript", label: "Transcript", publishedAt: transcript.transcriptPublishedAt, available: true },
+    { part: "chapters", label: "Chapters", publishedAt: transcript.chaptersPublishedAt, available: hasChapters },
+  ] as const;
+  return (
+    <section className="card tx-card" aria-labelledby="publication-heading">
+      <h2 id="publication-heading">Publication</h2>
+      <ErrorSummary errors={errorsOf(result, ["publication", "auto-publish"])} />
+      {!transcript.episode ? (
+        <p className="muted tx-small">
+          No episode uses this audio, so nothing is public. Once an episode publishes it, its transcript and chapters
+          appear on the episode page and in the feed after you approve them here.
+        </p>
+      ) : (
+        <p className="muted tx-small">
+          Public on the page and feed of “{transcript.episode.title}”
+          {transcript.episode.status === "published" ? "" : " once the episode is published"}, after approval. Chapters
+          are shown together with an approved transcript.
+        </p>
+      )}
+      <ul className="tx-publication">
+        {parts.map(({ part, label, publishedAt, available }) => {
+          const isPublic = auto || publishedAt !== null;
+          return (
+            <li key={part}>
+              <span className={`badge ${isPublic ? "badge-success" : "badge-warning"}`}>
+                {label}: {isPublic ? "approved" : available ? "private, awaiting review" : "none yet"}
+              </span>
+              {canWrite && !auto && available ? (
+                <Form method="post">
+                  <input type="hidden" name="part" value={part} />
+                  <input type="hidden" name="published" value={publishedAt === null ? "true" : "false"} />
+                  <SubmitButton
+                    intent="publication"
+                    className="button button-secondary button-small"
+                    pendingLabel="Saving…"
+                  >
+                    {publishedAt === null
+                      ? `Approve and publish ${label.toLowerCase()}`
+                      : `Make ${label.toLowerCase()} private`}
+                  </SubmitButton>
+                </Form>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      {transcript.show ? (
+        canWrite ? (
+          <Form method="post" className="stack">
+            <input type="hidden" name="showId" value={transcript.show.id} />
+            <input type="hidden" name="enabled" value={auto ? "false" : "true"} />
+            <p className="muted tx-small">
+              {auto
+                ? `“${transcript.show.title}” publishes machine transcripts and chapters without review.`
+                : `Every machine transcript and chapter list of “${transcript.show.title}” waits for approval.`}
+            </p>
+            <SubmitButton intent="auto-publish" className="button button-secondary button-small" pendingLabel="Saving…">
+              {auto ? "Review each one before publishing" : "Publish this show’s transcripts without review"}
+            </SubmitButton>
+          </Form>
+        ) : auto ? (
+          <p className="muted tx-small">This show publishes machine transcripts and chapters without review.</p>
+        ) : null
+      ) : null}
+    </section>
   );
 }
 

@@ -28,6 +28,11 @@ export const shows = pgTable(
     podcastGuid: uuid("podcast_guid"),
     /** podcast:locked: whether other hosting platforms may import this feed (yes = refuse). */
     locked: boolean("locked").notNull().default(true),
+    /**
+     * Machine transcripts and chapters of this show's episodes go public without review (ADR 020). Off: each waits
+     * for the creator's approval (transcripts.transcript_published_at / chapters_published_at).
+     */
+    autoPublishTranscripts: boolean("auto_publish_transcripts").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -67,6 +67,12 @@ export const transcripts = pgTable(
     showNotes: text("show_notes"),
     /** Podcasting 2.0 chapters: start time and title, in order. */
     chapters: jsonb("chapters").$type<{ startMs: number; title: string }[]>(),
+    /**
+     * When the creator approved the text (or chapters) for the public episode page and feed; null keeps it private
+     * unless the show auto-publishes. A new transcription clears both, new chapters clear the chapters' (ADR 020).
+     */
+    transcriptPublishedAt: timestamp("transcript_published_at", { withTimezone: true }),
+    chaptersPublishedAt: timestamp("chapters_published_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

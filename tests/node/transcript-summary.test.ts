@@ -9,6 +9,7 @@ import {
   extractiveSummary,
   promptLines,
   sentencesOf,
+  withoutRepeatedSentences,
 } from "../../server/services/transcription/summary";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTeam } from "../support/factories";
@@ -86,6 +87,49 @@ describe("the extractive fallback", () => {
   });
 });
 
+describe("no repeated sentences", () => {
+  const sentenceKeys = (text: string) =>
+    text
+      .split("\n")
+      .map((line) => line.replace(/^- /, ""))
+      .flatMap((line) => line.split(/(?<=[.!?])\s+/))
+      .map((sentence) =>
+        sentence
+          .toLowerCase()
+          .replace(/[^a-z0-9 ]/g, "")
+          .trim(),
+      )
+      .filter(Boolean);
+
+  it("the extractive summary and show notes say a sentence repeated in the transcript once", () => {
+    const catchphrase = "Remember to water your tomatoes every single morning before work.";
+    const segments = [
+      at(0, `${catchphrase} Today we plant tomatoes and basil in the raised garden beds.`),
+      at(1, `${catchphrase.toUpperCase()} The tomatoes need full sun and rich compost to grow well.`),
+      at(2, `remember to water your tomatoes every single morning before work! Basil grows well beside tomatoes.`),
+      at(3, `${catchphrase} Thanks for listening to the garden show this week, friends.`),
+    ];
+    const digest = extractiveDigest(segments);
+    for (const text of [digest.summary, digest.showNotes]) {
+      const keys = sentenceKeys(text);
+      expect(keys.length).toBeGreaterThan(1);
+      expect(new Set(keys).size).toBe(keys.length);
+    }
+    expect(digest.summary.toLowerCase().split("remember to water").length - 1).toBeLessThanOrEqual(1);
+  });
+
+  it("drops a model's repeated sentences and bullets, keeping the rest of each line", () => {
+    expect(
+      withoutRepeatedSentences(
+        "We cover microphones. We cover hosting. We cover microphones!\n- Microphones\n- Hosting\n- microphones",
+      ),
+    ).toBe("We cover microphones. We cover hosting.\n- Microphones\n- Hosting");
+    expect(withoutRepeatedSentences("Intro.\n\nChapters:\n00:00 Intro\n05:00 Intro")).toBe(
+      "Intro.\n\nChapters:\n00:00 Intro\n05:00 Intro",
+    );
+  });
+});
+
 describe("summarize", () => {
   let t: TestDatabase;
   const server = fakeOpenAi({ apiKey: "sk-llm" });
@@ -130,8 +174,8 @@ describe("summarize", () => {
     server.replyChat({
       status: 200,
       body: chatCompletion({
-        summary: "Microphones, then hosting.",
-        showNotes: "How to sound good and where to host.\n- Microphones\n- Hosting",
+        summary: "Microphones, then hosting. Microphones, then hosting.",
+        showNotes: "How to sound good and where to host.\n- Microphones\n- Hosting\n- Hosting",
         chapters: [
           { startMs: 600000, title: "Hosting" },
           { startMs: 12000, title: "Microphones" },

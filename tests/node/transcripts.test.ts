@@ -224,6 +224,7 @@ describe("transcript procedures", () => {
       job: null,
       transcriptId: null,
       providersConfigured: false,
+      localEngine: false,
     });
     await expect(
       api.transcripts.getJobForMedia({ workspaceId: team.workspace.id, mediaId: crypto.randomUUID() }),

@@ -102,11 +102,19 @@ export async function insertTranscript(
     chapters?: { startMs: number; title: string }[] | null;
     summary?: string | null;
     language?: string | null;
+    /**
+     * Whether the creator approved the text and chapters for the public page and feed (ADR 020). Defaults to
+     * approved: these fixtures stand for a reviewed transcript; review itself is tested on its own.
+     */
+    approved?: boolean;
   },
 ) {
+  const approvedAt = opts.approved === false ? null : new Date();
   const [transcript] = await db
     .insert(transcripts)
     .values({
+      transcriptPublishedAt: approvedAt,
+      chaptersPublishedAt: approvedAt,
       workspaceId: opts.workspaceId,
       mediaId: opts.mediaId,
       episodeId: opts.episodeId ?? null,

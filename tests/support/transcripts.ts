@@ -43,8 +43,11 @@ export async function insertTranscript(
     mediaId?: string;
     segments?: { startMs: number; endMs: number; text: string; speaker?: string }[];
     language?: string;
+    /** Approved for the public page and feed (ADR 020); machine text starts private. */
+    approved?: boolean;
   } = {},
 ) {
+  const approvedAt = opts.approved ? new Date() : null;
   const mediaId = opts.mediaId ?? (await insertAudio(db, workspaceId)).id;
   const [job] = await db
     .insert(transcriptionJobs)
@@ -52,7 +55,14 @@ export async function insertTranscript(
     .returning();
   const [transcript] = await db
     .insert(transcripts)
-    .values({ workspaceId, mediaId, language: opts.language ?? "en", provider: "openai" })
+    .values({
+      workspaceId,
+      mediaId,
+      language: opts.language ?? "en",
+      provider: "openai",
+      transcriptPublishedAt: approvedAt,
+      chaptersPublishedAt: approvedAt,
+    })
     .returning();
   const segments = opts.segments ?? [
     { startMs: 0, endMs: 4000, text: "Welcome to the show." },

@@ -195,4 +195,66 @@ describe("edge cache for feeds", () => {
     expect(again.headers.has("x-greenroom-cache")).toBe(false);
     expect(Number(again.headers.get("x-greenroom-db-queries"))).toBeGreaterThan(0);
   });
+
+  it("keeps a machine transcript and chapters out of the feed and files until approved, then shows them at once", async () => {
+    const { owner, show, episode, media } = await publishedShow();
+    const handle = workerDb();
+    const transcript = await insertTranscript(handle.db, {
+      workspaceId: owner.workspaceId,
+      mediaId: media.id,
+      episodeId: episode.id,
+      segments: [{ startMs: 0, endMs: 1_000, text: "Unreviewed words" }],
+      chapters: [{ startMs: 0, title: "Opening" }],
+      approved: false,
+    }).finally(() => handle.close());
+    const feed = `/feeds/${show.id}.xml`;
+    const vtt = `/feeds/${show.id}/episodes/${episode.id}/transcript.vtt`;
+    const chapters = `/feeds/${show.id}/episodes/${episode.id}/chapters.json`;
+    const page = `/p/${show.id}/${episode.id}`;
+    const tags = async (path: string) => {
+      const xml = await (await send(path)).text();
+      return { transcript: xml.includes("<podcast:transcript"), chapters: xml.includes("<podcast:chapters") };
+    };
+
+    expect(await tags(feed)).toEqual({ transcript: false, chapters: false });
+    expect((await send(vtt)).status).toBe(404);
+    expect((await send(chapters)).status).toBe(404);
+    expect(await (await send(page)).text()).not.toContain("Unreviewed words");
+    // Cached as private: the approval below must reach the next poll anyway.
+    expect((await send(feed)).headers.get("x-greenroom-cache")).toBe("HIT");
+    expect((await send(page)).headers.get("x-greenroom-cache")).toBe("HIT");
+
+    const approve = (part: "transcript" | "chapters", published: boolean) =>
+      mutate(
+        "transcripts.setPublication",
+        { workspaceId: owner.workspaceId, transcriptId: transcript.id, part, published },
+        { cookie: owner.cookie },
+      );
+    expect((await approve("transcript", true)).status).toBe(200);
+    const afterApproval = await send(feed);
+    expect(afterApproval.headers.get("x-greenroom-cache")).toBe("MISS");
+    expect(await afterApproval.text()).toContain("<podcast:transcript");
+    expect(await tags(feed)).toEqual({ transcript: true, chapters: false });
+    expect(await (await send(vtt)).text()).toContain("Unreviewed words");
+    expect(await (await send(page)).text()).toContain("Unreviewed words");
+    expect((await send(chapters)).status).toBe(404);
+
+    expect((await approve("chapters", true)).status).toBe(200);
+    expect(await tags(feed)).toEqual({ transcript: true, chapters: true });
+    expect(await (await send(chapters)).text()).toContain("Opening");
+
+    expect((await approve("transcript", false)).status).toBe(200);
+    expect(await tags(feed)).toEqual({ transcript: false, chapters: false });
+    expect((await send(vtt)).status).toBe(404);
+
+    // A show that auto-publishes needs no approval.
+    const auto = await mutate(
+      "transcripts.setShowAutoPublish",
+      { workspaceId: owner.workspaceId, showId: show.id, enabled: true },
+      { cookie: owner.cookie },
+    );
+    expect(auto.status).toBe(200);
+    expect(await tags(feed)).toEqual({ transcript: true, chapters: true });
+    expect((await send(vtt)).status).toBe(200);
+  });
 });

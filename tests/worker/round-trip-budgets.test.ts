@@ -19,7 +19,7 @@ async function fixtures() {
   const { owner, show, episode, media } = await publishedShow();
   const handle = workerDb();
   try {
-    const { transcript } = await insertTranscript(handle.db, owner.workspaceId, { mediaId: media.id });
+    const { transcript } = await insertTranscript(handle.db, owner.workspaceId, { mediaId: media.id, approved: true });
     const account = await insertSocialAccount(handle.db, owner.workspaceId);
     const [post] = await handle.db
       .insert(socialPosts)

@@ -58,7 +58,9 @@ export type AuditAction =
   | "billing.portal_requested"
   | "billing.subscription_changed"
   | "transcript.edited"
-  | "transcript.language_set";
+  | "transcript.language_set"
+  | "transcript.publication_set"
+  | "show.transcript_auto_publish_set";
 
 export async function recordAudit(opts: {
   db: DbOrTx;

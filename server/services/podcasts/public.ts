@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, or, sql } from "drizzle-orm";
 import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import { episodes, mediaObjects, memberships, shows, transcriptSegments, transcripts } from "../../../db/schema";
@@ -31,6 +31,15 @@ const transcriptOfEpisode = and(
   eq(transcripts.mediaId, episodes.audioMediaId),
   eq(transcripts.workspaceId, episodes.workspaceId),
 );
+
+/**
+ * Machine text stays private until the creator approves it or the show auto-publishes (ADR 020). Every public
+ * surface (feed tags, transcript and chapters files, episode page) reads transcripts through these, with the show
+ * joined.
+ */
+const transcriptIsPublic = or(isNotNull(transcripts.transcriptPublishedAt), eq(shows.autoPublishTranscripts, true));
+const chaptersArePublic = or(isNotNull(transcripts.chaptersPublishedAt), eq(shows.autoPublishTranscripts, true));
+const publicTranscriptOfEpisode = and(transcriptOfEpisode, transcriptIsPublic);
 
 const audioOfEpisode = and(
   eq(mediaObjects.id, episodes.audioMediaId),
@@ -83,7 +92,10 @@ const episodeColumns = {
   transcriptEpisodeId: transcripts.episodeId,
   transcriptMediaId: transcripts.mediaId,
   transcriptLanguage: transcripts.language,
-  transcriptChapterCount: sql<number>`coalesce(jsonb_array_length(${transcripts.chapters}), 0)`.mapWith(Number),
+  transcriptChapterCount:
+    sql<number>`case when ${chaptersArePublic} then coalesce(jsonb_array_length(${transcripts.chapters}), 0) else 0 end`.mapWith(
+      Number,
+    ),
 };
 
 /** Published episodes of the show whose audio is ready, each with the transcript of that audio if there is one. */
@@ -93,7 +105,7 @@ function publishedEpisodesRead(db: DbOrTx, showId: string) {
     .from(episodes)
     .innerJoin(shows, episodeOfShow)
     .innerJoin(mediaObjects, audioOfEpisode)
-    .leftJoin(transcripts, transcriptOfEpisode)
+    .leftJoin(transcripts, publicTranscriptOfEpisode)
     .where(and(eq(episodes.showId, showId), eq(episodes.status, "published")))
     .orderBy(desc(episodes.publishedAt), desc(episodes.id));
 }
@@ -142,11 +154,16 @@ export async function getPublishedEpisode(opts: {
   withTranscript: boolean;
 }) {
   const episodeRead = opts.db
-    .select({ ...episodeColumns, transcriptChapters: transcripts.chapters })
+    .select({
+      ...episodeColumns,
+      transcriptChapters: sql<
+        { startMs: number; title: string }[] | null
+      >`case when ${chaptersArePublic} then ${transcripts.chapters} end`,
+    })
     .from(episodes)
     .innerJoin(shows, episodeOfShow)
     .innerJoin(mediaObjects, audioOfEpisode)
-    .leftJoin(transcripts, transcriptOfEpisode)
+    .leftJoin(transcripts, publicTranscriptOfEpisode)
     .where(and(eq(episodes.id, opts.episodeId), eq(episodes.showId, opts.showId), eq(episodes.status, "published")))
     .limit(1);
   // The segments of the transcript of the episode's published audio; used only once the episode above is found.
@@ -166,7 +183,8 @@ export async function getPublishedEpisode(opts: {
       ),
     )
     .innerJoin(episodes, transcriptOfEpisode)
-    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.showId, opts.showId)))
+    .innerJoin(shows, episodeOfShow)
+    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.showId, opts.showId), transcriptIsPublic))
     .orderBy(asc(transcriptSegments.position));
   const [showRows, episodeRows, segments] = opts.withTranscript
     ? await readBatch(opts.db, [showRead(opts.db, opts.showId), episodeRead, segmentsRead])

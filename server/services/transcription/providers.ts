@@ -2,7 +2,12 @@ import { Buffer } from "node:buffer";
 import { z } from "zod";
 import type { Env } from "../../env";
 import { normalizeLanguage } from "./languages";
-import { configuredTranscriptionProviders, type TranscriptionProviderId } from "./provider-config";
+import {
+  configuredTranscriptionProviders,
+  localEngineUrl,
+  type ProviderConfigEnv,
+  type TranscriptionProviderId,
+} from "./provider-config";
 import { cleanExternalText, parseExternalJson } from "../../lib/text";
 
 export interface TranscribedSegment {
@@ -85,6 +90,8 @@ function segmentsFrom(body: z.infer<typeof ZVerboseTranscription>): TranscribedS
  * multipart upload, `verbose_json` with segment timestamps.
  */
 export function openAiTranscriptionProvider(opts: {
+  /** "local" for the offline engine `npm run dev` serves with the same protocol (ADR 020). */
+  id?: "openai" | "local";
   baseUrl: string;
   apiKey: string;
   model?: string;
@@ -93,7 +100,7 @@ export function openAiTranscriptionProvider(opts: {
 }): TranscriptionProvider {
   const baseUrl = opts.baseUrl.replace(/\/$/, "");
   const doFetch = opts.fetch ?? fetch;
-  const id = "openai";
+  const id = opts.id ?? "openai";
   return {
     id,
     maxBytes: opts.maxBytes ?? OPENAI_DEFAULT_MAX_BYTES,
@@ -206,15 +213,13 @@ export function workersAiTranscriptionProvider(opts: { ai: Ai; maxBytes?: number
   };
 }
 
-type ProviderEnv = Pick<
-  Env,
-  | "TRANSCRIPTION_PROVIDERS"
-  | "AI"
-  | "OPENAI_BASE_URL"
-  | "OPENAI_API_KEY"
-  | "OPENAI_TRANSCRIPTION_MODEL"
-  | "OPENAI_TRANSCRIPTION_MAX_BYTES"
->;
+type ProviderEnv = ProviderConfigEnv & Pick<Env, "OPENAI_TRANSCRIPTION_MODEL" | "OPENAI_TRANSCRIPTION_MAX_BYTES">;
+
+/**
+ * The local engine decodes each request whole and needs about 0.3 CPU-seconds per audio second; 8 MB pieces (about
+ * 90 s of CD-quality WAV, far more of MP3) keep one request well under a minute of work.
+ */
+export const LOCAL_ENGINE_MAX_BYTES = 8_000_000;
 
 /**
  * A chunk is held in memory at least twice (the bytes and the multipart form) inside a 128 MB Worker, so a
@@ -227,11 +232,19 @@ export function transcriptionProvidersFromEnv(env: ProviderEnv): TranscriptionPr
   return configuredTranscriptionProviders(env).map((id) =>
     id === "workers-ai"
       ? workersAiTranscriptionProvider({ ai: env.AI! })
-      : openAiTranscriptionProvider({
-          baseUrl: env.OPENAI_BASE_URL!,
-          apiKey: env.OPENAI_API_KEY!,
-          model: env.OPENAI_TRANSCRIPTION_MODEL || undefined,
-          maxBytes: Math.min(Number(env.OPENAI_TRANSCRIPTION_MAX_BYTES) || OPENAI_DEFAULT_MAX_BYTES, MAX_CHUNK_BYTES),
-        }),
+      : id === "local"
+        ? openAiTranscriptionProvider({
+            id,
+            baseUrl: localEngineUrl(env)!,
+            apiKey: "local",
+            model: "pocketsphinx-en-us",
+            maxBytes: LOCAL_ENGINE_MAX_BYTES,
+          })
+        : openAiTranscriptionProvider({
+            baseUrl: env.OPENAI_BASE_URL!,
+            apiKey: env.OPENAI_API_KEY!,
+            model: env.OPENAI_TRANSCRIPTION_MODEL || undefined,
+            maxBytes: Math.min(Number(env.OPENAI_TRANSCRIPTION_MAX_BYTES) || OPENAI_DEFAULT_MAX_BYTES, MAX_CHUNK_BYTES),
+          }),
   );
 }

@@ -418,6 +418,9 @@ async function saveTranscript(
         summaryKind: null,
         showNotes: null,
         chapters: null,
+        // New machine text is reviewed again before it goes public (ADR 020).
+        transcriptPublishedAt: null,
+        chaptersPublishedAt: null,
         updatedAt: opts.now,
       })
       .where(and(eq(transcripts.mediaId, opts.mediaId), eq(transcripts.workspaceId, opts.workspaceId)))

@@ -241,7 +241,11 @@ export async function llmDigest(
           true,
         );
       return {
-        digest: { ...parsed.data, chapters: tidyChapters(parsed.data.chapters, durationMs) },
+        digest: {
+          summary: withoutRepeatedSentences(parsed.data.summary),
+          showNotes: withoutRepeatedSentences(parsed.data.showNotes),
+          chapters: tidyChapters(parsed.data.chapters, durationMs),
+        },
         provider: provider.id,
       };
     } catch (error) {
@@ -273,6 +277,36 @@ const wordsOf = (text: string) =>
   (text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []).map((w) => w.replace(/’/g, "'"));
 export const contentWords = (text: string) =>
   wordsOf(text).filter((w) => w.length > 2 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
+
+/** Two sentences are the same when their words are, whatever the case, punctuation or spacing. */
+const sentenceKey = (text: string) => wordsOf(text).join(" ");
+
+/**
+ * Drops every sentence already said earlier in the text (a model can repeat itself; a transcript often does),
+ * keeping line structure: a line left with nothing new, such as a repeated bullet, goes entirely.
+ */
+export function withoutRepeatedSentences(text: string): string {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const line of text.split("\n")) {
+    const [, prefix = "", body = line] = /^(\s*(?:[-*•]|\d+[.)])\s+)?(.*)$/s.exec(line) ?? [];
+    const kept = body
+      .split(/(?<=[.!?…]["')\]]?)\s+/)
+      .filter((sentence) => {
+        const key = sentenceKey(sentence);
+        if (!key) return true;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+      .join(" ");
+    if (kept.trim() || !body.trim()) lines.push(`${prefix}${kept}`);
+  }
+  return lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
 
 interface Sentence {
   text: string;
@@ -311,8 +345,16 @@ export function extractiveSummary(segments: TimedText[], maxSentences?: number):
     frequency.set(word, (frequency.get(word) ?? 0) + 1);
   const top = Math.max(1, ...frequency.values());
   const count = maxSentences ?? Math.min(7, Math.max(3, Math.round(sentences.length / 15)));
-  const candidates = sentences.filter((s) => wordsOf(s.text).length >= 5);
-  const pool = candidates.length >= Math.min(count, sentences.length) ? candidates : sentences;
+  // A sentence said twice (a sign-off, a catchphrase) is one candidate: the summary never repeats itself.
+  const seen = new Set<string>();
+  const distinct = sentences.filter((s) => {
+    const key = sentenceKey(s.text);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const candidates = distinct.filter((s) => wordsOf(s.text).length >= 5);
+  const pool = candidates.length >= Math.min(count, distinct.length) ? candidates : distinct;
   const score = (s: Sentence) => {
     const words = contentWords(s.text);
     return words.length === 0
@@ -370,5 +412,9 @@ export function extractiveShowNotes(sentences: string[], chapters: Chapter[]): s
 export function extractiveDigest(segments: TimedText[]): TranscriptDigest {
   const sentences = extractiveSummary(segments);
   const chapters = extractiveChapters(segments);
-  return { summary: sentences.join(" "), showNotes: extractiveShowNotes(sentences, chapters), chapters };
+  return {
+    summary: withoutRepeatedSentences(sentences.join(" ")),
+    showNotes: withoutRepeatedSentences(extractiveShowNotes(sentences, chapters)),
+    chapters,
+  };
 }

@@ -1,7 +1,7 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
-import { mediaObjects, transcriptionJobs, transcripts, transcriptSegments } from "../../../db/schema";
+import { episodes, mediaObjects, shows, transcriptionJobs, transcripts, transcriptSegments } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
@@ -67,6 +67,9 @@ export async function getTranscript(opts: {
           durationSeconds: mediaObjects.durationSeconds,
         },
         job: jobColumns,
+        // The episode publishing this audio titles the page and decides where approval publishes it.
+        episode: { id: episodes.id, title: episodes.title, status: episodes.status },
+        show: { id: shows.id, title: shows.title, autoPublishTranscripts: shows.autoPublishTranscripts },
       })
       .from(transcripts)
       .innerJoin(
@@ -77,7 +80,13 @@ export async function getTranscript(opts: {
         transcriptionJobs,
         and(eq(transcriptionJobs.mediaId, transcripts.mediaId), eq(transcriptionJobs.workspaceId, opts.workspaceId)),
       )
+      .leftJoin(
+        episodes,
+        and(eq(episodes.audioMediaId, transcripts.mediaId), eq(episodes.workspaceId, opts.workspaceId)),
+      )
+      .leftJoin(shows, and(eq(shows.id, episodes.showId), eq(shows.workspaceId, opts.workspaceId)))
       .where(named)
+      .orderBy(sql`${episodes.publishedAt} desc nulls last`, asc(episodes.createdAt))
       .limit(1),
     opts.db
       .select({
@@ -95,7 +104,7 @@ export async function getTranscript(opts: {
   ]);
   if (!row) throw notFound("Transcript");
   const { workspaceId: _, ...transcript } = row.transcript;
-  return { ...transcript, media: row.media, job: row.job, segments };
+  return { ...transcript, media: row.media, job: row.job, episode: row.episode, show: row.show, segments };
 }
 
 /** Changes a segment's words only: its timings stay as transcribed, so playback sync keeps working. */
@@ -375,6 +384,8 @@ export async function summarizeTranscript(opts: {
         summaryKind,
         showNotes: digest.showNotes,
         chapters: digest.chapters,
+        // New machine chapters are reviewed again before they go public (ADR 020).
+        chaptersPublishedAt: null,
         updatedAt: opts.now,
       })
       .where(and(eq(transcripts.id, transcript.id), eq(transcripts.workspaceId, opts.workspaceId)))

@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { transcriptionJobs } from "../../../db/schema";
 import type { Env } from "../../../server/env";
 import type { TestUser } from "../../support/factories";
+import { insertEpisode, insertShow } from "../../support/podcasts";
 import { insertTranscript } from "../../support/transcripts";
 import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 
@@ -132,6 +133,50 @@ export const cases: Record<string, TenancyCase> = {
       expect(
         (await api(x, x.a.viewer).get({ workspaceId: x.a.workspace.id, transcriptId: transcript.id })).summary,
       ).toBeNull();
+    },
+  },
+  "transcripts.setPublication": {
+    async allow(x) {
+      const { transcript } = await transcriptInA(x);
+      const result = await api(x, x.a.editor).setPublication({
+        workspaceId: x.a.workspace.id,
+        transcriptId: transcript.id,
+        part: "transcript",
+        published: true,
+      });
+      expect(result.transcriptPublishedAt).toBeInstanceOf(Date);
+      expect(result.chaptersPublishedAt).toBeNull();
+    },
+    async foreign(x) {
+      const { transcript } = await transcriptInA(x);
+      const input = { transcriptId: transcript.id, part: "transcript" as const, published: true };
+      await expectNotFound(api(x, x.outsider).setPublication({ workspaceId: x.a.workspace.id, ...input }));
+      await expectNotFound(api(x, x.outsider).setPublication({ workspaceId: x.b.id, ...input }));
+      expect(
+        (await api(x, x.a.viewer).get({ workspaceId: x.a.workspace.id, transcriptId: transcript.id }))
+          .transcriptPublishedAt,
+      ).toBeNull();
+    },
+  },
+  "transcripts.setShowAutoPublish": {
+    async allow(x) {
+      const show = await insertShow(x.db, x.a.workspace.id);
+      await insertEpisode(x.db, show);
+      const result = await api(x, x.a.editor).setShowAutoPublish({
+        workspaceId: x.a.workspace.id,
+        showId: show.id,
+        enabled: true,
+      });
+      expect(result).toEqual({ showId: show.id, autoPublishTranscripts: true });
+    },
+    async foreign(x) {
+      const show = await insertShow(x.db, x.a.workspace.id);
+      const input = { showId: show.id, enabled: true };
+      await expectNotFound(api(x, x.outsider).setShowAutoPublish({ workspaceId: x.a.workspace.id, ...input }));
+      await expectNotFound(api(x, x.outsider).setShowAutoPublish({ workspaceId: x.b.id, ...input }));
+      expect((await x.api(x.a.viewer).podcasts.getShow({ workspaceId: x.a.workspace.id, showId: show.id })).title).toBe(
+        show.title,
+      );
     },
   },
 };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { rowId } from "../../../lib/text";
-import { configuredTranscriptionProviders } from "../../../services/transcription/provider-config";
+import { configuredTranscriptionProviders, transcriptionSetup } from "../../../services/transcription/provider-config";
 import { getJobForMedia } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";
 import { ZTranscriptionJob } from "./schemas";
@@ -11,6 +11,8 @@ export const ZGetJobForMediaOutput = z.object({
   transcriptId: z.uuid().nullable(),
   /** False while no transcription provider is configured, so the waiting state can say what to set. */
   providersConfigured: z.boolean(),
+  /** The default provider is the offline engine: English only, low accuracy (ADR 020). */
+  localEngine: z.boolean(),
 });
 
 export const getJobForMediaProcedure = workspaceProcedure("content.read")
@@ -19,4 +21,5 @@ export const getJobForMediaProcedure = workspaceProcedure("content.read")
   .query(async ({ ctx, input }) => ({
     ...(await getJobForMedia({ db: ctx.db, workspaceId: ctx.access.workspaceId, mediaId: input.mediaId })),
     providersConfigured: configuredTranscriptionProviders(ctx.env).length > 0,
+    localEngine: transcriptionSetup(ctx.env) === "local",
   }));

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { rowId } from "../../../lib/text";
-import { configuredTranscriptionProviders } from "../../../services/transcription/provider-config";
+import { EPISODE_STATUSES } from "../../../../db/schema";
+import { configuredTranscriptionProviders, transcriptionSetup } from "../../../services/transcription/provider-config";
 import { llmProvidersFromEnv } from "../../../services/transcription/summary";
 import { getTranscript } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";
@@ -32,6 +33,12 @@ export const ZGetTranscriptOutput = z.object({
   summaryKind: ZSummaryKind.nullable(),
   showNotes: z.string().nullable(),
   chapters: z.array(ZChapter).nullable(),
+  /** Approval for the public episode page and feed (ADR 020); null: private unless the show auto-publishes. */
+  transcriptPublishedAt: z.date().nullable(),
+  chaptersPublishedAt: z.date().nullable(),
+  /** The episode publishing this audio, if any, and its show. */
+  episode: z.object({ id: z.uuid(), title: z.string(), status: z.enum(EPISODE_STATUSES) }).nullable(),
+  show: z.object({ id: z.uuid(), title: z.string(), autoPublishTranscripts: z.boolean() }).nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
   media: z.object({ filename: z.string(), contentType: z.string(), durationSeconds: z.number().int().nullable() }),
@@ -41,6 +48,8 @@ export const ZGetTranscriptOutput = z.object({
   summaryMode: ZSummaryKind,
   /** As transcripts.getJobForMedia says it, so the transcript page needs no second query for its job's state. */
   providersConfigured: z.boolean(),
+  /** The default provider is the offline engine: English only, low accuracy (ADR 020). */
+  localEngine: z.boolean(),
 });
 
 export const getTranscriptProcedure = workspaceProcedure("content.read")
@@ -55,4 +64,5 @@ export const getTranscriptProcedure = workspaceProcedure("content.read")
     })),
     summaryMode: llmProvidersFromEnv(ctx.env).length > 0 ? ("llm" as const) : ("extractive" as const),
     providersConfigured: configuredTranscriptionProviders(ctx.env).length > 0,
+    localEngine: transcriptionSetup(ctx.env) === "local",
   }));

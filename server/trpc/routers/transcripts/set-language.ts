@@ -12,7 +12,7 @@ export const ZSetLanguageInput = z.object({
   /** Transcribe the file again with this language (replaces the text and its edits). */
   retranscribe: z.boolean().default(false),
 });
-export const ZSetLanguageOutput = ZGetJobForMediaOutput.omit({ providersConfigured: true });
+export const ZSetLanguageOutput = ZGetJobForMediaOutput.omit({ providersConfigured: true, localEngine: true });
 
 export const setLanguageProcedure = workspaceProcedure("content.write")
   .input(ZSetLanguageInput)

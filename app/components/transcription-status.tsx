@@ -184,19 +184,10 @@ function WaitingForProvider({ providersConfigured }: { providersConfigured: bool
       ) : (
         <>
           <p className="tx-status-detail">
-            This file will be transcribed automatically as soon as a provider is configured; nothing is transcribed
-            until then. Whoever runs Greenroom can configure one:
+            This file will be transcribed automatically as soon as transcription is turned on; nothing is transcribed
+            until then. Whoever runs your Greenroom can turn it on; workspace owners can see what is set up under
+            Settings → Setup.
           </p>
-          <ul className="tx-instructions">
-            <li>
-              any OpenAI-compatible endpoint (OpenAI, Groq, a self-hosted Whisper server):{" "}
-              <code>TRANSCRIPTION_PROVIDERS=openai</code>, <code>OPENAI_BASE_URL</code> and <code>OPENAI_API_KEY</code>;
-            </li>
-            <li>
-              or, in production on Cloudflare, Workers AI Whisper: <code>TRANSCRIPTION_PROVIDERS=workers-ai</code> with
-              the <code>AI</code> binding.
-            </li>
-          </ul>
         </>
       )}
     </div>

@@ -3,6 +3,7 @@ import { acceptInvitationProcedure } from "./accept-invitation";
 import { changeMemberRoleProcedure } from "./change-member-role";
 import { createWorkspaceProcedure } from "./create-workspace";
 import { getOverviewProcedure } from "./get-overview";
+import { getSetupProcedure } from "./get-setup";
 import { inviteMemberProcedure } from "./invite-member";
 import { leaveWorkspaceProcedure } from "./leave-workspace";
 import { listAuditEventsProcedure } from "./list-audit-events";
@@ -31,4 +32,5 @@ export const workspacesRouter = router({
   leave: leaveWorkspaceProcedure,
   transferOwnership: transferOwnershipProcedure,
   listAuditEvents: listAuditEventsProcedure,
+  getSetup: getSetupProcedure,
 });

@@ -56,7 +56,7 @@ export default function PublicShow() {
   };
   return (
     <PublicPage show={show}>
-      <div className="public-hero">
+      <div className={show.artworkUrl ? "public-hero has-artwork" : "public-hero"}>
         {show.artworkUrl ? (
           <img
             src={show.artworkUrl}

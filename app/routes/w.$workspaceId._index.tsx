@@ -5,7 +5,7 @@ import { requireUser } from "../lib/auth.server";
 import { throwLoaderError } from "../lib/errors.server";
 import { formatDate } from "../lib/format";
 import { pageTitle } from "../lib/meta";
-import { can, ROLE_DESCRIPTIONS, ROLE_LABELS } from "../lib/roles";
+import { can, ROLE_DESCRIPTIONS, ROLE_WITH_ARTICLE } from "../lib/roles";
 import { workspaceNameFrom } from "../lib/workspace";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Dashboard", workspaceNameFrom(matches)) }];
@@ -65,8 +65,7 @@ export default function Dashboard() {
         <div>
           <h1>Welcome to {overview.name}</h1>
           <p className="lead">
-            You are {overview.role === "owner" || overview.role === "admin" ? "an" : "a"}{" "}
-            <strong>{ROLE_LABELS[overview.role].toLowerCase()}</strong> here. {ROLE_DESCRIPTIONS[overview.role]}
+            You are <strong>{ROLE_WITH_ARTICLE[overview.role]}</strong> here. {ROLE_DESCRIPTIONS[overview.role]}
           </p>
         </div>
       </div>

@@ -190,7 +190,7 @@ function VerifyEmailBanner({ email }: { email: string }) {
   return (
     <section className="banner" aria-label="Email confirmation">
       <p>
-        <strong>Confirm your email address.</strong> We sent a link to <span className="nowrap">{email}</span>.
+        <strong>Confirm your email address.</strong> We sent a link to <span className="banner-email">{email}</span>.
       </p>
       <Form method="post" action="/resend-verification" className="banner-action">
         <input type="hidden" name="redirectTo" value={location.pathname + (query ? `?${query}` : "")} />

@@ -193,9 +193,10 @@ function WaitingForProvider({ providersConfigured }: { providersConfigured: bool
         </p>
       ) : (
         <p className="tx-status-detail">
-          This file will be transcribed automatically as soon as a provider is configured; nothing is transcribed until
-          then. Ask whoever runs Greenroom to connect a transcription service, or to install the free offline engine for
-          English (Debian’s pocketsphinx packages; the README’s “Transcription” section says how).
+          This file will be transcribed automatically as soon as transcription is turned on; nothing is transcribed
+          until then. Whoever runs your Greenroom can connect a transcription service, or install the free offline
+          engine for English (the README’s “Transcription” section says how); workspace owners can see what is set up
+          under Settings → Setup.
         </p>
       )}
     </div>

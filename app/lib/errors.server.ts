@@ -1,6 +1,7 @@
 import { data, redirect } from "@remix-run/cloudflare";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { z } from "zod";
 import { describeProcedureError } from "../../server/trpc/error-details";
 import type { FormErrors } from "./forms";
 
@@ -33,6 +34,16 @@ export function actionError<Extra extends object = object>(error: unknown, extra
   return data({ ...(extra as Extra), ...formErrorsOf(error) }, { status: getHTTPStatusCodeFromError(error) });
 }
 
+export const MISTYPED_LINK_MESSAGE =
+  "There is nothing at this address. The link may be mistyped or cut short; check it, or go back to your dashboard.";
+
+/**
+ * A loader's input comes from the address: one its procedure refuses as malformed (a truncated id, a garbled
+ * cursor) points at nothing, so it is answered like a missing page, never with the validation's field messages.
+ */
+export const isMalformedAddress = (error: TRPCError) =>
+  error.code === "BAD_REQUEST" && error.cause instanceof z.ZodError;
+
 /**
  * For loaders: a procedure error becomes the response the ErrorBoundary renders (403, 404, ...), and an
  * expired session sends the visitor to log in again. Always throws.
@@ -40,6 +51,7 @@ export function actionError<Extra extends object = object>(error: unknown, extra
 export function throwLoaderError(error: unknown, request: Request): never {
   if (!isProcedureError(error)) throw error;
   if (error.code === "UNAUTHORIZED") throw redirect(loginUrl(request));
+  if (isMalformedAddress(error)) throw new Response(MISTYPED_LINK_MESSAGE, { status: 404 });
   logIfInternal(error);
   throw new Response(describeProcedureError(error).message, { status: getHTTPStatusCodeFromError(error) });
 }

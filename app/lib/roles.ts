@@ -6,6 +6,14 @@ export { can, INVITABLE_ROLES } from "../../server/services/workspaces/permissio
 
 export const ROLE_LABELS: Record<Role, string> = { owner: "Owner", admin: "Admin", editor: "Editor", viewer: "Viewer" };
 
+/** The role as a sentence names it: "an editor", "a viewer" (the article follows the sound, not a rule of thumb). */
+export const ROLE_WITH_ARTICLE: Record<Role, string> = {
+  owner: "an owner",
+  admin: "an admin",
+  editor: "an editor",
+  viewer: "a viewer",
+};
+
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   owner: "Full control, including transferring ownership.",
   admin: "Manages members, invitations and settings.",

@@ -59,7 +59,11 @@ export default function DevMailbox() {
           <div>
             <h1>Mailbox</h1>
             <p className="lead">
-              The {emails.length === 50 ? "50 latest" : emails.length} emails the app has written, newest first.
+              {emails.length === 50
+                ? "The 50 latest emails the app has written, newest first."
+                : emails.length === 1
+                  ? "The 1 email the app has written."
+                  : `The ${emails.length} emails the app has written, newest first.`}
             </p>
           </div>
           <Link className="button button-secondary" to="." reloadDocument>

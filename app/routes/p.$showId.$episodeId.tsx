@@ -1,9 +1,15 @@
-import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import {
+  data as routeData,
+  type HeadersFunction,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
 import { useRef } from "react";
-import { ErrorPage } from "../components/error-page";
-import { PublicPage, ShowNotes } from "../components/public-podcast";
-import { throwLoaderError } from "../lib/errors.server";
+import { PublicErrorPage, type PublicNotFound } from "../components/error-page";
+import { ListenOn, PublicPage, shareMeta, ShowNotes, summaryOf } from "../components/public-podcast";
+import { isMalformedAddress, isProcedureError, throwLoaderError } from "../lib/errors.server";
 import { formatDate } from "../lib/format";
 import { episodeCode, formatDuration, formatTimestamp } from "../lib/podcasts";
 import podcastStyles from "../styles/podcasts.css?url";
@@ -13,12 +19,10 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: podcastSty
 /** Published pages are the same for everyone; a minute of caching keeps an unpublish prompt. */
 export const headers: HeadersFunction = () => ({ "cache-control": "public, max-age=60" });
 
-const summary = (text: string) => (text.length > 200 ? `${text.slice(0, 197).trimEnd()}…` : text);
-
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Episode not found" }];
   const { show, episode } = data;
-  const description = summary(
+  const description = summaryOf(
     episode.description || show.description || `${episode.title}, an episode of ${show.title}.`,
   );
   return [
@@ -26,15 +30,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     { name: "description", content: description },
     { tagName: "link", rel: "canonical", href: episode.pageUrl },
     { tagName: "link", rel: "alternate", type: "application/rss+xml", title: show.title, href: show.feedUrl },
-    { property: "og:type", content: "website" },
-    { property: "og:title", content: episode.title },
-    { property: "og:description", content: description },
-    { property: "og:url", content: episode.pageUrl },
-    { property: "og:site_name", content: show.title },
-    { property: "og:audio", content: episode.audio.url },
-    { property: "og:audio:type", content: episode.audio.contentType },
-    ...(show.artworkUrl ? [{ property: "og:image", content: show.artworkUrl }] : []),
-    { name: "twitter:card", content: show.artworkUrl ? "summary_large_image" : "summary" },
+    ...shareMeta({
+      type: "website",
+      title: episode.title,
+      description,
+      url: episode.pageUrl,
+      siteName: show.title,
+      imageUrl: show.artworkUrl,
+      imageAlt: `Artwork of ${show.title}`,
+      audio: episode.audio,
+    }),
   ];
 };
 
@@ -45,8 +50,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       episodeId: params.episodeId ?? "",
     });
   } catch (error) {
+    if (isProcedureError(error) && (error.code === "NOT_FOUND" || isMalformedAddress(error)))
+      await throwEpisodeNotFound(context, params.showId);
     throwLoaderError(error, request);
   }
+}
+
+/**
+ * A listener who followed a stale or cut-short episode link is pointed at the show when the show is there.
+ * Reading the show costs one more round trip, only on this error path (a 404 is never cached).
+ */
+async function throwEpisodeNotFound(context: LoaderFunctionArgs["context"], showId: string | undefined) {
+  const found = await context.api.podcasts.getPublicShow({ showId: showId ?? "", limit: 1 }).catch(() => null);
+  if (!found) return;
+  const show: PublicNotFound = { showTitle: found.show.title, showUrl: found.show.pageUrl };
+  throw routeData(show, { status: 404 });
 }
 
 export default function PublicEpisode() {
@@ -78,9 +96,9 @@ export default function PublicEpisode() {
           <a href={episode.audio.url} download>
             Download audio
           </a>
-          <a href={show.feedUrl}>RSS feed</a>
           {transcript ? <a href={transcript.vttUrl}>Transcript (WebVTT)</a> : null}
         </p>
+        <ListenOn links={show.listenLinks} feedUrl={show.feedUrl} />
 
         {episode.description ? (
           <section aria-labelledby="notes-heading" className="public-section">
@@ -137,5 +155,5 @@ export default function PublicEpisode() {
 }
 
 export function ErrorBoundary() {
-  return <ErrorPage />;
+  return <PublicErrorPage />;
 }

@@ -8,7 +8,7 @@ import { throwLoaderError } from "../lib/errors.server";
 import { formatDateTime } from "../lib/format";
 import { pageTitle } from "../lib/meta";
 import { STATUS_BADGES, STATUS_LABELS } from "../lib/podcasts";
-import { can, ROLE_DESCRIPTIONS, ROLE_LABELS } from "../lib/roles";
+import { can, ROLE_DESCRIPTIONS, ROLE_LABELS, ROLE_WITH_ARTICLE } from "../lib/roles";
 import { captionExcerpt, formatLocal, POST_STATUS, zoneLabel } from "../lib/social";
 import { utcToZonedLocal } from "../lib/timezones";
 import { workspaceNameFrom } from "../lib/workspace";
@@ -126,8 +126,7 @@ export default function DashboardPage() {
         <div>
           <h1>Welcome to {dashboard.name}</h1>
           <p className="lead">
-            You are {dashboard.role === "owner" || dashboard.role === "admin" ? "an" : "a"}{" "}
-            <strong>{ROLE_LABELS[dashboard.role].toLowerCase()}</strong> here. {ROLE_DESCRIPTIONS[dashboard.role]}
+            You are <strong>{ROLE_WITH_ARTICLE[dashboard.role]}</strong> here. {ROLE_DESCRIPTIONS[dashboard.role]}
           </p>
         </div>
       </div>

@@ -42,8 +42,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           )
         : null,
     ]);
-    // The set-plan script only works locally, so deployments never mention it.
-    return { overview, usage, events, invoices, manages, localTools: context.config.localTools };
+    return { overview, usage, events, invoices, manages };
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -91,7 +90,7 @@ const invoiceAmount = (cents: number, currency: string) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
 
 export default function Billing() {
-  const { overview, usage, events, invoices, manages, localTools } = useLoaderData<typeof loader>();
+  const { overview, usage, events, invoices, manages } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { plan } = overview;
   const [searchParams] = useSearchParams();
@@ -120,14 +119,9 @@ export default function Billing() {
       {!overview.configured ? (
         <section className="card" aria-labelledby="not-configured-heading">
           <h2 id="not-configured-heading">Billing is not configured</h2>
-          {localTools ? (
-            <p className="muted">
-              No Stripe keys are set, so every workspace is on Free unless a plan was set locally with{" "}
-              <code>npx tsx scripts/set-plan.ts &lt;workspaceId&gt; &lt;plan&gt;</code>.
-            </p>
-          ) : (
-            <p className="muted">No Stripe keys are set, so every workspace is on Free.</p>
-          )}
+          <p className="muted">
+            Payments are not set up on this Greenroom, so every workspace is on Free. Whoever runs it can turn them on.
+          </p>{" "}
         </section>
       ) : null}
       <section className="card" aria-labelledby="plan-heading">

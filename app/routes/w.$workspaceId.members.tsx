@@ -11,7 +11,15 @@ import { formatDate } from "../lib/format";
 import { errorsOf, noticeOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
 import { withNotice } from "../lib/notices";
-import { assignableRoles, can, INVITABLE_ROLES, ROLE_DESCRIPTIONS, ROLE_LABELS, type Role } from "../lib/roles";
+import {
+  assignableRoles,
+  can,
+  INVITABLE_ROLES,
+  ROLE_DESCRIPTIONS,
+  ROLE_LABELS,
+  ROLE_WITH_ARTICLE,
+  type Role,
+} from "../lib/roles";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle("Members", workspaceNameFrom(matches)) }];
@@ -46,7 +54,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         });
         return {
           intent,
-          notice: `${text(form, "memberName") || "The member"} is now ${article(role)} ${ROLE_LABELS[role].toLowerCase()}.`,
+          notice: `${text(form, "memberName") || "The member"} is now ${ROLE_WITH_ARTICLE[role]}.`,
         };
       }
       case "remove":
@@ -60,7 +68,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         });
         return {
           intent,
-          notice: `Invitation sent to ${invitation.email} as ${ROLE_LABELS[invitation.role].toLowerCase()}.`,
+          notice: `Invitation sent to ${invitation.email} as ${ROLE_WITH_ARTICLE[invitation.role]}.`,
         };
       }
       case "revoke-invitation":
@@ -80,8 +88,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return actionError(error, { intent, values: { email: text(form, "email"), role: text(form, "role") } });
   }
 }
-
-const article = (role: Role) => (role === "owner" || role === "admin" ? "an" : "a");
 
 export default function Members() {
   const { members, invitations, currentUserId } = useLoaderData<typeof loader>();

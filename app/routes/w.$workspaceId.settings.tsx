@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData } from "@remix-run/react";
 import { ErrorPanel } from "../components/error-page";
 import { ErrorSummary, Field, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
@@ -71,6 +71,15 @@ export default function Settings() {
           </>
         )}
       </section>
+      {can(workspace.role, "setup.read") ? (
+        <section className="card page-narrow-card" aria-labelledby="setup-link-heading">
+          <h2 id="setup-link-heading">Setup</h2>
+          <p>See whether payments, email, transcription, Instagram and storage are set up for this Greenroom.</p>
+          <p>
+            <Link to={`/w/${workspace.id}/setup`}>What is set up</Link>
+          </p>
+        </section>
+      ) : null}
     </>
   );
 }

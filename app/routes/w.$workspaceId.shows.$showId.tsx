@@ -5,6 +5,7 @@ import { CopyField } from "../components/copy-field";
 import { ErrorPanel } from "../components/error-page";
 import { ErrorSummary, Field, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
+import { ListenLinkFields, listenFieldValues, listenLinksFrom } from "../components/listen-links";
 import { SHOW_FIELD_LABELS, ShowFields, showValuesFrom } from "../components/show-fields";
 import { requireUser } from "../lib/auth.server";
 import { actionError, throwLoaderError } from "../lib/errors.server";
@@ -50,7 +51,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case "update-show": {
-        await api.updateShow({ workspaceId, showId, ...showValuesFrom(form) });
+        await api.updateShow({ workspaceId, showId, ...showValuesFrom(form), listenLinks: listenLinksFrom(form) });
         return {
           intent,
           notice: "Show settings saved. Podcast apps pick up the change on their next visit to the feed.",
@@ -210,7 +211,7 @@ export default function ShowPage() {
       {editor ? (
         <section className="card page-narrow-card" aria-labelledby="settings-heading">
           <h2 id="settings-heading">Show settings</h2>
-          <ErrorSummary errors={showErrors} labels={SHOW_FIELD_LABELS} />
+          <ErrorSummary errors={showErrors} labels={{ ...SHOW_FIELD_LABELS, listenLinks: "Listen on" }} />
           <Form method="post" className="stack" noValidate>
             <ShowFields
               values={
@@ -227,6 +228,10 @@ export default function ShowPage() {
               }
               errors={showErrors?.fieldErrors ?? {}}
               images={images}
+            />
+            <ListenLinkFields
+              values={listenFieldValues(show.listenLinks, showErrors ? failedValues : null)}
+              errors={showErrors?.fieldErrors.listenLinks}
             />
             <SubmitButton intent="update-show" pendingLabel="Saving…">
               Save settings

@@ -150,8 +150,8 @@ function ConnectInstagram({ configured, atLimit, label }: { configured: boolean;
           {label}
         </button>
         <p id="instagram-unconfigured" className="muted">
-          Instagram is not configured on this installation (INSTAGRAM_APP_ID and INSTAGRAM_APP_SECRET are unset). A
-          Sandbox account runs through the same publishing pipeline.
+          Instagram is not set up on this Greenroom yet; whoever runs it can turn it on. Meanwhile a Sandbox account
+          goes through the same publishing steps.
         </p>
       </>
     );

@@ -628,9 +628,9 @@ function SummaryCard({
       ) : null}
       {transcript.summaryMode === "extractive" ? (
         <p className="muted tx-small">
-          No AI provider is configured, so the summary is made of the transcript’s most representative sentences and the
-          chapters are even time splits named by their keywords. For written summaries, set <code>LLM_PROVIDERS</code>{" "}
-          (see the README).
+          No AI writing service is set up, so the summary is made of the transcript’s most representative sentences and
+          the chapters are even time splits named by their keywords. Whoever runs your Greenroom can turn on written
+          summaries.
         </p>
       ) : null}
     </section>

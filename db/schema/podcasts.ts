@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { boolean, customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { mediaObjects } from "./media";
 import { workspaces } from "./workspaces";
 
@@ -33,6 +44,11 @@ export const shows = pgTable(
      * for the creator's approval (transcripts.transcript_published_at / chapters_published_at).
      */
     autoPublishTranscripts: boolean("auto_publish_transcripts").notNull().default(false),
+    /** "Listen on" links for the public pages: [{ platform, label, url }] (server/services/podcasts/listen-links.ts). */
+    listenLinks: jsonb("listen_links")
+      .$type<{ platform: string; label: string; url: string }[]>()
+      .notNull()
+      .default([]),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

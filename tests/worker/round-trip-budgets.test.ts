@@ -55,6 +55,9 @@ describe("database round trips per page", () => {
       [() => page(`/invite/${"u".repeat(32)}`), { waves: 1, setups: 0, status: 404 }],
       [() => page(`/p/${fx.show.id}`), { waves: 1, setups: 0 }],
       [() => page(`/p/${fx.show.id}/${fx.episode.id}`), { waves: 1, setups: 0 }],
+      // The second view of each public page is an edge-cache hit: no database at all (ADR 017).
+      [() => page(`/p/${fx.show.id}`), { waves: 0, setups: 0 }],
+      [() => page(`/p/${fx.show.id}/${fx.episode.id}`), { waves: 0, setups: 0 }],
       [() => page(`/feeds/${fx.show.id}.xml`), { waves: 1, setups: 0 }],
       [() => page(`/feeds/${fx.show.id}/episodes/${fx.episode.id}/transcript.vtt`), { waves: 1, setups: 0 }],
       [() => page(`/methodology/${fx.owner.workspaceId}`), { waves: 1, setups: 0 }],
@@ -77,6 +80,7 @@ describe("database round trips per page", () => {
       [() => page(`${fx.w}/notifications`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/search?q=microphones`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/settings`, c), { waves: 1, setups: 0 }],
+      [() => page(`${fx.w}/setup`, c), { waves: 1, setups: 0 }],
       [() => page(`${fx.w}/shows`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/shows/${fx.show.id}`, c), { waves: 3, setups: 0 }], // OVER
       [() => page(`${fx.w}/social`, c), { waves: 2, setups: 0 }],
@@ -103,6 +107,7 @@ describe("database round trips per tRPC query", () => {
       [q("workspaces.list", undefined), { waves: 1, setups: 0 }],
       [q("workspaces.getOverview", w), { waves: 2, setups: 0 }],
       [q("workspaces.getDashboard", w), { waves: 2, setups: 0 }],
+      [q("workspaces.getSetup", w), { waves: 1, setups: 0 }],
       [q("workspaces.listMembers", w), { waves: 2, setups: 0 }],
       [q("workspaces.listInvitations", w), { waves: 2, setups: 0 }],
       [q("workspaces.previewInvitation", { token: "u".repeat(32) }), { waves: 2, setups: 0, status: 404 }],

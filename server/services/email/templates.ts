@@ -70,11 +70,17 @@ export function resetPasswordTemplate(opts: { name: string; url: string }) {
   });
 }
 
+const INVITED_AS = new Map([
+  ["admin", "an admin"],
+  ["editor", "an editor"],
+  ["viewer", "a viewer"],
+]);
+
 export function invitationTemplate(opts: { inviterName: string; workspaceName: string; role: string; url: string }) {
   return actionEmail({
     subject: `${opts.inviterName} invited you to ${opts.workspaceName} on Greenroom`,
     greeting: "Hello,",
-    body: `${opts.inviterName} invited you to join the workspace "${opts.workspaceName}" as ${opts.role}.`,
+    body: `${opts.inviterName} invited you to join the workspace "${opts.workspaceName}" as ${INVITED_AS.get(opts.role) ?? opts.role}.`,
     actionLabel: "Accept invitation",
     url: opts.url,
     footer: "This invitation expires in 7 days and can be used once.",

@@ -5,6 +5,7 @@ import { episodes, mediaObjects, memberships, shows, transcriptSegments, transcr
 import { notFound } from "../../lib/errors";
 import { can } from "../workspaces/permissions";
 import { workspaceOwnerEmail } from "./shows";
+import { storedListenLinks } from "./listen-links";
 import { podcastUrls } from "./urls";
 
 /**
@@ -273,6 +274,7 @@ const publicShowView = (show: ReturnType<typeof foundShow>, appUrl: string) => {
     language: show.language,
     category: show.category,
     explicit: show.explicit,
+    listenLinks: storedListenLinks(show.listenLinks),
     artworkUrl: show.artworkContentType ? urls.artwork(show.id, show.artworkContentType) : null,
     feedUrl: urls.feed(show.id),
     pageUrl: urls.showPage(show.id),
@@ -294,6 +296,7 @@ export async function getPublicShowPage(opts: { db: DbOrTx; showId: string; appU
       publishedAt: e.publishedAt,
       durationSeconds: e.durationSeconds,
       pageUrl: urls.episodePage(show.id, e.id),
+      audio: { url: urls.enclosure(e.id, e.audio.contentType), contentType: e.audio.contentType },
     })),
   };
 }

@@ -5,6 +5,7 @@ import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { decodeCursor, pageOf } from "./cursor";
+import { storedListenLinks, type ListenLink } from "./listen-links";
 import { requireWorkspaceMedia } from "./media-refs";
 import { podcastGuidFor } from "./podcast-guid";
 import { podcastUrls } from "./urls";
@@ -34,6 +35,10 @@ export const workspaceOwnerEmail = sql<string | null>`(
 /** Apple Podcasts: square, 1400 to 3000 pixels a side, JPEG or PNG. */
 export const ARTWORK_MIN_PX = 1400;
 export const ARTWORK_MAX_PX = 3000;
+/** Set in the show's settings, not when it is created. */
+export interface ShowSettings extends ShowFields {
+  listenLinks: ListenLink[];
+}
 
 interface Actor {
   db: DbOrTx;
@@ -120,7 +125,7 @@ export async function createShow(input: Actor & { fields: ShowFields; appUrl: st
 }
 
 /** Changes only the fields given; `artworkMediaId: null` removes the artwork. */
-export async function updateShow(input: Actor & { showId: string; changes: Partial<ShowFields>; appUrl: string }) {
+export async function updateShow(input: Actor & { showId: string; changes: Partial<ShowSettings>; appUrl: string }) {
   return input.db.transaction(async (tx) => {
     const opts = { ...input, db: tx };
     const [current] = await opts.db
@@ -241,6 +246,7 @@ function presentShow(
     explicit: show.explicit,
     ownerEmail: show.ownerEmail ?? workspaceOwner,
     locked: show.locked,
+    listenLinks: storedListenLinks(show.listenLinks),
     artworkMediaId: show.artworkMediaId,
     artworkUrl: show.artworkMediaId && artworkContentType ? urls.artwork(show.id, artworkContentType) : null,
     feedUrl: urls.feed(show.id),

@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   "billing.manage": ["owner", "admin"],
   /** Connect, reconnect and disconnect social accounts (scheduling posts is content.write). */
   "social.accounts.manage": ["owner", "admin"],
+  /** What the installation has set up (payments, email, transcription...): owners decide whether to pay for more. */
+  "setup.read": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

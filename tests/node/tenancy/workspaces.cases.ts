@@ -176,4 +176,22 @@ export const cases: Record<string, TenancyCase> = {
       expect(own.items.map((e) => e.action)).toContain("member.invited");
     },
   },
+  "workspaces.getSetup": {
+    async allow({ a, api }) {
+      const setup = await api(a.owner).workspaces.getSetup({ workspaceId: a.workspace.id });
+      expect(setup.items.map((item) => item.area)).toEqual([
+        "payments",
+        "email",
+        "transcription",
+        "summaries",
+        "instagram",
+        "storage",
+      ]);
+      await expect(api(a.admin).workspaces.getSetup({ workspaceId: a.workspace.id })).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
+    },
+    foreign: ({ a, outsider, api }) =>
+      expectNotFound(api(outsider).workspaces.getSetup({ workspaceId: a.workspace.id })),
+  },
 };

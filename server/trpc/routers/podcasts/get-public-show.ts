@@ -2,6 +2,7 @@ import { z } from "zod";
 import { rowId } from "../../../lib/text";
 import { getPublicShowPage } from "../../../services/podcasts/public";
 import { publicProcedure } from "../../init";
+import { ZListenLinkOutput } from "./schemas";
 
 export const ZPublicShow = z.object({
   id: z.uuid(),
@@ -11,6 +12,7 @@ export const ZPublicShow = z.object({
   language: z.string(),
   category: z.string(),
   explicit: z.boolean(),
+  listenLinks: z.array(ZListenLinkOutput),
   artworkUrl: z.string().nullable(),
   feedUrl: z.string(),
   pageUrl: z.string(),
@@ -33,6 +35,7 @@ export const ZGetPublicShowOutput = z.object({
       publishedAt: z.date().nullable(),
       durationSeconds: z.number().int().nullable(),
       pageUrl: z.string(),
+      audio: z.object({ url: z.string(), contentType: z.string() }),
     }),
   ),
 });

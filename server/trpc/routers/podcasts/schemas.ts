@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { EPISODE_STATUSES, EPISODE_TYPES, MEDIA_STATUSES } from "../../../../db/schema";
+import { LISTEN_PLATFORMS } from "../../../services/podcasts/listen-links";
 
 /** Output shapes shared by the podcasts procedures. */
+export const ZListenLinkOutput = z.object({ platform: z.enum(LISTEN_PLATFORMS), label: z.string(), url: z.string() });
+
 export const ZShow = z.object({
   id: z.uuid(),
   title: z.string(),
@@ -12,6 +15,7 @@ export const ZShow = z.object({
   explicit: z.boolean(),
   ownerEmail: z.string().nullable(),
   locked: z.boolean(),
+  listenLinks: z.array(ZListenLinkOutput),
   artworkMediaId: z.uuid().nullable(),
   artworkUrl: z.string().nullable(),
   feedUrl: z.string(),

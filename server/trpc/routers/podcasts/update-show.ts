@@ -9,6 +9,7 @@ import {
   ZShowDescription,
   ZShowTitle,
 } from "../../../services/podcasts/validation";
+import { ZListenLinks } from "../../../services/podcasts/listen-links";
 import { workspaceProcedure } from "../../init";
 import { ZShow } from "./schemas";
 import { purgePublicShow } from "../../../lib/edge-cache";
@@ -26,6 +27,8 @@ export const ZUpdateShowInput = z.object({
   /** Null: back to the workspace owner's address. */
   ownerEmail: ZOwnerEmail.nullable().optional(),
   locked: z.boolean().optional(),
+  /** Replaces the show's "Listen on" links. */
+  listenLinks: ZListenLinks.optional(),
 });
 export const ZUpdateShowOutput = ZShow;
 

@@ -4,6 +4,7 @@ import { changeMemberRoleProcedure } from "./change-member-role";
 import { createWorkspaceProcedure } from "./create-workspace";
 import { getDashboardProcedure } from "./get-dashboard";
 import { getOverviewProcedure } from "./get-overview";
+import { getSetupProcedure } from "./get-setup";
 import { inviteMemberProcedure } from "./invite-member";
 import { leaveWorkspaceProcedure } from "./leave-workspace";
 import { listAuditEventsProcedure } from "./list-audit-events";
@@ -33,4 +34,5 @@ export const workspacesRouter = router({
   leave: leaveWorkspaceProcedure,
   transferOwnership: transferOwnershipProcedure,
   listAuditEvents: listAuditEventsProcedure,
+  getSetup: getSetupProcedure,
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "shows" ADD COLUMN "listen_links" jsonb DEFAULT '[]'::jsonb NOT NULL;

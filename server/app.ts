@@ -2,7 +2,7 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context } from "hono";
 import { createDb, RoundTripMeter } from "../db/client";
-import { appConfigFromEnv, type Env } from "./env";
+import { appConfigFromEnv, localDbProxy, type Env } from "./env";
 import { capRequestBody, formBodiesOnly, MAX_REQUEST_BODY_BYTES } from "./http/body-limit";
 import { refuseMisconfigured } from "./http/configuration-guard";
 import { sameOriginWrites } from "./http/csrf";
@@ -20,7 +20,6 @@ import { systemClock } from "./lib/clock";
 import { validateSessionToken } from "./services/auth/sessions";
 import { assertBatchWithinBudget } from "./trpc/batch-cost";
 import type { TrpcContext } from "./trpc/context";
-import { appRouter, createCaller } from "./trpc/router";
 
 type HonoEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
@@ -38,7 +37,14 @@ function readPathOf(env: Env, requested: string | undefined): Env["DB_READ_PATH"
   return env.DB_READ_PATH;
 }
 
-export function createApp(opts: { remixBuild: ServerBuild }) {
+/**
+ * The tRPC router is loaded on first use, not at start-up: its procedures build their zod schemas when the module
+ * is evaluated, which feeds, media, webhooks and edge-cache hits never need (start-up CPU, ADR 017).
+ */
+const loadRouter = () => import("./trpc/router");
+
+/** `remixBuild` is loaded on the first page request, for the same reason as the router. */
+export function createApp(opts: { remixBuild: () => Promise<ServerBuild> }) {
   const app = new Hono<HonoEnv>();
 
   app.use("*", refuseMisconfigured);
@@ -62,7 +68,7 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
     const meter = config.localTools ? new RoundTripMeter() : undefined;
     const handle = createDb({
       databaseUrl: c.env.DATABASE_URL,
-      localProxy: c.env.LOCAL_DB_PROXY,
+      localProxy: localDbProxy(c.env),
       readPath: readPathOf(c.env, c.req.header(READ_PATH_HEADER)),
       meter,
       onQuery: meter ? () => meter.query() : undefined,
@@ -117,11 +123,11 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
     "/api/trpc/*",
     capRequestBody({ maxBytes: MAX_REQUEST_BODY_BYTES, tooLarge: tooLarge("Request too large.") }),
   );
-  app.all("/api/trpc/*", (c) =>
+  app.all("/api/trpc/*", async (c) =>
     fetchRequestHandler({
       endpoint: "/api/trpc",
       req: c.req.raw,
-      router: appRouter,
+      router: (await loadRouter()).appRouter,
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ resHeaders, info }) => {
         assertBatchWithinBudget(info);
@@ -145,10 +151,10 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
   app.route("/", instagramOAuthRoutes);
 
   // Built once per mode and isolate; development mode (error details, dev checks) only for development/test.
-  const remixHandlers = new Map<string, ReturnType<typeof createRequestHandler>>();
+  const remixHandlers = new Map<string, Promise<ReturnType<typeof createRequestHandler>>>();
   const remix = (localTools: boolean) => {
     const mode = localTools ? "development" : "production";
-    const handler = remixHandlers.get(mode) ?? createRequestHandler(opts.remixBuild, mode);
+    const handler = remixHandlers.get(mode) ?? opts.remixBuild().then((build) => createRequestHandler(build, mode));
     remixHandlers.set(mode, handler);
     return handler;
   };
@@ -156,7 +162,8 @@ export function createApp(opts: { remixBuild: ServerBuild }) {
   app.use("*", formBodiesOnly);
   app.all("*", async (c) => {
     const ctx = c.var.trpc;
-    const response = await remix(ctx.config.localTools)(c.req.raw, {
+    const [handle, { createCaller }] = await Promise.all([remix(ctx.config.localTools), loadRouter()]);
+    const response = await handle(c.req.raw, {
       cloudflare: { env: c.env, ctx: c.executionCtx as ExecutionContext },
       api: createCaller(ctx),
       auth: ctx.auth,

@@ -83,6 +83,14 @@ export interface AppConfig {
   localTools: boolean;
 }
 
+/**
+ * The local database proxy (ADR 003/016) only with local tools: in a deployment a stray LOCAL_DB_PROXY would send
+ * every query, and the connection string with it, to that address instead of Neon.
+ */
+export function localDbProxy(env: Env): string | undefined {
+  return appConfigFromEnv(env).localTools ? env.LOCAL_DB_PROXY : undefined;
+}
+
 /** Throws ConfigurationError for an unknown or missing ENVIRONMENT: nothing is served on a guess. */
 export function appConfigFromEnv(env: Env): AppConfig {
   const environment = requireKnownEnvironment(env.ENVIRONMENT);

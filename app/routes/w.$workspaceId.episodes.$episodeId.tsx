@@ -44,13 +44,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const workspaceId = params.workspaceId ?? "";
   try {
-    const [episode, audioChoices] = await Promise.all([
+    // The episode carries its audio's transcription state, so both reads go out together (ADR 016).
+    const [{ transcription, ...episode }, audioChoices] = await Promise.all([
       context.api.podcasts.getEpisode({ workspaceId, episodeId: params.episodeId ?? "" }),
       context.api.podcasts.listMediaChoices({ workspaceId, kind: "audio" }),
     ]);
-    const transcription = episode.audioMediaId
-      ? await context.api.transcripts.getJobForMedia({ workspaceId, mediaId: episode.audioMediaId })
-      : null;
     return { episode, audioChoices, transcription, timeZones: timeZoneNames() };
   } catch (error) {
     throwLoaderError(error, request);

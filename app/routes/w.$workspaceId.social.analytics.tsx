@@ -31,17 +31,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const sort: Sort = url.searchParams.get("sort") === "engagement" ? "engagement" : "recent";
   const offset = Math.max(0, Number.parseInt(url.searchParams.get("offset") ?? "0", 10) || 0);
   try {
-    const overview = await context.api.socialInsights.getAccountAnalytics({
-      workspaceId,
-      accountId: url.searchParams.get("account") || undefined,
-    });
-    const account = overview.account;
-    const [bestTimes, media] = account
-      ? await Promise.all([
-          context.api.socialInsights.getBestTimes({ workspaceId, accountId: account.id, timezone }),
-          context.api.socialInsights.listMedia({ workspaceId, accountId: account.id, sort, limit: PAGE_SIZE, offset }),
-        ])
-      : [null, null];
+    // Without `account` in the URL, all three reads choose the same default account, so none waits for another:
+    // one wave after the session (ADR 016).
+    const accountId = url.searchParams.get("account") || undefined;
+    const [overview, accountBestTimes, accountMedia] = await Promise.all([
+      context.api.socialInsights.getAccountAnalytics({ workspaceId, accountId }),
+      context.api.socialInsights.getBestTimes({ workspaceId, accountId, timezone }),
+      context.api.socialInsights.listMedia({ workspaceId, accountId, sort, limit: PAGE_SIZE, offset }),
+    ]);
+    const [bestTimes, media] = overview.account ? [accountBestTimes, accountMedia] : [null, null];
     const href = (changes: Record<string, string | null>) => {
       const search = new URLSearchParams(url.searchParams);
       for (const [name, value] of Object.entries(changes)) {

@@ -10,6 +10,15 @@ const PUBLIC_DOCUMENTS = [
   new RegExp(`^/feeds/${ID}/episodes/${ID}/(transcript\\.vtt|transcript\\.srt|chapters\\.json)$`, "i"),
   new RegExp(`^/p/${ID}(/${ID})?$`, "i"),
 ];
+/**
+ * Query parameters Remix reads itself (`?_data` answers with a route's loader data, `?index` picks the index
+ * route): such requests bypass the cache. Any other parameter (tracking, cache-busting) is ignored, since no
+ * public document reads the query: the key is the path, so a query string can neither force a render nor store a
+ * copy of its own.
+ */
+const REMIX_PARAMS = ["_data", "_routes", "index"];
+/** With local tools on (development, test), `bypass` renders without the cache; the bench compares both. */
+export const CACHE_BYPASS_HEADER = "x-greenroom-edge-cache";
 /** The response's own Cache-Control for browsers and apps, kept while the stored copy carries the edge TTL. */
 const CLIENT_CACHE_CONTROL = "x-greenroom-client-cache-control";
 /** Request-scoped headers the HTTP layer adds (database counts, local tools only); a stored copy must not replay them. */
@@ -75,7 +84,10 @@ export const publicEdgeCache = createMiddleware<{ Bindings: Env }>(async (c, nex
   const config = appConfigFromEnv(c.env);
   const personal =
     request.headers.has("authorization") || readSessionToken(request.headers.get("cookie"), config) !== null;
-  const cache = personal || url.search !== "" ? null : edgeCache();
+  const bypass =
+    REMIX_PARAMS.some((name) => url.searchParams.has(name)) ||
+    (config.localTools && request.headers.get(CACHE_BYPASS_HEADER) === "bypass");
+  const cache = personal || bypass ? null : edgeCache();
   // Keyed by the canonical public URL, so purges computed from APP_URL find entries whatever host was used. Ids
   // are uuids, which Postgres reads case-insensitively: one lower-case key, so a case variant neither dodges a
   // purge nor holds a copy of its own.

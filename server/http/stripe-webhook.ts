@@ -23,7 +23,7 @@ export const stripeWebhookRoutes = new Hono<WebhookEnv>().post("/", async (c) =>
   const { STRIPE_SECRET_KEY: secretKey, STRIPE_WEBHOOK_SECRET: webhookSecret } = c.env;
   if (!secretKey || !webhookSecret) return c.json({ error: "Billing is not configured." }, 404, noStore);
 
-  const stripe = createStripeClient({ secretKey, apiUrl: c.env.STRIPE_API_URL });
+  const stripe = await createStripeClient({ secretKey, apiUrl: c.env.STRIPE_API_URL });
   // The signature covers the exact bytes Stripe sent, so the body is read as text and never re-serialised.
   const bytes = await readBodyWithin(c.req.raw, MAX_STRIPE_WEBHOOK_BYTES);
   if (!bytes) return c.json({ error: "Request body too large." }, 413, noStore);

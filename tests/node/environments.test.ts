@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError, DEPLOY_ENVIRONMENTS, LOCAL_ENVIRONMENTS } from "../../server/config/environments";
-import { appConfigFromEnv } from "../../server/env";
+import { appConfigFromEnv, localDbProxy } from "../../server/env";
 import { repoRoot } from "../support/snapshot";
 import { testEnv } from "../support/trpc";
 
@@ -57,5 +57,15 @@ describe("ENVIRONMENT allow-list", () => {
 
   it.each(DEPLOY_ENVIRONMENTS)("behaves as production in %s: secure cookies, no local tools", (name) => {
     expect(config(name)).toMatchObject({ environment: name, localTools: false, secureCookies: true });
+  });
+});
+
+describe("the local database proxy", () => {
+  it("is honoured only where local tools are on", () => {
+    const proxy = { LOCAL_DB_PROXY: "127.0.0.1:4444" };
+    for (const name of LOCAL_ENVIRONMENTS)
+      expect(localDbProxy(testEnv({ ENVIRONMENT: name, ...proxy }).env), name).toBe("127.0.0.1:4444");
+    for (const name of DEPLOY_ENVIRONMENTS)
+      expect(localDbProxy(testEnv({ ENVIRONMENT: name, ...proxy }).env), name).toBeUndefined();
   });
 });

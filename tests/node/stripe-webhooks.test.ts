@@ -24,7 +24,7 @@ let stripe: Stripe;
 
 beforeAll(async () => {
   [pg, api] = await Promise.all([startPostgresServer(), startStripeApi()]);
-  stripe = createStripeClient({ secretKey: "sk_test_local", apiUrl: api.url });
+  stripe = await createStripeClient({ secretKey: "sk_test_local", apiUrl: api.url });
 }, 60_000);
 
 afterAll(async () => {

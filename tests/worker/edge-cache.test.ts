@@ -44,6 +44,25 @@ describe("edge cache admission", () => {
     expect(hit.headers.get("x-greenroom-db-setups")).toBe("0");
   });
 
+  it("ignores a query string, except Remix's own parameters; renders on the local bypass header", async () => {
+    const path = `/p/${crypto.randomUUID()}`;
+    const mustNotRun = () => new Response("handler must not run", { status: 500 });
+    expect((await throughCache(`${path}?utm_source=a`, publicHtml())).headers.get("x-greenroom-cache")).toBe("MISS");
+    for (const query of ["", "?utm_source=b", `?cache-buster=${crypto.randomUUID()}`]) {
+      const hit = await throughCache(`${path}${query}`, mustNotRun);
+      expect(hit.headers.get("x-greenroom-cache"), query).toBe("HIT");
+      expect(await hit.text()).toBe("<p>hello</p>");
+    }
+    const loaderData = () =>
+      new Response("{}", { headers: { "content-type": "application/json", "cache-control": "public, max-age=60" } });
+    const data = await throughCache(`${path}?_data=routes%2Fp.%24showId._index`, loaderData);
+    expect(data.headers.has("x-greenroom-cache")).toBe(false);
+    expect(await data.text()).toBe("{}");
+    const bypassed = await throughCache(path, publicHtml(), { headers: { "x-greenroom-edge-cache": "bypass" } });
+    expect(bypassed.headers.has("x-greenroom-cache")).toBe(false);
+    expect((await throughCache(path, mustNotRun)).headers.get("x-greenroom-cache")).toBe("HIT");
+  });
+
   it("never stores a response that sets a cookie", async () => {
     const path = `/p/${crypto.randomUUID()}`;
     const response = await throughCache(path, publicHtml({ "set-cookie": "greenroom_session=secret; Path=/" }));

@@ -357,7 +357,7 @@ async function run(arbitrary: fc.Arbitrary<RequestSpec>, numRuns: number) {
 /** The app's own routes (not the catch-all Remix one or middleware). */
 const honoRoutes = [
   ...new Set(
-    createApp({ remixBuild })
+    createApp({ remixBuild: async () => remixBuild })
       .routes.filter((r) => r.path !== "*" && r.path !== "/*" && !r.path.startsWith("/api/trpc"))
       .map((r) => `${r.method} ${r.path}`),
   ),

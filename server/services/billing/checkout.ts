@@ -20,7 +20,7 @@ export type StripeEnv = PriceConfig & {
 const LIVE: readonly BillingStatus[] = ["active", "trialing", "past_due", "unpaid", "paused", "incomplete"];
 
 /** The Stripe client, or PRECONDITION_FAILED when billing is off (the offline default). */
-function stripeFor(env: StripeEnv): Stripe {
+async function stripeFor(env: StripeEnv): Promise<Stripe> {
   if (!isBillingConfigured(env) || !env.STRIPE_SECRET_KEY)
     throw new AppError("PRECONDITION_FAILED", "Billing is not configured.");
   return createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiUrl: env.STRIPE_API_URL });
@@ -74,7 +74,7 @@ export async function createCheckoutSession(opts: {
   meta: RequestMeta;
   now: Date;
 }): Promise<{ url: string }> {
-  const stripe = stripeFor(opts.env);
+  const stripe = await stripeFor(opts.env);
   const price = stripePriceIds(opts.env)[opts.plan];
   if (!price)
     throw new AppError("PRECONDITION_FAILED", `The ${getPlan(opts.plan).name} plan has no Stripe price configured.`);
@@ -132,7 +132,7 @@ export async function createPortalSession(opts: {
   meta: RequestMeta;
   now: Date;
 }): Promise<{ url: string }> {
-  const stripe = stripeFor(opts.env);
+  const stripe = await stripeFor(opts.env);
   const account = await loadAccount(opts.db, opts.workspaceId);
   if (!account?.stripeCustomerId)
     throw new AppError("PRECONDITION_FAILED", "This workspace has no billing account yet; choose a plan first.");
@@ -174,7 +174,8 @@ export async function listInvoices(opts: {
   if (!isBillingConfigured(opts.env)) return [];
   const account = await loadAccount(opts.db, opts.workspaceId);
   if (!account?.stripeCustomerId) return [];
-  const invoices = await stripeFor(opts.env).invoices.list({ customer: account.stripeCustomerId, limit: opts.limit });
+  const stripe = await stripeFor(opts.env);
+  const invoices = await stripe.invoices.list({ customer: account.stripeCustomerId, limit: opts.limit });
   return invoices.data.map((invoice) => ({
     id: invoice.id ?? "",
     number: invoice.number ?? null,

@@ -1,4 +1,4 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 
 export interface StripeClientOptions {
   secretKey: string;
@@ -7,13 +7,20 @@ export interface StripeClientOptions {
 }
 
 /**
+ * The SDK is imported on first use, not at start-up: only billing actions and Stripe's webhook need it, and
+ * evaluating it costs every Worker start-up CPU (ADR 017).
+ */
+const loadStripe = async () => (await import("stripe")).default;
+
+/**
  * The SDK on fetch in every runtime: Workers have no Node http, and Node tests then exercise the same client.
  * STRIPE_API_URL maps to the SDK's host/port/protocol options.
  */
-export function createStripeClient({ secretKey, apiUrl }: StripeClientOptions): Stripe {
+export async function createStripeClient({ secretKey, apiUrl }: StripeClientOptions): Promise<Stripe> {
   const target = apiUrl ? new URL(apiUrl) : null;
-  return new Stripe(secretKey, {
-    httpClient: Stripe.createFetchHttpClient(),
+  const StripeSdk = await loadStripe();
+  return new StripeSdk(secretKey, {
+    httpClient: StripeSdk.createFetchHttpClient(),
     ...(target && {
       host: target.hostname,
       port: target.port || (target.protocol === "http:" ? 80 : 443),
@@ -23,4 +30,6 @@ export function createStripeClient({ secretKey, apiUrl }: StripeClientOptions): 
 }
 
 /** The Web Crypto HMAC provider: Workers have no node:crypto HMAC the SDK could use synchronously. */
-export const webhookCryptoProvider = Stripe.createSubtleCryptoProvider();
+export async function webhookCryptoProvider() {
+  return (await loadStripe()).createSubtleCryptoProvider();
+}

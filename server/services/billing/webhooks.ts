@@ -49,7 +49,7 @@ export async function verifyStripeEvent(opts: {
       opts.signature,
       opts.secret,
       undefined,
-      webhookCryptoProvider,
+      await webhookCryptoProvider(),
     );
   } catch (error) {
     throw new AppError("BAD_REQUEST", "Invalid Stripe signature.", { cause: error });

@@ -1,10 +1,20 @@
 import { and, desc, eq, isNull, lte, ne, sql } from "drizzle-orm";
+import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
-import { episodes, mediaObjects, shows, transcripts, type EpisodeStatus, type EpisodeType } from "../../../db/schema";
+import {
+  episodes,
+  mediaObjects,
+  shows,
+  transcriptionJobs,
+  transcripts,
+  type EpisodeStatus,
+  type EpisodeType,
+} from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit, type AuditAction } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { decodeCursor, pageOf } from "./cursor";
+import { jobColumns } from "../transcription/transcripts";
 import { requireWorkspaceMedia } from "./media-refs";
 import { ALLOWED_TYPES, normaliseContentType } from "../media/rules";
 import { podcastUrls } from "./urls";
@@ -49,44 +59,65 @@ export async function listEpisodes(opts: {
   cursor?: string | null;
 }) {
   const cursor = opts.cursor ? decodeCursor(opts.cursor) : null;
-  await requireShow(opts, opts.showId);
-  const rows = await opts.db
-    .select({
-      id: episodes.id,
-      title: episodes.title,
-      episodeNumber: episodes.episodeNumber,
-      seasonNumber: episodes.seasonNumber,
-      status: episodes.status,
-      publishAt: episodes.publishAt,
-      publishedAt: episodes.publishedAt,
-      createdAt: episodes.createdAt,
-      hasAudio: sql<boolean>`${episodes.audioMediaId} is not null`,
-      sortAt: sortAt.mapWith((value: string | Date) => new Date(value)),
-    })
-    .from(episodes)
-    .where(
-      and(
-        eq(episodes.workspaceId, opts.workspaceId),
-        eq(episodes.showId, opts.showId),
-        cursor
-          ? sql`(${sortAt}, ${episodes.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(sortAt), desc(episodes.id))
-    .limit(opts.limit + 1);
+  // The show check and the page go together (one round trip, ADR 016): the page is scoped to the same show and
+  // workspace, so when the check finds nothing the page is empty too and is thrown away.
+  const [[show], rows] = await readBatch(opts.db, [
+    showInWorkspace(opts, opts.showId),
+    opts.db
+      .select({
+        id: episodes.id,
+        title: episodes.title,
+        episodeNumber: episodes.episodeNumber,
+        seasonNumber: episodes.seasonNumber,
+        status: episodes.status,
+        publishAt: episodes.publishAt,
+        publishedAt: episodes.publishedAt,
+        createdAt: episodes.createdAt,
+        hasAudio: sql<boolean>`${episodes.audioMediaId} is not null`,
+        sortAt: sortAt.mapWith((value: string | Date) => new Date(value)),
+      })
+      .from(episodes)
+      .where(
+        and(
+          eq(episodes.workspaceId, opts.workspaceId),
+          eq(episodes.showId, opts.showId),
+          cursor
+            ? sql`(${sortAt}, ${episodes.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`
+            : undefined,
+        ),
+      )
+      .orderBy(desc(sortAt), desc(episodes.id))
+      .limit(opts.limit + 1),
+  ]);
+  if (!show) throw notFound("Show");
   const page = pageOf(rows, opts.limit, (row) => row.sortAt);
   return { items: page.items.map(({ sortAt: _sortAt, ...item }) => item), nextCursor: page.nextCursor };
 }
 
 export async function getEpisode(opts: { db: DbOrTx; workspaceId: string; episodeId: string; appUrl: string }) {
+  // The audio's transcription job and transcript come in the same statement (each is unique per media file), so
+  // the episode page needs no second round trip keyed by the audio's id (ADR 016).
   const [row] = await opts.db
-    .select({ episode: episodes, showTitle: shows.title, audio: mediaObjects })
+    .select({
+      episode: episodes,
+      showTitle: shows.title,
+      audio: mediaObjects,
+      job: jobColumns,
+      transcriptId: transcripts.id,
+    })
     .from(episodes)
     .innerJoin(shows, and(eq(shows.id, episodes.showId), eq(shows.workspaceId, episodes.workspaceId)))
     .leftJoin(
       mediaObjects,
       and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)),
+    )
+    .leftJoin(
+      transcriptionJobs,
+      and(eq(transcriptionJobs.mediaId, mediaObjects.id), eq(transcriptionJobs.workspaceId, episodes.workspaceId)),
+    )
+    .leftJoin(
+      transcripts,
+      and(eq(transcripts.mediaId, mediaObjects.id), eq(transcripts.workspaceId, episodes.workspaceId)),
     )
     .where(and(eq(episodes.id, opts.episodeId), eq(episodes.workspaceId, opts.workspaceId)))
     .limit(1);
@@ -105,6 +136,8 @@ export async function getEpisode(opts: { db: DbOrTx; workspaceId: string; episod
           durationSeconds: audio.durationSeconds,
         }
       : null,
+    /** The audio's transcription state, as `getJobForMedia` gives it; null without audio. */
+    transcription: audio ? { job: row.job, transcriptId: row.transcriptId } : null,
     publicUrl: episode.status === "published" ? podcastUrls(opts.appUrl).episodePage(episode.showId, episode.id) : null,
   };
 }
@@ -308,12 +341,15 @@ const audit = (opts: Actor, action: AuditAction, episode: typeof episodes.$infer
     now: opts.now,
   });
 
-async function requireShow(opts: { db: DbOrTx; workspaceId: string }, showId: string) {
-  const [show] = await opts.db
+const showInWorkspace = (opts: { db: DbOrTx; workspaceId: string }, showId: string) =>
+  opts.db
     .select({ id: shows.id })
     .from(shows)
     .where(and(eq(shows.id, showId), eq(shows.workspaceId, opts.workspaceId)))
     .limit(1);
+
+async function requireShow(opts: { db: DbOrTx; workspaceId: string }, showId: string) {
+  const [show] = await showInWorkspace(opts, showId);
   if (!show) throw notFound("Show");
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, gte } from "drizzle-orm";
+import { and, eq, gte, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { socialMediaItems } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
@@ -132,6 +132,11 @@ export async function loadEngagementSamples(opts: {
   accountId: string;
   now: Date;
 }): Promise<EngagementSample[]> {
+  return engagementSamplesQuery({ ...opts, account: eq(socialMediaItems.accountId, opts.accountId) });
+}
+
+/** The read behind `loadEngagementSamples`, unawaited so it can join a batch; `account` picks the account's rows. */
+export function engagementSamplesQuery(opts: { db: DbOrTx; workspaceId: string; account: SQL; now: Date }) {
   const since = new Date(opts.now.getTime() - BEST_TIME_WINDOW_DAYS * 86_400_000);
   return opts.db
     .select({
@@ -143,11 +148,7 @@ export async function loadEngagementSamples(opts: {
     })
     .from(socialMediaItems)
     .where(
-      and(
-        eq(socialMediaItems.workspaceId, opts.workspaceId),
-        eq(socialMediaItems.accountId, opts.accountId),
-        gte(socialMediaItems.postedAt, since),
-      ),
+      and(eq(socialMediaItems.workspaceId, opts.workspaceId), opts.account, gte(socialMediaItems.postedAt, since)),
     );
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { readBatch } from "../../../db/batch";
 import { z } from "zod";
 import type { Database, DbOrTx } from "../../../db/client";
 import { socialAccounts, socialMediaItems } from "../../../db/schema";
@@ -7,6 +8,7 @@ import { AppError } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { enqueueNotificationEmails } from "../notifications/notify";
+import { computeBestTimes, engagementSamplesQuery, type BestTimes } from "./best-time";
 import { publisherForAccount } from "./publishers";
 import { syncAccount, type AccountAnalytics, type SyncResult } from "./sync";
 
@@ -101,19 +103,49 @@ export function nextSyncAllowedAt(account: Account, now: Date): Date | null {
   return next > now ? next : null;
 }
 
+/** The picker's order: active accounts first, then by name. */
+const accountOrder = [
+  sql`${socialAccounts.status} = 'active' desc`,
+  asc(socialAccounts.username),
+  asc(socialAccounts.id),
+] as const;
+
 /**
- * The workspace's accounts for the picker, and the chosen one (the first connected one by default) with its
- * cached analytics and last sync outcome.
+ * The account the analytics page shows, as an unawaited query of its id: the one asked for, else the workspace's
+ * first connected account in the picker's order. The page's reads select by it, so they need not wait for it.
+ */
+const chosenAccountId = (opts: { db: DbOrTx; workspaceId: string; accountId?: string }) =>
+  opts.db
+    .select({ id: socialAccounts.id })
+    .from(socialAccounts)
+    .where(
+      and(
+        eq(socialAccounts.workspaceId, opts.workspaceId),
+        opts.accountId ? eq(socialAccounts.id, opts.accountId) : ne(socialAccounts.status, "disconnected"),
+      ),
+    )
+    .orderBy(...accountOrder)
+    .limit(1);
+
+/** Another workspace's account, or one that does not exist, is NOT_FOUND when asked for by id. */
+function requireChosen(opts: { accountId?: string }, rows: { id: string }[]) {
+  if (opts.accountId && rows.length === 0) throw new AppError("NOT_FOUND", "Social account not found.");
+}
+
+/**
+ * The workspace's accounts for the picker, and the chosen one (`accountId`, else the first connected one) with
+ * its cached analytics and last sync outcome. One statement: the chosen account is one of the workspace's.
  */
 export async function getAccountAnalytics(opts: { db: DbOrTx; workspaceId: string; accountId?: string; now: Date }) {
   const accounts = await opts.db
     .select()
     .from(socialAccounts)
     .where(eq(socialAccounts.workspaceId, opts.workspaceId))
-    .orderBy(sql`${socialAccounts.status} = 'active' desc`, asc(socialAccounts.username), asc(socialAccounts.id));
+    .orderBy(...accountOrder);
   const chosen = opts.accountId
-    ? await requireWorkspaceAccount({ db: opts.db, workspaceId: opts.workspaceId, accountId: opts.accountId })
+    ? accounts.find((a) => a.id === opts.accountId)
     : (accounts.find((a) => a.status !== "disconnected") ?? null);
+  if (chosen === undefined) throw new AppError("NOT_FOUND", "Social account not found.");
   const parsed = chosen?.analytics ? ZAccountAnalytics.safeParse(chosen.analytics) : null;
   return {
     accounts: accounts.map((a) => ({ id: a.id, provider: a.provider, username: a.username, status: a.status })),
@@ -140,19 +172,42 @@ export async function getAccountAnalytics(opts: { db: DbOrTx; workspaceId: strin
   };
 }
 
+/**
+ * Best times for the chosen account (as `getAccountAnalytics` chooses it) in the member's zone: the account check
+ * and its samples in one round trip (ADR 016). With no account to choose the evidence is empty.
+ */
+export async function getAccountBestTimes(opts: {
+  db: DbOrTx;
+  workspaceId: string;
+  accountId?: string;
+  timezone: string;
+  now: Date;
+}): Promise<BestTimes> {
+  const chosen = chosenAccountId(opts);
+  const [account, samples] = await readBatch(opts.db, [
+    chosen,
+    engagementSamplesQuery({ ...opts, account: inArray(socialMediaItems.accountId, chosen) }),
+  ]);
+  requireChosen(opts, account);
+  return computeBestTimes({ samples, timezone: opts.timezone });
+}
+
 export const MEDIA_SORTS = ["recent", "engagement"] as const;
 
-/** The account's synced posts with their insights, newest or most engaging first, a page at a time. */
+/**
+ * The chosen account's (as `getAccountAnalytics` chooses it) synced posts with their insights, newest or most
+ * engaging first, a page at a time; the account check, the page and the count in one round trip (ADR 016).
+ */
 export async function listSyncedMedia(opts: {
   db: DbOrTx;
   workspaceId: string;
-  accountId: string;
+  accountId?: string;
   sort: (typeof MEDIA_SORTS)[number];
   limit: number;
   offset: number;
 }) {
-  await requireWorkspaceAccount(opts);
-  const scope = and(eq(socialMediaItems.workspaceId, opts.workspaceId), eq(socialMediaItems.accountId, opts.accountId));
+  const chosen = chosenAccountId(opts);
+  const scope = and(eq(socialMediaItems.workspaceId, opts.workspaceId), inArray(socialMediaItems.accountId, chosen));
   const order =
     opts.sort === "engagement"
       ? [
@@ -161,7 +216,8 @@ export async function listSyncedMedia(opts: {
           asc(socialMediaItems.id),
         ]
       : [desc(socialMediaItems.postedAt), asc(socialMediaItems.id)];
-  const [items, [{ total }]] = await Promise.all([
+  const [account, items, [{ total }]] = await readBatch(opts.db, [
+    chosen,
     opts.db
       .select({
         id: socialMediaItems.id,
@@ -187,6 +243,7 @@ export async function listSyncedMedia(opts: {
       .offset(opts.offset),
     opts.db.select({ total: count() }).from(socialMediaItems).where(scope),
   ]);
+  requireChosen(opts, account);
   const nextOffset = opts.offset + items.length < total ? opts.offset + items.length : null;
   return { items, total, nextOffset };
 }

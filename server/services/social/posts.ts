@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import {
   episodes,
@@ -504,35 +505,45 @@ async function requirePostRow(scope: Scope, postId: string) {
 
 /** A post with its account, files in order, status and reason, and its local time in the zone it was scheduled in. */
 export async function getPost(opts: Scope & { postId: string }) {
-  const post = await requirePostRow(opts, opts.postId);
-  const [account] = post.accountId
-    ? await opts.db
-        .select({
+  // The post with its account, and its files: one round trip (ADR 016). The files are keyed by the post id and
+  // scoped to the workspace by their media join, so they are read beside the post rather than after it.
+  const [[row], media] = await readBatch(opts.db, [
+    opts.db
+      .select({
+        post: socialPosts,
+        account: {
           id: socialAccounts.id,
           username: socialAccounts.username,
           displayName: socialAccounts.displayName,
           provider: socialAccounts.provider,
           status: socialAccounts.status,
-        })
-        .from(socialAccounts)
-        .where(and(eq(socialAccounts.id, post.accountId), eq(socialAccounts.workspaceId, opts.workspaceId)))
-        .limit(1)
-    : [];
-  const media = await opts.db
-    .select({
-      id: mediaObjects.id,
-      filename: mediaObjects.filename,
-      kind: mediaObjects.kind,
-      contentType: mediaObjects.contentType,
-      status: mediaObjects.status,
-    })
-    .from(socialPostMedia)
-    .innerJoin(
-      mediaObjects,
-      and(eq(mediaObjects.id, socialPostMedia.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)),
-    )
-    .where(eq(socialPostMedia.postId, post.id))
-    .orderBy(asc(socialPostMedia.position));
+        },
+      })
+      .from(socialPosts)
+      .leftJoin(
+        socialAccounts,
+        and(eq(socialAccounts.id, socialPosts.accountId), eq(socialAccounts.workspaceId, opts.workspaceId)),
+      )
+      .where(and(eq(socialPosts.id, opts.postId), eq(socialPosts.workspaceId, opts.workspaceId)))
+      .limit(1),
+    opts.db
+      .select({
+        id: mediaObjects.id,
+        filename: mediaObjects.filename,
+        kind: mediaObjects.kind,
+        contentType: mediaObjects.contentType,
+        status: mediaObjects.status,
+      })
+      .from(socialPostMedia)
+      .innerJoin(
+        mediaObjects,
+        and(eq(mediaObjects.id, socialPostMedia.mediaId), eq(mediaObjects.workspaceId, opts.workspaceId)),
+      )
+      .where(eq(socialPostMedia.postId, opts.postId))
+      .orderBy(asc(socialPostMedia.position)),
+  ]);
+  if (!row) throw notFound("Post");
+  const { post, account } = row;
   return {
     id: post.id,
     type: post.type,

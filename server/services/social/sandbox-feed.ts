@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import { mediaObjects, sandboxMedia, socialAccounts, socialPosts } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
@@ -21,9 +22,8 @@ export interface SandboxFeedItem {
   postId: string | null;
 }
 
-/** The workspace's sandbox accounts with their pending injected failures, for the feed page's test controls. */
-export async function listSandboxAccounts(opts: { db: DbOrTx; workspaceId: string }) {
-  const rows = await opts.db
+const sandboxAccountsQuery = (opts: { db: DbOrTx; workspaceId: string }) =>
+  opts.db
     .select({
       id: socialAccounts.id,
       username: socialAccounts.username,
@@ -33,97 +33,108 @@ export async function listSandboxAccounts(opts: { db: DbOrTx; workspaceId: strin
     .from(socialAccounts)
     .where(and(eq(socialAccounts.workspaceId, opts.workspaceId), eq(socialAccounts.provider, "sandbox")))
     .orderBy(asc(socialAccounts.username), asc(socialAccounts.id));
-  return rows.map((row) => ({ ...row, behaviour: (row.behaviour ?? {}) as SandboxBehaviour }));
-}
 
-/** Published sandbox media of the workspace, newest first; `cursor` is the last item's id from the previous page. */
-export async function listSandboxFeed(opts: {
+const presentSandboxAccounts = (rows: Awaited<ReturnType<typeof sandboxAccountsQuery>>) =>
+  rows.map((row) => ({ ...row, behaviour: (row.behaviour ?? {}) as SandboxBehaviour }));
+
+/** A jsonb value as the driver hands it over: parsed already, or as text. */
+const fromJson = <T>(value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as T;
+
+/**
+ * The sandbox accounts and a page of the feed (published sandbox media of the workspace, newest first; `cursor`
+ * is the last item's id from the previous page), in one round trip (ADR 016): the account and cursor checks go in
+ * the same batch as the page, which is keyed by the same ids, and each item's library files and post are read
+ * by subqueries of the page's statement.
+ */
+export async function listSandboxAccountsAndFeed(opts: {
   db: DbOrTx;
   workspaceId: string;
   accountId?: string;
   cursor?: string;
   limit: number;
 }) {
-  if (opts.accountId) {
-    // Another workspace's account is not found, like one that does not exist (not an empty feed).
-    const [owned] = await opts.db
-      .select({ id: socialAccounts.id })
-      .from(socialAccounts)
-      .where(
-        and(
-          eq(socialAccounts.id, opts.accountId),
-          eq(socialAccounts.workspaceId, opts.workspaceId),
-          eq(socialAccounts.provider, "sandbox"),
-        ),
-      );
-    if (!owned) throw notFound("Sandbox account");
-  }
   const scope = and(
     eq(socialAccounts.workspaceId, opts.workspaceId),
     opts.accountId ? eq(sandboxMedia.accountId, opts.accountId) : undefined,
   );
-  let after: { publishedAt: Date; id: string } | undefined;
-  if (opts.cursor) {
-    [after] = await opts.db
-      .select({ publishedAt: sandboxMedia.publishedAt, id: sandboxMedia.id })
-      .from(sandboxMedia)
-      .innerJoin(socialAccounts, eq(socialAccounts.id, sandboxMedia.accountId))
-      .where(and(scope, eq(sandboxMedia.id, opts.cursor)));
-    if (!after) throw new AppError("BAD_REQUEST", "That page of the feed no longer exists; start from the top.");
-  }
-  const rows = await opts.db
-    .select({ media: sandboxMedia, username: socialAccounts.username })
+  // Another workspace's account is not found, like one that does not exist (not an empty feed). Without an
+  // account or a cursor the check reads nothing (`false`), so the batch keeps one shape.
+  const owned = opts.db
+    .select({ id: socialAccounts.id })
+    .from(socialAccounts)
+    .where(
+      opts.accountId
+        ? and(
+            eq(socialAccounts.id, opts.accountId),
+            eq(socialAccounts.workspaceId, opts.workspaceId),
+            eq(socialAccounts.provider, "sandbox"),
+          )
+        : sql`false`,
+    );
+  const after = opts.db
+    .select({ id: sandboxMedia.id })
+    .from(sandboxMedia)
+    .innerJoin(socialAccounts, eq(socialAccounts.id, sandboxMedia.accountId))
+    .where(opts.cursor ? and(scope, eq(sandboxMedia.id, opts.cursor)) : sql`false`);
+  const page = opts.db
+    .select({
+      media: sandboxMedia,
+      username: socialAccounts.username,
+      // [id, kind] of the item's files still in the library.
+      files:
+        sql<unknown>`(select coalesce(jsonb_agg(jsonb_build_array(m.id, m.kind)), '[]'::jsonb) from ${mediaObjects} m
+        where m.workspace_id = ${opts.workspaceId} and m.id::text in (select jsonb_array_elements_text(${sandboxMedia.mediaIds})))`.mapWith(
+          (value) => fromJson<[string, SandboxFeedItem["media"][number]["kind"]][]>(value),
+        ),
+      postId: sql<string | null>`(select p.id from ${socialPosts} p
+        where p.workspace_id = ${opts.workspaceId} and p.remote_media_id = ${sandboxMedia.id} limit 1)`,
+    })
     .from(sandboxMedia)
     .innerJoin(socialAccounts, eq(socialAccounts.id, sandboxMedia.accountId))
     .where(
       and(
         scope,
-        after
-          ? or(
-              lt(sandboxMedia.publishedAt, after.publishedAt),
-              and(eq(sandboxMedia.publishedAt, after.publishedAt), lt(sandboxMedia.id, after.id)),
-            )
+        opts.cursor
+          ? sql`(${sandboxMedia.publishedAt}, ${sandboxMedia.id}) < (select c.published_at, c.id from ${sandboxMedia} c where c.id = ${opts.cursor})`
           : undefined,
       ),
     )
     .orderBy(desc(sandboxMedia.publishedAt), desc(sandboxMedia.id))
     .limit(opts.limit + 1);
-  const page = rows.slice(0, opts.limit);
+  const [accounts, [ownedRow], [afterRow], rows] = await readBatch(opts.db, [
+    sandboxAccountsQuery(opts),
+    owned,
+    after,
+    page,
+  ]);
+  if (opts.accountId && !ownedRow) throw notFound("Sandbox account");
+  if (opts.cursor && !afterRow)
+    throw new AppError("BAD_REQUEST", "That page of the feed no longer exists; start from the top.");
 
-  const libraryIds = [...new Set(page.flatMap((row) => row.media.mediaIds))];
-  const kinds = libraryIds.length
-    ? await opts.db
-        .select({ id: mediaObjects.id, kind: mediaObjects.kind })
-        .from(mediaObjects)
-        .where(and(eq(mediaObjects.workspaceId, opts.workspaceId), inArray(mediaObjects.id, libraryIds)))
-    : [];
-  const kindById = new Map(kinds.map((row) => [row.id, row.kind]));
-  const remoteIds = page.map((row) => row.media.id);
-  const posts = remoteIds.length
-    ? await opts.db
-        .select({ id: socialPosts.id, remoteMediaId: socialPosts.remoteMediaId })
-        .from(socialPosts)
-        .where(and(eq(socialPosts.workspaceId, opts.workspaceId), inArray(socialPosts.remoteMediaId, remoteIds)))
-    : [];
-  const postByRemote = new Map(posts.map((row) => [row.remoteMediaId, row.id]));
-
-  const items: SandboxFeedItem[] = page.map(({ media, username }) => ({
-    id: media.id,
-    accountId: media.accountId,
-    username,
-    mediaType: media.mediaType,
-    caption: media.caption,
-    publishedAt: media.publishedAt,
-    likeCount: media.likeCount,
-    commentsCount: media.commentsCount,
-    // Files deleted from the library since are left out rather than shown broken.
-    media: media.mediaIds.flatMap((id) => {
-      const kind = kindById.get(id);
-      return kind ? [{ id, kind }] : [];
-    }),
-    postId: postByRemote.get(media.id) ?? null,
-  }));
-  return { items, nextCursor: rows.length > opts.limit ? (page.at(-1)?.media.id ?? null) : null };
+  const items: SandboxFeedItem[] = rows.slice(0, opts.limit).map(({ media, username, files, postId }) => {
+    const kindById = new Map(files);
+    return {
+      id: media.id,
+      accountId: media.accountId,
+      username,
+      mediaType: media.mediaType,
+      caption: media.caption,
+      publishedAt: media.publishedAt,
+      likeCount: media.likeCount,
+      commentsCount: media.commentsCount,
+      // In the post's order; files deleted from the library since are left out rather than shown broken.
+      media: media.mediaIds.flatMap((id) => {
+        const kind = kindById.get(id);
+        return kind ? [{ id, kind }] : [];
+      }),
+      postId,
+    };
+  });
+  return {
+    accounts: presentSandboxAccounts(accounts),
+    items,
+    nextCursor: rows.length > opts.limit ? (items.at(-1)?.id ?? null) : null,
+  };
 }
 
 /** Replaces a sandbox account's injected failures (null failNext clears them). Instagram accounts are not found here. */

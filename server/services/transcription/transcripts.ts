@@ -10,7 +10,7 @@ import { TRANSCRIBE_JOB, requestTranscription, transcriptionQuotaError } from ".
 import { lockWorkspaceQuota } from "../billing/usage";
 import { extractiveDigest, llmDigest, type LlmProvider } from "./summary";
 
-const jobColumns = {
+export const jobColumns = {
   id: transcriptionJobs.id,
   mediaId: transcriptionJobs.mediaId,
   status: transcriptionJobs.status,

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { rowId } from "../../../lib/text";
 import { getEpisode } from "../../../services/podcasts/episodes";
+import { configuredTranscriptionProviders } from "../../../services/transcription/provider-config";
 import { workspaceProcedure } from "../../init";
+import { ZGetJobForMediaOutput } from "../transcripts/get-job-for-media";
 import { ZEpisode, ZEpisodeAudio } from "./schemas";
 
 export const ZGetEpisodeInput = z.object({ episodeId: rowId("Unknown episode.") });
@@ -9,16 +11,23 @@ export const ZGetEpisodeOutput = ZEpisode.extend({
   showTitle: z.string(),
   audio: ZEpisodeAudio.nullable(),
   publicUrl: z.string().nullable(),
+  /** The audio's transcription state (as `transcripts.getJobForMedia` gives it), read with the episode; null without audio. */
+  transcription: ZGetJobForMediaOutput.nullable(),
 });
 
 export const getEpisodeProcedure = workspaceProcedure("content.read")
   .input(ZGetEpisodeInput)
   .output(ZGetEpisodeOutput)
-  .query(({ ctx, input }) =>
-    getEpisode({
+  .query(async ({ ctx, input }) => {
+    const episode = await getEpisode({
       db: ctx.db,
       workspaceId: ctx.access.workspaceId,
       episodeId: input.episodeId,
       appUrl: ctx.config.appUrl,
-    }),
-  );
+    });
+    const providersConfigured = configuredTranscriptionProviders(ctx.env).length > 0;
+    return {
+      ...episode,
+      transcription: episode.transcription && { ...episode.transcription, providersConfigured },
+    };
+  });

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { rowId, text } from "../../../lib/text";
 import { isTimeZone } from "../../../lib/time-zones";
-import { getBestTimes } from "../../../services/social/best-time";
-import { requireWorkspaceAccount, ZBestTimes } from "../../../services/social/insights";
+import { getAccountBestTimes, ZBestTimes } from "../../../services/social/insights";
 import { workspaceProcedure } from "../../init";
 
 export const ZGetBestTimesInput = z.object({
-  accountId: rowId("Unknown account."),
+  /** Without one, the account `getAccountAnalytics` shows by default, so a page can ask for both at once. */
+  accountId: rowId("Unknown account.").optional(),
   timezone: text("time zone", { min: 1, max: 64, empty: "Pick a time zone from the list." })
     .refine(isTimeZone, "Pick a time zone from the list.")
     .default("UTC"),
@@ -17,13 +17,12 @@ export const ZGetBestTimesOutput = ZBestTimes;
 export const getBestTimesProcedure = workspaceProcedure("content.read")
   .input(ZGetBestTimesInput)
   .output(ZGetBestTimesOutput)
-  .query(async ({ ctx, input }) => {
-    await requireWorkspaceAccount({ db: ctx.db, workspaceId: ctx.access.workspaceId, accountId: input.accountId });
-    return getBestTimes({
+  .query(({ ctx, input }) =>
+    getAccountBestTimes({
       db: ctx.db,
       workspaceId: ctx.access.workspaceId,
       accountId: input.accountId,
       timezone: input.timezone,
       now: ctx.clock(),
-    });
-  });
+    }),
+  );

@@ -4,7 +4,8 @@ import { listSyncedMedia, MEDIA_SORTS } from "../../../services/social/insights"
 import { workspaceProcedure } from "../../init";
 
 export const ZListMediaInput = z.object({
-  accountId: rowId("Unknown account."),
+  /** Without one, the account `getAccountAnalytics` shows by default, so a page can ask for both at once. */
+  accountId: rowId("Unknown account.").optional(),
   sort: z.enum(MEDIA_SORTS).default("recent"),
   limit: z.number().int().min(1).max(100).default(20),
   offset: z.number().int().min(0).max(10_000).default(0),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { cursor, rowId, text } from "../../../lib/text";
 import { SOCIAL_ACCOUNT_STATUSES } from "../../../../db/schema";
 import { SANDBOX_FAILURES } from "../../../services/social/sandbox";
-import { listSandboxAccounts, listSandboxFeed } from "../../../services/social/sandbox-feed";
+import { listSandboxAccountsAndFeed } from "../../../services/social/sandbox-feed";
 import { workspaceProcedure } from "../../init";
 
 export const ZListFeedInput = z.object({
@@ -48,15 +48,12 @@ export const ZListFeedOutput = z.object({
 export const listFeedProcedure = workspaceProcedure("content.read")
   .input(ZListFeedInput)
   .output(ZListFeedOutput)
-  .query(async ({ ctx, input }) => {
-    const workspaceId = ctx.access.workspaceId;
-    const accounts = await listSandboxAccounts({ db: ctx.db, workspaceId });
-    const feed = await listSandboxFeed({
+  .query(({ ctx, input }) =>
+    listSandboxAccountsAndFeed({
       db: ctx.db,
-      workspaceId,
+      workspaceId: ctx.access.workspaceId,
       accountId: input.accountId,
       cursor: input.cursor,
       limit: input.limit,
-    });
-    return { accounts, ...feed };
-  });
+    }),
+  );

@@ -1,5 +1,5 @@
 /** The part of fontkit 3 (which ships no types) the PDF export uses; pdf-lib's own Font type covers the rest. */
-declare module "fontkit" {
+declare module "fontkit/core" {
   export interface FontkitSubset {
     includeGlyph(glyph: unknown): number;
     encode(): Uint8Array;
@@ -9,4 +9,27 @@ declare module "fontkit" {
     createSubset(): FontkitSubset;
   }
   export function create(buffer: Uint8Array): FontkitFont;
+  export function registerFormat(format: unknown): void;
+  export function registerShaper(shaper: unknown): void;
+}
+declare module "fontkit/formats/TTFFont" {
+  export const TTFFont: unknown;
+}
+declare module "fontkit/formats/WOFFFont" {
+  export const WOFFFont: unknown;
+}
+declare module "fontkit/shapers/ArabicShaper" {
+  export const ArabicShaper: unknown;
+}
+declare module "fontkit/shapers/HangulShaper" {
+  export const HangulShaper: unknown;
+}
+declare module "fontkit/shapers/HebrewShaper" {
+  export const HebrewShaper: unknown;
+}
+declare module "fontkit/shapers/IndicShaper" {
+  export const IndicShaper: unknown;
+}
+declare module "fontkit/shapers/UniversalShaper" {
+  export const UniversalShaper: unknown;
 }

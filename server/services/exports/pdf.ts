@@ -1,5 +1,12 @@
 import bidiFactory from "bidi-js";
-import { create as createFontkitFont, type FontkitFont } from "fontkit";
+import { create as createFontkitFont, registerFormat, registerShaper, type FontkitFont } from "fontkit/core";
+import { TTFFont } from "fontkit/formats/TTFFont";
+import { WOFFFont } from "fontkit/formats/WOFFFont";
+import { ArabicShaper } from "fontkit/shapers/ArabicShaper";
+import { HangulShaper } from "fontkit/shapers/HangulShaper";
+import { HebrewShaper } from "fontkit/shapers/HebrewShaper";
+import { IndicShaper } from "fontkit/shapers/IndicShaper";
+import { UniversalShaper } from "fontkit/shapers/UniversalShaper";
 import {
   PDFDocument,
   PDFHexString,
@@ -54,6 +61,12 @@ const fontkitForPdfLib: Fontkit = {
     }) as unknown as ReturnType<Fontkit["create"]>;
   },
 };
+
+// fontkit's core with the WOFF/TTF formats the manifest uses and the shapers of the scripts we set: its WOFF2
+// reader would add brotli's 52 KiB (gzipped) dictionary to the Worker for files we never load.
+registerFormat(TTFFont);
+registerFormat(WOFFFont);
+for (const shaper of [UniversalShaper, ArabicShaper, IndicShaper, HangulShaper, HebrewShaper]) registerShaper(shaper);
 
 type Bidi = ReturnType<typeof bidiFactory>;
 let bidiInstance: Bidi | undefined;

@@ -1,4 +1,4 @@
-/** The part of fontkit 3 (which ships no types) the PDF export uses; pdf-lib's own Font type covers the rest. */
+/** The part of fontkit 3 (which ships no types) the PDF export uses (pdf-writer.ts narrows the font further). */
 declare module "fontkit/core" {
   export interface FontkitSubset {
     includeGlyph(glyph: unknown): number;

@@ -7,22 +7,12 @@ import { HangulShaper } from "fontkit/shapers/HangulShaper";
 import { HebrewShaper } from "fontkit/shapers/HebrewShaper";
 import { IndicShaper } from "fontkit/shapers/IndicShaper";
 import { UniversalShaper } from "fontkit/shapers/UniversalShaper";
-import {
-  PDFDocument,
-  PDFHexString,
-  PDFName,
-  PDFOperator,
-  PDFOperatorNames,
-  grayscale,
-  type PDFFont,
-  type PDFPage,
-} from "pdf-lib";
-import type { Fontkit } from "pdf-lib/cjs/types/fontkit";
+import { PdfFont, PdfWriter, pdfTextString } from "./pdf-writer";
 import type { FontManifest, FontSource, FontWeight, ManifestFont } from "./fonts";
 import { clockTime, oneLine, type ExportTranscript } from "./types";
 
 /**
- * Transcripts as PDF with pdf-lib: Noto fonts embedded as subsets, chosen per character from the font
+ * Transcripts as PDF (pdf-writer.ts): Noto fonts embedded as subsets, chosen per character from the font
  * manifest; fontkit shapes each run (Arabic joining, Devanagari conjuncts and reordering) and bidi-js orders
  * right-to-left text (Unicode Bidirectional Algorithm). RTL paragraphs are right-aligned. A4, "Page n of N".
  */
@@ -33,34 +23,6 @@ const MARGIN_X = 56;
 const MARGIN_TOP = 64;
 const MARGIN_BOTTOM = 72;
 const TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X;
-
-/**
- * pdf-lib was written against fontkit 1, whose subsets stream their bytes; fontkit 3 (maintained, and the one
- * whose Indic shaper runs without a regenerator polyfill) returns them at once. This adapts the one call.
- */
-const fontkitForPdfLib: Fontkit = {
-  create(bytes) {
-    const font = createFontkitFont(bytes);
-    const createSubset = font.createSubset.bind(font);
-    return Object.assign(font, {
-      createSubset: () => {
-        const subset = createSubset();
-        return Object.assign(subset, {
-          encodeStream: () => {
-            const stream = {
-              on: (event: string, listener: (bytes?: Uint8Array) => void) => {
-                if (event === "data") listener(subset.encode());
-                else if (event === "end") listener();
-                return stream;
-              },
-            };
-            return stream;
-          },
-        });
-      },
-    }) as unknown as ReturnType<Fontkit["create"]>;
-  },
-};
 
 // fontkit's core with the WOFF/TTF formats the manifest uses and the shapers of the scripts we set: its WOFF2
 // reader would add brotli's 52 KiB (gzipped) dictionary to the Worker for files we never load.
@@ -94,11 +56,10 @@ class DocumentFonts {
   private readonly fallback: ManifestFont;
   private readonly parsed = new Map<string, Promise<FontkitFont>>();
   private readonly ready = new Map<string, FontkitFont>();
-  private readonly embeddedFonts = new Map<string, PDFFont>();
+  private readonly embeddedFonts = new Map<string, PdfFont>();
   private readonly chosen = new Map<string, ManifestFont>();
 
   constructor(
-    private readonly doc: PDFDocument,
     private readonly source: FontSource,
     manifest: FontManifest,
     preferJapanese: boolean,
@@ -173,7 +134,12 @@ class DocumentFonts {
   /** Embeds (as subsets, written when the document is saved) every font `prepare` chose. */
   async embedChosen() {
     for (const font of new Set([...this.chosen.values(), this.fallback, this.withWeight(this.fallback, 700)]))
-      this.embeddedFonts.set(font.file, await this.doc.embedFont(await this.source.load(font.file), { subset: true }));
+      this.embeddedFonts.set(font.file, new PdfFont(await this.parse(font), this.embeddedFonts.size + 1));
+  }
+
+  /** The fonts some text was drawn with (only those go into the file). */
+  used() {
+    return [...this.embeddedFonts.values()].filter((font) => font.isUsed());
   }
 
   embedded(font: ManifestFont) {
@@ -205,7 +171,7 @@ interface Run {
   text: string;
   /** The run's characters as they appear from left to right (right-to-left text reversed). */
   visual: string;
-  font: PDFFont;
+  font: PdfFont;
   width: number;
 }
 
@@ -238,7 +204,7 @@ class Typesetter {
     const key = `${font.file}\u0000${text}`;
     let width = this.widths.get(key);
     if (width === undefined) {
-      width = this.fonts.embedded(font).widthOfTextAtSize(text, 1);
+      width = this.fonts.embedded(font).widthOf(text);
       this.widths.set(key, width);
     }
     return width;
@@ -380,28 +346,25 @@ function paginate(lines: Line[]) {
   return pages;
 }
 
-function drawLine(page: PDFPage, typesetter: Typesetter, line: Line, y: number, right = false) {
+/** The content-stream operators that draw one line. */
+function drawLine(typesetter: Typesetter, line: Line, y: number, right = false) {
   const runs = typesetter.visualRuns(line);
   const width = runs.reduce((sum, run) => sum + run.width, 0);
   let x = line.paragraph.rtl || right ? PAGE_WIDTH - MARGIN_X - width : MARGIN_X;
-  const color = grayscale(line.paragraph.gray);
+  const ops = [`${line.paragraph.gray} g`];
   // Shaped Arabic shares glyphs between letters (a dotless form plus dots) and Devanagari draws some vowels
   // before their consonant, so a glyph-to-text map cannot give the words back: the line carries its text, in
   // visual order like the glyphs it replaces (extractors apply the bidi algorithm to what they read).
   const actualText = COMPLEX_SCRIPT.test(line.paragraph.text.slice(line.start, line.end));
-  if (actualText)
-    page.pushOperators(
-      PDFOperator.of(PDFOperatorNames.BeginMarkedContentSequence, [
-        PDFName.of("Span"),
-        // pdf-lib's operator arguments have no dictionary type; the property list is written as it is.
-        `<< /ActualText ${PDFHexString.fromText(runs.map((run) => run.visual).join("")).toString()} >>`,
-      ]),
-    );
+  if (actualText) ops.push(`/Span << /ActualText ${pdfTextString(runs.map((run) => run.visual).join(""))} >> BDC`);
   for (const run of runs) {
-    page.drawText(run.text, { x, y, size: line.paragraph.size, font: run.font, color });
+    ops.push(
+      `BT /${run.font.resourceName} ${line.paragraph.size} Tf ${x.toFixed(2)} ${y.toFixed(2)} Td ${run.font.encode(run.text)} Tj ET`,
+    );
     x += run.width;
   }
-  if (actualText) page.pushOperators(PDFOperator.of(PDFOperatorNames.EndMarkedContent));
+  if (actualText) ops.push("EMC");
+  return ops.join("\n");
 }
 
 export interface PdfOptions {
@@ -409,16 +372,10 @@ export interface PdfOptions {
 }
 
 export async function renderPdf(transcript: ExportTranscript, options: PdfOptions): Promise<Uint8Array<ArrayBuffer>> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkitForPdfLib);
-  doc.setTitle(transcript.title);
-  doc.setProducer("Greenroom");
-  if (transcript.language) doc.setLanguage(transcript.language);
-
   const allText = [transcript.title, transcript.summary ?? "", ...transcript.segments.map((s) => s.text)].join(" ");
   const preferJapanese =
     /^ja\b/i.test(transcript.language ?? "") || /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(allText);
-  const fonts = new DocumentFonts(doc, options.fonts, await options.fonts.manifest(), preferJapanese);
+  const fonts = new DocumentFonts(options.fonts, await options.fonts.manifest(), preferJapanese);
   const typesetter = new Typesetter(fonts);
 
   const blocks: { paragraph: Paragraph; before: number; keepWithNext: boolean }[] = [];
@@ -456,19 +413,41 @@ export async function renderPdf(transcript: ExportTranscript, options: PdfOption
   const pages = paginate(lines);
   const footerTitle = typesetter.paragraph(oneLine(transcript.title), 9, 400, 0.35);
   const [footerStart, footerEnd] = typesetter.wrap(footerTitle, TEXT_WIDTH * 0.7)[0];
-  for (const [i, placed] of pages.entries()) {
-    const page = doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
-    for (const { line, y } of placed) drawLine(page, typesetter, line, y);
+  const contents = pages.map((placed, i) => {
+    const ops = placed.map(({ line, y }) => drawLine(typesetter, line, y));
     const footerLine = { paragraph: footerTitle, start: footerStart, end: footerEnd, before: 0, keepWithNext: false };
-    drawLine(page, typesetter, { ...footerLine, paragraph: { ...footerTitle, rtl: false } }, 40);
+    ops.push(drawLine(typesetter, { ...footerLine, paragraph: { ...footerTitle, rtl: false } }, 40));
     const number = typesetter.paragraph(`Page ${i + 1} of ${pages.length}`, 9, 400, 0.35, "ltr");
-    drawLine(
-      page,
-      typesetter,
-      { paragraph: number, start: 0, end: number.text.length, before: 0, keepWithNext: false },
-      40,
-      true,
+    ops.push(
+      drawLine(
+        typesetter,
+        { paragraph: number, start: 0, end: number.text.length, before: 0, keepWithNext: false },
+        40,
+        true,
+      ),
     );
-  }
-  return (await doc.save()) as Uint8Array<ArrayBuffer>;
+    return ops.join("\n");
+  });
+
+  const writer = new PdfWriter();
+  const catalogId = writer.reserve();
+  const pagesId = writer.reserve();
+  const used = fonts.used();
+  const fontIds = used.map(() => writer.reserve());
+  const fontResources = used.map((font, i) => `/${font.resourceName} ${fontIds[i]} 0 R`).join(" ");
+  const pageIds = contents.map((content) => {
+    const contentId = writer.stream(new TextEncoder().encode(content));
+    return writer.add(
+      `<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] /Resources << /Font << ${fontResources} >> >> /Contents ${contentId} 0 R >>`,
+    );
+  });
+  used.forEach((font, i) => font.write(writer, fontIds[i]));
+  writer.set(
+    pagesId,
+    `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(" ")}] /Count ${pageIds.length} >>`,
+  );
+  const language = transcript.language ? ` /Lang ${pdfTextString(transcript.language)}` : "";
+  writer.set(catalogId, `<< /Type /Catalog /Pages ${pagesId} 0 R${language} >>`);
+  const infoId = writer.add(`<< /Title ${pdfTextString(transcript.title)} /Producer (Greenroom) >>`);
+  return writer.save(catalogId, infoId);
 }

@@ -1,6 +1,7 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { relative, resolve, sep } from "node:path";
 import { defineConfig } from "vite";
+import { exportFontsPlugin } from "./scripts/export-fonts";
 
 declare module "@remix-run/cloudflare" {
   interface Future {
@@ -22,6 +23,8 @@ export default defineConfig(({ isSsrBuild }) => ({
         v3_lazyRouteDiscovery: true,
       },
     }),
+    // The PDF export's fonts, copied into build/client as static assets (never into the Worker bundle).
+    exportFontsPlugin(),
   ],
   ssr: {
     target: "webworker",

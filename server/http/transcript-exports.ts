@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { AppError } from "../lib/errors";
 import { isExportFormat } from "../services/exports/catalog";
 import { EXPORT_FORMATS, exportFilename } from "../services/exports/formats";
+import { assetFontSource } from "../services/exports/fonts";
 import { loadTranscriptForExport } from "../services/exports/load";
 import type { TrpcContext } from "../trpc/context";
 import { notFoundResponse } from "./r2-range";
@@ -24,7 +25,8 @@ transcriptExportRoutes.get("/api/transcripts/:transcriptId/:file", async (c, nex
   if (!auth) return c.text("Log in to download this transcript.", 401, { "cache-control": "no-store" });
   try {
     const transcript = await loadTranscriptForExport({ db: c.var.trpc.db, transcriptId, userId: auth.user.id });
-    const bytes = EXPORT_FORMATS[format].render(transcript);
+    if (!c.env.ASSETS) throw new Error("The ASSETS binding (static assets) is missing; PDF fonts are served from it.");
+    const bytes = await EXPORT_FORMATS[format].render(transcript, { fonts: assetFontSource(c.env.ASSETS) });
     return new Response(bytes, {
       headers: {
         "content-type": EXPORT_FORMATS[format].contentType,

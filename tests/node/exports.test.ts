@@ -5,7 +5,8 @@ import { z } from "zod";
 import { EXPORT_FORMATS, exportFilename } from "../../server/services/exports/formats";
 import { crc32 } from "../../server/services/exports/zip";
 import type { ExportTranscript } from "../../server/services/exports/types";
-import { docxText, pdfPages } from "../support/documents";
+import { nodeFontSource } from "../../scripts/export-fonts";
+import { docxText, pdfPages, pdfToText } from "../support/documents";
 
 const transcript: ExportTranscript = {
   id: "6f1c8a43-4a55-4a57-9d3b-7c9e2e0f1a11",
@@ -115,16 +116,19 @@ describe("DOCX export", () => {
   });
 });
 
+const fonts = nodeFontSource();
+const renderPdf = (t: ExportTranscript) => EXPORT_FORMATS.pdf.render(t, { fonts });
+
 describe("PDF export", () => {
-  it("opens in PDF.js with the text, WinAnsi characters kept and others transliterated", async () => {
-    const bytes = EXPORT_FORMATS.pdf.render({
+  it("opens in PDF.js with the text, every character kept", async () => {
+    const bytes = await renderPdf({
       ...transcript,
       segments: [
         ...transcript.segments,
         { startMs: 70_000, endMs: 71_000, speaker: "Łukasz", text: "Zażółć gęślą jaźń — 東京" },
       ],
     });
-    expect(text(bytes.slice(0, 8))).toBe("%PDF-1.4");
+    expect(text(bytes.slice(0, 8))).toBe("%PDF-1.7");
     const { pages, title } = await pdfPages(bytes);
     expect(title).toBe(transcript.title);
     expect(pages).toHaveLength(1);
@@ -133,9 +137,9 @@ describe("PDF export", () => {
     expect(page).toContain("Hello & welcome to <the> show.");
     expect(page).toContain(`She said "quotes" and 'single' ones.`);
     expect(page).toMatch(/01:02:03\s+·\s+Ana/);
-    // Outside Windows-1252: letters lose their accents (ż -> z, ł -> l), other characters become "?".
-    expect(page).toContain("Zazólc gesla jazn — ??");
-    expect(page).toMatch(/00:01:10\s+·\s+Lukasz/);
+    // Polish letters come from Noto Sans' latin-ext subset and the Han characters from Noto Sans SC.
+    expect(page).toContain("Zażółć gęślą jaźń — 東京");
+    expect(page).toMatch(/00:01:10\s+·\s+Łukasz/);
   });
 
   it("pages a long transcript and numbers the pages", async () => {
@@ -145,11 +149,63 @@ describe("PDF export", () => {
       speaker: i % 2 ? "Host" : "Guest",
       text: `Segment number ${i} says something long enough to wrap across the width of the page at least once, so that the layout is exercised.`,
     }));
-    const { pages } = await pdfPages(EXPORT_FORMATS.pdf.render({ ...transcript, segments }));
+    const { pages } = await pdfPages(await renderPdf({ ...transcript, segments }));
     expect(pages.length).toBeGreaterThan(5);
     pages.forEach((page, i) => expect(page).toContain(`Page ${i + 1} of ${pages.length}`));
     const all = pages.join("\n");
     for (const i of [0, 120, 239]) expect(all).toContain(`Segment number ${i} says`);
+  });
+
+  const scripts = {
+    polish: "Zażółć gęślą jaźń",
+    greek: "Καλημέρα κόσμε, ευχαριστώ",
+    cyrillic: "Съешь же ещё этих мягких французских булок",
+    arabic: "مرحبا بكم في البرنامج",
+    hebrew: "שלום וברוכים הבאים לתוכנית",
+    hindi: "नमस्ते, हिन्दी में स्वागत है",
+    chinese: "欢迎收听我们的节目",
+    japanese: "こんにちは、番組へようこそ",
+  };
+  const multiScript: ExportTranscript = {
+    ...transcript,
+    title: "Every script",
+    summary: null,
+    segments: Object.entries(scripts).map(([speaker, text], i) => ({
+      startMs: i * 1000,
+      endMs: i * 1000 + 900,
+      speaker,
+      text,
+    })),
+  };
+
+  it("keeps every script: poppler's pdftotext reads each sentence back in reading order", async () => {
+    const extracted = pdfToText(await renderPdf(multiScript))
+      // pdftotext marks right-to-left lines with embedding controls; the words between them are what we check.
+      .replace(/[\u202a-\u202e]/g, "");
+    for (const [name, sentence] of Object.entries(scripts)) expect(extracted, name).toContain(sentence);
+  });
+
+  it("keeps every script: PDF.js reads the left-to-right scripts and Hebrew", async () => {
+    const [page] = (await pdfPages(await renderPdf(multiScript))).pages;
+    for (const name of ["polish", "greek", "cyrillic", "chinese", "japanese", "hebrew"] as const)
+      expect(page, name).toContain(scripts[name]);
+    // PDF.js ignores ActualText and maps each glyph back through the font's ToUnicode table alone. Shaped Arabic
+    // shares glyphs between letters (ب and ن medial forms differ only by a dot glyph) and Devanagari draws
+    // ि before its consonant, so PDF.js gives "البربامج" and "िहन्दी": those two are checked with pdftotext above.
+  });
+
+  it("right-aligns right-to-left paragraphs and draws their words from right to left", async () => {
+    const layout = pdfToText(await renderPdf(multiScript), ["-bbox-layout"]);
+    const words = [...layout.matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<\/word>/g)].map(
+      ([, xMin, xMax, word]) => ({ xMin: Number(xMin), xMax: Number(xMax), word }),
+    );
+    // poppler reports each word's glyphs in drawing (visual) order: reversed, for Hebrew.
+    const visual = (word: string) => [...word].reverse().join("");
+    const hebrew = scripts.hebrew.split(" ").map((word) => words.find((w) => w.word === visual(word))!);
+    expect(hebrew.every(Boolean)).toBe(true);
+    // The first word in reading order is the rightmost, ending at the right margin (595 - 56 = 539 pt).
+    expect(hebrew[0].xMax).toBeGreaterThan(530);
+    for (let i = 1; i < hebrew.length; i++) expect(hebrew[i].xMax).toBeLessThan(hebrew[i - 1].xMin);
   });
 });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import mammoth from "mammoth";
 
 /** The text of every page of a PDF, as Mozilla's PDF.js reads it (one string per page). */
@@ -14,7 +15,9 @@ export async function pdfPages(bytes: Uint8Array) {
   for (let number = 1; number <= document.numPages; number++) {
     const page = await document.getPage(number);
     const content = await page.getTextContent();
-    pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join("\n"));
+    // Items end with hasEOL where PDF.js sees a line end; items on one line (a change of font subset within a
+    // word, say) are read together, as a PDF viewer's text selection reads them.
+    pages.push(content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : "")).join(""));
   }
   const metadata = await document.getMetadata();
   await document.destroy();
@@ -25,4 +28,9 @@ export async function pdfPages(bytes: Uint8Array) {
 export async function docxText(bytes: Uint8Array) {
   const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes) });
   return result.value;
+}
+
+/** The text of a PDF as poppler's pdftotext reads it (Debian poppler-utils; .ci/run installs it). */
+export function pdfToText(bytes: Uint8Array, args: string[] = []) {
+  return execFileSync("pdftotext", [...args, "-enc", "UTF-8", "-", "-"], { input: bytes, encoding: "utf8" });
 }

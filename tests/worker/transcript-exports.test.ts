@@ -42,7 +42,15 @@ describe("transcript exports over HTTP", () => {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         (b) => expect(new TextDecoder().decode(b.slice(0, 2))).toBe("PK"),
       ],
-      pdf: ["application/pdf", (b) => expect(new TextDecoder().decode(b.slice(0, 8))).toBe("%PDF-1.4")],
+      // pdf-lib writes PDF 1.7; the fonts come from the static assets (build/client/fonts/export).
+      pdf: [
+        "application/pdf",
+        (b) => {
+          expect(new TextDecoder().decode(b.slice(0, 8))).toBe("%PDF-1.7");
+          // Standard fonts would make a ~1 KB file; an embedded Noto subset is several KB.
+          expect(b.length).toBeGreaterThan(4000);
+        },
+      ],
     };
     for (const [format, [contentType, check]] of Object.entries(expected)) {
       const response = await send(`/api/transcripts/${transcript.id}/export.${format}`, {

@@ -41,6 +41,7 @@ export default defineConfig({
     alias: [
       { find: "virtual:greenroom/remix-build", replacement: resolve(repoRoot, "build/server/index.js") },
       { find: /^react-dom$/, replacement: resolve(repoRoot, "workers/react-dom-on-the-server.ts") },
+      { find: /^brotli\/decompress\.js$/, replacement: resolve(repoRoot, "workers/fontkit-without-brotli.ts") },
     ],
   },
   test: {

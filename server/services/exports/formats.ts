@@ -1,7 +1,7 @@
 import { EXPORT_FORMAT_INFO, type ExportFormat } from "./catalog";
 import { renderDocx } from "./docx";
 import { renderJson } from "./json";
-import { renderPdf } from "./pdf";
+import type { FontSource } from "./fonts";
 import { renderSrt } from "./srt";
 import { renderTxt } from "./txt";
 import type { ExportTranscript } from "./types";
@@ -13,8 +13,24 @@ export const EXPORT_FORMATS = {
   vtt: { ...EXPORT_FORMAT_INFO.vtt, render: renderVtt },
   json: { ...EXPORT_FORMAT_INFO.json, render: renderJson },
   docx: { ...EXPORT_FORMAT_INFO.docx, render: renderDocx },
-  pdf: { ...EXPORT_FORMAT_INFO.pdf, render: renderPdf },
-} satisfies Record<ExportFormat, { contentType: string; render: (t: ExportTranscript) => Uint8Array<ArrayBuffer> }>;
+  // pdf-lib, fontkit and bidi-js are evaluated only when someone downloads a PDF, not at Worker start-up.
+  pdf: {
+    ...EXPORT_FORMAT_INFO.pdf,
+    render: async (transcript: ExportTranscript, options: RenderOptions) =>
+      (await import("./pdf")).renderPdf(transcript, options),
+  },
+} satisfies Record<
+  ExportFormat,
+  {
+    contentType: string;
+    render: (t: ExportTranscript, options: RenderOptions) => Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>;
+  }
+>;
+
+/** What a renderer may need besides the transcript: the PDF's fonts. */
+export interface RenderOptions {
+  fonts: FontSource;
+}
 
 /** "My episode — Zoë.pdf" -> "my-episode-zoe.pdf": ASCII letters, digits and dashes, never empty. */
 export function exportFilename(title: string, format: ExportFormat) {

@@ -1,11 +1,20 @@
+import bidiFactory from "bidi-js";
+import { create as createFontkitFont, registerFormat, registerShaper, type FontkitFont } from "fontkit/core";
+import { TTFFont } from "fontkit/formats/TTFFont";
+import { WOFFFont } from "fontkit/formats/WOFFFont";
+import { ArabicShaper } from "fontkit/shapers/ArabicShaper";
+import { HangulShaper } from "fontkit/shapers/HangulShaper";
+import { HebrewShaper } from "fontkit/shapers/HebrewShaper";
+import { IndicShaper } from "fontkit/shapers/IndicShaper";
+import { UniversalShaper } from "fontkit/shapers/UniversalShaper";
+import { PdfFont, PdfWriter, pdfTextString } from "./pdf-writer";
+import type { FontManifest, FontSource, FontWeight, ManifestFont } from "./fonts";
 import { clockTime, oneLine, type ExportTranscript } from "./types";
-import { ownValue } from "../../lib/records";
 
 /**
- * A PDF 1.4 writer for transcripts: the standard Helvetica fonts (no embedding), WinAnsi text, line wrapping
- * from the fonts' metrics, A4 pages with "Page n of N". Characters outside WinAnsi (Windows-1252) are
- * transliterated where Unicode decomposition allows (ő -> o) and become "?" otherwise; the document title in
- * the metadata keeps the full Unicode text.
+ * Transcripts as PDF (pdf-writer.ts): Noto fonts embedded as subsets, chosen per character from the font
+ * manifest; fontkit shapes each run (Arabic joining, Devanagari conjuncts and reordering) and bidi-js orders
+ * right-to-left text (Unicode Bidirectional Algorithm). RTL paragraphs are right-aligned. A4, "Page n of N".
  */
 
 const PAGE_WIDTH = 595;
@@ -15,147 +24,305 @@ const MARGIN_TOP = 64;
 const MARGIN_BOTTOM = 72;
 const TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X;
 
-/** Unicode code points of Windows-1252 bytes 0x80-0x9F (0 where the byte is unassigned). */
-const CP1252_HIGH = [
-  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0, 0,
-  0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
-];
-const TO_WINANSI = new Map<number, number>(
-  CP1252_HIGH.flatMap((codePoint, i) => (codePoint ? [[codePoint, 0x80 + i] as [number, number]] : [])),
+// fontkit's core with the WOFF/TTF formats the manifest uses and the shapers of the scripts we set: its WOFF2
+// reader would add brotli's 52 KiB (gzipped) dictionary to the Worker for files we never load.
+registerFormat(TTFFont);
+registerFormat(WOFFFont);
+for (const shaper of [UniversalShaper, ArabicShaper, IndicShaper, HangulShaper, HebrewShaper]) registerShaper(shaper);
+
+type Bidi = ReturnType<typeof bidiFactory>;
+let bidiInstance: Bidi | undefined;
+/** bidi-js builds its Unicode tables when first asked, not at module load. */
+const bidi = () => (bidiInstance ??= bidiFactory());
+
+/** Scripts fontkit lays out right to left itself (it reverses the glyphs of a run it detects as RTL). */
+const RTL_SCRIPT = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+/** Scripts whose glyphs cannot be mapped back to the text one by one: their lines get an ActualText span. */
+const COMPLEX_SCRIPT =
+  /[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}]/u;
+/** One CJK character per break unit (with the punctuation that must not start a line). */
+const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u3000-\\u303f\\uff00-\\uffef";
+const BREAK_UNITS = new RegExp(
+  `\\s+|[${CJK}][\\u3001\\u3002\\uff0c\\uff0e\\uff01\\uff1f\\u300d\\u300f\\uff09\\u3015\\u3009\\u300b\\u3011\\u30fc\\u2026\\p{M}]*|[^\\s${CJK}]+`,
+  "gu",
 );
 
-/** Helvetica advance widths (1/1000 em) from its AFM, indexed by WinAnsi byte. */
-const WIDTHS = (() => {
-  const widths = new Array<number>(256).fill(556);
-  const ascii =
-    "278 278 355 556 556 889 667 191 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 556 556 556 278 278 584 584 584 556 1015 667 667 722 722 667 611 778 722 278 500 667 556 833 722 778 667 778 722 667 611 722 667 944 667 667 611 278 278 278 469 556 333 556 556 500 556 556 278 556 556 222 222 500 222 833 556 556 556 556 333 500 278 556 500 722 500 500 500 334 260 334 584";
-  ascii.split(" ").forEach((w, i) => (widths[32 + i] = Number(w)));
-  const high =
-    "556 556 222 556 333 1000 556 556 333 1000 667 333 1000 556 611 556 556 222 222 333 333 350 556 1000 333 1000 500 333 944 556 500 667 278 333 556 556 556 556 260 556 333 737 370 556 584 333 737 333 400 584 333 333 333 556 537 278 333 333 365 556 834 834 834 611 667 667 667 667 667 667 1000 722 667 667 667 667 278 278 278 278 722 722 778 778 778 778 778 584 778 722 722 722 722 667 667 611 556 556 556 556 556 556 889 500 556 556 556 556 278 278 278 278 556 556 556 556 556 556 556 584 611 556 556 556 556 500 556 500";
-  high.split(" ").forEach((w, i) => (widths[128 + i] = Number(w)));
-  return widths;
-})();
+/** The fonts of one document: the manifest's candidates per character, loaded and embedded when used. */
+class DocumentFonts {
+  /** Code point -> the regular-weight files whose ranges include it, in order of preference. */
+  private readonly index = new Map<number, ManifestFont[]>();
+  /** Regular-weight file -> the same subset in bold. */
+  private readonly bold = new Map<string, ManifestFont>();
+  private readonly fallback: ManifestFont;
+  private readonly parsed = new Map<string, Promise<FontkitFont>>();
+  private readonly ready = new Map<string, FontkitFont>();
+  private readonly embeddedFonts = new Map<string, PdfFont>();
+  private readonly chosen = new Map<string, ManifestFont>();
 
-/** Latin letters that Unicode does not decompose into a base letter and an accent. */
-const UNDECOMPOSABLE: Record<string, string> = {
-  ł: "l",
-  Ł: "L",
-  đ: "d",
-  Đ: "D",
-  ħ: "h",
-  Ħ: "H",
-  ı: "i",
-  ŧ: "t",
-  Ŧ: "T",
-  ŀ: "l",
-  Ŀ: "L",
-};
+  constructor(
+    private readonly source: FontSource,
+    manifest: FontManifest,
+    preferJapanese: boolean,
+  ) {
+    const families = [...new Set(manifest.fonts.map((font) => font.family))];
+    if (preferJapanese) families.splice(families.indexOf("noto-sans-jp"), 1);
+    if (preferJapanese) families.splice(families.indexOf("noto-sans-sc"), 0, "noto-sans-jp");
+    const regular = manifest.fonts.filter((font) => font.weight === 400);
+    for (const family of families)
+      for (const font of regular.filter((candidate) => candidate.family === family))
+        for (const [low, high] of font.ranges)
+          for (let codePoint = low; codePoint <= high; codePoint++) {
+            const list = this.index.get(codePoint);
+            if (!list) this.index.set(codePoint, [font]);
+            else if (!list.includes(font)) list.push(font);
+          }
+    for (const font of manifest.fonts)
+      if (font.weight === 700) this.bold.set(font.file.replace(/-700-normal/, "-400-normal"), font);
+    this.fallback = regular[0];
+  }
 
-/** Text as WinAnsi bytes: Latin-1 and the Windows-1252 extras as they are, other letters without accents, else "?". */
-export function toWinAnsi(text: string): number[] {
-  const bytes: number[] = [];
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff)) bytes.push(code);
-    else if (TO_WINANSI.has(code)) bytes.push(TO_WINANSI.get(code)!);
-    else if (/\s/.test(char)) bytes.push(0x20);
-    else {
-      const base = ownValue(UNDECOMPOSABLE, char) ?? char.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-      const fallback = base.codePointAt(0);
-      bytes.push(
-        base.length === 1 && fallback !== undefined && fallback >= 0x20 && fallback <= 0xff && fallback !== 0x7f
-          ? fallback
-          : 0x3f,
+  private withWeight(font: ManifestFont, weight: FontWeight) {
+    return weight === 700 ? (this.bold.get(font.file) ?? font) : font;
+  }
+
+  private candidatesFor(codePoint: number, weight: FontWeight) {
+    return (this.index.get(codePoint) ?? []).map((font) => this.withWeight(font, weight));
+  }
+
+  private parse(font: ManifestFont) {
+    let parsed = this.parsed.get(font.file);
+    if (!parsed) {
+      parsed = this.source.load(font.file).then((bytes) => {
+        const fontkitFont = createFontkitFont(bytes);
+        this.ready.set(font.file, fontkitFont);
+        return fontkitFont;
+      });
+      this.parsed.set(font.file, parsed);
+    }
+    return parsed;
+  }
+
+  /**
+   * Picks, for every character the document uses, the first candidate font that really has a glyph for it
+   * (a subset's CSS range can be wider than its glyphs), loading candidates in parallel rounds.
+   */
+  async prepare(uses: Map<FontWeight, Set<number>>) {
+    let pending = [...uses].flatMap(([weight, codePoints]) =>
+      [...codePoints].map((codePoint) => ({ codePoint, weight, tried: 0 })),
+    );
+    while (pending.length) {
+      const next: typeof pending = [];
+      await Promise.all(
+        pending.map(async (use) => {
+          const candidate = this.candidatesFor(use.codePoint, use.weight)[use.tried];
+          if (!candidate) return;
+          if ((await this.parse(candidate)).hasGlyphForCodePoint(use.codePoint))
+            this.chosen.set(`${use.weight}:${use.codePoint}`, candidate);
+          else next.push({ ...use, tried: use.tried + 1 });
+        }),
       );
+      pending = next;
     }
   }
-  return bytes;
-}
 
-const widthOf = (bytes: number[], size: number, bold: boolean) =>
-  (bytes.reduce((sum, b) => sum + WIDTHS[b], 0) * size * (bold ? 1.08 : 1)) / 1000;
-
-/** Greedy word wrap to `width` points; a word longer than a line is cut. */
-function wrap(text: string, size: number, bold: boolean, width = TEXT_WIDTH): number[][] {
-  const lines: number[][] = [];
-  let line: number[] = [];
-  for (const word of toWinAnsi(text).reduce<number[][]>(
-    (words, b) => (b === 0x20 ? words.push([]) : words[words.length - 1].push(b), words),
-    [[]],
-  )) {
-    if (word.length === 0) continue;
-    const candidate = line.length ? [...line, 0x20, ...word] : word;
-    if (widthOf(candidate, size, bold) <= width) {
-      line = candidate;
-      continue;
-    }
-    if (line.length) lines.push(line);
-    line = [];
-    for (const b of word) {
-      if (line.length && widthOf([...line, b], size, bold) > width) {
-        lines.push(line);
-        line = [];
-      }
-      line.push(b);
-    }
+  /** The font for a character (the fallback's empty box if no font has it), keeping `current` if it can. */
+  fontFor(codePoint: number, weight: FontWeight, current: ManifestFont | undefined) {
+    if (current && this.ready.get(current.file)?.hasGlyphForCodePoint(codePoint)) return current;
+    return this.chosen.get(`${weight}:${codePoint}`) ?? this.withWeight(this.fallback, weight);
   }
-  if (line.length || lines.length === 0) lines.push(line);
-  return lines;
-}
 
-/** A PDF literal string, ASCII only: ( ) \ escaped, everything outside printable ASCII as octal. */
-function pdfString(bytes: number[]) {
-  let out = "(";
-  for (const b of bytes) {
-    if (b === 0x28 || b === 0x29 || b === 0x5c) out += `\\${String.fromCharCode(b)}`;
-    else if (b >= 0x20 && b <= 0x7e) out += String.fromCharCode(b);
-    else out += `\\${b.toString(8).padStart(3, "0")}`;
+  /** Embeds (as subsets, written when the document is saved) every font `prepare` chose. */
+  async embedChosen() {
+    for (const font of new Set([...this.chosen.values(), this.fallback, this.withWeight(this.fallback, 700)]))
+      this.embeddedFonts.set(font.file, new PdfFont(await this.parse(font), this.embeddedFonts.size + 1));
   }
-  return `${out})`;
+
+  /** The fonts some text was drawn with (only those go into the file). */
+  used() {
+    return [...this.embeddedFonts.values()].filter((font) => font.isUsed());
+  }
+
+  embedded(font: ManifestFont) {
+    return this.embeddedFonts.get(font.file)!;
+  }
 }
 
-/** A text string for the document information dictionary: UTF-16BE with a byte order mark, as hex. */
-function pdfTextString(text: string) {
-  let hex = "FEFF";
-  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, "0").toUpperCase();
-  return `<${hex}>`;
+interface Paragraph {
+  text: string;
+  levels: ReturnType<Bidi["getEmbeddingLevels"]>;
+  rtl: boolean;
+  size: number;
+  weight: FontWeight;
+  gray: number;
 }
 
 interface Line {
-  bytes: number[];
-  font: "F1" | "F2";
-  size: number;
-  gray: number;
+  paragraph: Paragraph;
+  start: number;
+  /** Exclusive. */
+  end: number;
   /** Space above the line, in points. */
   before: number;
   /** A heading or speaker label: never the last line of a page. */
   keepWithNext: boolean;
 }
 
-function layout(transcript: ExportTranscript): Line[] {
-  const lines: Line[] = [];
-  const add = (text: string, font: Line["font"], size: number, gray: number, before: number, keepWithNext = false) =>
-    wrap(text, size, font === "F2").forEach((bytes, i) =>
-      lines.push({ bytes, font, size, gray, before: i === 0 ? before : 0, keepWithNext }),
-    );
-  add(transcript.title, "F2", 18, 0, 0);
-  if (transcript.summary) {
-    add("Summary", "F2", 13, 0, 12, true);
-    add(oneLine(transcript.summary), "F1", 11, 0, 4);
+interface Run {
+  text: string;
+  /** The run's characters as they appear from left to right (right-to-left text reversed). */
+  visual: string;
+  font: PdfFont;
+  width: number;
+}
+
+class Typesetter {
+  constructor(private readonly fonts: DocumentFonts) {}
+
+  paragraph(text: string, size: number, weight: FontWeight, gray: number, direction?: "ltr"): Paragraph {
+    const levels = bidi().getEmbeddingLevels(text, direction);
+    return { text, levels, rtl: (levels.paragraphs[0]?.level ?? 0) % 2 === 1, size, weight, gray };
   }
-  add("Transcript", "F2", 13, 0, 12, true);
-  for (const segment of transcript.segments) {
-    add(
-      [clockTime(segment.startMs), segment.speaker ? oneLine(segment.speaker) : null].filter(Boolean).join("  ·  "),
-      "F2",
-      9,
-      0.35,
-      8,
-      true,
-    );
-    add(oneLine(segment.text), "F1", 11, 0, 1);
+
+  /** The text's characters as font runs in logical order, each with the font it is drawn in. */
+  private fontRuns(text: string, start: number, end: number, weight: FontWeight) {
+    const runs: { start: number; end: number; font: ManifestFont }[] = [];
+    let current: ManifestFont | undefined;
+    for (let i = start; i < end;) {
+      const codePoint = text.codePointAt(i)!;
+      const length = codePoint > 0xffff ? 2 : 1;
+      const font = this.fonts.fontFor(codePoint, weight, current);
+      if (font === current) runs[runs.length - 1].end = i + length;
+      else runs.push({ start: i, end: i + length, font });
+      current = font;
+      i += length;
+    }
+    return runs;
   }
-  return lines;
+
+  /** Width at size 1 of a run of one font, cached: words and CJK characters repeat across a transcript. */
+  private runWidth(font: ManifestFont, text: string) {
+    const key = `${font.file}\u0000${text}`;
+    let width = this.widths.get(key);
+    if (width === undefined) {
+      width = this.fonts.embedded(font).widthOf(text);
+      this.widths.set(key, width);
+    }
+    return width;
+  }
+
+  private readonly widths = new Map<string, number>();
+
+  private width(paragraph: Paragraph, start: number, end: number) {
+    let width = 0;
+    for (const run of this.fontRuns(paragraph.text, start, end, paragraph.weight))
+      width += this.runWidth(run.font, paragraph.text.slice(run.start, run.end));
+    return width * paragraph.size;
+  }
+
+  /**
+   * Greedy line breaking at spaces and between CJK characters; a unit longer than a line is cut between
+   * clusters. A line's width is the sum of its units' and spaces' widths (kerning across them is ignored).
+   */
+  wrap(paragraph: Paragraph, width = TEXT_WIDTH): [number, number][] {
+    const lines: [number, number][] = [];
+    let lineStart = -1;
+    let lineEnd = -1;
+    let lineWidth = 0;
+    let gap = 0;
+    for (const match of paragraph.text.matchAll(BREAK_UNITS)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (/^\s/.test(match[0])) {
+        gap = this.width(paragraph, start, end);
+        continue;
+      }
+      const unitWidth = this.width(paragraph, start, end);
+      if (lineStart >= 0 && lineWidth + gap + unitWidth <= width) {
+        lineEnd = end;
+        lineWidth += gap + unitWidth;
+        gap = 0;
+        continue;
+      }
+      gap = 0;
+      if (lineStart >= 0) lines.push([lineStart, lineEnd]);
+      lineStart = start;
+      lineEnd = end;
+      lineWidth = unitWidth;
+      if (unitWidth <= width) continue;
+      lineEnd = start;
+      lineWidth = 0;
+      for (const cluster of match[0].matchAll(/\P{M}\p{M}*/gu)) {
+        const clusterStart = start + cluster.index;
+        const clusterWidth = this.width(paragraph, clusterStart, clusterStart + cluster[0].length);
+        if (lineEnd > lineStart && lineWidth + clusterWidth > width) {
+          lines.push([lineStart, lineEnd]);
+          lineStart = lineEnd;
+          lineWidth = 0;
+        }
+        lineEnd = clusterStart + cluster[0].length;
+        lineWidth += clusterWidth;
+      }
+    }
+    if (lineStart >= 0) lines.push([lineStart, lineEnd]);
+    if (lines.length === 0) lines.push([0, 0]);
+    return lines;
+  }
+
+  /** A line's runs in visual (left-to-right) order, ready to draw one after another. */
+  visualRuns(line: Line): Run[] {
+    const { text, levels, weight, size } = line.paragraph;
+    if (line.end <= line.start) return [];
+    const order = Array.from({ length: line.end - line.start }, (_, i) => line.start + i);
+    for (const [from, to] of bidi().getReorderSegments(text, levels, line.start, line.end - 1))
+      order.splice(from - line.start, to - from + 1, ...order.slice(from - line.start, to - line.start + 1).reverse());
+    const fontOf = new Map<number, ManifestFont>();
+    for (const run of this.fontRuns(text, line.start, line.end, weight))
+      for (let i = run.start; i < run.end; i++) fontOf.set(i, run.font);
+    const mirrored = bidi().getMirroredCharactersMap(text, levels.levels, line.start, line.end - 1);
+
+    const groups: number[][] = [];
+    for (const index of order) {
+      const group = groups[groups.length - 1];
+      const last = group?.[group.length - 1];
+      const odd = levels.levels[index] % 2 === 1;
+      if (
+        group &&
+        levels.levels[last] === levels.levels[index] &&
+        fontOf.get(last) === fontOf.get(index) &&
+        index === last + (odd ? -1 : 1)
+      )
+        group.push(index);
+      else groups.push([index]);
+    }
+
+    const runs: Run[] = [];
+    for (const group of groups) {
+      const logical = [...group].sort((a, b) => a - b);
+      const odd = levels.levels[group[0]] % 2 === 1;
+      const chars = logical.map((i) => mirrored.get(i) ?? text[i]).join("");
+      // fontkit reverses a run it detects as right-to-left; a run of neutrals at an RTL level is reversed here.
+      const drawn = odd && !RTL_SCRIPT.test(chars) ? [...chars].reverse().join("") : chars;
+      const font = fontOf.get(group[0])!;
+      runs.push({
+        text: drawn,
+        visual: odd ? [...chars].reverse().join("") : chars,
+        font: this.fonts.embedded(font),
+        width: this.runWidth(font, drawn) * size,
+      });
+    }
+    return runs;
+  }
+}
+
+/** The character sets the document draws, per weight, to choose and load fonts before layout. */
+function characterUses(paragraphs: Paragraph[], footers: string[]) {
+  const uses = new Map<FontWeight, Set<number>>([
+    [400, new Set()],
+    [700, new Set()],
+  ]);
+  for (const { text, weight } of paragraphs) for (const char of text) uses.get(weight)!.add(char.codePointAt(0)!);
+  for (const footer of footers) for (const char of footer) uses.get(400)!.add(char.codePointAt(0)!);
+  return uses;
 }
 
 /** Lines into pages: each line takes its size × 1.35 plus the space above it. */
@@ -163,10 +330,10 @@ function paginate(lines: Line[]) {
   const pages: { line: Line; y: number }[][] = [[]];
   let y = PAGE_HEIGHT - MARGIN_TOP;
   for (const [i, line] of lines.entries()) {
-    const height = line.size * 1.35;
+    const height = line.paragraph.size * 1.35;
     const top = pages[pages.length - 1].length ? line.before : 0;
     const next = line.keepWithNext ? lines[i + 1] : undefined;
-    const needed = top + height + (next ? next.before + next.size * 1.35 : 0);
+    const needed = top + height + (next ? next.before + next.paragraph.size * 1.35 : 0);
     if (y - needed < MARGIN_BOTTOM) {
       pages.push([]);
       y = PAGE_HEIGHT - MARGIN_TOP;
@@ -174,47 +341,113 @@ function paginate(lines: Line[]) {
       y -= top;
     }
     y -= height;
-    pages[pages.length - 1].push({ line, y: y + line.size * 0.3 });
+    pages[pages.length - 1].push({ line, y: y + line.paragraph.size * 0.3 });
   }
   return pages;
 }
 
-export function renderPdf(transcript: ExportTranscript): Uint8Array<ArrayBuffer> {
-  const pages = paginate(layout(transcript));
-  const footerTitle = wrap(transcript.title, 9, false, TEXT_WIDTH * 0.7)[0];
-  const objects: string[] = [];
-  const pageIds = pages.map((_, i) => 6 + i * 2);
-  objects[1] = "<< /Type /Catalog /Pages 2 0 R >>";
-  objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(" ")}] /Count ${pages.length} >>`;
-  objects[3] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
-  objects[4] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>";
-  objects[5] = `<< /Title ${pdfTextString(transcript.title)} /Producer (Greenroom) >>`;
-  pages.forEach((placed, i) => {
-    const ops = placed.map(
-      ({ line, y }) =>
-        `${line.gray} g BT /${line.font} ${line.size} Tf ${MARGIN_X} ${y.toFixed(2)} Td ${pdfString(line.bytes)} Tj ET`,
-    );
-    const footer = toWinAnsi(`Page ${i + 1} of ${pages.length}`);
-    ops.push(`0.35 g BT /F1 9 Tf ${MARGIN_X} 40 Td ${pdfString(footerTitle)} Tj ET`);
+/** The content-stream operators that draw one line. */
+function drawLine(typesetter: Typesetter, line: Line, y: number, right = false) {
+  const runs = typesetter.visualRuns(line);
+  const width = runs.reduce((sum, run) => sum + run.width, 0);
+  let x = line.paragraph.rtl || right ? PAGE_WIDTH - MARGIN_X - width : MARGIN_X;
+  const ops = [`${line.paragraph.gray} g`];
+  // Shaped Arabic shares glyphs between letters (a dotless form plus dots) and Devanagari draws some vowels
+  // before their consonant, so a glyph-to-text map cannot give the words back: the line carries its text, in
+  // visual order like the glyphs it replaces (extractors apply the bidi algorithm to what they read).
+  const actualText = COMPLEX_SCRIPT.test(line.paragraph.text.slice(line.start, line.end));
+  if (actualText) ops.push(`/Span << /ActualText ${pdfTextString(runs.map((run) => run.visual).join(""))} >> BDC`);
+  for (const run of runs) {
     ops.push(
-      `0.35 g BT /F1 9 Tf ${(PAGE_WIDTH - MARGIN_X - widthOf(footer, 9, false)).toFixed(2)} 40 Td ${pdfString(footer)} Tj ET`,
+      `BT /${run.font.resourceName} ${line.paragraph.size} Tf ${x.toFixed(2)} ${y.toFixed(2)} Td ${run.font.encode(run.text)} Tj ET`,
     );
-    const stream = ops.join("\n");
-    objects[pageIds[i]] =
-      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageIds[i] + 1} 0 R >>`;
-    objects[pageIds[i] + 1] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
+    x += run.width;
+  }
+  if (actualText) ops.push("EMC");
+  return ops.join("\n");
+}
+
+export interface PdfOptions {
+  fonts: FontSource;
+}
+
+export async function renderPdf(transcript: ExportTranscript, options: PdfOptions): Promise<Uint8Array<ArrayBuffer>> {
+  const allText = [transcript.title, transcript.summary ?? "", ...transcript.segments.map((s) => s.text)].join(" ");
+  const preferJapanese =
+    /^ja\b/i.test(transcript.language ?? "") || /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(allText);
+  const fonts = new DocumentFonts(options.fonts, await options.fonts.manifest(), preferJapanese);
+  const typesetter = new Typesetter(fonts);
+
+  const blocks: { paragraph: Paragraph; before: number; keepWithNext: boolean }[] = [];
+  const add = (text: string, size: number, weight: FontWeight, gray: number, before: number, keepWithNext = false) =>
+    blocks.push({ paragraph: typesetter.paragraph(text, size, weight, gray), before, keepWithNext });
+  add(oneLine(transcript.title), 18, 700, 0, 0);
+  if (transcript.summary) {
+    add("Summary", 13, 700, 0, 12, true);
+    add(oneLine(transcript.summary), 11, 400, 0, 4);
+  }
+  add("Transcript", 13, 700, 0, 12, true);
+  for (const segment of transcript.segments) {
+    // The label reads time first whatever the speaker's script.
+    const label = [clockTime(segment.startMs), segment.speaker ? oneLine(segment.speaker) : null]
+      .filter(Boolean)
+      .join("  ·  ");
+    blocks.push({ paragraph: typesetter.paragraph(label, 9, 700, 0.35, "ltr"), before: 8, keepWithNext: true });
+    add(oneLine(segment.text), 11, 400, 0, 1);
+  }
+
+  // Fonts are chosen for every character (footers included: digits and "Page of") before anything is measured.
+  await fonts.prepare(
+    characterUses(
+      blocks.map((block) => block.paragraph),
+      ["Page 0123456789 of"],
+    ),
+  );
+  await fonts.embedChosen();
+
+  const lines: Line[] = [];
+  for (const { paragraph, before, keepWithNext } of blocks)
+    for (const [i, [start, end]] of typesetter.wrap(paragraph).entries())
+      lines.push({ paragraph, start, end, before: i === 0 ? before : 0, keepWithNext });
+
+  const pages = paginate(lines);
+  const footerTitle = typesetter.paragraph(oneLine(transcript.title), 9, 400, 0.35);
+  const [footerStart, footerEnd] = typesetter.wrap(footerTitle, TEXT_WIDTH * 0.7)[0];
+  const contents = pages.map((placed, i) => {
+    const ops = placed.map(({ line, y }) => drawLine(typesetter, line, y));
+    const footerLine = { paragraph: footerTitle, start: footerStart, end: footerEnd, before: 0, keepWithNext: false };
+    ops.push(drawLine(typesetter, { ...footerLine, paragraph: { ...footerTitle, rtl: false } }, 40));
+    const number = typesetter.paragraph(`Page ${i + 1} of ${pages.length}`, 9, 400, 0.35, "ltr");
+    ops.push(
+      drawLine(
+        typesetter,
+        { paragraph: number, start: 0, end: number.text.length, before: 0, keepWithNext: false },
+        40,
+        true,
+      ),
+    );
+    return ops.join("\n");
   });
 
-  // Every byte written is ASCII, so string lengths are byte offsets.
-  let out = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  for (let id = 1; id < objects.length; id++) {
-    offsets[id] = out.length;
-    out += `${id} 0 obj\n${objects[id]}\nendobj\n`;
-  }
-  const xrefAt = out.length;
-  out += `xref\n0 ${objects.length}\n0000000000 65535 f \n`;
-  for (let id = 1; id < objects.length; id++) out += `${String(offsets[id]).padStart(10, "0")} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length} /Root 1 0 R /Info 5 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`;
-  return new TextEncoder().encode(out);
+  const writer = new PdfWriter();
+  const catalogId = writer.reserve();
+  const pagesId = writer.reserve();
+  const used = fonts.used();
+  const fontIds = used.map(() => writer.reserve());
+  const fontResources = used.map((font, i) => `/${font.resourceName} ${fontIds[i]} 0 R`).join(" ");
+  const pageIds = contents.map((content) => {
+    const contentId = writer.stream(new TextEncoder().encode(content));
+    return writer.add(
+      `<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] /Resources << /Font << ${fontResources} >> >> /Contents ${contentId} 0 R >>`,
+    );
+  });
+  used.forEach((font, i) => font.write(writer, fontIds[i]));
+  writer.set(
+    pagesId,
+    `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(" ")}] /Count ${pageIds.length} >>`,
+  );
+  const language = transcript.language ? ` /Lang ${pdfTextString(transcript.language)}` : "";
+  writer.set(catalogId, `<< /Type /Catalog /Pages ${pagesId} 0 R${language} >>`);
+  const infoId = writer.add(`<< /Title ${pdfTextString(transcript.title)} /Producer (Greenroom) >>`);
+  return writer.save(catalogId, infoId);
 }

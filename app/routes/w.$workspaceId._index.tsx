@@ -8,7 +8,7 @@ import { throwLoaderError } from "../lib/errors.server";
 import { formatDateTime } from "../lib/format";
 import { pageTitle } from "../lib/meta";
 import { STATUS_BADGES, STATUS_LABELS } from "../lib/podcasts";
-import { can, ROLE_DESCRIPTIONS, ROLE_LABELS, ROLE_WITH_ARTICLE } from "../lib/roles";
+import { can, ROLE_DESCRIPTIONS, ROLE_WITH_ARTICLE } from "../lib/roles";
 import { captionExcerpt, formatLocal, POST_STATUS, zoneLabel } from "../lib/social";
 import { utcToZonedLocal } from "../lib/timezones";
 import { workspaceNameFrom } from "../lib/workspace";

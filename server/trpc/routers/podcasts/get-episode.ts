@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { rowId } from "../../../lib/text";
 import { getEpisode } from "../../../services/podcasts/episodes";
-import { configuredTranscriptionProviders } from "../../../services/transcription/provider-config";
+import { configuredTranscriptionProviders, transcriptionSetup } from "../../../services/transcription/provider-config";
 import { workspaceProcedure } from "../../init";
 import { ZGetJobForMediaOutput } from "../transcripts/get-job-for-media";
 import { ZEpisode, ZEpisodeAudio } from "./schemas";
@@ -26,8 +26,9 @@ export const getEpisodeProcedure = workspaceProcedure("content.read")
       appUrl: ctx.config.appUrl,
     });
     const providersConfigured = configuredTranscriptionProviders(ctx.env).length > 0;
+    const localEngine = transcriptionSetup(ctx.env) === "local";
     return {
       ...episode,
-      transcription: episode.transcription && { ...episode.transcription, providersConfigured },
+      transcription: episode.transcription && { ...episode.transcription, providersConfigured, localEngine },
     };
   });

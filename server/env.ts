@@ -84,11 +84,21 @@ export interface AppConfig {
 }
 
 /**
- * The local database proxy (ADR 003/016) only with local tools: in a deployment a stray LOCAL_DB_PROXY would send
- * every query, and the connection string with it, to that address instead of Neon.
+ * The local database proxy (ADR 003/016) only with local tools, or for a database on this machine (a production
+ * build run against the local Postgres, as the closed-by-default tests do): in a deployment a stray LOCAL_DB_PROXY
+ * would otherwise send every query, and the connection string with it, to that address instead of Neon.
  */
 export function localDbProxy(env: Env): string | undefined {
-  return appConfigFromEnv(env).localTools ? env.LOCAL_DB_PROXY : undefined;
+  if (!env.LOCAL_DB_PROXY) return undefined;
+  return appConfigFromEnv(env).localTools || isLoopbackDatabase(env.DATABASE_URL) ? env.LOCAL_DB_PROXY : undefined;
+}
+
+function isLoopbackDatabase(databaseUrl: string): boolean {
+  try {
+    return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(databaseUrl).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** Throws ConfigurationError for an unknown or missing ENVIRONMENT: nothing is served on a guess. */

@@ -61,11 +61,16 @@ describe("ENVIRONMENT allow-list", () => {
 });
 
 describe("the local database proxy", () => {
-  it("is honoured only where local tools are on", () => {
+  it("is honoured where local tools are on, and in a deployment only for a database on this machine", () => {
     const proxy = { LOCAL_DB_PROXY: "127.0.0.1:4444" };
+    const neon = { DATABASE_URL: "postgres://app:secret@ep-quiet-lake-123.eu-central-1.aws.neon.tech/greenroom" };
+    const loopback = { DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:5432/postgres" };
     for (const name of LOCAL_ENVIRONMENTS)
-      expect(localDbProxy(testEnv({ ENVIRONMENT: name, ...proxy }).env), name).toBe("127.0.0.1:4444");
-    for (const name of DEPLOY_ENVIRONMENTS)
-      expect(localDbProxy(testEnv({ ENVIRONMENT: name, ...proxy }).env), name).toBeUndefined();
+      expect(localDbProxy(testEnv({ ENVIRONMENT: name, ...proxy, ...neon }).env), name).toBe("127.0.0.1:4444");
+    for (const name of DEPLOY_ENVIRONMENTS) {
+      expect(localDbProxy(testEnv({ ENVIRONMENT: name, ...proxy, ...neon }).env), name).toBeUndefined();
+      expect(localDbProxy(testEnv({ ENVIRONMENT: name, ...proxy, ...loopback }).env), name).toBe("127.0.0.1:4444");
+      expect(localDbProxy(testEnv({ ENVIRONMENT: name, ...neon }).env), name).toBeUndefined();
+    }
   });
 });

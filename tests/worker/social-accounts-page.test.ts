@@ -21,7 +21,7 @@ describe("social accounts page", () => {
     expect(emptyHtml).toContain("No social accounts yet.");
     expect(emptyHtml).toContain("Connect a Sandbox account");
     expect(emptyHtml).toContain("0 of 1 social account");
-    expect(emptyHtml).toContain("Instagram is not configured on this installation");
+    expect(emptyHtml).toContain("Instagram is not set up on this Greenroom yet");
 
     const connected = await post(page, owner.cookie, { intent: "connect-sandbox", username: "page.sandbox" });
     expect(connected.status).toBe(200);

@@ -25,8 +25,15 @@ const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const RTT_ITERATIONS = Number(process.env.BENCH_RTT_ITERATIONS ?? 40);
 const WARMUP = 5;
 const DB_RTTS_MS = (process.env.BENCH_DB_RTT_MS ?? "0,50").split(",").map(Number);
-/** BENCH_PAGES_ONLY=1 skips the upload and social publishing parts. */
-const PAGES_ONLY = Boolean(process.env.BENCH_PAGES_ONLY);
+/**
+ * BENCH_PARTS picks the parts to run (comma-separated: pages, uploads, social, feed, startup; default all), so one
+ * part can be re-measured alone; BENCH_PAGES_ONLY=1 is the same as BENCH_PARTS=pages,startup.
+ */
+const PARTS = new Set(
+  (process.env.BENCH_PARTS ?? (process.env.BENCH_PAGES_ONLY ? "pages,startup" : "pages,uploads,social,feed,startup"))
+    .split(",")
+    .map((part) => part.trim()),
+);
 const READ_PATHS = ["http", "websocket"] as const;
 
 interface Sample {
@@ -62,17 +69,17 @@ async function main() {
       });
       try {
         const session = await seed(app.baseUrl);
-        await benchPages(app.baseUrl, session, rtt);
-        if (index === 0 && !PAGES_ONLY) {
-          await benchUploads(app.baseUrl, session.cookie, session.workspaceId);
-          await benchSocialPublishing(app.baseUrl, session.cookie, session.workspaceId);
-          await benchFeedEdgeCache(app, session.workspaceId);
+        if (PARTS.has("pages")) await benchPages(app.baseUrl, session, rtt);
+        if (index === 0) {
+          if (PARTS.has("uploads")) await benchUploads(app.baseUrl, session.cookie, session.workspaceId);
+          if (PARTS.has("social")) await benchSocialPublishing(app.baseUrl, session.cookie, session.workspaceId);
+          if (PARTS.has("feed")) await benchFeedEdgeCache(app, session.workspaceId);
         }
       } finally {
         await app.stop();
       }
     }
-    benchStartupCpu();
+    if (PARTS.has("startup")) benchStartupCpu();
     console.log("\nLocal figures include PGlite (WASM, one serialised backend) and the local proxy; Neon differs.");
   } finally {
     await provider.stop();

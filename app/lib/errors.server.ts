@@ -1,7 +1,7 @@
 import { data, redirect } from "@remix-run/cloudflare";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { z } from "zod";
+import * as z from "zod";
 import { describeProcedureError } from "../../server/trpc/error-details";
 import type { FormErrors } from "./forms";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Position in a newest-first list ordered by (created_at, id). */
 export interface KeysetCursor {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The one text primitive: every string a caller sends (procedure inputs, Remix form fields, HTTP query params,

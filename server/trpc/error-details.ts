@@ -1,5 +1,5 @@
 import type { TRPCError } from "@trpc/server";
-import { z } from "zod";
+import * as z from "zod";
 import { AppError } from "../lib/errors";
 
 export const VALIDATION_MESSAGE = "Some fields need attention.";

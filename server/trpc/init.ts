@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../lib/text";
 import { AppError, type AppErrorCode } from "../lib/errors";
 import { authorizeMembership, authorizeWorkspace } from "../services/workspaces/workspaces";

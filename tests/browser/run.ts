@@ -695,6 +695,8 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
             "/social/posts",
             "/social/analytics",
             "/social/sandbox",
+            "/analytics",
+            "/notifications",
             "/search?q=microphones",
             "/members",
             "/audit",
@@ -760,7 +762,13 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
           .newContext({ viewport: { width: 320, height: 720 } });
         try {
           const guest = await guestContext.newPage();
-          for (const suffix of ["/login", "/signup", "/forgot-password", `/p/${seeded.showId}`]) {
+          for (const suffix of [
+            "/login",
+            "/signup",
+            "/forgot-password",
+            `/p/${seeded.showId}`,
+            `/methodology/${workspaceId}`,
+          ]) {
             await guest.goto(`${baseUrl}${suffix}`);
             const width = await guest.evaluate(() => document.documentElement.scrollWidth);
             if (width > 320) tooWide.push(`signed out ${suffix}: ${width} px`);

@@ -1,7 +1,7 @@
 import SrtParser from "srt-parser-2";
 import { WebVTTParser } from "webvtt-parser";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { EXPORT_FORMATS, exportFilename } from "../../server/services/exports/formats";
 import { crc32 } from "../../server/services/exports/zip";
 import type { ExportTranscript } from "../../server/services/exports/types";

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { actionError, throwLoaderError } from "../../app/lib/errors.server";
 import { appRouter } from "../../server/trpc/router";
 import { getErrorShape, TRPCError } from "@trpc/server";
-import { z } from "zod";
+import * as z from "zod";
 import { AppError } from "../../server/lib/errors";
 import { appConfigFromEnv } from "../../server/env";
 import { testEnv } from "../support/trpc";

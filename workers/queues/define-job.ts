@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { JobContext } from "../job-context";
 
 /** One queue job: an id carried in the message envelope, a payload schema, and an idempotent handler. */

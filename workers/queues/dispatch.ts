@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Env } from "../../server/env";
 import { withJobContext } from "../job-context";
 import type { JobDefinition } from "./define-job";

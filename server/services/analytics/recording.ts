@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { DbOrTx } from "../../../db/client";
 import { enqueueJobs, type QueueProducer } from "../platform/jobs";
 import { daySalt, importSalt, listenerKey, utcDay } from "./listener";

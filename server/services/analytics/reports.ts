@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import type { DbOrTx } from "../../../db/client";
 import { readBatch } from "../../../db/batch";
 import { analyticsDailyDownloads, analyticsRollups, episodes, shows, workspaces } from "../../../db/schema";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { text, token } from "../../lib/text";
 
 /** Shared by procedures and forms so the browser and the server give the same messages. */

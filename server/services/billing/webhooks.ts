@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { z } from "zod";
+import * as z from "zod";
 import type { Database, Transaction } from "../../../db/client";
 import {
   billingAccounts,

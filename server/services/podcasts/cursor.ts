@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AppError } from "../../lib/errors";
 
 /** Position after the last row of a page, for keyset pagination ordered by (at desc, id desc). */

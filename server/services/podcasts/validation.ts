@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { cursor, formatted, text } from "../../lib/text";
 import { EPISODE_TYPES } from "../../../db/schema/podcasts";
 import { APPLE_CATEGORIES } from "./categories";

@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import type { DbOrTx } from "../../../db/client";
 import { episodes, transcripts, transcriptSegments } from "../../../db/schema";
 import { AppError } from "../../lib/errors";

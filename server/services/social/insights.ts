@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { readBatch } from "../../../db/batch";
-import { z } from "zod";
+import * as z from "zod";
 import type { Database, DbOrTx } from "../../../db/client";
 import { socialAccounts, socialMediaItems } from "../../../db/schema";
 import type { Env } from "../../env";

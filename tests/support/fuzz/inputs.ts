@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { z } from "zod";
+import type * as z from "zod";
 
 /**
  * Inputs for the fuzzer, derived from a procedure's zod schema by reading `schema._zod.def`: a valid base value

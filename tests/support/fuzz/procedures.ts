@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../../server/env";
 import { TRPCError } from "@trpc/server";
 import fc from "fast-check";
-import type { z } from "zod";
+import type * as z from "zod";
 import { appRouter } from "../../../server/trpc/router";
 import { createTestDatabase, type TestDatabase } from "../db";
 import { createLocalR2 } from "../r2";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { systemClock } from "../../../server/lib/clock";
 import { PUBLISH_SOCIAL_POST_JOB } from "../../../server/services/social/pipeline";
 import { publishPost } from "../../../server/services/social/publish-post";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { deliverEmail, markEmailFailed } from "../../../server/services/email/deliver";
 import { SEND_EMAIL_JOB } from "../../../server/services/email/outbox";
 import { emailProviderFromEnv } from "../../../server/services/email/providers";

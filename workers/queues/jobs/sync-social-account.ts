@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { socialAccounts } from "../../../db/schema";
 import { runAccountSync } from "../../../server/services/social/insights";
 import { SYNC_ACCOUNT_JOB } from "../../../server/services/social/sync";

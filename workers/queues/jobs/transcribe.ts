@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { systemClock } from "../../../server/lib/clock";
 import { transcriptionProvidersFromEnv } from "../../../server/services/transcription/providers";
 import { TRANSCRIBE_JOB } from "../../../server/services/transcription/request";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { exportDownloads, ZDownloadsExport } from "../../../services/analytics/reports";
 import { workspaceProcedure } from "../../init";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { ANALYTICS_INTERVALS, getDownloadsReport, ZDownloadsReport } from "../../../services/analytics/reports";
 import { workspaceProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { getMethodology, ZMethodology } from "../../../services/analytics/reports";
 import { publicProcedure } from "../../init";

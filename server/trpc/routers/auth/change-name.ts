@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { changeName } from "../../../services/auth/profile";
 import { ZPersonName } from "../../../services/auth/validation";
 import { authedProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { changePassword } from "../../../services/auth/accounts";
 import { ZPassword, ZPasswordAttempt } from "../../../services/auth/validation";
 import { authedProcedure } from "../../init";

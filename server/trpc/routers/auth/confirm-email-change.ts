@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { confirmEmailChange } from "../../../services/auth/profile";
 import { ZLinkToken } from "../../../services/auth/validation";
 import { EXPENSIVE_CALL } from "../../batch-cost";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { publicProcedure } from "../../init";
 
 export const ZGetSessionOutput = z

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listUserSessions } from "../../../services/auth/sessions";
 import { authedProcedure } from "../../init";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { logIn } from "../../../services/auth/accounts";
 import { ZEmail, ZPasswordAttempt } from "../../../services/auth/validation";
 import { publicProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { requestEmailChange } from "../../../services/auth/profile";
 import { ZEmail, ZPasswordAttempt } from "../../../services/auth/validation";
 import { EXPENSIVE_CALL } from "../../batch-cost";

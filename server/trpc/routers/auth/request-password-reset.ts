@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { requestPasswordReset } from "../../../services/auth/accounts";
 import { ZEmail } from "../../../services/auth/validation";
 import { publicProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { resendVerificationEmail } from "../../../services/auth/accounts";
 import { authedProcedure } from "../../init";
 import { EXPENSIVE_CALL } from "../../batch-cost";

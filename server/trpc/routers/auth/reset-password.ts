@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { resetPassword } from "../../../services/auth/accounts";
 import { ZLinkToken, ZPassword } from "../../../services/auth/validation";
 import { publicProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { revokeSessions } from "../../../services/auth/accounts";
 import { ZSessionId } from "../../../services/auth/validation";
 import { authedProcedure } from "../../init";

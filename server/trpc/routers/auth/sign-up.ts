@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { signUp } from "../../../services/auth/accounts";
 import { ZEmail, ZLinkToken, ZPassword, ZPersonName } from "../../../services/auth/validation";
 import { publicProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ZLinkToken } from "../../../services/auth/validation";
 import { verifyEmail } from "../../../services/auth/accounts";
 import { publicProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { createPortalSession } from "../../../services/billing/checkout";
 import { workspaceProcedure } from "../../init";
 import { EXPENSIVE_CALL } from "../../batch-cost";

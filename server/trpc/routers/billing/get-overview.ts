@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { BILLING_STATUSES } from "../../../../db/schema";
 import { getBillingOverview } from "../../../services/billing/accounts";
 import { PLAN_IDS } from "../../../services/billing/plans";

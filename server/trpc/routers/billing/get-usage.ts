@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { getWorkspaceUsage } from "../../../services/billing/usage";
 import { PLAN_IDS } from "../../../services/billing/plans";
 import { workspaceProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { STRIPE_EVENT_OUTCOMES } from "../../../../db/schema";
 import { listStripeEvents } from "../../../services/billing/accounts";
 import { workspaceProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listInvoices } from "../../../services/billing/checkout";
 import { workspaceProcedure } from "../../init";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listOutbox } from "../../../services/email/outbox";
 import { notFound } from "../../../lib/errors";
 import { publicProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { abortUpload } from "../../../services/media/uploads";
 import { workspaceProcedure } from "../../init";
 import { ZMediaId } from "./schemas";

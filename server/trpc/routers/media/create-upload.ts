@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { text } from "../../../lib/text";
 import { createUpload } from "../../../services/media/uploads";
 import { workspaceProcedure } from "../../init";

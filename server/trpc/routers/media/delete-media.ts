@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { deleteMedia } from "../../../services/media/library";
 import { workspaceProcedure } from "../../init";
 import { ZMediaId } from "./schemas";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { getStorageUsage } from "../../../services/media/library";
 import { workspaceProcedure } from "../../init";
 

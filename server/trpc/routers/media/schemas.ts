@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { MEDIA_KINDS, MEDIA_STATUSES, TRANSCRIPTION_STATUSES } from "../../../../db/schema";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { NOTIFICATION_KINDS } from "../../../../db/schema";
 import { listNotifications } from "../../../services/notifications/notify";
 import { workspaceProcedure } from "../../init";

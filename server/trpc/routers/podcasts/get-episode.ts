@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { getEpisode } from "../../../services/podcasts/episodes";
 import { configuredTranscriptionProviders, transcriptionSetup } from "../../../services/transcription/provider-config";

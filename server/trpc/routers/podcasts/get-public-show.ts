@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { getPublicShowPage } from "../../../services/podcasts/public";
 import { publicProcedure } from "../../init";

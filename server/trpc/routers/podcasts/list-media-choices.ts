@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listMediaChoices } from "../../../services/podcasts/media-refs";
 import { workspaceProcedure } from "../../init";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listShows } from "../../../services/podcasts/shows";
 import { ZCursor, ZPageLimit } from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";

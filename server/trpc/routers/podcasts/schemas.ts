@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EPISODE_STATUSES, EPISODE_TYPES, MEDIA_STATUSES } from "../../../../db/schema";
 import { LISTEN_PLATFORMS } from "../../../services/podcasts/listen-links";
 

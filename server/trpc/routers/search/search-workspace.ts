@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { cursor, text } from "../../../lib/text";
 import { searchWorkspace } from "../../../services/search/search";
 import { workspaceProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SOCIAL_ACCOUNT_STATUSES, SOCIAL_PROVIDERS } from "../../../../db/schema";
 
 /** An account as members see it: the service never returns token fields, and this schema would drop them. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listAccounts } from "../../../services/social/accounts";
 import { isInstagramConfigured } from "../../../services/social/instagram-client";
 import { workspaceProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { startInstagramConnect } from "../../../services/social/accounts";
 import { workspaceProcedure } from "../../init";
 

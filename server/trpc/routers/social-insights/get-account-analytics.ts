@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { SOCIAL_ACCOUNT_STATUSES, SOCIAL_PROVIDERS } from "../../../../db/schema";
 import { getAccountAnalytics, ZAccountAnalytics } from "../../../services/social/insights";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId, text } from "../../../lib/text";
 import { isTimeZone } from "../../../lib/time-zones";
 import { getAccountBestTimes, ZBestTimes } from "../../../services/social/insights";

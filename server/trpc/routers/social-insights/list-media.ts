@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { listSyncedMedia, MEDIA_SORTS } from "../../../services/social/insights";
 import { workspaceProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId, text } from "../../../lib/text";
 import { CAPTION_SOURCE_TYPES, suggestCaptions } from "../../../services/social/captions";
 import { workspaceProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { getPost } from "../../../services/social/posts";
 import { workspaceProcedure } from "../../init";
 import { ZPostDetail, ZPostId } from "./schemas";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SOCIAL_ACCOUNT_STATUSES, SOCIAL_PROVIDERS } from "../../../../db/schema";
 import { listAccountChoices } from "../../../services/social/posts";
 import { workspaceProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { formatted } from "../../../lib/text";
 import { listCalendar } from "../../../services/social/posts";
 import { isTimeZone } from "../../../services/social/schedule-time";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { MEDIA_KINDS } from "../../../../db/schema";
 import { listPostMediaChoices } from "../../../services/social/posts";
 import { workspaceProcedure } from "../../init";

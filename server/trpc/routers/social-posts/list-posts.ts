@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listPosts, POST_LIST_FILTERS } from "../../../services/social/posts";
 import { workspaceProcedure } from "../../init";
 import { ZPageCursor, ZPostSummary } from "./schemas";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { cursor, formatted, rowId, text } from "../../../lib/text";
 import {
   MEDIA_KINDS,

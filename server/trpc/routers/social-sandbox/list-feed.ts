@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { cursor, rowId, text } from "../../../lib/text";
 import { SOCIAL_ACCOUNT_STATUSES } from "../../../../db/schema";
 import { SANDBOX_FAILURES } from "../../../services/social/sandbox";

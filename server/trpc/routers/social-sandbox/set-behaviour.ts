@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { setSandboxBehaviour } from "../../../services/social/sandbox-feed";
 import { workspaceProcedure } from "../../init";

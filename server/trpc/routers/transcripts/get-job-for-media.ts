@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { configuredTranscriptionProviders, transcriptionSetup } from "../../../services/transcription/provider-config";
 import { getJobForMedia } from "../../../services/transcription/transcripts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { EPISODE_STATUSES } from "../../../../db/schema";
 import { configuredTranscriptionProviders, transcriptionSetup } from "../../../services/transcription/provider-config";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SUMMARY_KINDS, TRANSCRIPTION_STATUSES } from "../../../../db/schema";
 import { TRANSCRIPT_LANGUAGE_CODES } from "../../../services/transcription/languages";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { configuredTranscriptionProviders } from "../../../services/transcription/provider-config";
 import { setTranscriptionLanguage } from "../../../services/transcription/transcripts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { purgePublicShow } from "../../../lib/edge-cache";
 import { rowId } from "../../../lib/text";
 import { PUBLICATION_PARTS, setTranscriptPublication } from "../../../services/transcription/publication";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { llmProvidersFromEnv } from "../../../services/transcription/summary";
 import { summarizeTranscript } from "../../../services/transcription/transcripts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId, text } from "../../../lib/text";
 import { updateSegmentText } from "../../../services/transcription/transcripts";
 import { workspaceProcedure } from "../../init";

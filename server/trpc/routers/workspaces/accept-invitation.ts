@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ZLinkToken } from "../../../services/auth/validation";
 import { acceptInvitation } from "../../../services/workspaces/invitations";
 import { authedProcedure } from "../../init";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ZWorkspaceName } from "../../../services/auth/validation";
 import { createWorkspace } from "../../../services/workspaces/workspaces";
 import { authedProcedure } from "../../init";

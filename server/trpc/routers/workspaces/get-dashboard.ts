@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EPISODE_STATUSES, SOCIAL_POST_STATUSES, TRANSCRIPTION_STATUSES } from "../../../../db/schema";
 import { getWorkspaceDashboard } from "../../../services/workspaces/dashboard";
 import { workspaceProcedure } from "../../init";

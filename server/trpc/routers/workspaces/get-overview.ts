@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { getWorkspaceOverview } from "../../../services/workspaces/workspaces";
 import { workspaceProcedure } from "../../init";
 import { ZRole } from "../../schemas";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { describeSetup, SETUP_AREAS } from "../../../services/platform/setup";
 import { workspaceProcedure } from "../../init";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ZEmail } from "../../../services/auth/validation";
 import { inviteMember } from "../../../services/workspaces/invitations";
 import { INVITABLE_ROLES } from "../../../services/workspaces/permissions";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { leaveWorkspace } from "../../../services/workspaces/members";
 import { workspaceProcedure } from "../../init";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listPendingInvitations } from "../../../services/workspaces/invitations";
 import { workspaceProcedure } from "../../init";
 import { ZRole } from "../../schemas";

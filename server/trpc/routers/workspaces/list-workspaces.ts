@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { BILLING_STATUSES } from "../../../../db/schema";
 import { listShellWorkspaces, listUserWorkspaces } from "../../../services/workspaces/workspaces";
 import { authedProcedure } from "../../init";

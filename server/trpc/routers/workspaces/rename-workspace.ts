@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ZWorkspaceName } from "../../../services/auth/validation";
 import { renameWorkspace } from "../../../services/workspaces/workspaces";
 import { workspaceProcedure } from "../../init";

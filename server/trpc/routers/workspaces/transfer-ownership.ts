@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { transferOwnership } from "../../../services/workspaces/members";
 import { workspaceProcedure } from "../../init";

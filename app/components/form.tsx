@@ -80,7 +80,8 @@ export function SelectField({ label, hint, errors, id, children, ...select }: Se
 
 /**
  * The summary above a form that failed: announced (role="alert"), focused so keyboard users land on it, and
- * linking each field message to its input.
+ * linking each field message to its input. `labels` names every field the form can reject, in the order the fields
+ * appear on the page, and `idPrefix` + name is the id of that field's control.
  */
 export function ErrorSummary({
   errors,
@@ -96,9 +97,14 @@ export function ErrorSummary({
     if (errors) ref.current?.focus();
   }, [errors]);
   if (!errors) return null;
-  const fields = Object.entries(errors.fieldErrors).filter((entry): entry is [string, string[]] =>
-    Boolean(entry[1]?.length),
-  );
+  const failed = (name: string) => Boolean(ownValue(errors.fieldErrors, name)?.length);
+  // `labels` lists the fields in page order, so the summary reads top to bottom as the form does; a field the page
+  // does not label still gets its message, after the others.
+  const names = [
+    ...Object.keys(labels).filter(failed),
+    ...Object.keys(errors.fieldErrors).filter((name) => failed(name) && !ownValue(labels, name)),
+  ];
+  const fields = names.map((name): [string, string[]] => [name, ownValue(errors.fieldErrors, name)!]);
   return (
     <div ref={ref} className="error-summary" role="alert" tabIndex={-1}>
       <p className="error-summary-title">{errors.formError}</p>

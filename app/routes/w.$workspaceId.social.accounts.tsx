@@ -227,11 +227,11 @@ export default function SocialAccounts() {
             A Sandbox account is a local stand-in for Instagram: posts go through the same scheduling and publishing
             steps and appear in the Sandbox feed, never on Instagram. It counts toward the plan&apos;s accounts.
           </p>
-          <ErrorSummary errors={sandboxErrors} idPrefix="sandbox-" />
+          <ErrorSummary errors={sandboxErrors} labels={{ username: "Sandbox username" }} idPrefix="sandbox-" />
           {/* A new key after each successful connect empties the field for the next one. */}
           <Form
             method="post"
-            className="inline-form"
+            className="sandbox-connect-form"
             key={result?.intent === "connect-sandbox" && !sandboxErrors ? noticeOf(result) : "sandbox-form"}
           >
             <Field

@@ -177,7 +177,7 @@ function BestTimeTable({ bestTimes }: { bestTimes: BestTimes }) {
               <strong>
                 {WEEKDAYS[slot.weekday]} {hourLabel(slot.hour)}–{hourLabel((slot.hour + 1) % 24)}
               </strong>
-              {`: ${engagementText(slot.averageEngagement, bestTimes.metric)} on average over ${slot.posts} posts`}
+              {`: ${engagementText(slot.averageEngagement, bestTimes.metric)} on average over ${slot.posts} ${slot.posts === 1 ? "post" : "posts"}`}
             </li>
           ))}
         </ol>

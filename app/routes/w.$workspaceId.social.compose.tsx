@@ -259,7 +259,7 @@ function Composer({
 
   return (
     <div className="composer">
-      <Form method="post" className="composer-form" noValidate>
+      <Form method="post" className="composer-form stack" noValidate>
         <ErrorSummary errors={errors} labels={FIELD_LABELS} />
         {post ? <input type="hidden" name="postId" value={post.id} /> : null}
         {source ? (
@@ -297,7 +297,7 @@ function Composer({
           }
         </FieldFrame>
 
-        <fieldset className={field("type") ? "field field-invalid" : "field"}>
+        <fieldset className={field("type") ? "field field-invalid" : "field"} id="type">
           <legend>Post type</legend>
           <div className="choice-row">
             {POST_TYPES.map((candidate) => (

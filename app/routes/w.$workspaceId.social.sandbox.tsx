@@ -107,7 +107,7 @@ function BehaviourForm({ account, result }: { account: SandboxAccount; result: u
           publishingLimit: "Posts per 24 hours",
         }}
       />
-      <Form method="post" replace>
+      <Form method="post" replace className="stack sandbox-behaviour-form">
         <input type="hidden" name="accountId" value={account.id} />
         <SelectField
           id={`${prefix}failNext`}
@@ -252,7 +252,7 @@ export default function SandboxFeed() {
       />
 
       {manager && data.accounts.length > 0 ? (
-        <section aria-labelledby="sandbox-testing-heading">
+        <section className="sandbox-testing" aria-labelledby="sandbox-testing-heading">
           <h2 id="sandbox-testing-heading">Test failures</h2>
           <p>
             Make a Sandbox account fail its next publishing calls, to see how the pipeline and the post list handle it.

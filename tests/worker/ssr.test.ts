@@ -6,6 +6,31 @@ import { workerDb } from "./podcast-fixtures";
 
 const QUERY_COUNT = "x-greenroom-db-queries";
 
+/**
+ * The error summary's items, each with where it links and where that target sits in the page. Every item must
+ * be a link (a message without one strands keyboard and screen-reader users above the form).
+ */
+function errorSummaryTargets(html: string) {
+  const summary = /<div[^>]*class="error-summary"[^>]*>([\s\S]*?)<\/div>/.exec(html);
+  expect(summary, "the page shows an error summary").not.toBeNull();
+  const items = [...summary![1].matchAll(/<li>([\s\S]*?)<\/li>/g)].map((match) => match[1]);
+  expect(items.length).toBeGreaterThan(0);
+  const end = summary!.index + summary![0].length;
+  return items.map((item) => {
+    const id = /^<a href="#([^"]+)">/.exec(item)?.[1];
+    expect(id, `the summary item "${item}" links to its field`).toBeDefined();
+    return { id: id!, position: html.indexOf(` id="${id!}"`, end) };
+  });
+}
+
+function expectLinkedInPageOrder(html: string, ids: string[]) {
+  const targets = errorSummaryTargets(html);
+  expect(targets.map((target) => target.id)).toEqual(ids);
+  for (const target of targets) expect(target.position, `#${target.id} exists below the summary`).toBeGreaterThan(0);
+  const positions = targets.map((target) => target.position);
+  expect(positions).toEqual([...positions].sort((a, b) => a - b));
+}
+
 describe("server-side rendering", () => {
   it("renders the landing page as HTML", async () => {
     const response = await send("/");
@@ -109,5 +134,34 @@ describe("server-side rendering", () => {
     const html = await (await send(`/w/${owner.workspaceId}`, { headers: { cookie: owner.cookie } })).text();
     expect(html).toContain("Payment overdue.");
     expect(html).toContain("Nothing has been deleted.");
+  });
+
+  it("links every error-summary item to its field, in the order the fields appear", async () => {
+    const form = (fields: Record<string, string>) => ({
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
+      body: new URLSearchParams(fields).toString(),
+    });
+    const signUp = await (await send("/signup", form({ name: "", email: "not-an-email", password: "short" }))).text();
+    expectLinkedInPageOrder(signUp, ["name", "email", "password"]);
+
+    const owner = await signUpOverHttp("Summary Owner");
+    const social = `/w/${owner.workspaceId}/social`;
+    const headers = (init: RequestInit) => ({ ...init, headers: { ...init.headers, cookie: owner.cookie } });
+    const compose = await send(
+      `${social}/compose`,
+      headers(form({ intent: "schedule", type: "image", caption: "", scheduledLocal: "", timezone: "UTC" })),
+    );
+    expect(compose.status).toBe(400);
+    const composeHtml = await compose.text();
+    const composeIds = errorSummaryTargets(composeHtml).map((target) => target.id);
+    expect(composeIds).toEqual(expect.arrayContaining(["mediaIds", "scheduledLocal"]));
+    expectLinkedInPageOrder(composeHtml, composeIds);
+
+    const sandbox = await send(
+      `${social}/accounts`,
+      headers(form({ intent: "connect-sandbox", username: "no spaces allowed!" })),
+    );
+    expectLinkedInPageOrder(await sandbox.text(), ["sandbox-username"]);
   });
 });

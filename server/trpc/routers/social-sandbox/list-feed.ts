@@ -13,10 +13,26 @@ export const ZListFeedInput = z.object({
 
 export const ZSandboxBehaviour = z.object({
   failNext: z.enum(SANDBOX_FAILURES).optional(),
-  times: z.number().int().min(1).max(10).optional(),
+  // Own messages: the generic "Use a times of at most 10" reads badly for these names.
+  times: z
+    .number({ error: "Enter how many calls fail as a whole number." })
+    .int("Enter how many calls fail as a whole number.")
+    .min(1, "Make at least 1 call fail.")
+    .max(10, "Make at most 10 calls in a row fail.")
+    .optional(),
   message: text("failure message", { max: 500 }).optional(),
-  processingSeconds: z.number().int().min(0).max(600).optional(),
-  publishingLimit: z.number().int().min(0).max(100).optional(),
+  processingSeconds: z
+    .number({ error: "Enter the processing time as a whole number of seconds." })
+    .int("Enter the processing time as a whole number of seconds.")
+    .min(0, "Use 0 seconds or more for the processing time.")
+    .max(600, "Use at most 600 seconds (10 minutes) for the processing time.")
+    .optional(),
+  publishingLimit: z
+    .number({ error: "Enter the posts allowed per 24 hours as a whole number." })
+    .int("Enter the posts allowed per 24 hours as a whole number.")
+    .min(0, "Allow 0 posts or more per 24 hours.")
+    .max(100, "Allow at most 100 posts per 24 hours, as Instagram does.")
+    .optional(),
 });
 
 export const ZListFeedOutput = z.object({

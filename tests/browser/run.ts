@@ -427,7 +427,7 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
           await page.waitForURL(/\/social\/compose\?postId=.*saved=scheduled/);
           await page
             .getByRole("status")
-            .getByText(/^Scheduled for .*\(Europe\/Berlin\)\./)
+            .getByText(/^Scheduled for .*\(Europe\/Berlin\), which is .* UTC\./)
             .waitFor();
 
           // The Posts page lists it as scheduled, then (the cron claims it, the consumer publishes it) as published.

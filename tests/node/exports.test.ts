@@ -103,7 +103,7 @@ describe("TXT export", () => {
 
 describe("DOCX export", () => {
   it("opens in a DOCX reader with every segment's text, special characters intact", async () => {
-    const bytes = EXPORT_FORMATS.docx.render(transcript);
+    const bytes = await EXPORT_FORMATS.docx.render(transcript);
     expect(text(bytes.slice(0, 2))).toBe("PK");
     const body = await docxText(bytes);
     expect(body).toContain("Zoë & “friends” <live>");
@@ -112,8 +112,8 @@ describe("DOCX export", () => {
     expect(body).toContain("We talk about R&D.");
   });
 
-  it("packs the six OPC parts with intact checksums, the same bytes for the same transcript", () => {
-    const bytes = EXPORT_FORMATS.docx.render(transcript);
+  it("packs the six OPC parts with intact checksums, the same bytes for the same transcript", async () => {
+    const bytes = await EXPORT_FORMATS.docx.render(transcript);
     const parts = new Map(Object.entries(unzipSync(bytes)));
     expect([...parts.keys()]).toEqual([
       "[Content_Types].xml",
@@ -132,7 +132,7 @@ describe("DOCX export", () => {
       expect(view.getUint32(at + 16, true), name).toBe(crc32(parts.get(name)!));
       at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
     }
-    expect(EXPORT_FORMATS.docx.render(transcript)).toEqual(bytes);
+    expect(await EXPORT_FORMATS.docx.render(transcript)).toEqual(bytes);
   });
 });
 

@@ -1,9 +1,10 @@
 import SrtParser from "srt-parser-2";
 import { WebVTTParser } from "webvtt-parser";
 import { describe, expect, it } from "vitest";
+import { crc32 } from "node:zlib";
+import { unzipSync } from "fflate";
 import * as z from "zod";
 import { EXPORT_FORMATS, exportFilename } from "../../server/services/exports/formats";
-import { crc32 } from "../../server/services/exports/zip";
 import type { ExportTranscript } from "../../server/services/exports/types";
 import { nodeFontSource } from "../../scripts/export-fonts";
 import { docxText, pdfPages, pdfToText } from "../support/documents";
@@ -102,7 +103,7 @@ describe("TXT export", () => {
 
 describe("DOCX export", () => {
   it("opens in a DOCX reader with every segment's text, special characters intact", async () => {
-    const bytes = EXPORT_FORMATS.docx.render(transcript);
+    const bytes = await EXPORT_FORMATS.docx.render(transcript);
     expect(text(bytes.slice(0, 2))).toBe("PK");
     const body = await docxText(bytes);
     expect(body).toContain("Zoë & “friends” <live>");
@@ -111,8 +112,27 @@ describe("DOCX export", () => {
     expect(body).toContain("We talk about R&D.");
   });
 
-  it("computes the standard CRC-32", () => {
-    expect(crc32(new TextEncoder().encode("123456789")).toString(16)).toBe("cbf43926");
+  it("packs the six OPC parts with intact checksums, the same bytes for the same transcript", async () => {
+    const bytes = await EXPORT_FORMATS.docx.render(transcript);
+    const parts = new Map(Object.entries(unzipSync(bytes)));
+    expect([...parts.keys()]).toEqual([
+      "[Content_Types].xml",
+      "_rels/.rels",
+      "word/document.xml",
+      "word/_rels/document.xml.rels",
+      "word/styles.xml",
+      "docProps/core.xml",
+    ]);
+    // fflate's reader skips the stored CRC-32s, so each central-directory entry's is checked against Node's.
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const centralDirectory = view.getUint32(bytes.length - 6, true);
+    for (let at = centralDirectory, i = 0; i < 6; i++) {
+      const nameLength = view.getUint16(at + 28, true);
+      const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
+      expect(view.getUint32(at + 16, true), name).toBe(crc32(parts.get(name)!));
+      at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    }
+    expect(await EXPORT_FORMATS.docx.render(transcript)).toEqual(bytes);
   });
 });
 

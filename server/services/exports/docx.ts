@@ -1,8 +1,9 @@
+import { strToU8, zipSync } from "fflate";
 import { escapeXml } from "../podcasts/xml";
 import { clockTime, oneLine, type ExportTranscript } from "./types";
-import { zipStored } from "./zip";
 
 const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const DOS_EPOCH = new Date(1980, 0, 1);
 const HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
 const run = (text: string, props = "") =>
@@ -50,13 +51,17 @@ export function renderDocx(transcript: ExportTranscript): Uint8Array<ArrayBuffer
   ];
   const document = `${HEAD}<w:document xmlns:w="${W}"><w:body>${body.join("")}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="708" w:footer="708" w:gutter="0"/></w:sectPr></w:body></w:document>`;
   const core = `${HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>${escapeXml(transcript.title)}</dc:title>${transcript.language ? `<dc:language>${escapeXml(transcript.language)}</dc:language>` : ""}</cp:coreProperties>`;
-  const encoder = new TextEncoder();
-  return zipStored([
-    { name: "[Content_Types].xml", data: encoder.encode(CONTENT_TYPES) },
-    { name: "_rels/.rels", data: encoder.encode(PACKAGE_RELS) },
-    { name: "word/document.xml", data: encoder.encode(document) },
-    { name: "word/_rels/document.xml.rels", data: encoder.encode(DOCUMENT_RELS) },
-    { name: "word/styles.xml", data: encoder.encode(STYLES) },
-    { name: "docProps/core.xml", data: encoder.encode(core) },
-  ]);
+  // A fixed timestamp so the same transcript always gives the same bytes; [Content_Types].xml first, as OPC
+  // readers expect. Deflate (fflate, already in the bundle for PDF streams) shrinks the XML about sixfold.
+  const parts: Record<string, string> = {
+    "[Content_Types].xml": CONTENT_TYPES,
+    "_rels/.rels": PACKAGE_RELS,
+    "word/document.xml": document,
+    "word/_rels/document.xml.rels": DOCUMENT_RELS,
+    "word/styles.xml": STYLES,
+    "docProps/core.xml": core,
+  };
+  return zipSync(Object.fromEntries(Object.entries(parts).map(([name, xml]) => [name, strToU8(xml)])), {
+    mtime: DOS_EPOCH,
+  });
 }

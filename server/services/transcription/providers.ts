@@ -128,10 +128,11 @@ export function openAiTranscriptionProvider(opts: {
       }
       const raw = await response.text();
       if (!response.ok) {
-        // A self-hosted server may accept less than OpenAI's 25 MB; the fix is a setting, so say which.
+        // A self-hosted server may accept less than OpenAI's 25 MB. The message reaches creators (the job's last
+        // error), so it says what happened in their words; the setting that fixes it is in the README's table.
         const hint =
           response.status === 413
-            ? " (set OPENAI_TRANSCRIPTION_MAX_BYTES to this endpoint's limit so files are split smaller)"
+            ? " (the pieces this file is sent in are larger than the service accepts; whoever runs Greenroom can make them smaller)"
             : "";
         throw new ProviderError(
           id,

@@ -82,10 +82,13 @@ describe("the OpenAI-compatible transcription client", () => {
     server.failNext(1, 429, "Rate limit reached");
     expect(await failure(provider().transcribe(request()))).toMatchObject({ transient: true });
     server.failNext(1, 413, "Maximum content size limit exceeded");
-    expect(await failure(provider().transcribe(request()))).toMatchObject({
+    const tooLarge = await failure(provider().transcribe(request()));
+    // The message is shown to creators as the job's last error: no setting names (issue 11, item 7).
+    expect(tooLarge?.message).not.toMatch(/[A-Z]+_[A-Z_]+/);
+    expect(tooLarge).toMatchObject({
       transient: false,
       message: expect.stringMatching(
-        /^The transcription endpoint answered 413: Maximum content size limit exceeded \(set OPENAI_TRANSCRIPTION_MAX_BYTES/,
+        /^The transcription endpoint answered 413: Maximum content size limit exceeded \(the pieces this file is sent in are larger than the service accepts; whoever runs Greenroom can make them smaller\)$/,
       ),
     });
     server.replyTranscription({ status: 200, body: "<html>proxy error</html>" });

@@ -8,6 +8,7 @@
  * Then social publishing: how late Sandbox posts go out after their scheduled minute (cron + queue + consumer).
  * Then the edge cache: a 300-episode show's feed, requests/s from the cache and rendered; and start-up CPU.
  */
+import { readFileSync } from "node:fs";
 import { partRange, PART_SIZE } from "../server/services/media/rules";
 import { wavSlice } from "../tests/support/audio";
 import { pngFile } from "../tests/support/images";
@@ -122,6 +123,15 @@ async function seed(baseUrl: string): Promise<Seeded> {
   });
   await sendParts(baseUrl, upload, file);
   await call("media.completeUpload", { mediaId: upload.mediaId });
+  // Episode audio must be MP3 or M4A (ADR 021); the WAV above is what the transcription part reads.
+  const mp3 = new Uint8Array(readFileSync(new URL("../tests/fixtures/media/info.mp3", import.meta.url)));
+  const episodeAudio = await call<UploadSession>("media.createUpload", {
+    filename: "bench-episode.mp3",
+    contentType: "audio/mpeg",
+    size: mp3.byteLength,
+  });
+  await sendParts(baseUrl, episodeAudio, mp3);
+  await call("media.completeUpload", { mediaId: episodeAudio.mediaId });
   const show = await call<{ id: string }>("podcasts.createShow", {
     title: "Bench Show",
     category: "Technology",
@@ -130,7 +140,7 @@ async function seed(baseUrl: string): Promise<Seeded> {
   const episode = await call<{ id: string }>("podcasts.createEpisode", {
     showId: show.id,
     title: "Bench episode",
-    audioMediaId: upload.mediaId,
+    audioMediaId: episodeAudio.mediaId,
   });
   await call("podcasts.updateEpisode", { episodeId: episode.id, status: "published" });
   let transcriptId: string | null = null;

@@ -115,23 +115,16 @@ async function seed(baseUrl: string): Promise<Seeded> {
   const call = <T>(path: string, input: object, kind: "query" | "mutation" = "mutation") =>
     procedure<T>(baseUrl, cookie, path, { workspaceId, ...input }, kind).then((r) => r.data);
 
-  const file = markedWav(2);
-  const upload = await call<UploadSession>("media.createUpload", {
-    filename: "bench-episode.wav",
-    contentType: "audio/wav",
-    size: file.byteLength,
-  });
-  await sendParts(baseUrl, upload, file);
-  await call("media.completeUpload", { mediaId: upload.mediaId });
+  const uploadFile = async (filename: string, contentType: string, file: Uint8Array) => {
+    const session = await call<UploadSession>("media.createUpload", { filename, contentType, size: file.byteLength });
+    await sendParts(baseUrl, session, file);
+    await call("media.completeUpload", { mediaId: session.mediaId });
+    return session;
+  };
+  const upload = await uploadFile("bench-episode.wav", "audio/wav", markedWav(2));
   // Episode audio must be MP3 or M4A (ADR 021); the WAV above is what the transcription part reads.
   const mp3 = new Uint8Array(readFileSync(new URL("../tests/fixtures/media/info.mp3", import.meta.url)));
-  const episodeAudio = await call<UploadSession>("media.createUpload", {
-    filename: "bench-episode.mp3",
-    contentType: "audio/mpeg",
-    size: mp3.byteLength,
-  });
-  await sendParts(baseUrl, episodeAudio, mp3);
-  await call("media.completeUpload", { mediaId: episodeAudio.mediaId });
+  const episodeAudio = await uploadFile("bench-episode.mp3", "audio/mpeg", mp3);
   const show = await call<{ id: string }>("podcasts.createShow", {
     title: "Bench Show",
     category: "Technology",

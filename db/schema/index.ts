@@ -9,3 +9,4 @@ export * from "./billing";
 export * from "./social";
 export * from "./notifications";
 export * from "./analytics";
+export * from "./audience";

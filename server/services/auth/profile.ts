@@ -1,6 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { users } from "../../../db/schema";
+import { isUniqueViolation } from "../../../db/errors";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import { recordEmail, sendCommittedEmail } from "../email/outbox";
@@ -124,7 +125,17 @@ export async function confirmEmailChange(opts: {
     limits: [[ipKey("verify-email", opts.meta.ip), AUTH_LIMITS.verifyEmailPerIp]],
     message: (wait) => `Too many confirmation attempts from your network. Try again in ${wait}.`,
   });
-  const result = await opts.db.transaction(async (tx) => {
+  const result = await confirmInTransaction(opts).catch((error: unknown) => {
+    // Another account took the address between our check and our write (a concurrent sign-up or confirmation).
+    if (isUniqueViolation(error)) throw new AppError("CONFLICT", `${TAKEN} Ask for a link to another address.`);
+    throw error;
+  });
+  await sendCommittedEmail(opts.emailQueue, result.emailId);
+  return { userId: result.userId, email: result.email };
+}
+
+function confirmInTransaction(opts: { db: Database; appUrl: string; token: string; meta: RequestMeta; now: Date }) {
+  return opts.db.transaction(async (tx) => {
     const consumed = await consumeUserToken({ db: tx, token: opts.token, purpose: "change_email", now: opts.now });
     if (!consumed?.newEmail) {
       throw new AppError("NOT_FOUND", "This confirmation link is invalid, expired or already used.");
@@ -155,6 +166,4 @@ export async function confirmEmailChange(opts: {
     });
     return { userId: user.id, email: newEmail, emailId };
   });
-  await sendCommittedEmail(opts.emailQueue, result.emailId);
-  return { userId: result.userId, email: result.email };
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, lte, ne, sql } from "drizzle-orm";
 import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
+import { isUniqueViolation } from "../../../db/errors";
 import {
   episodes,
   mediaObjects,
@@ -427,13 +428,6 @@ async function uniqueNumber<T>(
     if (isUniqueViolation(error)) throw numberTaken(numbers.seasonNumber, numbers.episodeNumber);
     throw error;
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
 }
 
 function presentEpisode(episode: typeof episodes.$inferSelect) {

@@ -11,3 +11,4 @@ export * from "./notifications";
 export * from "./analytics";
 export * from "./audience";
 export * from "./campaigns";
+export * from "./posts";

@@ -13,7 +13,8 @@ import type { AudienceSubscriptionStatus, PaymentProvider } from "../../../db/sc
 export type PaymentPurpose =
   | { kind: "tier"; tierId: string; userId: string }
   | { kind: "ticket_order"; orderId: string; userId: string }
-  | { kind: "gift"; tierId: string; userId: string; recipientEmail: string };
+  /** `userId` is the giver; the recipient gets the tier for `months` (default 1) from the payment. */
+  | { kind: "gift"; tierId: string; userId: string; recipientEmail: string; months?: number };
 
 export interface SubscriptionState {
   id: string;

@@ -60,7 +60,18 @@ export type AuditAction =
   | "transcript.edited"
   | "transcript.language_set"
   | "transcript.publication_set"
-  | "show.transcript_auto_publish_set";
+  | "show.transcript_auto_publish_set"
+  | "grant.issued"
+  | "grant.extended"
+  | "grant.ended"
+  | "supporter.joined"
+  | "supporter.left"
+  | "supporter.blocked"
+  | "supporter.unblocked"
+  | "supporter.imported"
+  | "tier.created"
+  | "tier.updated"
+  | "tier.archived";
 
 export async function recordAudit(opts: {
   db: DbOrTx;

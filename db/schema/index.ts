@@ -10,3 +10,4 @@ export * from "./social";
 export * from "./notifications";
 export * from "./analytics";
 export * from "./audience";
+export * from "./payments";

@@ -53,6 +53,12 @@ export interface Env {
   STRIPE_PRICE_PRO?: string;
   /** Override of the Stripe API origin, for tests against a local server. */
   STRIPE_API_URL?: string;
+  /**
+   * Signing secret of the Connect webhook endpoint (/api/webhooks/stripe-connect, events of connected accounts).
+   * With STRIPE_SECRET_KEY it turns on Stripe Connect for supporters' payments; unset, local environments use the
+   * payments sandbox and deployments take no supporter payments (ADR 025).
+   */
+  STRIPE_CONNECT_WEBHOOK_SECRET?: string;
   /** Scheduled social posts: the cron enqueues due posts here, the consumer publishes them. */
   SOCIAL_QUEUE: Queue<unknown>;
   /** Account syncs (media + insights), apart from publishing so a sweep never delays a due post. */

@@ -12,3 +12,4 @@ export * from "./analytics";
 export * from "./audience";
 export * from "./campaigns";
 export * from "./posts";
+export * from "./payments";

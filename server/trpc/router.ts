@@ -5,6 +5,7 @@ import { billingRouter } from "./routers/billing";
 import { devRouter } from "./routers/dev";
 import { mediaRouter } from "./routers/media";
 import { notificationsRouter } from "./routers/notifications";
+import { paymentsRouter } from "./routers/payments";
 import { podcastsRouter } from "./routers/podcasts";
 import { searchRouter } from "./routers/search";
 import { socialAccountsRouter } from "./routers/social-accounts";
@@ -29,6 +30,7 @@ export const appRouter = router({
   socialSandbox: socialSandboxRouter,
   notifications: notificationsRouter,
   analytics: analyticsRouter,
+  payments: paymentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,7 @@ import { emailOutboxSweepCron } from "./jobs/email-outbox-sweep";
 import { publishDueEpisodesCron } from "./jobs/publish-due-episodes";
 import { refreshSocialTokensCron } from "./jobs/refresh-social-tokens";
 import { rollupDownloadsCron } from "./jobs/rollup-downloads";
+import { sandboxPaymentsBillingCron } from "./jobs/sandbox-payments-billing";
 import { startWaitingTranscriptionsCron } from "./jobs/start-waiting-transcriptions";
 import { syncSocialAccountsCron } from "./jobs/sync-social-accounts";
 
@@ -21,4 +22,5 @@ export const cronJobs: readonly CronJob[] = [
   claimDueSocialPostsCron,
   refreshSocialTokensCron,
   rollupDownloadsCron,
+  sandboxPaymentsBillingCron,
 ];

@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   "content.read": ["owner", "admin", "editor", "viewer"],
   "content.write": ["owner", "admin", "editor"],
   "billing.manage": ["owner", "admin"],
+  /** Connect the workspace's Stripe account, see supporters' payments, refund, and drive the sandbox. */
+  "payments.manage": ["owner", "admin"],
   /** Connect, reconnect and disconnect social accounts (scheduling posts is content.write). */
   "social.accounts.manage": ["owner", "admin"],
   /** What the installation has set up (payments, email, transcription...): owners decide whether to pay for more. */

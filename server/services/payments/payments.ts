@@ -1,0 +1,109 @@
+import type { DbOrTx } from "../../../db/client";
+import { AppError } from "../../lib/errors";
+import { recordAudit } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
+import {
+  paymentsMode,
+  type CheckoutRequest,
+  type CheckoutSession,
+  type PaymentsEnv,
+  type PaymentsMode,
+  type PaymentsProviderApi,
+  type RefundRequest,
+  type RefundResult,
+} from "./provider";
+import { sandboxProvider } from "./sandbox";
+
+/**
+ * What the rest of Greenroom calls to take money (tiers, tickets, gifts): the configured provider behind one set of
+ * functions. Outcomes arrive later as `PaymentEvent`s in the ledger, never as return values.
+ */
+
+export function paymentsProvider(opts: { env: PaymentsEnv; appUrl: string }): PaymentsProviderApi {
+  const mode = paymentsMode(opts.env);
+  switch (mode.kind) {
+    case "sandbox":
+      return sandboxProvider({ appUrl: opts.appUrl });
+    case "stripe":
+      throw new AppError("PRECONDITION_FAILED", "Stripe Connect payments are not available yet.");
+    case "off":
+      throw new AppError("PRECONDITION_FAILED", "Payments are not set up on this Greenroom yet.");
+  }
+}
+
+export function describePaymentsMode(env: PaymentsEnv): PaymentsMode["kind"] {
+  return paymentsMode(env).kind;
+}
+
+interface Call {
+  db: DbOrTx;
+  env: PaymentsEnv;
+  appUrl: string;
+  meta: RequestMeta;
+  now: Date;
+}
+
+/** Starts a checkout; the caller redirects the buyer to `url`. */
+export async function createCheckout(opts: Call & { request: CheckoutRequest }): Promise<CheckoutSession> {
+  const provider = paymentsProvider(opts);
+  const session = await provider.createCheckout({ db: opts.db, request: opts.request, now: opts.now });
+  await recordAudit({
+    db: opts.db,
+    action: "payments.checkout_requested",
+    actorUserId: opts.request.userId,
+    workspaceId: opts.request.workspaceId,
+    detail: {
+      provider: provider.provider,
+      checkoutId: session.id,
+      kind: opts.request.kind,
+      ...(opts.request.kind === "subscription"
+        ? { tierId: opts.request.tierId, interval: opts.request.interval }
+        : { purpose: opts.request.purpose.kind }),
+    },
+    meta: opts.meta,
+    now: opts.now,
+  });
+  return session;
+}
+
+/** The supporter's place to manage what they pay this creator. */
+export async function createPortal(
+  opts: Call & { workspaceId: string; userId: string; returnUrl: string },
+): Promise<{ url: string }> {
+  const provider = paymentsProvider(opts);
+  await recordAudit({
+    db: opts.db,
+    action: "payments.portal_requested",
+    actorUserId: opts.userId,
+    workspaceId: opts.workspaceId,
+    detail: { provider: provider.provider },
+    meta: opts.meta,
+    now: opts.now,
+  });
+  return provider.createPortal({
+    db: opts.db,
+    request: { workspaceId: opts.workspaceId, userId: opts.userId, returnUrl: opts.returnUrl },
+    now: opts.now,
+  });
+}
+
+/** Refunds a payment (all of what is left, or `amountCents`); the grant follows when the refund event arrives. */
+export async function refund(opts: Call & { request: RefundRequest }): Promise<RefundResult> {
+  const provider = paymentsProvider(opts);
+  const result = await provider.refund({ db: opts.db, request: opts.request, now: opts.now });
+  await recordAudit({
+    db: opts.db,
+    action: "payments.refund_requested",
+    actorUserId: opts.request.actorUserId,
+    workspaceId: opts.request.workspaceId,
+    detail: {
+      provider: provider.provider,
+      paymentId: opts.request.paymentId,
+      refundId: result.refundId,
+      amountCents: result.amountRefundedCents,
+    },
+    meta: opts.meta,
+    now: opts.now,
+  });
+  return result;
+}

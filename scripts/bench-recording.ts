@@ -65,11 +65,10 @@ export async function benchRecording() {
     await recorder.flush({ db, queue });
     const edgeMs = performance.now() - started;
 
-    // Consumer: batches of up to 100 messages, as the queue delivers them.
+    // Consumer: one insert per message, as the job handles them (workers/queues/jobs/record-enclosure-requests.ts).
     const payloads = sent.map((m) => ZRecordRequestsPayload.parse(m.body.payload));
     const ingestStarted = performance.now();
-    for (let i = 0; i < payloads.length; i += 100)
-      await ingestEnclosureRequests({ db, requests: payloads.slice(i, i + 100).flatMap((p) => p.requests) });
+    for (const payload of payloads) await ingestEnclosureRequests({ db, requests: payload.requests });
     const ingestMs = performance.now() - ingestStarted;
     const stored = await pglite.query<{ n: number }>("select count(*)::int as n from analytics_requests");
 

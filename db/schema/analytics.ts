@@ -49,6 +49,8 @@ export const analyticsRequests = pgTable(
     country: text("country"),
     /** Origin of the Referer only: paths and query strings can carry personal data. */
     referrer: text("referrer"),
+    /** The ad arrangement served (docs/decisions/024); null when the episode was served as stored. */
+    arrangementId: text("arrangement_id"),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

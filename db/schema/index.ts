@@ -13,3 +13,4 @@ export * from "./audience";
 export * from "./campaigns";
 export * from "./posts";
 export * from "./payments";
+export * from "./ads";

@@ -6,6 +6,9 @@ import type { TrpcContext } from "../trpc/context";
 import { notFoundResponse, serveR2Object, type StoredObject } from "./r2-range";
 import { isRowId } from "../lib/text";
 import { EnclosureRecorder } from "../services/analytics/recording";
+import { ipPrefix, utcDay } from "../services/analytics/listener";
+import { serveConcatenation } from "../services/ads/concat";
+import { arrangeEpisode, liveBookings, saveArrangement } from "../services/ads/insertion";
 
 type MediaEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
@@ -35,6 +38,71 @@ async function serve(
   return serveR2Object({ bucket: c.env.MEDIA, request: c.req.raw, object, cacheControl, headers });
 }
 
+/**
+ * An episode's audio: as stored, or with the ads booked into its slots joined in (docs/decisions/024). The
+ * bookings are read beside the audio (one wave); an episode with none is served exactly as before.
+ */
+async function serveEpisodeAudio(c: Context<MediaEnv>, episodeId: string) {
+  const db = c.var.trpc.db;
+  const now = c.var.trpc.clock();
+  const bookings = liveBookings({ db, episodeId, day: utcDay(now) });
+  const audio = getPublishedEpisodeAudio({ db, episodeId });
+  const [booked] = await Promise.allSettled([bookings, audio]);
+  const arrangement =
+    booked.status === "fulfilled" && booked.value.length > 0
+      ? await audio
+          .then((episode) =>
+            arrangeEpisode({
+              bucket: c.env.MEDIA,
+              bookings: booked.value,
+              episode,
+              seed: insertionSeed(c, episodeId, now),
+            }),
+          )
+          // Insertion must never cost a listener the episode: on any failure the stored file is served.
+          .catch((error: unknown) => {
+            if (!(error instanceof AppError))
+              console.error(JSON.stringify({ event: "ads.insertion_failed", episodeId, error: String(error) }));
+            return null;
+          })
+      : null;
+  if (!arrangement) {
+    const response = await serve(c, () => audio, "public, max-age=3600", PUBLIC_HEADERS);
+    return { response, arrangementId: null };
+  }
+  const { contentType } = await audio;
+  c.executionCtx.waitUntil(
+    saveArrangement({ db, episodeId, arrangement }).catch((error: unknown) =>
+      console.error(JSON.stringify({ event: "ads.arrangement_save_failed", error: String(error) })),
+    ),
+  );
+  const response = serveConcatenation({
+    request: c.req.raw,
+    parts: arrangement.parts,
+    etag: `"a-${arrangement.id}"`,
+    read: async (key, offset, length) => {
+      const object = await c.env.MEDIA.get(key, { range: { offset, length } });
+      if (!object) throw new Error(`ads: ${key} is missing from storage`);
+      return object.body;
+    },
+    // Per listener: a shared cache must not hand one listener's arrangement to another.
+    headers: {
+      ...PUBLIC_HEADERS,
+      "content-type": contentType,
+      "cache-control": "private, max-age=3600",
+      "x-content-type-options": "nosniff",
+      "x-greenroom-arrangement": arrangement.id,
+    },
+  });
+  return { response, arrangementId: arrangement.id };
+}
+
+/** Listener (IP prefix and user agent, never stored), episode and UTC day: the same download gets the same ads. */
+function insertionSeed(c: Context<MediaEnv>, episodeId: string, now: Date) {
+  const ip = ipPrefix(c.req.header("cf-connecting-ip") ?? "");
+  return [ip, c.req.header("user-agent") ?? "", episodeId, utcDay(now)].join("\n");
+}
+
 export const mediaRoutes = new Hono<MediaEnv>();
 
 /** One per isolate and mode: gathers enclosure requests into queue batches (docs/decisions/019). */
@@ -44,12 +112,7 @@ const recorders = { batched: new EnclosureRecorder(), immediate: new EnclosureRe
 mediaRoutes.get("/media/episodes/:episodeId/:file", async (c) => {
   const episodeId = c.req.param("episodeId");
   if (!isRowId(episodeId) || !named(c.req.param("file"), "audio")) return notFoundResponse();
-  const response = await serve(
-    c,
-    () => getPublishedEpisodeAudio({ db: c.var.trpc.db, episodeId }),
-    "public, max-age=3600",
-    PUBLIC_HEADERS,
-  );
+  const { response, arrangementId } = await serveEpisodeAudio(c, episodeId);
   // Download analytics, after the response exists and off its path; nothing to attribute on a 404.
   if (response.status !== 404) {
     try {
@@ -58,6 +121,7 @@ mediaRoutes.get("/media/episodes/:episodeId/:file", async (c) => {
         request: c.req.raw,
         response,
         episodeId,
+        arrangementId,
         now: c.var.trpc.clock(),
         db: c.var.trpc.db,
         queue: c.env.ANALYTICS_QUEUE,

@@ -61,17 +61,44 @@ export const UNKNOWN_COUNTRY = "XX";
 
 const isPreload = (rangeHeader: string | null) => rangeHeader?.replace(/\s+/g, "").toLowerCase() === "bytes=0-1";
 
-/** Bytes covered by the union of [start, start + length) intervals: a range fetched twice counts once. */
-function coveredBytes(intervals: [number, number][]): number {
-  const sorted = [...intervals].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let total = 0;
-  let reach = -1;
+/** The union of [start, end) intervals as disjoint, sorted intervals (touching ones joined). */
+export function unionOfIntervals(intervals: readonly [number, number][]): [number, number][] {
+  const sorted = [...intervals].filter(([start, end]) => end > start).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const union: [number, number][] = [];
   for (const [start, end] of sorted) {
-    if (end <= reach) continue;
-    total += end - Math.max(start, reach);
-    reach = end;
+    const last = union.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else union.push([start, end]);
   }
-  return total;
+  return union;
+}
+
+/** Bytes covered by the union of [start, end) intervals: a range fetched twice counts once. */
+function coveredBytes(intervals: [number, number][]): number {
+  return unionOfIntervals(intervals).reduce((total, [start, end]) => total + end - start, 0);
+}
+
+type DropRule = "droppedNotServed" | "droppedBot" | "droppedPreload" | "droppedAppleWatch";
+
+/**
+ * The rules that drop a request before grouping, in order: not served (HEAD, not 200/206, nothing sent), bot,
+ * pre-load (`bytes=0-1`), Apple Watch duplicate. What passes is a listener's request, with its app and platform.
+ * Ad delivery (server/services/ads/delivery.ts) screens requests by the same rules.
+ */
+export function screenRequest(
+  request: Pick<CountableRequest, "method" | "status" | "bytesSent" | "rangeStart" | "rangeHeader" | "userAgent">,
+): { dropped: DropRule } | { app: string; platform: string } {
+  const served =
+    request.method === "GET" &&
+    (request.status === 200 || request.status === 206) &&
+    request.bytesSent > 0 &&
+    request.rangeStart !== null;
+  if (!served) return { dropped: "droppedNotServed" };
+  const agent = classifyUserAgent(request.userAgent);
+  if (agent.kind === "bot") return { dropped: "droppedBot" };
+  if (isPreload(request.rangeHeader)) return { dropped: "droppedPreload" };
+  if (agent.kind === "apple_watch") return { dropped: "droppedAppleWatch" };
+  return { app: agent.app, platform: agent.platform };
 }
 
 /**
@@ -98,31 +125,14 @@ export function countDownloads(opts: {
   };
   const groups = new Map<string, { request: CountableRequest; app: string; platform: string }[]>();
   for (const request of opts.requests) {
-    const served =
-      request.method === "GET" &&
-      (request.status === 200 || request.status === 206) &&
-      request.bytesSent > 0 &&
-      request.rangeStart !== null;
-    if (!served) {
-      counters.droppedNotServed++;
-      continue;
-    }
-    const agent = classifyUserAgent(request.userAgent);
-    if (agent.kind === "bot") {
-      counters.droppedBot++;
-      continue;
-    }
-    if (isPreload(request.rangeHeader)) {
-      counters.droppedPreload++;
-      continue;
-    }
-    if (agent.kind === "apple_watch") {
-      counters.droppedAppleWatch++;
+    const screened = screenRequest(request);
+    if ("dropped" in screened) {
+      counters[screened.dropped]++;
       continue;
     }
     const key = `${request.episodeId}\u0000${request.listenerKey}`;
     const group = groups.get(key) ?? [];
-    group.push({ request, app: agent.app, platform: agent.platform });
+    group.push({ request, app: screened.app, platform: screened.platform });
     groups.set(key, group);
   }
 

@@ -42,6 +42,7 @@ export async function ingestEnclosureRequests(opts: { db: DbOrTx; requests: read
         userAgent: r.userAgent,
         country: r.country,
         referrer: r.referrer,
+        arrangementId: r.arrangementId,
       },
     ];
   });

@@ -19,6 +19,8 @@ export const ZEnclosureRequest = z.object({
   userAgent: z.string().max(512),
   country: z.string().max(8).nullable(),
   referrer: z.string().max(200).nullable(),
+  /** The ad arrangement served (docs/decisions/024); absent in messages sent before insertion existed. */
+  arrangementId: z.string().max(64).nullable().default(null),
 });
 export type EnclosureRequest = z.infer<typeof ZEnclosureRequest>;
 export const ZRecordRequestsPayload = z.object({ requests: z.array(ZEnclosureRequest).min(1).max(100) });
@@ -73,6 +75,8 @@ export class EnclosureRecorder {
     request: Request;
     response: Response;
     episodeId: string;
+    /** The ad arrangement the response served, if any. */
+    arrangementId?: string | null;
     now: Date;
     db: DbOrTx;
     queue: QueueProducer;
@@ -96,6 +100,7 @@ export class EnclosureRecorder {
         userAgent: (request.headers.get("user-agent") ?? "").slice(0, 512),
         country: typeof cf?.country === "string" ? cf.country.slice(0, 8) : null,
         referrer: referrerOrigin(request.headers.get("referer")),
+        arrangementId: opts.arrangementId ?? null,
       },
     });
     const flush = () => this.flush({ db: opts.db, queue: opts.queue });

@@ -1,6 +1,9 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
+import { countAdDeliveries, type DeliveryCell } from "../ads/delivery";
 import {
+  adArrangements,
+  adDeliveries,
   analyticsDailyDownloads,
   analyticsRequests,
   analyticsRollups,
@@ -82,6 +85,8 @@ export interface DayCount {
   counters: RuleCounters;
   cells: DownloadCell[];
   thresholds: Record<string, EpisodeThreshold>;
+  /** Inserted ads delivered whole (docs/decisions/024). */
+  deliveries: DeliveryCell[];
 }
 
 /** Counts one workspace's day from its raw requests, writing nothing: what the rollup stores, and the audit recount. */
@@ -106,7 +111,17 @@ export async function countDay(opts: {
     thresholdOf: (episodeId) =>
       Object.hasOwn(thresholds, episodeId) ? thresholds[episodeId].thresholdBytes : FALLBACK_BYTES_PER_MINUTE,
   });
-  return { counters, cells, thresholds };
+  const arrangementIds = [...new Set(requests.flatMap((r) => (r.arrangementId ? [r.arrangementId] : [])))];
+  const arrangements =
+    arrangementIds.length === 0
+      ? []
+      : await opts.db
+          .select({ id: adArrangements.id, ads: adArrangements.ads })
+          .from(adArrangements)
+          .where(and(eq(adArrangements.workspaceId, opts.workspaceId), inArray(adArrangements.id, arrangementIds)));
+  const adsById = new Map(arrangements.map((a) => [a.id, a.ads]));
+  const deliveries = countAdDeliveries({ requests, adsOf: (id) => adsById.get(id) });
+  return { counters, cells, thresholds, deliveries };
 }
 
 /**
@@ -115,7 +130,7 @@ export async function countDay(opts: {
  * figures; the day's cells are deleted and written again in the same transaction.
  */
 export async function rollupDay(opts: { db: DbOrTx; bucket: R2Bucket; workspaceId: string; day: string; now: Date }) {
-  const { counters, cells, thresholds } = await countDay(opts);
+  const { counters, cells, thresholds, deliveries } = await countDay(opts);
   const values = {
     ...counters,
     methodologyVersion: METHODOLOGY_VERSION,
@@ -135,6 +150,13 @@ export async function rollupDay(opts: { db: DbOrTx; bucket: R2Bucket; workspaceI
       await tx
         .insert(analyticsDailyDownloads)
         .values(cells.map((cell) => ({ ...cell, workspaceId: opts.workspaceId, day: opts.day })));
+    await tx
+      .delete(adDeliveries)
+      .where(and(eq(adDeliveries.workspaceId, opts.workspaceId), eq(adDeliveries.day, opts.day)));
+    if (deliveries.length > 0)
+      await tx
+        .insert(adDeliveries)
+        .values(deliveries.map((cell) => ({ ...cell, workspaceId: opts.workspaceId, day: opts.day })));
   });
   return counters;
 }

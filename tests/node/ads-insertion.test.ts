@@ -1,0 +1,206 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adDeliveries, adSlotBookings, adSlots } from "../../db/schema";
+import { serveConcatenation } from "../../server/services/ads/concat";
+import { arrangeEpisode, liveBookings, saveArrangement } from "../../server/services/ads/insertion";
+import { scanMp3 } from "../../server/services/ads/mp3";
+import { ingestEnclosureRequests } from "../../server/services/analytics/ingest";
+import { rollupDay } from "../../server/services/analytics/rollup";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createCampaign, createCreative, createUser, createWorkspace } from "../support/factories";
+import { fixture } from "../support/fixtures";
+import { insertMedia, insertPublishedEpisode, insertShow } from "../support/podcasts";
+import { createLocalR2 } from "../support/r2";
+
+let t: TestDatabase;
+let r2: Awaited<ReturnType<typeof createLocalR2>>;
+beforeAll(async () => {
+  [t, r2] = await Promise.all([createTestDatabase(), createLocalR2()]);
+});
+afterAll(async () => {
+  await Promise.all([t?.close(), r2?.dispose()]);
+});
+
+const DAY = "2026-01-15";
+const APPLE = "Podcasts/1650.20 CFNetwork/1408.0.4 Darwin/22.5.0";
+const EPISODE_MP3 = fixture("episode-44k-mono.mp3");
+const AD_MP3 = fixture("ad-44k-mono.mp3");
+
+/** A published episode with real MP3 audio, a live flight with a pre-recorded ad, and pre- and mid-roll slots. */
+async function network(opts: { liveFrom?: string; flightStatus?: "live" | "paused" } = {}) {
+  const owner = await createUser(t.db);
+  const workspace = await createWorkspace(t.db, owner);
+  const show = await insertShow(t.db, workspace.id);
+  const { episode, media } = await insertPublishedEpisode(
+    t.db,
+    show,
+    {},
+    { size: EPISODE_MP3.length, contentType: "audio/mpeg", durationSeconds: 6 },
+  );
+  await r2.bucket.put(media.r2Key, EPISODE_MP3);
+  const adMedia = await insertMedia(t.db, workspace.id, { size: AD_MP3.length, contentType: "audio/mpeg" });
+  await r2.bucket.put(adMedia.r2Key, AD_MP3);
+  const { campaign, flight } = await createCampaign(t.db, workspace.id, {
+    showId: show.id,
+    flight: { status: opts.flightStatus ?? "live", impressionsGoal: 100 },
+  });
+  const creative = await createCreative(t.db, campaign, { mediaId: adMedia.id, name: "Spot" });
+  const slots = await t.db
+    .insert(adSlots)
+    .values([
+      { workspaceId: workspace.id, episodeId: episode.id, position: "pre" },
+      { workspaceId: workspace.id, episodeId: episode.id, position: "mid", atMs: 3000 },
+    ])
+    .returning();
+  await t.db.insert(adSlotBookings).values(
+    slots.map((slot) => ({
+      workspaceId: workspace.id,
+      slotId: slot.id,
+      flightId: flight.id,
+      creativeId: creative.id,
+      liveFrom: opts.liveFrom ?? "2026-01-10",
+    })),
+  );
+  return { workspace, show, episode, media, flight, slots };
+}
+
+describe("dynamic insertion from bookings to delivered impressions", () => {
+  it("serves a stitched, valid MP3 with the ad once per download, and counts only whole ads", async () => {
+    const n = await network();
+    const bookings = await liveBookings({ db: t.db, episodeId: n.episode.id, day: DAY });
+    expect(bookings).toHaveLength(2);
+    const arrangement = await arrangeEpisode({
+      bucket: r2.bucket,
+      bookings,
+      episode: { r2Key: n.media.r2Key },
+      seed: `listener\n${DAY}`,
+    });
+    // One flight plays once per arrangement: the pre-roll slot (first in slot order) or the mid-roll, not both.
+    expect(arrangement?.ads).toHaveLength(1);
+    const again = await arrangeEpisode({
+      bucket: r2.bucket,
+      bookings,
+      episode: { r2Key: n.media.r2Key },
+      seed: `listener\n${DAY}`,
+    });
+    expect(again?.id).toBe(arrangement!.id);
+    await saveArrangement({ db: t.db, episodeId: n.episode.id, arrangement: arrangement! });
+
+    const response = serveConcatenation({
+      request: new Request("https://x.test/audio.mp3"),
+      parts: arrangement!.parts,
+      etag: `"a-${arrangement!.id}"`,
+      read: async (key, offset, length) => (await r2.bucket.get(key, { range: { offset, length } }))!.body,
+      headers: {},
+    });
+    const stitched = new Uint8Array(await response.arrayBuffer());
+    expect(stitched.length).toBe(arrangement!.size);
+    expect(scanMp3(stitched).frames).toBe(231 + 78);
+    const [ad] = arrangement!.ads;
+
+    const base = {
+      episodeId: n.episode.id,
+      method: "GET",
+      status: 206,
+      userAgent: APPLE,
+      country: "DE",
+      referrer: null,
+      arrangementId: arrangement!.id,
+      requestedAt: `${DAY}T08:00:00.000Z`,
+    };
+    await ingestEnclosureRequests({
+      db: t.db,
+      requests: [
+        // Listener 1: the whole file in two ranges.
+        {
+          ...base,
+          id: crypto.randomUUID(),
+          listenerKey: "one",
+          rangeHeader: "bytes=0-",
+          rangeStart: 0,
+          bytesSent: ad.byteEnd - 100,
+        },
+        {
+          ...base,
+          id: crypto.randomUUID(),
+          listenerKey: "one",
+          rangeHeader: null,
+          rangeStart: ad.byteEnd - 100,
+          bytesSent: stitched.length - ad.byteEnd + 100,
+        },
+        // Listener 2: stopped one byte before the ad's end.
+        {
+          ...base,
+          id: crypto.randomUUID(),
+          listenerKey: "two",
+          rangeHeader: null,
+          rangeStart: 0,
+          bytesSent: ad.byteEnd - 1,
+        },
+      ],
+    });
+    await rollupDay({
+      db: t.db,
+      bucket: r2.bucket,
+      workspaceId: n.workspace.id,
+      day: DAY,
+      now: new Date(`${DAY}T09:00:00Z`),
+    });
+    const rows = await t.db.select().from(adDeliveries).where(eq(adDeliveries.workspaceId, n.workspace.id));
+    expect(rows).toEqual([
+      {
+        workspaceId: n.workspace.id,
+        day: DAY,
+        flightId: n.flight.id,
+        showId: n.show.id,
+        episodeId: n.episode.id,
+        country: "DE",
+        app: "Apple Podcasts",
+        delivered: 1,
+      },
+    ]);
+    // Re-running the rollup replaces, never adds.
+    await rollupDay({
+      db: t.db,
+      bucket: r2.bucket,
+      workspaceId: n.workspace.id,
+      day: DAY,
+      now: new Date(`${DAY}T10:00:00Z`),
+    });
+    const again2 = await t.db
+      .select()
+      .from(adDeliveries)
+      .where(and(eq(adDeliveries.workspaceId, n.workspace.id), eq(adDeliveries.day, DAY)));
+    expect(again2.map((r) => r.delivered)).toEqual([1]);
+  });
+
+  it("plays nothing before a booking is live, or while its flight is paused", async () => {
+    const early = await network({ liveFrom: "2026-01-20" });
+    expect(await liveBookings({ db: t.db, episodeId: early.episode.id, day: DAY })).toEqual([]);
+    const paused = await network({ flightStatus: "paused" });
+    expect(await liveBookings({ db: t.db, episodeId: paused.episode.id, day: DAY })).toEqual([]);
+  });
+
+  it("never joins another workspace's creative or flight into an episode", async () => {
+    const mine = await network();
+    const theirs = await network();
+    // A booking row pointing at the other tenant's flight (as a bug or a forged write would make it).
+    const [foreignSlot] = await t.db
+      .insert(adSlots)
+      .values({ workspaceId: mine.workspace.id, episodeId: mine.episode.id, position: "post" })
+      .returning();
+    const [theirBooking] = await t.db
+      .select()
+      .from(adSlotBookings)
+      .where(eq(adSlotBookings.workspaceId, theirs.workspace.id));
+    await t.db.insert(adSlotBookings).values({
+      workspaceId: mine.workspace.id,
+      slotId: foreignSlot.id,
+      flightId: theirs.flight.id,
+      creativeId: theirBooking.creativeId,
+      liveFrom: "2026-01-01",
+    });
+    const bookings = await liveBookings({ db: t.db, episodeId: mine.episode.id, day: DAY });
+    expect(bookings.map((b) => b.flightId)).toEqual([mine.flight.id, mine.flight.id]);
+  });
+});

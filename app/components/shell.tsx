@@ -146,6 +146,9 @@ function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
           <NavLink to={`${base}/analytics`}>Analytics</NavLink>
         </li>
         <li>
+          <NavLink to={`${base}/campaigns`}>Campaigns</NavLink>
+        </li>
+        <li>
           <NavLink to={`${base}/social`}>Social</NavLink>
         </li>
         <li>

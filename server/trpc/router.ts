@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./init";
 import { analyticsRouter } from "./routers/analytics";
 import { authRouter } from "./routers/auth";
 import { billingRouter } from "./routers/billing";
+import { campaignsRouter } from "./routers/campaigns";
 import { devRouter } from "./routers/dev";
 import { mediaRouter } from "./routers/media";
 import { notificationsRouter } from "./routers/notifications";
@@ -31,6 +32,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   analytics: analyticsRouter,
   payments: paymentsRouter,
+  campaigns: campaignsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,7 +4,7 @@ import { emails } from "../../db/schema";
 import type { Env } from "../../server/env";
 import { appRouter } from "../../server/trpc/router";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { createUser, TEST_PASSWORD, type TestUser } from "../support/factories";
+import { createCampaign, createUser, TEST_PASSWORD, type TestUser } from "../support/factories";
 import { tableSnapshot } from "../support/snapshot";
 import { callerFor } from "../support/trpc";
 import { giveTenantASeats, tenants, type TenancyCase, type Tenants } from "./tenancy/harness";
@@ -119,6 +119,16 @@ const otherCases = new Map<string, Run>(
       });
       const token = await tokenFromEmail(x, invitee.email, /\/invite\/([\w-]+)/);
       return x.api(invitee).workspaces.acceptInvitation({ token });
+    },
+    "campaigns.decideApproval": async (x) => {
+      const { campaign } = await createCampaign(x.db, x.a.workspace.id);
+      const link = await callerFor(x.db, x.a.editor).api.campaigns.createShareLink({
+        workspaceId: x.a.workspace.id,
+        campaignId: campaign.id,
+        purpose: "approval",
+      });
+      const token = link.url.split("/approve/")[1];
+      return x.api(null).campaigns.decideApproval({ token, decision: "approved", decidedByName: "Ana Buyer" });
     },
   }),
 );

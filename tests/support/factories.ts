@@ -110,7 +110,7 @@ export async function createCampaign(
     .values({
       workspaceId,
       advertiserId: advertiser.id,
-      name: "Acme spring",
+      name: "Spring",
       budgetCents: 500_000,
       currency: "USD",
       pricing: "cpm",

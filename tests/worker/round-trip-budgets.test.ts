@@ -1,5 +1,6 @@
 import { beforeAll, describe, it } from "vitest";
 import { socialPosts } from "../../db/schema";
+import { createCampaign } from "../support/factories";
 import { insertSocialAccount } from "../support/social-posts";
 import { insertTranscript } from "../support/transcripts";
 import { publishedShow, workerDb } from "./podcast-fixtures";
@@ -25,7 +26,8 @@ async function fixtures() {
       .insert(socialPosts)
       .values({ workspaceId: owner.workspaceId, accountId: account.id, caption: "Budget post" })
       .returning();
-    return { owner, show, episode, media, transcript, account, post, w: `/w/${owner.workspaceId}` };
+    const campaign = await createCampaign(handle.db, owner.workspaceId, { showId: show.id });
+    return { owner, show, episode, media, transcript, account, post, campaign, w: `/w/${owner.workspaceId}` };
   } finally {
     await handle.close();
   }
@@ -53,6 +55,8 @@ describe("database round trips per page", () => {
       [() => page("/confirm-email-change?token=unknown-token-value"), { waves: 0, setups: 0 }],
       [() => page("/resend-verification"), { waves: 0, setups: 0, status: 302 }],
       [() => page(`/invite/${"u".repeat(32)}`), { waves: 1, setups: 0, status: 404 }],
+      [() => page(`/approve/${"u".repeat(43)}`), { waves: 1, setups: 0, status: 404 }],
+      [() => page(`/campaign-report/${"u".repeat(43)}`), { waves: 1, setups: 0, status: 404 }],
       [() => page(`/p/${fx.show.id}`), { waves: 1, setups: 0 }],
       [() => page(`/p/${fx.show.id}/${fx.episode.id}`), { waves: 1, setups: 0 }],
       // The second view of each public page is an edge-cache hit: no database at all (ADR 017).
@@ -93,6 +97,13 @@ describe("database round trips per page", () => {
       [() => page(`${fx.w}/transcripts/${fx.transcript.id}`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/analytics`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/analytics.csv`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/campaigns`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/campaigns/${fx.campaign.campaign.id}`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/campaigns/${fx.campaign.campaign.id}/report`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/campaigns/${fx.campaign.campaign.id}/report.csv`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/campaigns/calendar?show=${fx.show.id}&month=2026-01`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/advertisers`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/advertisers/${fx.campaign.advertiser.id}`, c), { waves: 2, setups: 0 }],
     ]);
   });
 });
@@ -151,6 +162,14 @@ describe("database round trips per tRPC query", () => {
       [q("analytics.getDownloads", { ...w, showId: fx.show.id, interval: "week" }), { waves: 2, setups: 0 }],
       [q("analytics.exportDownloads", w), { waves: 2, setups: 0 }],
       [q("analytics.getMethodology", w), { waves: 2, setups: 0 }],
+      [q("campaigns.listAdvertisers", w), { waves: 2, setups: 0 }],
+      [q("campaigns.getAdvertiser", { ...w, advertiserId: fx.campaign.advertiser.id }), { waves: 2, setups: 0 }],
+      [q("campaigns.listCampaigns", w), { waves: 2, setups: 0 }],
+      [q("campaigns.getCampaign", { ...w, campaignId: fx.campaign.campaign.id }), { waves: 2, setups: 0 }],
+      [q("campaigns.getCalendar", { ...w, showId: fx.show.id, month: "2026-01" }), { waves: 2, setups: 0 }],
+      [q("campaigns.getReport", { ...w, campaignId: fx.campaign.campaign.id }), { waves: 2, setups: 0 }],
+      [q("campaigns.openApprovalLink", { token: "u".repeat(43) }), { waves: 2, setups: 0, status: 404 }],
+      [q("campaigns.openReportLink", { token: "u".repeat(43) }), { waves: 2, setups: 0, status: 404 }],
     ]);
   });
 });

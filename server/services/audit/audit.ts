@@ -76,7 +76,24 @@ export type AuditAction =
   | "supporter.imported"
   | "tier.created"
   | "tier.updated"
-  | "tier.archived";
+  | "tier.archived"
+  | "advertiser.created"
+  | "advertiser.updated"
+  | "advertiser.deleted"
+  | "campaign.created"
+  | "campaign.updated"
+  | "campaign.deleted"
+  | "campaign.flight_created"
+  | "campaign.flight_updated"
+  | "campaign.flight_deleted"
+  | "campaign.creative_created"
+  | "campaign.creative_updated"
+  | "campaign.creative_deleted"
+  | "campaign.share_link_created"
+  | "campaign.share_link_revoked"
+  | "campaign.approval_recorded"
+  | "invoice.created"
+  | "invoice.status_changed";
 
 export async function recordAudit(opts: {
   db: DbOrTx;

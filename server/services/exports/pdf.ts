@@ -372,28 +372,69 @@ export interface PdfOptions {
 }
 
 export async function renderPdf(transcript: ExportTranscript, options: PdfOptions): Promise<Uint8Array<ArrayBuffer>> {
-  const allText = [transcript.title, transcript.summary ?? "", ...transcript.segments.map((s) => s.text)].join(" ");
-  const preferJapanese =
-    /^ja\b/i.test(transcript.language ?? "") || /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(allText);
-  const fonts = new DocumentFonts(options.fonts, await options.fonts.manifest(), preferJapanese);
-  const typesetter = new Typesetter(fonts);
-
-  const blocks: { paragraph: Paragraph; before: number; keepWithNext: boolean }[] = [];
-  const add = (text: string, size: number, weight: FontWeight, gray: number, before: number, keepWithNext = false) =>
-    blocks.push({ paragraph: typesetter.paragraph(text, size, weight, gray), before, keepWithNext });
-  add(oneLine(transcript.title), 18, 700, 0, 0);
+  const blocks: PdfBlock[] = [{ text: transcript.title, style: "title" }];
   if (transcript.summary) {
-    add("Summary", 13, 700, 0, 12, true);
-    add(oneLine(transcript.summary), 11, 400, 0, 4);
+    blocks.push({ text: "Summary", style: "heading" }, { text: transcript.summary, style: "body" });
   }
-  add("Transcript", 13, 700, 0, 12, true);
+  blocks.push({ text: "Transcript", style: "heading" });
   for (const segment of transcript.segments) {
     // The label reads time first whatever the speaker's script.
     const label = [clockTime(segment.startMs), segment.speaker ? oneLine(segment.speaker) : null]
       .filter(Boolean)
       .join("  ·  ");
-    blocks.push({ paragraph: typesetter.paragraph(label, 9, 700, 0.35, "ltr"), before: 8, keepWithNext: true });
-    add(oneLine(segment.text), 11, 400, 0, 1);
+    blocks.push({ text: label, style: "label" }, { text: segment.text, style: "body" });
+  }
+  const allText = [transcript.title, transcript.summary ?? "", ...transcript.segments.map((s) => s.text)].join(" ");
+  const preferJapanese =
+    /^ja\b/i.test(transcript.language ?? "") || /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(allText);
+  return renderDocumentPdf({ title: transcript.title, language: transcript.language, preferJapanese, blocks }, options);
+}
+
+/**
+ * One paragraph of a document: title (18 pt bold), heading (13 pt bold, kept with what follows), label (9 pt bold
+ * grey, left to right, kept with what follows: a timestamp or a table row's key), body (11 pt).
+ */
+export interface PdfBlock {
+  text: string;
+  style: "title" | "heading" | "label" | "body";
+}
+
+/**
+ * A text document as PDF with the transcript export's fonts, shaping and writer: transcripts, campaign reports and
+ * invoices all go through here.
+ */
+export async function renderDocumentPdf(
+  document: { title: string; language: string | null; preferJapanese?: boolean; blocks: PdfBlock[] },
+  options: PdfOptions,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const fonts = new DocumentFonts(options.fonts, await options.fonts.manifest(), document.preferJapanese ?? false);
+  const typesetter = new Typesetter(fonts);
+
+  const blocks: { paragraph: Paragraph; before: number; keepWithNext: boolean }[] = [];
+  for (const [i, block] of document.blocks.entries()) {
+    const first = i === 0;
+    if (block.style === "title")
+      blocks.push({
+        paragraph: typesetter.paragraph(oneLine(block.text), 18, 700, 0),
+        before: first ? 0 : 16,
+        keepWithNext: false,
+      });
+    else if (block.style === "heading")
+      blocks.push({ paragraph: typesetter.paragraph(oneLine(block.text), 13, 700, 0), before: 12, keepWithNext: true });
+    else if (block.style === "label")
+      blocks.push({
+        paragraph: typesetter.paragraph(oneLine(block.text), 9, 700, 0.35, "ltr"),
+        before: 8,
+        keepWithNext: true,
+      });
+    else {
+      const previous = document.blocks[i - 1]?.style;
+      blocks.push({
+        paragraph: typesetter.paragraph(oneLine(block.text), 11, 400, 0),
+        before: previous === "heading" ? 4 : 1,
+        keepWithNext: false,
+      });
+    }
   }
 
   // Fonts are chosen for every character (footers included: digits and "Page of") before anything is measured.
@@ -411,7 +452,7 @@ export async function renderPdf(transcript: ExportTranscript, options: PdfOption
       lines.push({ paragraph, start, end, before: i === 0 ? before : 0, keepWithNext });
 
   const pages = paginate(lines);
-  const footerTitle = typesetter.paragraph(oneLine(transcript.title), 9, 400, 0.35);
+  const footerTitle = typesetter.paragraph(oneLine(document.title), 9, 400, 0.35);
   const [footerStart, footerEnd] = typesetter.wrap(footerTitle, TEXT_WIDTH * 0.7)[0];
   const contents = pages.map((placed, i) => {
     const ops = placed.map(({ line, y }) => drawLine(typesetter, line, y));
@@ -446,8 +487,8 @@ export async function renderPdf(transcript: ExportTranscript, options: PdfOption
     pagesId,
     `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(" ")}] /Count ${pageIds.length} >>`,
   );
-  const language = transcript.language ? ` /Lang ${pdfTextString(transcript.language)}` : "";
+  const language = document.language ? ` /Lang ${pdfTextString(document.language)}` : "";
   writer.set(catalogId, `<< /Type /Catalog /Pages ${pagesId} 0 R${language} >>`);
-  const infoId = writer.add(`<< /Title ${pdfTextString(transcript.title)} /Producer (Greenroom) >>`);
+  const infoId = writer.add(`<< /Title ${pdfTextString(document.title)} /Producer (Greenroom) >>`);
   return writer.save(catalogId, infoId);
 }

@@ -18,6 +18,11 @@ export const PERMISSIONS = {
   "payments.manage": ["owner", "admin"],
   /** Connect, reconnect and disconnect social accounts (scheduling posts is content.write). */
   "social.accounts.manage": ["owner", "admin"],
+  /** Advertisers, campaigns, flights, creatives, their calendar and reports (ADR 023). */
+  "campaigns.read": ["owner", "admin", "editor", "viewer"],
+  "campaigns.manage": ["owner", "admin", "editor"],
+  /** Invoices to advertisers: money owed to the network, so only those who handle billing. */
+  "campaigns.invoice": ["owner", "admin"],
   /** What the installation has set up (payments, email, transcription...): owners decide whether to pay for more. */
   "setup.read": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,0 +1,30 @@
+/** Words and number formats the campaign pages share. */
+export { formatCount, formatMoney, priceWords } from "../../server/services/campaigns/documents";
+
+export const POSITION_LABELS = { pre: "Pre-roll", mid: "Mid-roll", post: "Post-roll" } as const;
+export const CAMPAIGN_STATUS_LABELS = {
+  draft: "Draft",
+  approved: "Approved",
+  live: "Live",
+  completed: "Completed",
+  canceled: "Canceled",
+} as const;
+export const FLIGHT_STATUS_LABELS = {
+  draft: "Draft",
+  booked: "Booked",
+  live: "Live",
+  paused: "Paused",
+  completed: "Completed",
+  canceled: "Canceled",
+} as const;
+export const INVOICE_STATUS_LABELS = { draft: "Draft", sent: "Sent", paid: "Paid", void: "Void" } as const;
+
+/** "12.50" typed in a form → 1250 cents; anything else is passed on as NaN for the procedure to refuse by name. */
+export function centsFrom(value: string) {
+  const trimmed = value.trim().replace(/,/g, "");
+  if (!/^\d+(\.\d{1,2})?$/.test(trimmed)) return Number.NaN;
+  const [whole, fraction = ""] = trimmed.split(".");
+  return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+}
+
+export const wholeFrom = (value: string) => (value.trim() === "" ? Number.NaN : Number(value.trim()));

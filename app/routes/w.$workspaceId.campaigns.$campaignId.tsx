@@ -1,0 +1,578 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { redirect } from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorPanel } from "../components/error-page";
+import { ErrorSummary, Field, SelectField, SubmitButton } from "../components/form";
+import { requireUser } from "../lib/auth.server";
+import {
+  CAMPAIGN_STATUS_LABELS,
+  FLIGHT_STATUS_LABELS,
+  INVOICE_STATUS_LABELS,
+  POSITION_LABELS,
+  formatCount,
+  formatMoney,
+  priceWords,
+  wholeFrom,
+} from "../lib/campaigns";
+import { actionError, throwLoaderError } from "../lib/errors.server";
+import { errorsOf, text } from "../lib/forms";
+import { formatDate } from "../lib/format";
+import { pageTitle } from "../lib/meta";
+import { can } from "../lib/roles";
+import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
+import campaignStyles from "../styles/campaigns.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: campaignStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: pageTitle(data?.campaign.name ?? "Campaign", workspaceNameFrom(matches)) },
+];
+
+/** The campaign, the shows a flight can target and the audio a creative can use: one wave after the session. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  const workspaceId = params.workspaceId ?? "";
+  try {
+    const [campaign, shows, audio] = await Promise.all([
+      context.api.campaigns.getCampaign({ workspaceId, campaignId: params.campaignId ?? "" }),
+      context.api.podcasts.listShows({ workspaceId, limit: 100 }),
+      context.api.podcasts.listMediaChoices({ workspaceId, kind: "audio" }),
+    ]);
+    return { campaign, shows: shows.items.map((s) => ({ id: s.id, title: s.title })), audio };
+  } catch (error) {
+    throwLoaderError(error, request);
+  }
+}
+
+const STATUSES = ["draft", "approved", "live", "completed", "canceled"] as const;
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  requireUser(context, request);
+  const workspaceId = params.workspaceId ?? "";
+  const campaignId = params.campaignId ?? "";
+  const form = await request.formData();
+  const intent = text(form, "intent");
+  const api = context.api.campaigns;
+  try {
+    switch (intent) {
+      case "set-status": {
+        const rest = await api.getCampaign({ workspaceId, campaignId });
+        await api.updateCampaign({
+          workspaceId,
+          campaignId,
+          advertiserId: rest.advertiser.id,
+          name: rest.name,
+          budgetCents: rest.budgetCents,
+          currency: rest.currency,
+          pricing: rest.pricing,
+          rateCents: rest.rateCents,
+          startsOn: rest.startsOn,
+          endsOn: rest.endsOn,
+          ioContactName: rest.ioContactName,
+          ioContactEmail: rest.ioContactEmail,
+          notes: rest.notes,
+          status: text(form, "status") as (typeof STATUSES)[number],
+        });
+        return { intent, notice: "Status saved." };
+      }
+      case "create-flight": {
+        const cap = text(form, "frequencyCap");
+        await api.createFlight({
+          workspaceId,
+          campaignId,
+          name: text(form, "name"),
+          startsOn: text(form, "startsOn"),
+          endsOn: text(form, "endsOn"),
+          position: text(form, "position") as "pre",
+          impressionsGoal: wholeFrom(text(form, "impressionsGoal")),
+          priority: wholeFrom(text(form, "priority") || "5"),
+          frequency: cap ? { cap: wholeFrom(cap), days: wholeFrom(text(form, "frequencyDays")) } : null,
+          status: text(form, "status") as "booked",
+          showIds: form.getAll("showIds").map(String),
+          episodeIds: [],
+        });
+        return { intent, notice: "Flight added." };
+      }
+      case "delete-flight":
+        await api.deleteFlight({ workspaceId, flightId: text(form, "flightId") });
+        return { intent, notice: "Flight deleted." };
+      case "create-creative": {
+        const kind = text(form, "kind") as "host_read" | "audio";
+        await api.createCreative({
+          workspaceId,
+          campaignId,
+          name: text(form, "name"),
+          kind,
+          flightId: text(form, "flightId") || null,
+          script: text(form, "script"),
+          talkingPoints: text(form, "talkingPoints")
+            .split("\n")
+            .map((line) => line.trim())
+            .filter(Boolean),
+          promoCode: text(form, "promoCode"),
+          url: text(form, "url"),
+          mediaId: kind === "audio" ? text(form, "mediaId") || null : null,
+        });
+        return { intent, notice: "Creative added." };
+      }
+      case "delete-creative":
+        await api.deleteCreative({ workspaceId, creativeId: text(form, "creativeId") });
+        return { intent, notice: "Creative deleted." };
+      case "create-link": {
+        const link = await api.createShareLink({
+          workspaceId,
+          campaignId,
+          purpose: text(form, "purpose") as "approval",
+        });
+        return { intent, notice: "Link created. Copy it now: it is shown only once.", url: link.url };
+      }
+      case "revoke-link":
+        await api.revokeShareLink({ workspaceId, shareLinkId: text(form, "shareLinkId") });
+        return { intent, notice: "Link revoked: it no longer opens." };
+      case "create-invoice":
+        await api.createInvoice({ workspaceId, campaignId });
+        return { intent, notice: "Invoice created as a draft." };
+      case "set-invoice-status":
+        await api.setInvoiceStatus({
+          workspaceId,
+          invoiceId: text(form, "invoiceId"),
+          status: text(form, "status") as "sent",
+        });
+        return { intent, notice: "Invoice status saved." };
+      case "delete-campaign":
+        if (text(form, "confirm") !== "yes")
+          return {
+            intent,
+            formError: "Tick the box to confirm the campaign and everything in it should go.",
+            fieldErrors: {},
+          };
+        await api.deleteCampaign({ workspaceId, campaignId });
+        throw redirect(`/w/${workspaceId}/campaigns`);
+      default:
+        return { intent, formError: "That action is not available here.", fieldErrors: {} };
+    }
+  } catch (error) {
+    return actionError(error, { intent });
+  }
+}
+
+function Decision({ approval }: { approval: { decision: string; comment: string; decidedByName: string } | null }) {
+  if (!approval) return <span className="muted">Waiting for the advertiser</span>;
+  return (
+    <span>
+      {approval.decision === "approved" ? "Approved" : "Rejected"} by {approval.decidedByName}
+      {approval.comment ? `: “${approval.comment}”` : ""}
+    </span>
+  );
+}
+
+export default function Campaign() {
+  const { campaign, shows, audio } = useLoaderData<typeof loader>();
+  const { workspace } = useWorkspaceLayout();
+  const result = useActionData<typeof action>();
+  const manager = can(workspace.role, "campaigns.manage");
+  const invoicer = can(workspace.role, "campaigns.invoice");
+  const base = `/w/${workspace.id}/campaigns/${campaign.id}`;
+  const errorsFor = (intent: string | string[]) => errorsOf(result, intent);
+  const noticeFor = (intent: string) =>
+    result && "notice" in result && result.intent === intent ? (
+      <p className="callout" role="status">
+        {result.notice}
+        {"url" in result && result.url ? (
+          <>
+            {" "}
+            <span className="share-url">{result.url}</span>
+          </>
+        ) : null}
+      </p>
+    ) : null;
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <p>
+            <Link to={`/w/${workspace.id}/campaigns`}>Campaigns</Link> ·{" "}
+            <Link to={`/w/${workspace.id}/advertisers/${campaign.advertiser.id}`}>{campaign.advertiser.name}</Link>
+          </p>
+          <h1>{campaign.name}</h1>
+          <p className="lead">
+            {CAMPAIGN_STATUS_LABELS[campaign.status]} · {campaign.startsOn} to {campaign.endsOn}
+          </p>
+        </div>
+        <Link className="button button-secondary" to={`${base}/report`}>
+          Report
+        </Link>
+      </div>
+
+      <section className="card" aria-labelledby="io-heading">
+        <h2 id="io-heading">Insertion order</h2>
+        <dl className="summary-list campaign-meta">
+          <div>
+            <dt>Budget</dt>
+            <dd>{formatMoney(campaign.budgetCents, campaign.currency)}</dd>
+          </div>
+          <div>
+            <dt>Pricing</dt>
+            <dd>{priceWords(campaign)}</dd>
+          </div>
+          <div>
+            <dt>IO contact</dt>
+            <dd>
+              {campaign.ioContactName || "—"} {campaign.ioContactEmail ? `(${campaign.ioContactEmail})` : ""}
+            </dd>
+          </div>
+          <div>
+            <dt>Advertiser approval</dt>
+            <dd>
+              <Decision approval={campaign.ioApproval} />
+            </dd>
+          </div>
+        </dl>
+        {manager ? (
+          <>
+            {noticeFor("set-status")}
+            <ErrorSummary errors={errorsFor("set-status")} />
+            <Form method="post" className="form-actions">
+              <SelectField id="campaign-status" name="status" label="Status" defaultValue={campaign.status}>
+                {STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {CAMPAIGN_STATUS_LABELS[s]}
+                  </option>
+                ))}
+              </SelectField>
+              <SubmitButton intent="set-status" className="button button-secondary" pendingLabel="Saving…">
+                Save status
+              </SubmitButton>
+            </Form>
+          </>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="flights-heading">
+        <h2 id="flights-heading">Flights</h2>
+        {noticeFor("delete-flight")}
+        {campaign.flights.length === 0 ? (
+          <p className="muted">No flights yet. A flight books dates and a position on shows.</p>
+        ) : (
+          <ul className="stack">
+            {campaign.flights.map((flight) => (
+              <li key={flight.id}>
+                <strong>{flight.name}</strong> · {POSITION_LABELS[flight.position]} · {flight.startsOn} to{" "}
+                {flight.endsOn} · {FLIGHT_STATUS_LABELS[flight.status]} · goal {formatCount(flight.impressionsGoal)} ·
+                priority {flight.priority}
+                {flight.frequency
+                  ? ` · at most ${flight.frequency.cap} per listener in ${flight.frequency.days} days`
+                  : ""}
+                <br />
+                <span className="muted">
+                  On{" "}
+                  {flight.targets
+                    .map((t) => (t.episodeTitle ? `${t.showTitle}: ${t.episodeTitle}` : t.showTitle))
+                    .join(", ")}
+                </span>
+                {manager ? (
+                  <Form method="post" className="form-actions">
+                    <input type="hidden" name="flightId" value={flight.id} />
+                    <SubmitButton intent="delete-flight" className="button button-small button-secondary">
+                      Delete {flight.name}
+                    </SubmitButton>
+                  </Form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        {manager ? (
+          shows.length === 0 ? (
+            <p className="muted">
+              Create a show first: flights target shows. <Link to={`/w/${workspace.id}/shows`}>Shows</Link>
+            </p>
+          ) : (
+            <details>
+              <summary>Add a flight</summary>
+              {noticeFor("create-flight")}
+              <ErrorSummary errors={errorsFor("create-flight")} />
+              <Form method="post" className="stack" noValidate>
+                <Field
+                  id="flight-name"
+                  name="name"
+                  label="Flight name"
+                  errors={errorsFor("create-flight")?.fieldErrors.name}
+                />
+                <Field
+                  id="flight-starts"
+                  name="startsOn"
+                  type="date"
+                  label="Start date"
+                  defaultValue={campaign.startsOn}
+                  errors={errorsFor("create-flight")?.fieldErrors.startsOn}
+                />
+                <Field
+                  id="flight-ends"
+                  name="endsOn"
+                  type="date"
+                  label="End date"
+                  defaultValue={campaign.endsOn}
+                  errors={errorsFor("create-flight")?.fieldErrors.endsOn}
+                />
+                <SelectField id="flight-position" name="position" label="Position">
+                  <option value="pre">Pre-roll</option>
+                  <option value="mid">Mid-roll</option>
+                  <option value="post">Post-roll</option>
+                </SelectField>
+                <Field
+                  id="flight-goal"
+                  name="impressionsGoal"
+                  label="Impressions goal"
+                  inputMode="numeric"
+                  errors={errorsFor("create-flight")?.fieldErrors.impressionsGoal}
+                />
+                <Field
+                  id="flight-priority"
+                  name="priority"
+                  label="Priority (1-10)"
+                  inputMode="numeric"
+                  defaultValue="5"
+                />
+                <Field
+                  id="flight-cap"
+                  name="frequencyCap"
+                  label="Frequency cap per listener (optional)"
+                  inputMode="numeric"
+                  errors={errorsFor("create-flight")?.fieldErrors.frequency}
+                />
+                <Field id="flight-days" name="frequencyDays" label="…within this many days" inputMode="numeric" />
+                <SelectField id="flight-status" name="status" label="Status" defaultValue="booked">
+                  <option value="draft">Draft (holds nothing)</option>
+                  <option value="booked">Booked</option>
+                  <option value="live">Live</option>
+                </SelectField>
+                <fieldset>
+                  <legend>Shows</legend>
+                  {errorsFor("create-flight")?.fieldErrors.showIds ? (
+                    <p className="field-error">{errorsFor("create-flight")?.fieldErrors.showIds?.join(" ")}</p>
+                  ) : null}
+                  {shows.map((show) => (
+                    <label key={show.id} className="checkbox">
+                      <input type="checkbox" name="showIds" value={show.id} /> {show.title}
+                    </label>
+                  ))}
+                </fieldset>
+                <SubmitButton intent="create-flight" pendingLabel="Adding…">
+                  Add flight
+                </SubmitButton>
+              </Form>
+            </details>
+          )
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="creatives-heading">
+        <h2 id="creatives-heading">Creatives</h2>
+        {noticeFor("delete-creative")}
+        {campaign.creatives.length === 0 ? (
+          <p className="muted">No creatives yet: add a host-read script or recorded audio.</p>
+        ) : (
+          <ul className="stack">
+            {campaign.creatives.map((creative) => (
+              <li key={creative.id}>
+                <strong>{creative.name}</strong> · {creative.kind === "host_read" ? "Host read" : "Recorded audio"}
+                {creative.kind === "audio"
+                  ? ` · ${creative.mediaFilename ?? "audio file deleted"}${creative.durationSeconds ? ` (${creative.durationSeconds} s)` : ""}`
+                  : ""}
+                {creative.promoCode ? ` · code ${creative.promoCode}` : ""} · revision {creative.revision}
+                <br />
+                <Decision approval={creative.approval} />
+                {creative.script ? <p>{creative.script}</p> : null}
+                {creative.talkingPoints.length ? (
+                  <ul>
+                    {creative.talkingPoints.map((point, i) => (
+                      <li key={i}>{point}</li>
+                    ))}
+                  </ul>
+                ) : null}
+                {manager ? (
+                  <Form method="post" className="form-actions">
+                    <input type="hidden" name="creativeId" value={creative.id} />
+                    <SubmitButton intent="delete-creative" className="button button-small button-secondary">
+                      Delete {creative.name}
+                    </SubmitButton>
+                  </Form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        {manager ? (
+          <details>
+            <summary>Add a creative</summary>
+            {noticeFor("create-creative")}
+            <ErrorSummary errors={errorsFor("create-creative")} />
+            <Form method="post" className="stack" noValidate>
+              <Field
+                id="creative-name"
+                name="name"
+                label="Name"
+                errors={errorsFor("create-creative")?.fieldErrors.name}
+              />
+              <SelectField id="creative-kind" name="kind" label="Kind">
+                <option value="host_read">Host read</option>
+                <option value="audio">Recorded audio from the media library</option>
+              </SelectField>
+              <SelectField id="creative-flight" name="flightId" label="Flight">
+                <option value="">Every flight of the campaign</option>
+                {campaign.flights.map((f) => (
+                  <option key={f.id} value={f.id}>
+                    {f.name}
+                  </option>
+                ))}
+              </SelectField>
+              <FieldText
+                id="creative-script"
+                name="script"
+                label="Script (host read)"
+                errors={errorsFor("create-creative")?.fieldErrors.script}
+              />
+              <FieldText id="creative-points" name="talkingPoints" label="Talking points, one per line" />
+              <Field id="creative-code" name="promoCode" label="Promo code" />
+              <Field
+                id="creative-url"
+                name="url"
+                label="URL"
+                type="url"
+                errors={errorsFor("create-creative")?.fieldErrors.url}
+              />
+              <SelectField
+                id="creative-media"
+                name="mediaId"
+                label="Audio file (recorded audio)"
+                errors={errorsFor("create-creative")?.fieldErrors.mediaId}
+              >
+                <option value="">None</option>
+                {audio.map((file) => (
+                  <option key={file.id} value={file.id}>
+                    {file.filename}
+                  </option>
+                ))}
+              </SelectField>
+              <SubmitButton intent="create-creative" pendingLabel="Adding…">
+                Add creative
+              </SubmitButton>
+            </Form>
+          </details>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="links-heading">
+        <h2 id="links-heading">Share with the advertiser</h2>
+        <p className="muted">
+          An approval link lets {campaign.advertiser.name} approve or reject the insertion order and each creative
+          without an account. A report link shows them the campaign report.
+        </p>
+        {noticeFor("create-link")}
+        {noticeFor("revoke-link")}
+        <ErrorSummary errors={errorsFor(["create-link", "revoke-link"])} />
+        {campaign.shareLinks.length ? (
+          <ul className="stack">
+            {campaign.shareLinks.map((link) => (
+              <li key={link.id}>
+                {link.purpose === "approval" ? "Approval link" : "Report link"} · created {formatDate(link.createdAt)} ·{" "}
+                {link.revokedAt ? `revoked ${formatDate(link.revokedAt)}` : `expires ${formatDate(link.expiresAt)}`}
+                {manager && !link.revokedAt ? (
+                  <Form method="post" className="form-actions">
+                    <input type="hidden" name="shareLinkId" value={link.id} />
+                    <SubmitButton intent="revoke-link" className="button button-small button-secondary">
+                      Revoke
+                    </SubmitButton>
+                  </Form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {manager ? (
+          <Form method="post" className="form-actions">
+            <SelectField id="link-purpose" name="purpose" label="Link for">
+              <option value="approval">Approval</option>
+              <option value="report">Report</option>
+            </SelectField>
+            <SubmitButton intent="create-link" pendingLabel="Creating…">
+              Create link
+            </SubmitButton>
+          </Form>
+        ) : null}
+      </section>
+
+      {invoicer ? (
+        <section className="card" aria-labelledby="invoices-heading">
+          <h2 id="invoices-heading">Invoices</h2>
+          {noticeFor("create-invoice")}
+          {noticeFor("set-invoice-status")}
+          <ErrorSummary errors={errorsFor(["create-invoice", "set-invoice-status"])} />
+          {campaign.invoices.length === 0 ? (
+            <p className="muted">No invoices yet. An invoice is built from the insertion order.</p>
+          ) : (
+            <ul className="stack">
+              {campaign.invoices.map((invoice) => (
+                <li key={invoice.id}>
+                  <a href={`/w/${workspace.id}/invoices/${invoice.id}.pdf`}>
+                    INV-{String(invoice.number).padStart(4, "0")} (PDF)
+                  </a>{" "}
+                  · {formatMoney(invoice.totalCents, invoice.currency)} · {INVOICE_STATUS_LABELS[invoice.status]} · due{" "}
+                  {invoice.dueOn}
+                  {invoice.status === "draft" || invoice.status === "sent" ? (
+                    <Form method="post" className="form-actions">
+                      <input type="hidden" name="invoiceId" value={invoice.id} />
+                      <input type="hidden" name="status" value={invoice.status === "draft" ? "sent" : "paid"} />
+                      <SubmitButton intent="set-invoice-status" className="button button-small button-secondary">
+                        Mark {invoice.status === "draft" ? "sent" : "paid"}
+                      </SubmitButton>
+                    </Form>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          )}
+          <Form method="post" className="form-actions">
+            <SubmitButton intent="create-invoice" pendingLabel="Creating…">
+              Create invoice
+            </SubmitButton>
+          </Form>
+        </section>
+      ) : null}
+
+      {manager ? (
+        <section className="card card-danger" aria-labelledby="delete-heading">
+          <h2 id="delete-heading">Delete this campaign</h2>
+          <ErrorSummary errors={errorsFor("delete-campaign")} />
+          <Form method="post" className="stack">
+            <label className="checkbox">
+              <input type="checkbox" name="confirm" value="yes" /> Delete {campaign.name} with its flights, creatives
+              and links
+            </label>
+            <SubmitButton intent="delete-campaign" className="button button-danger" pendingLabel="Deleting…">
+              Delete campaign
+            </SubmitButton>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+function FieldText({ id, name, label, errors }: { id: string; name: string; label: string; errors?: string[] }) {
+  return (
+    <div className={errors?.length ? "field field-invalid" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      {errors?.length ? (
+        <p id={`${id}-error`} className="field-error">
+          {errors.join(" ")}
+        </p>
+      ) : null}
+      <textarea id={id} name={name} rows={4} aria-describedby={errors?.length ? `${id}-error` : undefined} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPanel />;
+}

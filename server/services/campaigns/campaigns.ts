@@ -1,0 +1,360 @@
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/client";
+import { readBatch } from "../../../db/batch";
+import {
+  advertisers,
+  campaignApprovals,
+  campaignCreatives,
+  campaignFlights,
+  campaignFlightTargets,
+  campaigns,
+  campaignShareLinks,
+  episodes,
+  invoices,
+  mediaObjects,
+  shows,
+  type CampaignPricing,
+  type CampaignStatus,
+} from "../../../db/schema";
+import { AppError, notFound } from "../../lib/errors";
+import { recordAudit } from "../audit/audit";
+import { requireAdvertiser, type Actor } from "./advertisers";
+
+export interface CampaignFields {
+  advertiserId: string;
+  name: string;
+  budgetCents: number;
+  currency: string;
+  pricing: CampaignPricing;
+  rateCents: number;
+  startsOn: string;
+  endsOn: string;
+  ioContactName: string;
+  ioContactEmail: string;
+  status: CampaignStatus;
+  notes: string;
+}
+
+export const CAMPAIGN_LIST_LIMIT = 200;
+
+/** Start dates before end dates, said on the field that is wrong. */
+export function checkDateRange(startsOn: string, endsOn: string, what: string) {
+  if (endsOn < startsOn)
+    throw new AppError("BAD_REQUEST", `The ${what} cannot end before it starts.`, {
+      fieldErrors: { endsOn: [`Choose an end date on or after ${startsOn}.`] },
+    });
+}
+
+export async function listCampaigns(opts: { db: DbOrTx; workspaceId: string; status?: CampaignStatus | null }) {
+  const rows = await opts.db
+    .select({
+      id: campaigns.id,
+      name: campaigns.name,
+      status: campaigns.status,
+      pricing: campaigns.pricing,
+      budgetCents: campaigns.budgetCents,
+      currency: campaigns.currency,
+      startsOn: campaigns.startsOn,
+      endsOn: campaigns.endsOn,
+      advertiserId: campaigns.advertiserId,
+      advertiserName: advertisers.name,
+      flightCount:
+        sql<number>`(select count(*) from ${campaignFlights} where ${campaignFlights.campaignId} = ${campaigns.id} and ${campaignFlights.workspaceId} = ${campaigns.workspaceId})`.mapWith(
+          Number,
+        ),
+      impressionsGoal:
+        sql<number>`(select coalesce(sum(${campaignFlights.impressionsGoal}), 0) from ${campaignFlights} where ${campaignFlights.campaignId} = ${campaigns.id} and ${campaignFlights.workspaceId} = ${campaigns.workspaceId} and ${campaignFlights.status} <> 'canceled')`.mapWith(
+          Number,
+        ),
+    })
+    .from(campaigns)
+    .innerJoin(
+      advertisers,
+      and(eq(advertisers.id, campaigns.advertiserId), eq(advertisers.workspaceId, campaigns.workspaceId)),
+    )
+    .where(
+      and(eq(campaigns.workspaceId, opts.workspaceId), opts.status ? eq(campaigns.status, opts.status) : undefined),
+    )
+    .orderBy(desc(campaigns.startsOn), asc(campaigns.id))
+    .limit(CAMPAIGN_LIST_LIMIT + 1);
+  return { items: rows.slice(0, CAMPAIGN_LIST_LIMIT), truncated: rows.length > CAMPAIGN_LIST_LIMIT };
+}
+
+/** Everything the campaign page shows, as one batch (one round trip, ADR 016). */
+export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campaignId: string }) {
+  const { db, workspaceId, campaignId } = opts;
+  const [campaignRows, flightRows, targetRows, creativeRows, approvalRows, linkRows, invoiceRows] = await readBatch(
+    db,
+    [
+      db
+        .select({ campaign: campaigns, advertiser: advertisers })
+        .from(campaigns)
+        .innerJoin(
+          advertisers,
+          and(eq(advertisers.id, campaigns.advertiserId), eq(advertisers.workspaceId, campaigns.workspaceId)),
+        )
+        .where(and(eq(campaigns.id, campaignId), eq(campaigns.workspaceId, workspaceId)))
+        .limit(1),
+      db
+        .select()
+        .from(campaignFlights)
+        .where(and(eq(campaignFlights.campaignId, campaignId), eq(campaignFlights.workspaceId, workspaceId)))
+        .orderBy(asc(campaignFlights.startsOn), asc(campaignFlights.id)),
+      db
+        .select({
+          flightId: campaignFlightTargets.flightId,
+          showId: sql<string>`coalesce(${campaignFlightTargets.showId}, ${episodes.showId})`,
+          showTitle: shows.title,
+          episodeId: campaignFlightTargets.episodeId,
+          episodeTitle: episodes.title,
+        })
+        .from(campaignFlightTargets)
+        .innerJoin(
+          campaignFlights,
+          and(
+            eq(campaignFlights.id, campaignFlightTargets.flightId),
+            eq(campaignFlights.workspaceId, campaignFlightTargets.workspaceId),
+          ),
+        )
+        .leftJoin(
+          episodes,
+          and(
+            eq(episodes.id, campaignFlightTargets.episodeId),
+            eq(episodes.workspaceId, campaignFlightTargets.workspaceId),
+          ),
+        )
+        .innerJoin(
+          shows,
+          and(
+            eq(shows.id, sql`coalesce(${campaignFlightTargets.showId}, ${episodes.showId})`),
+            eq(shows.workspaceId, campaignFlightTargets.workspaceId),
+          ),
+        )
+        .where(and(eq(campaignFlights.campaignId, campaignId), eq(campaignFlightTargets.workspaceId, workspaceId)))
+        .orderBy(asc(shows.title), asc(episodes.title)),
+      db
+        .select({ creative: campaignCreatives, mediaFilename: mediaObjects.filename })
+        .from(campaignCreatives)
+        .leftJoin(
+          mediaObjects,
+          and(
+            eq(mediaObjects.id, campaignCreatives.mediaId),
+            eq(mediaObjects.workspaceId, campaignCreatives.workspaceId),
+          ),
+        )
+        .where(and(eq(campaignCreatives.campaignId, campaignId), eq(campaignCreatives.workspaceId, workspaceId)))
+        .orderBy(asc(campaignCreatives.createdAt), asc(campaignCreatives.id)),
+      db
+        .select()
+        .from(campaignApprovals)
+        .where(and(eq(campaignApprovals.campaignId, campaignId), eq(campaignApprovals.workspaceId, workspaceId)))
+        .orderBy(desc(campaignApprovals.decidedAt), desc(campaignApprovals.id)),
+      db
+        .select({
+          id: campaignShareLinks.id,
+          purpose: campaignShareLinks.purpose,
+          expiresAt: campaignShareLinks.expiresAt,
+          revokedAt: campaignShareLinks.revokedAt,
+          createdAt: campaignShareLinks.createdAt,
+        })
+        .from(campaignShareLinks)
+        .where(and(eq(campaignShareLinks.campaignId, campaignId), eq(campaignShareLinks.workspaceId, workspaceId)))
+        .orderBy(desc(campaignShareLinks.createdAt), desc(campaignShareLinks.id)),
+      db
+        .select({
+          id: invoices.id,
+          number: invoices.number,
+          status: invoices.status,
+          totalCents: invoices.totalCents,
+          currency: invoices.currency,
+          issuedOn: invoices.issuedOn,
+          dueOn: invoices.dueOn,
+        })
+        .from(invoices)
+        .where(and(eq(invoices.campaignId, campaignId), eq(invoices.workspaceId, workspaceId)))
+        .orderBy(desc(invoices.number)),
+    ],
+  );
+  const row = campaignRows[0];
+  if (!row) throw notFound("Campaign");
+  return {
+    ...presentCampaign(row.campaign),
+    advertiser: { id: row.advertiser.id, name: row.advertiser.name, contacts: row.advertiser.contacts },
+    flights: flightRows.map((flight) => ({
+      ...presentFlight(flight),
+      targets: targetRows
+        .filter((target) => target.flightId === flight.id)
+        .map(({ flightId: _flight, ...target }) => target),
+    })),
+    creatives: creativeRows.map(({ creative, mediaFilename }) => ({
+      ...presentCreative(creative),
+      mediaFilename,
+      approval: latestDecision(
+        approvalRows.filter((a) => a.creativeId === creative.id && a.creativeRevision === creative.revision),
+      ),
+    })),
+    ioApproval: latestDecision(approvalRows.filter((a) => a.creativeId === null)),
+    shareLinks: linkRows,
+    invoices: invoiceRows,
+  };
+}
+
+function latestDecision(rows: (typeof campaignApprovals.$inferSelect)[]) {
+  const latest = rows[0];
+  return latest
+    ? {
+        decision: latest.decision,
+        comment: latest.comment,
+        decidedByName: latest.decidedByName,
+        decidedByEmail: latest.decidedByEmail,
+        decidedAt: latest.decidedAt,
+      }
+    : null;
+}
+
+export function presentCampaign(row: typeof campaigns.$inferSelect) {
+  return {
+    id: row.id,
+    advertiserId: row.advertiserId,
+    name: row.name,
+    budgetCents: row.budgetCents,
+    currency: row.currency,
+    pricing: row.pricing,
+    rateCents: row.rateCents,
+    startsOn: row.startsOn,
+    endsOn: row.endsOn,
+    ioContactName: row.ioContactName,
+    ioContactEmail: row.ioContactEmail,
+    status: row.status,
+    notes: row.notes,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function presentFlight(row: typeof campaignFlights.$inferSelect) {
+  return {
+    id: row.id,
+    campaignId: row.campaignId,
+    name: row.name,
+    startsOn: row.startsOn,
+    endsOn: row.endsOn,
+    position: row.position,
+    impressionsGoal: row.impressionsGoal,
+    priority: row.priority,
+    frequency: row.frequencyCap && row.frequencyDays ? { cap: row.frequencyCap, days: row.frequencyDays } : null,
+    status: row.status,
+  };
+}
+
+export function presentCreative(row: typeof campaignCreatives.$inferSelect) {
+  return {
+    id: row.id,
+    campaignId: row.campaignId,
+    flightId: row.flightId,
+    name: row.name,
+    kind: row.kind,
+    script: row.script,
+    talkingPoints: row.talkingPoints,
+    promoCode: row.promoCode,
+    url: row.url,
+    mediaId: row.mediaId,
+    durationSeconds: row.durationSeconds,
+    revision: row.revision,
+  };
+}
+
+export async function createCampaign(input: Actor & { fields: CampaignFields }) {
+  checkDateRange(input.fields.startsOn, input.fields.endsOn, "campaign");
+  return input.db.transaction(async (tx) => {
+    await requireAdvertiser({ db: tx, workspaceId: input.workspaceId, advertiserId: input.fields.advertiserId });
+    const [row] = await tx
+      .insert(campaigns)
+      .values({
+        ...input.fields,
+        workspaceId: input.workspaceId,
+        createdBy: input.actorUserId,
+        createdAt: input.now,
+        updatedAt: input.now,
+      })
+      .returning();
+    await recordAudit({
+      db: tx,
+      action: "campaign.created",
+      actorUserId: input.actorUserId,
+      workspaceId: input.workspaceId,
+      detail: { campaignId: row.id, name: row.name },
+      meta: input.meta,
+      now: input.now,
+    });
+    return presentCampaign(row);
+  });
+}
+
+export async function updateCampaign(input: Actor & { campaignId: string; fields: CampaignFields }) {
+  checkDateRange(input.fields.startsOn, input.fields.endsOn, "campaign");
+  return input.db.transaction(async (tx) => {
+    await requireAdvertiser({ db: tx, workspaceId: input.workspaceId, advertiserId: input.fields.advertiserId });
+    const [row] = await tx
+      .update(campaigns)
+      .set({ ...input.fields, updatedAt: input.now })
+      .where(and(eq(campaigns.id, input.campaignId), eq(campaigns.workspaceId, input.workspaceId)))
+      .returning();
+    if (!row) throw notFound("Campaign");
+    await recordAudit({
+      db: tx,
+      action: "campaign.updated",
+      actorUserId: input.actorUserId,
+      workspaceId: input.workspaceId,
+      detail: { campaignId: row.id, name: row.name, status: row.status },
+      meta: input.meta,
+      now: input.now,
+    });
+    return presentCampaign(row);
+  });
+}
+
+/** Flights, creatives, links and approvals go with it; a campaign that was invoiced stays (the invoice names it). */
+export async function deleteCampaign(input: Actor & { campaignId: string }) {
+  return input.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: campaigns.id, name: campaigns.name })
+      .from(campaigns)
+      .where(and(eq(campaigns.id, input.campaignId), eq(campaigns.workspaceId, input.workspaceId)))
+      .limit(1)
+      .for("update");
+    if (!row) throw notFound("Campaign");
+    const [invoiced] = await tx
+      .select({ n: count() })
+      .from(invoices)
+      .where(and(eq(invoices.campaignId, row.id), eq(invoices.workspaceId, input.workspaceId)));
+    if (invoiced.n > 0)
+      throw new AppError(
+        "CONFLICT",
+        `${row.name} has invoices, which must keep naming it. Cancel the campaign instead of deleting it.`,
+      );
+    await tx.delete(campaigns).where(and(eq(campaigns.id, row.id), eq(campaigns.workspaceId, input.workspaceId)));
+    await recordAudit({
+      db: tx,
+      action: "campaign.deleted",
+      actorUserId: input.actorUserId,
+      workspaceId: input.workspaceId,
+      detail: { campaignId: row.id, name: row.name },
+      meta: input.meta,
+      now: input.now,
+    });
+    return { id: row.id };
+  });
+}
+
+/** The campaign a flight, creative, link or invoice belongs to, checked in the caller's workspace and locked. */
+export async function requireCampaign(opts: { db: DbOrTx; workspaceId: string; campaignId: string }) {
+  const [row] = await opts.db
+    .select()
+    .from(campaigns)
+    .where(and(eq(campaigns.id, opts.campaignId), eq(campaigns.workspaceId, opts.workspaceId)))
+    .limit(1)
+    .for("share");
+  if (!row) throw notFound("Campaign");
+  return row;
+}

@@ -1,0 +1,56 @@
+import * as z from "zod";
+import { APPROVAL_DECISIONS, CAMPAIGN_SHARE_PURPOSES } from "../../../../db/schema";
+import { getCampaign } from "../../../services/campaigns/campaigns";
+import { ZCampaignId } from "../../../services/campaigns/validation";
+import { workspaceProcedure } from "../../init";
+import { ZCampaign, ZCreative, ZFlight, ZInvoiceSummary } from "./schemas";
+
+const ZDecisionWithEmail = z
+  .object({
+    decision: z.enum(APPROVAL_DECISIONS),
+    comment: z.string(),
+    decidedByName: z.string(),
+    decidedByEmail: z.string(),
+    decidedAt: z.date(),
+  })
+  .nullable();
+
+export const ZGetCampaignInput = z.object({ campaignId: ZCampaignId });
+export const ZGetCampaignOutput = ZCampaign.extend({
+  advertiser: z.object({
+    id: z.uuid(),
+    name: z.string(),
+    contacts: z.array(z.object({ name: z.string(), email: z.string(), role: z.string() })),
+  }),
+  flights: z.array(
+    ZFlight.extend({
+      targets: z.array(
+        z.object({
+          showId: z.uuid(),
+          showTitle: z.string(),
+          episodeId: z.uuid().nullable(),
+          episodeTitle: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+  creatives: z.array(ZCreative.extend({ mediaFilename: z.string().nullable(), approval: ZDecisionWithEmail })),
+  ioApproval: ZDecisionWithEmail,
+  shareLinks: z.array(
+    z.object({
+      id: z.uuid(),
+      purpose: z.enum(CAMPAIGN_SHARE_PURPOSES),
+      expiresAt: z.date(),
+      revokedAt: z.date().nullable(),
+      createdAt: z.date(),
+    }),
+  ),
+  invoices: z.array(ZInvoiceSummary),
+});
+
+export const getCampaignProcedure = workspaceProcedure("campaigns.read")
+  .input(ZGetCampaignInput)
+  .output(ZGetCampaignOutput)
+  .query(({ ctx, input }) =>
+    getCampaign({ db: ctx.db, workspaceId: ctx.access.workspaceId, campaignId: input.campaignId }),
+  );

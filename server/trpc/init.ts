@@ -113,7 +113,7 @@ export const supporterProcedure = authedProcedure
   .use(async ({ ctx, input, next }) => {
     const [row] = await viewerQuery({ db: ctx.db, workspaceId: input.workspaceId, userId: ctx.auth.user.id });
     if (!row) throw new AppError("NOT_FOUND", "Creator not found.");
-    if (!row.supporterId || !row.status) {
+    if (!row.supporterId || !row.status || row.status === "left") {
       throw new AppError("PRECONDITION_FAILED", `Join ${row.workspaceName}'s audience first.`);
     }
     if (row.status === "blocked") {

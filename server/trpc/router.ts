@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from "./init";
 import { analyticsRouter } from "./routers/analytics";
+import { audienceRouter } from "./routers/audience";
 import { authRouter } from "./routers/auth";
 import { billingRouter } from "./routers/billing";
 import { devRouter } from "./routers/dev";
@@ -12,6 +13,7 @@ import { socialAccountsRouter } from "./routers/social-accounts";
 import { socialInsightsRouter } from "./routers/social-insights";
 import { socialPostsRouter } from "./routers/social-posts";
 import { socialSandboxRouter } from "./routers/social-sandbox";
+import { tiersRouter } from "./routers/tiers";
 import { transcriptsRouter } from "./routers/transcripts";
 import { workspacesRouter } from "./routers/workspaces";
 
@@ -31,6 +33,8 @@ export const appRouter = router({
   notifications: notificationsRouter,
   analytics: analyticsRouter,
   payments: paymentsRouter,
+  audience: audienceRouter,
+  tiers: tiersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -87,7 +87,7 @@ export function toViewer(opts: { rows: ViewerRows; auth: { user: { id: string } 
   if (!opts.auth) return { kind: "anonymous" };
   const row = opts.rows[0];
   if (row?.isTeam) return { kind: "team" };
-  if (!row?.supporterId || !row.status) return { kind: "signed_in" };
+  if (!row?.supporterId || !row.status || row.status === "left") return { kind: "signed_in" };
   return { kind: "supporter", status: row.status, grants: parseViewerGrants(row.grants) };
 }
 

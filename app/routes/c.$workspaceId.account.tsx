@@ -22,8 +22,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   try {
     return { workspaceId, ...(await context.api.audience.getPortal({ workspaceId })) };
   } catch (error) {
-    // Not (or no longer) a member: the creator's page says how to join.
-    if (error instanceof Error && "code" in error && error.code === "PRECONDITION_FAILED") {
+    // Not (or no longer) a member, or blocked: the creator's page says how to join, or that they were removed.
+    if (
+      error instanceof Error &&
+      "code" in error &&
+      (error.code === "PRECONDITION_FAILED" || error.code === "FORBIDDEN")
+    ) {
       throw redirect(`/c/${workspaceId}`);
     }
     throwLoaderError(error, request);

@@ -1,7 +1,10 @@
 import { beforeAll, describe, it } from "vitest";
 import { socialPosts } from "../../db/schema";
+import { grantMembership } from "../../server/services/audience/members";
+import { insertTier } from "../support/audience";
 import { insertSocialAccount } from "../support/social-posts";
 import { insertTranscript } from "../support/transcripts";
+import { signUpOverHttp } from "./http";
 import { publishedShow, workerDb } from "./podcast-fixtures";
 import { expectRoundTrips, page, trpcQuery, type Measured, type RoundTrips } from "./round-trips";
 
@@ -25,7 +28,33 @@ async function fixtures() {
       .insert(socialPosts)
       .values({ workspaceId: owner.workspaceId, accountId: account.id, caption: "Budget post" })
       .returning();
-    return { owner, show, episode, media, transcript, account, post, w: `/w/${owner.workspaceId}` };
+    // A supporter of the owner's workspace holding a complimentary grant of a paid tier.
+    const fan = await signUpOverHttp("Budget Fan");
+    const tier = await insertTier(handle.db, owner.workspaceId, { name: "Budget tier" });
+    const { supporterId } = await grantMembership({
+      db: handle.db,
+      workspaceId: owner.workspaceId,
+      email: fan.email,
+      tierId: tier.id,
+      source: "complimentary",
+      startsAt: new Date(),
+      endsAt: null,
+      reason: "",
+      actor: { userId: null, meta: { ip: null, userAgent: null } },
+      now: new Date(),
+    });
+    return {
+      owner,
+      show,
+      episode,
+      media,
+      transcript,
+      account,
+      post,
+      fan,
+      supporterId,
+      w: `/w/${owner.workspaceId}`,
+    };
   } finally {
     await handle.close();
   }
@@ -61,6 +90,8 @@ describe("database round trips per page", () => {
       [() => page(`/feeds/${fx.show.id}.xml`), { waves: 1, setups: 0 }],
       [() => page(`/feeds/${fx.show.id}/episodes/${fx.episode.id}/transcript.vtt`), { waves: 1, setups: 0 }],
       [() => page(`/methodology/${fx.owner.workspaceId}`), { waves: 1, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}`), { waves: 1, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}/sign-in?token=unknown-token-value`), { waves: 0, setups: 0 }],
     ]);
   });
 
@@ -93,6 +124,13 @@ describe("database round trips per page", () => {
       [() => page(`${fx.w}/transcripts/${fx.transcript.id}`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/analytics`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/analytics.csv`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/tiers`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/audience`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/audience/${fx.supporterId}`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/audience.csv`, c), { waves: 2, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}`, c), { waves: 2, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}`, fx.fan.cookie), { waves: 2, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}/account`, fx.fan.cookie), { waves: 2, setups: 0 }],
     ]);
   });
 });
@@ -151,6 +189,13 @@ describe("database round trips per tRPC query", () => {
       [q("analytics.getDownloads", { ...w, showId: fx.show.id, interval: "week" }), { waves: 2, setups: 0 }],
       [q("analytics.exportDownloads", w), { waves: 2, setups: 0 }],
       [q("analytics.getMethodology", w), { waves: 2, setups: 0 }],
+      [q("tiers.list", w), { waves: 2, setups: 0 }],
+      [q("audience.listMembers", w), { waves: 2, setups: 0 }],
+      [q("audience.exportMembers", w), { waves: 2, setups: 0 }],
+      [q("audience.getMember", { ...w, supporterId: fx.supporterId }), { waves: 2, setups: 0 }],
+      [q("audience.getGrowth", w), { waves: 2, setups: 0 }],
+      [q("audience.getCreatorHome", w), { waves: 2, setups: 0 }],
+      [() => trpcQuery("audience.getPortal", w, fx.fan.cookie), { waves: 2, setups: 0 }],
     ]);
   });
 });

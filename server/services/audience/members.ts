@@ -8,6 +8,7 @@ import { endGrant, extendGrant, issueGrant, type EndedGrantStatus, type GrantAct
 import { parseCsv } from "./csv";
 import { ensureSupporter, findOrCreatePerson } from "./supporters";
 import { getTier } from "./tiers";
+import { requireSupporter, viewerQuery } from "./viewer";
 
 /**
  * The creator's side of the audience (issue 12 item 7): the members list, a member's page, blocking, manual grants.
@@ -546,9 +547,15 @@ export async function importMembers(opts: {
   return { imported, skipped: rows.length - imported, problems };
 }
 
-/** The supporter's own view of their relationship (the portal): only this workspace's rows. */
-export async function getPortal(opts: { db: DbOrTx; workspaceId: string; supporterId: string; now: Date }) {
-  const [member, memberGrants] = await readBatch(opts.db, [
+/**
+ * The supporter's own view of their relationship (the portal), in one batch: the rung's statement (checked with
+ * `requireSupporter`) beside the relationship's preferences and grants, all keyed by the person and the workspace.
+ * Only this workspace's rows.
+ */
+export async function getPortal(opts: { db: DbOrTx; workspaceId: string; userId: string }) {
+  const mine = and(eq(supporters.workspaceId, opts.workspaceId), eq(supporters.userId, opts.userId));
+  const [viewerRows, member, memberGrants] = await readBatch(opts.db, [
+    viewerQuery({ db: opts.db, workspaceId: opts.workspaceId, userId: opts.userId }),
     opts.db
       .select({
         status: supporters.status,
@@ -557,7 +564,7 @@ export async function getPortal(opts: { db: DbOrTx; workspaceId: string; support
         emailNotifications: supporters.emailNotifications,
       })
       .from(supporters)
-      .where(and(eq(supporters.id, opts.supporterId), eq(supporters.workspaceId, opts.workspaceId)))
+      .where(mine)
       .limit(1),
     opts.db
       .select({
@@ -573,18 +580,13 @@ export async function getPortal(opts: { db: DbOrTx; workspaceId: string; support
         >`(select s.cancel_at_period_end from audience_subscriptions s where s.grant_id = ${grants.id} limit 1)`,
       })
       .from(grants)
+      .innerJoin(supporters, and(eq(supporters.id, grants.supporterId), mine))
       .leftJoin(tiers, eq(tiers.id, grants.tierId))
-      .where(
-        and(
-          eq(grants.supporterId, opts.supporterId),
-          eq(grants.workspaceId, opts.workspaceId),
-          eq(grants.kind, "tier"),
-        ),
-      )
+      .where(and(eq(grants.workspaceId, opts.workspaceId), eq(grants.kind, "tier")))
       .orderBy(desc(grants.startsAt)),
   ]);
-  if (!member[0]) throw new AppError("NOT_FOUND", "Membership not found.");
-  return { ...member[0], grants: memberGrants };
+  const supporter = requireSupporter(viewerRows[0]);
+  return { workspaceName: supporter.workspaceName, ...member[0]!, grants: memberGrants };
 }
 
 export async function setEmailPreferences(opts: {

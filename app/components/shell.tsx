@@ -154,6 +154,11 @@ function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
         <li>
           <NavLink to={`${base}/search`}>Search</NavLink>
         </li>
+        {can(workspace.role, "audience.read") ? (
+          <li>
+            <NavLink to={`${base}/audience`}>Audience</NavLink>
+          </li>
+        ) : null}
         <li>
           <NavLink to={`${base}/members`}>Members</NavLink>
         </li>

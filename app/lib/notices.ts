@@ -13,6 +13,8 @@ const NOTICES = {
   "invitation-accepted": "You joined the workspace. Welcome!",
   "left-workspace": "You left the workspace.",
   "logged-out": "You are logged out.",
+  "audience-joined": "You joined. Welcome!",
+  "audience-left": "You left. Your memberships ended and you will get no more emails.",
 } as const;
 
 export type NoticeCode = keyof typeof NOTICES;

@@ -21,7 +21,8 @@ import { workspaces } from "./workspaces";
  * same gate (server/services/audience/gate.ts) with the same grants.
  */
 
-export const SUPPORTER_STATUSES = ["active", "blocked"] as const;
+/** `left`: the person left the audience (kept as the creator's history); the gate treats them as not a member. */
+export const SUPPORTER_STATUSES = ["active", "blocked", "left"] as const;
 export type SupporterStatus = (typeof SUPPORTER_STATUSES)[number];
 
 /** How the relationship began; kept for the creator's members list and for imports. */

@@ -40,7 +40,7 @@ export const userTokens = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    purpose: text("purpose", { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
+    purpose: text("purpose", { enum: ["verify_email", "reset_password", "change_email", "sign_in_link"] }).notNull(),
     tokenHash: text("token_hash").notNull().unique(),
     /** change_email: the address that replaces the user's once the link mailed to it is opened. */
     newEmail: text("new_email"),

@@ -4,7 +4,7 @@ import superjson from "superjson";
 import * as z from "zod";
 import { rowId } from "../lib/text";
 import { AppError, type AppErrorCode } from "../lib/errors";
-import { parseViewerGrants, viewerQuery } from "../services/audience/viewer";
+import { requireSupporter, viewerQuery } from "../services/audience/viewer";
 import { authorizeMembership, authorizeWorkspace } from "../services/workspaces/workspaces";
 import type { Permission } from "../services/workspaces/permissions";
 import type { TrpcContext } from "./context";
@@ -102,30 +102,18 @@ export function workspaceProcedure(permission: Permission) {
     });
 }
 
+/** Meta of procedures that check the supporter rung themselves (to batch its statement with their reads). */
+export const SUPPORTER_META = { supporterOf: "workspaceId" } as const;
+
 /**
  * A signed-in person with an active relationship with `input.workspaceId`'s audience (ADR 022): the portal, their
  * comments, their feeds. One statement (the gate's viewer query) gives the workspace, the supporter row and their
  * grants. No such workspace: NOT_FOUND; not in the audience: PRECONDITION_FAILED saying to join; blocked: FORBIDDEN.
  */
 export const supporterProcedure = authedProcedure
-  .meta({ supporterOf: "workspaceId" })
+  .meta(SUPPORTER_META)
   .input(ZWorkspaceInput)
   .use(async ({ ctx, input, next }) => {
     const [row] = await viewerQuery({ db: ctx.db, workspaceId: input.workspaceId, userId: ctx.auth.user.id });
-    if (!row) throw new AppError("NOT_FOUND", "Creator not found.");
-    if (!row.supporterId || !row.status) {
-      throw new AppError("PRECONDITION_FAILED", `Join ${row.workspaceName}'s audience first.`);
-    }
-    if (row.status === "blocked") {
-      throw new AppError("FORBIDDEN", `${row.workspaceName} has removed you from its audience.`);
-    }
-    return next({
-      ctx: {
-        supporter: {
-          id: row.supporterId,
-          workspaceName: row.workspaceName,
-          grants: parseViewerGrants(row.grants),
-        },
-      },
-    });
+    return next({ ctx: { supporter: requireSupporter(row) } });
   });

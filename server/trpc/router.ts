@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from "./init";
 import { analyticsRouter } from "./routers/analytics";
+import { audienceRouter } from "./routers/audience";
 import { authRouter } from "./routers/auth";
 import { billingRouter } from "./routers/billing";
 import { campaignsRouter } from "./routers/campaigns";
@@ -13,6 +14,7 @@ import { socialAccountsRouter } from "./routers/social-accounts";
 import { socialInsightsRouter } from "./routers/social-insights";
 import { socialPostsRouter } from "./routers/social-posts";
 import { socialSandboxRouter } from "./routers/social-sandbox";
+import { tiersRouter } from "./routers/tiers";
 import { transcriptsRouter } from "./routers/transcripts";
 import { workspacesRouter } from "./routers/workspaces";
 
@@ -33,6 +35,8 @@ export const appRouter = router({
   analytics: analyticsRouter,
   payments: paymentsRouter,
   campaigns: campaignsRouter,
+  audience: audienceRouter,
+  tiers: tiersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,8 +1,11 @@
 import { beforeAll, describe, it } from "vitest";
 import { socialPosts } from "../../db/schema";
 import { createCampaign } from "../support/factories";
+import { grantMembership } from "../../server/services/audience/members";
+import { insertTier } from "../support/audience";
 import { insertSocialAccount } from "../support/social-posts";
 import { insertTranscript } from "../support/transcripts";
+import { signUpOverHttp } from "./http";
 import { publishedShow, workerDb } from "./podcast-fixtures";
 import { expectRoundTrips, page, trpcQuery, type Measured, type RoundTrips } from "./round-trips";
 
@@ -27,7 +30,34 @@ async function fixtures() {
       .values({ workspaceId: owner.workspaceId, accountId: account.id, caption: "Budget post" })
       .returning();
     const campaign = await createCampaign(handle.db, owner.workspaceId, { showId: show.id });
-    return { owner, show, episode, media, transcript, account, post, campaign, w: `/w/${owner.workspaceId}` };
+    // A supporter of the owner's workspace holding a complimentary grant of a paid tier.
+    const fan = await signUpOverHttp("Budget Fan");
+    const tier = await insertTier(handle.db, owner.workspaceId, { name: "Budget tier" });
+    const { supporterId } = await grantMembership({
+      db: handle.db,
+      workspaceId: owner.workspaceId,
+      email: fan.email,
+      tierId: tier.id,
+      source: "complimentary",
+      startsAt: new Date(),
+      endsAt: null,
+      reason: "",
+      actor: { userId: null, meta: { ip: null, userAgent: null } },
+      now: new Date(),
+    });
+    return {
+      owner,
+      show,
+      episode,
+      media,
+      transcript,
+      account,
+      post,
+      campaign,
+      fan,
+      supporterId,
+      w: `/w/${owner.workspaceId}`,
+    };
   } finally {
     await handle.close();
   }
@@ -65,6 +95,8 @@ describe("database round trips per page", () => {
       [() => page(`/feeds/${fx.show.id}.xml`), { waves: 1, setups: 0 }],
       [() => page(`/feeds/${fx.show.id}/episodes/${fx.episode.id}/transcript.vtt`), { waves: 1, setups: 0 }],
       [() => page(`/methodology/${fx.owner.workspaceId}`), { waves: 1, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}`), { waves: 1, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}/sign-in?token=unknown-token-value`), { waves: 0, setups: 0 }],
     ]);
   });
 
@@ -104,6 +136,13 @@ describe("database round trips per page", () => {
       [() => page(`${fx.w}/campaigns/calendar?show=${fx.show.id}&month=2026-01`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/advertisers`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/advertisers/${fx.campaign.advertiser.id}`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/tiers`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/audience`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/audience/${fx.supporterId}`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/audience.csv`, c), { waves: 2, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}`, c), { waves: 2, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}`, fx.fan.cookie), { waves: 2, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}/account`, fx.fan.cookie), { waves: 2, setups: 0 }],
     ]);
   });
 });
@@ -170,6 +209,13 @@ describe("database round trips per tRPC query", () => {
       [q("campaigns.getReport", { ...w, campaignId: fx.campaign.campaign.id }), { waves: 2, setups: 0 }],
       [q("campaigns.openApprovalLink", { token: "u".repeat(43) }), { waves: 2, setups: 0, status: 404 }],
       [q("campaigns.openReportLink", { token: "u".repeat(43) }), { waves: 2, setups: 0, status: 404 }],
+      [q("tiers.list", w), { waves: 2, setups: 0 }],
+      [q("audience.listMembers", w), { waves: 2, setups: 0 }],
+      [q("audience.exportMembers", w), { waves: 2, setups: 0 }],
+      [q("audience.getMember", { ...w, supporterId: fx.supporterId }), { waves: 2, setups: 0 }],
+      [q("audience.getGrowth", w), { waves: 2, setups: 0 }],
+      [q("audience.getCreatorHome", w), { waves: 2, setups: 0 }],
+      [() => trpcQuery("audience.getPortal", w, fx.fan.cookie), { waves: 2, setups: 0 }],
     ]);
   });
 });

@@ -29,7 +29,7 @@ export type Viewer =
   | { kind: "anonymous" }
   /** A team member of the content's workspace sees everything (they made it). */
   | { kind: "team" }
-  | { kind: "supporter"; status: SupporterStatus; grants: readonly ViewerGrant[] }
+  | { kind: "supporter"; status: Exclude<SupporterStatus, "left">; grants: readonly ViewerGrant[] }
   /** Signed in, but not (yet) in this workspace's audience. */
   | { kind: "signed_in" };
 

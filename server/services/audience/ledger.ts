@@ -1,5 +1,5 @@
 import { and, eq, like, or, sql } from "drizzle-orm";
-import type { Database, Transaction } from "../../../db/client";
+import type { DbOrTx, Transaction } from "../../../db/client";
 import { audienceSubscriptions, grants, paymentLedger, tiers, users } from "../../../db/schema";
 import type { AudienceSubscriptionStatus } from "../../../db/schema";
 import { endGrant, extendGrant, issueGrant, PROVIDER_ACTOR, type Grant } from "./grants";
@@ -150,9 +150,10 @@ function ledgerFields(event: PaymentEvent): {
 
 /**
  * Records `event` exactly once and applies it. Returns `{ duplicate: true }` when this `(provider, eventId)` was
- * recorded before (nothing changes), otherwise what was done.
+ * recorded before (nothing changes), otherwise what was done. Given a transaction (a provider recording its own side
+ * first), it runs in a savepoint of it, so everything commits together.
  */
-export async function applyPaymentEvent(opts: { db: Database; event: PaymentEvent; now: Date }): Promise<ApplyResult> {
+export async function applyPaymentEvent(opts: { db: DbOrTx; event: PaymentEvent; now: Date }): Promise<ApplyResult> {
   const { event, now } = opts;
   return opts.db.transaction(async (tx) => {
     // Lock before the ledger insert: every delivery takes the object's lock first, then the event's unique index

@@ -2,16 +2,10 @@ import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { supporters, users, type SupporterSource } from "../../../db/schema";
 import { recordAudit } from "../audit/audit";
+import { PASSWORDLESS_HASH } from "../auth/password";
 import type { GrantActor } from "./grants";
 
 export type Supporter = typeof supporters.$inferSelect;
-
-/**
- * Marker stored in `users.password_hash` for people who joined an audience with an email link and never chose a
- * password (ADR 022). It is not a scrypt hash, so no password verifies against it; setting a password (reset link)
- * replaces it.
- */
-export const PASSWORDLESS = "passwordless";
 
 /**
  * The person with this address, created without a password when there is none yet (a gift's recipient, an
@@ -26,7 +20,12 @@ export async function findOrCreatePerson(opts: {
   const email = opts.email.trim().toLowerCase();
   const [inserted] = await opts.db
     .insert(users)
-    .values({ email, name: opts.name.trim() || email.split("@")[0]!, passwordHash: PASSWORDLESS, createdAt: opts.now })
+    .values({
+      email,
+      name: opts.name.trim() || email.split("@")[0]!,
+      passwordHash: PASSWORDLESS_HASH,
+      createdAt: opts.now,
+    })
     .onConflictDoNothing({ target: users.email })
     .returning({ id: users.id, email: users.email, name: users.name });
   if (inserted) return { ...inserted, created: true };

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { memberships, supporters, workspaces, type GrantKind, type GrantStatus } from "../../../db/schema";
+import { AppError } from "../../lib/errors";
 import type { Viewer, ViewerGrant } from "./gate";
 
 /**
@@ -87,7 +88,7 @@ export function toViewer(opts: { rows: ViewerRows; auth: { user: { id: string } 
   if (!opts.auth) return { kind: "anonymous" };
   const row = opts.rows[0];
   if (row?.isTeam) return { kind: "team" };
-  if (!row?.supporterId || !row.status) return { kind: "signed_in" };
+  if (!row?.supporterId || !row.status || row.status === "left") return { kind: "signed_in" };
   return { kind: "supporter", status: row.status, grants: parseViewerGrants(row.grants) };
 }
 
@@ -100,4 +101,20 @@ export async function loadViewer(opts: {
   if (!opts.auth) return { kind: "anonymous" };
   const rows = await viewerQuery({ db: opts.db, workspaceId: opts.workspaceId, userId: opts.auth.user.id });
   return toViewer({ rows, auth: opts.auth });
+}
+
+/**
+ * The supporter rung's rule on a `viewerQuery` row (server/trpc/init.ts `supporterProcedure`, and procedures that
+ * batch the same statement with their own reads): no workspace NOT_FOUND, not in the audience PRECONDITION_FAILED,
+ * blocked FORBIDDEN.
+ */
+export function requireSupporter(row: ViewerRows[number] | undefined) {
+  if (!row) throw new AppError("NOT_FOUND", "Creator not found.");
+  if (!row.supporterId || !row.status || row.status === "left") {
+    throw new AppError("PRECONDITION_FAILED", `Join ${row.workspaceName}'s audience first.`);
+  }
+  if (row.status === "blocked") {
+    throw new AppError("FORBIDDEN", `${row.workspaceName} has removed you from its audience.`);
+  }
+  return { id: row.supporterId, workspaceName: row.workspaceName, grants: parseViewerGrants(row.grants) };
 }

@@ -22,9 +22,19 @@ export async function hashPassword(password: string): Promise<string> {
   return ["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, salt.toString("base64"), key.toString("base64")].join("$");
 }
 
+/**
+ * Stored instead of a hash for people who joined an audience with an email link and never chose a password
+ * (ADR 022). No password verifies against it; a reset link replaces it with a real hash.
+ */
+export const PASSWORDLESS_HASH = "passwordless";
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split("$");
-  if (scheme !== "scrypt" || !salt || !key) return false;
+  if (scheme !== "scrypt" || !salt || !key) {
+    // Same work as a real check, so a login's timing does not tell passwordless accounts apart.
+    await verifyPassword(password, await decoyPasswordHash());
+    return false;
+  }
   const expected = Buffer.from(key, "base64");
   const actual = await scrypt(password, Buffer.from(salt, "base64"), { N: Number(n), r: Number(r), p: Number(p) });
   return actual.length === expected.length && timingSafeEqual(actual, expected);

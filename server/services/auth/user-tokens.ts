@@ -4,12 +4,14 @@ import { userTokens } from "../../../db/schema";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { addSeconds } from "../../lib/clock";
 
-export type UserTokenPurpose = "verify_email" | "reset_password" | "change_email";
+export type UserTokenPurpose = "verify_email" | "reset_password" | "change_email" | "sign_in_link";
 
 const LIFETIME_SECONDS: Record<UserTokenPurpose, number> = {
   verify_email: 48 * 3600,
   reset_password: 3600,
   change_email: 24 * 3600,
+  /** Passwordless sign-in and audience join (ADR 022): short, since the link alone signs the person in. */
+  sign_in_link: 15 * 60,
 };
 
 /** Issues a fresh single-use token and invalidates earlier unused ones of the same purpose. */

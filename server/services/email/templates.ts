@@ -98,3 +98,14 @@ export function notificationTemplate(opts: { name: string; title: string; body: 
     footer: "You receive this because you manage this workspace on Greenroom.",
   });
 }
+
+export function signInLinkTemplate(opts: { name: string; creatorName: string; url: string }) {
+  return actionEmail({
+    subject: `Your sign-in link for ${opts.creatorName}`,
+    greeting: `Hi ${opts.name},`,
+    body: `Open this link to join ${opts.creatorName} on Greenroom and sign in. No password needed.`,
+    actionLabel: "Sign in and join",
+    url: opts.url,
+    footer: "This link works once and expires in 15 minutes. If you did not ask for it, ignore this email.",
+  });
+}

@@ -25,6 +25,10 @@ export const PERMISSIONS = {
   "campaigns.invoice": ["owner", "admin"],
   /** What the installation has set up (payments, email, transcription...): owners decide whether to pay for more. */
   "setup.read": ["owner"],
+  /** The audience: members, their grants and payments, tiers (ADR 022). Personal data, so viewers do not see it. */
+  "audience.read": ["owner", "admin", "editor"],
+  /** Tiers, manual grants, blocking, imports. */
+  "audience.manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

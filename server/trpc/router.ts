@@ -8,6 +8,7 @@ import { mediaRouter } from "./routers/media";
 import { notificationsRouter } from "./routers/notifications";
 import { paymentsRouter } from "./routers/payments";
 import { podcastsRouter } from "./routers/podcasts";
+import { postsRouter } from "./routers/posts";
 import { searchRouter } from "./routers/search";
 import { socialAccountsRouter } from "./routers/social-accounts";
 import { socialInsightsRouter } from "./routers/social-insights";
@@ -33,6 +34,7 @@ export const appRouter = router({
   analytics: analyticsRouter,
   payments: paymentsRouter,
   campaigns: campaignsRouter,
+  posts: postsRouter,
 });
 
 export type AppRouter = typeof appRouter;

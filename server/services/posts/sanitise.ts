@@ -38,7 +38,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   audio: ["data-media-id"],
 };
 /** The editor's top heading is the post title; a heading 1 in the body becomes a heading 2. */
-const RENAMED: Record<string, string> = { h1: "h2", h5: "h4", h6: "h4" };
+const RENAMED = new Map([
+  ["h1", "h2"],
+  ["h5", "h4"],
+  ["h6", "h4"],
+]);
 const VOID = new Set(["br", "hr", "img"]);
 /** Dropped together with everything inside them. */
 const DROPPED_WITH_CONTENT = [
@@ -74,7 +78,7 @@ function decodeAttr(raw: string): string {
 /** http(s), mailto, or a path on this site; anything else (javascript:, data:, vbscript:, protocol-relative) is dropped. */
 export function safeHref(raw: string): string | null {
   // Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:"), so the check does too.
-  // eslint-disable-next-line no-control-regex
+   
   const value = decodeAttr(raw).replace(/[\u0000-\u0020\u007f-\u009f]/g, "");
   if (!value) return null;
   if (/^https?:\/\/[^/]/i.test(value) || /^mailto:[^/]/i.test(value)) return value;
@@ -152,7 +156,7 @@ export function sanitisePostHtml(input: string): SanitisedBody {
     stripIgnoreTagBody: DROPPED_WITH_CONTENT,
     css: false,
     onTag(rawTag, html, options) {
-      const tag = RENAMED[rawTag.toLowerCase()] ?? rawTag.toLowerCase();
+      const tag = RENAMED.get(rawTag.toLowerCase()) ?? rawTag.toLowerCase();
       if (!Object.hasOwn(ALLOWED, tag)) return undefined;
       if (options.isClosing) {
         if (VOID.has(tag)) return "";
@@ -173,7 +177,13 @@ export function sanitisePostHtml(input: string): SanitisedBody {
     },
   });
   const html = filter.process(input);
-  found.html = (html + [...stack].reverse().map((open) => `</${open}>`).join("")).trim();
+  found.html = (
+    html +
+    [...stack]
+      .reverse()
+      .map((open) => `</${open}>`)
+      .join("")
+  ).trim();
   found.episodeIds = [...new Set(found.episodeIds)];
   return found;
 }

@@ -1,0 +1,16 @@
+import * as z from "zod";
+import { listEmbedChoices } from "../../../services/posts/embeds";
+import { workspaceProcedure } from "../../init";
+
+export const ZListEmbedChoicesInput = z.object({});
+export const ZListEmbedChoicesOutput = z.object({
+  images: z.array(z.object({ id: z.uuid(), filename: z.string() })),
+  audio: z.array(z.object({ id: z.uuid(), filename: z.string() })),
+  episodes: z.array(z.object({ id: z.uuid(), title: z.string(), showTitle: z.string(), published: z.boolean() })),
+});
+
+/** What the editor's picker offers: this workspace's ready images and audio, and its episodes. */
+export const listEmbedChoicesProcedure = workspaceProcedure("content.read")
+  .input(ZListEmbedChoicesInput)
+  .output(ZListEmbedChoicesOutput)
+  .query(({ ctx }) => listEmbedChoices({ db: ctx.db, workspaceId: ctx.access.workspaceId, limit: 100 }));

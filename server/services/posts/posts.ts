@@ -319,7 +319,7 @@ export async function getPost(opts: { db: DbOrTx; workspaceId: string; postId: s
       deliveries: sql<Record<string, number> | string>`coalesce((
         select json_object_agg(d.status, d.count) from (
           select status, count(*)::int as count from newsletter_deliveries
-          where post_id = ${posts.id} and workspace_id = ${posts.workspaceId} group by status) d
+          where post_id = posts.id and workspace_id = posts.workspace_id group by status) d
       ), '{}'::json)`,
     })
     .from(posts)
@@ -396,9 +396,9 @@ export async function publishDuePosts(opts: { db: DbOrTx; now: Date }) {
         workspaceId: posts.workspaceId,
         newsletterState: posts.newsletterState,
         missingMedia: sql<number>`(
-          select count(*)::int from unnest(${posts.mediaIds}) as ref(id)
+          select count(*)::int from unnest(posts.media_ids) as ref(id)
           where not exists (select 1 from media_objects m
-            where m.id = ref.id and m.workspace_id = ${posts.workspaceId} and m.status = 'ready'))`,
+            where m.id = ref.id and m.workspace_id = posts.workspace_id and m.status = 'ready'))`,
       })
       .from(posts)
       .where(and(eq(posts.status, "scheduled"), lte(posts.publishAt, opts.now)))

@@ -7,7 +7,13 @@ import { notFound } from "../../lib/errors";
 import { decideAccess, type GateDecision, type Gated } from "../audience/gate";
 import { splitHeadline } from "../search/search";
 import { postUrls } from "./urls";
-import { needsSupporterQuery, supporterGrantsQuery, viewerFrom, type ViewerIdentity } from "./viewer";
+import {
+  needsSupporterQuery,
+  supporterGrantsQuery,
+  teamMembershipQuery,
+  viewerFrom,
+  type ViewerIdentity,
+} from "./viewer";
 
 /**
  * What readers see (ADR 026). Every read asks the one gate (ADR 022) with the viewer loaded in the same round trip
@@ -37,8 +43,14 @@ async function withViewer<Q extends BatchItem<"pg">>(
   read: Q,
 ) {
   if (needsSupporterQuery(identity, workspaceId)) {
-    const [rows, supporter] = await readBatch(db, [read, supporterGrantsQuery(db, workspaceId, identity.userId)]);
-    return { rows: rows as Awaited<Q>, viewer: viewerFrom(identity, workspaceId, supporter) };
+    const supporter = supporterGrantsQuery(db, workspaceId, identity.userId);
+    if (identity.teamWorkspaceIds === null) {
+      const team = teamMembershipQuery(db, workspaceId, identity.userId);
+      const [rows, supporterRows, teamRows] = await readBatch(db, [read, supporter, team]);
+      return { rows: rows as Awaited<Q>, viewer: viewerFrom(identity, workspaceId, supporterRows, teamRows) };
+    }
+    const [rows, supporterRows] = await readBatch(db, [read, supporter]);
+    return { rows: rows as Awaited<Q>, viewer: viewerFrom(identity, workspaceId, supporterRows) };
   }
   const [rows] = await readBatch(db, [read]);
   return { rows: rows as Awaited<Q>, viewer: viewerFrom(identity, workspaceId, null) };

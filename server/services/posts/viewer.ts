@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { supporters, type GrantKind, type GrantStatus, type SupporterStatus } from "../../../db/schema";
+import { memberships, supporters, type GrantKind, type GrantStatus, type SupporterStatus } from "../../../db/schema";
 import type { Viewer, ViewerGrant } from "../audience/gate";
 
 /**
@@ -9,8 +9,11 @@ import type { Viewer, ViewerGrant } from "../audience/gate";
  */
 export interface ViewerIdentity {
   userId: string | null;
-  /** Workspaces the signed-in person is on the team of (from the session). */
-  teamWorkspaceIds: readonly string[];
+  /**
+   * Workspaces the signed-in person is on the team of, from the session; null when the session does not carry them
+   * (after a mutation in the same request), and the membership is then read with the supporter row.
+   */
+  teamWorkspaceIds: readonly string[] | null;
 }
 
 /** Every grant of the `supporters` row in scope, with whether its tier is paid, as JSON (one correlated subquery). */
@@ -19,7 +22,7 @@ export const supporterGrantsJson = sql<RawGrant[] | string>`coalesce((
     'kind', g.kind, 'status', g.status, 'startsAt', g.starts_at, 'endsAt', g.ends_at,
     'tierId', g.tier_id, 'tierIsPaid', coalesce(t.kind = 'paid', false)))
   from grants g left join tiers t on t.id = g.tier_id and t.workspace_id = g.workspace_id
-  where g.supporter_id = ${supporters.id} and g.workspace_id = ${supporters.workspaceId}
+  where g.supporter_id = supporters.id and g.workspace_id = supporters.workspace_id
 ), '[]'::json)`;
 
 /** The supporter row of (workspace, user) with every grant and whether its tier is paid; empty when not a supporter. */
@@ -45,9 +48,10 @@ export function viewerFrom(
   identity: ViewerIdentity,
   workspaceId: string,
   rows: readonly { status: SupporterStatus; grants: RawGrant[] | string }[] | null,
+  teamRows: readonly unknown[] = [],
 ): Viewer {
   if (!identity.userId) return { kind: "anonymous" };
-  if (identity.teamWorkspaceIds.includes(workspaceId)) return { kind: "team" };
+  if (identity.teamWorkspaceIds?.includes(workspaceId) || teamRows.length > 0) return { kind: "team" };
   const row = rows?.[0];
   if (!row) return { kind: "signed_in" };
   const raw = typeof row.grants === "string" ? (JSON.parse(row.grants) as RawGrant[]) : row.grants;
@@ -69,5 +73,14 @@ export function needsSupporterQuery(
 ): identity is ViewerIdentity & {
   userId: string;
 } {
-  return identity.userId !== null && !identity.teamWorkspaceIds.includes(workspaceId);
+  return identity.userId !== null && !identity.teamWorkspaceIds?.includes(workspaceId);
+}
+
+/** The caller's team membership of the workspace, read only when the session did not carry memberships. */
+export function teamMembershipQuery(db: DbOrTx, workspaceId: string, userId: string) {
+  return db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)))
+    .limit(1);
 }

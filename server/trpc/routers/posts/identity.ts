@@ -5,8 +5,6 @@ import type { TrpcContext } from "../../context";
 export function identityOf(ctx: Pick<TrpcContext, "auth">): ViewerIdentity {
   return {
     userId: ctx.auth?.user.id ?? null,
-    teamWorkspaceIds: ctx.auth
-      ? (ctx.auth.memberships?.map((membership) => membership.workspaceId) ?? null)
-      : [],
+    teamWorkspaceIds: ctx.auth ? (ctx.auth.memberships?.map((membership) => membership.workspaceId) ?? null) : [],
   };
 }

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { listEmbedChoices } from "../../../services/posts/embeds";
 import { workspaceProcedure } from "../../init";
 
-export const ZListEmbedChoicesInput = z.object({});
+export const ZListEmbedChoicesInput = z.object({ limit: z.number().int().min(1).max(100).default(100) });
 export const ZListEmbedChoicesOutput = z.object({
   images: z.array(z.object({ id: z.uuid(), filename: z.string() })),
   audio: z.array(z.object({ id: z.uuid(), filename: z.string() })),
@@ -13,4 +13,4 @@ export const ZListEmbedChoicesOutput = z.object({
 export const listEmbedChoicesProcedure = workspaceProcedure("content.read")
   .input(ZListEmbedChoicesInput)
   .output(ZListEmbedChoicesOutput)
-  .query(({ ctx }) => listEmbedChoices({ db: ctx.db, workspaceId: ctx.access.workspaceId, limit: 100 }));
+  .query(({ ctx, input }) => listEmbedChoices({ db: ctx.db, workspaceId: ctx.access.workspaceId, limit: input.limit }));

@@ -9,7 +9,7 @@ import { gatedOf } from "./public";
 import { textOfHtml } from "./sanitise";
 import { unsubscribeToken } from "./unsubscribe";
 import { postUrls } from "./urls";
-import { supporterGrantsJson, viewerFrom } from "./viewer";
+import { supporterGrantsJson, supporterViewer } from "./audience-batch";
 
 /**
  * Newsletters (ADR 026): a post goes by email to exactly the audience the gate lets read it. `prepare` picks the
@@ -52,10 +52,7 @@ export async function newsletterRecipients(opts: {
     );
   const gated = gatedOf(opts.post);
   return rows.filter((row) => {
-    const viewer = viewerFrom({ userId: row.userId, teamWorkspaceIds: [] }, opts.post.workspaceId, [
-      { status: row.status, grants: row.grants },
-    ]);
-    return decideAccess(gated, viewer, opts.now).allowed;
+    return decideAccess(gated, supporterViewer(row), opts.now).allowed;
   });
 }
 
@@ -199,8 +196,7 @@ export async function sendNewsletterBatch(opts: {
       outcome.skipped++;
       continue;
     }
-    const viewer = viewerFrom({ userId: delivery.userId, teamWorkspaceIds: [] }, post.post.workspaceId, [supporter]);
-    if (!decideAccess(gatedOf(post.post), viewer, opts.now).allowed) {
+    if (!decideAccess(gatedOf(post.post), supporterViewer(supporter), opts.now).allowed) {
       await settle({ status: "failed", reason: "No longer has access to this post (membership ended or blocked)." });
       outcome.skipped++;
       continue;

@@ -7,13 +7,7 @@ import { notFound } from "../../lib/errors";
 import { decideAccess, type GateDecision, type Gated } from "../audience/gate";
 import { splitHeadline } from "../search/search";
 import { postUrls } from "./urls";
-import {
-  needsSupporterQuery,
-  supporterGrantsQuery,
-  teamMembershipQuery,
-  viewerFrom,
-  type ViewerIdentity,
-} from "./viewer";
+import { toViewer, viewerQuery } from "../audience/viewer";
 
 /**
  * What readers see (ADR 026). Every read asks the one gate (ADR 022) with the viewer loaded in the same round trip
@@ -32,28 +26,20 @@ export function gatedOf(post: { visibility: Gated["visibility"]; visibilityTierI
 
 const isPublished = eq(posts.status, "published");
 
+/** Who is asking: the session's user, or null for an anonymous visitor. */
+export type ReaderAuth = { user: { id: string } } | null;
+
 /**
- * Runs the page's read and, when the session alone cannot say who the viewer is, their supporter row and grants,
- * in one round trip.
+ * Runs the page's read and, for a signed-in reader, audience/viewer.ts's viewer statement (team membership,
+ * supporter row and grants) in the same round trip (ADR 016). An anonymous reader costs no second statement.
  */
-async function withViewer<Q extends BatchItem<"pg">>(
-  db: DbOrTx,
-  workspaceId: string,
-  identity: ViewerIdentity,
-  read: Q,
-) {
-  if (needsSupporterQuery(identity, workspaceId)) {
-    const supporter = supporterGrantsQuery(db, workspaceId, identity.userId);
-    if (identity.teamWorkspaceIds === null) {
-      const team = teamMembershipQuery(db, workspaceId, identity.userId);
-      const [rows, supporterRows, teamRows] = await readBatch(db, [read, supporter, team]);
-      return { rows: rows as Awaited<Q>, viewer: viewerFrom(identity, workspaceId, supporterRows, teamRows) };
-    }
-    const [rows, supporterRows] = await readBatch(db, [read, supporter]);
-    return { rows: rows as Awaited<Q>, viewer: viewerFrom(identity, workspaceId, supporterRows) };
+async function withViewer<Q extends BatchItem<"pg">>(db: DbOrTx, workspaceId: string, auth: ReaderAuth, read: Q) {
+  if (!auth) {
+    const [rows] = await readBatch(db, [read]);
+    return { rows: rows as Awaited<Q>, viewer: toViewer({ rows: [], auth }) };
   }
-  const [rows] = await readBatch(db, [read]);
-  return { rows: rows as Awaited<Q>, viewer: viewerFrom(identity, workspaceId, null) };
+  const [rows, viewerRows] = await readBatch(db, [read, viewerQuery({ db, workspaceId, userId: auth.user.id })]);
+  return { rows: rows as Awaited<Q>, viewer: toViewer({ rows: viewerRows, auth }) };
 }
 
 export type PaywallReason = Exclude<GateDecision, { allowed: true }>["reason"];
@@ -63,7 +49,7 @@ export async function getPublicPost(opts: {
   db: DbOrTx;
   workspaceId: string;
   postId: string;
-  identity: ViewerIdentity;
+  auth: ReaderAuth;
   now: Date;
   appUrl: string;
 }) {
@@ -82,7 +68,7 @@ export async function getPublicPost(opts: {
     .innerJoin(workspaces, eq(workspaces.id, posts.workspaceId))
     .where(and(eq(posts.id, opts.postId), eq(posts.workspaceId, opts.workspaceId), isPublished))
     .limit(1);
-  const { rows, viewer } = await withViewer(opts.db, opts.workspaceId, opts.identity, read);
+  const { rows, viewer } = await withViewer(opts.db, opts.workspaceId, opts.auth, read);
   const [post] = rows;
   if (!post) throw notFound("Post");
   const decision = decideAccess(gatedOf(post), viewer, opts.now);
@@ -142,7 +128,7 @@ export async function searchPublicPosts(opts: {
   db: DbOrTx;
   workspaceId: string;
   query: string;
-  identity: ViewerIdentity;
+  auth: ReaderAuth;
   now: Date;
   limit: number;
   appUrl: string;
@@ -167,7 +153,7 @@ export async function searchPublicPosts(opts: {
     .where(and(eq(posts.workspaceId, opts.workspaceId), isPublished, sql`${posts.search} @@ ${q}`))
     .orderBy(sql`ts_rank(${posts.search}, ${q}) desc`, desc(posts.publishedAt))
     .limit(opts.limit * 3);
-  const { rows, viewer } = await withViewer(opts.db, opts.workspaceId, opts.identity, read);
+  const { rows, viewer } = await withViewer(opts.db, opts.workspaceId, opts.auth, read);
   const urls = postUrls(opts.appUrl);
   const hits = [];
   for (const row of rows) {

@@ -78,7 +78,7 @@ function decodeAttr(raw: string): string {
 /** http(s), mailto, or a path on this site; anything else (javascript:, data:, vbscript:, protocol-relative) is dropped. */
 export function safeHref(raw: string): string | null {
   // Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:"), so the check does too.
-   
+
   const value = decodeAttr(raw).replace(/[\u0000-\u0020\u007f-\u009f]/g, "");
   if (!value) return null;
   if (/^https?:\/\/[^/]/i.test(value) || /^mailto:[^/]/i.test(value)) return value;

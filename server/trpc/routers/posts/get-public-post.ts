@@ -3,7 +3,6 @@ import { VISIBILITIES } from "../../../../db/schema";
 import { rowId } from "../../../lib/text";
 import { getPublicPost } from "../../../services/posts/public";
 import { publicProcedure } from "../../init";
-import { identityOf } from "./identity";
 
 export const ZGetPublicPostInput = z.object({
   workspaceId: rowId("Unknown creator."),
@@ -42,7 +41,7 @@ export const getPublicPostProcedure = publicProcedure
       db: ctx.db,
       workspaceId: input.workspaceId,
       postId: input.postId,
-      identity: identityOf(ctx),
+      auth: ctx.auth,
       now: ctx.clock(),
       appUrl: ctx.config.appUrl,
     }),

@@ -3,7 +3,6 @@ import { VISIBILITIES } from "../../../../db/schema";
 import { rowId, text } from "../../../lib/text";
 import { searchPublicPosts } from "../../../services/posts/public";
 import { publicProcedure } from "../../init";
-import { identityOf } from "./identity";
 import { ZSnippet } from "./schemas";
 
 export const ZSearchPublicPostsInput = z.object({
@@ -39,7 +38,7 @@ export const searchPublicPostsProcedure = publicProcedure
       db: ctx.db,
       workspaceId: input.workspaceId,
       query: input.q,
-      identity: identityOf(ctx),
+      auth: ctx.auth,
       now: ctx.clock(),
       limit: input.limit,
       appUrl: ctx.config.appUrl,

@@ -1,9 +1,12 @@
 import { and, desc, eq } from "drizzle-orm";
 import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
-import { episodes, mediaObjects, shows } from "../../../db/schema";
+import { episodes, mediaObjects, shows, tiers } from "../../../db/schema";
 
-/** The editor's picker: ready images and audio of the workspace and its episodes, newest first, in one round trip. */
+/**
+ * The editor's choices: ready images and audio of the workspace and its episodes (newest first) for the picker, and
+ * its tiers for "who can read", in one round trip.
+ */
 export async function listEmbedChoices(opts: { db: DbOrTx; workspaceId: string; limit: number }) {
   const media = (kind: "image" | "audio") =>
     opts.db
@@ -18,7 +21,7 @@ export async function listEmbedChoices(opts: { db: DbOrTx; workspaceId: string; 
       )
       .orderBy(desc(mediaObjects.createdAt), desc(mediaObjects.id))
       .limit(opts.limit);
-  const [images, audio, rows] = await readBatch(opts.db, [
+  const [images, audio, rows, tierRows] = await readBatch(opts.db, [
     media("image"),
     media("audio"),
     opts.db
@@ -28,10 +31,16 @@ export async function listEmbedChoices(opts: { db: DbOrTx; workspaceId: string; 
       .where(eq(episodes.workspaceId, opts.workspaceId))
       .orderBy(desc(episodes.createdAt), desc(episodes.id))
       .limit(opts.limit),
+    opts.db
+      .select({ id: tiers.id, name: tiers.name, kind: tiers.kind })
+      .from(tiers)
+      .where(eq(tiers.workspaceId, opts.workspaceId))
+      .orderBy(tiers.position, tiers.createdAt),
   ]);
   return {
     images,
     audio,
     episodes: rows.map(({ status, ...row }) => ({ ...row, published: status === "published" })),
+    tiers: tierRows,
   };
 }

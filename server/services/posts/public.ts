@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
-import { posts, workspaces } from "../../../db/schema";
+import { mediaObjects, posts, workspaces } from "../../../db/schema";
 import { notFound } from "../../lib/errors";
 import { decideAccess, type GateDecision, type Gated } from "../audience/gate";
 import { splitHeadline } from "../search/search";
@@ -171,4 +171,54 @@ export async function searchPublicPosts(opts: {
     if (hits.length === opts.limit) break;
   }
   return { items: hits };
+}
+
+/**
+ * A media file of a post for a reader: only a file the post lists (`media_ids`, checked against the workspace when
+ * saved), of a published post the gate lets them read (drafts: the team only). Anything else is NOT_FOUND, so a
+ * gated post's images and audio are as closed as its text. `shareable` says whether every visitor may get it.
+ */
+export async function getPostMediaForReader(opts: {
+  db: DbOrTx;
+  postId: string;
+  mediaId: string;
+  auth: ReaderAuth;
+  now: Date;
+}) {
+  const [row] = await opts.db
+    .select({
+      workspaceId: posts.workspaceId,
+      status: posts.status,
+      visibility: posts.visibility,
+      visibilityTierIds: posts.visibilityTierIds,
+      r2Key: mediaObjects.r2Key,
+      contentType: mediaObjects.contentType,
+      size: mediaObjects.size,
+    })
+    .from(posts)
+    .innerJoin(
+      mediaObjects,
+      and(
+        eq(mediaObjects.id, opts.mediaId),
+        eq(mediaObjects.workspaceId, posts.workspaceId),
+        eq(mediaObjects.status, "ready"),
+        sql`${mediaObjects.id} = any(${posts.mediaIds})`,
+      ),
+    )
+    .where(eq(posts.id, opts.postId))
+    .limit(1);
+  if (!row || row.size === null) throw notFound("Media file");
+  const viewer = opts.auth
+    ? toViewer({
+        rows: await viewerQuery({ db: opts.db, workspaceId: row.workspaceId, userId: opts.auth.user.id }),
+        auth: opts.auth,
+      })
+    : toViewer({ rows: [], auth: null });
+  if (row.status !== "published" && viewer.kind !== "team") throw notFound("Media file");
+  const decision = decideAccess(gatedOf(row), viewer, opts.now);
+  if (!decision.allowed) throw notFound("Media file");
+  return {
+    object: { r2Key: row.r2Key, contentType: row.contentType, size: row.size },
+    shareable: row.status === "published" && row.visibility === "public",
+  };
 }

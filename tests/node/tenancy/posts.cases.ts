@@ -121,12 +121,13 @@ export const cases: Record<string, TenancyCase> = {
       const choices = await x.api(x.a.viewer).posts.listEmbedChoices({ workspaceId: x.a.workspace.id });
       expect(choices.images.map((m) => m.id)).toEqual([image.id]);
       expect(choices.episodes.map((e) => e.id)).toEqual([episode.id]);
+      expect(choices.tiers.map((tier) => tier.name)).toEqual(["A's tier"]);
     },
     async foreign(x) {
       await content(x);
       await expectNotFound(x.api(x.outsider).posts.listEmbedChoices({ workspaceId: x.a.workspace.id }));
       const own = await x.api(x.outsider).posts.listEmbedChoices({ workspaceId: x.b.id });
-      expect(own).toEqual({ images: [], audio: [], episodes: [] });
+      expect(own).toEqual({ images: [], audio: [], episodes: [], tiers: [] });
     },
   },
 };

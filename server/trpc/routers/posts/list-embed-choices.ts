@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { TIER_KINDS } from "../../../../db/schema";
 import { listEmbedChoices } from "../../../services/posts/embeds";
 import { workspaceProcedure } from "../../init";
 
@@ -7,6 +8,7 @@ export const ZListEmbedChoicesOutput = z.object({
   images: z.array(z.object({ id: z.uuid(), filename: z.string() })),
   audio: z.array(z.object({ id: z.uuid(), filename: z.string() })),
   episodes: z.array(z.object({ id: z.uuid(), title: z.string(), showTitle: z.string(), published: z.boolean() })),
+  tiers: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.enum(TIER_KINDS) })),
 });
 
 /** What the editor's picker offers: this workspace's ready images and audio, and its episodes. */

@@ -11,6 +11,7 @@ import {
   sendNewsletterBatch,
 } from "../../server/services/posts/newsletter";
 import { publishDuePosts } from "../../server/services/posts/posts";
+import { getPostMediaForReader } from "../../server/services/posts/public";
 import { supporterOfToken, unsubscribeToken } from "../../server/services/posts/unsubscribe";
 import { createTeam, createUser, createWorkspace, type TestUser } from "../support/factories";
 import { createTestDatabase, type TestDatabase } from "../support/db";
@@ -200,6 +201,34 @@ describe("bodies and references", () => {
       const error = await attempt.catch((e: unknown) => e);
       expect((error as TRPCError).code).toBe("NOT_FOUND");
     }
+  });
+});
+
+describe("post media", () => {
+  it("is served only for a post that lists it, to readers the post's gate admits", async () => {
+    const x = await audience();
+    const image = await insertMedia(t.db, x.ws, { kind: "image" });
+    const other = await insertMedia(t.db, x.ws, { kind: "image" });
+    const api = x.api(x.team.editor).posts;
+    const post = await api.create({
+      workspaceId: x.ws,
+      title: "Gold pictures",
+      bodyHtml: `<img data-media-id="${image.id}">`,
+      visibility: "tiers",
+      visibilityTierIds: [x.gold.id],
+    });
+    const read = (user: TestUser | null, mediaId = image.id) =>
+      getPostMediaForReader({ db: t.db, postId: post.id, mediaId, auth: user ? user.session : null, now: new Date() });
+    // A draft: the team only.
+    await expect(read(x.rightTier.user)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await read(x.team.viewer)).shareable).toBe(false);
+    await api.update({ workspaceId: x.ws, postId: post.id, status: "published" });
+    expect((await read(x.rightTier.user)).object.r2Key).toBe(image.r2Key);
+    for (const denied of [null, x.stranger, x.freeMember.user, x.wrongTier.user])
+      await expect(read(denied)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(read(x.rightTier.user, other.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await api.update({ workspaceId: x.ws, postId: post.id, visibility: "public" });
+    expect((await read(null)).shareable).toBe(true);
   });
 });
 

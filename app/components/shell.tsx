@@ -140,6 +140,9 @@ function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
           <NavLink to={`${base}/shows`}>Shows</NavLink>
         </li>
         <li>
+          <NavLink to={`${base}/posts`}>Posts</NavLink>
+        </li>
+        <li>
           <NavLink to={`${base}/media`}>Media</NavLink>
         </li>
         <li>

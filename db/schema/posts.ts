@@ -36,6 +36,18 @@ export const posts = pgTable(
     bodyJson: jsonb("body_json").$type<unknown>(),
     /** Plain text shown to everyone, readers without access included; never derived from a gated body at read time. */
     excerpt: text("excerpt").notNull().default(""),
+    /**
+     * Media files and episodes the body references, checked to be this workspace's at every save: the media route
+     * serves a post's files only if they are listed here and the reader passes the gate.
+     */
+    mediaIds: uuid("media_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    episodeIds: uuid("episode_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     ...visibilityColumns(),
     status: text("status", { enum: POST_STATUSES }).notNull().default("draft"),
     /** When a scheduled post goes live; the publish cron flips it at or after this time. */
@@ -93,6 +105,8 @@ export const newsletterDeliveries = pgTable(
     /** Why it failed, bounced or was skipped, in words for the creator. */
     reason: text("reason"),
     attempts: integer("attempts").notNull().default(0),
+    /** Set while a consumer is sending this copy; a claim older than a few minutes is a crashed run's. */
+    claimedAt: timestamp("claimed_at", { withTimezone: true }),
     providerMessageId: text("provider_message_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),

@@ -9,6 +9,8 @@ const PUBLIC_DOCUMENTS = [
   new RegExp(`^/feeds/${ID}\\.xml$`, "i"),
   new RegExp(`^/feeds/${ID}/episodes/${ID}/(transcript\\.vtt|transcript\\.srt|chapters\\.json)$`, "i"),
   new RegExp(`^/p/${ID}(/${ID})?$`, "i"),
+  // A post page is shareable only when the post is public: gated posts answer `private, no-store` (ADR 026).
+  new RegExp(`^/c/${ID}/posts/${ID}$`, "i"),
 ];
 /**
  * Query parameters Remix reads itself (`?_data` answers with a route's loader data, `?index` picks the index

@@ -5,6 +5,7 @@ import { getMemberMedia, getPublishedEpisodeAudio, getShowArtwork } from "../ser
 import type { TrpcContext } from "../trpc/context";
 import { notFoundResponse, serveR2Object, type StoredObject } from "./r2-range";
 import { isRowId } from "../lib/text";
+import { getPostMediaForReader } from "../services/posts/public";
 import { EnclosureRecorder } from "../services/analytics/recording";
 import { ipPrefix, utcDay } from "../services/analytics/listener";
 import { serveConcatenation } from "../services/ads/concat";
@@ -138,6 +139,34 @@ mediaRoutes.get("/media/shows/:showId/:file", (c) => {
   const showId = c.req.param("showId");
   if (!isRowId(showId) || !named(c.req.param("file"), "artwork")) return notFoundResponse();
   return serve(c, () => getShowArtwork({ db: c.var.trpc.db, showId }), "public, max-age=3600", PUBLIC_HEADERS);
+});
+
+/**
+ * Images and audio in posts, for readers the post's gate admits (ADR 026): public posts' files are public, gated
+ * ones private to the reader.
+ */
+mediaRoutes.get("/media/posts/:postId/:mediaId", async (c) => {
+  const postId = c.req.param("postId");
+  const mediaId = c.req.param("mediaId");
+  if (!isRowId(postId) || !isRowId(mediaId)) return notFoundResponse();
+  let shareable = false;
+  const response = await serve(
+    c,
+    async () => {
+      const found = await getPostMediaForReader({
+        db: c.var.trpc.db,
+        postId,
+        mediaId,
+        auth: c.var.trpc.auth,
+        now: c.var.trpc.clock(),
+      });
+      shareable = found.shareable;
+      return found.object;
+    },
+    "private, max-age=300",
+  );
+  if (shareable) response.headers.set("cache-control", "public, max-age=3600");
+  return response;
 });
 
 /** Any ready file of a workspace the user belongs to (the transcript viewer's player); others get 404. */

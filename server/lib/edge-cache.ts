@@ -1,4 +1,5 @@
 import { podcastUrls } from "../services/podcasts/urls";
+import { postUrls } from "../services/posts/urls";
 
 /**
  * The edge copy of public documents (feeds, transcript and chapters files, public show and episode pages) lives
@@ -42,4 +43,11 @@ export async function purgePublicShow(opts: { appUrl: string; showId: string; ep
   const cache = edgeCache();
   if (!cache) return;
   await Promise.all(publicShowUrls(opts.appUrl, opts.showId, opts.episodeIds).map((url) => cache.delete(url)));
+}
+
+/** Drops this colo's copy of a post's public page; other colos catch up within EDGE_TTL_SECONDS. */
+export async function purgePost(opts: { appUrl: string; workspaceId: string; postId: string }) {
+  const cache = edgeCache();
+  if (!cache) return;
+  await cache.delete(postUrls(opts.appUrl).page(opts.workspaceId, opts.postId));
 }

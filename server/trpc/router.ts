@@ -9,6 +9,7 @@ import { mediaRouter } from "./routers/media";
 import { notificationsRouter } from "./routers/notifications";
 import { paymentsRouter } from "./routers/payments";
 import { podcastsRouter } from "./routers/podcasts";
+import { postsRouter } from "./routers/posts";
 import { searchRouter } from "./routers/search";
 import { socialAccountsRouter } from "./routers/social-accounts";
 import { socialInsightsRouter } from "./routers/social-insights";
@@ -37,6 +38,7 @@ export const appRouter = router({
   campaigns: campaignsRouter,
   audience: audienceRouter,
   tiers: tiersRouter,
+  posts: postsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { closeUsagePeriodsCron } from "./jobs/close-usage-periods";
 import { deleteAbandonedUploadsCron } from "./jobs/delete-abandoned-uploads";
 import { emailOutboxSweepCron } from "./jobs/email-outbox-sweep";
 import { publishDueEpisodesCron } from "./jobs/publish-due-episodes";
+import { publishDuePostsCron } from "./jobs/publish-due-posts";
 import { refreshSocialTokensCron } from "./jobs/refresh-social-tokens";
 import { rollupDownloadsCron } from "./jobs/rollup-downloads";
 import { sandboxPaymentsBillingCron } from "./jobs/sandbox-payments-billing";
@@ -23,4 +24,5 @@ export const cronJobs: readonly CronJob[] = [
   refreshSocialTokensCron,
   rollupDownloadsCron,
   sandboxPaymentsBillingCron,
+  publishDuePostsCron,
 ];

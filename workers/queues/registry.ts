@@ -1,7 +1,9 @@
 import type { JobDefinition } from "./define-job";
 import { recordEnclosureRequestsJob } from "./jobs/record-enclosure-requests";
+import { prepareNewsletterJob } from "./jobs/prepare-newsletter";
 import { publishSocialPostJob } from "./jobs/publish-social-post";
 import { sendEmailJob } from "./jobs/send-email";
+import { sendNewsletterJob } from "./jobs/send-newsletter";
 import { syncSocialAccountJob } from "./jobs/sync-social-account";
 import { transcribeJob } from "./jobs/transcribe";
 
@@ -12,4 +14,6 @@ export const queueJobs: readonly JobDefinition[] = [
   syncSocialAccountJob,
   publishSocialPostJob,
   recordEnclosureRequestsJob,
+  prepareNewsletterJob,
+  sendNewsletterJob,
 ];

@@ -7,6 +7,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** Extra headers, e.g. List-Unsubscribe on newsletters. */
+  headers?: Record<string, string>;
 }
 
 export interface EmailProvider {
@@ -42,6 +44,7 @@ export function resendProvider(opts: { apiKey: string; baseUrl?: string; fetch?:
           subject: email.subject,
           text: email.text,
           html: email.html,
+          ...(email.headers ? { headers: email.headers } : {}),
         }),
       });
       const body = (await response.json().catch(() => ({}))) as { id?: string; message?: string };

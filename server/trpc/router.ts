@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./init";
 import { analyticsRouter } from "./routers/analytics";
 import { authRouter } from "./routers/auth";
 import { billingRouter } from "./routers/billing";
+import { commentsRouter } from "./routers/comments";
 import { devRouter } from "./routers/dev";
 import { mediaRouter } from "./routers/media";
 import { notificationsRouter } from "./routers/notifications";
@@ -30,7 +31,11 @@ export const appRouter = router({
   socialSandbox: socialSandboxRouter,
   notifications: notificationsRouter,
   analytics: analyticsRouter,
+<<<<<<< HEAD
   payments: paymentsRouter,
+=======
+  comments: commentsRouter,
+>>>>>>> 8c546ad (Comments: threads on episodes (materialised path, one-query replies), soft delete, edits, moderation, reports, blocking, per-person rate limit and notifications that never quote a paywalled target to someone its gate refuses (issue 12 item 5))
 });
 
 export type AppRouter = typeof appRouter;

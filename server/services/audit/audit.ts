@@ -76,7 +76,16 @@ export type AuditAction =
   | "supporter.imported"
   | "tier.created"
   | "tier.updated"
-  | "tier.archived";
+  | "tier.archived"
+  | "comment.created"
+  | "comment.edited"
+  | "comment.deleted"
+  | "comment.hidden"
+  | "comment.unhidden"
+  | "comment.reported"
+  | "comment.report_resolved"
+  | "comment.settings_changed"
+  | "comment.author_blocked";
 
 export async function recordAudit(opts: {
   db: DbOrTx;

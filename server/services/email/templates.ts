@@ -98,3 +98,15 @@ export function notificationTemplate(opts: { name: string; title: string; body: 
     footer: "You receive this because you manage this workspace on Greenroom.",
   });
 }
+
+/** A reply to a supporter's comment; `title`/`body` already obey the paywall-preview rule (ADR 027). */
+export function commentReplyTemplate(opts: { name: string; title: string; body: string; url: string }) {
+  return actionEmail({
+    subject: opts.title,
+    greeting: `Hi ${opts.name},`,
+    body: opts.body,
+    actionLabel: "Read the reply",
+    url: opts.url,
+    footer: "You receive this because you commented. Turn reply emails off in your account on this creator's page.",
+  });
+}

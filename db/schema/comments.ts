@@ -14,6 +14,7 @@ import {
 import { supporters } from "./audience";
 import { users } from "./auth";
 import { episodes } from "./podcasts";
+import { posts } from "./posts";
 import { workspaces } from "./workspaces";
 
 /**
@@ -21,8 +22,8 @@ import { workspaces } from "./workspaces";
  * (server/services/audience/gate.ts); who may write is that gate and then the comment setting below.
  */
 
-/** What a comment is on. Posts join when their table lands; each kind has its own nullable foreign key. */
-export const COMMENT_TARGET_KINDS = ["episode"] as const;
+/** What a comment is on; each kind has its own nullable foreign key, exactly one of them set. */
+export const COMMENT_TARGET_KINDS = ["episode", "post"] as const;
 export type CommentTargetKind = (typeof COMMENT_TARGET_KINDS)[number];
 
 /** `deleted` keeps the row (and so the thread's shape) with its body erased; `hidden` is the creator's call. */
@@ -38,6 +39,7 @@ export const comments = pgTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     targetKind: text("target_kind", { enum: COMMENT_TARGET_KINDS }).notNull(),
     episodeId: uuid("episode_id").references(() => episodes.id, { onDelete: "cascade" }),
+    postId: uuid("post_id").references(() => posts.id, { onDelete: "cascade" }),
     /** Null once the person is erased: the thread keeps its shape and shows "[deleted]". */
     authorUserId: uuid("author_user_id").references(() => users.id, { onDelete: "set null" }),
     /** The author's audience relationship; null when a team member wrote it (as the creator). */
@@ -66,8 +68,12 @@ export const comments = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    check("comments_one_target", sql`(${t.targetKind} = 'episode') = (${t.episodeId} is not null)`),
+    check(
+      "comments_one_target",
+      sql`((${t.targetKind} = 'episode') = (${t.episodeId} is not null)) and ((${t.targetKind} = 'post') = (${t.postId} is not null))`,
+    ),
     index("comments_episode_roots_idx").on(t.workspaceId, t.episodeId, t.depth, t.createdAt),
+    index("comments_post_roots_idx").on(t.workspaceId, t.postId, t.depth, t.createdAt),
     index("comments_thread_idx").on(t.rootId, t.path),
     index("comments_author_idx").on(t.workspaceId, t.authorUserId, t.createdAt),
     index("comments_workspace_idx").on(t.workspaceId, t.createdAt),
@@ -112,7 +118,7 @@ export const commentReports = pgTable(
 export const COMMENT_OPEN_TO = ["members", "tiers", "off"] as const;
 export type CommentOpenTo = (typeof COMMENT_OPEN_TO)[number];
 
-export const COMMENT_SETTING_SCOPES = ["workspace", "episode"] as const;
+export const COMMENT_SETTING_SCOPES = ["workspace", "episode", "post"] as const;
 export type CommentSettingScope = (typeof COMMENT_SETTING_SCOPES)[number];
 
 /**
@@ -128,6 +134,7 @@ export const commentSettings = pgTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     scope: text("scope", { enum: COMMENT_SETTING_SCOPES }).notNull(),
     episodeId: uuid("episode_id").references(() => episodes.id, { onDelete: "cascade" }),
+    postId: uuid("post_id").references(() => posts.id, { onDelete: "cascade" }),
     openTo: text("open_to", { enum: COMMENT_OPEN_TO }).notNull(),
     /** open_to = tiers: which tiers may write. */
     tierIds: uuid("tier_ids")
@@ -137,12 +144,18 @@ export const commentSettings = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    check("comment_settings_scope_target", sql`(${t.scope} = 'episode') = (${t.episodeId} is not null)`),
+    check(
+      "comment_settings_scope_target",
+      sql`((${t.scope} = 'episode') = (${t.episodeId} is not null)) and ((${t.scope} = 'post') = (${t.postId} is not null))`,
+    ),
     uniqueIndex("comment_settings_workspace_idx")
       .on(t.workspaceId)
       .where(sql`${t.scope} = 'workspace'`),
     uniqueIndex("comment_settings_episode_idx")
       .on(t.episodeId)
       .where(sql`${t.episodeId} is not null`),
+    uniqueIndex("comment_settings_post_idx")
+      .on(t.postId)
+      .where(sql`${t.postId} is not null`),
   ],
 );

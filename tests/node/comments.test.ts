@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emails, notifications, supporters } from "../../db/schema";
+import { emails, grants, notifications, supporters } from "../../db/schema";
 import type { Clock } from "../../server/lib/clock";
 import {
   canRead,
@@ -14,7 +14,7 @@ import { commentPreview, notifyRepliedTo } from "../../server/services/comments/
 import { listThread, MAX_INDENT } from "../../server/services/comments/threads";
 import { COMMENT_LIMIT } from "../../server/services/comments/write";
 import { SEND_EMAIL_JOB } from "../../server/services/email/outbox";
-import { commentsWorld, audienceMember } from "../support/comments";
+import { audienceMember, commentsWorld, insertCommentablePost } from "../support/comments";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import type { TestUser } from "../support/factories";
 import { insertEpisode, insertPublishedEpisode } from "../support/podcasts";
@@ -525,5 +525,74 @@ describe("tenancy", () => {
     await expect(errorOf(api(null).comments.listThread({ ...w.target, targetId: draft.id }))).resolves.toMatchObject({
       code: "NOT_FOUND",
     });
+  });
+});
+
+describe("comments on a paywalled post", () => {
+  async function goldPost(w: World) {
+    const post = await insertCommentablePost(t.db, w.workspaceId, {
+      title: "Gold-only post",
+      visibility: "tiers",
+      visibilityTierIds: [w.tiers.gold.id],
+    });
+    return { ...w.target, targetKind: "post" as const, targetId: post.id };
+  }
+
+  it("reading and writing follow the post's gate: allow and deny for every kind of reader", async () => {
+    const w = await commentsWorld(t.db);
+    const target = await goldPost(w);
+    await api(w.readers.rightTier).comments.create({ ...target, body: "Worth it" });
+    const readers = new Map<string, TestUser | null>([["anonymous", null], ...Object.entries(w.readers)]);
+    const outcomes = new Map<string, [string, string]>();
+    for (const [who, user] of readers) {
+      const read = await api(user)
+        .comments.listThread(target)
+        .then((page) => page.items.map((i) => i.body).join(","))
+        .catch((e: TRPCError) => e.code);
+      const write = await api(user)
+        .comments.create({ ...target, body: `from ${who}` })
+        .then(() => "written")
+        .catch((e: TRPCError) => e.code);
+      outcomes.set(who, [read, write]);
+    }
+    expect(Object.fromEntries(outcomes)).toEqual({
+      anonymous: ["NOT_FOUND", "UNAUTHORIZED"],
+      signedIn: ["NOT_FOUND", "NOT_FOUND"],
+      freeMember: ["NOT_FOUND", "NOT_FOUND"],
+      wrongTier: ["NOT_FOUND", "NOT_FOUND"],
+      rightTier: ["Worth it", "written"],
+      blocked: ["NOT_FOUND", "NOT_FOUND"],
+    });
+    // The team reads everything and answers as the creator.
+    const team = await api(w.team.viewer).comments.listThread(target);
+    expect(team.items.map((i) => i.body)).toEqual(["from rightTier", "Worth it"]);
+  });
+
+  it("a reply notification quotes the post only to a recipient who may still read it", async () => {
+    const w = await commentsWorld(t.db);
+    const target = await goldPost(w);
+    const lapsed = await audienceMember(t.db, w.workspaceId, w.tiers.gold, { name: "Lee Lapsed" });
+    const kept = w.readers.rightTier;
+    const lapsedRoot = await api(lapsed).comments.create({ ...target, body: "Great twist" });
+    const keptRoot = await api(kept).comments.create({ ...target, body: "Loved it" });
+    // Lee's gold membership ends; then a gold member answers both.
+    await t.db.update(grants).set({ status: "canceled" }).where(eq(grants.userId, lapsed.id));
+    const replier = await audienceMember(t.db, w.workspaceId, w.tiers.gold, { name: "Gil Gold" });
+    await api(replier).comments.create({ ...target, parentId: lapsedRoot.id, body: "The butler, right?" });
+    await api(replier).comments.create({ ...target, parentId: keptRoot.id, body: "The butler, right?" });
+
+    const [toLapsed] = await t.db.select().from(notifications).where(eq(notifications.userId, lapsed.id));
+    expect(toLapsed).toMatchObject({ title: "New reply to your comment", body: expect.not.stringContaining("butler") });
+    const [lapsedMail] = await t.db.select().from(emails).where(eq(emails.to, lapsed.email));
+    expect(`${lapsedMail.subject}\n${lapsedMail.text}\n${lapsedMail.html}`).not.toMatch(/butler|Gold-only/);
+    const [toKept] = await t.db.select().from(notifications).where(eq(notifications.userId, kept.id));
+    expect(toKept).toMatchObject({ title: "Gil Gold replied to you on “Gold-only post”", body: "The butler, right?" });
+    // The lapsed supporter's portal keeps their words but no longer names the post.
+    const mine = await api(lapsed).comments.listMine({ workspaceId: w.workspaceId });
+    expect(mine.items).toMatchObject([{ body: "Great twist", target: null }]);
+    // The creator's moderation list quotes everything (creators pass every gate) but never the post's body.
+    const moderation = await api(w.team.owner).comments.listForModeration({ workspaceId: w.workspaceId });
+    expect(moderation.items.map((i) => i.target.title)).toContain("Gold-only post");
+    expect(JSON.stringify(moderation)).not.toContain("butler did it");
   });
 });

@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client";
-import { grants, supporters, tiers, type SupporterStatus } from "../../db/schema";
+import { grants, posts, supporters, tiers, type SupporterStatus, type Visibility } from "../../db/schema";
 import { createTeam, createUser, type TestUser } from "./factories";
 import { insertPublishedEpisode, insertShow } from "./podcasts";
 
@@ -87,4 +87,27 @@ export async function commentsWorld(db: Database) {
   };
   const target = { targetKind: "episode" as const, targetId: episode.id, workspaceId };
   return { team, workspaceId, show, episode, tiers: { free, gold, silver }, readers, target };
+}
+
+/** A published post with the given visibility (the posts service is the app's writer; tests need only the row). */
+export async function insertCommentablePost(
+  db: Database,
+  workspaceId: string,
+  values: { title: string; visibility: Visibility; visibilityTierIds?: string[] },
+) {
+  const [row] = await db
+    .insert(posts)
+    .values({
+      workspaceId,
+      title: values.title,
+      slug: values.title.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+      bodyHtml: "<p>The paywalled body: the butler did it.</p>",
+      excerpt: "A teaser anyone may read.",
+      visibility: values.visibility,
+      visibilityTierIds: values.visibilityTierIds ?? [],
+      status: "published",
+      publishedAt: new Date(),
+    })
+    .returning();
+  return row;
 }

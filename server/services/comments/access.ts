@@ -1,8 +1,10 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import {
+  comments,
   commentSettings,
   episodes,
+  posts,
   grants,
   memberships,
   supporters,
@@ -11,7 +13,9 @@ import {
   type CommentOpenTo,
   type CommentTargetKind,
   type SupporterStatus,
+  type Visibility,
 } from "../../../db/schema";
+import { AppError } from "../../lib/errors";
 import { decideAccess, type GateDecision, type Gated, type Viewer, type ViewerGrant } from "../audience/gate";
 
 /**
@@ -36,10 +40,6 @@ export const ANONYMOUS: CommentViewer = { userId: null, name: null, viewer: { ki
  * the viewer and the thread are read in the same batch without a first trip for the workspace.
  */
 export type WorkspaceRef = string | SQL;
-
-export function workspaceOfEpisode(episodeId: string): SQL {
-  return sql`(select ${episodes.workspaceId} from ${episodes} where ${episodes.id} = ${episodeId})`;
-}
 
 /**
  * The person's team role, audience relationship and grants in `workspaceId`, in one statement, so it rides in the
@@ -115,36 +115,112 @@ export interface CommentTarget {
   path: string;
 }
 
-/** A published episode of `workspaceId`; drafts and other tenants' episodes are not there. */
-export function episodeTargetQuery(db: DbOrTx, workspaceId: WorkspaceRef, episodeId: string) {
+export interface TargetRef {
+  kind: CommentTargetKind;
+  id: string;
+}
+
+/** The workspace a target belongs to, as an expression the viewer's query can use in the same batch. */
+export function workspaceOfTarget(target: TargetRef): SQL {
+  return target.kind === "post"
+    ? sql`(select ${posts.workspaceId} from ${posts} where ${posts.id} = ${target.id})`
+    : sql`(select ${episodes.workspaceId} from ${episodes} where ${episodes.id} = ${target.id})`;
+}
+
+/**
+ * A published episode or post of `workspaceId`, in one shape; drafts and other tenants' rows are not there. Episodes
+ * are all public until episode visibility lands (issue 12 item 6); then they read their own columns like posts.
+ */
+export function targetQuery(db: DbOrTx, workspaceId: WorkspaceRef, target: TargetRef) {
+  if (target.kind === "post")
+    return db
+      .select({
+        id: posts.id,
+        workspaceId: posts.workspaceId,
+        title: posts.title,
+        showId: sql<string | null>`null::uuid`,
+        visibility: posts.visibility,
+        visibilityTierIds: posts.visibilityTierIds,
+      })
+      .from(posts)
+      .where(and(eq(posts.id, target.id), eq(posts.workspaceId, workspaceId), eq(posts.status, "published")))
+      .limit(1);
   return db
-    .select({ id: episodes.id, workspaceId: episodes.workspaceId, showId: episodes.showId, title: episodes.title })
+    .select({
+      id: episodes.id,
+      workspaceId: episodes.workspaceId,
+      title: episodes.title,
+      showId: sql<string | null>`${episodes.showId}`,
+      visibility: sql<Visibility>`'public'`,
+      visibilityTierIds: sql<string[]>`'{}'::uuid[]`,
+    })
     .from(episodes)
-    .where(and(eq(episodes.id, episodeId), eq(episodes.workspaceId, workspaceId), eq(episodes.status, "published")))
+    .where(and(eq(episodes.id, target.id), eq(episodes.workspaceId, workspaceId), eq(episodes.status, "published")))
     .limit(1);
 }
 
-/** Episodes are all public until episode visibility lands (issue 12 item 6); then this reads their columns. */
-export function episodeTarget(row: { id: string; workspaceId: string; showId: string; title: string }): CommentTarget {
+export interface TargetRow {
+  id: string;
+  workspaceId: string;
+  title: string;
+  showId: string | null;
+  visibility: Visibility;
+  visibilityTierIds: string[];
+}
+
+export function targetFromRow(kind: CommentTargetKind, row: TargetRow): CommentTarget {
+  const gated: Gated =
+    row.visibility === "tiers"
+      ? { visibility: "tiers", visibilityTierIds: row.visibilityTierIds }
+      : { visibility: row.visibility };
   return {
-    kind: "episode",
+    kind,
     id: row.id,
     workspaceId: row.workspaceId,
     title: row.title,
-    gated: { visibility: "public" },
-    path: `/p/${row.showId}/${row.id}`,
+    gated,
+    path: kind === "post" ? `/c/${row.workspaceId}/posts/${row.id}` : `/p/${row.showId}/${row.id}`,
   };
 }
 
+/** The target's row, or NOT_FOUND in words that do not say whether it exists elsewhere. */
+export function targetFromRows(kind: CommentTargetKind, rows: TargetRow[]): CommentTarget {
+  const row = rows[0];
+  if (!row) throw new AppError("NOT_FOUND", "Nothing to comment on here.");
+  return targetFromRow(kind, row);
+}
+
+/** The comments of one target. */
+export function targetCondition(target: TargetRef): SQL {
+  return and(
+    eq(comments.targetKind, target.kind),
+    target.kind === "post" ? eq(comments.postId, target.id) : eq(comments.episodeId, target.id),
+  ) as SQL;
+}
+
+/** A comment row's target, from its kind and foreign keys. */
+export function targetOfComment(row: {
+  targetKind: CommentTargetKind;
+  episodeId: string | null;
+  postId: string | null;
+}) {
+  const id = row.targetKind === "post" ? row.postId : row.episodeId;
+  if (!id) throw new AppError("NOT_FOUND", "That comment is not there.");
+  return { kind: row.targetKind, id };
+}
+
 /** The workspace default and the target's override, if any (the override wins). */
-export function settingsQuery(db: DbOrTx, workspaceId: WorkspaceRef, target: { kind: CommentTargetKind; id: string }) {
+export function settingsQuery(db: DbOrTx, workspaceId: WorkspaceRef, target: TargetRef) {
   return db
     .select({ scope: commentSettings.scope, openTo: commentSettings.openTo, tierIds: commentSettings.tierIds })
     .from(commentSettings)
     .where(
       and(
         eq(commentSettings.workspaceId, workspaceId),
-        sql`(${commentSettings.scope} = 'workspace' or ${commentSettings.episodeId} = ${target.id})`,
+        or(
+          eq(commentSettings.scope, "workspace"),
+          target.kind === "post" ? eq(commentSettings.postId, target.id) : eq(commentSettings.episodeId, target.id),
+        ),
       ),
     );
 }

@@ -6,6 +6,7 @@ import {
   comments,
   commentSettings,
   episodes,
+  posts,
   supporters,
   tiers,
   users,
@@ -13,14 +14,29 @@ import {
   type CommentReportReason,
   type CommentStatus,
   type CommentTargetKind,
+  type Visibility,
 } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import { enforceRateLimits, type RateLimitRule } from "../auth/rate-limit";
 import type { RequestMeta } from "../auth/sessions";
-import { canRead, effectiveSetting, settingsQuery, viewerFromRow, viewerQuery, type CommentSetting } from "./access";
+import {
+  canRead,
+  effectiveSetting,
+  settingsQuery,
+  targetCondition,
+  targetFromRow,
+  targetFromRows,
+  targetOfComment,
+  targetQuery,
+  viewerFromRow,
+  viewerQuery,
+  type CommentSetting,
+  type TargetRef,
+  type TargetRow,
+} from "./access";
+import { encodeRootCursor } from "./threads";
 import { markDeleted } from "./write";
-import { encodeRootCursor, targetFromRows, targetQuery, type TargetRef } from "./threads";
 
 export const MODERATION_FILTERS = ["all", "reported", "hidden"] as const;
 export type ModerationFilter = (typeof MODERATION_FILTERS)[number];
@@ -55,8 +71,9 @@ export async function listForModeration(opts: {
       .select({
         id: comments.id,
         targetKind: comments.targetKind,
-        targetId: comments.episodeId,
-        targetTitle: episodes.title,
+        episodeId: comments.episodeId,
+        postId: comments.postId,
+        targetTitle: sql<string>`coalesce(${episodes.title}, ${posts.title}, '')`,
         showId: episodes.showId,
         parentId: comments.parentId,
         depth: comments.depth,
@@ -73,13 +90,14 @@ export async function listForModeration(opts: {
         openReports,
       })
       .from(comments)
-      .innerJoin(episodes, eq(episodes.id, comments.episodeId))
+      .leftJoin(episodes, eq(episodes.id, comments.episodeId))
+      .leftJoin(posts, eq(posts.id, comments.postId))
       .leftJoin(author, eq(author.id, comments.authorUserId))
       .leftJoin(supporters, eq(supporters.id, comments.supporterId))
       .where(
         and(
           eq(comments.workspaceId, opts.workspaceId),
-          opts.target ? eq(comments.episodeId, opts.target.id) : undefined,
+          opts.target ? targetCondition(opts.target) : undefined,
           opts.filter === "hidden" ? eq(comments.status, "hidden") : undefined,
           opts.filter === "reported" ? sql`${openReports} > 0` : undefined,
           after
@@ -112,9 +130,12 @@ export async function listForModeration(opts: {
       id: row.id,
       target: {
         kind: row.targetKind as CommentTargetKind,
-        id: row.targetId ?? "",
+        id: row.postId ?? row.episodeId ?? "",
         title: row.targetTitle,
-        path: `/p/${row.showId}/${row.targetId}`,
+        path:
+          row.targetKind === "post"
+            ? `/c/${opts.workspaceId}/posts/${row.postId}`
+            : `/p/${row.showId}/${row.episodeId}`,
       },
       parentId: row.parentId,
       depth: row.depth,
@@ -319,17 +340,21 @@ export async function reportComment(opts: {
   });
   const [[comment], viewerRows] = await readBatch(opts.db, [
     opts.db
-      .select({ id: comments.id, status: comments.status, episodeId: comments.episodeId })
+      .select({
+        id: comments.id,
+        status: comments.status,
+        targetKind: comments.targetKind,
+        episodeId: comments.episodeId,
+        postId: comments.postId,
+      })
       .from(comments)
       .where(and(eq(comments.id, opts.commentId), eq(comments.workspaceId, opts.workspaceId)))
       .limit(1),
     viewerQuery(opts.db, opts.workspaceId, opts.userId),
   ]);
-  if (!comment || comment.status !== "visible" || !comment.episodeId)
-    throw new AppError("NOT_FOUND", "That comment is not there.");
-  const target = targetFromRows(
-    await targetQuery(opts.db, opts.workspaceId, { kind: "episode", id: comment.episodeId }),
-  );
+  if (!comment || comment.status !== "visible") throw new AppError("NOT_FOUND", "That comment is not there.");
+  const ref = targetOfComment(comment);
+  const target = targetFromRows(ref.kind, await targetQuery(opts.db, opts.workspaceId, ref));
   if (!canRead(target, viewerFromRow(viewerRows[0]), opts.now).allowed)
     throw new AppError("NOT_FOUND", "That comment is not there.");
   return opts.db.transaction(async (tx) => {
@@ -402,20 +427,23 @@ export async function updateCommentSettings(opts: {
     targetQuery(opts.db, opts.workspaceId, opts.target ?? { kind: "episode", id: NONE }),
   ]);
   if (known.length !== tierIds.length) throw new AppError("NOT_FOUND", "Unknown tier.");
-  if (opts.target) targetFromRows(targetRows);
+  if (opts.target) targetFromRows(opts.target.kind, targetRows);
   if (!opts.target && opts.openTo === "inherit")
     throw new AppError("BAD_REQUEST", "The workspace default cannot inherit.");
-  const episodeId = opts.target?.id ?? null;
+  const target = opts.target;
   await opts.db.transaction(async (tx) => {
-    const scope = episodeId
-      ? eq(commentSettings.episodeId, episodeId)
-      : and(eq(commentSettings.workspaceId, opts.workspaceId), eq(commentSettings.scope, "workspace"));
+    const scope = !target
+      ? eq(commentSettings.scope, "workspace")
+      : target.kind === "post"
+        ? eq(commentSettings.postId, target.id)
+        : eq(commentSettings.episodeId, target.id);
     await tx.delete(commentSettings).where(and(eq(commentSettings.workspaceId, opts.workspaceId), scope));
     if (opts.openTo !== "inherit")
       await tx.insert(commentSettings).values({
         workspaceId: opts.workspaceId,
-        scope: episodeId ? "episode" : "workspace",
-        episodeId,
+        scope: target?.kind ?? "workspace",
+        episodeId: target?.kind === "episode" ? target.id : null,
+        postId: target?.kind === "post" ? target.id : null,
         openTo: opts.openTo,
         tierIds,
         updatedAt: opts.now,
@@ -425,7 +453,7 @@ export async function updateCommentSettings(opts: {
       action: "comment.settings_changed",
       actorUserId: opts.actorUserId,
       workspaceId: opts.workspaceId,
-      detail: { targetId: episodeId, openTo: opts.openTo, tiers: tierIds.length },
+      detail: { targetId: target?.id ?? null, openTo: opts.openTo, tiers: tierIds.length },
       meta: opts.meta,
       now: opts.now,
     });
@@ -459,15 +487,27 @@ export async function listMyComments(opts: {
         editedAt: comments.editedAt,
         createdAt: comments.createdAt,
         parentId: comments.parentId,
+        targetKind: comments.targetKind,
         episode: {
           id: episodes.id,
           workspaceId: episodes.workspaceId,
-          showId: episodes.showId,
           title: episodes.title,
+          showId: sql<string | null>`${episodes.showId}`,
+          visibility: sql<Visibility>`'public'`,
+          visibilityTierIds: sql<string[]>`'{}'::uuid[]`,
+        },
+        post: {
+          id: posts.id,
+          workspaceId: posts.workspaceId,
+          title: posts.title,
+          showId: sql<string | null>`null::uuid`,
+          visibility: posts.visibility,
+          visibilityTierIds: posts.visibilityTierIds,
         },
       })
       .from(comments)
-      .innerJoin(episodes, eq(episodes.id, comments.episodeId))
+      .leftJoin(episodes, eq(episodes.id, comments.episodeId))
+      .leftJoin(posts, eq(posts.id, comments.postId))
       .where(
         and(
           eq(comments.workspaceId, opts.workspaceId),
@@ -489,7 +529,7 @@ export async function listMyComments(opts: {
   const last = page[page.length - 1];
   return {
     items: page.map((row) => {
-      const target = targetFromRows([row.episode]);
+      const target = targetFromRow(row.targetKind, (row.post ?? row.episode) as TargetRow);
       const readable = canRead(target, viewer, opts.now).allowed;
       return {
         id: row.id,

@@ -1,4 +1,4 @@
-import { aliasedTable, and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { aliasedTable, and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import { comments, users, type CommentStatus, type CommentTargetKind } from "../../../db/schema";
@@ -8,42 +8,23 @@ import {
   canRead,
   canWrite,
   effectiveSetting,
-  episodeTarget,
-  episodeTargetQuery,
   settingsQuery,
+  targetCondition,
+  targetFromRows,
+  targetQuery,
   viewerFromRow,
   viewerQuery,
   WRITE_REFUSALS,
-  type CommentTarget,
+  workspaceOfTarget,
   type CommentViewer,
+  type TargetRef,
   type WorkspaceRef,
   type WriteDecision,
-  workspaceOfEpisode,
 } from "./access";
 
 /** Replies are indented up to this many levels; deeper ones line up under the last level with "replying to @name". */
 export const MAX_INDENT = 4;
 export const ROOTS_PER_PAGE = 20;
-
-export interface TargetRef {
-  kind: CommentTargetKind;
-  id: string;
-}
-
-/** The unawaited query for a target's row; the batch it joins decides the round trip. */
-export function targetQuery(db: DbOrTx, workspaceId: WorkspaceRef, target: TargetRef) {
-  return episodeTargetQuery(db, workspaceId, target.id);
-}
-
-export function targetFromRows(rows: Awaited<ReturnType<typeof targetQuery>>): CommentTarget {
-  const row = rows[0];
-  if (!row) throw new AppError("NOT_FOUND", "Nothing to comment on here.");
-  return episodeTarget(row);
-}
-
-export function targetCondition(target: TargetRef): SQL {
-  return and(eq(comments.targetKind, target.kind), eq(comments.episodeId, target.id)) as SQL;
-}
 
 /** Root cursor: `<created ms>_<id>` of the last root of the previous page (newest first). */
 export function encodeRootCursor(root: { createdAt: Date; id: string }) {
@@ -231,7 +212,7 @@ export async function listThread(opts: {
   now: Date;
 }): Promise<ThreadPage> {
   const limit = opts.limit ?? ROOTS_PER_PAGE;
-  const workspaceId = opts.workspaceId ?? workspaceOfEpisode(opts.target.id);
+  const workspaceId = opts.workspaceId ?? workspaceOfTarget(opts.target);
   const threadRows = threadRowsQuery({ ...opts, workspaceId, limit });
   const targetRows = targetQuery(opts.db, workspaceId, opts.target);
   const settingRows = settingsQuery(opts.db, workspaceId, opts.target);
@@ -251,7 +232,7 @@ export async function listThread(opts: {
   } else {
     [targetRow, settings, rows] = await readBatch(opts.db, [targetRows, settingRows, threadRows]);
   }
-  const target = targetFromRows(targetRow);
+  const target = targetFromRows(opts.target.kind, targetRow);
   const read = canRead(target, viewer, opts.now);
   if (!read.allowed) throw new AppError("NOT_FOUND", "Nothing to comment on here.");
 

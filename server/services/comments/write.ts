@@ -11,13 +11,18 @@ import {
   canWrite,
   effectiveSetting,
   settingsQuery,
+  targetCondition,
+  targetFromRows,
+  targetOfComment,
+  targetQuery,
   viewerFromRow,
   viewerQuery,
   WRITE_REFUSALS,
   type CommentTarget,
+  type TargetRef,
 } from "./access";
 import { notifyCreatorOfComment, notifyRepliedTo } from "./notify";
-import { pathSegment, targetCondition, targetFromRows, targetQuery, type TargetRef } from "./threads";
+import { pathSegment } from "./threads";
 
 /** Per person per workspace: enough for a lively conversation, too few for a flood. */
 export const COMMENT_LIMIT: RateLimitRule = { limit: 10, windowSeconds: 5 * 60 };
@@ -79,7 +84,7 @@ export async function createComment(opts: {
     parentQuery(opts.db, opts.workspaceId, opts.target, opts.parentId),
   ]);
   const viewer = viewerFromRow(viewerRows[0]);
-  const target = targetFromRows(targetRows);
+  const target = targetFromRows(opts.target.kind, targetRows);
   if (!canRead(target, viewer, opts.now).allowed) throw new AppError("NOT_FOUND", "Nothing to comment on here.");
   const decision = canWrite(target, effectiveSetting(settings), viewer, opts.now);
   if (!decision.allowed) throw new AppError("FORBIDDEN", WRITE_REFUSALS[decision.reason]);
@@ -96,6 +101,7 @@ export async function createComment(opts: {
       workspaceId: opts.workspaceId,
       targetKind: target.kind,
       episodeId: target.kind === "episode" ? target.id : null,
+      postId: target.kind === "post" ? target.id : null,
       authorUserId: opts.userId,
       supporterId: viewer.supporterId,
       asCreator: decision.asCreator,
@@ -159,6 +165,7 @@ function ownCommentQuery(db: DbOrTx, workspaceId: string, commentId: string) {
       authorUserId: comments.authorUserId,
       targetKind: comments.targetKind,
       episodeId: comments.episodeId,
+      postId: comments.postId,
     })
     .from(comments)
     .where(and(eq(comments.id, commentId), eq(comments.workspaceId, workspaceId)))
@@ -171,12 +178,11 @@ async function loadOwnComment(opts: { db: DbOrTx; workspaceId: string; commentId
     ownCommentQuery(opts.db, opts.workspaceId, opts.commentId),
     viewerQuery(opts.db, opts.workspaceId, opts.userId),
   ]);
-  if (!comment || comment.authorUserId !== opts.userId || comment.status === "deleted" || !comment.episodeId)
+  if (!comment || comment.authorUserId !== opts.userId || comment.status === "deleted")
     throw new AppError("NOT_FOUND", "That comment is not there.");
   const viewer = viewerFromRow(viewerRows[0]);
-  const target = targetFromRows(
-    await targetQuery(opts.db, opts.workspaceId, { kind: comment.targetKind, id: comment.episodeId }),
-  );
+  const ref = targetOfComment(comment);
+  const target = targetFromRows(ref.kind, await targetQuery(opts.db, opts.workspaceId, ref));
   if (!canRead(target, viewer, opts.now).allowed) throw new AppError("NOT_FOUND", "That comment is not there.");
   return { comment, viewer };
 }

@@ -383,11 +383,11 @@ export async function reportComment(opts: {
   });
 }
 
-/** The workspace's default and, with a target, that target's effective setting. */
+/** The workspace's default and, with a target of this workspace, that target's effective setting. */
 export async function getCommentSettings(opts: { db: DbOrTx; workspaceId: string; target?: TargetRef }) {
-  const target = opts.target ?? null;
-  const [rows, tierRows] = await readBatch(opts.db, [
-    target
+  const target = opts.target ?? { kind: "episode" as const, id: NONE };
+  const [rows, tierRows, targetRows] = await readBatch(opts.db, [
+    opts.target
       ? settingsQuery(opts.db, opts.workspaceId, target)
       : opts.db
           .select({ scope: commentSettings.scope, openTo: commentSettings.openTo, tierIds: commentSettings.tierIds })
@@ -398,7 +398,9 @@ export async function getCommentSettings(opts: { db: DbOrTx; workspaceId: string
       .from(tiers)
       .where(eq(tiers.workspaceId, opts.workspaceId))
       .orderBy(tiers.position),
+    targetQuery(opts.db, opts.workspaceId, target),
   ]);
+  if (opts.target) targetFromRows(target.kind, targetRows);
   return { setting: effectiveSetting(rows), tiers: tierRows };
 }
 

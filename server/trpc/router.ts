@@ -31,11 +31,8 @@ export const appRouter = router({
   socialSandbox: socialSandboxRouter,
   notifications: notificationsRouter,
   analytics: analyticsRouter,
-<<<<<<< HEAD
   payments: paymentsRouter,
-=======
   comments: commentsRouter,
->>>>>>> 8c546ad (Comments: threads on episodes (materialised path, one-query replies), soft delete, edits, moderation, reports, blocking, per-person rate limit and notifications that never quote a paywalled target to someone its gate refuses (issue 12 item 5))
 });
 
 export type AppRouter = typeof appRouter;

@@ -34,7 +34,7 @@ async function content({ db, a, b }: Tenants) {
     filter: "reported",
   });
   const reportId = reports.items[0].reports[0].id;
-  return { episode, episodeB, tier, comment, commentB, reportId, supporter };
+  return { episode, episodeB, tier, comment, commentB, reportId, supporter, supporterB };
 }
 
 export const cases: Record<string, TenancyCase> = {
@@ -170,6 +170,23 @@ export const cases: Record<string, TenancyCase> = {
       await expectNotFound(
         x.api(x.outsider).comments.updateSettings({ workspaceId: x.b.id, openTo: "tiers", tierIds: [tier.id] }),
       );
+    },
+  },
+  "comments.listMine": {
+    async allow(x) {
+      const { comment, supporter } = await content(x);
+      const mine = await callerFor(x.db, supporter).api.comments.listMine({ workspaceId: x.a.workspace.id });
+      expect(mine.items.map((i) => i.id)).toEqual([comment.id]);
+    },
+    async foreign(x) {
+      const { commentB, supporterB } = await content(x);
+      const api = callerFor(x.db, supporterB).api;
+      // B's supporter is nobody in A's audience: refused, told to join, shown nothing of A's.
+      await expect(api.comments.listMine({ workspaceId: x.a.workspace.id })).rejects.toMatchObject({
+        code: "PRECONDITION_FAILED",
+      });
+      await expectNotFound(api.comments.listMine({ workspaceId: "00000000-0000-4000-8000-000000000000" }));
+      expect((await api.comments.listMine({ workspaceId: x.b.id })).items.map((i) => i.id)).toEqual([commentB.id]);
     },
   },
 };

@@ -1,10 +1,9 @@
 import * as z from "zod";
-import { cursor, rowId } from "../../../lib/text";
+import { cursor } from "../../../lib/text";
 import { listMyComments } from "../../../services/comments/moderation";
-import { authedProcedure } from "../../init";
+import { supporterProcedure } from "../../init";
 
 export const ZListMyCommentsInput = z.object({
-  workspaceId: rowId("Unknown workspace."),
   cursor: cursor().optional(),
   limit: z.number().int().min(1).max(50).default(20),
 });
@@ -24,8 +23,8 @@ export const ZListMyCommentsOutput = z.object({
   nextCursor: z.string().nullable(),
 });
 
-/** The caller's own comments in one creator's workspace, for the supporter portal. */
-export const listMyCommentsProcedure = authedProcedure
+/** The caller's own comments in one creator's workspace, for the supporter portal (the audience rung). */
+export const listMyCommentsProcedure = supporterProcedure
   .input(ZListMyCommentsInput)
   .output(ZListMyCommentsOutput)
   .query(({ ctx, input }) =>
@@ -33,6 +32,7 @@ export const listMyCommentsProcedure = authedProcedure
       db: ctx.db,
       workspaceId: input.workspaceId,
       userId: ctx.auth.user.id,
+      viewer: { kind: "supporter", status: "active", grants: ctx.supporter.grants },
       cursor: input.cursor,
       limit: input.limit,
       now: ctx.clock(),

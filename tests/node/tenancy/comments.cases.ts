@@ -137,10 +137,13 @@ export const cases: Record<string, TenancyCase> = {
     async foreign(x) {
       const { episode, tier } = await content(x);
       await expectNotFound(x.api(x.outsider).comments.getSettings({ workspaceId: x.a.workspace.id }));
-      // B's settings list B's tiers only.
+      // A's episode through B's workspace is not there; B's settings list B's tiers only.
+      await expectNotFound(
+        x.api(x.outsider).comments.getSettings({ workspaceId: x.b.id, targetKind: "episode", targetId: episode.id }),
+      );
       const own = await x.api(x.outsider).comments.getSettings({ workspaceId: x.b.id });
-      expect(own.tiers.map((t) => t.name)).toEqual(["Free"]);
-      expect(own.tiers.every((t) => t.id !== undefined)).toBe(true);
+      expect(own.tiers.map((t) => t.id)).not.toContain(tier.id);
+      expect(own.tiers).toHaveLength(1);
     },
   },
   "comments.updateSettings": {

@@ -8,13 +8,19 @@ import {
 import { useLoaderData } from "@remix-run/react";
 import { useRef } from "react";
 import { PublicErrorPage, type PublicNotFound } from "../components/error-page";
+import { CommentsSection } from "../components/comments";
 import { ListenOn, PublicPage, shareMeta, ShowNotes, summaryOf } from "../components/public-podcast";
+import { loadEpisodeComments } from "../lib/comments.server";
 import { isMalformedAddress, isProcedureError, throwLoaderError } from "../lib/errors.server";
 import { formatDate } from "../lib/format";
 import { episodeCode, formatDuration, formatTimestamp } from "../lib/podcasts";
+import commentStyles from "../styles/comments.css?url";
 import podcastStyles from "../styles/podcasts.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: podcastStyles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: podcastStyles },
+  { rel: "stylesheet", href: commentStyles },
+];
 
 /** Published pages are the same for everyone; a minute of caching keeps an unpublish prompt. */
 export const headers: HeadersFunction = () => ({ "cache-control": "public, max-age=60" });
@@ -45,10 +51,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   try {
-    return await context.api.podcasts.getPublicEpisode({
-      showId: params.showId ?? "",
-      episodeId: params.episodeId ?? "",
-    });
+    // The comments are read beside the episode, in the same wave (ADR 027); a thread that cannot be shown is left out.
+    const [page, comments] = await Promise.all([
+      context.api.podcasts.getPublicEpisode({ showId: params.showId ?? "", episodeId: params.episodeId ?? "" }),
+      loadEpisodeComments(context, params.episodeId ?? "", new URL(request.url).searchParams.get("comments")),
+    ]);
+    return { ...page, comments };
   } catch (error) {
     if (isProcedureError(error) && (error.code === "NOT_FOUND" || isMalformedAddress(error)))
       await throwEpisodeNotFound(context, params.showId);
@@ -68,7 +76,7 @@ async function throwEpisodeNotFound(context: LoaderFunctionArgs["context"], show
 }
 
 export default function PublicEpisode() {
-  const { show, episode, transcript } = useLoaderData<typeof loader>();
+  const { show, episode, transcript, comments } = useLoaderData<typeof loader>();
   const player = useRef<HTMLAudioElement>(null);
   /** With JavaScript a timestamp plays from there; without it, it is an anchor to the line. */
   const seek = (ms: number) => (event: React.MouseEvent) => {
@@ -149,6 +157,7 @@ export default function PublicEpisode() {
             )}
           </section>
         ) : null}
+        {comments ? <CommentsSection thread={comments} back={new URL(episode.pageUrl).pathname} /> : null}
       </article>
     </PublicPage>
   );

@@ -8,6 +8,8 @@ export const NOTIFICATION_KINDS = [
   "social.account_needs_reconnect",
   "billing.welcome",
   "billing.past_due",
+  "comments.new",
+  "comments.reply",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

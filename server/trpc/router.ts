@@ -4,6 +4,7 @@ import { audienceRouter } from "./routers/audience";
 import { authRouter } from "./routers/auth";
 import { billingRouter } from "./routers/billing";
 import { campaignsRouter } from "./routers/campaigns";
+import { commentsRouter } from "./routers/comments";
 import { devRouter } from "./routers/dev";
 import { mediaRouter } from "./routers/media";
 import { notificationsRouter } from "./routers/notifications";
@@ -39,6 +40,7 @@ export const appRouter = router({
   audience: audienceRouter,
   tiers: tiersRouter,
   posts: postsRouter,
+  comments: commentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,6 +6,8 @@ import { appRouter } from "../../server/trpc/router";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createCampaign, createUser, TEST_PASSWORD, type TestUser } from "../support/factories";
 import { tableSnapshot } from "../support/snapshot";
+import { audienceMember, insertTier } from "../support/comments";
+import { insertPublishedEpisode, insertShow } from "../support/podcasts";
 import { callerFor } from "../support/trpc";
 import { giveTenantASeats, tenants, type TenancyCase, type Tenants } from "./tenancy/harness";
 
@@ -58,6 +60,39 @@ function messages(error: unknown): string {
   return parts.join(" / ");
 }
 
+/** The audience side's comment mutations (not workspace procedures): a supporter under a published episode. */
+async function commentScene(x: Armed) {
+  const show = await insertShow(x.db, x.a.workspace.id);
+  const { episode } = await insertPublishedEpisode(x.db, show);
+  const tier = await insertTier(x.db, x.a.workspace.id, "Free", "free");
+  const author = await audienceMember(x.db, x.a.workspace.id, tier);
+  const replier = await audienceMember(x.db, x.a.workspace.id, tier);
+  const target = { workspaceId: x.a.workspace.id, targetKind: "episode" as const, targetId: episode.id };
+  const root = await callerFor(x.db, author).api.comments.create({ ...target, body: "First" });
+  return { target, author, replier, root };
+}
+const commentCases: Record<string, Run> = {
+  // A reply: the comment, its audit row, both notifications and the reply email commit together.
+  "comments.create": async (x) => {
+    const { target, replier, root } = await commentScene(x);
+    return x.api(replier).comments.create({ ...target, parentId: root.id, body: "A reply" });
+  },
+  "comments.edit": async (x) => {
+    const { target, author, root } = await commentScene(x);
+    return x.api(author).comments.edit({ workspaceId: target.workspaceId, commentId: root.id, body: "Edited" });
+  },
+  "comments.delete": async (x) => {
+    const { target, author, root } = await commentScene(x);
+    return x.api(author).comments.delete({ workspaceId: target.workspaceId, commentId: root.id });
+  },
+  "comments.report": async (x) => {
+    const { target, replier, root } = await commentScene(x);
+    return x
+      .api(replier)
+      .comments.report({ workspaceId: target.workspaceId, commentId: root.id, reason: "spam", note: "" });
+  },
+};
+
 /** Valid calls of the mutations that are not workspace procedures (so have no tenancy case). */
 const otherCases = new Map<string, Run>(
   Object.entries<Run>({
@@ -109,6 +144,7 @@ const otherCases = new Map<string, Run>(
       return x.api(user).auth.revokeSession({ sessionId: other?.id ?? "" });
     },
     "workspaces.create": async (x) => x.api(x.outsider).workspaces.create({ name: "Second studio" }),
+    ...commentCases,
     "workspaces.acceptInvitation": async (x) => {
       await giveTenantASeats(x);
       const invitee = await x.user();

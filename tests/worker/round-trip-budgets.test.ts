@@ -143,6 +143,7 @@ describe("database round trips per page", () => {
       [() => page(`/c/${fx.owner.workspaceId}`, c), { waves: 2, setups: 0 }],
       [() => page(`/c/${fx.owner.workspaceId}`, fx.fan.cookie), { waves: 2, setups: 0 }],
       [() => page(`/c/${fx.owner.workspaceId}/account`, fx.fan.cookie), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/comments`, c), { waves: 2, setups: 0 }],
     ]);
   });
 });
@@ -198,6 +199,11 @@ describe("database round trips per tRPC query", () => {
       [q("socialSandbox.listFeed", w), { waves: 2, setups: 0 }],
       [q("socialSandbox.listFeed", { ...w, accountId: fx.account.id }), { waves: 2, setups: 0 }],
       [q("notifications.list", w), { waves: 2, setups: 0 }],
+      [q("comments.listThread", { targetKind: "episode", targetId: fx.episode.id }), { waves: 2, setups: 0 }],
+      [q("comments.listForModeration", w), { waves: 2, setups: 0 }],
+      [q("comments.getSettings", w), { waves: 2, setups: 0 }],
+      // The owner is on the team, not in the audience: the supporter rung refuses after its one statement.
+      [q("comments.listMine", w), { waves: 2, setups: 0, status: 412 }],
       [q("analytics.getDownloads", { ...w, showId: fx.show.id, interval: "week" }), { waves: 2, setups: 0 }],
       [q("analytics.exportDownloads", w), { waves: 2, setups: 0 }],
       [q("analytics.getMethodology", w), { waves: 2, setups: 0 }],

@@ -100,7 +100,16 @@ export type AuditAction =
   | "campaign.share_link_revoked"
   | "campaign.approval_recorded"
   | "invoice.created"
-  | "invoice.status_changed";
+  | "invoice.status_changed"
+  | "comment.created"
+  | "comment.edited"
+  | "comment.deleted"
+  | "comment.hidden"
+  | "comment.unhidden"
+  | "comment.reported"
+  | "comment.report_resolved"
+  | "comment.settings_changed"
+  | "comment.author_blocked";
 
 export async function recordAudit(opts: {
   db: DbOrTx;

@@ -109,3 +109,15 @@ export function signInLinkTemplate(opts: { name: string; creatorName: string; ur
     footer: "This link works once and expires in 15 minutes. If you did not ask for it, ignore this email.",
   });
 }
+
+/** A reply to a supporter's comment; `title`/`body` already obey the paywall-preview rule (ADR 027). */
+export function commentReplyTemplate(opts: { name: string; title: string; body: string; url: string }) {
+  return actionEmail({
+    subject: opts.title,
+    greeting: `Hi ${opts.name},`,
+    body: opts.body,
+    actionLabel: "Read the reply",
+    url: opts.url,
+    footer: "You receive this because you commented. Turn reply emails off in your account on this creator's page.",
+  });
+}

@@ -88,13 +88,16 @@ export function viewerFromRow(row: ViewerRow | undefined): CommentViewer {
   if (!row) return ANONYMOUS;
   const base = { userId: row.userId, name: row.name };
   if (row.role) return { ...base, viewer: { kind: "team" }, supporterId: null };
-  if (!row.supporterId || !row.supporterStatus) return { ...base, viewer: { kind: "signed_in" }, supporterId: null };
+  // Someone who left the audience comments and reads like any signed-in person.
+  if (!row.supporterId || !row.supporterStatus || row.supporterStatus === "left") {
+    return { ...base, viewer: { kind: "signed_in" }, supporterId: null };
+  }
   return {
     ...base,
     supporterId: row.supporterId,
     viewer: {
       kind: "supporter",
-      status: row.supporterStatus as SupporterStatus,
+      status: row.supporterStatus as Exclude<SupporterStatus, "left">,
       grants: row.grants.map((grant) => ({
         ...grant,
         startsAt: new Date(grant.startsAt),

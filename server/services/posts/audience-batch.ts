@@ -21,5 +21,7 @@ export function supporterViewer(row: {
 }): Viewer {
   const raw =
     typeof row.grants === "string" ? (JSON.parse(row.grants) as Parameters<typeof parseViewerGrants>[0]) : row.grants;
+  // Someone who left the audience is no longer a supporter here: they read like any signed-in person.
+  if (row.status === "left") return { kind: "signed_in" };
   return { kind: "supporter", status: row.status, grants: parseViewerGrants(raw) };
 }

@@ -513,7 +513,10 @@ export async function controlSandboxSubscription(opts: {
   });
 }
 
-/** Refunds part or the rest of a sandbox payment and reports the cumulative refunded amount, as `charge.refunded`. */
+/**
+ * Refunds part or the rest of a sandbox payment. The event carries this refund's amount (the ledger records each
+ * refund as its own negative movement) and whether the payment is now fully refunded.
+ */
 export async function refundSandboxPayment(opts: {
   db: DbOrTx;
   workspaceId: string;
@@ -538,7 +541,7 @@ export async function refundSandboxPayment(opts: {
         type: "payment.refunded",
         paymentId: payment.id,
         subscriptionId: payment.subscriptionId,
-        amountRefundedCents: refunded,
+        amountRefundedCents: amount,
         fullyRefunded: refunded === payment.amountCents,
         currency: payment.currency,
       },
@@ -586,6 +589,8 @@ export async function disputeSandboxPayment(opts: {
     if (payment.status !== "succeeded") throw new AppError("CONFLICT", "Only a successful payment can be disputed.");
     if (opts.action === "open" && payment.disputeStatus)
       throw new AppError("CONFLICT", "This payment is already disputed.");
+    if (opts.action === "open" && payment.refundedCents >= payment.amountCents)
+      throw new AppError("CONFLICT", "This payment was refunded in full; there is nothing to dispute.");
     if (opts.action !== "open" && payment.disputeStatus !== "open")
       throw new AppError("CONFLICT", "This payment has no open dispute.");
     const disputeId = payment.disputeId ?? newId("sbdp");

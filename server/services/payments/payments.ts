@@ -1,5 +1,7 @@
 import type { DbOrTx } from "../../../db/client";
-import { AppError } from "../../lib/errors";
+import { eq } from "drizzle-orm";
+import { workspaces } from "../../../db/schema";
+import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import {
@@ -71,6 +73,11 @@ export async function createPortal(
   opts: Call & { workspaceId: string; userId: string; returnUrl: string },
 ): Promise<{ url: string }> {
   const provider = paymentsProvider(opts);
+  const [workspace] = await opts.db
+    .select({ id: workspaces.id })
+    .from(workspaces)
+    .where(eq(workspaces.id, opts.workspaceId));
+  if (!workspace) throw notFound("Creator");
   await recordAudit({
     db: opts.db,
     action: "payments.portal_requested",

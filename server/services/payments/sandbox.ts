@@ -15,6 +15,7 @@ import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import type { PaymentEvent, SubscriptionState } from "../audience/payment-events";
 import { applyPaymentEvent } from "./ledger-entry";
+import { SANDBOX_DISPUTE_ACTIONS, type SandboxControl } from "./sandbox-controls";
 import {
   paymentsMode,
   type CheckoutRequest,
@@ -445,19 +446,6 @@ async function endSubscription(tx: DbOrTx, row: SubscriptionRow, now: Date) {
   return saveAndReport(tx, row, { status: "canceled", canceledAt: now, cancelAtPeriodEnd: false }, now);
 }
 
-export const SANDBOX_CONTROLS = [
-  "renew",
-  "fail_renewal",
-  "fail_next_renewal",
-  "cancel_now",
-  "cancel_at_period_end",
-  "resume",
-] as const;
-export type SandboxControl = (typeof SANDBOX_CONTROLS)[number];
-
-/** What the supporter may do themselves in the sandbox portal (as in Stripe's customer portal). */
-export const SUPPORTER_SANDBOX_CONTROLS = ["cancel_now", "cancel_at_period_end", "resume"] as const;
-
 /**
  * The sandbox's controls on a subscription, each reporting what Stripe would report. `userId` limits it to that
  * supporter's own subscriptions (the portal); the creator's page passes none.
@@ -571,8 +559,6 @@ async function paymentEventTime(tx: DbOrTx, payment: PaymentRow, now: Date): Pro
     .returning({ created: sandboxSubscriptions.lastEventCreated });
   return subscription?.created ?? seconds(now);
 }
-
-export const SANDBOX_DISPUTE_ACTIONS = ["open", "won", "lost"] as const;
 
 /** A supporter's bank disputes a payment (open), and the creator wins or loses it. */
 export async function disputeSandboxPayment(opts: {

@@ -263,6 +263,7 @@ export async function confirmSandboxCheckout(opts: {
   db: Database;
   checkoutId: string;
   userId: string;
+  meta: RequestMeta;
   now: Date;
 }): Promise<{ redirectTo: string }> {
   const { now } = opts;
@@ -283,6 +284,7 @@ export async function confirmSandboxCheckout(opts: {
       .update(sandboxCheckoutSessions)
       .set({ status: "completed", subscriptionId, paymentId, closedAt: now })
       .where(eq(sandboxCheckoutSessions.id, session.id));
+    await auditCheckout(tx, session, "checkout_paid", opts.meta, now);
     return session.successUrl;
   });
   if (outcome === "expired") throw new AppError("PRECONDITION_FAILED", "This checkout has expired; start again.");
@@ -381,6 +383,7 @@ export async function declineSandboxCheckout(opts: {
   db: Database;
   checkoutId: string;
   userId: string;
+  meta: RequestMeta;
   now: Date;
 }): Promise<{ redirectTo: string }> {
   return opts.db.transaction(async (tx) => {
@@ -396,7 +399,27 @@ export async function declineSandboxCheckout(opts: {
       { type: "checkout.expired", checkoutId: session.id, purpose: session.purpose },
       opts.now,
     );
+    await auditCheckout(tx, session, "checkout_declined", opts.meta, opts.now);
     return { redirectTo: session.cancelUrl };
+  });
+}
+
+/** The buyer's decision, recorded with it in the creator's audit log. */
+function auditCheckout(
+  tx: DbOrTx,
+  session: typeof sandboxCheckoutSessions.$inferSelect,
+  control: "checkout_paid" | "checkout_declined",
+  meta: RequestMeta,
+  now: Date,
+) {
+  return recordAudit({
+    db: tx,
+    action: "payments.sandbox_action",
+    actorUserId: session.userId,
+    workspaceId: session.workspaceId,
+    detail: { control, checkoutId: session.id },
+    meta,
+    now,
   });
 }
 

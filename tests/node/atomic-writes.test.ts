@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emails } from "../../db/schema";
+import { emails, sandboxSubscriptions } from "../../db/schema";
 import type { Env } from "../../server/env";
 import { appRouter } from "../../server/trpc/router";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createCampaign, createUser, TEST_PASSWORD, type TestUser } from "../support/factories";
+import { createPaidTier } from "../support/payments";
 import { tableSnapshot } from "../support/snapshot";
 import { audienceMember, insertTier } from "../support/comments";
 import { insertPublishedEpisode, insertShow } from "../support/podcasts";
@@ -51,6 +52,18 @@ async function tokenFromEmail(x: Armed, to: string, link: RegExp) {
     .find(Boolean);
   if (!match) throw new Error(`no email to ${to} with a link like ${String(link)}`);
   return match[1];
+}
+
+/** A supporter's open sandbox checkout of a paid tier of tenant A, made outside the armed call. */
+async function sandboxCheckoutInA(x: Armed) {
+  const tier = await createPaidTier(x.db, x.a.workspace.id);
+  const buyer = await x.user();
+  const checkout = await callerFor(x.db, buyer).api.payments.createTierCheckout({
+    workspaceId: x.a.workspace.id,
+    tierId: tier.id,
+    interval: "month",
+  });
+  return { buyer, checkoutId: checkout.id };
 }
 
 /** The messages of an error and of every cause beneath it (drizzle wraps the database's error). */
@@ -165,6 +178,35 @@ const otherCases = new Map<string, Run>(
       });
       const token = link.url.split("/approve/")[1];
       return x.api(null).campaigns.decideApproval({ token, decision: "approved", decidedByName: "Ana Buyer" });
+    },
+    "payments.createTierCheckout": async (x) => {
+      const tier = await createPaidTier(x.db, x.a.workspace.id);
+      return x
+        .api(await x.user())
+        .payments.createTierCheckout({ workspaceId: x.a.workspace.id, tierId: tier.id, interval: "month" });
+    },
+    "payments.createPortal": async (x) =>
+      x.api(await x.user()).payments.createPortal({ workspaceId: x.a.workspace.id }),
+    "payments.sandboxConfirmCheckout": async (x) => {
+      const { buyer, checkoutId } = await sandboxCheckoutInA(x);
+      return x.api(buyer).payments.sandboxConfirmCheckout({ checkoutId });
+    },
+    "payments.sandboxDeclineCheckout": async (x) => {
+      const { buyer, checkoutId } = await sandboxCheckoutInA(x);
+      return x.api(buyer).payments.sandboxDeclineCheckout({ checkoutId });
+    },
+    "payments.sandboxControlOwnSubscription": async (x) => {
+      const { buyer, checkoutId } = await sandboxCheckoutInA(x);
+      await callerFor(x.db, buyer).api.payments.sandboxConfirmCheckout({ checkoutId });
+      const [subscription] = await x.db
+        .select()
+        .from(sandboxSubscriptions)
+        .where(eq(sandboxSubscriptions.userId, buyer.id));
+      return x.api(buyer).payments.sandboxControlOwnSubscription({
+        workspaceId: x.a.workspace.id,
+        subscriptionId: subscription.id,
+        control: "cancel_at_period_end",
+      });
     },
   }),
 );

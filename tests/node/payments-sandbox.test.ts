@@ -3,9 +3,9 @@
  * with pretend money, and every later change (renewal, failure, cancellation, refund, dispute) reaches the one
  * ledger as the events Stripe would send, each with its own event id and in order.
  */
-import { asc, eq } from "drizzle-orm";
+import { asc, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { paymentLedger, sandboxCheckoutSessions, sandboxPayments, sandboxSubscriptions } from "../../db/schema";
+import { grants, paymentLedger, sandboxCheckoutSessions, sandboxPayments, sandboxSubscriptions } from "../../db/schema";
 import { runSandboxBilling } from "../../server/services/payments/sandbox";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTeam, createUser, type TestUser } from "../support/factories";
@@ -30,6 +30,10 @@ async function ledgerOf(workspaceId: string) {
     .from(paymentLedger)
     .where(eq(paymentLedger.workspaceId, workspaceId))
     .orderBy(asc(paymentLedger.occurredAt), asc(paymentLedger.createdAt));
+}
+
+async function grantsOf(workspaceId: string) {
+  return t.db.select().from(grants).where(eq(grants.workspaceId, workspaceId));
 }
 
 async function subscribe(supporter: TestUser, workspaceId: string, tierId: string) {
@@ -92,6 +96,20 @@ describe("sandbox payments", () => {
     expect(ledger.every((row) => row.provider === "sandbox" && row.providerAccount === "sandbox")).toBe(true);
     // Events about one subscription never share a time, so newest-state-wins ordering holds under a frozen clock.
     expect(ledger[1].occurredAt).toBeGreaterThan(ledger[0].occurredAt);
+
+    // The ledger turned the events into the supporter's grant for the tier, for the paid period.
+    expect(await grantsOf(workspace.id)).toEqual([
+      expect.objectContaining({
+        userId: supporter.id,
+        kind: "tier",
+        tierId: tier.id,
+        source: "subscription",
+        sourceRef: subscription.id,
+        status: "active",
+        endsAt: new Date("2026-12-01T12:00:00Z"),
+      }),
+    ]);
+    expect(ledger.every((row) => row.outcome === "applied")).toBe(true);
 
     // A paid checkout cannot be paid twice.
     await expect(buyer.api.payments.sandboxConfirmCheckout({ checkoutId })).rejects.toMatchObject({
@@ -207,42 +225,49 @@ describe("sandbox payments", () => {
     expect(types.slice(-3)).toEqual(["invoice.payment_failed", "subscription.state", "subscription.state"]);
   });
 
-  it("refunds in parts up to the payment and disputes open, then win or lose", async () => {
+  it("refunds in parts up to the payment, and a dispute opens and is lost (won needs an open one)", async () => {
     const { workspace, owner } = await createTeam(t.db);
     const tier = await createPaidTier(t.db, workspace.id);
-    await subscribe(await createUser(t.db), workspace.id, tier.id);
+    const { subscription } = await subscribe(await createUser(t.db), workspace.id, tier.id);
     const [payment] = await t.db.select().from(sandboxPayments).where(eq(sandboxPayments.workspaceId, workspace.id));
     const creator = callerFor(t.db, owner, { clock });
-    expect(
-      await creator.api.payments.refundPayment({ workspaceId: workspace.id, paymentId: payment.id, amountCents: 200 }),
-    ).toMatchObject({ amountRefundedCents: 200 });
-    await expect(
-      creator.api.payments.refundPayment({ workspaceId: workspace.id, paymentId: payment.id, amountCents: 301 }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    expect(
-      await creator.api.payments.refundPayment({ workspaceId: workspace.id, paymentId: payment.id }),
-    ).toMatchObject({
-      amountRefundedCents: 300,
-    });
-    await expect(
-      creator.api.payments.refundPayment({ workspaceId: workspace.id, paymentId: payment.id }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const refund = (amountCents?: number) =>
+      creator.api.payments.refundPayment({ workspaceId: workspace.id, paymentId: payment.id, amountCents });
+    const dispute = (paymentId: string, action: "open" | "won" | "lost") =>
+      creator.api.payments.sandboxDisputePayment({ workspaceId: workspace.id, paymentId, action });
 
-    await creator.api.payments.sandboxDisputePayment({
+    expect(await refund(200)).toMatchObject({ amountRefundedCents: 200 });
+    expect((await grantsOf(workspace.id))[0]).toMatchObject({ status: "active" });
+    await expect(refund(301)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await refund()).toMatchObject({ amountRefundedCents: 300 });
+    await expect(refund()).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // Each refund is its own negative movement; the full one ended the grant as refunded.
+    const refunds = (await ledgerOf(workspace.id)).filter((row) => row.eventType === "payment.refunded");
+    expect(refunds.map((row) => row.amountCents)).toEqual([-200, -300]);
+    expect((await grantsOf(workspace.id))[0]).toMatchObject({ status: "refunded" });
+    // Nothing is left to dispute on a payment refunded in full.
+    await expect(dispute(payment.id, "open")).rejects.toMatchObject({ code: "CONFLICT" });
+
+    // A later renewal's payment is disputed and lost, then another's is won.
+    await creator.api.payments.sandboxControlSubscription({
       workspaceId: workspace.id,
-      paymentId: payment.id,
-      action: "open",
+      subscriptionId: subscription.id,
+      control: "renew",
     });
-    await expect(
-      creator.api.payments.sandboxDisputePayment({ workspaceId: workspace.id, paymentId: payment.id, action: "open" }),
-    ).rejects.toMatchObject({ code: "CONFLICT" });
-    await creator.api.payments.sandboxDisputePayment({
-      workspaceId: workspace.id,
-      paymentId: payment.id,
-      action: "lost",
-    });
+    const [renewal] = await t.db
+      .select()
+      .from(sandboxPayments)
+      .where(eq(sandboxPayments.workspaceId, workspace.id))
+      .orderBy(desc(sandboxPayments.createdAt))
+      .limit(1);
+    await expect(dispute(renewal.id, "won")).rejects.toMatchObject({ code: "CONFLICT" });
+    await dispute(renewal.id, "open");
+    await expect(dispute(renewal.id, "open")).rejects.toMatchObject({ code: "CONFLICT" });
+    await dispute(renewal.id, "lost");
+    const [after] = await t.db.select().from(sandboxPayments).where(eq(sandboxPayments.id, renewal.id));
+    expect(after).toMatchObject({ disputeStatus: "lost", disputeId: expect.stringMatching(/^sbdp_/) });
     const types = (await ledgerOf(workspace.id)).map((row) => row.eventType);
-    expect(types.slice(-4)).toEqual(["payment.refunded", "payment.refunded", "dispute.state", "dispute.state"]);
+    expect(types.slice(-2)).toEqual(["dispute.state", "dispute.state"]);
   });
 
   it("a supporter cancels their own subscription in the sandbox portal, and nobody else's", async () => {
@@ -277,6 +302,18 @@ describe("sandbox payments", () => {
         control: "cancel_at_period_end",
       }),
     ).toEqual({ status: "active", cancelAtPeriodEnd: true });
+    expect((await grantsOf(workspace.id))[0]).toMatchObject({ status: "active" });
+    expect(
+      await buyer.api.payments.sandboxControlOwnSubscription({
+        workspaceId: workspace.id,
+        subscriptionId: subscription.id,
+        control: "cancel_now",
+      }),
+    ).toEqual({ status: "canceled", cancelAtPeriodEnd: false });
+    // Canceling ends the grant now (any status but active denies access on every surface that reads grants).
+    expect(await grantsOf(workspace.id)).toEqual([
+      expect.objectContaining({ status: "canceled", sourceRef: subscription.id }),
+    ]);
   });
 
   it("declining or letting a one-off checkout expire reports checkout.expired once", async () => {

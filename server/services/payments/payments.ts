@@ -1,5 +1,7 @@
 import type { DbOrTx } from "../../../db/client";
-import { AppError } from "../../lib/errors";
+import { eq } from "drizzle-orm";
+import { workspaces } from "../../../db/schema";
+import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import {
@@ -46,24 +48,27 @@ interface Call {
 /** Starts a checkout; the caller redirects the buyer to `url`. */
 export async function createCheckout(opts: Call & { request: CheckoutRequest }): Promise<CheckoutSession> {
   const provider = paymentsProvider(opts);
-  const session = await provider.createCheckout({ db: opts.db, request: opts.request, now: opts.now });
-  await recordAudit({
-    db: opts.db,
-    action: "payments.checkout_requested",
-    actorUserId: opts.request.userId,
-    workspaceId: opts.request.workspaceId,
-    detail: {
-      provider: provider.provider,
-      checkoutId: session.id,
-      kind: opts.request.kind,
-      ...(opts.request.kind === "subscription"
-        ? { tierId: opts.request.tierId, interval: opts.request.interval }
-        : { purpose: opts.request.purpose.kind }),
-    },
-    meta: opts.meta,
-    now: opts.now,
+  // The checkout and its audit row commit together (ADR 013).
+  return opts.db.transaction(async (tx) => {
+    const session = await provider.createCheckout({ db: tx, request: opts.request, now: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "payments.checkout_requested",
+      actorUserId: opts.request.userId,
+      workspaceId: opts.request.workspaceId,
+      detail: {
+        provider: provider.provider,
+        checkoutId: session.id,
+        kind: opts.request.kind,
+        ...(opts.request.kind === "subscription"
+          ? { tierId: opts.request.tierId, interval: opts.request.interval }
+          : { purpose: opts.request.purpose.kind }),
+      },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return session;
   });
-  return session;
 }
 
 /** The supporter's place to manage what they pay this creator. */
@@ -71,6 +76,11 @@ export async function createPortal(
   opts: Call & { workspaceId: string; userId: string; returnUrl: string },
 ): Promise<{ url: string }> {
   const provider = paymentsProvider(opts);
+  const [workspace] = await opts.db
+    .select({ id: workspaces.id })
+    .from(workspaces)
+    .where(eq(workspaces.id, opts.workspaceId));
+  if (!workspace) throw notFound("Creator");
   await recordAudit({
     db: opts.db,
     action: "payments.portal_requested",
@@ -90,20 +100,22 @@ export async function createPortal(
 /** Refunds a payment (all of what is left, or `amountCents`); the grant follows when the refund event arrives. */
 export async function refund(opts: Call & { request: RefundRequest }): Promise<RefundResult> {
   const provider = paymentsProvider(opts);
-  const result = await provider.refund({ db: opts.db, request: opts.request, now: opts.now });
-  await recordAudit({
-    db: opts.db,
-    action: "payments.refund_requested",
-    actorUserId: opts.request.actorUserId,
-    workspaceId: opts.request.workspaceId,
-    detail: {
-      provider: provider.provider,
-      paymentId: opts.request.paymentId,
-      refundId: result.refundId,
-      amountCents: result.amountRefundedCents,
-    },
-    meta: opts.meta,
-    now: opts.now,
+  return opts.db.transaction(async (tx) => {
+    const result = await provider.refund({ db: tx, request: opts.request, now: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "payments.refund_requested",
+      actorUserId: opts.request.actorUserId,
+      workspaceId: opts.request.workspaceId,
+      detail: {
+        provider: provider.provider,
+        paymentId: opts.request.paymentId,
+        refundId: result.refundId,
+        amountCents: result.amountRefundedCents,
+      },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return result;
   });
-  return result;
 }

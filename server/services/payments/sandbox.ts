@@ -15,6 +15,7 @@ import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import type { PaymentEvent, SubscriptionState } from "../audience/payment-events";
 import { applyPaymentEvent } from "./ledger-entry";
+import { SANDBOX_DISPUTE_ACTIONS, type SandboxControl } from "./sandbox-controls";
 import {
   paymentsMode,
   type CheckoutRequest,
@@ -262,6 +263,7 @@ export async function confirmSandboxCheckout(opts: {
   db: Database;
   checkoutId: string;
   userId: string;
+  meta: RequestMeta;
   now: Date;
 }): Promise<{ redirectTo: string }> {
   const { now } = opts;
@@ -282,6 +284,7 @@ export async function confirmSandboxCheckout(opts: {
       .update(sandboxCheckoutSessions)
       .set({ status: "completed", subscriptionId, paymentId, closedAt: now })
       .where(eq(sandboxCheckoutSessions.id, session.id));
+    await auditCheckout(tx, session, "checkout_paid", opts.meta, now);
     return session.successUrl;
   });
   if (outcome === "expired") throw new AppError("PRECONDITION_FAILED", "This checkout has expired; start again.");
@@ -380,6 +383,7 @@ export async function declineSandboxCheckout(opts: {
   db: Database;
   checkoutId: string;
   userId: string;
+  meta: RequestMeta;
   now: Date;
 }): Promise<{ redirectTo: string }> {
   return opts.db.transaction(async (tx) => {
@@ -395,7 +399,27 @@ export async function declineSandboxCheckout(opts: {
       { type: "checkout.expired", checkoutId: session.id, purpose: session.purpose },
       opts.now,
     );
+    await auditCheckout(tx, session, "checkout_declined", opts.meta, opts.now);
     return { redirectTo: session.cancelUrl };
+  });
+}
+
+/** The buyer's decision, recorded with it in the creator's audit log. */
+function auditCheckout(
+  tx: DbOrTx,
+  session: typeof sandboxCheckoutSessions.$inferSelect,
+  control: "checkout_paid" | "checkout_declined",
+  meta: RequestMeta,
+  now: Date,
+) {
+  return recordAudit({
+    db: tx,
+    action: "payments.sandbox_action",
+    actorUserId: session.userId,
+    workspaceId: session.workspaceId,
+    detail: { control, checkoutId: session.id },
+    meta,
+    now,
   });
 }
 
@@ -444,19 +468,6 @@ async function endSubscription(tx: DbOrTx, row: SubscriptionRow, now: Date) {
   if (row.status === "canceled") throw new AppError("CONFLICT", "This subscription has already ended.");
   return saveAndReport(tx, row, { status: "canceled", canceledAt: now, cancelAtPeriodEnd: false }, now);
 }
-
-export const SANDBOX_CONTROLS = [
-  "renew",
-  "fail_renewal",
-  "fail_next_renewal",
-  "cancel_now",
-  "cancel_at_period_end",
-  "resume",
-] as const;
-export type SandboxControl = (typeof SANDBOX_CONTROLS)[number];
-
-/** What the supporter may do themselves in the sandbox portal (as in Stripe's customer portal). */
-export const SUPPORTER_SANDBOX_CONTROLS = ["cancel_now", "cancel_at_period_end", "resume"] as const;
 
 /**
  * The sandbox's controls on a subscription, each reporting what Stripe would report. `userId` limits it to that
@@ -513,7 +524,10 @@ export async function controlSandboxSubscription(opts: {
   });
 }
 
-/** Refunds part or the rest of a sandbox payment and reports the cumulative refunded amount, as `charge.refunded`. */
+/**
+ * Refunds part or the rest of a sandbox payment. The event carries this refund's amount (the ledger records each
+ * refund as its own negative movement) and whether the payment is now fully refunded.
+ */
 export async function refundSandboxPayment(opts: {
   db: DbOrTx;
   workspaceId: string;
@@ -538,7 +552,7 @@ export async function refundSandboxPayment(opts: {
         type: "payment.refunded",
         paymentId: payment.id,
         subscriptionId: payment.subscriptionId,
-        amountRefundedCents: refunded,
+        amountRefundedCents: amount,
         fullyRefunded: refunded === payment.amountCents,
         currency: payment.currency,
       },
@@ -569,8 +583,6 @@ async function paymentEventTime(tx: DbOrTx, payment: PaymentRow, now: Date): Pro
   return subscription?.created ?? seconds(now);
 }
 
-export const SANDBOX_DISPUTE_ACTIONS = ["open", "won", "lost"] as const;
-
 /** A supporter's bank disputes a payment (open), and the creator wins or loses it. */
 export async function disputeSandboxPayment(opts: {
   db: Database;
@@ -586,6 +598,8 @@ export async function disputeSandboxPayment(opts: {
     if (payment.status !== "succeeded") throw new AppError("CONFLICT", "Only a successful payment can be disputed.");
     if (opts.action === "open" && payment.disputeStatus)
       throw new AppError("CONFLICT", "This payment is already disputed.");
+    if (opts.action === "open" && payment.refundedCents >= payment.amountCents)
+      throw new AppError("CONFLICT", "This payment was refunded in full; there is nothing to dispute.");
     if (opts.action !== "open" && payment.disputeStatus !== "open")
       throw new AppError("CONFLICT", "This payment has no open dispute.");
     const disputeId = payment.disputeId ?? newId("sbdp");

@@ -11,7 +11,13 @@ export const sandboxConfirmCheckoutProcedure = sandboxBuyerProcedure
   .input(ZSandboxCheckoutDecisionInput)
   .output(ZSandboxCheckoutDecisionOutput)
   .mutation(({ ctx, input }) =>
-    confirmSandboxCheckout({ db: ctx.db, checkoutId: input.checkoutId, userId: ctx.auth.user.id, now: ctx.clock() }),
+    confirmSandboxCheckout({
+      db: ctx.db,
+      checkoutId: input.checkoutId,
+      userId: ctx.auth.user.id,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );
 
 /** The buyer declines; the checkout closes and any hold taken for it is released. */
@@ -19,5 +25,11 @@ export const sandboxDeclineCheckoutProcedure = sandboxBuyerProcedure
   .input(ZSandboxCheckoutDecisionInput)
   .output(ZSandboxCheckoutDecisionOutput)
   .mutation(({ ctx, input }) =>
-    declineSandboxCheckout({ db: ctx.db, checkoutId: input.checkoutId, userId: ctx.auth.user.id, now: ctx.clock() }),
+    declineSandboxCheckout({
+      db: ctx.db,
+      checkoutId: input.checkoutId,
+      userId: ctx.auth.user.id,
+      meta: ctx.meta,
+      now: ctx.clock(),
+    }),
   );

@@ -1,10 +1,7 @@
 import * as z from "zod";
 import { SANDBOX_SUBSCRIPTION_STATUSES } from "../../../../db/schema";
-import {
-  controlSandboxSubscription,
-  SANDBOX_CONTROLS,
-  SUPPORTER_SANDBOX_CONTROLS,
-} from "../../../services/payments/sandbox";
+import { controlSandboxSubscription } from "../../../services/payments/sandbox";
+import { SANDBOX_CONTROLS, SUPPORTER_SANDBOX_CONTROLS } from "../../../services/payments/sandbox-controls";
 import { rowId } from "../../../lib/text";
 import { providerId } from "./ids";
 import { sandboxBuyerProcedure, sandboxWorkspaceProcedure } from "./sandbox-procedures";

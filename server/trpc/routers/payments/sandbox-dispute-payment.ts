@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { disputeSandboxPayment, SANDBOX_DISPUTE_ACTIONS } from "../../../services/payments/sandbox";
+import { disputeSandboxPayment } from "../../../services/payments/sandbox";
+import { SANDBOX_DISPUTE_ACTIONS } from "../../../services/payments/sandbox-controls";
 import { providerId } from "./ids";
 import { sandboxWorkspaceProcedure } from "./sandbox-procedures";
 

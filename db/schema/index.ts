@@ -14,3 +14,4 @@ export * from "./campaigns";
 export * from "./posts";
 export * from "./payments";
 export * from "./ads";
+export * from "./events";

@@ -93,7 +93,11 @@ export type AuditAction =
   | "campaign.share_link_revoked"
   | "campaign.approval_recorded"
   | "invoice.created"
-  | "invoice.status_changed";
+  | "invoice.status_changed"
+  | "event.created"
+  | "event.updated"
+  | "order.canceled"
+  | "order.refunded";
 
 export async function recordAudit(opts: {
   db: DbOrTx;

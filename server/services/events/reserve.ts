@@ -222,10 +222,12 @@ async function applyPromo(tx: DbOrTx, eventId: string, code: string, lines: read
   const [promo] = await tx
     .select({
       promo: promoCodes,
-      uses: sql<number>`(select count(*) from ${orders} where ${orders.promoCodeId} = ${promoCodes.id}
-        and (${orders.status} in ('paid', 'partially_refunded') or (${orders.status} = 'pending' and exists (
-          select 1 from ${holds} where ${holds.orderId} = ${orders.id} and ${holds.status} = 'held'
-          and ${holds.expiresAt} > ${now.toISOString()}::timestamptz))))::int`,
+      // Spelled with aliases: drizzle leaves columns of a single-table select unqualified, which a subquery on
+      // another table would resolve against itself.
+      uses: sql<number>`(select count(*) from orders o where o.promo_code_id = promo_codes.id
+        and (o.status in ('paid', 'partially_refunded') or (o.status = 'pending' and exists (
+          select 1 from holds h where h.order_id = o.id and h.status = 'held'
+          and h.expires_at > ${now.toISOString()}::timestamptz))))::int`,
     })
     .from(promoCodes)
     .where(and(eq(promoCodes.eventId, eventId), eq(promoCodes.code, code.trim().toLowerCase())));

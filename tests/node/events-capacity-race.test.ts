@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, DbHandle } from "../../db/client";
 import { grants, holds, orders, tickets, waitlistEntries } from "../../db/schema";
 import { AppError } from "../../server/lib/errors";
+import { lockEventCapacity } from "../../server/services/events/locks";
 import { applyTicketOrderEvent, cancelOrder } from "../../server/services/events/orders";
 import { reserveTickets } from "../../server/services/events/reserve";
 import { joinWaitlist, sweepLapsedHolds } from "../../server/services/events/waitlist";
@@ -12,10 +13,10 @@ import { startPostgresServer, type PostgresServer } from "../support/postgres-se
 
 /**
  * Capacity on a real Postgres server (PGlite runs one connection at a time, so it cannot show a race). Buyers run
- * on POOLS separate pools of 5 connections each (the server allows 50), so up to 40 transactions contend for an
+ * on POOLS separate pools of 5 connections each (the server allows 50), so up to 20 transactions contend for an
  * event's lock at once; the rest queue in the pools like requests queue in front of a database.
  */
-const POOLS = 8;
+const POOLS = 4;
 const APP_URL = "http://greenroom.test";
 const NOW = new Date("2027-02-01T12:00:00.000Z");
 
@@ -54,6 +55,45 @@ async function withRetry<T>(fn: () => Promise<T>, retries: { count: number }): P
 }
 
 describe("never oversell, on a real Postgres server", () => {
+  it("turns a lock wait past the timeout into a retryable TOO_MANY_REQUESTS, with nothing written", async () => {
+    const { event, types } = await insertEvent(pg.db, workspaceId, { capacity: 10 });
+    const [buyer] = await insertBuyers(pg.db, 1, "timeout");
+    const blocker = pg.connect();
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const blocking = blocker.sessionDb().transaction(async (tx) => {
+        await lockEventCapacity(tx, event.id);
+        locked();
+        await held;
+      });
+      await isLocked;
+      const started = performance.now();
+      const error = await reserveTickets({
+        db: dbFor(0),
+        workspaceId,
+        eventId: event.id,
+        userId: buyer.id,
+        lines: [{ ticketTypeId: types[0].id, quantity: 1 }],
+        now: NOW,
+        appUrl: APP_URL,
+      }).catch((e: unknown) => e);
+      const waited = performance.now() - started;
+      release();
+      await blocking;
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: "TOO_MANY_REQUESTS", retryAfterSeconds: 2 });
+      expect(waited).toBeGreaterThanOrEqual(2900);
+      expect(await seatCounts(pg.db, event.id, NOW)).toEqual({ sold: 0, held: 0 });
+      const written = await pg.db.select().from(orders).where(eq(orders.eventId, event.id));
+      expect(written).toEqual([]);
+    } finally {
+      await blocker.close();
+    }
+  }, 30_000);
+
   it("sells exactly 100 seats to 1,000 concurrent buyers", async () => {
     const { event, types } = await insertEvent(pg.db, workspaceId, { capacity: 100 });
     const buyers = await insertBuyers(pg.db, 1000, "rsvp");
@@ -102,7 +142,7 @@ describe("never oversell, on a real Postgres server", () => {
         { name: "Standard", priceCents: 2500 },
       ],
     });
-    const buyers = await insertBuyers(pg.db, 200, "paid");
+    const buyers = await insertBuyers(pg.db, 120, "paid");
     const retries = { count: 0 };
     const results = await Promise.allSettled(
       buyers.map((buyer, index) =>
@@ -146,6 +186,35 @@ describe("never oversell, on a real Postgres server", () => {
     const retries = { count: 0 };
     const violations: string[] = [];
     let paymentSeq = 0;
+
+    const pay = (db: Database, orderId: string, userId: string, index: number) => {
+      const paymentId = `pi_${index}_${paymentSeq++}`;
+      return withRetry(
+        () =>
+          db.transaction((tx) =>
+            applyTicketOrderEvent({
+              tx,
+              now: NOW,
+              appUrl: APP_URL,
+              event: {
+                type: "payment.succeeded",
+                provider: "sandbox",
+                account: "sandbox",
+                eventId: `evt_${paymentId}`,
+                created: 1,
+                workspaceId,
+                paymentId,
+                checkoutId: null,
+                purpose: { kind: "ticket_order", orderId, userId },
+                amountCents: 2000,
+                applicationFeeCents: 0,
+                currency: "usd",
+              },
+            }),
+          ),
+        retries,
+      );
+    };
 
     /** One buyer's whole story: reserve, pay, then maybe cancel or get refunded, checked against capacity as it goes. */
     const story = async (buyer: { id: string }, index: number) => {
@@ -192,32 +261,7 @@ describe("never oversell, on a real Postgres server", () => {
         );
         return;
       }
-      const paymentId = `pi_${index}_${paymentSeq++}`;
-      await withRetry(
-        () =>
-          db.transaction((tx) =>
-            applyTicketOrderEvent({
-              tx,
-              now: NOW,
-              appUrl: APP_URL,
-              event: {
-                type: "payment.succeeded",
-                provider: "sandbox",
-                account: "sandbox",
-                eventId: `evt_${paymentId}`,
-                created: 1,
-                workspaceId,
-                paymentId,
-                checkoutId: null,
-                purpose: { kind: "ticket_order", orderId: reserved.orderId, userId: buyer.id },
-                amountCents: 2000,
-                applicationFeeCents: 0,
-                currency: "usd",
-              },
-            }),
-          ),
-        retries,
-      );
+      await pay(db, reserved.orderId, buyer.id, index);
       const seats = await seatCounts(db, event.id, NOW);
       if (seats.sold + seats.held > capacity) violations.push(`over capacity: ${JSON.stringify(seats)}`);
       if (index % 4 === 1 || index % 7 === 3) {
@@ -242,7 +286,7 @@ describe("never oversell, on a real Postgres server", () => {
       const db = dbFor(index);
       for (let attempt = 0; attempt < 5; attempt++) {
         try {
-          await withRetry(
+          const reserved = await withRetry(
             () =>
               reserveTickets({
                 db,
@@ -255,6 +299,7 @@ describe("never oversell, on a real Postgres server", () => {
               }),
             retries,
           );
+          await pay(db, reserved.orderId, person.id, index);
           return;
         } catch (error) {
           if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;

@@ -1,6 +1,6 @@
-import { and, eq, gt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { events, holds, ticketTypes, tickets, users } from "../../db/schema";
+import { events, ticketTypes, users } from "../../db/schema";
 
 export const EVENT_START = new Date("2027-03-01T18:00:00.000Z");
 
@@ -85,15 +85,19 @@ export async function insertBuyers(db: Database, count: number, prefix: string) 
   return rows;
 }
 
-/** Seats taken now (valid tickets, live holds) per event: the invariant every race test checks. */
+/**
+ * Seats taken now (valid tickets, live holds) per event, read in one statement so both counts come from one
+ * snapshot: the invariant every race test checks.
+ */
 export async function seatCounts(db: Database, eventId: string, now: Date) {
-  const [sold] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(tickets)
-    .where(and(eq(tickets.eventId, eventId), eq(tickets.status, "valid")));
-  const [held] = await db
-    .select({ n: sql<number>`coalesce(sum(${holds.quantity}), 0)::int` })
-    .from(holds)
-    .where(and(eq(holds.eventId, eventId), eq(holds.status, "held"), gt(holds.expiresAt, now)));
-  return { sold: sold.n, held: held.n };
+  // Aliased: drizzle leaves a single-table select's columns unqualified, which the subqueries would misread.
+  const [row] = await db
+    .select({
+      sold: sql<number>`(select count(*) from tickets t where t.event_id = events.id and t.status = 'valid')::int`,
+      held: sql<number>`(select coalesce(sum(h.quantity), 0) from holds h where h.event_id = events.id
+        and h.status = 'held' and h.expires_at > ${now.toISOString()}::timestamptz)::int`,
+    })
+    .from(events)
+    .where(eq(events.id, eventId));
+  return { sold: row.sold, held: row.held };
 }

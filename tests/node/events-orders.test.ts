@@ -78,17 +78,21 @@ function expiredEvent(opts: { orderId: string; userId: string; eventId: string }
 
 /** A provider that records what it was asked to do (the sandbox's role in these unit tests). */
 function recordingProvider() {
-  const refunds: Parameters<TicketPaymentProvider["refund"]>[0][] = [];
-  const checkouts: Parameters<TicketPaymentProvider["createCheckout"]>[0][] = [];
+  const refunds: Parameters<TicketPaymentProvider["refund"]>[0]["request"][] = [];
+  const checkouts: Parameters<TicketPaymentProvider["createCheckout"]>[0]["request"][] = [];
   const provider: TicketPaymentProvider = {
-    name: "sandbox",
-    createCheckout: async (opts) => {
-      checkouts.push(opts);
-      return { id: `cs_${checkouts.length}_${seq}`, url: `${APP_URL}/sandbox/checkout/cs_${checkouts.length}` };
+    provider: "sandbox",
+    createCheckout: async ({ request }) => {
+      checkouts.push(request);
+      return {
+        id: `cs_${checkouts.length}_${seq}`,
+        url: `${APP_URL}/sandbox/checkout/cs_${checkouts.length}`,
+        expiresAt: request.kind === "payment" ? request.expiresAt : NOW,
+      };
     },
-    refund: async (opts) => {
-      refunds.push(opts);
-      return { id: `re_${refunds.length}` };
+    refund: async ({ request }) => {
+      refunds.push(request);
+      return { refundId: `re_${refunds.length}`, amountRefundedCents: request.amountCents ?? 0 };
     },
   };
   return { provider, refunds, checkouts };
@@ -218,12 +222,17 @@ describe("paid orders through the ledger", () => {
       appUrl: APP_URL,
       now: NOW,
     });
+    // Providers take no checkout shorter than 30 minutes: the 15-minute hold is extended to the checkout's expiry.
+    const checkoutExpiry = new Date(NOW.getTime() + 30 * 60_000 + 5_000);
     expect(checkouts[0]).toMatchObject({
-      mode: "payment",
+      kind: "payment",
       purpose: { kind: "ticket_order", orderId: held.orderId, userId: buyer.id },
-      lineItems: [{ amountCents: 2500, quantity: 2 }],
-      expiresAt: minutes(15),
+      amountCents: 5000,
+      description: "2 × Live taping",
+      expiresAt: checkoutExpiry,
     });
+    const [hold] = await t.db.select().from(holds).where(eq(holds.orderId, held.orderId));
+    expect(hold.expiresAt).toEqual(checkoutExpiry);
     const [order] = await t.db.select().from(orders).where(eq(orders.id, held.orderId));
     expect(order).toMatchObject({ checkoutId: checkout.id, provider: "sandbox", status: "pending" });
   });
@@ -298,11 +307,9 @@ describe("paid orders through the ledger", () => {
     expect(sent[0].text).toContain("sold out");
 
     const { provider, refunds } = recordingProvider();
-    expect(await settleDueRefunds({ db: t.db, provider })).toEqual({ refunded: 1 });
-    expect(await settleDueRefunds({ db: t.db, provider })).toEqual({ refunded: 0 });
-    expect(refunds).toEqual([
-      { workspaceId, paymentId: `pi_gone_${seq}`, amountCents: 1000, idempotencyKey: `order:${order.id}:1000` },
-    ]);
+    expect(await settleDueRefunds({ db: t.db, provider, now: minutes(22) })).toEqual({ refunded: 1 });
+    expect(await settleDueRefunds({ db: t.db, provider, now: minutes(22) })).toEqual({ refunded: 0 });
+    expect(refunds).toEqual([{ workspaceId, paymentId: `pi_gone_${seq}`, amountCents: 1000, actorUserId: null }]);
     const [after] = await t.db.select().from(orders).where(eq(orders.id, held.orderId));
     expect(after).toMatchObject({ refundDueCents: 0, refundedCents: 1000 });
   });

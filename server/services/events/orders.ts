@@ -1,6 +1,6 @@
 import { and, eq, gt, gte, inArray, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
-import { events, holds, orders, tickets, users, type PaymentProvider } from "../../../db/schema";
+import { events, holds, orders, tickets, users } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { PROVIDER_ACTOR } from "../audience/grants";
 import { registerTicketPaymentHandler, type LedgerEffect } from "../audience/ledger";
@@ -8,6 +8,7 @@ import type { PaymentEvent } from "../audience/payment-events";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { recordEmail } from "../email/outbox";
+import type { PaymentsProviderApi } from "../payments/provider";
 import { readAvailability, remainingFor, takeSeats } from "./capacity";
 import { formatMoney, lateRefundEmail } from "./emails";
 import { lockEventCapacity } from "./locks";
@@ -15,30 +16,13 @@ import { endTicketGrants, issueTickets } from "./tickets";
 import { eventUrl, settleEventCapacity } from "./waitlist";
 
 /**
- * What events need from the payments engineer's provider (server/services/payments/): a one-off checkout that
- * carries the order as its purpose and expires with the hold, and refunds. The provider echoes the purpose back in
- * `payment.succeeded` / `checkout.expired`, which the ledger hands to `applyTicketOrderEvent`.
+ * The payments engineer's provider (server/services/payments/provider.ts) takes the checkouts and refunds; its
+ * `payment.succeeded` / `checkout.expired` events reach `applyTicketOrderEvent` through the ledger.
  */
-export interface TicketPaymentProvider {
-  name: PaymentProvider;
-  createCheckout(opts: {
-    workspaceId: string;
-    mode: "payment";
-    purpose: { kind: "ticket_order"; orderId: string; userId: string };
-    lineItems: { name: string; amountCents: number; quantity: number }[];
-    currency: string;
-    expiresAt: Date;
-    successUrl: string;
-    cancelUrl: string;
-    customerEmail: string | null;
-  }): Promise<{ id: string; url: string }>;
-  refund(opts: {
-    workspaceId: string;
-    paymentId: string;
-    amountCents: number;
-    idempotencyKey: string;
-  }): Promise<{ id: string }>;
-}
+export type TicketPaymentProvider = Pick<PaymentsProviderApi, "provider" | "createCheckout" | "refund">;
+
+/** Stripe Checkout (and the sandbox) accept expiries 30 minutes to 24 hours ahead; a few seconds' margin. */
+const MIN_CHECKOUT_LIFETIME_MS = 30 * 60_000 + 5_000;
 
 type TicketPaymentEvent = Extract<PaymentEvent, { type: "payment.succeeded" | "checkout.expired" }>;
 
@@ -191,7 +175,11 @@ export async function applyTicketOrderEvent(opts: {
   return { outcome: "issued", orderId: order.id, ticketIds, late: live.length !== orderHolds.length };
 }
 
-/** Opens the provider's checkout for a pending order; it expires with the order's holds. */
+/**
+ * Opens the provider's checkout for a pending order. The checkout carries the hold: both expire at the same moment.
+ * Providers refuse a checkout that expires sooner than 30 minutes, so a shorter hold is extended to that when its
+ * checkout opens (a live hold keeps counting, so extending it needs no lock).
+ */
 export async function startTicketCheckout(opts: {
   db: Database;
   provider: TicketPaymentProvider;
@@ -205,35 +193,39 @@ export async function startTicketCheckout(opts: {
     .select({ order: orders, title: events.title, email: users.email })
     .from(orders)
     .innerJoin(events, eq(events.id, orders.eventId))
-    .leftJoin(users, eq(users.id, orders.userId))
+    .innerJoin(users, eq(users.id, orders.userId))
     .where(and(eq(orders.id, opts.orderId), eq(orders.workspaceId, opts.workspaceId), eq(orders.userId, opts.userId)));
   if (!order) throw notFound("Order");
   if (order.order.status !== "pending") throw new AppError("CONFLICT", "This order is no longer waiting for payment.");
+  const expiresAt = new Date(opts.now.getTime() + MIN_CHECKOUT_LIFETIME_MS);
   const live = await opts.db
-    .select()
-    .from(holds)
-    .where(and(eq(holds.orderId, opts.orderId), eq(holds.status, "held"), gt(holds.expiresAt, opts.now)));
+    .update(holds)
+    .set({ expiresAt: sql`greatest(${holds.expiresAt}, ${expiresAt.toISOString()}::timestamptz)`, updatedAt: opts.now })
+    .where(and(eq(holds.orderId, opts.orderId), eq(holds.status, "held"), gt(holds.expiresAt, opts.now)))
+    .returning();
   if (live.length === 0) throw new AppError("CONFLICT", "Your reservation expired. Choose your tickets again.");
-  const expiresAt = new Date(Math.min(...live.map((hold) => hold.expiresAt.getTime())));
+  const seats = live.reduce((sum, hold) => sum + hold.quantity, 0);
   const url = eventUrl(opts.appUrl, opts.workspaceId, order.order.eventId);
   const checkout = await opts.provider.createCheckout({
-    workspaceId: opts.workspaceId,
-    mode: "payment",
-    purpose: { kind: "ticket_order", orderId: opts.orderId, userId: opts.userId },
-    lineItems: live.map((hold) => ({
-      name: order.title,
-      amountCents: hold.unitPriceCents,
-      quantity: hold.quantity,
-    })),
-    currency: order.order.currency,
-    expiresAt,
-    successUrl: `${url}?order=${opts.orderId}`,
-    cancelUrl: url,
-    customerEmail: order.email,
+    db: opts.db,
+    now: opts.now,
+    request: {
+      kind: "payment",
+      workspaceId: opts.workspaceId,
+      userId: opts.userId,
+      customerEmail: order.email,
+      purpose: { kind: "ticket_order", orderId: opts.orderId, userId: opts.userId },
+      description: `${seats} × ${order.title}`,
+      amountCents: order.order.totalCents,
+      currency: order.order.currency,
+      expiresAt: live[0].expiresAt,
+      successUrl: `${url}?order=${opts.orderId}`,
+      cancelUrl: url,
+    },
   });
   await opts.db
     .update(orders)
-    .set({ checkoutId: checkout.id, provider: opts.provider.name, updatedAt: opts.now })
+    .set({ checkoutId: checkout.id, provider: opts.provider.provider, updatedAt: opts.now })
     .where(eq(orders.id, opts.orderId));
   return checkout;
 }
@@ -328,13 +320,14 @@ export async function cancelOrder(opts: {
 }
 
 /**
- * Pays refunds owed (decided in a committed transaction) at the provider, one order at a time. The idempotency key
- * is the order and the running refunded total, so a retry after a crash between the provider call and the update
- * cannot refund twice.
+ * Pays refunds owed (decided in a committed transaction) at the provider, one order at a time, and only then moves
+ * the amount from due to refunded. A crash between the two would ask again on the next run: the provider's refund
+ * request has no idempotency key yet (ADR 029, what remains).
  */
 export async function settleDueRefunds(opts: {
   db: Database;
-  provider: Pick<TicketPaymentProvider, "refund">;
+  provider: Pick<PaymentsProviderApi, "refund">;
+  now: Date;
   limit?: number;
 }) {
   const due = await opts.db
@@ -346,10 +339,14 @@ export async function settleDueRefunds(opts: {
   for (const order of due) {
     if (!order.paymentId) continue;
     await opts.provider.refund({
-      workspaceId: order.workspaceId,
-      paymentId: order.paymentId,
-      amountCents: order.refundDueCents,
-      idempotencyKey: `order:${order.id}:${order.refundedCents + order.refundDueCents}`,
+      db: opts.db,
+      now: opts.now,
+      request: {
+        workspaceId: order.workspaceId,
+        paymentId: order.paymentId,
+        amountCents: order.refundDueCents,
+        actorUserId: null,
+      },
     });
     const updated = await opts.db
       .update(orders)

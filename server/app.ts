@@ -20,6 +20,7 @@ import { systemClock } from "./lib/clock";
 import { validateSessionToken } from "./services/auth/sessions";
 import { assertBatchWithinBudget } from "./trpc/batch-cost";
 import type { TrpcContext } from "./trpc/context";
+import { registerEventsPaymentHandler } from "./services/events/orders";
 
 type HonoEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
@@ -64,6 +65,7 @@ export function createApp(opts: { remixBuild: () => Promise<ServerBuild> }) {
   // the request's queries, waves and connection setups are exposed for tests and the benchmark.
   app.use("*", async (c, next) => {
     const config = appConfigFromEnv(c.env);
+    registerEventsPaymentHandler(config.appUrl);
     // Counting wraps every statement; only local tools (tests, the bench) read the counts.
     const meter = config.localTools ? new RoundTripMeter() : undefined;
     const handle = createDb({

@@ -140,6 +140,12 @@ export const grants = pgTable(
     kind: text("kind", { enum: GRANT_KINDS }).notNull(),
     /** kind = tier. */
     tierId: uuid("tier_id").references(() => tiers.id, { onDelete: "restrict" }),
+    /**
+     * kind = ticket: the event it admits to and the ticket row (db/schema/events.ts). No foreign key here: events.ts
+     * builds on this file (visibilityColumns), and `tickets.grant_id` holds the link from the other side.
+     */
+    eventId: uuid("event_id"),
+    ticketId: uuid("ticket_id"),
     source: text("source", { enum: GRANT_SOURCES }).notNull(),
     /** The provider object that drives the grant (subscription id, payment id, sandbox id); null for manual grants. */
     sourceRef: text("source_ref"),
@@ -158,6 +164,7 @@ export const grants = pgTable(
     index("grants_workspace_user_idx").on(t.workspaceId, t.userId, t.status),
     index("grants_supporter_idx").on(t.supporterId),
     index("grants_tier_idx").on(t.tierId),
+    index("grants_event_idx").on(t.eventId),
     /** One live grant per provider object: a duplicate or concurrent webhook cannot mint a second one. */
     uniqueIndex("grants_source_ref_idx")
       .on(t.workspaceId, t.source, t.sourceRef)

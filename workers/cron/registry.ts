@@ -11,6 +11,7 @@ import { rollupDownloadsCron } from "./jobs/rollup-downloads";
 import { sandboxPaymentsBillingCron } from "./jobs/sandbox-payments-billing";
 import { startWaitingTranscriptionsCron } from "./jobs/start-waiting-transcriptions";
 import { syncSocialAccountsCron } from "./jobs/sync-social-accounts";
+import { sweepEventHoldsCron } from "./jobs/sweep-event-holds";
 
 export const cronJobs: readonly CronJob[] = [
   authCleanupCron,
@@ -25,4 +26,5 @@ export const cronJobs: readonly CronJob[] = [
   rollupDownloadsCron,
   sandboxPaymentsBillingCron,
   publishDuePostsCron,
+  sweepEventHoldsCron,
 ];

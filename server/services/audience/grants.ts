@@ -58,6 +58,9 @@ export async function issueGrant(opts: {
   supporterId: string;
   kind: GrantKind;
   tierId: string | null;
+  /** kind = ticket: the event it admits to and its ticket row (the gate's `ticket_holders`). */
+  eventId?: string | null;
+  ticketId?: string | null;
   source: GrantSource;
   sourceRef?: string | null;
   startsAt: Date;
@@ -85,6 +88,8 @@ export async function issueGrant(opts: {
       supporterId: opts.supporterId,
       kind: opts.kind,
       tierId: opts.tierId,
+      eventId: opts.eventId ?? null,
+      ticketId: opts.ticketId ?? null,
       source: opts.source,
       sourceRef,
       status: "active",

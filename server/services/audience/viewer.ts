@@ -38,7 +38,8 @@ export function viewerQuery(opts: { db: DbOrTx; workspaceId: string; userId: str
           'startsAt', g.starts_at,
           'endsAt', g.ends_at,
           'tierId', g.tier_id,
-          'tierIsPaid', coalesce(t.kind = 'paid', false)
+          'tierIsPaid', coalesce(t.kind = 'paid', false),
+          'eventId', g.event_id
         ) order by g.starts_at)
         from grants g left join tiers t on t.id = g.tier_id
         where g.supporter_id = ${supporters.id} and g.workspace_id = ${workspaces.id}

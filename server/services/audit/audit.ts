@@ -109,7 +109,11 @@ export type AuditAction =
   | "comment.reported"
   | "comment.report_resolved"
   | "comment.settings_changed"
-  | "comment.author_blocked";
+  | "comment.author_blocked"
+  | "event.created"
+  | "event.updated"
+  | "order.canceled"
+  | "order.refunded";
 
 export async function recordAudit(opts: {
   db: DbOrTx;

@@ -1,0 +1,241 @@
+import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import type { Database, DbOrTx } from "../../../db/client";
+import { events, holds, orders, ticketTypes, users, waitlistEntries } from "../../../db/schema";
+import { AppError, notFound } from "../../lib/errors";
+import { recordEmail } from "../email/outbox";
+import { readAvailability, remainingFor, takeSeats } from "./capacity";
+import { waitlistOfferEmail } from "./emails";
+import { lockEventCapacity } from "./locks";
+
+type EventRow = typeof events.$inferSelect;
+
+export function eventUrl(appUrl: string, workspaceId: string, eventId: string) {
+  return `${appUrl}/c/${workspaceId}/events/${eventId}`;
+}
+
+/**
+ * Inside the event's lock: marks holds and offers whose time is up, cancels the pending orders that only they kept
+ * alive, and offers the seats that are free now to the waitlist. Every path that can free seats ends here, in the
+ * transaction that freed them, so a freed seat is never both offered and sold (issue 13 item 5).
+ */
+export async function settleEventCapacity(opts: { tx: DbOrTx; event: EventRow; now: Date; appUrl: string }) {
+  const { tx, event, now } = opts;
+  const lapsed = await tx
+    .update(holds)
+    .set({ status: "expired", updatedAt: now })
+    .where(and(eq(holds.eventId, event.id), eq(holds.status, "held"), lte(holds.expiresAt, now)))
+    .returning({ orderId: holds.orderId, waitlistEntryId: holds.waitlistEntryId });
+  const orderIds = [...new Set(lapsed.flatMap((h) => (h.orderId ? [h.orderId] : [])))];
+  if (orderIds.length > 0)
+    await tx
+      .update(orders)
+      .set({ status: "canceled", canceledAt: now, endedReason: "The reservation expired.", updatedAt: now })
+      .where(and(inArray(orders.id, orderIds), eq(orders.status, "pending"), isNull(orders.paymentId)));
+  const entryIds = lapsed.flatMap((h) => (h.waitlistEntryId ? [h.waitlistEntryId] : []));
+  if (entryIds.length > 0)
+    await tx
+      .update(waitlistEntries)
+      .set({ status: "expired", updatedAt: now })
+      .where(and(inArray(waitlistEntries.id, entryIds), eq(waitlistEntries.status, "offered")));
+  return offerFreedSeats(opts);
+}
+
+/** Offers free seats to waiting people: chosen tiers first (priority 0), then first come first served, per type. */
+async function offerFreedSeats(opts: { tx: DbOrTx; event: EventRow; now: Date; appUrl: string }) {
+  const { tx, event, now } = opts;
+  if (event.status !== "published") return 0;
+  const waiting = await tx
+    .select({
+      entry: waitlistEntries,
+      email: users.email,
+      priceCents: ticketTypes.priceCents,
+      currency: ticketTypes.currency,
+    })
+    .from(waitlistEntries)
+    .innerJoin(users, eq(users.id, waitlistEntries.userId))
+    .innerJoin(ticketTypes, eq(ticketTypes.id, waitlistEntries.ticketTypeId))
+    .where(and(eq(waitlistEntries.eventId, event.id), eq(waitlistEntries.status, "waiting")))
+    .orderBy(asc(waitlistEntries.priority), asc(waitlistEntries.createdAt), asc(waitlistEntries.id))
+    .limit(200);
+  if (waiting.length === 0) return 0;
+  const availability = await readAvailability(tx, event.id, now);
+  const blockedTypes = new Set<string>();
+  const expiresAt = new Date(now.getTime() + event.offerHours * 3600_000);
+  let offered = 0;
+  for (const { entry, email, priceCents, currency } of waiting) {
+    if (blockedTypes.has(entry.ticketTypeId)) continue;
+    if (remainingFor(availability, entry.ticketTypeId) < entry.quantity) {
+      // First come first served within a type: nobody behind this person jumps ahead with a smaller request.
+      blockedTypes.add(entry.ticketTypeId);
+      continue;
+    }
+    const total = priceCents * entry.quantity;
+    const [order] = await tx
+      .insert(orders)
+      .values({
+        workspaceId: event.workspaceId,
+        eventId: event.id,
+        userId: entry.userId,
+        status: "pending",
+        subtotalCents: total,
+        totalCents: total,
+        currency,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: orders.id });
+    await tx.insert(holds).values({
+      workspaceId: event.workspaceId,
+      eventId: event.id,
+      ticketTypeId: entry.ticketTypeId,
+      userId: entry.userId,
+      orderId: order.id,
+      waitlistEntryId: entry.id,
+      quantity: entry.quantity,
+      unitPriceCents: priceCents,
+      expiresAt,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await tx
+      .update(waitlistEntries)
+      .set({ status: "offered", offeredAt: now, updatedAt: now })
+      .where(eq(waitlistEntries.id, entry.id));
+    await recordEmail({
+      db: tx,
+      to: email,
+      content: waitlistOfferEmail({
+        eventTitle: event.title,
+        quantity: entry.quantity,
+        expiresAt,
+        url: eventUrl(opts.appUrl, event.workspaceId, event.id),
+      }),
+    });
+    takeSeats(availability, entry.ticketTypeId, entry.quantity, "held");
+    offered++;
+  }
+  return offered;
+}
+
+/** Joins the waitlist of a sold-out ticket type (one live entry per person and type). */
+export async function joinWaitlist(opts: {
+  db: Database;
+  workspaceId: string;
+  eventId: string;
+  ticketTypeId: string;
+  userId: string;
+  quantity: number;
+  /** The person's active tier ids (their grants): members of the event's member tiers go first. */
+  tierIds: readonly string[];
+  now: Date;
+}) {
+  const [type] = await opts.db
+    .select()
+    .from(ticketTypes)
+    .where(
+      and(
+        eq(ticketTypes.id, opts.ticketTypeId),
+        eq(ticketTypes.eventId, opts.eventId),
+        eq(ticketTypes.workspaceId, opts.workspaceId),
+      ),
+    );
+  if (!type) throw notFound("Ticket type");
+  if (remainingFor(await readAvailability(opts.db, opts.eventId, opts.now), type.id) >= opts.quantity)
+    throw new AppError("CONFLICT", "Seats are still available: get your ticket instead.");
+  const favoured = type.memberTierIds.find((tierId) => opts.tierIds.includes(tierId)) ?? null;
+  const [entry] = await opts.db
+    .insert(waitlistEntries)
+    .values({
+      workspaceId: opts.workspaceId,
+      eventId: opts.eventId,
+      ticketTypeId: opts.ticketTypeId,
+      userId: opts.userId,
+      quantity: opts.quantity,
+      priority: favoured ? 0 : 1,
+      tierId: favoured,
+      createdAt: opts.now,
+      updatedAt: opts.now,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!entry) throw new AppError("CONFLICT", "You are already on the waitlist for this ticket.");
+  return entry;
+}
+
+/** Declines an offer (or leaves the waitlist): its seats go to the next person in the same transaction. */
+export async function leaveWaitlist(opts: {
+  db: Database;
+  workspaceId: string;
+  entryId: string;
+  userId: string;
+  now: Date;
+  appUrl: string;
+}) {
+  return opts.db.transaction(async (tx) => {
+    const [entry] = await tx
+      .select()
+      .from(waitlistEntries)
+      .where(
+        and(
+          eq(waitlistEntries.id, opts.entryId),
+          eq(waitlistEntries.workspaceId, opts.workspaceId),
+          eq(waitlistEntries.userId, opts.userId),
+        ),
+      );
+    if (!entry) throw notFound("Waitlist entry");
+    await lockEventCapacity(tx, entry.eventId, [entry.ticketTypeId]);
+    const [event] = await tx.select().from(events).where(eq(events.id, entry.eventId));
+    const released = await tx
+      .update(holds)
+      .set({ status: "released", updatedAt: opts.now })
+      .where(and(eq(holds.waitlistEntryId, entry.id), eq(holds.status, "held")))
+      .returning({ orderId: holds.orderId });
+    for (const { orderId } of released)
+      if (orderId)
+        await tx
+          .update(orders)
+          .set({ status: "canceled", canceledAt: opts.now, endedReason: "Offer declined.", updatedAt: opts.now })
+          .where(and(eq(orders.id, orderId), eq(orders.status, "pending"), isNull(orders.paymentId)));
+    await tx
+      .update(waitlistEntries)
+      .set({ status: entry.status === "offered" ? "declined" : "left", updatedAt: opts.now })
+      .where(and(eq(waitlistEntries.id, entry.id), inArray(waitlistEntries.status, ["waiting", "offered"])));
+    await settleEventCapacity({ tx, event, now: opts.now, appUrl: opts.appUrl });
+  });
+}
+
+/**
+ * The per-minute sweep: every event with a hold or offer past its time is settled in its own short transaction
+ * (expire, cancel, offer to the next person), so freed seats reach the waitlist within a minute even when nobody is
+ * buying.
+ */
+export async function sweepLapsedHolds(opts: { db: Database; now: Date; appUrl: string; limit?: number }) {
+  const due = await opts.db
+    .selectDistinct({ eventId: holds.eventId })
+    .from(holds)
+    .where(and(eq(holds.status, "held"), lte(holds.expiresAt, opts.now)))
+    .limit(opts.limit ?? 100);
+  let offered = 0;
+  for (const { eventId } of due) {
+    offered += await opts.db.transaction(async (tx) => {
+      await lockEventCapacity(tx, eventId);
+      const [event] = await tx.select().from(events).where(eq(events.id, eventId));
+      return settleEventCapacity({ tx, event, now: opts.now, appUrl: opts.appUrl });
+    });
+  }
+  return { events: due.length, offered };
+}
+
+/** Waiting people ahead in line, for the page ("you are number 3"). */
+export function waitlistPosition(db: DbOrTx, entry: { ticketTypeId: string; priority: number; createdAt: Date }) {
+  return db
+    .select({ ahead: sql<number>`count(*)::int` })
+    .from(waitlistEntries)
+    .where(
+      and(
+        eq(waitlistEntries.ticketTypeId, entry.ticketTypeId),
+        eq(waitlistEntries.status, "waiting"),
+        sql`(${waitlistEntries.priority}, ${waitlistEntries.createdAt}) < (${entry.priority}, ${entry.createdAt.toISOString()}::timestamptz)`,
+      ),
+    );
+}

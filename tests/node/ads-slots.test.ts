@@ -56,7 +56,9 @@ describe("booking flights into ad slots", () => {
     const { book, ads, workspace, episode } = await setup("ad-44k-mono.mp3");
     const booking = await book();
     expect(booking.liveFrom).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    const [slot] = await ads.listSlots({ workspaceId: workspace.id, episodeId: episode.id });
+    const {
+      slots: [slot],
+    } = await ads.listSlots({ workspaceId: workspace.id, episodeId: episode.id });
     expect(slot.bookings.map((b) => b.id)).toEqual([booking.id]);
     expect((await rejection(book())).code).toBe("CONFLICT");
   });

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull, notInArray, or } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import {
   adSlotBookings,
@@ -75,17 +75,67 @@ const audit = (opts: Actor, action: AuditAction, detail: Record<string, string |
     now: opts.now,
   });
 
-/** The episode's slots in play order (pre, mids by time, post), each with its bookings. */
+/**
+ * The episode's slots in play order (pre, mids by time, post), each with its bookings, and the flights that can be
+ * booked with their creatives. The three reads go out together (one round trip): the slot and flight reads are
+ * filtered by the workspace themselves, the episode read only turns a foreign or missing episode into NOT_FOUND.
+ */
 export async function listEpisodeAdSlots(opts: { db: DbOrTx; workspaceId: string; episodeId: string }) {
-  await requireEpisode(opts, opts.episodeId);
-  return episodeAdSlots(opts);
+  const [, slots, flights] = await Promise.all([
+    requireEpisode(opts, opts.episodeId),
+    episodeAdSlots(opts),
+    bookableFlights(opts),
+  ]);
+  return { slots, flights };
 }
 
-/**
- * The same list without the episode check, for a caller that has already read the episode in the same wave (the
- * episode page loads it beside the episode).
- */
-export async function episodeAdSlots(opts: { db: DbOrTx; workspaceId: string; episodeId: string }) {
+/** Flights not yet over, each with the creatives of its campaign it may play (its own or the campaign's shared ones). */
+async function bookableFlights(opts: { db: DbOrTx; workspaceId: string }) {
+  const rows = await opts.db
+    .select({
+      flight: {
+        id: campaignFlights.id,
+        name: campaignFlights.name,
+        position: campaignFlights.position,
+        status: campaignFlights.status,
+      },
+      campaignName: campaigns.name,
+      creative: { id: campaignCreatives.id, name: campaignCreatives.name, kind: campaignCreatives.kind },
+    })
+    .from(campaignFlights)
+    .innerJoin(
+      campaigns,
+      and(eq(campaigns.id, campaignFlights.campaignId), eq(campaigns.workspaceId, campaignFlights.workspaceId)),
+    )
+    .innerJoin(
+      campaignCreatives,
+      and(
+        eq(campaignCreatives.campaignId, campaignFlights.campaignId),
+        eq(campaignCreatives.workspaceId, campaignFlights.workspaceId),
+        or(isNull(campaignCreatives.flightId), eq(campaignCreatives.flightId, campaignFlights.id)),
+      ),
+    )
+    .where(
+      and(
+        eq(campaignFlights.workspaceId, opts.workspaceId),
+        notInArray(campaignFlights.status, ["completed", "canceled"]),
+      ),
+    )
+    .orderBy(asc(campaigns.name), asc(campaignFlights.name), asc(campaignCreatives.name))
+    .limit(500);
+  const flights = new Map<
+    string,
+    (typeof rows)[number]["flight"] & { campaignName: string; creatives: (typeof rows)[number]["creative"][] }
+  >();
+  for (const row of rows) {
+    const flight = flights.get(row.flight.id) ?? { ...row.flight, campaignName: row.campaignName, creatives: [] };
+    flights.set(row.flight.id, flight);
+    flight.creatives.push(row.creative);
+  }
+  return [...flights.values()];
+}
+
+async function episodeAdSlots(opts: { db: DbOrTx; workspaceId: string; episodeId: string }) {
   const rows = await opts.db
     .select({
       slot: adSlots,

@@ -53,12 +53,17 @@ async function bookedIn(x: Tenants, workspaceId: string) {
 export const cases: Record<string, TenancyCase> = {
   "ads.listSlots": {
     async allow(x) {
-      const { episode, slot, booking } = await bookedIn(x, x.a.workspace.id);
-      const slots = await (
+      const { episode, slot, booking, flight, creative } = await bookedIn(x, x.a.workspace.id);
+      // Tenant B's flight must not be offered to tenant A.
+      await adsIn(x, x.b.id);
+      const { slots, flights } = await (
         await api(x, x.a.viewer)
       ).listSlots({ workspaceId: x.a.workspace.id, episodeId: episode.id });
       expect(slots).toMatchObject([
         { id: slot.id, position: "pre", bookings: [{ id: booking.id, creativeName: "Spot" }] },
+      ]);
+      expect(flights).toMatchObject([
+        { id: flight.id, position: "pre", creatives: [{ id: creative.id, name: "Spot" }] },
       ]);
     },
     async foreign(x) {
@@ -105,7 +110,7 @@ export const cases: Record<string, TenancyCase> = {
       const { slot, episode } = await adsIn(x, x.a.workspace.id);
       const editor = await api(x, x.a.editor);
       expect(await editor.deleteSlot({ workspaceId: x.a.workspace.id, slotId: slot.id })).toEqual({ ok: true });
-      expect(await editor.listSlots({ workspaceId: x.a.workspace.id, episodeId: episode.id })).toEqual([]);
+      expect((await editor.listSlots({ workspaceId: x.a.workspace.id, episodeId: episode.id })).slots).toEqual([]);
     },
     async foreign(x) {
       const { slot } = await adsIn(x, x.a.workspace.id);
@@ -157,7 +162,9 @@ export const cases: Record<string, TenancyCase> = {
       const { booking, episode } = await bookedIn(x, x.a.workspace.id);
       const editor = await api(x, x.a.editor);
       expect(await editor.unbookSlot({ workspaceId: x.a.workspace.id, bookingId: booking.id })).toEqual({ ok: true });
-      const [slot] = await editor.listSlots({ workspaceId: x.a.workspace.id, episodeId: episode.id });
+      const {
+        slots: [slot],
+      } = await editor.listSlots({ workspaceId: x.a.workspace.id, episodeId: episode.id });
       expect(slot.bookings).toEqual([]);
     },
     async foreign(x) {

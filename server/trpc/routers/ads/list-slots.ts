@@ -2,10 +2,11 @@ import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { listEpisodeAdSlots } from "../../../services/ads/slots";
 import { workspaceProcedure } from "../../init";
-import { ZAdSlot } from "./schemas";
+import { ZAdSlot, ZBookableFlight } from "./schemas";
 
 export const ZListSlotsInput = z.object({ episodeId: rowId("Unknown episode.") });
-export const ZListSlotsOutput = z.array(ZAdSlot);
+/** The slots with their bookings, and what the booking form offers. */
+export const ZListSlotsOutput = z.object({ slots: z.array(ZAdSlot), flights: z.array(ZBookableFlight) });
 
 export const listSlotsProcedure = workspaceProcedure("content.read")
   .input(ZListSlotsInput)

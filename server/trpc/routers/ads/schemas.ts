@@ -30,3 +30,12 @@ export const ZAdSlot = z.object({
   atMs: z.number().int().nullable(),
   bookings: z.array(ZAdSlotBooking),
 });
+
+export const ZBookableFlight = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  campaignName: z.string(),
+  position: ZAdSlotPosition,
+  status: z.enum(FLIGHT_STATUSES),
+  creatives: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.enum(CREATIVE_KINDS) })),
+});

@@ -240,7 +240,11 @@ export default function EpisodePage() {
         </section>
       ) : null}
 
-      <AdSlots ads={ads} editor={editor} errors={errorsOf(result, [...AD_SLOT_INTENTS])} />
+      <AdSlots
+        ads={ads}
+        editor={can(workspace.role, "campaigns.manage")}
+        errors={errorsOf(result, [...AD_SLOT_INTENTS])}
+      />
 
       <section className="card page-narrow-card" aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>

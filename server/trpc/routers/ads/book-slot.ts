@@ -20,7 +20,7 @@ export const ZBookSlotOutput = z.object({
   liveFrom: z.string(),
 });
 
-export const bookSlotProcedure = workspaceProcedure("content.write")
+export const bookSlotProcedure = workspaceProcedure("campaigns.manage")
   .input(ZBookSlotInput)
   .output(ZBookSlotOutput)
   .mutation(({ ctx, input }) => {

@@ -12,7 +12,7 @@ export const ZCreateSlotInput = z.object({
 });
 export const ZCreateSlotOutput = ZAdSlot;
 
-export const createSlotProcedure = workspaceProcedure("content.write")
+export const createSlotProcedure = workspaceProcedure("campaigns.manage")
   .input(ZCreateSlotInput)
   .output(ZCreateSlotOutput)
   .mutation(({ ctx, input }) =>

@@ -8,7 +8,7 @@ import { ZOk } from "../../schemas";
 export const ZDeleteSlotInput = z.object({ slotId: rowId("Unknown ad slot.") });
 export const ZDeleteSlotOutput = ZOk;
 
-export const deleteSlotProcedure = workspaceProcedure("content.write")
+export const deleteSlotProcedure = workspaceProcedure("campaigns.manage")
   .input(ZDeleteSlotInput)
   .output(ZDeleteSlotOutput)
   .mutation(({ ctx, input }) =>

@@ -8,7 +8,7 @@ export const ZListSlotsInput = z.object({ episodeId: rowId("Unknown episode.") }
 /** The slots with their bookings, and what the booking form offers. */
 export const ZListSlotsOutput = z.object({ slots: z.array(ZAdSlot), flights: z.array(ZBookableFlight) });
 
-export const listSlotsProcedure = workspaceProcedure("content.read")
+export const listSlotsProcedure = workspaceProcedure("campaigns.read")
   .input(ZListSlotsInput)
   .output(ZListSlotsOutput)
   .query(({ ctx, input }) =>

@@ -8,7 +8,7 @@ import { ZOk } from "../../schemas";
 export const ZUnbookSlotInput = z.object({ bookingId: rowId("Unknown booking.") });
 export const ZUnbookSlotOutput = ZOk;
 
-export const unbookSlotProcedure = workspaceProcedure("content.write")
+export const unbookSlotProcedure = workspaceProcedure("campaigns.manage")
   .input(ZUnbookSlotInput)
   .output(ZUnbookSlotOutput)
   .mutation(({ ctx, input }) =>

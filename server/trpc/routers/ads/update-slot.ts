@@ -17,7 +17,7 @@ export const ZUpdateSlotOutput = z.object({
   atMs: z.number().int().nullable(),
 });
 
-export const updateSlotProcedure = workspaceProcedure("content.write")
+export const updateSlotProcedure = workspaceProcedure("campaigns.manage")
   .input(ZUpdateSlotInput)
   .output(ZUpdateSlotOutput)
   .mutation(({ ctx, input }) =>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { data, redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { AD_SLOT_INTENTS, AdSlots, parseSlotTime } from "../components/ad-slots";
 import { ErrorPanel } from "../components/error-page";
 import { ErrorSummary, Field, SelectField, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
@@ -45,11 +46,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const workspaceId = params.workspaceId ?? "";
   try {
     // The episode carries its audio's transcription state, so both reads go out together (ADR 016).
-    const [{ transcription, ...episode }, audioChoices] = await Promise.all([
-      context.api.podcasts.getEpisode({ workspaceId, episodeId: params.episodeId ?? "" }),
+    const episodeId = params.episodeId ?? "";
+    const [{ transcription, ...episode }, audioChoices, ads] = await Promise.all([
+      context.api.podcasts.getEpisode({ workspaceId, episodeId }),
       context.api.podcasts.listMediaChoices({ workspaceId, kind: "audio" }),
+      context.api.ads.listSlots({ workspaceId, episodeId }),
     ]);
-    return { episode, audioChoices, transcription, timeZones: timeZoneNames() };
+    return { episode, audioChoices, transcription, ads, timeZones: timeZoneNames() };
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -96,6 +99,35 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "unpublish":
         await update({ status: "draft" });
         return { intent, notice: "The episode is a draft again: it left the feed and its public page." };
+      case "ad-slot-create": {
+        const position = text(form, "position");
+        const atMs = parseSlotTime(text(form, "atMs"));
+        await context.api.ads.createSlot({
+          workspaceId,
+          episodeId,
+          position: position === "mid" || position === "post" ? position : "pre",
+          atMs,
+        });
+        return { intent, notice: "Ad slot added." };
+      }
+      case "ad-slot-delete":
+        await context.api.ads.deleteSlot({ workspaceId, slotId: text(form, "slotId") });
+        return { intent, notice: "Ad slot removed." };
+      case "ad-book": {
+        const [flightId = "", creativeId = ""] = text(form, "booking").split(":");
+        const liveFrom = text(form, "liveFrom");
+        await context.api.ads.bookSlot({
+          workspaceId,
+          slotId: text(form, "slotId"),
+          flightId,
+          creativeId,
+          liveFrom: liveFrom || undefined,
+        });
+        return { intent, notice: "Flight booked. Listeners hear it from its live-from date while the flight is live." };
+      }
+      case "ad-unbook":
+        await context.api.ads.unbookSlot({ workspaceId, bookingId: text(form, "bookingId") });
+        return { intent, notice: "Flight unbooked." };
       case "delete": {
         const deleted = await context.api.podcasts.deleteEpisode({ workspaceId, episodeId });
         throw redirect(`/w/${workspaceId}/shows/${deleted.showId}`);
@@ -109,7 +141,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EpisodePage() {
-  const { episode, audioChoices, transcription, timeZones } = useLoaderData<typeof loader>();
+  const { episode, audioChoices, transcription, ads, timeZones } = useLoaderData<typeof loader>();
   const { workspace } = useWorkspaceLayout();
   const result = useActionData<typeof action>();
   const editor = can(workspace.role, "content.write");
@@ -207,6 +239,12 @@ export default function EpisodePage() {
           <TranscriptionStatus workspaceId={workspace.id} mediaId={episode.audioMediaId} initial={transcription} />
         </section>
       ) : null}
+
+      <AdSlots
+        ads={ads}
+        editor={can(workspace.role, "campaigns.manage")}
+        errors={errorsOf(result, [...AD_SLOT_INTENTS])}
+      />
 
       <section className="card page-narrow-card" aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>

@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from "./init";
+import { adsRouter } from "./routers/ads";
 import { analyticsRouter } from "./routers/analytics";
 import { audienceRouter } from "./routers/audience";
 import { authRouter } from "./routers/auth";
@@ -41,6 +42,7 @@ export const appRouter = router({
   tiers: tiersRouter,
   posts: postsRouter,
   comments: commentsRouter,
+  ads: adsRouter,
 });
 
 export type AppRouter = typeof appRouter;

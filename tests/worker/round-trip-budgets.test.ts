@@ -174,6 +174,7 @@ describe("database round trips per tRPC query", () => {
       [q("podcasts.getShow", { ...w, showId: fx.show.id }), { waves: 2, setups: 0 }],
       [q("podcasts.listEpisodes", { ...w, showId: fx.show.id }), { waves: 2, setups: 0 }],
       [q("podcasts.getEpisode", { ...w, episodeId: fx.episode.id }), { waves: 2, setups: 0 }],
+      [q("ads.listSlots", { ...w, episodeId: fx.episode.id }), { waves: 2, setups: 0 }],
       [q("podcasts.listMediaChoices", { ...w, kind: "audio" }), { waves: 2, setups: 0 }],
       [q("podcasts.getPublicShow", { showId: fx.show.id }), { waves: 2, setups: 0 }],
       [q("podcasts.getPublicEpisode", { showId: fx.show.id, episodeId: fx.episode.id }), { waves: 2, setups: 0 }],

@@ -136,6 +136,11 @@ export class Mp3Scanner {
     this.bufferStart += keepFrom;
   }
 
+  /** The encoding of the first frame, once it has been found (it cannot change later in a file we accept). */
+  get firstEncoding(): Mp3Encoding | null {
+    return this.encoding;
+  }
+
   finish(): Mp3Layout {
     this.step(true);
     const size = this.bufferStart + this.buffer.length;
@@ -309,4 +314,23 @@ export async function scanMp3Stream(
     scanner.push(value);
   }
   return scanner.finish();
+}
+
+/**
+ * The encoding of a stream's first frame, reading no further than that frame: what a booking needs to check, without
+ * walking an hour of episode.
+ */
+export async function readMp3Encoding(stream: ReadableStream<Uint8Array>): Promise<Mp3Encoding> {
+  const scanner = new Mp3Scanner();
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return scanner.finish().encoding;
+      scanner.push(value);
+      if (scanner.firstEncoding) return scanner.firstEncoding;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
 }

@@ -113,7 +113,12 @@ export type AuditAction =
   | "event.created"
   | "event.updated"
   | "order.canceled"
-  | "order.refunded";
+  | "order.refunded"
+  | "ad_slot.created"
+  | "ad_slot.updated"
+  | "ad_slot.deleted"
+  | "ad_slot.booked"
+  | "ad_slot.unbooked";
 
 export async function recordAudit(opts: {
   db: DbOrTx;

@@ -1,0 +1,96 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adSlots } from "../../db/schema";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createCampaign, createCreative, createUser, createWorkspace } from "../support/factories";
+import { fixture } from "../support/fixtures";
+import { insertMedia, insertPublishedEpisode, insertShow } from "../support/podcasts";
+import { createLocalR2 } from "../support/r2";
+import { callerFor } from "../support/trpc";
+
+let t: TestDatabase;
+let r2: Awaited<ReturnType<typeof createLocalR2>>;
+beforeAll(async () => {
+  [t, r2] = await Promise.all([createTestDatabase(), createLocalR2()]);
+});
+afterAll(async () => {
+  await Promise.all([t?.close(), r2?.dispose()]);
+});
+
+/** An MP3 episode (44.1 kHz mono) with a pre-roll slot and a live pre-roll flight whose creative is `adFile`. */
+async function setup(adFile: string, flightPosition: "pre" | "mid" = "pre") {
+  const owner = await createUser(t.db);
+  const workspace = await createWorkspace(t.db, owner);
+  const show = await insertShow(t.db, workspace.id);
+  const episodeMp3 = fixture("episode-44k-mono.mp3");
+  const adMp3 = fixture(adFile);
+  const { episode, media } = await insertPublishedEpisode(t.db, show, {}, { size: episodeMp3.length });
+  const adMedia = await insertMedia(t.db, workspace.id, { size: adMp3.length });
+  await Promise.all([r2.bucket.put(media.r2Key, episodeMp3), r2.bucket.put(adMedia.r2Key, adMp3)]);
+  const { campaign, flight } = await createCampaign(t.db, workspace.id, {
+    showId: show.id,
+    flight: { status: "live", position: flightPosition },
+  });
+  const creative = await createCreative(t.db, campaign, { mediaId: adMedia.id, name: "Spot" });
+  const [slot] = await t.db
+    .insert(adSlots)
+    .values({ workspaceId: workspace.id, episodeId: episode.id, position: "pre" })
+    .returning();
+  const ads = callerFor(t.db, owner, { env: { MEDIA: r2.bucket } }).api.ads;
+  const book = () =>
+    ads.bookSlot({ workspaceId: workspace.id, slotId: slot.id, flightId: flight.id, creativeId: creative.id });
+  return { workspace, episode, slot, ads, book };
+}
+
+async function rejection(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => new Error("expected the call to fail"),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  return error as TRPCError;
+}
+
+describe("booking flights into ad slots", () => {
+  it("books a matching pre-recorded ad, live from today, and refuses booking it twice", async () => {
+    const { book, ads, workspace, episode } = await setup("ad-44k-mono.mp3");
+    const booking = await book();
+    expect(booking.liveFrom).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const {
+      slots: [slot],
+    } = await ads.listSlots({ workspaceId: workspace.id, episodeId: episode.id });
+    expect(slot.bookings.map((b) => b.id)).toEqual([booking.id]);
+    expect((await rejection(book())).code).toBe("CONFLICT");
+  });
+
+  it("refuses an ad whose sample rate differs from the episode's, saying how to export it", async () => {
+    const { book } = await setup("ad-22k-mono.mp3");
+    const error = await rejection(book());
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(error.message).toBe(
+      "This ad is 22.05 kHz mono MP3 but the episode is 44.1 kHz mono. Export the ad as 44.1 kHz mono MP3 so it can be joined into the episode.",
+    );
+  });
+
+  it("refuses a stereo ad in a mono episode", async () => {
+    const { book } = await setup("ad-44k-stereo.mp3");
+    expect((await rejection(book())).message).toContain("This ad is 44.1 kHz stereo MP3");
+  });
+
+  it("refuses a flight sold for another position", async () => {
+    const { book } = await setup("ad-44k-mono.mp3", "mid");
+    const error = await rejection(book());
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(error.message).toBe("This flight is sold as a mid-roll; book it into a mid-roll slot.");
+  });
+
+  it("needs a time for a mid-roll and drops one given to a pre-roll", async () => {
+    const { ads, workspace, episode } = await setup("ad-44k-mono.mp3");
+    const error = await rejection(
+      ads.createSlot({ workspaceId: workspace.id, episodeId: episode.id, position: "mid" }),
+    );
+    expect(error.code).toBe("BAD_REQUEST");
+    const pre = await ads.createSlot({ workspaceId: workspace.id, episodeId: episode.id, position: "pre", atMs: 500 });
+    expect(pre.atMs).toBeNull();
+  });
+});

@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emails, sandboxSubscriptions } from "../../db/schema";
 import type { Env } from "../../server/env";
 import { appRouter } from "../../server/trpc/router";
+import { unsubscribeToken } from "../../server/services/posts/unsubscribe";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createCampaign, createUser, TEST_PASSWORD, type TestUser } from "../support/factories";
 import { createPaidTier } from "../support/payments";
 import { tableSnapshot } from "../support/snapshot";
 import { audienceMember, insertTier } from "../support/comments";
 import { insertPublishedEpisode, insertShow } from "../support/podcasts";
-import { callerFor } from "../support/trpc";
+import { callerFor, testEnv } from "../support/trpc";
 import { giveTenantASeats, tenants, type TenancyCase, type Tenants } from "./tenancy/harness";
 
 /**
@@ -168,6 +169,38 @@ const otherCases = new Map<string, Run>(
       });
       const token = await tokenFromEmail(x, invitee.email, /\/invite\/([\w-]+)/);
       return x.api(invitee).workspaces.acceptInvitation({ token });
+    },
+    // The import's preview writes nothing, so the armed call is the import itself.
+    "audience.importMembers": (x) =>
+      x.api(x.a.owner).audience.importMembers({
+        workspaceId: x.a.workspace.id,
+        csv: "email,name\nimported@example.test,Imported Person\n",
+        apply: true,
+      }),
+    "audience.join": async (x) => x.api(await x.user()).audience.join({ workspaceId: x.a.workspace.id }),
+    "audience.joinWithPassword": (x) =>
+      x.api(null).audience.joinWithPassword({
+        workspaceId: x.a.workspace.id,
+        name: "Jo Fan",
+        email: "jo.fan@example.test",
+        password: "a long enough passphrase",
+      }),
+    "audience.requestJoinLink": (x) =>
+      x.api(null).audience.requestJoinLink({ workspaceId: x.a.workspace.id, email: "link.fan@example.test" }),
+    "audience.signInWithLink": async (x) => {
+      await callerFor(x.db, null).api.audience.requestJoinLink({
+        workspaceId: x.a.workspace.id,
+        email: "opened.link@example.test",
+      });
+      const token = await tokenFromEmail(x, "opened.link@example.test", /\/sign-in\?token=([\w-]+)/);
+      return x.api(null).audience.signInWithLink({ workspaceId: x.a.workspace.id, token });
+    },
+    "posts.unsubscribe": async (x) => {
+      const fan = await x.user();
+      const { supporterId } = await callerFor(x.db, fan).api.audience.join({ workspaceId: x.a.workspace.id });
+      return x
+        .api(null)
+        .posts.unsubscribe({ token: unsubscribeToken(testEnv().env.UPLOAD_SIGNING_SECRET, supporterId) });
     },
     "campaigns.decideApproval": async (x) => {
       const { campaign } = await createCampaign(x.db, x.a.workspace.id);

@@ -237,6 +237,15 @@ export async function requestJoinLink(opts: {
       .limit(1);
     if (user?.disabledAt) return null;
     const token = await issueUserToken({ db: tx, userId: person.id, purpose: "sign_in_link", now: opts.now });
+    await recordAudit({
+      db: tx,
+      action: "supporter.sign_in_link_sent",
+      actorUserId: person.id,
+      workspaceId: opts.workspaceId,
+      detail: {},
+      meta: opts.meta,
+      now: opts.now,
+    });
     const query = new URLSearchParams({ token });
     if (opts.tierId) query.set("tier", opts.tierId);
     return recordEmail({

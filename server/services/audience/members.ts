@@ -268,18 +268,31 @@ export async function setMemberBlocked(opts: {
 }
 
 export async function setMemberNote(opts: {
-  db: DbOrTx;
+  db: Database;
   workspaceId: string;
   supporterId: string;
   note: string;
+  actor: GrantActor;
   now: Date;
 }) {
-  const [row] = await opts.db
-    .update(supporters)
-    .set({ note: opts.note, updatedAt: opts.now })
-    .where(and(eq(supporters.id, opts.supporterId), eq(supporters.workspaceId, opts.workspaceId)))
-    .returning({ id: supporters.id });
-  if (!row) throw new AppError("NOT_FOUND", "Member not found.");
+  await opts.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(supporters)
+      .set({ note: opts.note, updatedAt: opts.now })
+      .where(and(eq(supporters.id, opts.supporterId), eq(supporters.workspaceId, opts.workspaceId)))
+      .returning({ id: supporters.id });
+    if (!row) throw new AppError("NOT_FOUND", "Member not found.");
+    // The note's text stays out of the audit detail: it is the creator's private note about a person.
+    await recordAudit({
+      db: tx,
+      action: "supporter.note_changed",
+      actorUserId: opts.actor.userId,
+      workspaceId: opts.workspaceId,
+      detail: { supporterId: opts.supporterId },
+      meta: opts.actor.meta,
+      now: opts.now,
+    });
+  });
 }
 
 /**
@@ -590,17 +603,37 @@ export async function getPortal(opts: { db: DbOrTx; workspaceId: string; userId:
 }
 
 export async function setEmailPreferences(opts: {
-  db: DbOrTx;
+  db: Database;
   workspaceId: string;
   supporterId: string;
   emailNewsletters: boolean;
   emailNotifications: boolean;
+  actor: GrantActor;
   now: Date;
 }) {
-  await opts.db
-    .update(supporters)
-    .set({ emailNewsletters: opts.emailNewsletters, emailNotifications: opts.emailNotifications, updatedAt: opts.now })
-    .where(and(eq(supporters.id, opts.supporterId), eq(supporters.workspaceId, opts.workspaceId)));
+  await opts.db.transaction(async (tx) => {
+    await tx
+      .update(supporters)
+      .set({
+        emailNewsletters: opts.emailNewsletters,
+        emailNotifications: opts.emailNotifications,
+        updatedAt: opts.now,
+      })
+      .where(and(eq(supporters.id, opts.supporterId), eq(supporters.workspaceId, opts.workspaceId)));
+    await recordAudit({
+      db: tx,
+      action: "supporter.email_preferences_changed",
+      actorUserId: opts.actor.userId,
+      workspaceId: opts.workspaceId,
+      detail: {
+        supporterId: opts.supporterId,
+        emailNewsletters: opts.emailNewsletters,
+        emailNotifications: opts.emailNotifications,
+      },
+      meta: opts.actor.meta,
+      now: opts.now,
+    });
+  });
   return { emailNewsletters: opts.emailNewsletters, emailNotifications: opts.emailNotifications };
 }
 

@@ -191,6 +191,7 @@ export async function moveTier(opts: {
   workspaceId: string;
   tierId: string;
   direction: "up" | "down";
+  actor: GrantActor;
   now: Date;
 }): Promise<void> {
   await opts.db.transaction(async (tx) => {
@@ -212,5 +213,14 @@ export async function moveTier(opts: {
         .set({ position, updatedAt: opts.now })
         .where(and(eq(tiers.id, tier.id), eq(tiers.workspaceId, opts.workspaceId)));
     }
+    await recordAudit({
+      db: tx,
+      action: "tier.moved",
+      actorUserId: opts.actor.userId,
+      workspaceId: opts.workspaceId,
+      detail: { tierId: opts.tierId, direction: opts.direction },
+      meta: opts.actor.meta,
+      now: opts.now,
+    });
   });
 }

@@ -1,3 +1,5 @@
+import { recordAudit } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
 import { createHmac } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
@@ -42,7 +44,13 @@ async function supporterFor(db: DbOrTx, secret: string, token: string) {
   const supporterId = supporterOfToken(secret, token);
   if (!supporterId) throw invalid();
   const [row] = await db
-    .select({ id: supporters.id, emailNewsletters: supporters.emailNewsletters, workspaceName: workspaces.name })
+    .select({
+      id: supporters.id,
+      workspaceId: supporters.workspaceId,
+      userId: supporters.userId,
+      emailNewsletters: supporters.emailNewsletters,
+      workspaceName: workspaces.name,
+    })
     .from(supporters)
     .innerJoin(workspaces, eq(workspaces.id, supporters.workspaceId))
     .where(eq(supporters.id, supporterId))
@@ -61,7 +69,13 @@ export async function describeUnsubscribe(opts: { db: DbOrTx; secret: string; to
  * Turns newsletters off for the supporter the token names, and marks their copies not yet sent as unsubscribed so
  * a newsletter in progress does not reach them. Repeating it changes nothing.
  */
-export async function unsubscribeFromNewsletters(opts: { db: DbOrTx; secret: string; token: string; now: Date }) {
+export async function unsubscribeFromNewsletters(opts: {
+  db: DbOrTx;
+  secret: string;
+  token: string;
+  meta: RequestMeta;
+  now: Date;
+}) {
   return opts.db.transaction(async (tx) => {
     const row = await supporterFor(tx, opts.secret, opts.token);
     await tx.update(supporters).set({ emailNewsletters: false, updatedAt: opts.now }).where(eq(supporters.id, row.id));
@@ -69,6 +83,15 @@ export async function unsubscribeFromNewsletters(opts: { db: DbOrTx; secret: str
       .update(newsletterDeliveries)
       .set({ status: "unsubscribed", reason: "Unsubscribed before this copy was sent." })
       .where(and(eq(newsletterDeliveries.supporterId, row.id), eq(newsletterDeliveries.status, "queued")));
+    await recordAudit({
+      db: tx,
+      action: "supporter.newsletters_unsubscribed",
+      actorUserId: row.userId,
+      workspaceId: row.workspaceId,
+      detail: { supporterId: row.id, wasSubscribed: row.emailNewsletters },
+      meta: opts.meta,
+      now: opts.now,
+    });
     return { workspaceName: row.workspaceName, subscribed: false };
   });
 }

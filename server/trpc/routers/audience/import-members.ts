@@ -1,10 +1,11 @@
 import * as z from "zod";
+import { text } from "../../../lib/text";
 import { importMembers, previewImport } from "../../../services/audience/members";
 import { workspaceProcedure } from "../../init";
 
 /** The file's text (the browser reads it); 1 MiB is the HTTP body cap anyway. */
 export const ZImportMembersInput = z.object({
-  csv: z.string().max(900_000, "Import at most about 10,000 rows at once."),
+  csv: text("CSV file", { max: 900_000, min: 1, trim: false, tooLong: "Import at most about 10,000 rows at once." }),
   /** false: check the file and show what would happen; true: import. */
   apply: z.boolean(),
 });

@@ -15,6 +15,7 @@ export const setEmailPreferencesProcedure = supporterProcedure
       supporterId: ctx.supporter.id,
       emailNewsletters: input.emailNewsletters,
       emailNotifications: input.emailNotifications,
+      actor: { userId: ctx.auth.user.id, meta: ctx.meta },
       now: ctx.clock(),
     }),
   );

@@ -16,6 +16,7 @@ export const setMemberNoteProcedure = workspaceProcedure("audience.manage")
       workspaceId: ctx.access.workspaceId,
       supporterId: input.supporterId,
       note: input.note,
+      actor: { userId: ctx.auth.user.id, meta: ctx.meta },
       now: ctx.clock(),
     });
     return { ok: true as const };

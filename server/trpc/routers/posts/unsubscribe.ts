@@ -31,6 +31,7 @@ export const unsubscribeProcedure = publicProcedure
       db: ctx.db,
       secret: ctx.env.UPLOAD_SIGNING_SECRET,
       token: input.token,
+      meta: ctx.meta,
       now: ctx.clock(),
     }),
   );

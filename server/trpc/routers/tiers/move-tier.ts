@@ -15,6 +15,7 @@ export const moveTierProcedure = workspaceProcedure("audience.manage")
       workspaceId: ctx.access.workspaceId,
       tierId: input.tierId,
       direction: input.direction,
+      actor: { userId: ctx.auth.user.id, meta: ctx.meta },
       now: ctx.clock(),
     });
     return { ok: true as const };

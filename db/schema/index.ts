@@ -15,3 +15,4 @@ export * from "./posts";
 export * from "./payments";
 export * from "./ads";
 export * from "./comments";
+export * from "./private-feeds";

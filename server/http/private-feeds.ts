@@ -29,13 +29,19 @@ type PrivateFeedEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
 const NO_STORE = "private, no-store";
 
-const refused = (status: 404 | 410, xml: string | null) =>
-  xml === null
-    ? notFoundResponse()
+/** A feed's refusal carries an RSS body a podcast app shows; a file's says the same in plain words. */
+function refused(status: 404 | 410, xml: string | null) {
+  if (status === 404) return notFoundResponse();
+  return xml === null
+    ? new Response("This private feed address no longer works. Get your current one from your account page.", {
+        status,
+        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": NO_STORE },
+      })
     : new Response(xml, {
         status,
         headers: { "content-type": "application/rss+xml; charset=utf-8", "cache-control": NO_STORE },
       });
+}
 
 function privateDocument(body: string | Uint8Array<ArrayBuffer>, contentType: string) {
   return new Response(body, {

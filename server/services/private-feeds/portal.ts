@@ -184,18 +184,26 @@ export async function rotatePrivateFeed(opts: {
  * address. Only this workspace's rows.
  */
 export async function listMemberPrivateFeeds(opts: { db: DbOrTx; workspaceId: string; supporterId: string }) {
-  const rows = await opts.db
-    .select({
-      showId: privateFeeds.showId,
-      showTitle: shows.title,
-      rotations: privateFeeds.generation,
-      rotatedAt: privateFeeds.rotatedAt,
-      sharedFlaggedAt: privateFeeds.sharedFlaggedAt,
-      sharedListenerCount: privateFeeds.sharedListenerCount,
-    })
-    .from(privateFeeds)
-    .innerJoin(shows, and(eq(shows.id, privateFeeds.showId), eq(shows.workspaceId, privateFeeds.workspaceId)))
-    .where(and(eq(privateFeeds.workspaceId, opts.workspaceId), eq(privateFeeds.supporterId, opts.supporterId)))
-    .orderBy(asc(shows.title));
+  const [[supporter], rows] = await readBatch(opts.db, [
+    opts.db
+      .select({ id: supporters.id })
+      .from(supporters)
+      .where(and(eq(supporters.id, opts.supporterId), eq(supporters.workspaceId, opts.workspaceId))),
+    opts.db
+      .select({
+        showId: privateFeeds.showId,
+        showTitle: shows.title,
+        rotations: privateFeeds.generation,
+        rotatedAt: privateFeeds.rotatedAt,
+        sharedFlaggedAt: privateFeeds.sharedFlaggedAt,
+        sharedListenerCount: privateFeeds.sharedListenerCount,
+      })
+      .from(privateFeeds)
+      .innerJoin(shows, and(eq(shows.id, privateFeeds.showId), eq(shows.workspaceId, privateFeeds.workspaceId)))
+      .where(and(eq(privateFeeds.workspaceId, opts.workspaceId), eq(privateFeeds.supporterId, opts.supporterId)))
+      .orderBy(asc(shows.title)),
+  ]);
+  // Another workspace's member is NOT_FOUND, like one that does not exist.
+  if (!supporter) throw notFound("Member");
   return rows;
 }

@@ -167,11 +167,11 @@ describe("the public surfaces carry public episodes only", () => {
 
   it("the public show page lists gated episodes by title and teaser only, without audio", async () => {
     const page = await callerFor(t.db, null).api.podcasts.getPublicShow({ showId: w.show.id });
-    const byTitle = Object.fromEntries(page.episodes.map((e) => [e.title, e]));
-    expect(byTitle["Episode public"]).toMatchObject({ locked: false, description: "Public notes" });
-    expect(byTitle["Episode public"].audio?.url).toContain("/media/episodes/");
+    const byTitle = new Map(page.episodes.map((e) => [e.title, e]));
+    expect(byTitle.get("Episode public")).toMatchObject({ locked: false, description: "Public notes" });
+    expect(byTitle.get("Episode public")?.audio?.url).toContain("/media/episodes/");
     for (const visibility of ["members", "paid", "tiers"]) {
-      expect(byTitle[`Episode ${visibility}`]).toMatchObject({
+      expect(byTitle.get(`Episode ${visibility}`)).toMatchObject({
         locked: true,
         description: `Teaser ${visibility}`,
         audio: null,

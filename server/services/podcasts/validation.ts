@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { cursor, formatted, text } from "../../lib/text";
+import { cursor, formatted, rowId, text } from "../../lib/text";
 import { EPISODE_TYPES } from "../../../db/schema/podcasts";
 import { VISIBILITIES } from "../../../db/schema/audience";
 import { APPLE_CATEGORIES } from "./categories";
@@ -76,7 +76,7 @@ export const ZEpisodeVisibility = z.enum(VISIBILITIES, {
   error: "Choose public, members, paid members or chosen tiers.",
 });
 export const ZVisibilityTierIds = z
-  .array(z.uuid({ error: "Choose tiers from the list." }), { error: "Choose tiers from the list." })
+  .array(rowId("Choose tiers from the list."), { error: "Choose tiers from the list." })
   .max(50, "Choose at most 50 tiers.");
 /** What a gated episode's public page shows in place of its show notes. */
 export const ZEpisodeTeaser = text("teaser", { max: 1000, tooLong: "Use at most 1,000 characters." });

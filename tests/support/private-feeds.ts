@@ -1,11 +1,16 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { grants, supporters, tiers, type GrantStatus } from "../../db/schema";
+import { supporters, tiers } from "../../db/schema";
+import {
+  endGrant as endGrantThroughService,
+  issueGrant,
+  PROVIDER_ACTOR,
+  type EndedGrantStatus,
+} from "../../server/services/audience/grants";
 
 /**
- * Audience rows for private feed tests. Tiers and supporters are plain rows here; grants are written by
- * audcore's server/services/audience/grants.ts once it is on main (issueGrant/endGrant), and these two grant helpers
- * are the one place to switch to it.
+ * Audience rows for private feed tests. Tiers and supporters are plain rows here; grants go through the one writer,
+ * server/services/audience/grants.ts (ADR 022).
  */
 
 export async function insertTier(db: Database, workspaceId: string, opts: { name: string; paid: boolean }) {
@@ -32,28 +37,33 @@ export async function grantTier(
   tier: { id: string; kind: string },
   window: { startsAt: Date; endsAt?: Date | null },
 ) {
-  const [grant] = await db
-    .insert(grants)
-    .values({
-      workspaceId: supporter.workspaceId,
-      userId: supporter.userId,
-      supporterId: supporter.id,
-      kind: "tier",
-      tierId: tier.id,
-      source: tier.kind === "paid" ? "subscription" : "free_signup",
-      sourceRef: tier.kind === "paid" ? `sub_${crypto.randomUUID()}` : null,
-      startsAt: window.startsAt,
-      endsAt: window.endsAt ?? null,
-    })
-    .returning();
+  const { grant } = await issueGrant({
+    db,
+    workspaceId: supporter.workspaceId,
+    userId: supporter.userId,
+    supporterId: supporter.id,
+    kind: "tier",
+    tierId: tier.id,
+    source: tier.kind === "paid" ? "subscription" : "free_signup",
+    sourceRef: tier.kind === "paid" ? `sub_${crypto.randomUUID()}` : null,
+    startsAt: window.startsAt,
+    endsAt: window.endsAt ?? null,
+    actor: PROVIDER_ACTOR,
+    now: new Date(),
+  });
   return grant;
 }
 
-export async function endGrant(db: Database, grant: { id: string; workspaceId: string }, status: GrantStatus) {
-  await db
-    .update(grants)
-    .set({ status, endedReason: `test: ${status}` })
-    .where(and(eq(grants.id, grant.id), eq(grants.workspaceId, grant.workspaceId)));
+export async function endGrant(db: Database, grant: { id: string; workspaceId: string }, status: EndedGrantStatus) {
+  await endGrantThroughService({
+    db,
+    workspaceId: grant.workspaceId,
+    grantId: grant.id,
+    status,
+    reason: `test: ${status}`,
+    actor: PROVIDER_ACTOR,
+    now: new Date(),
+  });
 }
 
 export async function blockSupporter(db: Database, supporter: { id: string; workspaceId: string }) {

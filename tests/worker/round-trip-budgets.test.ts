@@ -82,7 +82,7 @@ async function fixtures() {
     });
     const privateFeed = `/feeds/private/${token}`;
     const w = `/w/${owner.workspaceId}`;
-    return { owner, show, episode, media, transcript, account, post, w, supporter, gated, privateFeed };
+    return { owner, show, episode, media, transcript, account, post, campaign, w, supporter, gated, privateFeed };
   } finally {
     await handle.close();
   }

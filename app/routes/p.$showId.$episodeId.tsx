@@ -77,8 +77,7 @@ async function throwEpisodeNotFound(context: LoaderFunctionArgs["context"], show
 }
 
 export default function PublicEpisode() {
-  const { show, episode, transcript, comments } = useLoaderData<typeof loader>();
-  const { show, episode, transcript, paywall } = useLoaderData<typeof loader>();
+  const { show, episode, transcript, comments, paywall } = useLoaderData<typeof loader>();
   const player = useRef<HTMLAudioElement>(null);
   /** With JavaScript a timestamp plays from there; without it, it is an anchor to the line. */
   const seek = (ms: number) => (event: React.MouseEvent) => {

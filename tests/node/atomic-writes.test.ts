@@ -6,8 +6,6 @@ import { appRouter } from "../../server/trpc/router";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createCampaign, createUser, TEST_PASSWORD, type TestUser } from "../support/factories";
 import { createPaidTier } from "../support/payments";
-import { createUser, TEST_PASSWORD, type TestUser } from "../support/factories";
-import { insertShow } from "../support/podcasts";
 import { insertSupporter } from "../support/private-feeds";
 import { tableSnapshot } from "../support/snapshot";
 import { audienceMember, insertTier } from "../support/comments";

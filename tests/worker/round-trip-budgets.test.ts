@@ -6,7 +6,7 @@ import { grantMembership } from "../../server/services/audience/members";
 import { insertTier } from "../support/audience";
 import { privateFeedKey, privateFeedToken } from "../../server/services/private-feeds/tokens";
 import { insertEpisode } from "../support/podcasts";
-import { grantTier, insertSupporter, insertTier } from "../support/private-feeds";
+import { grantTier, insertSupporter, insertTier as insertPaidTier } from "../support/private-feeds";
 import { insertSocialAccount } from "../support/social-posts";
 import { insertTranscript } from "../support/transcripts";
 import { signUpOverHttp } from "./http";
@@ -49,24 +49,10 @@ async function fixtures() {
       actor: { userId: null, meta: { ip: null, userAgent: null } },
       now: new Date(),
     });
-    return {
-      owner,
-      show,
-      episode,
-      media,
-      transcript,
-      account,
-      post,
-      campaign,
-      fan,
-      supporterId,
-      w: `/w/${owner.workspaceId}`,
-    };
-    return { owner, show, episode, media, transcript, account, post, campaign, w: `/w/${owner.workspaceId}` };
     // A members' episode and the owner as a paying member of their own audience: a private feed to measure.
-    const tier = await insertTier(handle.db, owner.workspaceId, { name: "Budget tier", paid: true });
+    const paidTier = await insertPaidTier(handle.db, owner.workspaceId, { name: "Budget paid tier", paid: true });
     const supporter = await insertSupporter(handle.db, owner.workspaceId, owner.userId);
-    await grantTier(handle.db, supporter, tier, { startsAt: new Date(Date.now() - 60_000) });
+    await grantTier(handle.db, supporter, paidTier, { startsAt: new Date(Date.now() - 60_000) });
     const gated = await insertEpisode(handle.db, show, {
       title: "Members' episode",
       status: "published",
@@ -82,7 +68,22 @@ async function fixtures() {
     });
     const privateFeed = `/feeds/private/${token}`;
     const w = `/w/${owner.workspaceId}`;
-    return { owner, show, episode, media, transcript, account, post, campaign, w, supporter, gated, privateFeed };
+    return {
+      owner,
+      show,
+      episode,
+      media,
+      transcript,
+      account,
+      post,
+      campaign,
+      fan,
+      supporterId,
+      w,
+      supporter,
+      gated,
+      privateFeed,
+    };
   } finally {
     await handle.close();
   }

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { grants, memberships, privateFeeds, shows, supporters, tiers } from "../../../db/schema";
+import { grants, memberships, privateFeeds, shows, supporters, tiers, type SupporterStatus } from "../../../db/schema";
 import { decideAccess, isGrantActive, type Gated, type Viewer, type ViewerGrant } from "../audience/gate";
 import { checkPrivateFeedToken, type ParsedToken } from "./tokens";
 
@@ -46,7 +46,7 @@ export function viewerReadsForShow(db: DbOrTx, showId: string, userId: string) {
 
 type ViewerRows = [
   { role: string }[],
-  { id: string; status: "active" | "blocked" }[],
+  { id: string; status: SupporterStatus }[],
   (Omit<ViewerGrant, "tierIsPaid"> & { tierIsPaid: boolean | string })[],
 ];
 
@@ -60,7 +60,8 @@ export function viewerFromRows(rows: ViewerRows | null): Viewer {
   if (!rows) return { kind: "anonymous" };
   const [team, supporter, grantRows] = rows;
   if (team.length > 0) return { kind: "team" };
-  if (!supporter[0]) return { kind: "signed_in" };
+  // Someone who left the audience is signed in but not a member, as the gate's viewer type says.
+  if (!supporter[0] || supporter[0].status === "left") return { kind: "signed_in" };
   return { kind: "supporter", status: supporter[0].status, grants: grantRows.map(asGrant) };
 }
 
@@ -92,7 +93,7 @@ export function privateFeedReads(db: DbOrTx, parsed: Pick<ParsedToken, "supporte
 }
 
 type PrivateFeedRows = [
-  { id: string; workspaceId: string; userId: string; status: "active" | "blocked" }[],
+  { id: string; workspaceId: string; userId: string; status: SupporterStatus }[],
   ViewerRows[2],
   { generation: number }[],
 ];
@@ -125,6 +126,8 @@ export async function decidePrivateFeed(opts: {
   if (token === "forged") return { ok: false, refusal: "unknown", workspaceId: null };
   if (token === "retired") return { ok: false, refusal: "replaced", workspaceId: supporter.workspaceId };
   if (supporter.status === "blocked") return { ok: false, refusal: "blocked", workspaceId: supporter.workspaceId };
+  // Left the audience: as good as ended, whatever grants remain.
+  if (supporter.status !== "active") return { ok: false, refusal: "ended", workspaceId: supporter.workspaceId };
   const viewer = { kind: "supporter" as const, status: supporter.status, grants: grantRows.map(asGrant) };
   const live = viewer.grants.some((grant) => grant.kind !== "ticket" && isGrantActive(grant, opts.now));
   if (!live) return { ok: false, refusal: "ended", workspaceId: supporter.workspaceId };

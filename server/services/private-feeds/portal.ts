@@ -93,6 +93,7 @@ export async function listMyPrivateFeeds(opts: {
   const [supporter] = supporterRows;
   if (!supporter) return { membership: "none" as PortalMembership, feeds: [] };
   if (supporter.status === "blocked") return { membership: "blocked" as PortalMembership, feeds: [] };
+  if (supporter.status !== "active") return { membership: "ended" as PortalMembership, feeds: [] };
   const viewerGrants: ViewerGrant[] = grantRows.map((g) => ({
     ...g,
     tierIsPaid: g.tierIsPaid === true || g.tierIsPaid === "t" || g.tierIsPaid === "true",

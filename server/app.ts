@@ -11,6 +11,7 @@ import { feedRoutes } from "./http/feeds";
 import { checkHealth } from "./http/health";
 import { instagramOAuthRoutes } from "./http/instagram-oauth";
 import { mediaRoutes } from "./http/media";
+import { privateFeedRoutes } from "./http/private-feeds";
 import { readSessionToken } from "./http/session-cookie";
 import { socialMediaRoutes } from "./http/social-media";
 import { stripeWebhookRoutes } from "./http/stripe-webhook";
@@ -146,6 +147,7 @@ export function createApp(opts: { remixBuild: () => Promise<ServerBuild> }) {
   app.route("/api/webhooks/stripe", stripeWebhookRoutes);
 
   // Public feeds, enclosures and artwork; the authenticated media player source and transcript exports.
+  app.route("/", privateFeedRoutes);
   app.route("/", feedRoutes);
   app.route("/", mediaRoutes);
   app.route("/", transcriptExportRoutes);

@@ -25,8 +25,11 @@ export function CheckboxField({
   hint,
   defaultChecked,
   id,
+  value,
 }: {
   name: string;
+  /** Sent when checked; several boxes with one name and their own values make a list. */
+  value?: string;
   label: ReactNode;
   hint?: ReactNode;
   defaultChecked?: boolean;
@@ -40,6 +43,7 @@ export function CheckboxField({
           type="checkbox"
           id={fieldId}
           name={name}
+          value={value}
           defaultChecked={defaultChecked}
           aria-describedby={hint ? `${fieldId}-hint` : undefined}
         />

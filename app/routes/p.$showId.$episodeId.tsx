@@ -44,7 +44,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
       siteName: show.title,
       imageUrl: show.artworkUrl,
       imageAlt: `Artwork of ${show.title}`,
-      audio: episode.audio,
+      // A gated episode's card carries its teaser and no audio (ADR 028).
+      audio: episode.audio ?? undefined,
     }),
   ];
 };
@@ -76,7 +77,7 @@ async function throwEpisodeNotFound(context: LoaderFunctionArgs["context"], show
 }
 
 export default function PublicEpisode() {
-  const { show, episode, transcript, comments } = useLoaderData<typeof loader>();
+  const { show, episode, transcript, comments, paywall } = useLoaderData<typeof loader>();
   const player = useRef<HTMLAudioElement>(null);
   /** With JavaScript a timestamp plays from there; without it, it is an anchor to the line. */
   const seek = (ms: number) => (event: React.MouseEvent) => {
@@ -97,20 +98,37 @@ export default function PublicEpisode() {
           {facts.length ? <p className="eyebrow">{facts.join(" · ")}</p> : null}
           <h1>{episode.title}</h1>
         </header>
-        <audio ref={player} controls preload="metadata" src={episode.audio.url} className="player">
-          <a href={episode.audio.url}>Download the episode</a>
-        </audio>
-        <p className="public-links">
-          <a href={episode.audio.url} download>
-            Download audio
-          </a>
-          {transcript ? <a href={transcript.vttUrl}>Transcript (WebVTT)</a> : null}
-        </p>
+        {episode.audio ? (
+          <>
+            <audio ref={player} controls preload="metadata" src={episode.audio.url} className="player">
+              <a href={episode.audio.url}>Download the episode</a>
+            </audio>
+            <p className="public-links">
+              <a href={episode.audio.url} download>
+                Download audio
+              </a>
+              {transcript ? <a href={transcript.vttUrl}>Transcript (WebVTT)</a> : null}
+            </p>
+          </>
+        ) : null}
+        {paywall ? (
+          <section aria-labelledby="paywall-heading" className="public-section paywall">
+            <h2 id="paywall-heading">Members only</h2>
+            <p>{paywall.message}</p>
+            {paywall.action ? (
+              <p>
+                <a href={paywall.action.href} className="button">
+                  {paywall.action.label}
+                </a>
+              </p>
+            ) : null}
+          </section>
+        ) : null}
         <ListenOn links={show.listenLinks} feedUrl={show.feedUrl} />
 
         {episode.description ? (
           <section aria-labelledby="notes-heading" className="public-section">
-            <h2 id="notes-heading">Show notes</h2>
+            <h2 id="notes-heading">{episode.locked ? "About this episode" : "Show notes"}</h2>
             <ShowNotes text={episode.description} />
           </section>
         ) : null}

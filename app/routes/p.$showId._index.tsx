@@ -46,7 +46,7 @@ export default function PublicShow() {
   const [playing, setPlaying] = useState<{ id: string; title: string; url: string } | null>(null);
   /** With JavaScript, Play starts the episode in the player at the foot of the page; without it, it opens the episode. */
   const play = (episode: (typeof episodes)[number]) => (event: React.MouseEvent) => {
-    if (!player.current) return;
+    if (!player.current || !episode.audio) return;
     event.preventDefault();
     if (playing?.id !== episode.id) {
       player.current.src = episode.audio.url;
@@ -86,15 +86,22 @@ export default function PublicShow() {
           <ol className="public-episode-list">
             {episodes.map((episode) => (
               <li key={episode.id} className="public-episode-item">
-                <a
-                  href={episode.pageUrl}
-                  onClick={play(episode)}
-                  className="button button-small play-button"
-                  aria-label={`Play ${episode.title}`}
-                  aria-current={playing?.id === episode.id ? "true" : undefined}
-                >
-                  <span aria-hidden="true">▶</span> Play
-                </a>
+                {episode.locked ? (
+                  // Members' episodes play in each member's private feed, never from the public page (ADR 028).
+                  <a href={episode.pageUrl} className="button button-small play-button">
+                    Members
+                  </a>
+                ) : (
+                  <a
+                    href={episode.pageUrl}
+                    onClick={play(episode)}
+                    className="button button-small play-button"
+                    aria-label={`Play ${episode.title}`}
+                    aria-current={playing?.id === episode.id ? "true" : undefined}
+                  >
+                    <span aria-hidden="true">▶</span> Play
+                  </a>
+                )}
                 <div className="public-episode-text">
                   <h3 className="public-episode-title">
                     <a href={episode.pageUrl}>{episode.title}</a>

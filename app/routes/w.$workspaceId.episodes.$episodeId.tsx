@@ -20,6 +20,8 @@ import podcastStyles from "../styles/podcasts.css?url";
 import { TranscriptionStatus } from "../components/transcription-status";
 import { ownValue } from "../../server/lib/records";
 import type { EpisodeType } from "../../db/schema/podcasts";
+import type { Visibility } from "../../db/schema/audience";
+import { CheckboxField } from "../components/podcast-fields";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: podcastStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
@@ -35,11 +37,16 @@ const LABELS = {
   episodeType: "Episode type",
   audioMediaId: "Audio",
   publishAt: "Go live at",
+  visibility: "Who may listen",
+  visibilityTierIds: "Tiers",
+  teaser: "Teaser",
 };
 
 /** The select offers only these; anything else leaves the type as it was. (Type-only schema import: no Drizzle in the browser.) */
 const EPISODE_TYPE_CHOICES: readonly EpisodeType[] = ["full", "trailer", "bonus"];
 const episodeTypeOf = (value: string) => EPISODE_TYPE_CHOICES.find((type) => type === value);
+const VISIBILITY_CHOICES: readonly Visibility[] = ["public", "members", "paid", "tiers"];
+const visibilityOf = (value: string) => VISIBILITY_CHOICES.find((choice) => choice === value);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
@@ -79,6 +86,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           durationSeconds: optionalNumber(form, "durationSeconds"),
           episodeType: episodeTypeOf(text(form, "episodeType")),
           audioMediaId: optionalId(form, "audioMediaId"),
+          visibility: visibilityOf(text(form, "visibility")),
+          visibilityTierIds: form.getAll("visibilityTierIds").map(String),
+          teaser: text(form, "teaser"),
         });
         return { intent, notice: "Episode saved." };
       case "publish":
@@ -308,6 +318,44 @@ export default function EpisodePage() {
                 <option value="trailer">Trailer</option>
                 <option value="bonus">Bonus</option>
               </SelectField>
+              <SelectField
+                label="Who may listen"
+                name="visibility"
+                defaultValue={value("visibility", episode.visibility)}
+                errors={saveErrors?.fieldErrors.visibility}
+                hint="Anything but public leaves the public feed: members hear it in their own private feed, and its public page shows only the title and the teaser."
+              >
+                <option value="public">Everyone (public feed)</option>
+                <option value="members">Members, free or paid</option>
+                <option value="paid">Paying members</option>
+                <option value="tiers">Members of chosen tiers</option>
+              </SelectField>
+              {episode.tiers.length > 0 ? (
+                <fieldset className="field">
+                  <legend>Tiers (for “Members of chosen tiers”)</legend>
+                  {episode.tiers.map((tier) => (
+                    <CheckboxField
+                      key={tier.id}
+                      id={`tier-${tier.id}`}
+                      name="visibilityTierIds"
+                      value={tier.id}
+                      label={`${tier.name}${tier.kind === "paid" ? " (paid)" : ""}`}
+                      defaultChecked={episode.visibilityTierIds.includes(tier.id)}
+                    />
+                  ))}
+                  {saveErrors?.fieldErrors.visibilityTierIds ? (
+                    <p className="field-error">{saveErrors.fieldErrors.visibilityTierIds.join(" ")}</p>
+                  ) : null}
+                </fieldset>
+              ) : null}
+              <TextAreaField
+                label="Teaser"
+                name="teaser"
+                rows={2}
+                defaultValue={value("teaser", episode.teaser)}
+                errors={saveErrors?.fieldErrors.teaser}
+                hint="Shown on the public page of a members' episode instead of its show notes."
+              />
               <SelectField
                 label="Audio"
                 name="audioMediaId"

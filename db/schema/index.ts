@@ -16,3 +16,4 @@ export * from "./payments";
 export * from "./ads";
 export * from "./comments";
 export * from "./events";
+export * from "./private-feeds";

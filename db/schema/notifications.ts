@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   "billing.past_due",
   "comments.new",
   "comments.reply",
+  "audience.private_feed_shared",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -11,6 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { visibilityColumns } from "./audience";
 import { mediaObjects } from "./media";
 import { workspaces } from "./workspaces";
 
@@ -86,6 +87,10 @@ export const episodes = pgTable(
     durationSeconds: integer("duration_seconds"),
     /** itunes:episodeType, chosen by the creator. */
     episodeType: text("episode_type", { enum: EPISODE_TYPES }).notNull().default("full"),
+    /** Who may listen (ADR 022 gate, ADR 028): only `public` episodes reach the public feed, pages' audio and files. */
+    ...visibilityColumns(),
+    /** What a gated episode's public page shows instead of its show notes; never the notes themselves. */
+    teaser: text("teaser").notNull().default(""),
     search: tsvector("search")
       .notNull()
       .generatedAlwaysAs(sql`to_tsvector('simple', coalesce("title", '') || ' ' || coalesce("description", ''))`),

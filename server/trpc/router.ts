@@ -12,6 +12,7 @@ import { notificationsRouter } from "./routers/notifications";
 import { paymentsRouter } from "./routers/payments";
 import { podcastsRouter } from "./routers/podcasts";
 import { postsRouter } from "./routers/posts";
+import { privateFeedsRouter } from "./routers/private-feeds";
 import { searchRouter } from "./routers/search";
 import { socialAccountsRouter } from "./routers/social-accounts";
 import { socialInsightsRouter } from "./routers/social-insights";
@@ -43,6 +44,7 @@ export const appRouter = router({
   posts: postsRouter,
   comments: commentsRouter,
   ads: adsRouter,
+  privateFeeds: privateFeedsRouter,
 });
 
 export type AppRouter = typeof appRouter;

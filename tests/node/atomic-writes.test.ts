@@ -7,6 +7,7 @@ import { unsubscribeToken } from "../../server/services/posts/unsubscribe";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createCampaign, createUser, TEST_PASSWORD, type TestUser } from "../support/factories";
 import { createPaidTier } from "../support/payments";
+import { insertSupporter } from "../support/private-feeds";
 import { tableSnapshot } from "../support/snapshot";
 import { audienceMember, insertTier } from "../support/comments";
 import { insertPublishedEpisode, insertShow } from "../support/podcasts";
@@ -159,6 +160,12 @@ const otherCases = new Map<string, Run>(
     },
     "workspaces.create": async (x) => x.api(x.outsider).workspaces.create({ name: "Second studio" }),
     ...commentCases,
+    "privateFeeds.rotate": async (x) => {
+      const person = await x.user();
+      await insertSupporter(x.db, x.a.workspace.id, person.id);
+      const show = await insertShow(x.db, x.a.workspace.id);
+      return x.api(person).privateFeeds.rotate({ workspaceId: x.a.workspace.id, showId: show.id });
+    },
     "workspaces.acceptInvitation": async (x) => {
       await giveTenantASeats(x);
       const invitee = await x.user();

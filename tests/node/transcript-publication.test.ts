@@ -23,7 +23,14 @@ async function seeded() {
   const editor = callerFor(t.db, team.editor).api.transcripts;
   const viewer = callerFor(t.db, team.viewer).api.transcripts;
   const page = () =>
-    getPublicEpisodePage({ db: t.db, showId: show.id, episodeId: episode.id, appUrl: "https://studio.example" });
+    getPublicEpisodePage({
+      db: t.db,
+      showId: show.id,
+      episodeId: episode.id,
+      appUrl: "https://studio.example",
+      viewerUserId: null,
+      now: new Date(),
+    });
   return { team, show, episode, transcript, editor, viewer, page, ws: { workspaceId: team.workspace.id } };
 }
 

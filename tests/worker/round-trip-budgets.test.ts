@@ -1,8 +1,12 @@
+import { env } from "cloudflare:test";
 import { beforeAll, describe, it } from "vitest";
 import { socialPosts } from "../../db/schema";
 import { createCampaign } from "../support/factories";
 import { grantMembership } from "../../server/services/audience/members";
 import { insertTier } from "../support/audience";
+import { privateFeedKey, privateFeedToken } from "../../server/services/private-feeds/tokens";
+import { insertEpisode } from "../support/podcasts";
+import { grantTier, insertSupporter, insertTier as insertPaidTier } from "../support/private-feeds";
 import { insertSocialAccount } from "../support/social-posts";
 import { insertTranscript } from "../support/transcripts";
 import { signUpOverHttp } from "./http";
@@ -45,6 +49,25 @@ async function fixtures() {
       actor: { userId: null, meta: { ip: null, userAgent: null } },
       now: new Date(),
     });
+    // A members' episode and the owner as a paying member of their own audience: a private feed to measure.
+    const paidTier = await insertPaidTier(handle.db, owner.workspaceId, { name: "Budget paid tier", paid: true });
+    const supporter = await insertSupporter(handle.db, owner.workspaceId, owner.userId);
+    await grantTier(handle.db, supporter, paidTier, { startsAt: new Date(Date.now() - 60_000) });
+    const gated = await insertEpisode(handle.db, show, {
+      title: "Members' episode",
+      status: "published",
+      publishedAt: new Date(),
+      audioMediaId: media.id,
+      visibility: "members",
+    });
+    const token = await privateFeedToken({
+      key: await privateFeedKey(env.UPLOAD_SIGNING_SECRET),
+      supporterId: supporter.id,
+      showId: show.id,
+      generation: 0,
+    });
+    const privateFeed = `/feeds/private/${token}`;
+    const w = `/w/${owner.workspaceId}`;
     return {
       owner,
       show,
@@ -56,7 +79,10 @@ async function fixtures() {
       campaign,
       fan,
       supporterId,
-      w: `/w/${owner.workspaceId}`,
+      w,
+      supporter,
+      gated,
+      privateFeed,
     };
   } finally {
     await handle.close();
@@ -97,6 +123,11 @@ describe("database round trips per page", () => {
       [() => page(`/methodology/${fx.owner.workspaceId}`), { waves: 1, setups: 0 }],
       [() => page(`/c/${fx.owner.workspaceId}`), { waves: 1, setups: 0 }],
       [() => page(`/c/${fx.owner.workspaceId}/sign-in?token=unknown-token-value`), { waves: 0, setups: 0 }],
+      // Private feeds are never cached (ADR 028): every fetch is a miss, one wave with the gate's reads.
+      [() => page(fx.privateFeed), { waves: 1, setups: 0 }],
+      [() => page(fx.privateFeed), { waves: 1, setups: 0 }],
+      [() => page(`${fx.privateFeed}/episodes/${fx.gated.id}/audio.mp3`), { waves: 1, setups: 0 }],
+      [() => page(`/p/${fx.show.id}/${fx.gated.id}`), { waves: 1, setups: 0 }],
     ]);
   });
 
@@ -223,6 +254,8 @@ describe("database round trips per tRPC query", () => {
       [q("audience.getGrowth", w), { waves: 2, setups: 0 }],
       [q("audience.getCreatorHome", w), { waves: 2, setups: 0 }],
       [() => trpcQuery("audience.getPortal", w, fx.fan.cookie), { waves: 2, setups: 0 }],
+      [q("privateFeeds.listMine", w), { waves: 2, setups: 0 }],
+      [q("privateFeeds.listForMember", { ...w, supporterId: fx.supporter.id }), { waves: 2, setups: 0 }],
     ]);
   });
 });

@@ -47,6 +47,7 @@ export type AuditAction =
   | "post.unpublished"
   | "post.deleted"
   | "post.newsletter_requested"
+  | "private_feed.rotated"
   | "transcription.retried"
   | "transcription.requeued"
   | "transcript.summarized"

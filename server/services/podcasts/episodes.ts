@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lte, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lte, ne, sql } from "drizzle-orm";
 import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import { isUniqueViolation } from "../../../db/errors";
@@ -6,6 +6,8 @@ import {
   episodes,
   mediaObjects,
   shows,
+  tiers,
+  type Visibility,
   transcriptionJobs,
   transcripts,
   type EpisodeStatus,
@@ -29,6 +31,10 @@ export interface EpisodeFields {
   /** Null: the audio's own duration (read from the file at upload) is stored when audio is chosen. */
   durationSeconds: number | null;
   episodeType: EpisodeType;
+  /** Who may listen (ADR 028); the tier ids must be this workspace's and are kept only for `tiers`. */
+  visibility: Visibility;
+  visibilityTierIds: string[];
+  teaser: string;
 }
 
 export interface EpisodeChanges extends Partial<EpisodeFields> {
@@ -98,30 +104,38 @@ export async function listEpisodes(opts: {
 export async function getEpisode(opts: { db: DbOrTx; workspaceId: string; episodeId: string; appUrl: string }) {
   // The audio's transcription job and transcript come in the same statement (each is unique per media file), so
   // the episode page needs no second round trip keyed by the audio's id (ADR 016).
-  const [row] = await opts.db
-    .select({
-      episode: episodes,
-      showTitle: shows.title,
-      audio: mediaObjects,
-      job: jobColumns,
-      transcriptId: transcripts.id,
-    })
-    .from(episodes)
-    .innerJoin(shows, and(eq(shows.id, episodes.showId), eq(shows.workspaceId, episodes.workspaceId)))
-    .leftJoin(
-      mediaObjects,
-      and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)),
-    )
-    .leftJoin(
-      transcriptionJobs,
-      and(eq(transcriptionJobs.mediaId, mediaObjects.id), eq(transcriptionJobs.workspaceId, episodes.workspaceId)),
-    )
-    .leftJoin(
-      transcripts,
-      and(eq(transcripts.mediaId, mediaObjects.id), eq(transcripts.workspaceId, episodes.workspaceId)),
-    )
-    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.workspaceId, opts.workspaceId)))
-    .limit(1);
+  // The workspace's tiers (for the visibility picker) go in the same batch: still one round trip.
+  const [[row], tierRows] = await readBatch(opts.db, [
+    opts.db
+      .select({
+        episode: episodes,
+        showTitle: shows.title,
+        audio: mediaObjects,
+        job: jobColumns,
+        transcriptId: transcripts.id,
+      })
+      .from(episodes)
+      .innerJoin(shows, and(eq(shows.id, episodes.showId), eq(shows.workspaceId, episodes.workspaceId)))
+      .leftJoin(
+        mediaObjects,
+        and(eq(mediaObjects.id, episodes.audioMediaId), eq(mediaObjects.workspaceId, episodes.workspaceId)),
+      )
+      .leftJoin(
+        transcriptionJobs,
+        and(eq(transcriptionJobs.mediaId, mediaObjects.id), eq(transcriptionJobs.workspaceId, episodes.workspaceId)),
+      )
+      .leftJoin(
+        transcripts,
+        and(eq(transcripts.mediaId, mediaObjects.id), eq(transcripts.workspaceId, episodes.workspaceId)),
+      )
+      .where(and(eq(episodes.id, opts.episodeId), eq(episodes.workspaceId, opts.workspaceId)))
+      .limit(1),
+    opts.db
+      .select({ id: tiers.id, name: tiers.name, kind: tiers.kind })
+      .from(tiers)
+      .where(and(eq(tiers.workspaceId, opts.workspaceId), isNull(tiers.archivedAt)))
+      .orderBy(tiers.position, tiers.name),
+  ]);
   if (!row) throw notFound("Episode");
   const { episode, audio } = row;
   return {
@@ -140,6 +154,8 @@ export async function getEpisode(opts: { db: DbOrTx; workspaceId: string; episod
     /** The audio's transcription state, as `getJobForMedia` gives it; null without audio. */
     transcription: audio ? { job: row.job, transcriptId: row.transcriptId } : null,
     publicUrl: episode.status === "published" ? podcastUrls(opts.appUrl).episodePage(episode.showId, episode.id) : null,
+    /** The workspace's tiers a `tiers` visibility may name. */
+    tiers: tierRows,
   };
 }
 
@@ -149,6 +165,7 @@ export async function createEpisode(input: Actor & { showId: string; fields: Epi
     const opts = { ...input, db: tx };
     await requireShow(opts, opts.showId);
     const audio = opts.fields.audioMediaId ? await requireAudio(opts, opts.fields.audioMediaId, false) : null;
+    opts.fields.visibilityTierIds = await requireVisibilityTiers(opts, opts.fields);
     await requireFreeNumber(opts, {
       showId: opts.showId,
       episodeId: null,
@@ -189,6 +206,12 @@ export async function updateEpisode(input: Actor & { episodeId: string; changes:
       .limit(1);
     if (!current) throw notFound("Episode");
     const { status: requestedStatus, publishAt: requestedPublishAt, ...fields } = opts.changes;
+    if (fields.visibility !== undefined || fields.visibilityTierIds !== undefined) {
+      fields.visibilityTierIds = await requireVisibilityTiers(opts, {
+        visibility: fields.visibility ?? current.visibility,
+        visibilityTierIds: fields.visibilityTierIds ?? current.visibilityTierIds,
+      });
+    }
     const next = { ...current, ...fields };
     const status = requestedStatus ?? current.status;
 
@@ -262,6 +285,29 @@ export async function updateEpisode(input: Actor & { episodeId: string; changes:
     await audit(opts, auditActionFor(current.status, status), updated);
     return presentEpisode(updated);
   });
+}
+
+/**
+ * The tier ids an episode keeps: only for `tiers` visibility, at least one, each a tier of this workspace (another
+ * workspace's tier is NOT_FOUND, like one that does not exist; ADR 013). Other visibilities keep none.
+ */
+async function requireVisibilityTiers(
+  opts: { db: DbOrTx; workspaceId: string },
+  fields: { visibility: Visibility; visibilityTierIds: readonly string[] },
+) {
+  if (fields.visibility !== "tiers") return [];
+  const ids = [...new Set(fields.visibilityTierIds)];
+  if (ids.length === 0) {
+    const message = "Choose at least one tier, or another audience.";
+    throw new AppError("BAD_REQUEST", message, { fieldErrors: { visibilityTierIds: [message] } });
+  }
+  const found = await opts.db
+    .select({ id: tiers.id })
+    .from(tiers)
+    .where(and(eq(tiers.workspaceId, opts.workspaceId), inArray(tiers.id, ids)))
+    .for("share");
+  if (found.length !== ids.length) throw notFound("Tier");
+  return ids;
 }
 
 /** The episode's transcript follows its audio: the old audio's transcript is unlinked, the new one's linked. */
@@ -444,6 +490,9 @@ function presentEpisode(episode: typeof episodes.$inferSelect) {
     audioMediaId: episode.audioMediaId,
     durationSeconds: episode.durationSeconds,
     episodeType: episode.episodeType,
+    visibility: episode.visibility,
+    visibilityTierIds: episode.visibilityTierIds,
+    teaser: episode.teaser,
     createdAt: episode.createdAt,
     updatedAt: episode.updatedAt,
   };

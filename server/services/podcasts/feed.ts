@@ -1,4 +1,5 @@
 import { categoryPath } from "./categories";
+import { fileExtensionFor } from "./media-refs";
 import { podcastGuidFor } from "./podcast-guid";
 import type { getPublicShow } from "./public";
 import { podcastUrls } from "./urls";
@@ -21,15 +22,43 @@ const attrs = (values: Record<string, string | number>) =>
 /** RFC 822 dates, as RSS 2.0 requires: "Tue, 02 Jan 2024 15:04:05 GMT". */
 export const rfc822 = (date: Date) => date.toUTCString();
 
+/** A supporter's private feed (ADR 028): its own address and guid, and token-carrying files for gated episodes. */
+export interface PrivateFeedOptions {
+  selfUrl: string;
+  /** Not the public feed's guid: apps that key shows by guid must not merge the two feeds. */
+  guid: string;
+  enclosure: (episodeId: string, extension: string) => string;
+  transcript: (episodeId: string, format: "vtt" | "srt") => string;
+  chapters: (episodeId: string) => string;
+}
+
+interface ItemUrls {
+  enclosure: (episodeId: string, contentType: string) => string;
+  transcript: (showId: string, episodeId: string, format: "vtt" | "srt") => string;
+  chapters: (showId: string, episodeId: string) => string;
+}
+
 /**
  * The show's RSS 2.0 feed with the tags Apple Podcasts and Spotify read (itunes namespace) and Podcasting 2.0
  * guid, lock, transcripts and chapters. Built only from stored data, so the same data gives the same bytes (and ETag).
+ * The caller decides which episodes it lists: the public feed reads public ones only; a private feed passes what
+ * the gate opened for its supporter, with `privateFeed` set (locked, blocked from directories).
  */
-export async function buildFeedXml(opts: { feed: PublicShow; appUrl: string }) {
+export async function buildFeedXml(opts: { feed: PublicShow; appUrl: string; privateFeed?: PrivateFeedOptions }) {
   const { show, episodes } = opts.feed;
   const urls = podcastUrls(opts.appUrl);
+  const privateFeed = opts.privateFeed;
   // Shows made before the guid was stored get the same value computed; their next edit stores it.
-  const guid = show.podcastGuid ?? (await podcastGuidFor(urls.feed(show.id)));
+  const guid = privateFeed?.guid ?? show.podcastGuid ?? (await podcastGuidFor(urls.feed(show.id)));
+  const locked = privateFeed ? true : show.locked;
+  // Gated episodes' files are fetched through the private routes, which ask the gate with the token's supporter.
+  const gatedUrls: ItemUrls | null = privateFeed
+    ? {
+        enclosure: (episodeId, contentType) => privateFeed.enclosure(episodeId, fileExtensionFor(contentType)),
+        transcript: (_showId, episodeId, format) => privateFeed.transcript(episodeId, format),
+        chapters: (_showId, episodeId) => privateFeed.chapters(episodeId),
+      }
+    : null;
   const ownerName = show.author || show.title;
   const [category, subcategory] = categoryPath(show.category);
   const latest = episodes.reduce(
@@ -40,7 +69,7 @@ export async function buildFeedXml(opts: { feed: PublicShow; appUrl: string }) {
   const channel = [
     tag("title", show.title),
     tag("link", urls.showPage(show.id)),
-    `<atom:link ${attrs({ href: urls.feed(show.id), rel: "self", type: "application/rss+xml" })}/>`,
+    `<atom:link ${attrs({ href: privateFeed?.selfUrl ?? urls.feed(show.id), rel: "self", type: "application/rss+xml" })}/>`,
     tag("description", show.description || show.title),
     tag("language", show.language),
     tag("lastBuildDate", rfc822(latest)),
@@ -51,8 +80,10 @@ export async function buildFeedXml(opts: { feed: PublicShow; appUrl: string }) {
       : []),
     tag("podcast:guid", guid),
     show.ownerEmail
-      ? `<podcast:locked ${attrs({ owner: show.ownerEmail })}>${show.locked ? "yes" : "no"}</podcast:locked>`
-      : tag("podcast:locked", show.locked ? "yes" : "no"),
+      ? `<podcast:locked ${attrs({ owner: show.ownerEmail })}>${locked ? "yes" : "no"}</podcast:locked>`
+      : tag("podcast:locked", locked ? "yes" : "no"),
+    // A personal feed must never be listed by a directory that is handed it.
+    ...(privateFeed ? [tag("itunes:block", "Yes")] : []),
     ...(artwork
       ? [
           `<itunes:image ${attrs({ href: artwork })}/>`,
@@ -64,13 +95,16 @@ export async function buildFeedXml(opts: { feed: PublicShow; appUrl: string }) {
       : `<itunes:category ${attrs({ text: category })}/>`,
     tag("itunes:explicit", show.explicit ? "true" : "false"),
     tag("itunes:type", "episodic"),
-    ...episodes.map((episode) => item(episode, urls, show.id, artwork)),
+    ...episodes.map((episode) =>
+      item(episode, gatedUrls && episode.visibility !== "public" ? gatedUrls : urls, urls, show.id, artwork),
+    ),
   ];
   return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" ${NAMESPACES}>\n<channel>\n${channel.join("\n")}\n</channel>\n</rss>\n`;
 }
 
 function item(
   episode: PublicShow["episodes"][number],
+  files: ItemUrls,
   urls: ReturnType<typeof podcastUrls>,
   showId: string,
   artwork: string | null,
@@ -81,7 +115,7 @@ function item(
     tag("link", urls.episodePage(showId, episode.id)),
     `<guid isPermaLink="false">${escapeXml(episode.id)}</guid>`,
     ...(episode.publishedAt ? [tag("pubDate", rfc822(episode.publishedAt))] : []),
-    `<enclosure ${attrs({ url: urls.enclosure(episode.id, episode.audio.contentType), length: episode.audio.size ?? 0, type: episode.audio.contentType })}/>`,
+    `<enclosure ${attrs({ url: files.enclosure(episode.id, episode.audio.contentType), length: episode.audio.size ?? 0, type: episode.audio.contentType })}/>`,
     ...(episode.durationSeconds ? [tag("itunes:duration", String(episode.durationSeconds))] : []),
     ...(episode.episodeNumber !== null ? [tag("itunes:episode", String(episode.episodeNumber))] : []),
     ...(episode.seasonNumber !== null ? [tag("itunes:season", String(episode.seasonNumber))] : []),
@@ -93,14 +127,14 @@ function item(
   if (transcript) {
     const language: Record<string, string> = transcript.language ? { language: transcript.language } : {};
     lines.push(
-      `<podcast:transcript ${attrs({ url: urls.transcript(showId, episode.id, "vtt"), type: "text/vtt", ...language })}/>`,
+      `<podcast:transcript ${attrs({ url: files.transcript(showId, episode.id, "vtt"), type: "text/vtt", ...language })}/>`,
     );
     lines.push(
-      `<podcast:transcript ${attrs({ url: urls.transcript(showId, episode.id, "srt"), type: "application/x-subrip", ...language })}/>`,
+      `<podcast:transcript ${attrs({ url: files.transcript(showId, episode.id, "srt"), type: "application/x-subrip", ...language })}/>`,
     );
     if (transcript.chapterCount > 0)
       lines.push(
-        `<podcast:chapters ${attrs({ url: urls.chapters(showId, episode.id), type: "application/json+chapters" })}/>`,
+        `<podcast:chapters ${attrs({ url: files.chapters(showId, episode.id), type: "application/json+chapters" })}/>`,
       );
   }
   return `<item>\n${lines.join("\n")}\n</item>`;

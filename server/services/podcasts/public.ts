@@ -1,8 +1,18 @@
 import { and, asc, desc, eq, isNotNull, or, sql } from "drizzle-orm";
 import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
-import { episodes, mediaObjects, memberships, shows, transcriptSegments, transcripts } from "../../../db/schema";
+import {
+  episodes,
+  mediaObjects,
+  memberships,
+  shows,
+  transcriptSegments,
+  transcripts,
+  type Visibility,
+} from "../../../db/schema";
 import { notFound } from "../../lib/errors";
+import { decideAccess, type GateDecision, type Gated } from "../audience/gate";
+import { viewerFromRows, viewerReadsForShow } from "../private-feeds/access";
 import { can } from "../workspaces/permissions";
 import { workspaceOwnerEmail } from "./shows";
 import { storedListenLinks } from "./listen-links";
@@ -10,8 +20,17 @@ import { podcastUrls } from "./urls";
 
 /**
  * Reads for the public side (RSS feed, episode pages, enclosures): only published episodes whose audio is
- * ready are visible; anything else is NOT_FOUND, exactly like an id that does not exist.
+ * ready are visible; anything else is NOT_FOUND, exactly like an id that does not exist. Episodes that are not
+ * `public` (ADR 028) never reach the public feed, enclosure, transcript or chapters: those reads ask for
+ * `audience: "public"`. The private member feed (server/services/private-feeds/) reads every visibility and asks
+ * the gate per episode; the public episode page reads every visibility and shows a gated one as its teaser only.
  */
+
+/** "public": what anyone may fetch; "any": every published episode, for callers that ask the gate themselves. */
+export type EpisodeAudience = "public" | "any";
+
+const audienceFilter = (audience: EpisodeAudience) =>
+  audience === "public" ? eq(episodes.visibility, "public") : undefined;
 
 /** The most a feed lists; older episodes stay on their pages. Apple and Spotify read far fewer. */
 export const FEED_EPISODE_LIMIT = 500;
@@ -49,7 +68,7 @@ const audioOfEpisode = and(
   eq(mediaObjects.kind, "audio"),
 );
 
-function showRead(db: DbOrTx, showId: string) {
+export function showRead(db: DbOrTx, showId: string) {
   return db
     .select({
       show: shows,
@@ -70,7 +89,7 @@ function showRead(db: DbOrTx, showId: string) {
     .limit(1);
 }
 
-function foundShow(rows: Awaited<ReturnType<typeof showRead>>) {
+export function foundShow(rows: Awaited<ReturnType<typeof showRead>>) {
   const [row] = rows;
   if (!row) throw notFound("Show");
   return { ...row.show, ownerEmail: row.ownerEmail, artworkContentType: row.artwork?.contentType ?? null };
@@ -86,6 +105,9 @@ const episodeColumns = {
   publishedAt: episodes.publishedAt,
   durationSeconds: sql<number | null>`coalesce(${episodes.durationSeconds}, ${mediaObjects.durationSeconds})`,
   episodeType: episodes.episodeType,
+  visibility: episodes.visibility,
+  visibilityTierIds: episodes.visibilityTierIds,
+  teaser: episodes.teaser,
   audioMediaId: episodes.audioMediaId,
   audio: { contentType: mediaObjects.contentType, size: mediaObjects.size },
   // Flat rather than nested: a left-joined object with a computed column is never all-null, so never null.
@@ -100,20 +122,20 @@ const episodeColumns = {
 };
 
 /** Published episodes of the show whose audio is ready, each with the transcript of that audio if there is one. */
-function publishedEpisodesRead(db: DbOrTx, showId: string) {
+export function publishedEpisodesRead(db: DbOrTx, showId: string, audience: EpisodeAudience) {
   return db
     .select(episodeColumns)
     .from(episodes)
     .innerJoin(shows, episodeOfShow)
     .innerJoin(mediaObjects, audioOfEpisode)
     .leftJoin(transcripts, publicTranscriptOfEpisode)
-    .where(and(eq(episodes.showId, showId), eq(episodes.status, "published")))
+    .where(and(eq(episodes.showId, showId), eq(episodes.status, "published"), audienceFilter(audience)))
     .orderBy(desc(episodes.publishedAt), desc(episodes.id));
 }
 
 type EpisodeRow = Awaited<ReturnType<typeof publishedEpisodesRead>>[number];
 
-function publishedEpisode(row: EpisodeRow) {
+export function publishedEpisode(row: EpisodeRow) {
   const {
     transcriptId,
     transcriptEpisodeId,
@@ -138,22 +160,33 @@ function publishedEpisode(row: EpisodeRow) {
   };
 }
 
-/** The show and its published episodes, newest first, each with its transcript if there is one: one round trip. */
-export async function getPublicShow(opts: { db: DbOrTx; showId: string; limit?: number }) {
+/**
+ * The show and its published episodes, newest first, each with its transcript if there is one: one round trip.
+ * `audience` defaults to "public" (the public feed); the public show page and private feeds pass "any".
+ */
+export async function getPublicShow(opts: { db: DbOrTx; showId: string; limit?: number; audience?: EpisodeAudience }) {
   const [showRows, items] = await readBatch(opts.db, [
     showRead(opts.db, opts.showId),
-    publishedEpisodesRead(opts.db, opts.showId).limit(opts.limit ?? FEED_EPISODE_LIMIT),
+    publishedEpisodesRead(opts.db, opts.showId, opts.audience ?? "public").limit(opts.limit ?? FEED_EPISODE_LIMIT),
   ]);
   return { show: foundShow(showRows), episodes: items.map(publishedEpisode) };
 }
 
-/** One published episode of the show, with its transcript's segments and chapters when `withTranscript`. */
+/**
+ * One published episode of the show, with its transcript's segments and chapters when `withTranscript`.
+ * `audience` defaults to "public": a gated episode is NOT_FOUND on the public transcript and chapters routes.
+ */
 export async function getPublishedEpisode(opts: {
   db: DbOrTx;
   showId: string;
   episodeId: string;
   withTranscript: boolean;
+  audience?: EpisodeAudience;
+  /** The public episode page reads a gated episode (for its teaser) but never its transcript's text. */
+  segmentsAudience?: EpisodeAudience;
 }) {
+  const audience = audienceFilter(opts.audience ?? "public");
+  const segmentsAudience = audienceFilter(opts.segmentsAudience ?? opts.audience ?? "public");
   const episodeRead = opts.db
     .select({
       ...episodeColumns,
@@ -165,7 +198,14 @@ export async function getPublishedEpisode(opts: {
     .innerJoin(shows, episodeOfShow)
     .innerJoin(mediaObjects, audioOfEpisode)
     .leftJoin(transcripts, publicTranscriptOfEpisode)
-    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.showId, opts.showId), eq(episodes.status, "published")))
+    .where(
+      and(
+        eq(episodes.id, opts.episodeId),
+        eq(episodes.showId, opts.showId),
+        eq(episodes.status, "published"),
+        audience,
+      ),
+    )
     .limit(1);
   // The segments of the transcript of the episode's published audio; used only once the episode above is found.
   const segmentsRead = opts.db
@@ -185,7 +225,7 @@ export async function getPublishedEpisode(opts: {
     )
     .innerJoin(episodes, transcriptOfEpisode)
     .innerJoin(shows, episodeOfShow)
-    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.showId, opts.showId), transcriptIsPublic))
+    .where(and(eq(episodes.id, opts.episodeId), eq(episodes.showId, opts.showId), transcriptIsPublic, segmentsAudience))
     .orderBy(asc(transcriptSegments.position));
   const [showRows, episodeRows, segments] = opts.withTranscript
     ? await readBatch(opts.db, [showRead(opts.db, opts.showId), episodeRead, segmentsRead])
@@ -204,10 +244,25 @@ export async function getPublishedEpisode(opts: {
   };
 }
 
-/** The R2 object behind a published episode's enclosure. */
-export async function getPublishedEpisodeAudio(opts: { db: DbOrTx; episodeId: string }) {
+/**
+ * The R2 object behind a published episode's enclosure. `audience` defaults to "public": the public enclosure
+ * route never serves a gated episode; the private feed's route passes "any" after asking the gate.
+ */
+export async function getPublishedEpisodeAudio(opts: {
+  db: DbOrTx;
+  episodeId: string;
+  audience?: EpisodeAudience;
+  /** The private routes name the show their token is for; an episode of another show is NOT_FOUND. */
+  showId?: string;
+}) {
   const [media] = await opts.db
-    .select({ r2Key: mediaObjects.r2Key, contentType: mediaObjects.contentType, size: mediaObjects.size })
+    .select({
+      r2Key: mediaObjects.r2Key,
+      contentType: mediaObjects.contentType,
+      size: mediaObjects.size,
+      visibility: episodes.visibility,
+      visibilityTierIds: episodes.visibilityTierIds,
+    })
     .from(episodes)
     .innerJoin(
       mediaObjects,
@@ -219,6 +274,8 @@ export async function getPublishedEpisodeAudio(opts: { db: DbOrTx; episodeId: st
         eq(episodes.status, "published"),
         eq(mediaObjects.status, "ready"),
         eq(mediaObjects.kind, "audio"),
+        audienceFilter(opts.audience ?? "public"),
+        opts.showId ? eq(episodes.showId, opts.showId) : undefined,
       ),
     )
     .limit(1);
@@ -281,46 +338,148 @@ const publicShowView = (show: ReturnType<typeof foundShow>, appUrl: string) => {
   };
 };
 
-/** The public show page: the show and its published episodes. */
+/**
+ * The public show page: the show and its published episodes. A gated episode is listed by its title and teaser
+ * only (no show notes, no audio), so the page stays the same for everyone and cacheable (ADR 017).
+ */
 export async function getPublicShowPage(opts: { db: DbOrTx; showId: string; appUrl: string; limit: number }) {
-  const { show, episodes: items } = await getPublicShow({ db: opts.db, showId: opts.showId, limit: opts.limit });
-  const urls = podcastUrls(opts.appUrl);
-  return {
-    show: publicShowView(show, opts.appUrl),
-    episodes: items.map((e) => ({
-      id: e.id,
-      title: e.title,
-      description: e.description,
-      episodeNumber: e.episodeNumber,
-      seasonNumber: e.seasonNumber,
-      publishedAt: e.publishedAt,
-      durationSeconds: e.durationSeconds,
-      pageUrl: urls.episodePage(show.id, e.id),
-      audio: { url: urls.enclosure(e.id, e.audio.contentType), contentType: e.audio.contentType },
-    })),
-  };
-}
-
-/** The public episode page: episode, player source, show notes and the transcript's timed segments. */
-export async function getPublicEpisodePage(opts: { db: DbOrTx; showId: string; episodeId: string; appUrl: string }) {
-  const { show, episode, transcript } = await getPublishedEpisode({
+  const { show, episodes: items } = await getPublicShow({
     db: opts.db,
     showId: opts.showId,
-    episodeId: opts.episodeId,
-    withTranscript: true,
+    limit: opts.limit,
+    audience: "any",
   });
   const urls = podcastUrls(opts.appUrl);
   return {
     show: publicShowView(show, opts.appUrl),
+    episodes: items.map((e) => {
+      const locked = e.visibility !== "public";
+      return {
+        id: e.id,
+        title: e.title,
+        description: locked ? e.teaser : e.description,
+        locked,
+        episodeNumber: e.episodeNumber,
+        seasonNumber: e.seasonNumber,
+        publishedAt: e.publishedAt,
+        durationSeconds: e.durationSeconds,
+        pageUrl: urls.episodePage(show.id, e.id),
+        audio: locked ? null : { url: urls.enclosure(e.id, e.audio.contentType), contentType: e.audio.contentType },
+      };
+    }),
+  };
+}
+
+export const PAYWALL_REASONS = ["sign_in", "join", "upgrade", "blocked", "granted", "team"] as const;
+
+/** The call to action on a gated episode's public page, by the gate's reason for this viewer. */
+function paywall(opts: { decision: GateDecision; visibility: Visibility; workspaceId: string; episodeId: string }): {
+  reason: (typeof PAYWALL_REASONS)[number];
+  message: string;
+  action: { label: string; href: string } | null;
+} {
+  const creator = `/c/${opts.workspaceId}`;
+  const who =
+    opts.visibility === "paid" ? "paying members" : opts.visibility === "tiers" ? "members of some tiers" : "members";
+  const reason = opts.decision.reason;
+  switch (reason) {
+    case "sign_in":
+      return {
+        reason,
+        message: `This episode is for ${who}. Sign in to listen, or join to hear it in your own private feed.`,
+        action: { label: "Sign in", href: `${creator}/sign-in` },
+      };
+    case "join":
+      return {
+        reason,
+        message: `This episode is for ${who}. Join to hear it in your own private feed.`,
+        action: { label: "Join", href: `${creator}/join` },
+      };
+    case "upgrade":
+      return {
+        reason,
+        message: `This episode is for ${who}. Upgrade your membership to hear it.`,
+        action: { label: "See memberships", href: `${creator}/join` },
+      };
+    case "blocked":
+      return { reason, message: "This episode is not available to you.", action: null };
+    case "granted":
+      return {
+        reason,
+        message: "You're a member: this episode is in your private feed.",
+        action: { label: "Get your private feed", href: `${creator}/account` },
+      };
+    case "team":
+      return {
+        reason,
+        message: `Only ${who} hear this episode; everyone else sees this teaser.`,
+        action: { label: "Open in the studio", href: `/w/${opts.workspaceId}/episodes/${opts.episodeId}` },
+      };
+    default:
+      // "public" never reaches here: public episodes have no paywall.
+      throw new Error(`No paywall for ${reason}`);
+  }
+}
+
+/**
+ * The public episode page: episode, player source, show notes and the transcript's timed segments. A gated
+ * episode (ADR 028) shows only its title, teaser and a call to action by the gate's reason for this viewer: no show
+ * notes, audio, transcript or chapters, whoever asks (members listen in their private feed). The viewer's reads go
+ * out beside the episode's (one wave).
+ */
+export async function getPublicEpisodePage(opts: {
+  db: DbOrTx;
+  showId: string;
+  episodeId: string;
+  appUrl: string;
+  viewerUserId: string | null;
+  now: Date;
+}) {
+  const [{ show, episode, transcript }, viewerRows] = await Promise.all([
+    getPublishedEpisode({
+      db: opts.db,
+      showId: opts.showId,
+      episodeId: opts.episodeId,
+      withTranscript: true,
+      audience: "any",
+      segmentsAudience: "public",
+    }),
+    opts.viewerUserId ? readBatch(opts.db, viewerReadsForShow(opts.db, opts.showId, opts.viewerUserId)) : null,
+  ]);
+  const urls = podcastUrls(opts.appUrl);
+  const common = {
+    id: episode.id,
+    title: episode.title,
+    episodeNumber: episode.episodeNumber,
+    seasonNumber: episode.seasonNumber,
+    publishedAt: episode.publishedAt,
+    durationSeconds: episode.durationSeconds,
+    pageUrl: urls.episodePage(show.id, episode.id),
+  };
+  if (episode.visibility !== "public") {
+    const decision = decideAccess(
+      episode as Gated,
+      viewerFromRows(viewerRows as Parameters<typeof viewerFromRows>[0]),
+      opts.now,
+    );
+    return {
+      show: publicShowView(show, opts.appUrl),
+      episode: { ...common, description: episode.teaser, locked: true, audio: null },
+      transcript: null,
+      paywall: paywall({
+        decision,
+        visibility: episode.visibility,
+        workspaceId: show.workspaceId,
+        episodeId: episode.id,
+      }),
+    };
+  }
+  return {
+    show: publicShowView(show, opts.appUrl),
     episode: {
-      id: episode.id,
-      title: episode.title,
+      ...common,
       description: episode.description,
-      episodeNumber: episode.episodeNumber,
-      seasonNumber: episode.seasonNumber,
-      publishedAt: episode.publishedAt,
-      durationSeconds: episode.durationSeconds,
-      pageUrl: urls.episodePage(show.id, episode.id),
+      locked: false,
       audio: {
         url: urls.enclosure(episode.id, episode.audio.contentType),
         contentType: episode.audio.contentType,
@@ -335,5 +494,6 @@ export async function getPublicEpisodePage(opts: { db: DbOrTx; showId: string; e
           segments: transcript.segments,
         }
       : null,
+    paywall: null,
   };
 }

@@ -1,6 +1,7 @@
 import * as z from "zod";
-import { cursor, formatted, text } from "../../lib/text";
+import { cursor, formatted, rowId, text } from "../../lib/text";
 import { EPISODE_TYPES } from "../../../db/schema/podcasts";
+import { VISIBILITIES } from "../../../db/schema/audience";
 import { APPLE_CATEGORIES } from "./categories";
 
 /** Field rules shared by the procedures and the forms, so the browser and the server say the same thing. */
@@ -69,6 +70,16 @@ export const ZDurationSeconds = z
   .int("Enter a whole number of seconds.")
   .min(1, "Use 1 second or more.")
   .max(86_400, "Use at most 24 hours.");
+
+/** Who may listen (ADR 028); `tiers` needs at least one of the workspace's tiers. */
+export const ZEpisodeVisibility = z.enum(VISIBILITIES, {
+  error: "Choose public, members, paid members or chosen tiers.",
+});
+export const ZVisibilityTierIds = z
+  .array(rowId("Choose tiers from the list."), { error: "Choose tiers from the list." })
+  .max(50, "Choose at most 50 tiers.");
+/** What a gated episode's public page shows in place of its show notes. */
+export const ZEpisodeTeaser = text("teaser", { max: 1000, tooLong: "Use at most 1,000 characters." });
 
 export const ZEpisodeStatus = z.enum(["draft", "scheduled", "published"], {
   error: "Choose draft, scheduled or published.",

@@ -6,7 +6,10 @@ import {
   ZEpisodeDescription,
   ZEpisodeNumber,
   ZEpisodeTitle,
+  ZEpisodeTeaser,
   ZEpisodeType,
+  ZEpisodeVisibility,
+  ZVisibilityTierIds,
   ZSeasonNumber,
 } from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
@@ -22,6 +25,9 @@ export const ZCreateEpisodeInput = z.object({
   /** Null: the audio's own duration, read from the file. */
   durationSeconds: ZDurationSeconds.nullable().default(null),
   episodeType: ZEpisodeType.default("full"),
+  visibility: ZEpisodeVisibility.default("public"),
+  visibilityTierIds: ZVisibilityTierIds.default([]),
+  teaser: ZEpisodeTeaser.default(""),
 });
 export const ZCreateEpisodeOutput = ZEpisode;
 

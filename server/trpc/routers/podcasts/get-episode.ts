@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { TIER_KINDS } from "../../../../db/schema";
 import { rowId } from "../../../lib/text";
 import { getEpisode } from "../../../services/podcasts/episodes";
 import { configuredTranscriptionProviders, transcriptionSetup } from "../../../services/transcription/provider-config";
@@ -13,6 +14,8 @@ export const ZGetEpisodeOutput = ZEpisode.extend({
   publicUrl: z.string().nullable(),
   /** The audio's transcription state (as `transcripts.getJobForMedia` gives it), read with the episode; null without audio. */
   transcription: ZGetJobForMediaOutput.nullable(),
+  /** The workspace's tiers, for the "who may listen" picker. */
+  tiers: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.enum(TIER_KINDS) })),
 });
 
 export const getEpisodeProcedure = workspaceProcedure("content.read")

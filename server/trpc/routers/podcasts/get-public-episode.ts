@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { rowId } from "../../../lib/text";
-import { getPublicEpisodePage } from "../../../services/podcasts/public";
+import { getPublicEpisodePage, PAYWALL_REASONS } from "../../../services/podcasts/public";
 import { publicProcedure } from "../../init";
 import { ZPublicShow } from "./get-public-show";
 
@@ -20,7 +20,9 @@ export const ZGetPublicEpisodeOutput = z.object({
     publishedAt: z.date().nullable(),
     durationSeconds: z.number().int().nullable(),
     pageUrl: z.string(),
-    audio: z.object({ url: z.string(), contentType: z.string(), size: z.number().nullable() }),
+    /** Gated (ADR 028): `description` is the teaser and there is no audio. */
+    locked: z.boolean(),
+    audio: z.object({ url: z.string(), contentType: z.string(), size: z.number().nullable() }).nullable(),
   }),
   transcript: z
     .object({
@@ -37,11 +39,26 @@ export const ZGetPublicEpisodeOutput = z.object({
       ),
     })
     .nullable(),
+  /** A gated episode's call to action, by the gate's reason for this viewer; null for public episodes. */
+  paywall: z
+    .object({
+      reason: z.enum(PAYWALL_REASONS),
+      message: z.string(),
+      action: z.object({ label: z.string(), href: z.string() }).nullable(),
+    })
+    .nullable(),
 });
 
 export const getPublicEpisodeProcedure = publicProcedure
   .input(ZGetPublicEpisodeInput)
   .output(ZGetPublicEpisodeOutput)
   .query(({ ctx, input }) =>
-    getPublicEpisodePage({ db: ctx.db, showId: input.showId, episodeId: input.episodeId, appUrl: ctx.config.appUrl }),
+    getPublicEpisodePage({
+      db: ctx.db,
+      showId: input.showId,
+      episodeId: input.episodeId,
+      appUrl: ctx.config.appUrl,
+      viewerUserId: ctx.auth?.user.id ?? null,
+      now: ctx.clock(),
+    }),
   );

@@ -35,7 +35,9 @@ export const ZGetPublicShowOutput = z.object({
       publishedAt: z.date().nullable(),
       durationSeconds: z.number().int().nullable(),
       pageUrl: z.string(),
-      audio: z.object({ url: z.string(), contentType: z.string() }),
+      /** Gated (ADR 028): `description` is the teaser and there is no audio. */
+      locked: z.boolean(),
+      audio: z.object({ url: z.string(), contentType: z.string() }).nullable(),
     }),
   ),
 });

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { EPISODE_STATUSES, EPISODE_TYPES, MEDIA_STATUSES } from "../../../../db/schema";
+import { EPISODE_STATUSES, EPISODE_TYPES, MEDIA_STATUSES, VISIBILITIES } from "../../../../db/schema";
 import { LISTEN_PLATFORMS } from "../../../services/podcasts/listen-links";
 
 /** Output shapes shared by the podcasts procedures. */
@@ -37,6 +37,9 @@ export const ZEpisode = z.object({
   audioMediaId: z.uuid().nullable(),
   durationSeconds: z.number().int().nullable(),
   episodeType: z.enum(EPISODE_TYPES),
+  visibility: z.enum(VISIBILITIES),
+  visibilityTierIds: z.array(z.uuid()),
+  teaser: z.string(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });

@@ -7,7 +7,10 @@ import {
   ZEpisodeNumber,
   ZEpisodeStatus,
   ZEpisodeTitle,
+  ZEpisodeTeaser,
   ZEpisodeType,
+  ZEpisodeVisibility,
+  ZVisibilityTierIds,
   ZSeasonNumber,
 } from "../../../services/podcasts/validation";
 import { workspaceProcedure } from "../../init";
@@ -24,6 +27,9 @@ export const ZUpdateEpisodeInput = z.object({
   audioMediaId: rowId("Choose an audio file from the list.").nullable().optional(),
   durationSeconds: ZDurationSeconds.nullable().optional(),
   episodeType: ZEpisodeType.optional(),
+  visibility: ZEpisodeVisibility.optional(),
+  visibilityTierIds: ZVisibilityTierIds.optional(),
+  teaser: ZEpisodeTeaser.optional(),
   status: ZEpisodeStatus.optional(),
   publishAt: z.date({ error: "Enter a date and time." }).nullable().optional(),
 });

@@ -1,0 +1,459 @@
+import { TRPCError } from "@trpc/server";
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { parseFeed } from "podcast-partytime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { notifications, type Visibility } from "../../db/schema";
+import type { Env } from "../../server/env";
+import { feedRoutes } from "../../server/http/feeds";
+import { isShareable } from "../../server/http/edge-cache";
+import { mediaRoutes } from "../../server/http/media";
+import { privateFeedRoutes } from "../../server/http/private-feeds";
+import { buildFeedXml } from "../../server/services/podcasts/feed";
+import { getPublicShow } from "../../server/services/podcasts/public";
+import { podcastGuidFor } from "../../server/services/podcasts/podcast-guid";
+import { SHARED_LISTENER_THRESHOLD } from "../../server/services/private-feeds/sharing";
+import { parsePrivateFeedToken } from "../../server/services/private-feeds/tokens";
+import type { TrpcContext } from "../../server/trpc/context";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createTeam, createUser, type TestUser } from "../support/factories";
+import { insertPublishedEpisode, insertShow, insertTranscript } from "../support/podcasts";
+import { blockSupporter, endGrant, grantTier, insertSupporter, insertTier } from "../support/private-feeds";
+import { createLocalR2 } from "../support/r2";
+import { callerFor, testConfig, testEnv } from "../support/trpc";
+
+/**
+ * Episode visibility and private member feeds (ADR 028): every surface that carries an episode, walked as
+ * anonymous, signed in but not a member, free member, wrong tier and right tier (and the team), allow and deny;
+ * the private feed's token lifecycle with a frozen clock; sharing detection; Podcast Index's parser.
+ */
+
+let t: TestDatabase;
+let r2: Awaited<ReturnType<typeof createLocalR2>>;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  r2 = await createLocalR2();
+});
+afterAll(async () => {
+  await r2.dispose();
+  await t.close();
+});
+
+const APP = testConfig.appUrl;
+const T0 = new Date("2026-12-06T10:00:00.000Z");
+const seconds = (n: number) => new Date(T0.getTime() + n * 1000);
+
+/** The HTTP routes under test, with the request context the app's middleware would build, at a chosen time. */
+function http(now: () => Date) {
+  const { env } = testEnv({ MEDIA: r2.bucket });
+  const app = new Hono<{ Bindings: Env; Variables: { trpc: TrpcContext } }>();
+  app.use("*", async (c, next) => {
+    c.set("trpc", {
+      db: t.db,
+      env,
+      config: testConfig,
+      meta: { ip: null, userAgent: null },
+      auth: null,
+      clock: now,
+      responseHeaders: new Headers(),
+    });
+    await next();
+  });
+  app.route("/", privateFeedRoutes);
+  app.route("/", feedRoutes);
+  app.route("/", mediaRoutes);
+  const pending: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (p: Promise<unknown>) => pending.push(p), passThroughOnException: () => undefined };
+  return {
+    get: (url: string, headers: Record<string, string> = {}) =>
+      app.request(url.replace(APP, ""), { headers }, env, ctx as unknown as ExecutionContext),
+    settled: () => Promise.all(pending.splice(0)),
+  };
+}
+
+const SECRET_NOTES = "Secret notes only members may read";
+
+/**
+ * A show with one published episode per visibility (each with audio in R2, a transcript and chapters), a free tier,
+ * two paid tiers (A and B; the `tiers` episode is for B), and one person per kind of viewer.
+ */
+async function world() {
+  const team = await createTeam(t.db, "Members studio");
+  const ws = team.workspace.id;
+  const show = await insertShow(t.db, ws, { title: "Members Show" });
+  const free = await insertTier(t.db, ws, { name: "Free", paid: false });
+  const tierA = await insertTier(t.db, ws, { name: "Silver", paid: true });
+  const tierB = await insertTier(t.db, ws, { name: "Gold", paid: true });
+  const episodes = {} as Record<Visibility, { id: string; title: string }>;
+  const visibilities: [Visibility, string[]][] = [
+    ["public", []],
+    ["members", []],
+    ["paid", []],
+    ["tiers", [tierB.id]],
+  ];
+  for (const [index, [visibility, tierIds]] of visibilities.entries()) {
+    const { episode, media } = await insertPublishedEpisode(t.db, show, {
+      title: `Episode ${visibility}`,
+      description: visibility === "public" ? "Public notes" : `${SECRET_NOTES} (${visibility})`,
+      teaser: `Teaser ${visibility}`,
+      visibility,
+      visibilityTierIds: tierIds,
+      publishedAt: new Date(T0.getTime() - (index + 1) * 60_000),
+    });
+    await r2.bucket.put(media.r2Key, new Uint8Array(1000));
+    await insertTranscript(t.db, {
+      workspaceId: ws,
+      mediaId: media.id,
+      episodeId: episode.id,
+      segments: [{ startMs: 0, endMs: 1000, text: `Words of ${visibility}` }],
+      chapters: [{ startMs: 0, title: `Chapter of ${visibility}` }],
+    });
+    episodes[visibility] = episode;
+  }
+  const supporterWith = async (name: string, tier: { id: string; kind: string } | null) => {
+    const user = await createUser(t.db, { name });
+    const supporter = await insertSupporter(t.db, ws, user.id);
+    const grant = tier ? await grantTier(t.db, supporter, tier, { startsAt: seconds(-3600) }) : null;
+    return { user, supporter, grant };
+  };
+  const viewers = {
+    nonMember: await createUser(t.db, { name: "Nora Nonmember" }),
+    freeMember: await supporterWith("Fred Free", free),
+    wrongTier: await supporterWith("Wanda Wrongtier", tierA),
+    rightTier: await supporterWith("Rita Righttier", tierB),
+  };
+  return { team, ws, show, tiers: { free, tierA, tierB }, episodes, viewers };
+}
+
+type World = Awaited<ReturnType<typeof world>>;
+
+async function feedUrlOf(w: World, user: TestUser, now = T0) {
+  const mine = await callerFor(t.db, user, { clock: () => now }).api.privateFeeds.listMine({ workspaceId: w.ws });
+  return mine;
+}
+
+const titles = (xml: string) =>
+  parseFeed(xml)!
+    .items.map((item) => item.title)
+    .sort();
+
+describe("the public surfaces carry public episodes only", () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world();
+  });
+
+  it("the public feed lists only the public episode, whoever renders it", async () => {
+    const xml = await buildFeedXml({ feed: await getPublicShow({ db: t.db, showId: w.show.id }), appUrl: APP });
+    expect(titles(xml)).toEqual(["Episode public"]);
+    expect(xml).not.toContain(SECRET_NOTES);
+    const response = await http(() => T0).get(`/feeds/${w.show.id}.xml`);
+    expect(response.status).toBe(200);
+    expect(titles(await response.text())).toEqual(["Episode public"]);
+  });
+
+  it("public enclosure, transcript and chapters routes serve the public episode and 404 every gated one", async () => {
+    const { get } = http(() => T0);
+    for (const [visibility, episode] of Object.entries(w.episodes)) {
+      const expected = visibility === "public" ? 200 : 404;
+      expect((await get(`/media/episodes/${episode.id}/audio.mp3`)).status, `${visibility} audio`).toBe(expected);
+      for (const file of ["transcript.vtt", "transcript.srt", "chapters.json"]) {
+        const response = await get(`/feeds/${w.show.id}/episodes/${episode.id}/${file}`);
+        expect(response.status, `${visibility} ${file}`).toBe(expected);
+        if (expected === 404) expect(await response.text()).not.toContain(`Words of ${visibility}`);
+      }
+    }
+  });
+
+  it("the public show page lists gated episodes by title and teaser only, without audio", async () => {
+    const page = await callerFor(t.db, null).api.podcasts.getPublicShow({ showId: w.show.id });
+    const byTitle = new Map(page.episodes.map((e) => [e.title, e]));
+    expect(byTitle.get("Episode public")).toMatchObject({ locked: false, description: "Public notes" });
+    expect(byTitle.get("Episode public")?.audio?.url).toContain("/media/episodes/");
+    for (const visibility of ["members", "paid", "tiers"]) {
+      expect(byTitle.get(`Episode ${visibility}`)).toMatchObject({
+        locked: true,
+        description: `Teaser ${visibility}`,
+        audio: null,
+      });
+    }
+    expect(JSON.stringify(page)).not.toContain(SECRET_NOTES);
+  });
+
+  /** The episode page's loader data (also what `?_data` and the Open Graph tags are built from), per viewer. */
+  const expectations: [string, (w: World) => TestUser | null, Record<Exclude<Visibility, "public">, string>][] = [
+    ["anonymous", () => null, { members: "sign_in", paid: "sign_in", tiers: "sign_in" }],
+    ["a signed-in non-member", (w) => w.viewers.nonMember, { members: "join", paid: "join", tiers: "join" }],
+    ["a free member", (w) => w.viewers.freeMember.user, { members: "granted", paid: "upgrade", tiers: "upgrade" }],
+    ["the wrong tier", (w) => w.viewers.wrongTier.user, { members: "granted", paid: "granted", tiers: "upgrade" }],
+    ["the right tier", (w) => w.viewers.rightTier.user, { members: "granted", paid: "granted", tiers: "granted" }],
+    ["the team", (w) => w.team.viewer, { members: "team", paid: "team", tiers: "team" }],
+  ];
+  it.each(expectations)(
+    "a gated episode's page, as %s: title, teaser and the gate's call to action",
+    async (_, who, reasons) => {
+      const api = callerFor(t.db, who(w), { clock: () => T0 }).api.podcasts;
+      const open = await api.getPublicEpisode({ showId: w.show.id, episodeId: w.episodes.public.id });
+      expect(open).toMatchObject({ paywall: null, episode: { locked: false, description: "Public notes" } });
+      expect(open.episode.audio?.url).toContain(`/media/episodes/${w.episodes.public.id}/audio`);
+      expect(open.transcript?.segments.map((s) => s.text)).toEqual(["Words of public"]);
+      for (const [visibility, reason] of Object.entries(reasons)) {
+        const page = await api.getPublicEpisode({
+          showId: w.show.id,
+          episodeId: w.episodes[visibility as Visibility].id,
+        });
+        expect(page.paywall?.reason, visibility).toBe(reason);
+        expect(page.episode).toMatchObject({ locked: true, description: `Teaser ${visibility}`, audio: null });
+        expect(page.transcript).toBeNull();
+        const serialised = JSON.stringify(page);
+        expect(serialised).not.toContain(SECRET_NOTES);
+        expect(serialised).not.toContain(`Words of ${visibility}`);
+        expect(serialised).not.toContain(`Chapter of ${visibility}`);
+      }
+    },
+  );
+});
+
+describe("private feeds", () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world();
+  });
+
+  it("exist only for members whose grants open a gated episode, one per show, with add-to-app links", async () => {
+    expect(await feedUrlOf(w, w.viewers.nonMember)).toEqual({ membership: "none", feeds: [] });
+    for (const who of [w.viewers.freeMember, w.viewers.wrongTier, w.viewers.rightTier]) {
+      const mine = await feedUrlOf(w, who.user);
+      expect(mine.membership).toBe("active");
+      expect(mine.feeds).toHaveLength(1);
+      const [feed] = mine.feeds;
+      expect(feed.feedUrl).toMatch(new RegExp(`^${APP}/feeds/private/[A-Za-z0-9_-]{64}$`));
+      const bare = feed.feedUrl.replace("http://", "");
+      expect(feed.apps).toEqual({
+        applePodcasts: `podcast://${bare}`,
+        overcast: `overcast://x-callback-url/add?url=${encodeURIComponent(feed.feedUrl)}`,
+        pocketCasts: `pktc://subscribe/${bare}`,
+      });
+    }
+    expect((await feedUrlOf(w, w.viewers.freeMember.user)).feeds[0].membersEpisodes).toBe(1);
+    expect((await feedUrlOf(w, w.viewers.rightTier.user)).feeds[0].membersEpisodes).toBe(3);
+  });
+
+  it.each([
+    ["free member", "freeMember", ["Episode members", "Episode public"]],
+    ["wrong tier", "wrongTier", ["Episode members", "Episode paid", "Episode public"]],
+    ["right tier", "rightTier", ["Episode members", "Episode paid", "Episode public", "Episode tiers"]],
+  ] as const)("as the %s lists what the gate opens, and its files follow the same gate", async (_, key, expected) => {
+    const viewer = w.viewers[key];
+    const [{ feedUrl }] = (await feedUrlOf(w, viewer.user)).feeds;
+    const { get } = http(() => T0);
+    const response = await get(feedUrl);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("private, no-store");
+    expect(isShareable(response.clone())).toBe(false);
+    const xml = await response.text();
+    expect(titles(xml)).toEqual([...expected]);
+    const token = feedUrl.split("/").pop()!;
+    for (const [visibility, episode] of Object.entries(w.episodes)) {
+      const opened = expected.includes(`Episode ${visibility}` as never);
+      const base = `${APP}/feeds/private/${token}/episodes/${episode.id}`;
+      const audio = await get(`${base}/audio.mp3`);
+      expect(audio.status, `${visibility} audio`).toBe(opened ? 200 : 404);
+      if (opened) expect(audio.headers.get("cache-control")).toBe("private, no-store");
+      const vtt = await get(`${base}/transcript.vtt`);
+      expect(vtt.status, `${visibility} vtt`).toBe(opened ? 200 : 404);
+      if (opened) expect(await vtt.text()).toContain(`Words of ${visibility}`);
+      expect((await get(`${base}/transcript.srt`)).status, `${visibility} srt`).toBe(opened ? 200 : 404);
+      const chapters = await get(`${base}/chapters.json`);
+      expect(chapters.status, `${visibility} chapters`).toBe(opened ? 200 : 404);
+      if (opened) expect(await chapters.text()).toContain(`Chapter of ${visibility}`);
+    }
+  });
+
+  it("parses in Podcast Index's parser: locked, blocked, its own guid, gated files through the token", async () => {
+    const [{ feedUrl }] = (await feedUrlOf(w, w.viewers.rightTier.user)).feeds;
+    const xml = await (await http(() => T0).get(feedUrl)).text();
+    const feed = parseFeed(xml);
+    expect(feed).not.toBeNull();
+    expect(feed!.locked).toBe(true);
+    expect(xml).toContain("<itunes:block>Yes</itunes:block>");
+    const publicGuid = await podcastGuidFor(`${APP}/feeds/${w.show.id}.xml`);
+    expect(feed!.guid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(feed!.guid).not.toBe(w.show.podcastGuid ?? publicGuid);
+    expect(feed!.guid).not.toBe(publicGuid);
+    const gated = feed!.items.find((item) => item.title === "Episode tiers")!;
+    expect(gated.enclosure.url).toBe(`${feedUrl}/episodes/${w.episodes.tiers.id}/audio.mp3`);
+    expect(gated.podcastTranscripts?.map((tr) => tr.url)).toEqual([
+      `${feedUrl}/episodes/${w.episodes.tiers.id}/transcript.vtt`,
+      `${feedUrl}/episodes/${w.episodes.tiers.id}/transcript.srt`,
+    ]);
+    expect(gated.podcastChapters?.url).toBe(`${feedUrl}/episodes/${w.episodes.tiers.id}/chapters.json`);
+    const open = feed!.items.find((item) => item.title === "Episode public")!;
+    expect(open.enclosure.url).toBe(`${APP}/media/episodes/${w.episodes.public.id}/audio.mp3`);
+  });
+
+  it("refuses unknown and forged addresses with a plain 404", async () => {
+    const { get } = http(() => T0);
+    expect((await get(`/feeds/private/nonsense`)).status).toBe(404);
+    const [{ feedUrl }] = (await feedUrlOf(w, w.viewers.rightTier.user)).feeds;
+    const token = feedUrl.split("/").pop()!;
+    const forged = token.slice(0, 43) + (token[43] === "A" ? "B" : "A") + token.slice(44);
+    expect(parsePrivateFeedToken(forged)).not.toBeNull();
+    expect((await get(`/feeds/private/${forged}`)).status).toBe(404);
+    // Another member's ids with this member's MAC: still a forgery.
+    const other = (await feedUrlOf(w, w.viewers.freeMember.user)).feeds[0].feedUrl.split("/").pop()!;
+    expect((await get(`/feeds/private/${other.slice(0, 43)}${token.slice(43)}`)).status).toBe(404);
+  });
+});
+
+describe("revocation reaches the private feed at once (frozen clock)", () => {
+  /** A fresh paid member whose feed works at T0. */
+  async function member(opts: { endsAt?: Date } = {}) {
+    const w = await world();
+    const user = await createUser(t.db, { name: "Max Member" });
+    const supporter = await insertSupporter(t.db, w.ws, user.id);
+    const grant = await grantTier(t.db, supporter, w.tiers.tierB, { startsAt: seconds(-60), endsAt: opts.endsAt });
+    const [{ feedUrl }] = (await feedUrlOf(w, user)).feeds;
+    return { w, user, supporter, grant, feedUrl };
+  }
+
+  async function expectRefused(response: Response, words: string) {
+    expect(response.status).toBe(410);
+    expect(response.headers.get("cache-control")).toBe("private, no-store");
+    const xml = await response.text();
+    const feed = parseFeed(xml);
+    expect(feed?.description).toContain(words);
+    // One item saying the same (parsers that keep only items with audio drop it; the description remains).
+    expect(xml.match(/<item>/g)).toHaveLength(1);
+    expect(xml).toMatch(/<item>\n<title>[^<]+<\/title>\n<description>[^<]*(membership|address|available)/);
+    expect(xml).not.toContain("Episode tiers");
+  }
+
+  it.each([
+    ["cancelled", "canceled"],
+    ["refunded", "refunded"],
+    ["disputed", "disputed"],
+  ] as const)("%s: the next fetch, one second later, is a 410 saying the membership ended", async (_, status) => {
+    const { w, grant, feedUrl } = await member();
+    let now = T0;
+    const { get } = http(() => now);
+    expect((await get(feedUrl)).status).toBe(200);
+    await endGrant(t.db, { id: grant.id, workspaceId: w.ws }, status);
+    now = seconds(1);
+    await expectRefused(await get(feedUrl), "Your membership ended");
+    const file = await get(`${feedUrl}/episodes/${w.episodes.tiers.id}/audio.mp3`);
+    expect(file.status).toBe(410);
+  });
+
+  it("expiry: open until the grant's end, a 410 from that instant on", async () => {
+    const { w, feedUrl } = await member({ endsAt: seconds(30) });
+    let now = seconds(29.999);
+    const { get } = http(() => now);
+    expect((await get(feedUrl)).status).toBe(200);
+    expect((await get(`${feedUrl}/episodes/${w.episodes.tiers.id}/transcript.vtt`)).status).toBe(200);
+    now = seconds(30);
+    await expectRefused(await get(feedUrl), "Your membership ended");
+    expect((await get(`${feedUrl}/episodes/${w.episodes.tiers.id}/transcript.vtt`)).status).toBe(410);
+  });
+
+  it("blocked: a 410 that says the feed is no longer available", async () => {
+    const { w, supporter, feedUrl } = await member();
+    const { get } = http(() => T0);
+    expect((await get(feedUrl)).status).toBe(200);
+    await blockSupporter(t.db, { id: supporter.id, workspaceId: w.ws });
+    await expectRefused(await get(feedUrl), "no longer available");
+  });
+
+  it("rotation: the old address is a 410 at once, the new one works", async () => {
+    const { w, user, feedUrl } = await member();
+    const { get } = http(() => T0);
+    const rotated = await callerFor(t.db, user, { clock: () => T0 }).api.privateFeeds.rotate({
+      workspaceId: w.ws,
+      showId: w.show.id,
+    });
+    expect(rotated.feedUrl).not.toBe(feedUrl);
+    await expectRefused(await get(feedUrl), "replaced");
+    expect((await get(`${feedUrl}/episodes/${w.episodes.tiers.id}/chapters.json`)).status).toBe(410);
+    expect((await get(rotated.feedUrl)).status).toBe(200);
+    expect((await feedUrlOf(w, user)).feeds[0].feedUrl).toBe(rotated.feedUrl);
+    // Twice: the first address stays retired, the second joins it.
+    const again = await callerFor(t.db, user).api.privateFeeds.rotate({ workspaceId: w.ws, showId: w.show.id });
+    expect((await get(feedUrl)).status).toBe(410);
+    expect((await get(rotated.feedUrl)).status).toBe(410);
+    expect((await get(again.feedUrl)).status).toBe(200);
+  });
+
+  it("rotating another workspace's show, or as a non-member, is NOT_FOUND", async () => {
+    const { w, user } = await member();
+    const elsewhere = await world();
+    const refuse = async (promise: Promise<unknown>) => {
+      const error = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code).toBe("NOT_FOUND");
+    };
+    await refuse(callerFor(t.db, user).api.privateFeeds.rotate({ workspaceId: w.ws, showId: elsewhere.show.id }));
+    await refuse(
+      callerFor(t.db, w.viewers.nonMember).api.privateFeeds.rotate({ workspaceId: w.ws, showId: w.show.id }),
+    );
+  });
+});
+
+describe("sharing detection", () => {
+  it(`flags a feed fetched by more than ${SHARED_LISTENER_THRESHOLD} listeners in 24 hours, once, and tells the owners`, async () => {
+    const w = await world();
+    const who = w.viewers.rightTier;
+    const [{ feedUrl }] = (await feedUrlOf(w, who.user)).feeds;
+    let now = T0;
+    const client = http(() => now);
+    const fetchFrom = async (n: number) => {
+      const response = await client.get(feedUrl, {
+        "cf-connecting-ip": `198.51.100.${n}`,
+        "user-agent": "Overcast/3.0",
+      });
+      expect(response.status).toBe(200);
+      await client.settled();
+    };
+    const memberPage = () =>
+      callerFor(t.db, w.team.owner).api.privateFeeds.listForMember({
+        workspaceId: w.ws,
+        supporterId: who.supporter.id,
+      });
+    // The same listener many times, then five distinct ones: not flagged.
+    for (let i = 0; i < 3; i++) await fetchFrom(1);
+    for (let n = 2; n <= SHARED_LISTENER_THRESHOLD; n++) await fetchFrom(n);
+    expect(await memberPage()).toEqual([]);
+    now = seconds(3600);
+    await fetchFrom(SHARED_LISTENER_THRESHOLD + 1);
+    const [flagged] = await memberPage();
+    expect(flagged).toMatchObject({ showId: w.show.id, sharedListenerCount: SHARED_LISTENER_THRESHOLD + 1 });
+    expect(flagged.sharedFlaggedAt).toEqual(now);
+    const notified = await t.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.workspaceId, w.ws), eq(notifications.kind, "audience.private_feed_shared")));
+    expect(notified.map((n) => n.userId).sort()).toEqual([w.team.owner.id, w.team.admin.id].sort());
+    expect(notified[0].body).toContain("Members Show");
+    expect(notified[0].body).not.toContain(feedUrl.split("/").pop()!);
+    // A seventh listener the same day flags nothing new.
+    now = seconds(7200);
+    await fetchFrom(SHARED_LISTENER_THRESHOLD + 2);
+    expect((await memberPage())[0].sharedFlaggedAt).toEqual(seconds(3600));
+  });
+
+  it("keys listeners by hashed address prefix and agent: no address is stored", async () => {
+    const w = await world();
+    const [{ feedUrl }] = (await feedUrlOf(w, w.viewers.freeMember.user)).feeds;
+    const client = http(() => T0);
+    await client.get(feedUrl, { "cf-connecting-ip": "203.0.113.99", "user-agent": "Pocket Casts" });
+    await client.settled();
+    const rows = await t.db.execute(
+      `select * from private_feed_fetches where supporter_id = '${w.viewers.freeMember.supporter.id}'`,
+    );
+    const stored = JSON.stringify(rows);
+    expect(stored).not.toContain("203.0.113");
+    expect(stored).not.toContain("Pocket Casts");
+  });
+});

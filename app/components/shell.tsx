@@ -143,6 +143,9 @@ function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
           <NavLink to={`${base}/posts`}>Posts</NavLink>
         </li>
         <li>
+          <NavLink to={`${base}/comments`}>Comments</NavLink>
+        </li>
+        <li>
           <NavLink to={`${base}/media`}>Media</NavLink>
         </li>
         <li>
@@ -168,6 +171,11 @@ function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
         {can(workspace.role, "audit.read") ? (
           <li>
             <NavLink to={`${base}/audit`}>Audit log</NavLink>
+          </li>
+        ) : null}
+        {can(workspace.role, "payments.manage") ? (
+          <li>
+            <NavLink to={`${base}/payments`}>Payments</NavLink>
           </li>
         ) : null}
         <li>

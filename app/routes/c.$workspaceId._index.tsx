@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PublicErrorPage } from "../components/error-page";
+import { LatestPosts } from "../components/latest-posts";
 import { ErrorSummary, Field, SubmitButton, useClearPasswordsOn } from "../components/form";
 import { Notice } from "../components/notice";
 import { AuthPage } from "../components/shell";
@@ -18,7 +19,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 /** The creator's name, open tiers and who is looking: one batch (1 wave anonymous, 2 with a session). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   try {
-    return await context.api.audience.getCreatorHome({ workspaceId: params.workspaceId ?? "" });
+    const workspaceId = params.workspaceId ?? "";
+    // Both reads leave together, so the page keeps its one wave (two with a session).
+    const [home, posts] = await Promise.all([
+      context.api.audience.getCreatorHome({ workspaceId }),
+      context.api.posts.listPublic({ workspaceId }),
+    ]);
+    return { ...home, posts };
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -49,6 +56,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           password: text(form, "password"),
         });
         throw redirect(withNotice(`/c/${workspaceId}/account`, "audience-joined"));
+      case "subscribe": {
+        // The grant follows from the payment provider's events (the sandbox offline), never from this redirect.
+        const checkout = await context.api.payments.createTierCheckout({
+          workspaceId,
+          tierId: tierId ?? "",
+          interval: text(form, "interval") === "year" ? "year" : "month",
+        });
+        throw redirect(checkout.url);
+      }
       default:
         throw new Response("Unknown action.", { status: 400 });
     }
@@ -114,6 +130,55 @@ function JoinForm({
   );
 }
 
+type Home = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** Paying for a tier: signed-in people choose monthly or yearly and go to checkout; others sign in first. */
+function SubscribeForm({
+  tier,
+  home,
+  result,
+}: {
+  tier: Home["tiers"][number];
+  home: Home;
+  result: ReturnType<typeof useActionData<typeof action>>;
+}) {
+  if (home.viewer.kind === "anonymous") {
+    return (
+      <p>
+        <Link to={`/login?redirectTo=/c/${home.workspaceId}`}>Log in</Link> or join free below, then choose {tier.name}.
+      </p>
+    );
+  }
+  if (home.viewer.kind === "team") return <p className="field-hint">Supporters subscribe here.</p>;
+  if (home.viewer.kind === "supporter" && home.viewer.status === "blocked") return null;
+  const errors = errorsOf(result, "subscribe");
+  const intervals = [
+    tier.monthlyPriceCents !== null ? { value: "month", label: "Monthly" } : null,
+    tier.yearlyPriceCents !== null ? { value: "year", label: "Yearly" } : null,
+  ].filter((option) => option !== null);
+  return (
+    <Form method="post" className="stack">
+      <ErrorSummary errors={errors} />
+      <input type="hidden" name="tierId" value={tier.id} />
+      {intervals.length > 1 ? (
+        <fieldset>
+          <legend>Billing</legend>
+          {intervals.map((option, index) => (
+            <label key={option.value}>
+              <input type="radio" name="interval" value={option.value} defaultChecked={index === 0} /> {option.label}
+            </label>
+          ))}
+        </fieldset>
+      ) : (
+        <input type="hidden" name="interval" value={intervals[0]?.value ?? "month"} />
+      )}
+      <SubmitButton intent="subscribe" pendingLabel="Opening checkout…">
+        Subscribe to {tier.name}
+      </SubmitButton>
+    </Form>
+  );
+}
+
 export default function CreatorHome() {
   const home = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -139,7 +204,7 @@ export default function CreatorHome() {
         <p>Join {home.name}&apos;s audience on Greenroom to read and hear what is for members.</p>
       )}
 
-      {/* Other domains add sections here: latest posts (posts), upcoming events (events). */}
+      <LatestPosts posts={home.posts} />
 
       <section aria-labelledby="tiers-heading">
         <h2 id="tiers-heading">Memberships</h2>
@@ -171,12 +236,7 @@ export default function CreatorHome() {
                   ))}
                 </ul>
               ) : null}
-              {tier.kind === "paid" ? (
-                // The payments domain's checkout (createCheckout) goes here once it is on main.
-                <p className="field-hint">
-                  Paying for {tier.name} opens once {home.name} has set up payments.
-                </p>
-              ) : null}
+              {tier.kind === "paid" ? <SubscribeForm tier={tier} home={home} result={result} /> : null}
             </li>
           ))}
         </ul>

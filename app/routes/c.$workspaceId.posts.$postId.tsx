@@ -8,15 +8,19 @@ import {
 import { useLoaderData } from "@remix-run/react";
 import { PublicErrorPage } from "../components/error-page";
 import { shareMeta, summaryOf } from "../components/public-podcast";
+import { CommentsSection } from "../components/comments";
 import { BrandLink } from "../components/shell";
+import { loadThread } from "../lib/comments.server";
 import { throwLoaderError } from "../lib/errors.server";
 import { formatDate } from "../lib/format";
 import podcastStyles from "../styles/podcasts.css?url";
+import commentStyles from "../styles/comments.css?url";
 import postStyles from "../styles/posts.css?url";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: podcastStyles },
   { rel: "stylesheet", href: postStyles },
+  { rel: "stylesheet", href: commentStyles },
 ];
 
 /**
@@ -51,12 +55,22 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   try {
-    const page = await context.api.posts.getPublic({
-      workspaceId: params.workspaceId ?? "",
-      postId: params.postId ?? "",
-    });
+    const workspaceId = params.workspaceId ?? "";
+    const postId = params.postId ?? "";
+    // The thread is read beside the post, in the same wave (ADR 027); it obeys the post's own gate.
+    const [page, comments] = await Promise.all([
+      context.api.posts.getPublic({ workspaceId, postId }),
+      loadThread(
+        context,
+        { targetKind: "post", targetId: postId, workspaceId },
+        new URL(request.url).searchParams.get("comments"),
+      ),
+    ]);
     const shareable = page.post.visibility === "public" && page.access.reason === "public";
-    return data(page, { headers: { "cache-control": shareable ? "public, max-age=60" : "private, no-store" } });
+    return data(
+      { ...page, comments },
+      { headers: { "cache-control": shareable ? "public, max-age=60" : "private, no-store" } },
+    );
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -71,7 +85,7 @@ const CALLS: Record<"sign_in" | "join" | "upgrade" | "blocked", string> = {
 };
 
 export default function PublicPost() {
-  const { post, workspace, access } = useLoaderData<typeof loader>();
+  const { post, workspace, access, comments } = useLoaderData<typeof loader>();
   return (
     <div className="public-shell">
       <header className="public-header">
@@ -119,6 +133,7 @@ export default function PublicPost() {
             </>
           )}
         </article>
+        {comments ? <CommentsSection thread={comments} back={new URL(post.pageUrl).pathname} /> : null}
       </main>
       <footer className="public-footer">
         <BrandLink to="/" />

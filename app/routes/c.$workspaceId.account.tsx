@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { YourComments } from "../components/comments";
 import { PrivateFeedsSection } from "../components/private-feeds";
 import { ErrorSummary, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
@@ -22,13 +21,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const workspaceId = params.workspaceId ?? "";
   try {
-    // The three reads leave together: the page keeps its two waves.
-    const [portal, feeds, comments] = await Promise.all([
+    // Both reads leave together: the page keeps its two waves.
+    const [portal, feeds] = await Promise.all([
       context.api.audience.getPortal({ workspaceId }),
       context.api.privateFeeds.listMine({ workspaceId }),
-      context.api.comments.listMine({ workspaceId }),
     ]);
-    return { workspaceId, ...portal, feeds, comments };
+    return { workspaceId, ...portal, feeds };
   } catch (error) {
     // Not (or no longer) a member, or blocked: the creator's page says how to join, or that they were removed.
     if (
@@ -170,10 +168,7 @@ export default function SupporterPortal() {
         </details>
       </section>
       {portal.status === "blocked" ? null : (
-        <>
-          <PrivateFeedsSection workspaceId={portal.workspaceId} initial={portal.feeds} />
-          <YourComments data={portal.comments} />
-        </>
+        <PrivateFeedsSection workspaceId={portal.workspaceId} initial={portal.feeds} />
       )}
     </AuthPage>
   );

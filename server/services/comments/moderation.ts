@@ -17,7 +17,7 @@ import {
   type Visibility,
 } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
-import type { Viewer } from "../audience/gate";
+import { requireSupporter, viewerQuery as audienceViewerQuery } from "../audience/viewer";
 import { recordAudit } from "../audit/audit";
 import { enforceRateLimits, type RateLimitRule } from "../auth/rate-limit";
 import type { RequestMeta } from "../auth/sessions";
@@ -476,58 +476,66 @@ export async function listMyComments(opts: {
   db: DbOrTx;
   workspaceId: string;
   userId: string;
-  /** The supporter as the audience rung loaded them (supporterProcedure). */
-  viewer: Viewer;
   cursor?: string;
   limit: number;
   now: Date;
 }) {
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
-  const rows = await opts.db
-    .select({
-      id: comments.id,
-      body: comments.body,
-      status: comments.status,
-      editedAt: comments.editedAt,
-      createdAt: comments.createdAt,
-      parentId: comments.parentId,
-      targetKind: comments.targetKind,
-      episode: {
-        id: episodes.id,
-        workspaceId: episodes.workspaceId,
-        title: episodes.title,
-        showId: sql<string | null>`${episodes.showId}`,
-        visibility: sql<Visibility>`'public'`,
-        visibilityTierIds: sql<string[]>`'{}'::uuid[]`,
-      },
-      post: {
-        id: posts.id,
-        workspaceId: posts.workspaceId,
-        title: posts.title,
-        showId: sql<string | null>`null::uuid`,
-        visibility: posts.visibility,
-        visibilityTierIds: posts.visibilityTierIds,
-      },
-    })
-    .from(comments)
-    .leftJoin(episodes, eq(episodes.id, comments.episodeId))
-    .leftJoin(posts, eq(posts.id, comments.postId))
-    .where(
-      and(
-        eq(comments.workspaceId, opts.workspaceId),
-        eq(comments.authorUserId, opts.userId),
-        inArray(comments.status, ["visible", "hidden"]),
-        after
-          ? or(
-              lt(comments.createdAt, after.createdAt),
-              and(eq(comments.createdAt, after.createdAt), lt(comments.id, after.id)),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(desc(comments.createdAt), desc(comments.id))
-    .limit(opts.limit + 1);
-  const viewer: CommentViewer = { userId: opts.userId, name: null, viewer: opts.viewer, supporterId: null };
+  // The audience rung's statement rides in the comments' batch (one wave), as the portal's does.
+  const [viewerRows, rows] = await readBatch(opts.db, [
+    audienceViewerQuery({ db: opts.db, workspaceId: opts.workspaceId, userId: opts.userId }),
+    opts.db
+      .select({
+        id: comments.id,
+        body: comments.body,
+        status: comments.status,
+        editedAt: comments.editedAt,
+        createdAt: comments.createdAt,
+        parentId: comments.parentId,
+        targetKind: comments.targetKind,
+        episode: {
+          id: episodes.id,
+          workspaceId: episodes.workspaceId,
+          title: episodes.title,
+          showId: sql<string | null>`${episodes.showId}`,
+          visibility: sql<Visibility>`'public'`,
+          visibilityTierIds: sql<string[]>`'{}'::uuid[]`,
+        },
+        post: {
+          id: posts.id,
+          workspaceId: posts.workspaceId,
+          title: posts.title,
+          showId: sql<string | null>`null::uuid`,
+          visibility: posts.visibility,
+          visibilityTierIds: posts.visibilityTierIds,
+        },
+      })
+      .from(comments)
+      .leftJoin(episodes, eq(episodes.id, comments.episodeId))
+      .leftJoin(posts, eq(posts.id, comments.postId))
+      .where(
+        and(
+          eq(comments.workspaceId, opts.workspaceId),
+          eq(comments.authorUserId, opts.userId),
+          inArray(comments.status, ["visible", "hidden"]),
+          after
+            ? or(
+                lt(comments.createdAt, after.createdAt),
+                and(eq(comments.createdAt, after.createdAt), lt(comments.id, after.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(comments.createdAt), desc(comments.id))
+      .limit(opts.limit + 1),
+  ]);
+  const supporter = requireSupporter(viewerRows[0]);
+  const viewer: CommentViewer = {
+    userId: opts.userId,
+    name: null,
+    viewer: { kind: "supporter", status: "active", grants: supporter.grants },
+    supporterId: null,
+  };
   const page = rows.slice(0, opts.limit);
   const last = page[page.length - 1];
   return {

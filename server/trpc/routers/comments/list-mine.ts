@@ -1,9 +1,9 @@
 import * as z from "zod";
 import { cursor } from "../../../lib/text";
 import { listMyComments } from "../../../services/comments/moderation";
-import { supporterProcedure } from "../../init";
+import { authedProcedure, SUPPORTER_META, ZWorkspaceInput } from "../../init";
 
-export const ZListMyCommentsInput = z.object({
+export const ZListMyCommentsInput = ZWorkspaceInput.extend({
   cursor: cursor().optional(),
   limit: z.number().int().min(1).max(50).default(20),
 });
@@ -23,8 +23,12 @@ export const ZListMyCommentsOutput = z.object({
   nextCursor: z.string().nullable(),
 });
 
-/** The caller's own comments in one creator's workspace, for the supporter portal (the audience rung). */
-export const listMyCommentsProcedure = supporterProcedure
+/**
+ * The caller's own comments in one creator's workspace, for the supporter portal. The audience rung is checked
+ * inside the service's batch (one wave), like the portal's.
+ */
+export const listMyCommentsProcedure = authedProcedure
+  .meta(SUPPORTER_META)
   .input(ZListMyCommentsInput)
   .output(ZListMyCommentsOutput)
   .query(({ ctx, input }) =>
@@ -32,7 +36,6 @@ export const listMyCommentsProcedure = supporterProcedure
       db: ctx.db,
       workspaceId: input.workspaceId,
       userId: ctx.auth.user.id,
-      viewer: { kind: "supporter", status: "active", grants: ctx.supporter.grants },
       cursor: input.cursor,
       limit: input.limit,
       now: ctx.clock(),

@@ -7,6 +7,7 @@ import { billingRouter } from "./routers/billing";
 import { campaignsRouter } from "./routers/campaigns";
 import { commentsRouter } from "./routers/comments";
 import { devRouter } from "./routers/dev";
+import { eventsRouter } from "./routers/events";
 import { mediaRouter } from "./routers/media";
 import { notificationsRouter } from "./routers/notifications";
 import { paymentsRouter } from "./routers/payments";
@@ -45,6 +46,7 @@ export const appRouter = router({
   comments: commentsRouter,
   ads: adsRouter,
   privateFeeds: privateFeedsRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

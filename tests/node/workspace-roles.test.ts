@@ -33,8 +33,8 @@ async function inviteLink(email: string) {
 describe("permission matrix", () => {
   it("gives owners every permission and viewers only read permissions", () => {
     // Reads kept from viewers: who did what (audit), how the installation is configured (setup, owners only) and
-    // the audience's personal data (supporters' names, emails, payments: ADR 022).
-    const restrictedReads = new Set(["audit.read", "setup.read", "audience.read"]);
+    // the audience's personal data (supporters' names, emails, payments: ADR 022), and attendees' (ADR 030).
+    const restrictedReads = new Set(["audit.read", "setup.read", "audience.read", "events.read"]);
     for (const permission of Object.keys(PERMISSIONS) as (keyof typeof PERMISSIONS)[]) {
       expect(can("owner", permission)).toBe(true);
       expect(can("viewer", permission)).toBe(permission.endsWith(".read") && !restrictedReads.has(permission));

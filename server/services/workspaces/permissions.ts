@@ -29,6 +29,10 @@ export const PERMISSIONS = {
   "audience.read": ["owner", "admin", "editor"],
   /** Tiers, manual grants, blocking, imports. */
   "audience.manage": ["owner", "admin"],
+  /** Events, their sales, dashboards and attendee lists (names and emails, so not viewers). */
+  "events.read": ["owner", "admin", "editor"],
+  /** Create and change events, ticket types and promo codes. */
+  "events.manage": ["owner", "admin", "editor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

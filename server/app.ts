@@ -7,6 +7,7 @@ import { capRequestBody, formBodiesOnly, MAX_REQUEST_BODY_BYTES } from "./http/b
 import { refuseMisconfigured } from "./http/configuration-guard";
 import { sameOriginWrites } from "./http/csrf";
 import { publicEdgeCache } from "./http/edge-cache";
+import { eventCalendarRoutes } from "./http/event-calendar";
 import { feedRoutes } from "./http/feeds";
 import { checkHealth } from "./http/health";
 import { instagramOAuthRoutes } from "./http/instagram-oauth";
@@ -148,6 +149,7 @@ export function createApp(opts: { remixBuild: () => Promise<ServerBuild> }) {
 
   // Public feeds, enclosures and artwork; the authenticated media player source and transcript exports.
   app.route("/", privateFeedRoutes);
+  app.route("/", eventCalendarRoutes);
   app.route("/", feedRoutes);
   app.route("/", mediaRoutes);
   app.route("/", transcriptExportRoutes);

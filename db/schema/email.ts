@@ -1,4 +1,11 @@
-import { integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/** A file sent with an email (an event's .ics); small text only, stored in the row so a retry sends the same. */
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
 
 /**
  * Every transactional email, written before it is queued. The email queue consumer sends the row through the
@@ -11,6 +18,7 @@ export const emails = pgTable("emails", {
   subject: text("subject").notNull(),
   text: text("text").notNull(),
   html: text("html").notNull(),
+  attachments: jsonb("attachments").$type<EmailAttachment[]>().notNull().default([]),
   status: text("status", { enum: ["queued", "sent", "failed"] })
     .notNull()
     .default("queued"),

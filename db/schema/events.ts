@@ -48,6 +48,19 @@ export const events = pgTable(
     offerHours: integer("offer_hours").notNull().default(12),
     ...visibilityColumns(),
     status: text("status", { enum: EVENT_STATUSES }).notNull().default("draft"),
+    /**
+     * Buyers may cancel their own tickets (and get their money back) until this many hours before the start; null:
+     * only the creator cancels or refunds.
+     */
+    refundWindowHours: integer("refund_window_hours"),
+    /**
+     * The iCalendar SEQUENCE of this event's invitations: raised whenever its time or place changes or it is
+     * canceled, so calendar apps replace the copy they hold (same UID) instead of adding a second one.
+     */
+    icsSequence: integer("ics_sequence").notNull().default(0),
+    canceledAt: timestamp("canceled_at", { withTimezone: true }),
+    /** What the creator told the holders when canceling. */
+    cancelReason: text("cancel_reason"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -256,6 +269,9 @@ export const tickets = pgTable(
     status: text("status", { enum: TICKET_STATUSES }).notNull().default("valid"),
     priceCents: integer("price_cents").notNull().default(0),
     secretVersion: integer("secret_version").notNull().default(1),
+    /** Set by the reminder cron when it records that reminder's email, so each goes out once per ticket. */
+    remindedDayAt: timestamp("reminded_day_at", { withTimezone: true }),
+    remindedHourAt: timestamp("reminded_hour_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -296,6 +312,8 @@ export const waitlistEntries = pgTable(
     status: text("status", { enum: WAITLIST_STATUSES }).notNull().default("waiting"),
     tierId: uuid("tier_id").references(() => tiers.id, { onDelete: "set null" }),
     offeredAt: timestamp("offered_at", { withTimezone: true }),
+    /** SHA-256 of the token in the offer email's accept/decline link; the token itself is never stored. */
+    offerTokenHash: text("offer_token_hash"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -303,6 +321,7 @@ export const waitlistEntries = pgTable(
     index("waitlist_next_idx")
       .on(t.eventId, t.ticketTypeId, t.priority, t.createdAt)
       .where(sql`${t.status} = 'waiting'`),
+    uniqueIndex("waitlist_offer_token_idx").on(t.offerTokenHash),
     uniqueIndex("waitlist_one_live_entry_idx")
       .on(t.ticketTypeId, t.userId)
       .where(sql`${t.status} in ('waiting', 'offered')`),

@@ -26,6 +26,7 @@ export async function recordEmails(opts: {
         subject: content.subject,
         text: content.text,
         html: content.html,
+        attachments: content.attachments ?? [],
       })),
     )
     .returning({ id: emails.id });

@@ -1,3 +1,4 @@
+import type { EmailAttachment } from "../../../db/schema";
 import type { Env } from "../../env";
 
 export interface OutgoingEmail {
@@ -9,6 +10,8 @@ export interface OutgoingEmail {
   html: string;
   /** Extra headers, e.g. List-Unsubscribe on newsletters. */
   headers?: Record<string, string>;
+  /** Small text files (an event's .ics), sent base64-encoded. */
+  attachments?: EmailAttachment[];
 }
 
 export interface EmailProvider {
@@ -45,6 +48,15 @@ export function resendProvider(opts: { apiKey: string; baseUrl?: string; fetch?:
           text: email.text,
           html: email.html,
           ...(email.headers ? { headers: email.headers } : {}),
+          ...(email.attachments && email.attachments.length > 0
+            ? {
+                attachments: email.attachments.map((file) => ({
+                  filename: file.filename,
+                  content_type: file.contentType,
+                  content: base64Utf8(file.content),
+                })),
+              }
+            : {}),
         }),
       });
       const body = (await response.json().catch(() => ({}))) as { id?: string; message?: string };
@@ -54,6 +66,12 @@ export function resendProvider(opts: { apiKey: string; baseUrl?: string; fetch?:
       return { messageId: body.id };
     },
   };
+}
+
+function base64Utf8(text: string) {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 export function emailProviderFromEnv(

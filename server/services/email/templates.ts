@@ -1,9 +1,11 @@
+import type { EmailAttachment } from "../../../db/schema";
 import { escapeHtml } from "../../lib/html";
 
 export interface EmailContent {
   subject: string;
   text: string;
   html: string;
+  attachments?: EmailAttachment[];
 }
 
 /** One layout for every transactional email: a greeting, a paragraph, one call-to-action link. */

@@ -141,9 +141,10 @@ export default function Audience() {
         </p>
         <div className="chart-pair">
           <LineChart title="Members per day" series={[{ name: "Members", values: growth.map((d) => d.members) }]} />
+          {/* The axis counts whole currency units: cents would read as a hundred times the revenue. */}
           <LineChart
-            title="Monthly recurring revenue per day (in cents)"
-            series={[{ name: "MRR", values: growth.map((d) => d.mrrCents) }]}
+            title={`Monthly recurring revenue per day (${(openTiers[0]?.currency ?? "usd").toUpperCase()})`}
+            series={[{ name: "MRR", values: growth.map((d) => d.mrrCents / 100) }]}
           />
         </div>
         <details>

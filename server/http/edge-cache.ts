@@ -13,12 +13,14 @@ const PUBLIC_DOCUMENTS = [
   new RegExp(`^/c/${ID}/posts/${ID}$`, "i"),
 ];
 /**
- * Query parameters Remix reads itself (`?_data` answers with a route's loader data, `?index` picks the index
- * route): such requests bypass the cache. Any other parameter (tracking, cache-busting) is ignored, since no
- * public document reads the query: the key is the path, so a query string can neither force a render nor store a
- * copy of its own.
+ * Query parameters a render reads: Remix's own (`?_data` answers with a route's loader data, `?index` picks the
+ * index route) and the comment thread's page cursor (`?comments=`, "Older comments" under episodes and posts, ADR
+ * 027). Such requests bypass the cache: neither answered from the first page's copy nor stored (an older page is
+ * read rarely, and its copies would escape the purge, which knows only the path). Any other parameter (tracking,
+ * cache-busting) is ignored: the key is the path, so a query string can neither force a render nor store a copy of
+ * its own.
  */
-const REMIX_PARAMS = ["_data", "_routes", "index"];
+const RENDERED_PARAMS = ["_data", "_routes", "index", "comments"];
 /** With local tools on (development, test), `bypass` renders without the cache; the bench compares both. */
 export const CACHE_BYPASS_HEADER = "x-greenroom-edge-cache";
 /** The response's own Cache-Control for browsers and apps, kept while the stored copy carries the edge TTL. */
@@ -87,7 +89,7 @@ export const publicEdgeCache = createMiddleware<{ Bindings: Env }>(async (c, nex
   const personal =
     request.headers.has("authorization") || readSessionToken(request.headers.get("cookie"), config) !== null;
   const bypass =
-    REMIX_PARAMS.some((name) => url.searchParams.has(name)) ||
+    RENDERED_PARAMS.some((name) => url.searchParams.has(name)) ||
     (config.localTools && request.headers.get(CACHE_BYPASS_HEADER) === "bypass");
   const cache = personal || bypass ? null : edgeCache();
   // Keyed by the canonical public URL, so purges computed from APP_URL find entries whatever host was used. Ids

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emails, grants, notifications, supporters } from "../../db/schema";
+import { auditEvents, emails, grants, notifications, supporters } from "../../db/schema";
 import type { Clock } from "../../server/lib/clock";
 import {
   canRead,
@@ -312,6 +312,14 @@ describe("moderation", () => {
     expect(blocked.supporterId).toBe(rightTier.supporterId);
     const [row] = await t.db.select().from(supporters).where(eq(supporters.id, rightTier.supporterId));
     expect(row).toMatchObject({ status: "blocked", blockedReason: "spam" });
+    // The block is the audience's own (members.ts), with its audit row, beside the comment's.
+    const audits = await t.db
+      .select({ action: auditEvents.action })
+      .from(auditEvents)
+      .where(eq(auditEvents.workspaceId, w.workspaceId));
+    expect(audits.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["supporter.blocked", "comment.author_blocked"]),
+    );
     await expect(errorOf(post(w, rightTier, "more spam"))).resolves.toMatchObject({ code: "FORBIDDEN" });
     await expect(
       errorOf(api(rightTier).comments.edit({ workspaceId: w.workspaceId, commentId: root.id, body: "edited" })),

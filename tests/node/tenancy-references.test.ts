@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { insertEpisode, insertMedia, insertShow, insertTranscript } from "../support/podcasts";
+import { insertTier } from "../support/posts";
 import { insertSocialAccount } from "../support/social-posts";
 import { tableSnapshot } from "../support/snapshot";
 import { expectNotFound, tenants, type Tenants } from "./tenancy/harness";
@@ -29,6 +30,8 @@ async function content(x: Tenants) {
     audio: aAudio.id,
     show: aShow.id,
     episode: (await insertEpisode(db, aShow)).id,
+    tier: (await insertTier(db, a.workspace.id)).id,
+    post: (await x.api(a.owner).posts.create({ workspaceId: a.workspace.id, title: "A's post" })).id,
     transcript: (
       await insertTranscript(db, {
         workspaceId: a.workspace.id,
@@ -53,7 +56,8 @@ async function content(x: Tenants) {
     mediaIds: [own.image],
     timezone: "UTC",
   });
-  return { foreign, own, draft: draft.id };
+  const ownPost = await x.api(x.outsider).posts.create({ workspaceId: b.id, title: "B's post" });
+  return { foreign, own, draft: draft.id, post: ownPost.id };
 }
 
 type Content = Awaited<ReturnType<typeof content>>;
@@ -161,6 +165,84 @@ const references: Record<
     kind: "audio",
     call: (x, c, id) =>
       x.api(x.outsider).podcasts.updateEpisode({ workspaceId: x.b.id, episodeId: c.own.episode, audioMediaId: id }),
+  },
+  // Private feeds open an episode by these tiers (ADR 028).
+  "podcasts.updateEpisode visibilityTierIds": {
+    kind: "tier",
+    call: (x, c, id) =>
+      x.api(x.outsider).podcasts.updateEpisode({
+        workspaceId: x.b.id,
+        episodeId: c.own.episode,
+        visibility: "tiers",
+        visibilityTierIds: [id],
+      }),
+  },
+  "posts.create visibilityTierIds": {
+    kind: "tier",
+    call: (x, _c, id) =>
+      x.api(x.outsider).posts.create({ workspaceId: x.b.id, title: "B", visibility: "tiers", visibilityTierIds: [id] }),
+  },
+  "posts.update visibilityTierIds": {
+    kind: "tier",
+    call: (x, c, id) =>
+      x
+        .api(x.outsider)
+        .posts.update({ workspaceId: x.b.id, postId: c.post, visibility: "tiers", visibilityTierIds: [id] }),
+  },
+  "posts.create bodyHtml data-media-id": {
+    kind: "image",
+    call: (x, _c, id) =>
+      x.api(x.outsider).posts.create({ workspaceId: x.b.id, title: "B", bodyHtml: `<img data-media-id="${id}">` }),
+  },
+  "posts.update bodyHtml data-media-id (audio)": {
+    kind: "audio",
+    call: (x, c, id) =>
+      x
+        .api(x.outsider)
+        .posts.update({ workspaceId: x.b.id, postId: c.post, bodyHtml: `<audio data-media-id="${id}"></audio>` }),
+  },
+  "posts.update bodyHtml data-episode-id": {
+    kind: "episode",
+    call: (x, c, id) =>
+      x.api(x.outsider).posts.update({
+        workspaceId: x.b.id,
+        postId: c.post,
+        bodyHtml: `<figure data-episode-id="${id}"></figure>`,
+      }),
+  },
+  "posts.update postId": {
+    kind: "post",
+    call: (x, _c, id) => x.api(x.outsider).posts.update({ workspaceId: x.b.id, postId: id, title: "Taken" }),
+  },
+  "comments.updateSettings tierIds": {
+    kind: "tier",
+    call: (x, _c, id) =>
+      x.api(x.outsider).comments.updateSettings({ workspaceId: x.b.id, openTo: "tiers", tierIds: [id] }),
+  },
+  "comments.updateSettings targetId (episode)": {
+    kind: "episode",
+    call: (x, _c, id) =>
+      x
+        .api(x.outsider)
+        .comments.updateSettings({ workspaceId: x.b.id, targetKind: "episode", targetId: id, openTo: "off" }),
+  },
+  "comments.updateSettings targetId (post)": {
+    kind: "post",
+    call: (x, _c, id) =>
+      x
+        .api(x.outsider)
+        .comments.updateSettings({ workspaceId: x.b.id, targetKind: "post", targetId: id, openTo: "off" }),
+  },
+  "audience.grantMembership tierId": {
+    kind: "tier",
+    call: (x, _c, id) =>
+      x.api(x.outsider).audience.grantMembership({
+        workspaceId: x.b.id,
+        email: "gift@example.com",
+        tierId: id,
+        source: "complimentary",
+        endsAt: null,
+      }),
   },
 };
 

@@ -44,7 +44,7 @@ describe("edge cache admission", () => {
     expect(hit.headers.get("x-greenroom-db-setups")).toBe("0");
   });
 
-  it("ignores a query string, except Remix's own parameters; renders on the local bypass header", async () => {
+  it("ignores a query string, except Remix's own parameters and the comments cursor; renders on the local bypass header", async () => {
     const path = `/p/${crypto.randomUUID()}`;
     const mustNotRun = () => new Response("handler must not run", { status: 500 });
     expect((await throughCache(`${path}?utm_source=a`, publicHtml())).headers.get("x-greenroom-cache")).toBe("MISS");
@@ -58,6 +58,16 @@ describe("edge cache admission", () => {
     const data = await throughCache(`${path}?_data=routes%2Fp.%24showId._index`, loaderData);
     expect(data.headers.has("x-greenroom-cache")).toBe(false);
     expect(await data.text()).toBe("{}");
+    // An older page of comments renders: the cached copy holds the first page only.
+    const older = await throughCache(
+      `${path}?comments=cursor`,
+      () =>
+        new Response("<p>older</p>", {
+          headers: { "content-type": "text/html", "cache-control": "public, max-age=60" },
+        }),
+    );
+    expect(older.headers.has("x-greenroom-cache")).toBe(false);
+    expect(await older.text()).toBe("<p>older</p>");
     const bypassed = await throughCache(path, publicHtml(), { headers: { "x-greenroom-edge-cache": "bypass" } });
     expect(bypassed.headers.has("x-greenroom-cache")).toBe(false);
     expect((await throughCache(path, mustNotRun)).headers.get("x-greenroom-cache")).toBe("HIT");

@@ -241,30 +241,45 @@ export async function setMemberBlocked(opts: {
   actor: GrantActor;
   now: Date;
 }) {
-  return opts.db.transaction(async (tx) => {
-    const supporter = await lockSupporter(tx, opts.workspaceId, opts.supporterId);
-    const status: SupporterStatus = opts.blocked ? "blocked" : "active";
-    if (supporter.status === status) return { status };
-    await tx
-      .update(supporters)
-      .set({
-        status,
-        blockedAt: opts.blocked ? opts.now : null,
-        blockedReason: opts.blocked ? opts.reason || null : null,
-        updatedAt: opts.now,
-      })
-      .where(eq(supporters.id, supporter.id));
-    await recordAudit({
-      db: tx,
-      action: opts.blocked ? "supporter.blocked" : "supporter.unblocked",
-      actorUserId: opts.actor.userId,
-      workspaceId: opts.workspaceId,
-      detail: { supporterId: supporter.id, userId: supporter.userId, reason: opts.reason || null },
-      meta: opts.actor.meta,
-      now: opts.now,
-    });
-    return { status };
+  return opts.db.transaction((tx) => setMemberBlockedInTx({ ...opts, tx }));
+}
+
+/**
+ * `setMemberBlocked` inside the caller's transaction, for a cause that blocks with more writes of its own (a
+ * moderator blocking a comment's author hides their comments in the same transaction).
+ */
+export async function setMemberBlockedInTx(opts: {
+  tx: DbOrTx;
+  workspaceId: string;
+  supporterId: string;
+  blocked: boolean;
+  reason: string;
+  actor: GrantActor;
+  now: Date;
+}) {
+  const { tx } = opts;
+  const supporter = await lockSupporter(tx, opts.workspaceId, opts.supporterId);
+  const status: SupporterStatus = opts.blocked ? "blocked" : "active";
+  if (supporter.status === status) return { status };
+  await tx
+    .update(supporters)
+    .set({
+      status,
+      blockedAt: opts.blocked ? opts.now : null,
+      blockedReason: opts.blocked ? opts.reason || null : null,
+      updatedAt: opts.now,
+    })
+    .where(eq(supporters.id, supporter.id));
+  await recordAudit({
+    db: tx,
+    action: opts.blocked ? "supporter.blocked" : "supporter.unblocked",
+    actorUserId: opts.actor.userId,
+    workspaceId: opts.workspaceId,
+    detail: { supporterId: supporter.id, userId: supporter.userId, reason: opts.reason || null },
+    meta: opts.actor.meta,
+    now: opts.now,
   });
+  return { status };
 }
 
 export async function setMemberNote(opts: {

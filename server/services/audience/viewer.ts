@@ -1,6 +1,13 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, supporters, workspaces, type GrantKind, type GrantStatus } from "../../../db/schema";
+import {
+  memberships,
+  supporters,
+  workspaces,
+  type GrantKind,
+  type GrantStatus,
+  type SupporterStatus,
+} from "../../../db/schema";
 import { AppError } from "../../lib/errors";
 import type { Viewer, ViewerGrant } from "./gate";
 
@@ -13,7 +20,18 @@ import type { Viewer, ViewerGrant } from "./gate";
  *   const viewer = toViewer({ rows: viewerRows, auth });
  *
  * Anonymous visitors may skip the statement (`toViewer` needs no rows without a session).
+ *
+ * Callers that read many supporters at once (a newsletter's recipients, a private feed's owner) put
+ * `supporterGrantsJson` in their own `supporters` select and turn each row into a viewer with `supporterViewer`.
+ * Every path ends in `viewerOf`, so the status rules (team first, `left` reads as signed in, `blocked` stays a
+ * supporter the gate refuses) live in one place.
  */
+
+/**
+ * A workspace id, or an expression that finds it from the content (a public episode page knows only the episode),
+ * so the viewer and the content are read in the same batch without a first trip for the workspace.
+ */
+export type WorkspaceRef = string | SQL;
 
 /**
  * One row when the workspace exists: its name, whether the person is on its team, and their supporter row (null
@@ -21,12 +39,15 @@ import type { Viewer, ViewerGrant } from "./gate";
  * paid flag. Team membership is read here too, so the result never depends on the session having brought its
  * memberships.
  */
-export function viewerQuery(opts: { db: DbOrTx; workspaceId: string; userId: string | null }) {
+export function viewerQuery(opts: { db: DbOrTx; workspaceId: WorkspaceRef; userId: string | null }) {
   // A null user (anonymous) matches no membership and no supporter row.
   const userId = opts.userId ?? "00000000-0000-0000-0000-000000000000";
   return opts.db
     .select({
+      workspaceId: workspaces.id,
       workspaceName: workspaces.name,
+      // The person's display name, for surfaces that write as them (comments).
+      userName: sql<string | null>`(select u.name from users u where u.id = ${userId})`,
       isTeam: sql<boolean>`exists (select 1 from ${memberships} m where m.workspace_id = ${workspaces.id} and m.user_id = ${userId})`,
       supporterId: supporters.id,
       status: supporters.status,
@@ -51,7 +72,7 @@ export function viewerQuery(opts: { db: DbOrTx; workspaceId: string; userId: str
     .limit(1);
 }
 
-interface RawGrant {
+export interface RawGrant {
   id: string;
   kind: GrantKind;
   status: GrantStatus;
@@ -68,8 +89,10 @@ export interface LoadedViewerGrant extends ViewerGrant {
   id: string;
 }
 
-export function parseViewerGrants(raw: readonly RawGrant[]): LoadedViewerGrant[] {
-  return raw.map((grant) => ({
+/** Raw JSON columns arrive parsed from some drivers and as text from others. */
+export function parseViewerGrants(raw: readonly RawGrant[] | string): LoadedViewerGrant[] {
+  const list = typeof raw === "string" ? (JSON.parse(raw) as RawGrant[]) : raw;
+  return list.map((grant) => ({
     id: grant.id,
     kind: grant.kind,
     status: grant.status,
@@ -82,15 +105,48 @@ export function parseViewerGrants(raw: readonly RawGrant[]): LoadedViewerGrant[]
 }
 
 /**
- * The gate's viewer: anonymous without a session; `team` when the person is on the workspace's team (they made the
- * content); a supporter with their grants; otherwise signed in but not in this audience (or no such workspace).
+ * The one status rule for a signed-in person: `team` when they are on the workspace's team (they made the content);
+ * a supporter with their grants (a blocked one too: the gate refuses them everything, and unblocking gives back what
+ * the grants allow); otherwise, someone who left or never joined, signed in but not in this audience.
+ */
+export function viewerOf(row: {
+  isTeam?: boolean;
+  /** The supporter row's status; null when there is no supporter row. */
+  status: SupporterStatus | null;
+  grants: readonly RawGrant[] | string;
+}): Viewer {
+  if (row.isTeam) return { kind: "team" };
+  if (!row.status || row.status === "left") return { kind: "signed_in" };
+  return { kind: "supporter", status: row.status, grants: parseViewerGrants(row.grants) };
+}
+
+/**
+ * The gate's viewer: anonymous without a session; otherwise `viewerOf` the row (no row: no such workspace, signed
+ * in but not in an audience).
  */
 export function toViewer(opts: { rows: ViewerRows; auth: { user: { id: string } } | null }): Viewer {
   if (!opts.auth) return { kind: "anonymous" };
   const row = opts.rows[0];
-  if (row?.isTeam) return { kind: "team" };
-  if (!row?.supporterId || !row.status || row.status === "left") return { kind: "signed_in" };
-  return { kind: "supporter", status: row.status, grants: parseViewerGrants(row.grants) };
+  if (!row) return { kind: "signed_in" };
+  return viewerOf(row);
+}
+
+/**
+ * The batch variant of `viewerQuery`'s grants: a column for any select over `supporters` (many supporters at once),
+ * the same JSON `parseViewerGrants` reads.
+ */
+export const supporterGrantsJson = sql<RawGrant[] | string>`coalesce((
+  select json_agg(json_build_object(
+    'id', g.id, 'kind', g.kind, 'status', g.status, 'startsAt', g.starts_at, 'endsAt', g.ends_at,
+    'tierId', g.tier_id, 'tierIsPaid', coalesce(t.kind = 'paid', false), 'eventId', g.event_id
+  ) order by g.starts_at)
+  from grants g left join tiers t on t.id = g.tier_id and t.workspace_id = g.workspace_id
+  where g.supporter_id = supporters.id and g.workspace_id = supporters.workspace_id
+), '[]'::json)`;
+
+/** A supporter row read with `supporterGrantsJson`, as the gate's viewer (never team: the row is the audience's). */
+export function supporterViewer(row: { status: SupporterStatus; grants: readonly RawGrant[] | string }): Viewer {
+  return viewerOf(row);
 }
 
 /** One statement, for callers with nothing else to batch (a mutation checking access before it writes). */

@@ -5,18 +5,13 @@ import {
   commentSettings,
   episodes,
   posts,
-  grants,
-  memberships,
-  supporters,
-  tiers,
-  users,
   type CommentOpenTo,
   type CommentTargetKind,
-  type SupporterStatus,
   type Visibility,
 } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
-import { decideAccess, type GateDecision, type Gated, type Viewer, type ViewerGrant } from "../audience/gate";
+import { decideAccess, type GateDecision, type Gated, type Viewer } from "../audience/gate";
+import { viewerOf, viewerQuery as audienceViewerQuery, type ViewerRows, type WorkspaceRef } from "../audience/viewer";
 
 /**
  * Who may read and write comments (ADR 027). Reading a thread is the target's own gate: whoever may see the episode
@@ -35,76 +30,23 @@ export interface CommentViewer {
 
 export const ANONYMOUS: CommentViewer = { userId: null, name: null, viewer: { kind: "anonymous" }, supporterId: null };
 
-/**
- * A workspace id, or an expression that finds it from the target (a public episode page knows only the episode), so
- * the viewer and the thread are read in the same batch without a first trip for the workspace.
- */
-export type WorkspaceRef = string | SQL;
+export type { WorkspaceRef } from "../audience/viewer";
 
 /**
- * The person's team role, audience relationship and grants in `workspaceId`, in one statement, so it rides in the
- * same batch as the page's reads (ADR 016).
+ * The person's team role, audience relationship, grants and name in the workspace (an id or an expression from the
+ * target), audcore's one viewer statement, so it rides in the same batch as the page's reads (ADR 016).
  */
 export function viewerQuery(db: DbOrTx, workspaceId: WorkspaceRef, userId: string) {
-  return db
-    .select({
-      userId: users.id,
-      name: users.name,
-      role: memberships.role,
-      supporterId: supporters.id,
-      supporterStatus: supporters.status,
-      grants: sql<RawGrant[]>`coalesce((
-        select json_agg(json_build_object(
-          'kind', ${grants.kind},
-          'status', ${grants.status},
-          'startsAt', ${grants.startsAt},
-          'endsAt', ${grants.endsAt},
-          'tierId', ${grants.tierId},
-          'tierIsPaid', coalesce(${tiers.kind} = 'paid', false)
-        ))
-        from ${grants} left join ${tiers} on ${tiers.id} = ${grants.tierId}
-        where ${grants.workspaceId} = ${workspaceId} and ${grants.userId} = ${userId}
-      ), '[]'::json)`,
-    })
-    .from(users)
-    .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.workspaceId, workspaceId)))
-    .leftJoin(supporters, and(eq(supporters.userId, users.id), eq(supporters.workspaceId, workspaceId)))
-    .where(eq(users.id, userId))
-    .limit(1);
+  return audienceViewerQuery({ db, workspaceId, userId });
 }
 
-interface RawGrant {
-  kind: ViewerGrant["kind"];
-  status: ViewerGrant["status"];
-  startsAt: string;
-  endsAt: string | null;
-  tierId: string | null;
-  tierIsPaid: boolean;
-}
+export type ViewerRow = ViewerRows[number];
 
-export type ViewerRow = Awaited<ReturnType<typeof viewerQuery>>[number];
-
-export function viewerFromRow(row: ViewerRow | undefined): CommentViewer {
-  if (!row) return ANONYMOUS;
-  const base = { userId: row.userId, name: row.name };
-  if (row.role) return { ...base, viewer: { kind: "team" }, supporterId: null };
-  // Someone who left the audience comments and reads like any signed-in person.
-  if (!row.supporterId || !row.supporterStatus || row.supporterStatus === "left") {
-    return { ...base, viewer: { kind: "signed_in" }, supporterId: null };
-  }
-  return {
-    ...base,
-    supporterId: row.supporterId,
-    viewer: {
-      kind: "supporter",
-      status: row.supporterStatus as Exclude<SupporterStatus, "left">,
-      grants: row.grants.map((grant) => ({
-        ...grant,
-        startsAt: new Date(grant.startsAt),
-        endsAt: grant.endsAt === null ? null : new Date(grant.endsAt),
-      })),
-    },
-  };
+/** The gate's viewer (`viewerOf`, the one status rule) with what comments add: who writes, under which name. */
+export function viewerFromRow(userId: string, row: ViewerRow | undefined): CommentViewer {
+  if (!row) return { userId, name: null, viewer: { kind: "signed_in" }, supporterId: null };
+  const viewer = viewerOf(row);
+  return { userId, name: row.userName, viewer, supporterId: viewer.kind === "supporter" ? row.supporterId : null };
 }
 
 /** A comment target as the rules need it: its gate, its title (for notifications) and where it lives. */

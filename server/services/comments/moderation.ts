@@ -17,6 +17,7 @@ import {
   type Visibility,
 } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
+import { setMemberBlockedInTx } from "../audience/members";
 import { requireSupporter, viewerQuery as audienceViewerQuery } from "../audience/viewer";
 import { recordAudit } from "../audit/audit";
 import { enforceRateLimits, type RateLimitRule } from "../auth/rate-limit";
@@ -243,10 +244,9 @@ export async function moderatorDeleteComment(opts: {
 }
 
 /**
- * Blocks the author of a comment from this workspace's audience: the supporter's status becomes `blocked`, which
- * the gate refuses everywhere (ADR 022), so they can neither comment nor read gated content. Their comments are
- * hidden with it. This is the comments surface's own call until the audience service's block (grants ended with
- * audit, issue 12 item 7) lands; then it delegates there.
+ * Blocks the author of a comment from this workspace's audience through the audience's own block
+ * (`setMemberBlockedInTx`: status `blocked`, which the gate refuses everywhere, with its `supporter.blocked` audit
+ * row), and hides their visible comments in the same transaction.
  */
 export async function blockCommentAuthor(opts: {
   db: DbOrTx;
@@ -261,10 +261,15 @@ export async function blockCommentAuthor(opts: {
   if (!comment.supporterId) throw new AppError("CONFLICT", "Only a member of your audience can be blocked.");
   const supporterId = comment.supporterId;
   await opts.db.transaction(async (tx) => {
-    await tx
-      .update(supporters)
-      .set({ status: "blocked", blockedAt: opts.now, blockedReason: opts.reason || null, updatedAt: opts.now })
-      .where(and(eq(supporters.id, supporterId), eq(supporters.workspaceId, opts.workspaceId)));
+    await setMemberBlockedInTx({
+      tx,
+      workspaceId: opts.workspaceId,
+      supporterId,
+      blocked: true,
+      reason: opts.reason,
+      actor: { userId: opts.actorUserId, meta: opts.meta },
+      now: opts.now,
+    });
     await tx
       .update(comments)
       .set({ status: "hidden", hiddenAt: opts.now, updatedAt: opts.now })
@@ -357,7 +362,7 @@ export async function reportComment(opts: {
   if (!comment || comment.status !== "visible") throw new AppError("NOT_FOUND", "That comment is not there.");
   const ref = targetOfComment(comment);
   const target = targetFromRows(ref.kind, await targetQuery(opts.db, opts.workspaceId, ref));
-  if (!canRead(target, viewerFromRow(viewerRows[0]), opts.now).allowed)
+  if (!canRead(target, viewerFromRow(opts.userId, viewerRows[0]), opts.now).allowed)
     throw new AppError("NOT_FOUND", "That comment is not there.");
   return opts.db.transaction(async (tx) => {
     const inserted = await tx

@@ -100,7 +100,7 @@ export async function notifyRepliedTo(opts: {
       .limit(1),
   ]);
   if (!row || !contact) return [];
-  const recipient = viewerFromRow(row);
+  const recipient = viewerFromRow(opts.recipientUserId, row);
   const preview = commentPreview({
     target: opts.target,
     recipient,

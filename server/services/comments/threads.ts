@@ -227,7 +227,7 @@ export async function listThread(opts: {
       settingRows,
       threadRows,
     ]);
-    viewer = viewerFromRow(viewerRows[0]);
+    viewer = viewerFromRow(opts.userId, viewerRows[0]);
     [targetRow, settings, rows] = [t, s, r];
   } else {
     [targetRow, settings, rows] = await readBatch(opts.db, [targetRows, settingRows, threadRows]);

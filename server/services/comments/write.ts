@@ -83,7 +83,7 @@ export async function createComment(opts: {
     settingsQuery(opts.db, opts.workspaceId, opts.target),
     parentQuery(opts.db, opts.workspaceId, opts.target, opts.parentId),
   ]);
-  const viewer = viewerFromRow(viewerRows[0]);
+  const viewer = viewerFromRow(opts.userId, viewerRows[0]);
   const target = targetFromRows(opts.target.kind, targetRows);
   if (!canRead(target, viewer, opts.now).allowed) throw new AppError("NOT_FOUND", "Nothing to comment on here.");
   const decision = canWrite(target, effectiveSetting(settings), viewer, opts.now);
@@ -180,7 +180,7 @@ async function loadOwnComment(opts: { db: DbOrTx; workspaceId: string; commentId
   ]);
   if (!comment || comment.authorUserId !== opts.userId || comment.status === "deleted")
     throw new AppError("NOT_FOUND", "That comment is not there.");
-  const viewer = viewerFromRow(viewerRows[0]);
+  const viewer = viewerFromRow(opts.userId, viewerRows[0]);
   const ref = targetOfComment(comment);
   const target = targetFromRows(ref.kind, await targetQuery(opts.db, opts.workspaceId, ref));
   if (!canRead(target, viewer, opts.now).allowed) throw new AppError("NOT_FOUND", "That comment is not there.");

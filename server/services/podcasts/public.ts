@@ -12,7 +12,8 @@ import {
 } from "../../../db/schema";
 import { notFound } from "../../lib/errors";
 import { decideAccess, type GateDecision, type Gated } from "../audience/gate";
-import { viewerFromRows, viewerReadsForShow } from "../private-feeds/access";
+import { viewerReadForShow } from "../private-feeds/access";
+import { toViewer } from "../audience/viewer";
 import { can } from "../workspaces/permissions";
 import { workspaceOwnerEmail } from "./shows";
 import { storedListenLinks } from "./listen-links";
@@ -444,7 +445,7 @@ export async function getPublicEpisodePage(opts: {
       audience: "any",
       segmentsAudience: "public",
     }),
-    opts.viewerUserId ? readBatch(opts.db, viewerReadsForShow(opts.db, opts.showId, opts.viewerUserId)) : null,
+    opts.viewerUserId ? viewerReadForShow(opts.db, opts.showId, opts.viewerUserId) : null,
   ]);
   const urls = podcastUrls(opts.appUrl);
   const common = {
@@ -459,7 +460,7 @@ export async function getPublicEpisodePage(opts: {
   if (episode.visibility !== "public") {
     const decision = decideAccess(
       episode as Gated,
-      viewerFromRows(viewerRows as Parameters<typeof viewerFromRows>[0]),
+      toViewer({ rows: viewerRows ?? [], auth: opts.viewerUserId ? { user: { id: opts.viewerUserId } } : null }),
       opts.now,
     );
     return {

@@ -9,7 +9,7 @@ import { gatedOf } from "./public";
 import { textOfHtml } from "./sanitise";
 import { unsubscribeToken } from "./unsubscribe";
 import { postUrls } from "./urls";
-import { supporterGrantsJson, supporterViewer } from "./audience-batch";
+import { supporterGrantsJson, supporterViewer } from "../audience/viewer";
 
 /**
  * Newsletters (ADR 026): a post goes by email to exactly the audience the gate lets read it. `prepare` picks the

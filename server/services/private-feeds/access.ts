@@ -1,71 +1,25 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { grants, memberships, privateFeeds, shows, supporters, tiers, type SupporterStatus } from "../../../db/schema";
-import { decideAccess, isGrantActive, type Gated, type Viewer, type ViewerGrant } from "../audience/gate";
+import { privateFeeds, shows, supporters, type SupporterStatus } from "../../../db/schema";
+import { decideAccess, isGrantActive, type Gated, type Viewer } from "../audience/gate";
+import { supporterGrantsJson, supporterViewer, viewerQuery } from "../audience/viewer";
 import { checkPrivateFeedToken, type ParsedToken } from "./tokens";
 
 /**
- * Who is asking, for the show's workspace, read in the same round trip as the content (ADR 016): the statements
- * are keyed by the show id from the URL, so they join the batch that reads the show. audcore's viewer loader
- * (server/services/audience/viewer.ts) replaces these reads once it is on main; the rows and the `Viewer` they
- * build are the gate's own types, so callers do not change.
+ * Who is asking, for the show's workspace, read in the same round trip as the content (ADR 016) through audcore's
+ * one viewer statement (server/services/audience/viewer.ts), keyed by the show id from the URL so it joins the batch
+ * that reads the show.
  */
 
-const grantColumns = {
-  kind: grants.kind,
-  status: grants.status,
-  startsAt: grants.startsAt,
-  endsAt: grants.endsAt,
-  tierId: grants.tierId,
-  tierIsPaid: sql<boolean>`coalesce(${tiers.kind} = 'paid', false)`,
-};
+const showWorkspace = (showId: string) =>
+  sql`(select ${shows.workspaceId} from ${shows} where ${shows.id} = ${showId})`;
 
-const showWorkspace = (db: DbOrTx, showId: string) =>
-  db.select({ workspaceId: shows.workspaceId }).from(shows).where(eq(shows.id, showId));
-
-/** A signed-in person's team role, supporter row and grants in the workspace of `showId`: three statements. */
-export function viewerReadsForShow(db: DbOrTx, showId: string, userId: string) {
-  return [
-    db
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.userId, userId), sql`${memberships.workspaceId} in ${showWorkspace(db, showId)}`))
-      .limit(1),
-    db
-      .select({ id: supporters.id, status: supporters.status })
-      .from(supporters)
-      .where(and(eq(supporters.userId, userId), sql`${supporters.workspaceId} in ${showWorkspace(db, showId)}`))
-      .limit(1),
-    db
-      .select(grantColumns)
-      .from(grants)
-      .leftJoin(tiers, and(eq(tiers.id, grants.tierId), eq(tiers.workspaceId, grants.workspaceId)))
-      .where(and(eq(grants.userId, userId), sql`${grants.workspaceId} in ${showWorkspace(db, showId)}`)),
-  ] as const;
+/** A signed-in person's team role, supporter row and grants in the workspace of `showId`: one statement. */
+export function viewerReadForShow(db: DbOrTx, showId: string, userId: string) {
+  return viewerQuery({ db, workspaceId: showWorkspace(showId), userId });
 }
 
-type ViewerRows = [
-  { role: string }[],
-  { id: string; status: SupporterStatus }[],
-  (Omit<ViewerGrant, "tierIsPaid"> & { tierIsPaid: boolean | string })[],
-];
-
-const asGrant = (row: ViewerRows[2][number]): ViewerGrant => ({
-  ...row,
-  // Raw boolean expressions arrive as whatever the driver makes of them ("t"/true).
-  tierIsPaid: row.tierIsPaid === true || row.tierIsPaid === "t" || row.tierIsPaid === "true",
-});
-
-export function viewerFromRows(rows: ViewerRows | null): Viewer {
-  if (!rows) return { kind: "anonymous" };
-  const [team, supporter, grantRows] = rows;
-  if (team.length > 0) return { kind: "team" };
-  // Someone who left the audience is signed in but not a member, as the gate's viewer type says.
-  if (!supporter[0] || supporter[0].status === "left") return { kind: "signed_in" };
-  return { kind: "supporter", status: supporter[0].status, grants: grantRows.map(asGrant) };
-}
-
-/** The feed owner's supporter row (only in the show's workspace), grants and feed generation: three statements. */
+/** The feed owner's supporter row (only in the show's workspace) with its grants, and the feed generation. */
 export function privateFeedReads(db: DbOrTx, parsed: Pick<ParsedToken, "supporterId" | "showId">) {
   return [
     db
@@ -74,16 +28,12 @@ export function privateFeedReads(db: DbOrTx, parsed: Pick<ParsedToken, "supporte
         workspaceId: supporters.workspaceId,
         userId: supporters.userId,
         status: supporters.status,
+        grants: supporterGrantsJson,
       })
       .from(supporters)
       .innerJoin(shows, and(eq(shows.workspaceId, supporters.workspaceId), eq(shows.id, parsed.showId)))
       .where(eq(supporters.id, parsed.supporterId))
       .limit(1),
-    db
-      .select(grantColumns)
-      .from(grants)
-      .leftJoin(tiers, and(eq(tiers.id, grants.tierId), eq(tiers.workspaceId, grants.workspaceId)))
-      .where(eq(grants.supporterId, parsed.supporterId)),
     db
       .select({ generation: privateFeeds.generation })
       .from(privateFeeds)
@@ -93,8 +43,13 @@ export function privateFeedReads(db: DbOrTx, parsed: Pick<ParsedToken, "supporte
 }
 
 type PrivateFeedRows = [
-  { id: string; workspaceId: string; userId: string; status: SupporterStatus }[],
-  ViewerRows[2],
+  {
+    id: string;
+    workspaceId: string;
+    userId: string;
+    status: SupporterStatus;
+    grants: Parameters<typeof supporterViewer>[0]["grants"];
+  }[],
   { generation: number }[],
 ];
 
@@ -120,18 +75,22 @@ export async function decidePrivateFeed(opts: {
   rows: PrivateFeedRows;
   now: Date;
 }): Promise<PrivateFeedAccess> {
-  const [[supporter], grantRows, [feed]] = opts.rows;
+  const [[supporter], [feed]] = opts.rows;
   if (!supporter) return { ok: false, refusal: "unknown", workspaceId: null };
   const token = await checkPrivateFeedToken({ key: opts.key, parsed: opts.parsed, generation: feed?.generation ?? 0 });
   if (token === "forged") return { ok: false, refusal: "unknown", workspaceId: null };
   if (token === "retired") return { ok: false, refusal: "replaced", workspaceId: supporter.workspaceId };
   if (supporter.status === "blocked") return { ok: false, refusal: "blocked", workspaceId: supporter.workspaceId };
-  // Left the audience: as good as ended, whatever grants remain.
-  if (supporter.status !== "active") return { ok: false, refusal: "ended", workspaceId: supporter.workspaceId };
-  const viewer = { kind: "supporter" as const, status: supporter.status, grants: grantRows.map(asGrant) };
+  const viewer = supporterViewer(supporter);
+  // Left the audience (the viewer rule reads them as signed in): as good as ended, whatever grants remain.
+  if (viewer.kind !== "supporter") return { ok: false, refusal: "ended", workspaceId: supporter.workspaceId };
   const live = viewer.grants.some((grant) => grant.kind !== "ticket" && isGrantActive(grant, opts.now));
   if (!live) return { ok: false, refusal: "ended", workspaceId: supporter.workspaceId };
-  return { ok: true, supporter, viewer };
+  return {
+    ok: true,
+    supporter: { id: supporter.id, workspaceId: supporter.workspaceId, userId: supporter.userId },
+    viewer,
+  };
 }
 
 /** Whether the viewer may hear this episode now (the one gate, ADR 022). */

@@ -80,7 +80,7 @@ export async function getPrivateFeed(opts: {
 }): Promise<PrivateFeedResult> {
   const parsed = parsePrivateFeedToken(opts.token);
   if (!parsed) return { kind: "refused", status: 404, refusal: "unknown", xml: null };
-  const [supporterRows, grantRows, feedRows, showRows, episodeRows] = await readBatch(opts.db, [
+  const [supporterRows, feedRows, showRows, episodeRows] = await readBatch(opts.db, [
     ...privateFeedReads(opts.db, parsed),
     showRead(opts.db, parsed.showId),
     publishedEpisodesRead(opts.db, parsed.showId, "any").limit(FEED_EPISODE_LIMIT),
@@ -88,7 +88,7 @@ export async function getPrivateFeed(opts: {
   const access = await decidePrivateFeed({
     key: opts.key,
     parsed,
-    rows: [supporterRows, grantRows, feedRows],
+    rows: [supporterRows, feedRows],
     now: opts.now,
   });
   if (!access.ok) {

@@ -125,6 +125,11 @@ export const sandboxPayments = pgTable(
     status: text("status", { enum: ["succeeded", "failed"] }).notNull(),
     amountCents: integer("amount_cents").notNull(),
     refundedCents: integer("refunded_cents").notNull().default(0),
+    /** Idempotency keys of the refunds asked so far and each one's refund (Stripe keeps these for 24 hours). */
+    refundKeys: jsonb("refund_keys")
+      .$type<Record<string, { refundId: string; amountCents: number }>>()
+      .notNull()
+      .default({}),
     currency: text("currency").notNull(),
     /** `sbdp_…` */
     disputeId: text("dispute_id"),

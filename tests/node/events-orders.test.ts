@@ -307,9 +307,17 @@ describe("paid orders through the ledger", () => {
     expect(sent[0].text).toContain("sold out");
 
     const { provider, refunds } = recordingProvider();
-    expect(await settleDueRefunds({ db: t.db, provider, now: minutes(22) })).toEqual({ refunded: 1 });
-    expect(await settleDueRefunds({ db: t.db, provider, now: minutes(22) })).toEqual({ refunded: 0 });
-    expect(refunds).toEqual([{ workspaceId, paymentId: `pi_gone_${seq}`, amountCents: 1000, actorUserId: null }]);
+    expect(await settleDueRefunds({ db: t.db, provider, now: minutes(22) })).toEqual({ refunded: 1, failed: 0 });
+    expect(await settleDueRefunds({ db: t.db, provider, now: minutes(22) })).toEqual({ refunded: 0, failed: 0 });
+    expect(refunds).toEqual([
+      {
+        workspaceId,
+        paymentId: `pi_gone_${seq}`,
+        amountCents: 1000,
+        actorUserId: null,
+        idempotencyKey: `order-${held.orderId}-refunded-0-due-1000`,
+      },
+    ]);
     const [after] = await t.db.select().from(orders).where(eq(orders.id, held.orderId));
     expect(after).toMatchObject({ refundDueCents: 0, refundedCents: 1000 });
   });

@@ -34,6 +34,7 @@ export type ApplyResult = { duplicate: true } | ({ duplicate: false } & Required
 type TicketPurpose = Extract<PaymentPurpose, { kind: "ticket_order" }>;
 type PaymentSucceeded = Extract<PaymentEvent, { type: "payment.succeeded" }>;
 type CheckoutExpired = Extract<PaymentEvent, { type: "checkout.expired" }>;
+type PaymentRefunded = Extract<PaymentEvent, { type: "payment.refunded" }>;
 
 /**
  * Ticket orders belong to the events domain: it registers how a paid order becomes tickets (grants of kind
@@ -53,6 +54,11 @@ export interface TicketPaymentHandler {
     purpose: TicketPurpose;
     now: Date;
   }): Promise<LedgerEffect>;
+  /**
+   * A one-off payment was refunded (whoever started it): if it paid a ticket order, a full refund ends its tickets
+   * and frees their seats for the waitlist, and the order's refunded amount follows. Null when it paid no order.
+   */
+  paymentRefunded?(opts: { tx: Transaction; event: PaymentRefunded; now: Date }): Promise<LedgerEffect | null>;
 }
 
 let ticketPaymentHandler: TicketPaymentHandler | null = null;
@@ -224,9 +230,15 @@ async function applyEffect(tx: Transaction, event: PaymentEvent, now: Date): Pro
       if (event.purpose.kind !== "ticket_order") return ignored("checkout expired before payment");
       if (!ticketPaymentHandler) return ignored("no ticket handler registered");
       return ticketPaymentHandler.checkoutExpired({ tx, event, purpose: event.purpose, now });
-    case "payment.refunded":
-      if (!event.fullyRefunded) return { outcome: "applied", detail: "partial refund; access unchanged" };
-      return endPaidGrants(tx, event, "refunded", "Payment refunded", now);
+    case "payment.refunded": {
+      const tickets =
+        event.subscriptionId === null && ticketPaymentHandler?.paymentRefunded
+          ? await ticketPaymentHandler.paymentRefunded({ tx, event, now })
+          : null;
+      if (!event.fullyRefunded) return tickets ?? { outcome: "applied", detail: "partial refund; access unchanged" };
+      const ended = await endPaidGrants(tx, event, "refunded", "Payment refunded", now);
+      return tickets && ended.outcome === "ignored" ? tickets : ended;
+    }
     case "dispute.state":
       if (event.status === "won") return reinstateAfterDispute(tx, event, now);
       return endPaidGrants(

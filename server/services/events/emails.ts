@@ -34,6 +34,116 @@ export function lateRefundEmail(opts: { eventTitle: string; amount: string; url:
   });
 }
 
+export function secondPaymentRefundEmail(opts: { eventTitle: string; amount: string; url: string }) {
+  return simpleEmail({
+    subject: `A second payment for ${opts.eventTitle} is being refunded`,
+    paragraphs: [
+      `We received two payments for the same order for ${opts.eventTitle}. Your tickets were issued for the first one.`,
+      `We are refunding the second payment of ${opts.amount} in full; it reaches your account within a few days.`,
+    ],
+    link: { label: "See the event", url: opts.url },
+  });
+}
+
 export function formatMoney(cents: number, currency: string) {
   return new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+}
+
+/** "Sat, 24 Oct 2026, 01:30 CEST": the start as the creator scheduled it, in the event's own zone. */
+export function formatEventTime(at: Date, timeZone: string) {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(at);
+}
+
+export function ticketConfirmationEmail(opts: { eventTitle: string; startsAt: Date; timeZone: string; url: string }) {
+  return simpleEmail({
+    subject: `Your ticket for ${opts.eventTitle}`,
+    paragraphs: [
+      `You're in: ${opts.eventTitle}, ${formatEventTime(opts.startsAt, opts.timeZone)}.`,
+      "The attached invitation adds it to your calendar. Your ticket's QR code is on the event page.",
+    ],
+    link: { label: "See your ticket", url: opts.url },
+  });
+}
+
+export function eventReminderEmail(opts: {
+  eventTitle: string;
+  when: string;
+  startsAt: Date;
+  timeZone: string;
+  venue: string;
+  url: string;
+}) {
+  return simpleEmail({
+    subject: `Reminder: ${opts.eventTitle} starts ${opts.when}`,
+    paragraphs: [
+      `${opts.eventTitle} starts ${formatEventTime(opts.startsAt, opts.timeZone)}${opts.venue ? ` at ${opts.venue}` : ""}.`,
+      "Have your ticket's QR code ready at the door.",
+    ],
+    link: { label: "See your ticket", url: opts.url },
+  });
+}
+
+export function eventChangedEmail(opts: {
+  eventTitle: string;
+  startsAt: Date;
+  timeZone: string;
+  venue: string;
+  url: string;
+}) {
+  return simpleEmail({
+    subject: `Changed: ${opts.eventTitle}`,
+    paragraphs: [
+      `${opts.eventTitle} has changed. It now starts ${formatEventTime(opts.startsAt, opts.timeZone)}${
+        opts.venue ? ` at ${opts.venue}` : ""
+      }.`,
+      "The attached invitation updates the entry in your calendar. Your ticket stays valid.",
+    ],
+    link: { label: "See the event", url: opts.url },
+  });
+}
+
+export function eventCanceledEmail(opts: { eventTitle: string; reason: string; refund: string | null; url: string }) {
+  return simpleEmail({
+    subject: `Canceled: ${opts.eventTitle}`,
+    paragraphs: [
+      `${opts.eventTitle} has been canceled by the organiser.${opts.reason ? ` They said: "${opts.reason}"` : ""}`,
+      opts.refund
+        ? `We are refunding ${opts.refund} to your original payment method; it reaches your account within a few days.`
+        : "Your ticket no longer admits. There is nothing to pay back.",
+    ],
+    link: { label: "See the event", url: opts.url },
+  });
+}
+
+export function ticketTransferredEmail(opts: { eventTitle: string; fromName: string; url: string }) {
+  return simpleEmail({
+    subject: `${opts.fromName} sent you a ticket for ${opts.eventTitle}`,
+    paragraphs: [
+      `${opts.fromName} transferred their ticket for ${opts.eventTitle} to you.`,
+      "Sign in with this email address to see it and its QR code.",
+    ],
+    link: { label: "See your ticket", url: opts.url },
+  });
+}
+
+export function orderCanceledEmail(opts: { eventTitle: string; refund: string | null; url: string }) {
+  return simpleEmail({
+    subject: `Your tickets for ${opts.eventTitle} are canceled`,
+    paragraphs: [
+      `Your tickets for ${opts.eventTitle} are canceled and no longer admit.`,
+      opts.refund
+        ? `We are refunding ${opts.refund}; it reaches your account within a few days.`
+        : "There is nothing to pay back.",
+    ],
+    link: { label: "See the event", url: opts.url },
+  });
 }

@@ -1,6 +1,6 @@
 import { and, eq, gt, gte, inArray, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
-import { events, holds, orders, tickets, users } from "../../../db/schema";
+import { events, holds, orders, tickets, users, waitlistEntries } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { PROVIDER_ACTOR } from "../audience/grants";
 import { registerTicketPaymentHandler, type LedgerEffect } from "../audience/ledger";
@@ -10,8 +10,10 @@ import type { RequestMeta } from "../auth/sessions";
 import { recordEmail } from "../email/outbox";
 import type { PaymentsProviderApi } from "../payments/provider";
 import { readAvailability, remainingFor, takeSeats } from "./capacity";
-import { formatMoney, lateRefundEmail } from "./emails";
+import { applyTicketRefund, refundSecondPayment } from "./refunds";
+import { formatMoney, lateRefundEmail, orderCanceledEmail } from "./emails";
 import { lockEventCapacity } from "./locks";
+import { recordTicketConfirmations } from "./notices";
 import { endTicketGrants, issueTickets } from "./tickets";
 import { eventUrl, settleEventCapacity } from "./waitlist";
 
@@ -80,8 +82,12 @@ export async function applyTicketOrderEvent(opts: {
   }
 
   if (current.paymentId === event.paymentId) return { outcome: "already_applied", orderId: order.id };
-  if (current.paymentId !== null || !["pending", "canceled"].includes(current.status))
-    return { outcome: "ignored", detail: "order already settled by another payment" };
+  if (current.paymentId !== null || !["pending", "canceled"].includes(current.status)) {
+    const strayOrderId = await refundSecondPayment({ tx, event, order: current, now, appUrl: opts.appUrl });
+    return strayOrderId
+      ? { outcome: "refund_due", orderId: strayOrderId, amountCents: event.amountCents }
+      : { outcome: "ignored", detail: "second payment already recorded" };
+  }
 
   const lines = orderHolds.map((hold) => ({
     ticketTypeId: hold.ticketTypeId,
@@ -172,6 +178,13 @@ export async function applyTicketOrderEvent(opts: {
     actor: PROVIDER_ACTOR,
     now,
   });
+  const offerEntryIds = orderHolds.flatMap((hold) => (hold.waitlistEntryId ? [hold.waitlistEntryId] : []));
+  if (offerEntryIds.length > 0)
+    await tx
+      .update(waitlistEntries)
+      .set({ status: "converted", updatedAt: now })
+      .where(inArray(waitlistEntries.id, offerEntryIds));
+  await recordTicketConfirmations({ tx, event: eventRow, holderUserId: event.purpose.userId, appUrl: opts.appUrl });
   return { outcome: "issued", orderId: order.id, ticketIds, late: live.length !== orderHolds.length };
 }
 
@@ -245,6 +258,8 @@ export async function cancelOrder(opts: {
   now: Date;
   appUrl: string;
   meta?: RequestMeta;
+  /** The buyer's own cancellation: only their order, only within the event's refund window (checked under the lock). */
+  asBuyer?: boolean;
 }) {
   return opts.db.transaction(async (tx) => {
     const [order] = await tx
@@ -259,6 +274,10 @@ export async function cancelOrder(opts: {
       orderTickets.map((ticket) => ticket.ticketTypeId),
     );
     const [current] = await tx.select().from(orders).where(eq(orders.id, order.id));
+    if (opts.asBuyer) {
+      const [eventRow] = await tx.select().from(events).where(eq(events.id, order.eventId));
+      await assertBuyerMayCancel({ tx, order: current, event: eventRow, tickets: orderTickets, now: opts.now });
+    }
     if (!["paid", "partially_refunded"].includes(current.status))
       throw new AppError("CONFLICT", "Only a completed order can be canceled or refunded.");
     const refundable = current.totalCents - current.refundedCents - current.refundDueCents;
@@ -314,40 +333,123 @@ export async function cancelOrder(opts: {
       now: opts.now,
     });
     const [eventRow] = await tx.select().from(events).where(eq(events.id, order.eventId));
+    const [buyer] = current.userId
+      ? await tx.select({ email: users.email }).from(users).where(eq(users.id, current.userId))
+      : [];
+    if (buyer && opts.cancelTickets)
+      await recordEmail({
+        db: tx,
+        to: buyer.email,
+        content: orderCanceledEmail({
+          eventTitle: eventRow.title,
+          refund: opts.refundCents > 0 ? formatMoney(opts.refundCents, current.currency) : null,
+          url: eventUrl(opts.appUrl, eventRow.workspaceId, eventRow.id),
+        }),
+      });
     await settleEventCapacity({ tx, event: eventRow, now: opts.now, appUrl: opts.appUrl });
     return { orderId: order.id, status, refundDueCents: opts.refundCents };
   });
 }
 
 /**
+ * The creator's policy (`events.refund_window_hours`): a buyer may cancel their whole order and get back what is
+ * left of it until that many hours before the start; none if the creator set no window. An order one of whose
+ * tickets was given to someone else stays: cancelling it would take the seat from a person who did not ask.
+ */
+async function assertBuyerMayCancel(opts: {
+  tx: DbOrTx;
+  order: typeof orders.$inferSelect;
+  event: typeof events.$inferSelect;
+  tickets: readonly (typeof tickets.$inferSelect)[];
+  now: Date;
+}) {
+  const { order, event } = opts;
+  if (order.userId === null) throw notFound("Order");
+  if (event.status !== "published" || event.refundWindowHours === null)
+    throw new AppError("PRECONDITION_FAILED", "The organiser does not take cancellations for this event.");
+  const deadline = event.startsAt.getTime() - event.refundWindowHours * 3600_000;
+  if (opts.now.getTime() > deadline)
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      `Cancellations closed ${event.refundWindowHours} hours before the start. Contact the organiser.`,
+    );
+  if (opts.tickets.some((ticket) => ticket.status === "valid" && ticket.holderUserId !== order.userId))
+    throw new AppError("CONFLICT", "You gave a ticket of this order to someone else, so it cannot be canceled here.");
+}
+
+/** The buyer cancels their own order within the policy: every ticket ends and what is left of the payment is owed back. */
+export async function cancelOwnOrder(opts: {
+  db: Database;
+  workspaceId: string;
+  orderId: string;
+  userId: string;
+  now: Date;
+  appUrl: string;
+  meta?: RequestMeta;
+}) {
+  const [order] = await opts.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.id, opts.orderId), eq(orders.workspaceId, opts.workspaceId), eq(orders.userId, opts.userId)));
+  if (!order) throw notFound("Order");
+  return cancelOrder({
+    db: opts.db,
+    workspaceId: opts.workspaceId,
+    orderId: order.id,
+    cancelTickets: true,
+    refundCents: order.paymentId ? order.totalCents - order.refundedCents - order.refundDueCents : 0,
+    actorUserId: opts.userId,
+    now: opts.now,
+    appUrl: opts.appUrl,
+    meta: opts.meta,
+    asBuyer: true,
+  });
+}
+
+/**
  * Pays refunds owed (decided in a committed transaction) at the provider, one order at a time, and only then moves
- * the amount from due to refunded. A crash between the two would ask again on the next run: the provider's refund
- * request has no idempotency key yet (ADR 029, what remains).
+ * the amount from due to refunded. The idempotency key names the order and what it had been refunded before this
+ * debt, so a crash between the provider call and the update asks again with the same key and the provider answers
+ * with the first refund instead of paying twice; once recorded, the next debt of the order has a new key.
  */
 export async function settleDueRefunds(opts: {
   db: Database;
   provider: Pick<PaymentsProviderApi, "refund">;
   now: Date;
+  /** Only this event's debts (right after canceling it); the sweep pays everyone's. */
+  eventId?: string;
   limit?: number;
 }) {
   const due = await opts.db
     .select()
     .from(orders)
-    .where(gt(orders.refundDueCents, 0))
+    .where(and(gt(orders.refundDueCents, 0), opts.eventId ? eq(orders.eventId, opts.eventId) : undefined))
     .limit(opts.limit ?? 50);
   let refunded = 0;
+  let failed = 0;
   for (const order of due) {
     if (!order.paymentId) continue;
-    await opts.provider.refund({
-      db: opts.db,
-      now: opts.now,
-      request: {
-        workspaceId: order.workspaceId,
-        paymentId: order.paymentId,
-        amountCents: order.refundDueCents,
-        actorUserId: null,
-      },
-    });
+    try {
+      await opts.provider.refund({
+        db: opts.db,
+        now: opts.now,
+        request: {
+          workspaceId: order.workspaceId,
+          paymentId: order.paymentId,
+          amountCents: order.refundDueCents,
+          actorUserId: null,
+          idempotencyKey: refundIdempotencyKey(order),
+        },
+      });
+    } catch (error) {
+      // One refusal (a payment the provider no longer refunds) must not hold up everyone else's money; the debt
+      // stays visible on the order and the next run asks again.
+      failed++;
+      console.warn(
+        JSON.stringify({ event: "events.refund_failed", orderId: order.id, error: (error as Error).message }),
+      );
+      continue;
+    }
     const updated = await opts.db
       .update(orders)
       .set({
@@ -359,7 +461,11 @@ export async function settleDueRefunds(opts: {
       .returning({ id: orders.id });
     refunded += updated.length;
   }
-  return { refunded };
+  return { refunded, failed };
+}
+
+export function refundIdempotencyKey(order: { id: string; refundedCents: number; refundDueCents: number }) {
+  return `order-${order.id}-refunded-${order.refundedCents}-due-${order.refundDueCents}`;
 }
 
 /**
@@ -373,6 +479,7 @@ export function registerEventsPaymentHandler(appUrl: string) {
       ledgerEffect(await applyTicketOrderEvent({ tx, event, now, appUrl })),
     checkoutExpired: async ({ tx, event, now }) =>
       ledgerEffect(await applyTicketOrderEvent({ tx, event, now, appUrl })),
+    paymentRefunded: ({ tx, event, now }) => applyTicketRefund({ tx, event, now, appUrl }),
   });
 }
 

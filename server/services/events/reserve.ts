@@ -6,6 +6,7 @@ import { PROVIDER_ACTOR } from "../audience/grants";
 import type { RequestMeta } from "../auth/sessions";
 import { readAvailability, remainingFor, takeSeats, type Availability } from "./capacity";
 import { lockEventCapacity } from "./locks";
+import { recordTicketConfirmations } from "./notices";
 import { issueTickets, type OrderLine } from "./tickets";
 import { settleEventCapacity } from "./waitlist";
 
@@ -156,6 +157,7 @@ export async function reserveTickets(input: ReserveInput): Promise<ReserveResult
         actor: { userId: input.userId, meta: input.meta ?? PROVIDER_ACTOR.meta },
         now: input.now,
       });
+      await recordTicketConfirmations({ tx, event, holderUserId: input.userId, appUrl: input.appUrl });
       return { status: "issued", orderId: order.id, ticketIds };
     }
     const expiresAt = new Date(input.now.getTime() + event.holdMinutes * 60_000);

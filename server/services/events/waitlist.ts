@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
 import { events, holds, orders, ticketTypes, users, waitlistEntries } from "../../../db/schema";
+import { randomToken, sha256Hex } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import { recordEmail } from "../email/outbox";
 import { readAvailability, remainingFor, takeSeats } from "./capacity";
@@ -11,6 +12,11 @@ type EventRow = typeof events.$inferSelect;
 
 export function eventUrl(appUrl: string, workspaceId: string, eventId: string) {
   return `${appUrl}/c/${workspaceId}/events/${eventId}`;
+}
+
+/** The offer email's page: accept or decline with the token (stored only as its SHA-256). */
+export function offerUrl(appUrl: string, workspaceId: string, token: string) {
+  return `${appUrl}/c/${workspaceId}/offers/${token}`;
 }
 
 /**
@@ -97,9 +103,10 @@ async function offerFreedSeats(opts: { tx: DbOrTx; event: EventRow; now: Date; a
       createdAt: now,
       updatedAt: now,
     });
+    const token = randomToken();
     await tx
       .update(waitlistEntries)
-      .set({ status: "offered", offeredAt: now, updatedAt: now })
+      .set({ status: "offered", offeredAt: now, offerTokenHash: sha256Hex(token), updatedAt: now })
       .where(eq(waitlistEntries.id, entry.id));
     await recordEmail({
       db: tx,
@@ -108,7 +115,7 @@ async function offerFreedSeats(opts: { tx: DbOrTx; event: EventRow; now: Date; a
         eventTitle: event.title,
         quantity: entry.quantity,
         expiresAt,
-        url: eventUrl(opts.appUrl, event.workspaceId, event.id),
+        url: offerUrl(opts.appUrl, event.workspaceId, token),
       }),
     });
     takeSeats(availability, entry.ticketTypeId, entry.quantity, "held");

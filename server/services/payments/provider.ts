@@ -67,6 +67,11 @@ export interface RefundRequest {
   amountCents?: number;
   /** Who asked, for the audit row; null for the system (e.g. a late ticket payment after its hold expired). */
   actorUserId: string | null;
+  /**
+   * The same key asks for the same refund once (Stripe's `Idempotency-Key`): a caller that crashed after the
+   * provider refunded but before it recorded so asks again with the same key and gets the first refund back.
+   */
+  idempotencyKey?: string;
 }
 
 export interface RefundResult {

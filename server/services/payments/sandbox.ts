@@ -158,6 +158,7 @@ export function sandboxProvider(opts: { appUrl: string }): PaymentsProviderApi {
         workspaceId: request.workspaceId,
         paymentId: request.paymentId,
         amountCents: request.amountCents,
+        idempotencyKey: request.idempotencyKey,
         now,
       }),
   };
@@ -533,17 +534,28 @@ export async function refundSandboxPayment(opts: {
   workspaceId: string;
   paymentId: string;
   amountCents?: number;
+  idempotencyKey?: string;
   now: Date;
 }): Promise<RefundResult> {
   return opts.db.transaction(async (tx) => {
     const payment = await lockPayment(tx, opts.workspaceId, opts.paymentId);
+    const key = opts.idempotencyKey;
+    const earlier = key && Object.hasOwn(payment.refundKeys, key) ? payment.refundKeys[key] : undefined;
+    if (earlier) return { refundId: earlier.refundId, amountRefundedCents: earlier.amountCents };
     if (payment.status !== "succeeded") throw new AppError("CONFLICT", "Only a successful payment can be refunded.");
     const remaining = payment.amountCents - payment.refundedCents;
     const amount = opts.amountCents ?? remaining;
     if (!Number.isInteger(amount) || amount <= 0 || amount > remaining)
       throw new AppError("BAD_REQUEST", `Refund between 1 and ${remaining} (minor units).`);
     const refunded = payment.refundedCents + amount;
-    await tx.update(sandboxPayments).set({ refundedCents: refunded }).where(eq(sandboxPayments.id, payment.id));
+    const refundId = newId("sbre");
+    const refundKeys = opts.idempotencyKey
+      ? { ...payment.refundKeys, [opts.idempotencyKey]: { refundId, amountCents: amount } }
+      : payment.refundKeys;
+    await tx
+      .update(sandboxPayments)
+      .set({ refundedCents: refunded, refundKeys })
+      .where(eq(sandboxPayments.id, payment.id));
     await emit(
       tx,
       payment.workspaceId,
@@ -558,7 +570,7 @@ export async function refundSandboxPayment(opts: {
       },
       opts.now,
     );
-    return { refundId: newId("sbre"), amountRefundedCents: amount };
+    return { refundId, amountRefundedCents: amount };
   });
 }
 

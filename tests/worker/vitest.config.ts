@@ -42,6 +42,11 @@ export default defineConfig({
       { find: "virtual:greenroom/remix-build", replacement: resolve(repoRoot, "build/server/index.js") },
       { find: /^react-dom$/, replacement: resolve(repoRoot, "workers/react-dom-on-the-server.ts") },
       { find: /^brotli\/decompress\.js$/, replacement: resolve(repoRoot, "workers/fontkit-without-brotli.ts") },
+      { find: /^d3-color$/, replacement: resolve(repoRoot, "workers/d3-without-colours.ts") },
+      {
+        find: /^\.\/resources(\.js|\/(Apps|Climate|Entitlements|FinancialConnections|Forwarding|Identity|Issuing|ProductCatalog|Radar|Reporting|Reserve|Sigma|Terminal|TestHelpers|ThreeDSecure|Treasury)\/index\.js)$/,
+        replacement: resolve(repoRoot, "workers/stripe-without-unused-products.ts"),
+      },
     ],
   },
   test: {

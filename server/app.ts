@@ -15,6 +15,7 @@ import { mediaRoutes } from "./http/media";
 import { privateFeedRoutes } from "./http/private-feeds";
 import { readSessionToken } from "./http/session-cookie";
 import { socialMediaRoutes } from "./http/social-media";
+import { stripeConnectWebhookRoutes } from "./http/stripe-connect-webhook";
 import { stripeWebhookRoutes } from "./http/stripe-webhook";
 import { transcriptExportRoutes } from "./http/transcript-exports";
 import { uploadRoutes } from "./http/uploads";
@@ -146,6 +147,8 @@ export function createApp(opts: { remixBuild: () => Promise<ServerBuild> }) {
 
   // Stripe's signed webhook (billing); exempt from the CSRF check above by its /api/webhooks/ prefix.
   app.route("/api/webhooks/stripe", stripeWebhookRoutes);
+  // Connected accounts' events (supporters paying creators, ADR 025), signed with the Connect endpoint's secret.
+  app.route("/api/webhooks/stripe-connect", stripeConnectWebhookRoutes);
 
   // Public feeds, enclosures and artwork; the authenticated media player source and transcript exports.
   app.route("/", privateFeedRoutes);

@@ -136,6 +136,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           workspaceId,
           invoiceId: text(form, "invoiceId"),
           status: text(form, "status") as "sent",
+          throughStripe: text(form, "throughStripe") === "yes",
         });
         return { intent, notice: "Invoice status saved." };
       case "delete-campaign":
@@ -528,6 +529,18 @@ export default function Campaign() {
                       </SubmitButton>
                     </Form>
                   ) : null}
+                  {invoice.status === "draft" ? (
+                    // Stripe Invoicing on the workspace's connected account emails it with a payment page (ADR 025).
+                    <Form method="post" className="form-actions">
+                      <input type="hidden" name="invoiceId" value={invoice.id} />
+                      <input type="hidden" name="status" value="sent" />
+                      <input type="hidden" name="throughStripe" value="yes" />
+                      <SubmitButton intent="set-invoice-status" className="button button-small button-secondary">
+                        Send through Stripe
+                      </SubmitButton>
+                    </Form>
+                  ) : null}
+                  {invoice.stripeInvoiceId ? <span className="cell-sub">Issued through Stripe</span> : null}
                 </li>
               ))}
             </ul>

@@ -1,5 +1,6 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { ConnectAccountSection } from "../components/connect-account";
 import { ErrorPanel } from "../components/error-page";
 import { ErrorSummary, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
@@ -46,6 +47,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         control,
       });
       return { notice: ownValue(CONTROL_NOTICES, control) ?? "Done." };
+    }
+    if (intent === "connect_start") {
+      throw redirect((await context.api.payments.startConnectOnboarding({ workspaceId })).url);
+    }
+    if (intent === "connect_refresh") {
+      const status = await context.api.payments.refreshConnectAccount({ workspaceId });
+      return {
+        notice: status.chargesEnabled
+          ? "Your Stripe account can take payments."
+          : "Stripe still needs details before your account can take payments.",
+      };
     }
     if (intent === "refund") {
       const refunded = await context.api.payments.refundPayment({ workspaceId, paymentId: text(form, "paymentId") });
@@ -118,12 +130,7 @@ export default function Payments() {
           </p>
         </section>
       ) : null}
-      {overview.mode === "stripe" ? (
-        <section className="card" aria-labelledby="stripe-heading">
-          <h2 id="stripe-heading">Stripe</h2>
-          <p className="muted">Supporters pay you through Stripe Checkout on your own Stripe account.</p>
-        </section>
-      ) : null}
+      {overview.mode === "stripe" ? <ConnectAccountSection connect={overview.connect} /> : null}
       {overview.sandbox ? (
         <>
           <section className="card" aria-labelledby="sandbox-heading">

@@ -80,6 +80,8 @@ export const stripeEvents = pgTable(
     /** Deliveries that got as far as applying it (a failed event is re-applied by Stripe's retry). */
     attempts: integer("attempts").notNull().default(1),
     workspaceId: uuid("workspace_id").references(() => workspaces.id, { onDelete: "set null" }),
+    /** The connected account (`acct_…`) of a Connect event (`/api/webhooks/stripe-connect`); null for billing's own. */
+    account: text("account"),
   },
   (t) => [index("stripe_events_workspace_idx").on(t.workspaceId, t.receivedAt)],
 );

@@ -141,3 +141,55 @@ export const sandboxPayments = pgTable(
     index("sandbox_payments_subscription_idx").on(t.subscriptionId),
   ],
 );
+
+/**
+ * A workspace's Stripe Connect account (ADR 025): one per workspace, created by Greenroom through onboarding, and
+ * kept in step with Stripe by `account.updated` (only a newer event than the one applied changes it). Checkout is
+ * offered only while `charges_enabled`.
+ */
+export const connectedAccounts = pgTable("connected_accounts", {
+  workspaceId: uuid("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  /** `acct_…`; the webhook resolves the workspace from it, never from an event's metadata alone. */
+  stripeAccountId: text("stripe_account_id").notNull().unique(),
+  chargesEnabled: boolean("charges_enabled").notNull().default(false),
+  payoutsEnabled: boolean("payouts_enabled").notNull().default(false),
+  detailsSubmitted: boolean("details_submitted").notNull().default(false),
+  requirementsCurrentlyDue: jsonb("requirements_currently_due").$type<string[]>().notNull().default([]),
+  requirementsPastDue: jsonb("requirements_past_due").$type<string[]>().notNull().default([]),
+  disabledReason: text("disabled_reason"),
+  /** `created` of the last `account.updated` applied; older deliveries change nothing. */
+  updatedFromEventCreated: bigint("updated_from_event_created", { mode: "number" }).notNull().default(0),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Payments Greenroom took on a connected account (a one-off checkout's payment intent, or a subscription invoice's),
+ * so refunds and disputes, which name only the payment, find what it paid for. `refunded_cents` is the cumulative
+ * total already handed to the ledger: `charge.refunded` carries Stripe's cumulative `amount_refunded`, and only the
+ * part beyond this becomes a refund event (duplicates and late, older deliveries add nothing).
+ */
+export const connectPayments = pgTable(
+  "connect_payments",
+  {
+    /** `pi_…` */
+    paymentIntentId: text("payment_intent_id").primaryKey(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    stripeAccountId: text("stripe_account_id").notNull(),
+    /** Set when it paid a subscription's invoice. */
+    subscriptionId: text("subscription_id"),
+    checkoutId: text("checkout_id"),
+    purpose: jsonb("purpose").$type<PaymentPurpose>(),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    refundedCents: integer("refunded_cents").notNull().default(0),
+    /** `created` of the last dispute event applied, so a late `charge.dispute.created` cannot reopen a closed one. */
+    disputeEventCreated: bigint("dispute_event_created", { mode: "number" }).notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("connect_payments_workspace_idx").on(t.workspaceId, t.createdAt)],
+);

@@ -370,6 +370,7 @@ describe("sandbox payments", () => {
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await callerFor(t.db, owner, production).api.payments.getOverview({ workspaceId: workspace.id })).toEqual({
       mode: "off",
+      connect: null,
       sandbox: null,
     });
   });

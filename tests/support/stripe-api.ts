@@ -5,10 +5,12 @@
  * request that lacks what Greenroom must send (400 with the missing parameter), so a test passing proves the
  * request was right; every request is also recorded with its form fields for tests to inspect. Tests inside
  * workerd, which cannot share memory with this server, set a subscription with `PUT /__test/subscriptions/:id`
- * (a FakeSubscription as JSON).
+ * (a FakeSubscription as JSON). Requests with a `Stripe-Account` header, and the account routes, are Connect's:
+ * tests/support/stripe-connect-api.ts answers them.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { createConnectApi, type ConnectApi } from "./stripe-connect-api";
 
 export interface FakeSubscription {
   id: string;
@@ -34,6 +36,8 @@ export interface RecordedRequest {
   path: string;
   /** Form fields (POST body or query string) as the SDK encodes them, e.g. `metadata[greenroom_workspace_id]`. */
   fields: Record<string, string>;
+  /** The `Stripe-Account` header: the connected account the request acts on (absent on the platform). */
+  account?: string;
 }
 
 export interface StripeApiServer {
@@ -47,6 +51,8 @@ export interface StripeApiServer {
   /** The next `count` requests answer 500 (a Stripe outage). */
   failNext(count: number): void;
   retrievals(id: string): number;
+  /** Connected accounts and what lives on them (tests/support/stripe-connect-api.ts). */
+  connect: ConnectApi;
   close(): Promise<void>;
 }
 
@@ -84,6 +90,7 @@ export async function startStripeApi(opts: { port?: number } = {}): Promise<Stri
   const customers = new Map<string, string>();
   const invoices = new Map<string, FakeInvoice[]>();
   const requests: RecordedRequest[] = [];
+  const connect = createConnectApi();
   let failures = 0;
   // Unique across stand-in instances, as Stripe's ids are: tests may share one database between instances.
   const newId = (prefix: string) => `${prefix}_local${randomUUID().replace(/-/g, "").slice(0, 16)}`;
@@ -112,11 +119,26 @@ export async function startStripeApi(opts: { port?: number } = {}): Promise<Stri
       }
       const url = new URL(req.url ?? "/", "http://stripe.local");
       const fields = Object.fromEntries(new URLSearchParams(req.method === "GET" ? url.search : body));
-      requests.push({ method: req.method ?? "", path: url.pathname, fields });
+      const stripeAccount = req.headers["stripe-account"];
+      requests.push({
+        method: req.method ?? "",
+        path: url.pathname,
+        fields,
+        ...(typeof stripeAccount === "string" && { account: stripeAccount }),
+      });
       if (!/^Bearer sk_/.test(req.headers.authorization ?? "")) {
         return send(401, { error: { type: "invalid_request_error", message: "Invalid API Key provided" } });
       }
       const route = `${req.method} ${url.pathname}`;
+      const idempotencyKey = req.headers["idempotency-key"];
+      const connectReply = connect.handle({
+        method: req.method ?? "",
+        path: url.pathname,
+        fields,
+        account: typeof stripeAccount === "string" ? stripeAccount : null,
+        idempotencyKey: typeof idempotencyKey === "string" ? idempotencyKey : null,
+      });
+      if (connectReply) return send(connectReply.status, connectReply.body);
 
       const subscriptionMatch = /^GET \/v1\/subscriptions\/([^/]+)$/.exec(route);
       if (subscriptionMatch) {
@@ -229,6 +251,7 @@ export async function startStripeApi(opts: { port?: number } = {}): Promise<Stri
     setSubscription: putSubscription,
     failNext: (count) => void (failures = count),
     retrievals: (id) => counts.get(id) ?? 0,
+    connect,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -19,6 +19,12 @@ export interface Plan {
   name: string;
   /** Shown on the billing page; what Stripe charges is the configured price, this is its label. */
   monthlyPriceCents: number;
+  /**
+   * Greenroom's cut of what supporters pay the workspace through Stripe Connect (ADR 025), in percent: Stripe's
+   * `application_fee_percent` on subscriptions, and the same share as `application_fee_amount` on one-off payments.
+   * Paid plans pay less of it, as they already pay Greenroom.
+   */
+  connectFeePercent: number;
   limits: PlanLimits;
 }
 
@@ -28,6 +34,7 @@ export const PLANS: Readonly<Record<PlanId, Plan>> = {
   free: {
     id: "free",
     name: "Free",
+    connectFeePercent: 5,
     monthlyPriceCents: 0,
     limits: {
       transcriptionMinutesPerMonth: 60,
@@ -40,6 +47,7 @@ export const PLANS: Readonly<Record<PlanId, Plan>> = {
   creator: {
     id: "creator",
     name: "Creator",
+    connectFeePercent: 3,
     monthlyPriceCents: 1500,
     limits: {
       transcriptionMinutesPerMonth: 600,
@@ -52,6 +60,7 @@ export const PLANS: Readonly<Record<PlanId, Plan>> = {
   pro: {
     id: "pro",
     name: "Pro",
+    connectFeePercent: 1,
     monthlyPriceCents: 4900,
     limits: {
       transcriptionMinutesPerMonth: 3000,
@@ -93,4 +102,9 @@ export function planForPriceId(config: PriceConfig, priceId: string): PlanId | n
   const prices = stripePriceIds(config);
   for (const [plan, id] of Object.entries(prices)) if (id === priceId) return plan as PlanId;
   return null;
+}
+
+/** The platform fee on a one-off Connect payment of `amountCents` under `plan`, in the same minor units. */
+export function connectFeeCents(plan: PlanId, amountCents: number): number {
+  return Math.round((amountCents * PLANS[plan].connectFeePercent) / 100);
 }

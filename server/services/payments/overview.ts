@@ -2,6 +2,7 @@ import { desc, eq } from "drizzle-orm";
 import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import { sandboxPayments, sandboxSubscriptions, tiers, users } from "../../../db/schema";
+import { connectedAccountQuery, connectStatusOf } from "./connect-accounts";
 import { paymentsMode, type PaymentsEnv } from "./provider";
 
 const SANDBOX_LIST_LIMIT = 50;
@@ -51,7 +52,11 @@ function sandboxActivityReads(db: DbOrTx, workspaceId: string) {
 /** What the creator's payments page shows, in one round trip. */
 export async function getPaymentsOverview(opts: { db: DbOrTx; env: PaymentsEnv; workspaceId: string }) {
   const mode = paymentsMode(opts.env).kind;
-  if (mode !== "sandbox") return { mode, sandbox: null };
+  if (mode === "stripe") {
+    const [account] = await connectedAccountQuery(opts.db, opts.workspaceId);
+    return { mode, connect: connectStatusOf(account), sandbox: null };
+  }
+  if (mode !== "sandbox") return { mode, connect: null, sandbox: null };
   const [subscriptions, payments] = await readBatch(opts.db, sandboxActivityReads(opts.db, opts.workspaceId));
-  return { mode, sandbox: { subscriptions, payments } };
+  return { mode, connect: null, sandbox: { subscriptions, payments } };
 }

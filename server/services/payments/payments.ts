@@ -14,6 +14,7 @@ import {
   type RefundRequest,
   type RefundResult,
 } from "./provider";
+import { connectProvider } from "./connect-provider";
 import { sandboxProvider } from "./sandbox";
 
 /**
@@ -27,7 +28,7 @@ export function paymentsProvider(opts: { env: PaymentsEnv; appUrl: string }): Pa
     case "sandbox":
       return sandboxProvider({ appUrl: opts.appUrl });
     case "stripe":
-      throw new AppError("PRECONDITION_FAILED", "Stripe Connect payments are not available yet.");
+      return connectProvider(mode);
     case "off":
       throw new AppError("PRECONDITION_FAILED", "Payments are not set up on this Greenroom yet.");
   }

@@ -134,7 +134,7 @@ async function chargeInvoice(
   return { created };
 }
 
-async function loadTierForCheckout(db: DbOrTx, workspaceId: string, tierId: string, interval: "month" | "year") {
+export async function loadTierForCheckout(db: DbOrTx, workspaceId: string, tierId: string, interval: "month" | "year") {
   const [tier] = await db
     .select()
     .from(tiers)

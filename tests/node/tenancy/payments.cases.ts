@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { sandboxPayments, sandboxSubscriptions } from "../../../db/schema";
+import { connectedAccounts, sandboxPayments, sandboxSubscriptions } from "../../../db/schema";
 import { createUser } from "../../support/factories";
-import { createPaidTier } from "../../support/payments";
+import { connectEnv, createPaidTier } from "../../support/payments";
+import { startStripeApi, type StripeApiServer } from "../../support/stripe-api";
 import { callerFor } from "../../support/trpc";
 import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 
@@ -104,4 +105,69 @@ export const cases: Record<string, TenancyCase> = {
       expect(row.disputeStatus).toBeNull();
     },
   },
+  "payments.startConnectOnboarding": {
+    allow: (x) =>
+      withConnect(async ({ env }) => {
+        const { url } = await x
+          .api(x.a.admin, { env })
+          .payments.startConnectOnboarding({ workspaceId: x.a.workspace.id });
+        expect(url).toMatch(/^https:\/\/connect\.stripe\.test\//);
+        expect(await connectedAccountOf(x, x.a.workspace.id)).toHaveLength(1);
+        await expectForbidden(
+          x.api(x.a.editor, { env }).payments.startConnectOnboarding({ workspaceId: x.a.workspace.id }),
+        );
+      }),
+    foreign: (x) =>
+      withConnect(async ({ env }) => {
+        await expectNotFound(
+          x.api(x.outsider, { env }).payments.startConnectOnboarding({ workspaceId: x.a.workspace.id }),
+        );
+        expect(await connectedAccountOf(x, x.a.workspace.id)).toEqual([]);
+        // The outsider's own onboarding makes B's account, never one for A.
+        await x.api(x.outsider, { env }).payments.startConnectOnboarding({ workspaceId: x.b.id });
+        expect(await connectedAccountOf(x, x.b.id)).toHaveLength(1);
+        expect(await connectedAccountOf(x, x.a.workspace.id)).toEqual([]);
+      }),
+  },
+  "payments.refreshConnectAccount": {
+    allow: (x) =>
+      withConnect(async ({ env }) => {
+        await x.api(x.a.owner, { env }).payments.startConnectOnboarding({ workspaceId: x.a.workspace.id });
+        const status = await x
+          .api(x.a.admin, { env })
+          .payments.refreshConnectAccount({ workspaceId: x.a.workspace.id });
+        expect(status.chargesEnabled).toBe(false);
+        expect(status.requirementsCurrentlyDue.length).toBeGreaterThan(0);
+      }),
+    foreign: (x) =>
+      withConnect(async ({ env }) => {
+        await x.api(x.a.owner, { env }).payments.startConnectOnboarding({ workspaceId: x.a.workspace.id });
+        await expectNotFound(
+          x.api(x.outsider, { env }).payments.refreshConnectAccount({ workspaceId: x.a.workspace.id }),
+        );
+        // Through its own workspace the outsider reaches only B, which has no account.
+        await expect(
+          x.api(x.outsider, { env }).payments.refreshConnectAccount({ workspaceId: x.b.id }),
+        ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+      }),
+  },
 };
+
+/** Runs `fn` with a local Stripe stand-in speaking Connect and the env that selects Stripe Connect. */
+async function withConnect(
+  fn: (stripe: { api: StripeApiServer; env: ReturnType<typeof connectEnv> }) => Promise<void>,
+) {
+  const api = await startStripeApi();
+  try {
+    await fn({ api, env: connectEnv(api.url) });
+  } finally {
+    await api.close();
+  }
+}
+
+const connectedAccountOf = (x: Tenants, workspaceId: string) =>
+  x.db.select().from(connectedAccounts).where(eq(connectedAccounts.workspaceId, workspaceId));
+
+async function expectForbidden(promise: Promise<unknown>) {
+  await expect(promise).rejects.toMatchObject({ code: "FORBIDDEN" });
+}

@@ -27,8 +27,20 @@ const ZSandboxPayment = z.object({
   createdAt: z.date(),
 });
 
+export const ZConnectStatus = z.object({
+  accountId: z.string(),
+  chargesEnabled: z.boolean(),
+  payoutsEnabled: z.boolean(),
+  detailsSubmitted: z.boolean(),
+  requirementsCurrentlyDue: z.array(z.string()),
+  requirementsPastDue: z.array(z.string()),
+  disabledReason: z.string().nullable(),
+});
+
 export const ZGetOverviewOutput = z.object({
   mode: z.enum(["stripe", "sandbox", "off"]),
+  /** The workspace's Stripe Connect account in Stripe mode (null before onboarding starts, and in other modes). */
+  connect: ZConnectStatus.nullable(),
   sandbox: z.object({ subscriptions: z.array(ZSandboxSubscription), payments: z.array(ZSandboxPayment) }).nullable(),
 });
 

@@ -1,0 +1,476 @@
+/**
+ * Stripe Connect end to end (ADR 025) on a real Postgres server (concurrent deliveries need parallel transactions,
+ * which PGlite cannot run) with the real Stripe SDK talking to the local Stripe stand-in: onboarding, prices on the
+ * connected account, Checkout as direct charges with the platform fee, the portal, refunds, and the Connect webhook
+ * under duplicate, concurrent and out-of-order deliveries.
+ */
+import { and, eq } from "drizzle-orm";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  auditEvents,
+  connectedAccounts,
+  connectPayments,
+  grants,
+  invoices,
+  paymentLedger,
+  stripeEvents,
+  tiers,
+} from "../../db/schema";
+import { createStripeClient } from "../../server/services/billing/stripe-client";
+import { connectInvoicingFor } from "../../server/services/payments/connect-invoicing";
+import { handleConnectEvent, type ConnectWebhookResult } from "../../server/services/payments/connect-webhooks";
+import { createCheckout } from "../../server/services/payments/payments";
+import { createCampaign, createUser, createWorkspace, type TestUser } from "../support/factories";
+import { connectedWorkspace, connectEnv, createPaidTier } from "../support/payments";
+import { startPostgresServer, type PostgresServer } from "../support/postgres-server";
+import { startStripeApi, type StripeApiServer } from "../support/stripe-api";
+import { connectEvent } from "../support/stripe-connect-api";
+import { callerFor } from "../support/trpc";
+
+let pg: PostgresServer;
+let api: StripeApiServer;
+let stripe: Stripe;
+let env: ReturnType<typeof connectEnv>;
+const T0 = Math.floor(Date.now() / 1000);
+
+beforeAll(async () => {
+  [pg, api] = await Promise.all([startPostgresServer(), startStripeApi()]);
+  stripe = await createStripeClient({ secretKey: "sk_test_connect_local", apiUrl: api.url });
+  env = connectEnv(api.url);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([pg?.stop(), api?.close()]);
+});
+
+const as = (user: TestUser) => callerFor(pg.db, user, { env }).api;
+
+async function creator() {
+  const owner = await createUser(pg.db, { name: "Cara Creator" });
+  const workspace = await createWorkspace(pg.db, owner, "Connect studio");
+  return { owner, workspaceId: workspace.id };
+}
+
+/** Delivers each event on its own connection, all at once, as Stripe's parallel retries do. */
+async function deliverAtOnce(events: unknown[]): Promise<ConnectWebhookResult[]> {
+  const handles = events.map(() => pg.connect());
+  try {
+    return await Promise.all(
+      handles.map((handle, i) =>
+        handleConnectEvent({ db: handle.db, stripe, event: events[i] as Stripe.Event, now: new Date() }),
+      ),
+    );
+  } finally {
+    await Promise.all(handles.map((handle) => handle.close()));
+  }
+}
+
+const deliver = async (event: unknown) =>
+  handleConnectEvent({ db: pg.db, stripe, event: event as Stripe.Event, now: new Date() });
+
+async function grantAudit(workspaceId: string, grantId: string) {
+  const rows = await pg.db.select().from(auditEvents).where(eq(auditEvents.workspaceId, workspaceId));
+  return rows.filter((row) => row.detail.grantId === grantId).map((row) => row.action);
+}
+
+describe("Connect onboarding", () => {
+  it("creates one Standard account per workspace with Greenroom's marker and links into onboarding", async () => {
+    const { owner, workspaceId } = await creator();
+    const [first, second] = await Promise.all([
+      as(owner).payments.startConnectOnboarding({ workspaceId }),
+      as(owner).payments.startConnectOnboarding({ workspaceId }),
+    ]);
+    expect(first.url).toMatch(/^https:\/\/connect\.stripe\.test\/setup\//);
+    expect(second.url).toMatch(/^https:\/\/connect\.stripe\.test\/setup\//);
+    const rows = await pg.db.select().from(connectedAccounts).where(eq(connectedAccounts.workspaceId, workspaceId));
+    expect(rows).toHaveLength(1);
+    const accountId = rows[0]!.stripeAccountId;
+    expect(api.connect.account(accountId)?.metadata).toEqual({ greenroom_workspace_id: workspaceId });
+    const links = api.requests.filter((r) => r.path === "/v1/account_links" && r.fields.account === accountId);
+    expect(links).toHaveLength(2);
+    expect(links[0]!.fields.return_url).toBe(`http://localhost:8787/w/${workspaceId}/payments?connect=return`);
+    expect(links[0]!.fields.refresh_url).toBe(`http://localhost:8787/w/${workspaceId}/payments?connect=refresh`);
+
+    const overview = await as(owner).payments.getOverview({ workspaceId });
+    expect(overview.mode).toBe("stripe");
+    expect(overview.connect).toMatchObject({
+      accountId,
+      chargesEnabled: false,
+      requirementsCurrentlyDue: ["external_account", "tos_acceptance.date"],
+    });
+  });
+
+  it("follows account.updated, newest first, and ignores an older delivery", async () => {
+    const { owner, workspaceId } = await creator();
+    await as(owner).payments.startConnectOnboarding({ workspaceId });
+    const [{ stripeAccountId: account }] = await pg.db
+      .select()
+      .from(connectedAccounts)
+      .where(eq(connectedAccounts.workspaceId, workspaceId));
+    const stale = connectEvent("account.updated", api.connect.updateAccount(account, {}), { account, created: T0 + 1 });
+    const enabled = connectEvent(
+      "account.updated",
+      api.connect.updateAccount(account, {
+        charges_enabled: true,
+        currently_due: [],
+        past_due: ["individual.id_number"],
+      }),
+      { account, created: T0 + 2 },
+    );
+    expect(await deliver(enabled)).toMatchObject({ outcome: "processed", workspaceId });
+    expect(await deliver(stale)).toMatchObject({
+      outcome: "ignored",
+      detail: "older than the account state already applied",
+    });
+    expect(await deliver(enabled)).toEqual({ outcome: "duplicate" });
+    const overview = await as(owner).payments.getOverview({ workspaceId });
+    expect(overview.connect).toMatchObject({ chargesEnabled: true, requirementsPastDue: ["individual.id_number"] });
+    const [recorded] = await pg.db.select().from(stripeEvents).where(eq(stripeEvents.id, enabled.id));
+    expect(recorded).toMatchObject({ account, outcome: "processed", workspaceId });
+  });
+
+  it("refuses checkout until the account can take charges", async () => {
+    const { owner, workspaceId } = await creator();
+    await as(owner).payments.startConnectOnboarding({ workspaceId });
+    const tier = await createPaidTier(pg.db, workspaceId);
+    const buyer = await createUser(pg.db);
+    await expect(
+      as(buyer).payments.createTierCheckout({ workspaceId, tierId: tier.id, interval: "month" }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+  });
+});
+
+describe("Connect checkout, portal and refunds", () => {
+  it("makes the tier's Price on the connected account once and charges with the plan's application fee", async () => {
+    const { owner, workspaceId } = await creator();
+    const account = await connectedWorkspace(pg.db, api, owner, workspaceId);
+    const tier = await createPaidTier(pg.db, workspaceId, { trialDays: 7 });
+    const buyer = await createUser(pg.db);
+    const first = await as(buyer).payments.createTierCheckout({ workspaceId, tierId: tier.id, interval: "month" });
+    await as(buyer).payments.createTierCheckout({ workspaceId, tierId: tier.id, interval: "month" });
+    expect(first.url).toMatch(/^https:\/\/checkout\.stripe\.test\//);
+
+    const sessions = api.requests.filter((r) => r.path === "/v1/checkout/sessions" && r.account === account);
+    expect(sessions).toHaveLength(2);
+    expect(sessions[0]!.fields).toMatchObject({
+      mode: "subscription",
+      customer_email: buyer.email,
+      "subscription_data[application_fee_percent]": "5",
+      "subscription_data[trial_period_days]": "7",
+      "subscription_data[metadata][greenroom_tier_id]": tier.id,
+      "subscription_data[metadata][greenroom_user_id]": buyer.id,
+    });
+    // Direct charges: nothing of the supporter's payment is created on the platform.
+    expect(api.requests.filter((r) => r.path === "/v1/checkout/sessions" && r.account === undefined)).toHaveLength(0);
+    expect(api.connect.prices(account)).toHaveLength(1);
+    const [stored] = await pg.db.select().from(tiers).where(eq(tiers.id, tier.id));
+    expect(stored.stripeMonthlyPriceId).toBe(sessions[0]!.fields["line_items[0][price]"]);
+    // The price was made on the connected account: the platform does not know it.
+    await expect(stripe.prices.retrieve(stored.stripeMonthlyPriceId!)).rejects.toMatchObject({
+      code: "resource_missing",
+    });
+
+    // A price edit needs a new Price (Stripe's are immutable); the next checkout makes it.
+    await pg.db.update(tiers).set({ monthlyPriceCents: 700 }).where(eq(tiers.id, tier.id));
+    await as(buyer).payments.createTierCheckout({ workspaceId, tierId: tier.id, interval: "month" });
+    const prices = api.connect.prices(account);
+    expect(prices.map((p) => p.unit_amount)).toEqual([500, 700]);
+  });
+
+  it("runs a one-off payment with its hold's expiry and a fixed application fee, then refunds it once per click", async () => {
+    const { owner, workspaceId } = await creator();
+    const account = await connectedWorkspace(pg.db, api, owner, workspaceId);
+    const tier = await createPaidTier(pg.db, workspaceId);
+    const buyer = await createUser(pg.db);
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + 45 * 60 * 1000);
+    const session = await createCheckout({
+      db: pg.db,
+      env: { ENVIRONMENT: "test", ...env },
+      appUrl: "http://localhost:8787",
+      meta: { ip: null, userAgent: "vitest" },
+      now,
+      request: {
+        kind: "payment",
+        workspaceId,
+        userId: buyer.id,
+        customerEmail: buyer.email,
+        purpose: { kind: "gift", tierId: tier.id, userId: buyer.id, recipientEmail: "friend@example.test", months: 2 },
+        description: "2 months of Backstage for a friend",
+        amountCents: 1000,
+        currency: "USD",
+        expiresAt,
+        successUrl: "http://localhost:8787/c/x/account",
+        cancelUrl: "http://localhost:8787/c/x",
+      },
+    });
+    const request = api.requests.findLast((r) => r.path === "/v1/checkout/sessions")!;
+    expect(request.account).toBe(account);
+    expect(request.fields).toMatchObject({
+      mode: "payment",
+      "payment_intent_data[application_fee_amount]": "50",
+      expires_at: String(Math.floor(expiresAt.getTime() / 1000)),
+      "line_items[0][price_data][unit_amount]": "1000",
+      "line_items[0][price_data][currency]": "usd",
+    });
+    expect(session.expiresAt.getTime()).toBe(Math.floor(expiresAt.getTime() / 1000) * 1000);
+
+    const paid = api.connect.payCheckout(account, session.id);
+    const completed = connectEvent("checkout.session.completed", paid.session, { account, created: T0 });
+    const results = await deliverAtOnce([completed, completed, completed]);
+    expect(results.filter((r) => r.outcome === "processed")).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(2);
+    const [gift] = await pg.db.select().from(grants).where(eq(grants.sourceRef, paid.paymentIntentId));
+    expect(gift).toMatchObject({ status: "active", source: "gift" });
+    const [ledgerRow] = await pg.db.select().from(paymentLedger).where(eq(paymentLedger.providerEventId, completed.id));
+    expect(ledgerRow).toMatchObject({ amountCents: 1000, applicationFeeCents: 50, providerAccount: account });
+
+    // Two clicks on the same refund are one refund at Stripe (same idempotency key).
+    const refundOnce = () =>
+      as(owner).payments.refundPayment({ workspaceId, paymentId: paid.paymentIntentId, amountCents: 300 });
+    const [a, b] = await Promise.all([refundOnce(), refundOnce()]);
+    expect(a.refundId).toBe(b.refundId);
+    expect(api.connect.refunds(account)).toHaveLength(1);
+    const refundRequests = api.requests.filter((r) => r.path === "/v1/refunds");
+    expect(refundRequests.every((r) => r.account === account)).toBe(true);
+
+    // Stripe reports cumulative totals: 300, then 1000 after the Dashboard refunds the rest. Delivered newest first
+    // and twice, the ledger still sees +1000 in all, and the grant ends once.
+    const partial = connectEvent("charge.refunded", api.connect.charge(account, paid.paymentIntentId), {
+      account,
+      created: T0 + 1,
+    });
+    const full = connectEvent("charge.refunded", api.connect.refundInDashboard(account, paid.paymentIntentId, 700), {
+      account,
+      created: T0 + 2,
+    });
+    await deliverAtOnce([full, full]);
+    await deliverAtOnce([partial, partial, { ...partial, id: `${partial.id}x` }]);
+    const refunds = await pg.db
+      .select()
+      .from(paymentLedger)
+      .where(and(eq(paymentLedger.workspaceId, workspaceId), eq(paymentLedger.eventType, "payment.refunded")));
+    expect(refunds.reduce((sum, row) => sum + row.amountCents, 0)).toBe(-1000);
+    const [ended] = await pg.db.select().from(grants).where(eq(grants.id, gift.id));
+    expect(ended.status).toBe("refunded");
+    expect(await grantAudit(workspaceId, gift.id)).toEqual(["grant.issued", "grant.ended"]);
+    const [payment] = await pg.db
+      .select()
+      .from(connectPayments)
+      .where(eq(connectPayments.paymentIntentId, paid.paymentIntentId));
+    expect(payment.refundedCents).toBe(1000);
+  });
+
+  it("opens the customer portal on the connected account for the supporter's own customer", async () => {
+    const { owner, workspaceId } = await creator();
+    const account = await connectedWorkspace(pg.db, api, owner, workspaceId);
+    const tier = await createPaidTier(pg.db, workspaceId);
+    const buyer = await createUser(pg.db);
+    await expect(as(buyer).payments.createPortal({ workspaceId })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+    });
+    const checkout = await as(buyer).payments.createTierCheckout({ workspaceId, tierId: tier.id, interval: "year" });
+    const paid = api.connect.payCheckout(account, checkout.id);
+    await deliver(connectEvent("checkout.session.completed", paid.session, { account }));
+    const portal = await as(buyer).payments.createPortal({ workspaceId });
+    expect(portal.url).toMatch(/^https:\/\/billing\.stripe\.test\//);
+    const request = api.requests.findLast((r) => r.path === "/v1/billing_portal/sessions")!;
+    expect(request.account).toBe(account);
+    expect(request.fields.customer).toBe(paid.session.customer);
+    expect(request.fields.return_url).toBe(`http://localhost:8787/c/${workspaceId}/account`);
+  });
+});
+
+describe("Connect webhook into the ledger", () => {
+  async function subscribed() {
+    const { owner, workspaceId } = await creator();
+    const account = await connectedWorkspace(pg.db, api, owner, workspaceId);
+    const tier = await createPaidTier(pg.db, workspaceId);
+    const buyer = await createUser(pg.db);
+    const checkout = await as(buyer).payments.createTierCheckout({ workspaceId, tierId: tier.id, interval: "month" });
+    const paid = api.connect.payCheckout(account, checkout.id);
+    return { owner, workspaceId, account, tier, buyer, paid };
+  }
+
+  it("turns a paid subscription checkout into exactly one grant under duplicate and concurrent deliveries", async () => {
+    const { workspaceId, account, paid } = await subscribed();
+    const subscription = api.connect.subscription(account, paid.subscriptionId!)!;
+    const events = [
+      connectEvent("checkout.session.completed", paid.session, { account, created: T0 }),
+      connectEvent("customer.subscription.created", subscription, { account, created: T0 }),
+      connectEvent("invoice.paid", paid.invoice, { account, created: T0 + 1 }),
+    ];
+    const results = await deliverAtOnce([...events, ...events, ...events].reverse());
+    expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(6);
+    const rows = await pg.db.select().from(grants).where(eq(grants.sourceRef, paid.subscriptionId!));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "active", workspaceId, kind: "tier" });
+    expect(await grantAudit(workspaceId, rows[0]!.id)).toEqual(["grant.issued"]);
+    const ledger = await pg.db.select().from(paymentLedger).where(eq(paymentLedger.workspaceId, workspaceId));
+    expect(ledger.filter((r) => r.eventType === "invoice.paid")).toEqual([
+      expect.objectContaining({ amountCents: 500, applicationFeeCents: 25, providerAccount: account }),
+    ]);
+    // The invoice's payment is known, so a refund of it finds the subscription.
+    const [payment] = await pg.db
+      .select()
+      .from(connectPayments)
+      .where(eq(connectPayments.paymentIntentId, paid.invoice!.paymentIntentId));
+    expect(payment.subscriptionId).toBe(paid.subscriptionId);
+  });
+
+  it("converges to a cancellation whatever order the subscription's events arrive in", async () => {
+    const { workspaceId, account, paid } = await subscribed();
+    const snapshot = api.connect.subscription(account, paid.subscriptionId!);
+    await deliver(connectEvent("customer.subscription.created", snapshot, { account, created: T0 }));
+    const [grant] = await pg.db.select().from(grants).where(eq(grants.sourceRef, paid.subscriptionId!));
+    expect(grant.status).toBe("active");
+    const staleUpdate = connectEvent("customer.subscription.updated", snapshot, { account, created: T0 + 1 });
+    const canceled = connectEvent(
+      "customer.subscription.deleted",
+      api.connect.updateSubscription(account, paid.subscriptionId!, { status: "canceled" }),
+      { account, created: T0 + 5 },
+    );
+    // The newest arrives first; the older one, delivered after it, changes nothing.
+    expect(await deliver(canceled)).toMatchObject({ outcome: "processed" });
+    expect(await deliver(staleUpdate)).toMatchObject({ outcome: "ignored" });
+    expect((await pg.db.select().from(grants).where(eq(grants.id, grant.id)))[0]!.status).toBe("canceled");
+    expect(await grantAudit(workspaceId, grant.id)).toEqual(["grant.issued", "grant.ended"]);
+    const [row] = await pg.db
+      .select()
+      .from(paymentLedger)
+      .where(and(eq(paymentLedger.workspaceId, workspaceId), eq(paymentLedger.providerEventId, staleUpdate.id)));
+    expect(row.detail).toBe("older than the state already applied");
+  });
+
+  it("ends a subscription's grant once on a refund of its invoice and a lost dispute, in any order", async () => {
+    const { workspaceId, account, paid } = await subscribed();
+    await deliver(connectEvent("checkout.session.completed", paid.session, { account, created: T0 }));
+    await deliver(connectEvent("invoice.paid", paid.invoice, { account, created: T0 + 1 }));
+    const [grant] = await pg.db.select().from(grants).where(eq(grants.sourceRef, paid.subscriptionId!));
+    const pi = paid.invoice!.paymentIntentId;
+    const opened = connectEvent("charge.dispute.created", api.connect.dispute(account, pi, "needs_response"), {
+      account,
+      created: T0 + 2,
+    });
+    const won = connectEvent("charge.dispute.closed", api.connect.dispute(account, pi, "won"), {
+      account,
+      created: T0 + 3,
+    });
+    // The close arrives first; the late "created" must not take access away again.
+    await deliverAtOnce([won, won]);
+    expect(await deliver(opened)).toMatchObject({
+      outcome: "ignored",
+      detail: "older than the dispute state already applied",
+    });
+    expect((await pg.db.select().from(grants).where(eq(grants.id, grant.id)))[0]!.status).toBe("active");
+
+    const refunded = connectEvent("charge.refunded", api.connect.refundInDashboard(account, pi, 500), {
+      account,
+      created: T0 + 4,
+    });
+    await deliverAtOnce([refunded, refunded, refunded]);
+    expect((await pg.db.select().from(grants).where(eq(grants.id, grant.id)))[0]!.status).toBe("refunded");
+    expect(await grantAudit(workspaceId, grant.id)).toEqual(["grant.issued", "grant.ended"]);
+  });
+
+  it("touches nothing Greenroom did not create, and no account it did not connect", async () => {
+    const { workspaceId, account, paid } = await subscribed();
+    const foreignSession = { ...paid.session, metadata: {} };
+    expect(await deliver(connectEvent("checkout.session.completed", foreignSession, { account }))).toMatchObject({
+      outcome: "ignored",
+      detail: "checkout not created by Greenroom",
+    });
+    // Another workspace's marker on this account is not this workspace's object either.
+    const other = await creator();
+    const wrongMarker = {
+      ...paid.session,
+      metadata: { ...(paid.session.metadata as Record<string, string>), greenroom_workspace_id: other.workspaceId },
+    };
+    expect(await deliver(connectEvent("checkout.session.completed", wrongMarker, { account }))).toMatchObject({
+      outcome: "ignored",
+    });
+    expect(
+      await deliver(connectEvent("checkout.session.completed", paid.session, { account: "acct_unknown0000000000" })),
+    ).toMatchObject({ outcome: "ignored", detail: "account not connected through Greenroom" });
+    expect(
+      await deliver(
+        connectEvent(
+          "charge.refunded",
+          {
+            id: "ch_x",
+            payment_intent: "pi_foreign",
+            amount: 100,
+            amount_refunded: 100,
+            refunded: true,
+            currency: "usd",
+          },
+          { account },
+        ),
+      ),
+    ).toMatchObject({
+      outcome: "ignored",
+      detail: "not a payment Greenroom took",
+    });
+    expect(await pg.db.select().from(grants).where(eq(grants.workspaceId, workspaceId))).toEqual([]);
+  });
+});
+
+describe("Stripe Invoicing on the connected account", () => {
+  it("issues a campaign invoice on the connected account and mirrors its status from invoice events", async () => {
+    const { owner, workspaceId } = await creator();
+    const account = await connectedWorkspace(pg.db, api, owner, workspaceId);
+    const { campaign } = await createCampaign(pg.db, workspaceId, {
+      campaign: { pricing: "flat", rateCents: 120_000, currency: "EUR" },
+    });
+    const invoice = await as(owner).campaigns.createInvoice({ workspaceId, campaignId: campaign.id, notes: "" });
+    const before = api.requests.length;
+    const sent = await as(owner).campaigns.setInvoiceStatus({
+      workspaceId,
+      invoiceId: invoice.id,
+      status: "sent",
+      throughStripe: true,
+    });
+    expect(sent.status).toBe("sent");
+    expect(sent.stripeInvoiceId).toMatch(/^in_/);
+    const atStripe = api.connect.invoice(account, sent.stripeInvoiceId!)!;
+    expect(atStripe).toMatchObject({ status: "open", currency: "eur", amount_due: 120_000 });
+    const onAccount = api.requests.slice(before);
+    expect(onAccount.map((r) => r.path)).toEqual([
+      "/v1/customers",
+      "/v1/invoices",
+      "/v1/invoiceitems",
+      `/v1/invoices/${sent.stripeInvoiceId}/finalize`,
+      `/v1/invoices/${sent.stripeInvoiceId}/send`,
+    ]);
+    expect(onAccount.every((r) => r.account === account)).toBe(true);
+
+    const paidEvent = connectEvent(
+      "invoice.paid",
+      api.connect.setInvoiceStatus(account, atStripe.id as string, "paid"),
+      {
+        account,
+      },
+    );
+    const lateSent = connectEvent("invoice.sent", { ...atStripe, status: "open" }, { account });
+    expect((await deliverAtOnce([paidEvent, paidEvent]))!.map((r) => r.outcome).sort()).toEqual([
+      "duplicate",
+      "processed",
+    ]);
+    expect(await deliver(lateSent)).toMatchObject({ outcome: "ignored" });
+    const [row] = await pg.db.select().from(invoices).where(eq(invoices.id, invoice.id));
+    expect(row.status).toBe("paid");
+  });
+
+  it("keeps the PDF path when the workspace has no connected account", async () => {
+    const { owner, workspaceId } = await creator();
+    expect(await connectInvoicingFor({ db: pg.db, env: { ENVIRONMENT: "test", ...env }, workspaceId })).toBeNull();
+    const { campaign } = await createCampaign(pg.db, workspaceId, { campaign: { pricing: "flat", rateCents: 5000 } });
+    const invoice = await as(owner).campaigns.createInvoice({ workspaceId, campaignId: campaign.id, notes: "" });
+    await expect(
+      as(owner).campaigns.setInvoiceStatus({ workspaceId, invoiceId: invoice.id, status: "sent", throughStripe: true }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    const plain = await as(owner).campaigns.setInvoiceStatus({ workspaceId, invoiceId: invoice.id, status: "sent" });
+    expect(plain).toMatchObject({ status: "sent", stripeInvoiceId: null });
+  });
+});

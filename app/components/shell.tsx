@@ -145,6 +145,11 @@ function WorkspaceNav({ workspace }: { workspace: ShellWorkspace }) {
         <li>
           <NavLink to={`${base}/comments`}>Comments</NavLink>
         </li>
+        {can(workspace.role, "events.read") ? (
+          <li>
+            <NavLink to={`${base}/events`}>Events</NavLink>
+          </li>
+        ) : null}
         <li>
           <NavLink to={`${base}/media`}>Media</NavLink>
         </li>

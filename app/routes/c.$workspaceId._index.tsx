@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PublicErrorPage } from "../components/error-page";
 import { LatestPosts } from "../components/latest-posts";
+import { UpcomingEvents } from "../components/upcoming-events";
 import { ErrorSummary, Field, SubmitButton, useClearPasswordsOn } from "../components/form";
 import { Notice } from "../components/notice";
 import { AuthPage } from "../components/shell";
@@ -21,11 +22,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   try {
     const workspaceId = params.workspaceId ?? "";
     // Both reads leave together, so the page keeps its one wave (two with a session).
-    const [home, posts] = await Promise.all([
+    const [home, posts, events] = await Promise.all([
       context.api.audience.getCreatorHome({ workspaceId }),
       context.api.posts.listPublic({ workspaceId }),
+      context.api.events.listUpcoming({ workspaceId }),
     ]);
-    return { ...home, posts };
+    return { ...home, posts, events };
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -205,6 +207,7 @@ export default function CreatorHome() {
       )}
 
       <LatestPosts posts={home.posts} />
+      <UpcomingEvents workspaceId={home.workspaceId} events={home.events} />
 
       <section aria-labelledby="tiers-heading">
         <h2 id="tiers-heading">Memberships</h2>

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PrivateFeedsSection } from "../components/private-feeds";
+import { YourTickets } from "../components/your-tickets";
 import { ErrorSummary, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
 import { AuthPage } from "../components/shell";
@@ -22,11 +23,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const workspaceId = params.workspaceId ?? "";
   try {
     // Both reads leave together: the page keeps its two waves.
-    const [portal, feeds] = await Promise.all([
+    const [portal, feeds, tickets] = await Promise.all([
       context.api.audience.getPortal({ workspaceId }),
       context.api.privateFeeds.listMine({ workspaceId }),
+      context.api.events.listMyTickets({ workspaceId }),
     ]);
-    return { workspaceId, ...portal, feeds };
+    return { workspaceId, ...portal, feeds, tickets };
   } catch (error) {
     // Not (or no longer) a member, or blocked: the creator's page says how to join, or that they were removed.
     if (
@@ -170,6 +172,7 @@ export default function SupporterPortal() {
       {portal.status === "blocked" ? null : (
         <PrivateFeedsSection workspaceId={portal.workspaceId} initial={portal.feeds} />
       )}
+      <YourTickets workspaceId={portal.workspaceId} tickets={portal.tickets} />
     </AuthPage>
   );
 }

@@ -1,3 +1,4 @@
+import { getEventCoverForReader } from "../services/events/public";
 import { Hono, type Context } from "hono";
 import type { Env } from "../env";
 import { AppError } from "../lib/errors";
@@ -157,6 +158,29 @@ mediaRoutes.get("/media/posts/:postId/:mediaId", async (c) => {
         db: c.var.trpc.db,
         postId,
         mediaId,
+        auth: c.var.trpc.auth,
+        now: c.var.trpc.clock(),
+      });
+      shareable = found.shareable;
+      return found.object;
+    },
+    "private, max-age=300",
+  );
+  if (shareable) response.headers.set("cache-control", "public, max-age=3600");
+  return response;
+});
+
+/** An event's cover, for readers the event's gate admits (ADR 030); public events' covers are public. */
+mediaRoutes.get("/media/events/:eventId/cover", async (c) => {
+  const eventId = c.req.param("eventId");
+  if (!isRowId(eventId)) return notFoundResponse();
+  let shareable = false;
+  const response = await serve(
+    c,
+    async () => {
+      const found = await getEventCoverForReader({
+        db: c.var.trpc.db,
+        eventId,
         auth: c.var.trpc.auth,
         now: c.var.trpc.clock(),
       });

@@ -6,6 +6,7 @@ import { appRouter } from "../../server/trpc/router";
 import { unsubscribeToken } from "../../server/services/posts/unsubscribe";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createCampaign, createUser, TEST_PASSWORD, type TestUser } from "../support/factories";
+import { insertEvent } from "../support/events";
 import { createPaidTier } from "../support/payments";
 import { insertSupporter } from "../support/private-feeds";
 import { tableSnapshot } from "../support/snapshot";
@@ -218,6 +219,40 @@ const otherCases = new Map<string, Run>(
       });
       const token = link.url.split("/approve/")[1];
       return x.api(null).campaigns.decideApproval({ token, decision: "approved", decidedByName: "Ana Buyer" });
+    },
+    // A paid reservation: the order, its holds and the audit row commit together.
+    "events.reserve": async (x) => {
+      const { event, types } = await insertEvent(x.db, x.a.workspace.id, { types: [{ priceCents: 2500 }] });
+      return x.api(await x.user()).events.reserve({
+        workspaceId: x.a.workspace.id,
+        eventId: event.id,
+        lines: [{ ticketTypeId: types[0].id, quantity: 2 }],
+      });
+    },
+    // The extended hold, the sandbox checkout, the order's link to it and the audit row commit together.
+    "events.startCheckout": async (x) => {
+      const { event, types } = await insertEvent(x.db, x.a.workspace.id, { types: [{ priceCents: 2500 }] });
+      const buyer = await x.user();
+      const held = await callerFor(x.db, buyer).api.events.reserve({
+        workspaceId: x.a.workspace.id,
+        eventId: event.id,
+        lines: [{ ticketTypeId: types[0].id, quantity: 1 }],
+      });
+      return x.api(buyer).events.startCheckout({ workspaceId: x.a.workspace.id, orderId: held.orderId });
+    },
+    "events.joinWaitlist": async (x) => {
+      const { event, types } = await insertEvent(x.db, x.a.workspace.id, { capacity: 1 });
+      await callerFor(x.db, await x.user()).api.events.reserve({
+        workspaceId: x.a.workspace.id,
+        eventId: event.id,
+        lines: [{ ticketTypeId: types[0].id, quantity: 1 }],
+      });
+      return x.api(await x.user()).events.joinWaitlist({
+        workspaceId: x.a.workspace.id,
+        eventId: event.id,
+        ticketTypeId: types[0].id,
+        quantity: 1,
+      });
     },
     "payments.createTierCheckout": async (x) => {
       const tier = await createPaidTier(x.db, x.a.workspace.id);

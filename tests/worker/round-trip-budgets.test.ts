@@ -4,6 +4,7 @@ import { socialPosts } from "../../db/schema";
 import { createCampaign } from "../support/factories";
 import { grantMembership } from "../../server/services/audience/members";
 import { insertTier } from "../support/audience";
+import { insertEvent } from "../support/events";
 import { privateFeedKey, privateFeedToken } from "../../server/services/private-feeds/tokens";
 import { insertEpisode } from "../support/podcasts";
 import { grantTier, insertSupporter, insertTier as insertPaidTier } from "../support/private-feeds";
@@ -67,6 +68,7 @@ async function fixtures() {
       generation: 0,
     });
     const privateFeed = `/feeds/private/${token}`;
+    const { event } = await insertEvent(handle.db, owner.workspaceId, { types: [{}, { priceCents: 1500 }] });
     const w = `/w/${owner.workspaceId}`;
     return {
       owner,
@@ -83,6 +85,7 @@ async function fixtures() {
       supporter,
       gated,
       privateFeed,
+      event,
     };
   } finally {
     await handle.close();
@@ -123,6 +126,7 @@ describe("database round trips per page", () => {
       [() => page(`/methodology/${fx.owner.workspaceId}`), { waves: 1, setups: 0 }],
       [() => page(`/c/${fx.owner.workspaceId}`), { waves: 1, setups: 0 }],
       [() => page(`/c/${fx.owner.workspaceId}/sign-in?token=unknown-token-value`), { waves: 0, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}/events/${fx.event.id}`), { waves: 1, setups: 0 }],
       // Private feeds are never cached (ADR 028): every fetch is a miss, one wave with the gate's reads.
       [() => page(fx.privateFeed), { waves: 1, setups: 0 }],
       [() => page(fx.privateFeed), { waves: 1, setups: 0 }],
@@ -175,6 +179,10 @@ describe("database round trips per page", () => {
       [() => page(`/c/${fx.owner.workspaceId}`, fx.fan.cookie), { waves: 2, setups: 0 }],
       [() => page(`/c/${fx.owner.workspaceId}/account`, fx.fan.cookie), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/comments`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/events`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/events/${fx.event.id}`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/events/${fx.event.id}/attendees.csv`, c), { waves: 2, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}/events/${fx.event.id}`, fx.fan.cookie), { waves: 2, setups: 0 }],
     ]);
   });
 });
@@ -256,6 +264,14 @@ describe("database round trips per tRPC query", () => {
       [() => trpcQuery("audience.getPortal", w, fx.fan.cookie), { waves: 2, setups: 0 }],
       [q("privateFeeds.listMine", w), { waves: 2, setups: 0 }],
       [q("privateFeeds.listForMember", { ...w, supporterId: fx.supporter.id }), { waves: 2, setups: 0 }],
+      [q("events.list", w), { waves: 2, setups: 0 }],
+      [q("events.get", { ...w, eventId: fx.event.id }), { waves: 2, setups: 0 }],
+      [q("events.getDashboard", { ...w, eventId: fx.event.id }), { waves: 2, setups: 0 }],
+      [q("events.listAttendees", { ...w, eventId: fx.event.id }), { waves: 2, setups: 0 }],
+      [q("events.exportAttendees", { ...w, eventId: fx.event.id }), { waves: 2, setups: 0 }],
+      [q("events.getPublic", { ...w, eventId: fx.event.id }), { waves: 2, setups: 0 }],
+      [q("events.listUpcoming", w), { waves: 2, setups: 0 }],
+      [() => trpcQuery("events.listMyTickets", w, fx.fan.cookie), { waves: 2, setups: 0 }],
     ]);
   });
 });

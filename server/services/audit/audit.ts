@@ -124,6 +124,8 @@ export type AuditAction =
   | "ticket_type.archived"
   | "promo_code.created"
   | "promo_code.deleted"
+  | "order.reserved"
+  | "waitlist.joined"
   | "order.canceled"
   | "order.refunded"
   | "ticket.transferred"

@@ -201,6 +201,7 @@ export async function startTicketCheckout(opts: {
   userId: string;
   appUrl: string;
   now: Date;
+  meta?: RequestMeta;
 }) {
   const [order] = await opts.db
     .select({ order: orders, title: events.title, email: users.email })
@@ -211,36 +212,51 @@ export async function startTicketCheckout(opts: {
   if (!order) throw notFound("Order");
   if (order.order.status !== "pending") throw new AppError("CONFLICT", "This order is no longer waiting for payment.");
   const expiresAt = new Date(opts.now.getTime() + MIN_CHECKOUT_LIFETIME_MS);
-  const live = await opts.db
-    .update(holds)
-    .set({ expiresAt: sql`greatest(${holds.expiresAt}, ${expiresAt.toISOString()}::timestamptz)`, updatedAt: opts.now })
-    .where(and(eq(holds.orderId, opts.orderId), eq(holds.status, "held"), gt(holds.expiresAt, opts.now)))
-    .returning();
-  if (live.length === 0) throw new AppError("CONFLICT", "Your reservation expired. Choose your tickets again.");
-  const seats = live.reduce((sum, hold) => sum + hold.quantity, 0);
-  const url = eventUrl(opts.appUrl, opts.workspaceId, order.order.eventId);
-  const checkout = await opts.provider.createCheckout({
-    db: opts.db,
-    now: opts.now,
-    request: {
-      kind: "payment",
+  // The extended hold, the provider's checkout record, the order's link to it and the audit row commit together.
+  return opts.db.transaction(async (tx) => {
+    const live = await tx
+      .update(holds)
+      .set({
+        expiresAt: sql`greatest(${holds.expiresAt}, ${expiresAt.toISOString()}::timestamptz)`,
+        updatedAt: opts.now,
+      })
+      .where(and(eq(holds.orderId, opts.orderId), eq(holds.status, "held"), gt(holds.expiresAt, opts.now)))
+      .returning();
+    if (live.length === 0) throw new AppError("CONFLICT", "Your reservation expired. Choose your tickets again.");
+    const seats = live.reduce((sum, hold) => sum + hold.quantity, 0);
+    const url = eventUrl(opts.appUrl, opts.workspaceId, order.order.eventId);
+    const checkout = await opts.provider.createCheckout({
+      db: tx,
+      now: opts.now,
+      request: {
+        kind: "payment",
+        workspaceId: opts.workspaceId,
+        userId: opts.userId,
+        customerEmail: order.email,
+        purpose: { kind: "ticket_order", orderId: opts.orderId, userId: opts.userId },
+        description: `${seats} × ${order.title}`,
+        amountCents: order.order.totalCents,
+        currency: order.order.currency,
+        expiresAt: live[0].expiresAt,
+        successUrl: `${url}?order=${opts.orderId}`,
+        cancelUrl: url,
+      },
+    });
+    await tx
+      .update(orders)
+      .set({ checkoutId: checkout.id, provider: opts.provider.provider, updatedAt: opts.now })
+      .where(eq(orders.id, opts.orderId));
+    await recordAudit({
+      db: tx,
+      action: "payments.checkout_requested",
+      actorUserId: opts.userId,
       workspaceId: opts.workspaceId,
-      userId: opts.userId,
-      customerEmail: order.email,
-      purpose: { kind: "ticket_order", orderId: opts.orderId, userId: opts.userId },
-      description: `${seats} × ${order.title}`,
-      amountCents: order.order.totalCents,
-      currency: order.order.currency,
-      expiresAt: live[0].expiresAt,
-      successUrl: `${url}?order=${opts.orderId}`,
-      cancelUrl: url,
-    },
+      detail: { provider: opts.provider.provider, checkoutId: checkout.id, kind: "payment", purpose: "ticket_order" },
+      meta: opts.meta ?? PROVIDER_ACTOR.meta,
+      now: opts.now,
+    });
+    return checkout;
   });
-  await opts.db
-    .update(orders)
-    .set({ checkoutId: checkout.id, provider: opts.provider.provider, updatedAt: opts.now })
-    .where(eq(orders.id, opts.orderId));
-  return checkout;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Database, DbOrTx } from "../../../db/client";
 import { events, grants, holds, orders, promoCodes, ticketTypes } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { PROVIDER_ACTOR } from "../audience/grants";
+import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { readAvailability, remainingFor, takeSeats, type Availability } from "./capacity";
 import { lockEventCapacity } from "./locks";
@@ -175,6 +176,15 @@ export async function reserveTickets(input: ReserveInput): Promise<ReserveResult
         updatedAt: input.now,
       })),
     );
+    await recordAudit({
+      db: tx,
+      action: "order.reserved",
+      actorUserId: input.userId,
+      workspaceId: input.workspaceId,
+      detail: { eventId: event.id, orderId: order.id, totalCents: total },
+      meta: input.meta ?? PROVIDER_ACTOR.meta,
+      now: input.now,
+    });
     return { status: "held", orderId: order.id, totalCents: total, currency, expiresAt };
   });
 }

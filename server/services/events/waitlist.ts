@@ -3,6 +3,9 @@ import type { Database, DbOrTx } from "../../../db/client";
 import { events, holds, orders, ticketTypes, users, waitlistEntries } from "../../../db/schema";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
+import { PROVIDER_ACTOR } from "../audience/grants";
+import { recordAudit } from "../audit/audit";
+import type { RequestMeta } from "../auth/sessions";
 import { recordEmail } from "../email/outbox";
 import { readAvailability, remainingFor, takeSeats } from "./capacity";
 import { waitlistOfferEmail } from "./emails";
@@ -135,6 +138,7 @@ export async function joinWaitlist(opts: {
   /** The person's active tier ids (their grants): members of the event's member tiers go first. */
   tierIds: readonly string[];
   now: Date;
+  meta?: RequestMeta;
 }) {
   const [type] = await opts.db
     .select()
@@ -150,23 +154,35 @@ export async function joinWaitlist(opts: {
   if (remainingFor(await readAvailability(opts.db, opts.eventId, opts.now), type.id) >= opts.quantity)
     throw new AppError("CONFLICT", "Seats are still available: get your ticket instead.");
   const favoured = type.memberTierIds.find((tierId) => opts.tierIds.includes(tierId)) ?? null;
-  const [entry] = await opts.db
-    .insert(waitlistEntries)
-    .values({
+  // The entry and its audit row commit together (ADR 013).
+  return opts.db.transaction(async (tx) => {
+    const [entry] = await tx
+      .insert(waitlistEntries)
+      .values({
+        workspaceId: opts.workspaceId,
+        eventId: opts.eventId,
+        ticketTypeId: opts.ticketTypeId,
+        userId: opts.userId,
+        quantity: opts.quantity,
+        priority: favoured ? 0 : 1,
+        tierId: favoured,
+        createdAt: opts.now,
+        updatedAt: opts.now,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!entry) throw new AppError("CONFLICT", "You are already on the waitlist for this ticket.");
+    await recordAudit({
+      db: tx,
+      action: "waitlist.joined",
+      actorUserId: opts.userId,
       workspaceId: opts.workspaceId,
-      eventId: opts.eventId,
-      ticketTypeId: opts.ticketTypeId,
-      userId: opts.userId,
-      quantity: opts.quantity,
-      priority: favoured ? 0 : 1,
-      tierId: favoured,
-      createdAt: opts.now,
-      updatedAt: opts.now,
-    })
-    .onConflictDoNothing()
-    .returning();
-  if (!entry) throw new AppError("CONFLICT", "You are already on the waitlist for this ticket.");
-  return entry;
+      detail: { eventId: opts.eventId, ticketTypeId: opts.ticketTypeId, entryId: entry.id, quantity: opts.quantity },
+      meta: opts.meta ?? PROVIDER_ACTOR.meta,
+      now: opts.now,
+    });
+    return entry;
+  });
 }
 
 /** Declines an offer (or leaves the waitlist): its seats go to the next person in the same transaction. */

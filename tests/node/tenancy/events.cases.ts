@@ -250,4 +250,50 @@ export const cases: Record<string, TenancyCase> = {
       expect(still.promoCodes.map((c) => c.id)).toEqual([code.id]);
     },
   },
+  "events.getDashboard": {
+    async allow(x) {
+      const { event } = await content(x);
+      const dashboard = await x
+        .api(x.a.editor)
+        .events.getDashboard({ workspaceId: x.a.workspace.id, eventId: event.id });
+      expect(dashboard.event.title).toBe("A's event");
+      expect(dashboard.figures).toMatchObject({ sold: 0, held: 0, waitlist: 0 });
+    },
+    async foreign(x) {
+      const { event } = await content(x);
+      const api = x.api(x.outsider).events;
+      await expectNotFound(api.getDashboard({ workspaceId: x.a.workspace.id, eventId: event.id }));
+      await expectNotFound(api.getDashboard({ workspaceId: x.b.id, eventId: event.id }));
+    },
+  },
+  "events.listAttendees": {
+    async allow(x) {
+      const { event } = await content(x);
+      const list = await x
+        .api(x.a.editor)
+        .events.listAttendees({ workspaceId: x.a.workspace.id, eventId: event.id, search: "" });
+      expect(list).toEqual({ items: [], hasMore: false, page: 1 });
+    },
+    async foreign(x) {
+      const { event } = await content(x);
+      const api = x.api(x.outsider).events;
+      await expectNotFound(api.listAttendees({ workspaceId: x.a.workspace.id, eventId: event.id }));
+      await expectNotFound(api.listAttendees({ workspaceId: x.b.id, eventId: event.id }));
+    },
+  },
+  "events.exportAttendees": {
+    async allow(x) {
+      const { event } = await content(x);
+      const exported = await x
+        .api(x.a.editor)
+        .events.exportAttendees({ workspaceId: x.a.workspace.id, eventId: event.id });
+      expect(exported).toEqual({ event: { id: event.id, title: "A's event" }, rows: [] });
+    },
+    async foreign(x) {
+      const { event } = await content(x);
+      const api = x.api(x.outsider).events;
+      await expectNotFound(api.exportAttendees({ workspaceId: x.a.workspace.id, eventId: event.id }));
+      await expectNotFound(api.exportAttendees({ workspaceId: x.b.id, eventId: event.id }));
+    },
+  },
 };

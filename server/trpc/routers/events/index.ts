@@ -3,10 +3,19 @@ import { createEventProcedure } from "./create-event";
 import { createPromoCodeProcedure } from "./create-promo-code";
 import { createTicketTypeProcedure } from "./create-ticket-type";
 import { deletePromoCodeProcedure } from "./delete-promo-code";
+import { exportAttendeesProcedure } from "./export-attendees";
+import { getDashboardProcedure } from "./get-dashboard";
 import { getEventProcedure } from "./get-event";
+import { getPublicEventProcedure } from "./get-public-event";
+import { joinWaitlistProcedure } from "./join-waitlist";
+import { listAttendeesProcedure } from "./list-attendees";
 import { listEventsProcedure } from "./list-events";
+import { listMyTicketsProcedure } from "./list-my-tickets";
+import { listUpcomingEventsProcedure } from "./list-upcoming-events";
 import { publishEventProcedure } from "./publish-event";
+import { reserveTicketsProcedure } from "./reserve-tickets";
 import { setTicketTypeArchivedProcedure } from "./set-ticket-type-archived";
+import { startCheckoutProcedure } from "./start-checkout";
 import { updateEventProcedure } from "./update-event";
 import { updateTicketTypeProcedure } from "./update-ticket-type";
 
@@ -16,10 +25,19 @@ export const eventsRouter = router({
   createPromoCode: createPromoCodeProcedure,
   createTicketType: createTicketTypeProcedure,
   deletePromoCode: deletePromoCodeProcedure,
+  exportAttendees: exportAttendeesProcedure,
+  getDashboard: getDashboardProcedure,
   get: getEventProcedure,
+  getPublic: getPublicEventProcedure,
+  joinWaitlist: joinWaitlistProcedure,
+  listAttendees: listAttendeesProcedure,
   list: listEventsProcedure,
+  listMyTickets: listMyTicketsProcedure,
+  listUpcoming: listUpcomingEventsProcedure,
   publish: publishEventProcedure,
+  reserve: reserveTicketsProcedure,
   setTicketTypeArchived: setTicketTypeArchivedProcedure,
+  startCheckout: startCheckoutProcedure,
   update: updateEventProcedure,
   updateTicketType: updateTicketTypeProcedure,
 });

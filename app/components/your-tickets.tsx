@@ -1,0 +1,41 @@
+import { formatEventTime } from "../lib/event-time";
+
+/**
+ * The supporter portal's "Your tickets" (`/c/:workspaceId/account`): every valid ticket to this creator's events,
+ * each linking to its event page (and to the ticket's own page, where its QR code is shown).
+ */
+export function YourTickets({
+  workspaceId,
+  tickets,
+}: {
+  workspaceId: string;
+  tickets: {
+    ticketId: string;
+    eventId: string;
+    eventTitle: string;
+    startsAt: Date;
+    timeZone: string;
+    eventStatus: string;
+    ticketTypeName: string;
+  }[];
+}) {
+  return (
+    <section className="card" aria-labelledby="your-tickets-heading">
+      <h2 id="your-tickets-heading">Your tickets</h2>
+      {tickets.length === 0 ? (
+        <p>No tickets yet. Upcoming events are on the creator&apos;s page.</p>
+      ) : (
+        <ul className="stack">
+          {tickets.map((ticket) => (
+            <li key={ticket.ticketId}>
+              <a href={`/c/${workspaceId}/events/${ticket.eventId}`}>{ticket.eventTitle}</a> · {ticket.ticketTypeName}
+              {ticket.eventStatus === "canceled" ? " · Canceled" : ""}
+              <div className="cell-sub">{formatEventTime(ticket.startsAt, ticket.timeZone)}</div>
+              <a href={`/c/${workspaceId}/tickets/${ticket.ticketId}`}>Show ticket</a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

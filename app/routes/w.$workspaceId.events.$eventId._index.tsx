@@ -1,0 +1,629 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { BarChart } from "../components/charts";
+import { EventFields, eventFieldsFrom } from "../components/event-form";
+import { ErrorSummary, Field, SelectField, SubmitButton } from "../components/form";
+import { Notice } from "../components/notice";
+import { requireUser } from "../lib/auth.server";
+import { actionError, throwLoaderError } from "../lib/errors.server";
+import { eventLocalValue, formatEventTime } from "../lib/event-time";
+import { formatDateTime } from "../lib/format";
+import { errorsOf, noticeOf, text } from "../lib/forms";
+import { pageTitle } from "../lib/meta";
+import { formatMoney, parseCents } from "../lib/money";
+import { can } from "../lib/roles";
+import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
+import styles from "../styles/analytics.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: pageTitle(data?.event.title ?? "Event", workspaceNameFrom(matches)) },
+];
+
+/** The event, its dashboard, a page of attendees and the form's choices: four reads in one wave after the session. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  const workspaceId = params.workspaceId ?? "";
+  const eventId = params.eventId ?? "";
+  const url = new URL(request.url);
+  const search = url.searchParams.get("q") ?? "";
+  const page = Math.max(1, Math.min(10_000, Number(url.searchParams.get("page")) || 1));
+  try {
+    const [detail, dashboard, attendees, choices] = await Promise.all([
+      context.api.events.get({ workspaceId, eventId }),
+      context.api.events.getDashboard({ workspaceId, eventId }),
+      context.api.events.listAttendees({ workspaceId, eventId, search, page }),
+      context.api.posts.listEmbedChoices({ workspaceId }),
+    ]);
+    return { ...detail, dashboard, attendees, search, images: choices.images, tiers: choices.tiers };
+  } catch (error) {
+    throwLoaderError(error, request);
+  }
+}
+
+function ticketTypeFields(form: FormData) {
+  const quantity = text(form, "quantity");
+  const memberPrice = text(form, "memberPrice");
+  return {
+    name: text(form, "name"),
+    description: text(form, "description"),
+    priceCents: parseCents(text(form, "price")) ?? 0,
+    currency: (text(form, "currency") || "usd") as "usd" | "eur" | "gbp" | "cad" | "aud",
+    quantity: quantity ? Number(quantity) : null,
+    maxPerOrder: Number(text(form, "maxPerOrder") || "10"),
+    memberTierIds: form.getAll("memberTierIds").map(String),
+    memberPriceCents: memberPrice ? parseCents(memberPrice) : null,
+    earlyAccessTierIds: form.getAll("earlyAccessTierIds").map(String),
+    earlyAccessStartAt: text(form, "earlyAccessStartAt") || null,
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  requireUser(context, request);
+  const workspaceId = params.workspaceId ?? "";
+  const eventId = params.eventId ?? "";
+  const form = await request.formData();
+  const intent = text(form, "intent");
+  const api = context.api.events;
+  try {
+    switch (intent) {
+      case "update":
+        await api.update({ workspaceId, eventId, ...eventFieldsFrom(form) });
+        return { intent, notice: "Event saved." };
+      case "publish":
+        await api.publish({ workspaceId, eventId });
+        return { intent, notice: "Published: the event is on your public page." };
+      case "create-type": {
+        const type = await api.createTicketType({
+          workspaceId,
+          eventId,
+          wholeSeries: form.get("wholeSeries") === "on",
+          ...ticketTypeFields(form),
+        });
+        return { intent, notice: `Ticket “${type.name}” added.` };
+      }
+      case "update-type": {
+        const type = await api.updateTicketType({
+          workspaceId,
+          ticketTypeId: text(form, "ticketTypeId"),
+          ...ticketTypeFields(form),
+        });
+        return { intent, notice: `Ticket “${type.name}” saved.`, ticketTypeId: type.id };
+      }
+      case "archive-type":
+      case "restore-type": {
+        const type = await api.setTicketTypeArchived({
+          workspaceId,
+          ticketTypeId: text(form, "ticketTypeId"),
+          archived: intent === "archive-type",
+        });
+        return {
+          intent,
+          notice: intent === "archive-type" ? `“${type.name}” is off sale.` : `“${type.name}” is on sale again.`,
+        };
+      }
+      case "create-code": {
+        const maxUses = text(form, "maxUses");
+        const code = await api.createPromoCode({
+          workspaceId,
+          eventId,
+          code: text(form, "code"),
+          kind: text(form, "kind") === "amount" ? "amount" : "percent",
+          value: text(form, "kind") === "amount" ? (parseCents(text(form, "value")) ?? 0) : Number(text(form, "value")),
+          maxUses: maxUses ? Number(maxUses) : null,
+          validFrom: text(form, "validFrom") || null,
+          validUntil: text(form, "validUntil") || null,
+          ticketTypeIds: form.getAll("ticketTypeIds").map(String),
+        });
+        return { intent, notice: `Promo code “${code.code}” created.` };
+      }
+      case "delete-code":
+        await api.deletePromoCode({ workspaceId, promoCodeId: text(form, "promoCodeId") });
+        return { intent, notice: "Promo code deleted." };
+      default:
+        throw new Response("Unknown action.", { status: 400 });
+    }
+  } catch (error) {
+    return actionError(error, { intent, ticketTypeId: text(form, "ticketTypeId") });
+  }
+}
+
+const TYPE_LABELS = {
+  name: "Name",
+  priceCents: "Price",
+  currency: "Currency",
+  quantity: "Quantity",
+  maxPerOrder: "Per order",
+  memberTierIds: "Member tiers",
+  memberPriceCents: "Member price",
+  earlyAccessTierIds: "Early access tiers",
+  earlyAccessStartAt: "Early access from",
+};
+
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+type TypeRow = Data["ticketTypes"][number];
+
+function TicketTypeForm({
+  type,
+  prefix,
+  errors,
+  tiers,
+  timeZone,
+}: {
+  type?: TypeRow;
+  prefix: string;
+  errors: ReturnType<typeof errorsOf>;
+  tiers: Data["tiers"];
+  timeZone: string;
+}) {
+  const fe = errors?.fieldErrors;
+  const price = (cents: number | null | undefined) => (cents == null ? "" : (cents / 100).toFixed(2));
+  return (
+    <>
+      <ErrorSummary errors={errors} labels={TYPE_LABELS} idPrefix={prefix} />
+      <Field
+        id={`${prefix}name`}
+        name="name"
+        label="Name"
+        required
+        maxLength={120}
+        defaultValue={type?.name}
+        errors={fe?.name}
+      />
+      <Field
+        id={`${prefix}priceCents`}
+        name="price"
+        label="Price"
+        inputMode="decimal"
+        hint="0 for a free RSVP."
+        defaultValue={price(type?.priceCents ?? 0)}
+        errors={fe?.priceCents}
+      />
+      <SelectField id={`${prefix}currency`} name="currency" label="Currency" defaultValue={type?.currency ?? "usd"}>
+        {["usd", "eur", "gbp", "cad", "aud"].map((c) => (
+          <option key={c} value={c}>
+            {c.toUpperCase()}
+          </option>
+        ))}
+      </SelectField>
+      <Field
+        id={`${prefix}quantity`}
+        name="quantity"
+        type="number"
+        min={1}
+        label="Quantity"
+        hint="This type's share of the seats. Empty: only the event's capacity limits it."
+        defaultValue={type?.quantity ?? ""}
+        errors={fe?.quantity}
+      />
+      <Field
+        id={`${prefix}maxPerOrder`}
+        name="maxPerOrder"
+        type="number"
+        min={1}
+        max={50}
+        label="Per order"
+        defaultValue={type?.maxPerOrder ?? 10}
+        errors={fe?.maxPerOrder}
+      />
+      {tiers.length > 0 ? (
+        <>
+          <fieldset className="field">
+            <legend>Member price for</legend>
+            {tiers.map((tier) => (
+              <label key={tier.id} className="checkbox">
+                <input
+                  type="checkbox"
+                  name="memberTierIds"
+                  value={tier.id}
+                  defaultChecked={type?.memberTierIds.includes(tier.id)}
+                />{" "}
+                {tier.name}
+              </label>
+            ))}
+          </fieldset>
+          <Field
+            id={`${prefix}memberPriceCents`}
+            name="memberPrice"
+            label="Member price"
+            inputMode="decimal"
+            defaultValue={price(type?.memberPriceCents)}
+            errors={fe?.memberPriceCents}
+          />
+          <fieldset className="field">
+            <legend>Early access for</legend>
+            {tiers.map((tier) => (
+              <label key={tier.id} className="checkbox">
+                <input
+                  type="checkbox"
+                  name="earlyAccessTierIds"
+                  value={tier.id}
+                  defaultChecked={type?.earlyAccessTierIds.includes(tier.id)}
+                />{" "}
+                {tier.name}
+              </label>
+            ))}
+          </fieldset>
+          <Field
+            id={`${prefix}earlyAccessStartAt`}
+            name="earlyAccessStartAt"
+            type="datetime-local"
+            label="Early access from"
+            hint={`In ${timeZone}, before the sales start.`}
+            defaultValue={type?.earlyAccessStartAt ? eventLocalValue(type.earlyAccessStartAt, timeZone) : ""}
+            errors={fe?.earlyAccessStartAt}
+          />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+export default function EventEditor() {
+  const data = useLoaderData<typeof loader>();
+  const { event, ticketTypes, promoCodes, dashboard, attendees, search, images, tiers } = data;
+  const { workspace } = useWorkspaceLayout();
+  const result = useActionData<typeof action>();
+  const manager = can(workspace.role, "events.manage");
+  const base = `/w/${workspace.id}/events/${event.id}`;
+  const f = dashboard.figures;
+  const failedType = result && "ticketTypeId" in result ? result.ticketTypeId : "";
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <p>
+            <Link to={`/w/${workspace.id}/events`}>Events</Link>
+          </p>
+          <h1>{event.title}</h1>
+          <p className="lead">
+            {formatEventTime(event.startsAt, event.timeZone)} ·{" "}
+            {event.status === "draft" ? "Draft" : event.status === "published" ? "Published" : "Canceled"}
+            {event.status === "published" ? (
+              <>
+                {" "}
+                · <Link to={`/c/${workspace.id}/events/${event.id}`}>Public page</Link>
+              </>
+            ) : null}{" "}
+            · <Link to={`${base}/check-in`}>Check-in</Link>
+          </p>
+        </div>
+        {manager && event.status === "draft" ? (
+          <Form method="post">
+            <SubmitButton intent="publish" pendingLabel="Publishing…">
+              Publish
+            </SubmitButton>
+          </Form>
+        ) : null}
+      </div>
+      <Notice message={noticeOf(result)} />
+      {result && "intent" in result && result.intent === "publish" ? (
+        <ErrorSummary errors={errorsOf(result, "publish")} labels={{}} idPrefix="publish-" />
+      ) : null}
+
+      <section className="card" aria-labelledby="dashboard-heading">
+        <h2 id="dashboard-heading">Sales</h2>
+        <dl className="stats">
+          <div>
+            <dt>Sold</dt>
+            <dd>
+              {f.sold}
+              {dashboard.event.capacity === null ? "" : ` of ${dashboard.event.capacity}`}
+            </dd>
+          </div>
+          <div>
+            <dt>Held now</dt>
+            <dd>{f.held}</dd>
+          </div>
+          <div>
+            <dt>Refunded or canceled</dt>
+            <dd>{f.refunded}</dd>
+          </div>
+          <div>
+            <dt>Revenue</dt>
+            <dd>{formatMoney(f.revenueCents, f.currency)}</dd>
+          </div>
+          <div>
+            <dt>Refunded</dt>
+            <dd>{formatMoney(f.refundedCents, f.currency)}</dd>
+          </div>
+          <div>
+            <dt>Waitlist</dt>
+            <dd>{f.waitlist}</dd>
+          </div>
+        </dl>
+        {dashboard.days.length > 0 ? (
+          <>
+            <BarChart
+              title="Tickets issued per day (UTC)"
+              label="Tickets"
+              data={dashboard.days.map((d) => ({ label: d.day, value: d.issued }))}
+            />
+            <BarChart
+              title="Revenue per day (UTC)"
+              label={`Revenue (${f.currency.toUpperCase()})`}
+              data={dashboard.days.map((d) => ({ label: d.day, value: d.revenueCents / 100 }))}
+            />
+          </>
+        ) : (
+          <p>No tickets yet.</p>
+        )}
+        <p className="cell-sub">
+          Check-ins over time appear on the <Link to={`${base}/check-in`}>check-in page</Link>.
+        </p>
+      </section>
+
+      <section className="card" aria-labelledby="types-heading">
+        <h2 id="types-heading">Tickets</h2>
+        {ticketTypes.length === 0 ? <p>No ticket types yet: add a free RSVP or a paid ticket to publish.</p> : null}
+        <ul className="stack">
+          {ticketTypes.map((type) => (
+            <li key={type.id}>
+              <h3>
+                {type.name} {type.archivedAt ? <span className="badge">Off sale</span> : null}
+              </h3>
+              <p>
+                {type.priceCents === 0 ? "Free" : formatMoney(type.priceCents, type.currency)}
+                {type.memberPriceCents !== null
+                  ? ` · members ${formatMoney(type.memberPriceCents, type.currency)}`
+                  : ""}{" "}
+                · {type.sold} sold · {type.held} held
+                {type.quantity === null ? "" : ` · ${type.quantity} available in all`} · up to {type.maxPerOrder} per
+                order
+              </p>
+              {manager ? (
+                <>
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="ticketTypeId" value={type.id} />
+                    <SubmitButton
+                      intent={type.archivedAt ? "restore-type" : "archive-type"}
+                      className="button button-secondary"
+                    >
+                      {type.archivedAt ? `Put ${type.name} on sale` : `Take ${type.name} off sale`}
+                    </SubmitButton>
+                  </Form>
+                  <details open={failedType === type.id}>
+                    <summary>Edit {type.name}</summary>
+                    <Form method="post" className="stack" noValidate>
+                      <input type="hidden" name="ticketTypeId" value={type.id} />
+                      <TicketTypeForm
+                        type={type}
+                        prefix={`type-${type.id}-`}
+                        errors={failedType === type.id ? errorsOf(result, "update-type") : null}
+                        tiers={tiers}
+                        timeZone={event.timeZone}
+                      />
+                      <div className="form-actions">
+                        <SubmitButton intent="update-type" pendingLabel="Saving…">
+                          Save {type.name}
+                        </SubmitButton>
+                      </div>
+                    </Form>
+                  </details>
+                </>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+        {manager ? (
+          <details open={result && "intent" in result && result.intent === "create-type" && !noticeOf(result)}>
+            <summary>Add a ticket type</summary>
+            <Form method="post" className="stack" noValidate>
+              <TicketTypeForm
+                prefix="new-type-"
+                errors={errorsOf(result, "create-type")}
+                tiers={tiers}
+                timeZone={event.timeZone}
+              />
+              {event.seriesId ? (
+                <label className="checkbox">
+                  <input type="checkbox" name="wholeSeries" defaultChecked /> Add to every event of this series
+                </label>
+              ) : null}
+              <div className="form-actions">
+                <SubmitButton intent="create-type" pendingLabel="Adding…">
+                  Add ticket type
+                </SubmitButton>
+              </div>
+            </Form>
+          </details>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="codes-heading">
+        <h2 id="codes-heading">Promo codes</h2>
+        {promoCodes.length === 0 ? (
+          <p>No promo codes.</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Code</th>
+                <th scope="col">Discount</th>
+                <th scope="col">Uses</th>
+                <th scope="col">Valid</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {promoCodes.map((code) => (
+                <tr key={code.id}>
+                  <td>{code.code}</td>
+                  <td>
+                    {code.kind === "percent"
+                      ? `${code.value}%`
+                      : formatMoney(code.value, ticketTypes[0]?.currency ?? "usd")}
+                  </td>
+                  <td>
+                    {code.uses}
+                    {code.maxUses === null ? "" : ` of ${code.maxUses}`}
+                  </td>
+                  <td>
+                    {code.validFrom ? `from ${formatEventTime(code.validFrom, event.timeZone)} ` : ""}
+                    {code.validUntil ? `until ${formatEventTime(code.validUntil, event.timeZone)}` : ""}
+                    {!code.validFrom && !code.validUntil ? "Always" : ""}
+                  </td>
+                  <td>
+                    {manager ? (
+                      <Form method="post">
+                        <input type="hidden" name="promoCodeId" value={code.id} />
+                        <SubmitButton
+                          intent="delete-code"
+                          className="button button-secondary"
+                          aria-label={`Delete ${code.code}`}
+                        >
+                          Delete
+                        </SubmitButton>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {manager ? (
+          <details open={result && "intent" in result && result.intent === "create-code" && !noticeOf(result)}>
+            <summary>Add a promo code</summary>
+            <Form method="post" className="stack" noValidate>
+              <ErrorSummary
+                errors={errorsOf(result, "create-code")}
+                labels={{
+                  code: "Code",
+                  value: "Discount",
+                  maxUses: "Uses",
+                  validFrom: "Valid from",
+                  validUntil: "Valid until",
+                }}
+                idPrefix="code-"
+              />
+              <Field
+                id="code-code"
+                name="code"
+                label="Code"
+                required
+                maxLength={40}
+                errors={errorsOf(result, "create-code")?.fieldErrors.code}
+              />
+              <SelectField id="code-kind" name="kind" label="Kind" defaultValue="percent">
+                <option value="percent">Percentage off</option>
+                <option value="amount">Amount off each ticket</option>
+              </SelectField>
+              <Field
+                id="code-value"
+                name="value"
+                label="Discount"
+                hint="A percentage (1 to 100) or an amount such as 5.00."
+                required
+                errors={errorsOf(result, "create-code")?.fieldErrors.value}
+              />
+              <Field
+                id="code-maxUses"
+                name="maxUses"
+                type="number"
+                min={1}
+                label="Uses"
+                hint="Orders that may use it. Empty: unlimited."
+              />
+              <Field
+                id="code-validFrom"
+                name="validFrom"
+                type="datetime-local"
+                label="Valid from"
+                hint={`In ${event.timeZone}.`}
+              />
+              <Field id="code-validUntil" name="validUntil" type="datetime-local" label="Valid until" />
+              {ticketTypes.length > 0 ? (
+                <fieldset className="field">
+                  <legend>Only for</legend>
+                  {ticketTypes.map((type) => (
+                    <label key={type.id} className="checkbox">
+                      <input type="checkbox" name="ticketTypeIds" value={type.id} /> {type.name}
+                    </label>
+                  ))}
+                </fieldset>
+              ) : null}
+              <div className="form-actions">
+                <SubmitButton intent="create-code" pendingLabel="Adding…">
+                  Add promo code
+                </SubmitButton>
+              </div>
+            </Form>
+          </details>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="attendees-heading">
+        <h2 id="attendees-heading">Attendees</h2>
+        <Form method="get" className="inline-form" role="search">
+          <Field id="attendee-search" name="q" label="Search by name or email" defaultValue={search} />
+          <button type="submit" className="button button-secondary">
+            Search
+          </button>
+        </Form>
+        <p>
+          <a href={`${base}/attendees.csv`} download>
+            Download attendees (CSV)
+          </a>
+        </p>
+        {attendees.items.length === 0 ? (
+          <p>{search ? "Nobody matches." : "No attendees yet."}</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Ticket</th>
+                <th scope="col">Status</th>
+                <th scope="col">Issued</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attendees.items.map((a) => (
+                <tr key={a.ticketId}>
+                  <td>{a.name ?? "—"}</td>
+                  <td>{a.email ?? "—"}</td>
+                  <td>{a.ticketTypeName}</td>
+                  <td>{a.status}</td>
+                  <td>{formatDateTime(a.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p className="button-row">
+          {attendees.page > 1 ? (
+            <Link to={`?q=${encodeURIComponent(search)}&page=${attendees.page - 1}`}>Previous page</Link>
+          ) : null}
+          {attendees.hasMore ? (
+            <Link to={`?q=${encodeURIComponent(search)}&page=${attendees.page + 1}`}>Next page</Link>
+          ) : null}
+        </p>
+      </section>
+
+      {manager ? (
+        <section className="card" aria-labelledby="edit-heading">
+          <h2 id="edit-heading">Details</h2>
+          <Form method="post" className="stack" noValidate>
+            <EventFields
+              event={event}
+              prefix="event-"
+              errors={errorsOf(result, "update")}
+              images={images}
+              tiers={tiers}
+            />
+            <div className="form-actions">
+              <SubmitButton intent="update" pendingLabel="Saving…">
+                Save event
+              </SubmitButton>
+            </div>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,24 @@
+import * as z from "zod";
+import { EVENT_STATUSES } from "../../../../db/schema";
+import { rowId } from "../../../lib/text";
+import { myTicketsQuery } from "../../../services/events/public";
+import { authedProcedure } from "../../init";
+
+export const ZListMyTicketsInput = z.object({ workspaceId: rowId("Unknown creator.") });
+export const ZListMyTicketsOutput = z.array(
+  z.object({
+    ticketId: z.uuid(),
+    eventId: z.uuid(),
+    eventTitle: z.string(),
+    startsAt: z.date(),
+    timeZone: z.string(),
+    eventStatus: z.enum(EVENT_STATUSES),
+    ticketTypeName: z.string(),
+  }),
+);
+
+/** The caller's own valid tickets to this creator's events (the portal's "Your tickets"). */
+export const listMyTicketsProcedure = authedProcedure
+  .input(ZListMyTicketsInput)
+  .output(ZListMyTicketsOutput)
+  .query(({ ctx, input }) => myTicketsQuery({ db: ctx.db, workspaceId: input.workspaceId, userId: ctx.auth.user.id }));

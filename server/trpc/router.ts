@@ -5,6 +5,7 @@ import { audienceRouter } from "./routers/audience";
 import { authRouter } from "./routers/auth";
 import { billingRouter } from "./routers/billing";
 import { campaignsRouter } from "./routers/campaigns";
+import { checkinRouter } from "./routers/checkin";
 import { commentsRouter } from "./routers/comments";
 import { devRouter } from "./routers/dev";
 import { mediaRouter } from "./routers/media";
@@ -45,6 +46,7 @@ export const appRouter = router({
   comments: commentsRouter,
   ads: adsRouter,
   privateFeeds: privateFeedsRouter,
+  checkin: checkinRouter,
 });
 
 export type AppRouter = typeof appRouter;

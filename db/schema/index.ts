@@ -17,3 +17,4 @@ export * from "./ads";
 export * from "./comments";
 export * from "./events";
 export * from "./private-feeds";
+export * from "./checkin";

@@ -1,7 +1,8 @@
 import { index, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 
-export const ROLES = ["owner", "admin", "editor", "viewer"] as const;
+/** `steward` only checks tickets in at the door (`checkin.scan`); it sees nothing else of the workspace. */
+export const ROLES = ["owner", "admin", "editor", "viewer", "steward"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The tenant. Every workspace-scoped table carries `workspace_id` referencing this. */

@@ -5,6 +5,7 @@ import { audienceRouter } from "./routers/audience";
 import { authRouter } from "./routers/auth";
 import { billingRouter } from "./routers/billing";
 import { campaignsRouter } from "./routers/campaigns";
+import { checkinRouter } from "./routers/checkin";
 import { commentsRouter } from "./routers/comments";
 import { devRouter } from "./routers/dev";
 import { eventsRouter } from "./routers/events";
@@ -47,6 +48,7 @@ export const appRouter = router({
   ads: adsRouter,
   privateFeeds: privateFeedsRouter,
   events: eventsRouter,
+  checkin: checkinRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -41,6 +41,14 @@ describe("permission matrix", () => {
     }
     expect(can("admin", "setup.read")).toBe(false);
   });
+
+  it("gives stewards check-in and nothing else, and keeps the ticket list from viewers", () => {
+    for (const permission of Object.keys(PERMISSIONS) as (keyof typeof PERMISSIONS)[]) {
+      expect(can("steward", permission)).toBe(permission === "checkin.scan");
+    }
+    expect(can("viewer", "checkin.scan")).toBe(false);
+    expect(can("editor", "checkin.scan")).toBe(true);
+  });
 });
 
 describe("role enforcement (FORBIDDEN for members whose role is too weak)", () => {

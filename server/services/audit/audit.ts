@@ -131,6 +131,7 @@ export type AuditAction =
   | "ticket.transferred"
   | "event.canceled"
   | "event.recording_attached"
+  | "checkin.undone"
   | "ad_slot.created"
   | "ad_slot.updated"
   | "ad_slot.deleted"

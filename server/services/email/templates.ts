@@ -76,6 +76,7 @@ const INVITED_AS = new Map([
   ["admin", "an admin"],
   ["editor", "an editor"],
   ["viewer", "a viewer"],
+  ["steward", "a steward (checks tickets in at events)"],
 ]);
 
 export function invitationTemplate(opts: { inviterName: string; workspaceName: string; role: string; url: string }) {

@@ -33,6 +33,11 @@ export const PERMISSIONS = {
   "events.read": ["owner", "admin", "editor"],
   /** Create and change events, ticket types and promo codes. */
   "events.manage": ["owner", "admin", "editor"],
+  /**
+   * Check tickets in at the door: the event's ticket list (holders' names and emails), scans, undo (ADR 031).
+   * The only permission of `steward`; viewers lack it because the list is personal data, as with audience.read.
+   */
+  "checkin.scan": ["owner", "admin", "editor", "steward"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -42,5 +47,5 @@ export function can(role: Role, permission: Permission): boolean {
 }
 
 /** Roles an inviter may hand out: admins cannot mint owners; ownership moves only by transfer. */
-export const INVITABLE_ROLES = ["admin", "editor", "viewer"] as const;
+export const INVITABLE_ROLES = ["admin", "editor", "viewer", "steward"] as const;
 export type InvitableRole = (typeof INVITABLE_ROLES)[number];

@@ -1,12 +1,21 @@
 import { router } from "../../init";
+import { acceptOfferProcedure } from "./accept-offer";
+import { cancelEventProcedure } from "./cancel-event";
+import { cancelMyOrderProcedure } from "./cancel-my-order";
 import { createEventProcedure } from "./create-event";
 import { createPromoCodeProcedure } from "./create-promo-code";
 import { createTicketTypeProcedure } from "./create-ticket-type";
+import { declineOfferProcedure } from "./decline-offer";
 import { deletePromoCodeProcedure } from "./delete-promo-code";
+import { getCancellationProcedure } from "./get-cancellation";
 import { getEventProcedure } from "./get-event";
+import { getOfferProcedure } from "./get-offer";
 import { listEventsProcedure } from "./list-events";
 import { publishEventProcedure } from "./publish-event";
+import { refundOrderProcedure } from "./refund-order";
+import { setRefundPolicyProcedure } from "./set-refund-policy";
 import { setTicketTypeArchivedProcedure } from "./set-ticket-type-archived";
+import { transferTicketProcedure } from "./transfer-ticket";
 import { updateEventProcedure } from "./update-event";
 import { updateTicketTypeProcedure } from "./update-ticket-type";
 
@@ -22,4 +31,13 @@ export const eventsRouter = router({
   setTicketTypeArchived: setTicketTypeArchivedProcedure,
   update: updateEventProcedure,
   updateTicketType: updateTicketTypeProcedure,
+  acceptOffer: acceptOfferProcedure,
+  cancelEvent: cancelEventProcedure,
+  cancelMyOrder: cancelMyOrderProcedure,
+  declineOffer: declineOfferProcedure,
+  getCancellation: getCancellationProcedure,
+  getOffer: getOfferProcedure,
+  refundOrder: refundOrderProcedure,
+  setRefundPolicy: setRefundPolicyProcedure,
+  transferTicket: transferTicketProcedure,
 });

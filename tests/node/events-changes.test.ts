@@ -418,7 +418,7 @@ describe("waitlist offers from the email link", () => {
     });
     const { provider } = recordingProvider();
     await expect(
-      acceptOffer({ ...opts, provider, token: firstToken, userId: first.id, now: expiry }),
+      acceptOffer({ ...opts, provider: () => provider, token: firstToken, userId: first.id, now: expiry }),
     ).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await sweepLapsedHolds({ db: t.db, now: expiry, appUrl: APP_URL })).toMatchObject({ offered: 1 });
 
@@ -427,14 +427,20 @@ describe("waitlist offers from the email link", () => {
       declined: true,
     });
     const thirdToken = offerToken((await mailTo(third.email))[0].text);
-    const accepted = await acceptOffer({ ...opts, provider, token: thirdToken, userId: third.id, now: expiry });
+    const accepted = await acceptOffer({
+      ...opts,
+      provider: () => provider,
+      token: thirdToken,
+      userId: third.id,
+      now: expiry,
+    });
     expect(accepted).toMatchObject({ kind: "issued" });
     expect(await seatCounts(t.db, event.id, expiry)).toEqual({ sold: 1, held: 0 });
     expect(await getOffer({ ...opts, token: thirdToken, userId: third.id, now: expiry })).toMatchObject({
       state: "accepted",
     });
     await expect(
-      acceptOffer({ ...opts, provider, token: thirdToken, userId: third.id, now: expiry }),
+      acceptOffer({ ...opts, provider: () => provider, token: thirdToken, userId: third.id, now: expiry }),
     ).rejects.toMatchObject({ code: "CONFLICT" });
     // Tokens are stored only as hashes.
     const entries = await t.db.select().from(waitlistEntries).where(eq(waitlistEntries.eventId, event.id));
@@ -460,7 +466,7 @@ describe("waitlist offers from the email link", () => {
     const { provider } = recordingProvider();
     const result = await acceptOffer({
       db: t.db,
-      provider,
+      provider: () => provider,
       workspaceId,
       token,
       userId: waiter.id,

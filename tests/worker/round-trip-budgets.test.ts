@@ -132,6 +132,9 @@ describe("database round trips per page", () => {
       [() => page(fx.privateFeed), { waves: 1, setups: 0 }],
       [() => page(`${fx.privateFeed}/episodes/${fx.gated.id}/audio.mp3`), { waves: 1, setups: 0 }],
       [() => page(`/p/${fx.show.id}/${fx.gated.id}`), { waves: 1, setups: 0 }],
+      // .ics downloads (ADR 032): the event and the viewer in one wave; a ticket's needs a session.
+      [() => page(`/c/${fx.owner.workspaceId}/events/${fx.episode.id}.ics`), { waves: 1, setups: 0, status: 404 }],
+      [() => page(`/c/${fx.owner.workspaceId}/tickets/${fx.episode.id}.ics`), { waves: 0, setups: 0, status: 404 }],
     ]);
   });
 
@@ -272,6 +275,8 @@ describe("database round trips per tRPC query", () => {
       [q("events.getPublic", { ...w, eventId: fx.event.id }), { waves: 2, setups: 0 }],
       [q("events.listUpcoming", w), { waves: 2, setups: 0 }],
       [() => trpcQuery("events.listMyTickets", w, fx.fan.cookie), { waves: 2, setups: 0 }],
+      [q("events.getCancellation", { ...w, eventId: fx.episode.id }), { waves: 2, setups: 0, status: 404 }],
+      [q("events.getOffer", { ...w, token: "u".repeat(43) }), { waves: 2, setups: 0, status: 404 }],
     ]);
   });
 });

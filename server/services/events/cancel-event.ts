@@ -153,6 +153,36 @@ export async function cancelEvent(opts: {
   return cancellationStatus({ db: opts.db, workspaceId: opts.workspaceId, eventId: opts.eventId });
 }
 
+/** The creator's cancellation policy for buyers (`refund_window_hours`; null: none). */
+export async function setRefundPolicy(opts: {
+  db: Database;
+  workspaceId: string;
+  eventId: string;
+  refundWindowHours: number | null;
+  actorUserId: string;
+  now: Date;
+  meta: RequestMeta;
+}) {
+  return opts.db.transaction(async (tx) => {
+    const [event] = await tx
+      .update(events)
+      .set({ refundWindowHours: opts.refundWindowHours, updatedAt: opts.now })
+      .where(and(eq(events.id, opts.eventId), eq(events.workspaceId, opts.workspaceId)))
+      .returning({ id: events.id, refundWindowHours: events.refundWindowHours });
+    if (!event) throw notFound("Event");
+    await recordAudit({
+      db: tx,
+      action: "event.updated",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.workspaceId,
+      detail: { eventId: event.id, refundWindowHours: opts.refundWindowHours },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return { eventId: event.id, refundWindowHours: event.refundWindowHours };
+  });
+}
+
 /** What the creator sees after canceling: refunds still owed and those done. */
 export async function cancellationStatus(opts: { db: DbOrTx; workspaceId: string; eventId: string }) {
   const [row] = await opts.db

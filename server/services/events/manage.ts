@@ -19,6 +19,7 @@ import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { readAvailability } from "./capacity";
 import { lockEventCapacity } from "./locks";
+import { recordEventChange } from "./notices";
 import { instantOf, occurrenceStarts, optionalInstantOf, requireTimeZone, type Recurrence } from "./times";
 import { settleEventCapacity } from "./waitlist";
 
@@ -217,6 +218,8 @@ export async function updateEvent(opts: Actor & { eventId: string; fields: Event
       .returning();
     const grew = before.capacity !== null && (columns.capacity === null || columns.capacity > before.capacity);
     if (grew) await settleEventCapacity({ tx, event: event!, now: opts.now, appUrl: opts.appUrl });
+    // A new time or place reaches every holder's calendar (ADR 032).
+    await recordEventChange({ tx, before, after: event!, appUrl: opts.appUrl });
     await recordAudit({
       db: tx,
       action: "event.updated",

@@ -20,12 +20,14 @@ import { leaveWaitlist } from "./waitlist";
 
 export type OfferState = "open" | "expired" | "declined" | "accepted";
 
+/** One statement (an entry is offered at most once, so it has at most one hold). */
 async function findOffer(db: DbOrTx, workspaceId: string, token: string, userId: string) {
   const [row] = await db
-    .select({ entry: waitlistEntries, event: events, typeName: ticketTypes.name })
+    .select({ entry: waitlistEntries, event: events, typeName: ticketTypes.name, hold: holds })
     .from(waitlistEntries)
     .innerJoin(events, eq(events.id, waitlistEntries.eventId))
     .innerJoin(ticketTypes, eq(ticketTypes.id, waitlistEntries.ticketTypeId))
+    .leftJoin(holds, eq(holds.waitlistEntryId, waitlistEntries.id))
     .where(
       and(
         eq(waitlistEntries.offerTokenHash, sha256Hex(token)),
@@ -35,13 +37,7 @@ async function findOffer(db: DbOrTx, workspaceId: string, token: string, userId:
     )
     .limit(1);
   if (!row) throw notFound("Offer");
-  const [hold] = await db
-    .select()
-    .from(holds)
-    .where(eq(holds.waitlistEntryId, row.entry.id))
-    .orderBy(holds.createdAt)
-    .limit(1);
-  return { ...row, hold: hold ?? null };
+  return row;
 }
 
 function stateOf(entryStatus: string, hold: { status: string; expiresAt: Date } | null, now: Date): OfferState {
@@ -71,7 +67,8 @@ export type AcceptOfferResult =
 
 export async function acceptOffer(opts: {
   db: Database;
-  provider: TicketPaymentProvider;
+  /** Asked for only when the offer is paid: a free seat needs no provider (and payments may be off). */
+  provider: () => TicketPaymentProvider;
   workspaceId: string;
   token: string;
   userId: string;
@@ -87,7 +84,7 @@ export async function acceptOffer(opts: {
   if (order.totalCents > 0) {
     const checkout = await startTicketCheckout({
       db: opts.db,
-      provider: opts.provider,
+      provider: opts.provider(),
       workspaceId: opts.workspaceId,
       orderId,
       userId: opts.userId,

@@ -1,6 +1,6 @@
 import { and, eq, gt, gte, inArray, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
-import { events, holds, orders, tickets, users, waitlistEntries } from "../../../db/schema";
+import { events, holds, orders, tickets, users, waitlistEntries, type OrderStatus } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { PROVIDER_ACTOR } from "../audience/grants";
 import { registerTicketPaymentHandler, type LedgerEffect } from "../audience/ledger";
@@ -323,7 +323,7 @@ export async function cancelOrder(opts: {
       });
     }
     const everythingBack = opts.refundCents === refundable && current.refundedCents + current.refundDueCents === 0;
-    const status = !opts.cancelTickets
+    const status: OrderStatus = !opts.cancelTickets
       ? "partially_refunded"
       : opts.refundCents === 0
         ? "canceled"

@@ -1,7 +1,11 @@
 import { router } from "../../init";
+import { acceptOfferProcedure } from "./accept-offer";
+import { cancelEventProcedure } from "./cancel-event";
+import { cancelMyOrderProcedure } from "./cancel-my-order";
 import { createEventProcedure } from "./create-event";
 import { createPromoCodeProcedure } from "./create-promo-code";
 import { createTicketTypeProcedure } from "./create-ticket-type";
+import { declineOfferProcedure } from "./decline-offer";
 import { deletePromoCodeProcedure } from "./delete-promo-code";
 import { exportAttendeesProcedure } from "./export-attendees";
 import { getDashboardProcedure } from "./get-dashboard";
@@ -9,6 +13,8 @@ import { getEventProcedure } from "./get-event";
 import { getPublicEventProcedure } from "./get-public-event";
 import { joinWaitlistProcedure } from "./join-waitlist";
 import { listAttendeesProcedure } from "./list-attendees";
+import { getCancellationProcedure } from "./get-cancellation";
+import { getOfferProcedure } from "./get-offer";
 import { listEventsProcedure } from "./list-events";
 import { listMyTicketsProcedure } from "./list-my-tickets";
 import { listUpcomingEventsProcedure } from "./list-upcoming-events";
@@ -16,6 +22,9 @@ import { publishEventProcedure } from "./publish-event";
 import { reserveTicketsProcedure } from "./reserve-tickets";
 import { setTicketTypeArchivedProcedure } from "./set-ticket-type-archived";
 import { startCheckoutProcedure } from "./start-checkout";
+import { refundOrderProcedure } from "./refund-order";
+import { setRefundPolicyProcedure } from "./set-refund-policy";
+import { transferTicketProcedure } from "./transfer-ticket";
 import { updateEventProcedure } from "./update-event";
 import { updateTicketTypeProcedure } from "./update-ticket-type";
 
@@ -40,4 +49,13 @@ export const eventsRouter = router({
   startCheckout: startCheckoutProcedure,
   update: updateEventProcedure,
   updateTicketType: updateTicketTypeProcedure,
+  acceptOffer: acceptOfferProcedure,
+  cancelEvent: cancelEventProcedure,
+  cancelMyOrder: cancelMyOrderProcedure,
+  declineOffer: declineOfferProcedure,
+  getCancellation: getCancellationProcedure,
+  getOffer: getOfferProcedure,
+  refundOrder: refundOrderProcedure,
+  setRefundPolicy: setRefundPolicyProcedure,
+  transferTicket: transferTicketProcedure,
 });

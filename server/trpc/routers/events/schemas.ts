@@ -143,3 +143,17 @@ export const ZPromoCode = z.object({
   validUntil: z.date().nullable(),
   ticketTypeIds: z.array(z.uuid()),
 });
+
+/** A canceled event's refunds (events-changes, ADR 032). */
+export const ZCancellationStatus = z.object({
+  status: z.enum(EVENT_STATUSES),
+  canceledAt: z.date().nullable(),
+  refundsPending: z.number().int(),
+  refundsDone: z.number().int(),
+});
+
+/** A waitlist offer's link: the creator and the token from the email (stored only as its hash). */
+export const ZOfferToken = z.object({
+  workspaceId: rowId("Unknown creator."),
+  token: z.string({ error: "Unknown offer." }).regex(/^[A-Za-z0-9_-]{20,100}$/, "Unknown offer."),
+});

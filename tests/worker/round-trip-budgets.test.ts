@@ -3,6 +3,7 @@ import { beforeAll, describe, it } from "vitest";
 import { socialPosts } from "../../db/schema";
 import { createCampaign } from "../support/factories";
 import { grantMembership } from "../../server/services/audience/members";
+import { createInvoice } from "../../server/services/campaigns/invoices";
 import { insertTier } from "../support/audience";
 import { privateFeedKey, privateFeedToken } from "../../server/services/private-feeds/tokens";
 import { insertEpisode } from "../support/podcasts";
@@ -67,6 +68,15 @@ async function fixtures() {
       generation: 0,
     });
     const privateFeed = `/feeds/private/${token}`;
+    const invoice = await createInvoice({
+      db: handle.db,
+      workspaceId: owner.workspaceId,
+      actorUserId: owner.userId,
+      meta: { ip: null, userAgent: null },
+      now: new Date(),
+      campaignId: campaign.campaign.id,
+      notes: "",
+    });
     const w = `/w/${owner.workspaceId}`;
     return {
       owner,
@@ -83,6 +93,7 @@ async function fixtures() {
       supporter,
       gated,
       privateFeed,
+      invoice,
     };
   } finally {
     await handle.close();
@@ -175,6 +186,10 @@ describe("database round trips per page", () => {
       [() => page(`/c/${fx.owner.workspaceId}`, fx.fan.cookie), { waves: 2, setups: 0 }],
       [() => page(`/c/${fx.owner.workspaceId}/account`, fx.fan.cookie), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/comments`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/payments`, c), { waves: 2, setups: 0 }],
+      [() => page(`/sandbox/portal/${fx.owner.workspaceId}`, fx.fan.cookie), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/campaigns/${fx.campaign.campaign.id}/report.pdf`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/invoices/${fx.invoice.id}.pdf`, c), { waves: 2, setups: 0 }],
     ]);
   });
 });

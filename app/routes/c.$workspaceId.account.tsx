@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { YourComments } from "../components/comments";
 import { PrivateFeedsSection } from "../components/private-feeds";
 import { YourTickets } from "../components/your-tickets";
 import { ErrorSummary, SubmitButton } from "../components/form";
@@ -22,13 +23,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const workspaceId = params.workspaceId ?? "";
   try {
-    // Both reads leave together: the page keeps its two waves.
-    const [portal, feeds, tickets] = await Promise.all([
+    // The reads leave together, each one batch with its own audience check: the page keeps its two waves.
+    const [portal, feeds, tickets, comments] = await Promise.all([
       context.api.audience.getPortal({ workspaceId }),
       context.api.privateFeeds.listMine({ workspaceId }),
       context.api.events.listMyTickets({ workspaceId }),
+      context.api.comments.listMine({ workspaceId }),
     ]);
-    return { workspaceId, ...portal, feeds, tickets };
+    return { workspaceId, ...portal, feeds, tickets, comments };
   } catch (error) {
     // Not (or no longer) a member, or blocked: the creator's page says how to join, or that they were removed.
     if (
@@ -56,6 +58,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           emailNotifications: form.get("emailNotifications") === "on",
         });
         return { intent, notice: "Email preferences saved." };
+      case "billing": {
+        // The payments provider's portal: the sandbox's offline, Stripe's customer portal when connected.
+        const { url } = await context.api.payments.createPortal({ workspaceId });
+        throw redirect(url);
+      }
       case "leave":
         await context.api.audience.leave({ workspaceId });
         throw redirect(withNotice(`/c/${workspaceId}`, "audience-left"));
@@ -115,8 +122,12 @@ export default function SupporterPortal() {
         )}
         <p className="muted">Member since {formatDate(new Date(portal.joinedAt))}.</p>
         {paid ? (
-          // The payments domain's createPortal (Stripe customer portal or the sandbox) goes here once it is on main.
-          <p className="field-hint">Managing billing (card, plan, cancelling) opens here once payments are set up.</p>
+          <Form method="post">
+            <SubmitButton intent="billing" className="button button-secondary" pendingLabel="Opening…">
+              Manage billing
+            </SubmitButton>
+            <p className="field-hint">Card, plan and cancelling, with the payment provider.</p>
+          </Form>
         ) : null}
       </section>
 
@@ -173,6 +184,7 @@ export default function SupporterPortal() {
         <PrivateFeedsSection workspaceId={portal.workspaceId} initial={portal.feeds} />
       )}
       <YourTickets workspaceId={portal.workspaceId} tickets={portal.tickets} />
+      <YourComments data={portal.comments} />
     </AuthPage>
   );
 }

@@ -3,6 +3,7 @@ import { beforeAll, describe, it } from "vitest";
 import { socialPosts } from "../../db/schema";
 import { createCampaign } from "../support/factories";
 import { grantMembership } from "../../server/services/audience/members";
+import { createInvoice } from "../../server/services/campaigns/invoices";
 import { insertTier } from "../support/audience";
 import { insertEvent } from "../support/events";
 import { privateFeedKey, privateFeedToken } from "../../server/services/private-feeds/tokens";
@@ -69,6 +70,15 @@ async function fixtures() {
     });
     const privateFeed = `/feeds/private/${token}`;
     const { event } = await insertEvent(handle.db, owner.workspaceId, { types: [{}, { priceCents: 1500 }] });
+    const invoice = await createInvoice({
+      db: handle.db,
+      workspaceId: owner.workspaceId,
+      actorUserId: owner.userId,
+      meta: { ip: null, userAgent: null },
+      now: new Date(),
+      campaignId: campaign.campaign.id,
+      notes: "",
+    });
     const w = `/w/${owner.workspaceId}`;
     return {
       owner,
@@ -86,6 +96,7 @@ async function fixtures() {
       gated,
       privateFeed,
       event,
+      invoice,
     };
   } finally {
     await handle.close();
@@ -186,6 +197,10 @@ describe("database round trips per page", () => {
       [() => page(`${fx.w}/events/${fx.event.id}`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/events/${fx.event.id}/attendees.csv`, c), { waves: 2, setups: 0 }],
       [() => page(`/c/${fx.owner.workspaceId}/events/${fx.event.id}`, fx.fan.cookie), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/payments`, c), { waves: 2, setups: 0 }],
+      [() => page(`/sandbox/portal/${fx.owner.workspaceId}`, fx.fan.cookie), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/campaigns/${fx.campaign.campaign.id}/report.pdf`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/invoices/${fx.invoice.id}.pdf`, c), { waves: 2, setups: 0 }],
     ]);
   });
 });

@@ -128,6 +128,11 @@ describe("database round trips per page", () => {
       [() => page(fx.privateFeed), { waves: 1, setups: 0 }],
       [() => page(`${fx.privateFeed}/episodes/${fx.gated.id}/audio.mp3`), { waves: 1, setups: 0 }],
       [() => page(`/p/${fx.show.id}/${fx.gated.id}`), { waves: 1, setups: 0 }],
+      // Chapters shifted for an ad arrangement read it beside the episode (ADR 024); an unknown one is a 404.
+      [
+        () => page(`/feeds/${fx.show.id}/episodes/${fx.episode.id}/arrangements/${"0".repeat(24)}/chapters.json`),
+        { waves: 1, setups: 0, status: 404 },
+      ],
     ]);
   });
 

@@ -40,6 +40,39 @@ function Totals({ id, title, rows, unit }: { id: string; title: string; rows: Re
   );
 }
 
+const PROOF_WORDS: Record<Report["hostReads"][number]["proof"], string> = {
+  unchecked: "No transcript of a targeted episode has been searched for this read yet.",
+  missing: "Not every part of this read was heard in the transcript.",
+  proven: "Every part of this read was heard in the transcript.",
+};
+
+const KIND_WORDS = { promo_code: "Promo code", url: "URL", talking_point: "Talking point" } as const;
+
+/** Each thing a host read had to say, where the transcript has it, or a flag where it does not. */
+function HostReadEvidence({ read }: { read: Report["hostReads"][number] }) {
+  return (
+    <>
+      <span className={read.proof === "missing" ? "callout" : "muted"}>{PROOF_WORDS[read.proof]}</span>
+      {read.evidence.length ? (
+        <ul>
+          {read.evidence.map((e) => (
+            <li key={`${e.flightId}-${e.episodeId}-${e.kind}-${e.target}`}>
+              {KIND_WORDS[e.kind]} “{e.target}” in {e.episodeTitle}:{" "}
+              {e.found ? (
+                <>
+                  at {e.atSeconds} s, “{e.passage}”
+                </>
+              ) : (
+                <strong>not mentioned</strong>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
+}
+
 /** The campaign report, the same for the network (signed in) and the advertiser (report link). */
 export function CampaignReport({ report }: { report: Report }) {
   const unit = report.source.unitLabel;
@@ -105,15 +138,7 @@ export function CampaignReport({ report }: { report: Report }) {
                 {read.promoCode ? ` · code ${read.promoCode}` : ""}
                 {read.url ? ` · ${read.url}` : ""}
                 <br />
-                {read.evidence.length ? (
-                  read.evidence.map((e, i) => (
-                    <span key={i}>
-                      {e.episodeTitle} at {e.atSeconds} s: “{e.passage}”
-                    </span>
-                  ))
-                ) : (
-                  <span className="muted">No transcript evidence is recorded for this read yet.</span>
-                )}
+                <HostReadEvidence read={read} />
               </li>
             ))}
           </ul>

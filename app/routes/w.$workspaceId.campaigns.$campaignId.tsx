@@ -43,6 +43,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
 }
 
+const MENTION_KIND = { promo_code: "Promo code", url: "URL", talking_point: "Talking point" } as const;
+
 const STATUSES = ["draft", "approved", "live", "completed", "canceled"] as const;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -122,6 +124,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           workspaceId,
           campaignId,
           purpose: text(form, "purpose") as "approval",
+          shareDespiteMissingMentions: text(form, "shareDespiteMissingMentions") === "yes",
         });
         return { intent, notice: "Link created. Copy it now: it is shown only once.", url: link.url };
       }
@@ -472,6 +475,24 @@ export default function Campaign() {
         {noticeFor("create-link")}
         {noticeFor("revoke-link")}
         <ErrorSummary errors={errorsFor(["create-link", "revoke-link"])} />
+        {campaign.missingMentions.length ? (
+          <div className="callout" role="status">
+            <p>
+              <strong>
+                {campaign.missingMentions.length} host-read{" "}
+                {campaign.missingMentions.length === 1 ? "mention was" : "mentions were"} not found in the transcripts.
+              </strong>{" "}
+              The report shows each as not mentioned. Offer a make-good, or share the report anyway.
+            </p>
+            <ul>
+              {campaign.missingMentions.map((miss) => (
+                <li key={`${miss.flightId}-${miss.creativeId}-${miss.episodeId}-${miss.kind}-${miss.target}`}>
+                  {MENTION_KIND[miss.kind]} “{miss.target}” in {miss.episodeTitle}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         {campaign.shareLinks.length ? (
           <ul className="stack">
             {campaign.shareLinks.map((link) => (
@@ -496,6 +517,12 @@ export default function Campaign() {
               <option value="approval">Approval</option>
               <option value="report">Report</option>
             </SelectField>
+            {campaign.missingMentions.length ? (
+              <label className="checkbox">
+                <input type="checkbox" name="shareDespiteMissingMentions" value="yes" /> Share a report link even though
+                host-read mentions are missing
+              </label>
+            ) : null}
             <SubmitButton intent="create-link" pendingLabel="Creating…">
               Create link
             </SubmitButton>

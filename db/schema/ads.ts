@@ -163,5 +163,9 @@ export const adHostReadEvidence = pgTable(
     startMs: integer("start_ms"),
     checkedAt: timestamp("checked_at", { withTimezone: true }).notNull(),
   },
-  (t) => [index("ad_host_read_evidence_flight_idx").on(t.workspaceId, t.flightId, t.episodeId)],
+  (t) => [
+    index("ad_host_read_evidence_flight_idx").on(t.workspaceId, t.flightId, t.episodeId),
+    // One row per thing looked for: re-running the search after a new transcript replaces it (idempotent).
+    uniqueIndex("ad_host_read_evidence_target_idx").on(t.flightId, t.creativeId, t.episodeId, t.kind, t.target),
+  ],
 );

@@ -8,6 +8,11 @@ const ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const PUBLIC_DOCUMENTS = [
   new RegExp(`^/feeds/${ID}\\.xml$`, "i"),
   new RegExp(`^/feeds/${ID}/episodes/${ID}/(transcript\\.vtt|transcript\\.srt|chapters\\.json)$`, "i"),
+  // Shifted for one ad arrangement: the id names immutable bytes, so the copy is the same for everyone (ADR 024).
+  new RegExp(
+    `^/feeds/${ID}/episodes/${ID}/arrangements/[0-9a-f]{24}/(transcript\\.vtt|transcript\\.srt|chapters\\.json)$`,
+    "i",
+  ),
   new RegExp(`^/p/${ID}(/${ID})?$`, "i"),
   // A post page is shareable only when the post is public: gated posts answer `private, no-store` (ADR 026).
   new RegExp(`^/c/${ID}/posts/${ID}$`, "i"),

@@ -1,6 +1,7 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { Env } from "../env";
 import { AppError } from "../lib/errors";
+import { shiftChapters, shiftSegments } from "../services/ads/timeline";
 import { renderSrt } from "../services/exports/srt";
 import { renderVtt } from "../services/exports/vtt";
 import { buildChaptersJson, buildFeedXml } from "../services/podcasts/feed";
@@ -62,22 +63,29 @@ const EPISODE_FILES = {
   "chapters.json": "application/json+chapters; charset=utf-8",
 } as const;
 
-/** Transcripts and chapters of published episodes, linked from the feed's podcast:transcript / podcast:chapters. */
-feedRoutes.get("/feeds/:showId/episodes/:episodeId/:file", (c) => {
-  const { showId, episodeId, file } = c.req.param();
+/**
+ * Transcripts and chapters of published episodes, linked from the feed's podcast:transcript / podcast:chapters.
+ * With an arrangement (the id the enclosure answered in `x-greenroom-arrangement`), every time is shifted by the ads
+ * that arrangement inserted before it (ADR 024); its bytes never change, so the shifted file is as cacheable.
+ */
+function episodeFile(c: Context<FeedEnv>, arrangementId?: string) {
+  const { showId, episodeId, file } = c.req.param() as { showId: string; episodeId: string; file: string };
   if (!isRowId(showId) || !isRowId(episodeId) || !Object.hasOwn(EPISODE_FILES, file)) return notFoundResponse();
+  if (arrangementId !== undefined && !ARRANGEMENT_ID.test(arrangementId)) return notFoundResponse();
   const name = file as keyof typeof EPISODE_FILES;
   return orNotFound(async () => {
-    const { episode, transcript } = await getPublishedEpisode({
+    const { episode, transcript, arrangementAds } = await getPublishedEpisode({
       db: c.var.trpc.db,
       showId,
       episodeId,
       withTranscript: name !== "chapters.json",
+      arrangementId,
     });
     if (!transcript) return notFoundResponse("This episode has no transcript.");
+    const ads = arrangementAds ?? [];
     if (name === "chapters.json") {
       if (transcript.chapters.length === 0) return notFoundResponse("This episode has no chapters.");
-      return publicDocument(buildChaptersJson(transcript.chapters), EPISODE_FILES[name]);
+      return publicDocument(buildChaptersJson(shiftChapters(ads, transcript.chapters)), EPISODE_FILES[name]);
     }
     const render = name === "transcript.vtt" ? renderVtt : renderSrt;
     const bytes = render({
@@ -86,8 +94,16 @@ feedRoutes.get("/feeds/:showId/episodes/:episodeId/:file", (c) => {
       language: transcript.language,
       summary: null,
       chapters: [],
-      segments: transcript.segments,
+      segments: shiftSegments(ads, transcript.segments),
     });
     return publicDocument(bytes, EPISODE_FILES[name]);
   });
-});
+}
+
+/** An arrangement id: 12 bytes of SHA-256 in hex (server/services/ads/insertion.ts). */
+const ARRANGEMENT_ID = /^[0-9a-f]{24}$/;
+
+feedRoutes.get("/feeds/:showId/episodes/:episodeId/:file", (c) => episodeFile(c));
+feedRoutes.get("/feeds/:showId/episodes/:episodeId/arrangements/:arrangementId/:file", (c) =>
+  episodeFile(c, c.req.param("arrangementId")),
+);

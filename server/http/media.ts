@@ -20,7 +20,8 @@ const named = (file: string, name: string) => new RegExp(`^${name}(\\.[a-z0-9]{2
 /** Published episodes' audio and shows' artwork are public: players and directories fetch them without a session. */
 const PUBLIC_HEADERS = {
   "access-control-allow-origin": "*",
-  "access-control-expose-headers": "content-length, content-range, accept-ranges, etag",
+  // A web player reads the arrangement to fetch chapters and transcripts shifted for it (ADR 024).
+  "access-control-expose-headers": "content-length, content-range, accept-ranges, etag, x-greenroom-arrangement",
 };
 
 /** A NOT_FOUND from the service is a 404; anything else is a bug and propagates. */

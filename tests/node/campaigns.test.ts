@@ -1,7 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyticsDailyDownloads, auditEvents, campaignApprovals, campaigns, invoices } from "../../db/schema";
+import {
+  adDeliveries,
+  analyticsDailyDownloads,
+  auditEvents,
+  campaignApprovals,
+  campaigns,
+  invoices,
+} from "../../db/schema";
 import { createInvoice } from "../../server/services/campaigns/invoices";
+import { reportBlocks } from "../../server/services/campaigns/documents";
 import { reportCsv } from "../../server/services/campaigns/report";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createCampaign, createCreative, createTeam } from "../support/factories";
@@ -283,38 +291,46 @@ describe("the calendar of a show", () => {
 });
 
 describe("the campaign report", () => {
-  it("reads downloads of targeted episodes within flight dates, by day, show, episode, country and app, and says so", async () => {
+  it("reads delivered impressions by day, show, episode, country and app; page, link, CSV and PDF agree", async () => {
     const x = await team();
     const show = await insertShow(t.db, x.workspaceId, { title: "Daily" });
     const episode = await insertEpisode(t.db, show, { title: "Ep 1" });
-    const untargeted = await insertShow(t.db, x.workspaceId, { title: "Elsewhere" });
-    const elsewhere = await insertEpisode(t.db, untargeted, { title: "Other ep" });
+    const second = await insertEpisode(t.db, show, { title: "Ep 2" });
     const { campaign, flight } = await createCampaign(t.db, x.workspaceId, {
       showId: show.id,
       startsOn: "2026-01-10",
       endsOn: "2026-01-11",
       flight: { impressionsGoal: 40 },
     });
-    const cell = (day: string, episodeId: string, showId: string, country: string, app: string, downloads: number) => ({
-      workspaceId: x.workspaceId,
-      day,
-      showId,
-      episodeId,
-      app,
-      platform: "iOS",
-      country,
-      downloads,
-    });
-    await t.db.insert(analyticsDailyDownloads).values([
-      cell("2026-01-09", episode.id, show.id, "US", "Apple Podcasts", 100), // before the flight
-      cell("2026-01-10", episode.id, show.id, "US", "Apple Podcasts", 7),
-      cell("2026-01-10", episode.id, show.id, "DE", "Overcast", 3),
-      cell("2026-01-11", episode.id, show.id, "US", "Apple Podcasts", 2),
-      cell("2026-01-11", elsewhere.id, untargeted.id, "US", "Apple Podcasts", 50), // not targeted
+    const other = await createCampaign(t.db, x.workspaceId, { showId: show.id });
+    const delivered = (
+      flightId: string,
+      day: string,
+      episodeId: string,
+      country: string,
+      app: string,
+      count: number,
+    ) => ({ workspaceId: x.workspaceId, day, flightId, showId: show.id, episodeId, country, app, delivered: count });
+    await t.db.insert(adDeliveries).values([
+      delivered(flight.id, "2026-01-10", episode.id, "US", "Apple Podcasts", 7),
+      delivered(flight.id, "2026-01-10", episode.id, "DE", "Overcast", 3),
+      delivered(flight.id, "2026-01-11", second.id, "US", "Apple Podcasts", 2),
+      delivered(other.flight.id, "2026-01-11", episode.id, "US", "Apple Podcasts", 50), // another campaign's ad
     ]);
+    // Downloads of the targeted episode are not impressions: only delivered ads count.
+    await t.db.insert(analyticsDailyDownloads).values({
+      workspaceId: x.workspaceId,
+      day: "2026-01-10",
+      showId: show.id,
+      episodeId: episode.id,
+      app: "Apple Podcasts",
+      platform: "iOS",
+      country: "US",
+      downloads: 100,
+    });
     const report = await x.api(x.viewer).campaigns.getReport({ workspaceId: x.workspaceId, campaignId: campaign.id });
-    expect(report.source.kind).toBe("targeted_downloads");
-    expect(report.source.unitLabel).toBe("Downloads of targeted episodes");
+    expect(report.source.kind).toBe("ad_deliveries");
+    expect(report.source.unitLabel).toBe("Impressions");
     expect(report.totals).toEqual({ delivered: 12, goal: 40, percentOfGoal: 30 });
     expect(report.flights.map((f) => [f.id, f.delivered, f.percentOfGoal])).toEqual([[flight.id, 12, 30]]);
     expect(report.byDay.map((d) => [d.label, d.impressions])).toEqual([
@@ -329,12 +345,22 @@ describe("the campaign report", () => {
       ["Apple Podcasts", 9],
       ["Overcast", 3],
     ]);
-    expect(report.byShow.map((d) => d.label)).toEqual(["Daily"]);
-    expect(report.byEpisode.map((d) => d.label)).toEqual(["Ep 1"]);
+    expect(report.byShow.map((d) => [d.label, d.impressions])).toEqual([["Daily", 12]]);
+    expect(report.byEpisode.map((d) => [d.label, d.impressions])).toEqual([
+      ["Ep 1", 10],
+      ["Ep 2", 2],
+    ]);
     expect(report.methodology.version).toBe("greenroom-iab-2.2/1");
     const csv = reportCsv(report);
-    expect(csv.split("\r\n")[0]).toBe("day,flight,show,episode,country,app,downloads_of_targeted_episodes,methodology");
-    expect(csv.split("\r\n").filter(Boolean)).toHaveLength(4);
+    const [header, ...rows] = csv.split("\r\n").filter(Boolean);
+    expect(header).toBe("day,flight,show,episode,country,app,impressions,methodology");
+    expect(rows).toHaveLength(3);
+    expect(rows.reduce((sum, row) => sum + Number(row.split(",")[6]), 0)).toBe(report.totals.delivered);
+    // The PDF is written from the same blocks: its totals and tables say what the page says.
+    const pdfText = reportBlocks(report).map((b) => b.text);
+    expect(pdfText).toContain("2026-01-10: 10");
+    expect(pdfText).toContain("Ep 2: 2");
+    expect(pdfText.join("\n")).toContain("12 impressions");
 
     // The same report through a report link, for the advertiser; revoked, it explains itself.
     const link = await x.api().campaigns.createShareLink({

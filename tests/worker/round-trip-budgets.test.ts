@@ -146,6 +146,11 @@ describe("database round trips per page", () => {
       // .ics downloads (ADR 032): the event and the viewer in one wave; a ticket's needs a session.
       [() => page(`/c/${fx.owner.workspaceId}/events/${fx.episode.id}.ics`), { waves: 1, setups: 0, status: 404 }],
       [() => page(`/c/${fx.owner.workspaceId}/tickets/${fx.episode.id}.ics`), { waves: 0, setups: 0, status: 404 }],
+      // Chapters shifted for an ad arrangement read it beside the episode (ADR 024); an unknown one is a 404.
+      [
+        () => page(`/feeds/${fx.show.id}/episodes/${fx.episode.id}/arrangements/${"0".repeat(24)}/chapters.json`),
+        { waves: 1, setups: 0, status: 404 },
+      ],
     ]);
   });
 

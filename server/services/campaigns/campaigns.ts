@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { readBatch } from "../../../db/batch";
 import {
+  adHostReadEvidence,
   advertisers,
   campaignApprovals,
   campaignCreatives,
@@ -83,9 +84,8 @@ export async function listCampaigns(opts: { db: DbOrTx; workspaceId: string; sta
 /** Everything the campaign page shows, as one batch (one round trip, ADR 016). */
 export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campaignId: string }) {
   const { db, workspaceId, campaignId } = opts;
-  const [campaignRows, flightRows, targetRows, creativeRows, approvalRows, linkRows, invoiceRows] = await readBatch(
-    db,
-    [
+  const [campaignRows, flightRows, targetRows, creativeRows, approvalRows, linkRows, invoiceRows, missingRows] =
+    await readBatch(db, [
       db
         .select({ campaign: campaigns, advertiser: advertisers })
         .from(campaigns)
@@ -173,8 +173,37 @@ export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campa
         .from(invoices)
         .where(and(eq(invoices.campaignId, campaignId), eq(invoices.workspaceId, workspaceId)))
         .orderBy(desc(invoices.number)),
-    ],
-  );
+      // Host reads the transcript search did not hear (ADR 024), flagged before the report is shared.
+      db
+        .select({
+          creativeId: adHostReadEvidence.creativeId,
+          flightId: adHostReadEvidence.flightId,
+          episodeId: adHostReadEvidence.episodeId,
+          episodeTitle: episodes.title,
+          kind: adHostReadEvidence.kind,
+          target: adHostReadEvidence.target,
+        })
+        .from(adHostReadEvidence)
+        .innerJoin(
+          campaignFlights,
+          and(
+            eq(campaignFlights.id, adHostReadEvidence.flightId),
+            eq(campaignFlights.workspaceId, adHostReadEvidence.workspaceId),
+          ),
+        )
+        .innerJoin(
+          episodes,
+          and(eq(episodes.id, adHostReadEvidence.episodeId), eq(episodes.workspaceId, adHostReadEvidence.workspaceId)),
+        )
+        .where(
+          and(
+            eq(adHostReadEvidence.workspaceId, workspaceId),
+            eq(campaignFlights.campaignId, campaignId),
+            eq(adHostReadEvidence.found, false),
+          ),
+        )
+        .orderBy(asc(episodes.title), asc(adHostReadEvidence.target)),
+    ]);
   const row = campaignRows[0];
   if (!row) throw notFound("Campaign");
   return {
@@ -196,6 +225,7 @@ export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campa
     ioApproval: latestDecision(approvalRows.filter((a) => a.creativeId === null)),
     shareLinks: linkRows,
     invoices: invoiceRows,
+    missingMentions: missingRows,
   };
 }
 

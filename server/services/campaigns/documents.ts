@@ -12,6 +12,8 @@ export function formatMoney(cents: number, currency: string) {
 
 export const formatCount = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
+const EVIDENCE_KIND = { promo_code: "Promo code", url: "URL", talking_point: "Talking point" } as const;
+
 const POSITION_WORDS = { pre: "pre-roll", mid: "mid-roll", post: "post-roll" } as const;
 
 export function priceWords(campaign: { pricing: "cpm" | "flat"; rateCents: number; currency: string }) {
@@ -66,12 +68,15 @@ export function reportBlocks(report: CampaignReport): PdfBlock[] {
     blocks.push({ text: read.name, style: "label" });
     const details = [read.promoCode && `Promo code ${read.promoCode}`, read.url && `URL ${read.url}`].filter(Boolean);
     if (details.length) blocks.push({ text: details.join(" · "), style: "body" });
-    blocks.push({
-      text: read.evidence.length
-        ? read.evidence.map((e) => `${e.episodeTitle} at ${e.atSeconds}s: “${e.passage}”`).join(" ")
-        : "No transcript evidence is recorded for this read yet.",
-      style: "body",
-    });
+    if (read.evidence.length === 0)
+      blocks.push({ text: "No transcript of a targeted episode has been searched for this read yet.", style: "body" });
+    for (const e of read.evidence)
+      blocks.push({
+        text: e.found
+          ? `${EVIDENCE_KIND[e.kind]} “${e.target}” in ${e.episodeTitle} at ${e.atSeconds}s: “${e.passage}”`
+          : `${EVIDENCE_KIND[e.kind]} “${e.target}” in ${e.episodeTitle}: NOT MENTIONED`,
+        style: "body",
+      });
   }
   blocks.push(
     { text: "Methodology", style: "heading" },

@@ -1,13 +1,13 @@
-import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { readBatch } from "../../../db/batch";
 import {
+  adDeliveries,
+  adHostReadEvidence,
   advertisers,
-  analyticsDailyDownloads,
   analyticsRollups,
   campaignCreatives,
   campaignFlights,
-  campaignFlightTargets,
   campaigns,
   campaignShareLinks,
   episodes,
@@ -22,27 +22,25 @@ import { presentCreative, presentFlight } from "./campaigns";
 import { linkProblem, SHARE_LINK_LIMITS, UNKNOWN_LINK } from "./share-links";
 
 /**
- * Campaign reports (issue 14 item 8, ADR 023). Every figure comes from ONE function, `campaignImpressions`, which
- * returns impression cells per flight, UTC day, episode, country and app. Until the ad-delivery work counts
- * impressions of inserted ads (`ad_deliveries`, items 5-6), the cells are the IAB-counted downloads of the episodes a
- * flight targets within its dates, and the report says so in its own words: they are downloads of targeted episodes,
- * not ad impressions.
+ * Campaign reports (issue 14 item 8, ADR 023/024). Every figure comes from ONE function, `campaignImpressions`,
+ * which reads the delivery rollup (`ad_deliveries`, written by `rollupDay`): an impression is an inserted ad whose
+ * every byte reached one listener, counted once per listener, episode and UTC day by the IAB v2.2 screening rules.
  */
 
 /** Which numbers a report is made of; the page, PDF and CSV name them from this. */
 export interface ImpressionSource {
-  kind: "ad_deliveries" | "targeted_downloads";
-  /** What one unit is, for headings: "Impressions" or "Downloads of targeted episodes". */
+  kind: "ad_deliveries";
+  /** What one unit is, for headings. */
   unitLabel: string;
   /** One sentence a buyer reads under the figures. */
   explanation: string;
 }
 
-export const TARGETED_DOWNLOADS: ImpressionSource = {
-  kind: "targeted_downloads",
-  unitLabel: "Downloads of targeted episodes",
+export const AD_DELIVERIES: ImpressionSource = {
+  kind: "ad_deliveries",
+  unitLabel: "Impressions",
   explanation:
-    "Ad delivery is not measured yet: these are IAB v2.2 downloads of the episodes each flight targets, on the days of the flight. They show the audience the flights could reach, not confirmed ad impressions.",
+    "An impression is an inserted ad whose every byte was downloaded by one listener, counted once per listener, episode and UTC day after removing bots, pre-loads and Apple Watch duplicates (IAB Podcast Measurement Guidelines v2.2). A partly downloaded ad counts nothing.",
 };
 
 /** Where a report's campaign is found: by id inside a workspace, or by a report link's token. */
@@ -77,61 +75,54 @@ export interface ImpressionCell {
   impressions: number;
 }
 
-/**
- * THE read of a campaign's impressions, as an unawaited query so it rides in the report's batch. The ad-delivery
- * work replaces its body with a read of their delivery rollups (same cell shape) and returns its own source.
- */
+/** THE read of a campaign's impressions, as an unawaited query so it rides in the report's batch. */
 export function campaignImpressions(db: DbOrTx, scope: CampaignScope) {
-  const targeted = sql`exists (select 1 from ${campaignFlightTargets} where ${campaignFlightTargets.flightId} = ${campaignFlights.id} and ${campaignFlightTargets.workspaceId} = ${campaignFlights.workspaceId} and (${campaignFlightTargets.showId} = ${analyticsDailyDownloads.showId} or ${campaignFlightTargets.episodeId} = ${analyticsDailyDownloads.episodeId}))`;
   return {
-    source: TARGETED_DOWNLOADS,
+    source: AD_DELIVERIES,
     query: db
       .select({
-        flightId: campaignFlights.id,
-        day: analyticsDailyDownloads.day,
-        showId: analyticsDailyDownloads.showId,
+        flightId: adDeliveries.flightId,
+        day: adDeliveries.day,
+        showId: adDeliveries.showId,
         showTitle: shows.title,
-        episodeId: analyticsDailyDownloads.episodeId,
+        episodeId: adDeliveries.episodeId,
         episodeTitle: episodes.title,
-        country: analyticsDailyDownloads.country,
-        app: analyticsDailyDownloads.app,
-        impressions: sql<number>`sum(${analyticsDailyDownloads.downloads})`.mapWith(Number),
+        country: adDeliveries.country,
+        app: adDeliveries.app,
+        impressions: sql<number>`sum(${adDeliveries.delivered})`.mapWith(Number),
       })
-      .from(analyticsDailyDownloads)
+      .from(adDeliveries)
       .innerJoin(
         campaignFlights,
         and(
-          eq(campaignFlights.workspaceId, analyticsDailyDownloads.workspaceId),
+          eq(campaignFlights.id, adDeliveries.flightId),
+          eq(campaignFlights.workspaceId, adDeliveries.workspaceId),
           eq(campaignFlights.campaignId, scope.campaignId),
-          // Booked flights only: drafts hold nothing and canceled ones ran nothing.
-          inArray(campaignFlights.status, ["booked", "live", "paused", "completed"]),
-          lte(campaignFlights.startsOn, analyticsDailyDownloads.day),
-          gte(campaignFlights.endsOn, analyticsDailyDownloads.day),
         ),
       )
-      .innerJoin(
-        shows,
-        and(eq(shows.id, analyticsDailyDownloads.showId), eq(shows.workspaceId, analyticsDailyDownloads.workspaceId)),
-      )
+      .innerJoin(shows, and(eq(shows.id, adDeliveries.showId), eq(shows.workspaceId, adDeliveries.workspaceId)))
       .innerJoin(
         episodes,
-        and(
-          eq(episodes.id, analyticsDailyDownloads.episodeId),
-          eq(episodes.workspaceId, analyticsDailyDownloads.workspaceId),
-        ),
+        and(eq(episodes.id, adDeliveries.episodeId), eq(episodes.workspaceId, adDeliveries.workspaceId)),
       )
-      .where(and(eq(analyticsDailyDownloads.workspaceId, scope.workspaceId), targeted))
+      .where(eq(adDeliveries.workspaceId, scope.workspaceId))
       .groupBy(
-        campaignFlights.id,
-        analyticsDailyDownloads.day,
-        analyticsDailyDownloads.showId,
+        adDeliveries.flightId,
+        adDeliveries.day,
+        adDeliveries.showId,
         shows.title,
-        analyticsDailyDownloads.episodeId,
+        adDeliveries.episodeId,
         episodes.title,
-        analyticsDailyDownloads.country,
-        analyticsDailyDownloads.app,
+        adDeliveries.country,
+        adDeliveries.app,
       )
-      .orderBy(asc(analyticsDailyDownloads.day)),
+      .orderBy(
+        asc(adDeliveries.day),
+        asc(shows.title),
+        asc(episodes.title),
+        asc(adDeliveries.country),
+        asc(adDeliveries.app),
+      ),
   };
 }
 
@@ -147,6 +138,15 @@ function totalsBy(cells: ImpressionCell[], key: (cell: ImpressionCell) => { id: 
   return [...totals.values()].sort((a, b) => b.impressions - a.impressions || a.label.localeCompare(b.label));
 }
 
+/**
+ * What the transcript search says about one host read: `unchecked` until a transcript of a targeted episode was
+ * searched, `missing` when any promo code, URL or talking point was not heard, `proven` when all were.
+ */
+export function hostReadProof(evidence: readonly { found: boolean }[]): "unchecked" | "missing" | "proven" {
+  if (evidence.length === 0) return "unchecked";
+  return evidence.every((e) => e.found) ? "proven" : "missing";
+}
+
 /** Under 100% of the goal is reported as behind once the flight is over, and as it is while it runs. */
 function flightDelivery(flight: { impressionsGoal: number }, delivered: number) {
   return {
@@ -158,7 +158,7 @@ function flightDelivery(flight: { impressionsGoal: number }, delivered: number) 
 
 async function buildReport(db: DbOrTx, scope: CampaignScope) {
   const impressions = campaignImpressions(db, scope);
-  const [campaignRows, flightRows, creativeRows, cells, rollups] = await readBatch(db, [
+  const [campaignRows, flightRows, creativeRows, cells, rollups, evidenceRows] = await readBatch(db, [
     db
       .select({ campaign: campaigns, advertiserName: advertisers.name, workspaceName: workspaces.name })
       .from(campaigns)
@@ -192,6 +192,33 @@ async function buildReport(db: DbOrTx, scope: CampaignScope) {
       .where(eq(analyticsRollups.workspaceId, scope.workspaceId))
       .orderBy(desc(analyticsRollups.computedAt))
       .limit(1),
+    db
+      .select({
+        creativeId: adHostReadEvidence.creativeId,
+        flightId: adHostReadEvidence.flightId,
+        episodeId: adHostReadEvidence.episodeId,
+        episodeTitle: episodes.title,
+        kind: adHostReadEvidence.kind,
+        target: adHostReadEvidence.target,
+        found: adHostReadEvidence.found,
+        passage: adHostReadEvidence.passage,
+        startMs: adHostReadEvidence.startMs,
+      })
+      .from(adHostReadEvidence)
+      .innerJoin(
+        campaignFlights,
+        and(
+          eq(campaignFlights.id, adHostReadEvidence.flightId),
+          eq(campaignFlights.workspaceId, adHostReadEvidence.workspaceId),
+          eq(campaignFlights.campaignId, scope.campaignId),
+        ),
+      )
+      .innerJoin(
+        episodes,
+        and(eq(episodes.id, adHostReadEvidence.episodeId), eq(episodes.workspaceId, adHostReadEvidence.workspaceId)),
+      )
+      .where(eq(adHostReadEvidence.workspaceId, scope.workspaceId))
+      .orderBy(asc(episodes.title), asc(adHostReadEvidence.startMs), asc(adHostReadEvidence.target)),
   ]);
   const row = campaignRows[0];
   if (!row) return null;
@@ -231,11 +258,16 @@ async function buildReport(db: DbOrTx, scope: CampaignScope) {
     byCountry: totalsBy(cells, (cell) => ({ id: cell.country, label: cell.country })),
     byApp: totalsBy(cells, (cell) => ({ id: cell.app, label: cell.app })),
     cells,
-    hostReads: creativeRows.map((creative) => ({
-      ...presentCreative(creative),
-      // Transcript evidence (issue 14 item 7) is attached by the ad-delivery work; until then none is claimed.
-      evidence: [] as { episodeTitle: string; atSeconds: number; passage: string }[],
-    })),
+    hostReads: creativeRows.map((creative) => {
+      const evidence = evidenceRows
+        .filter((row) => row.creativeId === creative.id)
+        .map(({ creativeId: _creative, startMs, ...row }) => ({
+          ...row,
+          atSeconds: startMs === null ? null : Math.floor(startMs / 1000),
+        }));
+      return { ...presentCreative(creative), evidence, proof: hostReadProof(evidence) };
+    }),
+    missingMentions: evidenceRows.filter((row) => !row.found).length,
   };
 }
 
@@ -284,7 +316,7 @@ function csvCell(value: string | number) {
 
 /** The report's cells as CSV; the count column is named after what it counts. */
 export function reportCsv(report: CampaignReport) {
-  const countColumn = report.source.kind === "ad_deliveries" ? "impressions" : "downloads_of_targeted_episodes";
+  const countColumn = "impressions";
   const flightName = new Map(report.flights.map((flight) => [flight.id, flight.name]));
   const header = ["day", "flight", "show", "episode", "country", "app", countColumn, "methodology"];
   const lines = report.cells.map((cell) =>

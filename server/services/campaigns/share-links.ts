@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { readBatch } from "../../../db/batch";
 import {
+  adHostReadEvidence,
   advertisers,
   campaignApprovals,
   campaignCreatives,
@@ -34,10 +35,47 @@ export const SHARE_LINK_LIMITS = {
 export const shareLinkPath = (purpose: CampaignSharePurpose, token: string) =>
   purpose === "approval" ? `/approve/${token}` : `/campaign-report/${token}`;
 
-/** A new link; the token is returned once and only its SHA-256 is stored (like user_tokens). */
-export async function createShareLink(input: Actor & { campaignId: string; purpose: CampaignSharePurpose }) {
+/** Host-read mentions the transcript search did not find, for the campaign's flights (ADR 024). */
+export async function missingHostReadMentions(opts: { db: DbOrTx; workspaceId: string; campaignId: string }) {
+  const [row] = await opts.db
+    .select({ missing: sql<number>`count(*)`.mapWith(Number) })
+    .from(adHostReadEvidence)
+    .innerJoin(
+      campaignFlights,
+      and(
+        eq(campaignFlights.id, adHostReadEvidence.flightId),
+        eq(campaignFlights.workspaceId, adHostReadEvidence.workspaceId),
+      ),
+    )
+    .where(
+      and(
+        eq(adHostReadEvidence.workspaceId, opts.workspaceId),
+        eq(campaignFlights.campaignId, opts.campaignId),
+        eq(adHostReadEvidence.found, false),
+      ),
+    );
+  return row?.missing ?? 0;
+}
+
+/**
+ * A new link; the token is returned once and only its SHA-256 is stored (like user_tokens). A report link is
+ * refused while a host read lacks a mention in its transcript, unless the sender says to share it anyway (the
+ * report itself flags each miss to the advertiser).
+ */
+export async function createShareLink(
+  input: Actor & { campaignId: string; purpose: CampaignSharePurpose; shareDespiteMissingMentions?: boolean },
+) {
   return input.db.transaction(async (tx) => {
     const campaign = await requireCampaign({ db: tx, workspaceId: input.workspaceId, campaignId: input.campaignId });
+    const missing =
+      input.purpose === "report"
+        ? await missingHostReadMentions({ db: tx, workspaceId: input.workspaceId, campaignId: campaign.id })
+        : 0;
+    if (missing > 0 && !input.shareDespiteMissingMentions)
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `${missing} host-read ${missing === 1 ? "mention was" : "mentions were"} not found in the transcripts. The report shows ${missing === 1 ? "it" : "them"} as not mentioned; share it anyway, or offer a make-good first.`,
+      );
     const token = randomToken(32);
     const expiresAt = new Date(input.now.getTime() + SHARE_LINK_DAYS[input.purpose] * 86_400_000);
     const [link] = await tx
@@ -57,7 +95,7 @@ export async function createShareLink(input: Actor & { campaignId: string; purpo
       action: "campaign.share_link_created",
       actorUserId: input.actorUserId,
       workspaceId: input.workspaceId,
-      detail: { campaignId: campaign.id, shareLinkId: link.id, purpose: link.purpose },
+      detail: { campaignId: campaign.id, shareLinkId: link.id, purpose: link.purpose, missingMentions: missing },
       meta: input.meta,
       now: input.now,
     });

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNotNull, or, sql } from "drizzle-orm";
 import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import {
+  adArrangements,
   episodes,
   mediaObjects,
   memberships,
@@ -185,6 +186,8 @@ export async function getPublishedEpisode(opts: {
   audience?: EpisodeAudience;
   /** The public episode page reads a gated episode (for its teaser) but never its transcript's text. */
   segmentsAudience?: EpisodeAudience;
+  /** The arrangement a listener was served; an unknown one (or another episode's) is NOT_FOUND. */
+  arrangementId?: string;
 }) {
   const audience = audienceFilter(opts.audience ?? "public");
   const segmentsAudience = audienceFilter(opts.segmentsAudience ?? opts.audience ?? "public");
@@ -228,12 +231,25 @@ export async function getPublishedEpisode(opts: {
     .innerJoin(shows, episodeOfShow)
     .where(and(eq(episodes.id, opts.episodeId), eq(episodes.showId, opts.showId), transcriptIsPublic, segmentsAudience))
     .orderBy(asc(transcriptSegments.position));
-  const [showRows, episodeRows, segments] = opts.withTranscript
-    ? await readBatch(opts.db, [showRead(opts.db, opts.showId), episodeRead, segmentsRead])
-    : [...(await readBatch(opts.db, [showRead(opts.db, opts.showId), episodeRead])), []];
+  // A served arrangement of this episode (ADR 024), read in the same batch; its workspace is the episode's.
+  const arrangementRead = opts.db
+    .select({ ads: adArrangements.ads })
+    .from(adArrangements)
+    .innerJoin(
+      episodes,
+      and(eq(episodes.id, adArrangements.episodeId), eq(episodes.workspaceId, adArrangements.workspaceId)),
+    )
+    .where(and(eq(adArrangements.id, opts.arrangementId ?? ""), eq(adArrangements.episodeId, opts.episodeId)))
+    .limit(1);
+  const [showRows, episodeRows, segments, arrangements] = opts.arrangementId
+    ? await readBatch(opts.db, [showRead(opts.db, opts.showId), episodeRead, segmentsRead, arrangementRead])
+    : opts.withTranscript
+      ? [...(await readBatch(opts.db, [showRead(opts.db, opts.showId), episodeRead, segmentsRead])), []]
+      : [...(await readBatch(opts.db, [showRead(opts.db, opts.showId), episodeRead])), [], []];
   const show = foundShow(showRows);
   const [row] = episodeRows;
   if (!row) throw notFound("Episode");
+  if (opts.arrangementId && !arrangements[0]) throw notFound("Arrangement");
   const { transcriptChapters, ...columns } = row;
   const { transcript, ...episode } = publishedEpisode(columns);
   return {
@@ -242,6 +258,7 @@ export async function getPublishedEpisode(opts: {
     transcript: transcript
       ? { id: transcript.id, language: transcript.language, chapters: transcriptChapters ?? [], segments }
       : null,
+    arrangementAds: arrangements[0]?.ads ?? null,
   };
 }
 

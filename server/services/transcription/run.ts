@@ -2,6 +2,7 @@ import { and, eq, lt, or, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
 import { episodes, mediaObjects, transcriptionJobs, transcripts, transcriptSegments } from "../../../db/schema";
 import type { Clock } from "../../lib/clock";
+import { recordHostReadEvidenceForMedia } from "../ads/host-read-evidence";
 import { recordUsage } from "../billing/usage";
 import {
   AudioFormatError,
@@ -172,6 +173,7 @@ export async function runTranscriptionJob(opts: {
       });
       return "done" as const;
     });
+    if (outcome === "done") await searchHostReads(db, claimed.workspaceId, claimed.mediaId, clock());
     return { outcome };
   } catch (error) {
     const permanent =
@@ -204,6 +206,20 @@ export async function runTranscriptionJob(opts: {
     if (!recorded) return { outcome: "superseded" };
     if (permanent) return { outcome: "failed" };
     throw error;
+  }
+}
+
+/**
+ * Host-read proof (ADR 024) runs once the transcript is committed. It must never undo a finished transcription, so a
+ * failure is logged; the campaign page then shows the read as not yet checked.
+ */
+async function searchHostReads(db: Database, workspaceId: string, mediaId: string, now: Date) {
+  try {
+    await recordHostReadEvidenceForMedia({ db, workspaceId, mediaId, now });
+  } catch (error) {
+    console.error(
+      JSON.stringify({ event: "host_read_evidence.failed", workspaceId, mediaId, error: describeFailure(error) }),
+    );
   }
 }
 

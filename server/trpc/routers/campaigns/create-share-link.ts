@@ -4,7 +4,12 @@ import { ZCampaignId } from "../../../services/campaigns/validation";
 import { workspaceProcedure } from "../../init";
 import { ZSharePurpose } from "./schemas";
 
-export const ZCreateShareLinkInput = z.object({ campaignId: ZCampaignId, purpose: ZSharePurpose });
+export const ZCreateShareLinkInput = z.object({
+  campaignId: ZCampaignId,
+  purpose: ZSharePurpose,
+  /** A report with host reads the transcripts do not prove is refused unless this says to share it anyway. */
+  shareDespiteMissingMentions: z.boolean().optional(),
+});
 /** `url` carries the token: shown once, never stored. */
 export const ZCreateShareLinkOutput = z.object({
   id: z.uuid(),
@@ -25,6 +30,7 @@ export const createShareLinkProcedure = workspaceProcedure("campaigns.manage")
       now: ctx.clock(),
       campaignId: input.campaignId,
       purpose: input.purpose,
+      shareDespiteMissingMentions: input.shareDespiteMissingMentions,
     });
     return { ...link, url: new URL(path, ctx.config.appUrl).toString() };
   });

@@ -46,6 +46,16 @@ export const ZGetCampaignOutput = ZCampaign.extend({
     }),
   ),
   invoices: z.array(ZInvoiceSummary),
+  missingMentions: z.array(
+    z.object({
+      creativeId: z.uuid(),
+      flightId: z.uuid(),
+      episodeId: z.uuid(),
+      episodeTitle: z.string(),
+      kind: z.enum(["promo_code", "url", "talking_point"]),
+      target: z.string(),
+    }),
+  ),
 });
 
 export const getCampaignProcedure = workspaceProcedure("campaigns.read")

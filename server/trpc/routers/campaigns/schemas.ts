@@ -199,14 +199,14 @@ export const ZReport = z.object({
     endsOn: z.string(),
   }),
   source: z.object({
-    kind: z.enum(["ad_deliveries", "targeted_downloads"]),
+    kind: z.enum(["ad_deliveries"]),
     unitLabel: z.string(),
     explanation: z.string(),
   }),
   methodology: z.object({
     version: z.string(),
     listsVersion: z.string().nullable(),
-    source: z.enum(["ad_deliveries", "targeted_downloads"]),
+    source: z.enum(["ad_deliveries"]),
   }),
   totals: z.object({ delivered: z.number(), goal: z.number(), percentOfGoal: z.number().nullable() }),
   flights: z.array(ZFlight.extend({ delivered: z.number(), goal: z.number(), percentOfGoal: z.number().nullable() })),
@@ -230,7 +230,20 @@ export const ZReport = z.object({
   ),
   hostReads: z.array(
     ZCreative.extend({
-      evidence: z.array(z.object({ episodeTitle: z.string(), atSeconds: z.number(), passage: z.string() })),
+      evidence: z.array(
+        z.object({
+          flightId: z.uuid(),
+          episodeId: z.uuid(),
+          episodeTitle: z.string(),
+          kind: z.enum(["promo_code", "url", "talking_point"]),
+          target: z.string(),
+          found: z.boolean(),
+          atSeconds: z.number().nullable(),
+          passage: z.string().nullable(),
+        }),
+      ),
+      proof: z.enum(["unchecked", "missing", "proven"]),
     }),
   ),
+  missingMentions: z.number(),
 });

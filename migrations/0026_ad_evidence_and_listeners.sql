@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "ad_host_read_evidence_target_idx" ON "ad_host_read_evidence" USING btree ("flight_id","creative_id","episode_id","kind","target");

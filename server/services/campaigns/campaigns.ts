@@ -169,6 +169,7 @@ export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campa
           currency: invoices.currency,
           issuedOn: invoices.issuedOn,
           dueOn: invoices.dueOn,
+          stripeInvoiceId: invoices.stripeInvoiceId,
         })
         .from(invoices)
         .where(and(eq(invoices.campaignId, campaignId), eq(invoices.workspaceId, workspaceId)))

@@ -156,6 +156,8 @@ export const ZInvoiceSummary = z.object({
   currency: z.string(),
   issuedOn: z.string(),
   dueOn: z.string(),
+  /** Set when the invoice went out through Stripe Invoicing on the connected account (ADR 025). */
+  stripeInvoiceId: z.string().nullable(),
 });
 
 export const ZInvoice = z.object({

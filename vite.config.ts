@@ -2,6 +2,7 @@ import { vitePlugin as remix } from "@remix-run/dev";
 import { relative, resolve, sep } from "node:path";
 import { defineConfig } from "vite";
 import { exportFontsPlugin } from "./scripts/export-fonts";
+import { userAgentListsPlugin } from "./scripts/user-agent-lists";
 
 declare module "@remix-run/cloudflare" {
   interface Future {
@@ -25,6 +26,8 @@ export default defineConfig(({ isSsrBuild }) => ({
     }),
     // The PDF export's fonts, copied into build/client as static assets (never into the Worker bundle).
     exportFontsPlugin(),
+    // The user-agent lists the rollup cron counts with, likewise as static assets (ADR 017).
+    userAgentListsPlugin(),
   ],
   ssr: {
     target: "webworker",

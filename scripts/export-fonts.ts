@@ -10,6 +10,7 @@ import {
   type FontSource,
   type ManifestFont,
 } from "../server/services/exports/fonts";
+import { UNICODE_TRIE_FILE } from "../server/services/exports/load-pdf";
 
 /**
  * The PDF export's fonts, taken from the @fontsource packages at build time: WOFF files (fontkit reads WOFF;
@@ -47,6 +48,8 @@ export function exportFontFiles(): { manifest: FontManifest; paths: Map<string, 
         fonts.push({ file, family, weight, ranges: parseUnicodeRange(unicode.get(name)!) });
       }
   }
+  // Not a font: unicode-properties' character table, which the Worker fetches with the fonts (load-pdf.ts).
+  paths.set(UNICODE_TRIE_FILE, require.resolve("unicode-properties/data.trie"));
   return { manifest: { fonts }, paths };
 }
 

@@ -2,8 +2,7 @@
  * What the Worker bundle gets for `react-dom/server` (wrangler.toml [alias]): the streaming renderer alone.
  * react-dom's own `server.browser.js` also loads the legacy renderer (renderToString & co., ~10 KiB gzipped) only
  * to re-export it; app/entry.server.tsx uses renderToReadableStream and nothing reads the rest. The build is picked
- * as react-dom picks it. A relative path, because react-dom's exports map hides cjs/ and the bare `react-dom`
- * alias would rewrite `react-dom/…`.
+ * as react-dom picks it; a relative path, because react-dom's exports map hides cjs/.
  */
 "use strict";
 /* global module, process, require -- CommonJS, so that only the chosen build is bundled. */

@@ -43,6 +43,8 @@ export default defineConfig({
       { find: /^react-dom$/, replacement: resolve(repoRoot, "workers/react-dom-on-the-server.ts") },
       { find: /^brotli\/decompress\.js$/, replacement: resolve(repoRoot, "workers/fontkit-without-brotli.ts") },
       { find: /^d3-color$/, replacement: resolve(repoRoot, "workers/d3-without-colours.ts") },
+      { find: /^#binary-trie$/, replacement: resolve(repoRoot, "server/services/exports/load-pdf.ts") },
+      { find: /^\.\/user-agents\/bundled$/, replacement: resolve(repoRoot, "workers/user-agent-lists-from-assets.ts") },
       {
         find: /^\.\/resources(\.js|\/(Apps|Climate|Entitlements|FinancialConnections|Forwarding|Identity|Issuing|ProductCatalog|Radar|Reporting|Reserve|Sigma|Terminal|TestHelpers|ThreeDSecure|Treasury)\/index\.js)$/,
         replacement: resolve(repoRoot, "workers/stripe-without-unused-products.ts"),

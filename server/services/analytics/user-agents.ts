@@ -1,8 +1,4 @@
-import apps from "./user-agents/apps.json";
-import bots from "./user-agents/bots.json";
-import browsers from "./user-agents/browsers.json";
-import devices from "./user-agents/devices.json";
-import libraries from "./user-agents/libraries.json";
+import { bundledLists } from "./user-agents/bundled";
 
 /** The opawg/user-agents-v2 commit the lists in ./user-agents/ were copied from (see the README there). */
 export const LISTS_VERSION = "opawg/user-agents-v2@8008a31";
@@ -26,6 +22,32 @@ export interface AgentClass {
   platform: string;
 }
 
+const LIST_NAMES = ["apps", "bots", "browsers", "devices", "libraries"] as const;
+export type UserAgentLists = Record<(typeof LIST_NAMES)[number], { entries: Entry[] }>;
+
+/** Where the build copies the lists among the static assets (scripts/user-agent-lists.ts). */
+export const USER_AGENT_LISTS_PATH = "/analytics/user-agents";
+
+/**
+ * Node has the lists as modules; the Worker leaves them out of its bundle (~16 KiB gzipped, ADR 017) and the
+ * rollup cron loads them from the static assets before it counts.
+ */
+let raw: UserAgentLists | null = bundledLists;
+
+/** Reads `<name>.json` from the static assets, once per isolate; a no-op where the lists are bundled. */
+export async function loadUserAgentLists(assets: Fetcher | undefined) {
+  if (raw) return;
+  if (!assets)
+    throw new Error("The ASSETS binding (static assets) is missing; the user-agent lists are served from it.");
+  const read = async (name: string) => {
+    const response = await assets.fetch(`https://assets.invalid${USER_AGENT_LISTS_PATH}/${name}.json`);
+    if (!response.ok) throw new Error(`User-agent list ${name} answered ${response.status}; run npm run build.`);
+    return (await response.json()) as { entries: Entry[] };
+  };
+  const [apps, bots, browsers, devices, libraries] = await Promise.all(LIST_NAMES.map(read));
+  raw = { apps, bots, browsers, devices, libraries };
+}
+
 type Compiled = { name: string; category?: string; regex: RegExp }[];
 
 let compiled: { bots: Compiled; apps: Compiled; libraries: Compiled; browsers: Compiled; devices: Compiled } | null =
@@ -33,14 +55,15 @@ let compiled: { bots: Compiled; apps: Compiled; libraries: Compiled; browsers: C
 
 /** Compiled on first use, not at module load: the Worker's start-up CPU is budgeted (ADR 017). */
 function lists() {
+  if (!raw) throw new Error("The user-agent lists are not loaded: call loadUserAgentLists first.");
   const compile = (file: { entries: Entry[] }): Compiled =>
     file.entries.map((e) => ({ name: e.name, category: e.category, regex: new RegExp(e.pattern) }));
   compiled ??= {
-    bots: compile(bots),
-    apps: compile(apps),
-    libraries: compile(libraries),
-    browsers: compile(browsers),
-    devices: compile(devices),
+    bots: compile(raw.bots),
+    apps: compile(raw.apps),
+    libraries: compile(raw.libraries),
+    browsers: compile(raw.browsers),
+    devices: compile(raw.devices),
   };
   return compiled;
 }

@@ -1,4 +1,5 @@
-import { renderDocumentPdf, type PdfBlock, type PdfOptions } from "../exports/pdf";
+import { loadPdf } from "../exports/load-pdf";
+import type { PdfBlock, PdfOptions } from "../exports/pdf";
 import type { getInvoice } from "./invoices";
 import type { CampaignReport } from "./report";
 
@@ -88,8 +89,8 @@ export function reportBlocks(report: CampaignReport): PdfBlock[] {
   return blocks;
 }
 
-export function renderReportPdf(report: CampaignReport, options: PdfOptions) {
-  return renderDocumentPdf(
+export async function renderReportPdf(report: CampaignReport, options: PdfOptions) {
+  return (await loadPdf(options.fonts)).renderDocumentPdf(
     { title: `${report.campaign.name}: campaign report`, language: "en", blocks: reportBlocks(report) },
     options,
   );
@@ -124,8 +125,8 @@ export function invoiceBlocks(invoice: Invoice): PdfBlock[] {
   return blocks;
 }
 
-export function renderInvoicePdf(invoice: Invoice, options: PdfOptions) {
-  return renderDocumentPdf(
+export async function renderInvoicePdf(invoice: Invoice, options: PdfOptions) {
+  return (await loadPdf(options.fonts)).renderDocumentPdf(
     { title: `Invoice ${invoice.label}`, language: "en", blocks: invoiceBlocks(invoice) },
     options,
   );

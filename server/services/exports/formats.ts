@@ -1,6 +1,7 @@
 import { EXPORT_FORMAT_INFO, type ExportFormat } from "./catalog";
 import { renderJson } from "./json";
 import type { FontSource } from "./fonts";
+import { loadPdf } from "./load-pdf";
 import { renderSrt } from "./srt";
 import { renderTxt } from "./txt";
 import type { ExportTranscript } from "./types";
@@ -21,7 +22,7 @@ export const EXPORT_FORMATS = {
   pdf: {
     ...EXPORT_FORMAT_INFO.pdf,
     render: async (transcript: ExportTranscript, options: RenderOptions) =>
-      (await import("./pdf")).renderPdf(transcript, options),
+      (await loadPdf(options.fonts)).renderPdf(transcript, options),
   },
 } satisfies Record<
   ExportFormat,

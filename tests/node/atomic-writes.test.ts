@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emails, sandboxSubscriptions } from "../../db/schema";
+import { emails, events, sandboxSubscriptions } from "../../db/schema";
 import type { Env } from "../../server/env";
 import { appRouter } from "../../server/trpc/router";
 import { unsubscribeToken } from "../../server/services/posts/unsubscribe";
@@ -15,6 +15,10 @@ import { insertPublishedEpisode, insertShow } from "../support/podcasts";
 import { callerFor, testEnv } from "../support/trpc";
 import { giveTenantASeats, tenants, type TenancyCase, type Tenants } from "./tenancy/harness";
 
+import { cancelOrder, registerEventsPaymentHandler } from "../../server/services/events/orders";
+import { reserveTickets } from "../../server/services/events/reserve";
+import { joinWaitlist } from "../../server/services/events/waitlist";
+import { insertEvent } from "../support/events";
 /**
  * A mutation's change and its audit row commit together or not at all (ADR 013). A trigger makes every audit insert
  * fail while a session setting is on; each mutation of the router is run with valid input and that setting on
@@ -87,6 +91,75 @@ async function commentScene(x: Armed) {
   const root = await callerFor(x.db, author).api.comments.create({ ...target, body: "First" });
   return { target, author, replier, root };
 }
+/** Tenant A's free event (1 seat, buyers may cancel until 1 h before) with a ticket of `holder`. */
+async function ticketScene(x: Armed) {
+  registerEventsPaymentHandler("http://localhost:5173");
+  const { event, types } = await insertEvent(x.db, x.a.workspace.id, { capacity: 1 });
+  await x.db.update(events).set({ refundWindowHours: 1 }).where(eq(events.id, event.id));
+  const holder = await x.user();
+  const reserved = await reserveTickets({
+    db: x.db,
+    workspaceId: x.a.workspace.id,
+    eventId: event.id,
+    userId: holder.id,
+    lines: [{ ticketTypeId: types[0].id, quantity: 1 }],
+    now: new Date(),
+    appUrl: "http://localhost:5173",
+  });
+  if (reserved.status !== "issued") throw new Error("expected a free ticket");
+  return { event, types, holder, orderId: reserved.orderId, ticketId: reserved.ticketIds[0] };
+}
+
+/** The ticket's order canceled by the creator: its seat is offered to `waiter`, whose email carries the token. */
+async function offerScene(x: Armed) {
+  const { event, types, orderId } = await ticketScene(x);
+  const waiter = await x.user();
+  await joinWaitlist({
+    db: x.db,
+    workspaceId: x.a.workspace.id,
+    eventId: event.id,
+    ticketTypeId: types[0].id,
+    userId: waiter.id,
+    quantity: 1,
+    tierIds: [],
+    now: new Date(),
+  });
+  await cancelOrder({
+    db: x.db,
+    workspaceId: x.a.workspace.id,
+    orderId,
+    cancelTickets: true,
+    refundCents: 0,
+    actorUserId: null,
+    now: new Date(),
+    appUrl: "http://localhost:5173",
+  });
+  const token = await tokenFromEmail(x, waiter.email, /\/offers\/([\w-]+)/);
+  return { waiter, token };
+}
+
+/** Events' buyer-side changes (ADR 032): each writes its audit rows (grants, orders, waitlist) with the change. */
+const eventChangeCases: Record<string, Run> = {
+  "events.cancelMyOrder": async (x) => {
+    const { holder, orderId } = await ticketScene(x);
+    return x.api(holder).events.cancelMyOrder({ workspaceId: x.a.workspace.id, orderId });
+  },
+  "events.transferTicket": async (x) => {
+    const { holder, ticketId } = await ticketScene(x);
+    return x
+      .api(holder)
+      .events.transferTicket({ workspaceId: x.a.workspace.id, ticketId, email: "friend@example.test", name: "Friend" });
+  },
+  "events.acceptOffer": async (x) => {
+    const { waiter, token } = await offerScene(x);
+    return x.api(waiter).events.acceptOffer({ workspaceId: x.a.workspace.id, token });
+  },
+  "events.declineOffer": async (x) => {
+    const { waiter, token } = await offerScene(x);
+    return x.api(waiter).events.declineOffer({ workspaceId: x.a.workspace.id, token });
+  },
+};
+
 const commentCases: Record<string, Run> = {
   // A reply: the comment, its audit row, both notifications and the reply email commit together.
   "comments.create": async (x) => {
@@ -161,6 +234,7 @@ const otherCases = new Map<string, Run>(
     },
     "workspaces.create": async (x) => x.api(x.outsider).workspaces.create({ name: "Second studio" }),
     ...commentCases,
+    ...eventChangeCases,
     "privateFeeds.rotate": async (x) => {
       const person = await x.user();
       await insertSupporter(x.db, x.a.workspace.id, person.id);

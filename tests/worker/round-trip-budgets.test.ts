@@ -159,6 +159,7 @@ describe("database round trips per page", () => {
     await check([
       [() => page("/app", c), { waves: 1, setups: 0, status: 302 }],
       [() => page("/account", c), { waves: 2, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}/offers/${"u".repeat(43)}`, c), { waves: 2, setups: 0, status: 404 }],
       [() => page("/workspaces/new", c), { waves: 1, setups: 0 }],
       [() => page("/dev/mailbox", c), { waves: 2, setups: 0 }],
       [() => page(fx.w, c), { waves: 2, setups: 0 }],

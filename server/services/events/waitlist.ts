@@ -223,6 +223,15 @@ export async function leaveWaitlist(opts: {
       .update(waitlistEntries)
       .set({ status: entry.status === "offered" ? "declined" : "left", updatedAt: opts.now })
       .where(and(eq(waitlistEntries.id, entry.id), inArray(waitlistEntries.status, ["waiting", "offered"])));
+    await recordAudit({
+      db: tx,
+      action: "waitlist.left",
+      actorUserId: opts.userId,
+      workspaceId: opts.workspaceId,
+      detail: { entryId: entry.id, declinedOffer: entry.status === "offered" },
+      meta: { ip: null, userAgent: null },
+      now: opts.now,
+    });
     await settleEventCapacity({ tx, event, now: opts.now, appUrl: opts.appUrl });
   });
 }

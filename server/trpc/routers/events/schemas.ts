@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { EVENT_KINDS, EVENT_STATUSES, PROMO_KINDS, VISIBILITIES } from "../../../../db/schema";
 import { formatted, rowId, text } from "../../../lib/text";
+import { ZLinkToken } from "../../../services/auth/validation";
 import { RECURRENCE_FREQUENCIES } from "../../../services/events/times";
 
 /** Field rules and output shapes shared by the events procedures and the forms (ADR 030). */
@@ -155,5 +156,5 @@ export const ZCancellationStatus = z.object({
 /** A waitlist offer's link: the creator and the token from the email (stored only as its hash). */
 export const ZOfferToken = z.object({
   workspaceId: rowId("Unknown creator."),
-  token: z.string({ error: "Unknown offer." }).regex(/^[A-Za-z0-9_-]{20,100}$/, "Unknown offer."),
+  token: ZLinkToken,
 });

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useRef } from "react";
+import { useCallback, useEffect, useRef, useState, type ComponentType } from "react";
+import type { RichTextEditorHandle } from "../components/rich-text-editor.client";
 import { ErrorSummary, Field, SubmitButton } from "../components/form";
 import { requireUser } from "../lib/auth.server";
 import { actionError, throwLoaderError } from "../lib/errors.server";
@@ -81,6 +82,29 @@ const LABELS = {
   publishAt: "Publish at",
 };
 
+type RichTextEditorComponent = ComponentType<{
+  textarea: HTMLTextAreaElement;
+  onReady: (handle: RichTextEditorHandle | null) => void;
+}>;
+
+/**
+ * Loads the rich-text editor's chunk after hydration, on this page only (ADR 033): until it arrives, and without
+ * JavaScript, the body is the plain HTML textarea.
+ */
+function useRichTextEditor() {
+  const [Editor, setEditor] = useState<RichTextEditorComponent | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import("../components/rich-text-editor.client").then((module) => {
+      if (live) setEditor(() => module.default);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return { Editor };
+}
+
 export default function PostEditor() {
   const { post, choices } = useLoaderData<typeof loader>();
   const { workspace } = useWorkspaceLayout();
@@ -89,8 +113,21 @@ export default function PostEditor() {
   const notice = noticeOf(result);
   const editor = can(workspace.role, "content.write");
   const body = useRef<HTMLTextAreaElement>(null);
-  /** With JavaScript the picker inserts at the cursor; without it, each choice shows the markup to paste. */
+  const richText = useRichTextEditor();
+  const richTextHandle = useRef<RichTextEditorHandle | null>(null);
+  const onRichTextReady = useCallback((handle: RichTextEditorHandle | null) => {
+    richTextHandle.current = handle;
+  }, []);
+  /**
+   * With JavaScript the picker inserts at the cursor (the rich-text editor's once it has loaded, else the
+   * textarea's); without it, each choice shows the markup to paste.
+   */
   const insert = (markup: string) => (event: React.MouseEvent) => {
+    if (richTextHandle.current) {
+      event.preventDefault();
+      richTextHandle.current.insert(markup);
+      return;
+    }
     const area = body.current;
     if (!area) return;
     event.preventDefault();
@@ -187,12 +224,26 @@ export default function PostEditor() {
               errors={errors?.fieldErrors.excerpt}
             />
             <div className="field">
-              <label htmlFor="bodyHtml">Body</label>
+              <label htmlFor="bodyHtml" id="bodyHtml-label">
+                Body
+              </label>
               <p className="hint">
-                HTML: headings, paragraphs, lists, links, quotes, and media from the picker. Anything else is removed
-                when you save.
+                {richText.Editor
+                  ? "Headings, lists, links and quotes from the toolbar; images, audio and episodes from the picker."
+                  : "HTML: headings, paragraphs, lists, links, quotes, and media from the picker."}{" "}
+                Anything else is removed when you save.
               </p>
-              <textarea id="bodyHtml" name="bodyHtml" ref={body} defaultValue={post.bodyHtml} />
+              {/* The form always submits this textarea: the editor writes its HTML here on every change. */}
+              <textarea
+                id="bodyHtml"
+                name="bodyHtml"
+                ref={body}
+                defaultValue={post.bodyHtml}
+                hidden={Boolean(richText.Editor && body.current)}
+              />
+              {richText.Editor && body.current ? (
+                <richText.Editor textarea={body.current} onReady={onRichTextReady} />
+              ) : null}
               {errors?.fieldErrors.bodyHtml ? (
                 <p className="field-error">{errors.fieldErrors.bodyHtml.join(" ")}</p>
               ) : null}

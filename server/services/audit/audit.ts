@@ -120,6 +120,7 @@ export type AuditAction =
   | "event.updated"
   | "order.canceled"
   | "order.refunded"
+  | "checkin.synced"
   | "checkin.undone"
   | "ad_slot.created"
   | "ad_slot.updated"

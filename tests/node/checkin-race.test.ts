@@ -64,6 +64,8 @@ describe("check-in sync on a real Postgres server", () => {
         deviceId: `device-${gate}-0123456789abcdef`,
         deviceLabel: gate === 0 ? "North gate" : "South gate",
         scans,
+        meta: { ip: null, userAgent: "gate" },
+        now: new Date(),
       });
     // Each gate's batch goes up twice at once, and the tickets are split into small batches so that the two gates'
     // statements interleave instead of one gate's single insert taking every ticket first.

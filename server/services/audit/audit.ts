@@ -131,6 +131,7 @@ export type AuditAction =
   | "ticket.transferred"
   | "waitlist.left"
   | "event.canceled"
+  | "checkin.synced"
   | "checkin.undone"
   | "ad_slot.created"
   | "ad_slot.updated"

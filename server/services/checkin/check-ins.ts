@@ -142,6 +142,8 @@ export async function syncScans(opts: {
   deviceId: string;
   deviceLabel: string;
   scans: readonly ScanUpload[];
+  meta: RequestMeta;
+  now: Date;
 }): Promise<ScanOutcome[]> {
   if (opts.scans.length === 0) return [];
   const ticketIds = [...new Set(opts.scans.map((scan) => scan.ticketId))];
@@ -175,11 +177,46 @@ export async function syncScans(opts: {
       });
     }
   }
+  // Rows are inserted in one order (ticket, list, nonce) by every upload, so two gates' overlapping batches wait for
+  // each other instead of deadlocking. The upload and its audit row commit together (ADR 013).
+  const sorted = [...admissible].sort((a, b) =>
+    `${a.ticketId}|${a.list}|${a.nonce}`.localeCompare(`${b.ticketId}|${b.list}|${b.nonce}`),
+  );
+  await opts.db.transaction(async (tx) => {
+    await admit(tx, opts, sorted, outcomes);
+    const tally = (outcome: ScanOutcome["outcome"]) =>
+      [...outcomes.values()].filter((entry) => entry.outcome === outcome).length;
+    await recordAudit({
+      db: tx,
+      action: "checkin.synced",
+      actorUserId: opts.userId,
+      workspaceId: opts.workspaceId,
+      detail: {
+        eventId: opts.eventId,
+        deviceLabel: opts.deviceLabel,
+        scans: opts.scans.length,
+        admitted: tally("admitted"),
+        alreadyCheckedIn: tally("already_checked_in"),
+        refused: tally("refused"),
+      },
+      meta: opts.meta,
+      now: opts.now,
+    });
+  });
+  return opts.scans.map((scan) => outcomes.get(scan.nonce)!);
+}
+
+async function admit(
+  db: DbOrTx,
+  opts: { workspaceId: string; eventId: string; userId: string; deviceId: string; deviceLabel: string },
+  scans: ScanUpload[],
+  outcomes: Map<string, ScanOutcome>,
+) {
   // A slot freed by an undo between the insert and the read leaves a scan with neither its own row nor a winner:
   // it is inserted again (at most twice more; an undo racing every attempt is refused, and the device retries).
-  let pending = admissible;
+  let pending = scans;
   for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
-    await opts.db
+    await db
       .insert(checkIns)
       .values(
         pending.map((scan) => ({
@@ -195,7 +232,7 @@ export async function syncScans(opts: {
         })),
       )
       .onConflictDoNothing();
-    const rows = await opts.db
+    const rows = await db
       .select({ ...checkInColumns, nonce: checkIns.nonce, undoneAt: checkIns.undoneAt })
       .from(checkIns)
       .leftJoin(steward, eq(steward.id, checkIns.stewardUserId))
@@ -261,7 +298,6 @@ export async function syncScans(opts: {
       reason: "The check-in changed while uploading; try again.",
     });
   }
-  return opts.scans.map((scan) => outcomes.get(scan.nonce)!);
 }
 
 function viewOf(row: CheckInView): CheckInView {

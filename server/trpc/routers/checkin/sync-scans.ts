@@ -45,5 +45,7 @@ export const syncScansProcedure = workspaceProcedure("checkin.scan")
       deviceId: input.deviceId,
       deviceLabel: input.deviceLabel,
       scans: input.scans,
+      meta: ctx.meta,
+      now: ctx.clock(),
     }),
   );

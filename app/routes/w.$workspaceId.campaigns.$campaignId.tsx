@@ -567,7 +567,6 @@ export default function Campaign() {
                       </SubmitButton>
                     </Form>
                   ) : null}
-                  {invoice.stripeInvoiceId ? <span className="cell-sub">Issued through Stripe</span> : null}
                 </li>
               ))}
             </ul>

@@ -298,6 +298,7 @@ describe("database round trips per tRPC query", () => {
       [() => trpcQuery("events.listMyTickets", w, fx.fan.cookie), { waves: 2, setups: 0 }],
       [q("events.getCancellation", { ...w, eventId: fx.episode.id }), { waves: 2, setups: 0, status: 404 }],
       [q("events.getOffer", { ...w, token: "u".repeat(43) }), { waves: 2, setups: 0, status: 404 }],
+      [q("payments.getOverview", w), { waves: 2, setups: 0 }],
     ]);
   });
 });

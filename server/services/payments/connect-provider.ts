@@ -89,8 +89,8 @@ export function connectProvider(mode: StripeMode): PaymentsProviderApi {
       const amount = request.amountCents ?? left;
       if (amount <= 0 || amount > left) throw new AppError("BAD_REQUEST", "Nothing left of this payment to refund.");
       const stripe = await connectClient(mode);
-      // The key names the refund by what was already refunded when it was asked for: a double click or a retry is
-      // one refund, while a second partial refund after the first was recorded is a new one.
+      // The caller's key (a retry after a crash) or one naming the refund by what was already refunded when it was
+      // asked for: a double click is one refund, while a second partial refund after the first was recorded is new.
       const refund = await stripe.refunds.create(
         {
           payment_intent: payment.paymentIntentId,
@@ -99,7 +99,8 @@ export function connectProvider(mode: StripeMode): PaymentsProviderApi {
         },
         {
           stripeAccount: payment.stripeAccountId,
-          idempotencyKey: `greenroom-refund-${payment.paymentIntentId}-${payment.refundedCents}-${amount}`,
+          idempotencyKey:
+            request.idempotencyKey ?? `greenroom-refund-${payment.paymentIntentId}-${payment.refundedCents}-${amount}`,
         },
       );
       return { refundId: refund.id, amountRefundedCents: refund.amount } satisfies RefundResult;

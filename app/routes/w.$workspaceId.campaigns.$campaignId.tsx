@@ -567,6 +567,7 @@ export default function Campaign() {
                       </SubmitButton>
                     </Form>
                   ) : null}
+                  {invoice.stripeInvoiceId ? <span className="cell-sub">Issued through Stripe</span> : null}
                 </li>
               ))}
             </ul>

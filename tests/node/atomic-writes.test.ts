@@ -14,11 +14,10 @@ import { audienceMember, insertTier } from "../support/comments";
 import { insertPublishedEpisode, insertShow } from "../support/podcasts";
 import { callerFor, testEnv } from "../support/trpc";
 import { giveTenantASeats, tenants, type TenancyCase, type Tenants } from "./tenancy/harness";
-
 import { cancelOrder, registerEventsPaymentHandler } from "../../server/services/events/orders";
 import { reserveTickets } from "../../server/services/events/reserve";
 import { joinWaitlist } from "../../server/services/events/waitlist";
-import { insertEvent } from "../support/events";
+
 /**
  * A mutation's change and its audit row commit together or not at all (ADR 013). A trigger makes every audit insert
  * fail while a session setting is on; each mutation of the router is run with valid input and that setting on

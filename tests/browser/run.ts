@@ -22,6 +22,10 @@ import { notifyWorkspace } from "../../server/services/notifications/notify";
 import { pngFile } from "../support/images";
 import { insertPublishedEpisode, insertShow, insertTranscript } from "../support/podcasts";
 import { wavFile } from "../support/audio";
+import { and, eq, isNull } from "drizzle-orm";
+import { checkIns } from "../../db/schema";
+import { eventWithTicket } from "../support/checkin";
+import { addMember, createUser, createWorkspace } from "../support/factories";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const RESULTS_DIR = path.join(ROOT, "test-results", "browser");
@@ -777,6 +781,81 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
           await guestContext.close();
         }
         assert.deepEqual(tooWide, [], `pages wider than 320 px: ${tooWide.join("; ")}`);
+      },
+    },
+    {
+      page,
+      name: "a steward's page checks a ticket in offline from a photo of its QR code, syncs, and refuses a second scan",
+      async run() {
+        // A creator's workspace, a steward, a supporter with a free RSVP issued by the events service.
+        const handle = createDb(database);
+        const browser = page.context().browser()!;
+        const contexts = [
+          await browser.newContext({ viewport: { width: 360, height: 760 } }),
+          await browser.newContext({ viewport: { width: 360, height: 760 } }),
+        ];
+        try {
+          const owner = await createUser(handle.db, { name: "Olive Door-Owner" });
+          const workspace = await createWorkspace(handle.db, owner, `Door studio ${stamp}`);
+          const steward = await createUser(handle.db, { name: "Stella Steward" });
+          await addMember(handle.db, workspace.id, steward, "steward");
+          const { event, ticketId, holder } = await eventWithTicket(handle.db, workspace.id, `Hana Holder ${stamp}`);
+          const [supporterContext, stewardContext] = contexts;
+          for (const [context, user] of [
+            [supporterContext, holder],
+            [stewardContext, steward],
+          ] as const) {
+            await context.addCookies([{ name: "greenroom_session", value: user.sessionToken, url: baseUrl }]);
+          }
+
+          // The holder's ticket page; a screenshot of its QR code is the "photo" the steward scans.
+          const ticketPage = await supporterContext.newPage();
+          await ticketPage.goto(`${baseUrl}/c/${workspace.id}/tickets/${ticketId}`);
+          const qr = ticketPage.getByRole("img", { name: /^QR code of your ticket/ });
+          const photo = path.join(await mkdtemp(path.join(tmpdir(), "greenroom-qr-")), "ticket.png");
+          await writeFile(photo, await qr.screenshot());
+
+          const door = await stewardContext.newPage();
+          await door.goto(`${baseUrl}/w/${workspace.id}/events/${event.id}/check-in`);
+          await door.getByRole("heading", { level: 1, name: `Check-in: ${event.title}` }).waitFor();
+          await door.getByText("Online · All scans uploaded").waitFor();
+          const cdp = await stewardContext.newCDPSession(door);
+          const network = (offline: boolean) =>
+            cdp.send("Network.emulateNetworkConditions", {
+              offline,
+              latency: 0,
+              downloadThroughput: -1,
+              uploadThroughput: -1,
+            });
+          await network(true);
+          await door.getByText(/^Offline/).waitFor();
+          await door.getByLabel("Scan from a photo").setInputFiles(photo);
+          await door
+            .getByRole("status")
+            .filter({ hasText: `Admitted: Hana Holder ${stamp}` })
+            .waitFor();
+          await door.getByText("Offline · 1 scan waiting to upload").waitFor();
+          assert.equal(await door.getByTestId("checked-in").innerText(), "1");
+
+          await network(false);
+          await door.getByText("Online · All scans uploaded").waitFor();
+          const rows = await handle.db
+            .select({ deviceId: checkIns.deviceId })
+            .from(checkIns)
+            .where(and(eq(checkIns.ticketId, ticketId), isNull(checkIns.undoneAt)));
+          assert.equal(rows.length, 1, "the offline scan should be uploaded once");
+
+          await door.getByLabel("Scan from a photo").setInputFiles(photo);
+          await door
+            .getByRole("alert")
+            .filter({ hasText: /already checked in at .* by you/ })
+            .waitFor();
+          const width = await door.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(width <= 360, `the check-in page is ${width} px wide on a 360 px phone`);
+        } finally {
+          await Promise.all(contexts.map((context) => context.close()));
+          await handle.close();
+        }
       },
     },
   ];

@@ -70,6 +70,7 @@ export type AuditAction =
   | "payments.refund_requested"
   | "payments.sandbox_action"
   | "payments.account_onboarding_started"
+  | "payments.account_refreshed"
   | "transcript.edited"
   | "transcript.language_set"
   | "transcript.publication_set"

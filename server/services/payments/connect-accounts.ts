@@ -128,20 +128,40 @@ export async function startConnectOnboarding(opts: {
  * way). The read is Stripe's state now, so it also moves the event watermark to now: an `account.updated` created
  * before this read and delivered after it changes nothing.
  */
-export async function refreshConnectedAccount(opts: { db: DbOrTx; mode: StripeMode; workspaceId: string; now: Date }) {
+export async function refreshConnectedAccount(opts: {
+  db: DbOrTx;
+  mode: StripeMode;
+  workspaceId: string;
+  actorUserId: string;
+  meta: RequestMeta;
+  now: Date;
+}) {
   const [row] = await connectedAccountQuery(opts.db, opts.workspaceId);
   if (!row) throw new AppError("PRECONDITION_FAILED", "No Stripe account is connected yet.");
   const stripe = await connectClient(opts.mode);
   const account = await stripe.accounts.retrieve(row.stripeAccountId);
-  const [updated] = await opts.db
-    .update(connectedAccounts)
-    .set({
-      ...accountColumns(account),
-      updatedFromEventCreated: sql`greatest(${connectedAccounts.updatedFromEventCreated}, ${Math.floor(opts.now.getTime() / 1000)})`,
-      updatedAt: opts.now,
-    })
-    .where(eq(connectedAccounts.workspaceId, opts.workspaceId))
-    .returning();
+  // The new status and who asked for it commit together (ADR 013).
+  const updated = await opts.db.transaction(async (tx) => {
+    const [saved] = await tx
+      .update(connectedAccounts)
+      .set({
+        ...accountColumns(account),
+        updatedFromEventCreated: sql`greatest(${connectedAccounts.updatedFromEventCreated}, ${Math.floor(opts.now.getTime() / 1000)})`,
+        updatedAt: opts.now,
+      })
+      .where(eq(connectedAccounts.workspaceId, opts.workspaceId))
+      .returning();
+    await recordAudit({
+      db: tx,
+      action: "payments.account_refreshed",
+      actorUserId: opts.actorUserId,
+      workspaceId: opts.workspaceId,
+      detail: { account: row.stripeAccountId, chargesEnabled: account.charges_enabled ?? false },
+      meta: opts.meta,
+      now: opts.now,
+    });
+    return saved;
+  });
   return connectStatusOf(updated)!;
 }
 

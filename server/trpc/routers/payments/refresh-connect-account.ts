@@ -14,6 +14,8 @@ export const refreshConnectAccountProcedure = workspaceProcedure("payments.manag
       db: ctx.db,
       mode: requireStripeMode(ctx.env),
       workspaceId: ctx.access.workspaceId,
+      actorUserId: ctx.auth.user.id,
+      meta: ctx.meta,
       now: ctx.clock(),
     }),
   );

@@ -35,8 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = text(form, "intent");
   // The confirmation box is required in the page; without it (no browser validation) nothing happens.
-  if (form.get("confirm") !== "on")
-    return { intent, errors: { formError: "Tick the box to confirm.", fieldErrors: {} } };
+  if (form.get("confirm") !== "on") return { intent, formError: "Tick the box to confirm.", fieldErrors: {} };
   try {
     switch (intent) {
       case "transfer": {

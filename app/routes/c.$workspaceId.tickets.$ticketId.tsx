@@ -1,9 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, Field, SubmitButton } from "../components/form";
+import { Notice } from "../components/notice";
 import { AuthPage } from "../components/shell";
 import { requireUser } from "../lib/auth.server";
-import { throwLoaderError } from "../lib/errors.server";
+import { actionError, throwLoaderError } from "../lib/errors.server";
+import { formatDateTime } from "../lib/format";
+import { errorsOf, noticeOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
+import { formatMoney } from "../lib/money";
 import "../styles/checkin.css";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -21,6 +26,40 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     throwLoaderError(error, request);
   }
 }
+
+/** Changes after purchase (ADR 032): give the ticket to someone else, or cancel the order within the policy. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  requireUser(context, request);
+  const workspaceId = params.workspaceId ?? "";
+  const ticketId = params.ticketId ?? "";
+  const form = await request.formData();
+  const intent = text(form, "intent");
+  // The confirmation box is required in the page; without it (no browser validation) nothing happens.
+  if (form.get("confirm") !== "on") return { intent, formError: "Tick the box to confirm.", fieldErrors: {} };
+  try {
+    switch (intent) {
+      case "transfer": {
+        const email = text(form, "email");
+        await context.api.events.transferTicket({ workspaceId, ticketId, email, name: text(form, "name") });
+        return { intent, notice: `Ticket transferred to ${email}. Your copy no longer admits anyone.` };
+      }
+      case "cancel-order": {
+        const result = await context.api.events.cancelMyOrder({ workspaceId, orderId: text(form, "orderId") });
+        return {
+          intent,
+          notice:
+            result.refundDueCents > 0 ? "Order cancelled. The refund is on its way to your card." : "Order cancelled.",
+        };
+      }
+      default:
+        throw new Response("Unknown action.", { status: 400 });
+    }
+  } catch (error) {
+    return actionError(error, { intent });
+  }
+}
+
+const TRANSFER_LABELS = { email: "Their email", name: "Their name" };
 
 /** "Sat 1 Mar 2027, 19:00–21:00 (Europe/Berlin)": in the event's own zone, wherever the holder reads it. */
 function eventTime(startsAt: Date, endsAt: Date, timeZone: string) {
@@ -44,10 +83,14 @@ const STATUS_WORDS = {
 
 export default function TicketPage() {
   const pass = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const transferErrors = errorsOf(result, "transfer");
+  const cancelErrors = errorsOf(result, "cancel-order");
   const startsAt = new Date(pass.event.startsAt);
   const endsAt = new Date(pass.event.endsAt);
   return (
     <AuthPage title={pass.event.title} wide>
+      <Notice message={noticeOf(result)} />
       <div className="ticket-pass">
         <dl className="ticket-facts">
           <dt>When</dt>
@@ -86,6 +129,58 @@ export default function TicketPage() {
         ) : (
           <p role="status">This ticket no longer admits anyone, so it has no code.</p>
         )}
+        {pass.code ? (
+          <section className="card no-print" aria-labelledby="transfer-heading">
+            <h2 id="transfer-heading">Transfer to someone else</h2>
+            <p>They get this seat and a new code by email; your code stops working.</p>
+            <ErrorSummary errors={transferErrors} labels={TRANSFER_LABELS} idPrefix="transfer-" />
+            <Form method="post" className="stack">
+              <Field
+                id="transfer-email"
+                name="email"
+                type="email"
+                label="Their email"
+                required
+                errors={transferErrors?.fieldErrors.email}
+              />
+              <Field
+                id="transfer-name"
+                name="name"
+                label="Their name"
+                required
+                errors={transferErrors?.fieldErrors.name}
+              />
+              <label>
+                <input type="checkbox" name="confirm" required /> I want to give this ticket away; I cannot undo this.
+              </label>
+              <SubmitButton intent="transfer" pendingLabel="Transferring…">
+                Transfer ticket
+              </SubmitButton>
+            </Form>
+          </section>
+        ) : null}
+        {pass.cancellation ? (
+          <section className="card no-print" aria-labelledby="cancel-heading">
+            <h2 id="cancel-heading">Cancel my order</h2>
+            <p>
+              Every ticket of this order ends.{" "}
+              {pass.cancellation.refundCents > 0
+                ? `${formatMoney(pass.cancellation.refundCents, pass.cancellation.currency)} will be refunded to the card you paid with.`
+                : "Nothing was paid, so there is nothing to refund."}{" "}
+              Possible until {formatDateTime(new Date(pass.cancellation.until))}.
+            </p>
+            <ErrorSummary errors={cancelErrors} />
+            <Form method="post" className="stack">
+              <input type="hidden" name="orderId" value={pass.cancellation.orderId} />
+              <label>
+                <input type="checkbox" name="confirm" required /> Yes, cancel the whole order.
+              </label>
+              <SubmitButton intent="cancel-order" pendingLabel="Cancelling…" className="button button-danger">
+                Cancel my order
+              </SubmitButton>
+            </Form>
+          </section>
+        ) : null}
         <p className="no-print">
           <button type="button" className="button button-secondary" onClick={() => window.print()}>
             Print this ticket

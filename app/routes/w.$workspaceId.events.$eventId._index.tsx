@@ -21,7 +21,10 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   { title: pageTitle(data?.event.title ?? "Event", workspaceNameFrom(matches)) },
 ];
 
-/** The event, its dashboard, a page of attendees and the form's choices: four reads in one wave after the session. */
+/**
+ * The event, its dashboard, a page of attendees, its cancellation's refunds and the form's choices: five reads in one
+ * wave after the session.
+ */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const workspaceId = params.workspaceId ?? "";
@@ -30,13 +33,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const search = url.searchParams.get("q") ?? "";
   const page = Math.max(1, Math.min(10_000, Number(url.searchParams.get("page")) || 1));
   try {
-    const [detail, dashboard, attendees, choices] = await Promise.all([
+    const [detail, dashboard, attendees, cancellation, choices] = await Promise.all([
       context.api.events.get({ workspaceId, eventId }),
       context.api.events.getDashboard({ workspaceId, eventId }),
       context.api.events.listAttendees({ workspaceId, eventId, search, page }),
+      context.api.events.getCancellation({ workspaceId, eventId }),
       context.api.posts.listEmbedChoices({ workspaceId }),
     ]);
-    return { ...detail, dashboard, attendees, search, images: choices.images, tiers: choices.tiers };
+    return { ...detail, dashboard, attendees, cancellation, search, images: choices.images, tiers: choices.tiers };
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -117,6 +121,39 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           ticketTypeIds: form.getAll("ticketTypeIds").map(String),
         });
         return { intent, notice: `Promo code “${code.code}” created.` };
+      }
+      case "refund-policy": {
+        const hours = text(form, "refundWindowHours").trim();
+        await api.setRefundPolicy({ workspaceId, eventId, refundWindowHours: hours === "" ? null : Number(hours) });
+        return {
+          intent,
+          notice: hours === "" ? "Buyers can no longer cancel their orders." : "Cancellation policy saved.",
+        };
+      }
+      case "refund": {
+        const result = await api.refundOrder({
+          workspaceId,
+          orderId: text(form, "orderId"),
+          cancelTickets: form.get("cancelTickets") === "on",
+          // An unreadable amount is sent as -1 so the procedure's own message names the field.
+          refundCents: parseCents(text(form, "amount")) ?? -1,
+        });
+        return {
+          intent,
+          notice:
+            result.refundDueCents > 0
+              ? "Refund recorded; the payment provider is asked within a minute."
+              : "Order updated; nothing to refund.",
+        };
+      }
+      case "cancel-event": {
+        if (form.get("confirm") !== "on")
+          return { intent, formError: "Tick the box to confirm the cancellation.", fieldErrors: {} };
+        const status = await api.cancelEvent({ workspaceId, eventId, reason: text(form, "reason") });
+        return {
+          intent,
+          notice: `Event cancelled. Refunds done: ${status.refundsDone}; still pending: ${status.refundsPending}.`,
+        };
       }
       case "delete-code":
         await api.deletePromoCode({ workspaceId, promoCodeId: text(form, "promoCodeId") });
@@ -266,6 +303,7 @@ export default function EventEditor() {
   const { workspace } = useWorkspaceLayout();
   const result = useActionData<typeof action>();
   const manager = can(workspace.role, "events.manage");
+  const treasurer = can(workspace.role, "payments.manage");
   const base = `/w/${workspace.id}/events/${event.id}`;
   const f = dashboard.figures;
   const failedType = result && "ticketTypeId" in result ? result.ticketTypeId : "";
@@ -580,6 +618,7 @@ export default function EventEditor() {
                 <th scope="col">Ticket</th>
                 <th scope="col">Status</th>
                 <th scope="col">Issued</th>
+                {treasurer ? <th scope="col">Refund</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -590,6 +629,32 @@ export default function EventEditor() {
                   <td>{a.ticketTypeName}</td>
                   <td>{a.status}</td>
                   <td>{formatDateTime(a.createdAt)}</td>
+                  {treasurer ? (
+                    <td>
+                      <details>
+                        <summary>Refund order</summary>
+                        <Form method="post" className="stack">
+                          <input type="hidden" name="orderId" value={a.orderId} />
+                          <Field
+                            id={`refund-amount-${a.ticketId}`}
+                            name="amount"
+                            label="Amount to refund"
+                            hint="The whole order or part of it; 0 cancels without refunding."
+                            inputMode="decimal"
+                            defaultValue={(a.priceCents / 100).toFixed(2)}
+                            required
+                          />
+                          <label>
+                            <input type="checkbox" name="cancelTickets" /> Also cancel the order&apos;s tickets (their
+                            seats go to the waitlist)
+                          </label>
+                          <SubmitButton intent="refund" pendingLabel="Refunding…" className="button button-secondary">
+                            Refund
+                          </SubmitButton>
+                        </Form>
+                      </details>
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
@@ -604,6 +669,62 @@ export default function EventEditor() {
           ) : null}
         </p>
       </section>
+
+      <ErrorSummary errors={errorsOf(result, "refund")} />
+
+      {manager && event.status !== "canceled" ? (
+        <section className="card" aria-labelledby="policy-heading">
+          <h2 id="policy-heading">Cancellations by buyers</h2>
+          <ErrorSummary
+            errors={errorsOf(result, "refund-policy")}
+            labels={{ refundWindowHours: "Hours before the start" }}
+            idPrefix="policy-"
+          />
+          <Form method="post" className="inline-form">
+            <Field
+              id="policy-refundWindowHours"
+              name="refundWindowHours"
+              label="Hours before the start"
+              hint="Buyers may cancel their order and get their money back until then. Empty: only you cancel orders."
+              inputMode="numeric"
+              defaultValue={event.refundWindowHours ?? ""}
+            />
+            <SubmitButton intent="refund-policy" pendingLabel="Saving…" className="button button-secondary">
+              Save policy
+            </SubmitButton>
+          </Form>
+        </section>
+      ) : null}
+
+      {event.status === "canceled" ? (
+        <section className="card" aria-labelledby="cancellation-heading">
+          <h2 id="cancellation-heading">Cancellation</h2>
+          <p role="status">
+            {data.cancellation.canceledAt
+              ? `Cancelled ${formatDateTime(new Date(data.cancellation.canceledAt))}. `
+              : ""}
+            Refunds completed: {data.cancellation.refundsDone}. Refunds pending: {data.cancellation.refundsPending}
+            {data.cancellation.refundsPending > 0 ? " (retried every minute until paid)." : "."}
+          </p>
+        </section>
+      ) : treasurer ? (
+        <section className="card" aria-labelledby="cancel-event-heading">
+          <h2 id="cancel-event-heading">Cancel event</h2>
+          <p>
+            Every ticket ends, every holder is emailed, and every paid order is refunded in full. This cannot be undone.
+          </p>
+          <ErrorSummary errors={errorsOf(result, "cancel-event")} labels={{ reason: "Reason" }} idPrefix="cancel-" />
+          <Form method="post" className="stack">
+            <Field id="cancel-reason" name="reason" label="Reason (sent to holders)" />
+            <label>
+              <input type="checkbox" name="confirm" required /> Yes, cancel this event and refund everyone.
+            </label>
+            <SubmitButton intent="cancel-event" pendingLabel="Cancelling…" className="button button-danger">
+              Cancel event
+            </SubmitButton>
+          </Form>
+        </section>
+      ) : null}
 
       {manager ? (
         <section className="card" aria-labelledby="edit-heading">

@@ -7,6 +7,7 @@ import { auditEvents, tickets } from "../../db/schema";
 import { importTicketPublicKey, verifyTicketCode } from "../../server/services/checkin/ticket-code";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { addSteward, eventWithTicket, scanOf } from "../support/checkin";
+import { EVENT_START } from "../support/events";
 import { createTeam, createUser, type TestUser } from "../support/factories";
 import { callerFor } from "../support/trpc";
 
@@ -118,6 +119,31 @@ describe("the holder's ticket", () => {
       ticket: { status: "canceled" },
       code: null,
       qrSvg: null,
+    });
+  });
+
+  it("offers the buyer a cancellation only under the creator's policy, and the cancellation ends the ticket", async () => {
+    const { event, holder, ticketId } = await eventWithTicket(t.db, team.workspace.id, "Carla Canceller");
+    const api = callerFor(t.db, holder).api;
+    const workspaceId = team.workspace.id;
+    expect((await api.checkin.getTicketPass({ workspaceId, ticketId })).cancellation).toBeNull();
+
+    await callerFor(t.db, team.owner).api.events.setRefundPolicy({
+      workspaceId,
+      eventId: event.id,
+      refundWindowHours: 24,
+    });
+    const pass = await api.checkin.getTicketPass({ workspaceId, ticketId });
+    expect(pass.cancellation).toMatchObject({
+      refundCents: 0,
+      until: new Date(EVENT_START.getTime() - 24 * 3600_000),
+    });
+
+    await api.events.cancelMyOrder({ workspaceId, orderId: pass.cancellation!.orderId });
+    expect(await api.checkin.getTicketPass({ workspaceId, ticketId })).toMatchObject({
+      ticket: { status: "canceled" },
+      cancellation: null,
+      code: null,
     });
   });
 });

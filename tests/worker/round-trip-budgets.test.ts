@@ -6,6 +6,7 @@ import { grantMembership } from "../../server/services/audience/members";
 import { createInvoice } from "../../server/services/campaigns/invoices";
 import { insertTier } from "../support/audience";
 import { insertEvent } from "../support/events";
+import { reserveTickets } from "../../server/services/events/reserve";
 import { privateFeedKey, privateFeedToken } from "../../server/services/private-feeds/tokens";
 import { insertEpisode } from "../support/podcasts";
 import { grantTier, insertSupporter, insertTier as insertPaidTier } from "../support/private-feeds";
@@ -69,7 +70,19 @@ async function fixtures() {
       generation: 0,
     });
     const privateFeed = `/feeds/private/${token}`;
-    const { event } = await insertEvent(handle.db, owner.workspaceId, { types: [{}, { priceCents: 1500 }] });
+    const { event, types } = await insertEvent(handle.db, owner.workspaceId, { types: [{}, { priceCents: 1500 }] });
+    // The fan's free ticket, issued by the real service: the ticket page and the check-in reads have a row to find.
+    const reserved = await reserveTickets({
+      db: handle.db,
+      workspaceId: owner.workspaceId,
+      eventId: event.id,
+      userId: fan.userId,
+      lines: [{ ticketTypeId: types[0].id, quantity: 1 }],
+      now: new Date(),
+      appUrl: "http://greenroom.test",
+    });
+    if (reserved.status !== "issued") throw new Error("a free RSVP should issue its ticket at once");
+    const ticketId = reserved.ticketIds[0];
     const invoice = await createInvoice({
       db: handle.db,
       workspaceId: owner.workspaceId,
@@ -96,6 +109,7 @@ async function fixtures() {
       gated,
       privateFeed,
       event,
+      ticketId,
       invoice,
     };
   } finally {
@@ -207,6 +221,8 @@ describe("database round trips per page", () => {
       [() => page(`/sandbox/portal/${fx.owner.workspaceId}`, fx.fan.cookie), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/campaigns/${fx.campaign.campaign.id}/report.pdf`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/invoices/${fx.invoice.id}.pdf`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/events/${fx.event.id}/check-in`, c), { waves: 2, setups: 0 }],
+      [() => page(`/c/${fx.owner.workspaceId}/tickets/${fx.ticketId}`, fx.fan.cookie), { waves: 2, setups: 0 }],
     ]);
   });
 });
@@ -299,6 +315,12 @@ describe("database round trips per tRPC query", () => {
       [q("events.getCancellation", { ...w, eventId: fx.episode.id }), { waves: 2, setups: 0, status: 404 }],
       [q("events.getOffer", { ...w, token: "u".repeat(43) }), { waves: 2, setups: 0, status: 404 }],
       [q("payments.getOverview", w), { waves: 2, setups: 0 }],
+      [q("checkin.getOfflineList", { ...w, eventId: fx.event.id }), { waves: 2, setups: 0 }],
+      [q("checkin.getCounts", { ...w, eventId: fx.event.id }), { waves: 2, setups: 0 }],
+      [
+        q("checkin.searchTickets", { ...w, eventId: fx.event.id, query: "Budget", list: "main" }),
+        { waves: 2, setups: 0 },
+      ],
     ]);
   });
 });

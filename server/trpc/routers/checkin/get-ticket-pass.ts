@@ -22,6 +22,10 @@ export const ZGetTicketPassOutput = z.object({
     canceled: z.boolean(),
   }),
   workspaceName: z.string(),
+  /** Present when the holder bought the ticket and the creator's policy lets buyers cancel (ADR 032). */
+  cancellation: z
+    .object({ orderId: z.uuid(), until: z.date(), refundCents: z.number().int(), currency: z.string() })
+    .nullable(),
   code: z.string().nullable(),
   qrSvg: z.string().nullable(),
 });

@@ -5,7 +5,8 @@ import { ZEvent, ZEventId, ZPromoCode, ZTicketType } from "./schemas";
 
 export const ZGetEventInput = z.object({ eventId: ZEventId });
 export const ZGetEventOutput = z.object({
-  event: ZEvent,
+  /** The buyers' cancellation window (ADR 032), which only the editor shows. */
+  event: ZEvent.extend({ refundWindowHours: z.number().int().nullable() }),
   ticketTypes: z.array(ZTicketType.extend({ sold: z.number().int(), held: z.number().int() })),
   promoCodes: z.array(ZPromoCode.extend({ uses: z.number().int() })),
 });

@@ -864,6 +864,184 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
         }
       },
     },
+    {
+      page,
+      name: "a supporter joins by email link, pays for a tier in the sandbox, reads the paid post and feed, cancels and loses both",
+      async run() {
+        // The creator's account, workspace and show with a paid-members episode come from the factories: signing up
+        // and episode publishing have their own scenarios. Tiers, posts and everything the supporter does go
+        // through the pages.
+        const handle = createDb(database);
+        const browser = page.context().browser()!;
+        const contexts = [
+          await browser.newContext({ viewport: { width: 1280, height: 900 } }),
+          await browser.newContext({ viewport: { width: 1280, height: 900 } }),
+        ];
+        const [creatorContext, supporterContext] = contexts;
+        const tierName = `Backstage ${stamp}`;
+        const postTitle = `Studio diary ${stamp}`;
+        const teaser = `What happened in the studio this week ${stamp}`;
+        const paidBody = `The whole story, for paying members only ${stamp}`;
+        const episodeTitle = `Members bonus episode ${stamp}`;
+        const supporter = { name: "Sam Supporter", email: `sam-${stamp}@example.com` };
+        const shot = (on: Page, name: string) =>
+          on.screenshot({ path: path.join(RESULTS_DIR, `supporter-${name}.png`), fullPage: true });
+        try {
+          const owner = await createUser(handle.db, { name: "Cora Creator" });
+          const workspace = await createWorkspace(handle.db, owner, `Creator studio ${stamp}`);
+          const show = await insertShow(handle.db, workspace.id, { title: `Members show ${stamp}` });
+          await insertPublishedEpisode(handle.db, show, { title: episodeTitle, visibility: "paid" });
+          await creatorContext.addCookies([{ name: "greenroom_session", value: owner.sessionToken, url: baseUrl }]);
+          const creator = await creatorContext.newPage();
+          const supporterPage = await supporterContext.newPage();
+          for (const each of [creator, supporterPage]) each.setDefaultTimeout(STEP_TIMEOUT_MS);
+          const w = `${baseUrl}/w/${workspace.id}`;
+          const home = `${baseUrl}/c/${workspace.id}`;
+
+          // The creator makes a paid tier.
+          await creator.goto(`${w}/tiers`);
+          await creator.getByRole("heading", { level: 1, name: "Tiers" }).waitFor();
+          const newTier = creator.getByRole("region", { name: "New tier" });
+          await newTier.getByLabel("Name", { exact: true }).fill(tierName);
+          await newTier.getByLabel("Kind", { exact: true }).selectOption("paid");
+          await newTier.getByLabel("Monthly price", { exact: true }).fill("5.00");
+          await newTier.getByRole("button", { name: "Create tier" }).click();
+          await creator.getByRole("status").getByText(`Tier “${tierName}” created.`).waitFor();
+          await creator.getByRole("heading", { level: 3, name: new RegExp(`^${tierName} Paid`) }).waitFor();
+          await shot(creator, "creator-tiers");
+
+          // ...and a post for paid members, published at once. The body goes into the rich-text editor once it has
+          // loaded (the toolbar appears with it); the editor writes its HTML into the form's field.
+          await creator.goto(`${w}/posts`);
+          await creator.getByLabel("Title", { exact: true }).fill(postTitle);
+          await creator.getByRole("button", { name: "Start writing" }).click();
+          await creator.waitForURL(/\/posts\/[0-9a-f-]{36}$/);
+          const postId = /\/posts\/([0-9a-f-]{36})$/.exec(creator.url())![1];
+          await creator.getByLabel("Teaser", { exact: true }).fill(teaser);
+          await creator.getByRole("toolbar", { name: "Formatting" }).waitFor();
+          await creator.locator('[contenteditable="true"][aria-labelledby="bodyHtml-label"]').click();
+          await creator.keyboard.type(paidBody);
+          await creator.waitForFunction(
+            (text) => document.querySelector<HTMLTextAreaElement>("textarea#bodyHtml")?.value.includes(text),
+            paidBody,
+          );
+          await creator.getByRole("radio", { name: "Paid members", exact: true }).check();
+          await creator.getByRole("radio", { name: "published", exact: true }).check();
+          await creator.getByRole("button", { name: "Save", exact: true }).click();
+          await creator.getByRole("status").getByText("Saved and published.").waitFor();
+          await shot(creator, "creator-post");
+          const postUrl = `${home}/posts/${postId}`;
+
+          // The supporter joins on the creator's page with a sign-in link from the dev mailbox.
+          await supporterPage.goto(home);
+          const join = supporterPage.getByRole("region", { name: "Join free" });
+          await join.getByLabel("Your name", { exact: true }).fill(supporter.name);
+          await join.getByLabel("Email", { exact: true }).fill(supporter.email);
+          await join.getByRole("button", { name: "Email me a sign-in link" }).click();
+          await supporterPage.getByRole("status").getByText(`Check ${supporter.email}:`).waitFor();
+          const link = await openDeliveredEmail(
+            supporterPage,
+            baseUrl,
+            supporter.email,
+            `Your sign-in link for Creator studio ${stamp}`,
+          );
+          await link.click();
+          await supporterPage.waitForURL(/\/c\/[0-9a-f-]{36}\/sign-in\?token=/);
+          await supporterPage.getByRole("button", { name: "Sign in and join" }).click();
+          await supporterPage.waitForURL(`${home}/account?notice=audience-joined`);
+          await supporterPage.getByRole("status").getByText("You joined. Welcome!").waitFor();
+
+          // A free member sees the teaser and the upgrade call, not the body.
+          await supporterPage.goto(postUrl);
+          await supporterPage.getByRole("heading", { level: 1, name: postTitle }).waitFor();
+          await supporterPage.getByText(teaser).waitFor();
+          await supporterPage
+            .getByRole("heading", {
+              level: 2,
+              name: "This post is for a membership you do not have yet. Upgrade to read it.",
+            })
+            .waitFor();
+          assert.equal(await supporterPage.getByText(paidBody).count(), 0, "a free member sees the paid body");
+
+          // Subscribe → the labelled sandbox checkout → pay.
+          await supporterPage.goto(home);
+          await supporterPage.getByRole("button", { name: `Subscribe to ${tierName}` }).click();
+          await supporterPage.waitForURL(/\/sandbox\/checkout\/[^/?]+$/);
+          await supporterPage.getByRole("heading", { level: 1, name: "Sandbox payment — no real money" }).waitFor();
+          await supporterPage.getByRole("note").getByText("Sandbox.").waitFor();
+          await supporterPage.getByText(`$5.00 / month`).waitFor();
+          await shot(supporterPage, "sandbox-checkout");
+          await supporterPage.getByRole("button", { name: "Pay $5.00 (sandbox)" }).click();
+          await supporterPage.waitForURL(`${home}/account?checkout=success`);
+          await supporterPage.getByRole("region", { name: "Now" }).getByText(`${tierName} (paid)`).waitFor();
+
+          // The paid post in full.
+          await supporterPage.goto(postUrl);
+          await supporterPage.locator(".post-body").getByText(paidBody).waitFor();
+          assert.equal(await supporterPage.locator(".paywall").count(), 0, "a paying member still sees the paywall");
+          await shot(supporterPage, "paid-post");
+
+          // The private feed: its address on the account page, the members' episode in it.
+          await supporterPage.goto(`${home}/account`);
+          const feeds = supporterPage.getByRole("region", { name: "Your private feeds" });
+          await feeds.getByRole("heading", { level: 3, name: show.title }).waitFor();
+          const feedUrl = await feeds.getByLabel("Feed address", { exact: true }).inputValue();
+          assert.ok(feedUrl.startsWith(`${baseUrl}/feeds/private/`), `unexpected feed address ${feedUrl}`);
+          await shot(supporterPage, "account-with-feed");
+          const feed = await fetch(feedUrl);
+          const feedXml = await feed.text();
+          assert.equal(feed.status, 200, `the private feed answered ${feed.status}`);
+          assert.ok(feedXml.includes(episodeTitle), "the members' episode is missing from the private feed");
+
+          // Cancel at once in the sandbox portal.
+          await supporterPage.getByRole("button", { name: "Manage billing" }).click();
+          await supporterPage.waitForURL(/\/sandbox\/portal\/[0-9a-f-]{36}$/);
+          await supporterPage.getByRole("note").getByText("Sandbox.").waitFor();
+          await shot(supporterPage, "sandbox-portal");
+          await supporterPage.getByRole("button", { name: "Cancel now" }).click();
+          await supporterPage.getByRole("status").getByText("Your subscription has ended.").waitFor();
+          await supporterPage.getByText(/— \$5\.00 \/ month\. Ended\.$/).waitFor();
+
+          // The paid post is behind the paywall again.
+          await supporterPage.goto(postUrl);
+          await supporterPage
+            .getByRole("heading", {
+              level: 2,
+              name: "This post is for a membership you do not have yet. Upgrade to read it.",
+            })
+            .waitFor();
+          assert.equal(
+            await supporterPage.getByText(paidBody).count(),
+            0,
+            "the paid body is still shown after cancelling",
+          );
+          await shot(supporterPage, "post-after-cancel");
+          // Cancelling ends the paid grant; the free membership from joining stays, and a free member's feed may
+          // still carry public and members' episodes (ADR 028), so the paid episode must be gone from it.
+          const afterCancel = await fetch(feedUrl);
+          assert.ok(
+            !(await afterCancel.text()).includes(episodeTitle),
+            `after cancelling the private feed (${afterCancel.status}) still lists the paid members' episode`,
+          );
+          await supporterPage.goto(`${home}/account`);
+          await feeds.getByText("No members' episodes for you yet.", { exact: false }).waitFor();
+          assert.equal(await feeds.getByLabel("Feed address").count(), 0, "the account page still offers the feed");
+
+          // Leaving ends the last grant: the feed is refused with the explanation a podcast app shows.
+          await supporterPage.getByText(`Leave Creator studio ${stamp}'s audience`).click();
+          await supporterPage.getByRole("button", { name: "Leave now" }).click();
+          await supporterPage.waitForURL(`${home}?notice=audience-left`);
+          const refused = await fetch(feedUrl);
+          const refusedXml = await refused.text();
+          assert.equal(refused.status, 410, `after leaving the private feed answered ${refused.status}`);
+          assert.match(refusedXml, /<title>[^<]*Your membership ended<\/title>/);
+          assert.ok(!refusedXml.includes(episodeTitle), "the refused feed still lists the members' episode");
+        } finally {
+          await Promise.all(contexts.map((context) => context.close()));
+          await handle.close();
+        }
+      },
+    },
   ];
 }
 

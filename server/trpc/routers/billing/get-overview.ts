@@ -15,6 +15,8 @@ const ZPlan = z.object({
   id: z.enum(PLAN_IDS),
   name: z.string(),
   monthlyPriceCents: z.number().int(),
+  /** Greenroom's application fee on what the workspace's supporters pay through Stripe Connect (ADR 025). */
+  connectFeePercent: z.number(),
   limits: ZLimits,
 });
 

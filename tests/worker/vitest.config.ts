@@ -42,6 +42,8 @@ export default defineConfig({
       { find: "virtual:greenroom/remix-build", replacement: resolve(repoRoot, "build/server/index.js") },
       { find: /^react-dom$/, replacement: resolve(repoRoot, "workers/react-dom-on-the-server.ts") },
       { find: /^brotli\/decompress\.js$/, replacement: resolve(repoRoot, "workers/fontkit-without-brotli.ts") },
+      { find: /^fontkit\/formats\/TTFFont$/, replacement: resolve(repoRoot, "build/worker/fontkit/TTFFont.js") },
+      { find: /^fontkit\/formats\/WOFFFont$/, replacement: resolve(repoRoot, "build/worker/fontkit/WOFFFont.js") },
       { find: /^d3-color$/, replacement: resolve(repoRoot, "workers/d3-without-colours.ts") },
       { find: /^#binary-trie$/, replacement: resolve(repoRoot, "server/services/exports/load-pdf.ts") },
       { find: /^\.\/user-agents\/bundled$/, replacement: resolve(repoRoot, "workers/user-agent-lists-from-assets.ts") },

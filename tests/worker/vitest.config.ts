@@ -48,7 +48,7 @@ export default defineConfig({
       { find: /^#binary-trie$/, replacement: resolve(repoRoot, "server/services/exports/load-pdf.ts") },
       { find: /^\.\/user-agents\/bundled$/, replacement: resolve(repoRoot, "workers/user-agent-lists-from-assets.ts") },
       {
-        find: /^\.\/resources(\.js|\/(Apps|Climate|Entitlements|FinancialConnections|Forwarding|Identity|Issuing|ProductCatalog|Radar|Reporting|Reserve|Sigma|Terminal|TestHelpers|ThreeDSecure|Treasury)\/index\.js)$/,
+        find: /^\.\/resources(\.js|\/(Apps|Billing|Climate|Entitlements|FinancialConnections|Forwarding|Identity|Issuing|ProductCatalog|Radar|Reporting|Reserve|Sigma|Tax|Terminal|TestHelpers|ThreeDSecure|Treasury|V2)\/index\.js)$/,
         replacement: resolve(repoRoot, "workers/stripe-without-unused-products.ts"),
       },
     ],

@@ -2,6 +2,7 @@ import { vitePlugin as remix } from "@remix-run/dev";
 import { relative, resolve, sep } from "node:path";
 import { defineConfig } from "vite";
 import { exportFontsPlugin } from "./scripts/export-fonts";
+import { trimmedFontkitPlugin } from "./scripts/fontkit-trimmed";
 import { userAgentListsPlugin } from "./scripts/user-agent-lists";
 
 declare module "@remix-run/cloudflare" {
@@ -28,6 +29,8 @@ export default defineConfig(({ isSsrBuild }) => ({
     exportFontsPlugin(),
     // The user-agent lists the rollup cron counts with, likewise as static assets (ADR 017).
     userAgentListsPlugin(),
+    // fontkit's TrueType reader without CFF, AAT and variations, for wrangler to bundle (ADR 017).
+    trimmedFontkitPlugin(),
   ],
   ssr: {
     target: "webworker",

@@ -12,8 +12,12 @@ import { gzipSync } from "node:zlib";
 import { measureStartupCpu } from "./startup-cpu";
 
 /** ADR 017: 694.6 KiB before the 2026-12-06 trim, 591.7 after. Cloudflare limits the total, not one file. */
-/** 600 KiB is the target; 660 holds the day's merged events, Connect and check-in code until it is trimmed (ADR 017). */
-const GZIP_BUDGET_BYTES = 660 * 1024;
+/**
+ * 600 KiB is the target. The trim of 2026-12-06 evening (fontkit's TrueType reader without CFF/AAT/variations,
+ * more of Stripe's unused namespaces) measured 632.9 KiB; 637 leaves ~4 KiB for the session's merges (ADR 017).
+ * Counted: every .js/.wasm file wrangler writes for upload; code behind import() is in them and counts.
+ */
+const GZIP_BUDGET_BYTES = 637 * 1024;
 /**
  * Least of five start-up profiles. Issue 10 measured 89-116 ms before minifying and trimming the bundle; trimming
  * bytes did not move it (about 100 ms idle). Loading the tRPC router, Remix's build, the job registries and the

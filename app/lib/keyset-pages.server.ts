@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { fromBase64Url, toBase64Url } from "../../server/lib/base64url";
 
 /** Position in a newest-first list ordered by (created_at, id). */
 export interface KeysetCursor {
@@ -14,14 +15,15 @@ const ZCursorJson = z.object({ createdAt: z.iso.datetime(), id: z.uuid() });
 /** base64url of JSON {createdAt ISO, id}: opaque in the URL, readable when debugging. */
 function encodeCursor(cursor: KeysetCursor): string {
   const json = JSON.stringify({ createdAt: cursor.createdAt.toISOString(), id: cursor.id });
-  return btoa(json).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return toBase64Url(new TextEncoder().encode(json));
 }
 
 /** The cursor in a `?cursor=` value, or null when it is not one of ours. */
 function decodeCursor(value: string): KeysetCursor | null {
   try {
-    const parsed = ZCursorJson.safeParse(JSON.parse(atob(value.replace(/-/g, "+").replace(/_/g, "/"))));
-    return parsed.success ? { createdAt: new Date(parsed.data.createdAt), id: parsed.data.id } : null;
+    const bytes = fromBase64Url(value);
+    const parsed = bytes && ZCursorJson.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+    return parsed?.success ? { createdAt: new Date(parsed.data.createdAt), id: parsed.data.id } : null;
   } catch {
     return null;
   }

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { importTicketPublicKey, toBase64Url, verifyTicketCode } from "../../server/services/checkin/ticket-code";
+import { toBase64Url } from "../../server/lib/base64url";
+import { importTicketPublicKey, verifyTicketCode } from "../../server/services/checkin/ticket-code";
 import { requireUser } from "../lib/auth.server";
 import { throwLoaderError } from "../lib/errors.server";
 import { pageTitle } from "../lib/meta";

@@ -1,6 +1,7 @@
 import { lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { analyticsSalts } from "../../../db/schema";
+import { toBase64Url } from "../../lib/base64url";
 
 /** UTC calendar day (YYYY-MM-DD): the counting window, and the salt a listener key is made with. */
 export const utcDay = (at: Date) => at.toISOString().slice(0, 10);
@@ -27,24 +28,18 @@ export function ipPrefix(ip: string): string {
 
 const encoder = new TextEncoder();
 
-function base64Url(bytes: ArrayBuffer) {
-  let binary = "";
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
 export const importSalt = (secret: string) =>
   crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 
 /** HMAC-SHA-256 of the address prefix and user agent under the day's salt, 128 bits, base64url. */
 export async function listenerKey(opts: { salt: CryptoKey; ip: string; userAgent: string }): Promise<string> {
   const mac = await crypto.subtle.sign("HMAC", opts.salt, encoder.encode(`${ipPrefix(opts.ip)}\n${opts.userAgent}`));
-  return base64Url(mac.slice(0, 16));
+  return toBase64Url(new Uint8Array(mac, 0, 16));
 }
 
 /** The day's salt, created by whichever request needs it first (one statement; concurrent creators agree). */
 export async function daySalt(opts: { db: DbOrTx; day: string }): Promise<string> {
-  const candidate = base64Url(crypto.getRandomValues(new Uint8Array(32)).buffer);
+  const candidate = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
   const [row] = await opts.db
     .insert(analyticsSalts)
     .values({ day: opts.day, secret: candidate })

@@ -1,4 +1,5 @@
-import { bufferOf, formatTicketCode, fromBase64Url, ticketCodeMessage } from "./ticket-code";
+import { fromBase64Url } from "../../lib/base64url";
+import { bufferOf, formatTicketCode, ticketCodeMessage } from "./ticket-code";
 
 /**
  * Each workspace's ticket-signing key pair (Ed25519, ADR 031), derived, never stored: the 32-byte private seed is
@@ -60,7 +61,7 @@ async function derive(secret: string, workspaceId: string): Promise<TicketKeyPai
   // Extractable only so the public half can be read from its JWK (`x`); the key object never leaves this module.
   const privateKey = await crypto.subtle.importKey("pkcs8", bufferOf(pkcs8), { name: "Ed25519" }, true, ["sign"]);
   const jwk = await crypto.subtle.exportKey("jwk", privateKey);
-  if (!jwk.x || fromBase64Url(jwk.x).length !== 32) throw new Error("Ed25519 key derivation gave no public key.");
+  if (!jwk.x || fromBase64Url(jwk.x)?.length !== 32) throw new Error("Ed25519 key derivation gave no public key.");
   return { privateKey, publicKey: jwk.x };
 }
 

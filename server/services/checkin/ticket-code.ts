@@ -10,6 +10,8 @@
  * is current, so the old code is refused.
  */
 
+import { fromBase64Url, toBase64Url } from "../../lib/base64url";
+
 export const TICKET_CODE_PREFIX = "GRT1";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -42,13 +44,15 @@ export function parseTicketCode(text: string): TicketCodeParts | null {
   const match = CODE.exec(text.trim());
   if (!match || !UUID.test(match[1])) return null;
   const signature = fromBase64Url(match[3]);
-  if (signature.length !== 64) return null;
+  if (signature?.length !== 64) return null;
   return { ticketId: match[1], secretVersion: Number(match[2]), signature };
 }
 
 /** The workspace's ticket-verifying key from its raw public key (base64url, 32 bytes). */
 export function importTicketPublicKey(publicKey: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", bufferOf(fromBase64Url(publicKey)), { name: "Ed25519" }, false, ["verify"]);
+  const raw = fromBase64Url(publicKey);
+  if (!raw) return Promise.reject(new Error("A ticket public key is base64url."));
+  return crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
 }
 
 /** The code's ticket and version if its signature is this workspace's for this event; null otherwise. */
@@ -68,17 +72,6 @@ export async function verifyTicketCode(opts: {
     bufferOf(message),
   );
   return valid ? { ticketId: parts.ticketId, secretVersion: parts.secretVersion } : null;
-}
-
-export function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-export function fromBase64Url(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }
 
 /** An ArrayBuffer of exactly these bytes (WebCrypto's typings refuse views over a shared buffer). */

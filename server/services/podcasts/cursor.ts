@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { fromBase64Url, toBase64Url } from "../../lib/base64url";
 import { AppError } from "../../lib/errors";
 
 /** Position after the last row of a page, for keyset pagination ordered by (at desc, id desc). */
@@ -11,16 +12,14 @@ const ZCursorJson = z.object({ at: z.iso.datetime(), id: z.uuid() });
 
 /** base64url of JSON: opaque in URLs, readable when debugging. */
 export function encodeCursor(cursor: KeysetCursor): string {
-  return btoa(JSON.stringify({ at: cursor.at.toISOString(), id: cursor.id }))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return toBase64Url(new TextEncoder().encode(JSON.stringify({ at: cursor.at.toISOString(), id: cursor.id })));
 }
 
 export function decodeCursor(value: string): KeysetCursor {
   try {
-    const parsed = ZCursorJson.safeParse(JSON.parse(atob(value.replace(/-/g, "+").replace(/_/g, "/"))));
-    if (parsed.success) return { at: new Date(parsed.data.at), id: parsed.data.id };
+    const bytes = fromBase64Url(value);
+    const parsed = bytes && ZCursorJson.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+    if (parsed?.success) return { at: new Date(parsed.data.at), id: parsed.data.id };
   } catch {
     // Not base64 or not JSON: reported below like any other foreign value.
   }

@@ -5,6 +5,7 @@
  * generation, so a copy of the database cannot mint addresses, and a rotation (generation + 1) retires every
  * earlier one at once. The ids in the token are not secrets; the MAC is what cannot be guessed.
  */
+import { fromBase64Url, toBase64Url } from "../../lib/base64url";
 
 const encoder = new TextEncoder();
 const ID_BYTES = 16;
@@ -43,22 +44,6 @@ const uuidOf = (bytes: Uint8Array) => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };
 
-function base64Url(bytes: Uint8Array) {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
-  try {
-    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
-
 async function macOf(key: CryptoKey, supporterId: string, showId: string, generation: number) {
   const input = encoder.encode(`${supporterId}\n${showId}\n${generation}`);
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, input)).slice(0, MAC_BYTES);
@@ -71,7 +56,7 @@ export async function privateFeedToken(opts: {
   generation: number;
 }): Promise<string> {
   const mac = await macOf(opts.key, opts.supporterId, opts.showId, opts.generation);
-  return base64Url(new Uint8Array([...uuidBytes(opts.supporterId), ...uuidBytes(opts.showId), ...mac]));
+  return toBase64Url(new Uint8Array([...uuidBytes(opts.supporterId), ...uuidBytes(opts.showId), ...mac]));
 }
 
 export interface ParsedToken {

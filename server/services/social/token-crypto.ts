@@ -4,6 +4,7 @@
  * ("v2:<base64 32 bytes>,v1:<base64 32 bytes>"): the first encrypts, every listed one decrypts, so rotating is
  * adding a new key in front; tokens move to it as they are refreshed (see usesCurrentKey).
  */
+import { fromBase64Url, toBase64Url } from "../../lib/base64url";
 
 interface TokenKey {
   version: string;
@@ -22,19 +23,11 @@ export class TokenKeyError extends Error {
   }
 }
 
+/** Stored values are base64url; keys are configured in either alphabet (`openssl rand -base64 32` writes + and /). */
 function base64ToBytes(value: string): Uint8Array<ArrayBuffer> {
-  const standard = value.replace(/-/g, "+").replace(/_/g, "/");
-  const padded = standard + "=".repeat((4 - (standard.length % 4)) % 4);
-  const binary = atob(padded);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const bytes = fromBase64Url(value.replace(/\+/g, "-").replace(/\//g, "_"));
+  if (!bytes) throw new TokenKeyError("Not base64");
   return bytes;
-}
-
-function bytesToBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 /** Parsed and imported keys per SOCIAL_TOKEN_KEYS value: importing is async and the value rarely changes. */
@@ -97,7 +90,7 @@ export async function encryptToken(keys: string, plaintext: string): Promise<str
     current.key,
     encoder.encode(plaintext),
   );
-  return `${current.version}.${bytesToBase64Url(iv)}.${bytesToBase64Url(new Uint8Array(sealed))}`;
+  return `${current.version}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
 }
 
 function splitStored(stored: string): { version: string; iv: string; data: string } {

@@ -424,6 +424,10 @@ describe("Stripe Invoicing on the connected account", () => {
       campaign: { pricing: "flat", rateCents: 120_000, currency: "EUR" },
     });
     const invoice = await as(owner).campaigns.createInvoice({ workspaceId, campaignId: campaign.id, notes: "" });
+    expect((await as(owner).campaigns.getCampaign({ workspaceId, campaignId: campaign.id })).stripeInvoicing).toEqual({
+      available: true,
+      reason: null,
+    });
     const before = api.requests.length;
     const sent = await as(owner).campaigns.setInvoiceStatus({
       workspaceId,
@@ -467,9 +471,15 @@ describe("Stripe Invoicing on the connected account", () => {
     expect(await connectInvoicingFor({ db: pg.db, env: { ENVIRONMENT: "test", ...env }, workspaceId })).toBeNull();
     const { campaign } = await createCampaign(pg.db, workspaceId, { campaign: { pricing: "flat", rateCents: 5000 } });
     const invoice = await as(owner).campaigns.createInvoice({ workspaceId, campaignId: campaign.id, notes: "" });
+    // The page offers no "Send through Stripe" and says why (the same words the refusal gives).
+    const reason = "Connect a Stripe account on Payments to send invoices through Stripe.";
+    expect((await as(owner).campaigns.getCampaign({ workspaceId, campaignId: campaign.id })).stripeInvoicing).toEqual({
+      available: false,
+      reason,
+    });
     await expect(
       as(owner).campaigns.setInvoiceStatus({ workspaceId, invoiceId: invoice.id, status: "sent", throughStripe: true }),
-    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: reason });
     const plain = await as(owner).campaigns.setInvoiceStatus({ workspaceId, invoiceId: invoice.id, status: "sent" });
     expect(plain).toMatchObject({ status: "sent", stripeInvoiceId: null });
   });

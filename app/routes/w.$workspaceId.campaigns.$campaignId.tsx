@@ -556,7 +556,7 @@ export default function Campaign() {
                       </SubmitButton>
                     </Form>
                   ) : null}
-                  {invoice.status === "draft" ? (
+                  {invoice.status === "draft" && campaign.stripeInvoicing.available ? (
                     // Stripe Invoicing on the workspace's connected account emails it with a payment page (ADR 025).
                     <Form method="post" className="form-actions">
                       <input type="hidden" name="invoiceId" value={invoice.id} />
@@ -566,6 +566,12 @@ export default function Campaign() {
                         Send through Stripe
                       </SubmitButton>
                     </Form>
+                  ) : null}
+                  {invoice.status === "draft" && !campaign.stripeInvoicing.available ? (
+                    // No button that can only fail: say what would make Stripe Invoicing possible.
+                    <span className="cell-sub" data-testid="stripe-invoicing-unavailable">
+                      {campaign.stripeInvoicing.reason} <Link to={`/w/${workspace.id}/payments`}>Payments</Link>
+                    </span>
                   ) : null}
                   {invoice.stripeInvoiceId ? <span className="cell-sub">Issued through Stripe</span> : null}
                 </li>

@@ -424,6 +424,10 @@ describe("Stripe Invoicing on the connected account", () => {
       campaign: { pricing: "flat", rateCents: 120_000, currency: "EUR" },
     });
     const invoice = await as(owner).campaigns.createInvoice({ workspaceId, campaignId: campaign.id, notes: "" });
+    expect((await as(owner).campaigns.getCampaign({ workspaceId, campaignId: campaign.id })).stripeInvoicing).toEqual({
+      available: true,
+      reason: null,
+    });
     const before = api.requests.length;
     const sent = await as(owner).campaigns.setInvoiceStatus({
       workspaceId,
@@ -467,10 +471,314 @@ describe("Stripe Invoicing on the connected account", () => {
     expect(await connectInvoicingFor({ db: pg.db, env: { ENVIRONMENT: "test", ...env }, workspaceId })).toBeNull();
     const { campaign } = await createCampaign(pg.db, workspaceId, { campaign: { pricing: "flat", rateCents: 5000 } });
     const invoice = await as(owner).campaigns.createInvoice({ workspaceId, campaignId: campaign.id, notes: "" });
+    // The page offers no "Send through Stripe" and says why (the same words the refusal gives).
+    const reason = "Connect a Stripe account on Payments to send invoices through Stripe.";
+    expect((await as(owner).campaigns.getCampaign({ workspaceId, campaignId: campaign.id })).stripeInvoicing).toEqual({
+      available: false,
+      reason,
+    });
     await expect(
       as(owner).campaigns.setInvoiceStatus({ workspaceId, invoiceId: invoice.id, status: "sent", throughStripe: true }),
-    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: reason });
     const plain = await as(owner).campaigns.setInvoiceStatus({ workspaceId, invoiceId: invoice.id, status: "sent" });
     expect(plain).toMatchObject({ status: "sent", stripeInvoiceId: null });
   });
+});
+
+/** Every ordering of `items` (n! of them). */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+/** Runs the tasks `width` at a time (independent payments, so they may overlap). */
+async function inParallel<T>(tasks: (() => Promise<T>)[], width: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < tasks.length) {
+        const index = next++;
+        results[index] = await tasks[index]!();
+      }
+    }),
+  );
+  return results;
+}
+
+type Event = ReturnType<typeof connectEvent>;
+
+/** One payment's events, and how to find what they changed. */
+interface Story {
+  events: Map<string, Event>;
+  /** The grant's `source_ref`: the subscription, or the one-off payment. */
+  grantRef: string;
+  pi: string;
+  /** Provider objects whose ledger rows belong to this story. */
+  objects: string[];
+  /** A subscription's period end at Stripe (Unix seconds); null for a one-off payment. */
+  periodEnd: number | null;
+}
+
+describe("Connect deliveries in every order (issue 12 item 3)", () => {
+  let shop: { owner: TestUser; workspaceId: string; account: string; tierId: string };
+
+  beforeAll(async () => {
+    const { owner, workspaceId } = await creator();
+    const account = await connectedWorkspace(pg.db, api, owner, workspaceId);
+    const tier = await createPaidTier(pg.db, workspaceId);
+    shop = { owner, workspaceId, account, tierId: tier.id };
+  }, 60_000);
+
+  /**
+   * A supporter's paid subscription at Stripe, already in its final state (refunded, disputed…), and the events
+   * Stripe sends about it. Stripe reports `feeTaken` as its application fee, not the 25 Greenroom asked for.
+   */
+  async function subscriptionStory(opts: {
+    refundCents?: number;
+    dispute?: "won" | "lost";
+    feeTaken?: number;
+  }): Promise<Story> {
+    const { account } = shop;
+    const buyer = await createUser(pg.db);
+    const checkout = await as(buyer).payments.createTierCheckout({
+      workspaceId: shop.workspaceId,
+      tierId: shop.tierId,
+      interval: "month",
+    });
+    const paid = api.connect.payCheckout(account, checkout.id, { feeTaken: opts.feeTaken });
+    const pi = paid.invoice!.paymentIntentId;
+    const subscription = api.connect.subscription(account, paid.subscriptionId!)!;
+    const events = new Map<string, Event>(
+      Object.entries({
+        completed: connectEvent("checkout.session.completed", paid.session, { account, created: T0 }),
+        created: connectEvent("customer.subscription.created", subscription, { account, created: T0 }),
+        updated: connectEvent("customer.subscription.updated", subscription, { account, created: T0 + 1 }),
+        invoicePaid: connectEvent("invoice.paid", paid.invoice, { account, created: T0 + 1 }),
+      }),
+    );
+    if (opts.refundCents)
+      events.set(
+        "refunded",
+        connectEvent("charge.refunded", api.connect.refundInDashboard(account, pi, opts.refundCents), {
+          account,
+          created: T0 + 2,
+        }),
+      );
+    if (opts.dispute) {
+      events.set(
+        "disputeOpened",
+        connectEvent("charge.dispute.created", api.connect.dispute(account, pi, "needs_response"), {
+          account,
+          created: T0 + 3,
+        }),
+      );
+      events.set(
+        "disputeClosed",
+        connectEvent("charge.dispute.closed", api.connect.dispute(account, pi, opts.dispute), {
+          account,
+          created: T0 + 4,
+        }),
+      );
+    }
+    const objects = [paid.subscriptionId!, paid.invoice!.id, pi, `dp_${pi.slice(3)}`];
+    return {
+      events,
+      grantRef: paid.subscriptionId!,
+      pi,
+      objects,
+      periodEnd: subscription.items.data[0]!.current_period_end,
+    };
+  }
+
+  /** A gift bought as a one-off payment, refunded in full and disputed (the dispute won), and its events. */
+  async function giftStory(): Promise<Story> {
+    const { account, workspaceId } = shop;
+    const buyer = await createUser(pg.db);
+    const now = new Date();
+    const session = await createCheckout({
+      db: pg.db,
+      env: { ENVIRONMENT: "test", ...env },
+      appUrl: "http://localhost:8787",
+      meta: { ip: null, userAgent: "vitest" },
+      now,
+      request: {
+        kind: "payment",
+        workspaceId,
+        userId: buyer.id,
+        customerEmail: buyer.email,
+        purpose: { kind: "gift", tierId: shop.tierId, userId: buyer.id, recipientEmail: "friend@example.test" },
+        description: "A month of Backstage for a friend",
+        amountCents: 1000,
+        currency: "USD",
+        expiresAt: new Date(now.getTime() + 45 * 60 * 1000),
+        successUrl: "http://localhost:8787/c/x/account",
+        cancelUrl: "http://localhost:8787/c/x",
+      },
+    });
+    const paid = api.connect.payCheckout(account, session.id, { feeTaken: 70 });
+    const pi = paid.paymentIntentId;
+    const events = new Map<string, Event>(
+      Object.entries({
+        completed: connectEvent("checkout.session.completed", paid.session, { account, created: T0 }),
+        refunded: connectEvent("charge.refunded", api.connect.refundInDashboard(account, pi, 1000), {
+          account,
+          created: T0 + 2,
+        }),
+        disputeOpened: connectEvent("charge.dispute.created", api.connect.dispute(account, pi, "needs_response"), {
+          account,
+          created: T0 + 3,
+        }),
+        disputeClosed: connectEvent("charge.dispute.closed", api.connect.dispute(account, pi, "won"), {
+          account,
+          created: T0 + 4,
+        }),
+      }),
+    );
+    return { events, grantRef: pi, pi, objects: [pi, session.id, `dp_${pi.slice(3)}`], periodEnd: null };
+  }
+
+  /** The grant, the payment and the ledger's money for one story, without the ids that differ between stories. */
+  async function finalState(story: Story) {
+    const rows = await pg.db.select().from(grants).where(eq(grants.sourceRef, story.grantRef));
+    const [payment] = await pg.db.select().from(connectPayments).where(eq(connectPayments.paymentIntentId, story.pi));
+    const ledger = (await pg.db.select().from(paymentLedger).where(eq(paymentLedger.workspaceId, shop.workspaceId)))
+      .filter((row) => story.objects.includes(row.providerObjectId ?? ""))
+      .filter((row) => row.amountCents !== 0 || row.applicationFeeCents !== 0)
+      .map((row) => [row.eventType, row.amountCents, row.applicationFeeCents] as const)
+      .sort();
+    const failed = await pg.db.select().from(stripeEvents).where(eq(stripeEvents.outcome, "failed"));
+    return {
+      grants: rows.map((grant) => ({
+        status: grant.status,
+        tierId: grant.tierId,
+        source: grant.source,
+        endedReason: grant.endedReason,
+        // Subscriptions end at Stripe's period end; gifts a month after they start.
+        endsAt: story.periodEnd
+          ? (grant.endsAt?.getTime() ?? 0) - story.periodEnd * 1000
+          : (grant.endsAt?.getTime() ?? 0) - grant.startsAt.getTime() > 27 * 86_400_000,
+      })),
+      payment: payment && {
+        amountCents: payment.amountCents,
+        refundedCents: payment.refundedCents,
+        forSubscription: payment.subscriptionId === (story.periodEnd ? story.grantRef : null),
+        checkout: payment.checkoutId !== null || story.periodEnd !== null,
+      },
+      ledger,
+      failed: failed.length,
+    };
+  }
+
+  /** Delivers each ordering to a story of its own and expects every one to end where the first did. */
+  async function everyOrder(
+    make: () => Promise<Story>,
+    names: string[],
+    orders: string[][],
+  ): Promise<Awaited<ReturnType<typeof finalState>>> {
+    const states = await inParallel(
+      orders.map((order) => async () => {
+        const story = await make();
+        for (const name of order) await deliver(story.events.get(name)!);
+        return { order, state: await finalState(story) };
+      }),
+      4,
+    );
+    const [first] = states;
+    for (const { order, state } of states) expect({ order, state }).toEqual({ order, state: first!.state });
+    expect(new Set(orders.map((order) => order.join())).size).toBe(orders.length);
+    expect(orders.every((order) => [...order].sort().join() === [...names].sort().join())).toBe(true);
+    return first!.state;
+  }
+
+  it("a subscription refunded in full ends refunded, once, in all 120 orders of its five events", async () => {
+    const names = ["completed", "created", "updated", "invoicePaid", "refunded"];
+    const state = await everyOrder(
+      () => subscriptionStory({ refundCents: 500, feeTaken: 30 }),
+      names,
+      permutations(names),
+    );
+    expect(state).toEqual({
+      grants: [
+        { status: "refunded", tierId: shop.tierId, source: "subscription", endedReason: "Payment refunded", endsAt: 0 },
+      ],
+      payment: { amountCents: 500, refundedCents: 500, forSubscription: true, checkout: true },
+      // The fee is the one Stripe reports taking (30), not the 5 % Greenroom asked for (25).
+      ledger: [
+        ["invoice.paid", 500, 30],
+        ["payment.refunded", -500, 0],
+      ],
+      failed: 0,
+    });
+  }, 300_000);
+
+  it("a dispute won gives access back, and a lost one keeps it ended, in all 120 orders", async () => {
+    const names = ["completed", "created", "invoicePaid", "disputeOpened", "disputeClosed"];
+    const won = await everyOrder(() => subscriptionStory({ dispute: "won" }), names, permutations(names));
+    expect(won.grants).toEqual([expect.objectContaining({ status: "active", endsAt: 0 })]);
+    expect(won.ledger).toEqual([["invoice.paid", 500, 25]]);
+    const lost = await everyOrder(() => subscriptionStory({ dispute: "lost" }), names, permutations(names));
+    expect(lost.grants).toEqual([expect.objectContaining({ status: "disputed", endedReason: "Payment disputed" })]);
+    expect(lost.ledger).toEqual([
+      ["dispute.state", -500, 0],
+      ["invoice.paid", 500, 25],
+    ]);
+  }, 600_000);
+
+  it("all seven events of a refunded, disputed subscription converge over a spread of their 5040 orders", async () => {
+    const names = ["completed", "created", "updated", "invoicePaid", "refunded", "disputeOpened", "disputeClosed"];
+    const all = permutations(names);
+    // Every 35th ordering in lexicographic order: 144 orders, each event first and last in many of them.
+    const orders = all.filter((_, i) => i % 35 === 0 || i === all.length - 1);
+    const state = await everyOrder(() => subscriptionStory({ refundCents: 500, dispute: "lost" }), names, orders);
+    // A full refund outranks the dispute (ADR 022 addendum): refunded, whatever came first.
+    expect(state.grants).toEqual([expect.objectContaining({ status: "refunded", endedReason: "Payment refunded" })]);
+    expect(state.ledger).toEqual([
+      ["dispute.state", -500, 0],
+      ["invoice.paid", 500, 25],
+      ["payment.refunded", -500, 0],
+    ]);
+  }, 600_000);
+
+  it("a one-off gift refunded before its checkout completes ends refunded in all 24 orders", async () => {
+    const names = ["completed", "refunded", "disputeOpened", "disputeClosed"];
+    const state = await everyOrder(giftStory, names, permutations(names));
+    expect(state).toEqual({
+      grants: [
+        { status: "refunded", tierId: shop.tierId, source: "gift", endedReason: "Payment refunded", endsAt: true },
+      ],
+      payment: { amountCents: 1000, refundedCents: 1000, forSubscription: true, checkout: true },
+      ledger: [
+        ["payment.refunded", -1000, 0],
+        ["payment.succeeded", 1000, 70],
+      ],
+      failed: 0,
+    });
+  }, 300_000);
+
+  it("the same events delivered three times at once change the grant once and end as in order", async () => {
+    const names = ["completed", "created", "updated", "invoicePaid", "refunded"];
+    const inOrder = await subscriptionStory({ refundCents: 500 });
+    for (const name of names) await deliver(inOrder.events.get(name)!);
+    const story = await subscriptionStory({ refundCents: 500 });
+    const batch = names.map((name) => story.events.get(name)!);
+    const results = await deliverAtOnce([...batch, ...batch, ...batch].reverse());
+    expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(10);
+    expect(await finalState(story)).toEqual(await finalState(inOrder));
+    const [grant] = await pg.db.select().from(grants).where(eq(grants.sourceRef, story.grantRef));
+    expect(await grantAudit(shop.workspaceId, grant!.id)).toEqual(["grant.issued", "grant.ended"]);
+
+    // The seven events of a refunded and disputed subscription, three times at once: the same end as in order.
+    const seven = [...names, "disputeOpened", "disputeClosed"];
+    const sequential = await subscriptionStory({ refundCents: 500, dispute: "lost" });
+    for (const name of seven) await deliver(sequential.events.get(name)!);
+    const racing = await subscriptionStory({ refundCents: 500, dispute: "lost" });
+    const all = seven.map((name) => racing.events.get(name)!);
+    await deliverAtOnce([...all, ...all, ...all]);
+    expect(await finalState(racing)).toEqual(await finalState(sequential));
+    const [raced] = await pg.db.select().from(grants).where(eq(grants.sourceRef, racing.grantRef));
+    expect((await grantAudit(shop.workspaceId, raced!.id)).filter((a) => a === "grant.issued")).toHaveLength(1);
+  }, 300_000);
 });

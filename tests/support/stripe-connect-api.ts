@@ -32,8 +32,10 @@ interface PaymentIntentState {
   amount: number;
   currency: string;
   amount_refunded: number;
+  /** What Stripe took as the platform's fee: what was asked, unless a test makes Stripe disagree. */
   application_fee_amount: number | null;
   metadata: Record<string, string>;
+  created: number;
 }
 
 interface SubscriptionState {
@@ -150,13 +152,38 @@ export function createConnectApi() {
   const chargeObject = (pi: PaymentIntentState) => ({
     id: pi.chargeId,
     object: "charge",
+    created: pi.created,
     amount: pi.amount,
+    amount_captured: pi.amount,
     amount_refunded: pi.amount_refunded,
     refunded: pi.amount_refunded >= pi.amount,
+    paid: true,
+    status: "succeeded",
     currency: pi.currency,
     payment_intent: pi.id,
+    application_fee: pi.application_fee_amount === null ? null : `fee_${pi.chargeId.slice(3)}`,
+    application_fee_amount: pi.application_fee_amount,
     metadata: {},
   });
+
+  const paymentIntentObject = (pi: PaymentIntentState, expandCharge: boolean) => ({
+    id: pi.id,
+    object: "payment_intent",
+    created: pi.created,
+    amount: pi.amount,
+    amount_received: pi.amount,
+    currency: pi.currency,
+    status: "succeeded",
+    application_fee_amount: pi.application_fee_amount,
+    latest_charge: expandCharge ? chargeObject(pi) : pi.chargeId,
+    metadata: pi.metadata,
+  });
+
+  /** `expand[0]=…` as the SDK sends it on a GET. */
+  const expands = (fields: Record<string, string>) =>
+    Object.entries(fields).flatMap(([key, value]) => (key.startsWith("expand[") ? [value] : []));
+
+  const list = (data: unknown[], url: string) => ({ object: "list", data, has_more: false, url });
 
   /** Routes that act on a connected account (the header names it). */
   function onAccount(req: ConnectRequest, accountId: string): Reply {
@@ -293,6 +320,39 @@ export function createConnectApi() {
     if (match) {
       const subscription = scope.subscriptions.get(match[1]!);
       return subscription ? ok(subscriptionObject(scope, subscription)) : missing("subscription", match[1]!);
+    }
+
+    match = /^GET \/v1\/payment_intents\/([^/]+)$/.exec(route);
+    if (match) {
+      const pi = scope.paymentIntents.get(match[1]!);
+      return pi
+        ? ok(paymentIntentObject(pi, expands(fields).includes("latest_charge")))
+        : missing("payment_intent", match[1]!);
+    }
+
+    if (route === "GET /v1/checkout/sessions") {
+      const sessions = [...scope.sessions.values()].filter(
+        (session) => !fields.payment_intent || session.payment_intent === fields.payment_intent,
+      );
+      return ok(list(sessions.map(publicSession), "/v1/checkout/sessions"));
+    }
+
+    if (route === "GET /v1/invoice_payments") {
+      if (fields["payment[type]"] && fields["payment[type]"] !== "payment_intent")
+        return invalid("payment[type]", "expected payment_intent");
+      const withInvoice = expands(fields).includes("data.invoice");
+      const payments = [...scope.invoices.values()].flatMap((invoice) => {
+        const data = ((invoice.payments as { data?: Json[] } | undefined)?.data ?? []).filter(
+          (payment) =>
+            (!fields.invoice || invoice.id === fields.invoice) &&
+            (!fields["payment[payment_intent]"] ||
+              (payment.payment as Json).payment_intent === fields["payment[payment_intent]"]) &&
+            (!fields.status || payment.status === fields.status),
+        );
+        const { payments: _omitted, ...bare } = invoice;
+        return data.map((payment) => ({ ...payment, invoice: withInvoice ? bare : invoice.id }));
+      });
+      return ok(list(payments, "/v1/invoice_payments"));
     }
 
     if (route === "POST /v1/refunds") {
@@ -444,7 +504,11 @@ export function createConnectApi() {
     account: (id: string) => accounts.get(id) ?? null,
 
     /** The buyer pays a checkout: a subscription (with its first invoice and payment) or a one-off payment. */
-    payCheckout(accountId: string, sessionId: string, opts: { periodEnd?: number; trialEnd?: number } = {}) {
+    payCheckout(
+      accountId: string,
+      sessionId: string,
+      opts: { periodEnd?: number; trialEnd?: number; feeTaken?: number } = {},
+    ) {
       const scope = scopeOf(accountId);
       const session = scope.sessions.get(sessionId);
       if (!session) throw new Error(`no session ${sessionId} on ${accountId}`);
@@ -466,10 +530,13 @@ export function createConnectApi() {
         amount: session.amount_total as number,
         currency: session.currency as string,
         amount_refunded: 0,
-        application_fee_amount: fields["payment_intent_data[application_fee_amount]"]
-          ? Number(fields["payment_intent_data[application_fee_amount]"])
-          : null,
+        application_fee_amount:
+          opts.feeTaken ??
+          (fields["payment_intent_data[application_fee_amount]"]
+            ? Number(fields["payment_intent_data[application_fee_amount]"])
+            : null),
         metadata: nested(fields, "payment_intent_data[metadata]"),
+        created: nowSeconds(),
       };
       scope.paymentIntents.set(pi.id, pi);
       if (session.mode === "payment") {
@@ -489,6 +556,9 @@ export function createConnectApi() {
       };
       scope.subscriptions.set(subscription.id, subscription);
       session.subscription = subscription.id;
+      // A subscription's fee is Stripe's percent of the invoice's payment (unless the test says Stripe took another).
+      pi.application_fee_amount =
+        opts.feeTaken ?? Math.round((pi.amount * subscription.application_fee_percent!) / 100);
       const invoice = this.addSubscriptionInvoice(accountId, subscription.id, pi.id);
       return {
         session: publicSession(session),
@@ -512,8 +582,11 @@ export function createConnectApi() {
           amount: price.unit_amount as number,
           currency: price.currency as string,
           amount_refunded: 0,
-          application_fee_amount: null,
+          application_fee_amount: subscription.application_fee_percent
+            ? Math.round(((price.unit_amount as number) * subscription.application_fee_percent) / 100)
+            : null,
           metadata: {},
+          created: nowSeconds(),
         };
         scope.paymentIntents.set(pi.id, pi);
       }

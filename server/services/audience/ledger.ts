@@ -239,15 +239,15 @@ async function applyEffect(tx: Transaction, event: PaymentEvent, now: Date): Pro
       const ended = await endPaidGrants(tx, event, "refunded", "Payment refunded", now);
       return tickets && ended.outcome === "ignored" ? tickets : ended;
     }
-    case "dispute.state":
+    case "dispute.state": {
       if (event.status === "won") return reinstateAfterDispute(tx, event, now);
-      return endPaidGrants(
-        tx,
-        event,
-        "disputed",
-        event.status === "lost" ? "Payment disputed and lost" : "Payment disputed",
-        now,
-      );
+      // One reason for open and lost, so the grant reads the same whether the loss or the opening arrived first;
+      // the loss itself is the ledger row's money.
+      const ended = await endPaidGrants(tx, event, "disputed", "Payment disputed", now);
+      return event.status === "lost" && ended.outcome === "applied"
+        ? { ...ended, detail: "Payment disputed and lost" }
+        : ended;
+    }
   }
 }
 
@@ -348,6 +348,13 @@ async function applySubscriptionState(
   return { outcome: "applied", grantId: grant?.id ?? null, detail: `subscription ${state.status}`, userId };
 }
 
+/** Where a subscription in an access status stops granting: its period end, past_due a short grace beyond. */
+function accessEnd(status: AudienceSubscriptionStatus, currentPeriodEnd: Date | null): Date | null {
+  return currentPeriodEnd && status === "past_due"
+    ? new Date(currentPeriodEnd.getTime() + PAST_DUE_GRACE_SECONDS * 1000)
+    : currentPeriodEnd;
+}
+
 async function subscriptionGrant(tx: Transaction, workspaceId: string, subscriptionId: string) {
   const [grant] = await tx
     .select()
@@ -379,10 +386,7 @@ async function convergeSubscriptionGrant(
 ): Promise<Grant | null> {
   const existing = await subscriptionGrant(tx, s.workspaceId, s.subscriptionId);
   if (ACCESS_STATUSES.includes(s.status)) {
-    const endsAt =
-      s.currentPeriodEnd && s.status === "past_due"
-        ? new Date(s.currentPeriodEnd.getTime() + PAST_DUE_GRACE_SECONDS * 1000)
-        : s.currentPeriodEnd;
+    const endsAt = accessEnd(s.status, s.currentPeriodEnd);
     if (!existing) {
       const { grant } = await issueGrant({
         db: tx,
@@ -531,7 +535,11 @@ async function endPaidGrants(
 ): Promise<LedgerEffect> {
   const found = await paidGrants(tx, event);
   if (found.length === 0) return ignored("no grant for this payment");
-  for (const grant of found) {
+  // A full refund outranks a dispute: a grant the refund ended stays refunded whatever dispute news comes after, and
+  // a refund ends a disputed grant as refunded, so a refund and a dispute of one payment converge in either order.
+  const toEnd = status === "disputed" ? found.filter((grant) => grant.status !== "refunded") : found;
+  if (toEnd.length === 0) return { outcome: "applied", grantId: found[0]!.id, detail: "payment already refunded" };
+  for (const grant of toEnd) {
     await endGrant({
       db: tx,
       workspaceId: event.workspaceId,
@@ -542,10 +550,14 @@ async function endPaidGrants(
       now,
     });
   }
-  return { outcome: "applied", grantId: found[0]!.id, detail: reason, userId: found[0]!.userId };
+  return { outcome: "applied", grantId: toEnd[0]!.id, detail: reason, userId: toEnd[0]!.userId };
 }
 
-/** A won dispute gives back what the dispute took (a refund stays a refund). */
+/**
+ * A won dispute gives back what the dispute took (a refund stays a refund). A subscription's grant goes back to what
+ * the subscription's state says now (it may have been canceled or renewed while the dispute was open), so a won
+ * dispute and the subscription's events converge in either order.
+ */
 async function reinstateAfterDispute(
   tx: Transaction,
   event: Extract<PaymentEvent, { type: "dispute.state" }>,
@@ -553,12 +565,39 @@ async function reinstateAfterDispute(
 ): Promise<LedgerEffect> {
   const found = (await paidGrants(tx, event)).filter((grant) => grant.status === "disputed");
   if (found.length === 0) return { outcome: "applied", detail: "dispute won; nothing to reinstate" };
+  const subscription = event.subscriptionId
+    ? (
+        await tx
+          .select()
+          .from(audienceSubscriptions)
+          .where(
+            and(
+              eq(audienceSubscriptions.provider, event.provider),
+              eq(audienceSubscriptions.providerSubscriptionId, event.subscriptionId),
+              eq(audienceSubscriptions.workspaceId, event.workspaceId),
+            ),
+          )
+          .limit(1)
+      )[0]
+    : undefined;
   for (const grant of found) {
+    if (subscription && !ACCESS_STATUSES.includes(subscription.status)) {
+      await endGrant({
+        db: tx,
+        workspaceId: event.workspaceId,
+        grantId: grant.id,
+        status: subscription.status === "incomplete_expired" ? "expired" : "canceled",
+        reason: "dispute won; subscription ended",
+        actor: PROVIDER_ACTOR,
+        now,
+      });
+      continue;
+    }
     await extendGrant({
       db: tx,
       workspaceId: event.workspaceId,
       grantId: grant.id,
-      endsAt: grant.endsAt,
+      endsAt: subscription ? accessEnd(subscription.status, subscription.currentPeriodEnd) : grant.endsAt,
       reactivate: true,
       reason: "dispute won",
       actor: PROVIDER_ACTOR,

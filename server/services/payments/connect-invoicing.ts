@@ -16,6 +16,37 @@ import { paymentsMode, type PaymentsEnv } from "./provider";
 /** Metadata naming the Greenroom invoice a Stripe invoice was issued for. */
 export const INVOICE_NUMBER_KEY = "greenroom_invoice_number";
 
+/** Whether a campaign invoice can go out through Stripe, and if not, what the creator has to do first. */
+export type StripeInvoicingStatus = { available: true; reason: null } | { available: false; reason: string };
+
+function invoicingStatus(env: PaymentsEnv, account: ConnectedAccount | undefined): StripeInvoicingStatus {
+  if (paymentsMode(env).kind !== "stripe")
+    return {
+      available: false,
+      reason: "Stripe Connect is not set up on this Greenroom, so invoices go out as PDFs.",
+    };
+  if (!account)
+    return { available: false, reason: "Connect a Stripe account on Payments to send invoices through Stripe." };
+  if (!account.chargesEnabled)
+    return {
+      available: false,
+      reason:
+        "Your Stripe account cannot take payments yet: finish its setup on Payments to send invoices through Stripe.",
+    };
+  return { available: true, reason: null };
+}
+
+/** What the campaign page shows beside a draft invoice: the "Send through Stripe" button, or why it is missing. */
+export async function stripeInvoicingStatus(opts: {
+  db: DbOrTx;
+  env: PaymentsEnv;
+  workspaceId: string;
+}): Promise<StripeInvoicingStatus> {
+  if (paymentsMode(opts.env).kind !== "stripe") return invoicingStatus(opts.env, undefined);
+  const [account] = await connectedAccountQuery(opts.db, opts.workspaceId);
+  return invoicingStatus(opts.env, account);
+}
+
 /**
  * The invoicing hook for `setInvoiceStatus`, or null when this workspace cannot invoice through Stripe (payments
  * not on Stripe, no connected account, or one that cannot take charges yet).
@@ -25,23 +56,27 @@ export async function connectInvoicingFor(opts: {
   env: PaymentsEnv;
   workspaceId: string;
 }): Promise<ConnectedAccountInvoicing | null> {
+  return (await connectInvoicing(opts)).invoicing;
+}
+
+async function connectInvoicing(opts: { db: DbOrTx; env: PaymentsEnv; workspaceId: string }) {
   const mode = paymentsMode(opts.env);
-  if (mode.kind !== "stripe") return null;
-  const [account] = await connectedAccountQuery(opts.db, opts.workspaceId);
-  if (!account?.chargesEnabled) return null;
-  return {
+  const [account] = mode.kind === "stripe" ? await connectedAccountQuery(opts.db, opts.workspaceId) : [];
+  const status = invoicingStatus(opts.env, account);
+  if (mode.kind !== "stripe" || !account || !status.available) return { status, invoicing: null };
+  const invoicing: ConnectedAccountInvoicing = {
     async issueInvoice(invoice) {
       const stripe = await connectClient(mode);
       return { stripeInvoiceId: await issueOnAccount(stripe, account, invoice) };
     },
   };
+  return { status, invoicing };
 }
 
-/** The hook, or PRECONDITION_FAILED when the creator asked for Stripe but the workspace cannot invoice there. */
+/** The hook, or PRECONDITION_FAILED saying what the creator has to do when the workspace cannot invoice there. */
 export async function requireConnectInvoicing(opts: { db: DbOrTx; env: PaymentsEnv; workspaceId: string }) {
-  const invoicing = await connectInvoicingFor(opts);
-  if (!invoicing)
-    throw new AppError("PRECONDITION_FAILED", "Connect a Stripe account that can take payments to invoice through it.");
+  const { status, invoicing } = await connectInvoicing(opts);
+  if (!invoicing) throw new AppError("PRECONDITION_FAILED", status.reason ?? "Stripe Invoicing is not available.");
   return invoicing;
 }
 

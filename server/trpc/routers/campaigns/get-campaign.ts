@@ -2,6 +2,7 @@ import * as z from "zod";
 import { APPROVAL_DECISIONS, CAMPAIGN_SHARE_PURPOSES } from "../../../../db/schema";
 import { getCampaign } from "../../../services/campaigns/campaigns";
 import { ZCampaignId } from "../../../services/campaigns/validation";
+import { stripeInvoicingStatus } from "../../../services/payments/connect-invoicing";
 import { workspaceProcedure } from "../../init";
 import { ZCampaign, ZCreative, ZFlight, ZInvoiceSummary } from "./schemas";
 
@@ -56,11 +57,21 @@ export const ZGetCampaignOutput = ZCampaign.extend({
       target: z.string(),
     }),
   ),
+  /** Whether a draft invoice can be sent through Stripe Invoicing (ADR 025), or what the creator must do first. */
+  stripeInvoicing: z.discriminatedUnion("available", [
+    z.object({ available: z.literal(true), reason: z.null() }),
+    z.object({ available: z.literal(false), reason: z.string() }),
+  ]),
 });
 
 export const getCampaignProcedure = workspaceProcedure("campaigns.read")
   .input(ZGetCampaignInput)
   .output(ZGetCampaignOutput)
-  .query(({ ctx, input }) =>
-    getCampaign({ db: ctx.db, workspaceId: ctx.access.workspaceId, campaignId: input.campaignId }),
-  );
+  .query(async ({ ctx, input }) => {
+    // Side by side, so the connected account's row costs no extra round trip.
+    const [campaign, stripeInvoicing] = await Promise.all([
+      getCampaign({ db: ctx.db, workspaceId: ctx.access.workspaceId, campaignId: input.campaignId }),
+      stripeInvoicingStatus({ db: ctx.db, env: ctx.env, workspaceId: ctx.access.workspaceId }),
+    ]);
+    return { ...campaign, stripeInvoicing };
+  });

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { events, orders, waitlistEntries } from "../../db/schema";
+import { checkIns, events, orders, waitlistEntries } from "../../db/schema";
 import { registerEventsPaymentHandler } from "../../server/services/events/orders";
 import { occurrenceStarts } from "../../server/services/events/times";
 import { audienceMember, insertTier } from "../support/comments";
@@ -253,5 +253,58 @@ describe("the creator's views", () => {
     expect(exported.rows.map((row) => row.name)).toEqual(["Ann Attendee", "Bob Attendee"]);
     const detail = await api(team.editor).events.get(w);
     expect(detail.ticketTypes[0]).toMatchObject({ sold: 2, held: 0 });
+  });
+
+  it("charts admissions per quarter hour of scan time, without undone check-ins or other events' scans", async () => {
+    const { event, types } = await publishedEvent({ title: "Doors", capacity: 10 });
+    const other = await publishedEvent({ title: "Next door", capacity: 10 });
+    const w = { workspaceId: team.workspace.id, eventId: event.id };
+    expect((await api(team.editor).events.getDashboard(w)).checkIns).toEqual({ bucketMinutes: 15, buckets: [] });
+    const ticketIds: string[] = [];
+    for (const [index, target] of [event, event, event, event, other.event].entries()) {
+      const user = await createUser(t.db, { name: `Guest ${index}` });
+      const reserved = await api(user).events.reserve({
+        workspaceId: team.workspace.id,
+        eventId: target.id,
+        lines: [{ ticketTypeId: (target === event ? types : other.types)[0].id, quantity: 1 }],
+      });
+      if (reserved.status !== "issued") throw new Error("a free RSVP issues its ticket at once");
+      ticketIds.push(reserved.ticketIds[0]);
+    }
+    const scan = (index: number, scannedAt: string, undone = false) => ({
+      workspaceId: team.workspace.id,
+      eventId: index === 4 ? other.event.id : event.id,
+      ticketId: ticketIds[index]!,
+      nonce: `nonce-${event.id}-${index}`,
+      scannedAt: new Date(scannedAt),
+      deviceId: "gate-1",
+      undoneAt: undone ? new Date(scannedAt) : null,
+    });
+    await t.db.insert(checkIns).values([
+      // 19:02 and 19:14 Berlin time share the 19:00 quarter; 19:31 is two quarters later, 19:15 stays empty.
+      scan(0, "2030-03-14T18:02:00Z"),
+      scan(1, "2030-03-14T18:14:59Z"),
+      scan(2, "2030-03-14T18:31:00Z"),
+      scan(3, "2030-03-14T18:50:00Z", true),
+      scan(4, "2030-03-14T18:05:00Z"),
+    ]);
+    const dashboard = await api(team.editor).events.getDashboard(w);
+    expect(dashboard.checkIns).toEqual({
+      bucketMinutes: 15,
+      buckets: [
+        { startsAt: new Date("2030-03-14T18:00:00Z"), checkedIn: 2 },
+        { startsAt: new Date("2030-03-14T18:15:00Z"), checkedIn: 0 },
+        { startsAt: new Date("2030-03-14T18:30:00Z"), checkedIn: 1 },
+      ],
+    });
+
+    // A second day of doors two days later: the span goes hourly rather than drawing 200 thin bars.
+    await t.db.insert(checkIns).values({ ...scan(3, "2030-03-16T18:20:00Z"), nonce: `nonce-${event.id}-later` });
+    const later = (await api(team.editor).events.getDashboard(w)).checkIns;
+    expect(later.bucketMinutes).toBe(60);
+    expect(later.buckets).toHaveLength(49);
+    expect(later.buckets[0]).toEqual({ startsAt: new Date("2030-03-14T18:00:00Z"), checkedIn: 3 });
+    expect(later.buckets.at(-1)).toEqual({ startsAt: new Date("2030-03-16T18:00:00Z"), checkedIn: 1 });
+    expect(later.buckets.reduce((sum, b) => sum + b.checkedIn, 0)).toBe(4);
   });
 });

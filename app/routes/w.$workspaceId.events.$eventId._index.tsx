@@ -228,7 +228,14 @@ function TicketTypeForm({
         defaultValue={price(type?.priceCents ?? 0)}
         errors={fe?.priceCents}
       />
-      <SelectField id={`${prefix}currency`} name="currency" label="Currency" defaultValue={type?.currency ?? "usd"}>
+      <SelectField
+        id={`${prefix}currency`}
+        name="currency"
+        label="Currency"
+        hint="Every paid ticket of an event is sold in one currency."
+        defaultValue={type?.currency ?? "usd"}
+        errors={fe?.currency}
+      >
         {["usd", "eur", "gbp", "cad", "aud"].map((c) => (
           <option key={c} value={c}>
             {c.toUpperCase()}

@@ -163,7 +163,11 @@ export default function CheckInPage() {
   }, [storageKey, list, listLoadedAt, pending]);
 
   useEffect(() => {
-    if (!navigator.onLine) return;
+    // Offline, the page can only have come from its service worker's cache if one controls it.
+    if (!navigator.onLine) {
+      setOfflineReady(Boolean(navigator.serviceWorker?.controller));
+      return;
+    }
     keepPageOffline()
       .then(setOfflineReady)
       // Without a service worker (private windows, old browsers) the stored list still works until a reload.

@@ -120,6 +120,53 @@ describe("creating events", () => {
   });
 });
 
+describe("ticket types of one event", () => {
+  it("share one currency: a paid type in another is refused when it is set up, not at the buyer's checkout", async () => {
+    const editor = api(team.editor).events;
+    const workspaceId = team.workspace.id;
+    const { event } = await editor.create({ workspaceId, title: "Currencies", ...base });
+    const type = (name: string, priceCents: number, currency: "usd" | "eur") => ({
+      workspaceId,
+      eventId: event.id,
+      name,
+      priceCents,
+      currency,
+    });
+    const euros = await editor.createTicketType(type("Standard", 2000, "eur"));
+    // A free RSVP's currency is never charged, so any is accepted.
+    const free = await editor.createTicketType(type("Free", 0, "usd"));
+    const refused = async (promise: Promise<unknown>) => {
+      const error = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code).toBe("BAD_REQUEST");
+      expect((error as TRPCError).message).toBe("This event's paid tickets are priced in EUR; use EUR here too.");
+      expect(((error as TRPCError).cause as { fieldErrors?: Record<string, string[]> }).fieldErrors).toEqual({
+        currency: ["Choose EUR: every paid ticket of one event is sold in the same currency."],
+      });
+    };
+    await refused(editor.createTicketType(type("VIP", 5000, "usd")));
+    // Editing: the free type turned paid in dollars, or the euro type's currency alone while another paid type
+    // exists, are refused the same way.
+    await refused(editor.updateTicketType({ ...type("Free", 500, "usd"), ticketTypeId: free.id }));
+    await editor.createTicketType(type("VIP", 5000, "eur"));
+    await refused(editor.updateTicketType({ ...type("Standard", 2000, "usd"), ticketTypeId: euros.id }));
+    // The only paid type may change its own currency; it is compared with the others, not itself.
+    const { event: solo } = await editor.create({ workspaceId, title: "One price", ...base });
+    const only = await editor.createTicketType({ ...type("Only", 1000, "eur"), eventId: solo.id });
+    const changed = await editor.updateTicketType({ ...type("Only", 1000, "usd"), ticketTypeId: only.id });
+    expect(changed.currency).toBe("usd");
+    const detail = await editor.get({ workspaceId, eventId: event.id });
+    expect(detail.ticketTypes.map((t) => [t.name, t.priceCents > 0 ? t.currency : "free"])).toEqual([
+      ["Standard", "eur"],
+      ["Free", "free"],
+      ["VIP", "eur"],
+    ]);
+  });
+});
+
 describe("the public page and buying", () => {
   it("reveals the join link only to ticket holders, and a free RSVP issues the ticket at once", async () => {
     const { event, types } = await publishedEvent();

@@ -38,6 +38,8 @@ interface Scan {
   ticketId: string;
   list: string;
   scannedAt: string;
+  /** The code's version (a transfer raises it); scans queued before this field existed lack it. */
+  secretVersion?: number;
 }
 interface Admission {
   checkInId: string | null;
@@ -186,7 +188,11 @@ export default function CheckInPage() {
         eventId,
         deviceId,
         deviceLabel,
-        scans: queue.map((scan) => ({ ...scan, scannedAt: new Date(scan.scannedAt) })),
+        scans: queue.map((scan) => ({
+          ...scan,
+          scannedAt: new Date(scan.scannedAt),
+          secretVersion: scan.secretVersion ?? ticketsById.get(scan.ticketId)?.secretVersion ?? 1,
+        })),
       });
       const answered = new Set(outcomes.map((outcome) => outcome.nonce));
       const news: string[] = [];
@@ -269,7 +275,7 @@ export default function CheckInPage() {
   }, [sync, workspaceId, eventId]);
 
   const admit = useCallback(
-    (ticket: Ticket) => {
+    (ticket: Ticket, secretVersion: number) => {
       if (ticket.status !== "valid") {
         setResult({ kind: "refused", message: `${ticket.holderName}: ${REFUSED_STATUS[ticket.status]}` });
         return;
@@ -287,6 +293,7 @@ export default function CheckInPage() {
         ticketId: ticket.id,
         list: checkInList,
         scannedAt: new Date().toISOString(),
+        secretVersion,
       };
       pendingRef.current = [...pendingRef.current, scan];
       setPending(pendingRef.current);
@@ -321,7 +328,7 @@ export default function CheckInPage() {
         setResult({ kind: "refused", message: "A genuine ticket this device's list does not know: refresh the list." });
       } else if (ticket.secretVersion !== verified.secretVersion) {
         setResult({ kind: "refused", message: `${ticket.holderName}: this code was replaced by a newer one.` });
-      } else admit(ticket);
+      } else admit(ticket, verified.secretVersion);
     },
     [publicKey, workspaceId, eventId, ticketsById, admit],
   );
@@ -502,7 +509,7 @@ export default function CheckInPage() {
                     type="button"
                     className="button"
                     disabled={ticket.status !== "valid"}
-                    onClick={() => admit(ticket)}
+                    onClick={() => admit(ticket, ticket.secretVersion)}
                   >
                     Check in {ticket.holderName}
                   </button>

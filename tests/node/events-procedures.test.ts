@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkIns, events, orders, waitlistEntries } from "../../db/schema";
+import { checkIns, emails, events, orders, waitlistEntries } from "../../db/schema";
+import { SEND_EMAIL_JOB } from "../../server/services/email/outbox";
 import { registerEventsPaymentHandler } from "../../server/services/events/orders";
 import { occurrenceStarts } from "../../server/services/events/times";
 import { audienceMember, insertTier } from "../support/comments";
@@ -353,5 +354,66 @@ describe("the creator's views", () => {
     expect(later.buckets[0]).toEqual({ startsAt: new Date("2030-03-14T18:00:00Z"), checkedIn: 3 });
     expect(later.buckets.at(-1)).toEqual({ startsAt: new Date("2030-03-16T18:00:00Z"), checkedIn: 1 });
     expect(later.buckets.reduce((sum, b) => sum + b.checkedIn, 0)).toBe(4);
+  });
+});
+
+describe("attendee emails go out promptly", () => {
+  it("queues each email its mutation recorded as soon as the mutation returns, without waiting for the sweep", async () => {
+    const { event, types } = await publishedEvent({ title: "Prompt mail", capacity: 5 });
+    const workspaceId = team.workspace.id;
+    const fan = await createUser(t.db, { name: "Prompt Fan", email: `prompt-fan-${Date.now()}@example.test` });
+    const mailTo = (address: string) =>
+      t.db.select({ id: emails.id, subject: emails.subject }).from(emails).where(eq(emails.to, address));
+
+    // A free RSVP: its confirmation is queued by the time the call returns.
+    const buying = callerFor(t.db, fan);
+    const reserved = await buying.api.events.reserve({
+      workspaceId,
+      eventId: event.id,
+      lines: [{ ticketTypeId: types[0].id, quantity: 1 }],
+    });
+    if (reserved.status !== "issued") throw new Error("a free RSVP issues its ticket at once");
+    const [confirmation] = await mailTo(fan.email);
+    expect(buying.emails.jobs(SEND_EMAIL_JOB)).toEqual([{ emailId: confirmation!.id }]);
+
+    // A refused mutation queues nothing (its transaction wrote nothing to send).
+    const refused = callerFor(t.db, fan);
+    await expect(
+      refused.api.events.transferTicket({
+        workspaceId,
+        ticketId: reserved.ticketIds[0],
+        email: fan.email,
+        name: "Myself",
+      }),
+    ).rejects.toThrow("This ticket is already yours.");
+    expect(refused.emails.sent).toEqual([]);
+
+    // A transfer: the new holder's email is queued at once.
+    const friendEmail = `prompt-friend-${Date.now()}@example.test`;
+    const giving = callerFor(t.db, fan);
+    await giving.api.events.transferTicket({
+      workspaceId,
+      ticketId: reserved.ticketIds[0],
+      email: friendEmail,
+      name: "Prompt Friend",
+    });
+    const toFriend = await mailTo(friendEmail);
+    expect(toFriend).toHaveLength(1);
+    expect(giving.emails.jobs(SEND_EMAIL_JOB)).toEqual([{ emailId: toFriend[0]!.id }]);
+
+    // The creator moves the event: the holder's change email is queued with the save.
+    const editing = callerFor(t.db, team.editor);
+    await editing.api.events.update({
+      workspaceId,
+      eventId: event.id,
+      title: "Prompt mail",
+      ...base,
+      capacity: 5,
+      startsAt: "2030-03-14T20:00",
+      endsAt: "2030-03-14T22:00",
+    });
+    const change = (await mailTo(friendEmail)).filter((mail) => mail.id !== toFriend[0]!.id);
+    expect(change).toHaveLength(1);
+    expect(editing.emails.jobs(SEND_EMAIL_JOB)).toEqual([{ emailId: change[0]!.id }]);
   });
 });

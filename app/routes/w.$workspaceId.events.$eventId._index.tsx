@@ -178,6 +178,17 @@ const TYPE_LABELS = {
   earlyAccessStartAt: "Early access from",
 };
 
+/** Daily buckets are UTC days (the service's); shorter ones are read on the event's own wall clock. */
+function checkInChartTitle(bucketMinutes: number, timeZone: string) {
+  if (bucketMinutes >= 24 * 60) return "Checked in per day (UTC)";
+  return `Checked in per ${bucketMinutes === 60 ? "hour" : `${bucketMinutes} minutes`} (${timeZone})`;
+}
+
+function checkInBucketLabel(startsAt: Date, bucketMinutes: number, timeZone: string) {
+  if (bucketMinutes >= 24 * 60) return startsAt.toISOString().slice(0, 10);
+  return eventLocalValue(startsAt, timeZone).replace("T", " ");
+}
+
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type TypeRow = Data["ticketTypes"][number];
 
@@ -217,7 +228,14 @@ function TicketTypeForm({
         defaultValue={price(type?.priceCents ?? 0)}
         errors={fe?.priceCents}
       />
-      <SelectField id={`${prefix}currency`} name="currency" label="Currency" defaultValue={type?.currency ?? "usd"}>
+      <SelectField
+        id={`${prefix}currency`}
+        name="currency"
+        label="Currency"
+        hint="Every paid ticket of an event is sold in one currency."
+        defaultValue={type?.currency ?? "usd"}
+        errors={fe?.currency}
+      >
         {["usd", "eur", "gbp", "cad", "aud"].map((c) => (
           <option key={c} value={c}>
             {c.toUpperCase()}
@@ -387,8 +405,24 @@ export default function EventEditor() {
         ) : (
           <p>No tickets yet.</p>
         )}
+      </section>
+
+      <section className="card" aria-labelledby="check-ins-heading">
+        <h2 id="check-ins-heading">Check-ins</h2>
+        {dashboard.checkIns.buckets.length > 0 ? (
+          <BarChart
+            title={checkInChartTitle(dashboard.checkIns.bucketMinutes, event.timeZone)}
+            label="Checked in"
+            data={dashboard.checkIns.buckets.map((b) => ({
+              label: checkInBucketLabel(new Date(b.startsAt), dashboard.checkIns.bucketMinutes, event.timeZone),
+              value: b.checkedIn,
+            }))}
+          />
+        ) : (
+          <p>Nobody checked in yet.</p>
+        )}
         <p className="cell-sub">
-          Check-ins over time appear on the <Link to={`${base}/check-in`}>check-in page</Link>.
+          Stewards scan at the <Link to={`${base}/check-in`}>check-in page</Link>; times are when they scanned.
         </p>
       </section>
 

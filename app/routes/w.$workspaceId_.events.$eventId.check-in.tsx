@@ -23,7 +23,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const workspaceId = params.workspaceId ?? "";
   try {
     const list = await context.api.checkin.getOfflineList({ workspaceId, eventId: params.eventId ?? "" });
-    return { workspaceId, list };
+    // A reload without a network gets this page from the service worker's cache: the device keeps whichever list
+    // is newer, this one or the one it refreshed and stored since.
+    return { workspaceId, list, loadedAt: new Date().toISOString() };
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -36,6 +38,8 @@ interface Scan {
   ticketId: string;
   list: string;
   scannedAt: string;
+  /** The code's version (a transfer raises it); scans queued before this field existed lack it. */
+  secretVersion?: number;
 }
 interface Admission {
   checkInId: string | null;
@@ -45,6 +49,7 @@ interface Admission {
 }
 interface Stored {
   list: OfflineList;
+  loadedAt?: string;
   pending: Scan[];
 }
 type Result = { kind: "admitted" | "refused"; message: string } | null;
@@ -82,11 +87,37 @@ function admissionsOf(list: OfflineList, pending: Scan[], deviceLabel: string) {
   return map;
 }
 
+/**
+ * Registers the service worker that lets this page reload without a network (ADR 036), scoped to this page's path,
+ * then hands it the page's address and the files it loaded, and resolves once they are cached.
+ */
+async function keepPageOffline() {
+  if (!("serviceWorker" in navigator)) return false;
+  await navigator.serviceWorker.register("/checkin-sw.js", { scope: location.pathname });
+  const registration = await navigator.serviceWorker.ready;
+  const worker = registration.active;
+  if (!worker) return false;
+  const urls = [
+    location.pathname,
+    ...performance.getEntriesByType("resource").map((entry) => entry.name),
+    ...[...document.querySelectorAll<HTMLLinkElement>("link[rel=modulepreload], link[rel=stylesheet]")].map(
+      (link) => link.href,
+    ),
+  ];
+  return new Promise<boolean>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event: MessageEvent<{ ok: boolean }>) => resolve(event.data.ok);
+    worker.postMessage({ type: "cache-page", urls }, [channel.port2]);
+  });
+}
+
 export default function CheckInPage() {
-  const { workspaceId, list: loaded } = useLoaderData<typeof loader>();
+  const { workspaceId, list: loaded, loadedAt } = useLoaderData<typeof loader>();
   const eventId = loaded.event.id;
   const storageKey = `greenroom.checkin.${workspaceId}.${eventId}`;
   const [list, setList] = useState<OfflineList>(loaded);
+  const [listLoadedAt, setListLoadedAt] = useState(loadedAt);
+  const [offlineReady, setOfflineReady] = useState(false);
   const [pending, setPending] = useState<Scan[]>([]);
   const [admissions, setAdmissions] = useState<Map<string, Admission>>(() => admissionsOf(loaded, [], ""));
   const [checkInList, setCheckInList] = useState("main");
@@ -118,14 +149,32 @@ export default function CheckInPage() {
     setDeviceLabel(label);
     setCheckInList(localStorage.getItem(`${storageKey}.list`) ?? "main");
     setPending(queue);
-    setAdmissions(admissionsOf(loaded, queue, label));
+    // A page served from the service worker's cache carries the list of its last online load; a refresh since then
+    // stored a newer one.
+    const newer = stored?.loadedAt && stored.loadedAt > loadedAt ? stored : null;
+    const current = newer?.list ?? loaded;
+    setList(current);
+    setListLoadedAt(newer?.loadedAt ?? loadedAt);
+    setAdmissions(admissionsOf(current, queue, label));
     setOnline(navigator.onLine);
     void importTicketPublicKey(loaded.publicKey).then(setPublicKey);
-  }, [loaded, storageKey]);
+  }, [loaded, loadedAt, storageKey]);
 
   useEffect(() => {
-    localStorage.setItem(storageKey, JSON.stringify({ list, pending } satisfies Stored));
-  }, [storageKey, list, pending]);
+    localStorage.setItem(storageKey, JSON.stringify({ list, loadedAt: listLoadedAt, pending } satisfies Stored));
+  }, [storageKey, list, listLoadedAt, pending]);
+
+  useEffect(() => {
+    // Offline, the page can only have come from its service worker's cache if one controls it.
+    if (!navigator.onLine) {
+      setOfflineReady(Boolean(navigator.serviceWorker?.controller));
+      return;
+    }
+    keepPageOffline()
+      .then(setOfflineReady)
+      // Without a service worker (private windows, old browsers) the stored list still works until a reload.
+      .catch(() => setOfflineReady(false));
+  }, []);
 
   const ticketsById = useMemo(() => new Map(list.tickets.map((ticket) => [ticket.id, ticket])), [list]);
 
@@ -139,7 +188,11 @@ export default function CheckInPage() {
         eventId,
         deviceId,
         deviceLabel,
-        scans: queue.map((scan) => ({ ...scan, scannedAt: new Date(scan.scannedAt) })),
+        scans: queue.map((scan) => ({
+          ...scan,
+          scannedAt: new Date(scan.scannedAt),
+          secretVersion: scan.secretVersion ?? ticketsById.get(scan.ticketId)?.secretVersion ?? 1,
+        })),
       });
       const answered = new Set(outcomes.map((outcome) => outcome.nonce));
       const news: string[] = [];
@@ -222,7 +275,7 @@ export default function CheckInPage() {
   }, [sync, workspaceId, eventId]);
 
   const admit = useCallback(
-    (ticket: Ticket) => {
+    (ticket: Ticket, secretVersion: number) => {
       if (ticket.status !== "valid") {
         setResult({ kind: "refused", message: `${ticket.holderName}: ${REFUSED_STATUS[ticket.status]}` });
         return;
@@ -240,6 +293,7 @@ export default function CheckInPage() {
         ticketId: ticket.id,
         list: checkInList,
         scannedAt: new Date().toISOString(),
+        secretVersion,
       };
       pendingRef.current = [...pendingRef.current, scan];
       setPending(pendingRef.current);
@@ -274,7 +328,7 @@ export default function CheckInPage() {
         setResult({ kind: "refused", message: "A genuine ticket this device's list does not know: refresh the list." });
       } else if (ticket.secretVersion !== verified.secretVersion) {
         setResult({ kind: "refused", message: `${ticket.holderName}: this code was replaced by a newer one.` });
-      } else admit(ticket);
+      } else admit(ticket, verified.secretVersion);
     },
     [publicKey, workspaceId, eventId, ticketsById, admit],
   );
@@ -348,6 +402,7 @@ export default function CheckInPage() {
       const fresh = await trpc.checkin.getOfflineList.query({ workspaceId, eventId });
       const asLoaded = JSON.parse(JSON.stringify(fresh)) as OfflineList;
       setList(asLoaded);
+      setListLoadedAt(new Date().toISOString());
       setAdmissions(admissionsOf(asLoaded, pendingRef.current, deviceLabel));
     } catch {
       setResult({ kind: "refused", message: "Could not refresh the list; the stored one is still in use." });
@@ -454,7 +509,7 @@ export default function CheckInPage() {
                     type="button"
                     className="button"
                     disabled={ticket.status !== "valid"}
-                    onClick={() => admit(ticket)}
+                    onClick={() => admit(ticket, ticket.secretVersion)}
                   >
                     Check in {ticket.holderName}
                   </button>
@@ -536,6 +591,7 @@ export default function CheckInPage() {
         <p className="field-hint">
           {list.tickets.length} tickets are stored on this device, so scanning keeps working without a network; scans
           upload when it is back.
+          {offlineReady ? " This page also reopens without a network." : ""}
         </p>
       </section>
     </main>

@@ -69,6 +69,7 @@ const forgetSessionWorkspacesAfterMutation = t.middleware(async ({ ctx, type, ne
 });
 
 export const router = t.router;
+export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.use(mapAppErrors).use(forgetSessionWorkspacesAfterMutation);

@@ -27,6 +27,7 @@ import { wavFile } from "../support/audio";
 import { and, eq, isNull } from "drizzle-orm";
 import { checkIns } from "../../db/schema";
 import { eventWithTicket } from "../support/checkin";
+import { reserveTickets } from "../../server/services/events/reserve";
 import { addMember, createUser, createWorkspace } from "../support/factories";
 
 // Scenarios that seed through a transaction open the driver's WebSocket pool, and Node 20 has no global WebSocket.
@@ -1042,6 +1043,110 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
         }
       },
     },
+    {
+      page,
+      name: "the check-in page reloads without a network from its service worker, keeps its queue, scans and syncs",
+      async run() {
+        const handle = createDb(database);
+        const browser = page.context().browser()!;
+        const contexts = [
+          await browser.newContext({ viewport: { width: 360, height: 760 } }),
+          await browser.newContext({ viewport: { width: 360, height: 760 } }),
+        ];
+        const shot = (on: Page, name: string) =>
+          on.screenshot({ path: path.join(RESULTS_DIR, `checkin-offline-${name}.png`), fullPage: true });
+        try {
+          const owner = await createUser(handle.db, { name: "Otto Door-Owner" });
+          const workspace = await createWorkspace(handle.db, owner, `Offline door ${stamp}`);
+          const steward = await createUser(handle.db, { name: "Sven Steward" });
+          await addMember(handle.db, workspace.id, steward, "steward");
+          const first = await eventWithTicket(handle.db, workspace.id, `Ada Early ${stamp}`);
+          const late = await createUser(handle.db, { name: `Ben Late ${stamp}` });
+          const second = await reserveTickets({
+            db: handle.db,
+            workspaceId: workspace.id,
+            eventId: first.event.id,
+            userId: late.id,
+            lines: [{ ticketTypeId: first.type.id, quantity: 1 }],
+            now: new Date(),
+            appUrl: baseUrl,
+          });
+          if (second.status !== "issued") throw new Error("a free RSVP should issue its ticket at once");
+          const [holderContext, stewardContext] = contexts;
+
+          // Each holder's QR code, photographed from their ticket page.
+          const photos: string[] = [];
+          const folder = await mkdtemp(path.join(tmpdir(), "greenroom-qr-"));
+          for (const [holder, ticketId] of [
+            [first.holder, first.ticketId],
+            [late, second.ticketIds[0]!],
+          ] as const) {
+            await holderContext.clearCookies();
+            await holderContext.addCookies([{ name: "greenroom_session", value: holder.sessionToken, url: baseUrl }]);
+            const ticketPage = await holderContext.newPage();
+            await ticketPage.goto(`${baseUrl}/c/${workspace.id}/tickets/${ticketId}`);
+            const photo = path.join(folder, `${ticketId}.png`);
+            await writeFile(photo, await ticketPage.getByRole("img", { name: /^QR code of your ticket/ }).screenshot());
+            photos.push(photo);
+            await ticketPage.close();
+          }
+
+          // Online once: the page registers its service worker and caches itself and its files.
+          await stewardContext.addCookies([{ name: "greenroom_session", value: steward.sessionToken, url: baseUrl }]);
+          const door = await stewardContext.newPage();
+          door.setDefaultTimeout(STEP_TIMEOUT_MS);
+          const url = `${baseUrl}/w/${workspace.id}/events/${first.event.id}/check-in`;
+          await door.goto(url);
+          await door.getByText("This page also reopens without a network.", { exact: false }).waitFor();
+
+          // Offline: a scan is queued, then the page is reloaded with no network at all.
+          await stewardContext.setOffline(true);
+          await door.getByText(/^Offline/).waitFor();
+          await door.getByLabel("Scan from a photo").setInputFiles(photos[0]!);
+          await door
+            .getByRole("status")
+            .filter({ hasText: `Admitted: Ada Early ${stamp}` })
+            .waitFor();
+          await door.getByText("Offline · 1 scan waiting to upload").waitFor();
+          await door.reload();
+          await door.getByRole("heading", { level: 1, name: `Check-in: ${first.event.title}` }).waitFor();
+          // The reloaded page came from the cache, hydrated, and read the stored list and queue.
+          await door.getByText("Offline · 1 scan waiting to upload").waitFor();
+          assert.equal(await door.getByTestId("checked-in").innerText(), "1");
+          await shot(door, "reloaded");
+
+          // Still offline, the next ticket is verified against the stored list and public key and queued too.
+          await door.getByLabel("Scan from a photo").setInputFiles(photos[1]!);
+          await door
+            .getByRole("status")
+            .filter({ hasText: `Admitted: Ben Late ${stamp}` })
+            .waitFor();
+          await door.getByText("Offline · 2 scans waiting to upload").waitFor();
+          assert.equal(
+            await handle.db.$count(checkIns, eq(checkIns.eventId, first.event.id)),
+            0,
+            "nothing reached the server while offline",
+          );
+
+          // Back online: both scans upload once.
+          await stewardContext.setOffline(false);
+          await door.getByText("Online · All scans uploaded").waitFor();
+          const rows = await handle.db
+            .select({ ticketId: checkIns.ticketId })
+            .from(checkIns)
+            .where(and(eq(checkIns.eventId, first.event.id), isNull(checkIns.undoneAt)));
+          assert.deepEqual(
+            rows.map((row) => row.ticketId).sort(),
+            [first.ticketId, second.ticketIds[0]].sort(),
+            "the two offline scans should be uploaded once each",
+          );
+          await shot(door, "synced");
+        } finally {
+          await Promise.all(contexts.map((context) => context.close()));
+          await handle.close();
+        }
+      },
+    },
   ];
 }
 
@@ -1098,7 +1203,9 @@ async function main(): Promise<number> {
     const plain = await browser.newPage({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
     for (const each of [page, plain]) each.setDefaultTimeout(STEP_TIMEOUT_MS);
 
-    for (const scenario of scenarios(app.baseUrl, page, plain, app.database)) {
+    // BROWSER_ONLY=<part of a name> runs the matching scenarios alone (all of them by default).
+    const only = process.env.BROWSER_ONLY ?? "";
+    for (const scenario of scenarios(app.baseUrl, page, plain, app.database).filter((s) => s.name.includes(only))) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         failed++;

@@ -1,9 +1,10 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client";
-import { checkIns } from "../../db/schema";
+import { checkIns, tickets } from "../../db/schema";
 import { syncScans, type ScanOutcome } from "../../server/services/checkin/check-ins";
 import { reserveTickets } from "../../server/services/events/reserve";
+import { transferTicket } from "../../server/services/events/transfer";
 import { addSteward, scanOf } from "../support/checkin";
 import { insertBuyers, insertEvent } from "../support/events";
 import { createUser, createWorkspace } from "../support/factories";
@@ -103,5 +104,101 @@ describe("check-in sync on a real Postgres server", () => {
         }
       }
     }
+  }, 120_000);
+
+  it("decides a transfer racing a check-in of the old code by commit order: one wins, never both", async () => {
+    const RACES = 24;
+    const { event, types } = await insertEvent(pg.db, workspaceId, { capacity: RACES });
+    const holders = await insertBuyers(pg.db, RACES, `handover-${Date.now()}`);
+    const ticketIds: string[] = [];
+    for (const holder of holders) {
+      const result = await reserveTickets({
+        db: pg.db,
+        workspaceId,
+        eventId: event.id,
+        userId: holder.id,
+        lines: [{ ticketTypeId: types[0].id, quantity: 1 }],
+        now: new Date(),
+        appUrl: "http://greenroom.test",
+      });
+      if (result.status !== "issued") throw new Error("free RSVP not issued");
+      ticketIds.push(...result.ticketIds);
+    }
+    const steward = await addSteward(pg.db, workspaceId, "Door Steward");
+    // Each ticket: its holder hands it on (gate pool 0) while a steward uploads a scan of the code the holder still
+    // shows (version 1, pool 1). Half start with the transfer, half with the upload.
+    const races = ticketIds.map((ticketId, i) => {
+      const transfer = () =>
+        transferTicket({
+          db: gates[0].sessionDb(),
+          workspaceId,
+          ticketId,
+          fromUserId: holders[i].id,
+          fromName: "Holder",
+          toEmail: `handover-friend-${i}-${Date.now()}@example.test`,
+          toName: `Friend ${i}`,
+          appUrl: "http://greenroom.test",
+          now: new Date(),
+          meta: { ip: null, userAgent: null },
+        });
+      const scan = () =>
+        syncScans({
+          db: gates[1].sessionDb(),
+          workspaceId,
+          eventId: event.id,
+          userId: steward.id,
+          deviceId: "device-handover-0123456789",
+          deviceLabel: "Main door",
+          scans: [scanOf(ticketId, { secretVersion: 1 })],
+          meta: { ip: null, userAgent: "gate" },
+          now: new Date(),
+        });
+      let transferred: ReturnType<typeof transfer>;
+      let uploaded: ReturnType<typeof scan>;
+      if (i % 2 === 0) {
+        transferred = transfer();
+        uploaded = scan();
+      } else {
+        uploaded = scan();
+        transferred = transfer();
+      }
+      return Promise.all([
+        transferred.then(
+          (value) => ({ ok: true as const, value }),
+          (reason: unknown) => ({ ok: false as const, reason }),
+        ),
+        uploaded,
+      ]);
+    });
+    const results = await Promise.all(races);
+
+    const tally = { transferred: 0, admitted: 0 };
+    for (const [i, [transfer, upload]] of results.entries()) {
+      const outcome = upload[0]!;
+      const [ticket] = await pg.db.select().from(tickets).where(eq(tickets.id, ticketIds[i]!));
+      const live = await pg.db
+        .select({ id: checkIns.id })
+        .from(checkIns)
+        .where(and(eq(checkIns.ticketId, ticketIds[i]!), isNull(checkIns.undoneAt)));
+      if (transfer.ok) {
+        // The transfer won: the old code was refused and nobody came in on it; the new holder's code is version 2.
+        tally.transferred++;
+        expect(outcome).toMatchObject({ outcome: "refused", reason: expect.stringMatching(/^This code was replaced/) });
+        expect(live).toHaveLength(0);
+        expect(ticket).toMatchObject({ secretVersion: 2, holderUserId: transfer.value.holderUserId });
+      } else {
+        // The admission won: the transfer was refused and the ticket stayed with its holder, code unchanged.
+        tally.admitted++;
+        expect(transfer.reason).toMatchObject({
+          code: "CONFLICT",
+          message: "This ticket was already used to get in, so it can no longer be transferred.",
+        });
+        expect(outcome.outcome).toBe("admitted");
+        expect(live).toHaveLength(1);
+        expect(ticket).toMatchObject({ secretVersion: 1, holderUserId: holders[i].id });
+      }
+    }
+    expect(tally.transferred + tally.admitted).toBe(RACES);
+    console.info(`transfer vs check-in: ${tally.transferred} transfers won, ${tally.admitted} admissions won`);
   }, 120_000);
 });

@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { events, orders, waitlistEntries } from "../../db/schema";
+import { checkIns, emails, events, orders, waitlistEntries } from "../../db/schema";
+import { SEND_EMAIL_JOB } from "../../server/services/email/outbox";
 import { registerEventsPaymentHandler } from "../../server/services/events/orders";
 import { occurrenceStarts } from "../../server/services/events/times";
 import { audienceMember, insertTier } from "../support/comments";
@@ -117,6 +118,53 @@ describe("creating events", () => {
     expect(await codeOf(api(team.viewer).events.create({ workspaceId: team.workspace.id, title: "No", ...base }))).toBe(
       "FORBIDDEN",
     );
+  });
+});
+
+describe("ticket types of one event", () => {
+  it("share one currency: a paid type in another is refused when it is set up, not at the buyer's checkout", async () => {
+    const editor = api(team.editor).events;
+    const workspaceId = team.workspace.id;
+    const { event } = await editor.create({ workspaceId, title: "Currencies", ...base });
+    const type = (name: string, priceCents: number, currency: "usd" | "eur") => ({
+      workspaceId,
+      eventId: event.id,
+      name,
+      priceCents,
+      currency,
+    });
+    const euros = await editor.createTicketType(type("Standard", 2000, "eur"));
+    // A free RSVP's currency is never charged, so any is accepted.
+    const free = await editor.createTicketType(type("Free", 0, "usd"));
+    const refused = async (promise: Promise<unknown>) => {
+      const error = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code).toBe("BAD_REQUEST");
+      expect((error as TRPCError).message).toBe("This event's paid tickets are priced in EUR; use EUR here too.");
+      expect(((error as TRPCError).cause as { fieldErrors?: Record<string, string[]> }).fieldErrors).toEqual({
+        currency: ["Choose EUR: every paid ticket of one event is sold in the same currency."],
+      });
+    };
+    await refused(editor.createTicketType(type("VIP", 5000, "usd")));
+    // Editing: the free type turned paid in dollars, or the euro type's currency alone while another paid type
+    // exists, are refused the same way.
+    await refused(editor.updateTicketType({ ...type("Free", 500, "usd"), ticketTypeId: free.id }));
+    await editor.createTicketType(type("VIP", 5000, "eur"));
+    await refused(editor.updateTicketType({ ...type("Standard", 2000, "usd"), ticketTypeId: euros.id }));
+    // The only paid type may change its own currency; it is compared with the others, not itself.
+    const { event: solo } = await editor.create({ workspaceId, title: "One price", ...base });
+    const only = await editor.createTicketType({ ...type("Only", 1000, "eur"), eventId: solo.id });
+    const changed = await editor.updateTicketType({ ...type("Only", 1000, "usd"), ticketTypeId: only.id });
+    expect(changed.currency).toBe("usd");
+    const detail = await editor.get({ workspaceId, eventId: event.id });
+    expect(detail.ticketTypes.map((t) => [t.name, t.priceCents > 0 ? t.currency : "free"])).toEqual([
+      ["Standard", "eur"],
+      ["Free", "free"],
+      ["VIP", "eur"],
+    ]);
   });
 });
 
@@ -253,5 +301,119 @@ describe("the creator's views", () => {
     expect(exported.rows.map((row) => row.name)).toEqual(["Ann Attendee", "Bob Attendee"]);
     const detail = await api(team.editor).events.get(w);
     expect(detail.ticketTypes[0]).toMatchObject({ sold: 2, held: 0 });
+  });
+
+  it("charts admissions per quarter hour of scan time, without undone check-ins or other events' scans", async () => {
+    const { event, types } = await publishedEvent({ title: "Doors", capacity: 10 });
+    const other = await publishedEvent({ title: "Next door", capacity: 10 });
+    const w = { workspaceId: team.workspace.id, eventId: event.id };
+    expect((await api(team.editor).events.getDashboard(w)).checkIns).toEqual({ bucketMinutes: 15, buckets: [] });
+    const ticketIds: string[] = [];
+    for (const [index, target] of [event, event, event, event, other.event].entries()) {
+      const user = await createUser(t.db, { name: `Guest ${index}` });
+      const reserved = await api(user).events.reserve({
+        workspaceId: team.workspace.id,
+        eventId: target.id,
+        lines: [{ ticketTypeId: (target === event ? types : other.types)[0].id, quantity: 1 }],
+      });
+      if (reserved.status !== "issued") throw new Error("a free RSVP issues its ticket at once");
+      ticketIds.push(reserved.ticketIds[0]);
+    }
+    const scan = (index: number, scannedAt: string, undone = false) => ({
+      workspaceId: team.workspace.id,
+      eventId: index === 4 ? other.event.id : event.id,
+      ticketId: ticketIds[index]!,
+      nonce: `nonce-${event.id}-${index}`,
+      scannedAt: new Date(scannedAt),
+      deviceId: "gate-1",
+      undoneAt: undone ? new Date(scannedAt) : null,
+    });
+    await t.db.insert(checkIns).values([
+      // 19:02 and 19:14 Berlin time share the 19:00 quarter; 19:31 is two quarters later, 19:15 stays empty.
+      scan(0, "2030-03-14T18:02:00Z"),
+      scan(1, "2030-03-14T18:14:59Z"),
+      scan(2, "2030-03-14T18:31:00Z"),
+      scan(3, "2030-03-14T18:50:00Z", true),
+      scan(4, "2030-03-14T18:05:00Z"),
+    ]);
+    const dashboard = await api(team.editor).events.getDashboard(w);
+    expect(dashboard.checkIns).toEqual({
+      bucketMinutes: 15,
+      buckets: [
+        { startsAt: new Date("2030-03-14T18:00:00Z"), checkedIn: 2 },
+        { startsAt: new Date("2030-03-14T18:15:00Z"), checkedIn: 0 },
+        { startsAt: new Date("2030-03-14T18:30:00Z"), checkedIn: 1 },
+      ],
+    });
+
+    // A second day of doors two days later: the span goes hourly rather than drawing 200 thin bars.
+    await t.db.insert(checkIns).values({ ...scan(3, "2030-03-16T18:20:00Z"), nonce: `nonce-${event.id}-later` });
+    const later = (await api(team.editor).events.getDashboard(w)).checkIns;
+    expect(later.bucketMinutes).toBe(60);
+    expect(later.buckets).toHaveLength(49);
+    expect(later.buckets[0]).toEqual({ startsAt: new Date("2030-03-14T18:00:00Z"), checkedIn: 3 });
+    expect(later.buckets.at(-1)).toEqual({ startsAt: new Date("2030-03-16T18:00:00Z"), checkedIn: 1 });
+    expect(later.buckets.reduce((sum, b) => sum + b.checkedIn, 0)).toBe(4);
+  });
+});
+
+describe("attendee emails go out promptly", () => {
+  it("queues each email its mutation recorded as soon as the mutation returns, without waiting for the sweep", async () => {
+    const { event, types } = await publishedEvent({ title: "Prompt mail", capacity: 5 });
+    const workspaceId = team.workspace.id;
+    const fan = await createUser(t.db, { name: "Prompt Fan", email: `prompt-fan-${Date.now()}@example.test` });
+    const mailTo = (address: string) =>
+      t.db.select({ id: emails.id, subject: emails.subject }).from(emails).where(eq(emails.to, address));
+
+    // A free RSVP: its confirmation is queued by the time the call returns.
+    const buying = callerFor(t.db, fan);
+    const reserved = await buying.api.events.reserve({
+      workspaceId,
+      eventId: event.id,
+      lines: [{ ticketTypeId: types[0].id, quantity: 1 }],
+    });
+    if (reserved.status !== "issued") throw new Error("a free RSVP issues its ticket at once");
+    const [confirmation] = await mailTo(fan.email);
+    expect(buying.emails.jobs(SEND_EMAIL_JOB)).toEqual([{ emailId: confirmation!.id }]);
+
+    // A refused mutation queues nothing (its transaction wrote nothing to send).
+    const refused = callerFor(t.db, fan);
+    await expect(
+      refused.api.events.transferTicket({
+        workspaceId,
+        ticketId: reserved.ticketIds[0],
+        email: fan.email,
+        name: "Myself",
+      }),
+    ).rejects.toThrow("This ticket is already yours.");
+    expect(refused.emails.sent).toEqual([]);
+
+    // A transfer: the new holder's email is queued at once.
+    const friendEmail = `prompt-friend-${Date.now()}@example.test`;
+    const giving = callerFor(t.db, fan);
+    await giving.api.events.transferTicket({
+      workspaceId,
+      ticketId: reserved.ticketIds[0],
+      email: friendEmail,
+      name: "Prompt Friend",
+    });
+    const toFriend = await mailTo(friendEmail);
+    expect(toFriend).toHaveLength(1);
+    expect(giving.emails.jobs(SEND_EMAIL_JOB)).toEqual([{ emailId: toFriend[0]!.id }]);
+
+    // The creator moves the event: the holder's change email is queued with the save.
+    const editing = callerFor(t.db, team.editor);
+    await editing.api.events.update({
+      workspaceId,
+      eventId: event.id,
+      title: "Prompt mail",
+      ...base,
+      capacity: 5,
+      startsAt: "2030-03-14T20:00",
+      endsAt: "2030-03-14T22:00",
+    });
+    const change = (await mailTo(friendEmail)).filter((mail) => mail.id !== toFriend[0]!.id);
+    expect(change).toHaveLength(1);
+    expect(editing.emails.jobs(SEND_EMAIL_JOB)).toEqual([{ emailId: change[0]!.id }]);
   });
 });

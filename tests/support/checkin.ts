@@ -28,13 +28,20 @@ export async function addSteward(db: Database, workspaceId: string, name = "Stel
 }
 
 let nonceSeq = 0;
-/** A scan as the check-in page records it: a random nonce (base64url), the ticket, the list, the device's time. */
-export function scanOf(ticketId: string, opts: { list?: string; nonce?: string; scannedAt?: Date } = {}) {
+/**
+ * A scan as the check-in page records it: a random nonce (base64url), the ticket, the list, the device's time and
+ * the version of the code it verified (1, a ticket's first code, unless said otherwise).
+ */
+export function scanOf(
+  ticketId: string,
+  opts: { list?: string; nonce?: string; scannedAt?: Date; secretVersion?: number } = {},
+) {
   nonceSeq++;
   return {
     nonce: opts.nonce ?? `nonce${nonceSeq}${crypto.randomUUID().replace(/-/g, "")}`,
     ticketId,
     list: opts.list ?? "main",
     scannedAt: opts.scannedAt ?? new Date(),
+    secretVersion: opts.secretVersion ?? 1,
   };
 }

@@ -20,6 +20,17 @@ describe("static assets", () => {
     }
   });
 
+  it("serves the check-in page's service worker as a script browsers revalidate on every update check", async () => {
+    const response = await env.ASSETS!.fetch("http://localhost/checkin-sw.js");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-cache");
+    expect(response.headers.get("content-type")).toMatch(/^text\/javascript/);
+    const script = await response.text();
+    // Network first, and caching only what the page itself runs on.
+    expect(script).toContain('addEventListener("fetch"');
+    expect(script).toContain('startsWith("/assets/")');
+  });
+
   it("does not serve the headers file itself", async () => {
     const response = await env.ASSETS!.fetch("http://localhost/_headers");
     expect(response.status).toBe(404);

@@ -114,6 +114,8 @@ export interface ScanUpload {
   ticketId: string;
   list: string;
   scannedAt: Date;
+  /** The version of the code the device verified (or, for a manual check-in, the one its list holds). */
+  secretVersion: number;
 }
 
 export type ScanOutcome =
@@ -127,12 +129,20 @@ const REFUSED_STATUS: Record<Exclude<TicketStatus, "valid">, string> = {
   refunded: "This ticket was refunded.",
   transferred: "This ticket was transferred to someone else.",
 };
+const REPLACED_CODE =
+  "This code was replaced: the ticket was transferred, and only the new holder's code admits. Refresh the list.";
 
 /**
  * Uploads scans recorded on one device. Each scan is one row insert that does nothing on a conflict, so the first
  * upload of a ticket on a list (whichever gate's request commits first) admits it and every other scan of it
  * learns who did and when; a scan uploaded again finds its own row by nonce. Tickets must be this event's, in this
- * workspace (NOT_FOUND otherwise, as for any foreign id); cancelled ones are refused.
+ * workspace (NOT_FOUND otherwise, as for any foreign id); cancelled ones are refused, and so is a code older than
+ * the ticket's current one.
+ *
+ * Transfer vs check-in: the upload holds a share lock on each scanned ticket's row until it commits, and a transfer
+ * takes that row's update lock. Whichever commits first wins: a transfer after an admission is refused (it sees the
+ * live check-in), an upload after a transfer is refused (it sees the raised `secret_version`). The old code is
+ * never admitted while its ticket goes to someone else.
  */
 export async function syncScans(opts: {
   db: Database;
@@ -146,11 +156,11 @@ export async function syncScans(opts: {
   now: Date;
 }): Promise<ScanOutcome[]> {
   if (opts.scans.length === 0) return [];
-  const ticketIds = [...new Set(opts.scans.map((scan) => scan.ticketId))];
+  const ticketIds = [...new Set(opts.scans.map((scan) => scan.ticketId))].sort();
   const [eventRows, ticketRows] = await readBatch(opts.db, [
     eventOf(opts.db, opts.workspaceId, opts.eventId),
     opts.db
-      .select({ id: tickets.id, status: tickets.status })
+      .select({ id: tickets.id })
       .from(tickets)
       .where(
         and(
@@ -161,28 +171,32 @@ export async function syncScans(opts: {
       ),
   ]);
   if (!eventRows[0]) throw notFound("Event");
-  const statusOf = new Map(ticketRows.map((row) => [row.id, row.status]));
-  if (ticketIds.some((id) => !statusOf.has(id))) throw notFound("Ticket");
+  if (ticketRows.length !== ticketIds.length) throw notFound("Ticket");
 
-  const admissible = opts.scans.filter((scan) => statusOf.get(scan.ticketId) === "valid");
   const outcomes = new Map<string, ScanOutcome>();
-  for (const scan of opts.scans) {
-    const status = statusOf.get(scan.ticketId);
-    if (status && status !== "valid") {
-      outcomes.set(scan.nonce, {
-        nonce: scan.nonce,
-        ticketId: scan.ticketId,
-        outcome: "refused",
-        reason: REFUSED_STATUS[status],
-      });
-    }
-  }
-  // Rows are inserted in one order (ticket, list, nonce) by every upload, so two gates' overlapping batches wait for
-  // each other instead of deadlocking. The upload and its audit row commit together (ADR 013).
-  const sorted = [...admissible].sort((a, b) =>
-    `${a.ticketId}|${a.list}|${a.nonce}`.localeCompare(`${b.ticketId}|${b.list}|${b.nonce}`),
-  );
+  const refuse = (scan: ScanUpload, reason: string) =>
+    outcomes.set(scan.nonce, { nonce: scan.nonce, ticketId: scan.ticketId, outcome: "refused", reason });
   await opts.db.transaction(async (tx) => {
+    // Share locks in id order (many gates may hold them at once); see the transfer rule above.
+    const current = await tx
+      .select({ id: tickets.id, status: tickets.status, secretVersion: tickets.secretVersion })
+      .from(tickets)
+      .where(and(inArray(tickets.id, ticketIds), eq(tickets.workspaceId, opts.workspaceId)))
+      .orderBy(asc(tickets.id))
+      .for("share");
+    const ticketOf = new Map(current.map((row) => [row.id, row]));
+    const admissible: ScanUpload[] = [];
+    for (const scan of opts.scans) {
+      const ticket = ticketOf.get(scan.ticketId)!;
+      if (ticket.status !== "valid") refuse(scan, REFUSED_STATUS[ticket.status]);
+      else if (scan.secretVersion !== ticket.secretVersion) refuse(scan, REPLACED_CODE);
+      else admissible.push(scan);
+    }
+    // Rows are inserted in one order (ticket, list, nonce) by every upload, so two gates' overlapping batches wait
+    // for each other instead of deadlocking. The upload and its audit row commit together (ADR 013).
+    const sorted = admissible.sort((a, b) =>
+      `${a.ticketId}|${a.list}|${a.nonce}`.localeCompare(`${b.ticketId}|${b.list}|${b.nonce}`),
+    );
     await admit(tx, opts, sorted, outcomes);
     const tally = (outcome: ScanOutcome["outcome"]) =>
       [...outcomes.values()].filter((entry) => entry.outcome === outcome).length;

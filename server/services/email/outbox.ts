@@ -1,10 +1,45 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { emails } from "../../../db/schema";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { enqueueJob, enqueueJobs, type QueueProducer } from "../platform/jobs";
 import type { EmailContent } from "./templates";
 
 export const SEND_EMAIL_JOB = "email.send";
+
+/**
+ * Prompt delivery of emails recorded deep inside a service's transaction (ADR 032 addendum). The request that owns
+ * the work runs it inside `sendRecordedEmailsAfter`, which remembers every row `recordEmails` writes and queues
+ * them once the work has returned, after its transactions committed. Work that throws queues nothing here (its rows
+ * were rolled back, or the sweep below finds those an earlier committed transaction left); a lost enqueue is the
+ * sweep's, as before.
+ */
+const recordedInRequest = new AsyncLocalStorage<string[]>();
+/** Cloudflare Queues take at most 100 messages per batch. */
+const QUEUE_BATCH = 100;
+
+export async function sendRecordedEmailsAfter<T>(
+  emailQueue: QueueProducer,
+  work: () => Promise<T>,
+  /** For work that reports failure instead of throwing (a tRPC middleware's `next()`). */
+  succeeded: (result: T) => boolean = () => true,
+): Promise<T> {
+  const ids: string[] = [];
+  const result = await recordedInRequest.run(ids, work);
+  const unique = succeeded(result) ? [...new Set(ids)] : [];
+  try {
+    for (let i = 0; i < unique.length; i += QUEUE_BATCH)
+      await enqueueJobs(
+        emailQueue,
+        SEND_EMAIL_JOB,
+        unique.slice(i, i + QUEUE_BATCH).map((emailId) => ({ emailId })),
+      );
+  } catch (error) {
+    // The change is committed: the outbox sweep queues these rows within minutes.
+    console.warn(JSON.stringify({ event: "email.enqueue_failed", emailIds: unique, error: (error as Error).message }));
+  }
+  return result;
+}
 
 /** Writes the outbox row only; callers inside a transaction enqueue `SEND_EMAIL_JOB` after it commits. */
 export async function recordEmail(opts: { db: DbOrTx; to: string; content: EmailContent }) {
@@ -30,7 +65,9 @@ export async function recordEmails(opts: {
       })),
     )
     .returning({ id: emails.id });
-  return rows.map((row) => row.id);
+  const ids = rows.map((row) => row.id);
+  recordedInRequest.getStore()?.push(...ids);
+  return ids;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { readBatch } from "../../../db/batch";
 import type { Database, DbOrTx } from "../../../db/client";
 import {
@@ -18,7 +18,7 @@ import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { readAvailability } from "./capacity";
-import { lockEventCapacity } from "./locks";
+import { lockEventCapacity, lockKey } from "./locks";
 import { recordEventChange } from "./notices";
 import { instantOf, occurrenceStarts, optionalInstantOf, requireTimeZone, type Recurrence } from "./times";
 import { settleEventCapacity } from "./waitlist";
@@ -373,6 +373,40 @@ async function ticketTypeColumns(db: DbOrTx, workspaceId: string, event: EventRo
   };
 }
 
+/**
+ * One event's paid tickets share one currency: an order, its refunds and the dashboard's revenue are in one
+ * currency, so a mixed set is refused while the creator sets the types up rather than at the buyer's checkout.
+ * Free types carry a currency they never charge in, so they are left out. Called under the events' locks, so two
+ * editors adding types in different currencies at once cannot both pass.
+ */
+async function requireEventCurrency(
+  tx: DbOrTx,
+  eventIds: string[],
+  fields: Pick<TicketTypeFields, "priceCents" | "currency">,
+  exceptTypeId?: string,
+) {
+  if (fields.priceCents <= 0) return;
+  const [other] = await tx
+    .select({ currency: ticketTypes.currency })
+    .from(ticketTypes)
+    .where(
+      and(
+        inArray(ticketTypes.eventId, eventIds),
+        gt(ticketTypes.priceCents, 0),
+        ne(ticketTypes.currency, fields.currency),
+        exceptTypeId ? ne(ticketTypes.id, exceptTypeId) : undefined,
+      ),
+    )
+    .limit(1);
+  if (!other) return;
+  const theirs = other.currency.toUpperCase();
+  throw new AppError("BAD_REQUEST", `This event's paid tickets are priced in ${theirs}; use ${theirs} here too.`, {
+    fieldErrors: {
+      currency: [`Choose ${theirs}: every paid ticket of one event is sold in the same currency.`],
+    },
+  });
+}
+
 async function eventOf(db: DbOrTx, workspaceId: string, eventId: string) {
   const [event] = await db
     .select()
@@ -396,6 +430,15 @@ export async function createTicketType(
             .from(events)
             .where(and(eq(events.seriesId, event.seriesId), eq(events.workspaceId, opts.workspaceId)))
         : [{ id: event.id, startsAt: event.startsAt }];
+    // Every occurrence's lock, in key order like every other multi-lock taker (ADR 029).
+    const targetIds = targets
+      .map((target) => target.id)
+      .sort((a, b) => {
+        const diff = lockKey(a) - lockKey(b);
+        return diff > 0n ? 1 : diff < 0n ? -1 : 0;
+      });
+    for (const id of targetIds) await lockEventCapacity(tx, id);
+    await requireEventCurrency(tx, targetIds, columns);
     const [last] = await tx
       .select({ position: sql<number>`coalesce(max(${ticketTypes.position}), -1)::int` })
       .from(ticketTypes)
@@ -441,6 +484,7 @@ export async function updateTicketType(opts: Actor & { ticketTypeId: string; fie
   const columns = await ticketTypeColumns(opts.db, opts.workspaceId, found.event, opts.fields);
   return opts.db.transaction(async (tx) => {
     await lockEventCapacity(tx, found.event.id, [found.type.id]);
+    await requireEventCurrency(tx, [found.event.id], columns, found.type.id);
     if (columns.quantity !== null) {
       const own = (await readAvailability(tx, found.event.id, opts.now)).types.get(found.type.id);
       const taken = (own?.sold ?? 0) + (own?.held ?? 0);

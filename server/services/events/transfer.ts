@@ -1,6 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client";
-import { events, grants, tickets } from "../../../db/schema";
+import { checkIns, events, grants, tickets } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { endGrant, issueGrant } from "../audience/grants";
 import { ensureSupporter, findOrCreatePerson } from "../audience/supporters";
@@ -15,7 +15,9 @@ import { eventUrl } from "./waitlist";
  * capacity is taken or freed and no lock on the event is needed; the row lock on the ticket serialises a transfer
  * with another transfer, a cancellation or a check-in of it. The recipient becomes a supporter (a passwordless
  * person if new), the old holder's grant ends and a new one is issued to the recipient, and `secret_version` rises
- * so the QR code the old holder has stops verifying.
+ * so the QR code the old holder has stops verifying. A ticket already checked in (a live admission on any list)
+ * is not transferred: someone came in on it, and the old code must not both admit and be handed on (`syncScans`
+ * holds a share lock on the row while it admits, so the two are decided in commit order).
  */
 export async function transferTicket(opts: {
   db: Database;
@@ -47,6 +49,15 @@ export async function transferTicket(opts: {
     if (ticket.status !== "valid") throw new AppError("CONFLICT", "This ticket no longer admits anyone.");
     if (event.status !== "published" || event.endsAt <= opts.now)
       throw new AppError("CONFLICT", "Tickets to this event can no longer be transferred.");
+    const [admission] = await tx
+      .select({ id: checkIns.id })
+      .from(checkIns)
+      .where(
+        and(eq(checkIns.ticketId, ticket.id), eq(checkIns.workspaceId, opts.workspaceId), isNull(checkIns.undoneAt)),
+      )
+      .limit(1);
+    if (admission)
+      throw new AppError("CONFLICT", "This ticket was already used to get in, so it can no longer be transferred.");
     const recipient = await findOrCreatePerson({ db: tx, email: opts.toEmail, name: opts.toName, now: opts.now });
     if (recipient.id === opts.fromUserId)
       throw new AppError("BAD_REQUEST", "This ticket is already yours.", {

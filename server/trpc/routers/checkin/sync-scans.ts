@@ -18,6 +18,11 @@ export const ZSyncScansInput = z.object({
         ticketId: ZTicketId,
         list: ZCheckInList,
         scannedAt: z.coerce.date(),
+        secretVersion: z
+          .number({ error: "This scan has no code version; scan the ticket again." })
+          .int()
+          .min(1)
+          .max(1_000_000),
       }),
     )
     .max(200, "Upload at most 200 scans at once."),

@@ -16,9 +16,13 @@ export const ZGetDashboardOutput = z.object({
     currency: z.string(),
   }),
   days: z.array(z.object({ day: z.string(), issued: z.number().int(), revenueCents: z.number().int() })),
+  checkIns: z.object({
+    bucketMinutes: z.number().int(),
+    buckets: z.array(z.object({ startsAt: z.date(), checkedIn: z.number().int() })),
+  }),
 });
 
-/** The event's sales figures and day-by-day series (one wave). */
+/** The event's sales figures, day-by-day series and admissions over time (one wave). */
 export const getDashboardProcedure = workspaceProcedure("events.read")
   .input(ZGetDashboardInput)
   .output(ZGetDashboardOutput)

@@ -3,6 +3,7 @@ import { rowId } from "../../../lib/text";
 import { joinEventWaitlist } from "../../../services/events/public";
 import { authedProcedure } from "../../init";
 import { ZEventId, ZTicketTypeId } from "./schemas";
+import { sendEventEmailsPromptly } from "./prompt-emails";
 
 export const ZJoinWaitlistInput = z.object({
   workspaceId: rowId("Unknown creator."),
@@ -14,6 +15,7 @@ export const ZJoinWaitlistOutput = z.object({ id: z.uuid(), priority: z.number()
 
 /** Joins a sold-out type's waitlist; refused while seats are free (ADR 029). */
 export const joinWaitlistProcedure = authedProcedure
+  .use(sendEventEmailsPromptly)
   .input(ZJoinWaitlistInput)
   .output(ZJoinWaitlistOutput)
   .mutation(async ({ ctx, input }) => {

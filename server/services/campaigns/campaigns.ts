@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { readBatch } from "../../../db/batch";
 import {
+  adDeliveries,
   adHostReadEvidence,
   advertisers,
   campaignApprovals,
@@ -18,6 +19,8 @@ import {
   type CampaignStatus,
 } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
+import { flightPacing } from "../ads/pacing";
+import { utcDay } from "../analytics/listener";
 import { recordAudit } from "../audit/audit";
 import { requireAdvertiser, type Actor } from "./advertisers";
 
@@ -82,7 +85,7 @@ export async function listCampaigns(opts: { db: DbOrTx; workspaceId: string; sta
 }
 
 /** Everything the campaign page shows, as one batch (one round trip, ADR 016). */
-export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campaignId: string }) {
+export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campaignId: string; now: Date }) {
   const { db, workspaceId, campaignId } = opts;
   const [campaignRows, flightRows, targetRows, creativeRows, approvalRows, linkRows, invoiceRows, missingRows] =
     await readBatch(db, [
@@ -95,8 +98,21 @@ export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campa
         )
         .where(and(eq(campaigns.id, campaignId), eq(campaigns.workspaceId, workspaceId)))
         .limit(1),
+      // Each flight with what it delivered (ADR 024's ad_deliveries) for pacing, and when its host reads were last
+      // searched for. Drizzle leaves columns unqualified in a one-table select, so the correlation names the outer
+      // table itself (unqualified, "id" would resolve to the subquery's own table).
       db
-        .select()
+        .select({
+          flight: campaignFlights,
+          delivered:
+            sql<number>`(select coalesce(sum(d.delivered), 0) from ${adDeliveries} d where d.flight_id = "campaign_flights"."id" and d.workspace_id = "campaign_flights"."workspace_id")`.mapWith(
+              Number,
+            ),
+          hostReadsCheckedAt:
+            sql<Date | null>`(select max(e.checked_at) from ${adHostReadEvidence} e where e.flight_id = "campaign_flights"."id" and e.workspace_id = "campaign_flights"."workspace_id")`.mapWith(
+              adHostReadEvidence.checkedAt,
+            ),
+        })
         .from(campaignFlights)
         .where(and(eq(campaignFlights.campaignId, campaignId), eq(campaignFlights.workspaceId, workspaceId)))
         .orderBy(asc(campaignFlights.startsOn), asc(campaignFlights.id)),
@@ -210,8 +226,16 @@ export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campa
   return {
     ...presentCampaign(row.campaign),
     advertiser: { id: row.advertiser.id, name: row.advertiser.name, contacts: row.advertiser.contacts },
-    flights: flightRows.map((flight) => ({
+    flights: flightRows.map(({ flight, delivered, hostReadsCheckedAt }) => ({
       ...presentFlight(flight),
+      pacing: flightPacing({
+        goal: flight.impressionsGoal,
+        startsOn: flight.startsOn,
+        endsOn: flight.endsOn,
+        delivered,
+        today: utcDay(opts.now),
+      }),
+      hostReadsCheckedAt,
       targets: targetRows
         .filter((target) => target.flightId === flight.id)
         .map(({ flightId: _flight, ...target }) => target),

@@ -3,7 +3,7 @@ import { APPROVAL_DECISIONS, CAMPAIGN_SHARE_PURPOSES } from "../../../../db/sche
 import { getCampaign } from "../../../services/campaigns/campaigns";
 import { ZCampaignId } from "../../../services/campaigns/validation";
 import { workspaceProcedure } from "../../init";
-import { ZCampaign, ZCreative, ZFlight, ZInvoiceSummary } from "./schemas";
+import { ZCampaign, ZCreative, ZFlight, ZInvoiceSummary, ZPacing } from "./schemas";
 
 const ZDecisionWithEmail = z
   .object({
@@ -24,6 +24,8 @@ export const ZGetCampaignOutput = ZCampaign.extend({
   }),
   flights: z.array(
     ZFlight.extend({
+      pacing: ZPacing,
+      hostReadsCheckedAt: z.date().nullable(),
       targets: z.array(
         z.object({
           showId: z.uuid(),
@@ -62,5 +64,5 @@ export const getCampaignProcedure = workspaceProcedure("campaigns.read")
   .input(ZGetCampaignInput)
   .output(ZGetCampaignOutput)
   .query(({ ctx, input }) =>
-    getCampaign({ db: ctx.db, workspaceId: ctx.access.workspaceId, campaignId: input.campaignId }),
+    getCampaign({ db: ctx.db, workspaceId: ctx.access.workspaceId, campaignId: input.campaignId, now: ctx.clock() }),
   );

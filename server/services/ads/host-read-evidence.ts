@@ -10,8 +10,7 @@ import {
   transcriptSegments,
 } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
-import { recordAudit } from "../audit/audit";
-import type { Actor } from "../campaigns/advertisers";
+import { auditAs, type Actor } from "../campaigns/records";
 import { findHostReadEvidence } from "./host-read";
 
 /**
@@ -237,20 +236,12 @@ export async function recheckFlightHostReads(input: Actor & { flightId: string }
       missing: counts?.missing ?? 0,
       checkedAt: input.now,
     };
-    await recordAudit({
-      db: tx,
-      action: "campaign.host_reads_rechecked",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: {
-        campaignId: flight.campaignId,
-        flightId: flight.id,
-        episodes: result.episodes,
-        checked: result.checked,
-        missing: result.missing,
-      },
-      meta: input.meta,
-      now: input.now,
+    await auditAs({ ...input, db: tx }, "campaign.host_reads_rechecked", {
+      campaignId: flight.campaignId,
+      flightId: flight.id,
+      episodes: result.episodes,
+      checked: result.checked,
+      missing: result.missing,
     });
     return result;
   });

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { readBatch } from "../../../db/batch";
 import {
@@ -21,8 +21,8 @@ import {
 import { AppError, notFound } from "../../lib/errors";
 import { flightPacing } from "../ads/pacing";
 import { utcDay } from "../analytics/listener";
-import { recordAudit } from "../audit/audit";
-import { requireAdvertiser, type Actor } from "./advertisers";
+import { requireAdvertiser } from "./advertisers";
+import { auditAs, deleteUnlessNamed, requireOwned, type Actor } from "./records";
 
 export interface CampaignFields {
   advertiserId: string;
@@ -82,6 +82,42 @@ export async function listCampaigns(opts: { db: DbOrTx; workspaceId: string; sta
     .orderBy(desc(campaigns.startsOn), asc(campaigns.id))
     .limit(CAMPAIGN_LIST_LIMIT + 1);
   return { items: rows.slice(0, CAMPAIGN_LIST_LIMIT), truncated: rows.length > CAMPAIGN_LIST_LIMIT };
+}
+
+/**
+ * Host-read mentions the transcript search did not hear (ADR 024) in the campaign's flights: listed on the campaign
+ * page and counted before a report link is shared.
+ */
+export function missingMentionsQuery(db: DbOrTx, workspaceId: string, campaignId: string) {
+  return db
+    .select({
+      creativeId: adHostReadEvidence.creativeId,
+      flightId: adHostReadEvidence.flightId,
+      episodeId: adHostReadEvidence.episodeId,
+      episodeTitle: episodes.title,
+      kind: adHostReadEvidence.kind,
+      target: adHostReadEvidence.target,
+    })
+    .from(adHostReadEvidence)
+    .innerJoin(
+      campaignFlights,
+      and(
+        eq(campaignFlights.id, adHostReadEvidence.flightId),
+        eq(campaignFlights.workspaceId, adHostReadEvidence.workspaceId),
+      ),
+    )
+    .innerJoin(
+      episodes,
+      and(eq(episodes.id, adHostReadEvidence.episodeId), eq(episodes.workspaceId, adHostReadEvidence.workspaceId)),
+    )
+    .where(
+      and(
+        eq(adHostReadEvidence.workspaceId, workspaceId),
+        eq(campaignFlights.campaignId, campaignId),
+        eq(adHostReadEvidence.found, false),
+      ),
+    )
+    .orderBy(asc(episodes.title), asc(adHostReadEvidence.target));
 }
 
 /** Everything the campaign page shows, as one batch (one round trip, ADR 016). */
@@ -190,36 +226,7 @@ export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campa
         .from(invoices)
         .where(and(eq(invoices.campaignId, campaignId), eq(invoices.workspaceId, workspaceId)))
         .orderBy(desc(invoices.number)),
-      // Host reads the transcript search did not hear (ADR 024), flagged before the report is shared.
-      db
-        .select({
-          creativeId: adHostReadEvidence.creativeId,
-          flightId: adHostReadEvidence.flightId,
-          episodeId: adHostReadEvidence.episodeId,
-          episodeTitle: episodes.title,
-          kind: adHostReadEvidence.kind,
-          target: adHostReadEvidence.target,
-        })
-        .from(adHostReadEvidence)
-        .innerJoin(
-          campaignFlights,
-          and(
-            eq(campaignFlights.id, adHostReadEvidence.flightId),
-            eq(campaignFlights.workspaceId, adHostReadEvidence.workspaceId),
-          ),
-        )
-        .innerJoin(
-          episodes,
-          and(eq(episodes.id, adHostReadEvidence.episodeId), eq(episodes.workspaceId, adHostReadEvidence.workspaceId)),
-        )
-        .where(
-          and(
-            eq(adHostReadEvidence.workspaceId, workspaceId),
-            eq(campaignFlights.campaignId, campaignId),
-            eq(adHostReadEvidence.found, false),
-          ),
-        )
-        .orderBy(asc(episodes.title), asc(adHostReadEvidence.target)),
+      missingMentionsQuery(db, workspaceId, campaignId),
     ]);
   const row = campaignRows[0];
   if (!row) throw notFound("Campaign");
@@ -333,15 +340,7 @@ export async function createCampaign(input: Actor & { fields: CampaignFields }) 
         updatedAt: input.now,
       })
       .returning();
-    await recordAudit({
-      db: tx,
-      action: "campaign.created",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: row.id, name: row.name },
-      meta: input.meta,
-      now: input.now,
-    });
+    await auditAs({ ...input, db: tx }, "campaign.created", { campaignId: row.id, name: row.name });
     return presentCampaign(row);
   });
 }
@@ -356,60 +355,25 @@ export async function updateCampaign(input: Actor & { campaignId: string; fields
       .where(and(eq(campaigns.id, input.campaignId), eq(campaigns.workspaceId, input.workspaceId)))
       .returning();
     if (!row) throw notFound("Campaign");
-    await recordAudit({
-      db: tx,
-      action: "campaign.updated",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: row.id, name: row.name, status: row.status },
-      meta: input.meta,
-      now: input.now,
-    });
+    await auditAs({ ...input, db: tx }, "campaign.updated", { campaignId: row.id, name: row.name, status: row.status });
     return presentCampaign(row);
   });
 }
 
 /** Flights, creatives, links and approvals go with it; a campaign that was invoiced stays (the invoice names it). */
-export async function deleteCampaign(input: Actor & { campaignId: string }) {
-  return input.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ id: campaigns.id, name: campaigns.name })
-      .from(campaigns)
-      .where(and(eq(campaigns.id, input.campaignId), eq(campaigns.workspaceId, input.workspaceId)))
-      .limit(1)
-      .for("update");
-    if (!row) throw notFound("Campaign");
-    const [invoiced] = await tx
-      .select({ n: count() })
-      .from(invoices)
-      .where(and(eq(invoices.campaignId, row.id), eq(invoices.workspaceId, input.workspaceId)));
-    if (invoiced.n > 0)
-      throw new AppError(
-        "CONFLICT",
-        `${row.name} has invoices, which must keep naming it. Cancel the campaign instead of deleting it.`,
-      );
-    await tx.delete(campaigns).where(and(eq(campaigns.id, row.id), eq(campaigns.workspaceId, input.workspaceId)));
-    await recordAudit({
-      db: tx,
-      action: "campaign.deleted",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: row.id, name: row.name },
-      meta: input.meta,
-      now: input.now,
-    });
-    return { id: row.id };
+export function deleteCampaign(input: Actor & { campaignId: string }) {
+  return deleteUnlessNamed({
+    ...input,
+    table: campaigns,
+    id: input.campaignId,
+    dependents: invoices,
+    dependentColumn: invoices.campaignId,
+    refusal: (row) =>
+      `${row.name} has invoices, which must keep naming it. Cancel the campaign instead of deleting it.`,
+    action: "campaign.deleted",
   });
 }
 
 /** The campaign a flight, creative, link or invoice belongs to, checked in the caller's workspace and locked. */
-export async function requireCampaign(opts: { db: DbOrTx; workspaceId: string; campaignId: string }) {
-  const [row] = await opts.db
-    .select()
-    .from(campaigns)
-    .where(and(eq(campaigns.id, opts.campaignId), eq(campaigns.workspaceId, opts.workspaceId)))
-    .limit(1)
-    .for("share");
-  if (!row) throw notFound("Campaign");
-  return row;
-}
+export const requireCampaign = (opts: { db: DbOrTx; workspaceId: string; campaignId: string }) =>
+  requireOwned(opts, campaigns, opts.campaignId);

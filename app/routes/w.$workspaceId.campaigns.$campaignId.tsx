@@ -16,7 +16,7 @@ import {
 } from "../lib/campaigns";
 import { actionError, throwLoaderError } from "../lib/errors.server";
 import { errorsOf, text } from "../lib/forms";
-import { formatDate } from "../lib/format";
+import { formatDate, formatDateTime } from "../lib/format";
 import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
@@ -97,6 +97,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "delete-flight":
         await api.deleteFlight({ workspaceId, flightId: text(form, "flightId") });
         return { intent, notice: "Flight deleted." };
+      case "recheck-host-reads": {
+        const run = await api.recheckHostReads({ workspaceId, flightId: text(form, "flightId") });
+        return { intent, flightId: run.flightId, notice: recheckWords(run) };
+      }
       case "create-creative": {
         const kind = text(form, "kind") as "host_read" | "audio";
         await api.createCreative({
@@ -158,6 +162,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return actionError(error, { intent });
   }
 }
+
+/** What the host-read search found, in the words the flight's status line shows. */
+function recheckWords(run: { episodes: number; transcripts: number; checked: number; missing: number }) {
+  if (run.episodes === 0) return "Checked: no episode this flight covers has audio yet.";
+  if (run.transcripts === 0)
+    return `Checked: none of the ${run.episodes === 1 ? "episode" : `${run.episodes} episodes`} this flight covers has a transcript with a host read to look for yet.`;
+  const heard = run.checked - run.missing;
+  return `Checked ${run.transcripts === 1 ? "1 transcript" : `${run.transcripts} transcripts`}: ${heard} of ${run.checked} mentions heard${run.missing ? `, ${run.missing} not mentioned (listed under Share with the advertiser)` : ""}.`;
+}
+
+const PACING_WORDS = {
+  not_started: "not started",
+  on_track: "on track",
+  behind: "behind",
+  delivered: "goal delivered",
+  under_delivered: "ended under goal",
+} as const;
 
 function Decision({ approval }: { approval: { decision: string; comment: string; decidedByName: string } | null }) {
   if (!approval) return <span className="muted">Waiting for the advertiser</span>;
@@ -254,6 +275,7 @@ export default function Campaign() {
       <section className="card" aria-labelledby="flights-heading">
         <h2 id="flights-heading">Flights</h2>
         {noticeFor("delete-flight")}
+        <ErrorSummary errors={errorsFor("recheck-host-reads")} />
         {campaign.flights.length === 0 ? (
           <p className="muted">No flights yet. A flight books dates and a position on shows.</p>
         ) : (
@@ -267,15 +289,47 @@ export default function Campaign() {
                   ? ` · at most ${flight.frequency.cap} per listener in ${flight.frequency.days} days`
                   : ""}
                 <br />
+                <span className={flight.pacing.makeGood ? "callout" : undefined}>
+                  Pacing: {formatCount(flight.pacing.delivered)} delivered, {formatCount(flight.pacing.expected)}{" "}
+                  expected by yesterday · {PACING_WORDS[flight.pacing.status]}
+                  {flight.pacing.makeGood
+                    ? ` · suggested make-good: ${formatCount(flight.pacing.makeGood.impressions)} impressions over ${flight.pacing.makeGood.extraDays} extra ${flight.pacing.makeGood.extraDays === 1 ? "day" : "days"}`
+                    : ""}
+                </span>
+                <br />
                 <span className="muted">
                   On{" "}
                   {flight.targets
                     .map((t) => (t.episodeTitle ? `${t.showTitle}: ${t.episodeTitle}` : t.showTitle))
                     .join(", ")}
                 </span>
+                <br />
+                <span className="muted">
+                  Host reads{" "}
+                  {flight.hostReadsCheckedAt
+                    ? `last searched for in transcripts ${formatDateTime(flight.hostReadsCheckedAt)}`
+                    : "not searched for yet"}
+                </span>
+                {result &&
+                "notice" in result &&
+                result.intent === "recheck-host-reads" &&
+                result.flightId === flight.id ? (
+                  <p className="callout" role="status">
+                    {result.notice}
+                  </p>
+                ) : null}
                 {manager ? (
                   <Form method="post" className="form-actions">
                     <input type="hidden" name="flightId" value={flight.id} />
+                    {flight.status !== "draft" && flight.status !== "canceled" ? (
+                      <SubmitButton
+                        intent="recheck-host-reads"
+                        className="button button-small button-secondary"
+                        pendingLabel="Checking…"
+                      >
+                        Check host reads again in {flight.name}
+                      </SubmitButton>
+                    ) : null}
                     <SubmitButton intent="delete-flight" className="button button-small button-secondary">
                       Delete {flight.name}
                     </SubmitButton>

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { statSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,10 +22,10 @@ import ws from "ws";
 import { createDb } from "../../db/client";
 import { notifyWorkspace } from "../../server/services/notifications/notify";
 import { pngFile } from "../support/images";
-import { insertPublishedEpisode, insertShow, insertTranscript } from "../support/podcasts";
+import { insertEpisode, insertPublishedEpisode, insertShow, insertTranscript } from "../support/podcasts";
 import { wavFile } from "../support/audio";
 import { and, eq, isNull } from "drizzle-orm";
-import { checkIns } from "../../db/schema";
+import { adArrangements, analyticsRequests, checkIns, mediaObjects } from "../../db/schema";
 import { eventWithTicket } from "../support/checkin";
 import { reserveTickets } from "../../server/services/events/reserve";
 import { addMember, createUser, createWorkspace } from "../support/factories";
@@ -51,6 +51,13 @@ const STEP_TIMEOUT_MS = 15_000;
 const MAIL_TIMEOUT_MS = 30_000;
 /** A post scheduled one to two minutes out, claimed by the every-minute cron and published by the queue consumer. */
 const SOCIAL_PUBLISH_TIMEOUT_MS = 200_000;
+/** The analytics queue's consumer takes a batch after at most 5 s (wrangler.toml); waitUntil work lands sooner. */
+const BACKGROUND_TIMEOUT_MS = 30_000;
+/** `BROWSER_ONLY=<part of a scenario's name>` runs only the scenarios whose names contain it; unset, all run. */
+const ONLY = process.env.BROWSER_ONLY?.trim().toLowerCase() ?? "";
+/** Two podcast apps of the Open Podcast Analytics Working Group's list (a curl user agent would count as a bot). */
+const OVERCAST = "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)";
+const POCKET_CASTS = "Pocket Casts/7.52 (Android 14)";
 
 interface Scenario {
   name: string;
@@ -75,6 +82,17 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
 }
 
 // ----------------------------------------------------------------------------------------------- Helpers
+
+/** Polls `read` until it returns something, for work the app does off the response's path (queue, waitUntil). */
+async function waitFor<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + BACKGROUND_TIMEOUT_MS;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting ${BACKGROUND_TIMEOUT_MS / 1000}s for ${what}`);
+    await sleep(500);
+  }
+}
 
 /**
  * Waits until the dev mailbox lists an email to `to`, with `subject` in its subject, as delivered; opens it and
@@ -1147,6 +1165,220 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
         }
       },
     },
+    {
+      page,
+      name: "a creator books a pre-recorded ad, an independent client downloads the episode, the rollup counts one impression",
+      async run() {
+        // Issue 14 item 9. The creator's account, workspace and show come from the factories; the audio goes through
+        // the media library's uploader, and everything that books the ad goes through the pages. The episode is then
+        // fetched by curl (not the browser) as two podcast apps would: one whole download, one that stops inside the
+        // ad. The rollup runs through the app's own cron endpoint, and the report must show exactly one impression.
+        const handle = createDb(database);
+        const browser = page.context().browser()!;
+        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const folder = await mkdtemp(path.join(tmpdir(), "greenroom-ads-"));
+        const shot = (name: string) =>
+          creator.screenshot({ path: path.join(RESULTS_DIR, `ads-${name}.png`), fullPage: true });
+        const creator = await context.newPage();
+        creator.setDefaultTimeout(STEP_TIMEOUT_MS);
+        try {
+          const owner = await createUser(handle.db, { name: "Ada Network" });
+          const workspace = await createWorkspace(handle.db, owner, `Ad network ${stamp}`);
+          const show = await insertShow(handle.db, workspace.id, { title: `Sponsored show ${stamp}` });
+          await context.addCookies([{ name: "greenroom_session", value: owner.sessionToken, url: baseUrl }]);
+          const w = `${baseUrl}/w/${workspace.id}`;
+          const today = new Date().toISOString().slice(0, 10);
+          const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+          const advertiser = `Acme Coffee ${stamp}`;
+          const campaignName = `Spring roast ${stamp}`;
+          const episodeTitle = `Sponsored episode ${stamp}`;
+
+          // Both files through the media library: the episode (44.1 kHz mono MP3, 6 s) and the ad (same encoding).
+          const episodeFile = path.join(folder, `episode-${stamp}.mp3`);
+          const adFile = path.join(folder, `spot-${stamp}.mp3`);
+          await copyFile(path.join(ROOT, "tests/fixtures/media/episode-44k-mono.mp3"), episodeFile);
+          await copyFile(path.join(ROOT, "tests/fixtures/media/ad-44k-mono.mp3"), adFile);
+          await creator.goto(`${w}/media`);
+          await creator.getByRole("heading", { level: 1, name: "Media" }).waitFor();
+          await creator.waitForFunction(
+            () => document.querySelector<HTMLButtonElement>(".dropzone .button")?.disabled === false,
+          );
+          await creator.getByLabel("Files to upload", { exact: true }).setInputFiles([episodeFile, adFile]);
+          for (const file of [episodeFile, adFile])
+            await creator
+              .locator(".upload-item")
+              .filter({ hasText: path.basename(file) })
+              .getByRole("status")
+              .getByText(/^Ready\./)
+              .waitFor({ timeout: 60_000 });
+          const uploaded = await handle.db
+            .select({ id: mediaObjects.id, filename: mediaObjects.filename, status: mediaObjects.status })
+            .from(mediaObjects)
+            .where(eq(mediaObjects.workspaceId, workspace.id));
+          const episodeMedia = uploaded.find((m) => m.filename === path.basename(episodeFile));
+          assert.equal(episodeMedia?.status, "ready", "the episode's audio is not ready in the library");
+          // Publishing an episode has its own scenario; here the uploaded file becomes a published episode directly.
+          const episode = await insertEpisode(handle.db, show, {
+            title: episodeTitle,
+            status: "published",
+            publishedAt: new Date(),
+            audioMediaId: episodeMedia.id,
+          });
+
+          // Advertiser with a contact and notes.
+          await creator.goto(`${w}/advertisers`);
+          await creator.getByRole("heading", { level: 1, name: "Advertisers" }).waitFor();
+          await creator.getByLabel("Name", { exact: true }).fill(advertiser);
+          await creator.getByLabel("Contact name", { exact: true }).fill("Bea Buyer");
+          await creator.getByLabel("Contact email", { exact: true }).fill(`bea-${stamp}@example.com`);
+          await creator.getByLabel("Contact role", { exact: true }).fill("Media buyer");
+          await creator.getByLabel("Notes", { exact: true }).fill("Pays on net 30.");
+          await creator.getByRole("button", { name: "Add advertiser" }).click();
+          await creator.getByRole("heading", { level: 1, name: advertiser }).waitFor();
+
+          // Campaign: the insertion order.
+          await creator.goto(`${w}/campaigns`);
+          const form = creator.getByRole("region", { name: "New campaign" });
+          await form.getByLabel("Advertiser", { exact: true }).selectOption({ label: advertiser });
+          await form.getByLabel("Campaign name", { exact: true }).fill(campaignName);
+          await form.getByLabel("Pricing", { exact: true }).selectOption("cpm");
+          await form.getByLabel("Rate", { exact: true }).fill("25.00");
+          await form.getByLabel("Budget", { exact: true }).fill("2500.00");
+          await form.getByLabel("Start date", { exact: true }).fill(today);
+          await form.getByLabel("End date", { exact: true }).fill(inAMonth);
+          await form.getByLabel("IO contact name", { exact: true }).fill("Bea Buyer");
+          await form.getByLabel("IO contact email", { exact: true }).fill(`bea-${stamp}@example.com`);
+          await form.getByRole("button", { name: "Create campaign" }).click();
+          await creator.getByRole("heading", { level: 1, name: campaignName }).waitFor();
+          const campaignUrl = creator.url();
+
+          // Flight: live pre-roll on the show, 1,000 impressions.
+          const flights = creator.getByRole("region", { name: "Flights" });
+          await flights.getByText("Add a flight").click();
+          await flights.getByLabel("Flight name", { exact: true }).fill("Launch week");
+          await flights.getByLabel("Position", { exact: true }).selectOption("pre");
+          await flights.getByLabel("Impressions goal", { exact: true }).fill("1000");
+          await flights.getByLabel("Status", { exact: true }).selectOption("live");
+          await flights.getByLabel(show.title, { exact: true }).check();
+          await flights.getByRole("button", { name: "Add flight" }).click();
+          await flights.getByRole("status").getByText("Flight added.").waitFor();
+
+          // Creative: the uploaded spot from the media library.
+          const creatives = creator.getByRole("region", { name: "Creatives" });
+          await creatives.getByText("Add a creative").click();
+          await creatives.getByLabel("Name", { exact: true }).fill("Thirty-second spot");
+          await creatives.getByLabel("Kind", { exact: true }).selectOption("audio");
+          await creatives.getByLabel("Flight", { exact: true }).selectOption({ label: "Launch week" });
+          await creatives
+            .getByLabel("Audio file (recorded audio)", { exact: true })
+            .selectOption({ label: path.basename(adFile) });
+          await creatives.getByRole("button", { name: "Add creative" }).click();
+          await creatives.getByRole("status").getByText("Creative added.").waitFor();
+          await creatives
+            .getByRole("listitem")
+            .filter({ hasText: `Thirty-second spot · Recorded audio · spot-${stamp}.mp3` })
+            .waitFor();
+          await shot("campaign");
+
+          // Slot on the episode, and the flight booked into it (live from today).
+          await creator.goto(`${w}/episodes/${episode.id}`);
+          const slots = creator.getByRole("region", { name: "Ad slots" });
+          await slots.getByLabel("Position", { exact: true }).selectOption("pre");
+          await slots.getByRole("button", { name: "Add slot" }).click();
+          await slots.getByRole("heading", { level: 3, name: "Pre-roll" }).waitFor();
+          await slots
+            .getByLabel("Flight and creative", { exact: true })
+            .selectOption({ label: `${campaignName}: Launch week — Thirty-second spot` });
+          await slots.getByRole("button", { name: "Book", exact: true }).click();
+          await slots.getByText(/live from \d{4}-\d{2}-\d{2}/).waitFor();
+          await shot("episode-slots");
+
+          // An independent HTTP client downloads the enclosure: once whole, once stopping inside the ad.
+          const enclosure = `${baseUrl}/media/episodes/${episode.id}/audio.mp3`;
+          const curl = (agent: string, out: string, range?: string) =>
+            execFileSync(
+              "curl",
+              [
+                "--silent",
+                "--show-error",
+                "--fail",
+                "--user-agent",
+                agent,
+                ...(range ? ["--range", range] : []),
+                "--dump-header",
+                "-",
+                "--output",
+                out,
+                enclosure,
+              ],
+              { encoding: "utf8", timeout: 30_000 },
+            );
+          const whole = path.join(folder, "whole.mp3");
+          const headers = curl(OVERCAST, whole);
+          const arrangementId = /^x-greenroom-arrangement: *(\S+)/im.exec(headers)?.[1];
+          assert.ok(arrangementId, `the enclosure was served without an ad arrangement:\n${headers}`);
+          const wholeSize = statSync(whole).size;
+          assert.ok(
+            wholeSize > statSync(episodeFile).size,
+            `the download (${wholeSize} bytes) is not longer than the episode alone`,
+          );
+          // The arrangement is stored off the response's path; it says where the ad's bytes are.
+          const arrangement = await waitFor("the arrangement to be stored", async () => {
+            const [row] = await handle.db
+              .select({ size: adArrangements.size, ads: adArrangements.ads })
+              .from(adArrangements)
+              .where(eq(adArrangements.id, arrangementId));
+            return row;
+          });
+          assert.equal(arrangement.size, wholeSize, "the stored arrangement's size differs from the bytes served");
+          const [ad] = arrangement.ads;
+          const insideTheAd = Math.floor((ad.byteStart + ad.byteEnd) / 2);
+          const partial = path.join(folder, "partial.mp3");
+          const partialHeaders = curl(POCKET_CASTS, partial, `0-${insideTheAd}`);
+          assert.match(partialHeaders, /^HTTP\/[\d.]+ 206/m);
+          assert.equal(statSync(partial).size, insideTheAd + 1, "the partial download has the wrong length");
+
+          // Both requests reach the raw table through the analytics queue; then the hourly rollup cron runs.
+          await waitFor("both requests to be recorded", async () => {
+            const rows = await handle.db
+              .select({ id: analyticsRequests.id })
+              .from(analyticsRequests)
+              .where(eq(analyticsRequests.episodeId, episode.id));
+            return rows.length >= 2 ? rows : undefined;
+          });
+          const cron = await fetch(`${baseUrl}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`);
+          assert.equal(cron.status, 200, `the rollup cron answered ${cron.status}: ${await cron.text()}`);
+
+          // The report: one impression (the whole download), none for the download that stopped inside the ad.
+          await creator.goto(`${campaignUrl}/report`);
+          await creator.getByRole("heading", { level: 1, name: "Campaign report" }).waitFor();
+          const summary = creator.getByRole("region", { name: "Delivery against goal" });
+          await summary.getByText("1 impressions", { exact: true }).waitFor();
+          const rows = (region: string, label: string) =>
+            creator.getByRole("region", { name: region }).getByRole("row").filter({ hasText: label });
+          const impressions = async (region: string, label: string) =>
+            (await rows(region, label).getByRole("cell").first().innerText()).trim();
+          assert.equal(await impressions("By episode", episodeTitle), "1");
+          assert.equal(await impressions("By show", show.title), "1");
+          assert.equal(await impressions("By day (UTC)", today), "1");
+          assert.equal(await impressions("By app", "Overcast"), "1");
+          assert.equal(
+            await rows("By app", "Pocket Casts").count(),
+            0,
+            "the download that stopped inside the ad counted",
+          );
+          await creator
+            .getByRole("region", { name: "Methodology" })
+            .getByText(/Counted by/)
+            .waitFor();
+          await shot("report");
+        } finally {
+          await context.close();
+          await handle.close();
+          await rm(folder, { recursive: true, force: true });
+        }
+      },
+    },
   ];
 }
 
@@ -1203,9 +1435,8 @@ async function main(): Promise<number> {
     const plain = await browser.newPage({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
     for (const each of [page, plain]) each.setDefaultTimeout(STEP_TIMEOUT_MS);
 
-    // BROWSER_ONLY=<part of a name> runs the matching scenarios alone (all of them by default).
-    const only = process.env.BROWSER_ONLY ?? "";
-    for (const scenario of scenarios(app.baseUrl, page, plain, app.database).filter((s) => s.name.includes(only))) {
+    const chosen = scenarios(app.baseUrl, page, plain, app.database).filter((s) => s.name.toLowerCase().includes(ONLY));
+    for (const scenario of chosen) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         failed++;

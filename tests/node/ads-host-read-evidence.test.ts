@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adHostReadEvidence, campaignCreatives } from "../../db/schema";
+import { adHostReadEvidence, auditEvents, campaignCreatives, transcriptSegments } from "../../db/schema";
 import { recordHostReadEvidence } from "../../server/services/ads/host-read-evidence";
 import { requestTranscription } from "../../server/services/transcription/request";
 import { runTranscriptionJob } from "../../server/services/transcription/run";
@@ -167,5 +167,50 @@ describe("host-read evidence", () => {
     expect(link.url).toContain("/campaign-report/");
     // Approval links are not held back by proof of delivery.
     await api.campaigns.createShareLink({ ...share, purpose: "approval" });
+  });
+
+  it("re-checks a flight on demand: after a transcript edit the miss is gone, a second press changes nothing", async () => {
+    const s = await scene();
+    const api = callerFor(t.db, s.x.editor).api;
+    const recheck = () => api.campaigns.recheckHostReads({ workspaceId: s.workspaceId, flightId: s.flight.id });
+    // Nothing transcribed yet: the episode is covered, but there is nothing to search.
+    expect(await recheck()).toMatchObject({ episodes: 1, transcripts: 0, checked: 0, missing: 0 });
+
+    const transcript = await insertTranscript(t.db, {
+      workspaceId: s.workspaceId,
+      mediaId: s.media.id,
+      segments: READ,
+    });
+    expect(await recheck()).toMatchObject({ episodes: 1, transcripts: 1, checked: 4, missing: 1 });
+
+    // The creator corrects the transcript where the host did say the second point; the button finds it now.
+    await t.db
+      .update(transcriptSegments)
+      .set({ text: "and use the code spring at checkout. Roasted weekly, always." })
+      .where(and(eq(transcriptSegments.transcriptId, transcript.id), eq(transcriptSegments.position, 3)));
+    const after = await recheck();
+    expect(after).toMatchObject({ episodes: 1, transcripts: 1, checked: 4, missing: 0 });
+    const again = await recheck();
+    expect(again).toMatchObject({ checked: 4, missing: 0 });
+    expect(await evidenceOf(s.flight.id)).toHaveLength(4);
+    const page = await api.campaigns.getCampaign({ workspaceId: s.workspaceId, campaignId: s.campaign.id });
+    expect(page.missingMentions).toEqual([]);
+    expect(page.flights[0].hostReadsCheckedAt).toEqual(again.checkedAt);
+
+    const audits = await t.db
+      .select({ detail: auditEvents.detail })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.workspaceId, s.workspaceId), eq(auditEvents.action, "campaign.host_reads_rechecked")))
+      .orderBy(asc(auditEvents.createdAt));
+    expect(audits).toHaveLength(4);
+    expect(audits.at(-1)?.detail).toMatchObject({ flightId: s.flight.id, checked: 4, missing: 0 });
+
+    await expect(
+      callerFor(t.db, s.x.viewer).api.campaigns.recheckHostReads({ workspaceId: s.workspaceId, flightId: s.flight.id }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const draft = await createCampaign(t.db, s.workspaceId, { showId: s.show.id, flight: { status: "draft" } });
+    await expect(
+      api.campaigns.recheckHostReads({ workspaceId: s.workspaceId, flightId: draft.flight.id }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
   });
 });

@@ -378,6 +378,62 @@ describe("the campaign report", () => {
   });
 });
 
+describe("pacing on the campaign page", () => {
+  it("reads each flight's delivered impressions, says behind on a frozen day, and suggests a make-good", async () => {
+    const x = await team();
+    const show = await insertShow(t.db, x.workspaceId, { title: "Daily" });
+    const episode = await insertEpisode(t.db, show, { title: "Ep 1" });
+    // Ten days, 1,000 impressions: 100 a day expected.
+    const { campaign, flight } = await createCampaign(t.db, x.workspaceId, {
+      showId: show.id,
+      startsOn: "2026-03-01",
+      endsOn: "2026-03-10",
+      flight: { impressionsGoal: 1_000, status: "live" },
+    });
+    const other = await createCampaign(t.db, x.workspaceId, { showId: show.id });
+    const row = (flightId: string, day: string, delivered: number) => ({
+      workspaceId: x.workspaceId,
+      day,
+      flightId,
+      showId: show.id,
+      episodeId: episode.id,
+      country: "US",
+      app: "Overcast",
+      delivered,
+    });
+    await t.db
+      .insert(adDeliveries)
+      .values([
+        row(flight.id, "2026-03-01", 60),
+        row(flight.id, "2026-03-02", 60),
+        row(flight.id, "2026-03-03", 60),
+        row(other.flight.id, "2026-03-03", 900),
+      ]);
+    const onDay = (day: string) =>
+      callerFor(t.db, x.viewer, { clock: () => new Date(`${day}T12:00:00Z`) }).api.campaigns.getCampaign({
+        workspaceId: x.workspaceId,
+        campaignId: campaign.id,
+      });
+    // On the 4th: 180 delivered against 300 expected by yesterday, 60 a day → 180 + 60 × 7 = 600, 400 short.
+    const [paced] = (await onDay("2026-03-04")).flights;
+    expect(paced.pacing).toMatchObject({
+      goal: 1_000,
+      delivered: 180,
+      expected: 300,
+      status: "behind",
+      remainingDays: 7,
+      makeGood: { impressions: 400, extraDays: 7 },
+    });
+    // Before the start nothing is expected; after the end the whole shortfall is the make-good.
+    expect((await onDay("2026-02-28")).flights[0].pacing).toMatchObject({ status: "not_started", makeGood: null });
+    expect((await onDay("2026-03-11")).flights[0].pacing).toMatchObject({
+      status: "under_delivered",
+      // 180 over ten days is 18 a day: 820 more take 46 days.
+      makeGood: { impressions: 820, extraDays: 46 },
+    });
+  });
+});
+
 describe("invoices", () => {
   it("numbers invoices per workspace, builds lines from the IO, and moves draft → sent → paid, never back", async () => {
     const x = await team();

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import {
   adHostReadEvidence,
@@ -9,6 +9,8 @@ import {
   transcripts,
   transcriptSegments,
 } from "../../../db/schema";
+import { AppError, notFound } from "../../lib/errors";
+import { auditAs, type Actor } from "../campaigns/records";
 import { findHostReadEvidence } from "./host-read";
 
 /**
@@ -155,4 +157,92 @@ export async function recordHostReadEvidenceForMedia(opts: {
     .from(episodes)
     .where(and(eq(episodes.workspaceId, opts.workspaceId), eq(episodes.audioMediaId, opts.mediaId)));
   for (const row of rows) await recordHostReadEvidence({ ...opts, episodeId: row.id });
+}
+
+/**
+ * The campaign page's "Check host reads again" (issue 14 item 7): the search above, on demand, for every episode
+ * the flight covers that has audio, e.g. after a transcript was corrected or a creative added after transcription.
+ * Each episode's run replaces its rows, so pressing it twice stores the same thing; the runs and the audit row
+ * commit together. A draft or canceled flight ran nothing and has nothing to prove.
+ */
+export async function recheckFlightHostReads(input: Actor & { flightId: string }) {
+  return input.db.transaction(async (tx) => {
+    const [flight] = await tx
+      .select({
+        id: campaignFlights.id,
+        campaignId: campaignFlights.campaignId,
+        name: campaignFlights.name,
+        status: campaignFlights.status,
+        startsOn: campaignFlights.startsOn,
+        endsOn: campaignFlights.endsOn,
+      })
+      .from(campaignFlights)
+      .where(and(eq(campaignFlights.id, input.flightId), eq(campaignFlights.workspaceId, input.workspaceId)))
+      .limit(1)
+      .for("share");
+    if (!flight) throw notFound("Flight");
+    if (!(RUNNING as readonly string[]).includes(flight.status))
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `${flight.name} is ${flight.status === "draft" ? "a draft" : "canceled"}: it ran no host reads to check.`,
+      );
+    const publishedDay = sql`(${episodes.publishedAt} at time zone 'UTC')::date`;
+    const covered = await tx
+      .selectDistinct({ id: episodes.id })
+      .from(campaignFlightTargets)
+      .innerJoin(
+        episodes,
+        and(
+          eq(episodes.workspaceId, campaignFlightTargets.workspaceId),
+          or(
+            eq(episodes.id, campaignFlightTargets.episodeId),
+            and(
+              eq(episodes.showId, campaignFlightTargets.showId),
+              sql`${publishedDay} between ${flight.startsOn} and ${flight.endsOn}`,
+            ),
+          ),
+        ),
+      )
+      .where(
+        and(
+          eq(campaignFlightTargets.workspaceId, input.workspaceId),
+          eq(campaignFlightTargets.flightId, flight.id),
+          isNotNull(episodes.audioMediaId),
+        ),
+      )
+      .orderBy(asc(episodes.id));
+    let searched = 0;
+    for (const episode of covered) {
+      const run = await recordHostReadEvidence({
+        db: tx,
+        workspaceId: input.workspaceId,
+        episodeId: episode.id,
+        now: input.now,
+      });
+      if (run.checked > 0) searched++;
+    }
+    const [counts] = await tx
+      .select({
+        checked: sql<number>`count(*)`.mapWith(Number),
+        missing: sql<number>`count(*) filter (where not ${adHostReadEvidence.found})`.mapWith(Number),
+      })
+      .from(adHostReadEvidence)
+      .where(and(eq(adHostReadEvidence.workspaceId, input.workspaceId), eq(adHostReadEvidence.flightId, flight.id)));
+    const result = {
+      flightId: flight.id,
+      episodes: covered.length,
+      transcripts: searched,
+      checked: counts?.checked ?? 0,
+      missing: counts?.missing ?? 0,
+      checkedAt: input.now,
+    };
+    await auditAs({ ...input, db: tx }, "campaign.host_reads_rechecked", {
+      campaignId: flight.campaignId,
+      flightId: flight.id,
+      episodes: result.episodes,
+      checked: result.checked,
+      missing: result.missing,
+    });
+    return result;
+  });
 }

@@ -11,22 +11,13 @@ import {
   type AdSlotPosition,
 } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
-import { recordAudit, type AuditAction } from "../audit/audit";
-import type { RequestMeta } from "../auth/sessions";
+import { auditAs, type Actor } from "../campaigns/records";
 import { encodingMismatch, Mp3Error, readMp3Encoding } from "./mp3";
 
 /**
  * The episode page's ad slots and the flights booked into them (docs/decisions/024). Every id a caller gives is
  * read with the caller's workspace, so another tenant's episode, slot, flight or creative is NOT_FOUND.
  */
-
-interface Actor {
-  db: DbOrTx;
-  workspaceId: string;
-  actorUserId: string;
-  meta: RequestMeta;
-  now: Date;
-}
 
 export interface SlotPlacement {
   position: AdSlotPosition;
@@ -63,17 +54,6 @@ async function requireSlot(opts: { db: DbOrTx; workspaceId: string }, slotId: st
   if (!slot) throw notFound("Ad slot");
   return slot;
 }
-
-const audit = (opts: Actor, action: AuditAction, detail: Record<string, string | number | null>) =>
-  recordAudit({
-    db: opts.db,
-    action,
-    actorUserId: opts.actorUserId,
-    workspaceId: opts.workspaceId,
-    detail,
-    meta: opts.meta,
-    now: opts.now,
-  });
 
 /**
  * The episode's slots in play order (pre, mids by time, post), each with its bookings, and the flights that can be
@@ -221,7 +201,7 @@ export async function createAdSlot(
       .insert(adSlots)
       .values({ workspaceId: opts.workspaceId, episodeId: episode.id, ...where, createdAt: opts.now })
       .returning();
-    await audit(opts, "ad_slot.created", { slotId: slot.id, episodeId: episode.id, position: slot.position });
+    await auditAs(opts, "ad_slot.created", { slotId: slot.id, episodeId: episode.id, position: slot.position });
     return presentSlot(slot);
   });
 }
@@ -236,7 +216,7 @@ export async function updateAdSlot(input: Actor & { slotId: string; position: Ad
       .set(where)
       .where(and(eq(adSlots.id, opts.slotId), eq(adSlots.workspaceId, opts.workspaceId)))
       .returning();
-    await audit(opts, "ad_slot.updated", { slotId: slot.id, position: slot.position, atMs: slot.atMs });
+    await auditAs(opts, "ad_slot.updated", { slotId: slot.id, position: slot.position, atMs: slot.atMs });
     return presentSlot(slot);
   });
 }
@@ -246,7 +226,7 @@ export async function deleteAdSlot(input: Actor & { slotId: string }) {
     const opts = { ...input, db: tx };
     const slot = await requireSlot(opts, opts.slotId);
     await tx.delete(adSlots).where(and(eq(adSlots.id, slot.id), eq(adSlots.workspaceId, opts.workspaceId)));
-    await audit(opts, "ad_slot.deleted", { slotId: slot.id, episodeId: slot.episodeId });
+    await auditAs(opts, "ad_slot.deleted", { slotId: slot.id, episodeId: slot.episodeId });
     return { ok: true as const };
   });
 }
@@ -303,7 +283,7 @@ export async function bookAdSlot(
       .onConflictDoNothing({ target: [adSlotBookings.slotId, adSlotBookings.flightId] })
       .returning();
     if (!booking) throw new AppError("CONFLICT", "This flight is already booked into this slot.");
-    await audit(opts, "ad_slot.booked", {
+    await auditAs(opts, "ad_slot.booked", {
       bookingId: booking.id,
       slotId: slot.id,
       flightId: flight.id,
@@ -375,7 +355,7 @@ export async function unbookAdSlot(input: Actor & { bookingId: string }) {
       .where(and(eq(adSlotBookings.id, opts.bookingId), eq(adSlotBookings.workspaceId, opts.workspaceId)))
       .returning();
     if (!booking) throw notFound("Booking");
-    await audit(opts, "ad_slot.unbooked", {
+    await auditAs(opts, "ad_slot.unbooked", {
       bookingId: booking.id,
       slotId: booking.slotId,
       flightId: booking.flightId,

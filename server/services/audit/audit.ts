@@ -106,6 +106,7 @@ export type AuditAction =
   | "campaign.share_link_created"
   | "campaign.share_link_revoked"
   | "campaign.approval_recorded"
+  | "campaign.host_reads_rechecked"
   | "invoice.created"
   | "invoice.status_changed"
   | "comment.created"

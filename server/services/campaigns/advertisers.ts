@@ -2,17 +2,8 @@ import { and, asc, count, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { readBatch } from "../../../db/batch";
 import { advertisers, campaigns, type AdvertiserContact } from "../../../db/schema";
-import { AppError, notFound } from "../../lib/errors";
-import { recordAudit } from "../audit/audit";
-import type { RequestMeta } from "../auth/sessions";
-
-export interface Actor {
-  db: DbOrTx;
-  workspaceId: string;
-  actorUserId: string;
-  meta: RequestMeta;
-  now: Date;
-}
+import { notFound } from "../../lib/errors";
+import { auditAs, deleteUnlessNamed, requireOwned, type Actor } from "./records";
 
 export interface AdvertiserFields {
   name: string;
@@ -94,15 +85,7 @@ export async function createAdvertiser(input: Actor & { fields: AdvertiserFields
         updatedAt: input.now,
       })
       .returning();
-    await recordAudit({
-      db: tx,
-      action: "advertiser.created",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { advertiserId: row.id, name: row.name },
-      meta: input.meta,
-      now: input.now,
-    });
+    await auditAs({ ...input, db: tx }, "advertiser.created", { advertiserId: row.id, name: row.name });
     return presentAdvertiser(row);
   });
 }
@@ -115,60 +98,25 @@ export async function updateAdvertiser(input: Actor & { advertiserId: string; fi
       .where(and(eq(advertisers.id, input.advertiserId), eq(advertisers.workspaceId, input.workspaceId)))
       .returning();
     if (!row) throw notFound("Advertiser");
-    await recordAudit({
-      db: tx,
-      action: "advertiser.updated",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { advertiserId: row.id, name: row.name },
-      meta: input.meta,
-      now: input.now,
-    });
+    await auditAs({ ...input, db: tx }, "advertiser.updated", { advertiserId: row.id, name: row.name });
     return presentAdvertiser(row);
   });
 }
 
 /** Only an advertiser without campaigns can go: campaigns and invoices keep naming who bought them. */
-export async function deleteAdvertiser(input: Actor & { advertiserId: string }) {
-  return input.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ id: advertisers.id, name: advertisers.name })
-      .from(advertisers)
-      .where(and(eq(advertisers.id, input.advertiserId), eq(advertisers.workspaceId, input.workspaceId)))
-      .limit(1)
-      .for("update");
-    if (!row) throw notFound("Advertiser");
-    const [used] = await tx
-      .select({ n: count() })
-      .from(campaigns)
-      .where(and(eq(campaigns.advertiserId, row.id), eq(campaigns.workspaceId, input.workspaceId)));
-    if (used.n > 0)
-      throw new AppError(
-        "CONFLICT",
-        `${row.name} has ${used.n === 1 ? "a campaign" : `${used.n} campaigns`}. Delete ${used.n === 1 ? "it" : "them"} first, or keep the advertiser.`,
-      );
-    await tx.delete(advertisers).where(and(eq(advertisers.id, row.id), eq(advertisers.workspaceId, input.workspaceId)));
-    await recordAudit({
-      db: tx,
-      action: "advertiser.deleted",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { advertiserId: row.id, name: row.name },
-      meta: input.meta,
-      now: input.now,
-    });
-    return { id: row.id };
+export function deleteAdvertiser(input: Actor & { advertiserId: string }) {
+  return deleteUnlessNamed({
+    ...input,
+    table: advertisers,
+    id: input.advertiserId,
+    dependents: campaigns,
+    dependentColumn: campaigns.advertiserId,
+    refusal: (row, n) =>
+      `${row.name} has ${n === 1 ? "a campaign" : `${n} campaigns`}. Delete ${n === 1 ? "it" : "them"} first, or keep the advertiser.`,
+    action: "advertiser.deleted",
   });
 }
 
 /** The advertiser a campaign or invoice stores, checked in the caller's workspace (ADR 013). */
-export async function requireAdvertiser(opts: { db: DbOrTx; workspaceId: string; advertiserId: string }) {
-  const [row] = await opts.db
-    .select()
-    .from(advertisers)
-    .where(and(eq(advertisers.id, opts.advertiserId), eq(advertisers.workspaceId, opts.workspaceId)))
-    .limit(1)
-    .for("share");
-  if (!row) throw notFound("Advertiser");
-  return row;
-}
+export const requireAdvertiser = (opts: { db: DbOrTx; workspaceId: string; advertiserId: string }) =>
+  requireOwned(opts, advertisers, opts.advertiserId);

@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { readBatch } from "../../../db/batch";
 import {
+  adDeliveries,
   adHostReadEvidence,
   advertisers,
   campaignApprovals,
@@ -18,8 +19,10 @@ import {
   type CampaignStatus,
 } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
-import { recordAudit } from "../audit/audit";
-import { requireAdvertiser, type Actor } from "./advertisers";
+import { flightPacing } from "../ads/pacing";
+import { utcDay } from "../analytics/listener";
+import { requireAdvertiser } from "./advertisers";
+import { auditAs, deleteUnlessNamed, requireOwned, type Actor } from "./records";
 
 export interface CampaignFields {
   advertiserId: string;
@@ -81,8 +84,44 @@ export async function listCampaigns(opts: { db: DbOrTx; workspaceId: string; sta
   return { items: rows.slice(0, CAMPAIGN_LIST_LIMIT), truncated: rows.length > CAMPAIGN_LIST_LIMIT };
 }
 
+/**
+ * Host-read mentions the transcript search did not hear (ADR 024) in the campaign's flights: listed on the campaign
+ * page and counted before a report link is shared.
+ */
+export function missingMentionsQuery(db: DbOrTx, workspaceId: string, campaignId: string) {
+  return db
+    .select({
+      creativeId: adHostReadEvidence.creativeId,
+      flightId: adHostReadEvidence.flightId,
+      episodeId: adHostReadEvidence.episodeId,
+      episodeTitle: episodes.title,
+      kind: adHostReadEvidence.kind,
+      target: adHostReadEvidence.target,
+    })
+    .from(adHostReadEvidence)
+    .innerJoin(
+      campaignFlights,
+      and(
+        eq(campaignFlights.id, adHostReadEvidence.flightId),
+        eq(campaignFlights.workspaceId, adHostReadEvidence.workspaceId),
+      ),
+    )
+    .innerJoin(
+      episodes,
+      and(eq(episodes.id, adHostReadEvidence.episodeId), eq(episodes.workspaceId, adHostReadEvidence.workspaceId)),
+    )
+    .where(
+      and(
+        eq(adHostReadEvidence.workspaceId, workspaceId),
+        eq(campaignFlights.campaignId, campaignId),
+        eq(adHostReadEvidence.found, false),
+      ),
+    )
+    .orderBy(asc(episodes.title), asc(adHostReadEvidence.target));
+}
+
 /** Everything the campaign page shows, as one batch (one round trip, ADR 016). */
-export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campaignId: string }) {
+export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campaignId: string; now: Date }) {
   const { db, workspaceId, campaignId } = opts;
   const [campaignRows, flightRows, targetRows, creativeRows, approvalRows, linkRows, invoiceRows, missingRows] =
     await readBatch(db, [
@@ -95,8 +134,21 @@ export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campa
         )
         .where(and(eq(campaigns.id, campaignId), eq(campaigns.workspaceId, workspaceId)))
         .limit(1),
+      // Each flight with what it delivered (ADR 024's ad_deliveries) for pacing, and when its host reads were last
+      // searched for. Drizzle leaves columns unqualified in a one-table select, so the correlation names the outer
+      // table itself (unqualified, "id" would resolve to the subquery's own table).
       db
-        .select()
+        .select({
+          flight: campaignFlights,
+          delivered:
+            sql<number>`(select coalesce(sum(d.delivered), 0) from ${adDeliveries} d where d.flight_id = "campaign_flights"."id" and d.workspace_id = "campaign_flights"."workspace_id")`.mapWith(
+              Number,
+            ),
+          hostReadsCheckedAt:
+            sql<Date | null>`(select max(e.checked_at) from ${adHostReadEvidence} e where e.flight_id = "campaign_flights"."id" and e.workspace_id = "campaign_flights"."workspace_id")`.mapWith(
+              adHostReadEvidence.checkedAt,
+            ),
+        })
         .from(campaignFlights)
         .where(and(eq(campaignFlights.campaignId, campaignId), eq(campaignFlights.workspaceId, workspaceId)))
         .orderBy(asc(campaignFlights.startsOn), asc(campaignFlights.id)),
@@ -174,44 +226,23 @@ export async function getCampaign(opts: { db: DbOrTx; workspaceId: string; campa
         .from(invoices)
         .where(and(eq(invoices.campaignId, campaignId), eq(invoices.workspaceId, workspaceId)))
         .orderBy(desc(invoices.number)),
-      // Host reads the transcript search did not hear (ADR 024), flagged before the report is shared.
-      db
-        .select({
-          creativeId: adHostReadEvidence.creativeId,
-          flightId: adHostReadEvidence.flightId,
-          episodeId: adHostReadEvidence.episodeId,
-          episodeTitle: episodes.title,
-          kind: adHostReadEvidence.kind,
-          target: adHostReadEvidence.target,
-        })
-        .from(adHostReadEvidence)
-        .innerJoin(
-          campaignFlights,
-          and(
-            eq(campaignFlights.id, adHostReadEvidence.flightId),
-            eq(campaignFlights.workspaceId, adHostReadEvidence.workspaceId),
-          ),
-        )
-        .innerJoin(
-          episodes,
-          and(eq(episodes.id, adHostReadEvidence.episodeId), eq(episodes.workspaceId, adHostReadEvidence.workspaceId)),
-        )
-        .where(
-          and(
-            eq(adHostReadEvidence.workspaceId, workspaceId),
-            eq(campaignFlights.campaignId, campaignId),
-            eq(adHostReadEvidence.found, false),
-          ),
-        )
-        .orderBy(asc(episodes.title), asc(adHostReadEvidence.target)),
+      missingMentionsQuery(db, workspaceId, campaignId),
     ]);
   const row = campaignRows[0];
   if (!row) throw notFound("Campaign");
   return {
     ...presentCampaign(row.campaign),
     advertiser: { id: row.advertiser.id, name: row.advertiser.name, contacts: row.advertiser.contacts },
-    flights: flightRows.map((flight) => ({
+    flights: flightRows.map(({ flight, delivered, hostReadsCheckedAt }) => ({
       ...presentFlight(flight),
+      pacing: flightPacing({
+        goal: flight.impressionsGoal,
+        startsOn: flight.startsOn,
+        endsOn: flight.endsOn,
+        delivered,
+        today: utcDay(opts.now),
+      }),
+      hostReadsCheckedAt,
       targets: targetRows
         .filter((target) => target.flightId === flight.id)
         .map(({ flightId: _flight, ...target }) => target),
@@ -309,15 +340,7 @@ export async function createCampaign(input: Actor & { fields: CampaignFields }) 
         updatedAt: input.now,
       })
       .returning();
-    await recordAudit({
-      db: tx,
-      action: "campaign.created",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: row.id, name: row.name },
-      meta: input.meta,
-      now: input.now,
-    });
+    await auditAs({ ...input, db: tx }, "campaign.created", { campaignId: row.id, name: row.name });
     return presentCampaign(row);
   });
 }
@@ -332,60 +355,25 @@ export async function updateCampaign(input: Actor & { campaignId: string; fields
       .where(and(eq(campaigns.id, input.campaignId), eq(campaigns.workspaceId, input.workspaceId)))
       .returning();
     if (!row) throw notFound("Campaign");
-    await recordAudit({
-      db: tx,
-      action: "campaign.updated",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: row.id, name: row.name, status: row.status },
-      meta: input.meta,
-      now: input.now,
-    });
+    await auditAs({ ...input, db: tx }, "campaign.updated", { campaignId: row.id, name: row.name, status: row.status });
     return presentCampaign(row);
   });
 }
 
 /** Flights, creatives, links and approvals go with it; a campaign that was invoiced stays (the invoice names it). */
-export async function deleteCampaign(input: Actor & { campaignId: string }) {
-  return input.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ id: campaigns.id, name: campaigns.name })
-      .from(campaigns)
-      .where(and(eq(campaigns.id, input.campaignId), eq(campaigns.workspaceId, input.workspaceId)))
-      .limit(1)
-      .for("update");
-    if (!row) throw notFound("Campaign");
-    const [invoiced] = await tx
-      .select({ n: count() })
-      .from(invoices)
-      .where(and(eq(invoices.campaignId, row.id), eq(invoices.workspaceId, input.workspaceId)));
-    if (invoiced.n > 0)
-      throw new AppError(
-        "CONFLICT",
-        `${row.name} has invoices, which must keep naming it. Cancel the campaign instead of deleting it.`,
-      );
-    await tx.delete(campaigns).where(and(eq(campaigns.id, row.id), eq(campaigns.workspaceId, input.workspaceId)));
-    await recordAudit({
-      db: tx,
-      action: "campaign.deleted",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: row.id, name: row.name },
-      meta: input.meta,
-      now: input.now,
-    });
-    return { id: row.id };
+export function deleteCampaign(input: Actor & { campaignId: string }) {
+  return deleteUnlessNamed({
+    ...input,
+    table: campaigns,
+    id: input.campaignId,
+    dependents: invoices,
+    dependentColumn: invoices.campaignId,
+    refusal: (row) =>
+      `${row.name} has invoices, which must keep naming it. Cancel the campaign instead of deleting it.`,
+    action: "campaign.deleted",
   });
 }
 
 /** The campaign a flight, creative, link or invoice belongs to, checked in the caller's workspace and locked. */
-export async function requireCampaign(opts: { db: DbOrTx; workspaceId: string; campaignId: string }) {
-  const [row] = await opts.db
-    .select()
-    .from(campaigns)
-    .where(and(eq(campaigns.id, opts.campaignId), eq(campaigns.workspaceId, opts.workspaceId)))
-    .limit(1)
-    .for("share");
-  if (!row) throw notFound("Campaign");
-  return row;
-}
+export const requireCampaign = (opts: { db: DbOrTx; workspaceId: string; campaignId: string }) =>
+  requireOwned(opts, campaigns, opts.campaignId);

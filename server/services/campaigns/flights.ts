@@ -10,9 +10,8 @@ import {
   type FlightStatus,
 } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
-import { recordAudit } from "../audit/audit";
 import { requireWorkspaceMedia } from "../podcasts/media-refs";
-import type { Actor } from "./advertisers";
+import { auditAs, type Actor } from "./records";
 import { checkDateRange, presentCreative, presentFlight, requireCampaign } from "./campaigns";
 
 export interface FlightFields {
@@ -96,14 +95,10 @@ export async function createFlight(input: Actor & { campaignId: string; fields: 
       })
       .returning();
     await writeTargets(tx, input.workspaceId, row.id, targets);
-    await recordAudit({
-      db: tx,
-      action: "campaign.flight_created",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: campaign.id, flightId: row.id, name: row.name },
-      meta: input.meta,
-      now: input.now,
+    await auditAs({ ...input, db: tx }, "campaign.flight_created", {
+      campaignId: campaign.id,
+      flightId: row.id,
+      name: row.name,
     });
     return presentFlight(row);
   });
@@ -120,14 +115,11 @@ export async function updateFlight(input: Actor & { flightId: string; fields: Fl
       .returning();
     if (!row) throw notFound("Flight");
     await writeTargets(tx, input.workspaceId, row.id, targets);
-    await recordAudit({
-      db: tx,
-      action: "campaign.flight_updated",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: row.campaignId, flightId: row.id, name: row.name, status: row.status },
-      meta: input.meta,
-      now: input.now,
+    await auditAs({ ...input, db: tx }, "campaign.flight_updated", {
+      campaignId: row.campaignId,
+      flightId: row.id,
+      name: row.name,
+      status: row.status,
     });
     return presentFlight(row);
   });
@@ -140,14 +132,10 @@ export async function deleteFlight(input: Actor & { flightId: string }) {
       .where(and(eq(campaignFlights.id, input.flightId), eq(campaignFlights.workspaceId, input.workspaceId)))
       .returning({ id: campaignFlights.id, campaignId: campaignFlights.campaignId, name: campaignFlights.name });
     if (!row) throw notFound("Flight");
-    await recordAudit({
-      db: tx,
-      action: "campaign.flight_deleted",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: row.campaignId, flightId: row.id, name: row.name },
-      meta: input.meta,
-      now: input.now,
+    await auditAs({ ...input, db: tx }, "campaign.flight_deleted", {
+      campaignId: row.campaignId,
+      flightId: row.id,
+      name: row.name,
     });
     return { id: row.id };
   });
@@ -222,14 +210,11 @@ export async function createCreative(input: Actor & { campaignId: string; fields
         updatedAt: input.now,
       })
       .returning();
-    await recordAudit({
-      db: tx,
-      action: "campaign.creative_created",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: campaign.id, creativeId: row.id, name: row.name, kind: row.kind },
-      meta: input.meta,
-      now: input.now,
+    await auditAs({ ...input, db: tx }, "campaign.creative_created", {
+      campaignId: campaign.id,
+      creativeId: row.id,
+      name: row.name,
+      kind: row.kind,
     });
     return presentCreative(row);
   });
@@ -251,14 +236,11 @@ export async function updateCreative(input: Actor & { creativeId: string; fields
       .set({ ...values, revision: sqlIncrement(), updatedAt: input.now })
       .where(and(eq(campaignCreatives.id, current.id), eq(campaignCreatives.workspaceId, input.workspaceId)))
       .returning();
-    await recordAudit({
-      db: tx,
-      action: "campaign.creative_updated",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: row.campaignId, creativeId: row.id, name: row.name, revision: row.revision },
-      meta: input.meta,
-      now: input.now,
+    await auditAs({ ...input, db: tx }, "campaign.creative_updated", {
+      campaignId: row.campaignId,
+      creativeId: row.id,
+      name: row.name,
+      revision: row.revision,
     });
     return presentCreative(row);
   });
@@ -271,14 +253,10 @@ export async function deleteCreative(input: Actor & { creativeId: string }) {
       .where(and(eq(campaignCreatives.id, input.creativeId), eq(campaignCreatives.workspaceId, input.workspaceId)))
       .returning({ id: campaignCreatives.id, campaignId: campaignCreatives.campaignId, name: campaignCreatives.name });
     if (!row) throw notFound("Creative");
-    await recordAudit({
-      db: tx,
-      action: "campaign.creative_deleted",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: row.campaignId, creativeId: row.id, name: row.name },
-      meta: input.meta,
-      now: input.now,
+    await auditAs({ ...input, db: tx }, "campaign.creative_deleted", {
+      campaignId: row.campaignId,
+      creativeId: row.id,
+      name: row.name,
     });
     return { id: row.id };
   });

@@ -11,8 +11,7 @@ import {
   type InvoiceStatus,
 } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
-import { recordAudit } from "../audit/audit";
-import type { Actor } from "./advertisers";
+import { auditAs, type Actor } from "./records";
 import { requireCampaign } from "./campaigns";
 
 /**
@@ -128,19 +127,11 @@ export async function createInvoice(input: Actor & { campaignId: string; notes: 
         updatedAt: input.now,
       })
       .returning();
-    await recordAudit({
-      db: tx,
-      action: "invoice.created",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: {
-        invoiceId: row.id,
-        campaignId: campaign.id,
-        number: invoiceLabel(row.number),
-        totalCents: row.totalCents,
-      },
-      meta: input.meta,
-      now: input.now,
+    await auditAs({ ...input, db: tx }, "invoice.created", {
+      invoiceId: row.id,
+      campaignId: campaign.id,
+      number: invoiceLabel(row.number),
+      totalCents: row.totalCents,
     });
     return presentInvoice(row);
   });
@@ -196,14 +187,11 @@ export async function setInvoiceStatus(
       })
       .where(and(eq(invoices.id, current.id), eq(invoices.workspaceId, input.workspaceId)))
       .returning();
-    await recordAudit({
-      db: tx,
-      action: "invoice.status_changed",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { invoiceId: row.id, number: invoiceLabel(row.number), from: current.status, to: row.status },
-      meta: input.meta,
-      now: input.now,
+    await auditAs({ ...input, db: tx }, "invoice.status_changed", {
+      invoiceId: row.id,
+      number: invoiceLabel(row.number),
+      from: current.status,
+      to: row.status,
     });
     return presentInvoice(row);
   });

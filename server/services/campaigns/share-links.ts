@@ -2,7 +2,6 @@ import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { readBatch } from "../../../db/batch";
 import {
-  adHostReadEvidence,
   advertisers,
   campaignApprovals,
   campaignCreatives,
@@ -18,8 +17,8 @@ import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { enforceRateLimits, ipKey } from "../auth/rate-limit";
-import type { Actor } from "./advertisers";
-import { presentCreative, requireCampaign } from "./campaigns";
+import { auditAs, type Actor } from "./records";
+import { missingMentionsQuery, presentCreative, requireCampaign } from "./campaigns";
 
 /** Approval links last long enough for an agency's review cycle; report links for the campaign and its invoice. */
 export const SHARE_LINK_DAYS: Record<CampaignSharePurpose, number> = { approval: 30, report: 180 };
@@ -35,28 +34,6 @@ export const SHARE_LINK_LIMITS = {
 export const shareLinkPath = (purpose: CampaignSharePurpose, token: string) =>
   purpose === "approval" ? `/approve/${token}` : `/campaign-report/${token}`;
 
-/** Host-read mentions the transcript search did not find, for the campaign's flights (ADR 024). */
-export async function missingHostReadMentions(opts: { db: DbOrTx; workspaceId: string; campaignId: string }) {
-  const [row] = await opts.db
-    .select({ missing: sql<number>`count(*)`.mapWith(Number) })
-    .from(adHostReadEvidence)
-    .innerJoin(
-      campaignFlights,
-      and(
-        eq(campaignFlights.id, adHostReadEvidence.flightId),
-        eq(campaignFlights.workspaceId, adHostReadEvidence.workspaceId),
-      ),
-    )
-    .where(
-      and(
-        eq(adHostReadEvidence.workspaceId, opts.workspaceId),
-        eq(campaignFlights.campaignId, opts.campaignId),
-        eq(adHostReadEvidence.found, false),
-      ),
-    );
-  return row?.missing ?? 0;
-}
-
 /**
  * A new link; the token is returned once and only its SHA-256 is stored (like user_tokens). A report link is
  * refused while a host read lacks a mention in its transcript, unless the sender says to share it anyway (the
@@ -68,9 +45,7 @@ export async function createShareLink(
   return input.db.transaction(async (tx) => {
     const campaign = await requireCampaign({ db: tx, workspaceId: input.workspaceId, campaignId: input.campaignId });
     const missing =
-      input.purpose === "report"
-        ? await missingHostReadMentions({ db: tx, workspaceId: input.workspaceId, campaignId: campaign.id })
-        : 0;
+      input.purpose === "report" ? (await missingMentionsQuery(tx, input.workspaceId, campaign.id)).length : 0;
     if (missing > 0 && !input.shareDespiteMissingMentions)
       throw new AppError(
         "PRECONDITION_FAILED",
@@ -90,14 +65,11 @@ export async function createShareLink(
         createdAt: input.now,
       })
       .returning();
-    await recordAudit({
-      db: tx,
-      action: "campaign.share_link_created",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: campaign.id, shareLinkId: link.id, purpose: link.purpose, missingMentions: missing },
-      meta: input.meta,
-      now: input.now,
+    await auditAs({ ...input, db: tx }, "campaign.share_link_created", {
+      campaignId: campaign.id,
+      shareLinkId: link.id,
+      purpose: link.purpose,
+      missingMentions: missing,
     });
     return { id: link.id, purpose: link.purpose, expiresAt, path: shareLinkPath(link.purpose, token) };
   });
@@ -118,14 +90,10 @@ export async function revokeShareLink(input: Actor & { shareLinkId: string }) {
       .update(campaignShareLinks)
       .set({ revokedAt: input.now })
       .where(and(eq(campaignShareLinks.id, link.id), eq(campaignShareLinks.workspaceId, input.workspaceId)));
-    await recordAudit({
-      db: tx,
-      action: "campaign.share_link_revoked",
-      actorUserId: input.actorUserId,
-      workspaceId: input.workspaceId,
-      detail: { campaignId: link.campaignId, shareLinkId: link.id, purpose: link.purpose },
-      meta: input.meta,
-      now: input.now,
+    await auditAs({ ...input, db: tx }, "campaign.share_link_revoked", {
+      campaignId: link.campaignId,
+      shareLinkId: link.id,
+      purpose: link.purpose,
     });
     return { id: link.id, revokedAt: input.now };
   });

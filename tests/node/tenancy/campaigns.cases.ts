@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { createCampaign, createCreative } from "../../support/factories";
-import { insertEpisode, insertMedia, insertShow } from "../../support/podcasts";
+import { insertEpisode, insertMedia, insertShow, insertTranscript } from "../../support/podcasts";
 import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 
 const advertiserInput = { name: "Acme Coffee", contacts: [{ name: "Ana", email: "ana@acme.test", role: "Buyer" }] };
@@ -335,6 +335,38 @@ export const cases: Record<string, TenancyCase> = {
         x.api(x.outsider).campaigns.deleteFlight({ workspaceId: x.a.workspace.id, flightId: c.flight.id }),
       );
       await expectNotFound(x.api(x.outsider).campaigns.deleteFlight({ workspaceId: x.b.id, flightId: c.flight.id }));
+    },
+  },
+  "campaigns.recheckHostReads": {
+    async allow(x) {
+      const c = await content(x);
+      // A published episode of A's show with a transcript the flight's host read is searched in.
+      const media = await insertMedia(x.db, x.a.workspace.id, { kind: "audio", durationSeconds: 30 });
+      await insertEpisode(x.db, c.show, {
+        title: "A's read",
+        status: "published",
+        publishedAt: new Date("2026-01-10T08:00:00Z"),
+        audioMediaId: media.id,
+      });
+      await insertTranscript(x.db, {
+        workspaceId: x.a.workspace.id,
+        mediaId: media.id,
+        segments: [{ startMs: 0, endMs: 4_000, text: "Use the code spring at acme dot test slash spring." }],
+      });
+      const run = await x
+        .api(x.a.editor)
+        .campaigns.recheckHostReads({ workspaceId: x.a.workspace.id, flightId: c.flight.id });
+      expect(run).toMatchObject({ flightId: c.flight.id, episodes: 1, transcripts: 1 });
+      expect(run.checked).toBeGreaterThan(0);
+    },
+    async foreign(x) {
+      const c = await content(x);
+      await expectNotFound(
+        x.api(x.outsider).campaigns.recheckHostReads({ workspaceId: x.a.workspace.id, flightId: c.flight.id }),
+      );
+      await expectNotFound(
+        x.api(x.outsider).campaigns.recheckHostReads({ workspaceId: x.b.id, flightId: c.flight.id }),
+      );
     },
   },
   "campaigns.createCreative": {

@@ -4,7 +4,7 @@ import { getCampaign } from "../../../services/campaigns/campaigns";
 import { ZCampaignId } from "../../../services/campaigns/validation";
 import { stripeInvoicingStatus } from "../../../services/payments/connect-invoicing";
 import { workspaceProcedure } from "../../init";
-import { ZCampaign, ZCreative, ZFlight, ZInvoiceSummary } from "./schemas";
+import { ZCampaign, ZCreative, ZFlight, ZInvoiceSummary, ZPacing } from "./schemas";
 
 const ZDecisionWithEmail = z
   .object({
@@ -25,6 +25,8 @@ export const ZGetCampaignOutput = ZCampaign.extend({
   }),
   flights: z.array(
     ZFlight.extend({
+      pacing: ZPacing,
+      hostReadsCheckedAt: z.date().nullable(),
       targets: z.array(
         z.object({
           showId: z.uuid(),
@@ -70,7 +72,7 @@ export const getCampaignProcedure = workspaceProcedure("campaigns.read")
   .query(async ({ ctx, input }) => {
     // Side by side, so the connected account's row costs no extra round trip.
     const [campaign, stripeInvoicing] = await Promise.all([
-      getCampaign({ db: ctx.db, workspaceId: ctx.access.workspaceId, campaignId: input.campaignId }),
+      getCampaign({ db: ctx.db, workspaceId: ctx.access.workspaceId, campaignId: input.campaignId, now: ctx.clock() }),
       stripeInvoicingStatus({ db: ctx.db, env: ctx.env, workspaceId: ctx.access.workspaceId }),
     ]);
     return { ...campaign, stripeInvoicing };

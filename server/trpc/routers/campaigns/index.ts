@@ -19,6 +19,7 @@ import { listAdvertisersProcedure } from "./list-advertisers";
 import { listCampaignsProcedure } from "./list-campaigns";
 import { openApprovalLinkProcedure } from "./open-approval-link";
 import { openReportLinkProcedure } from "./open-report-link";
+import { recheckHostReadsProcedure } from "./recheck-host-reads";
 import { revokeShareLinkProcedure } from "./revoke-share-link";
 import { setInvoiceStatusProcedure } from "./set-invoice-status";
 import { updateAdvertiserProcedure } from "./update-advertiser";
@@ -40,6 +41,7 @@ export const campaignsRouter = router({
   createFlight: createFlightProcedure,
   updateFlight: updateFlightProcedure,
   deleteFlight: deleteFlightProcedure,
+  recheckHostReads: recheckHostReadsProcedure,
   createCreative: createCreativeProcedure,
   updateCreative: updateCreativeProcedure,
   deleteCreative: deleteCreativeProcedure,

@@ -126,6 +126,18 @@ export const ZFlight = z.object({
   status: z.enum(FLIGHT_STATUSES),
 });
 
+/** A flight's pacing, daily (server/services/ads/pacing.ts). */
+export const ZPacing = z.object({
+  goal: z.number(),
+  delivered: z.number(),
+  expected: z.number(),
+  status: z.enum(["not_started", "on_track", "behind", "delivered", "under_delivered"]),
+  remainingDays: z.number(),
+  dailyRate: z.number(),
+  projectedShortfall: z.number(),
+  makeGood: z.object({ impressions: z.number(), extraDays: z.number() }).nullable(),
+});
+
 export const ZCreative = z.object({
   id: z.uuid(),
   campaignId: z.uuid(),

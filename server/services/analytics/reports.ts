@@ -14,6 +14,7 @@ import {
 import { notFound } from "../../lib/errors";
 import { METHODOLOGY_VERSION } from "./counting";
 import { daysBefore } from "./rollup";
+import { SUBSCRIBERS_METHODOLOGY_VERSION } from "./subscribers";
 import { LISTS_VERSION } from "./user-agents";
 import { utcDay } from "./listener";
 
@@ -418,6 +419,8 @@ export async function exportAudience(opts: { db: DbOrTx; workspaceId: string; da
 export const ZMethodology = z.object({
   methodologyVersion: z.string(),
   listsVersion: z.string(),
+  /** The feed subscriber estimate's rules (ADR 035). */
+  subscribersVersion: z.string(),
   lastComputedAt: z.date().nullable(),
 });
 
@@ -439,6 +442,7 @@ export async function getMethodology(opts: { db: DbOrTx; workspaceId: string }) 
   return {
     methodologyVersion: latest[0]?.methodologyVersion ?? METHODOLOGY_VERSION,
     listsVersion: latest[0]?.listsVersion ?? LISTS_VERSION,
+    subscribersVersion: SUBSCRIBERS_METHODOLOGY_VERSION,
     lastComputedAt: latest[0]?.computedAt ?? null,
   };
 }

@@ -136,7 +136,7 @@ export async function benchRecording() {
     // Subscriber estimate over synthetic fetches: pollers every ~2 h (12 a day each), some aggregators.
     const fetches: CountableFetch[] = Array.from({ length: ROLLUP_REQUESTS }, (_, i) => ({
       id: `f${i}`,
-      showId: `s${i % 100}`,
+      showId: `s${Math.floor(i / 12) % 100}`,
       fetchedAt: new Date(Date.UTC(2026, 0, 15, 0, 0, i % 86_400)),
       listenerKey: `l${Math.floor(i / 12)}`,
       method: "GET",

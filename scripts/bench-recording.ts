@@ -4,8 +4,14 @@ import type { Database } from "../db/client";
 import * as schema from "../db/schema";
 import { countAdDeliveries, type AdRequest } from "../server/services/ads/delivery";
 import { countDownloads } from "../server/services/analytics/counting";
-import { ingestEnclosureRequests } from "../server/services/analytics/ingest";
-import { EnclosureRecorder, ZRecordRequestsPayload } from "../server/services/analytics/recording";
+import { ingestEnclosureRequests, ingestFeedFetches } from "../server/services/analytics/ingest";
+import {
+  EnclosureRecorder,
+  FeedFetchRecorder,
+  ZRecordFeedFetchesPayload,
+  ZRecordRequestsPayload,
+} from "../server/services/analytics/recording";
+import { countSubscribers, type CountableFetch } from "../server/services/analytics/subscribers";
 import { memoryQueue } from "../tests/support/memory-queue";
 import { insertPublishedEpisode, insertShow } from "../tests/support/podcasts";
 import { migrateDatabase } from "./local-db";
@@ -101,15 +107,64 @@ export async function benchRecording() {
     const deliveryMs = performance.now() - deliveryStarted;
     const perMillion = (ms: number) => ((ms / ROLLUP_REQUESTS) * 1_000_000) / 1000;
 
+    // Feed fetches (docs/decisions/035): the same recorder path for every poll of a public feed, cache hits too.
+    const feedQueue = memoryQueue();
+    const feedRecorder = new FeedFetchRecorder(async () => {});
+    const feedWork: Promise<unknown>[] = [];
+    const feedStarted = performance.now();
+    for (let i = 0; i < RECORD_REQUESTS; i++) {
+      feedRecorder.record({
+        request: new Request(`https://bench.test/feeds/${show.id}.xml`, {
+          headers: { "cf-connecting-ip": `198.18.${(i >> 8) & 255}.${i & 255}`, "user-agent": APPS[i % APPS.length] },
+        }),
+        response: new Response(null, { status: i % 3 === 0 ? 200 : 304 }),
+        showId: show.id,
+        now: new Date(),
+        db,
+        queue: feedQueue.queue,
+        waitUntil: (p) => feedWork.push(p),
+      });
+    }
+    await Promise.all(feedWork);
+    await feedRecorder.flush({ db, queue: feedQueue.queue });
+    const feedEdgeMs = performance.now() - feedStarted;
+    const feedPayloads = feedQueue.sent.map((m) => ZRecordFeedFetchesPayload.parse(m.body.payload));
+    const feedIngestStarted = performance.now();
+    for (const payload of feedPayloads) await ingestFeedFetches({ db, fetches: payload.requests });
+    const feedIngestMs = performance.now() - feedIngestStarted;
+
+    // Subscriber estimate over synthetic fetches: pollers every ~2 h (12 a day each), some aggregators.
+    const fetches: CountableFetch[] = Array.from({ length: ROLLUP_REQUESTS }, (_, i) => ({
+      id: `f${i}`,
+      showId: `s${Math.floor(i / 12) % 100}`,
+      fetchedAt: new Date(Date.UTC(2026, 0, 15, 0, 0, i % 86_400)),
+      listenerKey: `l${Math.floor(i / 12)}`,
+      method: "GET",
+      status: i % 4 === 0 ? 200 : 304,
+      userAgent:
+        i % 1000 === 0 ? `Feedly/1.0 (+http://www.feedly.com/fetcher.html; ${i % 97} subscribers; )` : APPS[i % 4],
+    }));
+    const subscribersStarted = performance.now();
+    const subscriberCells = countSubscribers(fetches);
+    const subscribersMs = performance.now() - subscribersStarted;
+
     console.log(`\nRecording path (${RECORD_REQUESTS} requests, ${sent.length} queue messages):`);
     console.log(`  edge recorder (hash + batch + send): ${((RECORD_REQUESTS / edgeMs) * 1000).toFixed(0)} requests/s`);
     console.log(
       `  consumer insert into PGlite: ${((stored.rows[0].n / ingestMs) * 1000).toFixed(0)} requests/s (${stored.rows[0].n} rows)`,
     );
+    console.log(`Feed fetch recording (${RECORD_REQUESTS} fetches, ${feedQueue.sent.length} queue messages):`);
+    console.log(
+      `  edge recorder (hash + batch + send): ${((RECORD_REQUESTS / feedEdgeMs) * 1000).toFixed(0)} fetches/s`,
+    );
+    console.log(`  consumer insert into PGlite: ${((RECORD_REQUESTS / feedIngestMs) * 1000).toFixed(0)} fetches/s`);
     console.log(`Rollup over ${ROLLUP_REQUESTS} requests (${counters.downloads} downloads):`);
     console.log(`  countDownloads: ${perMillion(countMs).toFixed(2)} s per million requests`);
     console.log(
       `  countAdDeliveries: ${perMillion(deliveryMs).toFixed(2)} s per million requests (${deliveries.reduce((n, c) => n + c.delivered, 0)} impressions)`,
+    );
+    console.log(
+      `  countSubscribers: ${perMillion(subscribersMs).toFixed(2)} s per million feed fetches (${subscriberCells.reduce((n, c) => n + c.subscribers, 0)} subscribers)`,
     );
   } finally {
     await pglite.close();

@@ -8,6 +8,7 @@ import { refuseMisconfigured } from "./http/configuration-guard";
 import { sameOriginWrites } from "./http/csrf";
 import { publicEdgeCache } from "./http/edge-cache";
 import { eventCalendarRoutes } from "./http/event-calendar";
+import { recordFeedFetches } from "./http/feed-fetches";
 import { feedRoutes } from "./http/feeds";
 import { checkHealth } from "./http/health";
 import { instagramOAuthRoutes } from "./http/instagram-oauth";
@@ -60,6 +61,8 @@ export function createApp(opts: { remixBuild: () => Promise<ServerBuild> }) {
     }),
   );
 
+  // Every public feed fetch is recorded for the subscriber estimate, cache hits included (docs/decisions/035).
+  app.use("/feeds/*", recordFeedFetches);
   // Public feeds and pages come from this colo's cache before any database work (docs/decisions/017).
   app.use("*", publicEdgeCache);
 

@@ -65,8 +65,16 @@ function YAxis({ y }: { y: ReturnType<typeof scaleLinear<number, number>> }) {
   );
 }
 
-/** Vertical bars over labelled periods (downloads per day, week or month). */
-export function BarChart(props: { title: string; label: string; data: { label: string; value: number }[] }) {
+/**
+ * Vertical bars over labelled periods (downloads per day, week or month). `additive: false` for levels such as a
+ * subscriber estimate, which do not add up across periods: the summary then gives the latest value, not a total.
+ */
+export function BarChart(props: {
+  title: string;
+  label: string;
+  data: { label: string; value: number }[];
+  additive?: boolean;
+}) {
   const id = useId();
   const x = scaleBand<string>()
     .domain(props.data.map((d) => d.label))
@@ -91,7 +99,11 @@ export function BarChart(props: { title: string; label: string; data: { label: s
         <desc id={`${id}-desc`}>
           {props.data.length === 0
             ? "No data yet."
-            : `${props.data.length} periods from ${props.data[0].label} to ${props.data[props.data.length - 1].label}, ${number(total)} ${props.label.toLowerCase()} in all, at most ${number(max)} in one period.`}
+            : `${props.data.length} periods from ${props.data[0].label} to ${props.data[props.data.length - 1].label}, ${
+                props.additive === false
+                  ? `${number(props.data[props.data.length - 1].value)} ${props.label.toLowerCase()} in the last`
+                  : `${number(total)} ${props.label.toLowerCase()} in all`
+              }, at most ${number(max)} in one period.`}
         </desc>
         <YAxis y={y} />
         {props.data.map((d) => (

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
 import { throwLoaderError } from "../lib/errors.server";
 
-export const meta: MetaFunction = () => [{ title: "How downloads are counted — Greenroom" }];
+export const meta: MetaFunction = () => [{ title: "How downloads, listeners and subscribers are counted — Greenroom" }];
 
 /** Public: the rules and list versions behind a workspace's download numbers, for advertisers and listeners. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -50,11 +50,47 @@ export default function Methodology() {
           recorded requests, and each count stores how many requests each rule removed.
         </li>
       </ol>
+      <h2>Estimated listeners</h2>
+      <p>
+        The estimated listeners of a UTC day are the distinct listeners (the keyed hash above) with at least one counted
+        download that day, for the network, each show and each episode. A listener who downloads three episodes of a
+        show counts once for the show. Because the key changes every day, the same person on two days cannot be
+        recognised: weekly and monthly figures add the days up, so someone who listens on three days of a week counts
+        three times. Read them as listener-days, an upper bound of the people reached; the daily figure is the exact
+        count by these rules. Several people behind one address and app count as one listener, one person with two apps
+        as two.
+      </p>
+      <h2>Feed subscribers (estimate)</h2>
+      <p>
+        Every fetch of a show&apos;s public RSS feed is recorded the same way as audio requests (no IP address stored,
+        the same daily key), including fetches answered from the edge cache and &quot;not modified&quot; (304) answers
+        to apps that already have the feed. Once an hour the current day and the two before are estimated per show:
+      </p>
+      <ol>
+        <li>Fetches that did not receive the feed (errors, other methods than GET and HEAD) are not counted.</li>
+        <li>
+          Aggregators that fetch once on behalf of many people and say so in their user agent (for example{" "}
+          <code>Feedly/1.0 (+http://www.feedly.com/fetcher.html; 123 subscribers)</code> or{" "}
+          <code>… 45 subscribers</code>) add the number they report, once per aggregator per day (the largest report of
+          the day; at most 1,000,000, since anyone can write such a user agent).
+        </li>
+        <li>Bots, crawlers, bot libraries and empty user agents in the OPAWG lists are removed.</li>
+        <li>
+          Every other fetcher counts once a day, however often it polls. A directory or app that polls from its own
+          servers for all of its users without reporting a count (Apple Podcasts, Spotify and others) counts as one
+          fetcher, so the estimate is a lower bound for those platforms.
+        </li>
+      </ol>
+      <p>Weekly and monthly charts show the average day of each period.</p>
       <h2>Versions</h2>
       <dl>
         <dt>Counting rules</dt>
         <dd>
           <code>{m.methodologyVersion}</code>
+        </dd>
+        <dt>Feed subscriber estimate</dt>
+        <dd>
+          <code>{m.subscribersVersion}</code>
         </dd>
         <dt>User-agent lists</dt>
         <dd>

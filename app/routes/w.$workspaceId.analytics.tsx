@@ -37,7 +37,7 @@ const dateOnly = (value: string | Date | null) =>
 export default function Analytics() {
   const report = useLoaderData<typeof loader>();
   const { workspaceId } = useParams();
-  const periodLabel = report.interval === "day" ? "Downloads per day" : `Downloads per ${report.interval}`;
+  const per = (what: string) => (report.interval === "day" ? `${what} per day` : `${what} per ${report.interval}`);
   return (
     <>
       <div className="page-header">
@@ -79,11 +79,15 @@ export default function Analytics() {
             Show
           </button>
           <a className="button button-secondary" href={`/w/${workspaceId}/analytics.csv`} download>
-            Export CSV (90 days)
+            Export downloads CSV (90 days)
+          </a>
+          <a className="button button-secondary" href={`/w/${workspaceId}/analytics.csv?report=audience`} download>
+            Export listeners and subscribers CSV (90 days)
           </a>
         </Form>
         <p className="muted">
-          {report.total.toLocaleString("en-US")} downloads in this period.{" "}
+          {report.total.toLocaleString("en-US")} downloads and {report.listeners.toLocaleString("en-US")} estimated
+          listeners in this period.{" "}
           {report.methodology.computedAt
             ? `Counted ${dateOnly(report.methodology.computedAt)}; the current day fills in hourly.`
             : "Nothing counted yet: downloads appear within the hour after listeners fetch an episode."}{" "}
@@ -94,9 +98,44 @@ export default function Analytics() {
       <section className="card" aria-labelledby="over-time-heading">
         <h2 id="over-time-heading">Downloads over time</h2>
         <BarChart
-          title={periodLabel}
+          title={per("Downloads")}
           label="Downloads"
           data={report.series.map((s) => ({ label: s.period, value: s.downloads }))}
+        />
+      </section>
+
+      <section className="card" aria-labelledby="listeners-heading">
+        <h2 id="listeners-heading">Estimated listeners over time</h2>
+        <BarChart
+          title={per("Estimated listeners")}
+          label="Listeners"
+          data={report.series.map((s) => ({ label: s.period, value: s.listeners }))}
+        />
+        <p className="muted">
+          A listener is one IP address (IPv6 cut to its /64) and app with at least one counted download that UTC day.
+          The key that tells listeners apart changes every day for privacy, so a week or month adds its days up: someone
+          who listens on three days counts three times.
+        </p>
+      </section>
+
+      <section className="card" aria-labelledby="subscribers-heading">
+        <h2 id="subscribers-heading">Feed subscribers (estimate)</h2>
+        <p className="muted">
+          {report.subscribers.latest
+            ? `${report.subscribers.latest.subscribers.toLocaleString("en-US")} on ${report.subscribers.latest.day}: `
+            : "No feed fetches recorded yet: "}
+          distinct apps that fetched the RSS feed that day, bots removed, plus the subscriber counts that aggregators
+          such as Feedly report. Weeks and months show the average day.
+        </p>
+        <BarChart
+          title={
+            report.interval === "day"
+              ? "Feed subscribers per day"
+              : `Feed subscribers, average day per ${report.interval}`
+          }
+          label="Subscribers"
+          additive={false}
+          data={report.subscribers.series.map((s) => ({ label: s.period, value: s.subscribers }))}
         />
       </section>
 
@@ -122,6 +161,7 @@ export default function Analytics() {
                   <th scope="col">First 7 days</th>
                   <th scope="col">First 30 days</th>
                   <th scope="col">All time</th>
+                  <th scope="col">Listeners (all time, daily added up)</th>
                 </tr>
               </thead>
               <tbody>
@@ -132,6 +172,7 @@ export default function Analytics() {
                     <td className="numeric">{e.first7Days.toLocaleString("en-US")}</td>
                     <td className="numeric">{e.first30Days.toLocaleString("en-US")}</td>
                     <td className="numeric">{e.downloads.toLocaleString("en-US")}</td>
+                    <td className="numeric">{e.listeners.toLocaleString("en-US")}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,4 +1,16 @@
-import { bigint, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { mediaObjects } from "./media";
 import { episodes, shows } from "./podcasts";
 import { workspaces } from "./workspaces";
@@ -116,5 +128,93 @@ export const analyticsDailyDownloads = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.day, t.episodeId, t.app, t.platform, t.country] }),
     index("analytics_daily_downloads_show_idx").on(t.workspaceId, t.showId, t.day),
+  ],
+);
+
+/**
+ * Estimated listeners of one UTC day (docs/decisions/035): distinct listener keys among the day's counted
+ * downloads, for the whole workspace (show and episode null), per show (episode null) and per episode. Keys are
+ * salted per day, so only a day's figure is a true count of distinct keys; weeks and months add days up.
+ */
+export const analyticsDailyListeners = pgTable(
+  "analytics_daily_listeners",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    showId: uuid("show_id").references(() => shows.id, { onDelete: "cascade" }),
+    episodeId: uuid("episode_id").references(() => episodes.id, { onDelete: "cascade" }),
+    listeners: integer("listeners").notNull(),
+  },
+  (t) => [
+    unique("analytics_daily_listeners_scope_key").on(t.workspaceId, t.day, t.showId, t.episodeId).nullsNotDistinct(),
+    index("analytics_daily_listeners_show_idx").on(t.workspaceId, t.showId, t.day),
+  ],
+);
+
+/**
+ * One row per fetch of a public show feed (`/feeds/:showId.xml`), edge-cache hits and 304s included, recorded
+ * through the analytics queue like enclosure requests. Never holds an IP address: the listener key is the same
+ * daily-salted hash. Raw rows stay so the subscriber estimate can be recomputed.
+ */
+export const analyticsFeedFetches = pgTable(
+  "analytics_feed_fetches",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    showId: uuid("show_id")
+      .notNull()
+      .references(() => shows.id, { onDelete: "cascade" }),
+    fetchedAt: timestamp("fetched_at", { withTimezone: true }).notNull(),
+    /** UTC day of fetched_at: the estimate's window and the salt the listener key was made with. */
+    day: date("day", { mode: "string" }).notNull(),
+    listenerKey: text("listener_key").notNull(),
+    method: text("method").notNull(),
+    status: integer("status").notNull(),
+    userAgent: text("user_agent").notNull(),
+    country: text("country"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("analytics_feed_fetches_day_idx").on(t.workspaceId, t.day),
+    index("analytics_feed_fetches_by_day_idx").on(t.day),
+  ],
+);
+
+/**
+ * The feed subscriber estimate of one show's UTC day (docs/decisions/035): distinct fetchers after bot filtering,
+ * plus the subscriber counts aggregators report in their user agent, with a counter per rule so a recount from
+ * `analytics_feed_fetches` can be compared exactly.
+ */
+export const analyticsDailySubscribers = pgTable(
+  "analytics_daily_subscribers",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    showId: uuid("show_id")
+      .notNull()
+      .references(() => shows.id, { onDelete: "cascade" }),
+    /** fetchers + aggregatorSubscribers. */
+    subscribers: integer("subscribers").notNull(),
+    /** Distinct listener keys that fetched the feed, aggregators excluded. */
+    fetchers: integer("fetchers").notNull(),
+    /** Aggregators that reported a subscriber count, and the counts they reported (each aggregator once). */
+    aggregators: integer("aggregators").notNull(),
+    aggregatorSubscribers: integer("aggregator_subscribers").notNull(),
+    fetches: integer("fetches").notNull(),
+    droppedNotServed: integer("dropped_not_served").notNull(),
+    droppedBot: integer("dropped_bot").notNull(),
+    droppedDuplicate: integer("dropped_duplicate").notNull(),
+    methodologyVersion: text("methodology_version").notNull(),
+    computedAt: timestamp("computed_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.day, t.showId] }),
+    index("analytics_daily_subscribers_show_idx").on(t.workspaceId, t.showId, t.day),
   ],
 );

@@ -1,15 +1,28 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyticsDailyDownloads, analyticsRequests, analyticsRollups, analyticsSalts } from "../../db/schema";
-import { ingestEnclosureRequests } from "../../server/services/analytics/ingest";
+import {
+  analyticsDailyDownloads,
+  analyticsDailyListeners,
+  analyticsDailySubscribers,
+  analyticsFeedFetches,
+  analyticsRequests,
+  analyticsRollups,
+  analyticsSalts,
+} from "../../db/schema";
+import { ingestEnclosureRequests, ingestFeedFetches } from "../../server/services/analytics/ingest";
 import {
   EnclosureRecorder,
+  FeedFetchRecorder,
+  RECORD_FEED_FETCHES_JOB,
   RECORD_REQUESTS_JOB,
+  ZRecordFeedFetchesPayload,
   ZRecordRequestsPayload,
   type EnclosureRequest,
 } from "../../server/services/analytics/recording";
+import { exportAudience, getDownloadsReport } from "../../server/services/analytics/reports";
 import { countDay, rollupDay, runRollups } from "../../server/services/analytics/rollup";
 import { recordEnclosureRequestsJob } from "../../workers/queues/jobs/record-enclosure-requests";
+import { recordFeedFetchesJob } from "../../workers/queues/jobs/record-feed-fetches";
 import type { JobContext } from "../../workers/job-context";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createUser, createWorkspace } from "../support/factories";
@@ -289,6 +302,20 @@ describe("the daily rollup", () => {
         }))
         .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     expect(sortCells(recount.cells)).toEqual(sortCells(await cells()));
+
+    // Estimated listeners are recounted from the same rows and match what the rollup stored.
+    const storedListeners = await t.db
+      .select({
+        showId: analyticsDailyListeners.showId,
+        episodeId: analyticsDailyListeners.episodeId,
+        listeners: analyticsDailyListeners.listeners,
+      })
+      .from(analyticsDailyListeners)
+      .where(and(eq(analyticsDailyListeners.workspaceId, workspace.id), eq(analyticsDailyListeners.day, "2026-06-10")));
+    const byScope = <T extends { showId: string | null; episodeId: string | null }>(rows: T[]) =>
+      [...rows].sort((x, y) => `${x.showId}${x.episodeId}`.localeCompare(`${y.showId}${y.episodeId}`));
+    expect(byScope(recount.listeners)).toEqual(byScope(storedListeners));
+    expect(storedListeners.map((r) => r.listeners)).toEqual([13, 13, 13]);
   });
 
   it("keeps each workspace's counts to its own requests", async () => {
@@ -298,5 +325,167 @@ describe("the daily rollup", () => {
     await runRollups({ db: t.db, bucket: r2.bucket, now: new Date("2026-06-20T11:17:00Z") });
     expect((await rollupOf(a.workspace.id, "2026-06-20")).downloads).toBe(1);
     expect(await rollupOf(b.workspace.id, "2026-06-20")).toBeUndefined();
+  });
+});
+
+/** Records feed fetches through the edge recorder and hands the queued batches to the consumer job. */
+async function recordFeedFetchesAndConsume(
+  showId: string,
+  fetches: { at: string; ip: string; ua?: string; status?: number; method?: string }[],
+) {
+  const queue = memoryQueue();
+  const recorder = new FeedFetchRecorder(async () => {});
+  const work: Promise<unknown>[] = [];
+  for (const f of fetches)
+    recorder.record({
+      request: new Request(`https://greenroom.test/feeds/${showId}.xml`, {
+        method: f.method ?? "GET",
+        headers: { "cf-connecting-ip": f.ip, "user-agent": f.ua ?? APPLE },
+      }),
+      response: new Response(null, { status: f.status ?? 200 }),
+      showId,
+      now: new Date(f.at),
+      db: t.db,
+      queue: queue.queue,
+      waitUntil: (p) => void work.push(p),
+    });
+  await Promise.all(work);
+  const payloads = queue.jobs(RECORD_FEED_FETCHES_JOB).map((p) => ZRecordFeedFetchesPayload.parse(p));
+  const ctx = { db: t.db, now: new Date(), attempt: 1 } as unknown as JobContext & { attempt: number };
+  for (const payload of payloads) await recordFeedFetchesJob.handle(payload, ctx);
+  return { payloads, sent: queue.sent };
+}
+
+const FEEDLY = (n: number) => `Feedly/1.0 (+http://www.feedly.com/fetcher.html; ${n} subscribers; )`;
+
+describe("listener and subscriber estimates (docs/decisions/035)", () => {
+  it("records feed fetches with a hashed key and no address, once per redelivery", async () => {
+    const { workspace, show } = await podcast();
+    const { payloads, sent } = await recordFeedFetchesAndConsume(show.id, [
+      { at: "2026-07-01T06:00:00Z", ip: "198.51.100.7" },
+      { at: "2026-07-01T07:00:00Z", ip: "198.51.100.7", status: 304 },
+    ]);
+    expect(JSON.stringify(sent)).not.toContain("198.51.100.7");
+    const again = await ingestFeedFetches({ db: t.db, fetches: payloads[0].requests });
+    expect(again.inserted).toBe(0);
+    const rows = await t.db.select().from(analyticsFeedFetches).where(eq(analyticsFeedFetches.showId, show.id));
+    expect(rows.map((r) => [r.workspaceId, r.day, r.status, r.method])).toEqual([
+      [workspace.id, "2026-07-01", 200, "GET"],
+      [workspace.id, "2026-07-01", 304, "GET"],
+    ]);
+    expect(new Set(rows.map((r) => r.listenerKey)).size).toBe(1);
+    expect(JSON.stringify(rows)).not.toContain("198.51.100.7");
+  });
+
+  it("rolls fetch logs into a daily subscriber estimate, idempotently and reproducibly", async () => {
+    const { workspace, show } = await podcast();
+    await recordFeedFetchesAndConsume(show.id, [
+      { at: "2026-07-02T06:00:00Z", ip: "192.0.2.1" },
+      { at: "2026-07-02T07:00:00Z", ip: "192.0.2.1", status: 304 },
+      { at: "2026-07-02T07:00:00Z", ip: "2001:db8:7:7::1" },
+      { at: "2026-07-02T08:00:00Z", ip: "2001:db8:7:7::2", status: 304 },
+      { at: "2026-07-02T08:00:00Z", ip: "192.0.2.2", ua: "curl/8.4.0" },
+      { at: "2026-07-02T09:00:00Z", ip: "192.0.2.3", status: 404 },
+      { at: "2026-07-02T09:00:00Z", ip: "203.0.113.1", ua: FEEDLY(40) },
+      { at: "2026-07-02T10:00:00Z", ip: "203.0.113.2", ua: FEEDLY(42) },
+    ]);
+    const run = (at: string) => runRollups({ db: t.db, bucket: r2.bucket, now: new Date(at) });
+    await run("2026-07-02T11:17:00Z");
+    const stored = () =>
+      t.db
+        .select()
+        .from(analyticsDailySubscribers)
+        .where(
+          and(eq(analyticsDailySubscribers.workspaceId, workspace.id), eq(analyticsDailySubscribers.day, "2026-07-02")),
+        );
+    const first = await stored();
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({
+      showId: show.id,
+      fetches: 8,
+      fetchers: 2,
+      aggregators: 1,
+      aggregatorSubscribers: 42,
+      subscribers: 44,
+      droppedBot: 1,
+      droppedNotServed: 1,
+      droppedDuplicate: 3,
+      methodologyVersion: "greenroom-feed-subscribers/1",
+    });
+    await run("2026-07-02T12:17:00Z");
+    const second = await stored();
+    expect(second.map((r) => ({ ...r, computedAt: null }))).toEqual(first.map((r) => ({ ...r, computedAt: null })));
+
+    const recount = await countDay({ db: t.db, bucket: r2.bucket, workspaceId: workspace.id, day: "2026-07-02" });
+    const { workspaceId: _w, day: _d, methodologyVersion: _m, computedAt: _c, ...figures } = second[0];
+    expect(recount.subscribers).toEqual([figures]);
+    // Feed fetches alone make a rollup day: no downloads, no listeners.
+    expect((await rollupOf(workspace.id, "2026-07-02")).downloads).toBe(0);
+    expect(recount.listeners).toEqual([]);
+  });
+
+  it("counts listeners per UTC day: the day edge makes two, weeks add days up, subscribers average", async () => {
+    const { workspace, show, episode } = await podcast();
+    await recordAndConsume(episode.id, [
+      { at: "2026-07-07T23:59:59.999Z", ip: "192.0.2.9", status: 200 },
+      { at: "2026-07-08T00:00:00.000Z", ip: "192.0.2.9", status: 200 },
+      { at: "2026-07-08T10:00:00.000Z", ip: "192.0.2.10", status: 200 },
+      { at: "2026-07-08T10:00:00.000Z", ip: "192.0.2.10", status: 200 },
+    ]);
+    await recordFeedFetchesAndConsume(show.id, [
+      { at: "2026-07-07T05:00:00Z", ip: "192.0.2.9" },
+      { at: "2026-07-08T05:00:00Z", ip: "192.0.2.9" },
+      { at: "2026-07-08T05:00:00Z", ip: "192.0.2.10" },
+      { at: "2026-07-08T06:00:00Z", ip: "192.0.2.11", ua: FEEDLY(7) },
+    ]);
+    await runRollups({ db: t.db, bucket: r2.bucket, now: new Date("2026-07-08T23:17:00Z") });
+    const report = (interval: "day" | "week") =>
+      getDownloadsReport({
+        db: t.db,
+        workspaceId: workspace.id,
+        showId: show.id,
+        interval,
+        now: new Date("2026-07-09T12:00:00Z"),
+      });
+    const daily = await report("day");
+    expect(daily.series).toEqual([
+      { period: "2026-07-07", downloads: 1, listeners: 1 },
+      { period: "2026-07-08", downloads: 2, listeners: 2 },
+    ]);
+    expect(daily.listeners).toBe(3);
+    expect(daily.episodes.map((e) => [e.id, e.downloads, e.listeners])).toEqual([[episode.id, 3, 3]]);
+    expect(daily.subscribers).toEqual({
+      series: [
+        { period: "2026-07-07", subscribers: 1 },
+        { period: "2026-07-08", subscribers: 9 },
+      ],
+      latest: { day: "2026-07-08", subscribers: 9 },
+    });
+    // 2026-07-07 and -08 are one ISO week (Tuesday, Wednesday): listeners add up, subscribers average.
+    const weekly = await report("week");
+    expect(weekly.series).toEqual([{ period: "2026-07-06", downloads: 3, listeners: 3 }]);
+    expect(weekly.subscribers.series).toEqual([{ period: "2026-07-06", subscribers: 5 }]);
+    const all = await getDownloadsReport({
+      db: t.db,
+      workspaceId: workspace.id,
+      showId: null,
+      interval: "day",
+      now: new Date("2026-07-09T12:00:00Z"),
+    });
+    expect(all.series.map((s) => s.listeners)).toEqual([1, 2]);
+
+    const csv = await exportAudience({
+      db: t.db,
+      workspaceId: workspace.id,
+      days: 30,
+      now: new Date("2026-07-09T12:00:00Z"),
+    });
+    expect(csv.rows).toEqual([
+      { day: "2026-07-07", show: show.title, episode: "", listeners: 1, subscribers: 1 },
+      { day: "2026-07-07", show: show.title, episode: episode.title, listeners: 1, subscribers: null },
+      { day: "2026-07-08", show: show.title, episode: "", listeners: 2, subscribers: 9 },
+      { day: "2026-07-08", show: show.title, episode: episode.title, listeners: 2, subscribers: null },
+    ]);
+    expect(csv.truncated).toBe(false);
   });
 });

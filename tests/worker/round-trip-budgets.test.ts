@@ -333,6 +333,9 @@ describe("database round trips per tRPC query", () => {
         q("checkin.searchTickets", { ...w, eventId: fx.event.id, query: "Budget", list: "main" }),
         { waves: 2, setups: 0 },
       ],
+      [() => page(`${fx.w}/analytics?show=${fx.show.id}&interval=month`, c), { waves: 2, setups: 0 }],
+      [() => page(`${fx.w}/analytics.csv?report=audience`, c), { waves: 2, setups: 0 }],
+      [q("analytics.exportAudience", w), { waves: 2, setups: 0 }],
     ]);
   });
 });

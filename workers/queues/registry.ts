@@ -1,5 +1,6 @@
 import type { JobDefinition } from "./define-job";
 import { recordEnclosureRequestsJob } from "./jobs/record-enclosure-requests";
+import { recordFeedFetchesJob } from "./jobs/record-feed-fetches";
 import { prepareNewsletterJob } from "./jobs/prepare-newsletter";
 import { publishSocialPostJob } from "./jobs/publish-social-post";
 import { sendEmailJob } from "./jobs/send-email";
@@ -14,6 +15,7 @@ export const queueJobs: readonly JobDefinition[] = [
   syncSocialAccountJob,
   publishSocialPostJob,
   recordEnclosureRequestsJob,
+  recordFeedFetchesJob,
   prepareNewsletterJob,
   sendNewsletterJob,
 ];

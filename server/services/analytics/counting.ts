@@ -47,6 +47,16 @@ export interface RuleCounters {
   droppedUnderThreshold: number;
 }
 
+/**
+ * Estimated listeners of a day (docs/decisions/035): distinct listener keys among counted downloads, for the
+ * workspace (show and episode null), each show (episode null) and each episode.
+ */
+export interface ListenerCell {
+  showId: string | null;
+  episodeId: string | null;
+  listeners: number;
+}
+
 export interface DownloadCell {
   showId: string;
   episodeId: string;
@@ -112,7 +122,7 @@ export function countDownloads(opts: {
   requests: readonly CountableRequest[];
   /** episodeId → bytes that hold a minute of audio (downloadThreshold). */
   thresholdOf: (episodeId: string) => number;
-}): { counters: RuleCounters; cells: DownloadCell[] } {
+}): { counters: RuleCounters; cells: DownloadCell[]; listeners: ListenerCell[] } {
   const counters: RuleCounters = {
     requests: opts.requests.length,
     downloads: 0,
@@ -137,6 +147,13 @@ export function countDownloads(opts: {
   }
 
   const cells = new Map<string, DownloadCell>();
+  const listenersOf = new Map<string, { showId: string | null; episodeId: string | null; keys: Set<string> }>();
+  const addListener = (showId: string | null, episodeId: string | null, key: string) => {
+    const scope = `${showId ?? ""}\u0000${episodeId ?? ""}`;
+    const entry = listenersOf.get(scope) ?? { showId, episodeId, keys: new Set<string>() };
+    entry.keys.add(key);
+    listenersOf.set(scope, entry);
+  };
   for (const group of groups.values()) {
     const bytes = coveredBytes(group.map(({ request: r }) => [r.rangeStart ?? 0, (r.rangeStart ?? 0) + r.bytesSent]));
     if (bytes < opts.thresholdOf(group[0].request.episodeId)) {
@@ -162,6 +179,14 @@ export function countDownloads(opts: {
     };
     cell.downloads++;
     cells.set(cellKey, cell);
+    addListener(null, null, first.request.listenerKey);
+    addListener(first.request.showId, null, first.request.listenerKey);
+    addListener(first.request.showId, first.request.episodeId, first.request.listenerKey);
   }
-  return { counters, cells: [...cells.values()] };
+  const listeners = [...listenersOf.values()].map(({ showId, episodeId, keys }) => ({
+    showId,
+    episodeId,
+    listeners: keys.size,
+  }));
+  return { counters, cells: [...cells.values()], listeners };
 }

@@ -1,8 +1,8 @@
 import { inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { analyticsRequests, episodes } from "../../../db/schema";
+import { analyticsFeedFetches, analyticsRequests, episodes, shows } from "../../../db/schema";
 import { utcDay } from "./listener";
-import type { EnclosureRequest } from "./recording";
+import type { EnclosureRequest, FeedFetch } from "./recording";
 
 /**
  * Stores a batch of enclosure requests. Idempotent: each request's id was minted at the edge, so a redelivered
@@ -53,4 +53,43 @@ export async function ingestEnclosureRequests(opts: { db: DbOrTx; requests: read
     .onConflictDoNothing({ target: analyticsRequests.id })
     .returning({ id: analyticsRequests.id });
   return { inserted: inserted.length, unknownEpisode: opts.requests.length - rows.length };
+}
+
+/**
+ * Stores a batch of public feed fetches (docs/decisions/035), idempotent like enclosure requests. Fetches of a
+ * show deleted since, or of an id that never was a show (a 404 is recorded too), are dropped.
+ */
+export async function ingestFeedFetches(opts: { db: DbOrTx; fetches: readonly FeedFetch[] }) {
+  const showIds = [...new Set(opts.fetches.map((f) => f.showId))];
+  const owners = await opts.db
+    .select({ id: shows.id, workspaceId: shows.workspaceId })
+    .from(shows)
+    .where(inArray(shows.id, showIds));
+  const workspaceOf = new Map(owners.map((o) => [o.id, o.workspaceId]));
+  const rows = opts.fetches.flatMap((f) => {
+    const workspaceId = workspaceOf.get(f.showId);
+    if (!workspaceId) return [];
+    const fetchedAt = new Date(f.fetchedAt);
+    return [
+      {
+        id: f.id,
+        workspaceId,
+        showId: f.showId,
+        fetchedAt,
+        day: utcDay(fetchedAt),
+        listenerKey: f.listenerKey,
+        method: f.method,
+        status: f.status,
+        userAgent: f.userAgent,
+        country: f.country,
+      },
+    ];
+  });
+  if (rows.length === 0) return { inserted: 0, unknownShow: opts.fetches.length };
+  const inserted = await opts.db
+    .insert(analyticsFeedFetches)
+    .values(rows)
+    .onConflictDoNothing({ target: analyticsFeedFetches.id })
+    .returning({ id: analyticsFeedFetches.id });
+  return { inserted: inserted.length, unknownShow: opts.fetches.length - rows.length };
 }

@@ -1,11 +1,20 @@
-import { and, desc, eq, gte, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import * as z from "zod";
 import type { DbOrTx } from "../../../db/client";
 import { readBatch } from "../../../db/batch";
-import { analyticsDailyDownloads, analyticsRollups, episodes, shows, workspaces } from "../../../db/schema";
+import {
+  analyticsDailyDownloads,
+  analyticsDailyListeners,
+  analyticsDailySubscribers,
+  analyticsRollups,
+  episodes,
+  shows,
+  workspaces,
+} from "../../../db/schema";
 import { notFound } from "../../lib/errors";
 import { METHODOLOGY_VERSION } from "./counting";
 import { daysBefore } from "./rollup";
+import { SUBSCRIBERS_METHODOLOGY_VERSION } from "./subscribers";
 import { LISTS_VERSION } from "./user-agents";
 import { utcDay } from "./listener";
 
@@ -26,7 +35,9 @@ export const ZDownloadsReport = z.object({
   showId: z.uuid().nullable(),
   shows: z.array(z.object({ id: z.uuid(), title: z.string() })),
   total: z.number().int(),
-  series: z.array(z.object({ period: z.string(), downloads: z.number().int() })),
+  /** Estimated listeners of the window: distinct listeners per UTC day, added up over the days (ADR 035). */
+  listeners: z.number().int(),
+  series: z.array(z.object({ period: z.string(), downloads: z.number().int(), listeners: z.number().int() })),
   episodes: z.array(
     z.object({
       id: z.uuid(),
@@ -34,6 +45,8 @@ export const ZDownloadsReport = z.object({
       showId: z.uuid(),
       publishedAt: z.date().nullable(),
       downloads: z.number().int(),
+      /** Distinct listeners per UTC day, added up over the episode's days (ADR 035). */
+      listeners: z.number().int(),
       first7Days: z.number().int(),
       first30Days: z.number().int(),
     }),
@@ -49,6 +62,12 @@ export const ZDownloadsReport = z.object({
   apps: z.array(ZCount),
   platforms: z.array(ZCount),
   countries: z.array(ZCount),
+  subscribers: z.object({
+    /** The daily estimates averaged over each period's days (summed over shows for the whole workspace). */
+    series: z.array(z.object({ period: z.string(), subscribers: z.number().int() })),
+    /** The most recent day's estimate. */
+    latest: z.object({ day: z.string(), subscribers: z.number().int() }).nullable(),
+  }),
   methodology: z.object({ computedAt: z.date().nullable(), listsVersion: z.string().nullable() }),
 });
 export type DownloadsReport = z.infer<typeof ZDownloadsReport>;
@@ -60,8 +79,16 @@ const TRUNCATE: Record<AnalyticsInterval, SQL> = {
   week: sql`'week'`,
   month: sql`'month'`,
 };
-const periodOf = (interval: AnalyticsInterval) =>
-  sql<string>`to_char(date_trunc(${TRUNCATE[interval]}, ${analyticsDailyDownloads.day}::timestamp), 'YYYY-MM-DD')`;
+const periodOf = (
+  interval: AnalyticsInterval,
+  day: SQL | typeof analyticsDailyDownloads.day = analyticsDailyDownloads.day,
+) => sql<string>`to_char(date_trunc(${TRUNCATE[interval]}, ${day}::timestamp), 'YYYY-MM-DD')`;
+
+/** The workspace's rows (no show), or one show's (no episode): the scopes of analytics_daily_listeners. */
+const listenerScope = (showId: string | null) =>
+  showId
+    ? and(eq(analyticsDailyListeners.showId, showId), isNull(analyticsDailyListeners.episodeId))
+    : and(isNull(analyticsDailyListeners.showId), isNull(analyticsDailyListeners.episodeId));
 
 /**
  * The creators' downloads report, read from the daily rollups only (never raw requests), in one batch: one
@@ -107,7 +134,36 @@ export async function getDownloadsReport(opts: {
     .orderBy(desc(episodes.publishedAt))
     .limit(CURVE_EPISODES);
 
-  const [showRows, series, episodeRows, curveRows, apps, platforms, countries, latest] = await readBatch(opts.db, [
+  const listenerPeriod = periodOf(opts.interval, sql`${analyticsDailyListeners.day}`);
+  const subscriberDays = opts.db
+    .select({
+      day: analyticsDailySubscribers.day,
+      subscribers: sql<number>`sum(${analyticsDailySubscribers.subscribers})::int`.as("subscribers"),
+    })
+    .from(analyticsDailySubscribers)
+    .where(
+      and(
+        eq(analyticsDailySubscribers.workspaceId, opts.workspaceId),
+        opts.showId ? eq(analyticsDailySubscribers.showId, opts.showId) : undefined,
+        gte(analyticsDailySubscribers.day, from),
+      ),
+    )
+    .groupBy(analyticsDailySubscribers.day)
+    .as("subscriber_days");
+  const subscriberPeriod = periodOf(opts.interval, sql`${subscriberDays.day}`);
+
+  const [
+    showRows,
+    series,
+    listenerSeries,
+    subscriberSeries,
+    episodeRows,
+    curveRows,
+    apps,
+    platforms,
+    countries,
+    latest,
+  ] = await readBatch(opts.db, [
     opts.db
       .select({ id: shows.id, title: shows.title })
       .from(shows)
@@ -121,11 +177,39 @@ export async function getDownloadsReport(opts: {
       .orderBy(period),
     opts.db
       .select({
+        period: listenerPeriod,
+        listeners: sql<number>`coalesce(sum(${analyticsDailyListeners.listeners}), 0)::int`,
+      })
+      .from(analyticsDailyListeners)
+      .where(
+        and(
+          eq(analyticsDailyListeners.workspaceId, opts.workspaceId),
+          listenerScope(opts.showId),
+          gte(analyticsDailyListeners.day, from),
+        ),
+      )
+      .groupBy(listenerPeriod)
+      .orderBy(listenerPeriod),
+    opts.db
+      .select({
+        period: subscriberPeriod,
+        subscribers: sql<number>`round(avg(${subscriberDays.subscribers}))::int`,
+        lastDay: sql<string>`max(${subscriberDays.day})::text`,
+        lastSubscribers: sql<number>`(array_agg(${subscriberDays.subscribers} order by ${subscriberDays.day} desc))[1]`,
+      })
+      .from(subscriberDays)
+      .groupBy(subscriberPeriod)
+      .orderBy(subscriberPeriod),
+    opts.db
+      .select({
         id: episodes.id,
         title: episodes.title,
         showId: episodes.showId,
         publishedAt: episodes.publishedAt,
         downloads: sum,
+        listeners: sql<number>`(select coalesce(sum(${analyticsDailyListeners.listeners}), 0) from ${analyticsDailyListeners}
+          where ${analyticsDailyListeners.workspaceId} = ${episodes.workspaceId}
+          and ${analyticsDailyListeners.episodeId} = ${episodes.id})::int`,
         first7Days: sql<number>`coalesce(sum(${analyticsDailyDownloads.downloads}) filter (where ${sinceRelease} < 7), 0)::int`,
         first30Days: sql<number>`coalesce(sum(${analyticsDailyDownloads.downloads}) filter (where ${sinceRelease} < 30), 0)::int`,
       })
@@ -181,6 +265,14 @@ export async function getDownloadsReport(opts: {
     curve.daily[Number(row.day)] = row.downloads;
     curves.set(row.episodeId, curve);
   }
+  const byPeriod = new Map<string, { period: string; downloads: number; listeners: number }>();
+  for (const row of series) byPeriod.set(row.period, { ...row, listeners: 0 });
+  for (const row of listenerSeries) {
+    const entry = byPeriod.get(row.period) ?? { period: row.period, downloads: 0, listeners: 0 };
+    entry.listeners = row.listeners;
+    byPeriod.set(row.period, entry);
+  }
+  const lastSubscribers = subscriberSeries.at(-1);
   return {
     interval: opts.interval,
     from,
@@ -188,7 +280,8 @@ export async function getDownloadsReport(opts: {
     showId: opts.showId,
     shows: showRows,
     total: series.reduce((n, s) => n + s.downloads, 0),
-    series,
+    listeners: listenerSeries.reduce((n, s) => n + s.listeners, 0),
+    series: [...byPeriod.values()].sort((x, y) => x.period.localeCompare(y.period)),
     episodes: episodeRows,
     curves: [...curves.values()].map(({ episodeId, title, daily }) => {
       let running = 0;
@@ -197,6 +290,12 @@ export async function getDownloadsReport(opts: {
     apps,
     platforms,
     countries,
+    subscribers: {
+      series: subscriberSeries.map(({ period, subscribers }) => ({ period, subscribers })),
+      latest: lastSubscribers
+        ? { day: lastSubscribers.lastDay, subscribers: Number(lastSubscribers.lastSubscribers) }
+        : null,
+    },
     methodology: latest[0] ?? { computedAt: null, listsVersion: null },
   };
 }
@@ -239,10 +338,89 @@ export async function exportDownloads(opts: { db: DbOrTx; workspaceId: string; d
   return { rows: rows.slice(0, EXPORT_MAX_ROWS), truncated: rows.length > EXPORT_MAX_ROWS };
 }
 
+/**
+ * Rows of the audience CSV: per day and show the estimated listeners and feed subscribers, then per episode its
+ * listeners (subscribers blank: a feed is the show's). Rollups only, bounded like the downloads export.
+ */
+export const ZAudienceExport = z.object({
+  rows: z.array(
+    z.object({
+      day: z.string(),
+      show: z.string(),
+      episode: z.string(),
+      listeners: z.number().int(),
+      subscribers: z.number().int().nullable(),
+    }),
+  ),
+  truncated: z.boolean(),
+});
+
+export async function exportAudience(opts: { db: DbOrTx; workspaceId: string; days: number; now: Date }) {
+  const from = daysBefore(utcDay(opts.now), opts.days - 1);
+  const [listenerRows, subscriberRows] = await readBatch(opts.db, [
+    opts.db
+      .select({
+        day: analyticsDailyListeners.day,
+        showId: shows.id,
+        show: shows.title,
+        episodeId: analyticsDailyListeners.episodeId,
+        episode: sql<string>`coalesce(${episodes.title}, '')`,
+        listeners: analyticsDailyListeners.listeners,
+      })
+      .from(analyticsDailyListeners)
+      .innerJoin(shows, eq(shows.id, analyticsDailyListeners.showId))
+      .leftJoin(episodes, eq(episodes.id, analyticsDailyListeners.episodeId))
+      .where(and(eq(analyticsDailyListeners.workspaceId, opts.workspaceId), gte(analyticsDailyListeners.day, from)))
+      .limit(EXPORT_MAX_ROWS + 1),
+    opts.db
+      .select({
+        day: analyticsDailySubscribers.day,
+        showId: shows.id,
+        show: shows.title,
+        subscribers: analyticsDailySubscribers.subscribers,
+      })
+      .from(analyticsDailySubscribers)
+      .innerJoin(shows, eq(shows.id, analyticsDailySubscribers.showId))
+      .where(and(eq(analyticsDailySubscribers.workspaceId, opts.workspaceId), gte(analyticsDailySubscribers.day, from)))
+      .limit(EXPORT_MAX_ROWS + 1),
+  ]);
+  const rows = new Map<string, z.infer<typeof ZAudienceExport>["rows"][number]>();
+  const showRow = (day: string, showId: string, show: string) => {
+    const key = `${day}\u0000${showId}\u0000`;
+    const row = rows.get(key) ?? { day, show, episode: "", listeners: 0, subscribers: null };
+    rows.set(key, row);
+    return row;
+  };
+  for (const r of listenerRows) {
+    if (r.episodeId === null) showRow(r.day, r.showId, r.show).listeners = r.listeners;
+    else
+      rows.set(`${r.day}\u0000${r.showId}\u0000${r.episodeId}`, {
+        day: r.day,
+        show: r.show,
+        episode: r.episode,
+        listeners: r.listeners,
+        subscribers: null,
+      });
+  }
+  for (const r of subscriberRows) showRow(r.day, r.showId, r.show).subscribers = r.subscribers;
+  const sorted = [...rows.values()].sort(
+    (x, y) =>
+      x.day.localeCompare(y.day) ||
+      x.show.localeCompare(y.show) ||
+      x.episode.localeCompare(y.episode) ||
+      x.listeners - y.listeners,
+  );
+  const truncated =
+    sorted.length > EXPORT_MAX_ROWS || listenerRows.length > EXPORT_MAX_ROWS || subscriberRows.length > EXPORT_MAX_ROWS;
+  return { rows: sorted.slice(0, EXPORT_MAX_ROWS), truncated };
+}
+
 /** The public methodology of a workspace: the rules' and lists' versions its latest rollup used. */
 export const ZMethodology = z.object({
   methodologyVersion: z.string(),
   listsVersion: z.string(),
+  /** The feed subscriber estimate's rules (ADR 035). */
+  subscribersVersion: z.string(),
   lastComputedAt: z.date().nullable(),
 });
 
@@ -264,6 +442,7 @@ export async function getMethodology(opts: { db: DbOrTx; workspaceId: string }) 
   return {
     methodologyVersion: latest[0]?.methodologyVersion ?? METHODOLOGY_VERSION,
     listsVersion: latest[0]?.listsVersion ?? LISTS_VERSION,
+    subscribersVersion: SUBSCRIBERS_METHODOLOGY_VERSION,
     lastComputedAt: latest[0]?.computedAt ?? null,
   };
 }

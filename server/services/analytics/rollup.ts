@@ -5,6 +5,9 @@ import {
   adArrangements,
   adDeliveries,
   analyticsDailyDownloads,
+  analyticsDailyListeners,
+  analyticsDailySubscribers,
+  analyticsFeedFetches,
   analyticsRequests,
   analyticsRollups,
   episodes,
@@ -17,8 +20,10 @@ import {
   FALLBACK_BYTES_PER_MINUTE,
   METHODOLOGY_VERSION,
   type DownloadCell,
+  type ListenerCell,
   type RuleCounters,
 } from "./counting";
+import { countSubscribers, SUBSCRIBERS_METHODOLOGY_VERSION, type SubscriberCell } from "./subscribers";
 import { deleteSaltsBefore, utcDay } from "./listener";
 import { LISTS_VERSION } from "./user-agents";
 
@@ -87,6 +92,10 @@ export interface DayCount {
   thresholds: Record<string, EpisodeThreshold>;
   /** Inserted ads delivered whole (docs/decisions/024). */
   deliveries: DeliveryCell[];
+  /** Distinct listeners among counted downloads, per workspace, show and episode (docs/decisions/035). */
+  listeners: ListenerCell[];
+  /** The feed subscriber estimate per show, from the day's recorded feed fetches (docs/decisions/035). */
+  subscribers: SubscriberCell[];
 }
 
 /** Counts one workspace's day from its raw requests, writing nothing: what the rollup stores, and the audit recount. */
@@ -96,17 +105,23 @@ export async function countDay(opts: {
   workspaceId: string;
   day: string;
 }): Promise<DayCount> {
-  const requests = await opts.db
-    .select()
-    .from(analyticsRequests)
-    .where(and(eq(analyticsRequests.workspaceId, opts.workspaceId), eq(analyticsRequests.day, opts.day)));
+  const [requests, fetches] = await Promise.all([
+    opts.db
+      .select()
+      .from(analyticsRequests)
+      .where(and(eq(analyticsRequests.workspaceId, opts.workspaceId), eq(analyticsRequests.day, opts.day))),
+    opts.db
+      .select()
+      .from(analyticsFeedFetches)
+      .where(and(eq(analyticsFeedFetches.workspaceId, opts.workspaceId), eq(analyticsFeedFetches.day, opts.day))),
+  ]);
   const thresholds = await episodeThresholds({
     db: opts.db,
     bucket: opts.bucket,
     workspaceId: opts.workspaceId,
     episodeIds: [...new Set(requests.map((r) => r.episodeId))],
   });
-  const { counters, cells } = countDownloads({
+  const { counters, cells, listeners } = countDownloads({
     requests,
     thresholdOf: (episodeId) =>
       Object.hasOwn(thresholds, episodeId) ? thresholds[episodeId].thresholdBytes : FALLBACK_BYTES_PER_MINUTE,
@@ -121,7 +136,7 @@ export async function countDay(opts: {
           .where(and(eq(adArrangements.workspaceId, opts.workspaceId), inArray(adArrangements.id, arrangementIds)));
   const adsById = new Map(arrangements.map((a) => [a.id, a.ads]));
   const deliveries = countAdDeliveries({ requests, adsOf: (id) => adsById.get(id) });
-  return { counters, cells, thresholds, deliveries };
+  return { counters, cells, thresholds, deliveries, listeners, subscribers: countSubscribers(fetches) };
 }
 
 /**
@@ -130,7 +145,7 @@ export async function countDay(opts: {
  * figures; the day's cells are deleted and written again in the same transaction.
  */
 export async function rollupDay(opts: { db: DbOrTx; bucket: R2Bucket; workspaceId: string; day: string; now: Date }) {
-  const { counters, cells, thresholds, deliveries } = await countDay(opts);
+  const { counters, cells, thresholds, deliveries, listeners, subscribers } = await countDay(opts);
   const values = {
     ...counters,
     methodologyVersion: METHODOLOGY_VERSION,
@@ -157,6 +172,28 @@ export async function rollupDay(opts: { db: DbOrTx; bucket: R2Bucket; workspaceI
       await tx
         .insert(adDeliveries)
         .values(deliveries.map((cell) => ({ ...cell, workspaceId: opts.workspaceId, day: opts.day })));
+    await tx
+      .delete(analyticsDailyListeners)
+      .where(and(eq(analyticsDailyListeners.workspaceId, opts.workspaceId), eq(analyticsDailyListeners.day, opts.day)));
+    if (listeners.length > 0)
+      await tx
+        .insert(analyticsDailyListeners)
+        .values(listeners.map((cell) => ({ ...cell, workspaceId: opts.workspaceId, day: opts.day })));
+    await tx
+      .delete(analyticsDailySubscribers)
+      .where(
+        and(eq(analyticsDailySubscribers.workspaceId, opts.workspaceId), eq(analyticsDailySubscribers.day, opts.day)),
+      );
+    if (subscribers.length > 0)
+      await tx.insert(analyticsDailySubscribers).values(
+        subscribers.map((cell) => ({
+          ...cell,
+          workspaceId: opts.workspaceId,
+          day: opts.day,
+          methodologyVersion: SUBSCRIBERS_METHODOLOGY_VERSION,
+          computedAt: opts.now,
+        })),
+      );
   });
   return counters;
 }
@@ -165,11 +202,19 @@ export async function rollupDay(opts: { db: DbOrTx; bucket: R2Bucket; workspaceI
 export async function runRollups(opts: { db: DbOrTx; bucket: R2Bucket; now: Date }) {
   const today = utcDay(opts.now);
   const days = Array.from({ length: LATE_WINDOW_DAYS + 1 }, (_, i) => daysBefore(today, i));
+  // Days with enclosure requests or feed fetches: a show whose feed is polled but not downloaded still gets its
+  // subscriber estimate.
   const pairs = await opts.db
     .selectDistinct({ workspaceId: analyticsRequests.workspaceId, day: analyticsRequests.day })
     .from(analyticsRequests)
     .where(inArray(analyticsRequests.day, days))
-    .orderBy(analyticsRequests.day, sql`${analyticsRequests.workspaceId}`);
+    .union(
+      opts.db
+        .selectDistinct({ workspaceId: analyticsFeedFetches.workspaceId, day: analyticsFeedFetches.day })
+        .from(analyticsFeedFetches)
+        .where(inArray(analyticsFeedFetches.day, days)),
+    )
+    .orderBy(sql`day`, sql`workspace_id`);
   let downloads = 0;
   for (const pair of pairs) {
     const counters = await rollupDay({ ...opts, workspaceId: pair.workspaceId, day: pair.day });

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { analyticsDailyDownloads } from "../../../db/schema";
+import { analyticsDailyDownloads, analyticsDailyListeners, analyticsDailySubscribers } from "../../../db/schema";
 import { utcDay } from "../../../server/services/analytics/listener";
 import { insertPublishedEpisode, insertShow } from "../../support/podcasts";
 import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
@@ -21,7 +21,45 @@ async function downloadsOfTenantA({ db, a }: Tenants) {
   return { show, episode };
 }
 
+/** Tenant A's show had 3 estimated listeners and 11 feed subscribers today (rollup rows). */
+async function audienceOfTenantA({ db, a }: Tenants) {
+  const show = await insertShow(db, a.workspace.id, { title: "Tenant A's show" });
+  const day = utcDay(new Date());
+  await db.insert(analyticsDailyListeners).values({ workspaceId: a.workspace.id, day, showId: show.id, listeners: 3 });
+  await db.insert(analyticsDailySubscribers).values({
+    workspaceId: a.workspace.id,
+    day,
+    showId: show.id,
+    subscribers: 11,
+    fetchers: 1,
+    aggregators: 1,
+    aggregatorSubscribers: 10,
+    fetches: 2,
+    droppedNotServed: 0,
+    droppedBot: 0,
+    droppedDuplicate: 0,
+    methodologyVersion: "greenroom-feed-subscribers/1",
+    computedAt: new Date(),
+  });
+  return { show };
+}
+
 export const cases: Record<string, TenancyCase> = {
+  "analytics.exportAudience": {
+    async allow(x) {
+      await audienceOfTenantA(x);
+      const result = await x.api(x.a.viewer).analytics.exportAudience({ workspaceId: x.a.workspace.id });
+      expect(result.rows.map((r) => [r.show, r.episode, r.listeners, r.subscribers])).toEqual([
+        ["Tenant A's show", "", 3, 11],
+      ]);
+    },
+    async foreign(x) {
+      await audienceOfTenantA(x);
+      const outsider = x.api(x.outsider).analytics;
+      await expectNotFound(outsider.exportAudience({ workspaceId: x.a.workspace.id }));
+      expect((await outsider.exportAudience({ workspaceId: x.b.id })).rows).toEqual([]);
+    },
+  },
   "analytics.getDownloads": {
     async allow(x) {
       const { show, episode } = await downloadsOfTenantA(x);

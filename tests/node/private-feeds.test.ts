@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { parseFeed } from "podcast-partytime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { notifications, type Visibility } from "../../db/schema";
+import { adSlotBookings, adSlots, notifications, type Visibility } from "../../db/schema";
 import type { Env } from "../../server/env";
 import { feedRoutes } from "../../server/http/feeds";
 import { isShareable } from "../../server/http/edge-cache";
@@ -17,8 +17,9 @@ import { opensGatedEpisode } from "../../server/services/private-feeds/access";
 import { parsePrivateFeedToken, privateFeedKey, privateFeedToken } from "../../server/services/private-feeds/tokens";
 import type { TrpcContext } from "../../server/trpc/context";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { createTeam, createUser, type TestUser } from "../support/factories";
-import { insertEpisode, insertPublishedEpisode, insertShow, insertTranscript } from "../support/podcasts";
+import { createCampaign, createCreative, createTeam, createUser, type TestUser } from "../support/factories";
+import { fixture } from "../support/fixtures";
+import { insertEpisode, insertMedia, insertPublishedEpisode, insertShow, insertTranscript } from "../support/podcasts";
 import { blockSupporter, endGrant, grantTier, insertSupporter, insertTier } from "../support/private-feeds";
 import { createLocalR2 } from "../support/r2";
 import { callerFor, testConfig, testEnv } from "../support/trpc";
@@ -128,7 +129,7 @@ async function world() {
 
 type World = Awaited<ReturnType<typeof world>>;
 
-async function feedUrlOf(w: World, user: TestUser, now = T0) {
+async function feedUrlOf(w: Pick<World, "ws">, user: TestUser, now = T0) {
   const mine = await callerFor(t.db, user, { clock: () => now }).api.privateFeeds.listMine({ workspaceId: w.ws });
   return mine;
 }
@@ -550,6 +551,107 @@ describe("a paid membership ending while the free one from joining stays (frozen
     );
     expect(opensGatedEpisode([{ visibility: "members", visibilityTierIds: [] }], viewer, T0)).toBe(false);
     expect(opensGatedEpisode([recording], { ...viewer, grants: [{ ...ticket, status: "refunded" }] }, T0)).toBe(false);
+  });
+});
+
+describe("member feeds are ad-free: their files keep episode time (issue 14 item 6)", () => {
+  const EPISODE_MP3 = fixture("episode-44k-mono.mp3");
+  const AD_MP3 = fixture("ad-44k-mono.mp3");
+  // Inside the factory flight's dates (2026-01-01 to 2026-01-31).
+  const NOW = new Date("2026-01-15T10:00:00.000Z");
+  const LISTENER = {
+    "user-agent": "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)",
+    "cf-connecting-ip": "203.0.113.9",
+  };
+
+  it("a gated episode with a live pre-roll plays as stored through the private feed, chapters and transcript unshifted", async () => {
+    const team = await createTeam(t.db, "Sponsored studio");
+    const ws = team.workspace.id;
+    const show = await insertShow(t.db, ws, { title: "Sponsored members show" });
+    const gold = await insertTier(t.db, ws, { name: "Gold", paid: true });
+    const episodeWith = async (visibility: Visibility) => {
+      const { episode, media } = await insertPublishedEpisode(
+        t.db,
+        show,
+        {
+          title: `Sponsored ${visibility}`,
+          visibility,
+          visibilityTierIds: visibility === "tiers" ? [gold.id] : [],
+          publishedAt: new Date(NOW.getTime() - 3_600_000),
+        },
+        { size: EPISODE_MP3.length, contentType: "audio/mpeg", durationSeconds: 6 },
+      );
+      await r2.bucket.put(media.r2Key, EPISODE_MP3);
+      await insertTranscript(t.db, {
+        workspaceId: ws,
+        mediaId: media.id,
+        episodeId: episode.id,
+        segments: [{ startMs: 3000, endMs: 4000, text: "After the cut" }],
+        chapters: [{ startMs: 3000, title: "Second half" }],
+      });
+      return episode;
+    };
+    const open = await episodeWith("public");
+    const members = await episodeWith("tiers");
+    const adMedia = await insertMedia(t.db, ws, { size: AD_MP3.length, contentType: "audio/mpeg" });
+    await r2.bucket.put(adMedia.r2Key, AD_MP3);
+    const { campaign, flight } = await createCampaign(t.db, ws, {
+      showId: show.id,
+      flight: { status: "live", impressionsGoal: 100 },
+    });
+    const creative = await createCreative(t.db, campaign, { mediaId: adMedia.id, name: "Spot" });
+    for (const episode of [open, members]) {
+      const [slot] = await t.db
+        .insert(adSlots)
+        .values({ workspaceId: ws, episodeId: episode.id, position: "pre" })
+        .returning();
+      await t.db
+        .insert(adSlotBookings)
+        .values({
+          workspaceId: ws,
+          slotId: slot.id,
+          flightId: flight.id,
+          creativeId: creative.id,
+          liveFrom: "2026-01-10",
+        });
+    }
+    const user = await createUser(t.db, { name: "Ada Adfree" });
+    const supporter = await insertSupporter(t.db, ws, user.id);
+    await grantTier(t.db, supporter, gold, { startsAt: new Date(NOW.getTime() - 60_000) });
+    const [{ feedUrl }] = (await feedUrlOf({ ws }, user, NOW)).feeds;
+    const { get, settled } = http(() => NOW);
+
+    // Control: the same booking is heard on the public route, and its arrangement's chapters move by the ad.
+    const stitched = await get(`/media/episodes/${open.id}/audio.mp3`, LISTENER);
+    expect(stitched.status).toBe(200);
+    const arrangementId = stitched.headers.get("x-greenroom-arrangement");
+    expect(arrangementId).toMatch(/^[0-9a-f]{24}$/);
+    expect((await stitched.arrayBuffer()).byteLength).toBeGreaterThan(EPISODE_MP3.length);
+    await settled();
+    const shifted = await get(`/feeds/${show.id}/episodes/${open.id}/arrangements/${arrangementId}/chapters.json`);
+    expect(shifted.status).toBe(200);
+    const shiftedStart = ((await shifted.json()) as { chapters: { startTime: number }[] }).chapters[0].startTime;
+    expect(shiftedStart).toBeGreaterThan(3);
+
+    // The members' episode, booked the same way, through the private feed: the stored file, byte for byte.
+    const xml = await (await get(feedUrl)).text();
+    const item = parseFeed(xml)!.items.find((each) => each.title === "Sponsored tiers")!;
+    expect(item.enclosure.url).toBe(`${feedUrl}/episodes/${members.id}/audio.mp3`);
+    const audio = await get(item.enclosure.url, LISTENER);
+    expect(audio.status).toBe(200);
+    expect(audio.headers.get("x-greenroom-arrangement")).toBeNull();
+    expect(new Uint8Array(await audio.arrayBuffer())).toEqual(new Uint8Array(EPISODE_MP3));
+    // So its chapters and transcript, at the feed's own addresses, stay in episode time and match what plays.
+    const chapters = await get(item.podcastChapters!.url);
+    expect(((await chapters.json()) as { chapters: { startTime: number }[] }).chapters[0].startTime).toBe(3);
+    const vtt = await (await get(`${feedUrl}/episodes/${members.id}/transcript.vtt`)).text();
+    expect(vtt).toContain("00:00:03.000 --> 00:00:04.000");
+    // And there is no arrangement variant under a private feed to ask for.
+    const variant = await get(`${feedUrl}/episodes/${members.id}/arrangements/${arrangementId}/chapters.json`);
+    expect(variant.status).toBe(404);
+    // A public episode in the member feed keeps its public enclosure (ads and all), as in the public feed.
+    const openItem = parseFeed(xml)!.items.find((each) => each.title === "Sponsored public")!;
+    expect(openItem.enclosure.url).toBe(`${APP}/media/episodes/${open.id}/audio.mp3`);
   });
 });
 

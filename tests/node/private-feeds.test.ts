@@ -605,15 +605,13 @@ describe("member feeds are ad-free: their files keep episode time (issue 14 item
         .insert(adSlots)
         .values({ workspaceId: ws, episodeId: episode.id, position: "pre" })
         .returning();
-      await t.db
-        .insert(adSlotBookings)
-        .values({
-          workspaceId: ws,
-          slotId: slot.id,
-          flightId: flight.id,
-          creativeId: creative.id,
-          liveFrom: "2026-01-10",
-        });
+      await t.db.insert(adSlotBookings).values({
+        workspaceId: ws,
+        slotId: slot.id,
+        flightId: flight.id,
+        creativeId: creative.id,
+        liveFrom: "2026-01-10",
+      });
     }
     const user = await createUser(t.db, { name: "Ada Adfree" });
     const supporter = await insertSupporter(t.db, ws, user.id);

@@ -376,7 +376,10 @@ describe("paywall everywhere: a tier-gated post and episode, read as each reader
         expect(await mine.text()).not.toContain(COMMENT_SECRET);
         return;
       }
-      const mails = fx.replyEmails.filter((email) => email.to === fx.people[reader]!.email);
+      // Reply emails only (sign-up sent each reader a confirmation too): their footer says why they came.
+      const mails = fx.replyEmails.filter(
+        (email) => email.to === fx.people[reader]!.email && email.text.includes("because you commented"),
+      );
       expect(mails, "reply emails").toHaveLength(1);
       const [mail] = mails;
       // The post's body is never in a notification; the reply and the post's title only for a reader of the post.

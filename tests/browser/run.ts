@@ -1011,6 +1011,12 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
           const feedXml = await feed.text();
           assert.equal(feed.status, 200, `the private feed answered ${feed.status}`);
           assert.ok(feedXml.includes(episodeTitle), "the members' episode is missing from the private feed");
+          const enclosureUrl = /<enclosure url="([^"]+\/episodes\/[^"]+)"/.exec(feedXml)?.[1] ?? "";
+          assert.ok(enclosureUrl.startsWith(feedUrl), `the members' episode plays from ${enclosureUrl}, not the feed`);
+          // The factory's episode has no bytes in the dev bucket: the gate lets the member through to the store's 404.
+          const listened = await fetch(enclosureUrl, { headers: { range: "bytes=0-1" } });
+          await listened.body?.cancel();
+          assert.notEqual(listened.status, 410, "a paying member's episode audio is refused");
 
           // Cancel at once in the sandbox portal.
           await supporterPage.getByRole("button", { name: "Manage billing" }).click();
@@ -1035,12 +1041,23 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
             "the paid body is still shown after cancelling",
           );
           await shot(supporterPage, "post-after-cancel");
-          // Cancelling ends the paid grant; the free membership from joining stays, and a free member's feed may
-          // still carry public and members' episodes (ADR 028), so the paid episode must be gone from it.
+          // Cancelling ends the paid grant. The free membership from joining stays, but it opens none of the show's
+          // gated episodes, so the very next fetch of the feed, and of the episode's file, is refused (ADR 028).
           const afterCancel = await fetch(feedUrl);
-          assert.ok(
-            !(await afterCancel.text()).includes(episodeTitle),
-            `after cancelling the private feed (${afterCancel.status}) still lists the paid members' episode`,
+          const afterCancelXml = await afterCancel.text();
+          assert.equal(
+            afterCancel.status,
+            410,
+            `right after cancelling the private feed answered ${afterCancel.status}`,
+          );
+          assert.match(afterCancelXml, /<title>[^<]*Your paid membership ended<\/title>/);
+          assert.ok(!afterCancelXml.includes(episodeTitle), "the refused feed still lists the paid members' episode");
+          const enclosure = await fetch(enclosureUrl);
+          await enclosure.body?.cancel();
+          assert.equal(
+            enclosure.status,
+            410,
+            `right after cancelling the episode's audio answered ${enclosure.status}`,
           );
           await supporterPage.goto(`${home}/account`);
           await feeds.getByText("No members' episodes for you yet.", { exact: false }).waitFor();

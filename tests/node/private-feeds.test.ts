@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { parseFeed } from "podcast-partytime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { notifications, type Visibility } from "../../db/schema";
+import { adSlotBookings, adSlots, notifications, type Visibility } from "../../db/schema";
 import type { Env } from "../../server/env";
 import { feedRoutes } from "../../server/http/feeds";
 import { isShareable } from "../../server/http/edge-cache";
@@ -13,11 +13,13 @@ import { buildFeedXml } from "../../server/services/podcasts/feed";
 import { getPublicShow } from "../../server/services/podcasts/public";
 import { podcastGuidFor } from "../../server/services/podcasts/podcast-guid";
 import { SHARED_LISTENER_THRESHOLD } from "../../server/services/private-feeds/sharing";
-import { parsePrivateFeedToken } from "../../server/services/private-feeds/tokens";
+import { opensGatedEpisode } from "../../server/services/private-feeds/access";
+import { parsePrivateFeedToken, privateFeedKey, privateFeedToken } from "../../server/services/private-feeds/tokens";
 import type { TrpcContext } from "../../server/trpc/context";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { createTeam, createUser, type TestUser } from "../support/factories";
-import { insertPublishedEpisode, insertShow, insertTranscript } from "../support/podcasts";
+import { createCampaign, createCreative, createTeam, createUser, type TestUser } from "../support/factories";
+import { fixture } from "../support/fixtures";
+import { insertEpisode, insertMedia, insertPublishedEpisode, insertShow, insertTranscript } from "../support/podcasts";
 import { blockSupporter, endGrant, grantTier, insertSupporter, insertTier } from "../support/private-feeds";
 import { createLocalR2 } from "../support/r2";
 import { callerFor, testConfig, testEnv } from "../support/trpc";
@@ -127,7 +129,7 @@ async function world() {
 
 type World = Awaited<ReturnType<typeof world>>;
 
-async function feedUrlOf(w: World, user: TestUser, now = T0) {
+async function feedUrlOf(w: Pick<World, "ws">, user: TestUser, now = T0) {
   const mine = await callerFor(t.db, user, { clock: () => now }).api.privateFeeds.listMine({ workspaceId: w.ws });
   return mine;
 }
@@ -398,6 +400,256 @@ describe("revocation reaches the private feed at once (frozen clock)", () => {
     await refuse(
       callerFor(t.db, w.viewers.nonMember).api.privateFeeds.rotate({ workspaceId: w.ws, showId: w.show.id }),
     );
+  });
+});
+
+describe("a paid membership ending while the free one from joining stays (frozen clock)", () => {
+  /**
+   * A show whose only gated episode is for the Gold tier (plus a public one), and a supporter who joined free and
+   * then paid for Gold: the free membership opens none of the show's gated episodes.
+   */
+  async function goldShow() {
+    const w = await world();
+    const show = await insertShow(t.db, w.ws, { title: "Gold only" });
+    const gold = await insertPublishedEpisode(t.db, show, {
+      title: "Gold episode",
+      visibility: "tiers",
+      visibilityTierIds: [w.tiers.tierB.id],
+      publishedAt: seconds(-120),
+    });
+    await r2.bucket.put(gold.media.r2Key, new Uint8Array(1000));
+    await insertTranscript(t.db, {
+      workspaceId: w.ws,
+      mediaId: gold.media.id,
+      episodeId: gold.episode.id,
+      segments: [{ startMs: 0, endMs: 1000, text: "Gold words" }],
+      chapters: [{ startMs: 0, title: "Gold chapter" }],
+    });
+    await insertPublishedEpisode(t.db, show, { title: "Open episode", publishedAt: seconds(-180) });
+    const user = await createUser(t.db, { name: "Paula Paid" });
+    const supporter = await insertSupporter(t.db, w.ws, user.id);
+    const freeGrant = await grantTier(t.db, supporter, w.tiers.free, { startsAt: seconds(-7200) });
+    const goldGrant = await grantTier(t.db, supporter, w.tiers.tierB, { startsAt: seconds(-3600) });
+    const feedOf = async (now = T0) => (await feedUrlOf(w, user, now)).feeds.find((f) => f.showId === show.id);
+    const feedUrl = (await feedOf())!.feedUrl;
+    return { w, show, gold: gold.episode, user, supporter, freeGrant, goldGrant, feedOf, feedUrl };
+  }
+
+  async function expectRefusedWith(response: Response, title: string) {
+    expect(response.status).toBe(410);
+    expect(response.headers.get("cache-control")).toBe("private, no-store");
+    const xml = await response.text();
+    const feed = parseFeed(xml);
+    expect(feed?.title).toContain(title);
+    expect(feed?.description).toContain(title);
+    expect(xml).not.toContain("Gold episode");
+  }
+
+  it.each([
+    ["cancelled", "canceled"],
+    ["refunded", "refunded"],
+  ] as const)(
+    "%s: the next fetch is a 410 'Your paid membership ended', its files too, and the portal drops it",
+    async (_, status) => {
+      const g = await goldShow();
+      let now = T0;
+      const { get } = http(() => now);
+      const before = await get(g.feedUrl);
+      expect(before.status).toBe(200);
+      expect(titles(await before.text())).toEqual(["Gold episode", "Open episode"]);
+      const base = `${g.feedUrl}/episodes/${g.gold.id}`;
+      expect((await get(`${base}/audio.mp3`)).status).toBe(200);
+      await endGrant(t.db, { id: g.goldGrant.id, workspaceId: g.w.ws }, status);
+      now = seconds(1);
+      await expectRefusedWith(await get(g.feedUrl), "Your paid membership ended");
+      for (const file of ["audio.mp3", "transcript.vtt", "transcript.srt", "chapters.json"]) {
+        expect((await get(`${base}/${file}`)).status, file).toBe(410);
+      }
+      // The free membership is still there; the portal lists no feed for this show, as the route refuses it.
+      const mine = await feedUrlOf(g.w, g.user, now);
+      expect(mine.membership).toBe("active");
+      expect(mine.feeds.find((f) => f.showId === g.show.id)).toBeUndefined();
+    },
+  );
+
+  it("a tier that opens none of the show's gated episodes is refused in its own words; paying again reopens it", async () => {
+    const g = await goldShow();
+    let now = T0;
+    const { get } = http(() => now);
+    await grantTier(t.db, g.supporter, g.w.tiers.tierA, { startsAt: seconds(-10) });
+    await endGrant(t.db, { id: g.goldGrant.id, workspaceId: g.w.ws }, "canceled");
+    now = seconds(1);
+    await expectRefusedWith(await get(g.feedUrl), "does not include");
+    await grantTier(t.db, g.supporter, g.w.tiers.tierB, { startsAt: seconds(1) });
+    now = seconds(2);
+    // The address is derived, not revoked: the same one works again with the new grant.
+    expect((await get(g.feedUrl)).status).toBe(200);
+    expect((await g.feedOf(now))?.feedUrl).toBe(g.feedUrl);
+  });
+
+  it("members-only episodes are open to free members: with one in the show, the free member keeps the feed", async () => {
+    const g = await goldShow();
+    await insertPublishedEpisode(t.db, g.show, {
+      title: "Members episode",
+      visibility: "members",
+      publishedAt: seconds(-240),
+    });
+    let now = T0;
+    const { get } = http(() => now);
+    await endGrant(t.db, { id: g.goldGrant.id, workspaceId: g.w.ws }, "canceled");
+    now = seconds(1);
+    const response = await get(g.feedUrl);
+    expect(response.status).toBe(200);
+    expect(titles(await response.text())).toEqual(["Members episode", "Open episode"]);
+    expect((await get(`${g.feedUrl}/episodes/${g.gold.id}/audio.mp3`)).status).toBe(404);
+    expect((await g.feedOf(now))?.membersEpisodes).toBe(1);
+  });
+
+  it("a show whose gated episodes are all drafts: the address stays live for a tier member, with nothing to lose", async () => {
+    const w = await world();
+    const show = await insertShow(t.db, w.ws, { title: "Drafts only" });
+    await insertEpisode(t.db, show, {
+      title: "Gold draft",
+      status: "draft",
+      visibility: "tiers",
+      visibilityTierIds: [w.tiers.tierB.id],
+    });
+    await insertPublishedEpisode(t.db, show, { title: "Open episode", publishedAt: seconds(-60) });
+    const user = await createUser(t.db, { name: "Dora Draft" });
+    const supporter = await insertSupporter(t.db, w.ws, user.id);
+    const freeGrant = await grantTier(t.db, supporter, w.tiers.free, { startsAt: seconds(-60) });
+    const key = await privateFeedKey(testEnv().env.UPLOAD_SIGNING_SECRET);
+    const token = await privateFeedToken({ key, supporterId: supporter.id, showId: show.id, generation: 0 });
+    let now = T0;
+    const { get } = http(() => now);
+    // The portal offers no feed for a show with nothing gated published...
+    expect((await feedUrlOf(w, user)).feeds.find((f) => f.showId === show.id)).toBeUndefined();
+    // ...but an address handed out earlier is not told "your membership ended" while a membership is active.
+    const live = await get(`/feeds/private/${token}`);
+    expect(live.status).toBe(200);
+    expect(titles(await live.text())).toEqual(["Open episode"]);
+    await endGrant(t.db, { id: freeGrant.id, workspaceId: w.ws }, "canceled");
+    now = seconds(1);
+    expect((await get(`/feeds/private/${token}`)).status).toBe(410);
+  });
+
+  it("the rule asks the one gate, so a ticket that opens an event's recording counts like a tier", () => {
+    const ticket = {
+      kind: "ticket" as const,
+      status: "active" as const,
+      startsAt: seconds(-60),
+      endsAt: null,
+      tierId: null,
+      tierIsPaid: false,
+      eventId: "00000000-0000-4000-8000-000000000001",
+    };
+    const viewer = { kind: "supporter" as const, status: "active" as const, grants: [ticket] };
+    const recording = { visibility: "ticket_holders" as const, eventId: ticket.eventId };
+    expect(opensGatedEpisode([recording], viewer, T0)).toBe(true);
+    expect(opensGatedEpisode([{ ...recording, eventId: "00000000-0000-4000-8000-000000000002" }], viewer, T0)).toBe(
+      false,
+    );
+    expect(opensGatedEpisode([{ visibility: "members", visibilityTierIds: [] }], viewer, T0)).toBe(false);
+    expect(opensGatedEpisode([recording], { ...viewer, grants: [{ ...ticket, status: "refunded" }] }, T0)).toBe(false);
+  });
+});
+
+describe("member feeds are ad-free: their files keep episode time (issue 14 item 6)", () => {
+  const EPISODE_MP3 = fixture("episode-44k-mono.mp3");
+  const AD_MP3 = fixture("ad-44k-mono.mp3");
+  // Inside the factory flight's dates (2026-01-01 to 2026-01-31).
+  const NOW = new Date("2026-01-15T10:00:00.000Z");
+  const LISTENER = {
+    "user-agent": "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)",
+    "cf-connecting-ip": "203.0.113.9",
+  };
+
+  it("a gated episode with a live pre-roll plays as stored through the private feed, chapters and transcript unshifted", async () => {
+    const team = await createTeam(t.db, "Sponsored studio");
+    const ws = team.workspace.id;
+    const show = await insertShow(t.db, ws, { title: "Sponsored members show" });
+    const gold = await insertTier(t.db, ws, { name: "Gold", paid: true });
+    const episodeWith = async (visibility: Visibility) => {
+      const { episode, media } = await insertPublishedEpisode(
+        t.db,
+        show,
+        {
+          title: `Sponsored ${visibility}`,
+          visibility,
+          visibilityTierIds: visibility === "tiers" ? [gold.id] : [],
+          publishedAt: new Date(NOW.getTime() - 3_600_000),
+        },
+        { size: EPISODE_MP3.length, contentType: "audio/mpeg", durationSeconds: 6 },
+      );
+      await r2.bucket.put(media.r2Key, EPISODE_MP3);
+      await insertTranscript(t.db, {
+        workspaceId: ws,
+        mediaId: media.id,
+        episodeId: episode.id,
+        segments: [{ startMs: 3000, endMs: 4000, text: "After the cut" }],
+        chapters: [{ startMs: 3000, title: "Second half" }],
+      });
+      return episode;
+    };
+    const open = await episodeWith("public");
+    const members = await episodeWith("tiers");
+    const adMedia = await insertMedia(t.db, ws, { size: AD_MP3.length, contentType: "audio/mpeg" });
+    await r2.bucket.put(adMedia.r2Key, AD_MP3);
+    const { campaign, flight } = await createCampaign(t.db, ws, {
+      showId: show.id,
+      flight: { status: "live", impressionsGoal: 100 },
+    });
+    const creative = await createCreative(t.db, campaign, { mediaId: adMedia.id, name: "Spot" });
+    for (const episode of [open, members]) {
+      const [slot] = await t.db
+        .insert(adSlots)
+        .values({ workspaceId: ws, episodeId: episode.id, position: "pre" })
+        .returning();
+      await t.db.insert(adSlotBookings).values({
+        workspaceId: ws,
+        slotId: slot.id,
+        flightId: flight.id,
+        creativeId: creative.id,
+        liveFrom: "2026-01-10",
+      });
+    }
+    const user = await createUser(t.db, { name: "Ada Adfree" });
+    const supporter = await insertSupporter(t.db, ws, user.id);
+    await grantTier(t.db, supporter, gold, { startsAt: new Date(NOW.getTime() - 60_000) });
+    const [{ feedUrl }] = (await feedUrlOf({ ws }, user, NOW)).feeds;
+    const { get, settled } = http(() => NOW);
+
+    // Control: the same booking is heard on the public route, and its arrangement's chapters move by the ad.
+    const stitched = await get(`/media/episodes/${open.id}/audio.mp3`, LISTENER);
+    expect(stitched.status).toBe(200);
+    const arrangementId = stitched.headers.get("x-greenroom-arrangement");
+    expect(arrangementId).toMatch(/^[0-9a-f]{24}$/);
+    expect((await stitched.arrayBuffer()).byteLength).toBeGreaterThan(EPISODE_MP3.length);
+    await settled();
+    const shifted = await get(`/feeds/${show.id}/episodes/${open.id}/arrangements/${arrangementId}/chapters.json`);
+    expect(shifted.status).toBe(200);
+    const shiftedStart = ((await shifted.json()) as { chapters: { startTime: number }[] }).chapters[0].startTime;
+    expect(shiftedStart).toBeGreaterThan(3);
+
+    // The members' episode, booked the same way, through the private feed: the stored file, byte for byte.
+    const xml = await (await get(feedUrl)).text();
+    const item = parseFeed(xml)!.items.find((each) => each.title === "Sponsored tiers")!;
+    expect(item.enclosure.url).toBe(`${feedUrl}/episodes/${members.id}/audio.mp3`);
+    const audio = await get(item.enclosure.url, LISTENER);
+    expect(audio.status).toBe(200);
+    expect(audio.headers.get("x-greenroom-arrangement")).toBeNull();
+    expect(new Uint8Array(await audio.arrayBuffer())).toEqual(new Uint8Array(EPISODE_MP3));
+    // So its chapters and transcript, at the feed's own addresses, stay in episode time and match what plays.
+    const chapters = await get(item.podcastChapters!.url);
+    expect(((await chapters.json()) as { chapters: { startTime: number }[] }).chapters[0].startTime).toBe(3);
+    const vtt = await (await get(`${feedUrl}/episodes/${members.id}/transcript.vtt`)).text();
+    expect(vtt).toContain("00:00:03.000 --> 00:00:04.000");
+    // And there is no arrangement variant under a private feed to ask for.
+    const variant = await get(`${feedUrl}/episodes/${members.id}/arrangements/${arrangementId}/chapters.json`);
+    expect(variant.status).toBe(404);
+    // A public episode in the member feed keeps its public enclosure (ads and all), as in the public feed.
+    const openItem = parseFeed(xml)!.items.find((each) => each.title === "Sponsored public")!;
+    expect(openItem.enclosure.url).toBe(`${APP}/media/episodes/${open.id}/audio.mp3`);
   });
 });
 

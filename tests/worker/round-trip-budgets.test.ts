@@ -165,6 +165,8 @@ describe("database round trips per page", () => {
       [() => page(fx.privateFeed), { waves: 1, setups: 0 }],
       [() => page(fx.privateFeed), { waves: 1, setups: 0 }],
       [() => page(`${fx.privateFeed}/episodes/${fx.gated.id}/audio.mp3`), { waves: 1, setups: 0 }],
+      // A member file's refusal or 404 asks the same gate, with the show's gated episodes, in that one wave.
+      [() => page(`${fx.privateFeed}/episodes/${fx.gated.id}/chapters.json`), { waves: 1, setups: 0, status: 404 }],
       [() => page(`/p/${fx.show.id}/${fx.gated.id}`), { waves: 1, setups: 0 }],
       // .ics downloads (ADR 032): the event and the viewer in one wave; a ticket's needs a session.
       [() => page(`/c/${fx.owner.workspaceId}/events/${fx.episode.id}.ics`), { waves: 1, setups: 0, status: 404 }],

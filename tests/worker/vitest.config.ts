@@ -60,6 +60,8 @@ export default defineConfig({
     globalSetup: ["tests/worker/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    deps: { optimizer: { ssr: { enabled: true, include: ["@remix-run/cloudflare", "@remix-run/server-runtime"] } } },
+    deps: {
+      optimizer: { ssr: { enabled: true, include: ["@remix-run/cloudflare", "@remix-run/server-runtime", "xss"] } },
+    },
   },
 });

@@ -1,7 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { privateFeeds, shows, supporters, type SupporterStatus } from "../../../db/schema";
-import { decideAccess, isGrantActive, type Gated, type Viewer } from "../audience/gate";
+import { episodes, privateFeeds, shows, supporters, type SupporterStatus, type Visibility } from "../../../db/schema";
+import { decideAccess, isGrantActive, type Gated, type Viewer, type ViewerGrant } from "../audience/gate";
 import { supporterGrantsJson, supporterViewer, viewerQuery } from "../audience/viewer";
 import { checkPrivateFeedToken, type ParsedToken } from "./tokens";
 
@@ -19,7 +19,27 @@ export function viewerReadForShow(db: DbOrTx, showId: string, userId: string) {
   return viewerQuery({ db, workspaceId: showWorkspace(showId), userId });
 }
 
-/** The feed owner's supporter row (only in the show's workspace) with its grants, and the feed generation. */
+/** What the gate reads of an episode (ADR 022). */
+export interface GatedEpisode {
+  visibility: Visibility;
+  visibilityTierIds: readonly string[];
+}
+
+/**
+ * The gate's columns of every published gated episode of a show: a private feed is live while its supporter's
+ * grants open at least one of them (`opensGatedEpisode`), the same test the portal lists feeds by.
+ */
+export function gatedEpisodesRead(db: DbOrTx, showId: string) {
+  return db
+    .select({ showId: episodes.showId, visibility: episodes.visibility, visibilityTierIds: episodes.visibilityTierIds })
+    .from(episodes)
+    .where(and(eq(episodes.showId, showId), eq(episodes.status, "published"), ne(episodes.visibility, "public")));
+}
+
+/**
+ * The feed owner's supporter row (only in the show's workspace) with its grants, the feed generation, and the
+ * show's published gated episodes.
+ */
 export function privateFeedReads(db: DbOrTx, parsed: Pick<ParsedToken, "supporterId" | "showId">) {
   return [
     db
@@ -39,6 +59,7 @@ export function privateFeedReads(db: DbOrTx, parsed: Pick<ParsedToken, "supporte
       .from(privateFeeds)
       .where(and(eq(privateFeeds.supporterId, parsed.supporterId), eq(privateFeeds.showId, parsed.showId)))
       .limit(1),
+    gatedEpisodesRead(db, parsed.showId),
   ] as const;
 }
 
@@ -51,10 +72,16 @@ type PrivateFeedRows = [
     grants: Parameters<typeof supporterViewer>[0]["grants"];
   }[],
   { generation: number }[],
+  GatedEpisode[],
 ];
 
-/** Why a private feed address is refused; each has words a podcast app shows (./feed.ts). */
-export type PrivateFeedRefusal = "unknown" | "replaced" | "ended" | "blocked";
+/**
+ * Why a private feed address is refused; each has words a podcast app shows (./feed.ts). `ended`: no grant is
+ * active any more; `paid_ended`: what is left (the free membership from joining) opens none of the show's gated
+ * episodes and a paid grant has ended; `not_included`: the grants left open none of them for another reason (a
+ * tier that does not include this show's episodes).
+ */
+export type PrivateFeedRefusal = "unknown" | "replaced" | "ended" | "paid_ended" | "not_included" | "blocked";
 
 export type PrivateFeedAccess =
   | {
@@ -65,9 +92,15 @@ export type PrivateFeedAccess =
   | { ok: false; refusal: PrivateFeedRefusal; workspaceId: string | null };
 
 /**
- * A feed is live while its supporter is not blocked and holds at least one active tier or content grant in the
- * workspace: the moment the last one is cancelled, refunded, disputed, revoked or runs past its end, the next
- * request is refused (nothing caches a private feed, ADR 028). Which episodes it lists is the gate's decision.
+ * A feed is live while its supporter is not blocked and their active grants open at least one of the show's
+ * published gated episodes, asked of the one gate (`decideAccess`), so a kind of grant the gate learns (a ticket
+ * opening an event's recording) opens a feed without a change here. The moment the last grant that opens one is
+ * cancelled, refunded, disputed, revoked or runs past its end, the next request is refused, even when the free
+ * membership from joining is still active (nothing caches a private feed, ADR 028). A show with no published gated
+ * episode (all still drafts, or just made public) has nothing to open: the address stays live for a supporter the
+ * gate would let into a members-only episode (an active tier grant), so a creator unpublishing their only members'
+ * episode does not tell paying members that their membership ended. Which episodes the feed lists is the gate's
+ * decision per episode.
  */
 export async function decidePrivateFeed(opts: {
   key: CryptoKey;
@@ -75,29 +108,42 @@ export async function decidePrivateFeed(opts: {
   rows: PrivateFeedRows;
   now: Date;
 }): Promise<PrivateFeedAccess> {
-  const [[supporter], [feed]] = opts.rows;
+  const [[supporter], [feed], gated] = opts.rows;
   if (!supporter) return { ok: false, refusal: "unknown", workspaceId: null };
   const token = await checkPrivateFeedToken({ key: opts.key, parsed: opts.parsed, generation: feed?.generation ?? 0 });
   if (token === "forged") return { ok: false, refusal: "unknown", workspaceId: null };
-  if (token === "retired") return { ok: false, refusal: "replaced", workspaceId: supporter.workspaceId };
-  if (supporter.status === "blocked") return { ok: false, refusal: "blocked", workspaceId: supporter.workspaceId };
+  const workspaceId = supporter.workspaceId;
+  if (token === "retired") return { ok: false, refusal: "replaced", workspaceId };
+  if (supporter.status === "blocked") return { ok: false, refusal: "blocked", workspaceId };
   const viewer = supporterViewer(supporter);
   // Left the audience (the viewer rule reads them as signed in): as good as ended, whatever grants remain.
-  if (viewer.kind !== "supporter") return { ok: false, refusal: "ended", workspaceId: supporter.workspaceId };
-  const live = viewer.grants.some((grant) => grant.kind !== "ticket" && isGrantActive(grant, opts.now));
-  if (!live) return { ok: false, refusal: "ended", workspaceId: supporter.workspaceId };
+  if (viewer.kind !== "supporter") return { ok: false, refusal: "ended", workspaceId };
+  const live =
+    gated.length > 0
+      ? opensGatedEpisode(gated, viewer, opts.now)
+      : decideAccess({ visibility: "members" }, viewer, opts.now).allowed;
+  if (!live) return { ok: false, refusal: whyClosed(viewer.grants, opts.now), workspaceId };
   return {
     ok: true,
-    supporter: { id: supporter.id, workspaceId: supporter.workspaceId, userId: supporter.userId },
+    supporter: { id: supporter.id, workspaceId, userId: supporter.userId },
     viewer,
   };
 }
 
+/** Which words a refused member reads: nothing active, a paid grant that ended, or a tier that does not include it. */
+function whyClosed(grants: readonly ViewerGrant[], now: Date): PrivateFeedRefusal {
+  const active = grants.filter((grant) => isGrantActive(grant, now));
+  if (active.length === 0) return "ended";
+  const paid = (grant: ViewerGrant) => grant.kind === "tier" && grant.tierIsPaid;
+  return !active.some(paid) && grants.some(paid) ? "paid_ended" : "not_included";
+}
+
+/** Whether the viewer's grants open at least one of these gated episodes now: a feed is live, and listed, iff so. */
+export function opensGatedEpisode(gated: readonly (GatedEpisode | Gated)[], viewer: Viewer, now: Date) {
+  return gated.some((episode) => episode.visibility !== "public" && mayListen(episode, viewer, now));
+}
+
 /** Whether the viewer may hear this episode now (the one gate, ADR 022). */
-export function mayListen(
-  episode: { visibility: Gated["visibility"]; visibilityTierIds: readonly string[] },
-  viewer: Viewer,
-  now: Date,
-) {
+export function mayListen(episode: GatedEpisode | Gated, viewer: Viewer, now: Date) {
   return decideAccess(episode as Gated, viewer, now).allowed;
 }

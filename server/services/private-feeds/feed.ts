@@ -33,6 +33,14 @@ const REFUSALS: Record<Exclude<PrivateFeedRefusal, "unknown">, { title: string; 
     title: "Your membership ended",
     body: "Your membership ended, so this private feed no longer plays members' episodes. Renew it on the creator's page to listen again; your feed address will work again as soon as you do.",
   },
+  paid_ended: {
+    title: "Your paid membership ended",
+    body: "Your paid membership ended, so this private feed no longer plays members' episodes: your free membership does not include them. Upgrade on the creator's page to listen again; your feed address will work again as soon as you do.",
+  },
+  not_included: {
+    title: "Your membership does not include these episodes",
+    body: "Your current membership does not include any of this show's members' episodes, so this private feed stopped. Change your membership on the creator's page to listen again; your feed address will work again as soon as you do.",
+  },
   replaced: {
     title: "This feed address was replaced",
     body: "This private feed address was replaced by a new one. Copy your current address from your account page on the creator's site and add it to your podcast app.",
@@ -80,7 +88,7 @@ export async function getPrivateFeed(opts: {
 }): Promise<PrivateFeedResult> {
   const parsed = parsePrivateFeedToken(opts.token);
   if (!parsed) return { kind: "refused", status: 404, refusal: "unknown", xml: null };
-  const [supporterRows, feedRows, showRows, episodeRows] = await readBatch(opts.db, [
+  const [supporterRows, feedRows, gatedRows, showRows, episodeRows] = await readBatch(opts.db, [
     ...privateFeedReads(opts.db, parsed),
     showRead(opts.db, parsed.showId),
     publishedEpisodesRead(opts.db, parsed.showId, "any").limit(FEED_EPISODE_LIMIT),
@@ -88,7 +96,7 @@ export async function getPrivateFeed(opts: {
   const access = await decidePrivateFeed({
     key: opts.key,
     parsed,
-    rows: [supporterRows, feedRows],
+    rows: [supporterRows, feedRows, gatedRows],
     now: opts.now,
   });
   if (!access.ok) {
@@ -98,7 +106,7 @@ export async function getPrivateFeed(opts: {
     const link =
       access.refusal === "blocked"
         ? podcastUrls(opts.appUrl).showPage(parsed.showId)
-        : `${opts.appUrl}/c/${access.workspaceId}/${access.refusal === "ended" ? "join" : "account"}`;
+        : `${opts.appUrl}/c/${access.workspaceId}/${access.refusal === "replaced" ? "account" : "join"}`;
     return {
       kind: "refused",
       status: 410,

@@ -98,12 +98,14 @@ export async function listMyPrivateFeeds(opts: {
     ...g,
     tierIsPaid: g.tierIsPaid === true || g.tierIsPaid === "t" || g.tierIsPaid === "true",
   }));
-  const live = viewerGrants.some((g) => g.kind !== "ticket" && isGrantActive(g, opts.now));
+  // Any active grant is a membership to manage here; which feeds it opens is the gate's (a ticket may open one).
+  const live = viewerGrants.some((g) => isGrantActive(g, opts.now));
   if (!live) return { membership: "ended" as PortalMembership, feeds: [] };
   const viewer: Viewer = { kind: "supporter", status: supporter.status, grants: viewerGrants };
   const key = await privateFeedKey(opts.secret);
   const feeds = [];
   for (const show of showRows) {
+    // The private feed route refuses exactly when this is 0 (`decidePrivateFeed`), so portal and feed agree.
     const opened = gatedRows.filter((e) => e.showId === show.id && mayListen(e, viewer, opts.now)).length;
     if (opened === 0) continue;
     const generation = feedRows.find((f) => f.showId === show.id)?.generation ?? 0;

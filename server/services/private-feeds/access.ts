@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { privateFeeds, shows, supporters, type SupporterStatus } from "../../../db/schema";
-import { decideAccess, isGrantActive, type Gated, type Viewer } from "../audience/gate";
+import { decideAccess, gatedOf, isGrantActive, type GatedRow, type Viewer } from "../audience/gate";
 import { supporterGrantsJson, supporterViewer, viewerQuery } from "../audience/viewer";
 import { checkPrivateFeedToken, type ParsedToken } from "./tokens";
 
@@ -94,10 +94,6 @@ export async function decidePrivateFeed(opts: {
 }
 
 /** Whether the viewer may hear this episode now (the one gate, ADR 022). */
-export function mayListen(
-  episode: { visibility: Gated["visibility"]; visibilityTierIds: readonly string[] },
-  viewer: Viewer,
-  now: Date,
-) {
-  return decideAccess(episode as Gated, viewer, now).allowed;
+export function mayListen(episode: GatedRow, viewer: Viewer, now: Date) {
+  return decideAccess(gatedOf(episode), viewer, now).allowed;
 }

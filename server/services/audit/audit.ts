@@ -132,6 +132,7 @@ export type AuditAction =
   | "ticket.transferred"
   | "waitlist.left"
   | "event.canceled"
+  | "event.recording_published"
   | "checkin.synced"
   | "checkin.undone"
   | "ad_slot.created"

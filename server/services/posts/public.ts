@@ -55,6 +55,10 @@ export async function getPublicPost(opts: {
       visibilityEventId: posts.visibilityEventId,
       publishedAt: posts.publishedAt,
       workspaceName: workspaces.name,
+      // "For ticket holders of <event>" (ADR 034), read in the same statement.
+      eventTitle: sql<
+        string | null
+      >`(select e.title from events e where e.id = ${posts.visibilityEventId} and e.workspace_id = ${posts.workspaceId})`,
     })
     .from(posts)
     .innerJoin(workspaces, eq(workspaces.id, posts.workspaceId))
@@ -75,6 +79,15 @@ export async function getPublicPost(opts: {
       publishedAt: post.publishedAt,
       pageUrl: urls.page(opts.workspaceId, post.id),
       bodyHtml: decision.allowed ? post.bodyHtml : null,
+      /** visibility = ticket_holders: the event whose holders may read it; its page is the call to action. */
+      event:
+        post.visibilityEventId && post.eventTitle
+          ? {
+              id: post.visibilityEventId,
+              title: post.eventTitle,
+              pageUrl: `${urls.home(opts.workspaceId)}/events/${post.visibilityEventId}`,
+            }
+          : null,
     },
     access: decision.allowed
       ? { allowed: true as const, reason: decision.reason }

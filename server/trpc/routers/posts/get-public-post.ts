@@ -19,6 +19,8 @@ export const ZGetPublicPostOutput = z.object({
     pageUrl: z.string(),
     /** Null unless the gate let this viewer read the post. */
     bodyHtml: z.string().nullable(),
+    /** Kept for one event's ticket holders (ADR 034). */
+    event: z.object({ id: z.uuid(), title: z.string(), pageUrl: z.string() }).nullable(),
   }),
   access: z.discriminatedUnion("allowed", [
     z.object({ allowed: z.literal(true), reason: z.enum(["public", "team", "granted"]) }),

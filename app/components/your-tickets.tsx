@@ -2,7 +2,8 @@ import { formatEventTime } from "../lib/event-time";
 
 /**
  * The supporter portal's "Your tickets" (`/c/:workspaceId/account`): every valid ticket to this creator's events,
- * each linking to its event page (and to the ticket's own page, where its QR code is shown).
+ * each linking to its event page (and to the ticket's own page, where its QR code is shown) and, after the event, to
+ * its recordings.
  */
 export function YourTickets({
   workspaceId,
@@ -17,6 +18,8 @@ export function YourTickets({
     timeZone: string;
     eventStatus: string;
     ticketTypeName: string;
+    /** The event's published recordings for its ticket holders (ADR 034). */
+    recordings: { kind: "episode" | "post"; id: string; title: string; url: string }[];
   }[];
 }) {
   return (
@@ -32,6 +35,12 @@ export function YourTickets({
               {ticket.eventStatus === "canceled" ? " · Canceled" : ""}
               <div className="cell-sub">{formatEventTime(ticket.startsAt, ticket.timeZone)}</div>
               <a href={`/c/${workspaceId}/tickets/${ticket.ticketId}`}>Show ticket</a>
+              {ticket.recordings.map((recording) => (
+                <div key={recording.id}>
+                  {recording.kind === "episode" ? "Listen to the recording: " : "Watch the recording: "}
+                  <a href={recording.url}>{recording.title}</a>
+                </div>
+              ))}
             </li>
           ))}
         </ul>

@@ -97,13 +97,28 @@ export default function PublicPost() {
         <article className="post-article">
           <h1>{post.title}</h1>
           {post.publishedAt ? <p className="cell-sub">{formatDate(post.publishedAt)}</p> : null}
+          {post.event ? (
+            <p className="cell-sub">
+              For ticket holders of <a href={post.event.pageUrl}>{post.event.title}</a>
+            </p>
+          ) : null}
           {post.bodyHtml !== null ? (
             // Sanitised on the server by the allow-list when it was saved (server/services/posts/sanitise.ts).
             <div className="post-body" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
           ) : (
             <>
               {post.excerpt ? <p className="post-teaser">{post.excerpt}</p> : null}
-              {access.allowed ? null : (
+              {access.allowed ? null : post.event && access.reason !== "blocked" ? (
+                // An event's recording: the way in is a ticket, so the call to action is the event page (ADR 034).
+                <aside className="card paywall" aria-labelledby="paywall-heading" data-reason={access.reason}>
+                  <h2 id="paywall-heading">This recording is for ticket holders of {post.event.title}.</h2>
+                  <p>
+                    <a className="button" href={post.event.pageUrl}>
+                      See the event
+                    </a>
+                  </p>
+                </aside>
+              ) : (
                 <aside className="card paywall" aria-labelledby="paywall-heading" data-reason={access.reason}>
                   <h2 id="paywall-heading">{CALLS[access.reason]}</h2>
                   {access.reason === "sign_in" ? (

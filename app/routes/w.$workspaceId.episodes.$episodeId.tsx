@@ -20,7 +20,7 @@ import podcastStyles from "../styles/podcasts.css?url";
 import { TranscriptionStatus } from "../components/transcription-status";
 import { ownValue } from "../../server/lib/records";
 import type { EpisodeType } from "../../db/schema/podcasts";
-import type { Visibility } from "../../db/schema/audience";
+import type { ContentVisibility } from "../../db/schema/audience";
 import { CheckboxField } from "../components/podcast-fields";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: podcastStyles }];
@@ -45,7 +45,7 @@ const LABELS = {
 /** The select offers only these; anything else leaves the type as it was. (Type-only schema import: no Drizzle in the browser.) */
 const EPISODE_TYPE_CHOICES: readonly EpisodeType[] = ["full", "trailer", "bonus"];
 const episodeTypeOf = (value: string) => EPISODE_TYPE_CHOICES.find((type) => type === value);
-const VISIBILITY_CHOICES: readonly Visibility[] = ["public", "members", "paid", "tiers"];
+const VISIBILITY_CHOICES: readonly ContentVisibility[] = ["public", "members", "paid", "tiers", "ticket_holders"];
 const visibilityOf = (value: string) => VISIBILITY_CHOICES.find((choice) => choice === value);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -88,6 +88,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           audioMediaId: optionalId(form, "audioMediaId"),
           visibility: visibilityOf(text(form, "visibility")),
           visibilityTierIds: form.getAll("visibilityTierIds").map(String),
+          visibilityEventId: optionalId(form, "visibilityEventId"),
           teaser: text(form, "teaser"),
         });
         return { intent, notice: "Episode saved." };
@@ -329,7 +330,16 @@ export default function EpisodePage() {
                 <option value="members">Members, free or paid</option>
                 <option value="paid">Paying members</option>
                 <option value="tiers">Members of chosen tiers</option>
+                {episode.visibilityEventId ? <option value="ticket_holders">Ticket holders of the event</option> : null}
               </SelectField>
+              {episode.visibilityEventId ? (
+                // An event's recording (ADR 034): kept for that event's ticket holders unless another audience is chosen.
+                <p className="hint">
+                  <input type="hidden" name="visibilityEventId" value={episode.visibilityEventId} />
+                  This episode is an event&apos;s recording:{" "}
+                  <Link to={`/w/${workspace.id}/events/${episode.visibilityEventId}`}>open the event</Link>.
+                </p>
+              ) : null}
               {episode.tiers.length > 0 ? (
                 <fieldset className="field">
                   <legend>Tiers (for “Members of chosen tiers”)</legend>

@@ -33,14 +33,27 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const search = url.searchParams.get("q") ?? "";
   const page = Math.max(1, Math.min(10_000, Number(url.searchParams.get("page")) || 1));
   try {
-    const [detail, dashboard, attendees, cancellation, choices] = await Promise.all([
+    const [detail, dashboard, attendees, cancellation, choices, shows, audio] = await Promise.all([
       context.api.events.get({ workspaceId, eventId }),
       context.api.events.getDashboard({ workspaceId, eventId }),
       context.api.events.listAttendees({ workspaceId, eventId, search, page }),
       context.api.events.getCancellation({ workspaceId, eventId }),
       context.api.posts.listEmbedChoices({ workspaceId }),
+      // The recording form's choices (ADR 034), read beside the rest so the page stays one wave.
+      context.api.podcasts.listShows({ workspaceId, limit: 100 }),
+      context.api.podcasts.listMediaChoices({ workspaceId, kind: "audio" }),
     ]);
-    return { ...detail, dashboard, attendees, cancellation, search, images: choices.images, tiers: choices.tiers };
+    return {
+      ...detail,
+      dashboard,
+      attendees,
+      cancellation,
+      search,
+      images: choices.images,
+      tiers: choices.tiers,
+      recordingChoices: { shows: shows.items.map((show) => ({ id: show.id, title: show.title })), audio },
+      ended: new Date(detail.event.endsAt).getTime() <= Date.now(),
+    };
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -153,6 +166,31 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return {
           intent,
           notice: `Event cancelled. Refunds done: ${status.refundsDone}; still pending: ${status.refundsPending}.`,
+        };
+      }
+      case "publish-recording": {
+        const publish = form.get("publish") === "on";
+        const made = await api.publishRecording({
+          workspaceId,
+          eventId,
+          another: form.get("another") === "on",
+          recording:
+            text(form, "kind") === "post"
+              ? { kind: "post", url: text(form, "url"), title: text(form, "title"), note: text(form, "note"), publish }
+              : {
+                  kind: "episode",
+                  showId: text(form, "showId"),
+                  audioMediaId: text(form, "audioMediaId"),
+                  title: text(form, "title"),
+                  description: text(form, "note"),
+                  publish,
+                },
+        });
+        return {
+          intent,
+          notice: made.created
+            ? `Recording “${made.recording.title}” created for the ticket holders.`
+            : `This event already has its recording, “${made.recording.title}”. Tick “another” to make a second one.`,
         };
       }
       case "delete-code":
@@ -760,6 +798,10 @@ export default function EventEditor() {
         </section>
       ) : null}
 
+      {data.recordings.length > 0 || (manager && data.ended && event.status !== "canceled") ? (
+        <RecordingSection data={data} manager={manager} result={result} />
+      ) : null}
+
       {manager ? (
         <section className="card" aria-labelledby="edit-heading">
           <h2 id="edit-heading">Details</h2>
@@ -780,5 +822,115 @@ export default function EventEditor() {
         </section>
       ) : null}
     </>
+  );
+}
+
+const RECORDING_LABELS = {
+  kind: "What to publish",
+  showId: "Show",
+  audioMediaId: "Audio",
+  url: "Recording link",
+  title: "Title",
+  note: "Notes",
+};
+
+/**
+ * After the event: its recording for the ticket holders (ADR 034) — an episode from audio in the media library, or a
+ * post with a link — and what was made, with links to edit it. One per event unless "another" is ticked.
+ */
+function RecordingSection({
+  data,
+  manager,
+  result,
+}: {
+  data: Data;
+  manager: boolean;
+  result: ReturnType<typeof useActionData<typeof action>>;
+}) {
+  const { event, recordings, recordingChoices } = data;
+  const { workspace } = useWorkspaceLayout();
+  const canPublish = manager && data.ended && event.status !== "canceled";
+  return (
+    <section className="card" aria-labelledby="recording-heading">
+      <h2 id="recording-heading">Recording</h2>
+      {recordings.length > 0 ? (
+        <ul>
+          {recordings.map((recording) => (
+            <li key={recording.id}>
+              {recording.kind === "episode" ? "Episode" : "Post"} “{recording.title}” ({recording.status}) for the
+              ticket holders · <Link to={recording.editUrl}>Edit</Link>
+              {recording.publicUrl ? (
+                <>
+                  {" "}
+                  · <a href={recording.publicUrl}>Public page</a>
+                </>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>
+          Publish the recording of this event for its ticket holders: they find it on its page and in their private
+          feed.
+        </p>
+      )}
+      {canPublish ? (
+        <>
+          <ErrorSummary
+            errors={errorsOf(result, "publish-recording")}
+            labels={RECORDING_LABELS}
+            idPrefix="recording-"
+          />
+          <Form method="post" className="stack">
+            <fieldset>
+              <legend>Publish the recording as</legend>
+              <label className="choice">
+                <input type="radio" name="kind" value="episode" defaultChecked /> An episode (audio from the{" "}
+                <Link to={`/w/${workspace.id}/media`}>media library</Link>)
+              </label>
+              <label className="choice">
+                <input type="radio" name="kind" value="post" /> A post with a link to the recording
+              </label>
+            </fieldset>
+            <Field id="recording-title" name="title" label="Title" defaultValue={`${event.title} (recording)`} />
+            <SelectField id="recording-showId" name="showId" label="Show (for an episode)">
+              {recordingChoices.shows.map((show) => (
+                <option key={show.id} value={show.id}>
+                  {show.title}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              id="recording-audioMediaId"
+              name="audioMediaId"
+              label="Audio (for an episode)"
+              hint="Upload the file in the media library first; it appears here once it is ready."
+            >
+              <option value="">Choose audio…</option>
+              {recordingChoices.audio.map((file) => (
+                <option key={file.id} value={file.id}>
+                  {file.filename}
+                </option>
+              ))}
+            </SelectField>
+            <Field id="recording-url" name="url" label="Recording link (for a post)" inputMode="url" />
+            <Field id="recording-note" name="note" label="Notes (optional)" />
+            <label className="choice">
+              <input type="checkbox" name="publish" defaultChecked /> Publish now (otherwise it is saved as a draft)
+            </label>
+            {recordings.length > 0 ? (
+              <label className="choice">
+                <input type="checkbox" name="another" /> Make another recording (this event already has one)
+              </label>
+            ) : null}
+            <div className="form-actions">
+              <SubmitButton intent="publish-recording" pendingLabel="Publishing…">
+                Publish the recording
+              </SubmitButton>
+            </div>
+          </Form>
+        </>
+      ) : null}
+    </section>
   );
 }

@@ -33,7 +33,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
 }
 
-const VISIBILITIES = ["public", "members", "paid", "tiers"] as const;
+const VISIBILITIES = ["public", "members", "paid", "tiers", "ticket_holders"] as const;
 const STATUSES = ["draft", "scheduled", "published"] as const;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -61,6 +61,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       bodyHtml: text(form, "bodyHtml"),
       visibility,
       visibilityTierIds: form.getAll("visibilityTierIds").filter((value) => typeof value === "string"),
+      visibilityEventId: text(form, "visibilityEventId") || null,
       status,
       // datetime-local has no zone: the form says UTC.
       publishAt: status === "scheduled" && publishAtText ? new Date(`${publishAtText}:00Z`) : undefined,
@@ -282,6 +283,19 @@ export default function PostEditor() {
                   {label}
                 </label>
               ))}
+              {post.visibilityEventId ? (
+                // An event's recording (ADR 034): kept for that event's ticket holders unless another audience is chosen.
+                <label className="choice">
+                  <input type="hidden" name="visibilityEventId" value={post.visibilityEventId} />
+                  <input
+                    type="radio"
+                    name="visibility"
+                    value="ticket_holders"
+                    defaultChecked={post.visibility === "ticket_holders"}
+                  />{" "}
+                  Ticket holders of <Link to={`/w/${workspace.id}/events/${post.visibilityEventId}`}>the event</Link>
+                </label>
+              ) : null}
               {choices.tiers.length ? (
                 <div className="stack">
                   {choices.tiers.map((tier) => (

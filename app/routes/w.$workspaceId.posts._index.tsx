@@ -50,7 +50,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-const VISIBILITY_LABELS = { public: "Everyone", members: "Members", paid: "Paid members", tiers: "Chosen tiers" };
+const VISIBILITY_LABELS = {
+  public: "Everyone",
+  members: "Members",
+  paid: "Paid members",
+  tiers: "Chosen tiers",
+  ticket_holders: "Ticket holders",
+};
 
 export default function Posts() {
   const { items, nextCursor, firstPage, status } = useLoaderData<typeof loader>();

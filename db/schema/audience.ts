@@ -271,6 +271,14 @@ export const audienceSubscriptions = pgTable(
 export const VISIBILITIES = ["public", "members", "paid", "tiers"] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
+/**
+ * Posts and episodes may also be for the ticket holders of one event (an event's recording, ADR 034); events
+ * themselves may not (a ticket to an event cannot be the condition for seeing that event). Such rows name the event
+ * in `visibility_event_id` (`contentVisibilityColumns`), which the service checks belongs to the workspace.
+ */
+export const CONTENT_VISIBILITIES = [...VISIBILITIES, "ticket_holders"] as const;
+export type ContentVisibility = (typeof CONTENT_VISIBILITIES)[number];
+
 export function visibilityColumns() {
   return {
     visibility: text("visibility", { enum: VISIBILITIES }).notNull().default("public"),
@@ -279,5 +287,17 @@ export function visibilityColumns() {
       .array()
       .notNull()
       .default(sql`'{}'::uuid[]`),
+  };
+}
+
+/**
+ * `visibilityColumns()` for posts and episodes: the wider enum (`ticket_holders`). The event reference itself is
+ * declared in the table (db/schema/posts.ts, podcasts.ts) so it can carry a foreign key to `events` without an import
+ * cycle through this file.
+ */
+export function contentVisibilityColumns() {
+  return {
+    ...visibilityColumns(),
+    visibility: text("visibility", { enum: CONTENT_VISIBILITIES }).notNull().default("public"),
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   boolean,
+  check,
   customType,
   index,
   integer,
@@ -11,7 +12,8 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { visibilityColumns } from "./audience";
+import { contentVisibilityColumns } from "./audience";
+import { events } from "./events";
 import { mediaObjects } from "./media";
 import { workspaces } from "./workspaces";
 
@@ -88,7 +90,9 @@ export const episodes = pgTable(
     /** itunes:episodeType, chosen by the creator. */
     episodeType: text("episode_type", { enum: EPISODE_TYPES }).notNull().default("full"),
     /** Who may listen (ADR 022 gate, ADR 028): only `public` episodes reach the public feed, pages' audio and files. */
-    ...visibilityColumns(),
+    ...contentVisibilityColumns(),
+    /** visibility = ticket_holders: the event whose valid tickets open it (an event's recording, ADR 034). */
+    visibilityEventId: uuid("visibility_event_id").references(() => events.id),
     /** What a gated episode's public page shows instead of its show notes; never the notes themselves. */
     teaser: text("teaser").notNull().default(""),
     search: tsvector("search")
@@ -101,6 +105,13 @@ export const episodes = pgTable(
     index("episodes_search_idx").using("gin", t.search),
     index("episodes_show_idx").on(t.workspaceId, t.showId, t.publishedAt),
     index("episodes_due_idx").on(t.status, t.publishAt),
+    index("episodes_visibility_event_idx").on(t.visibilityEventId),
+    // Ticket-holder content names its event, and only it does (the gate would otherwise open it to nobody, or keep
+    // a stale event after the creator chose another audience).
+    check(
+      "episodes_visibility_event_check",
+      sql`(${t.visibility} = 'ticket_holders') = (${t.visibilityEventId} is not null)`,
+    ),
     // Numbered episodes are unique per show and season; no season counts as one season (NULLs would all differ).
     uniqueIndex("episodes_number_idx")
       .on(t.showId, sql`coalesce(${t.seasonNumber}, 0)`, t.episodeNumber)

@@ -1,6 +1,18 @@
 import { sql } from "drizzle-orm";
-import { customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { supporters, visibilityColumns } from "./audience";
+import {
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { supporters, contentVisibilityColumns } from "./audience";
+import { events } from "./events";
 import { users } from "./auth";
 import { workspaces } from "./workspaces";
 
@@ -48,7 +60,9 @@ export const posts = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::uuid[]`),
-    ...visibilityColumns(),
+    ...contentVisibilityColumns(),
+    /** visibility = ticket_holders: the event whose valid tickets open it (an event's recording, ADR 034). */
+    visibilityEventId: uuid("visibility_event_id").references(() => events.id),
     status: text("status", { enum: POST_STATUSES }).notNull().default("draft"),
     /** When a scheduled post goes live; the publish cron flips it at or after this time. */
     publishAt: timestamp("publish_at", { withTimezone: true }),
@@ -72,6 +86,13 @@ export const posts = pgTable(
     index("posts_workspace_published_idx").on(t.workspaceId, t.publishedAt),
     index("posts_due_idx").on(t.status, t.publishAt),
     index("posts_search_idx").using("gin", t.search),
+    index("posts_visibility_event_idx").on(t.visibilityEventId),
+    // Ticket-holder content names its event, and only it does (the gate would otherwise open it to nobody, or keep
+    // a stale event after the creator chose another audience).
+    check(
+      "posts_visibility_event_check",
+      sql`(${t.visibility} = 'ticket_holders') = (${t.visibilityEventId} is not null)`,
+    ),
   ],
 );
 

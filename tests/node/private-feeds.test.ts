@@ -544,12 +544,18 @@ describe("a paid membership ending while the free one from joining stays (frozen
       eventId: "00000000-0000-4000-8000-000000000001",
     };
     const viewer = { kind: "supporter" as const, status: "active" as const, grants: [ticket] };
-    const recording = { visibility: "ticket_holders" as const, eventId: ticket.eventId };
+    const recording = {
+      visibility: "ticket_holders" as const,
+      visibilityTierIds: [],
+      visibilityEventId: ticket.eventId,
+    };
     expect(opensGatedEpisode([recording], viewer, T0)).toBe(true);
-    expect(opensGatedEpisode([{ ...recording, eventId: "00000000-0000-4000-8000-000000000002" }], viewer, T0)).toBe(
-      false,
-    );
-    expect(opensGatedEpisode([{ visibility: "members", visibilityTierIds: [] }], viewer, T0)).toBe(false);
+    expect(
+      opensGatedEpisode([{ ...recording, visibilityEventId: "00000000-0000-4000-8000-000000000002" }], viewer, T0),
+    ).toBe(false);
+    expect(
+      opensGatedEpisode([{ visibility: "members", visibilityTierIds: [], visibilityEventId: null }], viewer, T0),
+    ).toBe(false);
     expect(opensGatedEpisode([recording], { ...viewer, grants: [{ ...ticket, status: "refunded" }] }, T0)).toBe(false);
   });
 });

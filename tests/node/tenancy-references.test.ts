@@ -32,6 +32,18 @@ async function content(x: Tenants) {
     episode: (await insertEpisode(db, aShow)).id,
     tier: (await insertTier(db, a.workspace.id)).id,
     post: (await x.api(a.owner).posts.create({ workspaceId: a.workspace.id, title: "A's post" })).id,
+    event: (
+      await x.api(a.owner).events.create({
+        workspaceId: a.workspace.id,
+        title: "A's event",
+        kind: "online",
+        timeZone: "UTC",
+        startsAt: "2024-03-12T19:00",
+        endsAt: "2024-03-12T21:00",
+        joinUrl: "https://meet.example.test/a",
+        capacity: null,
+      })
+    ).event.id,
     transcript: (
       await insertTranscript(db, {
         workspaceId: a.workspace.id,
@@ -57,7 +69,18 @@ async function content(x: Tenants) {
     timezone: "UTC",
   });
   const ownPost = await x.api(x.outsider).posts.create({ workspaceId: b.id, title: "B's post" });
-  return { foreign, own, draft: draft.id, post: ownPost.id };
+  const { event: ownEvent } = await x.api(x.outsider).events.create({
+    workspaceId: b.id,
+    title: "B's past event",
+    kind: "online",
+    timeZone: "UTC",
+    startsAt: "2024-03-12T19:00",
+    endsAt: "2024-03-12T21:00",
+    joinUrl: "https://meet.example.test/b",
+    capacity: null,
+  });
+  const ownAudio = await insertMedia(db, b.id, { kind: "audio", status: "ready", durationSeconds: 60 });
+  return { foreign, own, draft: draft.id, post: ownPost.id, event: ownEvent.id, readyAudio: ownAudio.id };
 }
 
 type Content = Awaited<ReturnType<typeof content>>;
@@ -175,6 +198,75 @@ const references: Record<
         episodeId: c.own.episode,
         visibility: "tiers",
         visibilityTierIds: [id],
+      }),
+  },
+  // An event's recording is for that event's ticket holders (ADR 034).
+  "posts.create visibilityEventId": {
+    kind: "event",
+    call: (x, _c, id) =>
+      x.api(x.outsider).posts.create({
+        workspaceId: x.b.id,
+        title: "B",
+        visibility: "ticket_holders",
+        visibilityEventId: id,
+      }),
+  },
+  "posts.update visibilityEventId": {
+    kind: "event",
+    call: (x, c, id) =>
+      x.api(x.outsider).posts.update({
+        workspaceId: x.b.id,
+        postId: c.post,
+        visibility: "ticket_holders",
+        visibilityEventId: id,
+      }),
+  },
+  "podcasts.createEpisode visibilityEventId": {
+    kind: "event",
+    call: (x, c, id) =>
+      x.api(x.outsider).podcasts.createEpisode({
+        workspaceId: x.b.id,
+        showId: c.own.show,
+        title: "Pilot",
+        visibility: "ticket_holders",
+        visibilityEventId: id,
+      }),
+  },
+  "podcasts.updateEpisode visibilityEventId": {
+    kind: "event",
+    call: (x, c, id) =>
+      x.api(x.outsider).podcasts.updateEpisode({
+        workspaceId: x.b.id,
+        episodeId: c.own.episode,
+        visibility: "ticket_holders",
+        visibilityEventId: id,
+      }),
+  },
+  "events.publishRecording eventId": {
+    kind: "event",
+    call: (x, c, id) =>
+      x.api(x.outsider).events.publishRecording({
+        workspaceId: x.b.id,
+        eventId: id,
+        recording: { kind: "post", url: "https://video.example.test/r", title: "R" },
+      }),
+  },
+  "events.publishRecording showId": {
+    kind: "show",
+    call: (x, c, id) =>
+      x.api(x.outsider).events.publishRecording({
+        workspaceId: x.b.id,
+        eventId: c.event,
+        recording: { kind: "episode", showId: id, audioMediaId: c.readyAudio, title: "R" },
+      }),
+  },
+  "events.publishRecording audioMediaId": {
+    kind: "audio",
+    call: (x, c, id) =>
+      x.api(x.outsider).events.publishRecording({
+        workspaceId: x.b.id,
+        eventId: c.event,
+        recording: { kind: "episode", showId: c.own.show, audioMediaId: id, title: "R" },
       }),
   },
   "posts.create visibilityTierIds": {

@@ -1,4 +1,4 @@
-import type { GrantKind, GrantStatus, SupporterStatus, Visibility } from "../../../db/schema";
+import type { ContentVisibility, GrantKind, GrantStatus, SupporterStatus, Visibility } from "../../../db/schema";
 
 /**
  * The one access decision of the audience side (ADR 022): "may this person see this here now?". It is pure: the
@@ -12,6 +12,27 @@ export type Gated =
   | { visibility: "tiers"; visibilityTierIds: readonly string[] }
   /** Event recordings and similar: only holders of a ticket to `eventId`. */
   | { visibility: "ticket_holders"; eventId: string };
+
+/** A post's, episode's or event's visibility columns as read from the row (events never carry an event id). */
+export interface GatedRow {
+  visibility: ContentVisibility;
+  visibilityTierIds: readonly string[];
+  /** Required so every reader selects it: a ticket-holder row read without it would open to nobody, silently. */
+  visibilityEventId: string | null;
+}
+
+/** The gate's view of a row's visibility columns; the one place that maps them (ADR 034). */
+export function gatedOf(row: GatedRow): Gated {
+  switch (row.visibility) {
+    case "tiers":
+      return { visibility: "tiers", visibilityTierIds: row.visibilityTierIds };
+    case "ticket_holders":
+      // The check constraint makes the event id present; an absent one would match no grant (closed, not open).
+      return { visibility: "ticket_holders", eventId: row.visibilityEventId ?? "" };
+    default:
+      return { visibility: row.visibility, visibilityTierIds: [] };
+  }
+}
 
 export interface ViewerGrant {
   kind: GrantKind;

@@ -133,6 +133,7 @@ export type AuditAction =
   | "ticket.transferred"
   | "waitlist.left"
   | "event.canceled"
+  | "event.recording_published"
   | "checkin.synced"
   | "checkin.undone"
   | "ad_slot.created"

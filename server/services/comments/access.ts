@@ -7,10 +7,10 @@ import {
   posts,
   type CommentOpenTo,
   type CommentTargetKind,
-  type Visibility,
+  type ContentVisibility,
 } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
-import { decideAccess, type GateDecision, type Gated, type Viewer } from "../audience/gate";
+import { decideAccess, gatedOf, type GateDecision, type Gated, type Viewer } from "../audience/gate";
 import { viewerOf, viewerQuery as audienceViewerQuery, type ViewerRows, type WorkspaceRef } from "../audience/viewer";
 
 /**
@@ -73,8 +73,8 @@ export function workspaceOfTarget(target: TargetRef): SQL {
 }
 
 /**
- * A published episode or post of `workspaceId`, in one shape; drafts and other tenants' rows are not there. Episodes
- * are all public until episode visibility lands (issue 12 item 6); then they read their own columns like posts.
+ * A published episode or post of `workspaceId`, in one shape; drafts and other tenants' rows are not there. Both read
+ * their own visibility columns, so a thread is as closed as what it is under.
  */
 export function targetQuery(db: DbOrTx, workspaceId: WorkspaceRef, target: TargetRef) {
   if (target.kind === "post")
@@ -86,6 +86,7 @@ export function targetQuery(db: DbOrTx, workspaceId: WorkspaceRef, target: Targe
         showId: sql<string | null>`null::uuid`,
         visibility: posts.visibility,
         visibilityTierIds: posts.visibilityTierIds,
+        visibilityEventId: posts.visibilityEventId,
       })
       .from(posts)
       .where(and(eq(posts.id, target.id), eq(posts.workspaceId, workspaceId), eq(posts.status, "published")))
@@ -96,8 +97,9 @@ export function targetQuery(db: DbOrTx, workspaceId: WorkspaceRef, target: Targe
       workspaceId: episodes.workspaceId,
       title: episodes.title,
       showId: sql<string | null>`${episodes.showId}`,
-      visibility: sql<Visibility>`'public'`,
-      visibilityTierIds: sql<string[]>`'{}'::uuid[]`,
+      visibility: episodes.visibility,
+      visibilityTierIds: episodes.visibilityTierIds,
+      visibilityEventId: episodes.visibilityEventId,
     })
     .from(episodes)
     .where(and(eq(episodes.id, target.id), eq(episodes.workspaceId, workspaceId), eq(episodes.status, "published")))
@@ -109,15 +111,13 @@ export interface TargetRow {
   workspaceId: string;
   title: string;
   showId: string | null;
-  visibility: Visibility;
+  visibility: ContentVisibility;
   visibilityTierIds: string[];
+  visibilityEventId: string | null;
 }
 
 export function targetFromRow(kind: CommentTargetKind, row: TargetRow): CommentTarget {
-  const gated: Gated =
-    row.visibility === "tiers"
-      ? { visibility: "tiers", visibilityTierIds: row.visibilityTierIds }
-      : { visibility: row.visibility };
+  const gated = gatedOf(row);
   return {
     kind,
     id: row.id,

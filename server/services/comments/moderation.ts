@@ -14,7 +14,6 @@ import {
   type CommentReportReason,
   type CommentStatus,
   type CommentTargetKind,
-  type Visibility,
 } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
 import { setMemberBlockedInTx } from "../audience/members";
@@ -503,8 +502,9 @@ export async function listMyComments(opts: {
           workspaceId: episodes.workspaceId,
           title: episodes.title,
           showId: sql<string | null>`${episodes.showId}`,
-          visibility: sql<Visibility>`'public'`,
-          visibilityTierIds: sql<string[]>`'{}'::uuid[]`,
+          visibility: episodes.visibility,
+          visibilityTierIds: episodes.visibilityTierIds,
+          visibilityEventId: episodes.visibilityEventId,
         },
         post: {
           id: posts.id,
@@ -513,6 +513,7 @@ export async function listMyComments(opts: {
           showId: sql<string | null>`null::uuid`,
           visibility: posts.visibility,
           visibilityTierIds: posts.visibilityTierIds,
+          visibilityEventId: posts.visibilityEventId,
         },
       })
       .from(comments)

@@ -20,6 +20,7 @@ import type { RequestMeta } from "../auth/sessions";
 import { readAvailability } from "./capacity";
 import { lockEventCapacity, lockKey } from "./locks";
 import { recordEventChange } from "./notices";
+import { recordingReads, recordingsFrom } from "./recordings";
 import { instantOf, occurrenceStarts, optionalInstantOf, requireTimeZone, type Recurrence } from "./times";
 import { settleEventCapacity } from "./waitlist";
 
@@ -293,11 +294,12 @@ export function listEventsQuery(opts: { db: DbOrTx; workspaceId: string }) {
 }
 
 /** One event with its ticket types (seats sold and held) and promo codes (uses), read in one round trip. */
-export async function getEvent(opts: { db: DbOrTx; workspaceId: string; eventId: string; now: Date }) {
+export async function getEvent(opts: { db: DbOrTx; workspaceId: string; eventId: string; now: Date; appUrl: string }) {
   const inWorkspace = (table: typeof ticketTypes | typeof promoCodes) =>
     and(eq(table.eventId, opts.eventId), eq(table.workspaceId, opts.workspaceId));
   const now = opts.now.toISOString();
-  const [eventRows, typeRows, codeRows] = await readBatch(opts.db, [
+  const [episodeRecordings, postRecordings] = recordingReads(opts.db, opts.workspaceId, [opts.eventId]);
+  const [eventRows, typeRows, codeRows, recordingEpisodeRows, recordingPostRows] = await readBatch(opts.db, [
     opts.db
       .select()
       .from(events)
@@ -322,6 +324,8 @@ export async function getEvent(opts: { db: DbOrTx; workspaceId: string; eventId:
       .from(promoCodes)
       .where(inWorkspace(promoCodes))
       .orderBy(asc(promoCodes.code)),
+    episodeRecordings,
+    postRecordings,
   ]);
   const event = eventRows[0];
   if (!event) throw notFound("Event");
@@ -329,6 +333,8 @@ export async function getEvent(opts: { db: DbOrTx; workspaceId: string; eventId:
     event,
     ticketTypes: typeRows.map((row) => ({ ...row.type, sold: row.sold, held: row.held })),
     promoCodes: codeRows.map((row) => ({ ...row.code, uses: row.uses })),
+    /** Its recordings for ticket holders (ADR 034), newest first. */
+    recordings: recordingsFrom([recordingEpisodeRows, recordingPostRows], opts.workspaceId, opts.appUrl),
   };
 }
 

@@ -7,6 +7,8 @@ import { decideAccess, isGrantActive, type Gated, type Viewer } from "../audienc
 import { toViewer, viewerQuery } from "../audience/viewer";
 import type { RequestMeta } from "../auth/sessions";
 import { paymentsProvider } from "../payments/payments";
+import { podcastUrls } from "../podcasts/urls";
+import { postUrls } from "../posts/urls";
 import type { PaymentsEnv } from "../payments/provider";
 import { startTicketCheckout } from "./orders";
 import { reserveTickets } from "./reserve";
@@ -194,6 +196,27 @@ export function upcomingEventsQuery(opts: { db: DbOrTx; workspaceId: string; now
 }
 
 /** The supporter portal's "Your tickets": one row per valid ticket of this workspace's events, soonest first. */
+interface RecordingLink {
+  kind: "episode" | "post";
+  id: string;
+  title: string;
+  showId: string | null;
+}
+
+/** A recording's public address: the episode page or the post page. */
+export function recordingLinks(raw: RecordingLink[] | string, workspaceId: string, appUrl: string) {
+  const list = typeof raw === "string" ? (JSON.parse(raw) as RecordingLink[]) : raw;
+  return list.map((r) => ({
+    kind: r.kind,
+    id: r.id,
+    title: r.title,
+    url:
+      r.kind === "episode"
+        ? podcastUrls(appUrl).episodePage(r.showId!, r.id)
+        : postUrls(appUrl).page(workspaceId, r.id),
+  }));
+}
+
 export function myTicketsQuery(opts: { db: DbOrTx; workspaceId: string; userId: string }) {
   return opts.db
     .select({
@@ -204,6 +227,18 @@ export function myTicketsQuery(opts: { db: DbOrTx; workspaceId: string; userId: 
       timeZone: events.timeZone,
       eventStatus: events.status,
       ticketTypeName: ticketTypes.name,
+      /** The event's published recordings (ADR 034): a holder's way to them from "Your tickets". */
+      recordings: sql<RecordingLink[] | string>`coalesce((
+        select json_agg(json_build_object('kind', r.kind, 'id', r.id, 'title', r.title, 'showId', r.show_id)
+          order by r.published_at desc)
+        from (
+          select 'episode' as kind, e.id, e.title, e.show_id, e.published_at from episodes e
+           where e.visibility_event_id = ${events.id} and e.workspace_id = ${events.workspaceId} and e.status = 'published'
+          union all
+          select 'post', p.id, p.title, null, p.published_at from posts p
+           where p.visibility_event_id = ${events.id} and p.workspace_id = ${events.workspaceId} and p.status = 'published'
+        ) r
+      ), '[]'::json)`,
     })
     .from(tickets)
     .innerJoin(events, eq(events.id, tickets.eventId))

@@ -7,13 +7,14 @@ import {
   mediaObjects,
   shows,
   tiers,
-  type Visibility,
+  type ContentVisibility,
   transcriptionJobs,
   transcripts,
   type EpisodeStatus,
   type EpisodeType,
 } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
+import { requireVisibilityEvent } from "../audience/visibility";
 import { recordAudit, type AuditAction } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { decodeCursor, pageOf } from "./cursor";
@@ -32,8 +33,10 @@ export interface EpisodeFields {
   durationSeconds: number | null;
   episodeType: EpisodeType;
   /** Who may listen (ADR 028); the tier ids must be this workspace's and are kept only for `tiers`. */
-  visibility: Visibility;
+  visibility: ContentVisibility;
   visibilityTierIds: string[];
+  /** visibility = ticket_holders: the event whose ticket holders may listen (ADR 034). */
+  visibilityEventId: string | null;
   teaser: string;
 }
 
@@ -166,6 +169,7 @@ export async function createEpisode(input: Actor & { showId: string; fields: Epi
     await requireShow(opts, opts.showId);
     const audio = opts.fields.audioMediaId ? await requireAudio(opts, opts.fields.audioMediaId, false) : null;
     opts.fields.visibilityTierIds = await requireVisibilityTiers(opts, opts.fields);
+    opts.fields.visibilityEventId = await requireVisibilityEvent(opts, opts.fields);
     await requireFreeNumber(opts, {
       showId: opts.showId,
       episodeId: null,
@@ -210,6 +214,12 @@ export async function updateEpisode(input: Actor & { episodeId: string; changes:
       fields.visibilityTierIds = await requireVisibilityTiers(opts, {
         visibility: fields.visibility ?? current.visibility,
         visibilityTierIds: fields.visibilityTierIds ?? current.visibilityTierIds,
+      });
+    }
+    if (fields.visibility !== undefined || fields.visibilityEventId !== undefined) {
+      fields.visibilityEventId = await requireVisibilityEvent(opts, {
+        visibility: fields.visibility ?? current.visibility,
+        visibilityEventId: fields.visibilityEventId ?? current.visibilityEventId,
       });
     }
     const next = { ...current, ...fields };
@@ -293,7 +303,7 @@ export async function updateEpisode(input: Actor & { episodeId: string; changes:
  */
 async function requireVisibilityTiers(
   opts: { db: DbOrTx; workspaceId: string },
-  fields: { visibility: Visibility; visibilityTierIds: readonly string[] },
+  fields: { visibility: ContentVisibility; visibilityTierIds: readonly string[] },
 ) {
   if (fields.visibility !== "tiers") return [];
   const ids = [...new Set(fields.visibilityTierIds)];
@@ -492,6 +502,7 @@ function presentEpisode(episode: typeof episodes.$inferSelect) {
     episodeType: episode.episodeType,
     visibility: episode.visibility,
     visibilityTierIds: episode.visibilityTierIds,
+    visibilityEventId: episode.visibilityEventId,
     teaser: episode.teaser,
     createdAt: episode.createdAt,
     updatedAt: episode.updatedAt,

@@ -9,10 +9,10 @@ import {
   shows,
   transcriptSegments,
   transcripts,
-  type Visibility,
+  type ContentVisibility,
 } from "../../../db/schema";
 import { notFound } from "../../lib/errors";
-import { decideAccess, type GateDecision, type Gated } from "../audience/gate";
+import { decideAccess, gatedOf, type GateDecision } from "../audience/gate";
 import { viewerReadForShow } from "../private-feeds/access";
 import { toViewer } from "../audience/viewer";
 import { can } from "../workspaces/permissions";
@@ -109,6 +109,11 @@ const episodeColumns = {
   episodeType: episodes.episodeType,
   visibility: episodes.visibility,
   visibilityTierIds: episodes.visibilityTierIds,
+  visibilityEventId: episodes.visibilityEventId,
+  /** For "ticket holders of <event>" on the page; a scalar read in the same statement (no extra wave). */
+  visibilityEventTitle: sql<
+    string | null
+  >`(select e.title from events e where e.id = ${episodes.visibilityEventId} and e.workspace_id = ${episodes.workspaceId})`,
   teaser: episodes.teaser,
   audioMediaId: episodes.audioMediaId,
   audio: { contentType: mediaObjects.contentType, size: mediaObjects.size },
@@ -280,6 +285,7 @@ export async function getPublishedEpisodeAudio(opts: {
       size: mediaObjects.size,
       visibility: episodes.visibility,
       visibilityTierIds: episodes.visibilityTierIds,
+      visibilityEventId: episodes.visibilityEventId,
     })
     .from(episodes)
     .innerJoin(
@@ -391,15 +397,22 @@ export async function getPublicShowPage(opts: { db: DbOrTx; showId: string; appU
 export const PAYWALL_REASONS = ["sign_in", "join", "upgrade", "blocked", "granted", "team"] as const;
 
 /** The call to action on a gated episode's public page, by the gate's reason for this viewer. */
-function paywall(opts: { decision: GateDecision; visibility: Visibility; workspaceId: string; episodeId: string }): {
+function paywall(opts: {
+  decision: GateDecision;
+  visibility: ContentVisibility;
+  event: { id: string; title: string } | null;
+  workspaceId: string;
+  episodeId: string;
+}): {
   reason: (typeof PAYWALL_REASONS)[number];
   message: string;
   action: { label: string; href: string } | null;
 } {
   const creator = `/c/${opts.workspaceId}`;
+  const reason = opts.decision.reason;
+  if (opts.event) return ticketHoldersPaywall({ ...opts, event: opts.event, reason, creator });
   const who =
     opts.visibility === "paid" ? "paying members" : opts.visibility === "tiers" ? "members of some tiers" : "members";
-  const reason = opts.decision.reason;
   switch (reason) {
     case "sign_in":
       return {
@@ -440,6 +453,41 @@ function paywall(opts: { decision: GateDecision; visibility: Visibility; workspa
 }
 
 /**
+ * An event's recording (ADR 034): the call to action is the event page (where tickets are sold), whatever the reason,
+ * except for the holders themselves (their private feed) and the team (the studio).
+ */
+function ticketHoldersPaywall(opts: {
+  reason: GateDecision["reason"];
+  event: { id: string; title: string };
+  creator: string;
+  workspaceId: string;
+  episodeId: string;
+}): ReturnType<typeof paywall> {
+  const { reason, event } = opts;
+  const eventPage = { label: `See ${event.title}`, href: `${opts.creator}/events/${event.id}` };
+  switch (reason) {
+    case "granted":
+      return {
+        reason,
+        message: `You have a ticket to ${event.title}: this recording is in your private feed.`,
+        action: { label: "Get your private feed", href: `${opts.creator}/account` },
+      };
+    case "team":
+      return {
+        reason,
+        message: `Only ticket holders of ${event.title} hear this recording; everyone else sees this teaser.`,
+        action: { label: "Open in the studio", href: `/w/${opts.workspaceId}/episodes/${opts.episodeId}` },
+      };
+    case "blocked":
+      return { reason, message: "This episode is not available to you.", action: null };
+    case "public":
+      throw new Error(`No paywall for ${reason}`);
+    default:
+      return { reason, message: `This recording is for ticket holders of ${event.title}.`, action: eventPage };
+  }
+}
+
+/**
  * The public episode page: episode, player source, show notes and the transcript's timed segments. A gated
  * episode (ADR 028) shows only its title, teaser and a call to action by the gate's reason for this viewer: no show
  * notes, audio, transcript or chapters, whoever asks (members listen in their private feed). The viewer's reads go
@@ -476,7 +524,7 @@ export async function getPublicEpisodePage(opts: {
   };
   if (episode.visibility !== "public") {
     const decision = decideAccess(
-      episode as Gated,
+      gatedOf(episode),
       toViewer({ rows: viewerRows ?? [], auth: opts.viewerUserId ? { user: { id: opts.viewerUserId } } : null }),
       opts.now,
     );
@@ -487,6 +535,10 @@ export async function getPublicEpisodePage(opts: {
       paywall: paywall({
         decision,
         visibility: episode.visibility,
+        event:
+          episode.visibilityEventId && episode.visibilityEventTitle
+            ? { id: episode.visibilityEventId, title: episode.visibilityEventTitle }
+            : null,
         workspaceId: show.workspaceId,
         episodeId: episode.id,
       }),

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { cursor, formatted, rowId, text } from "../../lib/text";
 import { EPISODE_TYPES } from "../../../db/schema/podcasts";
-import { VISIBILITIES } from "../../../db/schema/audience";
+import { CONTENT_VISIBILITIES } from "../../../db/schema/audience";
 import { APPLE_CATEGORIES } from "./categories";
 
 /** Field rules shared by the procedures and the forms, so the browser and the server say the same thing. */
@@ -72,9 +72,11 @@ export const ZDurationSeconds = z
   .max(86_400, "Use at most 24 hours.");
 
 /** Who may listen (ADR 028); `tiers` needs at least one of the workspace's tiers. */
-export const ZEpisodeVisibility = z.enum(VISIBILITIES, {
-  error: "Choose public, members, paid members or chosen tiers.",
+export const ZEpisodeVisibility = z.enum(CONTENT_VISIBILITIES, {
+  error: "Choose public, members, paid members, chosen tiers or an event's ticket holders.",
 });
+/** visibility = ticket_holders: an event of this workspace (ADR 034). */
+export const ZVisibilityEventId = rowId("Choose an event from the list.").nullable();
 export const ZVisibilityTierIds = z
   .array(rowId("Choose tiers from the list."), { error: "Choose tiers from the list." })
   .max(50, "Choose at most 50 tiers.");

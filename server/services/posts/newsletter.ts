@@ -2,10 +2,9 @@ import { and, eq, inArray, isNotNull, isNull, lt, notExists, or, sql } from "dri
 import type { DbOrTx } from "../../../db/client";
 import { newsletterDeliveries, posts, supporters, users, workspaces } from "../../../db/schema";
 import { escapeHtml } from "../../lib/html";
-import { decideAccess } from "../audience/gate";
+import { decideAccess, gatedOf, type GatedRow } from "../audience/gate";
 import type { EmailProvider } from "../email/providers";
 import { enqueueJobs, type QueueProducer } from "../platform/jobs";
-import { gatedOf } from "./public";
 import { textOfHtml } from "./sanitise";
 import { unsubscribeToken } from "./unsubscribe";
 import { postUrls } from "./urls";
@@ -27,11 +26,7 @@ const CLAIM_TIMEOUT_MS = 5 * 60_000;
  * Active supporters with newsletters on and a confirmed address whose grants pass the gate for this post, now.
  * The gate decides in code (the one decision); the statement only narrows to people who could receive email.
  */
-export async function newsletterRecipients(opts: {
-  db: DbOrTx;
-  post: { workspaceId: string; visibility: (typeof posts.$inferSelect)["visibility"]; visibilityTierIds: string[] };
-  now: Date;
-}) {
+export async function newsletterRecipients(opts: { db: DbOrTx; post: { workspaceId: string } & GatedRow; now: Date }) {
   const rows = await opts.db
     .select({
       supporterId: supporters.id,

@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { episodes, mediaObjects, posts, tiers, type PostStatus, type Visibility } from "../../../db/schema";
+import { episodes, mediaObjects, posts, tiers, type ContentVisibility, type PostStatus } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
+import { requireVisibilityEvent } from "../audience/visibility";
 import { recordAudit, type AuditAction } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { decodeCursor, pageOf } from "../podcasts/cursor";
@@ -16,8 +17,10 @@ export interface PostFields {
   bodyJson: unknown;
   /** The teaser everyone sees; empty on a public post means "the body's first lines". */
   excerpt: string;
-  visibility: Visibility;
+  visibility: ContentVisibility;
   visibilityTierIds: string[];
+  /** visibility = ticket_holders: the event whose ticket holders may read it (ADR 034). */
+  visibilityEventId: string | null;
 }
 
 export interface PostChanges extends Partial<PostFields> {
@@ -50,14 +53,14 @@ export function slugOf(title: string) {
 }
 
 /** A public post's teaser may come from its body; a gated post's only from what the creator wrote for everyone. */
-function teaserOf(excerpt: string, visibility: Visibility, bodyHtml: string) {
+function teaserOf(excerpt: string, visibility: ContentVisibility, bodyHtml: string) {
   if (excerpt || visibility !== "public") return excerpt;
   const text = textOfHtml(bodyHtml).replace(/\s+/g, " ");
   return text.length <= EXCERPT_FROM_BODY ? text : `${text.slice(0, EXCERPT_FROM_BODY - 1).trimEnd()}…`;
 }
 
 /** Chosen tiers must be this workspace's; another workspace's tier is NOT_FOUND like one that does not exist. */
-async function requireTiers(opts: Actor, visibility: Visibility, tierIds: readonly string[]) {
+async function requireTiers(opts: Actor, visibility: ContentVisibility, tierIds: readonly string[]) {
   if (visibility !== "tiers") return [];
   const unique = [...new Set(tierIds)];
   if (unique.length === 0) {
@@ -159,6 +162,7 @@ export async function createPost(input: Actor & { fields: PostFields }) {
     const opts = { ...input, db: tx };
     const id = crypto.randomUUID();
     const tierIds = await requireTiers(opts, opts.fields.visibility, opts.fields.visibilityTierIds);
+    const eventId = await requireVisibilityEvent(opts, opts.fields);
     const body = await prepareBody(opts, id, opts.fields.bodyHtml);
     const [post] = await tx
       .insert(posts)
@@ -175,6 +179,7 @@ export async function createPost(input: Actor & { fields: PostFields }) {
         episodeIds: body.episodeIds,
         visibility: opts.fields.visibility,
         visibilityTierIds: tierIds,
+        visibilityEventId: eventId,
         status: "draft",
         createdAt: opts.now,
         updatedAt: opts.now,
@@ -207,6 +212,13 @@ export async function updatePost(input: Actor & { postId: string; changes: PostC
       fields.visibility !== undefined || fields.visibilityTierIds !== undefined
         ? await requireTiers(opts, visibility, fields.visibilityTierIds ?? current.visibilityTierIds)
         : current.visibilityTierIds;
+    const eventId =
+      fields.visibility !== undefined || fields.visibilityEventId !== undefined
+        ? await requireVisibilityEvent(opts, {
+            visibility,
+            visibilityEventId: fields.visibilityEventId ?? current.visibilityEventId,
+          })
+        : current.visibilityEventId;
     const body = fields.bodyHtml !== undefined ? await prepareBody(opts, current.id, fields.bodyHtml) : null;
     const bodyHtml = body?.html ?? current.bodyHtml;
     const excerpt =
@@ -249,6 +261,7 @@ export async function updatePost(input: Actor & { postId: string; changes: PostC
         excerpt,
         visibility,
         visibilityTierIds: tierIds,
+        visibilityEventId: eventId,
         status,
         publishAt,
         publishedAt,
@@ -299,6 +312,7 @@ export function presentPost(post: typeof posts.$inferSelect) {
     excerpt: post.excerpt,
     visibility: post.visibility,
     visibilityTierIds: post.visibilityTierIds,
+    visibilityEventId: post.visibilityEventId,
     status: post.status,
     publishAt: post.publishAt,
     publishedAt: post.publishedAt,

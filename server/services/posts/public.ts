@@ -4,7 +4,7 @@ import { readBatch } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import { mediaObjects, posts, workspaces } from "../../../db/schema";
 import { notFound } from "../../lib/errors";
-import { decideAccess, type GateDecision, type Gated } from "../audience/gate";
+import { decideAccess, gatedOf, type GateDecision } from "../audience/gate";
 import { splitHeadline } from "../search/search";
 import { postUrls } from "./urls";
 import { toViewer, viewerQuery } from "../audience/viewer";
@@ -14,15 +14,6 @@ import { toViewer, viewerQuery } from "../audience/viewer";
  * as the post (ADR 016), and a post's body leaves this file only when the gate allowed it: the page, its `_data`,
  * its Open Graph tags, tRPC, search snippets and newsletters all read through here or the same decision.
  */
-
-export function gatedOf(post: { visibility: Gated["visibility"]; visibilityTierIds: readonly string[] }): Gated {
-  return post.visibility === "tiers"
-    ? { visibility: "tiers", visibilityTierIds: post.visibilityTierIds }
-    : {
-        visibility: post.visibility as Exclude<Gated["visibility"], "tiers" | "ticket_holders">,
-        visibilityTierIds: [],
-      };
-}
 
 const isPublished = eq(posts.status, "published");
 
@@ -61,8 +52,13 @@ export async function getPublicPost(opts: {
       bodyHtml: posts.bodyHtml,
       visibility: posts.visibility,
       visibilityTierIds: posts.visibilityTierIds,
+      visibilityEventId: posts.visibilityEventId,
       publishedAt: posts.publishedAt,
       workspaceName: workspaces.name,
+      // "For ticket holders of <event>" (ADR 034), read in the same statement.
+      eventTitle: sql<
+        string | null
+      >`(select e.title from events e where e.id = ${posts.visibilityEventId} and e.workspace_id = ${posts.workspaceId})`,
     })
     .from(posts)
     .innerJoin(workspaces, eq(workspaces.id, posts.workspaceId))
@@ -83,6 +79,15 @@ export async function getPublicPost(opts: {
       publishedAt: post.publishedAt,
       pageUrl: urls.page(opts.workspaceId, post.id),
       bodyHtml: decision.allowed ? post.bodyHtml : null,
+      /** visibility = ticket_holders: the event whose holders may read it; its page is the call to action. */
+      event:
+        post.visibilityEventId && post.eventTitle
+          ? {
+              id: post.visibilityEventId,
+              title: post.eventTitle,
+              pageUrl: `${urls.home(opts.workspaceId)}/events/${post.visibilityEventId}`,
+            }
+          : null,
     },
     access: decision.allowed
       ? { allowed: true as const, reason: decision.reason }
@@ -143,6 +148,7 @@ export async function searchPublicPosts(opts: {
       excerpt: posts.excerpt,
       visibility: posts.visibility,
       visibilityTierIds: posts.visibilityTierIds,
+      visibilityEventId: posts.visibilityEventId,
       publishedAt: posts.publishedAt,
       teaserMatches: sql<boolean>`to_tsvector('simple', ${teaserText}) @@ ${q}`,
       teaserSnippet: sql<string>`ts_headline('simple', ${teaserText}, ${q}, ${HEADLINE})`,
@@ -191,6 +197,7 @@ export async function getPostMediaForReader(opts: {
       status: posts.status,
       visibility: posts.visibility,
       visibilityTierIds: posts.visibilityTierIds,
+      visibilityEventId: posts.visibilityEventId,
       r2Key: mediaObjects.r2Key,
       contentType: mediaObjects.contentType,
       size: mediaObjects.size,

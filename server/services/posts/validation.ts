@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { POST_STATUSES, VISIBILITIES } from "../../../db/schema";
+import { POST_STATUSES, CONTENT_VISIBILITIES } from "../../../db/schema";
 import { rowId, text } from "../../lib/text";
 
 /** Field rules shared by the procedures and the forms, so the browser and the server say the same thing. */
@@ -25,7 +25,8 @@ export const ZPostBodyJson = text("editor document", { max: 400_000 }).refine((v
   }
 }, "The editor's document could not be read. Reload the editor and try again.");
 export const ZPostExcerpt = text("teaser", { max: 500, tooLong: "Use at most 500 characters for the teaser." });
-export const ZVisibility = z.enum(VISIBILITIES, { error: "Choose who can read the post." });
+export const ZVisibility = z.enum(CONTENT_VISIBILITIES, { error: "Choose who can read the post." });
+export const ZVisibilityEventId = rowId("Choose an event from the list.").nullable();
 export const ZVisibilityTierIds = z.array(rowId("Choose tiers from the list.")).max(50);
 export const ZPostStatus = z.enum(POST_STATUSES, { error: "Choose draft, scheduled or published." });
 

@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { episodes, privateFeeds, shows, supporters, type SupporterStatus, type Visibility } from "../../../db/schema";
-import { decideAccess, isGrantActive, type Gated, type Viewer, type ViewerGrant } from "../audience/gate";
+import { episodes, privateFeeds, shows, supporters, type SupporterStatus } from "../../../db/schema";
+import { decideAccess, gatedOf, isGrantActive, type GatedRow, type Viewer, type ViewerGrant } from "../audience/gate";
 import { supporterGrantsJson, supporterViewer, viewerQuery } from "../audience/viewer";
 import { checkPrivateFeedToken, type ParsedToken } from "./tokens";
 
@@ -19,19 +19,18 @@ export function viewerReadForShow(db: DbOrTx, showId: string, userId: string) {
   return viewerQuery({ db, workspaceId: showWorkspace(showId), userId });
 }
 
-/** What the gate reads of an episode (ADR 022). */
-export interface GatedEpisode {
-  visibility: Visibility;
-  visibilityTierIds: readonly string[];
-}
-
 /**
  * The gate's columns of every published gated episode of a show: a private feed is live while its supporter's
  * grants open at least one of them (`opensGatedEpisode`), the same test the portal lists feeds by.
  */
 export function gatedEpisodesRead(db: DbOrTx, showId: string) {
   return db
-    .select({ showId: episodes.showId, visibility: episodes.visibility, visibilityTierIds: episodes.visibilityTierIds })
+    .select({
+      showId: episodes.showId,
+      visibility: episodes.visibility,
+      visibilityTierIds: episodes.visibilityTierIds,
+      visibilityEventId: episodes.visibilityEventId,
+    })
     .from(episodes)
     .where(and(eq(episodes.showId, showId), eq(episodes.status, "published"), ne(episodes.visibility, "public")));
 }
@@ -72,7 +71,7 @@ type PrivateFeedRows = [
     grants: Parameters<typeof supporterViewer>[0]["grants"];
   }[],
   { generation: number }[],
-  GatedEpisode[],
+  GatedRow[],
 ];
 
 /**
@@ -139,11 +138,11 @@ function whyClosed(grants: readonly ViewerGrant[], now: Date): PrivateFeedRefusa
 }
 
 /** Whether the viewer's grants open at least one of these gated episodes now: a feed is live, and listed, iff so. */
-export function opensGatedEpisode(gated: readonly (GatedEpisode | Gated)[], viewer: Viewer, now: Date) {
+export function opensGatedEpisode(gated: readonly GatedRow[], viewer: Viewer, now: Date) {
   return gated.some((episode) => episode.visibility !== "public" && mayListen(episode, viewer, now));
 }
 
 /** Whether the viewer may hear this episode now (the one gate, ADR 022). */
-export function mayListen(episode: GatedEpisode | Gated, viewer: Viewer, now: Date) {
-  return decideAccess(episode as Gated, viewer, now).allowed;
+export function mayListen(episode: GatedRow, viewer: Viewer, now: Date) {
+  return decideAccess(gatedOf(episode), viewer, now).allowed;
 }

@@ -13,6 +13,7 @@ import {
   FEED_EPISODE_LIMIT,
 } from "../podcasts/public";
 import { podcastUrls } from "../podcasts/urls";
+import type { GatedRow } from "../audience/gate";
 import { decidePrivateFeed, mayListen, privateFeedReads, type PrivateFeedRefusal } from "./access";
 import { parsePrivateFeedToken, privateFeedUrls } from "./tokens";
 
@@ -152,7 +153,7 @@ async function privateEpisodeFile<T>(opts: {
   token: string;
   episodeId: string;
   now: Date;
-  read: (showId: string) => Promise<{ value: T; episode: { visibility: string; visibilityTierIds: string[] } }>;
+  read: (showId: string) => Promise<{ value: T; episode: GatedRow }>;
 }): Promise<PrivateFileResult<T>> {
   const parsed = parsePrivateFeedToken(opts.token);
   if (!parsed) return { kind: "refused", status: 404 };
@@ -163,7 +164,7 @@ async function privateEpisodeFile<T>(opts: {
   const access = await decidePrivateFeed({ key: opts.key, parsed, rows, now: opts.now });
   if (!access.ok) return { kind: "refused", status: access.refusal === "unknown" ? 404 : 410 };
   if ("error" in file) throw file.error;
-  if (!mayListen(file.episode as never, access.viewer, opts.now)) return { kind: "refused", status: 404 };
+  if (!mayListen(file.episode, access.viewer, opts.now)) return { kind: "refused", status: 404 };
   return {
     kind: "file",
     value: file.value,

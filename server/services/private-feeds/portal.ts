@@ -35,6 +35,7 @@ const grantColumns = {
   endsAt: grants.endsAt,
   tierId: grants.tierId,
   tierIsPaid: sql<boolean | string>`coalesce(${tiers.kind} = 'paid', false)`,
+  eventId: grants.eventId,
 };
 
 export type PortalMembership = "none" | "active" | "ended" | "blocked";
@@ -74,6 +75,7 @@ export async function listMyPrivateFeeds(opts: {
         showId: episodes.showId,
         visibility: episodes.visibility,
         visibilityTierIds: episodes.visibilityTierIds,
+        visibilityEventId: episodes.visibilityEventId,
       })
       .from(episodes)
       .where(

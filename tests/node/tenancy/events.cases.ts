@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { insertMedia } from "../../support/podcasts";
+import { insertMedia, insertShow } from "../../support/podcasts";
 import { insertTier } from "../../support/posts";
 import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
 
@@ -54,7 +54,45 @@ const fieldsOf = (title: string) => ({
   capacity: 50,
 });
 
+/** An event of A's that has ended, a show and ready audio of A's: what a recording needs (ADR 034). */
+async function endedEvent({ db, a, api }: Tenants) {
+  const { event } = await api(a.editor).events.create({
+    workspaceId: a.workspace.id,
+    title: "A's past event",
+    kind: "online",
+    timeZone: "UTC",
+    startsAt: "2024-03-12T19:00",
+    endsAt: "2024-03-12T21:00",
+    joinUrl: "https://meet.example.test/a",
+    capacity: null,
+  });
+  const show = await insertShow(db, a.workspace.id);
+  const audio = await insertMedia(db, a.workspace.id, { kind: "audio", status: "ready", durationSeconds: 60 });
+  return { event, show, audio };
+}
+
 export const cases: Record<string, TenancyCase> = {
+  "events.publishRecording": {
+    async allow(x) {
+      const { event, show, audio } = await endedEvent(x);
+      const recording = { kind: "episode" as const, showId: show.id, audioMediaId: audio.id, title: "Recording" };
+      const made = await x
+        .api(x.a.editor)
+        .events.publishRecording({ workspaceId: x.a.workspace.id, eventId: event.id, recording });
+      expect(made.created).toBe(true);
+      expect(made.recording).toMatchObject({ kind: "episode", eventId: event.id, status: "draft" });
+    },
+    async foreign(x) {
+      const { event, show, audio } = await endedEvent(x);
+      const recording = { kind: "episode" as const, showId: show.id, audioMediaId: audio.id, title: "Recording" };
+      await expectNotFound(
+        x.api(x.outsider).events.publishRecording({ workspaceId: x.a.workspace.id, eventId: event.id, recording }),
+      );
+      await expectNotFound(
+        x.api(x.outsider).events.publishRecording({ workspaceId: x.b.id, eventId: event.id, recording }),
+      );
+    },
+  },
   "events.list": {
     async allow(x) {
       const { event } = await content(x);

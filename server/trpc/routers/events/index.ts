@@ -19,6 +19,7 @@ import { listEventsProcedure } from "./list-events";
 import { listMyTicketsProcedure } from "./list-my-tickets";
 import { listUpcomingEventsProcedure } from "./list-upcoming-events";
 import { publishEventProcedure } from "./publish-event";
+import { publishRecordingProcedure } from "./publish-recording";
 import { reserveTicketsProcedure } from "./reserve-tickets";
 import { setTicketTypeArchivedProcedure } from "./set-ticket-type-archived";
 import { startCheckoutProcedure } from "./start-checkout";
@@ -58,4 +59,5 @@ export const eventsRouter = router({
   refundOrder: refundOrderProcedure,
   setRefundPolicy: setRefundPolicyProcedure,
   transferTicket: transferTicketProcedure,
+  publishRecording: publishRecordingProcedure,
 });

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { EVENT_STATUSES } from "../../../../db/schema";
 import { rowId } from "../../../lib/text";
-import { myTicketsQuery } from "../../../services/events/public";
+import { myTicketsQuery, recordingLinks } from "../../../services/events/public";
 import { authedProcedure } from "../../init";
 
 export const ZListMyTicketsInput = z.object({ workspaceId: rowId("Unknown creator.") });
@@ -14,6 +14,10 @@ export const ZListMyTicketsOutput = z.array(
     timeZone: z.string(),
     eventStatus: z.enum(EVENT_STATUSES),
     ticketTypeName: z.string(),
+    /** The event's published recordings for its ticket holders (ADR 034). */
+    recordings: z.array(
+      z.object({ kind: z.enum(["episode", "post"]), id: z.uuid(), title: z.string(), url: z.string() }),
+    ),
   }),
 );
 
@@ -21,4 +25,10 @@ export const ZListMyTicketsOutput = z.array(
 export const listMyTicketsProcedure = authedProcedure
   .input(ZListMyTicketsInput)
   .output(ZListMyTicketsOutput)
-  .query(({ ctx, input }) => myTicketsQuery({ db: ctx.db, workspaceId: input.workspaceId, userId: ctx.auth.user.id }));
+  .query(async ({ ctx, input }) => {
+    const rows = await myTicketsQuery({ db: ctx.db, workspaceId: input.workspaceId, userId: ctx.auth.user.id });
+    return rows.map((row) => ({
+      ...row,
+      recordings: recordingLinks(row.recordings, input.workspaceId, ctx.config.appUrl),
+    }));
+  });

@@ -12,7 +12,7 @@ const localTime = (label: string) => formatted(label, LOCAL_TIME, `Enter the ${l
 const optionalLocalTime = (label: string) =>
   z.preprocess((value) => (value === "" ? null : value), localTime(label).nullable());
 
-const isWebUrl = (value: string) => {
+export const isWebUrl = (value: string) => {
   try {
     const url = new URL(value);
     return url.protocol === "https:" || url.protocol === "http:";
@@ -157,4 +157,16 @@ export const ZCancellationStatus = z.object({
 export const ZOfferToken = z.object({
   workspaceId: rowId("Unknown creator."),
   token: ZLinkToken,
+});
+
+/** An event's recording as the editor and the portal show it (ADR 034). */
+export const ZEventRecording = z.object({
+  kind: z.enum(["episode", "post"]),
+  id: z.uuid(),
+  eventId: z.uuid(),
+  title: z.string(),
+  status: z.enum(["draft", "scheduled", "published"]),
+  editUrl: z.string(),
+  publicUrl: z.string().nullable(),
+  createdAt: z.date(),
 });

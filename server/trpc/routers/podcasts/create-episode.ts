@@ -9,6 +9,7 @@ import {
   ZEpisodeTeaser,
   ZEpisodeType,
   ZEpisodeVisibility,
+  ZVisibilityEventId,
   ZVisibilityTierIds,
   ZSeasonNumber,
 } from "../../../services/podcasts/validation";
@@ -27,6 +28,7 @@ export const ZCreateEpisodeInput = z.object({
   episodeType: ZEpisodeType.default("full"),
   visibility: ZEpisodeVisibility.default("public"),
   visibilityTierIds: ZVisibilityTierIds.default([]),
+  visibilityEventId: ZVisibilityEventId.default(null),
   teaser: ZEpisodeTeaser.default(""),
 });
 export const ZCreateEpisodeOutput = ZEpisode;

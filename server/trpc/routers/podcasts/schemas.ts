@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { EPISODE_STATUSES, EPISODE_TYPES, MEDIA_STATUSES, VISIBILITIES } from "../../../../db/schema";
+import { EPISODE_STATUSES, EPISODE_TYPES, MEDIA_STATUSES, CONTENT_VISIBILITIES } from "../../../../db/schema";
 import { LISTEN_PLATFORMS } from "../../../services/podcasts/listen-links";
 
 /** Output shapes shared by the podcasts procedures. */
@@ -37,8 +37,9 @@ export const ZEpisode = z.object({
   audioMediaId: z.uuid().nullable(),
   durationSeconds: z.number().int().nullable(),
   episodeType: z.enum(EPISODE_TYPES),
-  visibility: z.enum(VISIBILITIES),
+  visibility: z.enum(CONTENT_VISIBILITIES),
   visibilityTierIds: z.array(z.uuid()),
+  visibilityEventId: z.uuid().nullable(),
   teaser: z.string(),
   createdAt: z.date(),
   updatedAt: z.date(),

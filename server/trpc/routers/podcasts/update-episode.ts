@@ -10,6 +10,7 @@ import {
   ZEpisodeTeaser,
   ZEpisodeType,
   ZEpisodeVisibility,
+  ZVisibilityEventId,
   ZVisibilityTierIds,
   ZSeasonNumber,
 } from "../../../services/podcasts/validation";
@@ -29,6 +30,7 @@ export const ZUpdateEpisodeInput = z.object({
   episodeType: ZEpisodeType.optional(),
   visibility: ZEpisodeVisibility.optional(),
   visibilityTierIds: ZVisibilityTierIds.optional(),
+  visibilityEventId: ZVisibilityEventId.optional(),
   teaser: ZEpisodeTeaser.optional(),
   status: ZEpisodeStatus.optional(),
   publishAt: z.date({ error: "Enter a date and time." }).nullable().optional(),

@@ -7,6 +7,7 @@ import {
   ZPostExcerpt,
   ZPostTitle,
   ZVisibility,
+  ZVisibilityEventId,
   ZVisibilityTierIds,
 } from "../../../services/posts/validation";
 import { workspaceProcedure } from "../../init";
@@ -19,6 +20,7 @@ export const ZCreatePostInput = z.object({
   excerpt: ZPostExcerpt.default(""),
   visibility: ZVisibility.default("public"),
   visibilityTierIds: ZVisibilityTierIds.default([]),
+  visibilityEventId: ZVisibilityEventId.default(null),
 });
 export const ZCreatePostOutput = ZPost;
 

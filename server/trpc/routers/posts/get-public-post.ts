@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { VISIBILITIES } from "../../../../db/schema";
+import { CONTENT_VISIBILITIES } from "../../../../db/schema";
 import { rowId } from "../../../lib/text";
 import { getPublicPost } from "../../../services/posts/public";
 import { publicProcedure } from "../../init";
@@ -14,11 +14,13 @@ export const ZGetPublicPostOutput = z.object({
     id: z.uuid(),
     title: z.string(),
     excerpt: z.string(),
-    visibility: z.enum(VISIBILITIES),
+    visibility: z.enum(CONTENT_VISIBILITIES),
     publishedAt: z.date().nullable(),
     pageUrl: z.string(),
     /** Null unless the gate let this viewer read the post. */
     bodyHtml: z.string().nullable(),
+    /** Kept for one event's ticket holders (ADR 034). */
+    event: z.object({ id: z.uuid(), title: z.string(), pageUrl: z.string() }).nullable(),
   }),
   access: z.discriminatedUnion("allowed", [
     z.object({ allowed: z.literal(true), reason: z.enum(["public", "team", "granted"]) }),

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { NEWSLETTER_STATES, POST_STATUSES, VISIBILITIES } from "../../../../db/schema";
+import { NEWSLETTER_STATES, POST_STATUSES, CONTENT_VISIBILITIES } from "../../../../db/schema";
 import { listPosts } from "../../../services/posts/posts";
 import { ZPostStatus } from "../../../services/posts/validation";
 import { ZCursor, ZPageLimit } from "../../../services/podcasts/validation";
@@ -16,7 +16,7 @@ export const ZListPostsOutput = z.object({
       id: z.uuid(),
       title: z.string(),
       status: z.enum(POST_STATUSES),
-      visibility: z.enum(VISIBILITIES),
+      visibility: z.enum(CONTENT_VISIBILITIES),
       publishAt: z.date().nullable(),
       publishedAt: z.date().nullable(),
       publishError: z.string().nullable(),

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { VISIBILITIES } from "../../../../db/schema";
+import { CONTENT_VISIBILITIES } from "../../../../db/schema";
 import { rowId } from "../../../lib/text";
 import { listPublicPosts } from "../../../services/posts/public";
 import { publicProcedure } from "../../init";
@@ -13,7 +13,7 @@ export const ZListPublicPostsOutput = z.array(
     id: z.uuid(),
     title: z.string(),
     excerpt: z.string(),
-    visibility: z.enum(VISIBILITIES),
+    visibility: z.enum(CONTENT_VISIBILITIES),
     publishedAt: z.date().nullable(),
     pageUrl: z.string(),
   }),

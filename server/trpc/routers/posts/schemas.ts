@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { NEWSLETTER_STATES, POST_STATUSES, VISIBILITIES } from "../../../../db/schema";
+import { NEWSLETTER_STATES, POST_STATUSES, CONTENT_VISIBILITIES } from "../../../../db/schema";
 
 /** Output shapes shared by the posts procedures. */
 export const ZPost = z.object({
@@ -9,8 +9,9 @@ export const ZPost = z.object({
   bodyHtml: z.string(),
   bodyJson: z.unknown(),
   excerpt: z.string(),
-  visibility: z.enum(VISIBILITIES),
+  visibility: z.enum(CONTENT_VISIBILITIES),
   visibilityTierIds: z.array(z.uuid()),
+  visibilityEventId: z.uuid().nullable(),
   status: z.enum(POST_STATUSES),
   publishAt: z.date().nullable(),
   publishedAt: z.date().nullable(),

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { VISIBILITIES } from "../../../../db/schema";
+import { CONTENT_VISIBILITIES } from "../../../../db/schema";
 import { rowId, text } from "../../../lib/text";
 import { searchPublicPosts } from "../../../services/posts/public";
 import { publicProcedure } from "../../init";
@@ -20,7 +20,7 @@ export const ZSearchPublicPostsOutput = z.object({
     z.object({
       id: z.uuid(),
       title: z.string(),
-      visibility: z.enum(VISIBILITIES),
+      visibility: z.enum(CONTENT_VISIBILITIES),
       publishedAt: z.date().nullable(),
       pageUrl: z.string(),
       /** The caller may not read it: found and quoted by its title and teaser only. */

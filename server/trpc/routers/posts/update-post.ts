@@ -11,6 +11,7 @@ import {
   ZPostStatus,
   ZPostTitle,
   ZVisibility,
+  ZVisibilityEventId,
   ZVisibilityTierIds,
 } from "../../../services/posts/validation";
 import { enqueueJob } from "../../../services/platform/jobs";
@@ -26,6 +27,7 @@ export const ZUpdatePostInput = z.object({
   excerpt: ZPostExcerpt.optional(),
   visibility: ZVisibility.optional(),
   visibilityTierIds: ZVisibilityTierIds.optional(),
+  visibilityEventId: ZVisibilityEventId.optional(),
   status: ZPostStatus.optional(),
   publishAt: z.date({ error: "Enter a date and time." }).nullable().optional(),
   sendNewsletter: z.boolean().optional(),

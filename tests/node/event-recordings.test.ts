@@ -95,7 +95,7 @@ async function world() {
     .from(tickets)
     .where(eq(tickets.id, given.ticketIds[0]));
   expect(moved.userId).toBe(recipient.id);
-  // A member of the audience without a ticket, and (for the private feed) the holder is a free member too.
+  // A member of the audience without a ticket.
   const member = await createUser(t.db, { name: "Mo Member" });
   const memberSupporter = await insertSupporter(t.db, ws, member.id);
   await grantTier(t.db, memberSupporter, free, { startsAt: BEFORE });
@@ -261,13 +261,13 @@ describe("the gate and every surface", () => {
     expect(xml).not.toContain(SECRET);
   });
 
-  it("the holder's private feed has the recording; a member without a ticket has no feed that carries it", async () => {
-    // The holder is also a free member here: the private feed's own refusal rule (ADR 028) is not this test's.
-    const [holderSupporter] = await t.db
-      .select()
+  it("a ticket-only holder's private feed has the recording; a member without a ticket has no feed that carries it", async () => {
+    // The holder has only the ticket: ADR 028's rule asks the gate, so the ticket alone opens the feed.
+    const holderGrants = await t.db
+      .select({ id: supporters.id })
       .from(supporters)
       .where(and(eq(supporters.workspaceId, w.ws), eq(supporters.userId, w.holder.id)));
-    await grantTier(t.db, holderSupporter, w.free, { startsAt: BEFORE });
+    expect(holderGrants).toHaveLength(1);
 
     const portal = (user: TestUser) =>
       callerFor(t.db, user, { clock: () => AFTER }).api.privateFeeds.listMine({ workspaceId: w.ws });

@@ -150,7 +150,7 @@ export default function TicketPage() {
                 required
                 errors={transferErrors?.fieldErrors.name}
               />
-              <label>
+              <label className="inline-check">
                 <input type="checkbox" name="confirm" required /> I want to give this ticket away; I cannot undo this.
               </label>
               <SubmitButton intent="transfer" pendingLabel="Transferring…">
@@ -172,7 +172,7 @@ export default function TicketPage() {
             <ErrorSummary errors={cancelErrors} />
             <Form method="post" className="stack">
               <input type="hidden" name="orderId" value={pass.cancellation.orderId} />
-              <label>
+              <label className="inline-check">
                 <input type="checkbox" name="confirm" required /> Yes, cancel the whole order.
               </label>
               <SubmitButton intent="cancel-order" pendingLabel="Cancelling…" className="button button-danger">

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
@@ -8,6 +8,7 @@ import { actionError, throwLoaderError } from "../lib/errors.server";
 import { formatDateTime } from "../lib/format";
 import { errorsOf, noticeOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
+import { withNotice } from "../lib/notices";
 import { formatMoney } from "../lib/money";
 import "../styles/checkin.css";
 
@@ -41,7 +42,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "transfer": {
         const email = text(form, "email");
         await context.api.events.transferTicket({ workspaceId, ticketId, email, name: text(form, "name") });
-        return { intent, notice: `Ticket transferred to ${email}. Your copy no longer admits anyone.` };
+        // The ticket is no longer the giver's to read, so staying here would revalidate into "Ticket not found".
+        throw redirect(withNotice(`/c/${workspaceId}/account`, "ticket-transferred"));
       }
       case "cancel-order": {
         const result = await context.api.events.cancelMyOrder({ workspaceId, orderId: text(form, "orderId") });

@@ -15,6 +15,7 @@ const NOTICES = {
   "logged-out": "You are logged out.",
   "audience-joined": "You joined. Welcome!",
   "audience-left": "You left. Your memberships ended and you will get no more emails.",
+  "ticket-transferred": "Ticket transferred: they get it by email with a new code. Your copy no longer admits anyone.",
 } as const;
 
 export type NoticeCode = keyof typeof NOTICES;

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
@@ -8,6 +8,7 @@ import { actionError, throwLoaderError } from "../lib/errors.server";
 import { formatDateTime } from "../lib/format";
 import { errorsOf, noticeOf, text } from "../lib/forms";
 import { pageTitle } from "../lib/meta";
+import { withNotice } from "../lib/notices";
 import { formatMoney } from "../lib/money";
 import "../styles/checkin.css";
 
@@ -41,7 +42,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "transfer": {
         const email = text(form, "email");
         await context.api.events.transferTicket({ workspaceId, ticketId, email, name: text(form, "name") });
-        return { intent, notice: `Ticket transferred to ${email}. Your copy no longer admits anyone.` };
+        // The ticket is no longer the giver's to read, so staying here would revalidate into "Ticket not found".
+        throw redirect(withNotice(`/c/${workspaceId}/account`, "ticket-transferred"));
       }
       case "cancel-order": {
         const result = await context.api.events.cancelMyOrder({ workspaceId, orderId: text(form, "orderId") });
@@ -150,7 +152,7 @@ export default function TicketPage() {
                 required
                 errors={transferErrors?.fieldErrors.name}
               />
-              <label>
+              <label className="inline-check">
                 <input type="checkbox" name="confirm" required /> I want to give this ticket away; I cannot undo this.
               </label>
               <SubmitButton intent="transfer" pendingLabel="Transferring…">
@@ -172,7 +174,7 @@ export default function TicketPage() {
             <ErrorSummary errors={cancelErrors} />
             <Form method="post" className="stack">
               <input type="hidden" name="orderId" value={pass.cancellation.orderId} />
-              <label>
+              <label className="inline-check">
                 <input type="checkbox" name="confirm" required /> Yes, cancel the whole order.
               </label>
               <SubmitButton intent="cancel-order" pendingLabel="Cancelling…" className="button button-danger">

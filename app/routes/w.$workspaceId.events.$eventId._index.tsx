@@ -716,7 +716,7 @@ export default function EventEditor() {
                             defaultValue={(a.priceCents / 100).toFixed(2)}
                             required
                           />
-                          <label>
+                          <label className="inline-check">
                             <input type="checkbox" name="cancelTickets" /> Also cancel the order&apos;s tickets (their
                             seats go to the waitlist)
                           </label>
@@ -788,7 +788,7 @@ export default function EventEditor() {
           <ErrorSummary errors={errorsOf(result, "cancel-event")} labels={{ reason: "Reason" }} idPrefix="cancel-" />
           <Form method="post" className="stack">
             <Field id="cancel-reason" name="reason" label="Reason (sent to holders)" />
-            <label>
+            <label className="inline-check">
               <input type="checkbox" name="confirm" required /> Yes, cancel this event and refund everyone.
             </label>
             <SubmitButton intent="cancel-event" pendingLabel="Cancelling…" className="button button-danger">

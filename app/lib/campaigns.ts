@@ -1,5 +1,5 @@
 /** Words and number formats the campaign pages share. */
-export { formatCount, formatMoney, priceWords } from "../../server/services/campaigns/documents";
+export { countOf, formatCount, formatMoney, priceWords } from "../../server/services/campaigns/documents";
 
 export const POSITION_LABELS = { pre: "Pre-roll", mid: "Mid-roll", post: "Post-roll" } as const;
 export const CAMPAIGN_STATUS_LABELS = {

@@ -223,6 +223,7 @@ export const ZReport = z.object({
   source: z.object({
     kind: z.enum(["ad_deliveries"]),
     unitLabel: z.string(),
+    unitSingular: z.string(),
     explanation: z.string(),
   }),
   methodology: z.object({

@@ -1,6 +1,6 @@
 import type { ZReport } from "../../server/trpc/routers/campaigns/schemas";
 import type * as z from "zod";
-import { POSITION_LABELS, formatCount, priceWords } from "../lib/campaigns";
+import { POSITION_LABELS, countOf, formatCount, priceWords } from "../lib/campaigns";
 
 type Report = z.infer<typeof ZReport>;
 
@@ -86,10 +86,8 @@ export function CampaignReport({ report }: { report: Report }) {
         </p>
         <p className="callout">{report.source.explanation}</p>
         <p>
-          <strong>
-            {formatCount(report.totals.delivered)} {unit.toLowerCase()}
-          </strong>{" "}
-          against a goal of {formatCount(report.totals.goal)}
+          <strong>{countOf(report.totals.delivered, report.source)}</strong> against a goal of{" "}
+          {formatCount(report.totals.goal)}
           {report.totals.percentOfGoal === null ? "" : ` (${report.totals.percentOfGoal}%)`}.
         </p>
         {report.flights.length ? (

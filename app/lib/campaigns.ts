@@ -1,5 +1,5 @@
 /** Words and number formats the campaign pages share. */
-export { formatCount, formatMoney, priceWords } from "../../server/services/campaigns/documents";
+export { countOf, formatCount, formatMoney, priceWords } from "../../server/services/campaigns/documents";
 
 export const POSITION_LABELS = { pre: "Pre-roll", mid: "Mid-roll", post: "Post-roll" } as const;
 export const CAMPAIGN_STATUS_LABELS = {
@@ -28,3 +28,16 @@ export function centsFrom(value: string) {
 }
 
 export const wholeFrom = (value: string) => (value.trim() === "" ? Number.NaN : Number(value.trim()));
+
+/** "44.1 kHz mono MP3, constant 48 kbps": what a booking's encoding check compares, shown on the creative. */
+export function describeAdEncoding(e: {
+  sampleRate: number;
+  channels: 1 | 2;
+  bitrateMode: "constant" | "variable";
+  kbps: number;
+}) {
+  const rate = `${e.sampleRate / 1000} kHz ${e.channels === 1 ? "mono" : "stereo"} MP3`;
+  return e.bitrateMode === "constant"
+    ? `${rate}, constant ${e.kbps} kbps`
+    : `${rate}, variable bitrate (~${e.kbps} kbps)`;
+}

@@ -17,6 +17,7 @@ import {
 import { actionError, throwLoaderError } from "../lib/errors.server";
 import { errorsOf, text } from "../lib/forms";
 import { formatDate, formatDateTime } from "../lib/format";
+import { describeAdEncoding } from "../lib/campaigns";
 import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
 import { useWorkspaceLayout, workspaceNameFrom } from "../lib/workspace";
@@ -437,6 +438,7 @@ export default function Campaign() {
                 {creative.kind === "audio"
                   ? ` · ${creative.mediaFilename ?? "audio file deleted"}${creative.durationSeconds ? ` (${creative.durationSeconds} s)` : ""}`
                   : ""}
+                {creative.audioEncoding ? ` · ${describeAdEncoding(creative.audioEncoding)}` : ""}
                 {creative.promoCode ? ` · code ${creative.promoCode}` : ""} · revision {creative.revision}
                 <br />
                 <Decision approval={creative.approval} />

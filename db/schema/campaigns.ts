@@ -171,6 +171,13 @@ export type CreativeKind = (typeof CREATIVE_KINDS)[number];
  * Scoped to the campaign, or to one of its flights when `flight_id` is set. `revision` grows with every edit, and an
  * approval counts only for the revision it was given to.
  */
+export interface CreativeAudioEncoding {
+  sampleRate: number;
+  channels: 1 | 2;
+  bitrateMode: "constant" | "variable";
+  kbps: number;
+}
+
 export const campaignCreatives = pgTable(
   "campaign_creatives",
   {
@@ -192,6 +199,8 @@ export const campaignCreatives = pgTable(
     mediaId: uuid("media_id").references(() => mediaObjects.id, { onDelete: "set null" }),
     /** audio: the file's duration as measured at upload, copied when the creative is saved. */
     durationSeconds: integer("duration_seconds"),
+    /** audio: the MP3 encoding read from the file when the creative is saved, so a booking refusal can be understood. */
+    audioEncoding: jsonb("audio_encoding").$type<CreativeAudioEncoding>(),
     revision: integer("revision").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

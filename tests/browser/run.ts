@@ -1422,7 +1422,7 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
           await creator.goto(`${campaignUrl}/report`);
           await creator.getByRole("heading", { level: 1, name: "Campaign report" }).waitFor();
           const summary = creator.getByRole("region", { name: "Delivery against goal" });
-          await summary.getByText("1 impressions", { exact: true }).waitFor();
+          await summary.getByText("1 impression", { exact: true }).waitFor();
           const rows = (region: string, label: string) =>
             creator.getByRole("region", { name: region }).getByRole("row").filter({ hasText: label });
           const impressions = async (region: string, label: string) =>

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adSlots } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createCampaign, createCreative, createUser, createWorkspace } from "../support/factories";
+import { scanMp3 } from "../../server/services/ads/mp3";
 import { fixture } from "../support/fixtures";
 import { insertMedia, insertPublishedEpisode, insertShow } from "../support/podcasts";
 import { createLocalR2 } from "../support/r2";
@@ -92,5 +93,73 @@ describe("booking flights into ad slots", () => {
     expect(error.code).toBe("BAD_REQUEST");
     const pre = await ads.createSlot({ workspaceId: workspace.id, episodeId: episode.id, position: "pre", atMs: 500 });
     expect(pre.atMs).toBeNull();
+  });
+});
+
+describe("saving a pre-recorded creative checks its audio at once (#14 item 6)", () => {
+  /** Saves a creative whose audio is `bytes` uploaded as `contentType`, through the procedure the campaign page calls. */
+  async function save(bytes: Uint8Array, contentType = "audio/mpeg", filename = "spot.mp3") {
+    const owner = await createUser(t.db);
+    const workspace = await createWorkspace(t.db, owner);
+    const show = await insertShow(t.db, workspace.id);
+    const media = await insertMedia(t.db, workspace.id, {
+      status: "ready",
+      contentType,
+      filename,
+      size: bytes.length,
+      durationSeconds: 5,
+    });
+    await r2.bucket.put(media.r2Key, bytes);
+    const { campaign } = await createCampaign(t.db, workspace.id, { showId: show.id });
+    const campaigns = callerFor(t.db, owner, { env: { MEDIA: r2.bucket } }).api.campaigns;
+    const input = { workspaceId: workspace.id, name: "Spot", kind: "audio" as const, mediaId: media.id };
+    return {
+      create: () => campaigns.createCreative({ ...input, campaignId: campaign.id }),
+      campaigns,
+      input,
+      campaignId: campaign.id,
+    };
+  }
+
+  it("keeps a joinable MP3's encoding on the creative and shows it on the campaign", async () => {
+    const { create, campaigns, input, campaignId } = await save(fixture("ad-44k-mono.mp3"));
+    const created = await create();
+    expect(created.audioEncoding).toEqual({ sampleRate: 44100, channels: 1, bitrateMode: "constant", kbps: 48 });
+    const page = await campaigns.getCampaign({ workspaceId: input.workspaceId, campaignId });
+    expect(page.creatives.map((c) => c.audioEncoding)).toEqual([created.audioEncoding]);
+  });
+
+  it("tells a variable-bitrate MP3 apart", async () => {
+    const created = await (await save(fixture("ad-44k-mono-vbr.mp3"))).create();
+    expect(created.audioEncoding).toMatchObject({ sampleRate: 44100, channels: 1, bitrateMode: "variable" });
+  });
+
+  it("refuses an AAC file in the creator's words", async () => {
+    const error = await rejection((await save(fixture("moov-first.m4a"), "audio/x-m4a", "spot.m4a")).create());
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(error.message).toBe("This ad is AAC (M4A); only MP3 ads can be inserted into episodes.");
+  });
+
+  it("refuses an MP3 whose sample rate changes partway, when created and when a creative's audio is changed", async () => {
+    const first = fixture("ad-44k-mono.mp3");
+    const second = fixture("ad-22k-mono.mp3");
+    const a = scanMp3(first);
+    const b = scanMp3(second);
+    const spliced = new Uint8Array([
+      ...first.subarray(0, a.audioEnd),
+      ...second.subarray(b.firstAudioFrame, b.audioEnd),
+    ]);
+    const message =
+      "This ad cannot be inserted into episodes: The audio changes from 44.1 kHz mono to 22.05 kHz mono partway through.";
+    expect((await rejection((await save(spliced)).create())).message).toBe(message);
+
+    const { create, campaigns, input } = await save(first);
+    const creative = await create();
+    const bad = await insertMedia(t.db, input.workspaceId, { status: "ready", size: spliced.length });
+    await r2.bucket.put(bad.r2Key, spliced);
+    const error = await rejection(campaigns.updateCreative({ ...input, creativeId: creative.id, mediaId: bad.id }));
+    expect(error.message).toBe(message);
+    const unchanged = await campaigns.getCampaign({ workspaceId: input.workspaceId, campaignId: creative.campaignId });
+    expect(unchanged.creatives.map((c) => [c.mediaId, c.revision])).toEqual([[input.mediaId, 1]]);
   });
 });

@@ -9,7 +9,7 @@ import {
   invoices,
 } from "../../db/schema";
 import { createInvoice } from "../../server/services/campaigns/invoices";
-import { reportBlocks } from "../../server/services/campaigns/documents";
+import { countOf, reportBlocks } from "../../server/services/campaigns/documents";
 import { reportCsv } from "../../server/services/campaigns/report";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createCampaign, createCreative, createTeam } from "../support/factories";
@@ -361,6 +361,10 @@ describe("the campaign report", () => {
     expect(pdfText).toContain("2026-01-10: 10");
     expect(pdfText).toContain("Ep 2: 2");
     expect(pdfText.join("\n")).toContain("12 impressions");
+    // One delivery reads in the singular; the plural rule, not a hand-written "=== 1", decides.
+    expect(countOf(1, report.source)).toBe("1 impression");
+    expect(countOf(0, report.source)).toBe("0 impressions");
+    expect(countOf(1200, report.source)).toBe("1,200 impressions");
 
     // The same report through a report link, for the advertiser; revoked, it explains itself.
     const link = await x.api().campaigns.createShareLink({

@@ -46,6 +46,10 @@ export interface Mp3Layout {
   /** Audio frames, the info frame excluded. */
   frames: number;
   encoding: Mp3Encoding;
+  /** Variable when the audio frames' bitrates differ (VBR/ABR); either may be joined, shown so a creator can tell. */
+  bitrateMode: "constant" | "variable";
+  /** The bitrate of every frame (constant), or the average over the audio frames (variable). */
+  kbps: number;
   durationMs: number;
   splits: SplitPoint[];
 }
@@ -68,6 +72,7 @@ export const sideInfoLength = (mpeg1: boolean, mono: boolean) => (mpeg1 ? (mono 
 
 interface Frame {
   length: number;
+  bitrate: number;
   encoding: Mp3Encoding;
   mpeg1: boolean;
   mono: boolean;
@@ -81,6 +86,7 @@ function readFrame(b: Uint8Array, at: number): Frame | null {
   const versionBits = (b[at + 1] >> 3) & 3;
   return {
     length: header.frameLength,
+    bitrate: header.bitrate,
     mpeg1: header.mpeg1,
     mono: header.mono,
     crc: (b[at + 1] & 1) === 0,
@@ -117,6 +123,9 @@ export class Mp3Scanner {
   private firstAudioFrame = -1;
   private lastFrameStart = -1;
   private frames = 0;
+  private audioBytes = 0;
+  private firstBitrate = 0;
+  private variableBitrate = false;
   private encoding: Mp3Encoding | null = null;
   private readonly best: { nearest: SplitPoint | null; clean: SplitPoint | null }[];
 
@@ -148,10 +157,12 @@ export class Mp3Scanner {
     // The walk stepped past the last frame; if that frame ran past the end of the file it is not whole.
     let audioEnd = Math.min(this.position, size);
     if (this.position > size) {
+      this.audioBytes -= this.position - this.lastFrameStart;
       audioEnd = this.lastFrameStart;
       this.frames -= 1;
     }
     const msPerFrame = (this.encoding.samplesPerFrame / this.encoding.sampleRate) * 1000;
+    const durationMs = this.frames * msPerFrame;
     return {
       size,
       audioStart: this.audioStart,
@@ -160,7 +171,11 @@ export class Mp3Scanner {
       audioEnd,
       frames: this.frames,
       encoding: this.encoding,
-      durationMs: this.frames * msPerFrame,
+      bitrateMode: this.variableBitrate ? "variable" : "constant",
+      kbps: this.variableBitrate
+        ? Math.round((this.audioBytes * 8) / Math.max(durationMs, 1))
+        : this.firstBitrate / 1000,
+      durationMs,
       splits: this.best.map(({ nearest, clean }, i) => {
         const targetMs = this.targetsMs[i];
         const chosen = clean ?? nearest;
@@ -245,6 +260,9 @@ export class Mp3Scanner {
         if (this.firstAudioFrame < 0) this.firstAudioFrame = this.position;
         this.noteCandidate(this.position, mainDataBegin(bytes, 0, frame) === 0);
         this.frames += 1;
+        this.audioBytes += frame.length;
+        if (this.firstBitrate === 0) this.firstBitrate = frame.bitrate;
+        else if (frame.bitrate !== this.firstBitrate) this.variableBitrate = true;
       }
       this.lastFrameStart = this.position;
       this.position += frame.length;

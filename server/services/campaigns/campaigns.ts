@@ -322,6 +322,7 @@ export function presentCreative(row: typeof campaignCreatives.$inferSelect) {
     url: row.url,
     mediaId: row.mediaId,
     durationSeconds: row.durationSeconds,
+    audioEncoding: row.audioEncoding,
     revision: row.revision,
   };
 }

@@ -13,6 +13,12 @@ export function formatMoney(cents: number, currency: string) {
 
 export const formatCount = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
+const englishPlurals = new Intl.PluralRules("en");
+
+/** "1 impression", "0 impressions", "1,200 impressions": the report's unit with its count, plural-correct. */
+export const countOf = (n: number, source: { unitLabel: string; unitSingular: string }) =>
+  `${formatCount(n)} ${englishPlurals.select(n) === "one" ? source.unitSingular : source.unitLabel.toLowerCase()}`;
+
 const EVIDENCE_KIND = { promo_code: "Promo code", url: "URL", talking_point: "Talking point" } as const;
 
 const POSITION_WORDS = { pre: "pre-roll", mid: "mid-roll", post: "post-roll" } as const;
@@ -36,7 +42,7 @@ export function reportBlocks(report: CampaignReport): PdfBlock[] {
     { text: source.unitLabel, style: "heading" },
     { text: source.explanation, style: "body" },
     {
-      text: `Total: ${formatCount(report.totals.delivered)} ${unit} against a goal of ${formatCount(report.totals.goal)}${report.totals.percentOfGoal === null ? "" : ` (${report.totals.percentOfGoal}%)`}.`,
+      text: `Total: ${countOf(report.totals.delivered, source)} against a goal of ${formatCount(report.totals.goal)}${report.totals.percentOfGoal === null ? "" : ` (${report.totals.percentOfGoal}%)`}.`,
       style: "body",
     },
     { text: "Delivery against goal by flight", style: "heading" },

@@ -10,6 +10,7 @@ import {
   type FlightStatus,
 } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
+import { readCreativeAudio } from "../ads/creative-audio";
 import { requireWorkspaceMedia } from "../podcasts/media-refs";
 import { auditAs, type Actor } from "./records";
 import { checkDateRange, presentCreative, presentFlight, requireCampaign } from "./campaigns";
@@ -155,10 +156,16 @@ export interface CreativeFields {
 }
 
 /**
- * A host read needs words to read; recorded audio needs a ready audio file of this workspace, whose measured
- * duration is copied onto the creative. A flight, when given, must be one of this campaign's.
+ * A host read needs words to read; recorded audio needs a ready MP3 of this workspace that the edge can join,
+ * whose measured duration and encoding are copied onto the creative. A flight, when given, must be one of this campaign's.
  */
-async function creativeValues(tx: DbOrTx, workspaceId: string, campaignId: string, fields: CreativeFields) {
+async function creativeValues(
+  tx: DbOrTx,
+  bucket: R2Bucket,
+  workspaceId: string,
+  campaignId: string,
+  fields: CreativeFields,
+) {
   if (fields.flightId) {
     const [flight] = await tx
       .select({ id: campaignFlights.id })
@@ -179,7 +186,7 @@ async function creativeValues(tx: DbOrTx, workspaceId: string, campaignId: strin
       throw new AppError("BAD_REQUEST", "Write the script or at least one talking point for the host.", {
         fieldErrors: { script: ["Write the script or at least one talking point."] },
       });
-    return { ...fields, mediaId: null, durationSeconds: null };
+    return { ...fields, mediaId: null, durationSeconds: null, audioEncoding: null };
   }
   if (!fields.mediaId)
     throw new AppError("BAD_REQUEST", "Choose the ad's audio file from the media library.", {
@@ -193,13 +200,14 @@ async function creativeValues(tx: DbOrTx, workspaceId: string, campaignId: strin
     field: "mediaId",
     ready: true,
   });
-  return { ...fields, mediaId: media.id, durationSeconds: media.durationSeconds };
+  const audioEncoding = await readCreativeAudio({ bucket, media });
+  return { ...fields, mediaId: media.id, durationSeconds: media.durationSeconds, audioEncoding };
 }
 
-export async function createCreative(input: Actor & { campaignId: string; fields: CreativeFields }) {
+export async function createCreative(input: Actor & { bucket: R2Bucket; campaignId: string; fields: CreativeFields }) {
   return input.db.transaction(async (tx) => {
     const campaign = await requireCampaign({ db: tx, workspaceId: input.workspaceId, campaignId: input.campaignId });
-    const values = await creativeValues(tx, input.workspaceId, campaign.id, input.fields);
+    const values = await creativeValues(tx, input.bucket, input.workspaceId, campaign.id, input.fields);
     const [row] = await tx
       .insert(campaignCreatives)
       .values({
@@ -221,7 +229,7 @@ export async function createCreative(input: Actor & { campaignId: string; fields
 }
 
 /** Every edit is a new revision: an approval given to the previous words or audio no longer counts. */
-export async function updateCreative(input: Actor & { creativeId: string; fields: CreativeFields }) {
+export async function updateCreative(input: Actor & { bucket: R2Bucket; creativeId: string; fields: CreativeFields }) {
   return input.db.transaction(async (tx) => {
     const [current] = await tx
       .select({ id: campaignCreatives.id, campaignId: campaignCreatives.campaignId })
@@ -230,7 +238,7 @@ export async function updateCreative(input: Actor & { creativeId: string; fields
       .limit(1)
       .for("update");
     if (!current) throw notFound("Creative");
-    const values = await creativeValues(tx, input.workspaceId, current.campaignId, input.fields);
+    const values = await creativeValues(tx, input.bucket, input.workspaceId, current.campaignId, input.fields);
     const [row] = await tx
       .update(campaignCreatives)
       .set({ ...values, revision: sqlIncrement(), updatedAt: input.now })

@@ -32,6 +32,8 @@ export interface ImpressionSource {
   kind: "ad_deliveries";
   /** What one unit is, for headings. */
   unitLabel: string;
+  /** One unit, lower case, for "1 impression" (the label is the plural). */
+  unitSingular: string;
   /** One sentence a buyer reads under the figures. */
   explanation: string;
 }
@@ -39,6 +41,7 @@ export interface ImpressionSource {
 export const AD_DELIVERIES: ImpressionSource = {
   kind: "ad_deliveries",
   unitLabel: "Impressions",
+  unitSingular: "impression",
   explanation:
     "An impression is an inserted ad whose every byte was downloaded by one listener, counted once per listener, episode and UTC day after removing bots, pre-loads and Apple Watch duplicates (IAB Podcast Measurement Guidelines v2.2). A partly downloaded ad counts nothing.",
 };

@@ -1,7 +1,14 @@
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
 import { createCampaign, createCreative } from "../../support/factories";
+import { fixture } from "../../support/fixtures";
 import { insertEpisode, insertMedia, insertShow, insertTranscript } from "../../support/podcasts";
+import { createLocalR2 } from "../../support/r2";
 import { expectNotFound, type TenancyCase, type Tenants } from "./harness";
+
+/** Saving a pre-recorded creative reads its MP3 from storage, so the allowed call needs the file there. */
+let r2: ReturnType<typeof createLocalR2> | undefined;
+afterAll(async () => (await r2)?.dispose());
+const bucket = async () => (await (r2 ??= createLocalR2())).bucket;
 
 const advertiserInput = { name: "Acme Coffee", contacts: [{ name: "Ana", email: "ana@acme.test", role: "Buyer" }] };
 const campaignFields = {
@@ -372,7 +379,9 @@ export const cases: Record<string, TenancyCase> = {
   "campaigns.createCreative": {
     async allow(x) {
       const c = await content(x);
-      const created = await x.api(x.a.editor).campaigns.createCreative({
+      const media = await bucket();
+      await media.put(c.audio.r2Key, fixture("ad-44k-mono.mp3"));
+      const created = await x.api(x.a.editor, { env: { MEDIA: media } }).campaigns.createCreative({
         workspaceId: x.a.workspace.id,
         campaignId: c.campaign.id,
         name: "Recorded spot",
@@ -380,7 +389,12 @@ export const cases: Record<string, TenancyCase> = {
         mediaId: c.audio.id,
         flightId: c.flight.id,
       });
-      expect(created).toMatchObject({ kind: "audio", durationSeconds: 30, flightId: c.flight.id });
+      expect(created).toMatchObject({
+        kind: "audio",
+        durationSeconds: 30,
+        flightId: c.flight.id,
+        audioEncoding: { sampleRate: 44100, channels: 1 },
+      });
     },
     async foreign(x) {
       const c = await content(x);

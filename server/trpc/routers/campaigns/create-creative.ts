@@ -12,6 +12,7 @@ export const createCreativeProcedure = workspaceProcedure("campaigns.manage")
   .mutation(({ ctx, input: { workspaceId: _workspaceId, campaignId, ...fields } }) =>
     createCreative({
       db: ctx.db,
+      bucket: ctx.env.MEDIA,
       workspaceId: ctx.access.workspaceId,
       actorUserId: ctx.auth.user.id,
       meta: ctx.meta,

@@ -150,6 +150,14 @@ export const ZCreative = z.object({
   url: z.string(),
   mediaId: z.uuid().nullable(),
   durationSeconds: z.number().nullable(),
+  audioEncoding: z
+    .object({
+      sampleRate: z.number(),
+      channels: z.union([z.literal(1), z.literal(2)]),
+      bitrateMode: z.enum(["constant", "variable"]),
+      kbps: z.number(),
+    })
+    .nullable(),
   revision: z.number(),
 });
 
@@ -215,6 +223,7 @@ export const ZReport = z.object({
   source: z.object({
     kind: z.enum(["ad_deliveries"]),
     unitLabel: z.string(),
+    unitSingular: z.string(),
     explanation: z.string(),
   }),
   methodology: z.object({

@@ -12,6 +12,7 @@ export const updateCreativeProcedure = workspaceProcedure("campaigns.manage")
   .mutation(({ ctx, input: { workspaceId: _workspaceId, creativeId, ...fields } }) =>
     updateCreative({
       db: ctx.db,
+      bucket: ctx.env.MEDIA,
       workspaceId: ctx.access.workspaceId,
       actorUserId: ctx.auth.user.id,
       meta: ctx.meta,

@@ -1,0 +1,1 @@
+ALTER TABLE "campaign_creatives" ADD COLUMN "audio_encoding" jsonb;

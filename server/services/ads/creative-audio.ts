@@ -1,0 +1,46 @@
+import type { CreativeAudioEncoding } from "../../../db/schema";
+import { AppError } from "../../lib/errors";
+import { ownValue } from "../../lib/records";
+import { ALLOWED_TYPES } from "../media/rules";
+import { Mp3Error, scanMp3Stream } from "./mp3";
+
+const fieldError = (message: string) => new AppError("BAD_REQUEST", message, { fieldErrors: { mediaId: [message] } });
+
+/** What the creator calls the format, from the type the upload check confirmed against the file's magic bytes. */
+function formatName(contentType: string) {
+  if (contentType === "audio/mp4" || contentType === "audio/x-m4a") return "AAC (M4A)";
+  const label = ownValue<{ label: string }>(ALLOWED_TYPES, contentType)?.label;
+  return label ? label.replace(/ audio$/, "") : contentType;
+}
+
+/**
+ * A pre-recorded ad's audio, checked when the creative is saved rather than when it is booked (#14 item 6): only
+ * an MP3 the edge can join frame by frame is accepted, and its encoding is returned to be kept on the creative, so
+ * a later sample-rate or channel mismatch with an episode reads as a fact the creator can already see. The whole
+ * file is walked (ads are seconds long), so a file that changes encoding midway is refused here too.
+ */
+export async function readCreativeAudio(opts: {
+  bucket: R2Bucket;
+  media: { r2Key: string; contentType: string; filename: string };
+}): Promise<CreativeAudioEncoding> {
+  if (opts.media.contentType !== "audio/mpeg")
+    throw fieldError(`This ad is ${formatName(opts.media.contentType)}; only MP3 ads can be inserted into episodes.`);
+  const object = await opts.bucket.get(opts.media.r2Key);
+  if (!object) throw fieldError(`“${opts.media.filename}” is missing from storage. Upload it again.`);
+  try {
+    const layout = await scanMp3Stream(object.body);
+    return {
+      sampleRate: layout.encoding.sampleRate,
+      channels: layout.encoding.channels,
+      bitrateMode: layout.bitrateMode,
+      kbps: layout.kbps,
+    };
+  } catch (error) {
+    if (error instanceof Mp3Error)
+      throw new AppError("BAD_REQUEST", `This ad cannot be inserted into episodes: ${error.message}`, {
+        fieldErrors: { mediaId: [error.message] },
+        cause: error,
+      });
+    throw error;
+  }
+}

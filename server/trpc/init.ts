@@ -4,6 +4,7 @@ import superjson from "superjson";
 import * as z from "zod";
 import { rowId } from "../lib/text";
 import { AppError, type AppErrorCode } from "../lib/errors";
+import { sendRecordedEmailsAfter } from "../services/email/outbox";
 import { requireSupporter, viewerQuery } from "../services/audience/viewer";
 import { authorizeMembership, authorizeWorkspace } from "../services/workspaces/workspaces";
 import type { Permission } from "../services/workspaces/permissions";
@@ -68,11 +69,30 @@ const forgetSessionWorkspacesAfterMutation = t.middleware(async ({ ctx, type, ne
   return result;
 });
 
+/**
+ * Every email a mutation records (`recordEmails`, in any service, inside any of its transactions) is queued as soon
+ * as the mutation has returned, after its transactions committed; a failed mutation queues none (ADR 005 addendum).
+ * Services therefore write outbox rows only and never enqueue email themselves; the outbox sweep stays the safety
+ * net for a lost enqueue.
+ */
+const sendRecordedEmailsAfterMutation = t.middleware(({ ctx, type, next }) =>
+  type === "mutation"
+    ? sendRecordedEmailsAfter(
+        ctx.env.EMAIL_QUEUE,
+        () => next(),
+        (result) => result.ok,
+      )
+    : next(),
+);
+
 export const router = t.router;
 export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(mapAppErrors).use(forgetSessionWorkspacesAfterMutation);
+export const publicProcedure = t.procedure
+  .use(mapAppErrors)
+  .use(forgetSessionWorkspacesAfterMutation)
+  .use(sendRecordedEmailsAfterMutation);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.auth) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in to continue." });

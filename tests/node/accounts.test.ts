@@ -62,7 +62,9 @@ describe("sign up", () => {
 
   it("keeps a committed sign-up when the email queue is down: the outbox row waits for the sweep", async () => {
     const { api, emails: queue } = callerFor(t.db, null);
+    // Down for single messages and batches alike: the ladder queues a mutation's emails as one batch.
     vi.spyOn(queue.queue, "send").mockRejectedValueOnce(new Error("Queue send failed: 503"));
+    vi.spyOn(queue.queue, "sendBatch").mockRejectedValueOnce(new Error("Queue send failed: 503"));
     const warned = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const result = await api.auth.signUp({
       name: "Queue Down",

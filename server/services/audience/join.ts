@@ -7,9 +7,8 @@ import { hashPassword } from "../auth/password";
 import { enforceRateLimits, hitRateLimit, ipKey } from "../auth/rate-limit";
 import { createSession, type RequestMeta } from "../auth/sessions";
 import { consumeUserToken, issueUserToken } from "../auth/user-tokens";
-import { recordEmail, sendCommittedEmail } from "../email/outbox";
+import { recordEmail } from "../email/outbox";
 import { signInLinkTemplate, verifyEmailTemplate } from "../email/templates";
-import type { QueueProducer } from "../platform/jobs";
 import { extendGrant, issueGrant, type GrantActor } from "./grants";
 import { ensureSupporter, findOrCreatePerson } from "./supporters";
 
@@ -144,7 +143,6 @@ export async function joinSignedIn(opts: {
  */
 export async function joinWithPassword(opts: {
   db: Database;
-  emailQueue: QueueProducer;
   appUrl: string;
   workspaceId: string;
   tierId: string | null;
@@ -185,15 +183,14 @@ export async function joinWithPassword(opts: {
     });
     await recordAudit({ db: tx, action: "auth.signed_up", actorUserId: user.id, meta: opts.meta, now: opts.now });
     const token = await issueUserToken({ db: tx, userId: user.id, purpose: "verify_email", now: opts.now });
-    const emailId = await recordEmail({
+    await recordEmail({
       db: tx,
       to: user.email,
       content: verifyEmailTemplate({ name: user.name, url: `${opts.appUrl}/verify-email?token=${token}` }),
     });
     const session = await createSession({ db: tx, userId: user.id, meta: opts.meta, now: opts.now });
-    return { userId: user.id, emailId, sessionToken: session.token };
+    return { userId: user.id, sessionToken: session.token };
   });
-  await sendCommittedEmail(opts.emailQueue, result.emailId);
   return { userId: result.userId, sessionToken: result.sessionToken };
 }
 
@@ -204,7 +201,6 @@ export async function joinWithPassword(opts: {
  */
 export async function requestJoinLink(opts: {
   db: Database;
-  emailQueue: QueueProducer;
   appUrl: string;
   workspaceId: string;
   tierId: string | null;
@@ -228,14 +224,14 @@ export async function requestJoinLink(opts: {
     now: opts.now,
   });
   if (!allowed) return;
-  const emailId = await opts.db.transaction(async (tx) => {
+  await opts.db.transaction(async (tx) => {
     const person = await findOrCreatePerson({ db: tx, email: opts.email, name: opts.name, now: opts.now });
     const [user] = await tx
       .select({ disabledAt: users.disabledAt })
       .from(users)
       .where(eq(users.id, person.id))
       .limit(1);
-    if (user?.disabledAt) return null;
+    if (user?.disabledAt) return;
     const token = await issueUserToken({ db: tx, userId: person.id, purpose: "sign_in_link", now: opts.now });
     await recordAudit({
       db: tx,
@@ -248,7 +244,7 @@ export async function requestJoinLink(opts: {
     });
     const query = new URLSearchParams({ token });
     if (opts.tierId) query.set("tier", opts.tierId);
-    return recordEmail({
+    await recordEmail({
       db: tx,
       to: person.email,
       content: signInLinkTemplate({
@@ -258,7 +254,6 @@ export async function requestJoinLink(opts: {
       }),
     });
   });
-  if (emailId) await sendCommittedEmail(opts.emailQueue, emailId);
 }
 
 /**

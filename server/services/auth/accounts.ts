@@ -3,9 +3,8 @@ import type { Database } from "../../../db/client";
 import { users } from "../../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
-import { recordEmail, sendCommittedEmail } from "../email/outbox";
+import { recordEmail } from "../email/outbox";
 import { resetPasswordTemplate, verifyEmailTemplate } from "../email/templates";
-import type { QueueProducer } from "../platform/jobs";
 import { acceptPendingInvitation } from "../workspaces/invitations";
 import { createWorkspace } from "../workspaces/workspaces";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
@@ -21,7 +20,6 @@ export const SIGNUP_LIMIT_PER_IP: RateLimitRule = { limit: 20, windowSeconds: 36
 
 interface AccountDeps {
   db: Database;
-  emailQueue: QueueProducer;
   appUrl: string;
   meta: RequestMeta;
   now: Date;
@@ -91,16 +89,15 @@ export async function signUp(
             joined: false,
           };
     const token = await issueUserToken({ db: tx, userId: user.id, purpose: "verify_email", now: opts.now });
-    const emailId = await recordEmail({
+    await recordEmail({
       db: tx,
       to: user.email,
       content: verifyEmailTemplate({ name: user.name, url: `${opts.appUrl}/verify-email?token=${token}` }),
     });
     const session = await createSession({ db: tx, userId: user.id, meta: opts.meta, now: opts.now });
     await recordAudit({ db: tx, action: "auth.signed_up", actorUserId: user.id, meta: opts.meta, now: opts.now });
-    return { userId: user.id, workspaceId: workspace.id, joinedByInvitation: workspace.joined, session, emailId };
+    return { userId: user.id, workspaceId: workspace.id, joinedByInvitation: workspace.joined, session };
   });
-  await sendCommittedEmail(opts.emailQueue, created.emailId);
   return {
     userId: created.userId,
     workspaceId: created.workspaceId,
@@ -113,7 +110,7 @@ export async function signUp(
  * Checks the per-IP and per-account limits before any password work, so a flood costs no scrypt time.
  * Wrong email and wrong password give the same answer.
  */
-export async function logIn(opts: Omit<AccountDeps, "emailQueue" | "appUrl"> & { email: string; password: string }) {
+export async function logIn(opts: Omit<AccountDeps, "appUrl"> & { email: string; password: string }) {
   const accountKey = `login:account:${opts.email}`;
   for (const [key, rule] of [
     [`login:ip:${opts.meta.ip ?? "unknown"}`, LOGIN_LIMIT_PER_IP],
@@ -193,9 +190,9 @@ export async function resendVerificationEmail(opts: AccountDeps & { userId: stri
       "We have sent several emails already. Check your inbox or try again later.",
       { retryAfterSeconds },
     );
-  const emailId = await opts.db.transaction(async (tx) => {
+  await opts.db.transaction(async (tx) => {
     const token = await issueUserToken({ db: tx, userId: user.id, purpose: "verify_email", now: opts.now });
-    const id = await recordEmail({
+    await recordEmail({
       db: tx,
       to: user.email,
       content: verifyEmailTemplate({ name: user.name, url: `${opts.appUrl}/verify-email?token=${token}` }),
@@ -207,9 +204,7 @@ export async function resendVerificationEmail(opts: AccountDeps & { userId: stri
       meta: opts.meta,
       now: opts.now,
     });
-    return id;
   });
-  await sendCommittedEmail(opts.emailQueue, emailId);
   return { sent: true };
 }
 
@@ -231,9 +226,9 @@ export async function requestPasswordReset(opts: AccountDeps & { email: string }
     now: opts.now,
   });
   if (!allowed) return;
-  const emailId = await opts.db.transaction(async (tx) => {
+  await opts.db.transaction(async (tx) => {
     const token = await issueUserToken({ db: tx, userId: user.id, purpose: "reset_password", now: opts.now });
-    const id = await recordEmail({
+    await recordEmail({
       db: tx,
       to: user.email,
       content: resetPasswordTemplate({ name: user.name, url: `${opts.appUrl}/reset-password?token=${token}` }),
@@ -245,9 +240,7 @@ export async function requestPasswordReset(opts: AccountDeps & { email: string }
       meta: opts.meta,
       now: opts.now,
     });
-    return id;
   });
-  await sendCommittedEmail(opts.emailQueue, emailId);
 }
 
 /** Ends one session (logging out); the audit row commits with the deletion. */

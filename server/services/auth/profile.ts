@@ -4,9 +4,8 @@ import { users } from "../../../db/schema";
 import { isUniqueViolation } from "../../../db/errors";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
-import { recordEmail, sendCommittedEmail } from "../email/outbox";
+import { recordEmail } from "../email/outbox";
 import { confirmEmailChangeTemplate, emailChangedTemplate } from "../email/templates";
-import type { QueueProducer } from "../platform/jobs";
 import { verifyPassword } from "./password";
 import { AUTH_LIMITS, enforceRateLimits, ipKey } from "./rate-limit";
 import type { RequestMeta } from "./sessions";
@@ -39,7 +38,6 @@ export async function changeName(opts: { db: Database; userId: string; name: str
  */
 export async function requestEmailChange(opts: {
   db: Database;
-  emailQueue: QueueProducer;
   appUrl: string;
   userId: string;
   newEmail: string;
@@ -76,7 +74,7 @@ export async function requestEmailChange(opts: {
     .limit(1);
   if (taken) throw new AppError("CONFLICT", TAKEN, { fieldErrors: { newEmail: [TAKEN] } });
 
-  const emailId = await opts.db.transaction(async (tx) => {
+  await opts.db.transaction(async (tx) => {
     const token = await issueUserToken({
       db: tx,
       userId: user.id,
@@ -84,7 +82,7 @@ export async function requestEmailChange(opts: {
       newEmail: opts.newEmail,
       now: opts.now,
     });
-    const id = await recordEmail({
+    await recordEmail({
       db: tx,
       to: opts.newEmail,
       content: confirmEmailChangeTemplate({
@@ -100,9 +98,7 @@ export async function requestEmailChange(opts: {
       meta: opts.meta,
       now: opts.now,
     });
-    return id;
   });
-  await sendCommittedEmail(opts.emailQueue, emailId);
   return { pendingEmail: opts.newEmail };
 }
 
@@ -113,7 +109,6 @@ export async function requestEmailChange(opts: {
  */
 export async function confirmEmailChange(opts: {
   db: Database;
-  emailQueue: QueueProducer;
   appUrl: string;
   token: string;
   meta: RequestMeta;
@@ -130,7 +125,6 @@ export async function confirmEmailChange(opts: {
     if (isUniqueViolation(error)) throw new AppError("CONFLICT", `${TAKEN} Ask for a link to another address.`);
     throw error;
   });
-  await sendCommittedEmail(opts.emailQueue, result.emailId);
   return { userId: result.userId, email: result.email };
 }
 
@@ -151,7 +145,7 @@ function confirmInTransaction(opts: { db: Database; appUrl: string; token: strin
       .limit(1);
     if (holder) throw new AppError("CONFLICT", `${TAKEN} Ask for a link to another address.`);
     await tx.update(users).set({ email: newEmail, emailVerifiedAt: opts.now }).where(eq(users.id, user.id));
-    const emailId = await recordEmail({
+    await recordEmail({
       db: tx,
       to: user.email,
       content: emailChangedTemplate({ name: user.name, newEmail, url: `${opts.appUrl}/login` }),
@@ -164,6 +158,6 @@ function confirmInTransaction(opts: { db: Database; appUrl: string; token: strin
       meta: opts.meta,
       now: opts.now,
     });
-    return { userId: user.id, email: newEmail, emailId };
+    return { userId: user.id, email: newEmail };
   });
 }

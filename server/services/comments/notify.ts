@@ -77,8 +77,7 @@ export async function notifyCreatorOfComment(opts: {
 
 /**
  * Tells the author of the comment being answered: in the app, and by email through the outbox when their
- * `email_notifications` is on. What it says follows `commentPreview` for that person. Returns the email ids to
- * enqueue after the transaction commits.
+ * `email_notifications` is on. What it says follows `commentPreview` for that person.
  */
 export async function notifyRepliedTo(opts: {
   db: DbOrTx;
@@ -89,7 +88,7 @@ export async function notifyRepliedTo(opts: {
   body: string;
   appUrl: string;
   now: Date;
-}): Promise<string[]> {
+}) {
   const [[row], [contact]] = await readBatch(opts.db, [
     viewerQuery(opts.db, opts.target.workspaceId, opts.recipientUserId),
     opts.db
@@ -99,7 +98,7 @@ export async function notifyRepliedTo(opts: {
       .where(eq(users.id, opts.recipientUserId))
       .limit(1),
   ]);
-  if (!row || !contact) return [];
+  if (!row || !contact) return;
   const recipient = viewerFromRow(opts.recipientUserId, row);
   const preview = commentPreview({
     target: opts.target,
@@ -125,8 +124,8 @@ export async function notifyRepliedTo(opts: {
     .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
     .returning({ id: notifications.id });
   // Only supporters who kept reply emails on get one; a repeated notify (same comment) sends nothing new.
-  if (inserted.length === 0 || contact.emailNotifications !== true) return [];
-  return recordEmails({
+  if (inserted.length === 0 || contact.emailNotifications !== true) return;
+  await recordEmails({
     db: opts.db,
     messages: [
       {

@@ -50,15 +50,10 @@ function parentQuery(db: DbOrTx, workspaceId: string, target: TargetRef, parentI
     .limit(1);
 }
 
-export interface CreatedComment {
-  id: string;
-  emailIds: string[];
-}
-
 /**
  * A new top comment, or a reply to `parentId` (any depth). The rate limit is counted first, outside the
  * transaction, so a refused attempt still counts; then the viewer, target, setting and parent are read in one batch,
- * and the comment, its audit row and the notifications commit together. Returns the reply emails to enqueue.
+ * and the comment, its audit row and the notifications (and the reply email's outbox row) commit together.
  */
 export async function createComment(opts: {
   db: DbOrTx;
@@ -70,7 +65,7 @@ export async function createComment(opts: {
   meta: RequestMeta;
   appUrl: string;
   now: Date;
-}): Promise<CreatedComment> {
+}): Promise<{ id: string }> {
   await enforceRateLimits({
     db: opts.db,
     now: opts.now,
@@ -122,7 +117,7 @@ export async function createComment(opts: {
       meta: opts.meta,
       now: opts.now,
     });
-    const emailIds = await notifyAfterComment({
+    await notifyAfterComment({
       db: tx,
       target,
       commentId: id,
@@ -134,7 +129,7 @@ export async function createComment(opts: {
       appUrl: opts.appUrl,
       now: opts.now,
     });
-    return { id, emailIds };
+    return { id };
   });
 }
 
@@ -153,8 +148,8 @@ async function notifyAfterComment(opts: {
   // The team hears of every comment but their own; a reply to a team member's comment is such a comment.
   if (!opts.asCreator) await notifyCreatorOfComment(opts);
   const repliedTo = opts.parent?.authorUserId;
-  if (!repliedTo || repliedTo === opts.authorUserId || opts.parent?.asCreator) return [];
-  return notifyRepliedTo({ ...opts, recipientUserId: repliedTo });
+  if (!repliedTo || repliedTo === opts.authorUserId || opts.parent?.asCreator) return;
+  await notifyRepliedTo({ ...opts, recipientUserId: repliedTo });
 }
 
 function ownCommentQuery(db: DbOrTx, workspaceId: string, commentId: string) {

@@ -41,7 +41,7 @@ export async function sendRecordedEmailsAfter<T>(
   return result;
 }
 
-/** Writes the outbox row only; callers inside a transaction enqueue `SEND_EMAIL_JOB` after it commits. */
+/** Writes the outbox row only: a mutation queues it once it returns (the ladder); jobs enqueue the id after commit. */
 export async function recordEmail(opts: { db: DbOrTx; to: string; content: EmailContent }) {
   const [id] = await recordEmails({ db: opts.db, messages: [{ to: opts.to, content: opts.content }] });
   return id;
@@ -78,19 +78,6 @@ export async function queueEmail(opts: { db: DbOrTx; emailQueue: QueueProducer; 
   const emailId = await recordEmail(opts);
   await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId });
   return emailId;
-}
-
-/**
- * Queues the delivery of an email recorded in a transaction that has committed. A failed enqueue must not turn
- * the committed change (an account, an invitation) into an error for the person: it is logged, and the outbox
- * sweep queues the row again within minutes.
- */
-export async function sendCommittedEmail(emailQueue: QueueProducer, emailId: string) {
-  try {
-    await enqueueJob(emailQueue, SEND_EMAIL_JOB, { emailId });
-  } catch (error) {
-    console.warn(JSON.stringify({ event: "email.enqueue_failed", emailId, error: (error as Error).message }));
-  }
 }
 
 /**

@@ -7,7 +7,6 @@ import type { Env } from "../../env";
 import { AppError } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
-import { enqueueNotificationEmails } from "../notifications/notify";
 import { computeBestTimes, engagementSamplesQuery, type BestTimes } from "./best-time";
 import { publisherForAccount } from "./publishers";
 import { syncAccount, type AccountAnalytics, type SyncResult } from "./sync";
@@ -249,8 +248,8 @@ export async function listSyncedMedia(opts: {
 }
 
 /**
- * Resolves the account's client, syncs it and enqueues the needs-reconnect emails a token error produced. Used
- * by the queue job and by "Sync now".
+ * Resolves the account's client and syncs it. Used by the queue job and by "Sync now"; the needs-reconnect emails a
+ * token error records are queued by the caller (the job, or the mutation ladder for "Sync now").
  */
 export async function runAccountSync(opts: {
   db: Database;
@@ -268,7 +267,6 @@ export async function runAccountSync(opts: {
     now: opts.now,
     appUrl: opts.appUrl,
   });
-  if (result.emailIds.length > 0) await enqueueNotificationEmails(opts.env.EMAIL_QUEUE, result.emailIds);
   return result;
 }
 

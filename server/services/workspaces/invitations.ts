@@ -7,9 +7,8 @@ import { AUTH_LIMITS, enforceRateLimits, ipKey } from "../auth/rate-limit";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
-import { recordEmail, sendCommittedEmail } from "../email/outbox";
+import { recordEmail } from "../email/outbox";
 import { invitationTemplate } from "../email/templates";
-import type { QueueProducer } from "../platform/jobs";
 import type { InvitableRole } from "./permissions";
 import { pendingInvitation } from "./workspaces";
 import { assertCanAddSeat, lockWorkspaceQuota } from "../billing/usage";
@@ -18,7 +17,6 @@ const INVITATION_LIFETIME_SECONDS = 7 * 24 * 3600;
 
 export async function inviteMember(opts: {
   db: Database;
-  emailQueue: QueueProducer;
   appUrl: string;
   workspaceId: string;
   inviter: { id: string; name: string };
@@ -28,7 +26,7 @@ export async function inviteMember(opts: {
   now: Date;
 }) {
   const token = randomToken(32);
-  const { invitation, emailId } = await opts.db.transaction(async (tx) => {
+  const invitation = await opts.db.transaction(async (tx) => {
     const [existingMember] = await tx
       .select({ userId: users.id })
       .from(memberships)
@@ -72,7 +70,7 @@ export async function inviteMember(opts: {
         createdAt: opts.now,
       })
       .returning();
-    const emailId = await recordEmail({
+    await recordEmail({
       db: tx,
       to: opts.email,
       content: invitationTemplate({
@@ -91,9 +89,8 @@ export async function inviteMember(opts: {
       meta: opts.meta,
       now: opts.now,
     });
-    return { invitation, emailId };
+    return invitation;
   });
-  await sendCommittedEmail(opts.emailQueue, emailId);
   return { id: invitation.id, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt };
 }
 

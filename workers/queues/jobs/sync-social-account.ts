@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import * as z from "zod";
 import { socialAccounts } from "../../../db/schema";
+import { enqueueNotificationEmails } from "../../../server/services/notifications/notify";
 import { runAccountSync } from "../../../server/services/social/insights";
 import { SYNC_ACCOUNT_JOB } from "../../../server/services/social/sync";
 import { defineJob } from "../define-job";
@@ -18,6 +19,7 @@ export const syncSocialAccountJob = defineJob({
     // Disconnected or waiting for a reconnect since the sweep queued it: nothing to sync.
     if (!account || account.status !== "active") return;
     const result = await runAccountSync({ db: ctx.db, env: ctx.env, account, now: ctx.now, appUrl: ctx.config.appUrl });
+    await enqueueNotificationEmails(ctx.env.EMAIL_QUEUE, result.emailIds);
     if (result.status === "failed" && result.kind === "transient") {
       throw new Error(`Sync of account ${accountId} failed (${result.kind}): ${result.message}`);
     }

@@ -21,7 +21,6 @@ export const joinWithPasswordProcedure = publicProcedure
   .mutation(async ({ ctx, input }) => {
     const result = await joinWithPassword({
       db: ctx.db,
-      emailQueue: ctx.env.EMAIL_QUEUE,
       appUrl: ctx.config.appUrl,
       workspaceId: input.workspaceId,
       tierId: input.tierId ?? null,

@@ -19,7 +19,6 @@ export const requestJoinLinkProcedure = publicProcedure
   .mutation(async ({ ctx, input }) => {
     await requestJoinLink({
       db: ctx.db,
-      emailQueue: ctx.env.EMAIL_QUEUE,
       appUrl: ctx.config.appUrl,
       workspaceId: input.workspaceId,
       tierId: input.tierId ?? null,

@@ -15,7 +15,6 @@ export const confirmEmailChangeProcedure = publicProcedure
   .mutation(async ({ ctx, input }) => {
     const { email } = await confirmEmailChange({
       db: ctx.db,
-      emailQueue: ctx.env.EMAIL_QUEUE,
       appUrl: ctx.config.appUrl,
       token: input.token,
       meta: ctx.meta,

@@ -18,7 +18,6 @@ export const requestEmailChangeProcedure = authedProcedure
   .mutation(({ ctx, input }) =>
     requestEmailChange({
       db: ctx.db,
-      emailQueue: ctx.env.EMAIL_QUEUE,
       appUrl: ctx.config.appUrl,
       userId: ctx.auth.user.id,
       meta: ctx.meta,

@@ -14,7 +14,6 @@ export const requestPasswordResetProcedure = publicProcedure
   .mutation(async ({ ctx, input }) => {
     await requestPasswordReset({
       db: ctx.db,
-      emailQueue: ctx.env.EMAIL_QUEUE,
       appUrl: ctx.config.appUrl,
       meta: ctx.meta,
       now: ctx.clock(),

@@ -11,7 +11,6 @@ export const resendVerificationProcedure = authedProcedure
   .mutation(({ ctx }) =>
     resendVerificationEmail({
       db: ctx.db,
-      emailQueue: ctx.env.EMAIL_QUEUE,
       appUrl: ctx.config.appUrl,
       meta: ctx.meta,
       now: ctx.clock(),

@@ -21,7 +21,6 @@ export const signUpProcedure = publicProcedure
   .mutation(async ({ ctx, input }) => {
     const result = await signUp({
       db: ctx.db,
-      emailQueue: ctx.env.EMAIL_QUEUE,
       appUrl: ctx.config.appUrl,
       meta: ctx.meta,
       now: ctx.clock(),

@@ -1,7 +1,6 @@
 import * as z from "zod";
 import { rowId } from "../../../lib/text";
 import { createComment } from "../../../services/comments/write";
-import { sendCommittedEmail } from "../../../services/email/outbox";
 import { EXPENSIVE_CALL } from "../../batch-cost";
 import { authedProcedure } from "../../init";
 import { ZCommentBody, ZCommentId, ZTargetId, ZTargetKind } from "./schemas";
@@ -21,8 +20,8 @@ export const createCommentProcedure = authedProcedure
   .meta({ cost: EXPENSIVE_CALL })
   .input(ZCreateCommentInput)
   .output(ZCreateCommentOutput)
-  .mutation(async ({ ctx, input }) => {
-    const created = await createComment({
+  .mutation(({ ctx, input }) =>
+    createComment({
       db: ctx.db,
       workspaceId: input.workspaceId,
       target: { kind: input.targetKind, id: input.targetId },
@@ -32,7 +31,5 @@ export const createCommentProcedure = authedProcedure
       meta: ctx.meta,
       appUrl: ctx.config.appUrl,
       now: ctx.clock(),
-    });
-    for (const emailId of created.emailIds) await sendCommittedEmail(ctx.env.EMAIL_QUEUE, emailId);
-    return { id: created.id };
-  });
+    }),
+  );

@@ -4,7 +4,6 @@ import { paymentsProvider } from "../../../services/payments/payments";
 import { EXPENSIVE_CALL } from "../../batch-cost";
 import { authedProcedure } from "../../init";
 import { ZOfferToken } from "./schemas";
-import { sendEventEmailsPromptly } from "./prompt-emails";
 
 export const ZAcceptOfferInput = ZOfferToken;
 export const ZAcceptOfferOutput = z.discriminatedUnion("kind", [
@@ -15,7 +14,6 @@ export const ZAcceptOfferOutput = z.discriminatedUnion("kind", [
 /** Accepts a waitlist offer: a free seat becomes a ticket now, a paid one opens checkout with the offer's hold. */
 export const acceptOfferProcedure = authedProcedure
   .meta({ cost: EXPENSIVE_CALL })
-  .use(sendEventEmailsPromptly)
   .input(ZAcceptOfferInput)
   .output(ZAcceptOfferOutput)
   .mutation(({ ctx, input }) =>

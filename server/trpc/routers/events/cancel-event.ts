@@ -8,7 +8,6 @@ import { workspaceProcedure } from "../../init";
 import { text } from "../../../lib/text";
 import { actorOf } from "./actor";
 import { ZCancellationStatus, ZEventId } from "./schemas";
-import { sendEventEmailsPromptly } from "./prompt-emails";
 
 export const ZCancelEventInput = z.object({
   eventId: ZEventId,
@@ -23,7 +22,6 @@ export const ZCancelEventOutput = ZCancellationStatus;
  */
 export const cancelEventProcedure = workspaceProcedure("payments.manage")
   .meta({ cost: EXPENSIVE_CALL })
-  .use(sendEventEmailsPromptly)
   .input(ZCancelEventInput)
   .output(ZCancelEventOutput)
   .mutation(async ({ ctx, input }) => {

@@ -3,7 +3,6 @@ import { ORDER_STATUSES } from "../../../../db/schema";
 import { rowId } from "../../../lib/text";
 import { cancelOwnOrder } from "../../../services/events/orders";
 import { authedProcedure } from "../../init";
-import { sendEventEmailsPromptly } from "./prompt-emails";
 
 export const ZCancelMyOrderInput = z.object({
   workspaceId: rowId("Unknown creator."),
@@ -17,7 +16,6 @@ export const ZCancelMyOrderOutput = z.object({
 
 /** The buyer cancels their own order within the event's refund window (ADR 032); another's order is NOT_FOUND. */
 export const cancelMyOrderProcedure = authedProcedure
-  .use(sendEventEmailsPromptly)
   .input(ZCancelMyOrderInput)
   .output(ZCancelMyOrderOutput)
   .mutation(({ ctx, input }) =>

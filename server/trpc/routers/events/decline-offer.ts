@@ -2,14 +2,12 @@ import * as z from "zod";
 import { declineOffer } from "../../../services/events/offers";
 import { authedProcedure } from "../../init";
 import { ZOfferToken } from "./schemas";
-import { sendEventEmailsPromptly } from "./prompt-emails";
 
 export const ZDeclineOfferInput = ZOfferToken;
 export const ZDeclineOfferOutput = z.object({ declined: z.literal(true) });
 
 /** Declines a waitlist offer: its seat goes to the next person in the same transaction. */
 export const declineOfferProcedure = authedProcedure
-  .use(sendEventEmailsPromptly)
   .input(ZDeclineOfferInput)
   .output(ZDeclineOfferOutput)
   .mutation(async ({ ctx, input }) => {

@@ -3,7 +3,6 @@ import { rowId } from "../../../lib/text";
 import { joinEventWaitlist } from "../../../services/events/public";
 import { authedProcedure } from "../../init";
 import { ZEventId, ZTicketTypeId } from "./schemas";
-import { sendEventEmailsPromptly } from "./prompt-emails";
 
 export const ZJoinWaitlistInput = z.object({
   workspaceId: rowId("Unknown creator."),
@@ -15,7 +14,6 @@ export const ZJoinWaitlistOutput = z.object({ id: z.uuid(), priority: z.number()
 
 /** Joins a sold-out type's waitlist; refused while seats are free (ADR 029). */
 export const joinWaitlistProcedure = authedProcedure
-  .use(sendEventEmailsPromptly)
   .input(ZJoinWaitlistInput)
   .output(ZJoinWaitlistOutput)
   .mutation(async ({ ctx, input }) => {

@@ -4,7 +4,6 @@ import { rowId } from "../../../lib/text";
 import { cancelOrder } from "../../../services/events/orders";
 import { workspaceProcedure } from "../../init";
 import { actorOf } from "./actor";
-import { sendEventEmailsPromptly } from "./prompt-emails";
 
 export const ZRefundOrderInput = z.object({
   orderId: rowId("Unknown order."),
@@ -24,7 +23,6 @@ export const ZRefundOrderOutput = z.object({
  * in the same transaction; the refund is asked of the provider by the per-minute sweep with its idempotency key.
  */
 export const refundOrderProcedure = workspaceProcedure("payments.manage")
-  .use(sendEventEmailsPromptly)
   .input(ZRefundOrderInput)
   .output(ZRefundOrderOutput)
   .mutation(({ ctx, input }) => {

@@ -3,7 +3,6 @@ import { rowId, text } from "../../../lib/text";
 import { reserveEventTickets } from "../../../services/events/public";
 import { authedProcedure } from "../../init";
 import { ZEventId, ZTicketTypeId } from "./schemas";
-import { sendEventEmailsPromptly } from "./prompt-emails";
 
 export const ZReserveTicketsInput = z.object({
   workspaceId: rowId("Unknown creator."),
@@ -35,7 +34,6 @@ export const ZReserveTicketsOutput = z.discriminatedUnion("status", [
  * opens the provider's checkout for them. Members-only events sell only to those the gate admits.
  */
 export const reserveTicketsProcedure = authedProcedure
-  .use(sendEventEmailsPromptly)
   .input(ZReserveTicketsInput)
   .output(ZReserveTicketsOutput)
   .mutation(({ ctx, input }) =>

@@ -3,7 +3,6 @@ import { rowId } from "../../../lib/text";
 import { ZEmail, ZPersonName } from "../../../services/auth/validation";
 import { transferTicket } from "../../../services/events/transfer";
 import { authedProcedure } from "../../init";
-import { sendEventEmailsPromptly } from "./prompt-emails";
 
 export const ZTransferTicketInput = z.object({
   workspaceId: rowId("Unknown creator."),
@@ -18,7 +17,6 @@ export const ZTransferTicketOutput = z.object({ ticketId: z.uuid(), secretVersio
  * code stops working. Only the ticket's holder; anyone else's ticket is NOT_FOUND.
  */
 export const transferTicketProcedure = authedProcedure
-  .use(sendEventEmailsPromptly)
   .input(ZTransferTicketInput)
   .output(ZTransferTicketOutput)
   .mutation(async ({ ctx, input }) => {

@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { confirmSandboxCheckout, declineSandboxCheckout } from "../../../services/payments/sandbox";
-import { sendEventEmailsPromptly } from "../events/prompt-emails";
 import { providerId } from "./ids";
 import { sandboxBuyerProcedure } from "./sandbox-procedures";
 
@@ -9,8 +8,6 @@ export const ZSandboxCheckoutDecisionOutput = z.object({ redirectTo: z.string() 
 
 /** The buyer pays with pretend money; the subscription or payment starts and its events reach the ledger. */
 export const sandboxConfirmCheckoutProcedure = sandboxBuyerProcedure
-  // A paid ticket's confirmation goes out at once, not with the outbox sweep.
-  .use(sendEventEmailsPromptly)
   .input(ZSandboxCheckoutDecisionInput)
   .output(ZSandboxCheckoutDecisionOutput)
   .mutation(({ ctx, input }) =>

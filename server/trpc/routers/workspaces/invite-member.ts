@@ -16,7 +16,6 @@ export const inviteMemberProcedure = workspaceProcedure("members.manage")
   .mutation(({ ctx, input }) =>
     inviteMember({
       db: ctx.db,
-      emailQueue: ctx.env.EMAIL_QUEUE,
       appUrl: ctx.config.appUrl,
       workspaceId: ctx.access.workspaceId,
       inviter: { id: ctx.auth.user.id, name: ctx.auth.user.name },

@@ -4,7 +4,12 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emails } from "../../db/schema";
 import { deliverEmail } from "../../server/services/email/deliver";
-import { SEND_EMAIL_JOB, queueEmail, requeueStuckEmails } from "../../server/services/email/outbox";
+import {
+  SEND_EMAIL_JOB,
+  recordEmail,
+  requeueStuckEmails,
+  sendRecordedEmailsAfter,
+} from "../../server/services/email/outbox";
 import { outboxProvider, resendProvider } from "../../server/services/email/providers";
 import { verifyEmailTemplate } from "../../server/services/email/templates";
 import { EMAIL_MAX_ATTEMPTS, sendEmailJob } from "../../workers/queues/jobs/send-email";
@@ -64,7 +69,10 @@ const FROM = "Greenroom <hello@greenroom.test>";
 
 async function newEmail() {
   const queue = memoryQueue();
-  const emailId = await queueEmail({ db: t.db, emailQueue: queue.queue, to: "maya@example.test", content });
+  // As a mutation does: the row is written, then queued by the ladder's wrapper once the work returns.
+  const emailId = await sendRecordedEmailsAfter(queue.queue, () =>
+    recordEmail({ db: t.db, to: "maya@example.test", content }),
+  );
   return { emailId, queue };
 }
 

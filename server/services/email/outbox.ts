@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { emails } from "../../../db/schema";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { enqueueJob, enqueueJobs, type QueueProducer } from "../platform/jobs";
+import { enqueueJobs, type QueueProducer } from "../platform/jobs";
 import type { EmailContent } from "./templates";
 
 export const SEND_EMAIL_JOB = "email.send";
@@ -68,16 +68,6 @@ export async function recordEmails(opts: {
   const ids = rows.map((row) => row.id);
   recordedInRequest.getStore()?.push(...ids);
   return ids;
-}
-
-/**
- * Records the email, then queues its delivery. The row is the source of truth: if the enqueue is lost the
- * outbox sweep cron queues it again, and the consumer skips rows already sent.
- */
-export async function queueEmail(opts: { db: DbOrTx; emailQueue: QueueProducer; to: string; content: EmailContent }) {
-  const emailId = await recordEmail(opts);
-  await enqueueJob(opts.emailQueue, SEND_EMAIL_JOB, { emailId });
-  return emailId;
 }
 
 /**

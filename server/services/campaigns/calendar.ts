@@ -27,7 +27,9 @@ export interface Booking {
   priority: number;
   startsOn: string;
   endsOn: string;
-  /** Episodes the flight targets on this show; empty when it targets the whole show. */
+  /** True when the flight targets the whole show, so it plays on every episode whatever `episodeTitles` names. */
+  everyEpisode: boolean;
+  /** Episodes of this show the flight targets by name. */
   episodeTitles: string[];
 }
 
@@ -117,8 +119,9 @@ export async function getShowCalendar(opts: { db: DbOrTx; workspaceId: string; s
   if (opts.showId && !showRow[0]) throw notFound("Show");
   const bookings = new Map<string, Booking>();
   for (const { episodeTitle, ...row } of rows) {
-    const booking = bookings.get(row.flightId) ?? { ...row, episodeTitles: [] };
+    const booking = bookings.get(row.flightId) ?? { ...row, everyEpisode: false, episodeTitles: [] };
     if (episodeTitle) booking.episodeTitles.push(episodeTitle);
+    else booking.everyEpisode = true;
     bookings.set(row.flightId, booking);
   }
   const all = [...bookings.values()];

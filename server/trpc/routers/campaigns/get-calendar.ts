@@ -26,6 +26,7 @@ export const ZGetCalendarOutput = z.object({
       priority: z.number(),
       startsOn: z.string(),
       endsOn: z.string(),
+      everyEpisode: z.boolean(),
       episodeTitles: z.array(z.string()),
     }),
   ),

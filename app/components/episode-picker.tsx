@@ -46,7 +46,7 @@ function EpisodeBox({ episode, checked }: { episode: EpisodeChoice; checked: boo
     <label className="checkbox">
       <input type="checkbox" name="episodeIds" value={episode.id} defaultChecked={checked} />
       <span>
-        {episode.title}
+        {episode.title}{" "}
         <span className="cell-sub">{[episode.showTitle, number, state].filter(Boolean).join(" · ")}</span>
       </span>
     </label>

@@ -144,21 +144,20 @@ export default function CampaignCalendar() {
                       <td key={cell.day}>
                         <span className="calendar-day">{Number(cell.day.slice(8))}</span>
                         {cell.positions.flatMap((p) =>
-                          p.flightIds.map((flightId, i) => {
+                          p.flightIds.map((flightId) => {
                             const booking = byId.get(flightId)!;
+                            const competing = p.competingFlightIds.includes(flightId);
                             return (
                               <span
                                 key={`${p.position}-${flightId}`}
-                                className={
-                                  p.flightIds.length > 1 ? "calendar-booking calendar-conflict" : "calendar-booking"
-                                }
+                                className={competing ? "calendar-booking calendar-conflict" : "calendar-booking"}
                                 title={`${POSITION_LABELS[p.position]}: ${booking.advertiserName}, ${booking.flightName}, ${episodesWords(booking)}`}
                               >
                                 {POSITION_SHORT[p.position]}: {booking.advertiserName}
                                 {booking.everyEpisode ? null : (
                                   <span className="calendar-episodes">{episodesWords(booking)}</span>
                                 )}
-                                {p.flightIds.length > 1 && i === 0 ? (
+                                {competing && p.competingFlightIds[0] === flightId ? (
                                   <span className="visually-hidden"> (plays first)</span>
                                 ) : null}
                               </span>
@@ -175,7 +174,7 @@ export default function CampaignCalendar() {
             </tbody>
           </table>
           <p className="muted">
-            Outlined entries compete for the same position on that day; the higher priority plays.
+            Outlined entries compete for the same position on the same episodes that day; the higher priority plays.
           </p>
           <h2>Bookings in {title}</h2>
           {calendar.bookings.length === 0 ? (

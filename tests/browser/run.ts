@@ -1778,6 +1778,8 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
           const grid = creator.getByRole("table", { name: new RegExp(`${daily.title}: bookings in`) });
           await grid.getByText("only 2 episodes").first().waitFor();
           await grid.getByText("only “Interview 100”").first().waitFor();
+          // Flights on different episodes never play in place of each other: neither is outlined as competing.
+          assert.equal(await grid.locator(".calendar-conflict").count(), 0);
           await creator
             .getByRole("listitem")
             .filter({ hasText: "Picked episodes" })

@@ -284,10 +284,50 @@ describe("the calendar of a show", () => {
     const pre = (day: string) => calendar.days.find((d) => d.day === day)!.positions.find((p) => p.position === "pre")!;
     expect(pre("2026-03-01").flightIds).toEqual([whole.flight.id]);
     expect(pre("2026-03-02").flightIds).toEqual([viaEpisode.id, whole.flight.id]);
+    // The whole show's flight can play on the targeted episode, so the two compete there.
+    expect(pre("2026-03-01").competingFlightIds).toEqual([]);
+    expect(pre("2026-03-02").competingFlightIds).toEqual([viaEpisode.id, whole.flight.id]);
     expect(pre("2026-03-04").flightIds).toEqual([]);
     // Without a show, the first by title.
     const first = await x.api().campaigns.getCalendar({ workspaceId: x.workspaceId, month: "2026-03" });
     expect(first.show?.title).toBe("Daily");
+  });
+});
+
+describe("the calendar with episode-only flights", () => {
+  it("does not mark flights on different episodes of a show as competing; flights naming one episode compete", async () => {
+    const x = await team();
+    const show = await insertShow(t.db, x.workspaceId, { title: "Daily" });
+    const [first, second] = [
+      await insertEpisode(t.db, show, { title: "Ep 1" }),
+      await insertEpisode(t.db, show, { title: "Ep 2" }),
+    ];
+    const { campaign } = await createCampaign(t.db, x.workspaceId, { startsOn: "2026-05-01", endsOn: "2026-05-31" });
+    const flightOn = (name: string, episodeIds: string[], priority: number) =>
+      x.api().campaigns.createFlight({
+        workspaceId: x.workspaceId,
+        campaignId: campaign.id,
+        name,
+        startsOn: "2026-05-01",
+        endsOn: "2026-05-31",
+        position: "mid",
+        priority,
+        impressionsGoal: 100,
+        status: "booked",
+        episodeIds,
+      });
+    const onFirst = await flightOn("On Ep 1", [first.id], 8);
+    const onSecond = await flightOn("On Ep 2", [second.id], 6);
+    const may = () =>
+      x.api(x.viewer).campaigns.getCalendar({ workspaceId: x.workspaceId, showId: show.id, month: "2026-05" });
+    const mid = (calendar: Awaited<ReturnType<typeof may>>) =>
+      calendar.days.find((d) => d.day === "2026-05-10")!.positions.find((p) => p.position === "mid")!;
+    expect(mid(await may())).toMatchObject({ flightIds: [onFirst.id, onSecond.id], competingFlightIds: [] });
+    const bothEpisodes = await flightOn("On both", [first.id, second.id], 7);
+    expect(mid(await may())).toMatchObject({
+      flightIds: [onFirst.id, bothEpisodes.id, onSecond.id],
+      competingFlightIds: [onFirst.id, bothEpisodes.id, onSecond.id],
+    });
   });
 });
 

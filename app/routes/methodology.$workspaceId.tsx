@@ -60,6 +60,15 @@ export default function Methodology() {
         count by these rules. Several people behind one address and app count as one listener, one person with two apps
         as two.
       </p>
+      <h2>Sponsor frequency caps</h2>
+      <p>
+        A sponsor&apos;s frequency cap holds per listener, per episode and per UTC day only. The same listener
+        downloading the same episode again that day gets the same ads, and hears each sponsor at most once in it. A cap
+        across days or across episodes (&quot;at most three times a week&quot;) cannot be enforced, by design: the
+        listener key changes every UTC day and is deleted after two days, so a listener on Tuesday cannot be recognised
+        as the one from Monday. Caps over several days are kept on the booking as the sponsor asked, but delivery does
+        not enforce them.
+      </p>
       <h2>Feed subscribers (estimate)</h2>
       <p>
         Every fetch of a show&apos;s public RSS feed is recorded the same way as audio requests (no IP address stored,

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { EPISODE_QUERY_MAX, EPISODE_SEARCH_FIELDS, EpisodePicker } from "../components/episode-picker";
 import { ErrorPanel } from "../components/error-page";
 import { ErrorSummary, Field, SelectField, SubmitButton } from "../components/form";
 import { requireUser } from "../lib/auth.server";
@@ -28,17 +29,50 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   { title: pageTitle(data?.campaign.name ?? "Campaign", workspaceNameFrom(matches)) },
 ];
 
-/** The campaign, the shows a flight can target and the audio a creative can use: one wave after the session. */
+/** The flight form's fields as "Find episodes" carries them in the address, to be put back in the form. */
+function flightDraftFrom(search: URLSearchParams) {
+  const value = (name: string) => search.get(name) ?? "";
+  return {
+    name: value("name"),
+    startsOn: value("startsOn"),
+    endsOn: value("endsOn"),
+    position: value("position"),
+    impressionsGoal: value("impressionsGoal"),
+    priority: value("priority"),
+    frequencyCap: value("frequencyCap"),
+    frequencyDays: value("frequencyDays"),
+    status: value("status"),
+    showIds: search.getAll("showIds"),
+  };
+}
+
+/**
+ * The campaign, the shows a flight can target, the flight form's episode search and the audio a creative can use:
+ * one wave after the session.
+ */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const workspaceId = params.workspaceId ?? "";
+  const search = new URL(request.url).searchParams;
   try {
-    const [campaign, shows, audio] = await Promise.all([
+    const [campaign, shows, audio, episodeChoices] = await Promise.all([
       context.api.campaigns.getCampaign({ workspaceId, campaignId: params.campaignId ?? "" }),
       context.api.podcasts.listShows({ workspaceId, limit: 100 }),
       context.api.podcasts.listMediaChoices({ workspaceId, kind: "audio" }),
+      context.api.campaigns.listEpisodeChoices({
+        workspaceId,
+        showId: search.get(EPISODE_SEARCH_FIELDS.show) || null,
+        query: (search.get(EPISODE_SEARCH_FIELDS.query) ?? "").slice(0, EPISODE_QUERY_MAX),
+        selectedIds: search.getAll("episodeIds").slice(0, 500),
+      }),
     ]);
-    return { campaign, shows: shows.items.map((s) => ({ id: s.id, title: s.title })), audio };
+    return {
+      campaign,
+      shows: shows.items.map((s) => ({ id: s.id, title: s.title })),
+      audio,
+      episodeChoices,
+      flightDraft: search.get("intent") === EPISODE_SEARCH_FIELDS.intent ? flightDraftFrom(search) : null,
+    };
   } catch (error) {
     throwLoaderError(error, request);
   }
@@ -79,7 +113,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       }
       case "create-flight": {
         const cap = text(form, "frequencyCap");
-        await api.createFlight({
+        const flight = await api.createFlight({
           workspaceId,
           campaignId,
           name: text(form, "name"),
@@ -91,9 +125,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           frequency: cap ? { cap: wholeFrom(cap), days: wholeFrom(text(form, "frequencyDays")) } : null,
           status: text(form, "status") as "booked",
           showIds: form.getAll("showIds").map(String),
-          episodeIds: [],
+          episodeIds: form.getAll("episodeIds").map(String),
         });
-        return { intent, notice: "Flight added." };
+        return { intent, flightId: flight.id, notice: "Flight added." };
       }
       case "delete-flight":
         await api.deleteFlight({ workspaceId, flightId: text(form, "flightId") });
@@ -191,14 +225,44 @@ function Decision({ approval }: { approval: { decision: string; comment: string;
   );
 }
 
+/** A flight's targets per show: a whole show, or the episodes chosen on it (the first ten named, then a count). */
+function FlightTargets({ targets }: { targets: { showId: string; showTitle: string; episodeTitle: string | null }[] }) {
+  const byShow = new Map<string, { title: string; whole: boolean; episodes: string[] }>();
+  for (const target of targets) {
+    const show = byShow.get(target.showId) ?? { title: target.showTitle, whole: false, episodes: [] };
+    if (target.episodeTitle) show.episodes.push(target.episodeTitle);
+    else show.whole = true;
+    byShow.set(target.showId, show);
+  }
+  return (
+    <ul className="flight-targets">
+      {[...byShow.entries()].map(([showId, show]) => {
+        const count = show.episodes.length;
+        const names = `${show.episodes.slice(0, 10).join(", ")}${count > 10 ? ` and ${count - 10} more` : ""}`;
+        const words = show.whole
+          ? `every episode${count ? ` (${names} also chosen singly)` : ""}`
+          : `${count === 1 ? "1 episode" : `${count} episodes`}: ${names}`;
+        return (
+          <li key={showId}>
+            {show.title}: {words}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 export default function Campaign() {
-  const { campaign, shows, audio } = useLoaderData<typeof loader>();
+  const { campaign, shows, audio, episodeChoices, flightDraft } = useLoaderData<typeof loader>();
   const { workspace } = useWorkspaceLayout();
   const result = useActionData<typeof action>();
   const manager = can(workspace.role, "campaigns.manage");
   const invoicer = can(workspace.role, "campaigns.invoice");
   const base = `/w/${workspace.id}/campaigns/${campaign.id}`;
   const errorsFor = (intent: string | string[]) => errorsOf(result, intent);
+  // After a flight is added the form starts empty again, whatever search the address still carries.
+  const added = result && "flightId" in result && result.intent === "create-flight" ? result.flightId : null;
+  const draft = added ? null : flightDraft;
   const noticeFor = (intent: string) =>
     result && "notice" in result && result.intent === intent ? (
       <p className="callout" role="status">
@@ -278,7 +342,7 @@ export default function Campaign() {
         {noticeFor("delete-flight")}
         <ErrorSummary errors={errorsFor("recheck-host-reads")} />
         {campaign.flights.length === 0 ? (
-          <p className="muted">No flights yet. A flight books dates and a position on shows.</p>
+          <p className="muted">No flights yet. A flight books dates and a position on shows or single episodes.</p>
         ) : (
           <ul className="stack">
             {campaign.flights.map((flight) => (
@@ -287,7 +351,7 @@ export default function Campaign() {
                 {flight.endsOn} · {FLIGHT_STATUS_LABELS[flight.status]} · goal {formatCount(flight.impressionsGoal)} ·
                 priority {flight.priority}
                 {flight.frequency
-                  ? ` · at most ${flight.frequency.cap} per listener in ${flight.frequency.days} days`
+                  ? ` · frequency cap ${flight.frequency.cap} in ${flight.frequency.days} ${flight.frequency.days === 1 ? "day" : "days"}, held per listener, episode and UTC day`
                   : ""}
                 <br />
                 <span className={flight.pacing.makeGood ? "callout" : undefined}>
@@ -298,13 +362,7 @@ export default function Campaign() {
                     : ""}
                 </span>
                 <br />
-                <span className="muted">
-                  On{" "}
-                  {flight.targets
-                    .map((t) => (t.episodeTitle ? `${t.showTitle}: ${t.episodeTitle}` : t.showTitle))
-                    .join(", ")}
-                </span>
-                <br />
+                <FlightTargets targets={flight.targets} />
                 <span className="muted">
                   Host reads{" "}
                   {flight.hostReadsCheckedAt
@@ -346,15 +404,33 @@ export default function Campaign() {
               Create a show first: flights target shows. <Link to={`/w/${workspace.id}/shows`}>Shows</Link>
             </p>
           ) : (
-            <details>
+            <details open={Boolean(draft) || result?.intent === "create-flight"}>
               <summary>Add a flight</summary>
               {noticeFor("create-flight")}
               <ErrorSummary errors={errorsFor("create-flight")} />
-              <Form method="post" className="stack" noValidate>
+              <Form
+                key={added ?? "new"}
+                method="post"
+                className="stack"
+                noValidate
+                onKeyDown={(event) => {
+                  // Enter submits with the form's first button, which is "Find episodes". Outside the episode
+                  // search, Enter keeps adding the flight, as it did before the picker; without JavaScript it
+                  // searches, which keeps everything typed.
+                  const field = event.target;
+                  if (event.key !== "Enter" || !(field instanceof HTMLInputElement)) return;
+                  if (field.name === EPISODE_SEARCH_FIELDS.query || field.type === "checkbox") return;
+                  const add = event.currentTarget.querySelector<HTMLButtonElement>('button[value="create-flight"]');
+                  if (!add) return;
+                  event.preventDefault();
+                  event.currentTarget.requestSubmit(add);
+                }}
+              >
                 <Field
                   id="flight-name"
                   name="name"
                   label="Flight name"
+                  defaultValue={draft?.name}
                   errors={errorsFor("create-flight")?.fieldErrors.name}
                 />
                 <Field
@@ -362,7 +438,7 @@ export default function Campaign() {
                   name="startsOn"
                   type="date"
                   label="Start date"
-                  defaultValue={campaign.startsOn}
+                  defaultValue={draft ? draft.startsOn : campaign.startsOn}
                   errors={errorsFor("create-flight")?.fieldErrors.startsOn}
                 />
                 <Field
@@ -370,10 +446,10 @@ export default function Campaign() {
                   name="endsOn"
                   type="date"
                   label="End date"
-                  defaultValue={campaign.endsOn}
+                  defaultValue={draft ? draft.endsOn : campaign.endsOn}
                   errors={errorsFor("create-flight")?.fieldErrors.endsOn}
                 />
-                <SelectField id="flight-position" name="position" label="Position">
+                <SelectField id="flight-position" name="position" label="Position" defaultValue={draft?.position}>
                   <option value="pre">Pre-roll</option>
                   <option value="mid">Mid-roll</option>
                   <option value="post">Post-roll</option>
@@ -383,6 +459,7 @@ export default function Campaign() {
                   name="impressionsGoal"
                   label="Impressions goal"
                   inputMode="numeric"
+                  defaultValue={draft?.impressionsGoal}
                   errors={errorsFor("create-flight")?.fieldErrors.impressionsGoal}
                 />
                 <Field
@@ -390,32 +467,57 @@ export default function Campaign() {
                   name="priority"
                   label="Priority (1-10)"
                   inputMode="numeric"
-                  defaultValue="5"
+                  defaultValue={draft?.priority || "5"}
                 />
                 <Field
                   id="flight-cap"
                   name="frequencyCap"
                   label="Frequency cap per listener (optional)"
                   inputMode="numeric"
+                  defaultValue={draft?.frequencyCap}
+                  hint={
+                    <>
+                      Delivery holds a cap per listener, episode and UTC day only: listeners cannot be recognised from
+                      one day to the next (<Link to={`/methodology/${workspace.id}`}>methodology</Link>).
+                    </>
+                  }
                   errors={errorsFor("create-flight")?.fieldErrors.frequency}
                 />
-                <Field id="flight-days" name="frequencyDays" label="…within this many days" inputMode="numeric" />
-                <SelectField id="flight-status" name="status" label="Status" defaultValue="booked">
+                <Field
+                  id="flight-days"
+                  name="frequencyDays"
+                  label="…within this many days"
+                  inputMode="numeric"
+                  defaultValue={draft?.frequencyDays}
+                />
+                <SelectField id="flight-status" name="status" label="Status" defaultValue={draft?.status || "booked"}>
                   <option value="draft">Draft (holds nothing)</option>
                   <option value="booked">Booked</option>
                   <option value="live">Live</option>
                 </SelectField>
                 <fieldset>
                   <legend>Shows</legend>
+                  <p className="field-hint">Every episode of a ticked show.</p>
                   {errorsFor("create-flight")?.fieldErrors.showIds ? (
                     <p className="field-error">{errorsFor("create-flight")?.fieldErrors.showIds?.join(" ")}</p>
                   ) : null}
                   {shows.map((show) => (
                     <label key={show.id} className="checkbox">
-                      <input type="checkbox" name="showIds" value={show.id} /> {show.title}
+                      <input
+                        type="checkbox"
+                        name="showIds"
+                        value={show.id}
+                        defaultChecked={draft?.showIds.includes(show.id)}
+                      />{" "}
+                      {show.title}
                     </label>
                   ))}
                 </fieldset>
+                <EpisodePicker
+                  choices={added ? { ...episodeChoices, selected: [] } : episodeChoices}
+                  shows={shows}
+                  errors={errorsFor("create-flight")?.fieldErrors.episodeIds}
+                />
                 <SubmitButton intent="create-flight" pendingLabel="Adding…">
                   Add flight
                 </SubmitButton>

@@ -40,6 +40,14 @@ const WEEKDAYS = [
 
 const POSITION_SHORT = { pre: "Pre", mid: "Mid", post: "Post" } as const;
 
+/** Where a booking plays on the show: every episode, or only the episodes its flight names. */
+const episodesWords = ({ everyEpisode, episodeTitles }: { everyEpisode: boolean; episodeTitles: string[] }) =>
+  everyEpisode
+    ? "every episode"
+    : episodeTitles.length === 1
+      ? `only “${episodeTitles[0]}”`
+      : `only ${episodeTitles.length} episodes`;
+
 const shiftMonth = (month: string, by: number) => {
   const [y, m] = month.split("-").map(Number);
   const date = new Date(Date.UTC(y, m - 1 + by, 1));
@@ -136,18 +144,20 @@ export default function CampaignCalendar() {
                       <td key={cell.day}>
                         <span className="calendar-day">{Number(cell.day.slice(8))}</span>
                         {cell.positions.flatMap((p) =>
-                          p.flightIds.map((flightId, i) => {
+                          p.flightIds.map((flightId) => {
                             const booking = byId.get(flightId)!;
+                            const competing = p.competingFlightIds.includes(flightId);
                             return (
                               <span
                                 key={`${p.position}-${flightId}`}
-                                className={
-                                  p.flightIds.length > 1 ? "calendar-booking calendar-conflict" : "calendar-booking"
-                                }
-                                title={`${POSITION_LABELS[p.position]}: ${booking.advertiserName}, ${booking.flightName}`}
+                                className={competing ? "calendar-booking calendar-conflict" : "calendar-booking"}
+                                title={`${POSITION_LABELS[p.position]}: ${booking.advertiserName}, ${booking.flightName}, ${episodesWords(booking)}`}
                               >
                                 {POSITION_SHORT[p.position]}: {booking.advertiserName}
-                                {p.flightIds.length > 1 && i === 0 ? (
+                                {booking.everyEpisode ? null : (
+                                  <span className="calendar-episodes">{episodesWords(booking)}</span>
+                                )}
+                                {competing && p.competingFlightIds[0] === flightId ? (
                                   <span className="visually-hidden"> (plays first)</span>
                                 ) : null}
                               </span>
@@ -164,7 +174,7 @@ export default function CampaignCalendar() {
             </tbody>
           </table>
           <p className="muted">
-            Outlined entries compete for the same position on that day; the higher priority plays.
+            Outlined entries compete for the same position on the same episodes that day; the higher priority plays.
           </p>
           <h2>Bookings in {title}</h2>
           {calendar.bookings.length === 0 ? (
@@ -176,7 +186,9 @@ export default function CampaignCalendar() {
                   <Link to={`/w/${workspace.id}/campaigns/${b.campaignId}`}>{b.campaignName}</Link> · {b.advertiserName}{" "}
                   · {b.flightName} · {POSITION_LABELS[b.position]} · {b.startsOn} to {b.endsOn} ·{" "}
                   {FLIGHT_STATUS_LABELS[b.status]} · priority {b.priority}
-                  {b.episodeTitles.length ? ` · episodes: ${b.episodeTitles.join(", ")}` : " · every episode"}
+                  {b.everyEpisode
+                    ? ` · every episode${b.episodeTitles.length ? ` (${b.episodeTitles.join(", ")} also chosen singly)` : ""}`
+                    : ` · only ${b.episodeTitles.length === 1 ? "the episode" : `${b.episodeTitles.length} episodes`}: ${b.episodeTitles.join(", ")}`}
                 </li>
               ))}
             </ul>

@@ -25,12 +25,21 @@ import { pngFile } from "../support/images";
 import { insertEpisode, insertPublishedEpisode, insertShow, insertTranscript } from "../support/podcasts";
 import { wavFile } from "../support/audio";
 import { and, eq, isNull } from "drizzle-orm";
-import { adArrangements, analyticsRequests, checkIns, events, mediaObjects, tickets } from "../../db/schema";
+import {
+  adArrangements,
+  analyticsRequests,
+  campaignFlightTargets,
+  checkIns,
+  episodes,
+  events,
+  mediaObjects,
+  tickets,
+} from "../../db/schema";
 import type { Database } from "../../db/client";
 import { insertEvent } from "../support/events";
 import { eventWithTicket } from "../support/checkin";
 import { reserveTickets } from "../../server/services/events/reserve";
-import { addMember, createUser, createWorkspace } from "../support/factories";
+import { addMember, createCampaign, createUser, createWorkspace } from "../support/factories";
 
 // Scenarios that seed through a transaction open the driver's WebSocket pool, and Node 20 has no global WebSocket.
 neonConfig.webSocketConstructor = ws;
@@ -1626,6 +1635,164 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
         } finally {
           await creatorContext.close();
           await setup.context.close();
+          await handle.close();
+        }
+      },
+    },
+    {
+      page,
+      name: "a creator books single episodes of a 300-episode show through the flight form's picker, with and without JavaScript",
+      async run() {
+        // Issue 14 item 4. The show has 300 episodes, so the picker lists the newest and the creator searches for the
+        // rest; ticked episodes survive the next search. The same form then books an episode in a browser without
+        // JavaScript, where "Find episodes" is a plain GET that keeps what was typed. The campaign page, the calendar
+        // and the stored targets must name exactly the chosen episodes.
+        const handle = createDb(database);
+        const browser = page.context().browser()!;
+        const scripted = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const unscripted = await browser.newContext({
+          viewport: { width: 1280, height: 900 },
+          javaScriptEnabled: false,
+        });
+        const creator = await scripted.newPage();
+        const noScript = await unscripted.newPage();
+        for (const each of [creator, noScript]) each.setDefaultTimeout(STEP_TIMEOUT_MS);
+        const shot = (on: Page, name: string) =>
+          on.screenshot({ path: path.join(RESULTS_DIR, `episode-picker-${name}.png`), fullPage: true });
+        try {
+          const owner = await createUser(handle.db, { name: "Pia Picker" });
+          const workspace = await createWorkspace(handle.db, owner, `Picker network ${stamp}`);
+          const daily = await insertShow(handle.db, workspace.id, { title: `Daily show ${stamp}` });
+          const weekly = await insertShow(handle.db, workspace.id, { title: `Weekly show ${stamp}` });
+          const firstDay = Date.UTC(2025, 0, 1);
+          await handle.db.insert(episodes).values(
+            Array.from({ length: 300 }, (_, i) => ({
+              workspaceId: workspace.id,
+              showId: daily.id,
+              title: i % 50 === 0 ? `Interview ${i}` : `Daily ${i}`,
+              episodeNumber: i + 1,
+              status: "published" as const,
+              publishedAt: new Date(firstDay + i * 86_400_000),
+            })),
+          );
+          await insertEpisode(handle.db, weekly, { title: "Weekly interview" });
+          const today = new Date().toISOString().slice(0, 10);
+          const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+          const { campaign } = await createCampaign(handle.db, workspace.id, {
+            showId: weekly.id,
+            startsOn: today,
+            endsOn: inAMonth,
+          });
+          for (const context of [scripted, unscripted])
+            await context.addCookies([{ name: "greenroom_session", value: owner.sessionToken, url: baseUrl }]);
+          const campaignUrl = `${baseUrl}/w/${workspace.id}/campaigns/${campaign.id}`;
+          const checkbox = (on: Page, title: string) =>
+            on.getByRole("checkbox", { name: new RegExp(`^${title}\\s+${daily.title}`) });
+
+          // With JavaScript: the newest 25 of 300 are listed, and a search across shows finds the interviews.
+          await creator.goto(campaignUrl);
+          const flights = creator.getByRole("region", { name: "Flights" });
+          await flights.getByText("Add a flight").click();
+          await flights
+            .getByRole("status")
+            .getByText("The newest 25 of 301 episodes. Search by title or number to find the others.")
+            .waitFor();
+          await flights.getByLabel("Flight name", { exact: true }).fill("Picked episodes");
+          await flights.getByLabel("Impressions goal", { exact: true }).fill("2000");
+          const query = flights.getByLabel("Episode title or number", { exact: true });
+          await query.fill("interview");
+          await query.press("Enter");
+          await flights.getByRole("status").getByText("7 episodes matching “interview”, newest first.").waitFor();
+          // Keyboard only: Tab reaches the episode, Space ticks it.
+          await checkbox(creator, "Interview 250").focus();
+          await creator.keyboard.press("Space");
+          assert.equal(await checkbox(creator, "Interview 250").isChecked(), true);
+
+          // A second search in one show: the first choice stays ticked under "Chosen".
+          await flights.getByLabel("Search in", { exact: true }).selectOption({ label: daily.title });
+          // A number finds the episode numbered so (no. 150 is "Daily 149") as well as titles containing it.
+          await query.fill("150");
+          await flights.getByRole("button", { name: "Find episodes" }).click();
+          await flights
+            .getByRole("status")
+            .getByText(`2 episodes matching “150” in ${daily.title}, newest first.`)
+            .waitFor();
+          const chosen = flights.getByRole("group", { name: "Chosen (1)" });
+          assert.equal(await chosen.getByRole("checkbox").isChecked(), true);
+          await checkbox(creator, "Daily 149").check();
+          assert.equal(await flights.getByLabel("Flight name", { exact: true }).inputValue(), "Picked episodes");
+          await shot(creator, "searched");
+          // Enter in a field outside the search adds the flight, as before the picker.
+          await flights.getByLabel("Impressions goal", { exact: true }).press("Enter");
+          await flights.getByRole("status").getByText("Flight added.").waitFor();
+          const picked = flights.getByRole("listitem").filter({ hasText: "Picked episodes" });
+          await picked.getByText(`${daily.title}: 2 episodes:`).waitFor();
+          const pickedText = await picked.innerText();
+          for (const title of ["Interview 250", "Daily 149"])
+            assert.ok(pickedText.includes(title), `the flight should name ${title}: ${pickedText}`);
+          await shot(creator, "added");
+
+          // Without JavaScript: "Find episodes" reloads the page as a GET and keeps what was typed.
+          await noScript.goto(campaignUrl);
+          const plainFlights = noScript.getByRole("region", { name: "Flights" });
+          await plainFlights.getByText("Add a flight").click();
+          await plainFlights.getByLabel("Flight name", { exact: true }).fill("No script flight");
+          await plainFlights.getByLabel("Impressions goal", { exact: true }).fill("500");
+          await plainFlights.getByLabel("Search in", { exact: true }).selectOption({ label: daily.title });
+          await plainFlights.getByLabel("Episode title or number", { exact: true }).fill("Interview 100");
+          await plainFlights.getByRole("button", { name: "Find episodes" }).click();
+          await noScript.waitForURL(/intent=find-episodes/);
+          await plainFlights
+            .getByRole("status")
+            .getByText(`1 episode matching “Interview 100” in ${daily.title}, newest first.`)
+            .waitFor();
+          assert.equal(await plainFlights.getByLabel("Flight name", { exact: true }).inputValue(), "No script flight");
+          assert.equal(await plainFlights.getByLabel("Impressions goal", { exact: true }).inputValue(), "500");
+          await checkbox(noScript, "Interview 100").check();
+          await plainFlights.getByRole("button", { name: "Add flight" }).click();
+          await plainFlights.getByRole("status").getByText("Flight added.").waitFor();
+          await plainFlights
+            .getByRole("listitem")
+            .filter({ hasText: "No script flight" })
+            .getByText(`${daily.title}: 1 episode: Interview 100`)
+            .waitFor();
+          await shot(noScript, "no-script");
+
+          // Stored: each flight targets exactly its episodes, no whole show.
+          const targets = await handle.db
+            .select({ showId: campaignFlightTargets.showId, title: episodes.title })
+            .from(campaignFlightTargets)
+            .leftJoin(episodes, eq(episodes.id, campaignFlightTargets.episodeId))
+            .where(eq(campaignFlightTargets.workspaceId, workspace.id));
+          assert.deepEqual(targets.map((row) => row.title ?? `show ${row.showId}`).sort(), [
+            "Daily 149",
+            "Interview 100",
+            "Interview 250",
+            `show ${weekly.id}`,
+          ]);
+
+          // The calendar of the daily show says the flights play only on their episodes.
+          await creator.goto(
+            `${baseUrl}/w/${workspace.id}/campaigns/calendar?show=${daily.id}&month=${today.slice(0, 7)}`,
+          );
+          const grid = creator.getByRole("table", { name: new RegExp(`${daily.title}: bookings in`) });
+          await grid.getByText("only 2 episodes").first().waitFor();
+          await grid.getByText("only “Interview 100”").first().waitFor();
+          // Flights on different episodes never play in place of each other: neither is outlined as competing.
+          assert.equal(await grid.locator(".calendar-conflict").count(), 0);
+          await creator
+            .getByRole("listitem")
+            .filter({ hasText: "Picked episodes" })
+            .getByText(/only 2 episodes: /)
+            .waitFor();
+          await shot(creator, "calendar");
+
+          // The public methodology page says how far a frequency cap reaches.
+          await creator.goto(`${baseUrl}/methodology/${workspace.id}`);
+          await creator.getByText(/frequency cap holds per listener, per episode and per UTC day only/).waitFor();
+        } finally {
+          await scripted.close();
+          await unscripted.close();
           await handle.close();
         }
       },

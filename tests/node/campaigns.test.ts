@@ -6,6 +6,7 @@ import {
   auditEvents,
   campaignApprovals,
   campaigns,
+  episodes,
   invoices,
 } from "../../db/schema";
 import { createInvoice } from "../../server/services/campaigns/invoices";
@@ -276,17 +277,120 @@ describe("the calendar of a show", () => {
       .api(x.viewer)
       .campaigns.getCalendar({ workspaceId: x.workspaceId, showId: show.id, month: "2026-03" });
     expect(calendar.days).toHaveLength(31);
-    expect(calendar.bookings.map((b) => [b.flightName, b.episodeTitles])).toEqual([
-      ["Flight 1", []],
-      ["Episode flight", ["Ep 7"]],
+    expect(calendar.bookings.map((b) => [b.flightName, b.everyEpisode, b.episodeTitles])).toEqual([
+      ["Flight 1", true, []],
+      ["Episode flight", false, ["Ep 7"]],
     ]);
     const pre = (day: string) => calendar.days.find((d) => d.day === day)!.positions.find((p) => p.position === "pre")!;
     expect(pre("2026-03-01").flightIds).toEqual([whole.flight.id]);
     expect(pre("2026-03-02").flightIds).toEqual([viaEpisode.id, whole.flight.id]);
+    // The whole show's flight can play on the targeted episode, so the two compete there.
+    expect(pre("2026-03-01").competingFlightIds).toEqual([]);
+    expect(pre("2026-03-02").competingFlightIds).toEqual([viaEpisode.id, whole.flight.id]);
     expect(pre("2026-03-04").flightIds).toEqual([]);
     // Without a show, the first by title.
     const first = await x.api().campaigns.getCalendar({ workspaceId: x.workspaceId, month: "2026-03" });
     expect(first.show?.title).toBe("Daily");
+  });
+});
+
+describe("the calendar with episode-only flights", () => {
+  it("does not mark flights on different episodes of a show as competing; flights naming one episode compete", async () => {
+    const x = await team();
+    const show = await insertShow(t.db, x.workspaceId, { title: "Daily" });
+    const [first, second] = [
+      await insertEpisode(t.db, show, { title: "Ep 1" }),
+      await insertEpisode(t.db, show, { title: "Ep 2" }),
+    ];
+    const { campaign } = await createCampaign(t.db, x.workspaceId, { startsOn: "2026-05-01", endsOn: "2026-05-31" });
+    const flightOn = (name: string, episodeIds: string[], priority: number) =>
+      x.api().campaigns.createFlight({
+        workspaceId: x.workspaceId,
+        campaignId: campaign.id,
+        name,
+        startsOn: "2026-05-01",
+        endsOn: "2026-05-31",
+        position: "mid",
+        priority,
+        impressionsGoal: 100,
+        status: "booked",
+        episodeIds,
+      });
+    const onFirst = await flightOn("On Ep 1", [first.id], 8);
+    const onSecond = await flightOn("On Ep 2", [second.id], 6);
+    const may = () =>
+      x.api(x.viewer).campaigns.getCalendar({ workspaceId: x.workspaceId, showId: show.id, month: "2026-05" });
+    const mid = (calendar: Awaited<ReturnType<typeof may>>) =>
+      calendar.days.find((d) => d.day === "2026-05-10")!.positions.find((p) => p.position === "mid")!;
+    expect(mid(await may())).toMatchObject({ flightIds: [onFirst.id, onSecond.id], competingFlightIds: [] });
+    const bothEpisodes = await flightOn("On both", [first.id, second.id], 7);
+    expect(mid(await may())).toMatchObject({
+      flightIds: [onFirst.id, bothEpisodes.id, onSecond.id],
+      competingFlightIds: [onFirst.id, bothEpisodes.id, onSecond.id],
+    });
+  });
+});
+
+describe("the flight form's episode picker", () => {
+  it("finds episodes of a show with hundreds by title or number, newest first, and keeps ticked ones", async () => {
+    const x = await team();
+    const daily = await insertShow(t.db, x.workspaceId, { title: "Daily" });
+    const weekly = await insertShow(t.db, x.workspaceId, { title: "Weekly" });
+    const day = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 86_400_000);
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      workspaceId: x.workspaceId,
+      showId: daily.id,
+      title: i % 50 === 0 ? `Interview 100% ${i}` : `Daily ${i}`,
+      episodeNumber: i + 1,
+      status: "published" as const,
+      publishedAt: day(i),
+    }));
+    const inserted = await t.db.insert(episodes).values(rows).returning({ id: episodes.id, title: episodes.title });
+    const weeklyEpisode = await insertEpisode(t.db, weekly, { title: "Weekly interview", publishedAt: day(400) });
+    const api = x.api(x.viewer).campaigns;
+    const w = { workspaceId: x.workspaceId };
+
+    const newest = await api.listEpisodeChoices({ ...w, showId: daily.id });
+    expect(newest.total).toBe(300);
+    expect(newest.matches).toHaveLength(25);
+    expect(newest.matches.slice(0, 2).map((e) => e.title)).toEqual(["Daily 299", "Daily 298"]);
+    expect(newest.matches[0]).toMatchObject({ showTitle: "Daily", episodeNumber: 300, status: "published" });
+
+    // A title search is case-insensitive and takes % literally; across shows without a show.
+    const interviews = await api.listEpisodeChoices({ ...w, query: "INTERVIEW" });
+    expect(interviews.total).toBe(7);
+    expect(interviews.matches.map((e) => e.title).slice(0, 3)).toEqual([
+      "Weekly interview",
+      "Interview 100% 250",
+      "Interview 100% 200",
+    ]);
+    expect((await api.listEpisodeChoices({ ...w, query: "100%" })).total).toBe(6);
+    expect((await api.listEpisodeChoices({ ...w, query: "0%" })).total).toBe(6);
+    expect((await api.listEpisodeChoices({ ...w, query: "_" })).total).toBe(0);
+    // A number finds the episode numbered so, and titles containing it.
+    const byNumber = await api.listEpisodeChoices({ ...w, showId: daily.id, query: "150" });
+    expect(byNumber.matches.map((e) => [e.title, e.episodeNumber])).toEqual([
+      ["Interview 100% 150", 151],
+      ["Daily 149", 150],
+    ]);
+
+    // Ticked episodes come back whatever the search; ids that are not this workspace's episodes are left out.
+    const stranger = await createTeam(t.db, "Elsewhere");
+    const foreign = await insertEpisode(t.db, await insertShow(t.db, stranger.workspace.id), { title: "Not yours" });
+    const kept = await api.listEpisodeChoices({
+      ...w,
+      showId: weekly.id,
+      query: "nothing like this",
+      selectedIds: [inserted[3].id, weeklyEpisode.id, foreign.id, inserted[3].id],
+    });
+    expect(kept.matches).toEqual([]);
+    expect(kept.total).toBe(0);
+    expect(kept.selected.map((e) => e.title)).toEqual(["Weekly interview", "Daily 3"]);
+
+    // Another workspace's show is unknown here.
+    await expect(
+      api.listEpisodeChoices({ ...w, showId: (await insertShow(t.db, stranger.workspace.id)).id }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
 

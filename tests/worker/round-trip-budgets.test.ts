@@ -237,6 +237,15 @@ describe("database round trips per page", () => {
       [() => page(`${fx.w}/invoices/${fx.invoice.id}.pdf`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/events/${fx.event.id}/check-in`, c), { waves: 2, setups: 0 }],
       [() => page(`/c/${fx.owner.workspaceId}/tickets/${fx.ticketId}`, fx.fan.cookie), { waves: 2, setups: 0 }],
+      // The flight form's episode search, ticked episodes included, is part of the campaign page's one wave.
+      [
+        () =>
+          page(
+            `${fx.w}/campaigns/${fx.campaign.campaign.id}?intent=find-episodes&episodeShow=${fx.show.id}&episodeQuery=a&episodeIds=${fx.episode.id}`,
+            c,
+          ),
+        { waves: 2, setups: 0 },
+      ],
     ]);
   });
 });
@@ -338,6 +347,10 @@ describe("database round trips per tRPC query", () => {
       [() => page(`${fx.w}/analytics?show=${fx.show.id}&interval=month`, c), { waves: 2, setups: 0 }],
       [() => page(`${fx.w}/analytics.csv?report=audience`, c), { waves: 2, setups: 0 }],
       [q("analytics.exportAudience", w), { waves: 2, setups: 0 }],
+      [
+        q("campaigns.listEpisodeChoices", { ...w, showId: fx.show.id, query: "a", selectedIds: [fx.episode.id] }),
+        { waves: 2, setups: 0 },
+      ],
     ]);
   });
 });

@@ -27,7 +27,9 @@ export interface Booking {
   priority: number;
   startsOn: string;
   endsOn: string;
-  /** Episodes the flight targets on this show; empty when it targets the whole show. */
+  /** True when the flight targets the whole show, so it plays on every episode whatever `episodeTitles` names. */
+  everyEpisode: boolean;
+  /** Episodes of this show the flight targets by name. */
   episodeTitles: string[];
 }
 
@@ -77,6 +79,7 @@ export async function getShowCalendar(opts: { db: DbOrTx; workspaceId: string; s
         priority: campaignFlights.priority,
         startsOn: campaignFlights.startsOn,
         endsOn: campaignFlights.endsOn,
+        episodeId: episodes.id,
         episodeTitle: episodes.title,
       })
       .from(campaignFlightTargets)
@@ -116,12 +119,23 @@ export async function getShowCalendar(opts: { db: DbOrTx; workspaceId: string; s
   ]);
   if (opts.showId && !showRow[0]) throw notFound("Show");
   const bookings = new Map<string, Booking>();
-  for (const { episodeTitle, ...row } of rows) {
-    const booking = bookings.get(row.flightId) ?? { ...row, episodeTitles: [] };
-    if (episodeTitle) booking.episodeTitles.push(episodeTitle);
+  const namedEpisodes = new Map<string, Set<string>>();
+  for (const { episodeId, episodeTitle, ...row } of rows) {
+    const booking = bookings.get(row.flightId) ?? { ...row, everyEpisode: false, episodeTitles: [] };
+    const named = namedEpisodes.get(row.flightId) ?? new Set<string>();
+    if (episodeId && episodeTitle) {
+      booking.episodeTitles.push(episodeTitle);
+      named.add(episodeId);
+    } else booking.everyEpisode = true;
     bookings.set(row.flightId, booking);
+    namedEpisodes.set(row.flightId, named);
   }
   const all = [...bookings.values()];
+  // Two flights compete for a position only where both can play: on the whole show, or on an episode both name.
+  const compete = (a: Booking, b: Booking) =>
+    a.everyEpisode ||
+    b.everyEpisode ||
+    [...namedEpisodes.get(a.flightId)!].some((id) => namedEpisodes.get(b.flightId)!.has(id));
   const positions: FlightPosition[] = ["pre", "mid", "post"];
   return {
     month: opts.month,
@@ -130,14 +144,20 @@ export async function getShowCalendar(opts: { db: DbOrTx; workspaceId: string; s
     bookings: all,
     days: days.map((day) => ({
       day,
-      // Per position, the flights holding it that day, highest priority first (the one that plays when they compete).
-      positions: positions.map((position) => ({
-        position,
-        flightIds: all
+      // Per position, the flights holding it that day, highest priority first (the one that plays when they compete),
+      // and those among them that compete with another for the same episode.
+      positions: positions.map((position) => {
+        const holding = all
           .filter((b) => b.position === position && b.startsOn <= day && b.endsOn >= day)
-          .sort((a, b) => b.priority - a.priority)
-          .map((b) => b.flightId),
-      })),
+          .sort((a, b) => b.priority - a.priority);
+        return {
+          position,
+          flightIds: holding.map((b) => b.flightId),
+          competingFlightIds: holding
+            .filter((a) => holding.some((b) => b !== a && compete(a, b)))
+            .map((b) => b.flightId),
+        };
+      }),
     })),
   };
 }

@@ -514,6 +514,31 @@ export const cases: Record<string, TenancyCase> = {
         await expectNotFound(x.api(x.outsider).campaigns.revokeShareLink({ workspaceId, shareLinkId: link.id }));
     },
   },
+  "campaigns.listEpisodeChoices": {
+    async allow(x) {
+      const c = await content(x);
+      const choices = await x.api(x.a.viewer).campaigns.listEpisodeChoices({
+        workspaceId: x.a.workspace.id,
+        showId: c.show.id,
+        selectedIds: [c.episode.id],
+      });
+      expect(choices.matches.map((e) => e.id)).toEqual([c.episode.id]);
+      expect(choices.selected.map((e) => e.id)).toEqual([c.episode.id]);
+    },
+    async foreign(x) {
+      const c = await content(x);
+      await expectNotFound(
+        x.api(x.outsider).campaigns.listEpisodeChoices({ workspaceId: x.a.workspace.id, showId: c.show.id }),
+      );
+      await expectNotFound(x.api(x.outsider).campaigns.listEpisodeChoices({ workspaceId: x.b.id, showId: c.show.id }));
+      // A's episodes neither match nor come back as ticked in B's workspace.
+      const own = await x
+        .api(x.outsider)
+        .campaigns.listEpisodeChoices({ workspaceId: x.b.id, selectedIds: [c.episode.id, c.ownEpisode.id] });
+      expect(own.matches.map((e) => e.id)).toEqual([c.ownEpisode.id]);
+      expect(own.selected.map((e) => e.id)).toEqual([c.ownEpisode.id]);
+    },
+  },
   "campaigns.getCalendar": {
     async allow(x) {
       const c = await content(x);

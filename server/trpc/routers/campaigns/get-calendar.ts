@@ -26,13 +26,21 @@ export const ZGetCalendarOutput = z.object({
       priority: z.number(),
       startsOn: z.string(),
       endsOn: z.string(),
+      everyEpisode: z.boolean(),
       episodeTitles: z.array(z.string()),
     }),
   ),
   days: z.array(
     z.object({
       day: z.string(),
-      positions: z.array(z.object({ position: z.enum(FLIGHT_POSITIONS), flightIds: z.array(z.uuid()) })),
+      positions: z.array(
+        z.object({
+          position: z.enum(FLIGHT_POSITIONS),
+          flightIds: z.array(z.uuid()),
+          /** Flights of `flightIds` that can play on the same episode as another of them. */
+          competingFlightIds: z.array(z.uuid()),
+        }),
+      ),
     }),
   ),
 });

@@ -17,6 +17,7 @@ import { getInvoiceProcedure } from "./get-invoice";
 import { getReportProcedure } from "./get-report";
 import { listAdvertisersProcedure } from "./list-advertisers";
 import { listCampaignsProcedure } from "./list-campaigns";
+import { listEpisodeChoicesProcedure } from "./list-episode-choices";
 import { openApprovalLinkProcedure } from "./open-approval-link";
 import { openReportLinkProcedure } from "./open-report-link";
 import { recheckHostReadsProcedure } from "./recheck-host-reads";
@@ -41,6 +42,7 @@ export const campaignsRouter = router({
   createFlight: createFlightProcedure,
   updateFlight: updateFlightProcedure,
   deleteFlight: deleteFlightProcedure,
+  listEpisodeChoices: listEpisodeChoicesProcedure,
   recheckHostReads: recheckHostReadsProcedure,
   createCreative: createCreativeProcedure,
   updateCreative: updateCreativeProcedure,

@@ -118,6 +118,7 @@ describe("saving a pre-recorded creative checks its audio at once (#14 item 6)",
       campaigns,
       input,
       campaignId: campaign.id,
+      owner,
     };
   }
 
@@ -161,5 +162,44 @@ describe("saving a pre-recorded creative checks its audio at once (#14 item 6)",
     expect(error.message).toBe(message);
     const unchanged = await campaigns.getCampaign({ workspaceId: input.workspaceId, campaignId: creative.campaignId });
     expect(unchanged.creatives.map((c) => [c.mediaId, c.revision])).toEqual([[input.mediaId, 1]]);
+  });
+
+  it("reads the ad from storage before the save's transaction opens, when created and when changed", async () => {
+    const { input, campaignId, owner } = await save(fixture("ad-44k-mono.mp3"));
+    let inTransaction = false;
+    const reads: { key: string; inTransaction: boolean }[] = [];
+    const db = new Proxy(t.db, {
+      get(target, property) {
+        if (property === "transaction")
+          return async (run: (tx: unknown) => Promise<unknown>) =>
+            target.transaction(async (tx) => {
+              inTransaction = true;
+              try {
+                return await run(tx);
+              } finally {
+                inTransaction = false;
+              }
+            });
+        return Reflect.get(target, property) as unknown;
+      },
+    });
+    const bucket = new Proxy(r2.bucket, {
+      get(target, property) {
+        if (property === "get")
+          return (key: string) => {
+            reads.push({ key, inTransaction });
+            return target.get(key);
+          };
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const campaigns = callerFor(db, owner, { env: { MEDIA: bucket } }).api.campaigns;
+    const created = await campaigns.createCreative({ ...input, campaignId });
+    await campaigns.updateCreative({ ...input, creativeId: created.id, name: "Spot, edited" });
+    expect(reads).toEqual([
+      { key: expect.any(String), inTransaction: false },
+      { key: expect.any(String), inTransaction: false },
+    ]);
   });
 });

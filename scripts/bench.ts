@@ -19,6 +19,7 @@ import { createDb, RoundTripMeter } from "../db/client";
 import { insertPublishedEpisode, insertShow } from "../tests/support/podcasts";
 import { startApp, sleep, type RunningApp } from "./app-process";
 import { measureStartupCpu } from "./startup-cpu";
+import { benchInsertion } from "./bench-insertion";
 import { benchRecording } from "./bench-recording";
 import { CACHE_BYPASS_HEADER } from "../server/http/edge-cache";
 
@@ -28,13 +29,13 @@ const RTT_ITERATIONS = Number(process.env.BENCH_RTT_ITERATIONS ?? 40);
 const WARMUP = 5;
 const DB_RTTS_MS = (process.env.BENCH_DB_RTT_MS ?? "0,50").split(",").map(Number);
 /**
- * BENCH_PARTS picks the parts to run (comma-separated: pages, uploads, social, feed, startup, recording; default
- * all), so one part can be re-measured alone; BENCH_PAGES_ONLY=1 is the same as BENCH_PARTS=pages,startup.
+ * BENCH_PARTS picks the parts to run (comma-separated: pages, uploads, social, feed, startup, recording, insertion;
+ * default all), so one part can be re-measured alone; BENCH_PAGES_ONLY=1 is the same as BENCH_PARTS=pages,startup.
  */
 const PARTS = new Set(
   (
     process.env.BENCH_PARTS ??
-    (process.env.BENCH_PAGES_ONLY ? "pages,startup" : "pages,uploads,social,feed,startup,recording")
+    (process.env.BENCH_PAGES_ONLY ? "pages,startup" : "pages,uploads,social,feed,startup,recording,insertion")
   )
     .split(",")
     .map((part) => part.trim()),
@@ -64,7 +65,8 @@ async function measure(url: string, init: RequestInit): Promise<Sample> {
 async function main() {
   // In-process, no app needed (scripts/bench-recording.ts).
   if (PARTS.has("recording")) await benchRecording();
-  if ([...PARTS].every((part) => part === "recording")) return;
+  if (PARTS.has("insertion")) await benchInsertion();
+  if ([...PARTS].every((part) => part === "recording" || part === "insertion")) return;
   // The transcription provider is a loopback server speaking OpenAI's protocol, so the queue consumer runs.
   const provider = fakeOpenAi({ apiKey: "sk-bench" });
   const providerUrl = await provider.start();

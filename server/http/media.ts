@@ -10,7 +10,8 @@ import { getPostMediaForReader } from "../services/posts/public";
 import { EnclosureRecorder } from "../services/analytics/recording";
 import { ipPrefix, utcDay } from "../services/analytics/listener";
 import { serveConcatenation } from "../services/ads/concat";
-import { arrangeEpisode, liveBookings, saveArrangement } from "../services/ads/insertion";
+import { arrangeRequest, isolateInsertionCache } from "../services/ads/insertion";
+import { edgeCache } from "../lib/edge-cache";
 
 type MediaEnv = { Bindings: Env; Variables: { trpc: TrpcContext } };
 
@@ -43,42 +44,35 @@ async function serve(
 
 /**
  * An episode's audio: as stored, or with the ads booked into its slots joined in (docs/decisions/024). The
- * bookings are read beside the audio (one wave); an episode with none is served exactly as before.
+ * bookings are read beside the audio (one wave) or come from this isolate's cache; an episode with none is served
+ * exactly as before. Arrangements, layouts and the record of stored arrangements are cached (isolateInsertionCache).
  */
 async function serveEpisodeAudio(c: Context<MediaEnv>, episodeId: string) {
   const db = c.var.trpc.db;
   const now = c.var.trpc.clock();
-  const bookings = liveBookings({ db, episodeId, day: utcDay(now) });
   const audio = getPublishedEpisodeAudio({ db, episodeId });
-  const [booked] = await Promise.allSettled([bookings, audio]);
-  const arrangement =
-    booked.status === "fulfilled" && booked.value.length > 0
-      ? await audio
-          .then((episode) =>
-            arrangeEpisode({
-              bucket: c.env.MEDIA,
-              bookings: booked.value,
-              episode,
-              seed: insertionSeed(c, episodeId, now),
-            }),
-          )
-          // Insertion must never cost a listener the episode: on any failure the stored file is served.
-          .catch((error: unknown) => {
-            if (!(error instanceof AppError))
-              console.error(JSON.stringify({ event: "ads.insertion_failed", episodeId, error: String(error) }));
-            return null;
-          })
-      : null;
+  const arrangement = await arrangeRequest({
+    db,
+    bucket: c.env.MEDIA,
+    episodeId,
+    episode: audio,
+    now,
+    seed: insertionSeed(c, episodeId, now),
+    cache: isolateInsertionCache,
+    layouts: edgeCache(),
+    waitUntil: (work) => c.executionCtx.waitUntil(work),
+  })
+    // Insertion must never cost a listener the episode: on any failure the stored file is served.
+    .catch((error: unknown) => {
+      if (!(error instanceof AppError))
+        console.error(JSON.stringify({ event: "ads.insertion_failed", episodeId, error: String(error) }));
+      return null;
+    });
   if (!arrangement) {
     const response = await serve(c, () => audio, "public, max-age=3600", PUBLIC_HEADERS);
     return { response, arrangementId: null };
   }
   const { contentType } = await audio;
-  c.executionCtx.waitUntil(
-    saveArrangement({ db, episodeId, arrangement }).catch((error: unknown) =>
-      console.error(JSON.stringify({ event: "ads.arrangement_save_failed", error: String(error) })),
-    ),
-  );
   const response = serveConcatenation({
     request: c.req.raw,
     parts: arrangement.parts,

@@ -1,6 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adSlots } from "../../db/schema";
+import { inArray } from "drizzle-orm";
+import { adSlots, campaignCreatives } from "../../db/schema";
+import { backfillCreativeEncodings } from "../../server/services/ads/creative-audio";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createCampaign, createCreative, createUser, createWorkspace } from "../support/factories";
 import { scanMp3 } from "../../server/services/ads/mp3";
@@ -118,6 +120,7 @@ describe("saving a pre-recorded creative checks its audio at once (#14 item 6)",
       campaigns,
       input,
       campaignId: campaign.id,
+      owner,
     };
   }
 
@@ -161,5 +164,95 @@ describe("saving a pre-recorded creative checks its audio at once (#14 item 6)",
     expect(error.message).toBe(message);
     const unchanged = await campaigns.getCampaign({ workspaceId: input.workspaceId, campaignId: creative.campaignId });
     expect(unchanged.creatives.map((c) => [c.mediaId, c.revision])).toEqual([[input.mediaId, 1]]);
+  });
+
+  it("reads the ad from storage before the save's transaction opens, when created and when changed", async () => {
+    const { input, campaignId, owner } = await save(fixture("ad-44k-mono.mp3"));
+    let inTransaction = false;
+    const reads: { key: string; inTransaction: boolean }[] = [];
+    const db = new Proxy(t.db, {
+      get(target, property) {
+        if (property === "transaction")
+          return async (run: (tx: unknown) => Promise<unknown>) =>
+            target.transaction(async (tx) => {
+              inTransaction = true;
+              try {
+                return await run(tx);
+              } finally {
+                inTransaction = false;
+              }
+            });
+        return Reflect.get(target, property) as unknown;
+      },
+    });
+    const bucket = new Proxy(r2.bucket, {
+      get(target, property) {
+        if (property === "get")
+          return (key: string) => {
+            reads.push({ key, inTransaction });
+            return target.get(key);
+          };
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const campaigns = callerFor(db, owner, { env: { MEDIA: bucket } }).api.campaigns;
+    const created = await campaigns.createCreative({ ...input, campaignId });
+    await campaigns.updateCreative({ ...input, creativeId: created.id, name: "Spot, edited" });
+    expect(reads).toEqual([
+      { key: expect.any(String), inTransaction: false },
+      { key: expect.any(String), inTransaction: false },
+    ]);
+  });
+});
+
+describe("creatives saved before encodings were kept (migration 0029)", () => {
+  it("get their encoding from the hourly backfill, once; a file that cannot be joined is left and logged", async () => {
+    const owner = await createUser(t.db);
+    const workspace = await createWorkspace(t.db, owner);
+    const show = await insertShow(t.db, workspace.id);
+    const { campaign } = await createCampaign(t.db, workspace.id, { showId: show.id });
+    const mp3 = fixture("ad-44k-mono.mp3");
+    const m4a = fixture("moov-first.m4a");
+    const good = await insertMedia(t.db, workspace.id, { size: mp3.length, contentType: "audio/mpeg" });
+    const aac = await insertMedia(t.db, workspace.id, { size: m4a.length, contentType: "audio/x-m4a" });
+    await Promise.all([r2.bucket.put(good.r2Key, mp3), r2.bucket.put(aac.r2Key, m4a)]);
+    // As rows written before 0029 look: recorded audio, no encoding.
+    const legacy = await createCreative(t.db, campaign, { mediaId: good.id, name: "Old spot" });
+    const unjoinable = await createCreative(t.db, campaign, { mediaId: aac.id, name: "Old AAC spot" });
+    expect([legacy.audioEncoding, unjoinable.audioEncoding]).toEqual([null, null]);
+
+    const reads: string[] = [];
+    const bucket = {
+      get: (key: string) => {
+        reads.push(key);
+        return r2.bucket.get(key);
+      },
+    } as unknown as R2Bucket;
+    const first = await backfillCreativeEncodings({ db: t.db, bucket });
+    expect(first.refused).toBeGreaterThanOrEqual(1);
+    const rows = await t.db
+      .select({ id: campaignCreatives.id, audioEncoding: campaignCreatives.audioEncoding })
+      .from(campaignCreatives)
+      .where(inArray(campaignCreatives.id, [legacy.id, unjoinable.id]));
+    expect(new Map(rows.map((row) => [row.id, row.audioEncoding]))).toEqual(
+      new Map([
+        [legacy.id, { sampleRate: 44100, channels: 1, bitrateMode: "constant", kbps: 48 }],
+        [unjoinable.id, null],
+      ]),
+    );
+    const owners = callerFor(t.db, owner, { env: { MEDIA: r2.bucket } }).api.campaigns;
+    const page = await owners.getCampaign({ workspaceId: workspace.id, campaignId: campaign.id });
+    expect(page.creatives.find((c) => c.id === legacy.id)?.audioEncoding).toMatchObject({ sampleRate: 44100 });
+
+    expect(reads).toContain(good.r2Key);
+    // The AAC file is refused by its checked type, without a read.
+    expect(reads).not.toContain(aac.r2Key);
+
+    // A second run fills nothing and does not read a filled creative's file again.
+    reads.length = 0;
+    const second = await backfillCreativeEncodings({ db: t.db, bucket });
+    expect(second).toEqual({ filled: 0, refused: first.refused });
+    expect(reads).not.toContain(good.r2Key);
   });
 });

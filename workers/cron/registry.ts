@@ -1,5 +1,6 @@
 import type { CronJob } from "./define-cron";
 import { authCleanupCron } from "./jobs/auth-cleanup";
+import { backfillCreativeEncodingsCron } from "./jobs/backfill-creative-encodings";
 import { claimDueSocialPostsCron } from "./jobs/claim-due-social-posts";
 import { closeUsagePeriodsCron } from "./jobs/close-usage-periods";
 import { deleteAbandonedUploadsCron } from "./jobs/delete-abandoned-uploads";
@@ -27,4 +28,5 @@ export const cronJobs: readonly CronJob[] = [
   sandboxPaymentsBillingCron,
   publishDuePostsCron,
   sweepEventHoldsCron,
+  backfillCreativeEncodingsCron,
 ];

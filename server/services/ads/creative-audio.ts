@@ -1,4 +1,6 @@
-import type { CreativeAudioEncoding } from "../../../db/schema";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/client";
+import { campaignCreatives, mediaObjects, type CreativeAudioEncoding } from "../../../db/schema";
 import { AppError } from "../../lib/errors";
 import { ownValue } from "../../lib/records";
 import { ALLOWED_TYPES } from "../media/rules";
@@ -43,4 +45,66 @@ export async function readCreativeAudio(opts: {
       });
     throw error;
   }
+}
+
+/**
+ * Creatives saved before their encoding was kept (migration 0029) show none and would only meet a mismatch at
+ * booking. The hourly cron reads their files once and stores what it finds; the row is written only while it still
+ * has no encoding and the same file (an edit in between wins). A file that is not a joinable MP3 is logged and left
+ * without one: booking refuses it in the creator's words, and saving the creative again shows why. Only such files
+ * are read again on later runs, at most `limit` a run.
+ */
+export async function backfillCreativeEncodings(opts: { db: DbOrTx; bucket: R2Bucket; limit?: number }) {
+  const missing = await opts.db
+    .select({
+      id: campaignCreatives.id,
+      workspaceId: campaignCreatives.workspaceId,
+      mediaId: mediaObjects.id,
+      r2Key: mediaObjects.r2Key,
+      contentType: mediaObjects.contentType,
+      filename: mediaObjects.filename,
+    })
+    .from(campaignCreatives)
+    .innerJoin(
+      mediaObjects,
+      and(eq(mediaObjects.id, campaignCreatives.mediaId), eq(mediaObjects.workspaceId, campaignCreatives.workspaceId)),
+    )
+    .where(
+      and(
+        eq(campaignCreatives.kind, "audio"),
+        isNull(campaignCreatives.audioEncoding),
+        eq(mediaObjects.status, "ready"),
+      ),
+    )
+    .orderBy(asc(campaignCreatives.id))
+    .limit(opts.limit ?? 100);
+  let filled = 0;
+  let refused = 0;
+  for (const creative of missing) {
+    let audioEncoding: CreativeAudioEncoding;
+    try {
+      audioEncoding = await readCreativeAudio({ bucket: opts.bucket, media: creative });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      refused++;
+      console.warn(
+        JSON.stringify({ event: "ads.creative_audio_refused", creativeId: creative.id, reason: error.message }),
+      );
+      continue;
+    }
+    const updated = await opts.db
+      .update(campaignCreatives)
+      .set({ audioEncoding })
+      .where(
+        and(
+          eq(campaignCreatives.id, creative.id),
+          eq(campaignCreatives.workspaceId, creative.workspaceId),
+          eq(campaignCreatives.mediaId, creative.mediaId),
+          isNull(campaignCreatives.audioEncoding),
+        ),
+      )
+      .returning({ id: campaignCreatives.id });
+    filled += updated.length;
+  }
+  return { filled, refused };
 }

@@ -11,6 +11,7 @@ import {
   mediaObjects,
   type ArrangementAd,
 } from "../../../db/schema";
+import { utcDay } from "../analytics/listener";
 import { encodingMismatch, scanMp3Stream, type Mp3Layout } from "./mp3";
 import { chooseAds, type SlotCandidate } from "./selection";
 import { buildArrangement, type AdInsertion, type Part } from "./stitch";
@@ -74,27 +75,6 @@ export async function liveBookings(opts: { db: DbOrTx; episodeId: string; day: s
     );
 }
 
-/** Layouts per isolate: scanning walks the whole file once, so each file is scanned once per isolate. */
-const layouts = new Map<string, Promise<Mp3Layout>>();
-const LAYOUT_CACHE_ENTRIES = 64;
-
-function layoutOf(bucket: R2Bucket, key: string, targetsMs: number[]) {
-  const cacheKey = `${key}\n${targetsMs.join(",")}`;
-  let layout = layouts.get(cacheKey);
-  if (!layout) {
-    layout = (async () => {
-      const object = await bucket.get(key);
-      if (!object) throw new Error(`ads: ${key} is missing from storage`);
-      return scanMp3Stream(object.body, targetsMs);
-    })();
-    // A failed scan is not cached: the next request tries again.
-    layout.catch(() => layouts.delete(cacheKey)).catch(() => undefined);
-    if (layouts.size >= LAYOUT_CACHE_ENTRIES) layouts.delete(layouts.keys().next().value!);
-    layouts.set(cacheKey, layout);
-  }
-  return layout;
-}
-
 export interface ServedArrangement {
   id: string;
   parts: Part[];
@@ -103,9 +83,147 @@ export interface ServedArrangement {
   durationMs: number;
 }
 
-/** The arrangement's id: a hash of what its bytes are made of, so every isolate names the same bytes alike. */
+/** The few methods of a Workers Cache this module uses (a `Cache` fits; Node tests pass their own). */
+export interface LayoutStore {
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, response: Response): Promise<void>;
+}
+
+/** A bounded per-isolate memo of promises: the oldest entry goes first, and a failure is forgotten (retried next). */
+class Memo<V> {
+  private readonly entries = new Map<string, Promise<V>>();
+  constructor(private readonly capacity: number) {}
+
+  get(key: string, make: () => Promise<V>): Promise<V> {
+    const known = this.entries.get(key);
+    if (known) return known;
+    const value = make();
+    value.catch(() => {
+      if (this.entries.get(key) === value) this.entries.delete(key);
+    });
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, value);
+    return value;
+  }
+}
+
+/**
+ * Bookings are kept this long per isolate (docs/decisions/024, addendum "Caching arrangements"): a paused, ended or
+ * unbooked flight stops being inserted within 30 s. Only non-empty answers are kept, so a new booking on an episode
+ * with none is heard at once and ad-free episodes cost what they did.
+ */
+export const BOOKINGS_TTL_MS = 30_000;
+/** Layouts in the colo's cache: keyed by the R2 key, which names one upload's immutable bytes (media/uploads.ts). */
+const LAYOUT_TTL_SECONDS = 30 * 24 * 3600;
+const LAYOUT_CACHE_VERSION = "v1";
+
+type StoredLayout = Omit<Mp3Layout, "infoFrame"> & {
+  infoFrame: (Omit<NonNullable<Mp3Layout["infoFrame"]>, "header"> & { header: number[] }) | null;
+};
+
+const storedLayout = (layout: Mp3Layout): StoredLayout => ({
+  ...layout,
+  infoFrame: layout.infoFrame && { ...layout.infoFrame, header: [...layout.infoFrame.header] },
+});
+
+const loadedLayout = (stored: StoredLayout): Mp3Layout => ({
+  ...stored,
+  infoFrame: stored.infoFrame && { ...stored.infoFrame, header: Uint8Array.from(stored.infoFrame.header) },
+});
+
+/**
+ * What one isolate keeps between enclosure requests, so a repeated request for an episode with ads costs one
+ * database read (its audio row) and no R2 read before the bytes it serves:
+ * - live bookings per episode and day, for BOOKINGS_TTL_MS;
+ * - frame layouts, here and (when a LayoutStore is given, the colo's Cache API) shared with the colo's other
+ *   isolates, so a fresh isolate does not walk the whole episode again;
+ * - built arrangements by id: the id is computed from the chosen bookings before any layout work;
+ * - the ids already stored in `ad_arrangements`, so the insert runs once per isolate, not per request.
+ */
+export class InsertionCache {
+  private readonly bookings = new Map<string, { until: number; rows: BookedAd[] }>();
+  private readonly layouts = new Memo<Mp3Layout>(64);
+  private readonly arrangements = new Memo<ServedArrangement | null>(256);
+  private readonly saved = new Set<string>();
+
+  constructor(private readonly opts: { bookingsTtlMs?: number } = {}) {}
+
+  /**
+   * `liveBookings`, kept per isolate for BOOKINGS_TTL_MS from the request's clock. Answers are kept once they
+   * arrive (not as promises), so no request waits on a query another request's connection is running.
+   */
+  async liveBookings(opts: { db: DbOrTx; episodeId: string; now: Date }): Promise<BookedAd[]> {
+    const day = utcDay(opts.now);
+    const key = `${opts.episodeId}\n${day}`;
+    const kept = this.bookings.get(key);
+    if (kept && kept.until > opts.now.getTime()) return kept.rows;
+    const rows = await liveBookings({ db: opts.db, episodeId: opts.episodeId, day });
+    this.bookings.delete(key);
+    if (rows.length > 0) {
+      if (this.bookings.size >= 1024) this.bookings.delete(this.bookings.keys().next().value!);
+      this.bookings.set(key, { until: opts.now.getTime() + (this.opts.bookingsTtlMs ?? BOOKINGS_TTL_MS), rows });
+    }
+    return rows;
+  }
+
+  /** A file's layout: from this isolate, else the colo's store, else one walk of the file from R2. */
+  layoutOf(bucket: R2Bucket, key: string, targetsMs: number[], store: LayoutStore | null) {
+    const targets = targetsMs.join(",");
+    return this.layouts.get(`${key}\n${targets}`, async () => {
+      const address = store && layoutAddress(key, targets);
+      const cached = address && (await store.match(address).catch(() => undefined));
+      if (cached) return loadedLayout((await cached.json()) as StoredLayout);
+      const object = await bucket.get(key);
+      if (!object) throw new Error(`ads: ${key} is missing from storage`);
+      const layout = await scanMp3Stream(object.body, targetsMs);
+      if (address) {
+        const response = new Response(JSON.stringify(storedLayout(layout)), {
+          headers: { "content-type": "application/json", "cache-control": `public, max-age=${LAYOUT_TTL_SECONDS}` },
+        });
+        // Only an optimisation: a failed write leaves the next isolate to walk the file itself.
+        await store
+          .put(address, response)
+          .catch((error: unknown) =>
+            console.error(JSON.stringify({ event: "ads.layout_cache_failed", key, error: String(error) })),
+          );
+      }
+      return layout;
+    });
+  }
+
+  arrangement(id: string, build: () => Promise<ServedArrangement | null>) {
+    return this.arrangements.get(id, build);
+  }
+
+  /**
+   * `saveArrangement` once per id and isolate: the id is remembered after the insert succeeds, so a failed save is
+   * retried by the next request, and two requests racing both run the idempotent insert.
+   */
+  async saveOnce(opts: { db: DbOrTx; episodeId: string; arrangement: ServedArrangement }) {
+    if (this.saved.has(opts.arrangement.id)) return;
+    await saveArrangement(opts);
+    if (this.saved.size >= 4096) this.saved.delete(this.saved.values().next().value!);
+    this.saved.add(opts.arrangement.id);
+  }
+}
+
+/** Cache API keys must be URLs; this host is never served, it only names entries in the colo's cache. */
+const layoutAddress = (key: string, targets: string) =>
+  `https://ad-layouts.greenroom.invalid/${LAYOUT_CACHE_VERSION}/${encodeURIComponent(key)}/${targets || "whole"}`;
+
+/** This isolate's memory, used by the enclosure route (server/http/media.ts). */
+export const isolateInsertionCache = new InsertionCache();
+
+/**
+ * The arrangement's id: a hash of what its bytes are made of (episode file; each chosen slot's position and time,
+ * flight, creative and ad file), so every isolate names the same bytes alike and a moved slot gets a new id. It
+ * needs no layout, so it is also the key of the built arrangement.
+ */
 async function arrangementId(episodeKey: string, chosen: readonly BookedAd[]) {
-  const description = JSON.stringify([episodeKey, chosen.map((c) => [c.slotId, c.flightId, c.creativeId, c.adKey])]);
+  const description = JSON.stringify([
+    episodeKey,
+    chosen.map((c) => [c.slotId, c.position, c.atMs, c.flightId, c.creativeId, c.adKey]),
+  ]);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(description));
   return [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -113,24 +231,79 @@ async function arrangementId(episodeKey: string, chosen: readonly BookedAd[]) {
 /**
  * The arrangement for this request, or null when the episode has nothing to insert (it is then served as stored).
  * An episode or ad whose encodings do not match is served without that ad (bookings refuse them; this guards
- * files replaced since).
+ * files replaced since). Built once per isolate and id (`cache`); layouts come from `layouts` when given.
  */
 export async function arrangeEpisode(opts: {
   bucket: R2Bucket;
   bookings: readonly BookedAd[];
   episode: { r2Key: string };
   seed: string;
+  cache?: InsertionCache;
+  layouts?: LayoutStore | null;
 }): Promise<ServedArrangement | null> {
   if (opts.bookings.length === 0) return null;
   const chosen = [...(await chooseAds({ candidates: opts.bookings, seed: opts.seed })).values()] as BookedAd[];
   if (chosen.length === 0) return null;
-  const targets = [...new Set(chosen.flatMap((c) => (c.position === "mid" && c.atMs !== null ? [c.atMs] : [])))].sort(
-    (a, b) => a - b,
+  const cache = opts.cache ?? isolateInsertionCache;
+  const id = await arrangementId(opts.episode.r2Key, chosen);
+  // The episode is walked once for every mid-roll booked into it, so each listener's draw reuses one layout (a
+  // split point depends only on its own timestamp).
+  const targets = [
+    ...new Set(opts.bookings.flatMap((c) => (c.position === "mid" && c.atMs !== null ? [c.atMs] : []))),
+  ].sort((a, b) => a - b);
+  return cache.arrangement(id, () =>
+    buildServedArrangement({
+      ...opts,
+      id,
+      chosen,
+      targets,
+      layoutOf: (key, targetsMs) => cache.layoutOf(opts.bucket, key, targetsMs, opts.layouts ?? null),
+    }),
   );
-  const episode = await layoutOf(opts.bucket, opts.episode.r2Key, targets);
+}
+
+/**
+ * The arrangement one enclosure request gets, or null to serve the stored file: bookings (cached) beside the
+ * episode's audio row the caller already started reading, the draw, the built arrangement (cached), and its row
+ * stored once per isolate after the response (`waitUntil`).
+ */
+export async function arrangeRequest(opts: {
+  db: DbOrTx;
+  bucket: R2Bucket;
+  episodeId: string;
+  episode: Promise<{ r2Key: string }>;
+  now: Date;
+  seed: string;
+  cache: InsertionCache;
+  layouts: LayoutStore | null;
+  waitUntil: (work: Promise<unknown>) => void;
+}): Promise<ServedArrangement | null> {
+  const bookings = await opts.cache.liveBookings({ db: opts.db, episodeId: opts.episodeId, now: opts.now });
+  if (bookings.length === 0) return null;
+  const arrangement = await arrangeEpisode({ ...opts, bookings, episode: await opts.episode });
+  if (arrangement)
+    opts.waitUntil(
+      opts.cache
+        .saveOnce({ db: opts.db, episodeId: opts.episodeId, arrangement })
+        .catch((error: unknown) =>
+          console.error(JSON.stringify({ event: "ads.arrangement_save_failed", error: String(error) })),
+        ),
+    );
+  return arrangement;
+}
+
+async function buildServedArrangement(opts: {
+  id: string;
+  chosen: readonly BookedAd[];
+  targets: number[];
+  episode: { r2Key: string };
+  layoutOf: (key: string, targetsMs: number[]) => Promise<Mp3Layout>;
+}): Promise<ServedArrangement | null> {
+  const { chosen, targets } = opts;
+  const episode = await opts.layoutOf(opts.episode.r2Key, targets);
   const insertions: (AdInsertion & { booking: BookedAd })[] = [];
   for (const booking of chosen) {
-    const layout = await layoutOf(opts.bucket, booking.adKey, []);
+    const layout = await opts.layoutOf(booking.adKey, []);
     if (encodingMismatch(episode.encoding, layout.encoding)) continue;
     insertions.push({
       booking,
@@ -145,10 +318,7 @@ export async function arrangeEpisode(opts: {
   const built = buildArrangement({ episode: { key: opts.episode.r2Key, layout: episode }, insertions });
   const creativeOf = new Map(insertions.map((i) => [i.booking.flightId, i.booking.creativeId]));
   return {
-    id: await arrangementId(
-      opts.episode.r2Key,
-      insertions.map((i) => i.booking),
-    ),
+    id: opts.id,
     parts: built.parts,
     size: built.size,
     durationMs: Math.round(built.durationMs),

@@ -6,6 +6,7 @@ import {
   campaignFlightTargets,
   episodes,
   shows,
+  type CreativeAudioEncoding,
   type FlightPosition,
   type FlightStatus,
 } from "../../../db/schema";
@@ -155,13 +156,43 @@ export interface CreativeFields {
   mediaId: string | null;
 }
 
+/** A recorded creative's audio as checked before its save's transaction opened. */
+interface CheckedAudio {
+  mediaId: string;
+  encoding: CreativeAudioEncoding;
+}
+
+/**
+ * Reads and checks a recorded creative's audio from R2 before the save's transaction opens, so the storage read
+ * never holds a database connection or the rows the transaction locks. Inside it the file is looked up (and
+ * locked) again; its R2 key never changes, so the bytes checked here are the ones saved.
+ */
+async function checkAudioBeforeSave(opts: {
+  db: DbOrTx;
+  bucket: R2Bucket;
+  workspaceId: string;
+  fields: CreativeFields;
+}): Promise<CheckedAudio | null> {
+  if (opts.fields.kind !== "audio" || !opts.fields.mediaId) return null;
+  const media = await requireWorkspaceMedia({
+    db: opts.db,
+    workspaceId: opts.workspaceId,
+    mediaId: opts.fields.mediaId,
+    kind: "audio",
+    field: "mediaId",
+    ready: true,
+  });
+  return { mediaId: media.id, encoding: await readCreativeAudio({ bucket: opts.bucket, media }) };
+}
+
 /**
  * A host read needs words to read; recorded audio needs a ready MP3 of this workspace that the edge can join,
- * whose measured duration and encoding are copied onto the creative. A flight, when given, must be one of this campaign's.
+ * whose measured duration and encoding (`audio`, read before the transaction) are copied onto the creative. A
+ * flight, when given, must be one of this campaign's.
  */
 async function creativeValues(
   tx: DbOrTx,
-  bucket: R2Bucket,
+  audio: CheckedAudio | null,
   workspaceId: string,
   campaignId: string,
   fields: CreativeFields,
@@ -200,14 +231,15 @@ async function creativeValues(
     field: "mediaId",
     ready: true,
   });
-  const audioEncoding = await readCreativeAudio({ bucket, media });
-  return { ...fields, mediaId: media.id, durationSeconds: media.durationSeconds, audioEncoding };
+  if (audio?.mediaId !== media.id) throw new Error("campaigns: the creative's audio was not checked before saving");
+  return { ...fields, mediaId: media.id, durationSeconds: media.durationSeconds, audioEncoding: audio.encoding };
 }
 
 export async function createCreative(input: Actor & { bucket: R2Bucket; campaignId: string; fields: CreativeFields }) {
+  const audio = await checkAudioBeforeSave(input);
   return input.db.transaction(async (tx) => {
     const campaign = await requireCampaign({ db: tx, workspaceId: input.workspaceId, campaignId: input.campaignId });
-    const values = await creativeValues(tx, input.bucket, input.workspaceId, campaign.id, input.fields);
+    const values = await creativeValues(tx, audio, input.workspaceId, campaign.id, input.fields);
     const [row] = await tx
       .insert(campaignCreatives)
       .values({
@@ -230,6 +262,7 @@ export async function createCreative(input: Actor & { bucket: R2Bucket; campaign
 
 /** Every edit is a new revision: an approval given to the previous words or audio no longer counts. */
 export async function updateCreative(input: Actor & { bucket: R2Bucket; creativeId: string; fields: CreativeFields }) {
+  const audio = await checkAudioBeforeSave(input);
   return input.db.transaction(async (tx) => {
     const [current] = await tx
       .select({ id: campaignCreatives.id, campaignId: campaignCreatives.campaignId })
@@ -238,7 +271,7 @@ export async function updateCreative(input: Actor & { bucket: R2Bucket; creative
       .limit(1)
       .for("update");
     if (!current) throw notFound("Creative");
-    const values = await creativeValues(tx, input.bucket, input.workspaceId, current.campaignId, input.fields);
+    const values = await creativeValues(tx, audio, input.workspaceId, current.campaignId, input.fields);
     const [row] = await tx
       .update(campaignCreatives)
       .set({ ...values, revision: sqlIncrement(), updatedAt: input.now })

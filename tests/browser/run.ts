@@ -1540,11 +1540,11 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
         try {
           const ticketId = await buyTicketInSandbox(supporterPage, eventUrl, "$15.00");
           await supporterPage.goto(eventUrl);
-          await supporterPage.getByText("15.00 USD · Sold out").waitFor();
+          await supporterPage.getByText("$15.00 · Sold out").waitFor();
 
           await supporterPage.goto(`${baseUrl}/c/${workspace.id}/tickets/${ticketId}`);
           const cancel = supporterPage.getByRole("region", { name: "Cancel my order" });
-          await cancel.getByText("15.00 USD will be refunded to the card you paid with.", { exact: false }).waitFor();
+          await cancel.getByText("$15.00 will be refunded to the card you paid with.", { exact: false }).waitFor();
           await shot("before");
           await cancel.getByLabel("Yes, cancel the whole order.").check();
           await cancel.getByRole("button", { name: "Cancel my order" }).click();
@@ -1562,7 +1562,7 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
 
           // The seat is free again: the sold-out event is on sale with one seat left.
           await supporterPage.goto(eventUrl);
-          await supporterPage.getByText("15.00 USD · 1 left").waitFor();
+          await supporterPage.getByText("$15.00 · 1 left").waitFor();
           await supporterPage.getByRole("button", { name: "Buy tickets" }).waitFor();
           await shot("event-page");
         } catch (error) {

@@ -103,7 +103,11 @@ export function connectProvider(mode: StripeMode): PaymentsProviderApi {
             request.idempotencyKey ?? `greenroom-refund-${payment.paymentIntentId}-${payment.refundedCents}-${amount}`,
         },
       );
-      return { refundId: refund.id, amountRefundedCents: refund.amount } satisfies RefundResult;
+      return {
+        refundId: refund.id,
+        amountRefundedCents: refund.amount,
+        currency: payment.currency,
+      } satisfies RefundResult;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { ErrorSummary, Field, SelectField } from "./form";
+import { CheckboxGroup, ErrorSummary, Field, SelectField } from "./form";
 import { eventLocalValue } from "../lib/event-time";
 import { errorsOf } from "../lib/forms";
 
@@ -170,20 +170,12 @@ export function EventFields({
         <option value="tiers">Members of chosen tiers</option>
       </SelectField>
       {tiers.length > 0 ? (
-        <fieldset className="field">
-          <legend>{EVENT_LABELS.visibilityTierIds}</legend>
-          {tiers.map((tier) => (
-            <label key={tier.id} className="checkbox">
-              <input
-                type="checkbox"
-                name="visibilityTierIds"
-                value={tier.id}
-                defaultChecked={event?.visibilityTierIds.includes(tier.id)}
-              />{" "}
-              {tier.name}
-            </label>
-          ))}
-        </fieldset>
+        <CheckboxGroup
+          legend={EVENT_LABELS.visibilityTierIds}
+          name="visibilityTierIds"
+          options={tiers}
+          checked={event?.visibilityTierIds}
+        />
       ) : null}
       <div className="field">
         <label htmlFor={`${prefix}description`}>{EVENT_LABELS.description}</label>

@@ -79,6 +79,34 @@ export function SelectField({ label, hint, errors, id, children, ...select }: Se
 }
 
 /**
+ * A fieldset of checkboxes posted under one name, one value per ticked box: the tiers a price or an early access is
+ * for, the ticket types a promo code is limited to. The legend names the group for screen readers.
+ */
+export function CheckboxGroup({
+  legend,
+  name,
+  options,
+  checked = [],
+}: {
+  legend: ReactNode;
+  name: string;
+  options: readonly { id: string; name: string }[];
+  checked?: readonly string[];
+}) {
+  return (
+    <fieldset className="field">
+      <legend>{legend}</legend>
+      {options.map((option) => (
+        <label key={option.id} className="checkbox">
+          <input type="checkbox" name={name} value={option.id} defaultChecked={checked.includes(option.id)} />{" "}
+          {option.name}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/**
  * The summary above a form that failed: announced (role="alert"), focused so keyboard users land on it, and
  * linking each field message to its input. `labels` names every field the form can reject, in the order the fields
  * appear on the page, and `idPrefix` + name is the id of that field's control.

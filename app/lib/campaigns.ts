@@ -1,5 +1,6 @@
 /** Words and number formats the campaign pages share. */
-export { countOf, formatCount, formatMoney, priceWords } from "../../server/services/campaigns/documents";
+export { countOf, formatCount, priceWords } from "../../server/services/campaigns/documents";
+export { formatMoney } from "./money";
 
 export const POSITION_LABELS = { pre: "Pre-roll", mid: "Mid-roll", post: "Post-roll" } as const;
 export const CAMPAIGN_STATUS_LABELS = {

@@ -257,6 +257,10 @@ export default function PublicEvent() {
                 ? soldOut.map((type) =>
                     type.onWaitlist ? (
                       <p key={type.id}>You are on the waitlist for {type.name}.</p>
+                    ) : !type.waitlist ? (
+                      <p key={type.id}>
+                        The seats of {type.name} are all taken by your own tickets, so there is no waitlist to join.
+                      </p>
                     ) : (
                       <Form key={type.id} method="post" className="stack">
                         <ErrorSummary

@@ -7,6 +7,7 @@ import { requireUser } from "../lib/auth.server";
 import { actionError, throwLoaderError } from "../lib/errors.server";
 import { errorsOf, text } from "../lib/forms";
 import { formatDateTime } from "../lib/format";
+import { formatMoney } from "../lib/money";
 import { pageTitle } from "../lib/meta";
 import { ownValue } from "../../server/lib/records";
 
@@ -38,9 +39,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-const amount = (cents: number, currency: string) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
-
 const CLOSED: Record<string, string> = {
   completed: "This checkout is already paid.",
   declined: "This checkout was declined.",
@@ -69,7 +67,7 @@ export default function SandboxCheckout() {
         <div>
           <dt>Amount</dt>
           <dd>
-            {amount(checkout.amountCents, checkout.currency)}
+            {formatMoney(checkout.amountCents, checkout.currency)}
             {per}
             {checkout.trialDays > 0 ? ` after a ${checkout.trialDays}-day free trial` : ""}
           </dd>
@@ -83,7 +81,7 @@ export default function SandboxCheckout() {
       {checkout.status === "open" ? (
         <Form method="post" className="form-actions">
           <SubmitButton intent="pay" pendingLabel="Paying…">
-            Pay {amount(checkout.amountCents, checkout.currency)} (sandbox)
+            Pay {formatMoney(checkout.amountCents, checkout.currency)} (sandbox)
           </SubmitButton>
           <SubmitButton intent="decline" pendingLabel="Declining…" className="button button-secondary">
             Decline

@@ -7,6 +7,7 @@ import { requireUser } from "../lib/auth.server";
 import { actionError, throwLoaderError } from "../lib/errors.server";
 import { errorsOf, noticeOf, text } from "../lib/forms";
 import { formatDate } from "../lib/format";
+import { formatMoney } from "../lib/money";
 import { pageTitle } from "../lib/meta";
 import { SUPPORTER_SANDBOX_CONTROLS } from "../../server/services/payments/sandbox-controls";
 
@@ -47,9 +48,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-const amount = (cents: number, currency: string) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
-
 export default function SandboxPortal() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -67,7 +65,7 @@ export default function SandboxPortal() {
           {data.items.map((s) => (
             <li key={s.id}>
               <p>
-                <strong>{s.tierName}</strong> — {amount(s.amountCents, s.currency)} / {s.interval}.{" "}
+                <strong>{s.tierName}</strong> — {formatMoney(s.amountCents, s.currency)} / {s.interval}.{" "}
                 {s.status === "canceled"
                   ? "Ended."
                   : s.cancelAtPeriodEnd

@@ -10,6 +10,7 @@ import { requireUser } from "../lib/auth.server";
 import { actionError, throwLoaderError } from "../lib/errors.server";
 import { text } from "../lib/forms";
 import { formatDate, formatDateTime } from "../lib/format";
+import { formatMoney } from "../lib/money";
 import { pageTitle } from "../lib/meta";
 import { can } from "../lib/roles";
 import { workspaceNameFrom } from "../lib/workspace";
@@ -85,9 +86,6 @@ const CHECKOUT_NOTICES: Record<string, string> = {
   success: "Thanks! Your payment went through; the new plan applies as soon as Stripe confirms it.",
   canceled: "Checkout was canceled; nothing changed.",
 };
-
-const invoiceAmount = (cents: number, currency: string) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
 
 export default function Billing() {
   const { overview, usage, events, invoices, manages } = useLoaderData<typeof loader>();
@@ -231,7 +229,7 @@ export default function Billing() {
                         )}
                       </td>
                       <td className="nowrap">
-                        {invoiceAmount(
+                        {formatMoney(
                           invoice.status === "paid" ? invoice.amountPaidCents : invoice.amountDueCents,
                           invoice.currency,
                         )}

@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { BarChart } from "../components/charts";
 import { EventFields, eventFieldsFrom } from "../components/event-form";
-import { ErrorSummary, Field, SelectField, SubmitButton } from "../components/form";
+import { CheckboxGroup, ErrorSummary, Field, SelectField, SubmitButton } from "../components/form";
 import { Notice } from "../components/notice";
 import { requireUser } from "../lib/auth.server";
 import { actionError, throwLoaderError } from "../lib/errors.server";
@@ -229,6 +230,36 @@ function checkInBucketLabel(startsAt: Date, bucketMinutes: number, timeZone: str
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type TypeRow = Data["ticketTypes"][number];
+type ActionResult = ReturnType<typeof useActionData<typeof action>>;
+
+/** An "add" form folded under its summary; it opens again when its own submission failed, so its errors are seen. */
+function AddForm({
+  summary,
+  intent,
+  submit,
+  result,
+  children,
+}: {
+  summary: string;
+  intent: string;
+  submit: string;
+  result: ActionResult;
+  children: ReactNode;
+}) {
+  return (
+    <details open={result && "intent" in result && result.intent === intent && !noticeOf(result)}>
+      <summary>{summary}</summary>
+      <Form method="post" className="stack" noValidate>
+        {children}
+        <div className="form-actions">
+          <SubmitButton intent={intent} pendingLabel="Adding…">
+            {submit}
+          </SubmitButton>
+        </div>
+      </Form>
+    </details>
+  );
+}
 
 function TicketTypeForm({
   type,
@@ -302,20 +333,7 @@ function TicketTypeForm({
       />
       {tiers.length > 0 ? (
         <>
-          <fieldset className="field">
-            <legend>Member price for</legend>
-            {tiers.map((tier) => (
-              <label key={tier.id} className="checkbox">
-                <input
-                  type="checkbox"
-                  name="memberTierIds"
-                  value={tier.id}
-                  defaultChecked={type?.memberTierIds.includes(tier.id)}
-                />{" "}
-                {tier.name}
-              </label>
-            ))}
-          </fieldset>
+          <CheckboxGroup legend="Member price for" name="memberTierIds" options={tiers} checked={type?.memberTierIds} />
           <Field
             id={`${prefix}memberPriceCents`}
             name="memberPrice"
@@ -324,20 +342,12 @@ function TicketTypeForm({
             defaultValue={price(type?.memberPriceCents)}
             errors={fe?.memberPriceCents}
           />
-          <fieldset className="field">
-            <legend>Early access for</legend>
-            {tiers.map((tier) => (
-              <label key={tier.id} className="checkbox">
-                <input
-                  type="checkbox"
-                  name="earlyAccessTierIds"
-                  value={tier.id}
-                  defaultChecked={type?.earlyAccessTierIds.includes(tier.id)}
-                />{" "}
-                {tier.name}
-              </label>
-            ))}
-          </fieldset>
+          <CheckboxGroup
+            legend="Early access for"
+            name="earlyAccessTierIds"
+            options={tiers}
+            checked={type?.earlyAccessTierIds}
+          />
           <Field
             id={`${prefix}earlyAccessStartAt`}
             name="earlyAccessStartAt"
@@ -358,6 +368,9 @@ export default function EventEditor() {
   const { event, ticketTypes, promoCodes, dashboard, attendees, search, images, tiers } = data;
   const { workspace } = useWorkspaceLayout();
   const result = useActionData<typeof action>();
+  // A canceled event is final (its orders are refunded in full): the page keeps its record but offers no more
+  // changes to it, as the procedures would refuse them.
+  const live = event.status !== "canceled";
   const manager = can(workspace.role, "events.manage");
   const treasurer = can(workspace.role, "payments.manage");
   const base = `/w/${workspace.id}/events/${event.id}`;
@@ -482,7 +495,7 @@ export default function EventEditor() {
                 {type.quantity === null ? "" : ` · ${type.quantity} available in all`} · up to {type.maxPerOrder} per
                 order
               </p>
-              {manager ? (
+              {manager && live ? (
                 <>
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="ticketTypeId" value={type.id} />
@@ -516,28 +529,20 @@ export default function EventEditor() {
             </li>
           ))}
         </ul>
-        {manager ? (
-          <details open={result && "intent" in result && result.intent === "create-type" && !noticeOf(result)}>
-            <summary>Add a ticket type</summary>
-            <Form method="post" className="stack" noValidate>
-              <TicketTypeForm
-                prefix="new-type-"
-                errors={errorsOf(result, "create-type")}
-                tiers={tiers}
-                timeZone={event.timeZone}
-              />
-              {event.seriesId ? (
-                <label className="checkbox">
-                  <input type="checkbox" name="wholeSeries" defaultChecked /> Add to every event of this series
-                </label>
-              ) : null}
-              <div className="form-actions">
-                <SubmitButton intent="create-type" pendingLabel="Adding…">
-                  Add ticket type
-                </SubmitButton>
-              </div>
-            </Form>
-          </details>
+        {manager && live ? (
+          <AddForm summary="Add a ticket type" intent="create-type" submit="Add ticket type" result={result}>
+            <TicketTypeForm
+              prefix="new-type-"
+              errors={errorsOf(result, "create-type")}
+              tiers={tiers}
+              timeZone={event.timeZone}
+            />
+            {event.seriesId ? (
+              <label className="checkbox">
+                <input type="checkbox" name="wholeSeries" defaultChecked /> Add to every event of this series
+              </label>
+            ) : null}
+          </AddForm>
         ) : null}
       </section>
 
@@ -577,7 +582,7 @@ export default function EventEditor() {
                     {!code.validFrom && !code.validUntil ? "Always" : ""}
                   </td>
                   <td>
-                    {manager ? (
+                    {manager && live ? (
                       <Form method="post">
                         <input type="hidden" name="promoCodeId" value={code.id} />
                         <SubmitButton
@@ -595,74 +600,59 @@ export default function EventEditor() {
             </tbody>
           </table>
         )}
-        {manager ? (
-          <details open={result && "intent" in result && result.intent === "create-code" && !noticeOf(result)}>
-            <summary>Add a promo code</summary>
-            <Form method="post" className="stack" noValidate>
-              <ErrorSummary
-                errors={errorsOf(result, "create-code")}
-                labels={{
-                  code: "Code",
-                  value: "Discount",
-                  maxUses: "Uses",
-                  validFrom: "Valid from",
-                  validUntil: "Valid until",
-                }}
-                idPrefix="code-"
-              />
-              <Field
-                id="code-code"
-                name="code"
-                label="Code"
-                required
-                maxLength={40}
-                errors={errorsOf(result, "create-code")?.fieldErrors.code}
-              />
-              <SelectField id="code-kind" name="kind" label="Kind" defaultValue="percent">
-                <option value="percent">Percentage off</option>
-                <option value="amount">Amount off each ticket</option>
-              </SelectField>
-              <Field
-                id="code-value"
-                name="value"
-                label="Discount"
-                hint="A percentage (1 to 100) or an amount such as 5.00."
-                required
-                errors={errorsOf(result, "create-code")?.fieldErrors.value}
-              />
-              <Field
-                id="code-maxUses"
-                name="maxUses"
-                type="number"
-                min={1}
-                label="Uses"
-                hint="Orders that may use it. Empty: unlimited."
-              />
-              <Field
-                id="code-validFrom"
-                name="validFrom"
-                type="datetime-local"
-                label="Valid from"
-                hint={`In ${event.timeZone}.`}
-              />
-              <Field id="code-validUntil" name="validUntil" type="datetime-local" label="Valid until" />
-              {ticketTypes.length > 0 ? (
-                <fieldset className="field">
-                  <legend>Only for</legend>
-                  {ticketTypes.map((type) => (
-                    <label key={type.id} className="checkbox">
-                      <input type="checkbox" name="ticketTypeIds" value={type.id} /> {type.name}
-                    </label>
-                  ))}
-                </fieldset>
-              ) : null}
-              <div className="form-actions">
-                <SubmitButton intent="create-code" pendingLabel="Adding…">
-                  Add promo code
-                </SubmitButton>
-              </div>
-            </Form>
-          </details>
+        {manager && live ? (
+          <AddForm summary="Add a promo code" intent="create-code" submit="Add promo code" result={result}>
+            <ErrorSummary
+              errors={errorsOf(result, "create-code")}
+              labels={{
+                code: "Code",
+                value: "Discount",
+                maxUses: "Uses",
+                validFrom: "Valid from",
+                validUntil: "Valid until",
+              }}
+              idPrefix="code-"
+            />
+            <Field
+              id="code-code"
+              name="code"
+              label="Code"
+              required
+              maxLength={40}
+              errors={errorsOf(result, "create-code")?.fieldErrors.code}
+            />
+            <SelectField id="code-kind" name="kind" label="Kind" defaultValue="percent">
+              <option value="percent">Percentage off</option>
+              <option value="amount">Amount off each ticket</option>
+            </SelectField>
+            <Field
+              id="code-value"
+              name="value"
+              label="Discount"
+              hint="A percentage (1 to 100) or an amount such as 5.00."
+              required
+              errors={errorsOf(result, "create-code")?.fieldErrors.value}
+            />
+            <Field
+              id="code-maxUses"
+              name="maxUses"
+              type="number"
+              min={1}
+              label="Uses"
+              hint="Orders that may use it. Empty: unlimited."
+            />
+            <Field
+              id="code-validFrom"
+              name="validFrom"
+              type="datetime-local"
+              label="Valid from"
+              hint={`In ${event.timeZone}.`}
+            />
+            <Field id="code-validUntil" name="validUntil" type="datetime-local" label="Valid until" />
+            {ticketTypes.length > 0 ? (
+              <CheckboxGroup legend="Only for" name="ticketTypeIds" options={ticketTypes} />
+            ) : null}
+          </AddForm>
         ) : null}
       </section>
 
@@ -690,7 +680,7 @@ export default function EventEditor() {
                 <th scope="col">Ticket</th>
                 <th scope="col">Status</th>
                 <th scope="col">Issued</th>
-                {treasurer ? <th scope="col">Refund</th> : null}
+                {treasurer && live ? <th scope="col">Refund</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -701,7 +691,7 @@ export default function EventEditor() {
                   <td>{a.ticketTypeName}</td>
                   <td>{a.status}</td>
                   <td>{formatDateTime(a.createdAt)}</td>
-                  {treasurer ? (
+                  {treasurer && live ? (
                     <td>
                       <details>
                         <summary>Refund order</summary>
@@ -744,7 +734,7 @@ export default function EventEditor() {
 
       <ErrorSummary errors={errorsOf(result, "refund")} />
 
-      {manager && event.status !== "canceled" ? (
+      {manager && live ? (
         <section className="card" aria-labelledby="policy-heading">
           <h2 id="policy-heading">Cancellations by buyers</h2>
           <ErrorSummary
@@ -798,11 +788,11 @@ export default function EventEditor() {
         </section>
       ) : null}
 
-      {data.recordings.length > 0 || (manager && data.ended && event.status !== "canceled") ? (
+      {data.recordings.length > 0 || (manager && data.ended && live) ? (
         <RecordingSection data={data} manager={manager} result={result} />
       ) : null}
 
-      {manager ? (
+      {manager && live ? (
         <section className="card" aria-labelledby="edit-heading">
           <h2 id="edit-heading">Details</h2>
           <Form method="post" className="stack" noValidate>
@@ -838,15 +828,7 @@ const RECORDING_LABELS = {
  * After the event: its recording for the ticket holders (ADR 034) — an episode from audio in the media library, or a
  * post with a link — and what was made, with links to edit it. One per event unless "another" is ticked.
  */
-function RecordingSection({
-  data,
-  manager,
-  result,
-}: {
-  data: Data;
-  manager: boolean;
-  result: ReturnType<typeof useActionData<typeof action>>;
-}) {
+function RecordingSection({ data, manager, result }: { data: Data; manager: boolean; result: ActionResult }) {
   const { event, recordings, recordingChoices } = data;
   const { workspace } = useWorkspaceLayout();
   const canPublish = manager && data.ended && event.status !== "canceled";

@@ -8,6 +8,7 @@ import { requireUser } from "../lib/auth.server";
 import { actionError, throwLoaderError } from "../lib/errors.server";
 import { errorsOf, noticeOf, text } from "../lib/forms";
 import { formatDate, formatDateTime } from "../lib/format";
+import { formatMoney } from "../lib/money";
 import { pageTitle } from "../lib/meta";
 import { workspaceNameFrom } from "../lib/workspace";
 import { ownValue } from "../../server/lib/records";
@@ -61,7 +62,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     if (intent === "refund") {
       const refunded = await context.api.payments.refundPayment({ workspaceId, paymentId: text(form, "paymentId") });
-      return { notice: `Refunded ${(refunded.amountRefundedCents / 100).toFixed(2)}.` };
+      return { notice: `Refunded ${formatMoney(refunded.amountRefundedCents, refunded.currency)}.` };
     }
     const dispute = SANDBOX_DISPUTE_ACTIONS.find((a) => `dispute_${a}` === intent);
     if (dispute) {
@@ -77,9 +78,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return actionError(error, { intent });
   }
 }
-
-const amount = (cents: number, currency: string) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
 
 const STATUS_LABELS: Record<string, string> = {
   trialing: "Trial",
@@ -164,7 +162,7 @@ export default function Payments() {
                         <td>
                           {s.tierName}
                           <span className="cell-sub">
-                            {amount(s.amountCents, s.currency)} / {s.interval}
+                            {formatMoney(s.amountCents, s.currency)} / {s.interval}
                           </span>
                         </td>
                         <td>
@@ -231,9 +229,9 @@ export default function Payments() {
                         <td className="nowrap">{formatDateTime(p.createdAt)}</td>
                         <td>{p.userEmail ?? "—"}</td>
                         <td className="nowrap">
-                          {amount(p.amountCents, p.currency)}
+                          {formatMoney(p.amountCents, p.currency)}
                           {p.refundedCents > 0 ? (
-                            <span className="cell-sub">{amount(p.refundedCents, p.currency)} refunded</span>
+                            <span className="cell-sub">{formatMoney(p.refundedCents, p.currency)} refunded</span>
                           ) : null}
                         </td>
                         <td>

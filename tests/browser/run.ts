@@ -1540,11 +1540,11 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
         try {
           const ticketId = await buyTicketInSandbox(supporterPage, eventUrl, "$15.00");
           await supporterPage.goto(eventUrl);
-          await supporterPage.getByText("15.00 USD · Sold out").waitFor();
+          await supporterPage.getByText("$15.00 · Sold out").waitFor();
 
           await supporterPage.goto(`${baseUrl}/c/${workspace.id}/tickets/${ticketId}`);
           const cancel = supporterPage.getByRole("region", { name: "Cancel my order" });
-          await cancel.getByText("15.00 USD will be refunded to the card you paid with.", { exact: false }).waitFor();
+          await cancel.getByText("$15.00 will be refunded to the card you paid with.", { exact: false }).waitFor();
           await shot("before");
           await cancel.getByLabel("Yes, cancel the whole order.").check();
           await cancel.getByRole("button", { name: "Cancel my order" }).click();
@@ -1562,7 +1562,7 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
 
           // The seat is free again: the sold-out event is on sale with one seat left.
           await supporterPage.goto(eventUrl);
-          await supporterPage.getByText("15.00 USD · 1 left").waitFor();
+          await supporterPage.getByText("$15.00 · 1 left").waitFor();
           await supporterPage.getByRole("button", { name: "Buy tickets" }).waitFor();
           await shot("event-page");
         } catch (error) {
@@ -1793,6 +1793,99 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
         } finally {
           await scripted.close();
           await unscripted.close();
+          await handle.close();
+        }
+      },
+    },
+    {
+      page,
+      name: "the only seat's holder is not offered the waitlist, another buyer is, and a canceled event's editor offers no more changes",
+      async run() {
+        const handle = createDb(database);
+        const browser = page.context().browser()!;
+        const setup = await paidEventSetup(
+          handle.db,
+          browser,
+          baseUrl,
+          { owner: "Uma Only-Seat", workspace: `One seat hall ${stamp}`, supporter: `Hal Holder ${stamp}` },
+          { priceCents: 1500, capacity: 1 },
+        );
+        const { supporterPage, workspace, event } = setup;
+        const eventUrl = `${baseUrl}/c/${workspace.id}/events/${event.id}`;
+        const other = await createUser(handle.db, { name: `Wes Waiting ${stamp}` });
+        const otherContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const creatorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const shot = (on: Page, name: string) =>
+          on.screenshot({ path: path.join(RESULTS_DIR, `only-seat-${name}.png`), fullPage: true });
+        try {
+          // The sandbox checkout and the event page write the price the same way.
+          await buyTicketInSandbox(supporterPage, eventUrl, "$15.00");
+          await supporterPage.goto(eventUrl);
+          await supporterPage.getByText("$15.00 · Sold out").waitFor();
+          await supporterPage
+            .getByText("The seats of Seat are all taken by your own tickets, so there is no waitlist to join.")
+            .waitFor();
+          assert.equal(
+            await supporterPage.getByRole("button", { name: "Join the waitlist for Seat" }).count(),
+            0,
+            "the holder of the only seat is offered the waitlist",
+          );
+          await shot(supporterPage, "holder");
+
+          await otherContext.addCookies([{ name: "greenroom_session", value: other.sessionToken, url: baseUrl }]);
+          const otherPage = await otherContext.newPage();
+          otherPage.setDefaultTimeout(STEP_TIMEOUT_MS);
+          await otherPage.goto(eventUrl);
+          await otherPage.getByText("$15.00 · Sold out").waitFor();
+          await otherPage.getByRole("button", { name: "Join the waitlist for Seat" }).waitFor();
+          await shot(otherPage, "other-buyer");
+
+          await creatorContext.addCookies([
+            { name: "greenroom_session", value: setup.owner.sessionToken, url: baseUrl },
+          ]);
+          const creator = await creatorContext.newPage();
+          creator.setDefaultTimeout(STEP_TIMEOUT_MS);
+          await creator.goto(`${baseUrl}/w/${workspace.id}/events/${event.id}`);
+          const tickets = creator.getByRole("region", { name: "Tickets", exact: true });
+          await tickets.getByText(/^\$15\.00 · 1 sold/).waitFor();
+          await creator.getByRole("region", { name: "Details", exact: true }).waitFor();
+          const cancel = creator.getByRole("region", { name: "Cancel event", exact: true });
+          await cancel.getByLabel("Yes, cancel this event and refund everyone.").check();
+          await cancel.getByRole("button", { name: "Cancel event" }).click();
+          await creator
+            .getByRole("status")
+            .getByText(/^Event cancelled\./)
+            .waitFor();
+          await creator.getByRole("region", { name: "Cancellation", exact: true }).waitFor();
+
+          // The record stays; nothing that would change the event is offered.
+          await creator
+            .getByRole("region", { name: "Attendees" })
+            .getByRole("row")
+            .filter({ hasText: `Hal Holder ${stamp}` })
+            .waitFor();
+          await shot(creator, "canceled-editor");
+          const gone = {
+            "refund per order": creator.getByText("Refund order"),
+            "details form": creator.getByRole("region", { name: "Details", exact: true }),
+            "buyers' cancellation policy": creator.getByRole("region", {
+              name: "Cancellations by buyers",
+              exact: true,
+            }),
+            "ticket type edit": tickets.getByText("Edit Seat"),
+            "take off sale": tickets.getByRole("button", { name: "Take Seat off sale" }),
+            "add a ticket type": creator.getByText("Add a ticket type"),
+            "add a promo code": creator.getByText("Add a promo code"),
+          };
+          for (const [what, locator] of Object.entries(gone))
+            assert.equal(await locator.count(), 0, `the canceled event's editor still offers: ${what}`);
+        } catch (error) {
+          await shot(supporterPage, "failed").catch(() => undefined);
+          throw error;
+        } finally {
+          await creatorContext.close();
+          await otherContext.close();
+          await setup.context.close();
           await handle.close();
         }
       },

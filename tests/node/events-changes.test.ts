@@ -91,7 +91,7 @@ function recordingProvider(failFirst = 0) {
         throw new Error("provider unavailable");
       }
       refunds.push(request);
-      return { refundId: `re_${refunds.length}`, amountRefundedCents: request.amountCents ?? 0 };
+      return { refundId: `re_${refunds.length}`, amountRefundedCents: request.amountCents ?? 0, currency: "usd" };
     },
   };
   return { provider, refunds };

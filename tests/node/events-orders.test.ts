@@ -92,7 +92,7 @@ function recordingProvider() {
     },
     refund: async ({ request }) => {
       refunds.push(request);
-      return { refundId: `re_${refunds.length}`, amountRefundedCents: request.amountCents ?? 0 };
+      return { refundId: `re_${refunds.length}`, amountRefundedCents: request.amountCents ?? 0, currency: "usd" };
     },
   };
   return { provider, refunds, checkouts };

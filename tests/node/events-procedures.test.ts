@@ -417,3 +417,75 @@ describe("attendee emails go out promptly", () => {
     expect(editing.emails.jobs(SEND_EMAIL_JOB)).toEqual([{ emailId: change[0]!.id }]);
   });
 });
+
+describe("what a viewer is offered", () => {
+  it("a buyer holding the only seat is not offered the waitlist nor let onto it; someone else is", async () => {
+    const { event, types } = await publishedEvent({ title: "One seat", capacity: 1 });
+    const workspaceId = team.workspace.id;
+    const holder = await createUser(t.db, { name: "Sol Seat" });
+    const other = await createUser(t.db, { name: "Wyn Waiting" });
+    const line = { ticketTypeId: types[0].id, quantity: 1 };
+    expect((await api(holder).events.reserve({ workspaceId, eventId: event.id, lines: [line] })).status).toBe("issued");
+
+    const holderPage = await api(holder).events.getPublic({ workspaceId, eventId: event.id });
+    expect(holderPage.ticketTypes.map((type) => [type.sales, type.waitlist])).toEqual([["sold_out", false]]);
+    const otherPage = await api(other).events.getPublic({ workspaceId, eventId: event.id });
+    expect(otherPage.ticketTypes.map((type) => [type.sales, type.waitlist])).toEqual([["sold_out", true]]);
+
+    const join = (user: TestUser) =>
+      api(user).events.joinWaitlist({ workspaceId, eventId: event.id, ticketTypeId: types[0].id, quantity: 1 });
+    const refused = await join(holder).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(TRPCError);
+    expect(refused).toMatchObject({
+      code: "CONFLICT",
+      message: "The seats of “Type 0” are all taken by your own tickets: nobody else can give one back.",
+    });
+    await join(other);
+    const waiting = await t.db.select().from(waitlistEntries).where(eq(waitlistEntries.eventId, event.id));
+    expect(waiting.map((entry) => entry.userId)).toEqual([other.id]);
+  });
+
+  it("a buyer holding one of two sold seats is offered the waitlist: the other holder could free theirs", async () => {
+    const { event, types } = await publishedEvent({ title: "Two seats", capacity: 2 });
+    const workspaceId = team.workspace.id;
+    const [first, second] = [await createUser(t.db, { name: "Fir St" }), await createUser(t.db, { name: "Sec Ond" })];
+    const line = { ticketTypeId: types[0].id, quantity: 1 };
+    await api(first).events.reserve({ workspaceId, eventId: event.id, lines: [line] });
+    await api(second).events.reserve({ workspaceId, eventId: event.id, lines: [line] });
+    const page = await api(first).events.getPublic({ workspaceId, eventId: event.id });
+    expect(page.ticketTypes.map((type) => [type.sales, type.waitlist])).toEqual([["sold_out", true]]);
+    const entry = await api(first).events.joinWaitlist({
+      workspaceId,
+      eventId: event.id,
+      ticketTypeId: types[0].id,
+      quantity: 1,
+    });
+    expect(entry.id).toBeTruthy();
+  });
+
+  it("a canceled event's ticket types, promo codes and details can no longer change", async () => {
+    const { event, types } = await publishedEvent({ title: "Called off" });
+    const workspaceId = team.workspace.id;
+    await api(team.owner).events.cancelEvent({ workspaceId, eventId: event.id, reason: "Venue flooded" });
+    const editor = api(team.editor).events;
+    const ticketType = { name: "Late addition", priceCents: 0 };
+    expect(await codeOf(editor.createTicketType({ workspaceId, eventId: event.id, ...ticketType }))).toBe("CONFLICT");
+    expect(await codeOf(editor.updateTicketType({ workspaceId, ticketTypeId: types[0].id, ...ticketType }))).toBe(
+      "CONFLICT",
+    );
+    expect(
+      await codeOf(
+        editor.createPromoCode({ workspaceId, eventId: event.id, code: "late", kind: "percent", value: 10 }),
+      ),
+    ).toBe("CONFLICT");
+    expect(await codeOf(editor.update({ workspaceId, eventId: event.id, title: "Called off", ...base }))).toBe(
+      "CONFLICT",
+    );
+    const detail = await editor.get({ workspaceId, eventId: event.id });
+    expect(detail.ticketTypes.map((type) => type.name)).toEqual(["Type 0"]);
+    expect(detail.promoCodes).toEqual([]);
+  });
+});

@@ -1,15 +1,8 @@
 import { loadPdf } from "../exports/load-pdf";
 import type { PdfBlock, PdfOptions } from "../exports/pdf";
+import { formatMoney } from "../../lib/money";
 import type { getInvoice } from "./invoices";
 import type { CampaignReport } from "./report";
-
-/** 1234567 → "12,345.67 USD": the same in every locale, so a PDF reads the same wherever it is made. */
-export function formatMoney(cents: number, currency: string) {
-  const sign = cents < 0 ? "-" : "";
-  const abs = Math.abs(cents);
-  const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${sign}${whole}.${String(abs % 100).padStart(2, "0")} ${currency}`;
-}
 
 export const formatCount = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 

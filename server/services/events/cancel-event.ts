@@ -4,7 +4,8 @@ import { events, holds, orders, tickets, users, waitlistEntries } from "../../..
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
-import { eventCanceledEmail, formatMoney } from "./emails";
+import { formatMoney } from "../../lib/money";
+import { eventCanceledEmail } from "./emails";
 import { lockEventCapacity } from "./locks";
 import { recordCancellationNotices } from "./notices";
 import { endTicketGrants } from "./tickets";

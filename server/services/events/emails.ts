@@ -45,10 +45,6 @@ export function secondPaymentRefundEmail(opts: { eventTitle: string; amount: str
   });
 }
 
-export function formatMoney(cents: number, currency: string) {
-  return new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
-}
-
 /** "Sat, 24 Oct 2026, 01:30 CEST": the start as the creator scheduled it, in the event's own zone. */
 export function formatEventTime(at: Date, timeZone: string) {
   return new Intl.DateTimeFormat("en-GB", {

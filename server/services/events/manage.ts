@@ -197,6 +197,14 @@ async function lockedEvent(tx: DbOrTx, workspaceId: string, eventId: string) {
 }
 
 /**
+ * A canceled event is final: its tickets ended and its paid orders are being refunded, so what it sells can no
+ * longer change (the editor hides these forms; this is the check behind them).
+ */
+function refuseCanceled(event: { status: string }) {
+  if (event.status === "canceled") throw new AppError("CONFLICT", "This event was canceled.");
+}
+
+/**
  * Replaces an event's fields. Capacity is changed under the event's lock: it may not drop below the seats already
  * sold or held, and seats it adds are offered to the waitlist in the same transaction (issue 13 item 5).
  */
@@ -204,7 +212,7 @@ export async function updateEvent(opts: Actor & { eventId: string; fields: Event
   const columns = await columnsOf(opts.db, opts.workspaceId, opts.fields);
   return opts.db.transaction(async (tx) => {
     const before = await lockedEvent(tx, opts.workspaceId, opts.eventId);
-    if (before.status === "canceled") throw new AppError("CONFLICT", "This event was canceled.");
+    refuseCanceled(before);
     if (columns.capacity !== null) {
       const availability = await readAvailability(tx, before.id, opts.now);
       if (columns.capacity < availability.sold + availability.held)
@@ -427,6 +435,7 @@ export async function createTicketType(
   opts: Actor & { eventId: string; fields: TicketTypeFields; wholeSeries: boolean },
 ) {
   const event = await eventOf(opts.db, opts.workspaceId, opts.eventId);
+  refuseCanceled(event);
   const columns = await ticketTypeColumns(opts.db, opts.workspaceId, event, opts.fields);
   return opts.db.transaction(async (tx) => {
     const targets =
@@ -487,6 +496,7 @@ export async function updateTicketType(opts: Actor & { ticketTypeId: string; fie
     .innerJoin(events, eq(events.id, ticketTypes.eventId))
     .where(and(eq(ticketTypes.id, opts.ticketTypeId), eq(ticketTypes.workspaceId, opts.workspaceId)));
   if (!found) throw notFound("Ticket type");
+  refuseCanceled(found.event);
   const columns = await ticketTypeColumns(opts.db, opts.workspaceId, found.event, opts.fields);
   return opts.db.transaction(async (tx) => {
     await lockEventCapacity(tx, found.event.id, [found.type.id]);
@@ -554,6 +564,7 @@ export interface PromoCodeFields {
 /** A promo code for one event; the ticket types it applies to must be that event's. */
 export async function createPromoCode(opts: Actor & { eventId: string; fields: PromoCodeFields }) {
   const event = await eventOf(opts.db, opts.workspaceId, opts.eventId);
+  refuseCanceled(event);
   const { fields } = opts;
   if (fields.kind === "percent" && fields.value > 100)
     throw new AppError("BAD_REQUEST", "A percentage is at most 100.", { fieldErrors: { value: ["Use 1 to 100."] } });

@@ -10,6 +10,7 @@ import { paymentsProvider } from "../payments/payments";
 import { podcastUrls } from "../podcasts/urls";
 import { postUrls } from "../posts/urls";
 import type { PaymentsEnv } from "../payments/provider";
+import { othersCouldFreeSeat } from "./capacity";
 import { startTicketCheckout } from "./orders";
 import { reserveTickets } from "./reserve";
 import { eventUrl, joinWaitlist } from "./waitlist";
@@ -72,6 +73,11 @@ export async function getPublicEvent(opts: {
           and t.status = 'valid') + (select coalesce(sum(h.quantity), 0) from ${holds} h
           where h.ticket_type_id = "ticket_types"."id" and h.status = 'held'
           and h.expires_at > ${nowIso}::timestamptz))::int`,
+        // Of those, the viewer's own seats: only seats someone else holds can come free for them.
+        yours: sql<number>`((select count(*) from ${tickets} t where t.ticket_type_id = "ticket_types"."id"
+          and t.status = 'valid' and t.holder_user_id = ${userId}) + (select coalesce(sum(h.quantity), 0)
+          from ${holds} h where h.ticket_type_id = "ticket_types"."id" and h.status = 'held'
+          and h.expires_at > ${nowIso}::timestamptz and h.user_id = ${userId}))::int`,
       })
       .from(ticketTypes)
       .where(and(eq(ticketTypes.eventId, opts.eventId), eq(ticketTypes.workspaceId, opts.workspaceId)))
@@ -111,12 +117,14 @@ export async function getPublicEvent(opts: {
   const myTicketIds = mine.flatMap((m) => (m.ticketId ? [m.ticketId] : []));
   const waitingTypeIds = mine.flatMap((m) => (m.waitlistTypeId ? [m.waitlistTypeId] : []));
   const eventTaken = typeRows.reduce((sum, t) => sum + t.taken, 0);
+  const eventYours = typeRows.reduce((sum, t) => sum + t.yours, 0);
   const eventLeft = event.capacity === null ? Infinity : event.capacity - eventTaken;
   const ended = now >= event.endsAt || (event.salesEndAt !== null && now >= event.salesEndAt);
   const types = typeRows
     .filter((t) => t.type.archivedAt === null)
-    .map(({ type, taken }) => {
-      const left = Math.max(0, Math.min(type.quantity === null ? Infinity : type.quantity - taken, eventLeft));
+    .map(({ type, taken, yours }) => {
+      const typeLeft = type.quantity === null ? Infinity : type.quantity - taken;
+      const left = Math.max(0, Math.min(typeLeft, eventLeft));
       const member = type.memberPriceCents !== null && type.memberTierIds.some((id) => tierIds.includes(id));
       const early =
         type.earlyAccessStartAt !== null &&
@@ -140,6 +148,15 @@ export async function getPublicEvent(opts: {
         maxPerOrder: Math.min(type.maxPerOrder, Number.isFinite(left) ? left : type.maxPerOrder),
         remaining: Number.isFinite(left) ? left : null,
         sales,
+        /** Sold out, and a seat could still come free for this viewer (someone else holds one): offer the waitlist. */
+        waitlist:
+          sales === "sold_out" &&
+          othersCouldFreeSeat({
+            typeLeft,
+            typeTakenByOthers: taken - yours,
+            eventLeft,
+            eventTakenByOthers: eventTaken - eventYours,
+          }),
         onWaitlist: waitingTypeIds.includes(type.id),
       };
     });

@@ -7,7 +7,7 @@ import { PROVIDER_ACTOR } from "../audience/grants";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta } from "../auth/sessions";
 import { recordEmail } from "../email/outbox";
-import { readAvailability, remainingFor, takeSeats } from "./capacity";
+import { othersCouldFreeSeatOf, readAvailability, remainingFor, takeSeats } from "./capacity";
 import { waitlistOfferEmail } from "./emails";
 import { lockEventCapacity } from "./locks";
 
@@ -151,8 +151,14 @@ export async function joinWaitlist(opts: {
       ),
     );
   if (!type) throw notFound("Ticket type");
-  if (remainingFor(await readAvailability(opts.db, opts.eventId, opts.now), type.id) >= opts.quantity)
+  const availability = await readAvailability(opts.db, opts.eventId, opts.now, opts.userId);
+  if (remainingFor(availability, type.id) >= opts.quantity)
     throw new AppError("CONFLICT", "Seats are still available: get your ticket instead.");
+  if (!othersCouldFreeSeatOf(availability, type.id))
+    throw new AppError(
+      "CONFLICT",
+      `The seats of “${type.name}” are all taken by your own tickets: nobody else can give one back.`,
+    );
   const favoured = type.memberTierIds.find((tierId) => opts.tierIds.includes(tierId)) ?? null;
   // The entry and its audit row commit together (ADR 013).
   return opts.db.transaction(async (tx) => {

@@ -91,6 +91,8 @@ export function connectProvider(mode: StripeMode): PaymentsProviderApi {
       const stripe = await connectClient(mode);
       // The caller's key (a retry after a crash) or one naming the refund by what was already refunded when it was
       // asked for: a double click is one refund, while a second partial refund after the first was recorded is new.
+      // No `refund_application_fee`: Greenroom keeps the fee it took, so the ledger's fee stays true without following
+      // `application_fee.refunded` (ADR 025, addendum 2026-12-06 b).
       const refund = await stripe.refunds.create(
         {
           payment_intent: payment.paymentIntentId,
@@ -103,7 +105,11 @@ export function connectProvider(mode: StripeMode): PaymentsProviderApi {
             request.idempotencyKey ?? `greenroom-refund-${payment.paymentIntentId}-${payment.refundedCents}-${amount}`,
         },
       );
-      return { refundId: refund.id, amountRefundedCents: refund.amount } satisfies RefundResult;
+      return {
+        refundId: refund.id,
+        amountRefundedCents: refund.amount,
+        currency: payment.currency,
+      } satisfies RefundResult;
     },
   };
 }

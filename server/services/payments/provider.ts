@@ -77,6 +77,8 @@ export interface RefundRequest {
 export interface RefundResult {
   refundId: string;
   amountRefundedCents: number;
+  /** The payment's currency, so the refund can be written as an amount ("$15.00"). */
+  currency: string;
 }
 
 export interface PaymentsProviderApi {

@@ -541,7 +541,8 @@ export async function refundSandboxPayment(opts: {
     const payment = await lockPayment(tx, opts.workspaceId, opts.paymentId);
     const key = opts.idempotencyKey;
     const earlier = key && Object.hasOwn(payment.refundKeys, key) ? payment.refundKeys[key] : undefined;
-    if (earlier) return { refundId: earlier.refundId, amountRefundedCents: earlier.amountCents };
+    if (earlier)
+      return { refundId: earlier.refundId, amountRefundedCents: earlier.amountCents, currency: payment.currency };
     if (payment.status !== "succeeded") throw new AppError("CONFLICT", "Only a successful payment can be refunded.");
     const remaining = payment.amountCents - payment.refundedCents;
     const amount = opts.amountCents ?? remaining;
@@ -570,7 +571,7 @@ export async function refundSandboxPayment(opts: {
       },
       opts.now,
     );
-    return { refundId, amountRefundedCents: amount };
+    return { refundId, amountRefundedCents: amount, currency: payment.currency };
   });
 }
 

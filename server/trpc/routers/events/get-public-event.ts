@@ -37,6 +37,8 @@ export const ZGetPublicEventOutput = z.object({
       maxPerOrder: z.number().int(),
       remaining: z.number().int().nullable(),
       sales: z.enum(["open", "not_started", "ended", "sold_out"]),
+      /** Sold out, and someone other than the viewer holds a seat that could come free. */
+      waitlist: z.boolean(),
       onWaitlist: z.boolean(),
     }),
   ),

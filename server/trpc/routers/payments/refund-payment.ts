@@ -9,7 +9,11 @@ export const ZRefundPaymentInput = z.object({
   /** Minor units; omitted refunds what is left. */
   amountCents: z.number().int().positive().max(100_000_000).optional(),
 });
-export const ZRefundPaymentOutput = z.object({ refundId: z.string(), amountRefundedCents: z.number().int() });
+export const ZRefundPaymentOutput = z.object({
+  refundId: z.string(),
+  amountRefundedCents: z.number().int(),
+  currency: z.string(),
+});
 
 /** The creator refunds a supporter's payment; the grant follows when the provider reports the refund. */
 export const refundPaymentProcedure = workspaceProcedure("payments.manage")

@@ -44,6 +44,10 @@ export default defineConfig({
       { find: /^brotli\/decompress\.js$/, replacement: resolve(repoRoot, "workers/fontkit-without-brotli.ts") },
       { find: /^fontkit\/formats\/TTFFont$/, replacement: resolve(repoRoot, "build/worker/fontkit/TTFFont.js") },
       { find: /^fontkit\/formats\/WOFFFont$/, replacement: resolve(repoRoot, "build/worker/fontkit/WOFFFont.js") },
+      {
+        find: /^fontkit\/shapers\/(IndicShaper|UniversalShaper)$/,
+        replacement: resolve(repoRoot, "build/worker/fontkit/$1.js"),
+      },
       { find: /^d3-color$/, replacement: resolve(repoRoot, "workers/d3-without-colours.ts") },
       { find: /^#binary-trie$/, replacement: resolve(repoRoot, "server/services/exports/load-pdf.ts") },
       { find: /^\.\/user-agents\/bundled$/, replacement: resolve(repoRoot, "workers/user-agent-lists-from-assets.ts") },

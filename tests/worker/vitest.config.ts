@@ -115,6 +115,10 @@ export default defineConfig({
         find: /^fontkit\/shapers\/(IndicShaper|UniversalShaper)$/,
         replacement: resolve(repoRoot, "build/worker/fontkit/$1.js"),
       },
+      {
+        find: /^\.\.\/core\/(json-schema-processors|to-json-schema)\.js$/,
+        replacement: resolve(repoRoot, "workers/zod-without-json-schema.ts"),
+      },
       { find: /^d3-color$/, replacement: resolve(repoRoot, "workers/d3-without-colours.ts") },
       { find: /^#binary-trie$/, replacement: resolve(repoRoot, "server/services/exports/load-pdf.ts") },
       { find: /^\.\/user-agents\/bundled$/, replacement: resolve(repoRoot, "workers/user-agent-lists-from-assets.ts") },

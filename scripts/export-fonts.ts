@@ -10,7 +10,8 @@ import {
   type FontSource,
   type ManifestFont,
 } from "../server/services/exports/fonts";
-import { UNICODE_TRIE_FILE } from "../server/services/exports/load-pdf";
+import { SHAPER_DATA_FILE, UNICODE_TRIE_FILE } from "../server/services/exports/load-pdf";
+import { fontkitShaperData } from "./fontkit-trimmed";
 
 /**
  * The PDF export's fonts, taken from the @fontsource packages at build time: WOFF files (fontkit reads WOFF;
@@ -60,6 +61,8 @@ export function writeExportFonts(assetsDir: string) {
   mkdirSync(out, { recursive: true });
   for (const [file, path] of paths) copyFileSync(path, join(out, file));
   writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest));
+  // Not a font either: the tables of the Worker's Indic and Universal shapers (load-pdf.ts).
+  writeFileSync(join(out, SHAPER_DATA_FILE), JSON.stringify(fontkitShaperData()));
 }
 
 /** Vite plugin: after the client build, the fonts land beside the other static assets. */
@@ -85,6 +88,8 @@ export function nodeFontSource(): FontSource {
   return {
     manifest: () => Promise.resolve(manifest),
     load: (file) => {
+      if (file === SHAPER_DATA_FILE)
+        return Promise.resolve(new TextEncoder().encode(JSON.stringify(fontkitShaperData())));
       const path = paths.get(file);
       if (!path) return Promise.reject(new Error(`Unknown export font ${file}`));
       return Promise.resolve(new Uint8Array(readFileSync(path)));

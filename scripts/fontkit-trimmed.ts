@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Plugin } from "vite";
+import type { FontkitShaperData } from "../server/services/exports/load-pdf";
 
 /**
  * fontkit's TrueType reader for the Worker without the code the export fonts never reach (ADR 017): fontkit 3 ships
@@ -15,6 +17,11 @@ import type { Plugin } from "vite";
  * sbix, COLR or bitmap tables (tests/node/fontkit-trimmed.test.ts checks the shipped files and compares layout
  * and subsets with the full reader). A dropped table's parser becomes undefined, so fontkit reads a font carrying
  * that table as one without it; dropped code becomes a function that throws, naming what is missing.
+ *
+ * The Indic and Universal shapers are copied too, with their generated tables (Indic's state machine, both
+ * scripts' Unicode tries; ~17 KiB gzipped) replaced by a read of what loadPdf fetched from the static assets
+ * (`fontkit-shapers.json` beside the export fonts, written from the same regions by scripts/export-fonts.ts), and
+ * aliased as `fontkit/shapers/IndicShaper` and `fontkit/shapers/UniversalShaper`.
  */
 
 /** The fontkit version these regions were read from; another version must be looked at again before it ships. */
@@ -74,8 +81,93 @@ export function trimTtfModule(source: string): { source: string; dropped: string
   return { source: regions.join(""), dropped };
 }
 
-/** Writes TTFFont.js and WOFFFont.js into `dir`; returns their paths. */
-export function writeTrimmedFontkit(dir: string): { ttf: string; woff: string } {
+/** The text between `//#region name` and its `//#endregion`. */
+function regionText(source: string, name: string): string {
+  const start = source.indexOf(`//#region ${name}\n`);
+  const end = source.indexOf("//#endregion", start);
+  if (start < 0 || end < 0) throw new Error(`fontkit's shapers no longer have the region ${name}.`);
+  return source.slice(start, end);
+}
+
+/** `var name = <value>;` in a region: the value's source text. */
+function declaredValue(region: string, name: string): string {
+  const match = new RegExp(`^var ${name} = ([^]*?);\\n`, "m").exec(region);
+  if (!match) throw new Error(`fontkit's shapers no longer declare ${name}.`);
+  return match[1];
+}
+
+/**
+ * The Indic and Universal shapers' generated tables (~17 KiB gzipped in the Worker: Indic's state machine and the
+ * two scripts' Unicode tries, as base64): the Worker fetches them beside the export fonts (load-pdf.ts), the build
+ * writes them there (scripts/export-fonts.ts).
+ */
+type AssetShaper = "IndicShaper" | "UniversalShaper";
+const SHAPER_TABLES: { shaper: AssetShaper; region: string; variable: string; key: keyof FontkitShaperData }[] = [
+  {
+    shaper: "IndicShaper",
+    region: "src/opentype/shapers/generated/indic.js",
+    variable: "indic_default",
+    key: "indicStateMachine",
+  },
+  {
+    shaper: "IndicShaper",
+    region: "src/opentype/shapers/generated/indic.trie.base64.js",
+    variable: "indic_trie_base64_default",
+    key: "indicTrie",
+  },
+  {
+    shaper: "UniversalShaper",
+    region: "src/opentype/shapers/generated/use.trie.base64.js",
+    variable: "use_trie_base64_default",
+    key: "useTrie",
+  },
+];
+
+const shaperSource = (shaper: AssetShaper) => readFileSync(fontkitBrowserFile(`shapers/${shaper}.js`), "utf8");
+
+/** Read from fontkit's own shapers, so the asset always matches the code that reads it. */
+export function fontkitShaperData(): FontkitShaperData {
+  const entries = SHAPER_TABLES.map(({ shaper, region, variable, key }) => [
+    key,
+    // The generated tables are JSON (the state machine) and string literals (the base64 tries).
+    JSON.parse(declaredValue(regionText(shaperSource(shaper), region), variable)) as unknown,
+  ]);
+  return Object.fromEntries(entries) as FontkitShaperData;
+}
+
+/** A shaper whose generated tables are read from `dataModule`'s fontkitShaperData() when it is evaluated. */
+function writeShaperReadingAsset(dir: string, shaper: AssetShaper, dataModule: string): string {
+  const from = fontkitBrowserFile(`shapers/${shaper}.js`);
+  const to = join(dir, `${shaper}.js`);
+  let source = shaperSource(shaper);
+  for (const { region, variable, key } of SHAPER_TABLES.filter((table) => table.shaper === shaper)) {
+    const text = regionText(source, region);
+    declaredValue(text, variable);
+    source = source.replace(
+      text,
+      `//#region ${region} (a static asset in the Worker)\nvar ${variable} = fontkitShaperData().${key};\n`,
+    );
+  }
+  const dataImport = relative(dir, dataModule).split(sep).join("/");
+  writeFileSync(
+    to,
+    `import { fontkitShaperData } from "${dataImport.startsWith(".") ? dataImport : `./${dataImport}`}";\n` +
+      rebaseImports(source, from, to, () => false),
+  );
+  return to;
+}
+
+/** Where the Worker's shapers read their tables from (the `#binary-trie` module, likewise filled by loadPdf). */
+const LOAD_PDF_MODULE = fileURLToPath(new URL("../server/services/exports/load-pdf.ts", import.meta.url));
+
+/**
+ * Writes TTFFont.js, WOFFFont.js and the Indic and Universal shapers into `dir`; returns their paths. The shapers
+ * import their tables from `shaperDataModule` (tests give a module of their own: Node cannot import TypeScript).
+ */
+export function writeTrimmedFontkit(
+  dir: string,
+  shaperDataModule = LOAD_PDF_MODULE,
+): { ttf: string; woff: string; indic: string; universal: string } {
   mkdirSync(dir, { recursive: true });
   const ttfSource = fontkitBrowserFile("formats/TTFFont.js");
   const woffSource = fontkitBrowserFile("formats/WOFFFont.js");
@@ -93,7 +185,12 @@ export function writeTrimmedFontkit(dir: string): { ttf: string; woff: string } 
     woff,
     rebaseImports(woffText, woffSource, woff, (specifier) => specifier === "./TTFFont.js"),
   );
-  return { ttf, woff };
+  return {
+    ttf,
+    woff,
+    indic: writeShaperReadingAsset(dir, "IndicShaper", shaperDataModule),
+    universal: writeShaperReadingAsset(dir, "UniversalShaper", shaperDataModule),
+  };
 }
 
 /** Where the build writes them (wrangler.toml [alias] and tests/worker/vitest.config.ts point here). */

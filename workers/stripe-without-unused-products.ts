@@ -1,34 +1,80 @@
 /**
- * What stripe-node's core gets for `./resources.js` and for the resource namespaces of Stripe products Greenroom
- * does not use (wrangler.toml [alias]; ~8.5 KiB gzipped). stripe-node 23 constructs every namespace in its
- * constructor, so esbuild cannot drop them; here each is an empty object, so `stripe.issuing.cards` is undefined.
- * BillingPortal and Checkout stay real, as do all top-level resources (customers, accounts, prices, refunds…, which
- * Stripe Connect uses). Billing (meters, credit grants), Tax and V2 (the v2 API) went too: nothing calls them, and
- * webhooks are verified by `stripe.webhooks`, not the v2 event notifications. `./resources.js` is read only for OAuthResource (its namespace
- * import serves a method the core no longer calls). Using one of these products means deleting its alias.
+ * What stripe-node's core gets for `./resources.js`, for the resource namespaces of Stripe products Greenroom does
+ * not use and for the top-level resources it never calls (wrangler.toml [alias]). stripe-node 23 constructs every
+ * resource in its constructor, so esbuild cannot drop them; here each is an empty class, so `stripe.quotes` or
+ * `stripe.issuing.cards` has no methods. What stays real is what Greenroom calls: the top-level resources accounts,
+ * accountLinks, customers, invoices, invoiceItems, invoicePayments, paymentIntents, prices, products, refunds and
+ * subscriptions, and the BillingPortal and Checkout namespaces; `stripe.webhooks` is not a resource.
+ * tests/worker/stripe-resources.test.ts finds every `stripe.<resource>.<method>(` call in server/ and makes it
+ * against the Worker's client, so calling a stubbed resource fails there first: delete its alias (here, in
+ * wrangler.toml and tests/worker/vitest.config.ts) to use it. Billing (meters, credit grants), Tax and V2 (the v2
+ * API) went too: webhooks are verified by `stripe.webhooks`, not the v2 event notifications.
  */
-export { OAuthResource } from "../node_modules/stripe/esm/resources/OAuth.js";
-
 class Unused {}
 
 export {
+  Unused as AccountSessionResource,
+  Unused as ApplePayDomainResource,
+  Unused as ApplicationFeeResource,
   Unused as Apps,
+  Unused as BalanceResource,
+  Unused as BalanceSettingResource,
+  Unused as BalanceTransactionResource,
   Unused as Billing,
+  Unused as ChargeResource,
   Unused as Climate,
+  Unused as ConfirmationTokenResource,
+  Unused as CountrySpecResource,
+  Unused as CouponResource,
+  Unused as CreditNoteResource,
+  Unused as CustomerSessionResource,
+  Unused as DisputeResource,
   Unused as Entitlements,
+  Unused as EphemeralKeyResource,
+  Unused as EventResource,
+  Unused as ExchangeRateResource,
+  Unused as FileLinkResource,
+  Unused as FileResource,
   Unused as FinancialConnections,
   Unused as Forwarding,
   Unused as Identity,
+  Unused as InvoiceRenderingTemplateResource,
   Unused as Issuing,
+  Unused as MandateResource,
+  Unused as OAuthResource,
+  Unused as PaymentAttemptRecordResource,
+  Unused as PaymentLinkResource,
+  Unused as PaymentMethodConfigurationResource,
+  Unused as PaymentMethodDomainResource,
+  Unused as PaymentMethodResource,
+  Unused as PaymentRecordResource,
+  Unused as PayoutResource,
+  Unused as PlanResource,
   Unused as ProductCatalog,
+  Unused as PromotionCodeResource,
+  Unused as QuoteResource,
   Unused as Radar,
   Unused as Reporting,
   Unused as Reserve,
+  Unused as ReviewResource,
+  Unused as SetupAttemptResource,
+  Unused as SetupIntentResource,
+  Unused as ShippingRateResource,
   Unused as Sigma,
+  Unused as SourceResource,
+  Unused as SubscriptionItemResource,
+  Unused as SubscriptionScheduleResource,
   Unused as Tax,
+  Unused as TaxCodeResource,
+  Unused as TaxIdResource,
+  Unused as TaxRateResource,
   Unused as Terminal,
   Unused as TestHelpers,
   Unused as ThreeDSecure,
+  Unused as TokenResource,
+  Unused as TopupResource,
+  Unused as TransferResource,
   Unused as Treasury,
   Unused as V2,
+  Unused as WebhookEndpointResource,
 };

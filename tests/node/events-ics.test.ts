@@ -61,9 +61,15 @@ describe("renderEventIcs", () => {
     updatedAt: NOW,
   };
 
-  it("reads back exactly across a DST change in a non-UTC zone", () => {
+  it("reads back exactly across a DST change in a non-UTC zone", async () => {
     const parsed = parse(
-      renderEventIcs({ event, method: "PUBLISH", url: `${APP_URL}/e`, joinUrl: null, uidDomain: "greenroom.test" }),
+      await renderEventIcs({
+        event,
+        method: "PUBLISH",
+        url: `${APP_URL}/e`,
+        joinUrl: null,
+        uidDomain: "greenroom.test",
+      }),
     );
     expect(parsed).toMatchObject({
       method: "PUBLISH",
@@ -80,9 +86,9 @@ describe("renderEventIcs", () => {
     expect(parsed.description).toContain("Bring a friend.");
   });
 
-  it("invites with ORGANIZER and ATTENDEE (REQUEST) and cancels with the same UID and a higher SEQUENCE", () => {
+  it("invites with ORGANIZER and ATTENDEE (REQUEST) and cancels with the same UID and a higher SEQUENCE", async () => {
     const invite = parse(
-      renderEventIcs({
+      await renderEventIcs({
         event,
         method: "REQUEST",
         url: `${APP_URL}/e`,
@@ -99,7 +105,7 @@ describe("renderEventIcs", () => {
     });
     expect(invite.location).toContain("https://meet.example/abc");
     const cancel = parse(
-      renderEventIcs({
+      await renderEventIcs({
         event: { ...event, status: "canceled", icsSequence: 4 },
         method: "CANCEL",
         url: `${APP_URL}/e`,

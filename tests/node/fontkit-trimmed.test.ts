@@ -1,21 +1,22 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { DecodeStream } from "restructure";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportFontFiles } from "../../scripts/export-fonts";
-import { writeTrimmedFontkit } from "../../scripts/fontkit-trimmed";
+import { fontkitShaperData, writeTrimmedFontkit } from "../../scripts/fontkit-trimmed";
 
 /**
  * The Worker's fontkit TrueType reader (scripts/fontkit-trimmed.ts, ADR 017) against fontkit's own browser build,
  * which the Worker bundled before: every export font must avoid what the trimmed reader dropped, and for each
  * script the PDF export sets, both readers must shape the same glyphs at the same positions and write the same
- * subset bytes. The PDF export tests in Node use fontkit whole; tests/worker/transcript-exports renders through
- * the trimmed one.
+ * subset bytes. Likewise the Worker's Indic and Universal shapers, whose generated tables come from the static
+ * asset (fontkitShaperData) instead of their own modules. The PDF export tests in Node use fontkit whole;
+ * tests/worker/transcript-exports renders through the trimmed reader and shapers.
  */
 
 interface GlyphRun {
-  glyphs: { id: number }[];
+  glyphs: { id: number; codePoints: number[] }[];
   positions: { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number }[];
 }
 interface Font {
@@ -48,19 +49,34 @@ const samples: Record<string, { text: string; family: string }> = {
 
 let Full: FontClass;
 let Trimmed: FontClass;
+let registerShaper: (shaper: unknown) => void;
+/** fontkit's own Indic and Universal shapers, and the Worker's, which read their tables from the asset. */
+let ownShapers: unknown[];
+let assetShapers: unknown[];
 
 beforeAll(async () => {
   mkdirSync(cacheDir, { recursive: true });
   scratch = mkdtempSync(join(cacheDir, "fontkit-trimmed-"));
-  const trimmed = writeTrimmedFontkit(scratch);
+  // What loadPdf hands the Worker's shapers after fetching the asset, as a module Node can import.
+  const shaperDataModule = join(scratch, "shaper-data.mjs");
+  writeFileSync(
+    shaperDataModule,
+    `const data = ${JSON.stringify(fontkitShaperData())};\nexport const fontkitShaperData = () => data;\n`,
+  );
+  const trimmed = writeTrimmedFontkit(scratch, shaperDataModule);
   // The shapers register with the browser build's DefaultShaper, which both readers import.
-  const { registerShaper } = (await import(browserBuild("shapers/DefaultShaper.js"))) as {
+  ({ registerShaper } = (await import(browserBuild("shapers/DefaultShaper.js"))) as {
     registerShaper(shaper: unknown): void;
-  };
-  for (const name of ["ArabicShaper", "IndicShaper", "HangulShaper", "HebrewShaper", "UniversalShaper"]) {
-    const exported = new Map(Object.entries((await import(browserBuild(`shapers/${name}.js`))) as object));
-    registerShaper(exported.get(name));
-  }
+  });
+  const shaperOf = async (path: string, name: string) =>
+    new Map(Object.entries((await import(path)) as object)).get(name) as unknown;
+  for (const name of ["ArabicShaper", "IndicShaper", "HangulShaper", "HebrewShaper", "UniversalShaper"])
+    registerShaper(await shaperOf(browserBuild(`shapers/${name}.js`), name));
+  ownShapers = [
+    await shaperOf(browserBuild("shapers/IndicShaper.js"), "IndicShaper"),
+    await shaperOf(browserBuild("shapers/UniversalShaper.js"), "UniversalShaper"),
+  ];
+  assetShapers = [await shaperOf(trimmed.indic, "IndicShaper"), await shaperOf(trimmed.universal, "UniversalShaper")];
   Full = ((await import(browserBuild("formats/WOFFFont.js"))) as { WOFFFont: FontClass }).WOFFFont;
   Trimmed = ((await import(trimmed.woff)) as { WOFFFont: FontClass }).WOFFFont;
 });
@@ -122,5 +138,61 @@ describe("the Worker's trimmed fontkit", () => {
     delete font.directory.tables.glyf;
     font.directory.tables["CFF "] = { tag: "CFF ", offset: 0, length: 1 };
     expect(() => font.layout("a")).toThrow(/src\/glyph\/CFFGlyph\.js is not in the Worker's build/);
+  });
+});
+
+describe("the Worker's Indic and Universal shapers, tables from the static asset", () => {
+  const { manifest, paths } = exportFontFiles();
+  // Devanagari goes through the Indic shaper: reph, pre-base matra, conjuncts.
+  const hindi = "नमस्ते, हिन्दी में स्वागत है; कर्म, क्षत्रिय, र्क";
+
+  it("shape Hindi exactly as fontkit's own", () => {
+    const files = manifest.fonts.filter((font) => font.family === "noto-sans-devanagari");
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const font = new Trimmed(new DecodeStream(readFileSync(paths.get(file.file)!)));
+      const [own, asset] = [ownShapers, assetShapers].map((shapers) => {
+        for (const shaper of shapers) registerShaper(shaper);
+        try {
+          return font.layout(hindi);
+        } finally {
+          for (const shaper of ownShapers) registerShaper(shaper);
+        }
+      });
+      expect(asset.glyphs.map((g) => g.id)).toEqual(own.glyphs.map((g) => g.id));
+      expect(asset.glyphs.map((g) => g.codePoints)).toEqual(own.glyphs.map((g) => g.codePoints));
+      expect(asset.positions).toEqual(own.positions);
+    }
+  });
+
+  // No export font lays out a Universal-shaper script (fontkit picks the shaper from the font's own scripts), so
+  // its first stage, which reads the Unicode trie and runs the syllable state machine, is compared directly.
+  it("split Balinese and Javanese into the same syllables and categories as fontkit's own", () => {
+    type Glyph = { codePoints: number[]; features: object; shaperInfo?: { category: string; syllable: number } };
+    type Stage = (font: unknown, glyphs: Glyph[]) => void;
+    const setupSyllables = (shaper: unknown) => {
+      const stages: unknown[] = [];
+      (shaper as { planFeatures(plan: object): void }).planFeatures({
+        addStage: (stage: unknown) => stages.push(stage),
+      });
+      return stages[0] as Stage;
+    };
+    const text = "ᬓᬾ ᬲᬸᬓ᭄ᬱ᭄ᬫ ᬩᬮᬶ ᬾᬓ ꦏꦺꦫ ꦫ꧀ꦏ";
+    const [own, asset] = [ownShapers[1], assetShapers[1]].map((shaper) => {
+      const glyphs: Glyph[] = [...text].map((char) => ({ codePoints: [char.codePointAt(0)!], features: {} }));
+      setupSyllables(shaper)(null, glyphs);
+      return glyphs.map((glyph) => glyph.shaperInfo);
+    });
+    expect(asset).toEqual(own);
+    const categories = new Set(own.map((info) => info?.category));
+    expect([...categories]).toEqual(expect.arrayContaining(["B", "VPre", "H"]));
+  });
+
+  it("are copies whose tables are read from the asset, not fontkit's own modules", () => {
+    expect(assetShapers).not.toContain(ownShapers[0]);
+    expect(assetShapers).not.toContain(ownShapers[1]);
+    const indic = readFileSync(join(scratch, "IndicShaper.js"), "utf8");
+    expect(indic).toContain("var indic_default = fontkitShaperData().indicStateMachine;");
+    expect(indic).not.toContain(fontkitShaperData().indicTrie);
   });
 });

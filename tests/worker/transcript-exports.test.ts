@@ -3,18 +3,17 @@ import { insertMedia, insertTranscript } from "../support/podcasts";
 import { send, signUpOverHttp } from "./http";
 import { workerDb } from "./podcast-fixtures";
 
-async function transcriptOf(workspaceId: string) {
+async function transcriptOf(
+  workspaceId: string,
+  segments = [
+    { startMs: 0, endMs: 1500, speaker: "Zoë", text: "First words." },
+    { startMs: 62_345, endMs: 64_000, text: "Second words." },
+  ],
+) {
   const handle = workerDb();
   try {
     const media = await insertMedia(handle.db, workspaceId, { filename: "Zoë's interview.mp3" });
-    return await insertTranscript(handle.db, {
-      workspaceId,
-      mediaId: media.id,
-      segments: [
-        { startMs: 0, endMs: 1500, speaker: "Zoë", text: "First words." },
-        { startMs: 62_345, endMs: 64_000, text: "Second words." },
-      ],
-    });
+    return await insertTranscript(handle.db, { workspaceId, mediaId: media.id, segments });
   } finally {
     await handle.close();
   }
@@ -65,6 +64,20 @@ describe("transcript exports over HTTP", () => {
       expect(response.headers.get("content-length"), format).toBe(String(bytes.length));
       check(bytes);
     }
+  });
+
+  // The Worker's Indic shaper reads its tables from a static asset fetched with the fonts (ADR 017); a PDF in
+  // Devanagari evaluates it. Node's tests compare its shaping with fontkit's own (tests/node/fontkit-trimmed).
+  it("sets a Hindi transcript in the Devanagari font, the shaper's tables fetched from the assets", async () => {
+    const owner = await signUpOverHttp("Export Owner");
+    const transcript = await transcriptOf(owner.workspaceId, [
+      { startMs: 0, endMs: 1500, text: "नमस्ते, हिन्दी में स्वागत है" },
+    ]);
+    const response = await send(`/api/transcripts/${transcript.id}/export.pdf`, { headers: { cookie: owner.cookie } });
+    expect(response.status).toBe(200);
+    const pdf = new TextDecoder("latin1").decode(await response.arrayBuffer());
+    expect(pdf.slice(0, 8)).toBe("%PDF-1.7");
+    expect(pdf).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansDevanagari-Regular/);
   });
 
   it("is 404 for another workspace's transcript, an unknown format, and 401 without a session", async () => {

@@ -24,7 +24,7 @@ export function mayJoin(viewer: Viewer, eventId: string, now: Date) {
   return decideAccess({ visibility: "ticket_holders", eventId }, viewer, now).allowed;
 }
 
-export function eventIcsFor(opts: {
+export async function eventIcsFor(opts: {
   event: EventRow;
   method: IcsMethod;
   appUrl: string;

@@ -1,4 +1,3 @@
-import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 import type { EmailAttachment } from "../../../db/schema";
 
 /**
@@ -11,6 +10,9 @@ import type { EmailAttachment } from "../../../db/schema";
  * METHOD, as Outlook reads it: PUBLISH for files people download (no organizer/attendee, imported as is), REQUEST
  * for emailed invitations (ORGANIZER + ATTENDEE, so Outlook offers to add or update it), CANCEL with the same UID and
  * a higher SEQUENCE when the event is canceled.
+ *
+ * ical-generator is imported on first use: evaluating it at start-up cost every isolate CPU for the few requests
+ * that write a calendar (ADR 017).
  */
 
 export type IcsMethod = "PUBLISH" | "REQUEST" | "CANCEL";
@@ -42,21 +44,22 @@ export interface IcsOptions {
   uidDomain: string;
 }
 
-const METHODS: Record<IcsMethod, ICalCalendarMethod> = {
-  PUBLISH: ICalCalendarMethod.PUBLISH,
-  REQUEST: ICalCalendarMethod.REQUEST,
-  CANCEL: ICalCalendarMethod.CANCEL,
-};
-
 export function eventUid(eventId: string, uidDomain: string) {
   return `event-${eventId}@${uidDomain}`;
 }
 
-export function renderEventIcs(opts: IcsOptions): string {
+export async function renderEventIcs(opts: IcsOptions): Promise<string> {
+  const {
+    default: ical,
+    ICalAttendeeRole,
+    ICalAttendeeStatus,
+    ICalCalendarMethod,
+    ICalEventStatus,
+  } = await import("ical-generator");
   const { event } = opts;
   const calendar = ical({
     prodId: { company: "Greenroom", product: "Events", language: "EN" },
-    method: METHODS[opts.method],
+    method: ICalCalendarMethod[opts.method],
     name: event.title,
     timezone: null,
   });

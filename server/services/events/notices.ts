@@ -29,7 +29,7 @@ async function organizerOf(tx: DbOrTx, event: EventRow, appUrl: string) {
   return { name: workspace?.name ?? "Greenroom", email: `events@${uidDomainOf(appUrl).split(":")[0]}` };
 }
 
-function invitation(opts: {
+async function invitation(opts: {
   event: EventRow;
   method: IcsMethod;
   appUrl: string;
@@ -37,7 +37,7 @@ function invitation(opts: {
   holder: { name: string; email: string };
 }) {
   return icsAttachment(
-    eventIcsFor({
+    await eventIcsFor({
       event: opts.event,
       method: opts.method,
       appUrl: opts.appUrl,
@@ -79,19 +79,23 @@ export async function recordTicketConfirmations(opts: {
   const organizer = await organizerOf(opts.tx, opts.event, opts.appUrl);
   return recordEmails({
     db: opts.tx,
-    messages: holders.map((holder) => ({
-      to: holder.email,
-      content: {
-        ...(opts.content ??
-          ticketConfirmationEmail({
-            eventTitle: opts.event.title,
-            startsAt: opts.event.startsAt,
-            timeZone: opts.event.timeZone,
-            url: eventUrl(opts.appUrl, opts.event.workspaceId, opts.event.id),
-          })),
-        attachments: [invitation({ event: opts.event, method: "REQUEST", appUrl: opts.appUrl, organizer, holder })],
-      },
-    })),
+    messages: await Promise.all(
+      holders.map(async (holder) => ({
+        to: holder.email,
+        content: {
+          ...(opts.content ??
+            ticketConfirmationEmail({
+              eventTitle: opts.event.title,
+              startsAt: opts.event.startsAt,
+              timeZone: opts.event.timeZone,
+              url: eventUrl(opts.appUrl, opts.event.workspaceId, opts.event.id),
+            })),
+          attachments: [
+            await invitation({ event: opts.event, method: "REQUEST", appUrl: opts.appUrl, organizer, holder }),
+          ],
+        },
+      })),
+    ),
   });
 }
 
@@ -117,19 +121,21 @@ export async function recordEventChange(opts: { tx: DbOrTx; before: EventRow; af
   const organizer = await organizerOf(opts.tx, event, opts.appUrl);
   await recordEmails({
     db: opts.tx,
-    messages: holders.map((holder) => ({
-      to: holder.email,
-      content: {
-        ...eventChangedEmail({
-          eventTitle: event.title,
-          startsAt: event.startsAt,
-          timeZone: event.timeZone,
-          venue: event.venue,
-          url: eventUrl(opts.appUrl, event.workspaceId, event.id),
-        }),
-        attachments: [invitation({ event, method: "REQUEST", appUrl: opts.appUrl, organizer, holder })],
-      },
-    })),
+    messages: await Promise.all(
+      holders.map(async (holder) => ({
+        to: holder.email,
+        content: {
+          ...eventChangedEmail({
+            eventTitle: event.title,
+            startsAt: event.startsAt,
+            timeZone: event.timeZone,
+            venue: event.venue,
+            url: eventUrl(opts.appUrl, event.workspaceId, event.id),
+          }),
+          attachments: [await invitation({ event, method: "REQUEST", appUrl: opts.appUrl, organizer, holder })],
+        },
+      })),
+    ),
   });
   return { notified: holders.length };
 }
@@ -146,13 +152,17 @@ export async function recordCancellationNotices<H extends { name: string; email:
   const organizer = await organizerOf(opts.tx, opts.event, opts.appUrl);
   return recordEmails({
     db: opts.tx,
-    messages: opts.holders.map((holder) => ({
-      to: holder.email,
-      content: {
-        ...opts.content(holder),
-        attachments: [invitation({ event: opts.event, method: "CANCEL", appUrl: opts.appUrl, organizer, holder })],
-      },
-    })),
+    messages: await Promise.all(
+      opts.holders.map(async (holder) => ({
+        to: holder.email,
+        content: {
+          ...opts.content(holder),
+          attachments: [
+            await invitation({ event: opts.event, method: "CANCEL", appUrl: opts.appUrl, organizer, holder }),
+          ],
+        },
+      })),
+    ),
   });
 }
 
@@ -203,20 +213,22 @@ export async function sendEventReminders(opts: { db: Database; now: Date; appUrl
         const organizer = await organizerOf(tx, event, opts.appUrl);
         const ids = await recordEmails({
           db: tx,
-          messages: holders.map((holder) => ({
-            to: holder.email,
-            content: {
-              ...eventReminderEmail({
-                eventTitle: event.title,
-                when: reminder.label,
-                startsAt: event.startsAt,
-                timeZone: event.timeZone,
-                venue: event.venue,
-                url: eventUrl(opts.appUrl, event.workspaceId, event.id),
-              }),
-              attachments: [invitation({ event, method: "REQUEST", appUrl: opts.appUrl, organizer, holder })],
-            },
-          })),
+          messages: await Promise.all(
+            holders.map(async (holder) => ({
+              to: holder.email,
+              content: {
+                ...eventReminderEmail({
+                  eventTitle: event.title,
+                  when: reminder.label,
+                  startsAt: event.startsAt,
+                  timeZone: event.timeZone,
+                  venue: event.venue,
+                  url: eventUrl(opts.appUrl, event.workspaceId, event.id),
+                }),
+                attachments: [await invitation({ event, method: "REQUEST", appUrl: opts.appUrl, organizer, holder })],
+              },
+            })),
+          ),
         });
         count += ids.length;
       }

@@ -961,7 +961,7 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
             .filter({ hasText: /already checked in at .* by Stella Steward/ })
             .waitFor();
           const width = await door.evaluate(() => document.documentElement.scrollWidth);
-          assert.ok(width <= 360, `the check-in page is ${width} px wide on a 360 px phone`);
+          assert.ok(width <= PHONE.width, `the check-in page is ${width} px wide on a ${PHONE.width} px phone`);
         } finally {
           await Promise.all([setup.context.close(), setup.stewardContext.close()]);
           await handle.close();

@@ -15,9 +15,9 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { campaignCreatives, campaignFlights } from "./campaigns";
+import { rollupDayColumns, showEpisodeColumns, workspaceColumn } from "./columns";
 import { mediaObjects } from "./media";
-import { episodes, shows } from "./podcasts";
-import { workspaces } from "./workspaces";
+import { episodes } from "./podcasts";
 
 /**
  * Ad slots, dynamic insertion and delivery (issue 14 items 5-7, docs/decisions/024). Every table carries
@@ -32,9 +32,7 @@ export const adSlots = pgTable(
   "ad_slots",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    ...workspaceColumn(),
     episodeId: uuid("episode_id")
       .notNull()
       .references(() => episodes.id, { onDelete: "cascade" }),
@@ -52,23 +50,28 @@ export const adSlots = pgTable(
   ],
 );
 
-/** A flight booked into a slot with the creative it plays; delivered from `live_from` (and while the flight is live). */
-export const adSlotBookings = pgTable(
-  "ad_slot_bookings",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    slotId: uuid("slot_id")
-      .notNull()
-      .references(() => adSlots.id, { onDelete: "cascade" }),
+/** The flight and the creative of it in play: what a booking plays and what a host-read check looks for. */
+function flightCreativeColumns() {
+  return {
     flightId: uuid("flight_id")
       .notNull()
       .references(() => campaignFlights.id, { onDelete: "cascade" }),
     creativeId: uuid("creative_id")
       .notNull()
       .references(() => campaignCreatives.id, { onDelete: "cascade" }),
+  };
+}
+
+/** A flight booked into a slot with the creative it plays; delivered from `live_from` (and while the flight is live). */
+export const adSlotBookings = pgTable(
+  "ad_slot_bookings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ...workspaceColumn(),
+    slotId: uuid("slot_id")
+      .notNull()
+      .references(() => adSlots.id, { onDelete: "cascade" }),
+    ...flightCreativeColumns(),
     liveFrom: date("live_from", { mode: "string" }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -86,9 +89,7 @@ export const adArrangements = pgTable(
   "ad_arrangements",
   {
     id: text("id").primaryKey(),
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    ...workspaceColumn(),
     episodeId: uuid("episode_id")
       .notNull()
       .references(() => episodes.id, { onDelete: "cascade" }),
@@ -116,19 +117,11 @@ export interface ArrangementAd {
 export const adDeliveries = pgTable(
   "ad_deliveries",
   {
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    day: date("day", { mode: "string" }).notNull(),
+    ...rollupDayColumns(),
     flightId: uuid("flight_id")
       .notNull()
       .references(() => campaignFlights.id, { onDelete: "cascade" }),
-    showId: uuid("show_id")
-      .notNull()
-      .references(() => shows.id, { onDelete: "cascade" }),
-    episodeId: uuid("episode_id")
-      .notNull()
-      .references(() => episodes.id, { onDelete: "cascade" }),
+    ...showEpisodeColumns(),
     country: text("country").notNull(),
     app: text("app").notNull(),
     delivered: integer("delivered").notNull(),
@@ -144,15 +137,8 @@ export const adHostReadEvidence = pgTable(
   "ad_host_read_evidence",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    flightId: uuid("flight_id")
-      .notNull()
-      .references(() => campaignFlights.id, { onDelete: "cascade" }),
-    creativeId: uuid("creative_id")
-      .notNull()
-      .references(() => campaignCreatives.id, { onDelete: "cascade" }),
+    ...workspaceColumn(),
+    ...flightCreativeColumns(),
     episodeId: uuid("episode_id")
       .notNull()
       .references(() => episodes.id, { onDelete: "cascade" }),

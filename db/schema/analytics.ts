@@ -11,9 +11,9 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { rollupDayColumns, showEpisodeColumns, workspaceColumn } from "./columns";
 import { mediaObjects } from "./media";
 import { episodes, shows } from "./podcasts";
-import { workspaces } from "./workspaces";
 
 /**
  * One secret per UTC day keying the listener hash (HMAC of the IP prefix and user agent). Deleted once the day
@@ -34,15 +34,8 @@ export const analyticsRequests = pgTable(
   "analytics_requests",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    showId: uuid("show_id")
-      .notNull()
-      .references(() => shows.id, { onDelete: "cascade" }),
-    episodeId: uuid("episode_id")
-      .notNull()
-      .references(() => episodes.id, { onDelete: "cascade" }),
+    ...workspaceColumn(),
+    ...showEpisodeColumns(),
     /** The audio file served, so a later replacement of the episode's audio does not change old thresholds. */
     mediaId: uuid("media_id").references(() => mediaObjects.id, { onDelete: "set null" }),
     requestedAt: timestamp("requested_at", { withTimezone: true }).notNull(),
@@ -78,10 +71,7 @@ export const analyticsRequests = pgTable(
 export const analyticsRollups = pgTable(
   "analytics_rollups",
   {
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    day: date("day", { mode: "string" }).notNull(),
+    ...rollupDayColumns(),
     requests: integer("requests").notNull(),
     downloads: integer("downloads").notNull(),
     droppedNotServed: integer("dropped_not_served").notNull(),
@@ -110,16 +100,8 @@ export interface EpisodeThreshold {
 export const analyticsDailyDownloads = pgTable(
   "analytics_daily_downloads",
   {
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    day: date("day", { mode: "string" }).notNull(),
-    showId: uuid("show_id")
-      .notNull()
-      .references(() => shows.id, { onDelete: "cascade" }),
-    episodeId: uuid("episode_id")
-      .notNull()
-      .references(() => episodes.id, { onDelete: "cascade" }),
+    ...rollupDayColumns(),
+    ...showEpisodeColumns(),
     app: text("app").notNull(),
     platform: text("platform").notNull(),
     country: text("country").notNull(),
@@ -139,10 +121,7 @@ export const analyticsDailyDownloads = pgTable(
 export const analyticsDailyListeners = pgTable(
   "analytics_daily_listeners",
   {
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    day: date("day", { mode: "string" }).notNull(),
+    ...rollupDayColumns(),
     showId: uuid("show_id").references(() => shows.id, { onDelete: "cascade" }),
     episodeId: uuid("episode_id").references(() => episodes.id, { onDelete: "cascade" }),
     listeners: integer("listeners").notNull(),
@@ -162,9 +141,7 @@ export const analyticsFeedFetches = pgTable(
   "analytics_feed_fetches",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    ...workspaceColumn(),
     showId: uuid("show_id")
       .notNull()
       .references(() => shows.id, { onDelete: "cascade" }),
@@ -192,10 +169,7 @@ export const analyticsFeedFetches = pgTable(
 export const analyticsDailySubscribers = pgTable(
   "analytics_daily_subscribers",
   {
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    day: date("day", { mode: "string" }).notNull(),
+    ...rollupDayColumns(),
     showId: uuid("show_id")
       .notNull()
       .references(() => shows.id, { onDelete: "cascade" }),

@@ -37,9 +37,8 @@ import {
 } from "../../db/schema";
 import type { Database } from "../../db/client";
 import { insertEvent } from "../support/events";
-import { eventWithTicket } from "../support/checkin";
-import { reserveTickets } from "../../server/services/events/reserve";
-import { addMember, createCampaign, createUser, createWorkspace } from "../support/factories";
+import { addSteward } from "../support/checkin";
+import { createCampaign, createUser, createWorkspace } from "../support/factories";
 
 // Scenarios that seed through a transaction open the driver's WebSocket pool, and Node 20 has no global WebSocket.
 neonConfig.webSocketConstructor = ws;
@@ -58,6 +57,9 @@ const SYNC_NOW_COOLDOWN_MS = 5 * 60_000;
  */
 const OVERALL_TIMEOUT_MS = 8 * 60_000 + SYNC_NOW_COOLDOWN_MS + 2 * 60_000;
 const STEP_TIMEOUT_MS = 15_000;
+const DESKTOP = { width: 1280, height: 900 };
+/** The check-in page is used on a steward's phone. */
+const PHONE = { width: 360, height: 760 };
 /** Emails are written at once but delivered by the queue consumer a second or two later. */
 const MAIL_TIMEOUT_MS = 30_000;
 /** A post scheduled one to two minutes out, claimed by the every-minute cron and published by the queue consumer. */
@@ -173,6 +175,15 @@ async function fillLogIn(page: Page, user: { email: string; password: string }) 
   await page.getByRole("button", { name: "Log in" }).click();
 }
 
+/** A browser context of its own with `user` signed in (their session cookie), and a page in it. */
+async function signedInPage(browser: Browser, baseUrl: string, user: { sessionToken: string }, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport });
+  await context.addCookies([{ name: "greenroom_session", value: user.sessionToken, url: baseUrl }]);
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  return { context, page };
+}
+
 /**
  * A creator's workspace with a published paid event (one ticket type at `priceCents`, buyers may cancel until 48 h
  * before the start) and a signed-in supporter in their own browser context, ready to buy through the sandbox.
@@ -192,10 +203,7 @@ async function paidEventSetup(
   });
   await db.update(events).set({ refundWindowHours: 48 }).where(eq(events.id, event.id));
   const supporter = await createUser(db, { name: names.supporter });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addCookies([{ name: "greenroom_session", value: supporter.sessionToken, url: baseUrl }]);
-  const supporterPage = await context.newPage();
-  supporterPage.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const { context, page: supporterPage } = await signedInPage(browser, baseUrl, supporter);
   return { owner, workspace, event, type: types[0]!, supporter, context, supporterPage };
 }
 
@@ -221,6 +229,34 @@ async function buyTicketInSandbox(page: Page, eventUrl: string, price: string) {
   const ticketId = /\/tickets\/([0-9a-f-]{36})$/.exec(href ?? "")?.[1];
   assert.ok(ticketId, `unexpected ticket link ${href}`);
   return ticketId;
+}
+
+/** Screenshots the QR code on the ticket page into `file`: the "photo" of a ticket that a steward scans. */
+async function photographTicket(page: Page, ticketUrl: string, file: string) {
+  await page.goto(ticketUrl);
+  await writeFile(file, await page.getByRole("img", { name: /^QR code of your ticket/ }).screenshot());
+  return file;
+}
+
+/**
+ * `paidEventSetup` at the door: the supporter buys a seat through the sandbox and photographs its QR code into
+ * `folder`, and a steward of the workspace is signed in on a phone, ready to open the check-in page.
+ */
+async function doorSetup(
+  db: Database,
+  browser: Browser,
+  baseUrl: string,
+  names: { owner: string; workspace: string; supporter: string; steward: string },
+  folder: string,
+) {
+  const setup = await paidEventSetup(db, browser, baseUrl, names, { priceCents: 1000, capacity: 5 });
+  const eventUrl = `${baseUrl}/c/${setup.workspace.id}/events/${setup.event.id}`;
+  const ticketId = await buyTicketInSandbox(setup.supporterPage, eventUrl, "$10.00");
+  const ticketUrl = `${baseUrl}/c/${setup.workspace.id}/tickets/${ticketId}`;
+  const photo = await photographTicket(setup.supporterPage, ticketUrl, path.join(folder, `${ticketId}.png`));
+  const steward = await addSteward(db, setup.workspace.id, names.steward);
+  const { context: stewardContext, page: door } = await signedInPage(browser, baseUrl, steward, PHONE);
+  return { ...setup, eventUrl, ticketId, photo, steward, stewardContext, door };
 }
 
 // --------------------------------------------------------------------------------------------- Scenarios
@@ -872,39 +908,27 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
       page,
       name: "a steward's page checks a ticket in offline from a photo of its QR code, syncs, and refuses a second scan",
       async run() {
-        // A creator's workspace, a steward, a supporter with a free RSVP issued by the events service.
+        // A creator's paid event, a supporter who bought a seat through the sandbox, and a steward at the door.
         const handle = createDb(database);
-        const browser = page.context().browser()!;
-        const contexts = [
-          await browser.newContext({ viewport: { width: 360, height: 760 } }),
-          await browser.newContext({ viewport: { width: 360, height: 760 } }),
-        ];
+        const folder = await mkdtemp(path.join(tmpdir(), "greenroom-qr-"));
+        const setup = await doorSetup(
+          handle.db,
+          page.context().browser()!,
+          baseUrl,
+          {
+            owner: "Olive Door-Owner",
+            workspace: `Door studio ${stamp}`,
+            supporter: `Hana Holder ${stamp}`,
+            steward: "Stella Steward",
+          },
+          folder,
+        );
+        const { door, event, ticketId, photo } = setup;
         try {
-          const owner = await createUser(handle.db, { name: "Olive Door-Owner" });
-          const workspace = await createWorkspace(handle.db, owner, `Door studio ${stamp}`);
-          const steward = await createUser(handle.db, { name: "Stella Steward" });
-          await addMember(handle.db, workspace.id, steward, "steward");
-          const { event, ticketId, holder } = await eventWithTicket(handle.db, workspace.id, `Hana Holder ${stamp}`);
-          const [supporterContext, stewardContext] = contexts;
-          for (const [context, user] of [
-            [supporterContext, holder],
-            [stewardContext, steward],
-          ] as const) {
-            await context.addCookies([{ name: "greenroom_session", value: user.sessionToken, url: baseUrl }]);
-          }
-
-          // The holder's ticket page; a screenshot of its QR code is the "photo" the steward scans.
-          const ticketPage = await supporterContext.newPage();
-          await ticketPage.goto(`${baseUrl}/c/${workspace.id}/tickets/${ticketId}`);
-          const qr = ticketPage.getByRole("img", { name: /^QR code of your ticket/ });
-          const photo = path.join(await mkdtemp(path.join(tmpdir(), "greenroom-qr-")), "ticket.png");
-          await writeFile(photo, await qr.screenshot());
-
-          const door = await stewardContext.newPage();
-          await door.goto(`${baseUrl}/w/${workspace.id}/events/${event.id}/check-in`);
+          await door.goto(`${baseUrl}/w/${setup.workspace.id}/events/${event.id}/check-in`);
           await door.getByRole("heading", { level: 1, name: `Check-in: ${event.title}` }).waitFor();
           await door.getByText("Online · All scans uploaded").waitFor();
-          const cdp = await stewardContext.newCDPSession(door);
+          const cdp = await setup.stewardContext.newCDPSession(door);
           const network = (offline: boolean) =>
             cdp.send("Network.emulateNetworkConditions", {
               offline,
@@ -937,10 +961,11 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
             .filter({ hasText: /already checked in at .* by Stella Steward/ })
             .waitFor();
           const width = await door.evaluate(() => document.documentElement.scrollWidth);
-          assert.ok(width <= 360, `the check-in page is ${width} px wide on a 360 px phone`);
+          assert.ok(width <= PHONE.width, `the check-in page is ${width} px wide on a ${PHONE.width} px phone`);
         } finally {
-          await Promise.all(contexts.map((context) => context.close()));
+          await Promise.all([setup.context.close(), setup.stewardContext.close()]);
           await handle.close();
+          await rm(folder, { recursive: true, force: true });
         }
       },
     },
@@ -1145,58 +1170,43 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
       async run() {
         const handle = createDb(database);
         const browser = page.context().browser()!;
-        const contexts = [
-          await browser.newContext({ viewport: { width: 360, height: 760 } }),
-          await browser.newContext({ viewport: { width: 360, height: 760 } }),
-        ];
+        const folder = await mkdtemp(path.join(tmpdir(), "greenroom-qr-"));
+        const first = await doorSetup(
+          handle.db,
+          browser,
+          baseUrl,
+          {
+            owner: "Otto Door-Owner",
+            workspace: `Offline door ${stamp}`,
+            supporter: `Ada Early ${stamp}`,
+            steward: "Sven Steward",
+          },
+          folder,
+        );
+        const { door, event, workspace } = first;
+        // A second holder who buys their own seat, so two different tickets are scanned.
+        const late = await createUser(handle.db, { name: `Ben Late ${stamp}` });
+        const lateBuyer = await signedInPage(browser, baseUrl, late);
         const shot = (on: Page, name: string) =>
           on.screenshot({ path: path.join(RESULTS_DIR, `checkin-offline-${name}.png`), fullPage: true });
         try {
-          const owner = await createUser(handle.db, { name: "Otto Door-Owner" });
-          const workspace = await createWorkspace(handle.db, owner, `Offline door ${stamp}`);
-          const steward = await createUser(handle.db, { name: "Sven Steward" });
-          await addMember(handle.db, workspace.id, steward, "steward");
-          const first = await eventWithTicket(handle.db, workspace.id, `Ada Early ${stamp}`);
-          const late = await createUser(handle.db, { name: `Ben Late ${stamp}` });
-          const second = await reserveTickets({
-            db: handle.db,
-            workspaceId: workspace.id,
-            eventId: first.event.id,
-            userId: late.id,
-            lines: [{ ticketTypeId: first.type.id, quantity: 1 }],
-            now: new Date(),
-            appUrl: baseUrl,
-          });
-          if (second.status !== "issued") throw new Error("a free RSVP should issue its ticket at once");
-          const [holderContext, stewardContext] = contexts;
-
-          // Each holder's QR code, photographed from their ticket page.
-          const photos: string[] = [];
-          const folder = await mkdtemp(path.join(tmpdir(), "greenroom-qr-"));
-          for (const [holder, ticketId] of [
-            [first.holder, first.ticketId],
-            [late, second.ticketIds[0]!],
-          ] as const) {
-            await holderContext.clearCookies();
-            await holderContext.addCookies([{ name: "greenroom_session", value: holder.sessionToken, url: baseUrl }]);
-            const ticketPage = await holderContext.newPage();
-            await ticketPage.goto(`${baseUrl}/c/${workspace.id}/tickets/${ticketId}`);
-            const photo = path.join(folder, `${ticketId}.png`);
-            await writeFile(photo, await ticketPage.getByRole("img", { name: /^QR code of your ticket/ }).screenshot());
-            photos.push(photo);
-            await ticketPage.close();
-          }
+          const lateTicketId = await buyTicketInSandbox(lateBuyer.page, first.eventUrl, "$10.00");
+          const photos = [
+            first.photo,
+            await photographTicket(
+              lateBuyer.page,
+              `${baseUrl}/c/${workspace.id}/tickets/${lateTicketId}`,
+              path.join(folder, `${lateTicketId}.png`),
+            ),
+          ];
 
           // Online once: the page registers its service worker and caches itself and its files.
-          await stewardContext.addCookies([{ name: "greenroom_session", value: steward.sessionToken, url: baseUrl }]);
-          const door = await stewardContext.newPage();
-          door.setDefaultTimeout(STEP_TIMEOUT_MS);
-          const url = `${baseUrl}/w/${workspace.id}/events/${first.event.id}/check-in`;
+          const url = `${baseUrl}/w/${workspace.id}/events/${event.id}/check-in`;
           await door.goto(url);
           await door.getByText("This page also reopens without a network.", { exact: false }).waitFor();
 
           // Offline: a scan is queued, then the page is reloaded with no network at all.
-          await stewardContext.setOffline(true);
+          await first.stewardContext.setOffline(true);
           await door.getByText(/^Offline/).waitFor();
           await door.getByLabel("Scan from a photo").setInputFiles(photos[0]!);
           await door
@@ -1205,7 +1215,7 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
             .waitFor();
           await door.getByText("Offline · 1 scan waiting to upload").waitFor();
           await door.reload();
-          await door.getByRole("heading", { level: 1, name: `Check-in: ${first.event.title}` }).waitFor();
+          await door.getByRole("heading", { level: 1, name: `Check-in: ${event.title}` }).waitFor();
           // The reloaded page came from the cache, hydrated, and read the stored list and queue.
           await door.getByText("Offline · 1 scan waiting to upload").waitFor();
           assert.equal(await door.getByTestId("checked-in").innerText(), "1");
@@ -1219,27 +1229,28 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
             .waitFor();
           await door.getByText("Offline · 2 scans waiting to upload").waitFor();
           assert.equal(
-            await handle.db.$count(checkIns, eq(checkIns.eventId, first.event.id)),
+            await handle.db.$count(checkIns, eq(checkIns.eventId, event.id)),
             0,
             "nothing reached the server while offline",
           );
 
           // Back online: both scans upload once.
-          await stewardContext.setOffline(false);
+          await first.stewardContext.setOffline(false);
           await door.getByText("Online · All scans uploaded").waitFor();
           const rows = await handle.db
             .select({ ticketId: checkIns.ticketId })
             .from(checkIns)
-            .where(and(eq(checkIns.eventId, first.event.id), isNull(checkIns.undoneAt)));
+            .where(and(eq(checkIns.eventId, event.id), isNull(checkIns.undoneAt)));
           assert.deepEqual(
             rows.map((row) => row.ticketId).sort(),
-            [first.ticketId, second.ticketIds[0]].sort(),
+            [first.ticketId, lateTicketId].sort(),
             "the two offline scans should be uploaded once each",
           );
           await shot(door, "synced");
         } finally {
-          await Promise.all(contexts.map((context) => context.close()));
+          await Promise.all([first.context.close(), first.stewardContext.close(), lateBuyer.context.close()]);
           await handle.close();
+          await rm(folder, { recursive: true, force: true });
         }
       },
     },

@@ -69,6 +69,44 @@ async function deliverAtOnce(events: unknown[]): Promise<ConnectWebhookResult[]>
 const deliver = async (event: unknown) =>
   handleConnectEvent({ db: pg.db, stripe, event: event as Stripe.Event, now: new Date() });
 
+/** How long a one-off payment's Checkout session holds the buyer's place. */
+const HOLD_MS = 45 * 60 * 1000;
+
+/**
+ * Starts a 10.00 USD one-off gift checkout on the workspace's connected account, as a buyer's gift page does: a
+ * month of the tier for a friend, or `months` of it. The session's hold expires HOLD_MS after `now`.
+ */
+function startGiftCheckout(opts: { workspaceId: string; tierId: string; buyer: TestUser; now: Date; months?: number }) {
+  const { workspaceId, tierId, buyer, now, months } = opts;
+  return createCheckout({
+    db: pg.db,
+    env: { ENVIRONMENT: "test", ...env },
+    appUrl: "http://localhost:8787",
+    meta: { ip: null, userAgent: "vitest" },
+    now,
+    request: {
+      kind: "payment",
+      workspaceId,
+      userId: buyer.id,
+      customerEmail: buyer.email,
+      purpose: {
+        kind: "gift",
+        tierId,
+        userId: buyer.id,
+        recipientEmail: "friend@example.test",
+        ...(months === undefined ? {} : { months }),
+      },
+      description:
+        months === undefined ? "A month of Backstage for a friend" : `${months} months of Backstage for a friend`,
+      amountCents: 1000,
+      currency: "USD",
+      expiresAt: new Date(now.getTime() + HOLD_MS),
+      successUrl: "http://localhost:8787/c/x/account",
+      cancelUrl: "http://localhost:8787/c/x",
+    },
+  });
+}
+
 async function grantAudit(workspaceId: string, grantId: string) {
   const rows = await pg.db.select().from(auditEvents).where(eq(auditEvents.workspaceId, workspaceId));
   return rows.filter((row) => row.detail.grantId === grantId).map((row) => row.action);
@@ -184,27 +222,8 @@ describe("Connect checkout, portal and refunds", () => {
     const tier = await createPaidTier(pg.db, workspaceId);
     const buyer = await createUser(pg.db);
     const now = new Date();
-    const expiresAt = new Date(now.getTime() + 45 * 60 * 1000);
-    const session = await createCheckout({
-      db: pg.db,
-      env: { ENVIRONMENT: "test", ...env },
-      appUrl: "http://localhost:8787",
-      meta: { ip: null, userAgent: "vitest" },
-      now,
-      request: {
-        kind: "payment",
-        workspaceId,
-        userId: buyer.id,
-        customerEmail: buyer.email,
-        purpose: { kind: "gift", tierId: tier.id, userId: buyer.id, recipientEmail: "friend@example.test", months: 2 },
-        description: "2 months of Backstage for a friend",
-        amountCents: 1000,
-        currency: "USD",
-        expiresAt,
-        successUrl: "http://localhost:8787/c/x/account",
-        cancelUrl: "http://localhost:8787/c/x",
-      },
-    });
+    const expiresAt = new Date(now.getTime() + HOLD_MS);
+    const session = await startGiftCheckout({ workspaceId, tierId: tier.id, buyer, now, months: 2 });
     const request = api.requests.findLast((r) => r.path === "/v1/checkout/sessions")!;
     expect(request.account).toBe(account);
     expect(request.fields).toMatchObject({
@@ -598,26 +617,7 @@ describe("Connect deliveries in every order (issue 12 item 3)", () => {
     const { account, workspaceId } = shop;
     const buyer = await createUser(pg.db);
     const now = new Date();
-    const session = await createCheckout({
-      db: pg.db,
-      env: { ENVIRONMENT: "test", ...env },
-      appUrl: "http://localhost:8787",
-      meta: { ip: null, userAgent: "vitest" },
-      now,
-      request: {
-        kind: "payment",
-        workspaceId,
-        userId: buyer.id,
-        customerEmail: buyer.email,
-        purpose: { kind: "gift", tierId: shop.tierId, userId: buyer.id, recipientEmail: "friend@example.test" },
-        description: "A month of Backstage for a friend",
-        amountCents: 1000,
-        currency: "USD",
-        expiresAt: new Date(now.getTime() + 45 * 60 * 1000),
-        successUrl: "http://localhost:8787/c/x/account",
-        cancelUrl: "http://localhost:8787/c/x",
-      },
-    });
+    const session = await startGiftCheckout({ workspaceId, tierId: shop.tierId, buyer, now });
     const paid = api.connect.payCheckout(account, session.id, { feeTaken: 70 });
     const pi = paid.paymentIntentId;
     const events = new Map<string, Event>(

@@ -165,9 +165,7 @@ export const adHostReadEvidence = pgTable(
 export const adListenerFlights = pgTable(
   "ad_listener_flights",
   {
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    ...workspaceColumn(),
     day: date("day", { mode: "string" }).notNull(),
     listenerKey: text("listener_key").notNull(),
     flightId: uuid("flight_id")

@@ -89,6 +89,7 @@ export async function benchInsertion() {
         episode: getPublishedEpisodeAudio({ db, episodeId: episode.id }),
         now: new Date(),
         seed: `listener-${listener}\n${day}`,
+        listener: { ip: `192.0.2.${listener % 256}`, userAgent: "bench" },
         cache,
         layouts,
         waitUntil: (work) => background.push(work),

@@ -62,12 +62,13 @@ export default function Methodology() {
       </p>
       <h2>Sponsor frequency caps</h2>
       <p>
-        A sponsor&apos;s frequency cap holds per listener, per episode and per UTC day only. The same listener
-        downloading the same episode again that day gets the same ads, and hears each sponsor at most once in it. A cap
-        across days or across episodes (&quot;at most three times a week&quot;) cannot be enforced, by design: the
-        listener key changes every UTC day and is deleted after two days, so a listener on Tuesday cannot be recognised
-        as the one from Monday. Caps over several days are kept on the booking as the sponsor asked, but delivery does
-        not enforce them.
+        A sponsor&apos;s frequency cap holds per listener and UTC day, across episodes: a flight capped at N plays in at
+        most N different episodes for one listener (the keyed hash above) in one UTC day, at most once in each. The same
+        listener downloading the same episode again that day gets the same ads. Two first downloads of different
+        episodes by one listener at the same instant can both play the sponsor before either is counted. A cap across
+        days (&quot;at most three times a week&quot;) cannot be enforced, by design: the listener key changes every UTC
+        day and is deleted after two days, so a listener on Tuesday cannot be recognised as the one from Monday. Caps
+        are therefore booked per day only.
       </p>
       <h2>Feed subscribers (estimate)</h2>
       <p>

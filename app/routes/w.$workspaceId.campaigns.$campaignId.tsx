@@ -40,7 +40,6 @@ function flightDraftFrom(search: URLSearchParams) {
     impressionsGoal: value("impressionsGoal"),
     priority: value("priority"),
     frequencyCap: value("frequencyCap"),
-    frequencyDays: value("frequencyDays"),
     status: value("status"),
     showIds: search.getAll("showIds"),
   };
@@ -122,7 +121,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           position: text(form, "position") as "pre",
           impressionsGoal: wholeFrom(text(form, "impressionsGoal")),
           priority: wholeFrom(text(form, "priority") || "5"),
-          frequency: cap ? { cap: wholeFrom(cap), days: wholeFrom(text(form, "frequencyDays")) } : null,
+          frequency: cap ? { cap: wholeFrom(cap), days: 1 } : null,
           status: text(form, "status") as "booked",
           showIds: form.getAll("showIds").map(String),
           episodeIds: form.getAll("episodeIds").map(String),
@@ -350,9 +349,7 @@ export default function Campaign() {
                 <strong>{flight.name}</strong> · {POSITION_LABELS[flight.position]} · {flight.startsOn} to{" "}
                 {flight.endsOn} · {FLIGHT_STATUS_LABELS[flight.status]} · goal {formatCount(flight.impressionsGoal)} ·
                 priority {flight.priority}
-                {flight.frequency
-                  ? ` · frequency cap ${flight.frequency.cap} in ${flight.frequency.days} ${flight.frequency.days === 1 ? "day" : "days"}, held per listener, episode and UTC day`
-                  : ""}
+                {flight.frequency ? ` · at most ${flight.frequency.cap} per listener per day, across episodes` : ""}
                 <br />
                 <span className={flight.pacing.makeGood ? "callout" : undefined}>
                   Pacing: {formatCount(flight.pacing.delivered)} delivered, {formatCount(flight.pacing.expected)}{" "}
@@ -472,23 +469,17 @@ export default function Campaign() {
                 <Field
                   id="flight-cap"
                   name="frequencyCap"
-                  label="Frequency cap per listener (optional)"
+                  label="At most this many plays per listener per day (optional)"
                   inputMode="numeric"
                   defaultValue={draft?.frequencyCap}
                   hint={
                     <>
-                      Delivery holds a cap per listener, episode and UTC day only: listeners cannot be recognised from
-                      one day to the next (<Link to={`/methodology/${workspace.id}`}>methodology</Link>).
+                      Counted across all episodes, one play per episode, per UTC day: listener keys change daily, so
+                      Greenroom cannot tell a listener apart across days (
+                      <Link to={`/methodology/${workspace.id}`}>methodology</Link>).
                     </>
                   }
                   errors={errorsFor("create-flight")?.fieldErrors.frequency}
-                />
-                <Field
-                  id="flight-days"
-                  name="frequencyDays"
-                  label="…within this many days"
-                  inputMode="numeric"
-                  defaultValue={draft?.frequencyDays}
                 />
                 <SelectField id="flight-status" name="status" label="Status" defaultValue={draft?.status || "booked"}>
                   <option value="draft">Draft (holds nothing)</option>

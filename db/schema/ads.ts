@@ -155,3 +155,28 @@ export const adHostReadEvidence = pgTable(
     uniqueIndex("ad_host_read_evidence_target_idx").on(t.flightId, t.creativeId, t.episodeId, t.kind, t.target),
   ],
 );
+
+/**
+ * Which capped flights each listener heard in which episodes on one UTC day (docs/decisions/024, addendum
+ * "Frequency caps across episodes"): read when an episode has a capped booking, so a flight with cap N plays in at
+ * most N episodes per listener and day. The key is the analytics listener hash under the day's salt; rows older
+ * than yesterday are deleted with the salts by the rollup job, after which no key can be linked to an address.
+ */
+export const adListenerFlights = pgTable(
+  "ad_listener_flights",
+  {
+    ...workspaceColumn(),
+    day: date("day", { mode: "string" }).notNull(),
+    listenerKey: text("listener_key").notNull(),
+    flightId: uuid("flight_id")
+      .notNull()
+      .references(() => campaignFlights.id, { onDelete: "cascade" }),
+    episodeId: uuid("episode_id")
+      .notNull()
+      .references(() => episodes.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.listenerKey, t.flightId, t.episodeId] }),
+    index("ad_listener_flights_workspace_idx").on(t.workspaceId, t.day),
+  ],
+);

@@ -58,6 +58,7 @@ async function serveEpisodeAudio(c: Context<MediaEnv>, episodeId: string) {
     episode: audio,
     now,
     seed: insertionSeed(c, episodeId, now),
+    listener: { ip: c.req.header("cf-connecting-ip") ?? "", userAgent: c.req.header("user-agent") ?? "" },
     cache: isolateInsertionCache,
     layouts: edgeCache(),
     waitUntil: (work) => c.executionCtx.waitUntil(work),

@@ -1800,7 +1800,7 @@ function scenarios(baseUrl: string, page: Page, plain: Page, database: RunningAp
 
           // The public methodology page says how far a frequency cap reaches.
           await creator.goto(`${baseUrl}/methodology/${workspace.id}`);
-          await creator.getByText(/frequency cap holds per listener, per episode and per UTC day only/).waitFor();
+          await creator.getByText(/frequency cap holds per listener and UTC day, across episodes/).waitFor();
         } finally {
           await scripted.close();
           await unscripted.close();

@@ -261,6 +261,7 @@ describe("cached arrangements (ADR 024 addendum)", () => {
       episode: getPublishedEpisodeAudio({ db: t.db, episodeId: opts.n.episode.id }),
       now,
       seed: `${opts.listener}\n${opts.at.slice(0, 10)}`,
+      listener: { ip: "192.0.2.1", userAgent: opts.listener },
       cache: opts.cache,
       layouts: opts.layouts,
       waitUntil: (work) => background.push(work),

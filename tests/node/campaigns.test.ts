@@ -67,12 +67,12 @@ describe("advertisers and campaigns", () => {
       endsOn: "2026-04-14",
       position: "mid",
       impressionsGoal: 20_000,
-      frequency: { cap: 2, days: 7 },
+      frequency: { cap: 2, days: 1 },
       status: "booked",
       showIds: [show.id],
       episodeIds: [episode.id],
     });
-    expect(flight.frequency).toEqual({ cap: 2, days: 7 });
+    expect(flight.frequency).toEqual({ cap: 2, days: 1 });
     await x.api().campaigns.createCreative({
       workspaceId: x.workspaceId,
       campaignId: campaign.id,

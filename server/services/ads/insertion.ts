@@ -11,7 +11,8 @@ import {
   mediaObjects,
   type ArrangementAd,
 } from "../../../db/schema";
-import { utcDay } from "../analytics/listener";
+import { daySalt, importSalt, listenerKey, utcDay } from "../analytics/listener";
+import { cappedOutFlights, recordListenerFlights } from "./frequency";
 import { encodingMismatch, scanMp3Stream, type Mp3Layout } from "./mp3";
 import { chooseAds, type SlotCandidate } from "./selection";
 import { buildArrangement, type AdInsertion, type Part } from "./stitch";
@@ -22,6 +23,9 @@ import { buildArrangement, type AdInsertion, type Part } from "./stitch";
  */
 
 interface BookedAd extends SlotCandidate {
+  workspaceId: string;
+  /** Episodes per listener and UTC day this flight may play in; null: no cap. */
+  frequencyCap: number | null;
   position: "pre" | "mid" | "post";
   atMs: number | null;
   adKey: string;
@@ -36,11 +40,13 @@ export async function liveBookings(opts: { db: DbOrTx; episodeId: string; day: s
   return opts.db
     .select({
       slotId: adSlots.id,
+      workspaceId: adSlots.workspaceId,
       position: adSlots.position,
       atMs: adSlots.atMs,
       flightId: campaignFlights.id,
       creativeId: campaignCreatives.id,
       priority: campaignFlights.priority,
+      frequencyCap: campaignFlights.frequencyCap,
       impressionsGoal: campaignFlights.impressionsGoal,
       delivered: sql<number>`(${delivered})`.mapWith(Number),
       adKey: mediaObjects.r2Key,
@@ -145,6 +151,7 @@ export class InsertionCache {
   private readonly layouts = new Memo<Mp3Layout>(64);
   private readonly arrangements = new Memo<ServedArrangement | null>(256);
   private readonly saved = new Set<string>();
+  private salt: { day: string; key: Promise<CryptoKey> } | null = null;
 
   constructor(private readonly opts: { bookingsTtlMs?: number } = {}) {}
 
@@ -189,6 +196,23 @@ export class InsertionCache {
       }
       return layout;
     });
+  }
+
+  /**
+   * The analytics listener key (IP prefix and user agent under the day's salt), for frequency caps. The salt is
+   * kept per isolate and day like the recorders' (docs/decisions/019), so only an isolate's first capped request
+   * of the day reads it.
+   */
+  async listenerKey(opts: { db: DbOrTx; day: string; ip: string; userAgent: string }) {
+    if (this.salt?.day !== opts.day) {
+      const key = daySalt({ db: opts.db, day: opts.day }).then(importSalt);
+      const entry = { day: opts.day, key };
+      key.catch(() => {
+        if (this.salt === entry) this.salt = null;
+      });
+      this.salt = entry;
+    }
+    return listenerKey({ salt: await this.salt.key, ip: opts.ip, userAgent: opts.userAgent });
   }
 
   arrangement(id: string, build: () => Promise<ServedArrangement | null>) {
@@ -238,11 +262,14 @@ export async function arrangeEpisode(opts: {
   bookings: readonly BookedAd[];
   episode: { r2Key: string };
   seed: string;
+  cappedOut?: ReadonlySet<string>;
   cache?: InsertionCache;
   layouts?: LayoutStore | null;
 }): Promise<ServedArrangement | null> {
   if (opts.bookings.length === 0) return null;
-  const chosen = [...(await chooseAds({ candidates: opts.bookings, seed: opts.seed })).values()] as BookedAd[];
+  const chosen = [
+    ...(await chooseAds({ candidates: opts.bookings, seed: opts.seed, cappedOut: opts.cappedOut })).values(),
+  ] as BookedAd[];
   if (chosen.length === 0) return null;
   const cache = opts.cache ?? isolateInsertionCache;
   const id = await arrangementId(opts.episode.r2Key, chosen);
@@ -264,8 +291,9 @@ export async function arrangeEpisode(opts: {
 
 /**
  * The arrangement one enclosure request gets, or null to serve the stored file: bookings (cached) beside the
- * episode's audio row the caller already started reading, the draw, the built arrangement (cached), and its row
- * stored once per isolate after the response (`waitUntil`).
+ * episode's audio row the caller already started reading; when a booking has a frequency cap, one more read of
+ * what this listener heard today (./frequency.ts); the draw, the built arrangement (cached), and its row stored
+ * once per isolate after the response (`waitUntil`), with the capped flights it played.
  */
 export async function arrangeRequest(opts: {
   db: DbOrTx;
@@ -274,22 +302,66 @@ export async function arrangeRequest(opts: {
   episode: Promise<{ r2Key: string }>;
   now: Date;
   seed: string;
+  /** The request's address and user agent, hashed into the listener key only when a booking is capped. */
+  listener: { ip: string; userAgent: string };
   cache: InsertionCache;
   layouts: LayoutStore | null;
   waitUntil: (work: Promise<unknown>) => void;
 }): Promise<ServedArrangement | null> {
   const bookings = await opts.cache.liveBookings({ db: opts.db, episodeId: opts.episodeId, now: opts.now });
   if (bookings.length === 0) return null;
-  const arrangement = await arrangeEpisode({ ...opts, bookings, episode: await opts.episode });
+  const caps = await listenerCaps({ ...opts, bookings });
+  const arrangement = await arrangeEpisode({
+    ...opts,
+    bookings,
+    cappedOut: caps?.cappedOut,
+    episode: await opts.episode,
+  });
   if (arrangement)
     opts.waitUntil(
-      opts.cache
-        .saveOnce({ db: opts.db, episodeId: opts.episodeId, arrangement })
-        .catch((error: unknown) =>
-          console.error(JSON.stringify({ event: "ads.arrangement_save_failed", error: String(error) })),
-        ),
+      Promise.all([
+        opts.cache.saveOnce({ db: opts.db, episodeId: opts.episodeId, arrangement }),
+        caps?.record(arrangement),
+      ]).catch((error: unknown) =>
+        console.error(JSON.stringify({ event: "ads.arrangement_save_failed", error: String(error) })),
+      ),
     );
   return arrangement;
+}
+
+/** For an episode with capped bookings: which flights this listener has used up today, and how to count more. */
+async function listenerCaps(opts: {
+  db: DbOrTx;
+  episodeId: string;
+  now: Date;
+  listener: { ip: string; userAgent: string };
+  bookings: readonly BookedAd[];
+  cache: InsertionCache;
+}) {
+  const capOf = new Map(opts.bookings.flatMap((b) => (b.frequencyCap === null ? [] : [[b.flightId, b.frequencyCap]])));
+  if (capOf.size === 0) return null;
+  const day = utcDay(opts.now);
+  const scope = {
+    db: opts.db,
+    workspaceId: opts.bookings[0].workspaceId,
+    day,
+    listenerKey: await opts.cache.listenerKey({ db: opts.db, day, ...opts.listener }),
+    episodeId: opts.episodeId,
+  };
+  const { cappedOut, heardHere } = await cappedOutFlights({
+    ...scope,
+    flights: [...capOf].map(([flightId, cap]) => ({ flightId, cap })),
+  });
+  return {
+    cappedOut,
+    record: (arrangement: ServedArrangement) =>
+      recordListenerFlights({
+        ...scope,
+        flightIds: [...new Set(arrangement.ads.map((ad) => ad.flightId))].filter(
+          (id) => capOf.has(id) && !heardHere.has(id),
+        ),
+      }),
+  };
 }
 
 async function buildServedArrangement(opts: {

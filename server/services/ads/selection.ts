@@ -25,10 +25,12 @@ export async function chooseAds(opts: {
   candidates: readonly SlotCandidate[];
   /** Listener (IP prefix + user agent, not stored), episode and UTC day. */
   seed: string;
+  /** Flights whose frequency cap this listener has used up today in other episodes (./frequency.ts). */
+  cappedOut?: ReadonlySet<string>;
 }): Promise<Map<string, SlotCandidate>> {
   const bySlot = new Map<string, SlotCandidate[]>();
   for (const candidate of opts.candidates) {
-    if (candidate.delivered >= candidate.impressionsGoal) continue;
+    if (candidate.delivered >= candidate.impressionsGoal || opts.cappedOut?.has(candidate.flightId)) continue;
     bySlot.set(candidate.slotId, [...(bySlot.get(candidate.slotId) ?? []), candidate]);
   }
   const chosen = new Map<string, SlotCandidate>();

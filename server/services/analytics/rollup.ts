@@ -25,6 +25,7 @@ import {
 } from "./counting";
 import { countSubscribers, SUBSCRIBERS_METHODOLOGY_VERSION, type SubscriberCell } from "./subscribers";
 import { deleteSaltsBefore, utcDay } from "./listener";
+import { deleteListenerFlightsBefore } from "../ads/frequency";
 import { LISTS_VERSION } from "./user-agents";
 
 /**
@@ -223,5 +224,7 @@ export async function runRollups(opts: { db: DbOrTx; bucket: R2Bucket; now: Date
   // Requests are hashed at the edge when they happen; only today's and yesterday's (in flight at midnight) salts
   // can still be needed.
   const saltsDeleted = await deleteSaltsBefore({ db: opts.db, keepFrom: daysBefore(today, 1) });
+  // Frequency-cap counts are keyed by those salts' listener keys: they go with them.
+  await deleteListenerFlightsBefore({ db: opts.db, keepFrom: daysBefore(today, 1) });
   return { workspaceDays: pairs.length, downloads, saltsDeleted };
 }

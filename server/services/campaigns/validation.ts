@@ -81,7 +81,16 @@ export const ZPriority = z
 export const ZFrequency = z
   .object({
     cap: z.number().int("Enter the cap as a whole number.").min(1, "Allow at least 1 play.").max(100),
-    days: z.number().int("Enter the days as a whole number.").min(1, "Use at least 1 day.").max(365),
+    // Listener keys change daily (docs/decisions/019), so a cap cannot reach past one UTC day (ADR 024 addendum).
+    days: z
+      .number()
+      .int("Enter the days as a whole number.")
+      .min(1, "Use at least 1 day.")
+      .max(
+        1,
+        "A cap can cover one day at most: listener keys change daily, so Greenroom cannot tell a listener apart across days.",
+      )
+      .default(1),
   })
   .nullable();
 

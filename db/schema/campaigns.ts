@@ -117,7 +117,10 @@ export const campaignFlights = pgTable(
     impressionsGoal: integer("impressions_goal").notNull(),
     /** Higher wins when flights compete for the same slot. */
     priority: integer("priority").notNull().default(5),
-    /** At most `frequency_cap` impressions per listener within `frequency_days` days; both null: no cap. */
+    /**
+     * At most `frequency_cap` impressions per listener per UTC day, across episodes; `frequency_days` is always 1
+     * (caps cannot span days, ADR 024); both null: no cap.
+     */
     frequencyCap: integer("frequency_cap"),
     frequencyDays: integer("frequency_days"),
     status: text("status", { enum: FLIGHT_STATUSES }).notNull().default("draft"),
@@ -131,7 +134,7 @@ export const campaignFlights = pgTable(
     check("campaign_flights_goal_check", sql`${t.impressionsGoal} >= 0`),
     check(
       "campaign_flights_frequency_check",
-      sql`(${t.frequencyCap} is null) = (${t.frequencyDays} is null) and coalesce(${t.frequencyCap}, 1) > 0 and coalesce(${t.frequencyDays}, 1) > 0`,
+      sql`(${t.frequencyCap} is null) = (${t.frequencyDays} is null) and coalesce(${t.frequencyCap}, 1) > 0 and coalesce(${t.frequencyDays}, 1) = 1`,
     ),
   ],
 );

@@ -1,0 +1,2 @@
+ALTER TABLE "campaign_flights" DROP CONSTRAINT "campaign_flights_frequency_check";--> statement-breakpoint
+ALTER TABLE "campaign_flights" ADD CONSTRAINT "campaign_flights_frequency_check" CHECK (("campaign_flights"."frequency_cap" is null) = ("campaign_flights"."frequency_days" is null) and coalesce("campaign_flights"."frequency_cap", 1) > 0 and coalesce("campaign_flights"."frequency_days", 1) = 1);

@@ -51,6 +51,8 @@ async function serveEpisodeAudio(c: Context<MediaEnv>, episodeId: string) {
   const db = c.var.trpc.db;
   const now = c.var.trpc.clock();
   const audio = getPublishedEpisodeAudio({ db, episodeId });
+  // A 404 is awaited only after the bookings read; marked handled now so it is not an unhandled rejection meanwhile.
+  audio.catch(() => undefined);
   const arrangement = await arrangeRequest({
     db,
     bucket: c.env.MEDIA,
